@@ -1,0 +1,28 @@
+// lightpath: one executable, subcommands. Parses arguments and calls into the libraries.
+#include <cstdio>
+
+#include <CLI/CLI.hpp>
+
+#include "exit_codes.h"
+#include "topology_command.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"Lightpath: network-as-a-service orchestrator for fiber carriers"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "lightpath 0.1.0");
+  int exit_code = lightpath::cli::kExitOk;
+  lightpath::cli::addTopologyCommands(app, &exit_code);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return lightpath::cli::kExitUsage;
+  }
+  return exit_code;
+}

@@ -1,0 +1,19 @@
+// Logging: spdlog behind a small surface. Libraries log through lightpath::log(); the
+// executable chooses the level and sink once at start (setLogLevel).
+#pragma once
+
+#include <string_view>
+
+#include <spdlog/spdlog.h>
+
+#include "lightpath/base/status.h"
+
+namespace lightpath {
+
+// The process-wide logger ("lightpath"), created on first use, writing to stderr.
+spdlog::logger& log();
+
+// "trace", "debug", "info", "warn", "error", "off".
+Status setLogLevel(std::string_view level);
+
+}  // namespace lightpath

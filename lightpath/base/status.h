@@ -1,0 +1,103 @@
+// Status and Result<T>: how Lightpath reports expected failures. Our code does not throw;
+// a function that can fail returns a Status (no value) or a Result<T> (a value or a Status).
+//
+//   Result<Topology> t = readTopology(path);
+//   if (!t) return t.error();            // propagate
+//   use(*t);
+//
+// The codes are few on purpose; api/ maps each to exactly one HTTP status.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include <tl/expected.hpp>
+
+namespace lightpath {
+
+enum class StatusCode {
+  Ok,
+  InvalidArgument,
+  NotFound,
+  AlreadyExists,
+  FailedPrecondition,
+  ResourceExhausted,
+  Aborted,
+  Unavailable,
+  PermissionDenied,
+  Unauthenticated,
+  Internal,
+};
+
+std::string_view toString(StatusCode code);
+
+// A code plus an operator-readable message (lower-case, with the values that matter).
+class [[nodiscard]] Status {
+ public:
+  Status() = default;
+  Status(StatusCode code, std::string message) : code_(code), message_(std::move(message)) {}
+
+  static Status ok() { return {}; }
+
+  bool isOk() const { return code_ == StatusCode::Ok; }
+  StatusCode code() const { return code_; }
+  const std::string& message() const { return message_; }
+
+  // "invalid_argument: fibers[3]: length_km must be positive, got -2"
+  std::string toString() const;
+
+  // Prefix the message with where it happened: "demo.yaml:12: " + message.
+  Status withContext(std::string_view where) const;
+
+  bool operator==(const Status&) const = default;
+
+ private:
+  StatusCode code_ = StatusCode::Ok;
+  std::string message_;
+};
+
+inline Status invalidArgument(std::string message) {
+  return {StatusCode::InvalidArgument, std::move(message)};
+}
+inline Status notFound(std::string message) { return {StatusCode::NotFound, std::move(message)}; }
+inline Status alreadyExists(std::string message) {
+  return {StatusCode::AlreadyExists, std::move(message)};
+}
+inline Status failedPrecondition(std::string message) {
+  return {StatusCode::FailedPrecondition, std::move(message)};
+}
+inline Status internalError(std::string message) {
+  return {StatusCode::Internal, std::move(message)};
+}
+inline Status unavailable(std::string message) {
+  return {StatusCode::Unavailable, std::move(message)};
+}
+
+// A value of T, or the Status saying why there is none.
+template <typename T>
+using Result = tl::expected<T, Status>;
+
+// Lets `return invalidArgument("...");` work in a function returning Result<T>.
+inline tl::unexpected<Status> fail(Status status) { return tl::unexpected<Status>(std::move(status)); }
+
+namespace internal {
+// Converts to Status or to any Result<T>, so one macro serves both kinds of function.
+struct ErrorReturn {
+  Status status;
+  operator Status() const { return status; }
+  template <typename T>
+  operator Result<T>() const {
+    return tl::unexpected<Status>(status);
+  }
+};
+}  // namespace internal
+
+}  // namespace lightpath
+
+// Returns a failed Status from the current function (which returns Status or Result<T>).
+#define LP_RETURN_IF_ERROR(expr)                                                  \
+  do {                                                                            \
+    ::lightpath::Status lp_status_ = (expr);                                      \
+    if (!lp_status_.isOk()) return ::lightpath::internal::ErrorReturn{lp_status_}; \
+  } while (false)

@@ -1,0 +1,30 @@
+// Small text helpers shared by the readers: strict number parsing, line numbers from
+// offsets, ids from labels, nesting depth of bracketed text.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace lightpath::io {
+
+// The whole of `text` as a finite double ("1e3", "-2.5"); nothing else accepted.
+std::optional<double> parseNumber(std::string_view text);
+
+// 1-based line of byte `offset` in `text`.
+std::size_t lineOf(std::string_view text, std::size_t offset);
+
+// "New York City" -> "new-york-city"; characters outside [a-z0-9-_.] become '-'.
+std::string slug(std::string_view label);
+
+// Deepest nesting of [] and {} outside double-quoted strings.
+int bracketDepth(std::string_view text);
+
+// Printable excerpt for messages: at most 40 characters, control bytes shown as '?'.
+std::string excerpt(std::string_view text);
+
+// Name of a file without directory and extension: "a/b/Geant2012.gml" -> "Geant2012".
+std::string baseName(std::string_view path);
+
+}  // namespace lightpath::io
