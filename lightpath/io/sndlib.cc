@@ -100,6 +100,7 @@ Result<Topology> readSndlibText(std::string_view text, std::string_view source,
   sketch.name = baseName(source);
   std::vector<std::string> coordinate_texts;
   enum class Section { None, Nodes, Links, Other } section = Section::None;
+  int other_depth = 0;  // sections we skip (DEMANDS, ADMISSIBLE_PATHS) nest their own blocks
   bool saw_nodes = false;
   std::size_t line_number = 0;
   std::size_t pos = 0;
@@ -117,11 +118,17 @@ Result<Topology> readSndlibText(std::string_view text, std::string_view source,
       if (w.size() == 2 && w[1] == "(") {
         section = w[0] == "NODES" ? Section::Nodes : w[0] == "LINKS" ? Section::Links : Section::Other;
         if (section == Section::Nodes) saw_nodes = true;
+        other_depth = 1;
         continue;
       }
       if (w[0] == "network" || w[0] == "NETWORK") continue;
       return fail(invalidArgument(fmt::format("{}: expected a section such as 'NODES (' or "
                                               "'LINKS (', found '{}'", where, excerpt(line))));
+    }
+    if (section == Section::Other) {
+      for (auto word : w) other_depth += word == "(" ? 1 : word == ")" ? -1 : 0;
+      if (other_depth <= 0) section = Section::None;
+      continue;
     }
     if (w.size() == 1 && w[0] == ")") {
       section = Section::None;

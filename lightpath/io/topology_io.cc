@@ -50,6 +50,12 @@ bool contains(std::string_view text, std::string_view what) {
   return text.find(what) != std::string_view::npos;
 }
 
+// "0,2,1\n2,0,2\n..." — a demand matrix, which people pass by mistake.
+bool looksLikeCsvMatrix(std::string_view text) {
+  if (text.empty() || text.find(',') == std::string_view::npos) return false;
+  return text.find_first_not_of("0123456789.,-+eE \t\r\n") == std::string_view::npos;
+}
+
 }  // namespace
 
 std::string_view toString(TopologyFormat format) {
@@ -91,6 +97,10 @@ Result<TopologyFormat> detectTopologyFormat(std::string_view text, std::string_v
   if (start.starts_with("graph") || ext == "gml") return TopologyFormat::Gml;
   if (start.starts_with("{") || start.starts_with("[")) {
     if (contains(head, "\"lightpath_topology\"")) return TopologyFormat::NativeJson;
+    if (contains(head, "\"path-request\"")) {
+      return fail(invalidArgument(fmt::format("{}: a GNPy service request file (path-request), "
+                                              "not a topology", file_name)));
+    }
     if (contains(head, "\"elements\"") || contains(head, "\"connections\"")) {
       return TopologyFormat::GnpyJson;
     }
@@ -103,6 +113,10 @@ Result<TopologyFormat> detectTopologyFormat(std::string_view text, std::string_v
   }
   if (contains(head, "lightpath_topology:") || ext == "yaml" || ext == "yml") {
     return TopologyFormat::NativeYaml;
+  }
+  if (looksLikeCsvMatrix(start)) {
+    return fail(invalidArgument(fmt::format("{}: a matrix of comma-separated numbers (a traffic "
+                                            "matrix?), not a topology", file_name)));
   }
   // An edge list starts (after comments) with a number alone on a line.
   if (!start.empty() && std::isdigit(static_cast<unsigned char>(start[0]))) {

@@ -1,0 +1,63 @@
+#!/bin/bash
+# The `lightpath topology` commands as a user runs them: exit codes, JSON output, convert.
+# Usage: cli_test.sh LIGHTPATH_BINARY SHARED_DATA_DIR
+set -u
+lp=$1
+data=$2/topologies
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+failures=0
+check() {  # check NAME EXPECTED_EXIT COMMAND...
+  local name=$1 expected=$2
+  shift 2
+  "$@" >"$tmp/out" 2>"$tmp/err"
+  local got=$?
+  if [ "$got" != "$expected" ]; then
+    echo "FAIL $name: exit $got, expected $expected"; cat "$tmp/err"; failures=$((failures + 1))
+  fi
+}
+expect_in() {  # expect_in NAME FILE TEXT
+  if ! grep -qF -- "$3" "$2"; then
+    echo "FAIL $1: '$3' not in output:"; head -20 "$2"; failures=$((failures + 1))
+  fi
+}
+
+check "inspect demo" 0 "$lp" topology inspect
+expect_in "inspect demo" "$tmp/out" "sites        100 (75 pop, 13 datacenter, 12 cloud_onramp)"
+
+check "inspect json" 0 "$lp" topology inspect --json "$data/topologyzoo/Geant2012.gml"
+/usr/bin/python3 - "$tmp/out" <<'PY' || failures=$((failures + 1))
+import json, sys
+d = json.load(open(sys.argv[1]))
+for key in ("nodes", "fibers", "components", "total_km", "warnings"):
+    assert key in d, key
+assert d["nodes"] == 40 and d["fibers"] == 61, d
+assert d["warnings"] and all("code" in w and "message" in w for w in d["warnings"])
+PY
+
+check "convert yaml" 0 "$lp" topology convert "$data/topologyzoo/Geant2012.gml" "$tmp/geant.yaml"
+check "inspect converted" 0 "$lp" topology inspect --json "$tmp/geant.yaml"
+expect_in "inspect converted" "$tmp/out" '"fibers": 61'
+check "convert geojson" 0 "$lp" topology convert "$data/coronet/CORONET_CONUS_Topology.json" "$tmp/c.geojson"
+/usr/bin/python3 - "$tmp/c.geojson" <<'PY' || failures=$((failures + 1))
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["type"] == "FeatureCollection"
+kinds = [f["geometry"]["type"] for f in d["features"]]
+assert kinds.count("Point") == 75 and kinds.count("LineString") == 99, kinds
+PY
+
+printf 'lightpath_topology: 1\nname: x\nfibers:\n  - id: f1\n    a: n1\n    b: n2\n    length_km: -4\n' >"$tmp/bad.yaml"
+check "rejected input" 1 "$lp" topology inspect "$tmp/bad.yaml"
+expect_in "rejected input" "$tmp/err" "unknown node 'n1'"
+check "missing file" 1 "$lp" topology inspect "$tmp/none.yaml"
+expect_in "missing file" "$tmp/err" "none.yaml: cannot open"
+check "bad extension" 1 "$lp" topology convert "$data/sndlib/abilene.txt" "$tmp/out.txt"
+expect_in "bad extension" "$tmp/err" "use .yaml, .json or .geojson"
+check "usage error" 2 "$lp" topology inspect --no-such-flag
+check "no subcommand" 2 "$lp"
+check "bad format name" 1 "$lp" topology inspect --format pdf "$data/sndlib/abilene.txt"
+expect_in "bad format name" "$tmp/err" "unknown topology format 'pdf'"
+
+echo "cli_test: $failures failed"
+[ "$failures" = 0 ]
