@@ -8,6 +8,8 @@
 
 #include <fmt/format.h>
 
+#include "lightpath/base/utf8.h"
+
 namespace lightpath {
 namespace {
 
@@ -101,6 +103,54 @@ Result<Topology> TopologyBuilder::build() && {
   auto warning = [&](std::string code, std::string message) {
     t.findings_.push_back({Severity::Warning, std::move(code), std::move(message)});
   };
+
+  // Text: everything stored is printed and served as JSON, so it must be UTF-8.
+  auto checkText = [&](std::string_view what, std::size_t i, const std::string& origin,
+                       std::initializer_list<const std::string*> fields) {
+    for (const std::string* field : fields) {
+      if (!isValidUtf8(*field)) {
+        error("bad-text", fmt::format("{} #{}{}: text is not valid UTF-8", what, i,
+                                      origin.empty() ? "" : " (" + origin + ")"));
+        return;
+      }
+    }
+  };
+  checkText("topology", 0, "", {&t.name_, &t.provenance_});
+  for (std::size_t i = 0; i < t.sites_.size(); ++i) {
+    const Site& e = t.sites_[i];
+    checkText("site", i, e.origin, {&e.id, &e.name, &e.metro, &e.provider, &e.region});
+  }
+  for (std::size_t i = 0; i < t.nodes_.size(); ++i) {
+    const Node& e = t.nodes_[i];
+    checkText("node", i, e.origin, {&e.id, &e.name, &e.site});
+  }
+  for (std::size_t i = 0; i < t.fibers_.size(); ++i) {
+    const Fiber& e = t.fibers_[i];
+    checkText("fiber", i, e.origin, {&e.id, &e.a, &e.b, &e.fiber_type});
+    for (const std::string& srlg : e.srlgs) checkText("fiber", i, e.origin, {&srlg});
+  }
+  for (std::size_t i = 0; i < t.srlgs_.size(); ++i) {
+    const Srlg& e = t.srlgs_[i];
+    checkText("srlg", i, e.origin, {&e.id, &e.name});
+  }
+  for (std::size_t i = 0; i < t.ports_.size(); ++i) {
+    const Port& e = t.ports_[i];
+    const std::string tenant = e.tenant.value_or("");
+    checkText("port", i, e.origin, {&e.id, &e.name, &e.site, &e.node, &tenant});
+  }
+  for (std::size_t i = 0; i < t.transceivers_.size(); ++i) {
+    const TransceiverSpec& e = t.transceivers_[i];
+    checkText("transceiver", i, e.origin, {&e.id, &e.name});
+  }
+  if (!errors.empty()) {
+    // Later messages quote these texts; stop before printing them.
+    std::string message = fmt::format("topology has {} element{} with text that is not UTF-8:",
+                                      errors.size(), errors.size() == 1 ? "" : "s");
+    for (std::size_t i = 0; i < errors.size() && i < kMaxErrorsInMessage; ++i) {
+      message += "\n  " + errors[i].message;
+    }
+    return fail(invalidArgument(std::move(message)));
+  }
 
   // Ids: present and unique per kind.
   auto indexIds = [&](const auto& elements, std::string_view what, auto& index) {

@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "lightpath/base/utf8.h"
 #include "lightpath/io/internal/text.h"
 
 namespace lightpath::io {
@@ -60,6 +61,22 @@ bool looksLikeDegreesMinutes(const std::vector<std::string>& texts) {
 }
 
 Result<Topology> buildFromSketch(GraphSketch sketch, const ImportOptions& options) {
+  // Old files are often Latin-1; read any text that is not UTF-8 as Latin-1.
+  auto utf8 = [](std::string& s) {
+    if (!isValidUtf8(s)) s = latin1ToUtf8(s);
+  };
+  utf8(sketch.name);
+  utf8(sketch.provenance);
+  for (SketchNode& n : sketch.nodes) {
+    utf8(n.key);
+    utf8(n.label);
+  }
+  for (SketchLink& l : sketch.links) {
+    utf8(l.a);
+    utf8(l.b);
+    utf8(l.fiber_type);
+  }
+
   TopologyBuilder builder;
   builder.setName(sketch.name);
   builder.setProvenance(sketch.provenance);

@@ -56,7 +56,7 @@ int bracketDepth(std::string_view text) {
 
 std::string excerpt(std::string_view text) {
   std::string out;
-  for (unsigned char c : text.substr(0, 40)) out += (c < 0x20 || c == 0x7f) ? '?' : static_cast<char>(c);
+  for (unsigned char c : text.substr(0, 40)) out += (c < 0x20 || c >= 0x7f) ? '?' : static_cast<char>(c);
   if (text.size() > 40) out += "...";
   return out;
 }

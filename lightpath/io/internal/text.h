@@ -21,7 +21,7 @@ std::string slug(std::string_view label);
 // Deepest nesting of [] and {} outside double-quoted strings.
 int bracketDepth(std::string_view text);
 
-// Printable excerpt for messages: at most 40 characters, control bytes shown as '?'.
+// Printable excerpt for messages: at most 40 characters, control and non-ASCII bytes shown as '?'.
 std::string excerpt(std::string_view text);
 
 // Name of a file without directory and extension: "a/b/Geant2012.gml" -> "Geant2012".

@@ -1,0 +1,29 @@
+#!/bin/bash
+# Installs the Debian packages Lightpath needs to build, test and run. Idempotent: asks apt
+# only for what is missing, and refreshes the package lists only when something is.
+set -euo pipefail
+
+packages=(
+  # build
+  cmake g++ ninja-build ccache pkg-config git
+  # libraries (docs/ARCHITECTURE.md, "Chosen dependencies")
+  libfmt-dev libspdlog-dev nlohmann-json3-dev libyaml-cpp-dev libcli11-dev libexpected-dev
+  libpugixml-dev libsqlite3-dev
+  # tests, fuzzing, benchmarks and their peers
+  libgtest-dev libgmock-dev librapidcheck-dev libbenchmark-dev clang-14 libclang-rt-14-dev
+  libboost-graph-dev python3 python3-networkx
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+echo "installing: ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}"

@@ -1,0 +1,23 @@
+#!/bin/bash
+# Installs what is missing, builds, and runs every test: the release build, the same tests
+# under AddressSanitizer + UndefinedBehaviorSanitizer, and a short libFuzzer run per reader.
+# Set LIGHTPATH_FUZZ_SECONDS to fuzz longer (default 10 s per target).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/install-deps.sh
+jobs=$(nproc)
+
+echo "== release build"
+scripts/build.sh build -DCMAKE_BUILD_TYPE=RelWithDebInfo
+(cd build && ctest -j "$jobs" --output-on-failure)
+
+echo "== sanitizer build (ASan + UBSan)"
+scripts/build.sh build-asan -DCMAKE_BUILD_TYPE=Debug -DLIGHTPATH_SANITIZE=ON -DLIGHTPATH_BENCH=OFF
+(cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+  ctest -j "$jobs" --output-on-failure)
+
+echo "== fuzz build (clang-14, libFuzzer)"
+scripts/build.sh build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLIGHTPATH_FUZZ=ON \
+  -DLIGHTPATH_TESTS=OFF -DLIGHTPATH_BENCH=OFF \
+  -DCMAKE_C_COMPILER=clang-14 -DCMAKE_CXX_COMPILER=clang++-14
+(cd build-fuzz && ctest -j "$jobs" --output-on-failure)
