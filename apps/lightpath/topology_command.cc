@@ -2,6 +2,7 @@
 #include "topology_command.h"
 
 #include <iostream>
+#include <map>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -106,8 +107,18 @@ void printStatistics(const Topology& t, const TopologyStatistics& s) {
   if (t.findings().empty()) {
     fmt::print("findings     none\n");
   } else {
+    // Show a few of each kind; --json lists them all.
+    constexpr std::size_t kShownPerCode = 5;
     fmt::print("findings     {}\n", t.findings().size());
-    for (const Finding& f : t.findings()) fmt::print("  {}\n", toString(f));
+    std::map<std::string, std::size_t> per_code;
+    for (const Finding& f : t.findings()) {
+      if (++per_code[f.code] <= kShownPerCode) fmt::print("  {}\n", toString(f));
+    }
+    for (const auto& [code, count] : per_code) {
+      if (count > kShownPerCode) {
+        fmt::print("  ... and {} more [{}] (all with --json)\n", count - kShownPerCode, code);
+      }
+    }
   }
 }
 

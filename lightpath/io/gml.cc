@@ -12,36 +12,50 @@
 namespace lightpath::io {
 namespace {
 
-// A GML value: a number, a string, or a list of key-value pairs.
+struct GmlEntry;
+
+// A GML value: a number, a string, or a list of key-value entries.
 struct GmlValue {
   enum class Kind { Number, String, List } kind = Kind::Number;
   double number = 0;
   std::string text;  // strings, and numbers as written
-  std::vector<std::pair<std::string, GmlValue>> list;
+  std::vector<GmlEntry> list;
   std::size_t line = 0;
 
-  const GmlValue* find(std::string_view key) const {
-    for (const auto& [k, v] : list) {
-      if (k == key) return &v;
-    }
-    return nullptr;
-  }
-  std::optional<double> numberAt(std::string_view key) const {
-    const GmlValue* v = find(key);
-    if (!v || v->kind != Kind::Number) return std::nullopt;
-    return v->number;
-  }
+  const GmlValue* find(std::string_view key) const;
+  std::optional<double> numberAt(std::string_view key) const;
   // Ids and labels may be written as numbers or strings.
-  std::optional<std::string> textAt(std::string_view key) const {
-    const GmlValue* v = find(key);
-    if (!v || v->kind == Kind::List) return std::nullopt;
-    return v->text;
-  }
+  std::optional<std::string> textAt(std::string_view key) const;
 };
+
+struct GmlEntry {
+  std::string key;
+  GmlValue value;
+};
+
+const GmlValue* GmlValue::find(std::string_view key) const {
+  for (const auto& entry : list) {
+    if (entry.key == key) return &entry.value;
+  }
+  return nullptr;
+}
+
+std::optional<double> GmlValue::numberAt(std::string_view key) const {
+  const GmlValue* v = find(key);
+  if (!v || v->kind != Kind::Number) return std::nullopt;
+  return v->number;
+}
+
+std::optional<std::string> GmlValue::textAt(std::string_view key) const {
+  const GmlValue* v = find(key);
+  if (!v || v->kind == Kind::List) return std::nullopt;
+  return v->text;
+}
 
 class GmlParser {
  public:
-  GmlParser(std::string_view text, std::string_view source) : text_(text), source_(source) {}
+  GmlParser(std::string_view text, std::string_view source)
+      : text_(text), source_(source), lines_(text) {}
 
   // The top level is a list of pairs without brackets.
   Result<GmlValue> parseDocument() {
@@ -52,7 +66,7 @@ class GmlParser {
 
  private:
   Status error(std::string why) const {
-    return invalidArgument(fmt::format("{}:{}: {}", source_, lineOf(text_, pos_), why));
+    return invalidArgument(fmt::format("{}:{}: {}", source_, lines_.lineOf(pos_), why));
   }
 
   void skipSpace() {
@@ -91,9 +105,9 @@ class GmlParser {
       std::string key(text_.substr(start, pos_ - start));
       skipSpace();
       GmlValue value;
-      value.line = lineOf(text_, pos_);
+      value.line = lines_.lineOf(pos_);
       LP_RETURN_IF_ERROR(parseValue(value, depth, key));
-      into.list.emplace_back(std::move(key), std::move(value));
+      into.list.push_back({std::move(key), std::move(value)});
     }
   }
 
@@ -154,6 +168,7 @@ class GmlParser {
 
   std::string_view text_;
   std::string_view source_;
+  LineIndex lines_;
   std::size_t pos_ = 0;
 };
 

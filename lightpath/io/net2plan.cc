@@ -22,8 +22,9 @@ Result<Topology> readNet2Plan(std::string_view text, std::string_view source,
   if (!network) {
     return fail(invalidArgument(fmt::format("{}: no <network> element: not a Net2Plan file", source)));
   }
+  const LineIndex lines(text);
   auto line = [&](const pugi::xml_node& n) {
-    return fmt::format("{}:{}", source, lineOf(text, static_cast<std::size_t>(n.offset_debug())));
+    return fmt::format("{}:{}", source, lines.lineOf(static_cast<std::size_t>(n.offset_debug())));
   };
   GraphSketch sketch;
   sketch.name = network.attribute("name").as_string();

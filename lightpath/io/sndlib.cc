@@ -183,8 +183,9 @@ Result<Topology> readSndlibXml(std::string_view text, std::string_view source,
                                             lineOf(text, static_cast<std::size_t>(parsed.offset)),
                                             parsed.description())));
   }
+  const LineIndex lines(text);
   auto line = [&](const pugi::xml_node& n) {
-    return fmt::format("{}:{}", source, lineOf(text, static_cast<std::size_t>(n.offset_debug())));
+    return fmt::format("{}:{}", source, lines.lineOf(static_cast<std::size_t>(n.offset_debug())));
   };
   pugi::xml_node structure = doc.child("network").child("networkStructure");
   if (!structure) {

@@ -2,6 +2,7 @@
 #include "lightpath/io/internal/graph_sketch.h"
 
 #include <cmath>
+#include <cstdint>
 #include <map>
 #include <set>
 #include <unordered_map>
@@ -123,30 +124,48 @@ Result<Topology> buildFromSketch(GraphSketch sketch, const ImportOptions& option
   }
 
   // Positions for estimating lengths: the node's own, or (for nodes drawn without one, like
-  // Topology Zoo's hyperedge points) the mean of its positioned neighbours, repeated outward.
-  std::vector<std::optional<GeoPoint>> position(sketch.nodes.size());
-  for (std::size_t i = 0; i < sketch.nodes.size(); ++i) position[i] = sketch.nodes[i].location;
-  for (bool changed = true; changed;) {
-    changed = false;
-    std::vector<std::optional<GeoPoint>> next = position;
-    for (std::size_t i = 0; i < sketch.nodes.size(); ++i) {
-      if (position[i]) continue;
+  // Topology Zoo's hyperedge points) the mean of its neighbours one layer closer to a node
+  // with coordinates, found breadth-first so that any input takes O(nodes + links).
+  const std::size_t node_count = sketch.nodes.size();
+  std::vector<std::vector<std::size_t>> neighbours(node_count);
+  for (const Resolved& r : resolved) {
+    neighbours[r.a].push_back(r.b);
+    neighbours[r.b].push_back(r.a);
+  }
+  std::vector<std::optional<GeoPoint>> position(node_count);
+  std::vector<std::size_t> layer(node_count, SIZE_MAX);
+  std::vector<std::size_t> frontier;
+  for (std::size_t i = 0; i < node_count; ++i) {
+    position[i] = sketch.nodes[i].location;
+    if (position[i]) {
+      layer[i] = 0;
+      frontier.push_back(i);
+    }
+  }
+  for (std::size_t depth = 1; !frontier.empty(); ++depth) {
+    std::vector<std::size_t> next;
+    for (std::size_t n : frontier) {
+      for (std::size_t m : neighbours[n]) {
+        if (layer[m] == SIZE_MAX) {
+          layer[m] = depth;
+          next.push_back(m);
+        }
+      }
+    }
+    for (std::size_t m : next) {
       double lat = 0, x = 0, y = 0;
       int count = 0;
-      for (const Resolved& r : resolved) {
-        std::size_t other = r.a == i ? r.b : (r.b == i ? r.a : i);
-        if (other == i || !position[other]) continue;
-        lat += position[other]->lat;
+      for (std::size_t k : neighbours[m]) {
+        if (layer[k] >= depth) continue;
+        lat += position[k]->lat;
         // Average longitudes on the unit circle so +179 and -179 meet at 180, not 0.
-        x += std::cos(position[other]->lon * M_PI / 180);
-        y += std::sin(position[other]->lon * M_PI / 180);
+        x += std::cos(position[k]->lon * M_PI / 180);
+        y += std::sin(position[k]->lon * M_PI / 180);
         ++count;
       }
-      if (count == 0) continue;
-      next[i] = GeoPoint{lat / count, std::atan2(y, x) * 180 / M_PI};
-      changed = true;
+      position[m] = GeoPoint{lat / count, std::atan2(y, x) * 180 / M_PI};
     }
-    position = std::move(next);
+    frontier = std::move(next);
   }
 
   auto estimate = [&](std::size_t a, std::size_t b, Fiber& fiber) {

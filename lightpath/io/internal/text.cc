@@ -23,6 +23,18 @@ std::size_t lineOf(std::string_view text, std::size_t offset) {
   return 1 + static_cast<std::size_t>(std::count(text.begin(), text.begin() + offset, '\n'));
 }
 
+LineIndex::LineIndex(std::string_view text) {
+  line_starts_.push_back(0);
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '\n') line_starts_.push_back(i + 1);
+  }
+}
+
+std::size_t LineIndex::lineOf(std::size_t offset) const {
+  auto after = std::upper_bound(line_starts_.begin(), line_starts_.end(), offset);
+  return static_cast<std::size_t>(after - line_starts_.begin());
+}
+
 std::string slug(std::string_view label) {
   std::string out;
   out.reserve(label.size());

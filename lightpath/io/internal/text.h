@@ -6,14 +6,25 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace lightpath::io {
 
 // The whole of `text` as a finite double ("1e3", "-2.5"); nothing else accepted.
 std::optional<double> parseNumber(std::string_view text);
 
-// 1-based line of byte `offset` in `text`.
+// 1-based line of byte `offset` in `text`. O(offset): for one message, not for every element.
 std::size_t lineOf(std::string_view text, std::size_t offset);
+
+// Line numbers for many offsets of one text: O(log lines) each.
+class LineIndex {
+ public:
+  explicit LineIndex(std::string_view text);
+  std::size_t lineOf(std::size_t offset) const;
+
+ private:
+  std::vector<std::size_t> line_starts_;
+};
 
 // "New York City" -> "new-york-city"; characters outside [a-z0-9-_.] become '-'.
 std::string slug(std::string_view label);
