@@ -4,6 +4,7 @@
 #include <CLI/CLI.hpp>
 
 #include "exit_codes.h"
+#include "path_command.h"
 #include "topology_command.h"
 
 int main(int argc, char** argv) {
@@ -12,6 +13,7 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", "lightpath 0.1.0");
   int exit_code = lightpath::cli::kExitOk;
   lightpath::cli::addTopologyCommands(app, &exit_code);
+  lightpath::cli::addPathCommand(app, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -159,8 +159,10 @@ def main():
             site["region"] = region
         net["sites"].append(site)
         node_id = sid + ("-roadm" if kind == "datacenter" else "-switch")
+        # Customer and cloud sites end paths; the carrier's network does not pass through them.
         net["nodes"].append({"id": node_id, "name": name + (" ROADM" if kind == "datacenter" else " switch"),
-                             "site": sid, "kind": "roadm" if kind == "datacenter" else "switch"})
+                             "site": sid, "kind": "roadm" if kind == "datacenter" else "switch",
+                             "transit": False})
         for home in homes:
             km = max(1.0, great_circle_km((lat, lon), where[home]) * ROUTE_FACTOR_METRO)
             fid = f"{sid}--{home}".replace("_", "-")

@@ -22,7 +22,7 @@ nodes:
 srlgs:
   - {id: i5, name: I-5 conduit, kind: conduit}
 fibers:
-  - {id: f1, a: sea-r, b: pdx-r, length_km: 280.5, loss_db: 61.2, srlgs: [i5]}
+  - {id: f1, a: sea-r, b: pdx-r, length_km: 280.5, loss_db: 61.2, cost: 7, srlgs: [i5]}
   - {id: f2, a: pdx-r, b: aws-s, length_km: 12, length_source: estimated, band_thz: [186.0, 190.0]}
 ports:
   - {id: p1, name: "1/1", site: pdx, node: pdx-r, speed_gbps: 400, tenant: acme}
@@ -43,6 +43,7 @@ TEST(NativeFormat, ReadsEveryField) {
   const Fiber& f1 = t->fiber(*t->findFiber("f1"));
   EXPECT_DOUBLE_EQ(f1.length.value(), 280.5);
   EXPECT_DOUBLE_EQ(f1.loss->value(), 61.2);
+  EXPECT_EQ(f1.cost, 7.0);
   EXPECT_EQ(f1.srlgs, std::vector<std::string>{"i5"});
   const Fiber& f2 = t->fiber(*t->findFiber("f2"));
   EXPECT_EQ(f2.length_source, LengthSource::Estimated);

@@ -246,7 +246,8 @@ Result<Topology> fromJson(const json& doc, const Locator& where) {
   forEachItem(top, "nodes", where, status, [&](Fields& f) {
     b.addNode({.id = f.str("id", true), .name = f.str("name", false), .site = f.str("site", true),
                .kind = f.parsed<NodeKind>("kind", parseNodeKind, NodeKind::Roadm),
-               .regeneration = f.flag("regeneration", true), .origin = f.origin()});
+               .regeneration = f.flag("regeneration", true), .transit = f.flag("transit", true),
+               .origin = f.origin()});
   });
   forEachItem(top, "srlgs", where, status, [&](Fields& f) {
     b.addSrlg({.id = f.str("id", true), .name = f.str("name", false),
@@ -259,6 +260,7 @@ Result<Topology> fromJson(const json& doc, const Locator& where) {
                 .length_source = f.parsed<LengthSource>("length_source", parseLengthSource,
                                                         LengthSource::Measured)};
     if (auto loss = f.num("loss_db", false)) fiber.loss = Db(*loss);
+    fiber.cost = f.num("cost", false);
     fiber.fiber_type = f.str("fiber_type", false, "SSMF");
     fiber.srlgs = f.strings("srlgs");
     if (const json* band = f.raw("band_thz")) {
@@ -315,6 +317,7 @@ ordered_json toJson(const Topology& t) {
   for (const Node& n : t.nodes()) {
     ordered_json j{{"id", n.id}, {"name", n.name}, {"site", n.site}, {"kind", toString(n.kind)}};
     if (!n.regeneration) j["regeneration"] = false;
+    if (!n.transit) j["transit"] = false;
     nodes.push_back(std::move(j));
   }
   auto& srlgs = doc["srlgs"] = ordered_json::array();
@@ -326,6 +329,7 @@ ordered_json toJson(const Topology& t) {
     ordered_json j{{"id", f.id}, {"a", f.a}, {"b", f.b}, {"length_km", f.length.value()}};
     if (f.length_source != LengthSource::Measured) j["length_source"] = toString(f.length_source);
     if (f.loss) j["loss_db"] = f.loss->value();
+    if (f.cost) j["cost"] = *f.cost;
     if (f.fiber_type != "SSMF") j["fiber_type"] = f.fiber_type;
     if (!f.srlgs.empty()) j["srlgs"] = f.srlgs;
     if (f.band != SpectrumBand{}) j["band_thz"] = {f.band.start_thz, f.band.end_thz};

@@ -49,6 +49,7 @@ struct Node {
   std::string site;                    // id of the Site it stands in
   NodeKind kind = NodeKind::Roadm;
   bool regeneration = true;            // whether regenerators may be placed here
+  bool transit = true;                 // whether paths may pass through (not at customer sites)
   std::string origin;
   bool operator==(const Node&) const = default;
 };
@@ -77,6 +78,7 @@ struct Fiber {
   Km length;
   LengthSource length_source = LengthSource::Measured;
   std::optional<Db> loss;              // total span loss when the source gives it
+  std::optional<double> cost;          // administrative (TE) cost set by the operator
   std::string fiber_type = "SSMF";
   std::vector<std::string> srlgs;      // ids of the shared-risk groups it belongs to
   SpectrumBand band;

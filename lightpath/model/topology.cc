@@ -232,6 +232,10 @@ Result<Topology> TopologyBuilder::build() && {
       error("bad-loss", fmt::format("{}: loss must be a non-negative number of dB, got {}",
                                     where, fiber.loss->value()));
     }
+    if (fiber.cost && (!std::isfinite(*fiber.cost) || *fiber.cost < 0.0)) {
+      error("bad-cost", fmt::format("{}: cost must be a non-negative number, got {}", where,
+                                    *fiber.cost));
+    }
     if (!(fiber.band.start_thz > 0 && fiber.band.end_thz > fiber.band.start_thz)) {
       error("bad-band", fmt::format("{}: spectrum band {}-{} THz is empty", where,
                                     fiber.band.start_thz, fiber.band.end_thz));
