@@ -140,10 +140,11 @@ bool PathEngine::meetsBounds(const PathRequest& request, const Path& path) const
 Result<Path> PathEngine::searchUnbounded(const PathRequest& request, PathWorkspace& ws) const {
   ws.search_fibers.clear();
   ws.search_nodes.clear();
-  const bool goal = options_.goal_directed && graph_.hasGeometry(request.metric);
-  const double d = pce::searchPath(graph_, ws, request.metric, request.from, request.to,
-                                   goal ? Heuristic::Geometry : Heuristic::None);
-  if (d == kInfinity) return fail(explainUnreachable(request, ws));
+  const bool goal_directed = graph_.nodeCount() >= options_.goal_directed_min_nodes;
+  if (pce::searchPath(graph_, ws, request.metric, request.from, request.to,
+                      goal_directed ? Heuristic::Landmarks : Heuristic::None) == kInfinity) {
+    return fail(explainUnreachable(request, ws));
+  }
   return pce::tracePath(graph_, ws, request.metric, request.from, request.to);
 }
 
@@ -290,6 +291,27 @@ Status PathEngine::explainBounds(const PathRequest& request, PathWorkspace& ws) 
                             ms(fastest->latency), fastest->hops()));
 }
 
+Status PathEngine::checkBoundsReachable(const PathRequest& request, PathWorkspace& ws,
+                                        std::optional<Path>* fastest,
+                                        std::optional<Path>* fewest) const {
+  auto extreme = [&](Metric metric) -> std::optional<Path> {
+    ws.search_fibers.clear();
+    ws.search_nodes.clear();
+    if (pce::searchPath(graph_, ws, metric, request.from, request.to, Heuristic::None) == kInfinity) {
+      return std::nullopt;
+    }
+    return pce::tracePath(graph_, ws, request.metric, request.from, request.to);
+  };
+  const PathConstraints& c = request.constraints;
+  *fastest = c.max_latency ? extreme(Metric::Latency) : std::nullopt;
+  *fewest = c.max_hops ? extreme(Metric::Hops) : std::nullopt;
+  if ((*fastest && (*fastest)->latency > *c.max_latency * (1 + 1e-12)) ||
+      (*fewest && (*fewest)->hops() > *c.max_hops)) {
+    return explainBounds(request, ws);
+  }
+  return Status::ok();
+}
+
 Result<Path> PathEngine::shortestPath(const PathRequest& request, PathWorkspace& ws) const {
   LP_RETURN_IF_ERROR(prepare(request, ws));
   if (!request.constraints.via.empty()) {
@@ -302,12 +324,19 @@ Result<Path> PathEngine::shortestPath(const PathRequest& request, PathWorkspace&
   }
   auto path = searchUnbounded(request, ws);
   if (!path || meetsBounds(request, *path)) return path;
-  // The shortest breaks a bound: walk routes in metric order for the first that keeps them.
+  // The shortest breaks a bound. If even the fastest route (or the one with fewest hops)
+  // breaks it, say so at once; otherwise walk routes in metric order for the first that
+  // keeps every bound, settling for the fastest or fewest-hop route if the budget runs out.
+  std::optional<Path> fastest, fewest;
+  LP_RETURN_IF_ERROR(checkBoundsReachable(request, ws, &fastest, &fewest));
   pce::KShortestPaths routes(graph_, ws, request.metric, request.from, request.to);
   for (int i = 0; i < options_.enumeration_budget; ++i) {
     auto next = routes.next();
     if (!next) break;
     if (meetsBounds(request, *next)) return *next;
+  }
+  for (const auto& fallback : {fastest, fewest}) {
+    if (fallback && meetsBounds(request, *fallback)) return *fallback;
   }
   return fail(explainBounds(request, ws));
 }
@@ -319,6 +348,10 @@ Result<std::vector<Path>> PathEngine::kShortestPaths(const PathRequest& request,
     return fail(invalidArgument("waypoints are not supported with k shortest paths"));
   }
   LP_RETURN_IF_ERROR(prepare(request, ws));
+  if (request.constraints.hasPathBounds()) {
+    std::optional<Path> fastest, fewest;
+    LP_RETURN_IF_ERROR(checkBoundsReachable(request, ws, &fastest, &fewest));
+  }
   std::vector<Path> paths;
   pce::KShortestPaths routes(graph_, ws, request.metric, request.from, request.to);
   const int budget = k + (request.constraints.hasPathBounds() ? options_.enumeration_budget : 0);
@@ -342,6 +375,10 @@ Result<DiversePair> PathEngine::diversePair(const PathRequest& request, Diversit
     return fail(invalidArgument("waypoints are not supported with diverse pairs"));
   }
   LP_RETURN_IF_ERROR(prepare(request, ws));
+  if (request.constraints.hasPathBounds()) {
+    std::optional<Path> fastest, fewest;
+    LP_RETURN_IF_ERROR(checkBoundsReachable(request, ws, &fastest, &fewest));
+  }
   const Topology& t = topology();
   const std::string ends = fmt::format("from {} to {}", describeNode(request.from), describeNode(request.to));
 
@@ -359,8 +396,22 @@ Result<DiversePair> PathEngine::diversePair(const PathRequest& request, Diversit
                                    toString(diversity), ends, describeNode(*flow.cut.node))));
   }
   const double lower_bound = flow.pair->first.cost + flow.pair->second.cost;
-  if (diversity != Diversity::Srlg && meetsBounds(request, flow.pair->first) &&
-      meetsBounds(request, flow.pair->second)) {
+  auto shareRisk = [&](const Path& a, const Path& b) {
+    ws.search_fibers.clear();
+    for (FiberIndex f : a.fibers) {
+      for (SrlgIndex s : graph_.srlgsOf(f)) {
+        for (FiberIndex g : graph_.fibersOf(s)) ws.search_fibers.set(g);
+      }
+    }
+    bool shared = false;
+    for (FiberIndex f : b.fibers) shared |= ws.search_fibers.test(f);
+    ws.search_fibers.clear();
+    return shared;
+  };
+  // The least-total pair is the answer when it keeps the bounds and, for SRLG diversity,
+  // happens to share no risk group: nothing can beat the lower bound.
+  if (meetsBounds(request, flow.pair->first) && meetsBounds(request, flow.pair->second) &&
+      (diversity != Diversity::Srlg || !shareRisk(flow.pair->first, flow.pair->second))) {
     return DiversePair{std::move(flow.pair->first), std::move(flow.pair->second), true};
   }
 

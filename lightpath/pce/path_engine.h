@@ -24,7 +24,9 @@ namespace lightpath {
 
 struct PathEngineOptions {
   PathGraphOptions graph;
-  bool goal_directed = true;         // A* with the geometric lower bound where it applies
+  // A* with landmark (ALT) lower bounds on graphs of at least this many nodes; below it plain
+  // Dijkstra is faster (bench/path_compare: the crossover lies between 75 and 250 nodes).
+  std::uint32_t goal_directed_min_nodes = 128;
   // How many routes (in metric order) a search for a path meeting max_latency / max_hops, or
   // for an SRLG-disjoint partner, may examine before settling for the best found.
   int enumeration_budget = 256;
@@ -61,6 +63,10 @@ class PathEngine {
   Result<Path> searchVia(const PathRequest& request, PathWorkspace& ws) const;
   Status explainUnreachable(const PathRequest& request, PathWorkspace& ws) const;
   Status explainBounds(const PathRequest& request, PathWorkspace& ws) const;
+  // Fails with the explanation when even the fastest (or fewest-hop) route breaks a bound;
+  // hands those routes back for use as fallbacks.
+  Status checkBoundsReachable(const PathRequest& request, PathWorkspace& ws,
+                              std::optional<Path>* fastest, std::optional<Path>* fewest) const;
   bool meetsBounds(const PathRequest& request, const Path& path) const;
   std::string describeNode(NodeIndex n) const;
   std::string describeFiber(FiberIndex f) const;

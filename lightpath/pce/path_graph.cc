@@ -1,10 +1,10 @@
-// Building the CSR path graph and the lower-bound factors for goal-directed search.
+// Building the CSR path graph and the landmark distances for goal-directed search.
 #include "lightpath/pce/path_graph.h"
 
 #include <algorithm>
 #include <cmath>
 #include <limits>
-#include <numbers>
+
 
 #include <fmt/format.h>
 
@@ -86,34 +86,60 @@ PathGraph::PathGraph(std::shared_ptr<const Topology> topology, PathGraphOptions 
     for (SrlgIndex s : srlgsOf(f)) fiber_of_srlg_[fill[s]++] = f;
   }
 
-  // Positions on a sphere of the Earth's radius: the chord between two points never exceeds
-  // the great circle, which never exceeds the fiber. The factor per metric is the least
-  // weight per chord-km over all arcs, so factor x chord is a consistent lower bound.
-  unit_.assign(node_count_, {0, 0, 0});
-  bool all_positioned = node_count_ > 0;
-  for (NodeIndex n = 0; n < node_count_; ++n) {
-    auto p = t.location(n);
-    if (!p) {
-      all_positioned = false;
-      break;
+  computeLandmarks();
+}
+
+void PathGraph::computeLandmarks() {
+  // Up to 16 landmarks, spread by farthest-point selection: each new one is the node farthest
+  // from all chosen so far (nodes no landmark reaches count as farthest, so every connected
+  // part gets one).
+  constexpr std::uint32_t kMaxLandmarks = 16;
+  constexpr double kInf = std::numeric_limits<double>::infinity();
+  landmark_count_ = std::min(kMaxLandmarks, node_count_);
+  std::vector<double> dist(node_count_);
+  using Entry = std::pair<double, NodeIndex>;
+  std::vector<Entry> heap;
+  auto distancesFrom = [&](Metric m, NodeIndex source) {
+    std::fill(dist.begin(), dist.end(), kInf);
+    dist[source] = 0;
+    heap.assign(1, {0, source});
+    while (!heap.empty()) {
+      std::pop_heap(heap.begin(), heap.end(), std::greater<>());
+      auto [d, n] = heap.back();
+      heap.pop_back();
+      if (d > dist[n]) continue;
+      for (ArcIndex a = arcBegin(n); a < arcEnd(n); ++a) {
+        const double nd = d + weights(m)[a];
+        if (nd < dist[head(a)]) {
+          dist[head(a)] = nd;
+          heap.push_back({nd, head(a)});
+          std::push_heap(heap.begin(), heap.end(), std::greater<>());
+        }
+      }
     }
-    const double lat = p->lat * std::numbers::pi / 180, lon = p->lon * std::numbers::pi / 180;
-    unit_[n] = {kEarthRadiusKm * std::cos(lat) * std::cos(lon),
-                kEarthRadiusKm * std::cos(lat) * std::sin(lon), kEarthRadiusKm * std::sin(lat)};
-  }
-  bound_factor_.fill(0);
-  if (!all_positioned) return;
-  for (Metric m : {Metric::Km, Metric::Latency, Metric::Cost}) {
-    double factor = std::numeric_limits<double>::infinity();
-    for (ArcIndex a = 0; a < arc_count && factor > 0; ++a) {
-      const auto& p = unit_[tail_[a]];
-      const auto& q = unit_[head_[a]];
-      double chord = std::sqrt((p[0] - q[0]) * (p[0] - q[0]) + (p[1] - q[1]) * (p[1] - q[1]) +
-                               (p[2] - q[2]) * (p[2] - q[2]));
-      if (chord > 1e-9) factor = std::min(factor, weights(m)[a] / chord);
+  };
+  for (Metric m : {Metric::Km, Metric::Latency, Metric::Hops, Metric::Cost}) {
+    auto& table = landmark_distance_[static_cast<int>(m)];
+    table.assign(std::size_t{node_count_} * landmark_count_, kInf);
+    std::vector<double> nearest(node_count_, kInf);  // distance to the closest landmark
+    NodeIndex next = 0;
+    distancesFrom(m, 0);
+    for (NodeIndex n = 0; n < node_count_; ++n) {
+      if (dist[n] != kInf && dist[n] > dist[next]) next = n;
     }
-    // Leave a hair of slack for rounding, so the bound never exceeds a true distance.
-    bound_factor_[static_cast<int>(m)] = std::isfinite(factor) ? factor * (1 - 1e-9) : 0;
+    for (std::uint32_t l = 0; l < landmark_count_; ++l) {
+      distancesFrom(m, next);
+      for (NodeIndex n = 0; n < node_count_; ++n) {
+        table[std::size_t{n} * landmark_count_ + l] = dist[n];
+        nearest[n] = std::min(nearest[n], dist[n]);
+      }
+      // Farthest from every landmark so far; ties to the lower index.
+      NodeIndex farthest = 0;
+      for (NodeIndex n = 1; n < node_count_; ++n) {
+        if (nearest[n] > nearest[farthest]) farthest = n;
+      }
+      next = farthest;
+    }
   }
 }
 

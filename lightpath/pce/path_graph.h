@@ -1,7 +1,7 @@
 // PathGraph: the compact, read-only graph that path computation runs on, built once per
 // topology snapshot. Every fiber pair becomes two directed arcs in CSR order; per-metric arc
-// weights, the SRLGs of each fiber and each node's position on the unit sphere (for the
-// goal-directed lower bound) sit in contiguous arrays.
+// weights, the SRLGs of each fiber and the landmark distances for goal-directed search (ALT)
+// sit in contiguous arrays.
 //
 //   PathGraph graph(topology);                     // O(V + E), then immutable
 //   for (ArcIndex a : graph.arcsFrom(n)) graph.head(a), graph.weight(Metric::Km, a) ...
@@ -74,18 +74,31 @@ class PathGraph {
   // Nodes paths may start or end at but not pass through.
   std::span<const NodeIndex> nonTransitNodes() const { return non_transit_; }
 
-  // Goal direction: lowerBound(metric, n, t) never exceeds the metric of any path from n to t,
-  // and is consistent (it obeys the triangle inequality along every arc). Zero when a metric
-  // or a node has no usable geometry.
-  bool hasGeometry(Metric metric) const { return bound_factor_[static_cast<int>(metric)] > 0; }
-  double lowerBound(Metric metric, NodeIndex n, NodeIndex t) const {
-    const auto& p = unit_[n];
-    const auto& q = unit_[t];
-    double dx = p[0] - q[0], dy = p[1] - q[1], dz = p[2] - q[2];
-    return bound_factor_[static_cast<int>(metric)] * std::sqrt(dx * dx + dy * dy + dz * dz);
+  // Goal direction (ALT: A*, landmarks, triangle inequality). Exact distances from a few
+  // landmarks bound the distance between any two nodes from below:
+  // d(v, t) >= |d(L, t) - d(L, v)|. The bound is consistent and stays valid when constraints
+  // remove fibers or nodes (distances only grow). Infinity when v and t cannot meet.
+  std::uint32_t landmarkCount() const { return landmark_count_; }
+  const double* landmarkRow(Metric metric, NodeIndex n) const {
+    return landmark_distance_[static_cast<int>(metric)].data() + std::size_t{n} * landmark_count_;
+  }
+  double lowerBound(Metric metric, NodeIndex v, NodeIndex t) const {
+    return lowerBound(landmarkRow(metric, v), landmarkRow(metric, t));
+  }
+  double lowerBound(const double* v_row, const double* t_row) const {
+    double bound = 0;
+    for (std::uint32_t l = 0; l < landmark_count_; ++l) {
+      const double a = v_row[l], b = t_row[l];
+      if (a == b) continue;  // also inf == inf: no information
+      const double d = a > b ? a - b : b - a;  // inf when only one side is reachable
+      if (d > bound) bound = d;
+    }
+    return bound;
   }
 
  private:
+  void computeLandmarks();
+
   std::shared_ptr<const Topology> topology_;
   PathGraphOptions options_;
   std::uint32_t node_count_ = 0;
@@ -99,8 +112,8 @@ class PathGraph {
   std::vector<std::uint32_t> fiber_start_;
   std::vector<FiberIndex> fiber_of_srlg_;
   std::vector<NodeIndex> non_transit_;
-  std::vector<std::array<double, 3>> unit_;  // position on the unit sphere x Earth radius (km)
-  std::array<double, kMetricCount> bound_factor_{};
+  std::uint32_t landmark_count_ = 0;
+  std::array<std::vector<double>, kMetricCount> landmark_distance_;  // [node][landmark]
 };
 
 }  // namespace lightpath

@@ -14,7 +14,10 @@ void PathWorkspace::prepare(const PathGraph& graph) {
     marks->resize(fibers);
     marks->clear();
   }
+  if (state.size() < nodes) state.resize(nodes, 0);
+  if (bound.size() < nodes) bound.resize(nodes);
   if (dist.size() < nodes) dist.resize(nodes);
+
   if (parent.size() < nodes) parent.resize(nodes);
   if (to_target.size() < nodes) to_target.resize(nodes);
   if (heap.capacity() < graph.arcCount() + 1) heap.reserve(graph.arcCount() + 1);

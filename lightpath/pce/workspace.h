@@ -26,16 +26,21 @@ class PathWorkspace {
   struct Marks {
     std::vector<std::uint32_t> stamp;
     std::uint32_t generation = 1;
+    bool any = false;  // whether anything is marked in this generation
     void resize(std::size_t n) {
       if (stamp.size() < n) stamp.resize(n, 0);
     }
     void clear() {
+      any = false;
       if (++generation == 0) {  // wrapped: really clear once every 2^32 uses
         std::fill(stamp.begin(), stamp.end(), 0);
         generation = 1;
       }
     }
-    void set(std::uint32_t i) { stamp[i] = generation; }
+    void set(std::uint32_t i) {
+      stamp[i] = generation;
+      any = true;
+    }
     bool test(std::uint32_t i) const { return stamp[i] == generation; }
   };
 
@@ -43,12 +48,26 @@ class PathWorkspace {
   Marks request_fibers, request_nodes;
   // Per search: fibers and nodes ruled out for one sub-search (Yen spurs, diverse partners).
   Marks search_fibers, search_nodes;
-  // Nodes reached (dist valid) and settled (dist final) in the current search.
+  bool anyMarks() const {
+    return request_fibers.any || request_nodes.any || search_fibers.any || search_nodes.any;
+  }
+
+  // Flow nodes reached and settled in the current min-cost-flow search.
   Marks reached, settled;
 
+  struct HeapEntry {
+    double key;
+    std::uint32_t node;
+  };
+
+  // The path search's own state per node: reached in this search when state == generation,
+  // settled when state == generation + 1 (the generation moves by 2 per search).
+  std::vector<std::uint32_t> state;
+  std::uint32_t generation = 0;
   std::vector<double> dist;
+  std::vector<double> bound;  // the heuristic's value, computed once per node per search
   std::vector<ArcIndex> parent;
-  std::vector<std::pair<double, NodeIndex>> heap;
+  std::vector<HeapEntry> heap;
   std::vector<double> to_target;  // exact distances to the target, as a heuristic
   Marks to_target_known;
 

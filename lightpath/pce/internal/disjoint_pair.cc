@@ -3,6 +3,8 @@
 // forward arc, 2k+1 its residual twin.
 #include "lightpath/pce/internal/disjoint_pair.h"
 
+#include "lightpath/pce/internal/min_heap.h"
+
 #include <algorithm>
 
 namespace lightpath::pce {
@@ -37,18 +39,12 @@ struct FlowGraph {
     ws.reached.clear();
     ws.settled.clear();
     ws.flow_parent.resize(node_count);
-    auto& heap = ws.heap;
-    heap.clear();
+    MinHeap heap(ws.heap);
     ws.dist[source] = 0;
     ws.reached.set(source);
-    heap.push_back({0, source});
-    auto order = [](const auto& a, const auto& b) {
-      return a.first > b.first || (a.first == b.first && a.second > b.second);
-    };
+    heap.push(0, source);
     while (!heap.empty()) {
-      std::pop_heap(heap.begin(), heap.end(), order);
-      auto [d, n] = heap.back();
-      heap.pop_back();
+      auto [d, n] = heap.pop();
       if (ws.settled.test(n)) continue;
       ws.settled.set(n);
       if (n == sink) break;
@@ -63,8 +59,7 @@ struct FlowGraph {
           ws.reached.set(arc.to);
           ws.dist[arc.to] = candidate;
           ws.flow_parent[arc.to] = a;
-          heap.push_back({candidate, arc.to});
-          std::push_heap(heap.begin(), heap.end(), order);
+          heap.push(candidate, arc.to);
         }
       }
     }

@@ -1,60 +1,119 @@
-// Dijkstra / A* on the CSR path graph. Kept small: this is where the time goes.
+// Dijkstra / A* on the CSR path graph. Kept small and specialised at compile time (which
+// heuristic, whether any fiber or node is ruled out): this is where the time goes.
 #include "lightpath/pce/internal/search.h"
+
+#include "lightpath/pce/internal/min_heap.h"
 
 #include <algorithm>
 
 namespace lightpath::pce {
 namespace {
 
-using HeapEntry = std::pair<double, NodeIndex>;
-constexpr auto kHeapOrder = [](const HeapEntry& a, const HeapEntry& b) {
-  // Min-heap on the key; ties by node index so that equal-cost searches are deterministic.
-  return a.first > b.first || (a.first == b.first && a.second > b.second);
+std::uint32_t nextGeneration(std::vector<std::uint32_t>& state, std::uint32_t& generation) {
+  generation += 2;
+  if (generation < 2) {  // wrapped after 2^31 searches: clear for real
+    std::fill(state.begin(), state.end(), 0);
+    generation = 2;
+  }
+  return generation;
+}
+
+struct NoBound {
+  static constexpr bool kZero = true;
+  double operator()(NodeIndex) const { return 0.0; }
 };
+
+struct LandmarkBound {
+  static constexpr bool kZero = false;
+  const PathGraph& graph;
+  Metric metric;
+  const double* target_row;
+  double operator()(NodeIndex n) const {
+    return graph.lowerBound(graph.landmarkRow(metric, n), target_row);
+  }
+};
+
+struct ToTargetBound {
+  static constexpr bool kZero = false;
+  const double* to_target;
+  double operator()(NodeIndex n) const { return to_target[n]; }
+};
+
+template <typename Bound, bool kMarks>
+double search(const PathGraph& graph, PathWorkspace& ws, const double* weight, NodeIndex source,
+              NodeIndex target, Bound bound_of, double limit) {
+  const std::uint32_t reached = nextGeneration(ws.state, ws.generation), settled = reached + 1;
+  std::uint32_t* state = ws.state.data();
+  double* dist = ws.dist.data();
+  double* bound = ws.bound.data();
+  ArcIndex* parent = ws.parent.data();
+  MinHeap heap(ws.heap);
+
+  dist[source] = 0;
+  bound[source] = bound_of(source);
+  state[source] = reached;
+  heap.push(bound[source], source);
+  while (!heap.empty()) {
+    const auto [key, n] = heap.pop();
+    if (state[n] == settled) continue;
+    if (key > limit) return kInfinity;
+    state[n] = settled;
+    if (n == target) return dist[n];
+    const double g = dist[n];
+    for (ArcIndex a = graph.arcBegin(n), end = graph.arcEnd(n); a < end; ++a) {
+      const NodeIndex m = graph.head(a);
+      const std::uint32_t s = state[m];
+      if (s == settled) continue;
+      if constexpr (kMarks) {
+        if (!fiberAllowed(ws, graph.fiber(a)) || !nodeAllowed(ws, m)) continue;
+      }
+      const double candidate = g + weight[a];
+      if (s != reached) {
+        if constexpr (!Bound::kZero) {
+          bound[m] = bound_of(m);
+          if (bound[m] == kInfinity) {
+            state[m] = settled;  // cannot reach the target: never look again
+            continue;
+          }
+        }
+        state[m] = reached;
+      } else if (candidate >= dist[m]) {
+        continue;
+      }
+      dist[m] = candidate;
+      parent[m] = a;
+      if constexpr (Bound::kZero) {
+        heap.push(candidate, m);
+      } else {
+        heap.push(candidate + bound[m], m);
+      }
+    }
+  }
+  return kInfinity;
+}
+
+template <typename Bound>
+double searchWith(const PathGraph& graph, PathWorkspace& ws, const double* weight, NodeIndex source,
+                  NodeIndex target, Bound bound_of, double limit) {
+  // Most queries rule nothing out; those skip the mark checks in the inner loop.
+  const bool marks = ws.anyMarks();
+  return marks ? search<Bound, true>(graph, ws, weight, source, target, bound_of, limit)
+               : search<Bound, false>(graph, ws, weight, source, target, bound_of, limit);
+}
 
 }  // namespace
 
 double searchPath(const PathGraph& graph, PathWorkspace& ws, Metric metric, NodeIndex source,
-                  NodeIndex target, Heuristic heuristic, double bound) {
+                  NodeIndex target, Heuristic heuristic, double limit) {
   const double* weight = graph.weights(metric);
-  auto h = [&](NodeIndex n) -> double {
-    switch (heuristic) {
-      case Heuristic::None: return 0.0;
-      case Heuristic::Geometry: return graph.lowerBound(metric, n, target);
-      case Heuristic::ToTarget: return ws.to_target[n];
-    }
-    return 0.0;
-  };
-  ws.reached.clear();
-  ws.settled.clear();
-  auto& heap = ws.heap;
-  heap.clear();
-  ws.dist[source] = 0;
-  ws.reached.set(source);
-  heap.push_back({h(source), source});
-  while (!heap.empty()) {
-    std::pop_heap(heap.begin(), heap.end(), kHeapOrder);
-    const auto [key, n] = heap.back();
-    heap.pop_back();
-    if (ws.settled.test(n)) continue;
-    if (key > bound) return kInfinity;
-    ws.settled.set(n);
-    if (n == target) return ws.dist[n];
-    const double g = ws.dist[n];
-    for (ArcIndex a = graph.arcBegin(n), end = graph.arcEnd(n); a < end; ++a) {
-      const NodeIndex m = graph.head(a);
-      if (ws.settled.test(m) || !fiberAllowed(ws, graph.fiber(a)) || !nodeAllowed(ws, m)) continue;
-      const double candidate = g + weight[a];
-      if (!ws.reached.test(m) || candidate < ws.dist[m]) {
-        const double hm = h(m);
-        if (hm == kInfinity) continue;
-        ws.reached.set(m);
-        ws.dist[m] = candidate;
-        ws.parent[m] = a;
-        heap.push_back({candidate + hm, m});
-        std::push_heap(heap.begin(), heap.end(), kHeapOrder);
-      }
-    }
+  switch (heuristic) {
+    case Heuristic::None:
+      return searchWith(graph, ws, weight, source, target, NoBound{}, limit);
+    case Heuristic::Landmarks:
+      return searchWith(graph, ws, weight, source, target,
+                        LandmarkBound{graph, metric, graph.landmarkRow(metric, target)}, limit);
+    case Heuristic::ToTarget:
+      return searchWith(graph, ws, weight, source, target, ToTargetBound{ws.to_target.data()}, limit);
   }
   return kInfinity;
 }
@@ -63,25 +122,19 @@ void computeDistancesTo(const PathGraph& graph, PathWorkspace& ws, Metric metric
   // Weights are symmetric, so distances to the target are distances from it.
   const double* weight = graph.weights(metric);
   std::fill(ws.to_target.begin(), ws.to_target.begin() + graph.nodeCount(), kInfinity);
-  auto& heap = ws.heap;
-  heap.clear();
+  MinHeap heap(ws.heap);
   ws.to_target[target] = 0;
-  heap.push_back({0, target});
-  ws.settled.clear();
+  heap.push(0, target);
   while (!heap.empty()) {
-    std::pop_heap(heap.begin(), heap.end(), kHeapOrder);
-    const auto [d, n] = heap.back();
-    heap.pop_back();
-    if (ws.settled.test(n)) continue;
-    ws.settled.set(n);
+    const auto [d, n] = heap.pop();
+    if (d > ws.to_target[n]) continue;
     for (ArcIndex a = graph.arcBegin(n), end = graph.arcEnd(n); a < end; ++a) {
       const NodeIndex m = graph.head(a);
       if (ws.request_fibers.test(graph.fiber(a)) || ws.request_nodes.test(m)) continue;
       const double candidate = d + weight[a];
       if (candidate < ws.to_target[m]) {
         ws.to_target[m] = candidate;
-        heap.push_back({candidate, m});
-        std::push_heap(heap.begin(), heap.end(), kHeapOrder);
+        heap.push(candidate, m);
       }
     }
   }
@@ -100,16 +153,20 @@ void measurePath(const PathGraph& graph, Metric metric, Path& path) {
 
 Path tracePath(const PathGraph& graph, const PathWorkspace& ws, Metric metric, NodeIndex source,
                NodeIndex target) {
+  // Count first, then fill from the back: two allocations per path, not one per doubling.
+  std::size_t hops = 0;
+  for (NodeIndex n = target; n != source; n = graph.tail(ws.parent[n])) ++hops;
   Path path;
-  for (NodeIndex n = target; n != source;) {
+  path.nodes.resize(hops + 1);
+  path.fibers.resize(hops);
+  NodeIndex n = target;
+  for (std::size_t i = hops; i > 0; --i) {
     const ArcIndex a = ws.parent[n];
-    path.nodes.push_back(n);
-    path.fibers.push_back(graph.fiber(a));
+    path.nodes[i] = n;
+    path.fibers[i - 1] = graph.fiber(a);
     n = graph.tail(a);
   }
-  path.nodes.push_back(source);
-  std::reverse(path.nodes.begin(), path.nodes.end());
-  std::reverse(path.fibers.begin(), path.fibers.end());
+  path.nodes[0] = source;
   measurePath(graph, metric, path);
   return path;
 }

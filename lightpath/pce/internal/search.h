@@ -12,9 +12,9 @@ namespace lightpath::pce {
 inline constexpr double kInfinity = std::numeric_limits<double>::infinity();
 
 enum class Heuristic {
-  None,      // plain Dijkstra
-  Geometry,  // chord-distance lower bound (PathGraph::lowerBound)
-  ToTarget,  // exact distances to the target in ws.to_target (Yen's spur searches)
+  None,       // plain Dijkstra
+  Landmarks,  // ALT lower bounds from the graph's landmarks
+  ToTarget,   // exact distances to the target in ws.to_target (Yen's spur searches)
 };
 
 // Least `metric` from `source` to `target` avoiding marked fibers and nodes; kInfinity when
