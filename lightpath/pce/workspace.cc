@@ -20,6 +20,8 @@ void PathWorkspace::prepare(const PathGraph& graph) {
 
   if (parent.size() < nodes) parent.resize(nodes);
   if (to_target.size() < nodes) to_target.resize(nodes);
+  if (to_target_next.size() < nodes) to_target_next.resize(nodes);
+  if (to_target_fiber.size() < nodes) to_target_fiber.resize(nodes);
   if (heap.capacity() < graph.arcCount() + 1) heap.reserve(graph.arcCount() + 1);
 }
 

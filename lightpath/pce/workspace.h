@@ -69,6 +69,8 @@ class PathWorkspace {
   std::vector<ArcIndex> parent;
   std::vector<HeapEntry> heap;
   std::vector<double> to_target;  // exact distances to the target, as a heuristic
+  std::vector<NodeIndex> to_target_next;    // the shortest-path tree toward the target:
+  std::vector<FiberIndex> to_target_fiber;  // next node and the fiber to it
   Marks to_target_known;
 
   // Min-cost flow (diverse pairs).

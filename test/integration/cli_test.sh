@@ -59,5 +59,34 @@ check "no subcommand" 2 "$lp"
 check "bad format name" 1 "$lp" topology inspect --format pdf "$data/sndlib/abilene.txt"
 expect_in "bad format name" "$tmp/err" "unknown topology format 'pdf'"
 
+# lightpath path
+check "path human" 0 "$lp" path --from dc-ashburn --to dc-santa-clara
+expect_in "path human" "$tmp/out" "route       dc-ashburn-roadm -> washington_dc-roadm"
+check "path json" 0 "$lp" path --from "New York" --to Chicago --k 3 --metric latency --json
+/usr/bin/python3 - "$tmp/out" <<'PY' || failures=$((failures + 1))
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert len(d["paths"]) == 3, d
+for p in d["paths"]:
+    assert set(p) == {"nodes", "fibers", "km", "latency_ms", "hops"}, p
+    assert p["nodes"][0] == "new_york-roadm" and p["nodes"][-1] == "chicago-roadm"
+    assert len(p["fibers"]) == p["hops"] == len(p["nodes"]) - 1
+lat = [p["latency_ms"] for p in d["paths"]]
+assert lat == sorted(lat), lat
+PY
+check "path diverse" 0 "$lp" path --from aws-ashburn --to google-ashburn --diverse srlg --json
+expect_in "path diverse" "$tmp/out" '"optimal": true'
+check "path infeasible" 1 "$lp" path --from dc-ashburn --to dc-santa-clara --max-latency-ms 20 --json
+expect_in "path infeasible" "$tmp/out" "the lowest-latency route is 25.19 ms"
+check "path unknown node" 1 "$lp" path --from atlantis --to Chicago
+expect_in "path unknown node" "$tmp/err" "unknown node or site 'atlantis'"
+check "path missing ends" 2 "$lp" path --from Chicago
+check "path on a file" 0 "$lp" path --topology "$data/optical-rl-gym/nsfnet_chen.txt" --from 1 --to 14 --diverse fiber
+printf 'Chicago Denver\nBoston Miami\natlantis Chicago\n' >"$tmp/pairs.txt"
+check "path batch" 1 "$lp" path --pairs "$tmp/pairs.txt"
+[ "$(wc -l <"$tmp/out")" = 3 ] || { echo "FAIL path batch: expected 3 lines"; failures=$((failures + 1)); }
+expect_in "path batch" "$tmp/out" '"from":"Boston","to":"Miami","paths":'
+expect_in "path batch" "$tmp/out" "\"error\":\"unknown node or site 'atlantis'\""
+
 echo "cli_test: $failures failed"
 [ "$failures" = 0 ]

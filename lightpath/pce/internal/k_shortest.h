@@ -4,7 +4,7 @@
 #pragma once
 
 #include <optional>
-#include <set>
+#include <unordered_set>
 #include <vector>
 
 #include "lightpath/pce/internal/search.h"
@@ -26,9 +26,15 @@ class KShortestPaths {
   struct Candidate {
     Path path;
     std::size_t deviation;  // index of the node where it left its parent
+    std::uint64_t hash;     // of the fiber sequence, to find duplicates fast
   };
 
-  void addSpurCandidates(const Candidate& from);
+  void addSpurCandidates(std::size_t from);
+  // Appends the spur path from `spur` to the target to the scratch route: along the
+  // shortest-path tree when nothing on it is ruled out (then it is the best spur), else by
+  // a search. False when the target cannot be reached.
+  bool appendSpur(NodeIndex spur);
+  bool isDuplicate(const std::vector<FiberIndex>& fibers, std::uint64_t hash) const;
 
   const PathGraph& graph_;
   PathWorkspace& ws_;
@@ -37,7 +43,8 @@ class KShortestPaths {
   bool started_ = false;
   std::vector<Candidate> found_;
   std::vector<Candidate> candidates_;
-  std::set<std::vector<FiberIndex>> seen_;
+  std::unordered_set<std::uint64_t> hashes_;
+  Path scratch_;
 };
 
 }  // namespace lightpath::pce

@@ -134,6 +134,8 @@ void computeDistancesTo(const PathGraph& graph, PathWorkspace& ws, Metric metric
       const double candidate = d + weight[a];
       if (candidate < ws.to_target[m]) {
         ws.to_target[m] = candidate;
+        ws.to_target_next[m] = n;
+        ws.to_target_fiber[m] = graph.fiber(a);
         heap.push(candidate, m);
       }
     }

@@ -22,8 +22,9 @@ enum class Heuristic {
 double searchPath(const PathGraph& graph, PathWorkspace& ws, Metric metric, NodeIndex source,
                   NodeIndex target, Heuristic heuristic, double bound = kInfinity);
 
-// Exact distances from every node to `target` (request marks only) into ws.to_target; nodes
-// that cannot reach it get kInfinity.
+// Exact distances from every node to `target` (request marks only) into ws.to_target, and the
+// shortest-path tree toward it (ws.to_target_next / to_target_fiber); nodes that cannot reach
+// it get kInfinity.
 void computeDistancesTo(const PathGraph& graph, PathWorkspace& ws, Metric metric, NodeIndex target);
 
 // The path the last search found from source to target, with its length, latency and cost.
