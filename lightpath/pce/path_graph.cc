@@ -90,10 +90,10 @@ PathGraph::PathGraph(std::shared_ptr<const Topology> topology, PathGraphOptions 
 }
 
 void PathGraph::computeLandmarks() {
-  // Up to 16 landmarks, spread by farthest-point selection: each new one is the node farthest
+  // Up to 32 landmarks, spread by farthest-point selection: each new one is the node farthest
   // from all chosen so far (nodes no landmark reaches count as farthest, so every connected
   // part gets one).
-  constexpr std::uint32_t kMaxLandmarks = 16;
+  constexpr std::uint32_t kMaxLandmarks = 32;
   constexpr double kInf = std::numeric_limits<double>::infinity();
   landmark_count_ = std::min(kMaxLandmarks, node_count_);
   std::vector<double> dist(node_count_);

@@ -23,13 +23,48 @@ struct NoBound {
   double operator()(NodeIndex) const { return 0.0; }
 };
 
+// ALT with "active" landmarks: of all landmarks, the few that bound this source-target pair
+// best, so each node costs a few subtractions rather than one per landmark.
 struct LandmarkBound {
   static constexpr bool kZero = false;
+  static constexpr std::uint32_t kActive = 6;
   const PathGraph& graph;
   Metric metric;
-  const double* target_row;
+  std::uint32_t count = 0;
+  std::uint32_t landmark[kActive];
+  double at_target[kActive];
+
+  LandmarkBound(const PathGraph& g, Metric m, NodeIndex source, NodeIndex target) : graph(g), metric(m) {
+    const double* s = graph.landmarkRow(metric, source);
+    const double* t = graph.landmarkRow(metric, target);
+    double score[kActive];
+    for (std::uint32_t l = 0; l < graph.landmarkCount(); ++l) {
+      const double d = s[l] == t[l] ? 0.0 : (s[l] > t[l] ? s[l] - t[l] : t[l] - s[l]);
+      // Keep the kActive best, sorted by score (insertion into a tiny array).
+      std::uint32_t at = count < kActive ? count++ : kActive;
+      if (at == kActive && !(d > score[kActive - 1])) continue;
+      if (at == kActive) at = kActive - 1;
+      while (at > 0 && score[at - 1] < d) {
+        score[at] = score[at - 1];
+        landmark[at] = landmark[at - 1];
+        --at;
+      }
+      score[at] = d;
+      landmark[at] = l;
+    }
+    for (std::uint32_t i = 0; i < count; ++i) at_target[i] = t[landmark[i]];
+  }
+
   double operator()(NodeIndex n) const {
-    return graph.lowerBound(graph.landmarkRow(metric, n), target_row);
+    const double* row = graph.landmarkRow(metric, n);
+    double bound = 0;
+    for (std::uint32_t i = 0; i < count; ++i) {
+      const double a = row[landmark[i]], b = at_target[i];
+      if (a == b) continue;
+      const double d = a > b ? a - b : b - a;  // inf when only one side is reachable
+      if (d > bound) bound = d;
+    }
+    return bound;
   }
 };
 
@@ -110,8 +145,8 @@ double searchPath(const PathGraph& graph, PathWorkspace& ws, Metric metric, Node
     case Heuristic::None:
       return searchWith(graph, ws, weight, source, target, NoBound{}, limit);
     case Heuristic::Landmarks:
-      return searchWith(graph, ws, weight, source, target,
-                        LandmarkBound{graph, metric, graph.landmarkRow(metric, target)}, limit);
+      return searchWith(graph, ws, weight, source, target, LandmarkBound(graph, metric, source, target),
+                        limit);
     case Heuristic::ToTarget:
       return searchWith(graph, ws, weight, source, target, ToTargetBound{ws.to_target.data()}, limit);
   }
