@@ -11,14 +11,9 @@ namespace lightpath::io {
 Result<Topology> readEdgeList(std::string_view text, std::string_view source,
                               const ImportOptions& options) {
   std::vector<std::pair<std::size_t, std::vector<std::string_view>>> rows;
-  std::size_t line_number = 0, pos = 0;
-  while (pos <= text.size()) {
-    std::size_t end = text.find('\n', pos);
-    if (end == std::string_view::npos) end = text.size();
-    std::string_view line = text.substr(pos, end - pos);
-    pos = end + 1;
-    ++line_number;
-    if (auto hash = line.find('#'); hash != std::string_view::npos) line = line.substr(0, hash);
+  CommentedLines lines(text);
+  std::string_view line;
+  while (lines.next(line)) {
     std::vector<std::string_view> words;
     std::size_t i = 0;
     while (i < line.size()) {
@@ -27,12 +22,12 @@ Result<Topology> readEdgeList(std::string_view text, std::string_view source,
       while (i < line.size() && !std::isspace(static_cast<unsigned char>(line[i]))) ++i;
       if (i > start) words.push_back(line.substr(start, i - start));
     }
-    if (!words.empty()) rows.emplace_back(line_number, std::move(words));
+    if (!words.empty()) rows.emplace_back(lines.number(), std::move(words));
   }
   auto count = [&](std::size_t row, const char* what) -> Result<std::size_t> {
     if (row >= rows.size() || rows[row].second.size() != 1) {
       return fail(invalidArgument(fmt::format("{}:{}: expected the {} alone on a line", source,
-                                              row < rows.size() ? rows[row].first : line_number, what)));
+                                              row < rows.size() ? rows[row].first : lines.number(), what)));
     }
     auto n = parseNumber(rows[row].second[0]);
     if (!n || *n < 0 || *n != std::floor(*n) || *n > 1e6) {

@@ -1,23 +1,18 @@
 // Net2Plan .n2p (BSD-2-Clause tool, XML): nodes with xCoord (longitude) / yCoord (latitude),
 // one-way links with lengthInKm, either directly under <network> or inside <layer>s.
 #include <fmt/format.h>
-#include <pugixml.hpp>
 
 #include "lightpath/io/internal/graph_sketch.h"
 #include "lightpath/io/internal/readers.h"
 #include "lightpath/io/internal/text.h"
+#include "lightpath/io/internal/xml_text.h"
 
 namespace lightpath::io {
 
 Result<Topology> readNet2Plan(std::string_view text, std::string_view source,
                               const ImportOptions& options) {
   pugi::xml_document doc;
-  pugi::xml_parse_result parsed = doc.load_buffer(text.data(), text.size());
-  if (!parsed) {
-    return fail(invalidArgument(fmt::format("{}:{}: not well-formed XML: {}", source,
-                                            lineOf(text, static_cast<std::size_t>(parsed.offset)),
-                                            parsed.description())));
-  }
+  LP_RETURN_IF_ERROR(loadXml(text, source, doc));
   pugi::xml_node network = doc.child("network");
   if (!network) {
     return fail(invalidArgument(fmt::format("{}: no <network> element: not a Net2Plan file", source)));

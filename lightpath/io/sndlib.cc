@@ -4,11 +4,11 @@
 #include <sstream>
 
 #include <fmt/format.h>
-#include <pugixml.hpp>
 
 #include "lightpath/io/internal/graph_sketch.h"
 #include "lightpath/io/internal/readers.h"
 #include "lightpath/io/internal/text.h"
+#include "lightpath/io/internal/xml_text.h"
 
 namespace lightpath::io {
 namespace {
@@ -102,18 +102,12 @@ Result<Topology> readSndlibText(std::string_view text, std::string_view source,
   enum class Section { None, Nodes, Links, Other } section = Section::None;
   int other_depth = 0;  // sections we skip (DEMANDS, ADMISSIBLE_PATHS) nest their own blocks
   bool saw_nodes = false;
-  std::size_t line_number = 0;
-  std::size_t pos = 0;
-  while (pos <= text.size()) {
-    std::size_t end = text.find('\n', pos);
-    if (end == std::string_view::npos) end = text.size();
-    std::string_view line = text.substr(pos, end - pos);
-    pos = end + 1;
-    ++line_number;
-    if (auto hash = line.find('#'); hash != std::string_view::npos) line = line.substr(0, hash);
+  CommentedLines lines(text);
+  std::string_view line;
+  while (lines.next(line)) {
     auto w = words(line);
     if (w.empty() || w[0].starts_with("?")) continue;
-    const std::string where = fmt::format("{}:{}", source, line_number);
+    const std::string where = fmt::format("{}:{}", source, lines.number());
     if (section == Section::None) {
       if (w.size() == 2 && w[1] == "(") {
         section = w[0] == "NODES" ? Section::Nodes : w[0] == "LINKS" ? Section::Links : Section::Other;
@@ -164,7 +158,7 @@ Result<Topology> readSndlibText(std::string_view text, std::string_view source,
   }
   if (section != Section::None) {
     return fail(invalidArgument(fmt::format("{}:{}: unexpected end of file: a section is not "
-                                            "closed with ')'", source, line_number)));
+                                            "closed with ')'", source, lines.number())));
   }
   if (!saw_nodes) {
     return fail(invalidArgument(fmt::format("{}: no 'NODES (' section", source)));
@@ -177,12 +171,7 @@ Result<Topology> readSndlibText(std::string_view text, std::string_view source,
 Result<Topology> readSndlibXml(std::string_view text, std::string_view source,
                                const ImportOptions& options) {
   pugi::xml_document doc;
-  pugi::xml_parse_result parsed = doc.load_buffer(text.data(), text.size());
-  if (!parsed) {
-    return fail(invalidArgument(fmt::format("{}:{}: not well-formed XML: {}", source,
-                                            lineOf(text, static_cast<std::size_t>(parsed.offset)),
-                                            parsed.description())));
-  }
+  LP_RETURN_IF_ERROR(loadXml(text, source, doc));
   const LineIndex lines(text);
   auto line = [&](const pugi::xml_node& n) {
     return fmt::format("{}:{}", source, lines.lineOf(static_cast<std::size_t>(n.offset_debug())));

@@ -23,6 +23,17 @@ std::size_t lineOf(std::string_view text, std::size_t offset) {
   return 1 + static_cast<std::size_t>(std::count(text.begin(), text.begin() + offset, '\n'));
 }
 
+bool CommentedLines::next(std::string_view& line) {
+  if (pos_ > text_.size()) return false;
+  std::size_t end = text_.find('\n', pos_);
+  if (end == std::string_view::npos) end = text_.size();
+  line = text_.substr(pos_, end - pos_);
+  pos_ = end + 1;
+  ++number_;
+  if (auto hash = line.find('#'); hash != std::string_view::npos) line = line.substr(0, hash);
+  return true;
+}
+
 LineIndex::LineIndex(std::string_view text) {
   line_starts_.push_back(0);
   for (std::size_t i = 0; i < text.size(); ++i) {

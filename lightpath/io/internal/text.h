@@ -16,6 +16,19 @@ std::optional<double> parseNumber(std::string_view text);
 // 1-based line of byte `offset` in `text`. O(offset): for one message, not for every element.
 std::size_t lineOf(std::string_view text, std::size_t offset);
 
+// Walks text line by line, without '#' comments: `while (lines.next(line)) ... lines.number()`.
+class CommentedLines {
+ public:
+  explicit CommentedLines(std::string_view text) : text_(text) {}
+  bool next(std::string_view& line);
+  std::size_t number() const { return number_; }  // 1-based, of the line last returned
+
+ private:
+  std::string_view text_;
+  std::size_t pos_ = 0;
+  std::size_t number_ = 0;
+};
+
 // Line numbers for many offsets of one text: O(log lines) each.
 class LineIndex {
  public:

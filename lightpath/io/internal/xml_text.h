@@ -1,0 +1,15 @@
+// XML parsing for the readers (SNDlib XML, Net2Plan): pugixml behind a Status whose message
+// names the line.
+#pragma once
+
+#include <string_view>
+
+#include <pugixml.hpp>
+
+#include "lightpath/base/status.h"
+
+namespace lightpath::io {
+
+Status loadXml(std::string_view text, std::string_view source, pugi::xml_document& doc);
+
+}  // namespace lightpath::io
