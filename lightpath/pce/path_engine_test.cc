@@ -150,6 +150,44 @@ TEST(PathEngine, LatencyBoundPicksTheBestRouteThatKeepsIt) {
             std::string::npos) << none.error().message();
 }
 
+TEST(PathEngine, DiversePairWithBothLegsWithinTheLatencyBound) {
+  // The least-total pair is a-s-z (1 km) with a-m-z (10 km). Under a bound of 7 km of latency
+  // only the balanced pair a-s-p-z / a-q-s-z (6 km each) keeps both legs in.
+  auto t = makeTopology({"a", "s", "z", "m", "p", "q"},
+                        {{"a", "s", 0.5}, {"s", "z", 0.5}, {"a", "m", 5}, {"m", "z", 5},
+                         {"s", "p", 2.5}, {"p", "z", 3}, {"a", "q", 3}, {"q", "s", 2.5}});
+  Fixture f{PathEngine(t)};
+  auto free = f.engine.diversePair(f.request("a", "z"), Diversity::Fiber, f.ws);
+  ASSERT_TRUE(free);
+  EXPECT_DOUBLE_EQ(free->working.cost + free->protection.cost, 11);
+  auto request = f.request("a", "z");
+  request.constraints.max_latency = Micros(7 * kMicrosPerKm);
+  auto bounded = f.engine.diversePair(request, Diversity::Fiber, f.ws);
+  ASSERT_TRUE(bounded) << bounded.error().toString();
+  EXPECT_DOUBLE_EQ(bounded->working.cost, 6);
+  EXPECT_DOUBLE_EQ(bounded->protection.cost, 6);
+  EXPECT_TRUE(bounded->optimal);
+  request.constraints.max_latency = Micros(5 * kMicrosPerKm);
+  auto none = f.engine.diversePair(request, Diversity::Fiber, f.ws);
+  ASSERT_FALSE(none);
+  EXPECT_NE(none.error().message().find("with both legs within the limits"), std::string::npos)
+      << none.error().message();
+}
+
+TEST(PathEngine, KShortestWithinABound) {
+  Fixture f{PathEngine(square())};
+  auto request = f.request("a", "d");
+  request.constraints.max_hops = 1;
+  auto paths = f.engine.kShortestPaths(request, 5, f.ws);
+  ASSERT_TRUE(paths);
+  ASSERT_EQ(paths->size(), 1u);
+  EXPECT_EQ(nodeIds(f.engine, (*paths)[0]), (Ids{"a", "d"}));
+  request.constraints.max_latency = Micros(1);
+  auto none = f.engine.kShortestPaths(request, 5, f.ws);
+  ASSERT_FALSE(none);
+  EXPECT_NE(none.error().message().find("the lowest-latency route is"), std::string::npos);
+}
+
 TEST(PathEngine, ExclusionsAndTheirExplanation) {
   Fixture f{PathEngine(makeTopology({"a", "b", "c"}, {{"a", "b", 1}, {"b", "c", 1}}))};
   auto request = f.request("a", "c");

@@ -219,6 +219,39 @@ RC_GTEST_PROP(PathProperties, DiversePairsAreDisjointAndOptimal, ()) {
   }
 }
 
+RC_GTEST_PROP(PathProperties, BoundedDiversePairsKeepBothLegsWithinTheBound, ()) {
+  const auto net = *randomNetwork();
+  const Topology& t = *net.topology;
+  PathEngine engine(net.topology);
+  PathWorkspace ws;
+  PathRequest request{.from = net.from, .to = net.to, .metric = Metric::Km};
+  const double bound_km = *rc::gen::inRange(5, 80);
+  request.constraints.max_latency = Micros(bound_km * kMicrosPerKm);
+  auto all = allSimplePaths(t, net.from, net.to);
+  std::optional<double> best;
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    for (std::size_t j = i + 1; j < all.size(); ++j) {
+      if (shareFiber(all[i], all[j]) || km(t, all[i]) > bound_km || km(t, all[j]) > bound_km) continue;
+      double total = km(t, all[i]) + km(t, all[j]);
+      if (!best || total < *best) best = total;
+    }
+  }
+  auto pair = engine.diversePair(request, Diversity::Fiber, ws);
+  RC_CLASSIFY(pair.has_value());
+  // Graphs this small fit in the search budget: a pair that exists must be found.
+  if (!best) {
+    RC_ASSERT(!pair);
+    return;
+  }
+  RC_ASSERT(pair.has_value());
+  const double total = pair->working.length.value() + pair->protection.length.value();
+  RC_ASSERT(!shareFiber(pair->working.fibers, pair->protection.fibers));
+  RC_ASSERT(pair->working.length.value() <= bound_km + 1e-9);
+  RC_ASSERT(pair->protection.length.value() <= bound_km + 1e-9);
+  if (pair->optimal) RC_ASSERT(total == *best);
+  RC_ASSERT(total >= *best);
+}
+
 RC_GTEST_PROP(PathProperties, BoundedSearchFindsTheBestPathWithinBounds, ()) {
   const auto net = *randomNetwork();
   const Topology& t = *net.topology;
