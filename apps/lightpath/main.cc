@@ -5,6 +5,7 @@
 
 #include "exit_codes.h"
 #include "path_command.h"
+#include "simulate_command.h"
 #include "topology_command.h"
 
 int main(int argc, char** argv) {
@@ -14,6 +15,7 @@ int main(int argc, char** argv) {
   int exit_code = lightpath::cli::kExitOk;
   lightpath::cli::addTopologyCommands(app, &exit_code);
   lightpath::cli::addPathCommand(app, &exit_code);
+  lightpath::cli::addSimulateCommand(app, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

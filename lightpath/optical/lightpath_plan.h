@@ -1,0 +1,32 @@
+// Planning one lightpath on a route: which transceiver mode (the densest that reaches, for
+// distance-adaptive modulation), and where regenerators go when no mode reaches end to end
+// (fewest regenerators, only at nodes that allow them; each segment then gets its own
+// spectrum).
+#pragma once
+
+#include <span>
+#include <vector>
+
+#include "lightpath/optical/qot.h"
+
+namespace lightpath {
+
+struct LightpathSegment {
+  std::size_t from = 0, to = 0;  // node positions on the route: fibers [from, to)
+  QotEstimate qot;
+};
+
+struct LightpathPlan {
+  const TransceiverSpec* transceiver = nullptr;
+  std::vector<LightpathSegment> segments;  // one more than the regenerators
+  std::size_t regenerators() const { return segments.empty() ? 0 : segments.size() - 1; }
+};
+
+// `nodes` and `fibers` describe the route (nodes.size() == fibers.size() + 1). Tries every
+// mode of `line_rate` in the catalog; picks the fewest regenerators, then the narrowest slot
+// width. FailedPrecondition, with the reason, when no mode works even with regenerators.
+Result<LightpathPlan> planLightpath(const Topology& topology, std::span<const NodeIndex> nodes,
+                                    std::span<const FiberIndex> fibers, Gbps line_rate,
+                                    std::span<const TransceiverSpec> catalog, const LineSystem& line);
+
+}  // namespace lightpath
