@@ -3,7 +3,9 @@
 // Compiled into the binary from data/demo/demo-network.yaml, so `lightpath` needs no file.
 #pragma once
 
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "lightpath/model/topology.h"
 
@@ -13,5 +15,10 @@ inline constexpr std::string_view kDemoNetworkName = "demo-network.yaml";
 
 std::string_view demoNetworkYaml();
 Result<Topology> loadDemoNetwork();
+
+// The default transceiver catalog (data/optical/transceivers.yaml, sources in docs/optical.md),
+// also compiled in; a catalog file is a native topology document with only `transceivers`.
+std::string_view defaultTransceiverCatalogYaml();
+Result<std::vector<TransceiverSpec>> loadTransceiverCatalog(const std::string& path = {});
 
 }  // namespace lightpath

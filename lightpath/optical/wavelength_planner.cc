@@ -1,0 +1,97 @@
+// Route, modulation, regeneration and spectrum for one wavelength order.
+#include "lightpath/optical/wavelength_planner.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include <fmt/format.h>
+
+namespace lightpath {
+
+double FiberSpectrum::freeCapacity(FiberIndex fiber) const {
+  std::uint32_t largest = 0;
+  forEachFreeRun(state_.freeMask(fiber), state_.slots(), [&](std::uint32_t, std::uint32_t length) {
+    largest = std::max(largest, length);
+    return true;
+  });
+  return largest;
+}
+
+WavelengthPlanner::WavelengthPlanner(const PathEngine& engine, std::vector<TransceiverSpec> catalog,
+                                     LineSystem line, double slot_ghz)
+    : engine_(engine), catalog_(std::move(catalog)), line_(line), slot_ghz_(slot_ghz) {}
+
+Result<WavelengthPlan> WavelengthPlanner::plan(const WavelengthRequest& request, const FiberSpectrum& spectrum,
+                                               PathWorkspace& ws) const {
+  // The narrowest mode at this rate bounds the spectrum every fiber of a route must offer: the
+  // path engine skips fibers without it (spectrum continuity is checked per route below).
+  std::uint32_t narrowest = 0;
+  for (const TransceiverSpec& trx : catalog_) {
+    if (trx.line_rate != request.line_rate) continue;
+    const auto slots = static_cast<std::uint32_t>(std::ceil(trx.slot_width.value() / slot_ghz_ - 1e-9));
+    if (narrowest == 0 || slots < narrowest) narrowest = slots;
+  }
+  if (narrowest == 0) {
+    return fail(invalidArgument(fmt::format("no transceiver in the catalog runs at {:g} Gb/s",
+                                            request.line_rate.value())));
+  }
+  PathRequest path_request{.from = request.from, .to = request.to, .metric = Metric::Latency,
+                           .constraints = request.constraints, .resources = &spectrum};
+  path_request.constraints.min_free = narrowest;
+  const std::string what = fmt::format("no wavelength of {:g} Gb/s from '{}' to '{}'", request.line_rate.value(),
+                                       engine_.topology().node(request.from).id,
+                                       engine_.topology().node(request.to).id);
+  auto routes = engine_.kShortestPaths(path_request, request.k, ws);
+  if (!routes) {
+    if (routes.error().code() != StatusCode::FailedPrecondition) return fail(routes.error());
+    return fail(failedPrecondition(what + ": " + routes.error().message()));
+  }
+
+  std::vector<std::uint64_t> mask(spectrum.state().words());
+  std::string first_reason;
+  for (const Path& route : *routes) {
+    auto light = planLightpath(engine_.topology(), route.nodes, route.fibers, request.line_rate, catalog_, line_);
+    if (!light) {
+      if (first_reason.empty()) first_reason = light.error().message();
+      continue;
+    }
+    const auto slots =
+        static_cast<std::uint32_t>(std::ceil(light->transceiver->slot_width.value() / slot_ghz_ - 1e-9));
+    WavelengthPlan plan{.route = route, .transceiver = light->transceiver};
+    bool fits = true;
+    for (const LightpathSegment& segment : light->segments) {
+      std::span<const FiberIndex> fibers(route.fibers.data() + segment.from, segment.to - segment.from);
+      spectrum.state().pathFree(fibers, mask.data());
+      auto first = firstFit(mask.data(), spectrum.state().slots(), slots);
+      if (!first) {
+        fits = false;
+        if (first_reason.empty()) {
+          first_reason = fmt::format("no {} contiguous free slots from '{}' to '{}'", slots,
+                                     engine_.topology().node(route.nodes[segment.from]).id,
+                                     engine_.topology().node(route.nodes[segment.to]).id);
+        }
+        break;
+      }
+      plan.segments.push_back({segment, *first, slots});
+    }
+    if (fits) return plan;
+  }
+  return fail(failedPrecondition(fmt::format("{} on the {} shortest routes: {}", what, routes->size(),
+                                             first_reason)));
+}
+
+void WavelengthPlanner::occupy(const WavelengthPlan& plan, FiberSpectrum& spectrum) {
+  for (const PlannedSegment& s : plan.segments) {
+    std::span<const FiberIndex> fibers(plan.route.fibers.data() + s.lightpath.from, s.lightpath.to - s.lightpath.from);
+    spectrum.state().occupy(fibers, s.first_slot, s.slots);
+  }
+}
+
+void WavelengthPlanner::release(const WavelengthPlan& plan, FiberSpectrum& spectrum) {
+  for (const PlannedSegment& s : plan.segments) {
+    std::span<const FiberIndex> fibers(plan.route.fibers.data() + s.lightpath.from, s.lightpath.to - s.lightpath.from);
+    spectrum.state().release(fibers, s.first_slot, s.slots);
+  }
+}
+
+}  // namespace lightpath
