@@ -5,66 +5,77 @@
 #include <fmt/format.h>
 
 namespace lightpath {
-namespace {
-
-bool reads(const Topology& t, std::span<const FiberIndex> fibers, std::size_t from, std::size_t to,
-           const TransceiverSpec& trx, const LineSystem& line, QotEstimate* out) {
-  double km = 0;
-  for (std::size_t i = from; i < to; ++i) km += t.fiber(fibers[i]).length.value();
-  if (km > trx.reach.value()) return false;
-  QotEstimate q = estimateGsnr(t, fibers.subspan(from, to - from), trx.baud_gbd, line);
-  if (out) *out = q;
-  return q.gsnr.value() >= trx.min_gsnr.value() + line.margin_db;
+FiberNoiseTable::FiberNoiseTable(const Topology& topology, std::span<const TransceiverSpec> catalog,
+                                 const LineSystem& line)
+    : fibers_(topology.fibers().size()), noise_(catalog.size() * topology.fibers().size()) {
+  for (std::size_t m = 0; m < catalog.size(); ++m) {
+    for (FiberIndex f = 0; f < fibers_; ++f) noise_[m * fibers_ + f] = fiberNoise(topology.fiber(f), catalog[m].baud_gbd, line);
+  }
 }
-
-}  // namespace
 
 Result<LightpathPlan> planLightpath(const Topology& t, std::span<const NodeIndex> nodes,
                                     std::span<const FiberIndex> fibers, Gbps line_rate,
-                                    std::span<const TransceiverSpec> catalog, const LineSystem& line) {
+                                    std::span<const TransceiverSpec> catalog, const LineSystem& line,
+                                    const FiberNoiseTable* table) {
   if (fibers.empty() || nodes.size() != fibers.size() + 1) {
     return fail(invalidArgument("a lightpath needs a route of at least one fiber"));
   }
+  const std::size_t n = fibers.size();
+  std::vector<FiberNoise> prefix(n + 1);  // noise of fibers [0, i)
+  std::vector<double> km(n + 1, 0.0);
+  for (std::size_t i = 0; i < n; ++i) km[i + 1] = km[i] + t.fiber(fibers[i]).length.value();
   std::optional<LightpathPlan> best;
   std::string why;
   bool any_mode = false;
-  for (const TransceiverSpec& trx : catalog) {
+  for (std::size_t m = 0; m < catalog.size(); ++m) {
+    const TransceiverSpec& trx = catalog[m];
     if (trx.line_rate != line_rate) continue;
     any_mode = true;
+    for (std::size_t i = 0; i < n; ++i) {
+      prefix[i + 1] = prefix[i];
+      prefix[i + 1] += table ? table->get(m, fibers[i]) : fiberNoise(t.fiber(fibers[i]), trx.baud_gbd, line);
+    }
+    auto segmentQot = [&](std::size_t from, std::size_t to) {
+      return combineNoise(prefix[to] - prefix[from], to - from, trx.baud_gbd, line);
+    };
+    auto reads = [&](std::size_t from, std::size_t to) {
+      return km[to] - km[from] <= trx.reach.value() &&
+             segmentQot(from, to).gsnr.value() >= trx.min_gsnr.value() + line.margin_db;
+    };
     LightpathPlan plan{.transceiver = &trx};
     std::size_t start = 0;
     bool ok = true;
-    while (start < fibers.size()) {
+    while (start < n) {
       // Furthest end this segment reaches.
       std::size_t end = start;
-      QotEstimate q;
-      while (end < fibers.size() && reads(t, fibers, start, end + 1, trx, line, nullptr)) ++end;
+      while (end < n && reads(start, end + 1)) ++end;
       if (end == start) {
-        QotEstimate single = estimateGsnr(t, fibers.subspan(start, 1), trx.baud_gbd, line);
         why = fmt::format("{}: fiber '{}' alone gives {:.1f} dB GSNR, below the {:.1f} dB it needs "
-                          "(with {:.1f} dB margin)", trx.name, t.fiber(fibers[start]).id,
-                          single.gsnr.value(), trx.min_gsnr.value() + line.margin_db, line.margin_db);
+                          "(with {:.1f} dB margin){}", trx.name, t.fiber(fibers[start]).id,
+                          segmentQot(start, start + 1).gsnr.value(), trx.min_gsnr.value() + line.margin_db,
+                          line.margin_db,
+                          km[start + 1] - km[start] > trx.reach.value()
+                              ? fmt::format(", or beyond its {:g} km reach", trx.reach.value())
+                              : "");
         ok = false;
         break;
       }
-      if (end < fibers.size()) {
+      if (end < n) {
         // Step back to the last node in reach that allows regeneration.
         while (end > start && !t.node(nodes[end]).regeneration) --end;
         if (end == start) {
           why = fmt::format("{}: no node between '{}' and '{}' allows regeneration", trx.name,
-                            t.node(nodes[start]).id, t.node(nodes[std::min(fibers.size(), start + 1)]).id);
+                            t.node(nodes[start]).id, t.node(nodes[std::min(n, start + 1)]).id);
           ok = false;
           break;
         }
       }
-      reads(t, fibers, start, end, trx, line, &q);
-      plan.segments.push_back({start, end, q});
+      plan.segments.push_back({start, end, segmentQot(start, end)});
       start = end;
     }
     if (!ok) continue;
     if (!best || plan.regenerators() < best->regenerators() ||
-        (plan.regenerators() == best->regenerators() &&
-         trx.slot_width < best->transceiver->slot_width)) {
+        (plan.regenerators() == best->regenerators() && trx.slot_width < best->transceiver->slot_width)) {
       best = std::move(plan);
     }
   }

@@ -22,11 +22,26 @@ struct LightpathPlan {
   std::size_t regenerators() const { return segments.empty() ? 0 : segments.size() - 1; }
 };
 
+// Per-fiber noise for every mode of a catalog, computed once per topology so that planning
+// does no transcendental maths per decision. Immutable after construction.
+class FiberNoiseTable {
+ public:
+  FiberNoiseTable(const Topology& topology, std::span<const TransceiverSpec> catalog, const LineSystem& line);
+  // Noise of `fiber` for the catalog's mode number `mode`.
+  const FiberNoise& get(std::size_t mode, FiberIndex fiber) const { return noise_[mode * fibers_ + fiber]; }
+
+ private:
+  std::size_t fibers_;
+  std::vector<FiberNoise> noise_;
+};
+
 // `nodes` and `fibers` describe the route (nodes.size() == fibers.size() + 1). Tries every
 // mode of `line_rate` in the catalog; picks the fewest regenerators, then the narrowest slot
 // width. FailedPrecondition, with the reason, when no mode works even with regenerators.
+// With `table` (built for this catalog), fiber noise comes from it.
 Result<LightpathPlan> planLightpath(const Topology& topology, std::span<const NodeIndex> nodes,
                                     std::span<const FiberIndex> fibers, Gbps line_rate,
-                                    std::span<const TransceiverSpec> catalog, const LineSystem& line);
+                                    std::span<const TransceiverSpec> catalog, const LineSystem& line,
+                                    const FiberNoiseTable* table = nullptr);
 
 }  // namespace lightpath

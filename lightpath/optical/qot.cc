@@ -41,41 +41,39 @@ SpanNoise spanNoise(double span_km, double loss_db, double baud_gbd, const LineS
   return noise;
 }
 
-QotEstimate estimateGsnr(const Topology& topology, std::span<const FiberIndex> fibers, double baud_gbd,
-                         const LineSystem& line) {
-  double ase = 0, nli_over_p = 0;  // summed noise, relative to the launch power
+FiberNoise fiberNoise(const Fiber& fiber, double baud_gbd, const LineSystem& line) {
+  const double km = fiber.length.value();
+  const int spans = std::max(1, static_cast<int>(std::ceil(km / line.span_km - 1e-9)));
+  const double span_km = km / spans;
+  const double span_loss_db = fiber.loss ? fiber.loss->value() / spans : span_km * line.attenuation_db_per_km;
+  const SpanNoise noise = spanNoise(span_km, span_loss_db, baud_gbd, line);
+  // Each span at its own optimum power (ASE = 2 x NLI there), or at the fixed launch power.
+  const double power = line.optimal_launch ? std::cbrt(noise.ase_w / (2.0 * noise.eta))
+                                           : fromDb(line.launch_dbm) / 1000.0;
+  return {spans * noise.ase_w / power, spans * noise.eta * power * power, spans};
+}
+
+QotEstimate combineNoise(const FiberNoise& total, std::size_t fiber_count, double baud_gbd, const LineSystem& line) {
+  // Transceiver, add and drop ROADMs, and every ROADM passed on the way.
   double inverse_snr = 1.0 / fromDb(line.tx_osnr_db) + 2.0 / fromDb(line.roadm_osnr_db);
-  double inverse_osnr = 0, inverse_nli = 0;
-  QotEstimate q;
-  for (FiberIndex f : fibers) {
-    const Fiber& fiber = topology.fiber(f);
-    const double km = fiber.length.value();
-    const int spans = std::max(1, static_cast<int>(std::ceil(km / line.span_km - 1e-9)));
-    const double span_km = km / spans;
-    const double span_loss_db =
-        fiber.loss ? fiber.loss->value() / spans : span_km * line.attenuation_db_per_km;
-    const SpanNoise noise = spanNoise(span_km, span_loss_db, baud_gbd, line);
-    // Each span at its own optimum power (ASE = 2 x NLI there), or at the fixed launch power.
-    const double power = line.optimal_launch ? std::cbrt(noise.ase_w / (2.0 * noise.eta))
-                                             : fromDb(line.launch_dbm) / 1000.0;
-    const double span_ase = noise.ase_w / power;
-    const double span_nli = noise.eta * power * power;
-    inverse_osnr += spans * span_ase;
-    inverse_nli += spans * span_nli;
-    ase += spans * span_ase;
-    nli_over_p += spans * span_nli;
-    q.spans += spans;
-  }
-  inverse_snr += ase + nli_over_p;
-  // Intermediate ROADMs each add their own penalty.
-  if (fibers.size() > 1) inverse_snr += (fibers.size() - 1) / fromDb(line.roadm_osnr_db);
+  if (fiber_count > 1) inverse_snr += static_cast<double>(fiber_count - 1) / fromDb(line.roadm_osnr_db);
+  inverse_snr += total.ase + total.nli;
   // Reported against the 0.1 nm (12.5 GHz) reference bandwidth, as transceiver data sheets
   // and GNPy quote thresholds: SNR x Rs / 12.5 GHz.
   const double to_reference = toDb(baud_gbd / 12.5);
+  QotEstimate q;
   q.gsnr = Db(toDb(1.0 / inverse_snr) + to_reference);
-  q.osnr_ase = Db(inverse_osnr > 0 ? toDb(1.0 / inverse_osnr) + to_reference : 99.0);
-  q.snr_nli = Db(inverse_nli > 0 ? toDb(1.0 / inverse_nli) + to_reference : 99.0);
+  q.osnr_ase = Db(total.ase > 0 ? toDb(1.0 / total.ase) + to_reference : 99.0);
+  q.snr_nli = Db(total.nli > 0 ? toDb(1.0 / total.nli) + to_reference : 99.0);
+  q.spans = total.spans;
   return q;
+}
+
+QotEstimate estimateGsnr(const Topology& topology, std::span<const FiberIndex> fibers, double baud_gbd,
+                         const LineSystem& line) {
+  FiberNoise total;
+  for (FiberIndex f : fibers) total += fiberNoise(topology.fiber(f), baud_gbd, line);
+  return combineNoise(total, fibers.size(), baud_gbd, line);
 }
 
 }  // namespace lightpath

@@ -41,6 +41,25 @@ struct QotEstimate {
 QotEstimate estimateGsnr(const Topology& topology, std::span<const FiberIndex> fibers, double baud_gbd,
                          const LineSystem& line);
 
+// What one fiber adds to a channel's noise, as inverse SNR in the channel bandwidth: noise
+// adds along a route, so a route's GSNR is a sum of these plus the terminal penalties. Lets
+// planners precompute per fiber and evaluate any segment in O(1) from prefix sums.
+struct FiberNoise {
+  double ase = 0;
+  double nli = 0;
+  int spans = 0;
+  FiberNoise& operator+=(const FiberNoise& o) {
+    ase += o.ase;
+    nli += o.nli;
+    spans += o.spans;
+    return *this;
+  }
+  FiberNoise operator-(const FiberNoise& o) const { return {ase - o.ase, nli - o.nli, spans - o.spans}; }
+};
+FiberNoise fiberNoise(const Fiber& fiber, double baud_gbd, const LineSystem& line);
+// GSNR of a segment of `fiber_count` fibers whose noise sums to `total`.
+QotEstimate combineNoise(const FiberNoise& total, std::size_t fiber_count, double baud_gbd, const LineSystem& line);
+
 // One span's linear ASE noise-to-signal and NLI coefficient, for tests and benchmarks.
 struct SpanNoise {
   double ase_w = 0;  // ASE power in the channel bandwidth, W

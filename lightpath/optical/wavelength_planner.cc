@@ -19,7 +19,8 @@ double FiberSpectrum::freeCapacity(FiberIndex fiber) const {
 
 WavelengthPlanner::WavelengthPlanner(const PathEngine& engine, std::vector<TransceiverSpec> catalog,
                                      LineSystem line, double slot_ghz)
-    : engine_(engine), catalog_(std::move(catalog)), line_(line), slot_ghz_(slot_ghz) {}
+    : engine_(engine), catalog_(std::move(catalog)), line_(line),
+      noise_(engine.topology(), catalog_, line_), slot_ghz_(slot_ghz) {}
 
 Result<WavelengthPlan> WavelengthPlanner::plan(const WavelengthRequest& request, const FiberSpectrum& spectrum,
                                                PathWorkspace& ws) const {
@@ -50,7 +51,8 @@ Result<WavelengthPlan> WavelengthPlanner::plan(const WavelengthRequest& request,
   std::vector<std::uint64_t> mask(spectrum.state().words());
   std::string first_reason;
   for (const Path& route : *routes) {
-    auto light = planLightpath(engine_.topology(), route.nodes, route.fibers, request.line_rate, catalog_, line_);
+    auto light = planLightpath(engine_.topology(), route.nodes, route.fibers, request.line_rate, catalog_, line_,
+                               &noise_);
     if (!light) {
       if (first_reason.empty()) first_reason = light.error().message();
       continue;

@@ -70,6 +70,7 @@ class WavelengthPlanner {
   const PathEngine& engine_;
   std::vector<TransceiverSpec> catalog_;
   LineSystem line_;
+  FiberNoiseTable noise_;
   double slot_ghz_;
 };
 
