@@ -88,5 +88,31 @@ check "path batch" 1 "$lp" path --pairs "$tmp/pairs.txt"
 expect_in "path batch" "$tmp/out" '"from":"Boston","to":"Miami","paths":'
 expect_in "path batch" "$tmp/out" "\"error\":\"unknown node or site 'atlantis'\""
 
+# lightpath simulate
+check "simulate json" 0 "$lp" simulate --preset deeprmsa-nsfnet --policy ksp-ff,ksp-lc --load 200,250 --requests 5000 --json
+/usr/bin/python3 - "$tmp/out" <<'PY' || failures=$((failures + 1))
+import json, sys
+rows = [json.loads(line) for line in open(sys.argv[1])]
+assert len(rows) == 4, rows
+for r in rows:
+    for key in ("policy", "load", "requests", "blocking", "ci95", "requests_per_second"):
+        assert key in r, (key, r)
+    assert 0 <= r["blocking"] <= 1 and r["requests"] == 5000
+assert [r["policy"] for r in rows] == ["ksp-ff", "ksp-ff", "ksp-lc", "ksp-lc"]
+PY
+check "simulate files" 0 "$lp" simulate --preset deeprmsa-cost239 --policy first-fit,ksp-ff --load 400,600 \
+  --requests 3000 --plot "$tmp/b.svg" --csv "$tmp/b.csv"
+expect_in "simulate files" "$tmp/b.svg" "<polyline"
+expect_in "simulate files" "$tmp/b.csv" "policy,load,seeds,requests,blocking,ci95"
+[ "$(wc -l <"$tmp/b.csv")" = 5 ] || { echo "FAIL simulate files: csv rows"; failures=$((failures + 1)); }
+check "simulate matrix" 0 "$lp" simulate --preset deeprmsa-nsfnet --matrix "$data/topologybench/deeprmsa_nsfnet_traffic_matrix.csv" --requests 3000
+printf '1,2\n3,x\n' >"$tmp/bad.csv"
+check "simulate bad matrix" 1 "$lp" simulate --preset deeprmsa-nsfnet --matrix "$tmp/bad.csv"
+expect_in "simulate bad matrix" "$tmp/err" "bad.csv:1: 2 columns; the network has 14 nodes"
+check "simulate bad policy" 2 "$lp" simulate --preset deeprmsa-nsfnet --policy fastest
+expect_in "simulate bad policy" "$tmp/err" "unknown policy 'fastest'"
+check "simulate bad preset" 1 "$lp" simulate --preset nowhere
+check "simulate on a file" 0 "$lp" simulate --topology "$data/optical-rl-gym/nsfnet_chen.txt" --requests 2000 --load 100
+
 echo "cli_test: $failures failed"
 [ "$failures" = 0 ]
