@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "lightpath/base/enum_names.h"
 #include "lightpath/io/internal/readers.h"
 #include "lightpath/io/internal/text.h"
 
@@ -58,25 +59,10 @@ bool looksLikeCsvMatrix(std::string_view text) {
 
 }  // namespace
 
-std::string_view toString(TopologyFormat format) {
-  for (auto [f, name] : kFormatNames) {
-    if (f == format) return name;
-  }
-  return "unknown";
-}
+std::string_view toString(TopologyFormat format) { return nameOf(format, kFormatNames); }
 
 Result<TopologyFormat> parseTopologyFormat(std::string_view name) {
-  for (auto [f, n] : kFormatNames) {
-    if (n == name) return f;
-  }
-  std::string expected;
-  for (auto [f, n] : kFormatNames) {
-    if (f == TopologyFormat::GeoJson) continue;
-    expected += expected.empty() ? "" : ", ";
-    expected += n;
-  }
-  return fail(invalidArgument(fmt::format("unknown topology format '{}': expected one of {}",
-                                          io::excerpt(name), expected)));
+  return parseName(name, kFormatNames, "topology format");
 }
 
 Result<TopologyFormat> detectTopologyFormat(std::string_view text, std::string_view file_name) {

@@ -4,31 +4,10 @@
 #include <array>
 #include <utility>
 
+#include "lightpath/base/enum_names.h"
+
 namespace lightpath {
 namespace {
-
-template <typename Enum, std::size_t N>
-Result<Enum> parseName(std::string_view text, const std::array<std::pair<Enum, std::string_view>, N>& names,
-                       std::string_view what) {
-  for (const auto& [value, name] : names) {
-    if (name == text) return value;
-  }
-  std::string expected;
-  for (const auto& [value, name] : names) {
-    if (!expected.empty()) expected += ", ";
-    expected += name;
-  }
-  return fail(invalidArgument("unknown " + std::string(what) + " '" + std::string(text) +
-                              "': expected one of " + expected));
-}
-
-template <typename Enum, std::size_t N>
-std::string_view nameOf(Enum value, const std::array<std::pair<Enum, std::string_view>, N>& names) {
-  for (const auto& [v, name] : names) {
-    if (v == value) return name;
-  }
-  return "unknown";
-}
 
 constexpr std::array<std::pair<SiteKind, std::string_view>, 4> kSiteKinds{{
     {SiteKind::Pop, "pop"},

@@ -4,7 +4,7 @@
 #include <array>
 #include <cassert>
 
-#include <fmt/format.h>
+#include "lightpath/base/enum_names.h"
 
 namespace lightpath {
 namespace {
@@ -37,21 +37,9 @@ std::uint32_t splits(const SpectrumState& state, std::span<const std::uint32_t> 
 
 }  // namespace
 
-std::string_view toString(RsaPolicy policy) {
-  for (auto [p, name] : kNames) {
-    if (p == policy) return name;
-  }
-  return "unknown";
-}
+std::string_view toString(RsaPolicy policy) { return nameOf(policy, kNames); }
 
-Result<RsaPolicy> parseRsaPolicy(std::string_view name) {
-  for (auto [p, n] : kNames) {
-    if (n == name) return p;
-  }
-  std::string known;
-  for (auto [p, n] : kNames) known += (known.empty() ? "" : ", ") + std::string(n);
-  return fail(invalidArgument(fmt::format("unknown policy '{}': expected one of {}", name, known)));
-}
+Result<RsaPolicy> parseRsaPolicy(std::string_view name) { return parseName(name, kNames, "policy"); }
 
 std::vector<RsaPolicy> allRsaPolicies() {
   std::vector<RsaPolicy> all;
