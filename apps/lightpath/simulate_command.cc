@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <fstream>
+#include <optional>
 #include <iostream>
 #include <sstream>
 
@@ -23,10 +24,10 @@ struct SimulateFlags {
   std::string topology, preset, matrix, csv, plot;
   std::vector<std::string> policies{"ksp-ff"};
   std::vector<double> loads;
-  double holding = 0;
-  std::uint32_t slots = 0;
-  int k = 0;
-  std::uint64_t requests = 0, warmup = 0;
+  // Unset flags keep the preset's value; set ones are passed on and validated by the simulator.
+  std::optional<double> holding;
+  std::optional<std::int64_t> slots, k, requests;
+  std::uint64_t warmup = 0;
   int seeds = 1;
   std::vector<double> bitrates;
   std::string route_metric, route_order;
@@ -87,10 +88,23 @@ Result<std::pair<SimulationSetup, double>> makeSetup(const SimulateFlags& flags)
     setup.topology = std::make_shared<const Topology>(std::move(*t));
   }
   if (!setup.topology) return fail(invalidArgument("give --topology FILE or --preset NAME"));
-  if (flags.holding > 0) setup.traffic.mean_holding = flags.holding;
-  if (flags.slots > 0) setup.slots = flags.slots;
-  if (flags.k > 0) setup.k = flags.k;
-  if (flags.requests > 0) setup.requests = flags.requests;
+  auto inRange = [](std::int64_t v, std::int64_t low, std::int64_t high, const char* flag) -> Status {
+    if (v < low || v > high) return invalidArgument(fmt::format("{} must be {} to {}, got {}", flag, low, high, v));
+    return Status::ok();
+  };
+  if (flags.holding) setup.traffic.mean_holding = *flags.holding;
+  if (flags.slots) {
+    LP_RETURN_IF_ERROR(inRange(*flags.slots, 1, kMaxSlots, "--slots"));
+    setup.slots = static_cast<std::uint32_t>(*flags.slots);
+  }
+  if (flags.k) {
+    LP_RETURN_IF_ERROR(inRange(*flags.k, 1, 100, "--k"));
+    setup.k = static_cast<int>(*flags.k);
+  }
+  if (flags.requests) {
+    LP_RETURN_IF_ERROR(inRange(*flags.requests, 10, 1'000'000'000'000, "--requests"));
+    setup.requests = static_cast<std::uint64_t>(*flags.requests);
+  }
   if (flags.warmup_set) setup.warmup = flags.warmup;
   if (!flags.bitrates.empty()) setup.traffic.bitrates_gbps = flags.bitrates;
   if (flags.bidirectional) setup.bidirectional = true;
