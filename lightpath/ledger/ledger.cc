@@ -1,0 +1,296 @@
+// The capacity calendar. Each resource keeps its holds' entries in a vector; conflicts are
+// found by scanning the entries that overlap in time (a resource holds tens to hundreds).
+#include "lightpath/ledger/ledger.h"
+
+#include <algorithm>
+#include <array>
+
+#include <fmt/format.h>
+
+#include "lightpath/base/enum_names.h"
+
+namespace lightpath {
+namespace {
+
+constexpr std::array<std::pair<ResourceKind, std::string_view>, 5> kKinds{{
+    {ResourceKind::SpectrumSlots, "spectrum"},
+    {ResourceKind::Vlans, "vlan"},
+    {ResourceKind::PortBandwidth, "port-bandwidth"},
+    {ResourceKind::LinkBandwidth, "link-bandwidth"},
+    {ResourceKind::OnrampCapacity, "onramp-capacity"},
+}};
+
+std::string describe(ResourceId r) { return fmt::format("{} #{}", toString(r.kind), r.index); }
+
+std::string describe(const Window& w) {
+  auto us = [](TimePoint t) { return t.time_since_epoch().count(); };
+  if (w.end == TimePoint::max()) return fmt::format("[{} us, open)", us(w.start));
+  return fmt::format("[{} us, {} us)", us(w.start), us(w.end));
+}
+
+}  // namespace
+
+std::string_view toString(ResourceKind kind) { return nameOf(kind, kKinds); }
+
+Status Ledger::addResource(ResourceId resource, std::uint64_t capacity) {
+  std::unique_lock lock(mutex_);
+  if (isDiscrete(resource.kind) && capacity > (1u << 20)) {
+    return invalidArgument(fmt::format("{}: {} units is more than this ledger tracks per resource",
+                                       describe(resource), capacity));
+  }
+  auto [it, inserted] = resources_.try_emplace(resource, Resource{capacity, {}});
+  if (!inserted) return alreadyExists(fmt::format("{} is already registered", describe(resource)));
+  ++version_;
+  return Status::ok();
+}
+
+std::uint64_t Ledger::capacity(ResourceId resource) const {
+  std::shared_lock lock(mutex_);
+  auto it = resources_.find(resource);
+  return it == resources_.end() ? 0 : it->second.capacity;
+}
+
+Status Ledger::validate(const std::vector<Claim>& claims, const Window& window) const {
+  if (!(window.start < window.end)) {
+    return invalidArgument(fmt::format("window {} is empty: the end must come after the start", describe(window)));
+  }
+  if (claims.empty()) return invalidArgument("a reservation needs at least one claim");
+  for (std::size_t i = 0; i < claims.size(); ++i) {
+    const Claim& c = claims[i];
+    auto it = resources_.find(c.resource);
+    if (it == resources_.end()) return invalidArgument(fmt::format("claim {}: unknown resource {}", i, describe(c.resource)));
+    if (c.count == 0) return invalidArgument(fmt::format("claim {}: on {} claims nothing", i, describe(c.resource)));
+    const std::uint64_t cap = it->second.capacity;
+    if (isDiscrete(c.resource.kind)) {
+      if (c.first >= cap || c.count > cap - c.first) {
+        return invalidArgument(fmt::format("claim {}: units {}-{} of {} are beyond its {} units", i, c.first,
+                                           c.first + c.count - 1, describe(c.resource), cap));
+      }
+    } else if (c.first != 0) {
+      return invalidArgument(fmt::format("claim {}: {} is a quantity; give first = 0", i, describe(c.resource)));
+    }
+    // Two claims of one reservation on one resource must not collide either.
+    for (std::size_t j = 0; j < i; ++j) {
+      const Claim& d = claims[j];
+      if (d.resource != c.resource) continue;
+      if (isDiscrete(c.resource.kind) && c.first < d.first + d.count && d.first < c.first + c.count) {
+        return invalidArgument(fmt::format("claims {} and {} overlap on {}", j, i, describe(c.resource)));
+      }
+    }
+  }
+  return Status::ok();
+}
+
+std::uint64_t Ledger::peakUse(const Resource& r, const Window& window, HoldId ignore) const {
+  // Sweep the entries overlapping the window: the largest sum in force at any moment.
+  std::vector<std::pair<TimePoint, std::int64_t>> events;
+  for (const Entry& e : r.entries) {
+    if (e.hold == ignore || !e.window.overlaps(window)) continue;
+    events.emplace_back(std::max(e.window.start, window.start), static_cast<std::int64_t>(e.count));
+    events.emplace_back(std::min(e.window.end, window.end), -static_cast<std::int64_t>(e.count));
+  }
+  std::sort(events.begin(), events.end());  // at equal times, releases (negative) come first
+  std::int64_t use = 0, peak = 0;
+  for (const auto& [t, delta] : events) {
+    use += delta;
+    peak = std::max(peak, use);
+  }
+  return static_cast<std::uint64_t>(peak);
+}
+
+Status Ledger::findConflict(const std::vector<Claim>& claims, const Window& window, HoldId ignore) const {
+  for (const Claim& c : claims) {
+    const Resource& r = resources_.at(c.resource);
+    if (isDiscrete(c.resource.kind)) {
+      for (const Entry& e : r.entries) {
+        if (e.hold == ignore || !e.window.overlaps(window)) continue;
+        if (c.first < e.first + e.count && e.first < c.first + c.count) {
+          const Hold& other = holds_.at(e.hold);
+          return {StatusCode::ResourceExhausted,
+                  fmt::format("{} units {}-{} are held by '{}' over {}", describe(c.resource),
+                              std::max(c.first, e.first), std::min(c.first + c.count, e.first + e.count) - 1,
+                              other.owner, describe(e.window))};
+        }
+      }
+      continue;
+    }
+    // Quantities: claims of one reservation on one resource add up.
+    std::uint64_t wanted = 0;
+    for (const Claim& d : claims) {
+      if (d.resource == c.resource) wanted += d.count;
+    }
+    const std::uint64_t peak = peakUse(r, window, ignore);
+    if (peak + wanted > r.capacity) {
+      return {StatusCode::ResourceExhausted,
+              fmt::format("{}: {} wanted over {}, but only {} of {} is free throughout", describe(c.resource),
+                          wanted, describe(window), r.capacity - std::min(r.capacity, peak), r.capacity)};
+    }
+  }
+  return Status::ok();
+}
+
+void Ledger::insert(const Hold& hold) {
+  for (const Claim& c : hold.claims) {
+    resources_.at(c.resource).entries.push_back({hold.id, hold.window, c.first, c.count});
+  }
+}
+
+void Ledger::erase(const Hold& hold) {
+  for (const Claim& c : hold.claims) {
+    auto& entries = resources_.at(c.resource).entries;
+    std::erase_if(entries, [&](const Entry& e) { return e.hold == hold.id; });
+  }
+}
+
+Result<HoldId> Ledger::reserve(std::string owner, std::vector<Claim> claims, Window window) {
+  std::unique_lock lock(mutex_);
+  LP_RETURN_IF_ERROR(validate(claims, window));
+  LP_RETURN_IF_ERROR(findConflict(claims, window, 0));
+  Hold hold{next_id_++, std::move(owner), window, std::move(claims)};
+  insert(hold);
+  const HoldId id = hold.id;
+  holds_.emplace(id, std::move(hold));
+  ++version_;
+  return id;
+}
+
+Status Ledger::modify(HoldId id, std::vector<Claim> claims, Window window) {
+  std::unique_lock lock(mutex_);
+  auto it = holds_.find(id);
+  if (it == holds_.end()) return notFound(fmt::format("no hold {}", id));
+  LP_RETURN_IF_ERROR(validate(claims, window));
+  LP_RETURN_IF_ERROR(findConflict(claims, window, id));
+  erase(it->second);
+  it->second.claims = std::move(claims);
+  it->second.window = window;
+  insert(it->second);
+  ++version_;
+  return Status::ok();
+}
+
+Status Ledger::release(HoldId id) {
+  std::unique_lock lock(mutex_);
+  auto it = holds_.find(id);
+  if (it == holds_.end()) return notFound(fmt::format("no hold {}", id));
+  erase(it->second);
+  holds_.erase(it);
+  ++version_;
+  return Status::ok();
+}
+
+std::size_t Ledger::expire(TimePoint now) {
+  std::unique_lock lock(mutex_);
+  std::vector<HoldId> ended;
+  for (const auto& [id, hold] : holds_) {
+    if (hold.window.end <= now) ended.push_back(id);
+  }
+  for (HoldId id : ended) {
+    erase(holds_.at(id));
+    holds_.erase(id);
+  }
+  if (!ended.empty()) ++version_;
+  return ended.size();
+}
+
+std::optional<Hold> Ledger::hold(HoldId id) const {
+  std::shared_lock lock(mutex_);
+  auto it = holds_.find(id);
+  if (it == holds_.end()) return std::nullopt;
+  return it->second;
+}
+
+std::vector<Hold> Ledger::holdsOf(std::string_view owner) const {
+  std::shared_lock lock(mutex_);
+  std::vector<Hold> out;
+  for (const auto& [id, hold] : holds_) {
+    if (hold.owner == owner) out.push_back(hold);
+  }
+  std::sort(out.begin(), out.end(), [](const Hold& a, const Hold& b) { return a.id < b.id; });
+  return out;
+}
+
+std::size_t Ledger::holdCount() const {
+  std::shared_lock lock(mutex_);
+  return holds_.size();
+}
+
+std::uint64_t Ledger::version() const {
+  std::shared_lock lock(mutex_);
+  return version_;
+}
+
+std::vector<std::uint64_t> Ledger::freeUnits(ResourceId resource, Window window) const {
+  std::shared_lock lock(mutex_);
+  auto it = resources_.find(resource);
+  if (it == resources_.end() || !isDiscrete(resource.kind)) return {};
+  const std::uint64_t cap = it->second.capacity;
+  std::vector<std::uint64_t> mask((cap + 63) / 64, ~std::uint64_t{0});
+  if (cap % 64) mask.back() = (std::uint64_t{1} << (cap % 64)) - 1;
+  for (const Entry& e : it->second.entries) {
+    if (!e.window.overlaps(window)) continue;
+    for (std::uint64_t u = e.first; u < e.first + e.count; ++u) mask[u / 64] &= ~(std::uint64_t{1} << (u % 64));
+  }
+  return mask;
+}
+
+std::uint64_t Ledger::freeQuantity(ResourceId resource, Window window) const {
+  std::shared_lock lock(mutex_);
+  auto it = resources_.find(resource);
+  if (it == resources_.end() || isDiscrete(resource.kind)) return 0;
+  const std::uint64_t peak = peakUse(it->second, window, 0);
+  return it->second.capacity - std::min(it->second.capacity, peak);
+}
+
+double Ledger::utilization(ResourceId resource, TimePoint at) const {
+  std::shared_lock lock(mutex_);
+  auto it = resources_.find(resource);
+  if (it == resources_.end() || it->second.capacity == 0) return 0;
+  std::uint64_t used = 0;
+  for (const Entry& e : it->second.entries) {
+    if (e.window.start <= at && at < e.window.end) used += e.count;
+  }
+  return static_cast<double>(used) / static_cast<double>(it->second.capacity);
+}
+
+std::vector<std::string> Ledger::checkInvariants() const {
+  std::shared_lock lock(mutex_);
+  std::vector<std::string> violations;
+  std::size_t entries = 0;
+  for (const auto& [id, r] : resources_) {
+    entries += r.entries.size();
+    for (const Entry& e : r.entries) {
+      if (!holds_.contains(e.hold)) {
+        violations.push_back(fmt::format("{}: entry of hold {} that does not exist", describe(id), e.hold));
+      }
+    }
+    if (isDiscrete(id.kind)) {
+      // Sort by start time and compare each entry with those that start before it ends.
+      std::vector<const Entry*> sorted;
+      for (const Entry& e : r.entries) sorted.push_back(&e);
+      std::sort(sorted.begin(), sorted.end(), [](const Entry* a, const Entry* b) { return a->window.start < b->window.start; });
+      for (std::size_t i = 0; i < sorted.size(); ++i) {
+        const Entry& a = *sorted[i];
+        if (a.first + a.count > r.capacity) {
+          violations.push_back(fmt::format("{}: hold {} beyond capacity", describe(id), a.hold));
+        }
+        for (std::size_t j = i + 1; j < sorted.size() && sorted[j]->window.start < a.window.end; ++j) {
+          const Entry& b = *sorted[j];
+          if (a.first < b.first + b.count && b.first < a.first + a.count) {
+            violations.push_back(fmt::format("{}: holds {} and {} share units at overlapping times", describe(id),
+                                             a.hold, b.hold));
+          }
+        }
+      }
+    } else if (peakUse(r, {TimePoint::min(), TimePoint::max()}, 0) > r.capacity) {
+      violations.push_back(fmt::format("{}: held beyond its capacity of {}", describe(id), r.capacity));
+    }
+  }
+  std::size_t claims = 0;
+  for (const auto& [id, hold] : holds_) claims += hold.claims.size();
+  if (claims != entries) {
+    violations.push_back(fmt::format("{} claims in holds but {} entries in resources", claims, entries));
+  }
+  return violations;
+}
+
+}  // namespace lightpath

@@ -1,0 +1,141 @@
+// The capacity calendar: who holds which units of which resource over which time window.
+// Every connection's capacity (spectrum slots on fibers, bandwidth on ports and packet links,
+// VLAN ids on ports, on-ramp capacity) is a hold with an owner and a window [start, end).
+// Reservations are all or nothing; changes are make-before-break.
+//
+//   Ledger ledger;
+//   ledger.addResource({ResourceKind::SpectrumSlots, fiber}, 384);
+//   ledger.addResource({ResourceKind::PortBandwidth, port}, 400'000);   // Mb/s
+//   auto hold = ledger.reserve("conn_42", {{{ResourceKind::SpectrumSlots, fiber}, 120, 6},
+//                                          {{ResourceKind::PortBandwidth, port}, 0, 400'000}},
+//                              {start, end});
+//   if (!hold) ... // ResourceExhausted: names the resource, the units and the holder in the way
+//
+// The invariant, checked by checkInvariants() and a property test: no unit of any resource is
+// held by two holds at overlapping times, and no quantity is held beyond its capacity at any
+// time. Thread-safe: changes serialise on a mutex; queries share it.
+#pragma once
+
+#include <cstdint>
+#include <limits>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <shared_mutex>
+#include <span>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "lightpath/base/clock.h"
+#include "lightpath/base/status.h"
+
+namespace lightpath {
+
+enum class ResourceKind : std::uint8_t {
+  SpectrumSlots,   // units = slots of a fiber's grid; claims take a contiguous range
+  Vlans,           // units = VLAN ids 0..4095 of a port; claims take a range (usually one id)
+  PortBandwidth,   // a quantity, Mb/s
+  LinkBandwidth,   // a quantity, Mb/s, on a packet link
+  OnrampCapacity,  // a quantity, Mb/s, at a cloud on-ramp
+};
+std::string_view toString(ResourceKind kind);
+inline bool isDiscrete(ResourceKind kind) {
+  return kind == ResourceKind::SpectrumSlots || kind == ResourceKind::Vlans;
+}
+
+struct ResourceId {
+  ResourceKind kind = ResourceKind::SpectrumSlots;
+  std::uint32_t index = 0;  // fiber, port, link or on-ramp index in the topology
+  auto operator<=>(const ResourceId&) const = default;
+};
+
+// Units [first, first + count) of a discrete resource, or `count` of a quantity (first = 0).
+struct Claim {
+  ResourceId resource;
+  std::uint64_t first = 0;
+  std::uint64_t count = 0;
+  bool operator==(const Claim&) const = default;
+};
+
+struct Window {
+  TimePoint start;
+  TimePoint end = TimePoint::max();  // open-ended by default
+  bool overlaps(const Window& o) const { return start < o.end && o.start < end; }
+  bool operator==(const Window&) const = default;
+};
+
+using HoldId = std::uint64_t;
+
+struct Hold {
+  HoldId id = 0;
+  std::string owner;
+  Window window;
+  std::vector<Claim> claims;
+};
+
+class Ledger {
+ public:
+  Ledger() = default;
+
+  // Registers a resource with its capacity (units for discrete kinds, Mb/s for quantities).
+  // AlreadyExists if registered before.
+  Status addResource(ResourceId resource, std::uint64_t capacity);
+  std::uint64_t capacity(ResourceId resource) const;
+
+  // All claims over the window, or none: InvalidArgument for malformed claims (unknown
+  // resource, units beyond capacity, empty window); ResourceExhausted naming the first conflict.
+  Result<HoldId> reserve(std::string owner, std::vector<Claim> claims, Window window);
+
+  // Replaces a hold's claims and window, make-before-break: the new ones are checked against
+  // everything but the hold itself, then swapped in at once. On failure the old hold stands.
+  Status modify(HoldId hold, std::vector<Claim> claims, Window window);
+
+  // NotFound if there is no such hold.
+  Status release(HoldId hold);
+
+  // Ends every hold whose window has closed by `now`; returns how many.
+  std::size_t expire(TimePoint now);
+
+  std::optional<Hold> hold(HoldId id) const;
+  std::vector<Hold> holdsOf(std::string_view owner) const;
+  std::size_t holdCount() const;
+  // Bumped by every change; lets a store detect lost updates.
+  std::uint64_t version() const;
+
+  // Discrete resources: which units are free for the whole window (bit i of word i / 64).
+  std::vector<std::uint64_t> freeUnits(ResourceId resource, Window window) const;
+  // Quantities: the least free amount at any moment of the window.
+  std::uint64_t freeQuantity(ResourceId resource, Window window) const;
+  // Units (or amount) in use at `at`, over capacity: 0..1.
+  double utilization(ResourceId resource, TimePoint at) const;
+
+  // Every violation of the invariant, as messages; empty when it holds.
+  std::vector<std::string> checkInvariants() const;
+
+ private:
+  struct Entry {
+    HoldId hold;
+    Window window;
+    std::uint64_t first, count;
+  };
+  struct Resource {
+    std::uint64_t capacity = 0;
+    std::vector<Entry> entries;
+  };
+
+  Status validate(const std::vector<Claim>& claims, const Window& window) const;
+  // The first conflict of `claims` over `window` with holds other than `ignore`.
+  Status findConflict(const std::vector<Claim>& claims, const Window& window, HoldId ignore) const;
+  std::uint64_t peakUse(const Resource& r, const Window& window, HoldId ignore) const;
+  void insert(const Hold& hold);
+  void erase(const Hold& hold);
+
+  mutable std::shared_mutex mutex_;
+  std::map<ResourceId, Resource> resources_;
+  std::unordered_map<HoldId, Hold> holds_;
+  HoldId next_id_ = 1;
+  std::uint64_t version_ = 0;
+};
+
+}  // namespace lightpath

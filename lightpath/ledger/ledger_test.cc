@@ -1,0 +1,236 @@
+#include "lightpath/ledger/ledger.h"
+
+#include <cstdlib>
+#include <map>
+
+#include <gtest/gtest.h>
+#include <rapidcheck.h>
+#include <rapidcheck/gtest.h>
+
+#include "lightpath/base/random.h"
+
+namespace lightpath {
+namespace {
+
+TimePoint at(long long us) { return TimePoint(std::chrono::microseconds(us)); }
+Window window(long long start, long long end) { return {at(start), at(end)}; }
+
+const ResourceId kFiber{ResourceKind::SpectrumSlots, 7};
+const ResourceId kPort{ResourceKind::PortBandwidth, 3};
+
+// A ledger with one fiber (384 slots) and one 400G port.
+struct TwoResources {
+  Ledger l;
+  TwoResources() {
+    EXPECT_TRUE(l.addResource(kFiber, 384).isOk());
+    EXPECT_TRUE(l.addResource(kPort, 400'000).isOk());
+  }
+};
+
+TEST(Ledger, ReservesAllOrNothing) {
+  TwoResources fixture;
+  Ledger& l = fixture.l;
+  auto a = l.reserve("conn_a", {{kFiber, 0, 6}, {kPort, 0, 100'000}}, window(0, 100));
+  ASSERT_TRUE(a) << a.error().toString();
+  // Slots 4-9 collide with conn_a's 0-5: nothing of this reservation is taken.
+  auto b = l.reserve("conn_b", {{kPort, 0, 100'000}, {kFiber, 4, 6}}, window(50, 150));
+  ASSERT_FALSE(b);
+  EXPECT_EQ(b.error().code(), StatusCode::ResourceExhausted);
+  EXPECT_EQ(b.error().message(), "spectrum #7 units 4-5 are held by 'conn_a' over [0 us, 100 us)");
+  EXPECT_EQ(l.freeQuantity(kPort, window(0, 200)), 300'000u);
+  EXPECT_EQ(l.holdCount(), 1u);
+  // Later in time the same slots are free.
+  EXPECT_TRUE(l.reserve("conn_b", {{kFiber, 4, 6}}, window(100, 150)));
+  EXPECT_TRUE(l.checkInvariants().empty());
+}
+
+TEST(Ledger, QuantitiesAddUpOverTime) {
+  TwoResources fixture;
+  Ledger& l = fixture.l;
+  ASSERT_TRUE(l.reserve("a", {{kPort, 0, 300'000}}, window(0, 10)));
+  ASSERT_TRUE(l.reserve("b", {{kPort, 0, 300'000}}, window(10, 20)));  // back to back
+  auto c = l.reserve("c", {{kPort, 0, 200'000}}, window(5, 15));
+  ASSERT_FALSE(c);
+  EXPECT_NE(c.error().message().find("only 100000 of 400000 is free throughout"), std::string::npos)
+      << c.error().message();
+  EXPECT_TRUE(l.reserve("c", {{kPort, 0, 100'000}}, window(5, 15)));
+  EXPECT_DOUBLE_EQ(l.utilization(kPort, at(12)), 1.0);
+  EXPECT_DOUBLE_EQ(l.utilization(kPort, at(25)), 0.0);
+}
+
+TEST(Ledger, ModifyIsMakeBeforeBreak) {
+  TwoResources fixture;
+  Ledger& l = fixture.l;
+  auto a = l.reserve("a", {{kFiber, 10, 4}, {kPort, 0, 100'000}}, window(0, 100));
+  auto b = l.reserve("b", {{kFiber, 20, 4}}, window(0, 100));
+  ASSERT_TRUE(a && b);
+  // Growing into its own slots is fine; into b's is not, and then a keeps what it had.
+  EXPECT_TRUE(l.modify(*a, {{kFiber, 10, 8}, {kPort, 0, 400'000}}, window(0, 100)).isOk());
+  Status s = l.modify(*a, {{kFiber, 10, 12}}, window(0, 100));
+  EXPECT_EQ(s.code(), StatusCode::ResourceExhausted);
+  EXPECT_EQ(l.hold(*a)->claims.size(), 2u);
+  EXPECT_EQ(l.hold(*a)->claims[0].count, 8u);
+  EXPECT_TRUE(l.checkInvariants().empty());
+}
+
+TEST(Ledger, ReleaseExpireAndQueries) {
+  TwoResources fixture;
+  Ledger& l = fixture.l;
+  auto a = l.reserve("a", {{kFiber, 0, 64}}, window(0, 10));
+  auto b = l.reserve("b", {{kFiber, 100, 2}}, window(0, 1000));
+  ASSERT_TRUE(a && b);
+  auto free = l.freeUnits(kFiber, window(5, 6));
+  ASSERT_EQ(free.size(), 6u);
+  EXPECT_EQ(free[0], 0u);
+  EXPECT_EQ((free[1] >> (100 - 64)) & 3u, 0u);
+  EXPECT_EQ(l.expire(at(10)), 1u);
+  EXPECT_FALSE(l.hold(*a));
+  EXPECT_EQ(l.release(*a).code(), StatusCode::NotFound);
+  EXPECT_TRUE(l.release(*b).isOk());
+  EXPECT_EQ(l.holdCount(), 0u);
+  EXPECT_GT(l.version(), 4u);
+}
+
+TEST(Ledger, RejectsMalformedClaims) {
+  TwoResources fixture;
+  Ledger& l = fixture.l;
+  EXPECT_EQ(l.addResource(kFiber, 10).code(), StatusCode::AlreadyExists);
+  auto expectInvalid = [&](std::vector<Claim> claims, Window w, const char* words) {
+    auto r = l.reserve("x", claims, w);
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().code(), StatusCode::InvalidArgument);
+    EXPECT_NE(r.error().message().find(words), std::string::npos) << r.error().message();
+  };
+  expectInvalid({{kFiber, 380, 6}}, window(0, 1), "units 380-385 of spectrum #7 are beyond its 384 units");
+  expectInvalid({{{ResourceKind::Vlans, 1}, 0, 1}}, window(0, 1), "unknown resource vlan #1");
+  expectInvalid({{kFiber, 0, 1}}, window(5, 5), "is empty");
+  expectInvalid({{kFiber, 0, 0}}, window(0, 1), "claims nothing");
+  expectInvalid({{kFiber, 0, 4}, {kFiber, 2, 4}}, window(0, 1), "claims 0 and 1 overlap");
+  expectInvalid({{kPort, 5, 1}}, window(0, 1), "is a quantity");
+  expectInvalid({}, window(0, 1), "at least one claim");
+}
+
+// The invariant under a storm of random operations, against a brute-force model on a small
+// time grid: a reservation must succeed exactly when the model finds room, and after every
+// operation no unit is held twice at the same time and no quantity beyond capacity.
+RC_GTEST_PROP(Ledger, InvariantHoldsUnderRandomOperations, ()) {
+  const char* env = std::getenv("LIGHTPATH_LEDGER_OPS");
+  const long total_ops = env ? std::atol(env) : 100000;
+  const long ops = std::max(100L, total_ops / 100);  // RapidCheck runs 100 cases
+  Random random(*rc::gen::arbitrary<std::uint64_t>());
+
+  constexpr int kTimes = 40, kUnits = 24;
+  const std::vector<ResourceId> discrete = {{ResourceKind::SpectrumSlots, 0}, {ResourceKind::Vlans, 1}};
+  const std::vector<ResourceId> quantities = {{ResourceKind::PortBandwidth, 0}, {ResourceKind::LinkBandwidth, 5}};
+  Ledger ledger;
+  for (auto r : discrete) RC_ASSERT(ledger.addResource(r, kUnits).isOk());
+  for (auto r : quantities) RC_ASSERT(ledger.addResource(r, 100).isOk());
+  // Model: per resource per time step, units held (bitmask) or amount used.
+  std::map<ResourceId, std::array<std::uint32_t, kTimes>> units;
+  std::map<ResourceId, std::array<int, kTimes>> amount;
+  for (auto r : discrete) units[r].fill(0);
+  for (auto r : quantities) amount[r].fill(0);
+  std::map<HoldId, Hold> live;
+  long now = 0;
+
+  auto apply = [&](const Hold& h, int sign) {
+    for (long t = h.window.start.time_since_epoch().count(); t < std::min<long>(kTimes, h.window.end.time_since_epoch().count()); ++t) {
+      for (const Claim& c : h.claims) {
+        if (isDiscrete(c.resource.kind)) {
+          const std::uint32_t bits = ((1u << c.count) - 1) << c.first;
+          units[c.resource][t] = sign > 0 ? units[c.resource][t] | bits : units[c.resource][t] & ~bits;
+        } else {
+          amount[c.resource][t] += sign * static_cast<int>(c.count);
+        }
+      }
+    }
+  };
+  auto fits = [&](const std::vector<Claim>& claims, Window w, HoldId ignore) {
+    if (ignore) apply(live.at(ignore), -1);
+    bool ok = true;
+    for (long t = w.start.time_since_epoch().count(); t < std::min<long>(kTimes, w.end.time_since_epoch().count()) && ok; ++t) {
+      std::map<ResourceId, int> wanted;
+      for (const Claim& c : claims) {
+        if (isDiscrete(c.resource.kind)) {
+          ok &= (units[c.resource][t] & (((1u << c.count) - 1) << c.first)) == 0;
+        } else {
+          wanted[c.resource] += static_cast<int>(c.count);
+        }
+      }
+      for (auto [r, n] : wanted) ok &= amount[r][t] + n <= 100;
+    }
+    if (ignore) apply(live.at(ignore), +1);
+    return ok;
+  };
+  auto randomClaims = [&] {
+    std::vector<Claim> claims;
+    const ResourceId d = discrete[random.below(2)];
+    const std::uint32_t count = 1 + random.below(6);
+    claims.push_back({d, random.below(kUnits - count + 1), count});
+    if (random.below(2)) claims.push_back({quantities[random.below(2)], 0, 1 + random.below(60)});
+    return claims;
+  };
+  auto randomWindow = [&] {
+    const long start = now + random.below(10);
+    return Window{at(start), at(start + 1 + random.below(15))};
+  };
+
+  for (long op = 0; op < ops; ++op) {
+    const std::uint32_t kind = random.below(10);
+    if (kind < 5 || live.empty()) {  // reserve
+      auto claims = randomClaims();
+      const Window w = randomWindow();
+      const bool expected = fits(claims, w, 0);
+      auto id = ledger.reserve("o" + std::to_string(op), claims, w);
+      RC_ASSERT(id.has_value() == expected);
+      if (id) {
+        live[*id] = *ledger.hold(*id);
+        apply(live[*id], +1);
+      } else {
+        RC_ASSERT(id.error().code() == StatusCode::ResourceExhausted);
+      }
+    } else if (kind < 7) {  // release
+      auto it = std::next(live.begin(), random.below(static_cast<std::uint32_t>(live.size())));
+      RC_ASSERT(ledger.release(it->first).isOk());
+      apply(it->second, -1);
+      live.erase(it);
+    } else if (kind < 9) {  // modify
+      auto it = std::next(live.begin(), random.below(static_cast<std::uint32_t>(live.size())));
+      auto claims = randomClaims();
+      const Window w = randomWindow();
+      const bool expected = fits(claims, w, it->first);
+      RC_ASSERT(ledger.modify(it->first, claims, w).isOk() == expected);
+      if (expected) {
+        apply(it->second, -1);
+        it->second = *ledger.hold(it->first);
+        apply(it->second, +1);
+      }
+    } else {  // time passes; closed windows expire
+      now += 1 + random.below(4);
+      std::size_t ended = 0;
+      for (auto it = live.begin(); it != live.end();) {
+        if (it->second.window.end <= at(now)) {
+          apply(it->second, -1);
+          it = live.erase(it);
+          ++ended;
+        } else {
+          ++it;
+        }
+      }
+      RC_ASSERT(ledger.expire(at(now)) == ended);
+      if (now > kTimes - 25) {  // start over on the small time grid
+        for (auto& [id, h] : live) RC_ASSERT(ledger.release(id).isOk());
+        live.clear();
+        for (auto& [r, a] : units) a.fill(0);
+        for (auto& [r, a] : amount) a.fill(0);
+        now = 0;
+      }
+    }
+    RC_ASSERT(ledger.holdCount() == live.size());
+    const auto violations = ledger.checkInvariants();
+    RC_ASSERT(violations.empty());
+  }
+}
+
+}  // namespace
+}  // namespace lightpath
