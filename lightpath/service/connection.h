@@ -1,0 +1,131 @@
+// Connections as customers order them: what was asked for (kind, ends, bandwidth, protection,
+// latency bound, schedule, tags) and where the service is in its lifecycle, as an explicit
+// state machine that only takes legal transitions and records each one with time, actor and
+// reason.
+//
+//   Connection c = Connection::draft(id, tenant, spec, clock.now(), "api-key:abc");
+//   LP_RETURN_IF_ERROR(c.transition(ConnectionState::Provisioning, now, "orchestrator", "reserved"));
+//   if (stateInfo(c.state()).ready) ...
+//
+// Lifecycle (docs/ARCHITECTURE.md): draft -> provisioning -> [awaiting_counterparty] -> active
+// <-> modifying -> deprovisioning -> terminated; plus failed, rejected and cancelled.
+// Administrative and operational state are separate from the lifecycle.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "lightpath/base/clock.h"
+#include "lightpath/base/status.h"
+#include "lightpath/base/units.h"
+
+namespace lightpath {
+
+enum class ConnectionKind { Wavelength, Ethernet, Cloud };
+enum class ConnectionState {
+  Draft,
+  Provisioning,
+  AwaitingCounterparty,
+  Active,
+  Modifying,
+  Deprovisioning,
+  Terminated,
+  Failed,
+  Rejected,
+  Cancelled,
+};
+enum class Protection { None, OnePlusOne };
+enum class AdminState { Enabled, Disabled };
+enum class OperState { Unknown, Up, Down, Degraded };
+
+std::string_view toString(ConnectionKind v);
+std::string_view toString(ConnectionState v);
+std::string_view toString(Protection v);
+std::string_view toString(AdminState v);
+std::string_view toString(OperState v);
+Result<ConnectionKind> parseConnectionKind(std::string_view text);
+Result<ConnectionState> parseConnectionState(std::string_view text);
+Result<Protection> parseProtection(std::string_view text);
+
+struct StateInfo {
+  bool ready;     // the service carries traffic as ordered
+  bool terminal;  // nothing more will happen to it
+};
+StateInfo stateInfo(ConnectionState state);
+// Whether the lifecycle allows going from `from` to `to`.
+bool canTransition(ConnectionState from, ConnectionState to);
+std::vector<ConnectionState> nextStates(ConnectionState from);
+
+struct BandwidthStep {
+  TimePoint at;
+  std::uint64_t mbps = 0;
+  bool operator==(const BandwidthStep&) const = default;
+};
+
+// What the customer asked for.
+struct ConnectionSpec {
+  ConnectionKind kind = ConnectionKind::Ethernet;
+  std::string a_end, z_end;            // port ids (ethernet, cloud A end) or site ids (wavelength)
+  std::uint64_t bandwidth_mbps = 0;    // wavelengths: the line rate (100000, 400000, 800000)
+  Protection protection = Protection::None;
+  std::optional<Micros> max_latency;
+  std::optional<TimePoint> start, end; // absent start: now; absent end: until terminated
+  std::vector<BandwidthStep> steps;    // bandwidth changes over time, in order
+  std::optional<std::uint16_t> vlan;   // ethernet/cloud: absent = chosen by Lightpath
+  std::string cloud_provider;          // cloud: aws, azure, google
+  std::string cloud_key;               // cloud: the provider's pairing / service key
+  std::string sla = "standard";
+  std::map<std::string, std::string> tags;
+  bool operator==(const ConnectionSpec&) const = default;
+};
+
+// Checks a spec on its own (the network checks come later): the ends, the bandwidth range of
+// its kind, schedule order, VLAN range, the cloud fields. InvalidArgument names the field.
+Status validateSpec(const ConnectionSpec& spec);
+
+struct StateChange {
+  TimePoint at;
+  ConnectionState from, to;
+  std::string actor;   // who: an API key id, "orchestrator", "operator:..."
+  std::string reason;
+};
+
+class Connection {
+ public:
+  static Connection draft(std::string id, std::string tenant, ConnectionSpec spec, TimePoint at,
+                          std::string actor);
+
+  const std::string& id() const { return id_; }
+  const std::string& tenant() const { return tenant_; }
+  const ConnectionSpec& requested() const { return requested_; }
+  ConnectionState state() const { return state_; }
+  AdminState adminState() const { return admin_; }
+  OperState operState() const { return oper_; }
+  const std::vector<StateChange>& history() const { return history_; }
+  std::uint64_t version() const { return version_; }  // bumped on every change (ETags)
+
+  // FailedPrecondition when the lifecycle does not allow it (the message lists what would be).
+  Status transition(ConnectionState to, TimePoint at, std::string actor, std::string reason);
+  void setOperState(OperState state) {
+    oper_ = state;
+    ++version_;
+  }
+  void setAdminState(AdminState state) {
+    admin_ = state;
+    ++version_;
+  }
+
+ private:
+  std::string id_, tenant_;
+  ConnectionSpec requested_;
+  ConnectionState state_ = ConnectionState::Draft;
+  AdminState admin_ = AdminState::Enabled;
+  OperState oper_ = OperState::Unknown;
+  std::vector<StateChange> history_;
+  std::uint64_t version_ = 1;
+};
+
+}  // namespace lightpath
