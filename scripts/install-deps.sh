@@ -8,7 +8,7 @@ packages=(
   cmake g++ ninja-build ccache pkg-config git
   # libraries (docs/ARCHITECTURE.md, "Chosen dependencies")
   libfmt-dev libspdlog-dev nlohmann-json3-dev libyaml-cpp-dev libcli11-dev libexpected-dev
-  libpugixml-dev libsqlite3-dev
+  libpugixml-dev libsqlite3-dev sqlite3
   # tests, fuzzing, benchmarks and their peers
   libgtest-dev libgmock-dev librapidcheck-dev libbenchmark-dev clang-14 libclang-rt-14-dev
   libboost-graph-dev python3 python3-networkx

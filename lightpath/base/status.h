@@ -78,6 +78,12 @@ inline Status unavailable(std::string message) {
 template <typename T>
 using Result = tl::expected<T, Status>;
 
+// The Status of a Result: ok, or its error (for code that only cares whether it worked).
+template <typename T>
+Status statusOf(const Result<T>& result) {
+  return result ? Status::ok() : result.error();
+}
+
 // Lets `return invalidArgument("...");` work in a function returning Result<T>.
 inline tl::unexpected<Status> fail(Status status) { return tl::unexpected<Status>(std::move(status)); }
 

@@ -1,0 +1,276 @@
+// SQLite adapter: one connection, transactions serialised by a mutex (SQLite allows one writer
+// at a time anyway), prepared statements per call.
+#include "lightpath/store/sqlite/sqlite_store.h"
+
+#include <sqlite3.h>
+
+#include <mutex>
+
+#include <fmt/format.h>
+
+namespace lightpath {
+namespace {
+
+// Each entry moves the schema one version up; never edit a shipped one, add the next.
+constexpr const char* kMigrations[] = {
+    // 1: connections, holds, the event log.
+    R"sql(
+      CREATE TABLE connections (
+        id TEXT PRIMARY KEY,
+        tenant TEXT NOT NULL,
+        state TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        body TEXT NOT NULL
+      );
+      CREATE INDEX connections_by_tenant ON connections (tenant, id);
+      CREATE TABLE holds (
+        id INTEGER PRIMARY KEY,
+        owner TEXT NOT NULL,
+        body TEXT NOT NULL
+      );
+      CREATE TABLE events (
+        cursor INTEGER PRIMARY KEY AUTOINCREMENT,
+        type TEXT NOT NULL,
+        subject TEXT NOT NULL,
+        tenant TEXT NOT NULL,
+        at_us INTEGER NOT NULL,
+        body TEXT NOT NULL
+      );
+    )sql",
+};
+constexpr int kSchemaVersion = static_cast<int>(std::size(kMigrations));
+
+class Statement {
+ public:
+  Statement(sqlite3* db, const char* sql) { status_ = sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr); }
+  ~Statement() { sqlite3_finalize(stmt_); }
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+
+  bool ok() const { return status_ == SQLITE_OK; }
+  Statement& bind(int i, const std::string& v) {
+    sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+    return *this;
+  }
+  Statement& bind(int i, std::int64_t v) {
+    sqlite3_bind_int64(stmt_, i, v);
+    return *this;
+  }
+  int step() { return sqlite3_step(stmt_); }
+  std::string text(int col) const {
+    const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, col));
+    return p ? std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, col))) : std::string();
+  }
+  std::int64_t integer(int col) const { return sqlite3_column_int64(stmt_, col); }
+
+ private:
+  sqlite3_stmt* stmt_ = nullptr;
+  int status_;
+};
+
+Status sqliteError(sqlite3* db, std::string_view what) {
+  return unavailable(fmt::format("sqlite: {}: {}", what, sqlite3_errmsg(db)));
+}
+
+Status exec(sqlite3* db, const char* sql) {
+  char* error = nullptr;
+  if (sqlite3_exec(db, sql, nullptr, nullptr, &error) != SQLITE_OK) {
+    Status s = unavailable(fmt::format("sqlite: {}", error ? error : "error"));
+    sqlite3_free(error);
+    return s;
+  }
+  return Status::ok();
+}
+
+class SqliteTransaction final : public StoreTransaction {
+ public:
+  explicit SqliteTransaction(sqlite3* db) : db_(db) {}
+
+  Result<std::optional<ConnectionRecord>> connection(const std::string& id) override {
+    Statement s(db_, "SELECT id, tenant, state, version, body FROM connections WHERE id = ?");
+    if (!s.ok()) return fail(sqliteError(db_, "read connection"));
+    s.bind(1, id);
+    const int rc = s.step();
+    if (rc == SQLITE_DONE) return std::optional<ConnectionRecord>();
+    if (rc != SQLITE_ROW) return fail(sqliteError(db_, "read connection"));
+    return std::optional<ConnectionRecord>(row(s));
+  }
+
+  Status putConnection(const ConnectionRecord& r, std::optional<std::uint64_t> expected) override {
+    if (expected) {
+      auto current = connection(r.id);
+      if (!current) return current.error();
+      const std::uint64_t stored = *current ? (*current)->version : 0;
+      if (stored != *expected) {
+        return {StatusCode::Aborted, fmt::format("connection {} changed meanwhile: version {} expected, {} stored",
+                                                 r.id, *expected, stored)};
+      }
+    }
+    Statement s(db_,
+                "INSERT INTO connections (id, tenant, state, version, body) VALUES (?, ?, ?, ?, ?) "
+                "ON CONFLICT (id) DO UPDATE SET tenant = excluded.tenant, state = excluded.state, "
+                "version = excluded.version, body = excluded.body");
+    if (!s.ok()) return sqliteError(db_, "write connection");
+    s.bind(1, r.id).bind(2, r.tenant).bind(3, r.state).bind(4, static_cast<std::int64_t>(r.version)).bind(5, r.body);
+    if (s.step() != SQLITE_DONE) return sqliteError(db_, "write connection");
+    return Status::ok();
+  }
+
+  Result<std::vector<ConnectionRecord>> connections(const ConnectionQuery& q, std::size_t* total) override {
+    const char* where = "WHERE (?1 IS NULL OR tenant = ?1) AND (?2 IS NULL OR state = ?2)";
+    if (total) {
+      Statement count(db_, fmt::format("SELECT COUNT(*) FROM connections {}", where).c_str());
+      if (!count.ok()) return fail(sqliteError(db_, "count connections"));
+      bindQuery(count, q);
+      if (count.step() != SQLITE_ROW) return fail(sqliteError(db_, "count connections"));
+      *total = static_cast<std::size_t>(count.integer(0));
+    }
+    Statement s(db_, fmt::format("SELECT id, tenant, state, version, body FROM connections {} ORDER BY id "
+                                 "LIMIT ?3 OFFSET ?4", where).c_str());
+    if (!s.ok()) return fail(sqliteError(db_, "list connections"));
+    bindQuery(s, q);
+    s.bind(3, static_cast<std::int64_t>(q.limit)).bind(4, static_cast<std::int64_t>(q.offset));
+    std::vector<ConnectionRecord> out;
+    int rc;
+    while ((rc = s.step()) == SQLITE_ROW) out.push_back(row(s));
+    if (rc != SQLITE_DONE) return fail(sqliteError(db_, "list connections"));
+    return out;
+  }
+
+  Status putHold(const HoldRecord& h) override {
+    Statement s(db_, "INSERT INTO holds (id, owner, body) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
+                     "owner = excluded.owner, body = excluded.body");
+    if (!s.ok()) return sqliteError(db_, "write hold");
+    s.bind(1, static_cast<std::int64_t>(h.id)).bind(2, h.owner).bind(3, h.body);
+    if (s.step() != SQLITE_DONE) return sqliteError(db_, "write hold");
+    return Status::ok();
+  }
+
+  Status deleteHold(std::uint64_t id) override {
+    Statement s(db_, "DELETE FROM holds WHERE id = ?");
+    if (!s.ok()) return sqliteError(db_, "delete hold");
+    s.bind(1, static_cast<std::int64_t>(id));
+    if (s.step() != SQLITE_DONE) return sqliteError(db_, "delete hold");
+    if (sqlite3_changes(db_) == 0) return notFound(fmt::format("no hold {}", id));
+    return Status::ok();
+  }
+
+  Result<std::vector<HoldRecord>> holds() override {
+    Statement s(db_, "SELECT id, owner, body FROM holds ORDER BY id");
+    if (!s.ok()) return fail(sqliteError(db_, "read holds"));
+    std::vector<HoldRecord> out;
+    int rc;
+    while ((rc = s.step()) == SQLITE_ROW) {
+      out.push_back({static_cast<std::uint64_t>(s.integer(0)), s.text(1), s.text(2)});
+    }
+    if (rc != SQLITE_DONE) return fail(sqliteError(db_, "read holds"));
+    return out;
+  }
+
+  Result<std::uint64_t> appendEvent(const EventRecord& e) override {
+    Statement s(db_, "INSERT INTO events (type, subject, tenant, at_us, body) VALUES (?, ?, ?, ?, ?)");
+    if (!s.ok()) return fail(sqliteError(db_, "append event"));
+    s.bind(1, e.type).bind(2, e.subject).bind(3, e.tenant).bind(4, e.at_us).bind(5, e.body);
+    if (s.step() != SQLITE_DONE) return fail(sqliteError(db_, "append event"));
+    return static_cast<std::uint64_t>(sqlite3_last_insert_rowid(db_));
+  }
+
+  Result<std::vector<EventRecord>> eventsAfter(std::uint64_t cursor, std::size_t limit) override {
+    Statement s(db_, "SELECT cursor, type, subject, tenant, at_us, body FROM events WHERE cursor > ? "
+                     "ORDER BY cursor LIMIT ?");
+    if (!s.ok()) return fail(sqliteError(db_, "read events"));
+    s.bind(1, static_cast<std::int64_t>(cursor)).bind(2, static_cast<std::int64_t>(limit));
+    std::vector<EventRecord> out;
+    int rc;
+    while ((rc = s.step()) == SQLITE_ROW) {
+      out.push_back({static_cast<std::uint64_t>(s.integer(0)), s.text(1), s.text(2), s.text(3), s.integer(4), s.text(5)});
+    }
+    if (rc != SQLITE_DONE) return fail(sqliteError(db_, "read events"));
+    return out;
+  }
+
+ private:
+  static ConnectionRecord row(const Statement& s) {
+    return {s.text(0), s.text(1), s.text(2), static_cast<std::uint64_t>(s.integer(3)), s.text(4)};
+  }
+  static void bindQuery(Statement& s, const ConnectionQuery& q) {
+    if (q.tenant) s.bind(1, *q.tenant);
+    if (q.state) s.bind(2, *q.state);
+  }
+
+  sqlite3* db_;
+};
+
+class SqliteStore final : public Store {
+ public:
+  explicit SqliteStore(sqlite3* db) : db_(db) {}
+  ~SqliteStore() override { sqlite3_close(db_); }
+
+  Status transact(const std::function<Status(StoreTransaction&)>& work) override {
+    std::lock_guard lock(mutex_);
+    LP_RETURN_IF_ERROR(exec(db_, "BEGIN IMMEDIATE"));
+    SqliteTransaction tx(db_);
+    Status result = work(tx);
+    if (!result.isOk()) {
+      (void)exec(db_, "ROLLBACK");
+      return result;
+    }
+    if (Status committed = exec(db_, "COMMIT"); !committed.isOk()) {
+      (void)exec(db_, "ROLLBACK");
+      return committed;
+    }
+    return Status::ok();
+  }
+
+ private:
+  std::mutex mutex_;
+  sqlite3* db_;
+};
+
+Status migrate(sqlite3* db, const std::string& path) {
+  Statement version(db, "PRAGMA user_version");
+  if (!version.ok() || version.step() != SQLITE_ROW) return sqliteError(db, "read schema version");
+  const auto current = static_cast<int>(version.integer(0));
+  if (current > kSchemaVersion) {
+    return failedPrecondition(fmt::format("{}: schema version {} is newer than this Lightpath's {}; upgrade "
+                                          "Lightpath", path, current, kSchemaVersion));
+  }
+  for (int v = current; v < kSchemaVersion; ++v) {
+    LP_RETURN_IF_ERROR(exec(db, "BEGIN IMMEDIATE"));
+    Status s = exec(db, kMigrations[v]);
+    if (s.isOk()) s = exec(db, fmt::format("PRAGMA user_version = {}", v + 1).c_str());
+    if (!s.isOk()) {
+      (void)exec(db, "ROLLBACK");
+      return s.withContext(fmt::format("{}: migration to schema {}", path, v + 1));
+    }
+    LP_RETURN_IF_ERROR(exec(db, "COMMIT"));
+  }
+  return Status::ok();
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Store>> openSqliteStore(const std::string& path) {
+  sqlite3* db = nullptr;
+  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
+                      nullptr) != SQLITE_OK) {
+    Status s = unavailable(fmt::format("{}: cannot open: {}", path, db ? sqlite3_errmsg(db) : "out of memory"));
+    sqlite3_close(db);
+    return fail(s);
+  }
+  sqlite3_busy_timeout(db, 5000);
+  // WAL for readers beside the writer; FULL so a commit is on disk before it is acknowledged.
+  for (const char* pragma : {"PRAGMA journal_mode = WAL", "PRAGMA synchronous = FULL", "PRAGMA foreign_keys = ON"}) {
+    if (Status s = exec(db, pragma); !s.isOk()) {
+      sqlite3_close(db);
+      return fail(s.withContext(path));
+    }
+  }
+  if (Status s = migrate(db, path); !s.isOk()) {
+    sqlite3_close(db);
+    return fail(s);
+  }
+  return std::unique_ptr<Store>(new SqliteStore(db));
+}
+
+}  // namespace lightpath

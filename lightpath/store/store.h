@@ -1,0 +1,88 @@
+// The persistence port: what Lightpath keeps durable, independent of the database. Adapters:
+// sqlite/ (the embedded default) and, later, postgres/. Every adapter must pass the
+// conformance suite in testing/.
+//
+//   Status s = store.transact([&](StoreTransaction& tx) -> Status {
+//     LP_RETURN_IF_ERROR(tx.putConnection(record, /*expected_version=*/previous));
+//     return tx.appendEvent(event).status();   // both or neither, durable before returning
+//   });
+//
+// Records carry their body as a JSON document plus the columns queries need, so adapters store
+// what they are given without knowing the domain. Thread-safe: transactions may run from any
+// thread; an adapter serialises or isolates them.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "lightpath/base/status.h"
+
+namespace lightpath {
+
+struct ConnectionRecord {
+  std::string id;
+  std::string tenant;
+  std::string state;
+  std::uint64_t version = 0;
+  std::string body;  // JSON
+  bool operator==(const ConnectionRecord&) const = default;
+};
+
+struct HoldRecord {
+  std::uint64_t id = 0;
+  std::string owner;  // connection id
+  std::string body;   // JSON: claims and window
+  bool operator==(const HoldRecord&) const = default;
+};
+
+struct EventRecord {
+  std::uint64_t cursor = 0;  // assigned by the store: strictly increasing
+  std::string type;          // "connection.stateChanged", ...
+  std::string subject;       // the id it is about
+  std::string tenant;
+  std::int64_t at_us = 0;    // UTC microseconds
+  std::string body;          // JSON
+  bool operator==(const EventRecord&) const = default;
+};
+
+struct ConnectionQuery {
+  std::optional<std::string> tenant;
+  std::optional<std::string> state;
+  std::size_t offset = 0;
+  std::size_t limit = 100;
+};
+
+// One unit of work. Not thread-safe; lives only inside Store::transact.
+class StoreTransaction {
+ public:
+  virtual ~StoreTransaction() = default;
+
+  virtual Result<std::optional<ConnectionRecord>> connection(const std::string& id) = 0;
+  // Writes the record. With expected_version, fails Aborted unless the stored version is that
+  // (0 = must not exist yet): optimistic concurrency for read-modify-write.
+  virtual Status putConnection(const ConnectionRecord& record, std::optional<std::uint64_t> expected_version) = 0;
+  // In id order; total = how many match the query without offset and limit.
+  virtual Result<std::vector<ConnectionRecord>> connections(const ConnectionQuery& query, std::size_t* total) = 0;
+
+  virtual Status putHold(const HoldRecord& hold) = 0;
+  virtual Status deleteHold(std::uint64_t id) = 0;
+  virtual Result<std::vector<HoldRecord>> holds() = 0;
+
+  // Returns the event's cursor.
+  virtual Result<std::uint64_t> appendEvent(const EventRecord& event) = 0;
+  virtual Result<std::vector<EventRecord>> eventsAfter(std::uint64_t cursor, std::size_t limit) = 0;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+  // Runs `work` in one transaction: committed durably when it returns ok, rolled back (nothing
+  // written) when it returns an error, which transact returns.
+  virtual Status transact(const std::function<Status(StoreTransaction&)>& work) = 0;
+};
+
+}  // namespace lightpath

@@ -1,0 +1,32 @@
+// The conformance suite every Store adapter must pass. An adapter's test instantiates it:
+//
+//   INSTANTIATE_TEST_SUITE_P(Sqlite, StoreConformance, testing::Values(StoreFactory{
+//       "sqlite", [](const std::string& dir) { return openSqliteStore(dir + "/x.db"); }}));
+//
+// The factory opens a store whose data lives under `dir`; calling it again on the same dir
+// must reopen the same data (durability).
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "lightpath/store/store.h"
+
+namespace lightpath::testing {
+
+struct StoreFactory {
+  std::string name;
+  std::function<Result<std::unique_ptr<Store>>(const std::string& dir)> open;
+};
+
+class StoreConformance : public ::testing::TestWithParam<StoreFactory> {
+ protected:
+  void SetUp() override;
+  void TearDown() override;
+  std::unique_ptr<Store> open();
+  std::string dir_;
+};
+
+}  // namespace lightpath::testing
