@@ -1,0 +1,53 @@
+// The simulated device: an in-process ROADM or switch that holds a running configuration and
+// behaves like a real one under test, with configurable latency, random failures, a failure
+// at a chosen step, and hangs. Used by default (`lightpath serve` with no devices) and by every
+// fault and crash test.
+#pragma once
+
+#include <chrono>
+#include <mutex>
+#include <set>
+
+#include "lightpath/base/random.h"
+#include "lightpath/southbound/device.h"
+
+namespace lightpath {
+
+struct SimFaults {
+  std::chrono::microseconds latency{0};     // every call sleeps this long
+  double failure_rate = 0.0;                // each prepare/apply fails with this probability
+  std::optional<std::string> fail_at;       // "prepare" or "apply": always fail there
+  std::optional<std::string> hang_at;       // "prepare" or "apply": sleep for `hang` first
+  std::chrono::milliseconds hang{0};
+  std::size_t max_entries = 100000;         // capacity of the device's table
+};
+
+class SimDevice final : public Device {
+ public:
+  SimDevice(std::string name, SimFaults faults = {}, std::uint64_t seed = 1);
+
+  const std::string& name() const override { return name_; }
+  Status validate(const DeviceChange& change) const override;
+  Status prepare(const DeviceChange& change) override;
+  Status apply(const std::string& transaction) override;
+  Status abort(const std::string& transaction) override;
+  Result<std::vector<ConfigEntry>> running() override;
+
+  // Test hooks: change faults at run time; edit the running config behind Lightpath's back
+  // (drift, as when an engineer touches the box).
+  void setFaults(SimFaults faults);
+  void tamper(ConfigEntry entry);
+  std::size_t preparedCount() const;
+
+ private:
+  Status maybeFail(const char* step);
+
+  const std::string name_;
+  mutable std::mutex mutex_;
+  SimFaults faults_;
+  Random random_;
+  std::map<std::string, ConfigEntry> running_;
+  std::map<std::string, DeviceChange> prepared_;
+};
+
+}  // namespace lightpath
