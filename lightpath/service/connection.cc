@@ -161,6 +161,22 @@ Connection Connection::draft(std::string id, std::string tenant, ConnectionSpec 
   return c;
 }
 
+Connection Connection::restore(std::string id, std::string tenant, ConnectionSpec spec, ConnectionState state,
+                               AdminState admin, OperState oper, std::vector<StateChange> history,
+                               Realization current, std::uint64_t version) {
+  Connection c;
+  c.id_ = std::move(id);
+  c.tenant_ = std::move(tenant);
+  c.requested_ = std::move(spec);
+  c.state_ = state;
+  c.admin_ = admin;
+  c.oper_ = oper;
+  c.history_ = std::move(history);
+  c.current_ = std::move(current);
+  c.version_ = version;
+  return c;
+}
+
 Status Connection::transition(ConnectionState to, TimePoint at, std::string actor, std::string reason) {
   if (!canTransition(state_, to)) {
     std::string allowed;

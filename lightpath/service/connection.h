@@ -93,10 +93,41 @@ struct StateChange {
   std::string reason;
 };
 
+// How the network carries it: the values Lightpath chose (path, VLAN, spectrum, mode).
+struct SpectrumBlock {
+  std::string fiber;
+  std::uint32_t first_slot = 0;
+  std::uint32_t slots = 0;
+  bool operator==(const SpectrumBlock&) const = default;
+};
+struct Realization {
+  std::vector<std::string> nodes;         // node ids, A to Z
+  std::vector<std::string> fibers;        // fiber ids
+  std::vector<std::string> protection_nodes, protection_fibers;  // 1+1: the second leg
+  double km = 0;
+  double latency_ms = 0;
+  std::optional<std::uint16_t> vlan;      // ethernet/cloud
+  std::string transceiver;                // wavelength: the mode's id
+  std::vector<std::string> regenerators;  // wavelength: node ids
+  std::vector<SpectrumBlock> spectrum;    // wavelength: per fiber
+  std::vector<std::uint64_t> holds;       // ledger holds
+  bool operator==(const Realization&) const = default;
+};
+
 class Connection {
  public:
   static Connection draft(std::string id, std::string tenant, ConnectionSpec spec, TimePoint at,
                           std::string actor);
+  // Rebuilds a connection read from the store (no checks: the store only holds valid ones).
+  static Connection restore(std::string id, std::string tenant, ConnectionSpec spec, ConnectionState state,
+                            AdminState admin, OperState oper, std::vector<StateChange> history,
+                            Realization current, std::uint64_t version);
+
+  const Realization& current() const { return current_; }
+  void setCurrent(Realization current) {
+    current_ = std::move(current);
+    ++version_;
+  }
 
   const std::string& id() const { return id_; }
   const std::string& tenant() const { return tenant_; }
@@ -125,6 +156,7 @@ class Connection {
   AdminState admin_ = AdminState::Enabled;
   OperState oper_ = OperState::Unknown;
   std::vector<StateChange> history_;
+  Realization current_;
   std::uint64_t version_ = 1;
 };
 
