@@ -48,38 +48,35 @@ Result<WavelengthPlan> WavelengthPlanner::plan(const WavelengthRequest& request,
     return fail(failedPrecondition(what + ": " + routes.error().message()));
   }
 
-  std::vector<std::uint64_t> mask(spectrum.state().words());
   std::string first_reason;
   for (const Path& route : *routes) {
-    auto light = planLightpath(engine_.topology(), route.nodes, route.fibers, request.line_rate, catalog_, line_,
-                               &noise_);
-    if (!light) {
-      if (first_reason.empty()) first_reason = light.error().message();
-      continue;
-    }
-    const auto slots =
-        static_cast<std::uint32_t>(std::ceil(light->transceiver->slot_width.value() / slot_ghz_ - 1e-9));
-    WavelengthPlan plan{.route = route, .transceiver = light->transceiver};
-    bool fits = true;
-    for (const LightpathSegment& segment : light->segments) {
-      std::span<const FiberIndex> fibers(route.fibers.data() + segment.from, segment.to - segment.from);
-      spectrum.state().pathFree(fibers, mask.data());
-      auto first = firstFit(mask.data(), spectrum.state().slots(), slots);
-      if (!first) {
-        fits = false;
-        if (first_reason.empty()) {
-          first_reason = fmt::format("no {} contiguous free slots from '{}' to '{}'", slots,
-                                     engine_.topology().node(route.nodes[segment.from]).id,
-                                     engine_.topology().node(route.nodes[segment.to]).id);
-        }
-        break;
-      }
-      plan.segments.push_back({segment, *first, slots});
-    }
-    if (fits) return plan;
+    auto plan = planOnRoute(route, request.line_rate, spectrum);
+    if (plan) return plan;
+    if (first_reason.empty()) first_reason = plan.error().message();
   }
   return fail(failedPrecondition(fmt::format("{} on the {} shortest routes: {}", what, routes->size(),
                                              first_reason)));
+}
+
+Result<WavelengthPlan> WavelengthPlanner::planOnRoute(const Path& route, Gbps line_rate,
+                                                      const FiberSpectrum& spectrum) const {
+  auto light = planLightpath(engine_.topology(), route.nodes, route.fibers, line_rate, catalog_, line_, &noise_);
+  if (!light) return fail(light.error());
+  const auto slots = static_cast<std::uint32_t>(std::ceil(light->transceiver->slot_width.value() / slot_ghz_ - 1e-9));
+  WavelengthPlan plan{.route = route, .transceiver = light->transceiver};
+  std::vector<std::uint64_t> mask(spectrum.state().words());
+  for (const LightpathSegment& segment : light->segments) {
+    std::span<const FiberIndex> fibers(route.fibers.data() + segment.from, segment.to - segment.from);
+    spectrum.state().pathFree(fibers, mask.data());
+    auto first = firstFit(mask.data(), spectrum.state().slots(), slots);
+    if (!first) {
+      return fail(failedPrecondition(fmt::format("no {} contiguous free slots from '{}' to '{}'", slots,
+                                                 engine_.topology().node(route.nodes[segment.from]).id,
+                                                 engine_.topology().node(route.nodes[segment.to]).id)));
+    }
+    plan.segments.push_back({segment, *first, slots});
+  }
+  return plan;
 }
 
 void WavelengthPlanner::occupy(const WavelengthPlan& plan, FiberSpectrum& spectrum) {

@@ -62,6 +62,10 @@ class WavelengthPlanner {
   Result<WavelengthPlan> plan(const WavelengthRequest& request, const FiberSpectrum& spectrum,
                               PathWorkspace& ws) const;
 
+  // Mode, regenerators and spectrum on one given route (a 1+1 leg, say). FailedPrecondition
+  // with the reason when the light does not read or the spectrum is full.
+  Result<WavelengthPlan> planOnRoute(const Path& route, Gbps line_rate, const FiberSpectrum& spectrum) const;
+
   // Takes / gives back the plan's slots on every fiber of every segment.
   static void occupy(const WavelengthPlan& plan, FiberSpectrum& spectrum);
   static void release(const WavelengthPlan& plan, FiberSpectrum& spectrum);
