@@ -88,6 +88,25 @@ void SpectrumState::occupy(std::span<const std::uint32_t> links, std::uint32_t f
   flip(links, first, count, false);
 }
 
+void SpectrumState::occupyAllBut(std::uint32_t link, std::span<const std::uint64_t> free_mask) {
+  const std::uint32_t one[] = {link};
+  for (std::uint32_t s = 0; s < slots_;) {
+    const bool free = s / 64 < free_mask.size() && ((free_mask[s / 64] >> (s % 64)) & 1);
+    const bool taken = !((freeMask(link)[s >> 6] >> (s & 63)) & 1);
+    if (free || taken) {
+      ++s;
+      continue;
+    }
+    std::uint32_t e = s;
+    while (e < slots_ && !(e / 64 < free_mask.size() && ((free_mask[e / 64] >> (e % 64)) & 1)) &&
+           ((freeMask(link)[e >> 6] >> (e & 63)) & 1)) {
+      ++e;
+    }
+    occupy(one, s, e - s);
+    s = e;
+  }
+}
+
 void SpectrumState::release(std::span<const std::uint32_t> links, std::uint32_t first, std::uint32_t count) {
   flip(links, first, count, true);
 }

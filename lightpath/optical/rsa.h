@@ -53,6 +53,8 @@ class SpectrumState {
   // Marks slots [first, first + count) used / free on every link. Callers hold the invariant
   // (occupy only free slots, release only their own); checked in debug builds.
   void occupy(std::span<const std::uint32_t> links, std::uint32_t first, std::uint32_t count);
+  // Marks as used every slot of `link` that `free_mask` (words() words, 1 = free) marks used.
+  void occupyAllBut(std::uint32_t link, std::span<const std::uint64_t> free_mask);
   void release(std::span<const std::uint32_t> links, std::uint32_t first, std::uint32_t count);
 
   std::uint64_t usedSlotLinks() const { return used_; }

@@ -1,0 +1,529 @@
+// Orders, activation, termination and recovery of connections.
+#include "lightpath/orchestrator/provisioner.h"
+
+#include <random>
+#include <thread>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "lightpath/base/ids.h"
+#include "lightpath/service/connection_json.h"
+
+namespace lightpath {
+namespace {
+
+using nlohmann::json;
+
+constexpr std::uint64_t kVlanUnits = 4096;
+
+// Free packet capacity of each fiber over a window, for the path engine.
+class LinkCapacityView final : public ResourceView {
+ public:
+  LinkCapacityView(const Ledger& ledger, Window window) : ledger_(ledger), window_(window) {}
+  double freeCapacity(FiberIndex f) const override {
+    return static_cast<double>(ledger_.freeQuantity({ResourceKind::LinkBandwidth, f}, window_));
+  }
+
+ private:
+  const Ledger& ledger_;
+  Window window_;
+};
+
+std::string holdJson(const Window& w, const std::vector<Claim>& claims) {
+  json c = json::array();
+  for (const Claim& claim : claims) {
+    c.push_back({{"kind", toString(claim.resource.kind)}, {"index", claim.resource.index},
+                 {"first", claim.first}, {"count", claim.count}});
+  }
+  return json{{"start_us", w.start.time_since_epoch().count()}, {"end_us", w.end.time_since_epoch().count()},
+              {"claims", c}}
+      .dump();
+}
+
+Result<std::pair<Window, std::vector<Claim>>> holdFromJson(const std::string& text) {
+  try {
+    const json j = json::parse(text);
+    Window w{TimePoint(std::chrono::microseconds(j.at("start_us").get<std::int64_t>())),
+             TimePoint(std::chrono::microseconds(j.at("end_us").get<std::int64_t>()))};
+    std::vector<Claim> claims;
+    for (const json& c : j.at("claims")) {
+      const std::string kind = c.at("kind").get<std::string>();
+      ResourceKind k = ResourceKind::SpectrumSlots;
+      bool known = false;
+      for (ResourceKind candidate : {ResourceKind::SpectrumSlots, ResourceKind::Vlans, ResourceKind::PortBandwidth,
+                                     ResourceKind::LinkBandwidth, ResourceKind::OnrampCapacity}) {
+        if (toString(candidate) == kind) k = candidate, known = true;
+      }
+      if (!known) return fail(invalidArgument(fmt::format("stored hold: unknown resource kind '{}'", kind)));
+      claims.push_back({{k, c.at("index").get<std::uint32_t>()}, c.at("first").get<std::uint64_t>(),
+                        c.at("count").get<std::uint64_t>()});
+    }
+    return std::make_pair(w, std::move(claims));
+  } catch (const std::exception& e) {
+    return fail(invalidArgument(fmt::format("stored hold is not valid: {}", e.what())));
+  }
+}
+
+}  // namespace
+
+namespace {
+std::uint64_t osSeed() {
+  std::random_device device;
+  return (std::uint64_t{device()} << 32) ^ device() ^
+         static_cast<std::uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count());
+}
+}  // namespace
+
+Provisioner::Provisioner(ProvisionerDeps deps)
+    : deps_(std::move(deps)), random_(deps_.seed != 0 ? deps_.seed : osSeed()) {}
+
+Result<std::unique_ptr<Provisioner>> Provisioner::create(ProvisionerDeps deps) {
+  if (!deps.topology || !deps.engine || !deps.planner || !deps.ledger || !deps.store || !deps.fleet || !deps.clock) {
+    return fail(invalidArgument("provisioner needs a topology, path engine, planner, ledger, store, fleet and clock"));
+  }
+  std::unique_ptr<Provisioner> p(new Provisioner(std::move(deps)));
+  LP_RETURN_IF_ERROR(p->registerResources());
+  LP_RETURN_IF_ERROR(p->recover());
+  return p;
+}
+
+Status Provisioner::registerResources() {
+  const Topology& t = *deps_.topology;
+  for (FiberIndex f = 0; f < t.fibers().size(); ++f) {
+    auto grid = SpectrumGrid::forBand(t.fiber(f).band);
+    if (!grid) return grid.error().withContext(fmt::format("fiber '{}'", t.fiber(f).id));
+    LP_RETURN_IF_ERROR(deps_.ledger->addResource({ResourceKind::SpectrumSlots, f}, grid->slots()));
+    LP_RETURN_IF_ERROR(deps_.ledger->addResource({ResourceKind::LinkBandwidth, f}, deps_.packet_mbps_per_fiber));
+  }
+  for (std::uint32_t p = 0; p < t.ports().size(); ++p) {
+    const auto mbps = static_cast<std::uint64_t>(t.ports()[p].speed.value() * 1000.0);
+    LP_RETURN_IF_ERROR(deps_.ledger->addResource({ResourceKind::PortBandwidth, p}, mbps));
+    LP_RETURN_IF_ERROR(deps_.ledger->addResource({ResourceKind::Vlans, p}, kVlanUnits));
+  }
+  return Status::ok();
+}
+
+Result<std::vector<Claim>> Provisioner::planEthernet(const ConnectionSpec& spec, const Window& window,
+                                                     Realization& out) const {
+  const Topology& t = *deps_.topology;
+  auto findPort = [&](const std::string& id, const char* field) -> Result<std::uint32_t> {
+    for (std::uint32_t p = 0; p < t.ports().size(); ++p) {
+      if (t.ports()[p].id == id) return p;
+    }
+    return fail(invalidArgument(fmt::format("{}: no port '{}'", field, id)));
+  };
+  auto a = findPort(spec.a_end, "a_end");
+  if (!a) return fail(a.error());
+  auto z = findPort(spec.z_end, "z_end");
+  if (!z) return fail(z.error());
+  const Port& pa = t.ports()[*a];
+  const Port& pz = t.ports()[*z];
+  for (const Port* port : {&pa, &pz}) {
+    if (spec.bandwidth_mbps > port->speed.value() * 1000.0) {
+      return fail(invalidArgument(fmt::format("bandwidth: {} Mb/s is more than port '{}' ({:g} Gb/s)",
+                                              spec.bandwidth_mbps, port->id, port->speed.value())));
+    }
+  }
+  if (spec.kind == ConnectionKind::Cloud) {
+    const Site* site = t.findSite(pz.site);
+    if (!site || site->kind != SiteKind::CloudOnramp) {
+      return fail(invalidArgument(fmt::format("z_end: port '{}' is not at a cloud on-ramp", pz.id)));
+    }
+    if (site->provider != spec.cloud_provider) {
+      return fail(invalidArgument(fmt::format("cloud.provider: port '{}' is a {} on-ramp, not {}", pz.id,
+                                              site->provider, spec.cloud_provider)));
+    }
+  }
+  auto nodeOf = [&](const Port& port) -> Result<NodeIndex> {
+    if (!port.node.empty()) return deps_.engine->resolveNode(port.node);
+    return deps_.engine->resolveNode(port.site);
+  };
+  auto na = nodeOf(pa);
+  if (!na) return fail(na.error());
+  auto nz = nodeOf(pz);
+  if (!nz) return fail(nz.error());
+
+  std::vector<Claim> claims{{{ResourceKind::PortBandwidth, *a}, 0, spec.bandwidth_mbps},
+                            {{ResourceKind::PortBandwidth, *z}, 0, spec.bandwidth_mbps}};
+  if (*na != *nz) {
+    LinkCapacityView capacity(*deps_.ledger, window);
+    PathRequest request{.from = *na, .to = *nz, .metric = Metric::Latency, .resources = &capacity};
+    request.constraints.min_free = static_cast<double>(spec.bandwidth_mbps);
+    request.constraints.max_latency = spec.max_latency;
+    std::vector<Path> legs;
+    if (spec.protection == Protection::OnePlusOne) {
+      auto pair = deps_.engine->diversePair(request, Diversity::Srlg, ws_);
+      if (!pair) return fail(pair.error());
+      legs = {pair->working, pair->protection};
+    } else {
+      auto path = deps_.engine->shortestPath(request, ws_);
+      if (!path) return fail(path.error());
+      legs = {*path};
+    }
+    for (std::size_t leg = 0; leg < legs.size(); ++leg) {
+      auto& nodes = leg == 0 ? out.nodes : out.protection_nodes;
+      auto& fibers = leg == 0 ? out.fibers : out.protection_fibers;
+      for (NodeIndex n : legs[leg].nodes) nodes.push_back(t.node(n).id);
+      for (FiberIndex f : legs[leg].fibers) {
+        fibers.push_back(t.fiber(f).id);
+        claims.push_back({{ResourceKind::LinkBandwidth, f}, 0, spec.bandwidth_mbps});
+      }
+    }
+    out.km = legs[0].length.value();
+    out.latency_ms = legs[0].latency.value() / 1000.0;
+  } else {
+    out.nodes = {t.node(*na).id};
+  }
+  // The VLAN: the one asked for, or the lowest free on both ports over the whole window.
+  const auto free_a = deps_.ledger->freeUnits({ResourceKind::Vlans, *a}, window);
+  const auto free_z = deps_.ledger->freeUnits({ResourceKind::Vlans, *z}, window);
+  auto freeOnBoth = [&](std::uint64_t v) { return ((free_a[v / 64] & free_z[v / 64]) >> (v % 64)) & 1; };
+  std::optional<std::uint16_t> vlan = spec.vlan;
+  if (vlan && !freeOnBoth(*vlan)) {
+    return fail(Status(StatusCode::ResourceExhausted, fmt::format("vlan: {} is in use on port '{}' or '{}'", *vlan,
+                                                                  pa.id, pz.id)));
+  }
+  for (std::uint64_t v = 2; !vlan && v < 4095; ++v) {
+    if (freeOnBoth(v)) vlan = static_cast<std::uint16_t>(v);
+  }
+  if (!vlan) {
+    return fail(Status(StatusCode::ResourceExhausted, fmt::format("no VLAN id free on both '{}' and '{}'", pa.id, pz.id)));
+  }
+  out.vlan = vlan;
+  claims.push_back({{ResourceKind::Vlans, *a}, *vlan, 1});
+  claims.push_back({{ResourceKind::Vlans, *z}, *vlan, 1});
+  return claims;
+}
+
+Result<std::vector<Claim>> Provisioner::planWavelength(const ConnectionSpec& spec, const Window& window,
+                                                       Realization& out) const {
+  const Topology& t = *deps_.topology;
+  auto a = deps_.engine->resolveNode(spec.a_end);
+  if (!a) return fail(a.error().withContext("a_end"));
+  auto z = deps_.engine->resolveNode(spec.z_end);
+  if (!z) return fail(z.error().withContext("z_end"));
+  // The spectrum free over the whole window, as the planner sees it.
+  const std::uint32_t slots = deps_.ledger->capacity({ResourceKind::SpectrumSlots, 0});
+  FiberSpectrum spectrum(static_cast<std::uint32_t>(t.fibers().size()), slots);
+  for (FiberIndex f = 0; f < t.fibers().size(); ++f) {
+    spectrum.state().occupyAllBut(f, deps_.ledger->freeUnits({ResourceKind::SpectrumSlots, f}, window));
+  }
+  const Gbps rate(static_cast<double>(spec.bandwidth_mbps) / 1000.0);
+  std::vector<WavelengthPlan> plans;
+  if (spec.protection == Protection::OnePlusOne) {
+    PathRequest request{.from = *a, .to = *z, .metric = Metric::Latency};
+    request.constraints.max_latency = spec.max_latency;
+    auto pair = deps_.engine->diversePair(request, Diversity::Srlg, ws_);
+    if (!pair) return fail(pair.error());
+    for (const Path* leg : {&pair->working, &pair->protection}) {
+      auto plan = deps_.planner->planOnRoute(*leg, rate, spectrum);
+      if (!plan) return fail(plan.error());
+      WavelengthPlanner::occupy(*plan, spectrum);
+      plans.push_back(std::move(*plan));
+    }
+  } else {
+    WavelengthRequest request{.from = *a, .to = *z, .line_rate = rate};
+    request.constraints.max_latency = spec.max_latency;
+    auto plan = deps_.planner->plan(request, spectrum, ws_);
+    if (!plan) return fail(plan.error());
+    plans.push_back(std::move(*plan));
+  }
+  std::vector<Claim> claims;
+  for (std::size_t leg = 0; leg < plans.size(); ++leg) {
+    const WavelengthPlan& plan = plans[leg];
+    auto& nodes = leg == 0 ? out.nodes : out.protection_nodes;
+    auto& fibers = leg == 0 ? out.fibers : out.protection_fibers;
+    for (NodeIndex n : plan.route.nodes) nodes.push_back(t.node(n).id);
+    for (FiberIndex f : plan.route.fibers) fibers.push_back(t.fiber(f).id);
+    for (std::size_t s = 0; s < plan.segments.size(); ++s) {
+      const PlannedSegment& seg = plan.segments[s];
+      if (s > 0) out.regenerators.push_back(t.node(plan.route.nodes[seg.lightpath.from]).id);
+      for (std::size_t i = seg.lightpath.from; i < seg.lightpath.to; ++i) {
+        const FiberIndex f = plan.route.fibers[i];
+        claims.push_back({{ResourceKind::SpectrumSlots, f}, seg.first_slot, seg.slots});
+        out.spectrum.push_back({t.fiber(f).id, seg.first_slot, seg.slots});
+      }
+    }
+  }
+  out.transceiver = plans[0].transceiver->id;
+  out.km = plans[0].route.length.value();
+  out.latency_ms = plans[0].route.latency.value() / 1000.0;
+  return claims;
+}
+
+Status Provisioner::persist(Connection& c, std::optional<std::uint64_t> expected_version, const std::string& event_type,
+                            const std::string& reason, const std::vector<HoldRecord>& put_holds,
+                            const std::vector<std::uint64_t>& delete_holds) {
+  const ConnectionRecord record{c.id(), c.tenant(), std::string(toString(c.state())), c.version(), connectionToJson(c)};
+  const EventRecord event{0, event_type, c.id(), c.tenant(), deps_.clock->now().time_since_epoch().count(),
+                          json{{"id", c.id()}, {"state", toString(c.state())}, {"reason", reason}}.dump(
+                              -1, ' ', false, json::error_handler_t::replace)};
+  return deps_.store->transact([&](StoreTransaction& tx) -> Status {
+    LP_RETURN_IF_ERROR(tx.putConnection(record, expected_version));
+    for (const HoldRecord& h : put_holds) LP_RETURN_IF_ERROR(tx.putHold(h));
+    for (std::uint64_t h : delete_holds) {
+      Status s = tx.deleteHold(h);
+      if (!s.isOk() && s.code() != StatusCode::NotFound) return s;
+    }
+    return statusOf(tx.appendEvent(event));
+  });
+}
+
+Result<Connection> Provisioner::order(const std::string& tenant, ConnectionSpec spec, const std::string& actor) {
+  LP_RETURN_IF_ERROR(validateSpec(spec));
+  const TimePoint now = deps_.clock->now();
+  const Window window{spec.start.value_or(now), spec.end.value_or(TimePoint::max())};
+  if (spec.end && *spec.end <= now) return fail(invalidArgument("schedule.end: already in the past"));
+  std::string id;
+  Realization realization;
+  std::vector<Claim> claims;
+  {
+    std::lock_guard lock(mutex_);  // the workspace and the id generator
+    id = newId("conn", random_);
+    auto planned = spec.kind == ConnectionKind::Wavelength ? planWavelength(spec, window, realization)
+                                                           : planEthernet(spec, window, realization);
+    if (!planned) return fail(planned.error());
+    claims = std::move(*planned);
+  }
+  auto hold = deps_.ledger->reserve(id, claims, window);
+  if (!hold) return fail(hold.error());
+  realization.holds = {*hold};
+  Connection c = Connection::draft(id, tenant, std::move(spec), now, actor);
+  c.setCurrent(std::move(realization));
+  LP_RETURN_IF_ERROR(c.transition(ConnectionState::Provisioning, now, actor, "route and capacity reserved"));
+  Status saved = persist(c, 0, "connection.created", "ordered", {{*hold, id, holdJson(window, claims)}}, {});
+  if (!saved.isOk()) {
+    (void)deps_.ledger->release(*hold);  // not durable: hold nothing
+    return fail(saved);
+  }
+  return c;
+}
+
+std::vector<NodeChange> Provisioner::deviceChanges(const Connection& c, bool remove) const {
+  std::vector<NodeChange> changes;
+  const Realization& r = c.current();
+  auto leg = [&](const std::vector<std::string>& nodes, const std::vector<std::string>& fibers, const char* name) {
+    for (std::size_t i = 0; i < nodes.size(); ++i) {
+      ConfigEntry entry{fmt::format("conn/{}/{}", c.id(), name), c.id(), {}};
+      if (i > 0) entry.values["in"] = fibers[i - 1];
+      if (i < fibers.size()) entry.values["out"] = fibers[i];
+      if (r.vlan) entry.values["vlan"] = std::to_string(*r.vlan);
+      entry.values["mbps"] = std::to_string(c.requested().bandwidth_mbps);
+      if (!r.transceiver.empty()) entry.values["transceiver"] = r.transceiver;
+      for (const SpectrumBlock& b : r.spectrum) {
+        if ((i < fibers.size() && b.fiber == fibers[i]) || (i > 0 && b.fiber == fibers[i - 1])) {
+          entry.values["slots/" + b.fiber] = fmt::format("{}+{}", b.first_slot, b.slots);
+        }
+      }
+      DeviceChange change{fmt::format("{}/v{}/{}/{}", c.id(), c.version(), name, i), {}, {}};
+      if (remove) change.remove.push_back(entry.key);
+      else change.set.push_back(std::move(entry));
+      changes.push_back({nodes[i], std::move(change)});
+    }
+  };
+  leg(r.nodes, r.fibers, "working");
+  if (!r.protection_nodes.empty()) leg(r.protection_nodes, r.protection_fibers, "protection");
+  return changes;
+}
+
+Status Provisioner::releaseEverything(Connection& c, ConnectionState to, const std::string& actor,
+                                      const std::string& reason) {
+  for (std::uint64_t h : c.current().holds) (void)deps_.ledger->release(h);
+  const std::vector<std::uint64_t> holds = c.current().holds;
+  Realization r = c.current();
+  r.holds.clear();
+  const std::uint64_t before = c.version();
+  c.setCurrent(std::move(r));
+  LP_RETURN_IF_ERROR(c.transition(to, deps_.clock->now(), actor, reason));
+  return persist(c, before, "connection.stateChanged", reason, {}, holds);
+}
+
+Status Provisioner::activate(const std::string& id) {
+  auto loaded = get(id);
+  if (!loaded) return loaded.error();
+  Connection c = std::move(*loaded);
+  if (c.state() != ConnectionState::Provisioning) {
+    return failedPrecondition(fmt::format("connection {} is {}, not provisioning", id, toString(c.state())));
+  }
+  Status devices = applyAcrossDevices(*deps_.fleet, deviceChanges(c, false));
+  for (std::size_t attempt = 0; !devices.isOk() && devices.code() == StatusCode::Unavailable &&
+                                attempt < deps_.retry_delays.size(); ++attempt) {
+    std::this_thread::sleep_for(deps_.retry_delays[attempt]);
+    devices = applyAcrossDevices(*deps_.fleet, deviceChanges(c, false));
+  }
+  if (!devices.isOk()) {
+    // applyAcrossDevices left no configuration behind; give the capacity back too.
+    LP_RETURN_IF_ERROR(releaseEverything(c, ConnectionState::Failed, "orchestrator", "devices: " + devices.message()));
+    return devices;
+  }
+  const std::uint64_t before = c.version();
+  const bool cloud = c.requested().kind == ConnectionKind::Cloud;
+  LP_RETURN_IF_ERROR(c.transition(cloud ? ConnectionState::AwaitingCounterparty : ConnectionState::Active,
+                                  deps_.clock->now(), "orchestrator",
+                                  cloud ? "configured; waiting for the provider to accept" : "devices configured"));
+  c.setOperState(cloud ? OperState::Down : OperState::Up);
+  return persist(c, before, "connection.stateChanged", "activated", {}, {});
+}
+
+Status Provisioner::acceptCounterparty(const std::string& id) {
+  auto loaded = get(id);
+  if (!loaded) return loaded.error();
+  Connection c = std::move(*loaded);
+  const std::uint64_t before = c.version();
+  LP_RETURN_IF_ERROR(c.transition(ConnectionState::Active, deps_.clock->now(), c.requested().cloud_provider,
+                                  "accepted by the provider"));
+  c.setOperState(OperState::Up);
+  return persist(c, before, "connection.stateChanged", "accepted", {}, {});
+}
+
+Status Provisioner::terminate(const std::string& id, const std::string& actor) {
+  auto loaded = get(id);
+  if (!loaded) return loaded.error();
+  Connection c = std::move(*loaded);
+  if (c.state() != ConnectionState::Deprovisioning) {
+    const std::uint64_t before = c.version();
+    LP_RETURN_IF_ERROR(c.transition(ConnectionState::Deprovisioning, deps_.clock->now(), actor, "terminate"));
+    LP_RETURN_IF_ERROR(persist(c, before, "connection.stateChanged", "terminating", {}, {}));
+  }
+  Status devices = applyAcrossDevices(*deps_.fleet, deviceChanges(c, true));
+  if (!devices.isOk()) return devices;  // stays deprovisioning; recovery or a retry finishes it
+  return releaseEverything(c, ConnectionState::Terminated, "orchestrator", "configuration removed, capacity released");
+}
+
+Result<Connection> Provisioner::get(const std::string& id) const {
+  std::optional<ConnectionRecord> record;
+  LP_RETURN_IF_ERROR(deps_.store->transact([&](StoreTransaction& tx) -> Status {
+    auto r = tx.connection(id);
+    if (!r) return r.error();
+    record = std::move(*r);
+    return Status::ok();
+  }));
+  if (!record) return fail(notFound(fmt::format("no connection {}", id)));
+  return connectionFromJson(record->body);
+}
+
+Status Provisioner::recover() {
+  // 1. The ledger again, from the holds the store keeps (with fresh ids).
+  std::vector<HoldRecord> stored;
+  std::vector<ConnectionRecord> unfinished;
+  LP_RETURN_IF_ERROR(deps_.store->transact([&](StoreTransaction& tx) -> Status {
+    auto holds = tx.holds();
+    if (!holds) return holds.error();
+    stored = std::move(*holds);
+    for (const char* state : {"provisioning", "deprovisioning", "active", "awaiting_counterparty", "modifying"}) {
+      std::size_t total = 0;
+      for (std::size_t offset = 0;; offset += 1000) {
+        auto page = tx.connections({.state = state, .offset = offset, .limit = 1000}, &total);
+        if (!page) return page.error();
+        unfinished.insert(unfinished.end(), page->begin(), page->end());
+        if (page->size() < 1000) break;
+      }
+    }
+    return Status::ok();
+  }));
+  std::map<std::uint64_t, std::uint64_t> renamed;
+  for (const HoldRecord& h : stored) {
+    auto parsed = holdFromJson(h.body);
+    if (!parsed) return parsed.error();
+    auto id = deps_.ledger->reserve(h.owner, parsed->second, parsed->first);
+    if (!id) return id.error().withContext(fmt::format("recovering the hold of {}", h.owner));
+    renamed[h.id] = *id;
+  }
+  // 2. Connections point at the new hold ids; stored holds are rewritten under them.
+  for (const ConnectionRecord& record : unfinished) {
+    auto c = connectionFromJson(record.body);
+    if (!c) return c.error();
+    Realization r = c->current();
+    std::vector<HoldRecord> put;
+    std::vector<std::uint64_t> drop;
+    bool changed = false;
+    for (std::uint64_t& h : r.holds) {
+      auto it = renamed.find(h);
+      if (it == renamed.end() || it->second == h) continue;
+      for (const HoldRecord& s : stored) {
+        if (s.id == h) put.push_back({it->second, s.owner, s.body});
+      }
+      drop.push_back(h);
+      h = it->second;
+      changed = true;
+    }
+    if (changed) {
+      const std::uint64_t before = c->version();
+      c->setCurrent(std::move(r));
+      LP_RETURN_IF_ERROR(persist(*c, before, "connection.recovered", "capacity re-registered after restart", put, drop));
+    }
+  }
+  // 3. Finish what was under way.
+  for (const ConnectionRecord& record : unfinished) {
+    if (record.state == "provisioning") {
+      Status s = activate(record.id);
+      if (!s.isOk() && s.code() != StatusCode::Unavailable) return s;
+    } else if (record.state == "deprovisioning") {
+      Status s = terminate(record.id, "orchestrator");
+      if (!s.isOk() && s.code() != StatusCode::Unavailable) return s;
+    }
+  }
+  return Status::ok();
+}
+
+std::vector<std::string> Provisioner::check() const {
+  std::vector<std::string> violations = deps_.ledger->checkInvariants();
+  std::map<std::string, Connection> live;
+  Status read = deps_.store->transact([&](StoreTransaction& tx) -> Status {
+    std::size_t total = 0;
+    for (std::size_t offset = 0;; offset += 1000) {
+      auto page = tx.connections({.offset = offset, .limit = 1000}, &total);
+      if (!page) return page.error();
+      for (const ConnectionRecord& r : *page) {
+        auto c = connectionFromJson(r.body);
+        if (!c) return c.error();
+        if (!stateInfo(c->state()).terminal) live.emplace(c->id(), std::move(*c));
+      }
+      if (page->size() < 1000) break;
+    }
+    return Status::ok();
+  });
+  if (!read.isOk()) return {read.message()};
+  // Capacity: every live connection's holds are in the ledger, and no hold without one.
+  std::size_t live_holds = 0;
+  for (const auto& [id, c] : live) {
+    for (std::uint64_t h : c.current().holds) {
+      ++live_holds;
+      auto hold = deps_.ledger->hold(h);
+      if (!hold || hold->owner != id) violations.push_back(fmt::format("{}: hold {} missing from the ledger", id, h));
+    }
+  }
+  if (deps_.ledger->holdCount() != live_holds) {
+    violations.push_back(fmt::format("the ledger has {} holds, live connections {}", deps_.ledger->holdCount(), live_holds));
+  }
+  // Devices: no configuration for a connection that does not exist (or is not configured).
+  for (const auto& [node, device] : deps_.fleet->all()) {
+    auto running = device->running();
+    if (!running) {
+      violations.push_back(fmt::format("{}: cannot read the running configuration: {}", node, running.error().message()));
+      continue;
+    }
+    for (const ConfigEntry& e : *running) {
+      auto it = live.find(e.owner);
+      if (it == live.end()) {
+        violations.push_back(fmt::format("{}: entry '{}' for {}, which is not a live connection", node, e.key, e.owner));
+      }
+    }
+  }
+  for (const auto& [id, c] : live) {
+    if (c.state() != ConnectionState::Active) continue;
+    for (const std::string& node : c.current().nodes) {
+      auto device = deps_.fleet->device(node);
+      auto running = device ? device->running() : Result<std::vector<ConfigEntry>>(std::vector<ConfigEntry>{});
+      bool found = false;
+      if (running) {
+        for (const ConfigEntry& e : *running) found |= e.owner == id;
+      }
+      if (!found) violations.push_back(fmt::format("{}: active, but node '{}' has no configuration for it", id, node));
+    }
+  }
+  return violations;
+}
+
+}  // namespace lightpath

@@ -1,0 +1,87 @@
+// Connections that provision themselves: an order becomes a route, capacity held in the
+// ledger and a durable record before it is acknowledged; activation configures every device on
+// the route, all or nothing, and a failure gives everything back. Every step is persisted, so
+// a restart rebuilds the ledger from the store and resumes or finishes unfinished work.
+//
+//   auto p = Provisioner::create(deps);                    // registers resources, recovers
+//   Result<Connection> c = (*p)->order("acme", spec, "key:1");  // durable, provisioning
+//   Status s = (*p)->activate(c->id());                    // devices -> active, or failed
+//   (*p)->terminate(c->id(), "key:1");                     // devices cleared, capacity freed
+//
+// Thread-safety: calls on different connections may run concurrently; one connection's calls
+// serialise on its id.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+#include "lightpath/base/clock.h"
+#include "lightpath/base/random.h"
+#include "lightpath/ledger/ledger.h"
+#include "lightpath/optical/wavelength_planner.h"
+#include "lightpath/service/connection.h"
+#include "lightpath/southbound/multi_device.h"
+#include "lightpath/store/store.h"
+
+namespace lightpath {
+
+struct ProvisionerDeps {
+  std::shared_ptr<const Topology> topology;
+  const PathEngine* engine = nullptr;
+  const WavelengthPlanner* planner = nullptr;
+  Ledger* ledger = nullptr;
+  Store* store = nullptr;
+  const DeviceFleet* fleet = nullptr;
+  const Clock* clock = nullptr;
+  std::uint64_t seed = 0;  // for connection ids; 0: from the OS, so ids never repeat across restarts
+  std::uint64_t packet_mbps_per_fiber = 1'600'000;  // packet capacity each fiber carries
+  std::vector<std::chrono::milliseconds> retry_delays{std::chrono::milliseconds(10), std::chrono::milliseconds(40)};
+};
+
+class Provisioner {
+ public:
+  // Registers every resource of the topology in the ledger, then recovers from the store.
+  static Result<std::unique_ptr<Provisioner>> create(ProvisionerDeps deps);
+
+  // Validates, routes, reserves and persists: the connection comes back in `provisioning`.
+  // InvalidArgument for a bad order; FailedPrecondition / ResourceExhausted with the reason
+  // when the network cannot carry it (nothing is held then).
+  Result<Connection> order(const std::string& tenant, ConnectionSpec spec, const std::string& actor);
+
+  // Configures the devices of a provisioning connection: active (cloud: awaiting the provider),
+  // or failed with capacity and device configuration released. Retries transient device
+  // failures with backoff.
+  Status activate(const std::string& id);
+  // The cloud provider accepted: awaiting_counterparty -> active.
+  Status acceptCounterparty(const std::string& id);
+  // Removes the configuration, releases the capacity: terminated.
+  Status terminate(const std::string& id, const std::string& actor);
+
+  Result<Connection> get(const std::string& id) const;
+
+  // Rebuilds the ledger from the store and finishes what a previous process left unfinished.
+  Status recover();
+
+  // Every invariant (ledger, store, devices) that does not hold, as messages.
+  std::vector<std::string> check() const;
+
+ private:
+  explicit Provisioner(ProvisionerDeps deps);
+  Status registerResources();
+  Result<std::vector<Claim>> planEthernet(const ConnectionSpec& spec, const Window& window, Realization& out) const;
+  Result<std::vector<Claim>> planWavelength(const ConnectionSpec& spec, const Window& window, Realization& out) const;
+  Status persist(Connection& c, std::optional<std::uint64_t> expected_version, const std::string& event_type,
+                 const std::string& reason, const std::vector<HoldRecord>& put_holds,
+                 const std::vector<std::uint64_t>& delete_holds);
+  std::vector<NodeChange> deviceChanges(const Connection& c, bool remove) const;
+  Status releaseEverything(Connection& c, ConnectionState to, const std::string& actor, const std::string& reason);
+
+  ProvisionerDeps deps_;
+  mutable std::mutex mutex_;  // ids and the workspace
+  Random random_;
+  mutable PathWorkspace ws_;
+};
+
+}  // namespace lightpath

@@ -1,0 +1,180 @@
+#include "lightpath/orchestrator/provisioner.h"
+
+#include <filesystem>
+#include <random>
+
+#include <gtest/gtest.h>
+
+#include "lightpath/io/demo_network.h"
+#include "lightpath/southbound/drivers/sim/sim_device.h"
+#include "lightpath/store/sqlite/sqlite_store.h"
+
+namespace lightpath {
+namespace {
+
+// The demo network with a simulated device on every node, a SQLite store in a temporary
+// directory, and a manual clock. `restart()` builds a new provisioner (new ledger) on the same
+// store and devices, as a process restart would.
+struct World {
+  std::shared_ptr<const Topology> topology = std::make_shared<const Topology>(*loadDemoNetwork());
+  PathEngine engine{topology};
+  WavelengthPlanner planner{engine, *loadTransceiverCatalog(), LineSystem{}};
+  ManualClock clock{TimePoint(std::chrono::seconds(1'800'000'000))};
+  DeviceFleet fleet;
+  std::map<std::string, std::shared_ptr<SimDevice>> devices;
+  std::string dir;
+  std::unique_ptr<Store> store;
+  std::unique_ptr<Ledger> ledger;
+  std::unique_ptr<Provisioner> provisioner;
+
+  World() {
+    dir = (std::filesystem::temp_directory_path() / ("lightpath-prov-" + std::to_string(std::random_device{}()))).string();
+    std::filesystem::create_directories(dir);
+    for (const Node& n : topology->nodes()) {
+      devices[n.id] = std::make_shared<SimDevice>(n.id);
+      fleet.add(n.id, devices[n.id]);
+    }
+    restart();
+  }
+  ~World() { std::filesystem::remove_all(dir); }
+
+  void restart() {
+    provisioner.reset();
+    store.reset();
+    store = std::move(*openSqliteStore(dir + "/lightpath.db"));
+    ledger = std::make_unique<Ledger>();
+    auto p = Provisioner::create({.topology = topology, .engine = &engine, .planner = &planner, .ledger = ledger.get(),
+                                  .store = store.get(), .fleet = &fleet, .clock = &clock,
+                                  .retry_delays = {std::chrono::milliseconds(1)}});
+    ASSERT_TRUE(p) << p.error().toString();
+    provisioner = std::move(*p);
+  }
+};
+
+ConnectionSpec ethernet(std::uint64_t mbps = 10'000) {
+  return {.kind = ConnectionKind::Ethernet, .a_end = "dc-ashburn-p1", .z_end = "dc-santa-clara-p1", .bandwidth_mbps = mbps};
+}
+
+TEST(Provisioner, OrdersAndActivatesAnEthernetCircuit) {
+  World w;
+  auto c = w.provisioner->order("acme", ethernet(), "key:1");
+  ASSERT_TRUE(c) << c.error().toString();
+  EXPECT_EQ(c->state(), ConnectionState::Provisioning);
+  EXPECT_TRUE(c->current().vlan.has_value());
+  EXPECT_EQ(c->current().nodes.front(), "dc-ashburn-roadm");
+  EXPECT_EQ(w.ledger->holdCount(), 1u);
+  ASSERT_TRUE(w.provisioner->activate(c->id()).isOk());
+  auto active = w.provisioner->get(c->id());
+  ASSERT_TRUE(active);
+  EXPECT_EQ(active->state(), ConnectionState::Active);
+  EXPECT_EQ(active->operState(), OperState::Up);
+  for (const std::string& node : active->current().nodes) {
+    EXPECT_EQ(w.devices[node]->running()->size(), 1u) << node;
+  }
+  EXPECT_TRUE(w.provisioner->check().empty());
+  ASSERT_TRUE(w.provisioner->terminate(c->id(), "key:1").isOk());
+  EXPECT_EQ(w.provisioner->get(c->id())->state(), ConnectionState::Terminated);
+  EXPECT_EQ(w.ledger->holdCount(), 0u);
+  for (auto& [node, d] : w.devices) EXPECT_TRUE(d->running()->empty()) << node;
+  EXPECT_TRUE(w.provisioner->check().empty());
+}
+
+TEST(Provisioner, ProtectedWavelengthGetsTwoDiverseLegsWithSpectrum) {
+  World w;
+  ConnectionSpec spec{.kind = ConnectionKind::Wavelength, .a_end = "dc-abilene", .z_end = "dc-memphis",
+                      .bandwidth_mbps = 400'000, .protection = Protection::OnePlusOne};
+  auto c = w.provisioner->order("acme", spec, "key:1");
+  ASSERT_TRUE(c) << c.error().toString();
+  const Realization& r = c->current();
+  EXPECT_FALSE(r.protection_fibers.empty());
+  for (const std::string& f : r.fibers) {
+    EXPECT_EQ(std::count(r.protection_fibers.begin(), r.protection_fibers.end(), f), 0) << f;
+  }
+  EXPECT_FALSE(r.spectrum.empty());
+  EXPECT_FALSE(r.transceiver.empty());
+  ASSERT_TRUE(w.provisioner->activate(c->id()).isOk());
+  EXPECT_TRUE(w.provisioner->check().empty());
+}
+
+TEST(Provisioner, RefusesWhatTheNetworkCannotCarryAndHoldsNothing) {
+  World w;
+  auto too_fast = w.provisioner->order("acme", ethernet(500'000), "key:1");
+  ASSERT_FALSE(too_fast);
+  EXPECT_EQ(too_fast.error().message(), "bandwidth: an Ethernet circuit is 50 Mb/s to 100 Gb/s, got 500000 Mb/s");
+  auto spec = ethernet();
+  spec.max_latency = Micros(5000);
+  auto too_far = w.provisioner->order("acme", spec, "key:1");
+  ASSERT_FALSE(too_far);
+  EXPECT_NE(too_far.error().message().find("within 5.00 ms"), std::string::npos) << too_far.error().message();
+  // Fill the A port, then one more is refused by the ledger.
+  for (int i = 0; i < 4; ++i) ASSERT_TRUE(w.provisioner->order("acme", ethernet(100'000), "key:1"));
+  auto full = w.provisioner->order("acme", ethernet(100'000), "key:1");
+  ASSERT_FALSE(full);
+  EXPECT_EQ(full.error().code(), StatusCode::ResourceExhausted);
+  EXPECT_EQ(w.ledger->holdCount(), 4u);
+  EXPECT_TRUE(w.provisioner->check().empty());
+}
+
+TEST(Provisioner, ADeviceFailureFailsCleanly) {
+  World w;
+  auto c = w.provisioner->order("acme", ethernet(), "key:1");
+  ASSERT_TRUE(c);
+  const std::string victim = c->current().nodes[2];
+  w.devices[victim]->setFaults({.fail_at = "apply"});
+  Status s = w.provisioner->activate(c->id());
+  EXPECT_EQ(s.code(), StatusCode::Unavailable);
+  auto failed = w.provisioner->get(c->id());
+  EXPECT_EQ(failed->state(), ConnectionState::Failed);
+  EXPECT_NE(failed->history().back().reason.find("apply failed (injected)"), std::string::npos);
+  EXPECT_EQ(w.ledger->holdCount(), 0u);
+  for (auto& [node, d] : w.devices) EXPECT_TRUE(d->running()->empty()) << node;
+  EXPECT_TRUE(w.provisioner->check().empty());
+}
+
+TEST(Provisioner, ARestartRebuildsTheLedgerAndFinishesProvisioning) {
+  World w;
+  auto a = w.provisioner->order("acme", ethernet(), "key:1");
+  auto b = w.provisioner->order("acme", ethernet(), "key:1");
+  ASSERT_TRUE(a && b);
+  ASSERT_TRUE(w.provisioner->activate(a->id()).isOk());
+  // b is acknowledged but not yet on the devices when the process dies.
+  w.restart();
+  EXPECT_EQ(w.ledger->holdCount(), 2u);
+  EXPECT_EQ(w.provisioner->get(a->id())->state(), ConnectionState::Active);
+  EXPECT_EQ(w.provisioner->get(b->id())->state(), ConnectionState::Active);
+  EXPECT_TRUE(w.provisioner->check().empty()) << w.provisioner->check().front();
+  // The VLANs stay taken after the restart: a third order gets another one.
+  auto c = w.provisioner->order("acme", ethernet(), "key:1");
+  ASSERT_TRUE(c) << c.error().toString();
+  EXPECT_NE(c->current().vlan, a->current().vlan);
+  EXPECT_NE(c->current().vlan, b->current().vlan);
+}
+
+TEST(Provisioner, CheckFindsDrift) {
+  World w;
+  auto c = w.provisioner->order("acme", ethernet(), "key:1");
+  ASSERT_TRUE(c && w.provisioner->activate(c->id()).isOk());
+  w.devices["chicago-roadm"]->tamper({"conn/conn_ghost/working", "conn_ghost", {}});
+  auto violations = w.provisioner->check();
+  ASSERT_EQ(violations.size(), 1u);
+  EXPECT_NE(violations[0].find("conn_ghost, which is not a live connection"), std::string::npos) << violations[0];
+}
+
+TEST(Provisioner, CloudConnectionsWaitForTheProvider) {
+  World w;
+  ConnectionSpec spec{.kind = ConnectionKind::Cloud, .a_end = "dc-ashburn-p2", .z_end = "aws-ashburn-p3",
+                      .bandwidth_mbps = 10'000, .cloud_provider = "aws", .cloud_key = "dxcon-123"};
+  auto c = w.provisioner->order("acme", spec, "key:1");
+  ASSERT_TRUE(c) << c.error().toString();
+  ASSERT_TRUE(w.provisioner->activate(c->id()).isOk());
+  EXPECT_EQ(w.provisioner->get(c->id())->state(), ConnectionState::AwaitingCounterparty);
+  ASSERT_TRUE(w.provisioner->acceptCounterparty(c->id()).isOk());
+  EXPECT_EQ(w.provisioner->get(c->id())->state(), ConnectionState::Active);
+  spec.cloud_provider = "azure";
+  auto wrong = w.provisioner->order("acme", spec, "key:1");
+  ASSERT_FALSE(wrong);
+  EXPECT_NE(wrong.error().message().find("is a aws on-ramp, not azure"), std::string::npos) << wrong.error().message();
+}
+
+}  // namespace
+}  // namespace lightpath
