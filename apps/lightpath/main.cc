@@ -4,6 +4,7 @@
 #include <CLI/CLI.hpp>
 
 #include "exit_codes.h"
+#include "bench_command.h"
 #include "path_command.h"
 #include "simulate_command.h"
 #include "topology_command.h"
@@ -16,6 +17,8 @@ int main(int argc, char** argv) {
   lightpath::cli::addTopologyCommands(app, &exit_code);
   lightpath::cli::addPathCommand(app, &exit_code);
   lightpath::cli::addSimulateCommand(app, &exit_code);
+  lightpath::cli::addBenchCommand(app, &exit_code);
+  lightpath::cli::addAdminCommand(app, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

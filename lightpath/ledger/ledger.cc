@@ -81,6 +81,32 @@ Status Ledger::validate(const std::vector<Claim>& claims, const Window& window) 
   return Status::ok();
 }
 
+void Ledger::Resource::addLevel(const Window& w, std::int64_t amount) {
+  // Make sure the step function has keys at both window edges, then shift the levels between.
+  auto split = [&](TimePoint t) {
+    auto it = level.lower_bound(t);
+    if (it != level.end() && it->first == t) return it;
+    const std::int64_t before = it == level.begin() ? 0 : std::prev(it)->second;
+    return level.emplace_hint(it, t, before);
+  };
+  auto from = split(w.start);
+  auto to = w.end == TimePoint::max() ? level.end() : split(w.end);
+  for (auto it = from; it != to; ++it) it->second += amount;
+  // Drop keys that no longer change the level, so the map stays as small as the schedule.
+  for (auto it : {from, to}) {
+    if (it == level.end()) continue;
+    const std::int64_t before = it == level.begin() ? 0 : std::prev(it)->second;
+    if (it->second == before) level.erase(it);
+  }
+}
+
+std::int64_t Ledger::Resource::peakLevel(const Window& w) const {
+  auto it = level.upper_bound(w.start);
+  std::int64_t peak = it == level.begin() ? 0 : std::prev(it)->second;
+  for (; it != level.end() && it->first < w.end; ++it) peak = std::max(peak, it->second);
+  return peak;
+}
+
 std::uint64_t Ledger::peakUse(const Resource& r, const Window& window, HoldId ignore) const {
   // Sweep the entries overlapping the window: the largest sum in force at any moment.
   std::vector<std::pair<TimePoint, std::int64_t>> events;
@@ -119,7 +145,9 @@ Status Ledger::findConflict(const std::vector<Claim>& claims, const Window& wind
     for (const Claim& d : claims) {
       if (d.resource == c.resource) wanted += d.count;
     }
-    const std::uint64_t peak = peakUse(r, window, ignore);
+    // Without a hold to leave out, the step function answers at once.
+    const std::uint64_t peak = ignore == 0 ? static_cast<std::uint64_t>(std::max<std::int64_t>(0, r.peakLevel(window)))
+                                           : peakUse(r, window, ignore);
     if (peak + wanted > r.capacity) {
       return {StatusCode::ResourceExhausted,
               fmt::format("{}: {} wanted over {}, but only {} of {} is free throughout", describe(c.resource),
@@ -131,14 +159,25 @@ Status Ledger::findConflict(const std::vector<Claim>& claims, const Window& wind
 
 void Ledger::insert(const Hold& hold) {
   for (const Claim& c : hold.claims) {
-    resources_.at(c.resource).entries.push_back({hold.id, hold.window, c.first, c.count});
+    Resource& r = resources_.at(c.resource);
+    r.entries.push_back({hold.id, hold.window, c.first, c.count});
+    if (!isDiscrete(c.resource.kind)) r.addLevel(hold.window, static_cast<std::int64_t>(c.count));
   }
 }
 
 void Ledger::erase(const Hold& hold) {
   for (const Claim& c : hold.claims) {
-    auto& entries = resources_.at(c.resource).entries;
-    std::erase_if(entries, [&](const Entry& e) { return e.hold == hold.id; });
+    Resource& r = resources_.at(c.resource);
+    // Swap-and-pop the hold's entries: order within a resource does not matter.
+    for (std::size_t i = 0; i < r.entries.size();) {
+      if (r.entries[i].hold == hold.id) {
+        r.entries[i] = r.entries.back();
+        r.entries.pop_back();
+      } else {
+        ++i;
+      }
+    }
+    if (!isDiscrete(c.resource.kind)) r.addLevel(hold.window, -static_cast<std::int64_t>(c.count));
   }
 }
 
@@ -237,7 +276,7 @@ std::uint64_t Ledger::freeQuantity(ResourceId resource, Window window) const {
   std::shared_lock lock(mutex_);
   auto it = resources_.find(resource);
   if (it == resources_.end() || isDiscrete(resource.kind)) return 0;
-  const std::uint64_t peak = peakUse(it->second, window, 0);
+  const auto peak = static_cast<std::uint64_t>(std::max<std::int64_t>(0, it->second.peakLevel(window)));
   return it->second.capacity - std::min(it->second.capacity, peak);
 }
 
@@ -281,8 +320,15 @@ std::vector<std::string> Ledger::checkInvariants() const {
           }
         }
       }
-    } else if (peakUse(r, {TimePoint::min(), TimePoint::max()}, 0) > r.capacity) {
-      violations.push_back(fmt::format("{}: held beyond its capacity of {}", describe(id), r.capacity));
+    } else {
+      const std::uint64_t swept = peakUse(r, {TimePoint::min(), TimePoint::max()}, 0);
+      if (swept > r.capacity) {
+        violations.push_back(fmt::format("{}: held beyond its capacity of {}", describe(id), r.capacity));
+      }
+      // The step function must agree with the holds it summarises.
+      if (static_cast<std::int64_t>(swept) != r.peakLevel({TimePoint::min(), TimePoint::max()})) {
+        violations.push_back(fmt::format("{}: usage index out of step with its holds", describe(id)));
+      }
     }
   }
   std::size_t claims = 0;

@@ -122,11 +122,19 @@ class Ledger {
   struct Resource {
     std::uint64_t capacity = 0;
     std::vector<Entry> entries;
+    // Quantities: the amount in use as a step function of time; a key's value holds until the
+    // next key (0 before the first). Typical holds start now and run open-ended, so updates
+    // and peak queries touch a handful of keys rather than every hold.
+    std::map<TimePoint, std::int64_t> level;
+    void addLevel(const Window& w, std::int64_t amount);
+    std::int64_t peakLevel(const Window& w) const;
   };
 
   Status validate(const std::vector<Claim>& claims, const Window& window) const;
   // The first conflict of `claims` over `window` with holds other than `ignore`.
   Status findConflict(const std::vector<Claim>& claims, const Window& window, HoldId ignore) const;
+  // The peak amount in use over the window by holds other than `ignore` (a sweep; used where
+  // a hold must be left out).
   std::uint64_t peakUse(const Resource& r, const Window& window, HoldId ignore) const;
   void insert(const Hold& hold);
   void erase(const Hold& hold);

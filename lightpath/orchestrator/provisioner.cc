@@ -278,6 +278,7 @@ Result<Connection> Provisioner::order(const std::string& tenant, ConnectionSpec 
   std::string id;
   Realization realization;
   std::vector<Claim> claims;
+  Result<HoldId> hold = fail(internalError("not planned"));
   {
     std::lock_guard lock(mutex_);  // the workspace and the id generator
     id = newId("conn", random_);
@@ -285,8 +286,10 @@ Result<Connection> Provisioner::order(const std::string& tenant, ConnectionSpec 
                                                            : planEthernet(spec, window, realization);
     if (!planned) return fail(planned.error());
     claims = std::move(*planned);
+    // Reserve before letting the next order plan, so two orders never plan on the same
+    // free capacity.
+    hold = deps_.ledger->reserve(id, claims, window);
   }
-  auto hold = deps_.ledger->reserve(id, claims, window);
   if (!hold) return fail(hold.error());
   realization.holds = {*hold};
   Connection c = Connection::draft(id, tenant, std::move(spec), now, actor);
@@ -455,6 +458,7 @@ Status Provisioner::recover() {
     }
   }
   // 3. Finish what was under way.
+  if (!deps_.resume_workflows) return Status::ok();
   for (const ConnectionRecord& record : unfinished) {
     if (record.state == "provisioning") {
       Status s = activate(record.id);
@@ -497,6 +501,7 @@ std::vector<std::string> Provisioner::check() const {
   if (deps_.ledger->holdCount() != live_holds) {
     violations.push_back(fmt::format("the ledger has {} holds, live connections {}", deps_.ledger->holdCount(), live_holds));
   }
+  if (!deps_.check_devices) return violations;
   // Devices: no configuration for a connection that does not exist (or is not configured).
   for (const auto& [node, device] : deps_.fleet->all()) {
     auto running = device->running();

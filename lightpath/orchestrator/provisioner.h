@@ -38,6 +38,10 @@ struct ProvisionerDeps {
   std::uint64_t seed = 0;  // for connection ids; 0: from the OS, so ids never repeat across restarts
   std::uint64_t packet_mbps_per_fiber = 1'600'000;  // packet capacity each fiber carries
   std::vector<std::chrono::milliseconds> retry_delays{std::chrono::milliseconds(10), std::chrono::milliseconds(40)};
+  // On start, finish provisioning / deprovisioning left half done (off for read-only checks).
+  bool resume_workflows = true;
+  // Whether check() reads the devices (off when they are not reachable from this process).
+  bool check_devices = true;
 };
 
 class Provisioner {

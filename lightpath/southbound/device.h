@@ -51,6 +51,8 @@ class Device {
   virtual Status abort(const std::string& transaction) = 0;
   // The running configuration.
   virtual Result<std::vector<ConfigEntry>> running() = 0;
+  // The running entries with these keys (those present), without reading the whole table.
+  virtual Result<std::vector<ConfigEntry>> read(const std::vector<std::string>& keys) = 0;
 };
 
 // The devices of one network, by node id. Built by the composition root from the drivers it

@@ -16,7 +16,10 @@ Status applyAcrossDevices(const DeviceFleet& fleet, const std::vector<NodeChange
   // What each change will overwrite, to put it back if a later device fails.
   std::vector<DeviceChange> undo(changes.size());
   for (std::size_t i = 0; i < changes.size(); ++i) {
-    auto running = devices[i]->running();
+    std::vector<std::string> keys;
+    for (const ConfigEntry& e : changes[i].change.set) keys.push_back(e.key);
+    keys.insert(keys.end(), changes[i].change.remove.begin(), changes[i].change.remove.end());
+    auto running = devices[i]->read(keys);
     if (!running) return running.error().withContext(changes[i].node);
     std::map<std::string, ConfigEntry> before;
     for (ConfigEntry& e : *running) before[e.key] = std::move(e);

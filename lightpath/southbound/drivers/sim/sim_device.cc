@@ -84,6 +84,15 @@ Status SimDevice::abort(const std::string& transaction) {
   return Status::ok();
 }
 
+Result<std::vector<ConfigEntry>> SimDevice::read(const std::vector<std::string>& keys) {
+  std::lock_guard lock(mutex_);
+  std::vector<ConfigEntry> out;
+  for (const std::string& key : keys) {
+    if (auto it = running_.find(key); it != running_.end()) out.push_back(it->second);
+  }
+  return out;
+}
+
 Result<std::vector<ConfigEntry>> SimDevice::running() {
   std::lock_guard lock(mutex_);
   std::vector<ConfigEntry> out;

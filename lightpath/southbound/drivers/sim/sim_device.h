@@ -32,6 +32,7 @@ class SimDevice final : public Device {
   Status apply(const std::string& transaction) override;
   Status abort(const std::string& transaction) override;
   Result<std::vector<ConfigEntry>> running() override;
+  Result<std::vector<ConfigEntry>> read(const std::vector<std::string>& keys) override;
 
   // Test hooks: change faults at run time; edit the running config behind Lightpath's back
   // (drift, as when an engineer touches the box).

@@ -1,0 +1,188 @@
+// `lightpath bench provision`, `lightpath admin check`.
+#include "bench_command.h"
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <iostream>
+#include <thread>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "exit_codes.h"
+#include "lightpath/base/random.h"
+#include "lightpath/server/stack.h"
+
+namespace lightpath::cli {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+struct BenchFlags {
+  std::string data = "lightpath-data";
+  std::string topology;
+  int connections = 1000;
+  int concurrency = 1;
+  std::string kind = "ethernet";
+  std::uint64_t seed = 1;
+  bool json = false;
+};
+
+double percentile(std::vector<double>& v, double q) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  return v[std::min(v.size() - 1, static_cast<std::size_t>(q * static_cast<double>(v.size())))];
+}
+
+int runBench(const BenchFlags& flags) {
+  if (flags.connections < 1 || flags.concurrency < 1 || flags.concurrency > 256) {
+    fmt::print(stderr, "error: --connections must be >= 1 and --concurrency 1 to 256\n");
+    return kExitUsage;
+  }
+  if (flags.kind != "ethernet" && flags.kind != "wavelength" && flags.kind != "mixed") {
+    fmt::print(stderr, "error: --kind must be ethernet, wavelength or mixed\n");
+    return kExitUsage;
+  }
+  const auto started = Clock::now();
+  auto stack = buildStack({.data_dir = flags.data, .topology_file = flags.topology});
+  if (!stack) {
+    fmt::print(stderr, "error: {}\n", stack.error().message());
+    return kExitRejected;
+  }
+  const double startup_ms = std::chrono::duration<double, std::milli>(Clock::now() - started).count();
+  const std::size_t holds_before = (*stack)->ledger->holdCount();
+  const Topology& t = *(*stack)->topology;
+  // Customer ports (data centers and on-ramps) and data-center sites: the ends orders use.
+  std::vector<const Port*> ports;
+  std::vector<std::string> datacenters;
+  for (const Port& p : t.ports()) ports.push_back(&p);
+  for (const Site& s : t.sites()) {
+    if (s.kind == SiteKind::Datacenter) datacenters.push_back(s.id);
+  }
+  if (ports.size() < 2 || (flags.kind != "ethernet" && datacenters.size() < 2)) {
+    fmt::print(stderr, "error: the network needs client ports (and data-center sites for wavelengths)\n");
+    return kExitRejected;
+  }
+
+  std::atomic<int> next{0}, succeeded{0}, rejected{0}, failed{0};
+  std::vector<std::vector<double>> latencies(flags.concurrency);
+  std::vector<std::string> first_errors(flags.concurrency);
+  const auto run_started = Clock::now();
+  std::vector<std::thread> workers;
+  for (int w = 0; w < flags.concurrency; ++w) {
+    workers.emplace_back([&, w] {
+      Random random(flags.seed * 1000003 + static_cast<std::uint64_t>(w));
+      for (int i = next++; i < flags.connections; i = next++) {
+        ConnectionSpec spec;
+        const bool wavelength = flags.kind == "wavelength" || (flags.kind == "mixed" && random.below(4) == 0);
+        if (wavelength) {
+          spec.kind = ConnectionKind::Wavelength;
+          spec.a_end = datacenters[random.below(static_cast<std::uint32_t>(datacenters.size()))];
+          do {
+            spec.z_end = datacenters[random.below(static_cast<std::uint32_t>(datacenters.size()))];
+          } while (spec.z_end == spec.a_end);
+          spec.bandwidth_mbps = random.below(2) ? 100'000 : 400'000;
+          spec.protection = random.below(2) ? Protection::OnePlusOne : Protection::None;
+        } else {
+          const Port* a = ports[random.below(static_cast<std::uint32_t>(ports.size()))];
+          const Port* z = a;
+          while (z->site == a->site) z = ports[random.below(static_cast<std::uint32_t>(ports.size()))];
+          spec.kind = ConnectionKind::Ethernet;
+          spec.a_end = a->id;
+          spec.z_end = z->id;
+          spec.bandwidth_mbps = 100 * (1 + random.below(10));
+        }
+        const auto t0 = Clock::now();
+        auto c = (*stack)->provisioner->order("bench", spec, "bench");
+        if (!c) {
+          ++rejected;
+          if (first_errors[w].empty()) first_errors[w] = c.error().message();
+          continue;
+        }
+        Status s = (*stack)->provisioner->activate(c->id());
+        if (!s.isOk()) {
+          ++failed;
+          if (first_errors[w].empty()) first_errors[w] = s.message();
+          continue;
+        }
+        latencies[w].push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
+        ++succeeded;
+      }
+    });
+  }
+  for (auto& worker : workers) worker.join();
+  const double seconds = std::chrono::duration<double>(Clock::now() - run_started).count();
+  std::vector<double> all;
+  for (auto& l : latencies) all.insert(all.end(), l.begin(), l.end());
+  const double p50 = percentile(all, 0.50), p99 = percentile(all, 0.99), max = all.empty() ? 0 : all.back();
+  std::string first_error;
+  for (const std::string& e : first_errors) {
+    if (first_error.empty()) first_error = e;
+  }
+  nlohmann::ordered_json out{{"connections", flags.connections}, {"kind", flags.kind},
+                             {"concurrency", flags.concurrency}, {"succeeded", succeeded.load()},
+                             {"rejected", rejected.load()},      {"failed", failed.load()},
+                             {"p50_ms", p50},                    {"p99_ms", p99},
+                             {"max_ms", max},                    {"orders_per_second", flags.connections / seconds},
+                             {"startup_ms", startup_ms},         {"holds_at_start", holds_before},
+                             {"holds_now", (*stack)->ledger->holdCount()}};
+  if (!first_error.empty()) out["first_error"] = first_error;
+  if (flags.json) {
+    std::cout << out.dump(2) << "\n";
+  } else {
+    fmt::print("{} {} orders, concurrency {}: {} active, {} rejected, {} failed\n", flags.connections, flags.kind,
+               flags.concurrency, succeeded.load(), rejected.load(), failed.load());
+    fmt::print("order -> active   p50 {:.2f} ms   p99 {:.2f} ms   max {:.2f} ms\n", p50, p99, max);
+    fmt::print("throughput        {:.0f} orders/s (durable commits)\n", flags.connections / seconds);
+    fmt::print("start-up          {:.0f} ms with {} holds in the store\n", startup_ms, holds_before);
+    if (!first_error.empty()) fmt::print("first refusal     {}\n", first_error);
+  }
+  return kExitOk;
+}
+
+int runCheck(const std::string& data) {
+  auto stack = buildStack({.data_dir = data, .resume_workflows = false, .check_devices = false});
+  if (!stack) {
+    fmt::print(stderr, "error: {}\n", stack.error().message());
+    return kExitRejected;
+  }
+  const auto violations = (*stack)->provisioner->check();
+  if (violations.empty()) {
+    fmt::print("ok: {} holds, every invariant holds (devices are not reachable from this process: not "
+               "checked)\n", (*stack)->ledger->holdCount());
+    return kExitOk;
+  }
+  for (const std::string& v : violations) fmt::print("violation: {}\n", v);
+  return kExitRejected;
+}
+
+}  // namespace
+
+void addBenchCommand(CLI::App& app, int* exit_code) {
+  static BenchFlags flags;
+  CLI::App* bench = app.add_subcommand("bench", "benchmarks of the running stack");
+  bench->require_subcommand(1);
+  CLI::App* provision = bench->add_subcommand(
+      "provision", "order and activate connections in-process (store, ledger, simulated devices)");
+  provision->add_option("--data", flags.data, "data directory (the store); runs add to what is there")
+      ->capture_default_str();
+  provision->add_option("--topology", flags.topology, "network file (default: the demo network)");
+  provision->add_option("--connections", flags.connections, "orders to place")->capture_default_str();
+  provision->add_option("--concurrency", flags.concurrency, "orders in flight")->capture_default_str();
+  provision->add_option("--kind", flags.kind, "ethernet, wavelength or mixed")->capture_default_str();
+  provision->add_option("--seed", flags.seed, "seed of the order mix")->capture_default_str();
+  provision->add_flag("--json", flags.json, "print one JSON object");
+  provision->callback([exit_code] { *exit_code = runBench(flags); });
+}
+
+void addAdminCommand(CLI::App& app, int* exit_code) {
+  static std::string data = "lightpath-data";
+  CLI::App* admin = app.add_subcommand("admin", "operator tools");
+  admin->require_subcommand(1);
+  CLI::App* check = admin->add_subcommand("check", "verify every invariant of a store: exit 0 when all hold");
+  check->add_option("--data", data, "data directory")->capture_default_str();
+  check->callback([exit_code] { *exit_code = runCheck(data); });
+}
+
+}  // namespace lightpath::cli

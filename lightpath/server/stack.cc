@@ -1,0 +1,46 @@
+// Wiring: topology -> path engine -> planner; store -> ledger (recovered); simulated devices.
+#include "lightpath/server/stack.h"
+
+#include <filesystem>
+#include <system_error>
+
+#include <fmt/format.h>
+
+#include "lightpath/io/demo_network.h"
+#include "lightpath/io/topology_io.h"
+#include "lightpath/store/sqlite/sqlite_store.h"
+
+namespace lightpath {
+
+Result<std::unique_ptr<Stack>> buildStack(const StackConfig& config) {
+  auto stack = std::make_unique<Stack>();
+  auto topology = config.topology_file.empty() ? loadDemoNetwork() : readTopologyFile(config.topology_file);
+  if (!topology) return fail(topology.error());
+  stack->topology = std::make_shared<const Topology>(std::move(*topology));
+  stack->engine = std::make_unique<PathEngine>(stack->topology);
+  auto catalog = loadTransceiverCatalog(config.transceivers_file);
+  if (!catalog) return fail(catalog.error());
+  stack->planner = std::make_unique<WavelengthPlanner>(*stack->engine, std::move(*catalog), LineSystem{});
+  std::error_code error;
+  std::filesystem::create_directories(config.data_dir, error);
+  if (error) return fail(unavailable(fmt::format("{}: cannot create: {}", config.data_dir, error.message())));
+  auto store = openSqliteStore((std::filesystem::path(config.data_dir) / "lightpath.db").string());
+  if (!store) return fail(store.error());
+  stack->store = std::move(*store);
+  stack->ledger = std::make_unique<Ledger>();
+  for (const Node& node : stack->topology->nodes()) {
+    auto device = std::make_shared<SimDevice>(node.id);
+    stack->sim_devices[node.id] = device;
+    stack->fleet.add(node.id, device);
+  }
+  auto provisioner = Provisioner::create({.topology = stack->topology, .engine = stack->engine.get(),
+                                          .planner = stack->planner.get(), .ledger = stack->ledger.get(),
+                                          .store = stack->store.get(), .fleet = &stack->fleet,
+                                          .clock = &stack->clock, .resume_workflows = config.resume_workflows,
+                                          .check_devices = config.check_devices});
+  if (!provisioner) return fail(provisioner.error());
+  stack->provisioner = std::move(*provisioner);
+  return stack;
+}
+
+}  // namespace lightpath

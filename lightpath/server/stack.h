@@ -1,0 +1,38 @@
+// The composition root: configuration in, the wired objects out. The only place that knows
+// every library; commands and (later) `lightpath serve` build their stack here.
+//
+//   auto stack = buildStack({.data_dir = "./lightpath-data"});   // demo network, SQLite, sim devices
+//   (*stack)->provisioner->order(...);
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "lightpath/orchestrator/provisioner.h"
+#include "lightpath/southbound/drivers/sim/sim_device.h"
+
+namespace lightpath {
+
+struct StackConfig {
+  std::string data_dir = "lightpath-data";  // the SQLite store lives here (created if missing)
+  std::string topology_file;                // empty: the built-in demo network
+  std::string transceivers_file;            // empty: the built-in catalog
+  bool resume_workflows = true;
+  bool check_devices = true;
+};
+
+struct Stack {
+  std::shared_ptr<const Topology> topology;
+  std::unique_ptr<PathEngine> engine;
+  std::unique_ptr<WavelengthPlanner> planner;
+  std::unique_ptr<Ledger> ledger;
+  std::unique_ptr<Store> store;
+  DeviceFleet fleet;
+  std::map<std::string, std::shared_ptr<SimDevice>> sim_devices;
+  SystemClock clock;
+  std::unique_ptr<Provisioner> provisioner;
+};
+
+Result<std::unique_ptr<Stack>> buildStack(const StackConfig& config);
+
+}  // namespace lightpath
