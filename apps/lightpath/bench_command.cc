@@ -4,7 +4,9 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cstdio>
 #include <iostream>
+#include <mutex>
 #include <thread>
 
 #include <fmt/format.h>
@@ -26,6 +28,8 @@ struct BenchFlags {
   int concurrency = 1;
   std::string kind = "ethernet";
   std::uint64_t seed = 1;
+  int mbps = 0;  // ethernet bandwidth per order; 0: 100-1000 Mb/s at random
+  std::string ack_log;  // every acknowledged order id, one per line, written as it is acknowledged
   bool json = false;
 };
 
@@ -65,6 +69,15 @@ int runBench(const BenchFlags& flags) {
     return kExitRejected;
   }
 
+  std::FILE* ack = nullptr;
+  if (!flags.ack_log.empty()) {
+    ack = std::fopen(flags.ack_log.c_str(), "a");
+    if (!ack) {
+      fmt::print(stderr, "error: {}: cannot write\n", flags.ack_log);
+      return kExitRejected;
+    }
+  }
+  std::mutex ack_mutex;
   std::atomic<int> next{0}, succeeded{0}, rejected{0}, failed{0};
   std::vector<std::vector<double>> latencies(flags.concurrency);
   std::vector<std::string> first_errors(flags.concurrency);
@@ -91,7 +104,7 @@ int runBench(const BenchFlags& flags) {
           spec.kind = ConnectionKind::Ethernet;
           spec.a_end = a->id;
           spec.z_end = z->id;
-          spec.bandwidth_mbps = 100 * (1 + random.below(10));
+          spec.bandwidth_mbps = flags.mbps > 0 ? static_cast<std::uint64_t>(flags.mbps) : 100 * (1 + random.below(10));
         }
         const auto t0 = Clock::now();
         auto c = (*stack)->provisioner->order("bench", spec, "bench");
@@ -99,6 +112,11 @@ int runBench(const BenchFlags& flags) {
           ++rejected;
           if (first_errors[w].empty()) first_errors[w] = c.error().message();
           continue;
+        }
+        if (ack) {  // the caller has seen it acknowledged: it must survive anything from here
+          std::lock_guard lock(ack_mutex);
+          std::fprintf(ack, "%s\n", c->id().c_str());
+          std::fflush(ack);
         }
         Status s = (*stack)->provisioner->activate(c->id());
         if (!s.isOk()) {
@@ -112,6 +130,7 @@ int runBench(const BenchFlags& flags) {
     });
   }
   for (auto& worker : workers) worker.join();
+  if (ack) std::fclose(ack);
   const double seconds = std::chrono::duration<double>(Clock::now() - run_started).count();
   std::vector<double> all;
   for (auto& l : latencies) all.insert(all.end(), l.begin(), l.end());
@@ -172,6 +191,8 @@ void addBenchCommand(CLI::App& app, int* exit_code) {
   provision->add_option("--concurrency", flags.concurrency, "orders in flight")->capture_default_str();
   provision->add_option("--kind", flags.kind, "ethernet, wavelength or mixed")->capture_default_str();
   provision->add_option("--seed", flags.seed, "seed of the order mix")->capture_default_str();
+  provision->add_option("--mbps", flags.mbps, "Ethernet bandwidth per order (default 100-1000 at random)");
+  provision->add_option("--ack-log", flags.ack_log, "append each acknowledged connection id to this file");
   provision->add_flag("--json", flags.json, "print one JSON object");
   provision->callback([exit_code] { *exit_code = runBench(flags); });
 }

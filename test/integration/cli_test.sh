@@ -114,5 +114,23 @@ expect_in "simulate bad policy" "$tmp/err" "unknown policy 'fastest'"
 check "simulate bad preset" 1 "$lp" simulate --preset nowhere
 check "simulate on a file" 0 "$lp" simulate --topology "$data/optical-rl-gym/nsfnet_chen.txt" --requests 2000 --load 100
 
+# lightpath bench provision, lightpath admin check
+check "bench provision" 0 "$lp" bench provision --data "$tmp/store" --connections 60 --concurrency 2 --kind mixed --json
+/usr/bin/python3 - "$tmp/out" <<'PY' || failures=$((failures + 1))
+import json, sys
+d = json.load(open(sys.argv[1]))
+for key in ("connections", "p50_ms", "p99_ms", "orders_per_second"):
+    assert key in d, key
+assert d["connections"] == 60 and d["succeeded"] + d["rejected"] + d["failed"] == 60, d
+assert d["succeeded"] > 30, d
+PY
+check "admin check clean" 0 "$lp" admin check --data "$tmp/store"
+expect_in "admin check clean" "$tmp/out" "every invariant holds"
+# Take a connection's capacity record away behind Lightpath's back: the check must say so.
+/usr/bin/python3 -c "import sqlite3,sys; db=sqlite3.connect(sys.argv[1]); db.execute('DELETE FROM holds WHERE id = (SELECT MIN(id) FROM holds)'); db.commit()" "$tmp/store/lightpath.db"
+check "admin check broken" 1 "$lp" admin check --data "$tmp/store"
+expect_in "admin check broken" "$tmp/out" "missing from the ledger"
+check "bench bad kind" 2 "$lp" bench provision --data "$tmp/store" --kind fax
+
 echo "cli_test: $failures failed"
 [ "$failures" = 0 ]
