@@ -8,6 +8,7 @@
 #pragma once
 
 #include <functional>
+#include <ostream>
 #include <string>
 
 #include <gtest/gtest.h>
@@ -20,6 +21,9 @@ struct StoreFactory {
   std::string name;
   std::function<Result<std::unique_ptr<Store>>(const std::string& dir)> open;
 };
+
+// Test names show the adapter, not the factory's bytes.
+inline void PrintTo(const StoreFactory& factory, std::ostream* os) { *os << factory.name; }
 
 class StoreConformance : public ::testing::TestWithParam<StoreFactory> {
  protected:
