@@ -193,6 +193,19 @@ Result<HoldId> Ledger::reserve(std::string owner, std::vector<Claim> claims, Win
   return id;
 }
 
+Result<HoldId> Ledger::restore(HoldId id, std::string owner, std::vector<Claim> claims, Window window) {
+  std::unique_lock lock(mutex_);
+  if (id == 0 || holds_.contains(id)) return fail(alreadyExists(fmt::format("hold {} exists already", id)));
+  LP_RETURN_IF_ERROR(validate(claims, window));
+  LP_RETURN_IF_ERROR(findConflict(claims, window, 0));
+  Hold hold{id, std::move(owner), window, std::move(claims)};
+  insert(hold);
+  holds_.emplace(id, std::move(hold));
+  next_id_ = std::max(next_id_, id + 1);
+  ++version_;
+  return id;
+}
+
 Status Ledger::modify(HoldId id, std::vector<Claim> claims, Window window) {
   std::unique_lock lock(mutex_);
   auto it = holds_.find(id);

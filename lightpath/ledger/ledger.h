@@ -86,6 +86,9 @@ class Ledger {
   // All claims over the window, or none: InvalidArgument for malformed claims (unknown
   // resource, units beyond capacity, empty window); ResourceExhausted naming the first conflict.
   Result<HoldId> reserve(std::string owner, std::vector<Claim> claims, Window window);
+  // The same, keeping a hold id given earlier (rebuilding the ledger from a store after a
+  // restart); AlreadyExists if the id is taken. Later ids continue above it.
+  Result<HoldId> restore(HoldId id, std::string owner, std::vector<Claim> claims, Window window);
 
   // Replaces a hold's claims and window, make-before-break: the new ones are checked against
   // everything but the hold itself, then swapped in at once. On failure the old hold stands.

@@ -91,6 +91,16 @@ TEST(Ledger, ReleaseExpireAndQueries) {
   EXPECT_GT(l.version(), 4u);
 }
 
+TEST(Ledger, RestoreKeepsIdsAndContinuesAboveThem) {
+  TwoResources fixture;
+  Ledger& l = fixture.l;
+  ASSERT_EQ(*l.restore(40, "a", {{kFiber, 0, 4}}, window(0, 10)), 40u);
+  EXPECT_EQ(l.restore(40, "b", {{kFiber, 8, 4}}, window(0, 10)).error().code(), StatusCode::AlreadyExists);
+  EXPECT_EQ(l.restore(41, "b", {{kFiber, 2, 4}}, window(0, 10)).error().code(), StatusCode::ResourceExhausted);
+  EXPECT_EQ(*l.reserve("c", {{kFiber, 8, 4}}, window(0, 10)), 41u);
+  EXPECT_TRUE(l.checkInvariants().empty());
+}
+
 TEST(Ledger, RejectsMalformedClaims) {
   TwoResources fixture;
   Ledger& l = fixture.l;

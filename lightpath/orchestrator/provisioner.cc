@@ -407,7 +407,7 @@ Result<Connection> Provisioner::get(const std::string& id) const {
 }
 
 Status Provisioner::recover() {
-  // 1. The ledger again, from the holds the store keeps (with fresh ids).
+  // 1. The ledger again, from the holds the store keeps.
   std::vector<HoldRecord> stored;
   std::vector<ConnectionRecord> unfinished;
   LP_RETURN_IF_ERROR(deps_.store->transact([&](StoreTransaction& tx) -> Status {
@@ -415,47 +415,23 @@ Status Provisioner::recover() {
     if (!holds) return holds.error();
     stored = std::move(*holds);
     for (const char* state : {"provisioning", "deprovisioning", "active", "awaiting_counterparty", "modifying"}) {
-      std::size_t total = 0;
-      for (std::size_t offset = 0;; offset += 1000) {
-        auto page = tx.connections({.state = state, .offset = offset, .limit = 1000}, &total);
+      std::optional<std::string> after;
+      for (;;) {
+        auto page = tx.connections({.state = state, .after_id = after, .limit = 1000}, nullptr);
         if (!page) return page.error();
         unfinished.insert(unfinished.end(), page->begin(), page->end());
         if (page->size() < 1000) break;
+        after = page->back().id;
       }
     }
     return Status::ok();
   }));
-  std::map<std::uint64_t, std::uint64_t> renamed;
+  // Holds keep their stored ids, so connections and hold records stay as they are.
   for (const HoldRecord& h : stored) {
     auto parsed = holdFromJson(h.body);
     if (!parsed) return parsed.error();
-    auto id = deps_.ledger->reserve(h.owner, parsed->second, parsed->first);
+    auto id = deps_.ledger->restore(h.id, h.owner, parsed->second, parsed->first);
     if (!id) return id.error().withContext(fmt::format("recovering the hold of {}", h.owner));
-    renamed[h.id] = *id;
-  }
-  // 2. Connections point at the new hold ids; stored holds are rewritten under them.
-  for (const ConnectionRecord& record : unfinished) {
-    auto c = connectionFromJson(record.body);
-    if (!c) return c.error();
-    Realization r = c->current();
-    std::vector<HoldRecord> put;
-    std::vector<std::uint64_t> drop;
-    bool changed = false;
-    for (std::uint64_t& h : r.holds) {
-      auto it = renamed.find(h);
-      if (it == renamed.end() || it->second == h) continue;
-      for (const HoldRecord& s : stored) {
-        if (s.id == h) put.push_back({it->second, s.owner, s.body});
-      }
-      drop.push_back(h);
-      h = it->second;
-      changed = true;
-    }
-    if (changed) {
-      const std::uint64_t before = c->version();
-      c->setCurrent(std::move(r));
-      LP_RETURN_IF_ERROR(persist(*c, before, "connection.recovered", "capacity re-registered after restart", put, drop));
-    }
   }
   // 3. Finish what was under way.
   if (!deps_.resume_workflows) return Status::ok();
@@ -475,9 +451,9 @@ std::vector<std::string> Provisioner::check() const {
   std::vector<std::string> violations = deps_.ledger->checkInvariants();
   std::map<std::string, Connection> live;
   Status read = deps_.store->transact([&](StoreTransaction& tx) -> Status {
-    std::size_t total = 0;
-    for (std::size_t offset = 0;; offset += 1000) {
-      auto page = tx.connections({.offset = offset, .limit = 1000}, &total);
+    std::optional<std::string> after;
+    for (;;) {
+      auto page = tx.connections({.after_id = after, .limit = 1000}, nullptr);
       if (!page) return page.error();
       for (const ConnectionRecord& r : *page) {
         auto c = connectionFromJson(r.body);
@@ -485,6 +461,7 @@ std::vector<std::string> Provisioner::check() const {
         if (!stateInfo(c->state()).terminal) live.emplace(c->id(), std::move(*c));
       }
       if (page->size() < 1000) break;
+      after = page->back().id;
     }
     return Status::ok();
   });

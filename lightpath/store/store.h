@@ -52,7 +52,8 @@ struct EventRecord {
 struct ConnectionQuery {
   std::optional<std::string> tenant;
   std::optional<std::string> state;
-  std::size_t offset = 0;
+  std::optional<std::string> after_id;  // keyset paging for scans: ids greater than this
+  std::size_t offset = 0;               // for pages people ask for
   std::size_t limit = 100;
 };
 

@@ -102,6 +102,11 @@ TEST_P(StoreConformance, ListsByTenantAndStateWithPaging) {
     EXPECT_EQ(total, 5u);
     auto all = tx.connections({.limit = 1000}, &total);
     EXPECT_EQ(all->size(), 25u);
+    // Keyset paging: everything after an id, in order.
+    auto after = tx.connections({.after_id = (*all)[9].id, .limit = 1000}, &total);
+    EXPECT_EQ(after->size(), 15u);
+    EXPECT_EQ(total, 15u);
+    EXPECT_EQ(after->front().id, (*all)[10].id);
     return Status::ok();
   }).isOk());
 }
