@@ -29,6 +29,8 @@ struct BenchFlags {
   std::string kind = "ethernet";
   std::uint64_t seed = 1;
   int mbps = 0;  // ethernet bandwidth per order; 0: 100-1000 Mb/s at random
+  int wavelength_gbps = 0;  // 0: 100 or 400 at random
+  std::string protection;   // "none", "1+1"; empty: either at random (wavelengths)
   std::string ack_log;  // every acknowledged order id, one per line, written as it is acknowledged
   bool json = false;
 };
@@ -95,8 +97,11 @@ int runBench(const BenchFlags& flags) {
           do {
             spec.z_end = datacenters[random.below(static_cast<std::uint32_t>(datacenters.size()))];
           } while (spec.z_end == spec.a_end);
-          spec.bandwidth_mbps = random.below(2) ? 100'000 : 400'000;
-          spec.protection = random.below(2) ? Protection::OnePlusOne : Protection::None;
+          spec.bandwidth_mbps = flags.wavelength_gbps > 0 ? static_cast<std::uint64_t>(flags.wavelength_gbps) * 1000
+                                : (random.below(2) ? 100'000 : 400'000);
+          spec.protection = flags.protection == "1+1" ? Protection::OnePlusOne
+                            : flags.protection == "none" ? Protection::None
+                            : (random.below(2) ? Protection::OnePlusOne : Protection::None);
         } else {
           const Port* a = ports[random.below(static_cast<std::uint32_t>(ports.size()))];
           const Port* z = a;
@@ -192,6 +197,8 @@ void addBenchCommand(CLI::App& app, int* exit_code) {
   provision->add_option("--kind", flags.kind, "ethernet, wavelength or mixed")->capture_default_str();
   provision->add_option("--seed", flags.seed, "seed of the order mix")->capture_default_str();
   provision->add_option("--mbps", flags.mbps, "Ethernet bandwidth per order (default 100-1000 at random)");
+  provision->add_option("--wavelength-gbps", flags.wavelength_gbps, "line rate of wavelength orders (100, 400, 800)");
+  provision->add_option("--protection", flags.protection, "none or 1+1 (default: either, at random)");
   provision->add_option("--ack-log", flags.ack_log, "append each acknowledged connection id to this file");
   provision->add_flag("--json", flags.json, "print one JSON object");
   provision->callback([exit_code] { *exit_code = runBench(flags); });

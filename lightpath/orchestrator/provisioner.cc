@@ -414,7 +414,7 @@ Status Provisioner::recover() {
     auto holds = tx.holds();
     if (!holds) return holds.error();
     stored = std::move(*holds);
-    for (const char* state : {"provisioning", "deprovisioning", "active", "awaiting_counterparty", "modifying"}) {
+    for (const char* state : {"provisioning", "deprovisioning"}) {  // the states with work left
       std::optional<std::string> after;
       for (;;) {
         auto page = tx.connections({.state = state, .after_id = after, .limit = 1000}, nullptr);
