@@ -355,6 +355,11 @@ Status Provisioner::activate(const std::string& id) {
     std::this_thread::sleep_for(deps_.retry_delays[attempt]);
     devices = applyAcrossDevices(*deps_.fleet, deviceChanges(c, false));
   }
+  if (devices.code() == StatusCode::Internal) {
+    // Compensation itself failed: some device may still hold part of it. Keep the capacity and
+    // leave the connection provisioning, so a restart or a reconcile finishes it either way.
+    return devices;
+  }
   if (!devices.isOk()) {
     // applyAcrossDevices left no configuration behind; give the capacity back too.
     LP_RETURN_IF_ERROR(releaseEverything(c, ConnectionState::Failed, "orchestrator", "devices: " + devices.message()));

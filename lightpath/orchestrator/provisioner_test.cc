@@ -171,6 +171,28 @@ TEST(Provisioner, RestartsAfterTerminationsKeepEveryHold) {
   }
 }
 
+// Fault storm: every device fails a fifth of its prepares and applies at random. Every order
+// ends active or failed, and failed ones keep neither capacity nor configuration.
+TEST(Provisioner, UnderRandomDeviceFailuresEveryConnectionEndsCleanly) {
+  World w;
+  for (auto& [node, d] : w.devices) d->setFaults({.failure_rate = 0.2});
+  int active = 0, failed = 0;
+  for (int i = 0; i < 60; ++i) {
+    ConnectionSpec spec = ethernet(100 + 10 * i);
+    auto c = w.provisioner->order("acme", spec, "key:1");
+    ASSERT_TRUE(c) << c.error().toString();
+    (void)w.provisioner->activate(c->id());
+    const ConnectionState state = w.provisioner->get(c->id())->state();
+    ASSERT_TRUE(state == ConnectionState::Active || state == ConnectionState::Failed) << toString(state);
+    (state == ConnectionState::Active ? active : failed)++;
+  }
+  EXPECT_GT(active, 0);
+  EXPECT_GT(failed, 0);
+  EXPECT_EQ(w.ledger->holdCount(), static_cast<std::size_t>(active));
+  const auto violations = w.provisioner->check();
+  EXPECT_TRUE(violations.empty()) << violations.front();
+}
+
 TEST(Provisioner, CheckFindsDrift) {
   World w;
   auto c = w.provisioner->order("acme", ethernet(), "key:1");

@@ -4,6 +4,9 @@
 #include <fmt/format.h>
 
 namespace lightpath {
+namespace {
+constexpr int kUndoAttempts = 10;
+}  // namespace
 
 Status applyAcrossDevices(const DeviceFleet& fleet, const std::vector<NodeChange>& changes) {
   std::vector<std::shared_ptr<Device>> devices;
@@ -46,8 +49,14 @@ Status applyAcrossDevices(const DeviceFleet& fleet, const std::vector<NodeChange
       // Drop what is still only staged, then undo the devices already changed, last first.
       for (std::size_t j = i; j < changes.size(); ++j) (void)devices[j]->abort(changes[j].change.transaction);
       for (std::size_t j = i; j-- > 0;) {
-        Status undone = devices[j]->prepare(undo[j]);
-        if (undone.isOk()) undone = devices[j]->apply(undo[j].transaction);
+        // Compensation must not give up on a passing fault: try it a few times.
+        Status undone;
+        for (int attempt = 0; attempt < kUndoAttempts; ++attempt) {
+          undone = devices[j]->prepare(undo[j]);
+          if (undone.isOk()) undone = devices[j]->apply(undo[j].transaction);
+          if (undone.isOk() || undone.code() != StatusCode::Unavailable) break;
+          (void)devices[j]->abort(undo[j].transaction);
+        }
         if (!undone.isOk()) {
           return internalError(fmt::format("{}: {}; and undoing it on '{}' failed too ({}): reconcile the device",
                                            changes[i].node, s.message(), changes[j].node, undone.message()));
