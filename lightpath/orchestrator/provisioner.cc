@@ -9,6 +9,7 @@
 
 #include "lightpath/base/ids.h"
 #include "lightpath/service/connection_json.h"
+#include "lightpath/service/connection_json.h"
 
 namespace lightpath {
 namespace {
@@ -349,6 +350,10 @@ Status Provisioner::activate(const std::string& id) {
   if (c.state() != ConnectionState::Provisioning) {
     return failedPrecondition(fmt::format("connection {} is {}, not provisioning", id, toString(c.state())));
   }
+  if (c.requested().start && *c.requested().start > deps_.clock->now()) {
+    return failedPrecondition(fmt::format("connection {} is scheduled to start at {}", id,
+                                          formatTime(*c.requested().start)));
+  }
   Status devices = applyAcrossDevices(*deps_.fleet, deviceChanges(c, false));
   for (std::size_t attempt = 0; !devices.isOk() && devices.code() == StatusCode::Unavailable &&
                                 attempt < deps_.retry_delays.size(); ++attempt) {
@@ -397,6 +402,38 @@ Status Provisioner::terminate(const std::string& id, const std::string& actor) {
   Status devices = applyAcrossDevices(*deps_.fleet, deviceChanges(c, true));
   if (!devices.isOk()) return devices;  // stays deprovisioning; recovery or a retry finishes it
   return releaseEverything(c, ConnectionState::Terminated, "orchestrator", "configuration removed, capacity released");
+}
+
+Result<std::size_t> Provisioner::runSchedule(TimePoint now) {
+  std::vector<ConnectionRecord> candidates;
+  LP_RETURN_IF_ERROR(deps_.store->transact([&](StoreTransaction& tx) -> Status {
+    for (const char* state : {"provisioning", "active", "awaiting_counterparty"}) {
+      std::optional<std::string> after;
+      for (;;) {
+        auto page = tx.connections({.state = state, .after_id = after, .limit = 1000}, nullptr);
+        if (!page) return page.error();
+        candidates.insert(candidates.end(), page->begin(), page->end());
+        if (page->size() < 1000) break;
+        after = page->back().id;
+      }
+    }
+    return Status::ok();
+  }));
+  std::size_t moved = 0;
+  for (const ConnectionRecord& record : candidates) {
+    auto c = connectionFromJson(record.body);
+    if (!c) return fail(c.error());
+    const ConnectionSpec& spec = c->requested();
+    if (spec.end && *spec.end <= now) {
+      LP_RETURN_IF_ERROR(terminate(c->id(), "schedule"));
+      ++moved;
+    } else if (c->state() == ConnectionState::Provisioning && (!spec.start || *spec.start <= now)) {
+      Status s = activate(c->id());
+      if (!s.isOk() && s.code() != StatusCode::Unavailable) return fail(s);
+      ++moved;
+    }
+  }
+  return moved;
 }
 
 Result<Connection> Provisioner::get(const std::string& id) const {

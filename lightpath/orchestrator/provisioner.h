@@ -65,6 +65,11 @@ class Provisioner {
 
   Result<Connection> get(const std::string& id) const;
 
+  // The schedule at `now`: activates provisioning connections whose start has come and
+  // terminates connections whose end has passed. Call it from a timer (the clock is injected,
+  // so tests drive it). Returns how many connections it moved.
+  Result<std::size_t> runSchedule(TimePoint now);
+
   // Rebuilds the ledger from the store and finishes what a previous process left unfinished.
   Status recover();
 

@@ -193,6 +193,36 @@ TEST(Provisioner, UnderRandomDeviceFailuresEveryConnectionEndsCleanly) {
   EXPECT_TRUE(violations.empty()) << violations.front();
 }
 
+TEST(Provisioner, BookedAheadActivatesAndEndsOnSchedule) {
+  World w;
+  const TimePoint now = w.clock.now();
+  auto spec = ethernet(100'000);
+  spec.a_end = "dc-ashburn-p7";  // a 100G port: one booking fills it
+  spec.start = now + std::chrono::hours(1);
+  spec.end = now + std::chrono::hours(2);
+  auto booked = w.provisioner->order("acme", spec, "key:1");
+  ASSERT_TRUE(booked) << booked.error().toString();
+  EXPECT_EQ(w.provisioner->activate(booked->id()).code(), StatusCode::FailedPrecondition);
+  // The port is free now and after the booking, but not during it.
+  auto before = ethernet(100'000);
+  before.a_end = "dc-ashburn-p7";
+  before.end = now + std::chrono::minutes(59);
+  EXPECT_TRUE(w.provisioner->order("acme", before, "key:1"));
+  auto during = before;
+  during.start = now + std::chrono::minutes(90);
+  during.end.reset();
+  EXPECT_EQ(w.provisioner->order("acme", during, "key:1").error().code(), StatusCode::ResourceExhausted);
+
+  w.clock.advance(std::chrono::hours(1));
+  ASSERT_TRUE(w.provisioner->runSchedule(w.clock.now()));
+  EXPECT_EQ(w.provisioner->get(booked->id())->state(), ConnectionState::Active);
+  w.clock.advance(std::chrono::hours(1));
+  ASSERT_TRUE(w.provisioner->runSchedule(w.clock.now()));
+  EXPECT_EQ(w.provisioner->get(booked->id())->state(), ConnectionState::Terminated);
+  EXPECT_TRUE(w.provisioner->order("acme", during, "key:1"));
+  EXPECT_TRUE(w.provisioner->check().empty());
+}
+
 TEST(Provisioner, CheckFindsDrift) {
   World w;
   auto c = w.provisioner->order("acme", ethernet(), "key:1");
