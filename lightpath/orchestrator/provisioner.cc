@@ -379,6 +379,57 @@ Status Provisioner::activate(const std::string& id) {
   return persist(c, before, "connection.stateChanged", "activated", {}, {});
 }
 
+Status Provisioner::modifyBandwidth(const std::string& id, std::uint64_t mbps, const std::string& actor) {
+  auto loaded = get(id);
+  if (!loaded) return loaded.error();
+  Connection c = std::move(*loaded);
+  if (c.requested().kind == ConnectionKind::Wavelength) {
+    return invalidArgument("a wavelength's rate is its transceiver's: order a new wavelength instead");
+  }
+  ConnectionSpec wanted = c.requested();
+  wanted.bandwidth_mbps = mbps;
+  LP_RETURN_IF_ERROR(validateSpec(wanted));
+  if (c.state() != ConnectionState::Active) {
+    return failedPrecondition(fmt::format("connection {} is {}; only an active one can change", id, toString(c.state())));
+  }
+  if (c.current().holds.size() != 1) return internalError(fmt::format("connection {} has no single hold", id));
+  const HoldId hold_id = c.current().holds.front();
+  auto old_hold = deps_.ledger->hold(hold_id);
+  if (!old_hold) return internalError(fmt::format("connection {}: hold {} is not in the ledger", id, hold_id));
+  // The same route, ports and VLAN: only the amounts change.
+  std::vector<Claim> claims = old_hold->claims;
+  for (Claim& claim : claims) {
+    if (!isDiscrete(claim.resource.kind)) claim.count = mbps;
+  }
+  const std::uint64_t before = c.version();
+  LP_RETURN_IF_ERROR(c.transition(ConnectionState::Modifying, deps_.clock->now(), actor,
+                                  fmt::format("bandwidth {} -> {} Mb/s", c.requested().bandwidth_mbps, mbps)));
+  LP_RETURN_IF_ERROR(persist(c, before, "connection.stateChanged", "modifying", {}, {}));
+  auto back = [&](const std::string& why) {
+    const std::uint64_t v = c.version();
+    (void)c.transition(ConnectionState::Active, deps_.clock->now(), "orchestrator", why);
+    return persist(c, v, "connection.stateChanged", why, {}, {});
+  };
+  // Make: hold the new amounts (checked against everyone else); the old ones go in the same step.
+  if (Status held = deps_.ledger->modify(hold_id, claims, old_hold->window); !held.isOk()) {
+    LP_RETURN_IF_ERROR(back("kept as it was: " + held.message()));
+    return held;
+  }
+  Connection updated = Connection::restore(c.id(), c.tenant(), wanted, c.state(), c.adminState(), c.operState(),
+                                           c.history(), c.current(), c.version());
+  Status devices = applyAcrossDevices(*deps_.fleet, deviceChanges(updated, false));
+  if (!devices.isOk()) {
+    (void)deps_.ledger->modify(hold_id, old_hold->claims, old_hold->window);  // break nothing
+    LP_RETURN_IF_ERROR(back("kept as it was: devices: " + devices.message()));
+    return devices;
+  }
+  const std::uint64_t v = updated.version();
+  LP_RETURN_IF_ERROR(updated.transition(ConnectionState::Active, deps_.clock->now(), "orchestrator",
+                                        fmt::format("bandwidth now {} Mb/s", mbps)));
+  return persist(updated, v, "connection.stateChanged", "modified",
+                 {{hold_id, id, holdJson(old_hold->window, claims)}}, {});
+}
+
 Status Provisioner::acceptCounterparty(const std::string& id) {
   auto loaded = get(id);
   if (!loaded) return loaded.error();

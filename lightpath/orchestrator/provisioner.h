@@ -58,6 +58,10 @@ class Provisioner {
   // or failed with capacity and device configuration released. Retries transient device
   // failures with backoff.
   Status activate(const std::string& id);
+  // Changes an active Ethernet or cloud connection's bandwidth, make-before-break: the new
+  // capacity is held before the old is let go, the devices are updated, and on any failure the
+  // connection goes back to active as it was. ResourceExhausted when the route lacks room.
+  Status modifyBandwidth(const std::string& id, std::uint64_t mbps, const std::string& actor);
   // The cloud provider accepted: awaiting_counterparty -> active.
   Status acceptCounterparty(const std::string& id);
   // Removes the configuration, releases the capacity: terminated.

@@ -223,6 +223,50 @@ TEST(Provisioner, BookedAheadActivatesAndEndsOnSchedule) {
   EXPECT_TRUE(w.provisioner->check().empty());
 }
 
+TEST(Provisioner, ModifiesBandwidthMakeBeforeBreak) {
+  World w;
+  auto c = w.provisioner->order("acme", ethernet(10'000), "key:1");
+  ASSERT_TRUE(c && w.provisioner->activate(c->id()).isOk());
+  ASSERT_TRUE(w.provisioner->modifyBandwidth(c->id(), 50'000, "key:1").isOk());
+  auto now = w.provisioner->get(c->id());
+  EXPECT_EQ(now->state(), ConnectionState::Active);
+  EXPECT_EQ(now->requested().bandwidth_mbps, 50'000u);
+  EXPECT_EQ(w.ledger->freeQuantity({ResourceKind::PortBandwidth, 0}, {w.clock.now()}), 350'000u);
+  const std::string node = now->current().nodes[1];
+  auto mbpsOn = [&](const std::string& id) {
+    for (const ConfigEntry& e : *w.devices[node]->running()) {
+      if (e.owner == id) return e.values.at("mbps");
+    }
+    return std::string("none");
+  };
+  EXPECT_EQ(mbpsOn(c->id()), "50000");
+  // Room on the route is checked against everyone else: a full 100G port refuses.
+  auto small = ethernet(10'000);
+  small.a_end = "dc-ashburn-p7";  // 100G
+  auto s1 = w.provisioner->order("acme", small, "key:1");
+  auto filler = small;
+  filler.bandwidth_mbps = 90'000;
+  ASSERT_TRUE(s1 && w.provisioner->activate(s1->id()).isOk());
+  ASSERT_TRUE(w.provisioner->order("acme", filler, "key:1"));
+  Status refused = w.provisioner->modifyBandwidth(s1->id(), 20'000, "key:1");
+  EXPECT_EQ(refused.code(), StatusCode::ResourceExhausted) << refused.toString();
+  EXPECT_EQ(w.provisioner->get(s1->id())->state(), ConnectionState::Active);
+  EXPECT_EQ(w.provisioner->get(s1->id())->requested().bandwidth_mbps, 10'000u);
+  EXPECT_EQ(w.provisioner->modifyBandwidth(c->id(), 200'000, "key:1").code(), StatusCode::InvalidArgument);
+  // A device failure during the change puts everything back.
+  w.devices[node]->setFaults({.fail_at = "apply"});
+  Status failed = w.provisioner->modifyBandwidth(c->id(), 20'000, "key:1");
+  EXPECT_EQ(failed.code(), StatusCode::Unavailable);
+  w.devices[node]->setFaults({});
+  auto kept = w.provisioner->get(c->id());
+  EXPECT_EQ(kept->state(), ConnectionState::Active);
+  EXPECT_EQ(kept->requested().bandwidth_mbps, 50'000u);
+  EXPECT_EQ(mbpsOn(c->id()), "50000");
+  EXPECT_TRUE(w.provisioner->check().empty());
+  w.restart();  // the modified hold was persisted
+  EXPECT_TRUE(w.provisioner->check().empty());
+}
+
 TEST(Provisioner, CheckFindsDrift) {
   World w;
   auto c = w.provisioner->order("acme", ethernet(), "key:1");
