@@ -234,7 +234,8 @@ TEST(Provisioner, ModifiesBandwidthMakeBeforeBreak) {
   EXPECT_EQ(w.ledger->freeQuantity({ResourceKind::PortBandwidth, 0}, {w.clock.now()}), 350'000u);
   const std::string node = now->current().nodes[1];
   auto mbpsOn = [&](const std::string& id) {
-    for (const ConfigEntry& e : *w.devices[node]->running()) {
+    const auto running = w.devices[node]->running();
+    for (const ConfigEntry& e : *running) {
       if (e.owner == id) return e.values.at("mbps");
     }
     return std::string("none");
