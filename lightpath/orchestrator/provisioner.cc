@@ -1,6 +1,7 @@
 // Orders, activation, termination and recovery of connections.
 #include "lightpath/orchestrator/provisioner.h"
 
+#include <functional>
 #include <random>
 #include <thread>
 
@@ -63,6 +64,19 @@ Result<std::pair<Window, std::vector<Claim>>> holdFromJson(const std::string& te
     return std::make_pair(w, std::move(claims));
   } catch (const std::exception& e) {
     return fail(invalidArgument(fmt::format("stored hold is not valid: {}", e.what())));
+  }
+}
+
+// Every stored connection (of one state, if given), a page at a time by key.
+Status scanConnections(StoreTransaction& tx, std::optional<std::string> state,
+                       const std::function<Status(const ConnectionRecord&)>& visit) {
+  std::optional<std::string> after;
+  for (;;) {
+    auto page = tx.connections({.state = state, .after_id = after, .limit = 1000}, nullptr);
+    if (!page) return page.error();
+    for (const ConnectionRecord& r : *page) LP_RETURN_IF_ERROR(visit(r));
+    if (page->size() < 1000) return Status::ok();
+    after = page->back().id;
   }
 }
 
@@ -459,14 +473,10 @@ Result<std::size_t> Provisioner::runSchedule(TimePoint now) {
   std::vector<ConnectionRecord> candidates;
   LP_RETURN_IF_ERROR(deps_.store->transact([&](StoreTransaction& tx) -> Status {
     for (const char* state : {"provisioning", "active", "awaiting_counterparty"}) {
-      std::optional<std::string> after;
-      for (;;) {
-        auto page = tx.connections({.state = state, .after_id = after, .limit = 1000}, nullptr);
-        if (!page) return page.error();
-        candidates.insert(candidates.end(), page->begin(), page->end());
-        if (page->size() < 1000) break;
-        after = page->back().id;
-      }
+      LP_RETURN_IF_ERROR(scanConnections(tx, state, [&](const ConnectionRecord& r) {
+        candidates.push_back(r);
+        return Status::ok();
+      }));
     }
     return Status::ok();
   }));
@@ -508,14 +518,10 @@ Status Provisioner::recover() {
     if (!holds) return holds.error();
     stored = std::move(*holds);
     for (const char* state : {"provisioning", "deprovisioning"}) {  // the states with work left
-      std::optional<std::string> after;
-      for (;;) {
-        auto page = tx.connections({.state = state, .after_id = after, .limit = 1000}, nullptr);
-        if (!page) return page.error();
-        unfinished.insert(unfinished.end(), page->begin(), page->end());
-        if (page->size() < 1000) break;
-        after = page->back().id;
-      }
+      LP_RETURN_IF_ERROR(scanConnections(tx, state, [&](const ConnectionRecord& r) {
+        unfinished.push_back(r);
+        return Status::ok();
+      }));
     }
     return Status::ok();
   }));
@@ -544,19 +550,12 @@ std::vector<std::string> Provisioner::check() const {
   std::vector<std::string> violations = deps_.ledger->checkInvariants();
   std::map<std::string, Connection> live;
   Status read = deps_.store->transact([&](StoreTransaction& tx) -> Status {
-    std::optional<std::string> after;
-    for (;;) {
-      auto page = tx.connections({.after_id = after, .limit = 1000}, nullptr);
-      if (!page) return page.error();
-      for (const ConnectionRecord& r : *page) {
-        auto c = connectionFromJson(r.body);
-        if (!c) return c.error();
-        if (!stateInfo(c->state()).terminal) live.emplace(c->id(), std::move(*c));
-      }
-      if (page->size() < 1000) break;
-      after = page->back().id;
-    }
-    return Status::ok();
+    return scanConnections(tx, std::nullopt, [&](const ConnectionRecord& r) -> Status {
+      auto c = connectionFromJson(r.body);
+      if (!c) return c.error();
+      if (!stateInfo(c->state()).terminal) live.emplace(c->id(), std::move(*c));
+      return Status::ok();
+    });
   });
   if (!read.isOk()) return {read.message()};
   // Capacity: every live connection's holds are in the ledger, and no hold without one.
