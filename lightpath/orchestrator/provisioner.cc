@@ -91,7 +91,8 @@ std::uint64_t osSeed() {
 }  // namespace
 
 Provisioner::Provisioner(ProvisionerDeps deps)
-    : deps_(std::move(deps)), random_(deps_.seed != 0 ? deps_.seed : osSeed()) {}
+    : deps_(std::move(deps)), calls_(std::make_unique<DeviceCallPool>(8)),
+      random_(deps_.seed != 0 ? deps_.seed : osSeed()) {}
 
 Result<std::unique_ptr<Provisioner>> Provisioner::create(ProvisionerDeps deps) {
   if (!deps.topology || !deps.engine || !deps.planner || !deps.ledger || !deps.store || !deps.fleet || !deps.clock) {
@@ -368,11 +369,11 @@ Status Provisioner::activate(const std::string& id) {
     return failedPrecondition(fmt::format("connection {} is scheduled to start at {}", id,
                                           formatTime(*c.requested().start)));
   }
-  Status devices = applyAcrossDevices(*deps_.fleet, deviceChanges(c, false));
+  Status devices = applyAcrossDevices(*deps_.fleet, deviceChanges(c, false), {calls_.get(), deps_.device_timeout});
   for (std::size_t attempt = 0; !devices.isOk() && devices.code() == StatusCode::Unavailable &&
                                 attempt < deps_.retry_delays.size(); ++attempt) {
     std::this_thread::sleep_for(deps_.retry_delays[attempt]);
-    devices = applyAcrossDevices(*deps_.fleet, deviceChanges(c, false));
+    devices = applyAcrossDevices(*deps_.fleet, deviceChanges(c, false), {calls_.get(), deps_.device_timeout});
   }
   if (devices.code() == StatusCode::Internal) {
     // Compensation itself failed: some device may still hold part of it. Keep the capacity and
@@ -431,7 +432,7 @@ Status Provisioner::modifyBandwidth(const std::string& id, std::uint64_t mbps, c
   }
   Connection updated = Connection::restore(c.id(), c.tenant(), wanted, c.state(), c.adminState(), c.operState(),
                                            c.history(), c.current(), c.version());
-  Status devices = applyAcrossDevices(*deps_.fleet, deviceChanges(updated, false));
+  Status devices = applyAcrossDevices(*deps_.fleet, deviceChanges(updated, false), {calls_.get(), deps_.device_timeout});
   if (!devices.isOk()) {
     (void)deps_.ledger->modify(hold_id, old_hold->claims, old_hold->window);  // break nothing
     LP_RETURN_IF_ERROR(back("kept as it was: devices: " + devices.message()));
@@ -464,7 +465,7 @@ Status Provisioner::terminate(const std::string& id, const std::string& actor) {
     LP_RETURN_IF_ERROR(c.transition(ConnectionState::Deprovisioning, deps_.clock->now(), actor, "terminate"));
     LP_RETURN_IF_ERROR(persist(c, before, "connection.stateChanged", "terminating", {}, {}));
   }
-  Status devices = applyAcrossDevices(*deps_.fleet, deviceChanges(c, true));
+  Status devices = applyAcrossDevices(*deps_.fleet, deviceChanges(c, true), {calls_.get(), deps_.device_timeout});
   if (!devices.isOk()) return devices;  // stays deprovisioning; recovery or a retry finishes it
   return releaseEverything(c, ConnectionState::Terminated, "orchestrator", "configuration removed, capacity released");
 }

@@ -22,6 +22,7 @@
 #include "lightpath/ledger/ledger.h"
 #include "lightpath/optical/wavelength_planner.h"
 #include "lightpath/service/connection.h"
+#include "lightpath/southbound/call_pool.h"
 #include "lightpath/southbound/multi_device.h"
 #include "lightpath/store/store.h"
 
@@ -42,6 +43,8 @@ struct ProvisionerDeps {
   bool resume_workflows = true;
   // Whether check() reads the devices (off when they are not reachable from this process).
   bool check_devices = true;
+  // Every device call has this deadline; a hung device fails the step, not the workflow.
+  std::chrono::milliseconds device_timeout{2000};
 };
 
 class Provisioner {
@@ -92,6 +95,7 @@ class Provisioner {
   Status releaseEverything(Connection& c, ConnectionState to, const std::string& actor, const std::string& reason);
 
   ProvisionerDeps deps_;
+  std::unique_ptr<DeviceCallPool> calls_;
   mutable std::mutex mutex_;  // ids and the workspace
   Random random_;
   mutable PathWorkspace ws_;

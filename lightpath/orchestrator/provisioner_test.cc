@@ -2,6 +2,7 @@
 
 #include <filesystem>
 #include <random>
+#include <thread>
 
 #include <gtest/gtest.h>
 
@@ -45,7 +46,8 @@ struct World {
     ledger = std::make_unique<Ledger>();
     auto p = Provisioner::create({.topology = topology, .engine = &engine, .planner = &planner, .ledger = ledger.get(),
                                   .store = store.get(), .fleet = &fleet, .clock = &clock,
-                                  .retry_delays = {std::chrono::milliseconds(1)}});
+                                  .retry_delays = {std::chrono::milliseconds(1)},
+                                  .device_timeout = std::chrono::milliseconds(100)});
     ASSERT_TRUE(p) << p.error().toString();
     provisioner = std::move(*p);
   }
@@ -266,6 +268,40 @@ TEST(Provisioner, ModifiesBandwidthMakeBeforeBreak) {
   EXPECT_TRUE(w.provisioner->check().empty());
   w.restart();  // the modified hold was persisted
   EXPECT_TRUE(w.provisioner->check().empty());
+}
+
+TEST(Provisioner, AHungDeviceTimesOutAndTheRetryGoesThrough) {
+  World w;
+  auto c = w.provisioner->order("acme", ethernet(), "key:1");
+  ASSERT_TRUE(c);
+  const std::string victim = c->current().nodes[1];
+  // One apply hangs past the 100 ms deadline; the retry finds the device well.
+  w.devices[victim]->setFaults({.hang_at = "apply", .hang = std::chrono::milliseconds(250), .hangs = 1});
+  ASSERT_TRUE(w.provisioner->activate(c->id()).isOk());
+  EXPECT_EQ(w.provisioner->get(c->id())->state(), ConnectionState::Active);
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));  // let the late call land
+  const auto violations = w.provisioner->check();
+  EXPECT_TRUE(violations.empty()) << violations.front();
+}
+
+TEST(Provisioner, ADeviceThatKeepsHangingFailsTheConnectionCleanly) {
+  World w;
+  auto c = w.provisioner->order("acme", ethernet(), "key:1");
+  ASSERT_TRUE(c);
+  const std::string victim = c->current().nodes[1];
+  w.devices[victim]->setFaults({.hang_at = "prepare", .hang = std::chrono::milliseconds(150)});
+  const auto started = std::chrono::steady_clock::now();
+  Status s = w.provisioner->activate(c->id());
+  EXPECT_EQ(s.code(), StatusCode::Unavailable) << s.toString();
+  EXPECT_NE(s.message().find("prepare timed out after 100 ms"), std::string::npos) << s.message();
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(3));
+  EXPECT_EQ(w.provisioner->get(c->id())->state(), ConnectionState::Failed);
+  EXPECT_EQ(w.ledger->holdCount(), 0u);
+  std::this_thread::sleep_for(std::chrono::milliseconds(800));  // the hung prepares end, aborts follow
+  w.devices[victim]->setFaults({});
+  EXPECT_EQ(w.devices[victim]->preparedCount(), 0u);
+  const auto violations = w.provisioner->check();
+  EXPECT_TRUE(violations.empty()) << violations.front();
 }
 
 TEST(Provisioner, CheckFindsDrift) {

@@ -1,14 +1,20 @@
 // Two-phase change across devices with compensation.
 #include "lightpath/southbound/multi_device.h"
 
+#include <map>
+#include <numeric>
+#include <optional>
+
 #include <fmt/format.h>
+
+#include "lightpath/southbound/call_pool.h"
 
 namespace lightpath {
 namespace {
 constexpr int kUndoAttempts = 10;
 }  // namespace
 
-Status applyAcrossDevices(const DeviceFleet& fleet, const std::vector<NodeChange>& changes) {
+Status applyAcrossDevices(const DeviceFleet& fleet, const std::vector<NodeChange>& changes, DeviceCalls calls) {
   std::vector<std::shared_ptr<Device>> devices;
   for (const NodeChange& c : changes) {
     auto device = fleet.device(c.node);
@@ -16,16 +22,62 @@ Status applyAcrossDevices(const DeviceFleet& fleet, const std::vector<NodeChange
     LP_RETURN_IF_ERROR(device->validate(c.change).withContext(c.node));
     devices.push_back(std::move(device));
   }
-  // What each change will overwrite, to put it back if a later device fails.
+  // One step on every device: in parallel under one deadline with a pool, else inline in
+  // order. `step(i)` must return a call that owns what it uses: one that times out runs on
+  // after this function has returned.
+  using Call = std::function<Status(Device&)>;
+  auto onEach = [&](const char* what, const std::vector<std::size_t>& which,
+                    const std::function<Call(std::size_t)>& step) {
+    std::vector<Status> results(changes.size());
+    if (!calls.pool) {
+      for (std::size_t i : which) results[i] = step(i)(*devices[i]);
+      return results;
+    }
+    std::vector<std::shared_ptr<DeviceCallPool::Pending>> pending(changes.size());
+    for (std::size_t i : which) {
+      pending[i] = calls.pool->submit(changes[i].node, [device = devices[i], call = step(i)] { return call(*device); });
+    }
+    const auto deadline = std::chrono::steady_clock::now() + calls.timeout;
+    for (std::size_t i : which) {
+      results[i] = DeviceCallPool::wait(pending[i], deadline, calls.timeout, fmt::format("{}: {}", changes[i].node, what));
+    }
+    return results;
+  };
+  auto firstFailure = [](const std::vector<Status>& results) -> std::optional<std::size_t> {
+    for (std::size_t i = 0; i < results.size(); ++i) {
+      if (!results[i].isOk()) return i;
+    }
+    return std::nullopt;
+  };
+  std::vector<std::size_t> all(changes.size());
+  std::iota(all.begin(), all.end(), 0);
+  auto abortAll = [&](const std::vector<std::size_t>& which, bool undo_transaction) {
+    (void)onEach("abort", which, [&](std::size_t i) -> Call {
+      return [transaction = changes[i].change.transaction + (undo_transaction ? "/undo" : "")](Device& d) {
+        return d.abort(transaction);
+      };
+    });
+  };
+
+  // What each change will overwrite, to put it back if a device fails.
+  std::vector<std::vector<std::string>> keys(changes.size());
+  for (std::size_t i = 0; i < changes.size(); ++i) {
+    for (const ConfigEntry& e : changes[i].change.set) keys[i].push_back(e.key);
+    keys[i].insert(keys[i].end(), changes[i].change.remove.begin(), changes[i].change.remove.end());
+  }
+  auto read = std::make_shared<std::vector<Result<std::vector<ConfigEntry>>>>(changes.size(),
+                                                                             std::vector<ConfigEntry>{});
+  std::vector<Status> reads = onEach("read", all, [&](std::size_t i) -> Call {
+    return [read, i, keys = keys[i]](Device& d) {
+      (*read)[i] = d.read(keys);
+      return statusOf((*read)[i]);
+    };
+  });
+  if (auto i = firstFailure(reads)) return reads[*i].withContext(changes[*i].node);
   std::vector<DeviceChange> undo(changes.size());
   for (std::size_t i = 0; i < changes.size(); ++i) {
-    std::vector<std::string> keys;
-    for (const ConfigEntry& e : changes[i].change.set) keys.push_back(e.key);
-    keys.insert(keys.end(), changes[i].change.remove.begin(), changes[i].change.remove.end());
-    auto running = devices[i]->read(keys);
-    if (!running) return running.error().withContext(changes[i].node);
     std::map<std::string, ConfigEntry> before;
-    for (ConfigEntry& e : *running) before[e.key] = std::move(e);
+    for (ConfigEntry& e : *(*read)[i]) before[e.key] = std::move(e);
     undo[i].transaction = changes[i].change.transaction + "/undo";
     for (const ConfigEntry& e : changes[i].change.set) {
       if (auto it = before.find(e.key); it != before.end()) undo[i].set.push_back(it->second);
@@ -35,37 +87,53 @@ Status applyAcrossDevices(const DeviceFleet& fleet, const std::vector<NodeChange
       if (auto it = before.find(key); it != before.end()) undo[i].set.push_back(it->second);
     }
   }
-  auto abortPrepared = [&](std::size_t count) {
-    for (std::size_t j = 0; j < count; ++j) (void)devices[j]->abort(changes[j].change.transaction);
+
+  std::vector<Status> prepared = onEach("prepare", all, [&](std::size_t i) -> Call {
+    return [change = changes[i].change](Device& d) { return d.prepare(change); };
+  });
+  if (auto i = firstFailure(prepared)) {
+    abortAll(all, false);
+    return prepared[*i].withContext(changes[*i].node);
+  }
+  std::vector<Status> applied = onEach("apply", all, [&](std::size_t i) -> Call {
+    return [transaction = changes[i].change.transaction](Device& d) { return d.apply(transaction); };
+  });
+  auto failed = firstFailure(applied);
+  if (!failed) return Status::ok();
+
+  // Drop what is still only staged, then undo every device that changed, last first. A device
+  // whose apply timed out may apply late: undo it too (its undo queues behind).
+  abortAll(all, false);
+  auto isTimeout = [](const Status& s) { return s.message().find("timed out after") != std::string::npos; };
+  std::vector<std::size_t> changed;
+  for (std::size_t i = changes.size(); i-- > 0;) {
+    if (applied[i].isOk() || isTimeout(applied[i])) changed.push_back(i);
+  }
+  // Compensation must not give up on a passing fault: try it a few times.
+  std::vector<Status> undone(changes.size(), unavailable("not tried"));
+  auto stuck = [&](std::size_t i) {
+    return internalError(fmt::format("{}: {}; and undoing it on '{}' failed too ({}): reconcile the device",
+                                     changes[*failed].node, applied[*failed].message(), changes[i].node,
+                                     undone[i].message()));
   };
-  for (std::size_t i = 0; i < changes.size(); ++i) {
-    if (Status s = devices[i]->prepare(changes[i].change); !s.isOk()) {
-      abortPrepared(i + 1);
-      return s.withContext(changes[i].node);
+  for (int attempt = 0; attempt < kUndoAttempts && !changed.empty(); ++attempt) {
+    undone = onEach("undo", changed, [&](std::size_t i) -> Call {
+      return [back = undo[i]](Device& d) {
+        Status p = d.prepare(back);
+        return p.isOk() ? d.apply(back.transaction) : p;
+      };
+    });
+    std::vector<std::size_t> again;
+    for (std::size_t i : changed) {
+      if (undone[i].isOk()) continue;
+      if (undone[i].code() != StatusCode::Unavailable) return stuck(i);
+      again.push_back(i);
     }
+    if (!again.empty()) abortAll(again, true);
+    changed = std::move(again);
   }
-  for (std::size_t i = 0; i < changes.size(); ++i) {
-    if (Status s = devices[i]->apply(changes[i].change.transaction); !s.isOk()) {
-      // Drop what is still only staged, then undo the devices already changed, last first.
-      for (std::size_t j = i; j < changes.size(); ++j) (void)devices[j]->abort(changes[j].change.transaction);
-      for (std::size_t j = i; j-- > 0;) {
-        // Compensation must not give up on a passing fault: try it a few times.
-        Status undone;
-        for (int attempt = 0; attempt < kUndoAttempts; ++attempt) {
-          undone = devices[j]->prepare(undo[j]);
-          if (undone.isOk()) undone = devices[j]->apply(undo[j].transaction);
-          if (undone.isOk() || undone.code() != StatusCode::Unavailable) break;
-          (void)devices[j]->abort(undo[j].transaction);
-        }
-        if (!undone.isOk()) {
-          return internalError(fmt::format("{}: {}; and undoing it on '{}' failed too ({}): reconcile the device",
-                                           changes[i].node, s.message(), changes[j].node, undone.message()));
-        }
-      }
-      return s.withContext(changes[i].node);
-    }
-  }
-  return Status::ok();
+  if (!changed.empty()) return stuck(changed.front());
+  return applied[*failed].withContext(changes[*failed].node);
 }
 
 }  // namespace lightpath

@@ -2,7 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include "lightpath/southbound/call_pool.h"
 #include "lightpath/southbound/drivers/sim/sim_device.h"
+
+#include <mutex>
+#include <thread>
 
 namespace lightpath {
 namespace {
@@ -79,6 +83,56 @@ TEST(MultiDevice, PrepareIsIdempotentAndUnknownNodesAreRefused) {
   EXPECT_EQ(s.code(), StatusCode::NotFound);
   DeviceChange twice{"tx2", {{"k", "o", {}}, {"k", "o", {}}}, {}};
   EXPECT_EQ(f.devices[0]->validate(twice).code(), StatusCode::InvalidArgument);
+}
+
+TEST(MultiDevice, HungDevicesTimeOutAndEndAsTheyWere) {
+  for (const char* step : {"prepare", "apply"}) {
+    Fleet f;
+    ASSERT_TRUE(applyAcrossDevices(f.fleet, f.crossConnects("conn_0", "t0")).isOk());
+    const auto before = f.snapshot();
+    f.devices[1]->setFaults({.hang_at = step, .hang = std::chrono::milliseconds(300), .hangs = 1});
+    DeviceCallPool pool(4);
+    std::vector<NodeChange> change = f.crossConnects("conn_0", "t1");
+    for (auto& c : change) c.change.set[0].values["slots"] = "200+6";
+    const auto started = std::chrono::steady_clock::now();
+    Status s = applyAcrossDevices(f.fleet, change, {&pool, std::chrono::milliseconds(50)});
+    EXPECT_EQ(s.code(), StatusCode::Unavailable) << step;
+    EXPECT_NE(s.message().find(std::string("b: ") + step + " timed out after 50 ms"), std::string::npos) << s.message();
+    // The caller was not held for the hang...
+    EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::milliseconds(1500));
+    // ...and once the hung call finishes, the queued compensation puts the device back.
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    f.devices[1]->setFaults({});
+    EXPECT_EQ(f.snapshot(), before) << step;
+    for (auto& d : f.devices) EXPECT_EQ(d->preparedCount(), 0u) << step;
+  }
+}
+
+TEST(DeviceCallPool, CallsToOneDeviceRunInOrderOthersInParallel) {
+  std::mutex mutex;
+  std::vector<std::string> order;
+  auto note = [&](std::string what, int sleep_ms) {
+    return [&, what, sleep_ms] {
+      std::this_thread::sleep_for(std::chrono::milliseconds(sleep_ms));
+      std::lock_guard lock(mutex);
+      order.push_back(what);
+      return Status::ok();
+    };
+  };
+  {
+    DeviceCallPool pool(4);
+    auto a1 = pool.submit("a", note("a1", 200));
+    auto a2 = pool.submit("a", note("a2", 0));
+    auto b1 = pool.submit("b", note("b1", 0));
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    for (auto* p : {&a1, &a2, &b1}) EXPECT_TRUE(DeviceCallPool::wait(*p, deadline, std::chrono::seconds(10), "x").isOk());
+    // Timed out: the caller hears so at once; the call still runs, before the next one to "a".
+    Status late = pool.call("a", note("a3", 300), std::chrono::milliseconds(20), "a: apply");
+    EXPECT_EQ(late.code(), StatusCode::Unavailable);
+    EXPECT_EQ(late.message(), "a: apply timed out after 20 ms");
+    EXPECT_TRUE(pool.call("a", note("a4", 0), std::chrono::seconds(10), "a: undo").isOk());
+  }
+  EXPECT_EQ(order, (std::vector<std::string>{"b1", "a1", "a2", "a3", "a4"}));
 }
 
 TEST(SimDevice, RandomFailuresAreSeededAndTablesFill) {

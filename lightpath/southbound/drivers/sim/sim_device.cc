@@ -40,7 +40,10 @@ Status SimDevice::validate(const DeviceChange& change) const {
 Status SimDevice::maybeFail(const char* step) {
   // Called with the mutex held; sleeping here stalls the device, as a hung box would.
   if (faults_.latency.count() > 0) std::this_thread::sleep_for(faults_.latency);
-  if (faults_.hang_at && *faults_.hang_at == step) std::this_thread::sleep_for(faults_.hang);
+  if (faults_.hang_at && *faults_.hang_at == step && faults_.hangs != 0) {
+    if (faults_.hangs > 0) --faults_.hangs;
+    std::this_thread::sleep_for(faults_.hang);
+  }
   if (faults_.fail_at && *faults_.fail_at == step) {
     return unavailable(fmt::format("{}: {} failed (injected)", name_, step));
   }

@@ -19,6 +19,7 @@ struct SimFaults {
   std::optional<std::string> fail_at;       // "prepare" or "apply": always fail there
   std::optional<std::string> hang_at;       // "prepare" or "apply": sleep for `hang` first
   std::chrono::milliseconds hang{0};
+  int hangs = -1;                           // how many times it hangs; -1: every time
   std::size_t max_entries = 100000;         // capacity of the device's table
 };
 
