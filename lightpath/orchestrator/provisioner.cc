@@ -547,21 +547,26 @@ Status Provisioner::recover() {
   return Status::ok();
 }
 
-std::vector<std::string> Provisioner::check() const {
-  std::vector<std::string> violations = deps_.ledger->checkInvariants();
+Result<std::map<std::string, Connection>> Provisioner::liveConnections() const {
   std::map<std::string, Connection> live;
-  Status read = deps_.store->transact([&](StoreTransaction& tx) -> Status {
+  LP_RETURN_IF_ERROR(deps_.store->transact([&](StoreTransaction& tx) -> Status {
     return scanConnections(tx, std::nullopt, [&](const ConnectionRecord& r) -> Status {
       auto c = connectionFromJson(r.body);
       if (!c) return c.error();
       if (!stateInfo(c->state()).terminal) live.emplace(c->id(), std::move(*c));
       return Status::ok();
     });
-  });
-  if (!read.isOk()) return {read.message()};
+  }));
+  return live;
+}
+
+std::vector<std::string> Provisioner::check() const {
+  std::vector<std::string> violations = deps_.ledger->checkInvariants();
+  auto live = liveConnections();
+  if (!live) return {live.error().message()};
   // Capacity: every live connection's holds are in the ledger, and no hold without one.
   std::size_t live_holds = 0;
-  for (const auto& [id, c] : live) {
+  for (const auto& [id, c] : *live) {
     for (std::uint64_t h : c.current().holds) {
       ++live_holds;
       auto hold = deps_.ledger->hold(h);
@@ -572,33 +577,77 @@ std::vector<std::string> Provisioner::check() const {
     violations.push_back(fmt::format("the ledger has {} holds, live connections {}", deps_.ledger->holdCount(), live_holds));
   }
   if (!deps_.check_devices) return violations;
-  // Devices: no configuration for a connection that does not exist (or is not configured).
+  std::map<std::string, DeviceChange> unused;
+  for (std::string& drift : deviceDrift(*live, unused)) violations.push_back(std::move(drift));
+  return violations;
+}
+
+std::vector<std::string> Provisioner::reconcile(bool repair) {
+  auto live = liveConnections();
+  if (!live) return {live.error().message()};
+  std::map<std::string, DeviceChange> fixes;
+  std::vector<std::string> report = deviceDrift(*live, fixes);
+  if (!repair) return report;
+  for (auto& [node, fix] : fixes) {
+    {
+      std::lock_guard lock(mutex_);
+      fix.transaction = newId("reconcile", random_);
+    }
+    Status s = applyAcrossDevices(*deps_.fleet, {{node, std::move(fix)}}, {calls_.get(), deps_.device_timeout});
+    report.push_back(s.isOk() ? fmt::format("{}: repaired", node) : fmt::format("{}: repair failed: {}", node, s.message()));
+  }
+  return report;
+}
+
+std::vector<std::string> Provisioner::deviceDrift(const std::map<std::string, Connection>& live,
+                                                  std::map<std::string, DeviceChange>& fixes) const {
+  // What each device should hold: the entries of every configured connection.
+  std::map<std::string, std::map<std::string, ConfigEntry>> intended;
+  for (const auto& [id, c] : live) {
+    if (c.state() != ConnectionState::Active && c.state() != ConnectionState::AwaitingCounterparty) continue;
+    for (NodeChange& nc : deviceChanges(c, false)) {
+      for (ConfigEntry& e : nc.change.set) intended[nc.node][e.key] = std::move(e);
+    }
+  }
+  std::vector<std::string> report;
   for (const auto& [node, device] : deps_.fleet->all()) {
     auto running = device->running();
     if (!running) {
-      violations.push_back(fmt::format("{}: cannot read the running configuration: {}", node, running.error().message()));
+      report.push_back(fmt::format("{}: cannot read the running configuration: {}", node, running.error().message()));
       continue;
     }
-    for (const ConfigEntry& e : *running) {
-      auto it = live.find(e.owner);
-      if (it == live.end()) {
-        violations.push_back(fmt::format("{}: entry '{}' for {}, which is not a live connection", node, e.key, e.owner));
+    std::map<std::string, ConfigEntry> wanted = intended[node];
+    DeviceChange fix;
+    for (ConfigEntry& e : *running) {
+      auto it = wanted.find(e.key);
+      if (it != wanted.end()) {
+        if (it->second != e) {
+          report.push_back(fmt::format("{}: entry '{}' of {} differs from what the service needs", node, e.key, e.owner));
+          fix.set.push_back(it->second);
+        }
+        wanted.erase(it);
+      } else if (!live.contains(e.owner)) {
+        report.push_back(fmt::format("{}: entry '{}' for {}, which is not a live connection", node, e.key, e.owner));
+        fix.remove.push_back(e.key);
+      } else if (const ConnectionState state = live.at(e.owner).state();
+                 state == ConnectionState::Active || state == ConnectionState::AwaitingCounterparty) {
+        report.push_back(fmt::format("{}: entry '{}' is not part of {}", node, e.key, e.owner));
+        fix.remove.push_back(e.key);
       }
     }
+    for (auto& [key, e] : wanted) {
+      report.push_back(fmt::format("{}: {} is {}, but the node has no entry '{}' for it", e.owner, node,
+                                   toString(live.at(e.owner).state()), key));
+      fix.set.push_back(std::move(e));
+    }
+    if (!fix.set.empty() || !fix.remove.empty()) fixes[node] = std::move(fix);
   }
-  for (const auto& [id, c] : live) {
-    if (c.state() != ConnectionState::Active) continue;
-    for (const std::string& node : c.current().nodes) {
-      auto device = deps_.fleet->device(node);
-      auto running = device ? device->running() : Result<std::vector<ConfigEntry>>(std::vector<ConfigEntry>{});
-      bool found = false;
-      if (running) {
-        for (const ConfigEntry& e : *running) found |= e.owner == id;
-      }
-      if (!found) violations.push_back(fmt::format("{}: active, but node '{}' has no configuration for it", id, node));
+  for (const auto& [node, entries] : intended) {
+    if (!deps_.fleet->device(node) && !entries.empty()) {
+      report.push_back(fmt::format("{}: needed by {}, but there is no device for it", node, entries.begin()->second.owner));
     }
   }
-  return violations;
+  return report;
 }
 
 }  // namespace lightpath

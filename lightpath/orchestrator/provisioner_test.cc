@@ -314,6 +314,28 @@ TEST(Provisioner, CheckFindsDrift) {
   EXPECT_NE(violations[0].find("conn_ghost, which is not a live connection"), std::string::npos) << violations[0];
 }
 
+TEST(Provisioner, ReconcileRepairsDrift) {
+  World w;
+  auto c = w.provisioner->order("acme", ethernet(), "key:1");
+  ASSERT_TRUE(c && w.provisioner->activate(c->id()).isOk());
+  const std::string node = w.provisioner->get(c->id())->current().nodes.at(1);
+  auto running = w.devices[node]->running();
+  ASSERT_TRUE(running && running->size() == 1u);
+  ConfigEntry edited = running->front();
+  edited.values["vlan"] = "4000";  // an engineer changed the VLAN on the box
+  w.devices[node]->tamper(edited);
+  w.devices["chicago-roadm"]->tamper({"conn/conn_ghost/working", "conn_ghost", {}});
+  auto report = w.provisioner->reconcile(false);
+  ASSERT_EQ(report.size(), 2u);
+  EXPECT_EQ(w.provisioner->check().size(), 2u);
+  EXPECT_EQ(w.devices[node]->running()->front(), edited);  // reporting changes nothing
+  report = w.provisioner->reconcile(true);
+  EXPECT_EQ(std::count_if(report.begin(), report.end(), [](const std::string& l) { return l.ends_with(": repaired"); }), 2);
+  EXPECT_EQ(w.devices[node]->running()->front(), running->front());
+  EXPECT_TRUE(w.provisioner->check().empty());
+  EXPECT_TRUE(w.provisioner->reconcile(true).empty());
+}
+
 TEST(Provisioner, CloudConnectionsWaitForTheProvider) {
   World w;
   ConnectionSpec spec{.kind = ConnectionKind::Cloud, .a_end = "dc-ashburn-p2", .z_end = "aws-ashburn-p3",
