@@ -291,29 +291,57 @@ Result<Connection> Provisioner::order(const std::string& tenant, ConnectionSpec 
   const TimePoint now = deps_.clock->now();
   const Window window{spec.start.value_or(now), spec.end.value_or(TimePoint::max())};
   if (spec.end && *spec.end <= now) return fail(invalidArgument("schedule.end: already in the past"));
+  // Bandwidth that steps over time: the route must carry the peak; capacity is held step by
+  // step (one hold per step's window), the VLAN over the whole window.
+  ConnectionSpec peak = spec;
+  peak.bandwidth_mbps = peakBandwidth(spec);
   std::string id;
   Realization realization;
-  std::vector<Claim> claims;
-  Result<HoldId> hold = fail(internalError("not planned"));
+  std::vector<HoldRecord> holds;
   {
     std::lock_guard lock(mutex_);  // the workspace and the id generator
     id = newId("conn", random_);
-    auto planned = spec.kind == ConnectionKind::Wavelength ? planWavelength(spec, window, realization)
-                                                           : planEthernet(spec, window, realization);
+    auto planned = spec.kind == ConnectionKind::Wavelength ? planWavelength(peak, window, realization)
+                                                           : planEthernet(peak, window, realization);
     if (!planned) return fail(planned.error());
-    claims = std::move(*planned);
-    // Reserve before letting the next order plan, so two orders never plan on the same
-    // free capacity.
-    hold = deps_.ledger->reserve(id, claims, window);
+    std::vector<std::pair<Window, std::vector<Claim>>> parts;
+    if (spec.steps.empty()) {
+      parts.emplace_back(window, std::move(*planned));
+    } else {
+      std::vector<Claim> whole;
+      std::vector<Claim> amounts;
+      for (Claim& claim : *planned) (isDiscrete(claim.resource.kind) ? whole : amounts).push_back(std::move(claim));
+      parts.emplace_back(window, std::move(whole));
+      TimePoint from = window.start;
+      for (std::size_t i = 0; i <= spec.steps.size(); ++i) {
+        const TimePoint to = std::max(window.start, i < spec.steps.size() ? spec.steps[i].at : window.end);
+        if (from < to) {
+          std::vector<Claim> part = amounts;
+          for (Claim& claim : part) claim.count = bandwidthAt(spec, from);
+          parts.emplace_back(Window{from, to}, std::move(part));
+        }
+        from = to;
+      }
+    }
+    // Reserve before letting the next order plan, so two orders never plan on the same free
+    // capacity; all parts or none.
+    for (auto& [part_window, claims] : parts) {
+      if (claims.empty()) continue;
+      auto hold = deps_.ledger->reserve(id, claims, part_window);
+      if (!hold) {
+        for (const HoldRecord& h : holds) (void)deps_.ledger->release(h.id);
+        return fail(hold.error());
+      }
+      holds.push_back({*hold, id, holdJson(part_window, claims)});
+    }
   }
-  if (!hold) return fail(hold.error());
-  realization.holds = {*hold};
+  for (const HoldRecord& h : holds) realization.holds.push_back(h.id);
   Connection c = Connection::draft(id, tenant, std::move(spec), now, actor);
   c.setCurrent(std::move(realization));
   LP_RETURN_IF_ERROR(c.transition(ConnectionState::Provisioning, now, actor, "route and capacity reserved"));
-  Status saved = persist(c, 0, "connection.created", "ordered", {{*hold, id, holdJson(window, claims)}}, {});
+  Status saved = persist(c, 0, "connection.created", "ordered", holds, {});
   if (!saved.isOk()) {
-    (void)deps_.ledger->release(*hold);  // not durable: hold nothing
+    for (const HoldRecord& h : holds) (void)deps_.ledger->release(h.id);  // not durable: hold nothing
     return fail(saved);
   }
   return c;
@@ -328,7 +356,7 @@ std::vector<NodeChange> Provisioner::deviceChanges(const Connection& c, bool rem
       if (i > 0) entry.values["in"] = fibers[i - 1];
       if (i < fibers.size()) entry.values["out"] = fibers[i];
       if (r.vlan) entry.values["vlan"] = std::to_string(*r.vlan);
-      entry.values["mbps"] = std::to_string(c.requested().bandwidth_mbps);
+      entry.values["mbps"] = std::to_string(bandwidthAt(c.requested(), deps_.clock->now()));
       if (!r.transceiver.empty()) entry.values["transceiver"] = r.transceiver;
       for (const SpectrumBlock& b : r.spectrum) {
         if ((i < fibers.size() && b.fiber == fibers[i]) || (i > 0 && b.fiber == fibers[i - 1])) {
@@ -407,6 +435,9 @@ Status Provisioner::modifyBandwidth(const std::string& id, std::uint64_t mbps, c
   if (c.state() != ConnectionState::Active) {
     return failedPrecondition(fmt::format("connection {} is {}; only an active one can change", id, toString(c.state())));
   }
+  if (!c.requested().steps.empty()) {
+    return failedPrecondition(fmt::format("connection {} steps its bandwidth on a schedule: change the schedule instead", id));
+  }
   if (c.current().holds.size() != 1) return internalError(fmt::format("connection {} has no single hold", id));
   const HoldId hold_id = c.current().holds.front();
   auto old_hold = deps_.ledger->hold(hold_id);
@@ -481,6 +512,11 @@ Result<std::size_t> Provisioner::runSchedule(TimePoint now) {
     }
     return Status::ok();
   }));
+  std::optional<TimePoint> since;  // steps after this were not yet told to the devices
+  {
+    std::lock_guard lock(mutex_);
+    since = std::exchange(last_schedule_, now);
+  }
   std::size_t moved = 0;
   for (const ConnectionRecord& record : candidates) {
     auto c = connectionFromJson(record.body);
@@ -493,6 +529,22 @@ Result<std::size_t> Provisioner::runSchedule(TimePoint now) {
       Status s = activate(c->id());
       if (!s.isOk() && s.code() != StatusCode::Unavailable) return fail(s);
       ++moved;
+    } else if (c->state() == ConnectionState::Active &&
+               std::any_of(spec.steps.begin(), spec.steps.end(),
+                           [&](const BandwidthStep& step) { return (!since || *since < step.at) && step.at <= now; })) {
+      // A bandwidth step came (or may have, before a restart): the devices get the new rate.
+      // The capacity is already held step by step. A failure is left to the next tick.
+      std::vector<NodeChange> changes = deviceChanges(*c, false);
+      for (NodeChange& change : changes) change.change.transaction += fmt::format("/step{}", bandwidthAt(spec, now));
+      if (applyAcrossDevices(*deps_.fleet, changes, {calls_.get(), deps_.device_timeout}).isOk()) {
+        const std::uint64_t version = c->version();
+        LP_RETURN_IF_ERROR(persist(*c, version, "connection.bandwidthChanged",
+                                   fmt::format("bandwidth {} Mb/s on schedule", bandwidthAt(spec, now)), {}, {}));
+        ++moved;
+      } else {
+        std::lock_guard lock(mutex_);
+        last_schedule_ = since;  // try again next tick
+      }
     }
   }
   return moved;

@@ -72,8 +72,9 @@ class Provisioner {
 
   Result<Connection> get(const std::string& id) const;
 
-  // The schedule at `now`: activates provisioning connections whose start has come and
-  // terminates connections whose end has passed. Call it from a timer (the clock is injected,
+  // The schedule at `now`: activates provisioning connections whose start has come, tells the
+  // devices of active ones a bandwidth step that has come, and terminates connections whose end
+  // has passed. Call it from a timer (the clock is injected,
   // so tests drive it). Returns how many connections it moved.
   Result<std::size_t> runSchedule(TimePoint now);
 
@@ -107,7 +108,8 @@ class Provisioner {
 
   ProvisionerDeps deps_;
   std::unique_ptr<DeviceCallPool> calls_;
-  mutable std::mutex mutex_;  // ids and the workspace
+  mutable std::mutex mutex_;  // ids, the workspace, last_schedule_
+  std::optional<TimePoint> last_schedule_;  // the last runSchedule(now)
   Random random_;
   mutable PathWorkspace ws_;
 };

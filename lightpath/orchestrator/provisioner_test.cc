@@ -336,6 +336,68 @@ TEST(Provisioner, ReconcileRepairsDrift) {
   EXPECT_TRUE(w.provisioner->reconcile(true).empty());
 }
 
+TEST(Provisioner, BandwidthStepsOnASchedule) {
+  World w;
+  const TimePoint t0 = w.clock.now();
+  auto at = [&](std::chrono::minutes m) { return t0 + m; };
+  using std::chrono::minutes;
+  ConnectionSpec spec = ethernet(1'000);
+  spec.steps = {{at(minutes(60)), 100'000}, {at(minutes(120)), 2'000}};
+  auto c = w.provisioner->order("acme", spec, "key:1");
+  ASSERT_TRUE(c) << c.error().toString();
+  EXPECT_EQ(c->current().holds.size(), 4u);  // the VLAN, then one per step
+  std::uint32_t port = 0;
+  while (w.topology->ports()[port].id != "dc-ashburn-p1") ++port;
+  const ResourceId r{ResourceKind::PortBandwidth, port};
+  auto held = [&](minutes from, minutes to) {
+    return w.ledger->capacity(r) - w.ledger->freeQuantity(r, {at(from), at(to)});
+  };
+  EXPECT_EQ(held(minutes(0), minutes(60)), 1'000u);
+  EXPECT_EQ(held(minutes(60), minutes(120)), 100'000u);
+  EXPECT_EQ(held(minutes(120), minutes(600)), 2'000u);
+  // The 400G port has room for three more 100G circuits during the step, and not a fourth.
+  for (int i = 0; i < 3; ++i) {
+    ConnectionSpec other = ethernet(100'000);
+    other.start = at(minutes(60));
+    other.end = at(minutes(120));
+    ASSERT_TRUE(w.provisioner->order("acme", other, "key:1")) << i;
+  }
+  ConnectionSpec fourth = ethernet(100'000);
+  fourth.start = at(minutes(90));
+  fourth.end = at(minutes(180));
+  auto refused = w.provisioner->order("acme", fourth, "key:1");
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code(), StatusCode::ResourceExhausted) << refused.error().toString();
+
+  ASSERT_TRUE(w.provisioner->activate(c->id()).isOk());
+  auto mbps = [&](const std::string& node) {
+    auto running = w.devices[node]->running();
+    for (const ConfigEntry& e : *running) {
+      if (e.owner == c->id()) return e.values.at("mbps");
+    }
+    return std::string("none");
+  };
+  const std::string node = c->current().nodes.front();
+  EXPECT_EQ(mbps(node), "1000");
+  ASSERT_TRUE(w.provisioner->runSchedule(w.clock.now()));
+  EXPECT_EQ(mbps(node), "1000");
+  w.clock.advance(minutes(60));
+  ASSERT_TRUE(w.provisioner->runSchedule(w.clock.now()));
+  EXPECT_EQ(mbps(node), "100000");
+  EXPECT_EQ(w.provisioner->modifyBandwidth(c->id(), 5'000, "key:1").code(), StatusCode::FailedPrecondition);
+  // A restart rebuilds the step holds; the first tick after it tells the devices the step
+  // that came meanwhile.
+  w.clock.advance(minutes(61));
+  w.restart();  // recovers
+  EXPECT_EQ(held(minutes(121), minutes(600)), 2'000u);
+  EXPECT_EQ(mbps(node), "100000");
+  ASSERT_TRUE(w.provisioner->runSchedule(w.clock.now()));
+  EXPECT_EQ(mbps(node), "2000");
+  EXPECT_TRUE(w.provisioner->check().empty());
+  ASSERT_TRUE(w.provisioner->terminate(c->id(), "key:1").isOk());
+  EXPECT_EQ(held(minutes(121), minutes(600)), 0u);
+}
+
 TEST(Provisioner, CloudConnectionsWaitForTheProvider) {
   World w;
   ConnectionSpec spec{.kind = ConnectionKind::Cloud, .a_end = "dc-ashburn-p2", .z_end = "aws-ashburn-p3",

@@ -96,6 +96,20 @@ std::vector<ConnectionState> nextStates(ConnectionState from) {
   return out;
 }
 
+std::uint64_t bandwidthAt(const ConnectionSpec& spec, TimePoint t) {
+  std::uint64_t mbps = spec.bandwidth_mbps;
+  for (const BandwidthStep& step : spec.steps) {
+    if (step.at <= t) mbps = step.mbps;
+  }
+  return mbps;
+}
+
+std::uint64_t peakBandwidth(const ConnectionSpec& spec) {
+  std::uint64_t mbps = spec.bandwidth_mbps;
+  for (const BandwidthStep& step : spec.steps) mbps = std::max(mbps, step.mbps);
+  return mbps;
+}
+
 Status validateSpec(const ConnectionSpec& s) {
   if (s.a_end.empty()) return invalidArgument("a_end: required");
   if (s.z_end.empty()) return invalidArgument("z_end: required");

@@ -82,6 +82,11 @@ struct ConnectionSpec {
   bool operator==(const ConnectionSpec&) const = default;
 };
 
+// The bandwidth asked for at `t`: the last step at or before it, else `bandwidth_mbps`.
+std::uint64_t bandwidthAt(const ConnectionSpec& spec, TimePoint t);
+// The most it ever asks for.
+std::uint64_t peakBandwidth(const ConnectionSpec& spec);
+
 // Checks a spec on its own (the network checks come later): the ends, the bandwidth range of
 // its kind, schedule order, VLAN range, the cloud fields. InvalidArgument names the field.
 Status validateSpec(const ConnectionSpec& spec);
