@@ -1,10 +1,11 @@
-// `lightpath bench provision`, `lightpath admin check`.
+// `lightpath bench provision`, `lightpath admin check`, `lightpath admin reconcile`.
 #include "bench_command.h"
 
 #include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 #include <mutex>
 #include <thread>
@@ -165,20 +166,44 @@ int runBench(const BenchFlags& flags) {
   return kExitOk;
 }
 
+// The stack of an existing data directory, as it is: no workflow resumed.
+Result<std::unique_ptr<Stack>> openExisting(const std::string& data) {
+  if (!std::filesystem::exists(std::filesystem::path(data) / "lightpath.db")) {
+    return fail(notFound(fmt::format("{}: no Lightpath store here (lightpath.db)", data)));
+  }
+  return buildStack({.data_dir = data, .resume_workflows = false});
+}
+
 int runCheck(const std::string& data) {
-  auto stack = buildStack({.data_dir = data, .resume_workflows = false, .check_devices = false});
+  auto stack = openExisting(data);
   if (!stack) {
     fmt::print(stderr, "error: {}\n", stack.error().message());
     return kExitRejected;
   }
   const auto violations = (*stack)->provisioner->check();
   if (violations.empty()) {
-    fmt::print("ok: {} holds, every invariant holds (devices are not reachable from this process: not "
-               "checked)\n", (*stack)->ledger->holdCount());
+    fmt::print("ok: {} holds, {} devices, every invariant holds\n", (*stack)->ledger->holdCount(),
+               (*stack)->fleet.all().size());
     return kExitOk;
   }
   for (const std::string& v : violations) fmt::print("violation: {}\n", v);
   return kExitRejected;
+}
+
+int runReconcile(const std::string& data, bool repair) {
+  auto stack = openExisting(data);
+  if (!stack) {
+    fmt::print(stderr, "error: {}\n", stack.error().message());
+    return kExitRejected;
+  }
+  const auto report = (*stack)->provisioner->reconcile(repair);
+  for (const std::string& line : report.drift) fmt::print("drift: {}\n", line);
+  for (const std::string& node : report.repaired) fmt::print("repaired: {}\n", node);
+  for (const std::string& line : report.failed) fmt::print("failed: {}\n", line);
+  if (report.drift.empty() && report.failed.empty()) {
+    fmt::print("ok: {} devices hold what the services need\n", (*stack)->fleet.all().size());
+  }
+  return report.clean(repair) ? kExitOk : kExitRejected;
 }
 
 }  // namespace
@@ -211,6 +236,12 @@ void addAdminCommand(CLI::App& app, int* exit_code) {
   CLI::App* check = admin->add_subcommand("check", "verify every invariant of a store: exit 0 when all hold");
   check->add_option("--data", data, "data directory")->capture_default_str();
   check->callback([exit_code] { *exit_code = runCheck(data); });
+  static bool repair = false;
+  CLI::App* reconcile = admin->add_subcommand(
+      "reconcile", "compare every device with what the services need; exit 0 when they agree");
+  reconcile->add_option("--data", data, "data directory")->capture_default_str();
+  reconcile->add_flag("--repair", repair, "put drifted devices right (then exit 0 when every repair worked)");
+  reconcile->callback([exit_code] { *exit_code = runReconcile(data, repair); });
 }
 
 }  // namespace lightpath::cli

@@ -630,15 +630,17 @@ std::vector<std::string> Provisioner::check() const {
   }
   if (!deps_.check_devices) return violations;
   std::map<std::string, DeviceChange> unused;
-  for (std::string& drift : deviceDrift(*live, unused)) violations.push_back(std::move(drift));
+  ReconcileReport devices = deviceDrift(*live, unused);
+  for (std::string& line : devices.drift) violations.push_back(std::move(line));
+  for (std::string& line : devices.failed) violations.push_back(std::move(line));
   return violations;
 }
 
-std::vector<std::string> Provisioner::reconcile(bool repair) {
+Provisioner::ReconcileReport Provisioner::reconcile(bool repair) {
   auto live = liveConnections();
-  if (!live) return {live.error().message()};
+  if (!live) return {.failed = {live.error().message()}};
   std::map<std::string, DeviceChange> fixes;
-  std::vector<std::string> report = deviceDrift(*live, fixes);
+  ReconcileReport report = deviceDrift(*live, fixes);
   if (!repair) return report;
   for (auto& [node, fix] : fixes) {
     {
@@ -646,13 +648,14 @@ std::vector<std::string> Provisioner::reconcile(bool repair) {
       fix.transaction = newId("reconcile", random_);
     }
     Status s = applyAcrossDevices(*deps_.fleet, {{node, std::move(fix)}}, {calls_.get(), deps_.device_timeout});
-    report.push_back(s.isOk() ? fmt::format("{}: repaired", node) : fmt::format("{}: repair failed: {}", node, s.message()));
+    if (s.isOk()) report.repaired.push_back(node);
+    else report.failed.push_back(fmt::format("{}: repair failed: {}", node, s.message()));
   }
   return report;
 }
 
-std::vector<std::string> Provisioner::deviceDrift(const std::map<std::string, Connection>& live,
-                                                  std::map<std::string, DeviceChange>& fixes) const {
+Provisioner::ReconcileReport Provisioner::deviceDrift(const std::map<std::string, Connection>& live,
+                                                     std::map<std::string, DeviceChange>& fixes) const {
   // What each device should hold: the entries of every configured connection.
   std::map<std::string, std::map<std::string, ConfigEntry>> intended;
   for (const auto& [id, c] : live) {
@@ -661,11 +664,11 @@ std::vector<std::string> Provisioner::deviceDrift(const std::map<std::string, Co
       for (ConfigEntry& e : nc.change.set) intended[nc.node][e.key] = std::move(e);
     }
   }
-  std::vector<std::string> report;
+  ReconcileReport report;
   for (const auto& [node, device] : deps_.fleet->all()) {
     auto running = device->running();
     if (!running) {
-      report.push_back(fmt::format("{}: cannot read the running configuration: {}", node, running.error().message()));
+      report.failed.push_back(fmt::format("{}: cannot read the running configuration: {}", node, running.error().message()));
       continue;
     }
     std::map<std::string, ConfigEntry> wanted = intended[node];
@@ -674,21 +677,21 @@ std::vector<std::string> Provisioner::deviceDrift(const std::map<std::string, Co
       auto it = wanted.find(e.key);
       if (it != wanted.end()) {
         if (it->second != e) {
-          report.push_back(fmt::format("{}: entry '{}' of {} differs from what the service needs", node, e.key, e.owner));
+          report.drift.push_back(fmt::format("{}: entry '{}' of {} differs from what the service needs", node, e.key, e.owner));
           fix.set.push_back(it->second);
         }
         wanted.erase(it);
       } else if (!live.contains(e.owner)) {
-        report.push_back(fmt::format("{}: entry '{}' for {}, which is not a live connection", node, e.key, e.owner));
+        report.drift.push_back(fmt::format("{}: entry '{}' for {}, which is not a live connection", node, e.key, e.owner));
         fix.remove.push_back(e.key);
       } else if (const ConnectionState state = live.at(e.owner).state();
                  state == ConnectionState::Active || state == ConnectionState::AwaitingCounterparty) {
-        report.push_back(fmt::format("{}: entry '{}' is not part of {}", node, e.key, e.owner));
+        report.drift.push_back(fmt::format("{}: entry '{}' is not part of {}", node, e.key, e.owner));
         fix.remove.push_back(e.key);
       }
     }
     for (auto& [key, e] : wanted) {
-      report.push_back(fmt::format("{}: {} is {}, but the node has no entry '{}' for it", e.owner, node,
+      report.drift.push_back(fmt::format("{}: {} is {}, but the node has no entry '{}' for it", e.owner, node,
                                    toString(live.at(e.owner).state()), key));
       fix.set.push_back(std::move(e));
     }
@@ -696,7 +699,7 @@ std::vector<std::string> Provisioner::deviceDrift(const std::map<std::string, Co
   }
   for (const auto& [node, entries] : intended) {
     if (!deps_.fleet->device(node) && !entries.empty()) {
-      report.push_back(fmt::format("{}: needed by {}, but there is no device for it", node, entries.begin()->second.owner));
+      report.failed.push_back(fmt::format("{}: needed by {}, but there is no device for it", node, entries.begin()->second.owner));
     }
   }
   return report;

@@ -87,9 +87,14 @@ class Provisioner {
   // Device drift: where a device's running configuration differs from what the services need
   // (entries of active connections missing or changed, entries no live connection owns).
   // Entries of connections in the middle of a workflow are left to it. With `repair`, each
-  // drifted device is put right (one all-or-nothing change per device). One line per difference;
-  // a device that cannot be read or repaired is reported too.
-  std::vector<std::string> reconcile(bool repair);
+  // drifted device is put right (one all-or-nothing change per device).
+  struct ReconcileReport {
+    std::vector<std::string> drift;     // one line per difference
+    std::vector<std::string> repaired;  // nodes put right
+    std::vector<std::string> failed;    // devices that could not be read or repaired, and why
+    bool clean(bool repair) const { return failed.empty() && (repair || drift.empty()); }
+  };
+  ReconcileReport reconcile(bool repair);
 
  private:
   explicit Provisioner(ProvisionerDeps deps);
@@ -101,9 +106,10 @@ class Provisioner {
                  const std::vector<std::uint64_t>& delete_holds);
   std::vector<NodeChange> deviceChanges(const Connection& c, bool remove) const;
   Result<std::map<std::string, Connection>> liveConnections() const;
-  // Lines for check() and reconcile(), and per node the change that puts it right.
-  std::vector<std::string> deviceDrift(const std::map<std::string, Connection>& live,
-                                       std::map<std::string, DeviceChange>& fixes) const;
+  // For check() and reconcile(): the drift, per node the change that puts it right, and the
+  // devices that cannot be read.
+  ReconcileReport deviceDrift(const std::map<std::string, Connection>& live,
+                              std::map<std::string, DeviceChange>& fixes) const;
   Status releaseEverything(Connection& c, ConnectionState to, const std::string& actor, const std::string& reason);
 
   ProvisionerDeps deps_;

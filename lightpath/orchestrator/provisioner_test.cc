@@ -326,14 +326,16 @@ TEST(Provisioner, ReconcileRepairsDrift) {
   w.devices[node]->tamper(edited);
   w.devices["chicago-roadm"]->tamper({"conn/conn_ghost/working", "conn_ghost", {}});
   auto report = w.provisioner->reconcile(false);
-  ASSERT_EQ(report.size(), 2u);
+  ASSERT_EQ(report.drift.size(), 2u);
+  EXPECT_FALSE(report.clean(false));
   EXPECT_EQ(w.provisioner->check().size(), 2u);
   EXPECT_EQ(w.devices[node]->running()->front(), edited);  // reporting changes nothing
   report = w.provisioner->reconcile(true);
-  EXPECT_EQ(std::count_if(report.begin(), report.end(), [](const std::string& l) { return l.ends_with(": repaired"); }), 2);
+  EXPECT_EQ(report.repaired.size(), 2u);
+  EXPECT_TRUE(report.clean(true));
   EXPECT_EQ(w.devices[node]->running()->front(), running->front());
   EXPECT_TRUE(w.provisioner->check().empty());
-  EXPECT_TRUE(w.provisioner->reconcile(true).empty());
+  EXPECT_TRUE(w.provisioner->reconcile(false).drift.empty());
 }
 
 TEST(Provisioner, BandwidthStepsOnASchedule) {

@@ -1,6 +1,7 @@
 // Wiring: topology -> path engine -> planner; store -> ledger (recovered); simulated devices.
 #include "lightpath/server/stack.h"
 
+#include <cctype>
 #include <filesystem>
 #include <system_error>
 
@@ -11,6 +12,19 @@
 #include "lightpath/store/sqlite/sqlite_store.h"
 
 namespace lightpath {
+namespace {
+
+// A node id as a file name: safe characters kept, the rest %-escaped (so ids stay distinct).
+std::string fileNameOf(const std::string& id) {
+  std::string out;
+  for (unsigned char ch : id) {
+    if (std::isalnum(ch) || ch == '-' || ch == '_' || (ch == '.' && !out.empty())) out += static_cast<char>(ch);
+    else out += fmt::format("%{:02X}", ch);
+  }
+  return out;
+}
+
+}  // namespace
 
 Result<std::unique_ptr<Stack>> buildStack(const StackConfig& config) {
   auto stack = std::make_unique<Stack>();
@@ -28,8 +42,14 @@ Result<std::unique_ptr<Stack>> buildStack(const StackConfig& config) {
   if (!store) return fail(store.error());
   stack->store = std::move(*store);
   stack->ledger = std::make_unique<Ledger>();
+  // The simulated devices keep their configuration in the data directory, so they outlive the
+  // process as real devices would (a restart finds them as they were).
+  const std::filesystem::path devices = std::filesystem::path(config.data_dir) / "devices";
+  std::filesystem::create_directories(devices, error);
+  if (error) return fail(unavailable(fmt::format("{}: cannot create: {}", devices.string(), error.message())));
   for (const Node& node : stack->topology->nodes()) {
     auto device = std::make_shared<SimDevice>(node.id);
+    LP_RETURN_IF_ERROR(device->keepIn((devices / (fileNameOf(node.id) + ".jsonl")).string()));
     stack->sim_devices[node.id] = device;
     stack->fleet.add(node.id, device);
   }

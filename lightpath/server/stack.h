@@ -14,7 +14,8 @@
 namespace lightpath {
 
 struct StackConfig {
-  std::string data_dir = "lightpath-data";  // the SQLite store lives here (created if missing)
+  std::string data_dir = "lightpath-data";  // the SQLite store and the simulated devices' state
+                                            // live here (created if missing)
   std::string topology_file;                // empty: the built-in demo network
   std::string transceivers_file;            // empty: the built-in catalog
   bool resume_workflows = true;

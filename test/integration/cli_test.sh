@@ -126,6 +126,26 @@ assert d["succeeded"] > 30, d
 PY
 check "admin check clean" 0 "$lp" admin check --data "$tmp/store"
 expect_in "admin check clean" "$tmp/out" "every invariant holds"
+check "admin check no store" 1 "$lp" admin check --data "$tmp/nowhere"
+expect_in "admin check no store" "$tmp/err" "no Lightpath store here"
+[ ! -e "$tmp/nowhere" ] || { echo "FAIL admin check created $tmp/nowhere"; failures=$((failures + 1)); }
+# lightpath admin reconcile: an engineer adds an entry on a device (its journal); the simulated
+# devices outlive the process, so a new process sees the drift, repairs it, and is clean after.
+check "reconcile clean" 0 "$lp" admin reconcile --data "$tmp/store"
+cp "$tmp/store/devices/chicago-roadm.jsonl" "$tmp/chicago.jsonl"
+echo '{"set":[{"key":"conn/ghost/working","owner":"conn_ghost","values":{}}],"remove":[]}' >>"$tmp/store/devices/chicago-roadm.jsonl"
+check "reconcile drift" 1 "$lp" admin reconcile --data "$tmp/store"
+expect_in "reconcile drift" "$tmp/out" "chicago-roadm: entry 'conn/ghost/working' for conn_ghost, which is not a live connection"
+check "admin check drift" 1 "$lp" admin check --data "$tmp/store"
+check "reconcile repair" 0 "$lp" admin reconcile --data "$tmp/store" --repair
+expect_in "reconcile repair" "$tmp/out" "repaired: chicago-roadm"
+check "reconcile after repair" 0 "$lp" admin reconcile --data "$tmp/store"
+check "admin check after repair" 0 "$lp" admin check --data "$tmp/store"
+echo 'not json' >>"$tmp/store/devices/chicago-roadm.jsonl"
+echo '' >>"$tmp/store/devices/chicago-roadm.jsonl"
+check "device journal broken" 1 "$lp" admin check --data "$tmp/store"
+expect_in "device journal broken" "$tmp/err" "chicago-roadm.jsonl:2: not a device change"
+cp "$tmp/chicago.jsonl" "$tmp/store/devices/chicago-roadm.jsonl"
 # Take a connection's capacity record away behind Lightpath's back: the check must say so.
 /usr/bin/python3 -c "import sqlite3,sys; db=sqlite3.connect(sys.argv[1]); db.execute('DELETE FROM holds WHERE id = (SELECT MIN(id) FROM holds)'); db.commit()" "$tmp/store/lightpath.db"
 check "admin check broken" 1 "$lp" admin check --data "$tmp/store"

@@ -1,7 +1,9 @@
 #!/bin/bash
 # Crash test: a storm of concurrent orders while the process is killed with SIGKILL at random
 # moments, several cycles. After each kill: the store opens, the ledger rebuilds, every
-# invariant holds (`lightpath admin check`), and every order the caller saw acknowledged exists.
+# invariant holds (`lightpath admin check`: the ledger, the store, and the simulated devices, which
+# keep their state in the data directory and so outlive the kill), and every order the caller saw
+# acknowledged exists.
 # Usage: crash_test.sh LIGHTPATH_BINARY [CYCLES]
 set -u
 lp=$1

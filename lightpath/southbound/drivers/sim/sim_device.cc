@@ -1,9 +1,17 @@
 // The simulated device.
 #include "lightpath/southbound/drivers/sim/sim_device.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
 #include <thread>
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 namespace lightpath {
 
@@ -15,8 +23,77 @@ void SimDevice::setFaults(SimFaults faults) {
   faults_ = std::move(faults);
 }
 
+SimDevice::~SimDevice() {
+  if (journal_fd_ >= 0) ::close(journal_fd_);
+}
+
+namespace {
+
+std::string changeLine(const std::vector<ConfigEntry>& set, const std::vector<std::string>& remove) {
+  nlohmann::json j{{"set", nlohmann::json::array()}, {"remove", remove}};
+  for (const ConfigEntry& e : set) j["set"].push_back({{"key", e.key}, {"owner", e.owner}, {"values", e.values}});
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+}
+
+Status writeAll(int fd, const std::string& text, const std::string& path) {
+  for (std::size_t done = 0; done < text.size();) {
+    const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return unavailable(fmt::format("{}: cannot write: {}", path, std::strerror(errno)));
+    done += static_cast<std::size_t>(n);
+  }
+  return Status::ok();
+}
+
+}  // namespace
+
+Status SimDevice::keepIn(const std::string& path) {
+  std::lock_guard lock(mutex_);
+  std::ifstream in(path, std::ios::binary);
+  std::string line;
+  for (std::size_t number = 1; in && std::getline(in, line); ++number) {
+    if (in.eof()) break;  // no newline: torn by a crash mid-write, never applied
+    try {
+      const nlohmann::json j = nlohmann::json::parse(line);
+      for (const auto& key : j.at("remove")) running_.erase(key.get<std::string>());
+      for (const auto& e : j.at("set")) {
+        ConfigEntry entry{e.at("key").get<std::string>(), e.at("owner").get<std::string>(),
+                          e.at("values").get<std::map<std::string, std::string>>()};
+        running_[entry.key] = std::move(entry);
+      }
+    } catch (const nlohmann::json::exception& error) {
+      return invalidArgument(fmt::format("{}:{}: not a device change: {}", path, number, error.what()));
+    }
+  }
+  // Compact: the running configuration as one change, swapped in whole.
+  std::vector<ConfigEntry> all;
+  for (const auto& [key, e] : running_) all.push_back(e);
+  const std::string tmp = path + ".tmp";
+  const int out = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (out < 0) return unavailable(fmt::format("{}: cannot create: {}", tmp, std::strerror(errno)));
+  Status written = writeAll(out, changeLine(all, {}), tmp);
+  if (written.isOk() && ::fsync(out) != 0) written = unavailable(fmt::format("{}: fsync: {}", tmp, std::strerror(errno)));
+  ::close(out);
+  LP_RETURN_IF_ERROR(written);
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+    return unavailable(fmt::format("{}: cannot replace: {}", path, std::strerror(errno)));
+  }
+  if (journal_fd_ >= 0) ::close(journal_fd_);
+  journal_fd_ = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
+  if (journal_fd_ < 0) return unavailable(fmt::format("{}: cannot open: {}", path, std::strerror(errno)));
+  journal_path_ = path;
+  return Status::ok();
+}
+
+Status SimDevice::journal(const DeviceChange& change) {
+  if (journal_fd_ < 0) return Status::ok();
+  // One write per change: the OS keeps it if this process dies, as a device keeps its state.
+  return writeAll(journal_fd_, changeLine(change.set, change.remove), journal_path_);
+}
+
 void SimDevice::tamper(ConfigEntry entry) {
   std::lock_guard lock(mutex_);
+  (void)journal({"tamper", {entry}, {}});
   running_[entry.key] = std::move(entry);
 }
 
@@ -75,6 +152,7 @@ Status SimDevice::apply(const std::string& transaction) {
     return failedPrecondition(fmt::format("{}: nothing prepared for transaction {}", name_, transaction));
   }
   LP_RETURN_IF_ERROR(maybeFail("apply"));
+  LP_RETURN_IF_ERROR(journal(it->second));
   for (const std::string& key : it->second.remove) running_.erase(key);
   for (const ConfigEntry& e : it->second.set) running_[e.key] = e;
   prepared_.erase(it);

@@ -35,6 +35,13 @@ class SimDevice final : public Device {
   Result<std::vector<ConfigEntry>> running() override;
   Result<std::vector<ConfigEntry>> read(const std::vector<std::string>& keys) override;
 
+  // Keeps the running configuration in `path`, a journal of applied changes (one JSON line
+  // each), so the device outlives the process as a real box would: a restart, even after
+  // SIGKILL, finds it as it was. Loads what is there (a torn last line is a change never
+  // applied), compacts it, then appends every change before applying it.
+  Status keepIn(const std::string& path);
+  ~SimDevice() override;
+
   // Test hooks: change faults at run time; edit the running config behind Lightpath's back
   // (drift, as when an engineer touches the box).
   void setFaults(SimFaults faults);
@@ -43,6 +50,7 @@ class SimDevice final : public Device {
 
  private:
   Status maybeFail(const char* step);
+  Status journal(const DeviceChange& change);  // with the mutex held
 
   const std::string name_;
   mutable std::mutex mutex_;
@@ -50,6 +58,8 @@ class SimDevice final : public Device {
   Random random_;
   std::map<std::string, ConfigEntry> running_;
   std::map<std::string, DeviceChange> prepared_;
+  int journal_fd_ = -1;
+  std::string journal_path_;
 };
 
 }  // namespace lightpath
