@@ -347,31 +347,72 @@ Result<Connection> Provisioner::order(const std::string& tenant, ConnectionSpec 
   return c;
 }
 
-std::vector<NodeChange> Provisioner::deviceChanges(const Connection& c, bool remove) const {
+Result<std::vector<NodeChange>> Provisioner::deviceChanges(const Connection& c, bool remove) const {
+  // Intent per node, turned into entries by the node's driver through the behaviour of its
+  // role: cross-connects for a wavelength, client services for Ethernet and cloud hops, and the
+  // cloud attachment at the on-ramp.
   std::vector<NodeChange> changes;
   const Realization& r = c.current();
-  auto leg = [&](const std::vector<std::string>& nodes, const std::vector<std::string>& fibers, const char* name) {
+  const ConnectionSpec& spec = c.requested();
+  const bool wavelength = spec.kind == ConnectionKind::Wavelength;
+  auto deviceOf = [&](const std::string& node) -> Result<std::shared_ptr<Device>> {
+    auto device = deps_.fleet->device(node);
+    if (!device) return fail(notFound(fmt::format("no device for node '{}'", node)));
+    return device;
+  };
+  auto cannot = [&](const std::string& node, const char* what) {
+    return failedPrecondition(fmt::format("node '{}' ({}) cannot {}", node, c.id(), what));
+  };
+  auto leg = [&](const std::vector<std::string>& nodes, const std::vector<std::string>& fibers,
+                 const char* name) -> Status {
     for (std::size_t i = 0; i < nodes.size(); ++i) {
-      ConfigEntry entry{fmt::format("conn/{}/{}", c.id(), name), c.id(), {}};
-      if (i > 0) entry.values["in"] = fibers[i - 1];
-      if (i < fibers.size()) entry.values["out"] = fibers[i];
-      if (r.vlan) entry.values["vlan"] = std::to_string(*r.vlan);
-      entry.values["mbps"] = std::to_string(bandwidthAt(c.requested(), deps_.clock->now()));
-      if (!r.transceiver.empty()) entry.values["transceiver"] = r.transceiver;
-      for (const SpectrumBlock& b : r.spectrum) {
-        if ((i < fibers.size() && b.fiber == fibers[i]) || (i > 0 && b.fiber == fibers[i - 1])) {
-          entry.values["slots/" + b.fiber] = fmt::format("{}+{}", b.first_slot, b.slots);
+      auto device = deviceOf(nodes[i]);
+      if (!device) return device.error();
+      const std::string in = i > 0 ? fibers[i - 1] : "";
+      const std::string out = i < fibers.size() ? fibers[i] : "";
+      DeviceChange change{fmt::format("{}/v{}/{}/{}", c.id(), c.version(), name, i), {}, {}};
+      if (wavelength) {
+        const CrossConnect* xc = (*device)->crossConnect();
+        if (!xc) return cannot(nodes[i], "cross-connect spectrum");
+        CrossConnectIntent intent{c.id(), name, in, out, {}, {}};
+        for (const SpectrumBlock& b : r.spectrum) {
+          if (b.fiber == in || b.fiber == out) intent.slots[b.fiber] = fmt::format("{}+{}", b.first_slot, b.slots);
+        }
+        const bool ends = i == 0 || i + 1 == nodes.size();
+        if (ends || std::find(r.regenerators.begin(), r.regenerators.end(), nodes[i]) != r.regenerators.end()) {
+          intent.transceiver = r.transceiver;
+        }
+        change.set.push_back(xc->crossConnect(intent));
+      } else {
+        const ClientPort* port = (*device)->clientPort();
+        if (!port) return cannot(nodes[i], "carry an Ethernet service");
+        change.set.push_back(port->clientService(
+            {c.id(), name, in, out, r.vlan, bandwidthAt(spec, deps_.clock->now())}));
+        if (spec.kind == ConnectionKind::Cloud && std::string_view(name) == "working" && i + 1 == nodes.size()) {
+          const CloudOnRamp* onramp = (*device)->cloudOnRamp();
+          if (!onramp) return cannot(nodes[i], "attach a cloud connection");
+          change.set.push_back(onramp->cloudAttachment(
+              {c.id(), spec.cloud_provider, spec.cloud_key, r.vlan, bandwidthAt(spec, deps_.clock->now())}));
         }
       }
-      DeviceChange change{fmt::format("{}/v{}/{}/{}", c.id(), c.version(), name, i), {}, {}};
-      if (remove) change.remove.push_back(entry.key);
-      else change.set.push_back(std::move(entry));
+      if (remove) {
+        for (ConfigEntry& e : change.set) change.remove.push_back(std::move(e.key));
+        change.set.clear();
+      }
       changes.push_back({nodes[i], std::move(change)});
     }
+    return Status::ok();
   };
-  leg(r.nodes, r.fibers, "working");
-  if (!r.protection_nodes.empty()) leg(r.protection_nodes, r.protection_fibers, "protection");
+  LP_RETURN_IF_ERROR(leg(r.nodes, r.fibers, "working"));
+  if (!r.protection_nodes.empty()) LP_RETURN_IF_ERROR(leg(r.protection_nodes, r.protection_fibers, "protection"));
   return changes;
+}
+
+Status Provisioner::configure(const Connection& c, bool remove, const std::string& tag) {
+  auto changes = deviceChanges(c, remove);
+  if (!changes) return changes.error();
+  for (NodeChange& change : *changes) change.change.transaction += tag;
+  return applyAcrossDevices(*deps_.fleet, *changes, {calls_.get(), deps_.device_timeout});
 }
 
 Status Provisioner::releaseEverything(Connection& c, ConnectionState to, const std::string& actor,
@@ -397,11 +438,11 @@ Status Provisioner::activate(const std::string& id) {
     return failedPrecondition(fmt::format("connection {} is scheduled to start at {}", id,
                                           formatTime(*c.requested().start)));
   }
-  Status devices = applyAcrossDevices(*deps_.fleet, deviceChanges(c, false), {calls_.get(), deps_.device_timeout});
+  Status devices = configure(c, false);
   for (std::size_t attempt = 0; !devices.isOk() && devices.code() == StatusCode::Unavailable &&
                                 attempt < deps_.retry_delays.size(); ++attempt) {
     std::this_thread::sleep_for(deps_.retry_delays[attempt]);
-    devices = applyAcrossDevices(*deps_.fleet, deviceChanges(c, false), {calls_.get(), deps_.device_timeout});
+    devices = configure(c, false);
   }
   if (devices.code() == StatusCode::Internal) {
     // Compensation itself failed: some device may still hold part of it. Keep the capacity and
@@ -463,7 +504,7 @@ Status Provisioner::modifyBandwidth(const std::string& id, std::uint64_t mbps, c
   }
   Connection updated = Connection::restore(c.id(), c.tenant(), wanted, c.state(), c.adminState(), c.operState(),
                                            c.history(), c.current(), c.version());
-  Status devices = applyAcrossDevices(*deps_.fleet, deviceChanges(updated, false), {calls_.get(), deps_.device_timeout});
+  Status devices = configure(updated, false);
   if (!devices.isOk()) {
     (void)deps_.ledger->modify(hold_id, old_hold->claims, old_hold->window);  // break nothing
     LP_RETURN_IF_ERROR(back("kept as it was: devices: " + devices.message()));
@@ -496,7 +537,7 @@ Status Provisioner::terminate(const std::string& id, const std::string& actor) {
     LP_RETURN_IF_ERROR(c.transition(ConnectionState::Deprovisioning, deps_.clock->now(), actor, "terminate"));
     LP_RETURN_IF_ERROR(persist(c, before, "connection.stateChanged", "terminating", {}, {}));
   }
-  Status devices = applyAcrossDevices(*deps_.fleet, deviceChanges(c, true), {calls_.get(), deps_.device_timeout});
+  Status devices = configure(c, true);
   if (!devices.isOk()) return devices;  // stays deprovisioning; recovery or a retry finishes it
   return releaseEverything(c, ConnectionState::Terminated, "orchestrator", "configuration removed, capacity released");
 }
@@ -534,9 +575,7 @@ Result<std::size_t> Provisioner::runSchedule(TimePoint now) {
                            [&](const BandwidthStep& step) { return (!since || *since < step.at) && step.at <= now; })) {
       // A bandwidth step came (or may have, before a restart): the devices get the new rate.
       // The capacity is already held step by step. A failure is left to the next tick.
-      std::vector<NodeChange> changes = deviceChanges(*c, false);
-      for (NodeChange& change : changes) change.change.transaction += fmt::format("/step{}", bandwidthAt(spec, now));
-      if (applyAcrossDevices(*deps_.fleet, changes, {calls_.get(), deps_.device_timeout}).isOk()) {
+      if (configure(*c, false, fmt::format("/step{}", bandwidthAt(spec, now))).isOk()) {
         const std::uint64_t version = c->version();
         LP_RETURN_IF_ERROR(persist(*c, version, "connection.bandwidthChanged",
                                    fmt::format("bandwidth {} Mb/s on schedule", bandwidthAt(spec, now)), {}, {}));
@@ -656,15 +695,20 @@ Provisioner::ReconcileReport Provisioner::reconcile(bool repair) {
 
 Provisioner::ReconcileReport Provisioner::deviceDrift(const std::map<std::string, Connection>& live,
                                                      std::map<std::string, DeviceChange>& fixes) const {
+  ReconcileReport report;
   // What each device should hold: the entries of every configured connection.
   std::map<std::string, std::map<std::string, ConfigEntry>> intended;
   for (const auto& [id, c] : live) {
     if (c.state() != ConnectionState::Active && c.state() != ConnectionState::AwaitingCounterparty) continue;
-    for (NodeChange& nc : deviceChanges(c, false)) {
+    auto changes = deviceChanges(c, false);
+    if (!changes) {
+      report.failed.push_back(fmt::format("{}: {}", id, changes.error().message()));
+      continue;
+    }
+    for (NodeChange& nc : *changes) {
       for (ConfigEntry& e : nc.change.set) intended[nc.node][e.key] = std::move(e);
     }
   }
-  ReconcileReport report;
   for (const auto& [node, device] : deps_.fleet->all()) {
     auto running = device->running();
     if (!running) {

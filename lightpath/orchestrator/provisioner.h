@@ -104,7 +104,10 @@ class Provisioner {
   Status persist(Connection& c, std::optional<std::uint64_t> expected_version, const std::string& event_type,
                  const std::string& reason, const std::vector<HoldRecord>& put_holds,
                  const std::vector<std::uint64_t>& delete_holds);
-  std::vector<NodeChange> deviceChanges(const Connection& c, bool remove) const;
+  Result<std::vector<NodeChange>> deviceChanges(const Connection& c, bool remove) const;
+  // Applies (or, with `remove`, takes away) the connection's configuration on its devices;
+  // `tag` makes the transaction ids distinct from earlier ones.
+  Status configure(const Connection& c, bool remove, const std::string& tag = "");
   Result<std::map<std::string, Connection>> liveConnections() const;
   // For check() and reconcile(): the drift, per node the change that puts it right, and the
   // devices that cannot be read.

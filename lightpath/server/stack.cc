@@ -1,7 +1,6 @@
 // Wiring: topology -> path engine -> planner; store -> ledger (recovered); simulated devices.
 #include "lightpath/server/stack.h"
 
-#include <cctype>
 #include <filesystem>
 #include <system_error>
 
@@ -12,19 +11,6 @@
 #include "lightpath/store/sqlite/sqlite_store.h"
 
 namespace lightpath {
-namespace {
-
-// A node id as a file name: safe characters kept, the rest %-escaped (so ids stay distinct).
-std::string fileNameOf(const std::string& id) {
-  std::string out;
-  for (unsigned char ch : id) {
-    if (std::isalnum(ch) || ch == '-' || ch == '_' || (ch == '.' && !out.empty())) out += static_cast<char>(ch);
-    else out += fmt::format("%{:02X}", ch);
-  }
-  return out;
-}
-
-}  // namespace
 
 Result<std::unique_ptr<Stack>> buildStack(const StackConfig& config) {
   auto stack = std::make_unique<Stack>();
@@ -47,11 +33,12 @@ Result<std::unique_ptr<Stack>> buildStack(const StackConfig& config) {
   const std::filesystem::path devices = std::filesystem::path(config.data_dir) / "devices";
   std::filesystem::create_directories(devices, error);
   if (error) return fail(unavailable(fmt::format("{}: cannot create: {}", devices.string(), error.message())));
+  DriverRegistry drivers;
+  LP_RETURN_IF_ERROR(registerSimDriver(drivers));
   for (const Node& node : stack->topology->nodes()) {
-    auto device = std::make_shared<SimDevice>(node.id);
-    LP_RETURN_IF_ERROR(device->keepIn((devices / (fileNameOf(node.id) + ".jsonl")).string()));
-    stack->sim_devices[node.id] = device;
-    stack->fleet.add(node.id, device);
+    auto device = drivers.create(config.driver, {.node = node, .state_dir = devices.string()});
+    if (!device) return fail(device.error());
+    stack->fleet.add(node.id, std::move(*device));
   }
   auto provisioner = Provisioner::create({.topology = stack->topology, .engine = stack->engine.get(),
                                           .planner = stack->planner.get(), .ledger = stack->ledger.get(),

@@ -18,6 +18,7 @@ struct StackConfig {
                                             // live here (created if missing)
   std::string topology_file;                // empty: the built-in demo network
   std::string transceivers_file;            // empty: the built-in catalog
+  std::string driver = "sim";               // the device driver of every node
   bool resume_workflows = true;
   bool check_devices = true;
 };
@@ -29,7 +30,6 @@ struct Stack {
   std::unique_ptr<Ledger> ledger;
   std::unique_ptr<Store> store;
   DeviceFleet fleet;
-  std::map<std::string, std::shared_ptr<SimDevice>> sim_devices;
   SystemClock clock;
   std::unique_ptr<Provisioner> provisioner;
 };

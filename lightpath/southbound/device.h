@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "lightpath/base/status.h"
+#include "lightpath/southbound/behaviours.h"
 
 namespace lightpath {
 
@@ -53,6 +54,12 @@ class Device {
   virtual Result<std::vector<ConfigEntry>> running() = 0;
   // The running entries with these keys (those present), without reading the whole table.
   virtual Result<std::vector<ConfigEntry>> read(const std::vector<std::string>& keys) = 0;
+
+  // The behaviours of its role (behaviours.h); null when it has not that role.
+  virtual const CrossConnect* crossConnect() const { return nullptr; }
+  virtual const ClientPort* clientPort() const { return nullptr; }
+  virtual const CloudOnRamp* cloudOnRamp() const { return nullptr; }
+  virtual Telemetry* telemetry() { return nullptr; }
 };
 
 // The devices of one network, by node id. Built by the composition root from the drivers it

@@ -4,7 +4,9 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <cerrno>
+#include <filesystem>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -174,11 +176,70 @@ Result<std::vector<ConfigEntry>> SimDevice::read(const std::vector<std::string>&
   return out;
 }
 
+ConfigEntry SimDevice::crossConnect(const CrossConnectIntent& intent) const {
+  ConfigEntry e{fmt::format("xc/{}/{}", intent.connection, intent.leg), intent.connection, {}};
+  if (!intent.in_fiber.empty()) e.values["in"] = intent.in_fiber;
+  if (!intent.out_fiber.empty()) e.values["out"] = intent.out_fiber;
+  for (const auto& [fiber, slots] : intent.slots) e.values["slots/" + fiber] = slots;
+  if (!intent.transceiver.empty()) e.values["transceiver"] = intent.transceiver;
+  return e;
+}
+
+ConfigEntry SimDevice::clientService(const ClientServiceIntent& intent) const {
+  ConfigEntry e{fmt::format("evc/{}/{}", intent.connection, intent.leg), intent.connection, {}};
+  if (!intent.in_fiber.empty()) e.values["in"] = intent.in_fiber;
+  if (!intent.out_fiber.empty()) e.values["out"] = intent.out_fiber;
+  e.values["vlan"] = intent.vlan ? std::to_string(*intent.vlan) : "untagged";
+  e.values["mbps"] = std::to_string(intent.mbps);
+  return e;
+}
+
+ConfigEntry SimDevice::cloudAttachment(const CloudAttachmentIntent& intent) const {
+  ConfigEntry e{fmt::format("cloud/{}", intent.connection), intent.connection, {}};
+  e.values["provider"] = intent.provider;
+  e.values["key"] = intent.key;
+  e.values["vlan"] = intent.vlan ? std::to_string(*intent.vlan) : "untagged";
+  e.values["mbps"] = std::to_string(intent.mbps);
+  return e;
+}
+
+Result<std::vector<EntryStatus>> SimDevice::status() {
+  std::lock_guard lock(mutex_);
+  std::vector<EntryStatus> out;
+  for (const auto& [key, e] : running_) out.push_back({key, e.owner, !faults_.down});
+  return out;
+}
+
 Result<std::vector<ConfigEntry>> SimDevice::running() {
   std::lock_guard lock(mutex_);
   std::vector<ConfigEntry> out;
   for (const auto& [key, e] : running_) out.push_back(e);
   return out;
+}
+
+namespace {
+
+// A node id as a file name: safe characters kept, the rest %-escaped (so ids stay distinct).
+std::string fileNameOf(const std::string& id) {
+  std::string out;
+  for (unsigned char ch : id) {
+    if (std::isalnum(ch) || ch == '-' || ch == '_' || (ch == '.' && !out.empty())) out += static_cast<char>(ch);
+    else out += fmt::format("%{:02X}", ch);
+  }
+  return out;
+}
+
+}  // namespace
+
+Status registerSimDriver(DriverRegistry& registry, SimFaults faults) {
+  return registry.add("sim", [faults](const DriverContext& context) -> Result<std::shared_ptr<Device>> {
+    auto device = std::make_shared<SimDevice>(context.node.id, faults);
+    if (!context.state_dir.empty()) {
+      LP_RETURN_IF_ERROR(device->keepIn(
+          (std::filesystem::path(context.state_dir) / (fileNameOf(context.node.id) + ".jsonl")).string()));
+    }
+    return std::shared_ptr<Device>(std::move(device));
+  });
 }
 
 }  // namespace lightpath

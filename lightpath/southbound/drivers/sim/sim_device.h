@@ -10,6 +10,7 @@
 
 #include "lightpath/base/random.h"
 #include "lightpath/southbound/device.h"
+#include "lightpath/southbound/registry.h"
 
 namespace lightpath {
 
@@ -20,10 +21,13 @@ struct SimFaults {
   std::optional<std::string> hang_at;       // "prepare" or "apply": sleep for `hang` first
   std::chrono::milliseconds hang{0};
   int hangs = -1;                           // how many times it hangs; -1: every time
+  bool down = false;                        // telemetry reports every service down
   std::size_t max_entries = 100000;         // capacity of the device's table
 };
 
-class SimDevice final : public Device {
+// Plays every role (ROADM cross-connects, client services, cloud attachments, telemetry), with
+// readable entries: "xc/<connection>/<leg>", "evc/<connection>/<leg>", "cloud/<connection>".
+class SimDevice final : public Device, CrossConnect, ClientPort, CloudOnRamp, Telemetry {
  public:
   SimDevice(std::string name, SimFaults faults = {}, std::uint64_t seed = 1);
 
@@ -34,6 +38,15 @@ class SimDevice final : public Device {
   Status abort(const std::string& transaction) override;
   Result<std::vector<ConfigEntry>> running() override;
   Result<std::vector<ConfigEntry>> read(const std::vector<std::string>& keys) override;
+
+  const CrossConnect* crossConnect() const override { return this; }
+  const ClientPort* clientPort() const override { return this; }
+  const CloudOnRamp* cloudOnRamp() const override { return this; }
+  Telemetry* telemetry() override { return this; }
+  ConfigEntry crossConnect(const CrossConnectIntent& intent) const override;
+  ConfigEntry clientService(const ClientServiceIntent& intent) const override;
+  ConfigEntry cloudAttachment(const CloudAttachmentIntent& intent) const override;
+  Result<std::vector<EntryStatus>> status() override;
 
   // Keeps the running configuration in `path`, a journal of applied changes (one JSON line
   // each), so the device outlives the process as a real box would: a restart, even after
@@ -61,5 +74,9 @@ class SimDevice final : public Device {
   int journal_fd_ = -1;
   std::string journal_path_;
 };
+
+// Registers "sim": one simulated device per node, keeping its configuration under the
+// context's state_dir when there is one (devices/<node>.jsonl).
+Status registerSimDriver(DriverRegistry& registry, SimFaults faults = {});
 
 }  // namespace lightpath

@@ -1,0 +1,76 @@
+// What a connection needs of one device, by the device's role. The orchestrator states intent;
+// the device's driver turns it into its own configuration entries, so a vendor's names and
+// values stay in its driver. A device offers the behaviours its role has (Device::crossConnect()
+// and friends return null otherwise).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "lightpath/base/status.h"
+
+namespace lightpath {
+
+struct ConfigEntry;
+
+// A ROADM adds, drops or expresses a spectrum slice.
+struct CrossConnectIntent {
+  std::string connection;
+  std::string leg;                           // "working" or "protection"
+  std::string in_fiber, out_fiber;           // empty at the add / drop end
+  std::map<std::string, std::string> slots;  // fiber id -> "first+count", for in and out
+  std::string transceiver;                   // the mode, at the add / drop ends
+};
+
+// A packet hop (switch or client port) carries an Ethernet service.
+struct ClientServiceIntent {
+  std::string connection;
+  std::string leg;
+  std::string in_fiber, out_fiber;  // empty at the client end
+  std::optional<std::uint16_t> vlan;
+  std::uint64_t mbps = 0;
+};
+
+// The on-ramp end of a cloud connection.
+struct CloudAttachmentIntent {
+  std::string connection;
+  std::string provider;  // aws, azure, google
+  std::string key;       // the provider's pairing / service key
+  std::optional<std::uint16_t> vlan;
+  std::uint64_t mbps = 0;
+};
+
+class CrossConnect {
+ public:
+  virtual ~CrossConnect() = default;
+  virtual ConfigEntry crossConnect(const CrossConnectIntent& intent) const = 0;
+};
+
+class ClientPort {
+ public:
+  virtual ~ClientPort() = default;
+  virtual ConfigEntry clientService(const ClientServiceIntent& intent) const = 0;
+};
+
+class CloudOnRamp {
+ public:
+  virtual ~CloudOnRamp() = default;
+  virtual ConfigEntry cloudAttachment(const CloudAttachmentIntent& intent) const = 0;
+};
+
+// What the device says of the services it carries.
+struct EntryStatus {
+  std::string key;
+  std::string owner;
+  bool up = false;
+};
+class Telemetry {
+ public:
+  virtual ~Telemetry() = default;
+  virtual Result<std::vector<EntryStatus>> status() = 0;
+};
+
+}  // namespace lightpath

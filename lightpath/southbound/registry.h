@@ -1,0 +1,38 @@
+// Drivers by name. The composition root registers the drivers it links and builds each node's
+// device from the one the configuration names; nothing else knows which drivers exist.
+//
+//   DriverRegistry registry;
+//   registerSimDriver(registry);
+//   auto device = registry.create("sim", {.node = node, .state_dir = "data/devices"});
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "lightpath/model/elements.h"
+#include "lightpath/southbound/device.h"
+
+namespace lightpath {
+
+struct DriverContext {
+  const Node& node;
+  std::string state_dir;  // where a driver may keep state of its own; empty: nowhere
+};
+using DriverFactory = std::function<Result<std::shared_ptr<Device>>(const DriverContext&)>;
+
+class DriverRegistry {
+ public:
+  // AlreadyExists when the name is taken.
+  Status add(const std::string& name, DriverFactory factory);
+  // NotFound naming the drivers there are; else the factory's answer, with the node in errors.
+  Result<std::shared_ptr<Device>> create(const std::string& name, const DriverContext& context) const;
+  std::vector<std::string> names() const;
+
+ private:
+  std::map<std::string, DriverFactory> factories_;
+};
+
+}  // namespace lightpath
