@@ -400,6 +400,38 @@ TEST(Provisioner, BandwidthStepsOnASchedule) {
   EXPECT_EQ(held(minutes(121), minutes(600)), 0u);
 }
 
+// A device that stores configuration but plays no role (as a driver for a box of another kind).
+class RolelessDevice final : public Device {
+ public:
+  explicit RolelessDevice(std::shared_ptr<SimDevice> inner) : inner_(std::move(inner)) {}
+  const std::string& name() const override { return inner_->name(); }
+  Status validate(const DeviceChange& change) const override { return inner_->validate(change); }
+  Status prepare(const DeviceChange& change) override { return inner_->prepare(change); }
+  Status apply(const std::string& transaction) override { return inner_->apply(transaction); }
+  Status abort(const std::string& transaction) override { return inner_->abort(transaction); }
+  Result<std::vector<ConfigEntry>> running() override { return inner_->running(); }
+  Result<std::vector<ConfigEntry>> read(const std::vector<std::string>& keys) override { return inner_->read(keys); }
+
+ private:
+  std::shared_ptr<SimDevice> inner_;
+};
+
+TEST(Provisioner, ANodeWhoseDriverLacksTheRoleFailsTheConnectionCleanly) {
+  World w;
+  auto c = w.provisioner->order("acme", ethernet(), "key:1");
+  ASSERT_TRUE(c);
+  const std::string node = c->current().nodes.at(1);
+  w.fleet.add(node, std::make_shared<RolelessDevice>(w.devices[node]));
+  Status s = w.provisioner->activate(c->id());
+  EXPECT_EQ(s.code(), StatusCode::FailedPrecondition);
+  EXPECT_NE(s.message().find("node '" + node + "' (" + c->id() + ") cannot carry an Ethernet service"), std::string::npos)
+      << s.message();
+  EXPECT_EQ(w.provisioner->get(c->id())->state(), ConnectionState::Failed);
+  EXPECT_EQ(w.ledger->holdCount(), 0u);
+  for (auto& [n, d] : w.devices) EXPECT_TRUE(d->running()->empty()) << n;
+  EXPECT_TRUE(w.provisioner->check().empty());
+}
+
 TEST(Provisioner, CloudConnectionsWaitForTheProvider) {
   World w;
   ConnectionSpec spec{.kind = ConnectionKind::Cloud, .a_end = "dc-ashburn-p2", .z_end = "aws-ashburn-p3",
@@ -408,6 +440,10 @@ TEST(Provisioner, CloudConnectionsWaitForTheProvider) {
   ASSERT_TRUE(c) << c.error().toString();
   ASSERT_TRUE(w.provisioner->activate(c->id()).isOk());
   EXPECT_EQ(w.provisioner->get(c->id())->state(), ConnectionState::AwaitingCounterparty);
+  // The on-ramp's device holds the attachment with the provider's key.
+  auto attachment = w.devices[c->current().nodes.back()]->read({"cloud/" + c->id()});
+  ASSERT_TRUE(attachment && attachment->size() == 1u);
+  EXPECT_EQ(attachment->front().values.at("key"), "dxcon-123");
   ASSERT_TRUE(w.provisioner->acceptCounterparty(c->id()).isOk());
   EXPECT_EQ(w.provisioner->get(c->id())->state(), ConnectionState::Active);
   spec.cloud_provider = "azure";

@@ -1,0 +1,88 @@
+#include "lightpath/southbound/registry.h"
+
+#include <filesystem>
+#include <fstream>
+#include <random>
+
+#include <gtest/gtest.h>
+
+#include "lightpath/southbound/drivers/sim/sim_device.h"
+
+namespace lightpath {
+namespace {
+
+struct TempDir {
+  std::string path = (std::filesystem::temp_directory_path() /
+                      ("lightpath-sb-" + std::to_string(std::random_device{}()))).string();
+  TempDir() { std::filesystem::create_directories(path); }
+  ~TempDir() { std::filesystem::remove_all(path); }
+};
+
+Status applyOne(Device& d, const std::string& tx, std::vector<ConfigEntry> set, std::vector<std::string> remove = {}) {
+  LP_RETURN_IF_ERROR(d.prepare({tx, std::move(set), std::move(remove)}));
+  return d.apply(tx);
+}
+
+TEST(DriverRegistry, CreatesByNameAndSaysWhatThereIs) {
+  DriverRegistry registry;
+  ASSERT_TRUE(registerSimDriver(registry).isOk());
+  EXPECT_EQ(registerSimDriver(registry).code(), StatusCode::AlreadyExists);
+  const Node node{.id = "chicago-roadm"};
+  auto device = registry.create("sim", {.node = node});
+  ASSERT_TRUE(device) << device.error().toString();
+  EXPECT_EQ((*device)->name(), "chicago-roadm");
+  auto unknown = registry.create("ciena-wavelogic", {.node = node});
+  ASSERT_FALSE(unknown);
+  EXPECT_EQ(unknown.error().code(), StatusCode::NotFound);
+  EXPECT_EQ(unknown.error().message(), "node 'chicago-roadm': no driver 'ciena-wavelogic' (there are: sim)");
+}
+
+TEST(SimDevice, BehavioursMakeEntries) {
+  SimDevice d("x");
+  ASSERT_NE(d.crossConnect(), nullptr);
+  const ConfigEntry xc = d.crossConnect()->crossConnect(
+      {"conn_1", "working", "", "f1", {{"f1", "120+6"}}, "400g-16qam"});
+  EXPECT_EQ(xc, (ConfigEntry{"xc/conn_1/working", "conn_1",
+                             {{"out", "f1"}, {"slots/f1", "120+6"}, {"transceiver", "400g-16qam"}}}));
+  const ConfigEntry evc = d.clientPort()->clientService({"conn_2", "working", "f1", "f2", 120, 1000});
+  EXPECT_EQ(evc.key, "evc/conn_2/working");
+  EXPECT_EQ(evc.values.at("vlan"), "120");
+  const ConfigEntry cloud = d.cloudOnRamp()->cloudAttachment({"conn_3", "aws", "dxcon-1", std::nullopt, 500});
+  EXPECT_EQ(cloud.values.at("vlan"), "untagged");
+  ASSERT_TRUE(applyOne(d, "t1", {xc, evc}).isOk());
+  auto status = d.telemetry()->status();
+  ASSERT_TRUE(status && status->size() == 2u);
+  EXPECT_TRUE(status->front().up);
+  d.setFaults({.down = true});
+  EXPECT_FALSE(d.telemetry()->status()->front().up);
+}
+
+TEST(SimDevice, KeepsItsConfigurationAcrossRestarts) {
+  TempDir dir;
+  DriverRegistry registry;
+  ASSERT_TRUE(registerSimDriver(registry).isOk());
+  const Node node{.id = "a/b"};  // not a safe file name: escaped
+  {
+    auto d = registry.create("sim", {.node = node, .state_dir = dir.path});
+    ASSERT_TRUE(d);
+    ASSERT_TRUE(applyOne(**d, "t1", {{"k1", "c1", {{"v", "1"}}}, {"k2", "c2", {}}}).isOk());
+    ASSERT_TRUE(applyOne(**d, "t2", {{"k1", "c1", {{"v", "2"}}}}, {"k2"}).isOk());
+    ASSERT_TRUE((*d)->prepare({"t3", {{"k3", "c3", {}}}, {}}).isOk());  // staged only: lost
+  }
+  const std::string file = dir.path + "/a%2Fb.jsonl";
+  ASSERT_TRUE(std::filesystem::exists(file));
+  std::ofstream(file, std::ios::app) << R"({"set":[{"key":"k9","owner":"c9","values":{}}],"remove":[])";  // torn
+  auto again = registry.create("sim", {.node = node, .state_dir = dir.path});
+  ASSERT_TRUE(again) << again.error().toString();
+  EXPECT_EQ(*(*again)->running(), (std::vector<ConfigEntry>{{"k1", "c1", {{"v", "2"}}}}));
+  again->reset();
+  std::ofstream(file, std::ios::app) << "{\"set\": 3}\n";
+  auto broken = registry.create("sim", {.node = node, .state_dir = dir.path});
+  ASSERT_FALSE(broken);
+  EXPECT_NE(broken.error().message().find("a%2Fb.jsonl:2: not a device change"), std::string::npos)
+      << broken.error().message();
+  EXPECT_NE(broken.error().message().find("node 'a/b' (sim driver)"), std::string::npos) << broken.error().message();
+}
+
+}  // namespace
+}  // namespace lightpath
