@@ -195,6 +195,49 @@ TEST(Provisioner, UnderRandomDeviceFailuresEveryConnectionEndsCleanly) {
   EXPECT_TRUE(violations.empty()) << violations.front();
 }
 
+TEST(Provisioner, UnderFailuresAndHangsAtEveryStepEverythingEndsClean) {
+  World w;
+  int n = 0;
+  for (auto& [node, d] : w.devices) {
+    SimFaults faults{.failure_rate = 0.1};
+    if (n++ % 10 == 0) {  // every tenth device also hangs, at prepare or apply, past the deadline
+      faults.hang_at = n % 20 == 1 ? "prepare" : "apply";
+      faults.hang = std::chrono::milliseconds(150);
+      faults.hangs = 2;
+    }
+    d->setFaults(faults);
+  }
+  std::vector<std::string> active;
+  for (int i = 0; i < 40; ++i) {
+    ConnectionSpec spec = i % 4 == 3 ? ConnectionSpec{.kind = ConnectionKind::Wavelength, .a_end = "dc-ashburn",
+                                                      .z_end = "dc-santa-clara", .bandwidth_mbps = 400'000}
+                                     : ethernet(100 + 10 * i);
+    auto c = w.provisioner->order("acme", spec, "key:1");
+    ASSERT_TRUE(c) << c.error().toString();
+    (void)w.provisioner->activate(c->id());
+    const ConnectionState state = w.provisioner->get(c->id())->state();
+    ASSERT_TRUE(state == ConnectionState::Active || state == ConnectionState::Failed) << toString(state);
+    if (state == ConnectionState::Active) active.push_back(c->id());
+  }
+  ASSERT_FALSE(active.empty());
+  EXPECT_LT(active.size(), 40u);  // the faults did bite
+  // Terminate half under the same faults; a failed attempt leaves it deprovisioning, a retry ends it.
+  for (std::size_t i = 0; i < active.size(); i += 2) {
+    Status s;
+    for (int attempt = 0; attempt < 20; ++attempt) {
+      s = w.provisioner->terminate(active[i], "key:1");
+      if (s.isOk()) break;
+    }
+    ASSERT_TRUE(s.isOk()) << s.toString();
+    EXPECT_EQ(w.provisioner->get(active[i])->state(), ConnectionState::Terminated);
+  }
+  for (auto& [node, d] : w.devices) d->setFaults({});
+  std::this_thread::sleep_for(std::chrono::milliseconds(400));  // late calls of hung devices land
+  EXPECT_EQ(w.ledger->holdCount(), active.size() / 2);
+  const auto violations = w.provisioner->check();
+  EXPECT_TRUE(violations.empty()) << violations.front();
+}
+
 TEST(Provisioner, BookedAheadActivatesAndEndsOnSchedule) {
   World w;
   const TimePoint now = w.clock.now();
