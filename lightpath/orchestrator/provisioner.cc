@@ -117,6 +117,15 @@ Status Provisioner::registerResources() {
     LP_RETURN_IF_ERROR(deps_.ledger->addResource({ResourceKind::PortBandwidth, p}, mbps));
     LP_RETURN_IF_ERROR(deps_.ledger->addResource({ResourceKind::Vlans, p}, kVlanUnits));
   }
+  // A cloud on-ramp's interconnect: the sum of its ports, so operators see each on-ramp's use.
+  for (std::uint32_t s = 0; s < t.sites().size(); ++s) {
+    if (t.sites()[s].kind != SiteKind::CloudOnramp) continue;
+    std::uint64_t mbps = 0;
+    for (const Port& port : t.ports()) {
+      if (port.site == t.sites()[s].id) mbps += static_cast<std::uint64_t>(port.speed.value() * 1000.0);
+    }
+    LP_RETURN_IF_ERROR(deps_.ledger->addResource({ResourceKind::OnrampCapacity, s}, mbps));
+  }
   return Status::ok();
 }
 
@@ -141,6 +150,7 @@ Result<std::vector<Claim>> Provisioner::planEthernet(const ConnectionSpec& spec,
                                               spec.bandwidth_mbps, port->id, port->speed.value())));
     }
   }
+  std::optional<std::uint32_t> onramp;
   if (spec.kind == ConnectionKind::Cloud) {
     const Site* site = t.findSite(pz.site);
     if (!site || site->kind != SiteKind::CloudOnramp) {
@@ -150,6 +160,7 @@ Result<std::vector<Claim>> Provisioner::planEthernet(const ConnectionSpec& spec,
       return fail(invalidArgument(fmt::format("cloud.provider: port '{}' is a {} on-ramp, not {}", pz.id,
                                               site->provider, spec.cloud_provider)));
     }
+    onramp = static_cast<std::uint32_t>(site - t.sites().data());
   }
   auto nodeOf = [&](const Port& port) -> Result<NodeIndex> {
     if (!port.node.empty()) return deps_.engine->resolveNode(port.node);
@@ -162,6 +173,7 @@ Result<std::vector<Claim>> Provisioner::planEthernet(const ConnectionSpec& spec,
 
   std::vector<Claim> claims{{{ResourceKind::PortBandwidth, *a}, 0, spec.bandwidth_mbps},
                             {{ResourceKind::PortBandwidth, *z}, 0, spec.bandwidth_mbps}};
+  if (onramp) claims.push_back({{ResourceKind::OnrampCapacity, *onramp}, 0, spec.bandwidth_mbps});
   if (*na != *nz) {
     LinkCapacityView capacity(*deps_.ledger, window);
     PathRequest request{.from = *na, .to = *nz, .metric = Metric::Latency, .resources = &capacity};

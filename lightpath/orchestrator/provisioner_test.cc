@@ -483,6 +483,10 @@ TEST(Provisioner, CloudConnectionsWaitForTheProvider) {
   ASSERT_TRUE(c) << c.error().toString();
   ASSERT_TRUE(w.provisioner->activate(c->id()).isOk());
   EXPECT_EQ(w.provisioner->get(c->id())->state(), ConnectionState::AwaitingCounterparty);
+  // The on-ramp's interconnect carries it (operators see each on-ramp's use).
+  std::uint32_t site = 0;
+  while (w.topology->sites()[site].id != "aws-ashburn") ++site;
+  EXPECT_GT(w.ledger->utilization({ResourceKind::OnrampCapacity, site}, w.clock.now()), 0.0);
   // The on-ramp's device holds the attachment with the provider's key.
   auto attachment = w.devices[c->current().nodes.back()]->read({"cloud/" + c->id()});
   ASSERT_TRUE(attachment && attachment->size() == 1u);
