@@ -200,6 +200,7 @@ Result<std::vector<Claim>> Provisioner::planEthernet(const ConnectionSpec& spec,
     }
     out.km = legs[0].length.value();
     out.latency_ms = legs[0].latency.value() / 1000.0;
+    if (legs.size() > 1) out.protection_km = legs[1].length.value();
   } else {
     out.nodes = {t.node(*na).id};
   }
@@ -277,6 +278,7 @@ Result<std::vector<Claim>> Provisioner::planWavelength(const ConnectionSpec& spe
   out.transceiver = plans[0].transceiver->id;
   out.km = plans[0].route.length.value();
   out.latency_ms = plans[0].route.latency.value() / 1000.0;
+  if (plans.size() > 1) out.protection_km = plans[1].route.length.value();
   return claims;
 }
 
@@ -348,6 +350,12 @@ Result<Connection> Provisioner::order(const std::string& tenant, ConnectionSpec 
     }
   }
   for (const HoldRecord& h : holds) realization.holds.push_back(h.id);
+  auto price = priceOf(spec, realization);
+  if (!price) {
+    for (const HoldRecord& h : holds) (void)deps_.ledger->release(h.id);
+    return fail(price.error());
+  }
+  realization.price = *price;
   Connection c = Connection::draft(id, tenant, std::move(spec), now, actor);
   c.setCurrent(std::move(realization));
   LP_RETURN_IF_ERROR(c.transition(ConnectionState::Provisioning, now, actor, "route and capacity reserved"));
@@ -418,6 +426,19 @@ Result<std::vector<NodeChange>> Provisioner::deviceChanges(const Connection& c, 
   LP_RETURN_IF_ERROR(leg(r.nodes, r.fibers, "working"));
   if (!r.protection_nodes.empty()) LP_RETURN_IF_ERROR(leg(r.protection_nodes, r.protection_fibers, "protection"));
   return changes;
+}
+
+Result<std::optional<Realization::Price>> Provisioner::priceOf(const ConnectionSpec& spec,
+                                                               const Realization& r) const {
+  if (!deps_.price_book) return std::optional<Realization::Price>{};
+  // The price book's function, as a quote uses it; a stepped connection at its peak (its route
+  // is kept for the peak).
+  auto quote = priceConnection(*deps_.price_book, {.kind = spec.kind, .bandwidth_mbps = peakBandwidth(spec),
+                                                   .route_km = r.km, .protection_km = r.protection_km,
+                                                   .term = spec.term});
+  if (!quote) return fail(quote.error().withContext("price"));
+  return std::optional<Realization::Price>(
+      Realization::Price{quote->currency, quote->term, quote->monthly, quote->hourly, quote->setup});
 }
 
 Status Provisioner::configure(const Connection& c, bool remove, const std::string& tag) {
@@ -514,8 +535,16 @@ Status Provisioner::modifyBandwidth(const std::string& id, std::uint64_t mbps, c
     LP_RETURN_IF_ERROR(back("kept as it was: " + held.message()));
     return held;
   }
+  Realization repriced = c.current();
+  auto price = priceOf(wanted, repriced);
+  if (!price) {
+    (void)deps_.ledger->modify(hold_id, old_hold->claims, old_hold->window);
+    LP_RETURN_IF_ERROR(back("kept as it was: " + price.error().message()));
+    return price.error();
+  }
+  repriced.price = *price;
   Connection updated = Connection::restore(c.id(), c.tenant(), wanted, c.state(), c.adminState(), c.operState(),
-                                           c.history(), c.current(), c.version());
+                                           c.history(), std::move(repriced), c.version());
   Status devices = configure(updated, false);
   if (!devices.isOk()) {
     (void)deps_.ledger->modify(hold_id, old_hold->claims, old_hold->window);  // break nothing

@@ -22,6 +22,7 @@
 #include "lightpath/ledger/ledger.h"
 #include "lightpath/optical/wavelength_planner.h"
 #include "lightpath/service/connection.h"
+#include "lightpath/service/pricing.h"
 #include "lightpath/southbound/call_pool.h"
 #include "lightpath/southbound/multi_device.h"
 #include "lightpath/store/store.h"
@@ -45,6 +46,8 @@ struct ProvisionerDeps {
   bool check_devices = true;
   // Every device call has this deadline; a hung device fails the step, not the workflow.
   std::chrono::milliseconds device_timeout{2000};
+  // Prices each order (recorded with it); none: orders carry no price.
+  const PriceBook* price_book = nullptr;
 };
 
 class Provisioner {
@@ -105,6 +108,8 @@ class Provisioner {
                  const std::string& reason, const std::vector<HoldRecord>& put_holds,
                  const std::vector<std::uint64_t>& delete_holds);
   Result<std::vector<NodeChange>> deviceChanges(const Connection& c, bool remove) const;
+  // What the price book asks for it; none without a price book.
+  Result<std::optional<Realization::Price>> priceOf(const ConnectionSpec& spec, const Realization& r) const;
   // Applies (or, with `remove`, takes away) the connection's configuration on its devices;
   // `tag` makes the transaction ids distinct from earlier ones.
   Status configure(const Connection& c, bool remove, const std::string& tag = "");

@@ -27,6 +27,7 @@ struct World {
   std::unique_ptr<Store> store;
   std::unique_ptr<Ledger> ledger;
   std::unique_ptr<Provisioner> provisioner;
+  PriceBook book = *defaultPriceBook();
 
   World() {
     dir = (std::filesystem::temp_directory_path() / ("lightpath-prov-" + std::to_string(std::random_device{}()))).string();
@@ -47,7 +48,7 @@ struct World {
     auto p = Provisioner::create({.topology = topology, .engine = &engine, .planner = &planner, .ledger = ledger.get(),
                                   .store = store.get(), .fleet = &fleet, .clock = &clock,
                                   .retry_delays = {std::chrono::milliseconds(1)},
-                                  .device_timeout = std::chrono::milliseconds(100)});
+                                  .device_timeout = std::chrono::milliseconds(100), .price_book = &book});
     ASSERT_TRUE(p) << p.error().toString();
     provisioner = std::move(*p);
   }
@@ -473,6 +474,40 @@ TEST(Provisioner, ANodeWhoseDriverLacksTheRoleFailsTheConnectionCleanly) {
   EXPECT_EQ(w.ledger->holdCount(), 0u);
   for (auto& [n, d] : w.devices) EXPECT_TRUE(d->running()->empty()) << n;
   EXPECT_TRUE(w.provisioner->check().empty());
+}
+
+TEST(Provisioner, OrdersArePricedByThePriceBook) {
+  World w;
+  ConnectionSpec spec = ethernet(10'000);
+  spec.term = "12";
+  auto c = w.provisioner->order("acme", spec, "key:1");
+  ASSERT_TRUE(c) << c.error().toString();
+  ASSERT_TRUE(c->current().price.has_value());
+  // The same function a quote uses, on the values the order was routed with.
+  auto quote = priceConnection(w.book, {.kind = ConnectionKind::Ethernet, .bandwidth_mbps = 10'000,
+                                        .route_km = c->current().km, .term = "12"});
+  ASSERT_TRUE(quote);
+  EXPECT_EQ(c->current().price->monthly, quote->monthly);
+  EXPECT_EQ(c->current().price->term, "12");
+  EXPECT_GT(c->current().price->monthly, 0.0);
+  EXPECT_EQ(w.provisioner->get(c->id())->current().price, c->current().price);  // stored with it
+  ASSERT_TRUE(w.provisioner->activate(c->id()).isOk());
+  ASSERT_TRUE(w.provisioner->modifyBandwidth(c->id(), 40'000, "key:1").isOk());
+  EXPECT_GT(w.provisioner->get(c->id())->current().price->monthly, c->current().price->monthly);  // re-priced
+
+  ConnectionSpec wavelength{.kind = ConnectionKind::Wavelength, .a_end = "dc-ashburn", .z_end = "dc-santa-clara",
+                            .bandwidth_mbps = 400'000};
+  auto plain = w.provisioner->order("acme", wavelength, "key:1");
+  wavelength.protection = Protection::OnePlusOne;
+  auto protected_ = w.provisioner->order("acme", wavelength, "key:1");
+  ASSERT_TRUE(plain && protected_);
+  EXPECT_GT(protected_->current().protection_km, 0.0);
+  EXPECT_GT(protected_->current().price->monthly, plain->current().price->monthly);
+
+  spec.term = "7";
+  auto bad = w.provisioner->order("acme", spec, "key:1");
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().message(), "term: hourly, 1, 12 or 36 (months), got '7'");
 }
 
 TEST(Provisioner, CloudConnectionsWaitForTheProvider) {

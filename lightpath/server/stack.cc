@@ -2,6 +2,8 @@
 #include "lightpath/server/stack.h"
 
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <system_error>
 
 #include <fmt/format.h>
@@ -33,6 +35,15 @@ Result<std::unique_ptr<Stack>> buildStack(const StackConfig& config) {
   const std::filesystem::path devices = std::filesystem::path(config.data_dir) / "devices";
   std::filesystem::create_directories(devices, error);
   if (error) return fail(unavailable(fmt::format("{}: cannot create: {}", devices.string(), error.message())));
+  Result<PriceBook> book = defaultPriceBook();
+  if (!config.price_book_file.empty()) {
+    std::ifstream in(config.price_book_file, std::ios::binary);
+    if (!in) return fail(notFound(fmt::format("{}: cannot read the price book", config.price_book_file)));
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    book = parsePriceBook(text, config.price_book_file);
+  }
+  if (!book) return fail(book.error());
+  stack->price_book = std::move(*book);
   DriverRegistry drivers;
   LP_RETURN_IF_ERROR(registerSimDriver(drivers));
   for (const Node& node : stack->topology->nodes()) {
@@ -44,7 +55,8 @@ Result<std::unique_ptr<Stack>> buildStack(const StackConfig& config) {
                                           .planner = stack->planner.get(), .ledger = stack->ledger.get(),
                                           .store = stack->store.get(), .fleet = &stack->fleet,
                                           .clock = &stack->clock, .resume_workflows = config.resume_workflows,
-                                          .check_devices = config.check_devices});
+                                          .check_devices = config.check_devices,
+                                          .price_book = &stack->price_book});
   if (!provisioner) return fail(provisioner.error());
   stack->provisioner = std::move(*provisioner);
   return stack;

@@ -19,6 +19,7 @@ struct StackConfig {
   std::string topology_file;                // empty: the built-in demo network
   std::string transceivers_file;            // empty: the built-in catalog
   std::string driver = "sim";               // the device driver of every node
+  std::string price_book_file;              // empty: the built-in price book
   bool resume_workflows = true;
   bool check_devices = true;
 };
@@ -29,6 +30,7 @@ struct Stack {
   std::unique_ptr<WavelengthPlanner> planner;
   std::unique_ptr<Ledger> ledger;
   std::unique_ptr<Store> store;
+  PriceBook price_book;
   DeviceFleet fleet;
   SystemClock clock;
   std::unique_ptr<Provisioner> provisioner;

@@ -141,6 +141,9 @@ Status validateSpec(const ConnectionSpec& s) {
     return invalidArgument("cloud: only cloud connections have a provider and key");
   }
   if (s.max_latency && !(s.max_latency->value() > 0)) return invalidArgument("max_latency_ms: must be positive");
+  if (s.term != "hourly" && s.term != "1" && s.term != "12" && s.term != "36") {
+    return invalidArgument(fmt::format("term: hourly, 1, 12 or 36 (months), got '{}'", s.term.substr(0, 40)));
+  }
   if (s.start && s.end && !(*s.start < *s.end)) return invalidArgument("schedule.end: must come after schedule.start");
   for (std::size_t i = 0; i < s.steps.size(); ++i) {
     const BandwidthStep& step = s.steps[i];

@@ -78,6 +78,7 @@ struct ConnectionSpec {
   std::string cloud_provider;          // cloud: aws, azure, google
   std::string cloud_key;               // cloud: the provider's pairing / service key
   std::string sla = "standard";
+  std::string term = "1";              // commitment: "hourly" or 1, 12, 36 (months)
   std::map<std::string, std::string> tags;
   bool operator==(const ConnectionSpec&) const = default;
 };
@@ -116,6 +117,14 @@ struct Realization {
   std::vector<std::string> regenerators;  // wavelength: node ids
   std::vector<SpectrumBlock> spectrum;    // wavelength: per fiber
   std::vector<std::uint64_t> holds;       // ledger holds
+  double protection_km = 0;               // 1+1: the second leg's length
+  // The price agreed when it was ordered (the price book's, for these values).
+  struct Price {
+    std::string currency, term;
+    double monthly = 0, hourly = 0, setup = 0;
+    bool operator==(const Price&) const = default;
+  };
+  std::optional<Price> price;
   bool operator==(const Realization&) const = default;
 };
 

@@ -13,7 +13,7 @@ using nlohmann::json;
 
 json specJson(const ConnectionSpec& s) {
   json j{{"kind", toString(s.kind)}, {"a_end", s.a_end}, {"z_end", s.z_end}, {"bandwidth_mbps", s.bandwidth_mbps},
-         {"protection", toString(s.protection)}, {"sla", s.sla}, {"tags", s.tags}};
+         {"protection", toString(s.protection)}, {"sla", s.sla}, {"term", s.term}, {"tags", s.tags}};
   if (s.max_latency) j["max_latency_ms"] = s.max_latency->value() / 1000.0;
   if (s.start) j["start"] = formatTime(*s.start);
   if (s.end) j["end"] = formatTime(*s.end);
@@ -43,6 +43,7 @@ ConnectionSpec specFrom(const json& j) {
   if (!protection) throw std::invalid_argument(protection.error().message());
   s.protection = *protection;
   s.sla = j.value("sla", "standard");
+  s.term = j.value("term", "1");
   if (j.contains("tags")) s.tags = j.at("tags").get<std::map<std::string, std::string>>();
   if (j.contains("max_latency_ms")) s.max_latency = Micros(j.at("max_latency_ms").get<double>() * 1000.0);
   auto time = [](const json& v) {
@@ -122,6 +123,11 @@ std::string connectionToJson(const Connection& c) {
   if (!r.transceiver.empty()) current["transceiver"] = r.transceiver;
   if (!r.regenerators.empty()) current["regenerators"] = r.regenerators;
   if (!spectrum.empty()) current["spectrum"] = spectrum;
+  if (r.protection_km > 0) current["protection_km"] = r.protection_km;
+  if (r.price) {
+    current["price"] = {{"currency", r.price->currency}, {"term", r.price->term}, {"monthly", r.price->monthly},
+                        {"hourly", r.price->hourly}, {"setup", r.price->setup}};
+  }
   json doc{{"id", c.id()}, {"tenant", c.tenant()}, {"state", toString(c.state())},
            {"admin_state", toString(c.adminState())}, {"oper_state", toString(c.operState())},
            {"version", c.version()}, {"requested", specJson(c.requested())}, {"current", current},
@@ -158,6 +164,13 @@ Result<Connection> connectionFromJson(std::string_view text) {
       }
     }
     r.holds = cur.value("holds", std::vector<std::uint64_t>{});
+    r.protection_km = cur.value("protection_km", 0.0);
+    if (cur.contains("price")) {
+      const json& p = cur.at("price");
+      r.price = Realization::Price{p.at("currency").get<std::string>(), p.at("term").get<std::string>(),
+                                   p.at("monthly").get<double>(), p.at("hourly").get<double>(),
+                                   p.at("setup").get<double>()};
+    }
     const std::string admin = j.value("admin_state", "enabled");
     const std::string oper = j.value("oper_state", "unknown");
     return Connection::restore(need<std::string>(j, "id", "connection"), need<std::string>(j, "tenant", "connection"),

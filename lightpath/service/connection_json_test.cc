@@ -11,12 +11,13 @@ TEST(ConnectionJson, RoundTripsEverything) {
                       .start = TimePoint(std::chrono::seconds(1'800'000'000)),
                       .end = TimePoint(std::chrono::seconds(1'900'000'000)),
                       .steps = {{TimePoint(std::chrono::seconds(1'850'000'000)), 20'000}}, .vlan = 120,
-                      .sla = "gold", .tags = {{"team", "ml"}}};
+                      .sla = "gold", .term = "12", .tags = {{"team", "ml"}}};
   Connection c = Connection::draft("conn_x", "acme", spec, TimePoint(std::chrono::microseconds(1'700'000'000'123'456)), "key:1");
   ASSERT_TRUE(c.transition(ConnectionState::Provisioning, TimePoint(std::chrono::seconds(1'700'000'001)), "o", "r").isOk());
   c.setCurrent({.nodes = {"a", "b"}, .fibers = {"f"}, .protection_nodes = {"a", "c", "b"},
                 .protection_fibers = {"g", "h"}, .km = 12.5, .latency_ms = 0.06, .vlan = 120,
-                .spectrum = {{"f", 10, 6}}, .holds = {4, 5}});
+                .spectrum = {{"f", 10, 6}}, .holds = {4, 5}, .protection_km = 20.25,
+                .price = Realization::Price{"USD", "12", 1234.5, 0, 500}});
   auto back = connectionFromJson(connectionToJson(c));
   ASSERT_TRUE(back) << back.error().toString();
   EXPECT_EQ(back->requested(), c.requested());
