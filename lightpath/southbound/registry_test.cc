@@ -84,5 +84,24 @@ TEST(SimDevice, KeepsItsConfigurationAcrossRestarts) {
   EXPECT_NE(broken.error().message().find("node 'a/b' (sim driver)"), std::string::npos) << broken.error().message();
 }
 
+TEST(SimDevice, ItsJournalStaysSmall) {
+  TempDir dir;
+  const std::string file = dir.path + "/x.jsonl";
+  {
+    SimDevice d("x");
+    ASSERT_TRUE(d.keepIn(file).isOk());
+    for (int i = 0; i < 5000; ++i) {  // one entry rewritten over and over
+      ASSERT_TRUE(applyOne(d, "t" + std::to_string(i), {{"k", "c", {{"n", std::to_string(i)}}}}).isOk());
+    }
+  }
+  std::ifstream in(file);
+  std::size_t lines = 0;
+  for (std::string line; std::getline(in, line);) ++lines;
+  EXPECT_LE(lines, 1025u);
+  SimDevice again("x");
+  ASSERT_TRUE(again.keepIn(file).isOk());
+  EXPECT_EQ(*again.running(), (std::vector<ConfigEntry>{{"k", "c", {{"n", "4999"}}}}));
+}
+
 }  // namespace
 }  // namespace lightpath

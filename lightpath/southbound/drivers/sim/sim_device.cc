@@ -16,6 +16,9 @@
 #include <nlohmann/json.hpp>
 
 namespace lightpath {
+namespace {
+constexpr std::size_t kJournalMinLines = 1024;
+}  // namespace
 
 SimDevice::SimDevice(std::string name, SimFaults faults, std::uint64_t seed)
     : name_(std::move(name)), faults_(std::move(faults)), random_(seed) {}
@@ -67,23 +70,29 @@ Status SimDevice::keepIn(const std::string& path) {
       return invalidArgument(fmt::format("{}:{}: not a device change: {}", path, number, error.what()));
     }
   }
-  // Compact: the running configuration as one change, swapped in whole.
+  journal_path_ = path;
+  return compact();
+}
+
+Status SimDevice::compact() {
+  // The running configuration as one change, swapped in whole: a crash leaves the old journal
+  // or the new one, never half of either.
   std::vector<ConfigEntry> all;
   for (const auto& [key, e] : running_) all.push_back(e);
-  const std::string tmp = path + ".tmp";
+  const std::string tmp = journal_path_ + ".tmp";
   const int out = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (out < 0) return unavailable(fmt::format("{}: cannot create: {}", tmp, std::strerror(errno)));
   Status written = writeAll(out, changeLine(all, {}), tmp);
   if (written.isOk() && ::fsync(out) != 0) written = unavailable(fmt::format("{}: fsync: {}", tmp, std::strerror(errno)));
   ::close(out);
   LP_RETURN_IF_ERROR(written);
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    return unavailable(fmt::format("{}: cannot replace: {}", path, std::strerror(errno)));
+  if (std::rename(tmp.c_str(), journal_path_.c_str()) != 0) {
+    return unavailable(fmt::format("{}: cannot replace: {}", journal_path_, std::strerror(errno)));
   }
   if (journal_fd_ >= 0) ::close(journal_fd_);
-  journal_fd_ = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
-  if (journal_fd_ < 0) return unavailable(fmt::format("{}: cannot open: {}", path, std::strerror(errno)));
-  journal_path_ = path;
+  journal_fd_ = ::open(journal_path_.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
+  if (journal_fd_ < 0) return unavailable(fmt::format("{}: cannot open: {}", journal_path_, std::strerror(errno)));
+  journal_lines_ = 1;
   return Status::ok();
 }
 
@@ -158,6 +167,11 @@ Status SimDevice::apply(const std::string& transaction) {
   for (const std::string& key : it->second.remove) running_.erase(key);
   for (const ConfigEntry& e : it->second.set) running_[e.key] = e;
   prepared_.erase(it);
+  // Keep the journal within a few times the configuration; if compacting fails, the journal
+  // as it is still holds everything.
+  if (journal_fd_ >= 0 && ++journal_lines_ > std::max<std::size_t>(kJournalMinLines, 2 * running_.size())) {
+    (void)compact();
+  }
   return Status::ok();
 }
 

@@ -51,7 +51,8 @@ class SimDevice final : public Device, CrossConnect, ClientPort, CloudOnRamp, Te
   // Keeps the running configuration in `path`, a journal of applied changes (one JSON line
   // each), so the device outlives the process as a real box would: a restart, even after
   // SIGKILL, finds it as it was. Loads what is there (a torn last line is a change never
-  // applied), compacts it, then appends every change before applying it.
+  // applied), compacts it, then appends every change before applying it, compacting again when
+  // the journal grows past twice the configuration.
   Status keepIn(const std::string& path);
   ~SimDevice() override;
 
@@ -64,6 +65,7 @@ class SimDevice final : public Device, CrossConnect, ClientPort, CloudOnRamp, Te
  private:
   Status maybeFail(const char* step);
   Status journal(const DeviceChange& change);  // with the mutex held
+  Status compact();                            // with the mutex held
 
   const std::string name_;
   mutable std::mutex mutex_;
@@ -73,6 +75,7 @@ class SimDevice final : public Device, CrossConnect, ClientPort, CloudOnRamp, Te
   std::map<std::string, DeviceChange> prepared_;
   int journal_fd_ = -1;
   std::string journal_path_;
+  std::size_t journal_lines_ = 0;
 };
 
 // Registers "sim": one simulated device per node, keeping its configuration under the
