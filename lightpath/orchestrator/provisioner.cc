@@ -318,6 +318,9 @@ Result<Connection> Provisioner::order(const std::string& tenant, ConnectionSpec 
     auto planned = spec.kind == ConnectionKind::Wavelength ? planWavelength(peak, window, realization)
                                                            : planEthernet(peak, window, realization);
     if (!planned) return fail(planned.error());
+    auto price = priceOf(spec, realization);
+    if (!price) return fail(price.error());
+    realization.price = *price;
     std::vector<std::pair<Window, std::vector<Claim>>> parts;
     if (spec.steps.empty()) {
       parts.emplace_back(window, std::move(*planned));
@@ -350,12 +353,6 @@ Result<Connection> Provisioner::order(const std::string& tenant, ConnectionSpec 
     }
   }
   for (const HoldRecord& h : holds) realization.holds.push_back(h.id);
-  auto price = priceOf(spec, realization);
-  if (!price) {
-    for (const HoldRecord& h : holds) (void)deps_.ledger->release(h.id);
-    return fail(price.error());
-  }
-  realization.price = *price;
   Connection c = Connection::draft(id, tenant, std::move(spec), now, actor);
   c.setCurrent(std::move(realization));
   LP_RETURN_IF_ERROR(c.transition(ConnectionState::Provisioning, now, actor, "route and capacity reserved"));
@@ -708,7 +705,6 @@ std::vector<std::string> Provisioner::check() const {
   if (deps_.ledger->holdCount() != live_holds) {
     violations.push_back(fmt::format("the ledger has {} holds, live connections {}", deps_.ledger->holdCount(), live_holds));
   }
-  if (!deps_.check_devices) return violations;
   std::map<std::string, DeviceChange> unused;
   ReconcileReport devices = deviceDrift(*live, unused);
   for (std::string& line : devices.drift) violations.push_back(std::move(line));

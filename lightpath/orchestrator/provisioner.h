@@ -42,8 +42,6 @@ struct ProvisionerDeps {
   std::vector<std::chrono::milliseconds> retry_delays{std::chrono::milliseconds(10), std::chrono::milliseconds(40)};
   // On start, finish provisioning / deprovisioning left half done (off for read-only checks).
   bool resume_workflows = true;
-  // Whether check() reads the devices (off when they are not reachable from this process).
-  bool check_devices = true;
   // Every device call has this deadline; a hung device fails the step, not the workflow.
   std::chrono::milliseconds device_timeout{2000};
   // Prices each order (recorded with it); none: orders carry no price.

@@ -55,7 +55,6 @@ Result<std::unique_ptr<Stack>> buildStack(const StackConfig& config) {
                                           .planner = stack->planner.get(), .ledger = stack->ledger.get(),
                                           .store = stack->store.get(), .fleet = &stack->fleet,
                                           .clock = &stack->clock, .resume_workflows = config.resume_workflows,
-                                          .check_devices = config.check_devices,
                                           .price_book = &stack->price_book});
   if (!provisioner) return fail(provisioner.error());
   stack->provisioner = std::move(*provisioner);

@@ -21,7 +21,6 @@ struct StackConfig {
   std::string driver = "sim";               // the device driver of every node
   std::string price_book_file;              // empty: the built-in price book
   bool resume_workflows = true;
-  bool check_devices = true;
 };
 
 struct Stack {
