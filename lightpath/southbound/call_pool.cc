@@ -67,11 +67,11 @@ std::shared_ptr<DeviceCallPool::Pending> DeviceCallPool::submit(const std::strin
 }
 
 Status DeviceCallPool::wait(const std::shared_ptr<Pending>& pending, std::chrono::steady_clock::time_point deadline,
-                            std::chrono::milliseconds timeout, const std::string& what) {
+                            std::chrono::milliseconds timeout, const std::string& what, bool* timed_out) {
   std::unique_lock lock(pending->mutex);
-  if (!pending->done_cv.wait_until(lock, deadline, [&] { return pending->done; })) {
-    return unavailable(fmt::format("{} timed out after {} ms", what, timeout.count()));
-  }
+  const bool done = pending->done_cv.wait_until(lock, deadline, [&] { return pending->done; });
+  if (timed_out) *timed_out = !done;
+  if (!done) return unavailable(fmt::format("{} timed out after {} ms", what, timeout.count()));
   return pending->result;
 }
 

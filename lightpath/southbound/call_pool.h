@@ -45,9 +45,9 @@ class DeviceCallPool {
     Status result;
   };
   std::shared_ptr<Pending> submit(const std::string& key, std::function<Status()> fn);
-  // Waits until `deadline` at most.
+  // Waits until `deadline` at most; `timed_out` (if given) says whether the call is still running.
   static Status wait(const std::shared_ptr<Pending>& pending, std::chrono::steady_clock::time_point deadline,
-                     std::chrono::milliseconds timeout, const std::string& what);
+                     std::chrono::milliseconds timeout, const std::string& what, bool* timed_out = nullptr);
 
  private:
   struct Task {

@@ -26,6 +26,7 @@ Status applyAcrossDevices(const DeviceFleet& fleet, const std::vector<NodeChange
   // order. `step(i)` must return a call that owns what it uses: one that times out runs on
   // after this function has returned.
   using Call = std::function<Status(Device&)>;
+  std::vector<bool> late(changes.size());  // the last step's call on it is still running
   auto onEach = [&](const char* what, const std::vector<std::size_t>& which,
                     const std::function<Call(std::size_t)>& step) {
     std::vector<Status> results(changes.size());
@@ -39,7 +40,10 @@ Status applyAcrossDevices(const DeviceFleet& fleet, const std::vector<NodeChange
     }
     const auto deadline = std::chrono::steady_clock::now() + calls.timeout;
     for (std::size_t i : which) {
-      results[i] = DeviceCallPool::wait(pending[i], deadline, calls.timeout, fmt::format("{}: {}", changes[i].node, what));
+      bool timed_out = false;
+      results[i] = DeviceCallPool::wait(pending[i], deadline, calls.timeout, fmt::format("{}: {}", changes[i].node, what),
+                                        &timed_out);
+      late[i] = timed_out;
     }
     return results;
   };
@@ -101,13 +105,13 @@ Status applyAcrossDevices(const DeviceFleet& fleet, const std::vector<NodeChange
   auto failed = firstFailure(applied);
   if (!failed) return Status::ok();
 
-  // Drop what is still only staged, then undo every device that changed, last first. A device
-  // whose apply timed out may apply late: undo it too (its undo queues behind).
+  // Drop what is still only staged, then undo every device that changed. A device whose apply
+  // timed out may apply late: undo it too (its undo queues behind the late apply).
+  const std::vector<bool> applied_late = late;
   abortAll(all, false);
-  auto isTimeout = [](const Status& s) { return s.message().find("timed out after") != std::string::npos; };
   std::vector<std::size_t> changed;
-  for (std::size_t i = changes.size(); i-- > 0;) {
-    if (applied[i].isOk() || isTimeout(applied[i])) changed.push_back(i);
+  for (std::size_t i = 0; i < changes.size(); ++i) {
+    if (applied[i].isOk() || applied_late[i]) changed.push_back(i);
   }
   // Compensation must not give up on a passing fault: try it a few times.
   std::vector<Status> undone(changes.size(), unavailable("not tried"));
