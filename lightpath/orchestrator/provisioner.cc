@@ -9,7 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "lightpath/base/ids.h"
-#include "lightpath/service/connection_json.h"
+#include "lightpath/base/log.h"
 #include "lightpath/service/connection_json.h"
 
 namespace lightpath {
@@ -284,7 +284,7 @@ Result<std::vector<Claim>> Provisioner::planWavelength(const ConnectionSpec& spe
 
 Status Provisioner::persist(Connection& c, std::optional<std::uint64_t> expected_version, const std::string& event_type,
                             const std::string& reason, const std::vector<HoldRecord>& put_holds,
-                            const std::vector<std::uint64_t>& delete_holds) {
+                            const std::vector<std::uint64_t>& delete_holds, const AlsoInTransaction& also) {
   const ConnectionRecord record{c.id(), c.tenant(), std::string(toString(c.state())), c.version(), connectionToJson(c)};
   const EventRecord event{0, event_type, c.id(), c.tenant(), deps_.clock->now().time_since_epoch().count(),
                           json{{"id", c.id()}, {"state", toString(c.state())}, {"reason", reason}}.dump(
@@ -296,11 +296,37 @@ Status Provisioner::persist(Connection& c, std::optional<std::uint64_t> expected
       Status s = tx.deleteHold(h);
       if (!s.isOk() && s.code() != StatusCode::NotFound) return s;
     }
-    return statusOf(tx.appendEvent(event));
+    LP_RETURN_IF_ERROR(statusOf(tx.appendEvent(event)));
+    return also ? also(tx, c) : Status::ok();
   });
 }
 
-Result<Connection> Provisioner::order(const std::string& tenant, ConnectionSpec spec, const std::string& actor) {
+Result<std::vector<Claim>> Provisioner::plan(const ConnectionSpec& spec, const ConnectionSpec& peak,
+                                             const Window& window, Realization& out) const {
+  auto planned = spec.kind == ConnectionKind::Wavelength ? planWavelength(peak, window, out)
+                                                         : planEthernet(peak, window, out);
+  if (!planned) return planned;
+  auto price = priceOf(spec, out);
+  if (!price) return fail(price.error());
+  out.price = *price;
+  return planned;
+}
+
+Result<Realization> Provisioner::quote(const ConnectionSpec& spec) const {
+  LP_RETURN_IF_ERROR(validateSpec(spec));
+  const TimePoint now = deps_.clock->now();
+  if (spec.end && *spec.end <= now) return fail(invalidArgument("schedule.end: already in the past"));
+  ConnectionSpec peak = spec;
+  peak.bandwidth_mbps = peakBandwidth(spec);
+  Realization realization;
+  std::lock_guard lock(mutex_);  // the workspace
+  auto planned = plan(spec, peak, {spec.start.value_or(now), spec.end.value_or(TimePoint::max())}, realization);
+  if (!planned) return fail(planned.error());
+  return realization;
+}
+
+Result<Connection> Provisioner::order(const std::string& tenant, ConnectionSpec spec, const std::string& actor,
+                                     const AlsoInTransaction& also) {
   LP_RETURN_IF_ERROR(validateSpec(spec));
   const TimePoint now = deps_.clock->now();
   const Window window{spec.start.value_or(now), spec.end.value_or(TimePoint::max())};
@@ -315,12 +341,8 @@ Result<Connection> Provisioner::order(const std::string& tenant, ConnectionSpec 
   {
     std::lock_guard lock(mutex_);  // the workspace and the id generator
     id = newId("conn", random_);
-    auto planned = spec.kind == ConnectionKind::Wavelength ? planWavelength(peak, window, realization)
-                                                           : planEthernet(peak, window, realization);
+    auto planned = plan(spec, peak, window, realization);
     if (!planned) return fail(planned.error());
-    auto price = priceOf(spec, realization);
-    if (!price) return fail(price.error());
-    realization.price = *price;
     std::vector<std::pair<Window, std::vector<Claim>>> parts;
     if (spec.steps.empty()) {
       parts.emplace_back(window, std::move(*planned));
@@ -356,7 +378,7 @@ Result<Connection> Provisioner::order(const std::string& tenant, ConnectionSpec 
   Connection c = Connection::draft(id, tenant, std::move(spec), now, actor);
   c.setCurrent(std::move(realization));
   LP_RETURN_IF_ERROR(c.transition(ConnectionState::Provisioning, now, actor, "route and capacity reserved"));
-  Status saved = persist(c, 0, "connection.created", "ordered", holds, {});
+  Status saved = persist(c, 0, "connection.created", "ordered", holds, {}, also);
   if (!saved.isOk()) {
     for (const HoldRecord& h : holds) (void)deps_.ledger->release(h.id);  // not durable: hold nothing
     return fail(saved);
@@ -571,13 +593,47 @@ Status Provisioner::terminate(const std::string& id, const std::string& actor) {
   if (!loaded) return loaded.error();
   Connection c = std::move(*loaded);
   if (c.state() != ConnectionState::Deprovisioning) {
-    const std::uint64_t before = c.version();
-    LP_RETURN_IF_ERROR(c.transition(ConnectionState::Deprovisioning, deps_.clock->now(), actor, "terminate"));
-    LP_RETURN_IF_ERROR(persist(c, before, "connection.stateChanged", "terminating", {}, {}));
+    auto begun = beginTerminate(id, actor);
+    if (!begun) return begun.error();
+    c = std::move(*begun);
   }
   Status devices = configure(c, true);
   if (!devices.isOk()) return devices;  // stays deprovisioning; recovery or a retry finishes it
   return releaseEverything(c, ConnectionState::Terminated, "orchestrator", "configuration removed, capacity released");
+}
+
+Result<Connection> Provisioner::beginTerminate(const std::string& id, const std::string& actor,
+                                               const AlsoInTransaction& also) {
+  auto loaded = get(id);
+  if (!loaded) return loaded;
+  Connection c = std::move(*loaded);
+  if (c.state() == ConnectionState::Deprovisioning) return c;
+  const std::uint64_t before = c.version();
+  LP_RETURN_IF_ERROR(c.transition(ConnectionState::Deprovisioning, deps_.clock->now(), actor, "terminate"));
+  LP_RETURN_IF_ERROR(persist(c, before, "connection.stateChanged", "terminating", {}, {}, also));
+  return c;
+}
+
+Result<Connection> Provisioner::setTags(const std::string& id, std::map<std::string, std::string> tags,
+                                        std::optional<std::uint64_t> expected_version, const std::string& actor,
+                                        const AlsoInTransaction& also) {
+  auto loaded = get(id);
+  if (!loaded) return loaded;
+  if (expected_version && loaded->version() != *expected_version) {
+    return fail({StatusCode::Aborted, fmt::format("connection {} is at version {}, not {}", id, loaded->version(),
+                                                  *expected_version)});
+  }
+  if (stateInfo(loaded->state()).terminal) {
+    return fail(failedPrecondition(fmt::format("connection {} is {}", id, toString(loaded->state()))));
+  }
+  ConnectionSpec spec = loaded->requested();
+  spec.tags = std::move(tags);
+  LP_RETURN_IF_ERROR(validateSpec(spec));
+  const std::uint64_t before = loaded->version();
+  Connection c = Connection::restore(id, loaded->tenant(), std::move(spec), loaded->state(), loaded->adminState(),
+                                     loaded->operState(), loaded->history(), loaded->current(), before + 1);
+  LP_RETURN_IF_ERROR(persist(c, before, "connection.tagsChanged", "tags changed by " + actor, {}, {}, also));
+  return c;
 }
 
 Result<std::size_t> Provisioner::runSchedule(TimePoint now) {
@@ -598,15 +654,26 @@ Result<std::size_t> Provisioner::runSchedule(TimePoint now) {
   }
   std::size_t moved = 0;
   for (const ConnectionRecord& record : candidates) {
+    // One connection's trouble is logged and left to the next tick; the others still move.
     auto c = connectionFromJson(record.body);
-    if (!c) return fail(c.error());
+    if (!c) {
+      log().error("schedule: connection {}: {}", record.id, c.error().toString());
+      continue;
+    }
     const ConnectionSpec& spec = c->requested();
     if (spec.end && *spec.end <= now) {
-      LP_RETURN_IF_ERROR(terminate(c->id(), "schedule"));
+      if (Status s = terminate(c->id(), "schedule"); !s.isOk()) {
+        log().warn("schedule: terminating {}: {}", c->id(), s.toString());
+        continue;
+      }
       ++moved;
-    } else if (c->state() == ConnectionState::Provisioning && (!spec.start || *spec.start <= now)) {
-      Status s = activate(c->id());
-      if (!s.isOk() && s.code() != StatusCode::Unavailable) return fail(s);
+    } else if (c->state() == ConnectionState::Provisioning && spec.start && *spec.start <= now) {
+      // Only scheduled starts: whoever ordered an unscheduled one activates it (and recover()
+      // after a restart), so two workflows never race on one connection.
+      if (Status s = activate(c->id()); !s.isOk()) {
+        log().warn("schedule: activating {}: {}", c->id(), s.toString());
+        continue;
+      }
       ++moved;
     } else if (c->state() == ConnectionState::Active &&
                std::any_of(spec.steps.begin(), spec.steps.end(),
@@ -615,8 +682,12 @@ Result<std::size_t> Provisioner::runSchedule(TimePoint now) {
       // The capacity is already held step by step. A failure is left to the next tick.
       if (configure(*c, false, fmt::format("/step{}", bandwidthAt(spec, now))).isOk()) {
         const std::uint64_t version = c->version();
-        LP_RETURN_IF_ERROR(persist(*c, version, "connection.bandwidthChanged",
-                                   fmt::format("bandwidth {} Mb/s on schedule", bandwidthAt(spec, now)), {}, {}));
+        if (Status s = persist(*c, version, "connection.bandwidthChanged",
+                               fmt::format("bandwidth {} Mb/s on schedule", bandwidthAt(spec, now)), {}, {});
+            !s.isOk()) {
+          log().warn("schedule: bandwidth step of {}: {}", c->id(), s.toString());
+          continue;
+        }
         ++moved;
       } else {
         std::lock_guard lock(mutex_);

@@ -13,6 +13,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <vector>
@@ -48,6 +49,10 @@ struct ProvisionerDeps {
   const PriceBook* price_book = nullptr;
 };
 
+// More writes to commit with a change of a connection, all or nothing (an API's idempotency
+// record and audit entry). Given the connection as it is being stored.
+using AlsoInTransaction = std::function<Status(StoreTransaction&, const Connection&)>;
+
 class Provisioner {
  public:
   // Registers every resource of the topology in the ledger, then recovers from the store.
@@ -56,7 +61,12 @@ class Provisioner {
   // Validates, routes, reserves and persists: the connection comes back in `provisioning`.
   // InvalidArgument for a bad order; FailedPrecondition / ResourceExhausted with the reason
   // when the network cannot carry it (nothing is held then).
-  Result<Connection> order(const std::string& tenant, ConnectionSpec spec, const std::string& actor);
+  Result<Connection> order(const std::string& tenant, ConnectionSpec spec, const std::string& actor,
+                           const AlsoInTransaction& also = {});
+
+  // What order() would choose and charge for `spec` now: route, latency, price; nothing is
+  // held (a later order may find the capacity gone). Same errors as order().
+  Result<Realization> quote(const ConnectionSpec& spec) const;
 
   // Configures the devices of a provisioning connection: active (cloud: awaiting the provider),
   // or failed with capacity and device configuration released. Retries transient device
@@ -70,13 +80,23 @@ class Provisioner {
   Status acceptCounterparty(const std::string& id);
   // Removes the configuration, releases the capacity: terminated.
   Status terminate(const std::string& id, const std::string& actor);
+  // The first, durable half of terminate(): the connection becomes deprovisioning (what an API
+  // acknowledges); terminate() later does the devices. Idempotent on a deprovisioning one.
+  Result<Connection> beginTerminate(const std::string& id, const std::string& actor,
+                                    const AlsoInTransaction& also = {});
+  // Replaces the customer's tags. With expected_version, Aborted unless the connection is still
+  // at that version.
+  Result<Connection> setTags(const std::string& id, std::map<std::string, std::string> tags,
+                             std::optional<std::uint64_t> expected_version, const std::string& actor,
+                             const AlsoInTransaction& also = {});
 
   Result<Connection> get(const std::string& id) const;
 
-  // The schedule at `now`: activates provisioning connections whose start has come, tells the
-  // devices of active ones a bandwidth step that has come, and terminates connections whose end
-  // has passed. Call it from a timer (the clock is injected,
-  // so tests drive it). Returns how many connections it moved.
+  // The schedule at `now`: activates provisioning connections whose scheduled start has come,
+  // tells the devices of active ones a bandwidth step that has come, and terminates connections
+  // whose end has passed. Call it from a timer (the clock is injected, so tests drive it). A
+  // connection that cannot move is logged and tried again next time. Returns how many moved;
+  // an error only when the store cannot be read.
   Result<std::size_t> runSchedule(TimePoint now);
 
   // Rebuilds the ledger from the store and finishes what a previous process left unfinished.
@@ -100,11 +120,14 @@ class Provisioner {
  private:
   explicit Provisioner(ProvisionerDeps deps);
   Status registerResources();
+  // Route, resources and price for `spec`, planned for its peak bandwidth over `window`.
+  Result<std::vector<Claim>> plan(const ConnectionSpec& spec, const ConnectionSpec& peak, const Window& window,
+                                  Realization& out) const;
   Result<std::vector<Claim>> planEthernet(const ConnectionSpec& spec, const Window& window, Realization& out) const;
   Result<std::vector<Claim>> planWavelength(const ConnectionSpec& spec, const Window& window, Realization& out) const;
   Status persist(Connection& c, std::optional<std::uint64_t> expected_version, const std::string& event_type,
                  const std::string& reason, const std::vector<HoldRecord>& put_holds,
-                 const std::vector<std::uint64_t>& delete_holds);
+                 const std::vector<std::uint64_t>& delete_holds, const AlsoInTransaction& also = {});
   Result<std::vector<NodeChange>> deviceChanges(const Connection& c, bool remove) const;
   // What the price book asks for it; none without a price book.
   Result<std::optional<Realization::Price>> priceOf(const ConnectionSpec& spec, const Realization& r) const;

@@ -57,6 +57,26 @@ struct ConnectionQuery {
   std::size_t limit = 100;
 };
 
+// A small document kept for the API and the operator: tenants, API keys, port assignments,
+// idempotency records, webhooks, audit entries. `id` is unique within its `kind`; `seq` is
+// assigned by the store on first write and orders documents by when they were created.
+struct DocumentRecord {
+  std::string kind;
+  std::string id;
+  std::string tenant;  // "" for the carrier's own
+  std::string body;    // JSON
+  std::uint64_t seq = 0;
+  bool operator==(const DocumentRecord&) const = default;
+};
+
+struct DocumentQuery {
+  std::string kind;
+  std::optional<std::string> tenant;
+  std::size_t offset = 0;
+  std::size_t limit = 100;
+  bool newest_first = false;
+};
+
 // One unit of work. Not thread-safe; lives only inside Store::transact.
 class StoreTransaction {
  public:
@@ -76,6 +96,14 @@ class StoreTransaction {
   // Returns the event's cursor.
   virtual Result<std::uint64_t> appendEvent(const EventRecord& event) = 0;
   virtual Result<std::vector<EventRecord>> eventsAfter(std::uint64_t cursor, std::size_t limit) = 0;
+
+  // Inserts or replaces (a replaced document keeps its seq).
+  virtual Status putDocument(const DocumentRecord& document) = 0;
+  virtual Result<std::optional<DocumentRecord>> document(const std::string& kind, const std::string& id) = 0;
+  // NotFound when there is none.
+  virtual Status deleteDocument(const std::string& kind, const std::string& id) = 0;
+  // In seq order; total = how many match without offset and limit.
+  virtual Result<std::vector<DocumentRecord>> documents(const DocumentQuery& query, std::size_t* total) = 0;
 };
 
 class Store {

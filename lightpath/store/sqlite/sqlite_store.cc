@@ -41,6 +41,18 @@ constexpr const char* kMigrations[] = {
     R"sql(
       CREATE INDEX connections_by_state ON connections (state, id);
     )sql",
+    // 3: documents of the API (tenants, keys, idempotency records, webhooks, audit).
+    R"sql(
+      CREATE TABLE documents (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        kind TEXT NOT NULL,
+        id TEXT NOT NULL,
+        tenant TEXT NOT NULL,
+        body TEXT NOT NULL,
+        UNIQUE (kind, id)
+      );
+      CREATE INDEX documents_by_tenant ON documents (kind, tenant, seq);
+    )sql",
 };
 constexpr int kSchemaVersion = static_cast<int>(std::size(kMigrations));
 
@@ -193,7 +205,63 @@ class SqliteTransaction final : public StoreTransaction {
     return out;
   }
 
+  Status putDocument(const DocumentRecord& d) override {
+    Statement s(db_, "INSERT INTO documents (kind, id, tenant, body) VALUES (?, ?, ?, ?) ON CONFLICT (kind, id) "
+                     "DO UPDATE SET tenant = excluded.tenant, body = excluded.body");
+    if (!s.ok()) return sqliteError(db_, "write document");
+    s.bind(1, d.kind).bind(2, d.id).bind(3, d.tenant).bind(4, d.body);
+    if (s.step() != SQLITE_DONE) return sqliteError(db_, "write document");
+    return Status::ok();
+  }
+
+  Result<std::optional<DocumentRecord>> document(const std::string& kind, const std::string& id) override {
+    Statement s(db_, "SELECT kind, id, tenant, body, seq FROM documents WHERE kind = ? AND id = ?");
+    if (!s.ok()) return fail(sqliteError(db_, "read document"));
+    s.bind(1, kind).bind(2, id);
+    const int rc = s.step();
+    if (rc == SQLITE_DONE) return std::optional<DocumentRecord>();
+    if (rc != SQLITE_ROW) return fail(sqliteError(db_, "read document"));
+    return std::optional<DocumentRecord>(documentRow(s));
+  }
+
+  Status deleteDocument(const std::string& kind, const std::string& id) override {
+    Statement s(db_, "DELETE FROM documents WHERE kind = ? AND id = ?");
+    if (!s.ok()) return sqliteError(db_, "delete document");
+    s.bind(1, kind).bind(2, id);
+    if (s.step() != SQLITE_DONE) return sqliteError(db_, "delete document");
+    if (sqlite3_changes(db_) == 0) return notFound(fmt::format("no {} {}", kind, id));
+    return Status::ok();
+  }
+
+  Result<std::vector<DocumentRecord>> documents(const DocumentQuery& q, std::size_t* total) override {
+    const char* where = "WHERE kind = ?1 AND (?2 IS NULL OR tenant = ?2)";
+    auto bind = [&](Statement& s) {
+      s.bind(1, q.kind);
+      if (q.tenant) s.bind(2, *q.tenant);
+    };
+    if (total) {
+      Statement count(db_, fmt::format("SELECT COUNT(*) FROM documents {}", where).c_str());
+      if (!count.ok()) return fail(sqliteError(db_, "count documents"));
+      bind(count);
+      if (count.step() != SQLITE_ROW) return fail(sqliteError(db_, "count documents"));
+      *total = static_cast<std::size_t>(count.integer(0));
+    }
+    Statement s(db_, fmt::format("SELECT kind, id, tenant, body, seq FROM documents {} ORDER BY seq {} LIMIT ?3 "
+                                 "OFFSET ?4", where, q.newest_first ? "DESC" : "ASC").c_str());
+    if (!s.ok()) return fail(sqliteError(db_, "list documents"));
+    bind(s);
+    s.bind(3, static_cast<std::int64_t>(q.limit)).bind(4, static_cast<std::int64_t>(q.offset));
+    std::vector<DocumentRecord> out;
+    int rc;
+    while ((rc = s.step()) == SQLITE_ROW) out.push_back(documentRow(s));
+    if (rc != SQLITE_DONE) return fail(sqliteError(db_, "list documents"));
+    return out;
+  }
+
  private:
+  static DocumentRecord documentRow(const Statement& s) {
+    return {s.text(0), s.text(1), s.text(2), s.text(3), static_cast<std::uint64_t>(s.integer(4))};
+  }
   static ConnectionRecord row(const Statement& s) {
     return {s.text(0), s.text(1), s.text(2), static_cast<std::uint64_t>(s.integer(3)), s.text(4)};
   }

@@ -183,5 +183,43 @@ TEST_P(StoreConformance, DeletingAMissingHoldIsNotFound) {
   EXPECT_EQ(s.code(), StatusCode::NotFound);
 }
 
+TEST_P(StoreConformance, DocumentsKeepTheirOrderAndFilterByKindAndTenant) {
+  auto store = open();
+  ASSERT_TRUE(store);
+  ASSERT_TRUE(store->transact([](StoreTransaction& tx) -> Status {
+    LP_RETURN_IF_ERROR(tx.putDocument({"tenant", "acme", "", R"({"name":"Acme"})"}));
+    LP_RETURN_IF_ERROR(tx.putDocument({"api_key", "k1", "acme", "{}"}));
+    LP_RETURN_IF_ERROR(tx.putDocument({"api_key", "k2", "globex", "{}"}));
+    LP_RETURN_IF_ERROR(tx.putDocument({"api_key", "k3", "acme", "{}"}));
+    return tx.putDocument({"tenant", "acme", "", R"({"name":"Acme Corp"})"});  // replaces
+  }).isOk());
+  ASSERT_TRUE(store->transact([](StoreTransaction& tx) -> Status {
+    auto acme = tx.document("tenant", "acme");
+    EXPECT_TRUE(acme && *acme);
+    if (acme && *acme) {
+      EXPECT_EQ((*acme)->body, R"({"name":"Acme Corp"})");
+    }
+    auto missing = tx.document("api_key", "acme");  // ids are per kind
+    EXPECT_TRUE(missing && !*missing);
+    std::size_t total = 0;
+    auto keys = tx.documents({.kind = "api_key", .tenant = "acme"}, &total);
+    EXPECT_TRUE(keys);
+    EXPECT_EQ(total, 2u);
+    if (keys && keys->size() == 2) {
+      EXPECT_EQ((*keys)[0].id, "k1");
+      EXPECT_EQ((*keys)[1].id, "k3");
+      EXPECT_LT((*keys)[0].seq, (*keys)[1].seq);
+    }
+    auto newest = tx.documents({.kind = "api_key", .limit = 1, .newest_first = true}, &total);
+    EXPECT_EQ(total, 3u);
+    EXPECT_TRUE(newest && newest->size() == 1 && (*newest)[0].id == "k3");
+    auto page = tx.documents({.kind = "api_key", .offset = 1, .limit = 1}, nullptr);
+    EXPECT_TRUE(page && page->size() == 1 && (*page)[0].id == "k2");
+    EXPECT_TRUE(tx.deleteDocument("api_key", "k2").isOk());
+    EXPECT_EQ(tx.deleteDocument("api_key", "k2").code(), StatusCode::NotFound);
+    return Status::ok();
+  }).isOk());
+}
+
 }  // namespace
 }  // namespace lightpath::testing

@@ -1,0 +1,100 @@
+// Per-connection queues over a small thread pool: a connection id is in `ready_` only while it
+// has queued jobs and none running, so one connection's jobs never overlap.
+#include "lightpath/orchestrator/workflow_runner.h"
+
+#include "lightpath/base/log.h"
+
+namespace lightpath {
+
+WorkflowRunner::WorkflowRunner(Provisioner& provisioner, const Clock& clock, Options options, Listener listener)
+    : provisioner_(provisioner), clock_(clock), options_(options), listener_(std::move(listener)) {
+  for (std::size_t i = 0; i < std::max<std::size_t>(1, options_.threads); ++i) threads_.emplace_back([this] { work(); });
+  if (options_.tick.count() > 0) ticker_ = std::thread([this] { tick(); });
+}
+
+WorkflowRunner::~WorkflowRunner() { stop(); }
+
+void WorkflowRunner::activate(const std::string& id) {
+  submit(id, "activate", [this, id] { return provisioner_.activate(id); });
+}
+
+void WorkflowRunner::terminate(const std::string& id, const std::string& actor) {
+  submit(id, "terminate", [this, id, actor] { return provisioner_.terminate(id, actor); });
+}
+
+void WorkflowRunner::submit(const std::string& id, const char* name, std::function<Status()> work) {
+  Job job = [this, id, name, work = std::move(work)] {
+    const auto start = std::chrono::steady_clock::now();
+    Status result = work();
+    const auto took = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start);
+    if (!result.isOk()) log().warn("workflow {} of {}: {}", name, id, result.toString());
+    if (listener_) listener_(id, name, result, took);
+  };
+  std::lock_guard lock(mutex_);
+  if (stopping_) return;
+  auto& queue = queues_[id];
+  if (queue.empty()) ready_.push_back(id);  // an id already queued or running is handed on by its worker
+  queue.push_back(std::move(job));
+  ++pending_;
+  wake_.notify_one();
+}
+
+void WorkflowRunner::work() {
+  std::unique_lock lock(mutex_);
+  while (true) {
+    wake_.wait(lock, [&] { return stopping_ || !ready_.empty(); });
+    if (stopping_) return;
+    const std::string id = std::move(ready_.front());
+    ready_.pop_front();
+    Job job = std::move(queues_[id].front());  // stays in the queue (as a husk) while running
+    lock.unlock();
+    job();
+    lock.lock();
+    auto& queue = queues_[id];
+    queue.pop_front();
+    if (queue.empty()) {
+      queues_.erase(id);
+    } else {
+      ready_.push_back(id);
+      wake_.notify_one();
+    }
+    if (--pending_ == 0) idle_.notify_all();
+  }
+}
+
+void WorkflowRunner::tick() {
+  std::unique_lock lock(mutex_);
+  while (!stopped_.wait_for(lock, options_.tick, [&] { return stopping_; })) {
+    lock.unlock();
+    if (auto moved = provisioner_.runSchedule(clock_.now()); !moved) {
+      log().error("schedule: {}", moved.error().toString());
+    }
+    lock.lock();
+  }
+}
+
+std::size_t WorkflowRunner::pending() const {
+  std::lock_guard lock(mutex_);
+  return pending_;
+}
+
+void WorkflowRunner::drain() {
+  std::unique_lock lock(mutex_);
+  idle_.wait(lock, [&] { return pending_ == 0 || stopping_; });
+}
+
+void WorkflowRunner::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    if (stopping_ && threads_.empty()) return;
+    stopping_ = true;
+    wake_.notify_all();
+    idle_.notify_all();
+    stopped_.notify_all();
+  }
+  for (std::thread& t : threads_) t.join();
+  threads_.clear();
+  if (ticker_.joinable()) ticker_.join();
+}
+
+}  // namespace lightpath
