@@ -6,6 +6,7 @@
 #include "exit_codes.h"
 #include "bench_command.h"
 #include "path_command.h"
+#include "serve_command.h"
 #include "simulate_command.h"
 #include "topology_command.h"
 
@@ -14,6 +15,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.set_version_flag("--version", "lightpath 0.1.0");
   int exit_code = lightpath::cli::kExitOk;
+  lightpath::cli::addServeCommand(app, &exit_code);
   lightpath::cli::addTopologyCommands(app, &exit_code);
   lightpath::cli::addPathCommand(app, &exit_code);
   lightpath::cli::addSimulateCommand(app, &exit_code);

@@ -1,0 +1,71 @@
+// The REST API as one handler: an HttpRequest in, an HttpResponse out. Authenticates the bearer
+// key, scopes everything to the key's tenant (another tenant's things answer 404, as if they did
+// not exist), limits the request rate per key, replays POSTs that carry a used Idempotency-Key,
+// and records every mutation in the audit log. Routes and documents: docs/api.md and the
+// OpenAPI description served at /v1/openapi.json.
+//
+//   auto api = Api::create({.provisioner = p, .workflows = &runner, .store = s, ...});
+//   HttpResponse r = (*api)->handle(request);        // from any thread
+//
+// Thread-safe: handle() runs concurrently on the server's threads.
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <shared_mutex>
+#include <string>
+#include <unordered_map>
+
+#include "lightpath/api/http.h"
+#include "lightpath/api/metrics.h"
+#include "lightpath/model/topology.h"
+#include "lightpath/orchestrator/provisioner.h"
+#include "lightpath/orchestrator/workflow_runner.h"
+
+namespace lightpath {
+
+struct ApiDeps {
+  Provisioner* provisioner = nullptr;
+  WorkflowRunner* workflows = nullptr;  // takes the device work of orders and terminations
+  Store* store = nullptr;
+  std::shared_ptr<const Topology> topology;
+  const Ledger* ledger = nullptr;       // utilization for operators
+  const Clock* clock = nullptr;
+};
+
+struct ApiLimits {
+  std::size_t max_body_bytes = 1 << 20;  // larger bodies: 413
+  double requests_per_second = 1000;     // per API key, sustained; above: 429 with Retry-After
+  double burst = 2000;
+};
+
+enum class Role { Operator, Admin, Viewer };  // operator: the carrier; admin / viewer: a tenant's
+
+struct Principal {
+  std::string key_id;  // "key_..."
+  std::string tenant;  // empty for operators
+  Role role = Role::Viewer;
+};
+
+class Api {
+ public:
+  static Result<std::unique_ptr<Api>> create(ApiDeps deps, ApiLimits limits = {});
+  ~Api();
+
+  HttpResponse handle(const HttpRequest& request);
+
+  // On first start: makes an operator key when none exists and returns its secret (shown
+  // once); empty when there is one already.
+  Result<std::string> ensureOperatorKey();
+  // Ready for traffic (readyz); false while starting and draining.
+  void setReady(bool ready);
+  Metrics& metrics();
+
+  struct Impl;
+
+ private:
+  explicit Api(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace lightpath

@@ -1,0 +1,54 @@
+// OpenSSL behind three functions; failures of the OS's generator are fatal (no key without it).
+#include "lightpath/api/crypto.h"
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <openssl/rand.h>
+
+#include <vector>
+
+#include "lightpath/base/check.h"
+
+namespace lightpath {
+namespace {
+
+std::string hex(const unsigned char* data, std::size_t size) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out(size * 2, '0');
+  for (std::size_t i = 0; i < size; ++i) {
+    out[2 * i] = kDigits[data[i] >> 4];
+    out[2 * i + 1] = kDigits[data[i] & 15];
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string randomHex(std::size_t bytes) {
+  std::vector<unsigned char> buffer(bytes);
+  LP_CHECK(RAND_bytes(buffer.data(), static_cast<int>(bytes)) == 1, "the OS random generator failed");
+  return hex(buffer.data(), bytes);
+}
+
+std::string sha256Hex(std::string_view data) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int size = 0;
+  LP_CHECK(EVP_Digest(data.data(), data.size(), digest, &size, EVP_sha256(), nullptr) == 1, "sha-256 failed");
+  return hex(digest, size);
+}
+
+std::string hmacSha256Hex(std::string_view key, std::string_view data) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int size = 0;
+  LP_CHECK(HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(data.data()),
+                data.size(), digest, &size) != nullptr,
+           "hmac-sha256 failed");
+  return hex(digest, size);
+}
+
+bool constantTimeEquals(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+}  // namespace lightpath

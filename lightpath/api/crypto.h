@@ -1,0 +1,17 @@
+// The few cryptographic pieces the API needs, from OpenSSL: secrets from the OS's generator,
+// SHA-256 to store API keys as hashes only, HMAC-SHA256 to sign webhook deliveries.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace lightpath {
+
+// `bytes` random bytes from the OS, hex-encoded (2 x bytes characters).
+std::string randomHex(std::size_t bytes);
+std::string sha256Hex(std::string_view data);
+std::string hmacSha256Hex(std::string_view key, std::string_view data);
+// Compares in time independent of where the strings differ.
+bool constantTimeEquals(std::string_view a, std::string_view b);
+
+}  // namespace lightpath

@@ -1,0 +1,196 @@
+// RESTinio glue: converts its requests to HttpRequest and the handler's HttpResponse back. The
+// handler runs on the server's threads (requests never wait on devices: workflows do that).
+#include "lightpath/api/http_server.h"
+
+#include <restinio/all.hpp>
+#include <restinio/tls.hpp>
+
+#include <algorithm>
+#include <future>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "lightpath/api/problem.h"
+#include "lightpath/base/log.h"
+
+namespace lightpath {
+namespace {
+
+struct PlainTraits : restinio::default_traits_t {
+  static constexpr bool use_connection_count_limiter = true;
+};
+struct TlsTraits : restinio::default_tls_traits_t {
+  static constexpr bool use_connection_count_limiter = true;
+};
+
+HttpRequest toRequest(const restinio::request_handle_t& req, std::string& error) {
+  HttpRequest r;
+  const auto& head = req->header();
+  r.method = head.method().c_str();
+  auto path = restinio::utils::try_unescape_percent_encoding<restinio::utils::relaxed_unescape_traits>(head.path());
+  if (!path) {
+    error = "the path is not validly percent-encoded";
+    return r;
+  }
+  r.path = std::move(*path);
+  auto query = restinio::try_parse_query<restinio::parse_query_traits::javascript_compatible>(head.query());
+  if (!query) {
+    error = "the query string cannot be parsed";
+    return r;
+  }
+  for (const auto& [key, value] : *query) r.query.emplace(std::string(key), std::string(value));
+  head.for_each_field([&](const restinio::http_header_field_t& f) {
+    std::string name = f.name();
+    std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
+    r.headers[std::move(name)] = f.value();
+  });
+  r.body = req->body();
+  r.remote = fmt::format("{}:{}", req->remote_endpoint().address().to_string(), req->remote_endpoint().port());
+  return r;
+}
+
+template <typename Traits>
+class RestinioServer final : public HttpServer {
+ public:
+  RestinioServer(Api& api, HttpServerOptions options) : api_(api), options_(std::move(options)) {}
+  ~RestinioServer() override { stop(); }
+
+  Status open() {
+    std::promise<std::uint16_t> bound;
+    auto bound_port = bound.get_future();
+    auto settings = restinio::server_settings_t<Traits>{}
+                        .address(options_.host)
+                        .port(options_.port)
+                        .max_parallel_connections(options_.max_connections)
+                        .read_next_http_message_timelimit(options_.read_timeout)
+                        .handle_request_timeout(options_.handle_timeout)
+                        .incoming_http_msg_limits(restinio::incoming_http_msg_limits_t{}
+                                                      .max_url_size(options_.max_header_bytes)
+                                                      .max_field_name_size(1024)
+                                                      .max_field_value_size(options_.max_header_bytes)
+                                                      .max_field_count(100)
+                                                      .max_body_size(options_.max_body_bytes))
+                        .acceptor_post_bind_hook([&bound](restinio::asio_ns::ip::tcp::acceptor& a) {
+                          bound.set_value(a.local_endpoint().port());
+                        })
+                        .request_handler([this](restinio::request_handle_t req) { return serve(req); });
+    if constexpr (std::is_same_v<Traits, TlsTraits>) {
+      restinio::asio_ns::ssl::context tls{restinio::asio_ns::ssl::context::tls_server};
+      tls.set_options(restinio::asio_ns::ssl::context::default_workarounds | restinio::asio_ns::ssl::context::no_sslv2 |
+                      restinio::asio_ns::ssl::context::no_sslv3 | restinio::asio_ns::ssl::context::no_tlsv1 | restinio::asio_ns::ssl::context::no_tlsv1_1 |
+                      restinio::asio_ns::ssl::context::single_dh_use);
+      restinio::asio_ns::error_code ec;
+      tls.use_certificate_chain_file(options_.tls_certificate_file, ec);
+      if (ec) return invalidArgument(fmt::format("{}: cannot use as TLS certificate: {}", options_.tls_certificate_file, ec.message()));
+      tls.use_private_key_file(options_.tls_key_file, restinio::asio_ns::ssl::context::pem, ec);
+      if (ec) return invalidArgument(fmt::format("{}: cannot use as TLS key: {}", options_.tls_key_file, ec.message()));
+      settings.tls_context(std::move(tls));
+    }
+    server_ = std::make_unique<restinio::http_server_t<Traits>>(restinio::external_io_context(io_), std::move(settings));
+    try {
+      server_->open_sync();
+    } catch (const std::exception& e) {
+      server_.reset();
+      return unavailable(fmt::format("cannot listen on {}:{}: {}", options_.host, options_.port, e.what()));
+    }
+    port_ = bound_port.get();
+    for (std::size_t i = 0; i < std::max<std::size_t>(1, options_.threads); ++i) {
+      threads_.emplace_back([this] {
+        for (;;) {
+          try {
+            io_.run();
+            return;
+          } catch (const std::exception& e) {
+            log().error("http: {}", e.what());  // one connection's trouble; keep serving
+          }
+        }
+      });
+    }
+    return Status::ok();
+  }
+
+  std::uint16_t port() const override { return port_; }
+
+  void stop() override {
+    if (!server_) return;
+    // Stop accepting, give answers being written a moment, then stop the threads.
+    std::promise<void> closed;
+    restinio::asio_ns::post(io_, [&] {
+      try {
+        server_->close_sync();
+      } catch (const std::exception& e) {
+        log().warn("http: closing: {}", e.what());
+      }
+      closed.set_value();
+    });
+    closed.get_future().wait();
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    io_.stop();
+    for (std::thread& t : threads_) t.join();
+    threads_.clear();
+    server_.reset();
+  }
+
+ private:
+  restinio::request_handling_status_t serve(const restinio::request_handle_t& req) {
+    std::string error;
+    HttpRequest request = toRequest(req, error);
+    HttpResponse response = error.empty() ? api_.handle(request) : problem(400, "invalid-argument", error);
+    auto reply = req->create_response(restinio::http_status_line_t{restinio::http_status_code_t{static_cast<std::uint16_t>(response.status)},
+                                                                   reasonOf(response.status)});
+    for (auto& [name, value] : response.headers) reply.append_header(name, std::move(value));
+    reply.append_header(restinio::http_field::server, "lightpath");
+    reply.set_body(std::move(response.body));
+    return reply.done();
+  }
+
+  static std::string reasonOf(int status) {
+    switch (status) {
+      case 200: return "OK";
+      case 201: return "Created";
+      case 202: return "Accepted";
+      case 204: return "No Content";
+      case 304: return "Not Modified";
+      case 400: return "Bad Request";
+      case 401: return "Unauthorized";
+      case 403: return "Forbidden";
+      case 404: return "Not Found";
+      case 405: return "Method Not Allowed";
+      case 409: return "Conflict";
+      case 412: return "Precondition Failed";
+      case 413: return "Content Too Large";
+      case 415: return "Unsupported Media Type";
+      case 422: return "Unprocessable Content";
+      case 429: return "Too Many Requests";
+      case 503: return "Service Unavailable";
+      default: return status < 500 ? "Client Error" : "Server Error";
+    }
+  }
+
+  Api& api_;
+  HttpServerOptions options_;
+  restinio::asio_ns::io_context io_;
+  std::unique_ptr<restinio::http_server_t<Traits>> server_;
+  std::vector<std::thread> threads_;
+  std::uint16_t port_ = 0;
+};
+
+template <typename Traits>
+Result<std::unique_ptr<HttpServer>> startWith(Api& api, HttpServerOptions options) {
+  auto server = std::make_unique<RestinioServer<Traits>>(api, std::move(options));
+  LP_RETURN_IF_ERROR(server->open());
+  return std::unique_ptr<HttpServer>(std::move(server));
+}
+
+}  // namespace
+
+Result<std::unique_ptr<HttpServer>> HttpServer::start(Api& api, HttpServerOptions options) {
+  if (options.tls_certificate_file.empty() != options.tls_key_file.empty()) {
+    return fail(invalidArgument("tls: give both a certificate and a key, or neither"));
+  }
+  if (!options.tls_certificate_file.empty()) return startWith<TlsTraits>(api, std::move(options));
+  return startWith<PlainTraits>(api, std::move(options));
+}
+
+}  // namespace lightpath

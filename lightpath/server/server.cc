@@ -1,0 +1,158 @@
+// Start-up order: stack (store, ledger recovered, devices), workflows, API (keys loaded), first
+// operator key, HTTP; ready. Shutdown goes the other way.
+#include "lightpath/server/server.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+#include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
+
+#include "lightpath/base/log.h"
+
+namespace lightpath {
+
+Status parseListen(std::string_view text, HttpServerOptions& http) {
+  const auto colon = text.rfind(':');
+  if (colon == std::string_view::npos) return invalidArgument(fmt::format("listen: HOST:PORT, got '{}'", text));
+  std::string host(text.substr(0, colon));
+  const std::string port(text.substr(colon + 1));
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  if (port.empty() || port.size() > 5 || port.find_first_not_of("0123456789") != std::string::npos || std::stoul(port) > 65535) {
+    return invalidArgument(fmt::format("listen: the port must be 0-65535, got '{}'", port));
+  }
+  http.host = host.empty() ? "0.0.0.0" : host;
+  http.port = static_cast<std::uint16_t>(std::stoul(port));
+  return Status::ok();
+}
+
+Status readServeConfig(const std::string& path, ServeConfig& config) {
+  YAML::Node root;
+  try {
+    root = YAML::LoadFile(path);
+  } catch (const YAML::BadFile&) {
+    return notFound(fmt::format("{}: cannot read", path));
+  } catch (const YAML::Exception& e) {
+    return invalidArgument(fmt::format("{}:{}: {}", path, e.mark.line + 1, e.msg));
+  }
+  if (!root.IsMap()) return invalidArgument(fmt::format("{}: a mapping of settings is expected", path));
+  try {
+    for (const auto& entry : root) {
+      const std::string key = entry.first.as<std::string>();
+      const YAML::Node& value = entry.second;
+      const std::string where = fmt::format("{}:{}: {}", path, value.Mark().line + 1, key);
+      if (key == "listen") {
+        LP_RETURN_IF_ERROR(parseListen(value.as<std::string>(), config.http).withContext(where));
+      } else if (key == "data") {
+        config.stack.data_dir = value.as<std::string>();
+      } else if (key == "topology") {
+        config.stack.topology_file = value.as<std::string>();
+      } else if (key == "transceivers") {
+        config.stack.transceivers_file = value.as<std::string>();
+      } else if (key == "driver") {
+        config.stack.driver = value.as<std::string>();
+      } else if (key == "price_book") {
+        config.stack.price_book_file = value.as<std::string>();
+      } else if (key == "log_level") {
+        config.log_level = value.as<std::string>();
+      } else if (key == "workflow_threads") {
+        const int n = value.as<int>();
+        if (n < 1 || n > 256) return invalidArgument(where + ": 1-256");
+        config.workflow_threads = static_cast<std::size_t>(n);
+      } else if (key == "rate_limit") {
+        const double rps = value.as<double>();
+        if (!(rps > 0)) return invalidArgument(where + ": requests per second per key, more than 0");
+        config.limits.requests_per_second = rps;
+        config.limits.burst = 2 * rps;
+      } else if (key == "tls") {
+        if (!value.IsMap()) return invalidArgument(where + ": {certificate: FILE, key: FILE}");
+        for (const auto& tls : value) {
+          const std::string k = tls.first.as<std::string>();
+          if (k == "certificate") {
+            config.http.tls_certificate_file = tls.second.as<std::string>();
+          } else if (k == "key") {
+            config.http.tls_key_file = tls.second.as<std::string>();
+          } else {
+            return invalidArgument(fmt::format("{}.{}: unknown setting (known: certificate, key)", where, k));
+          }
+        }
+      } else {
+        return invalidArgument(fmt::format("{}: unknown setting (known: listen, data, topology, transceivers, driver, "
+                                           "price_book, log_level, workflow_threads, rate_limit, tls)", where));
+      }
+    }
+  } catch (const YAML::Exception& e) {
+    return invalidArgument(fmt::format("{}:{}: {}", path, e.mark.line + 1, e.msg));
+  }
+  return Status::ok();
+}
+
+namespace {
+
+// The first operator key goes to a file only its owner may read, never over it.
+Status writeKeyFile(const std::string& path, const std::string& secret) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) return unavailable(fmt::format("{}: cannot write: {}", path, std::strerror(errno)));
+  (void)::fchmod(fd, 0600);
+  const std::string line = secret + "\n";
+  const bool ok = ::write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size()) && ::fsync(fd) == 0;
+  ::close(fd);
+  if (!ok) return unavailable(fmt::format("{}: cannot write", path));
+  return Status::ok();
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Server>> Server::start(const ServeConfig& config, std::ostream& out) {
+  LP_RETURN_IF_ERROR(setLogLevel(config.log_level));
+  std::unique_ptr<Server> server(new Server());
+  auto stack = buildStack(config.stack);
+  if (!stack) return fail(stack.error());
+  server->stack_ = std::move(*stack);
+  Stack& s = *server->stack_;
+  // The API is made after the runner; the runner reports into the API's metrics once it exists.
+  server->workflows_ = std::make_unique<WorkflowRunner>(
+      *s.provisioner, s.clock, WorkflowRunner::Options{.threads = config.workflow_threads, .tick = config.schedule_tick},
+      [server = server.get()](const std::string&, const char* job, const Status& result,
+                                                std::chrono::microseconds took) {
+        if (server->api_) server->api_->metrics().recordWorkflow(job, result.isOk(), took.count() / 1e6);
+      });
+  auto api = Api::create({.provisioner = s.provisioner.get(), .workflows = server->workflows_.get(),
+                          .store = s.store.get(), .topology = s.topology, .ledger = s.ledger.get(), .clock = &s.clock},
+                         config.limits);
+  if (!api) return fail(api.error());
+  server->api_ = std::move(*api);
+  auto secret = server->api_->ensureOperatorKey();
+  if (!secret) return fail(secret.error());
+  const std::string key_file = (std::filesystem::path(config.stack.data_dir) / "operator.key").string();
+  if (!secret->empty()) {
+    LP_RETURN_IF_ERROR(writeKeyFile(key_file, *secret));
+    out << "operator API key (shown once; also in " << key_file << ", readable by its owner only):\n  " << *secret
+        << "\n";
+  }
+  auto http = HttpServer::start(*server->api_, config.http);
+  if (!http) return fail(http.error());
+  server->http_ = std::move(*http);
+  server->api_->setReady(true);
+  const std::string scheme = config.http.tls_certificate_file.empty() ? "http" : "https";
+  const std::string host = config.http.host.find(':') != std::string::npos ? "[" + config.http.host + "]" : config.http.host;
+  out << fmt::format("lightpath serving {} ({} sites, {} fibers) with {} devices; data in {}\n",
+                     s.topology->name(), s.topology->sites().size(), s.topology->fibers().size(), config.stack.driver,
+                     config.stack.data_dir)
+      << fmt::format("  API:     {}://{}:{}/v1/  (OpenAPI: /v1/openapi.json)\n", scheme, host, server->port())
+      << fmt::format("  metrics: {}://{}:{}/metrics\n", scheme, host, server->port()) << std::flush;
+  return server;
+}
+
+Server::~Server() { stop(); }
+
+void Server::stop() {
+  if (api_) api_->setReady(false);
+  if (http_) http_->stop();
+  if (workflows_) workflows_->stop();
+}
+
+}  // namespace lightpath

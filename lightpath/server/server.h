@@ -1,0 +1,55 @@
+// `lightpath serve`: the stack, the workflow runner, the API and its HTTP server, started and
+// stopped in the right order. The executable blocks on signals around it; tests start one on
+// port 0 in-process.
+//
+//   auto server = Server::start(config, std::cout);   // prints the first operator key, URLs
+//   (*server)->port();
+//   (*server)->stop();                                // drains requests, then workflows
+#pragma once
+
+#include <memory>
+#include <ostream>
+
+#include "lightpath/api/api.h"
+#include "lightpath/api/http_server.h"
+#include "lightpath/orchestrator/workflow_runner.h"
+#include "lightpath/server/stack.h"
+
+namespace lightpath {
+
+struct ServeConfig {
+  StackConfig stack;
+  HttpServerOptions http;
+  ApiLimits limits;
+  std::size_t workflow_threads = 4;
+  std::chrono::milliseconds schedule_tick{1000};
+  std::string log_level = "info";
+};
+
+// Reads a YAML configuration file over `config`. Keys: listen ("host:port"), data, topology,
+// transceivers, driver, price_book, log_level, workflow_threads, rate_limit (requests per second
+// per key), tls: {certificate, key}. Unknown keys and bad values are errors naming the key.
+Status readServeConfig(const std::string& path, ServeConfig& config);
+// "127.0.0.1:8080", "[::1]:8080", ":8080" -> host and port.
+Status parseListen(std::string_view text, HttpServerOptions& http);
+
+class Server {
+ public:
+  static Result<std::unique_ptr<Server>> start(const ServeConfig& config, std::ostream& out);
+  ~Server();
+  std::uint16_t port() const { return http_->port(); }
+  Api& api() { return *api_; }
+  Stack& stack() { return *stack_; }
+  // Not ready, stop accepting and answer what came in, finish running workflows (queued ones
+  // resume at the next start). Idempotent.
+  void stop();
+
+ private:
+  Server() = default;
+  std::unique_ptr<Stack> stack_;
+  std::unique_ptr<WorkflowRunner> workflows_;
+  std::unique_ptr<Api> api_;
+  std::unique_ptr<HttpServer> http_;
+};
+
+}  // namespace lightpath
