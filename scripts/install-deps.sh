@@ -9,9 +9,10 @@ packages=(
   # libraries (docs/ARCHITECTURE.md, "Chosen dependencies")
   libfmt-dev libspdlog-dev nlohmann-json3-dev libyaml-cpp-dev libcli11-dev libexpected-dev
   libpugixml-dev libsqlite3-dev sqlite3
+  librestinio-dev libasio-dev libhttp-parser-dev libssl-dev libcpp-httplib-dev
   # tests, fuzzing, benchmarks and their peers
   libgtest-dev libgmock-dev librapidcheck-dev libbenchmark-dev clang-14 libclang-rt-14-dev
-  libboost-graph-dev python3 python3-networkx
+  libboost-graph-dev python3 python3-networkx wrk curl
 )
 
 missing=()

@@ -4,5 +4,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 scripts/build.sh build -DCMAKE_BUILD_TYPE=RelWithDebInfo
-# The server arrives with the API; until then the main job describes the demo network.
-exec build/apps/lightpath/lightpath topology inspect "$@"
+# The demo network, SQLite under ./lightpath-data, simulated devices; extra flags go to serve.
+exec build/apps/lightpath/lightpath serve "$@"

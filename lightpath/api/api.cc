@@ -87,7 +87,12 @@ std::string pageJson(const std::vector<std::string>& items, std::size_t total, s
 
 Result<json> parseObject(std::string_view body) {
   if (body.empty()) return fail(invalidArgument("body: a JSON object is required"));
-  json j = json::parse(body, nullptr, /*allow_exceptions=*/false);
+  json j;
+  try {
+    j = json::parse(body, nullptr, /*allow_exceptions=*/false);
+  } catch (const json::exception& e) {  // numbers out of range throw even so
+    return fail(invalidArgument(fmt::format("body: not usable JSON: {}", std::string(e.what()).substr(0, 200))));
+  }
   if (j.is_discarded()) {
     // Parse again for the position and reason (rare path: only for broken input).
     try {
@@ -96,6 +101,8 @@ Result<json> parseObject(std::string_view body) {
     } catch (const json::parse_error& e) {
       return fail(invalidArgument(fmt::format("body: not valid JSON (byte {}): {}", e.byte,
                                               std::string(e.what()).substr(0, 200))));
+    } catch (const json::exception& e) {
+      return fail(invalidArgument(fmt::format("body: not usable JSON: {}", std::string(e.what()).substr(0, 200))));
     }
     return fail(invalidArgument("body: not valid JSON"));
   }
@@ -296,7 +303,10 @@ Status Api::Impl::record(StoreTransaction& tx, const Context& ctx, const HttpRes
   const DocumentRecord audit = auditEntry(ctx, response.status);
   LP_RETURN_IF_ERROR(tx.putDocument(audit));
   // A connection's orders: what a tenant sees of the audit log.
-  if (ctx.request.path.starts_with("/v1/connections") && !ctx.subject.empty() && response.status < 300) {
+  // (Created, accepted for termination, or changed; not a repeated delete of a terminated one.)
+  const bool changed = response.status == 201 || response.status == 202 ||
+                       (response.status == 200 && ctx.request.method == "PATCH");
+  if (ctx.request.path.starts_with("/v1/connections") && !ctx.subject.empty() && changed) {
     const std::string type = ctx.request.method == "POST" ? "create" : ctx.request.method == "PATCH" ? "modify" : "terminate";
     json order = json::parse(audit.body);
     order["id"] = "ord_" + audit.id.substr(4);

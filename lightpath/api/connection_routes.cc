@@ -369,6 +369,9 @@ HttpResponse Api::Impl::deleteConnection(Context& ctx) {
 HttpResponse Api::Impl::createQuote(Context& ctx) {
   auto body = parseObject(ctx.request.body);
   if (!body) return problemOf(body.error());
+  if (body->contains("tenant") && !ctx.isOperator()) {
+    return problem(400, "invalid-argument", "tenant: only operators order for a tenant", "tenant");
+  }
   auto spec = specFromApiJson(*body);
   if (!spec) return problemOf(spec.error());
   if (Status ends = checkEnds(*this, ctx, *spec); !ends.isOk()) return problemOf(ends);

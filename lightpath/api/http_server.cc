@@ -136,7 +136,14 @@ class RestinioServer final : public HttpServer {
   restinio::request_handling_status_t serve(const restinio::request_handle_t& req) {
     std::string error;
     HttpRequest request = toRequest(req, error);
-    HttpResponse response = error.empty() ? api_.handle(request) : problem(400, "invalid-argument", error);
+    HttpResponse response;
+    try {
+      response = error.empty() ? api_.handle(request) : problem(400, "invalid-argument", error);
+    } catch (const std::exception& e) {
+      // Our code does not throw; a library that did must not take the connection down.
+      log().error("{} {}: {}", request.method, request.path.substr(0, 200), e.what());
+      response = problem(500, "internal", "an internal error; it has been logged");
+    }
     auto reply = req->create_response(restinio::http_status_line_t{restinio::http_status_code_t{static_cast<std::uint16_t>(response.status)},
                                                                    reasonOf(response.status)});
     for (auto& [name, value] : response.headers) reply.append_header(name, std::move(value));

@@ -315,7 +315,7 @@ Result<std::vector<Claim>> Provisioner::plan(const ConnectionSpec& spec, const C
 Result<Realization> Provisioner::quote(const ConnectionSpec& spec) const {
   LP_RETURN_IF_ERROR(validateSpec(spec));
   const TimePoint now = deps_.clock->now();
-  if (spec.end && *spec.end <= now) return fail(invalidArgument("schedule.end: already in the past"));
+  if (spec.end && *spec.end <= now) return fail(invalidArgument("end: already in the past"));
   ConnectionSpec peak = spec;
   peak.bandwidth_mbps = peakBandwidth(spec);
   Realization realization;
@@ -330,7 +330,7 @@ Result<Connection> Provisioner::order(const std::string& tenant, ConnectionSpec 
   LP_RETURN_IF_ERROR(validateSpec(spec));
   const TimePoint now = deps_.clock->now();
   const Window window{spec.start.value_or(now), spec.end.value_or(TimePoint::max())};
-  if (spec.end && *spec.end <= now) return fail(invalidArgument("schedule.end: already in the past"));
+  if (spec.end && *spec.end <= now) return fail(invalidArgument("end: already in the past"));
   // Bandwidth that steps over time: the route must carry the peak; capacity is held step by
   // step (one hold per step's window), the VLAN over the whole window.
   ConnectionSpec peak = spec;

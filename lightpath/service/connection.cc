@@ -144,7 +144,7 @@ Status validateSpec(const ConnectionSpec& s) {
   if (s.term != "hourly" && s.term != "1" && s.term != "12" && s.term != "36") {
     return invalidArgument(fmt::format("term: hourly, 1, 12 or 36 (months), got '{}'", s.term.substr(0, 40)));
   }
-  if (s.start && s.end && !(*s.start < *s.end)) return invalidArgument("schedule.end: must come after schedule.start");
+  if (s.start && s.end && !(*s.start < *s.end)) return invalidArgument("end: must come after start");
   for (std::size_t i = 0; i < s.steps.size(); ++i) {
     const BandwidthStep& step = s.steps[i];
     if (i > 0 && !(s.steps[i - 1].at < step.at)) {

@@ -76,7 +76,7 @@ TEST(ConnectionSpec, ValidationNamesTheField) {
   s = ethernet();
   s.start = at(10);
   s.end = at(5);
-  EXPECT_EQ(error(s), "schedule.end: must come after schedule.start");
+  EXPECT_EQ(error(s), "end: must come after start");
   s = ethernet();
   s.start = at(0);
   s.end = at(100);

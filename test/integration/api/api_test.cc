@@ -1,0 +1,175 @@
+// The API over real HTTP: every route, its error paths, idempotency, ETags, events, restarts;
+// each reply is checked against the OpenAPI description (api_fixture.h).
+#include <sys/stat.h>
+
+#include "test/integration/api/api_fixture.h"
+
+namespace lightpath::testing {
+namespace {
+
+TEST_F(ApiFixture, FirstStartMakesAnOperatorKeyOnlyItsOwnerCanRead) {
+  start();
+  ASSERT_EQ(operator_key_.size(), 67u);  // "lp_" + 64 hex digits: 256 bits
+  EXPECT_NE(start_output_.find(operator_key_), std::string::npos);
+  struct stat info {};
+  ASSERT_EQ(::stat((dir_ / "operator.key").c_str(), &info), 0);
+  EXPECT_EQ(info.st_mode & 0777, 0600);
+  EXPECT_EQ(call("GET", "/v1/tenants", operator_key_).status, 200);
+  restart();
+  EXPECT_EQ(start_output_.find("lp_"), std::string::npos) << "a second start must not make or show a key";
+  EXPECT_EQ(call("GET", "/v1/tenants", operator_key_).status, 200);
+}
+
+TEST_F(ApiFixture, OpenEndpointsAndAuthentication) {
+  start();
+  EXPECT_EQ(call("GET", "/healthz", "").status, 200);
+  EXPECT_EQ(call("GET", "/readyz", "").status, 200);
+  EXPECT_EQ(openapi_.value("openapi", ""), "3.1.0");
+  Reply denied = call("GET", "/v1/connections", "");
+  EXPECT_EQ(denied.status, 401);
+  EXPECT_EQ(denied.header("WWW-Authenticate"), "Bearer");
+  EXPECT_EQ(denied.body.value("type", ""), "/problems/unauthenticated");
+  EXPECT_EQ(call("GET", "/v1/connections", "lp_" + std::string(64, 'a')).status, 401);
+  EXPECT_EQ(call("GET", "/v1/connections", "not-a-key").status, 401);
+  EXPECT_EQ(call("GET", "/v1/nothing-here", operator_key_).status, 404);
+  EXPECT_EQ(call("PUT", "/v1/connections", operator_key_, "{}").status, 405);
+  Reply metrics = call("GET", "/metrics", "");
+  EXPECT_NE(metrics.raw.find("lightpath_http_requests_total{route=\"GET /v1/connections\",code=\"401\"} 3"),
+            std::string::npos) << metrics.raw.substr(0, 2000);
+  EXPECT_NE(metrics.raw.find("lightpath_ledger_utilization{resource=\"spectrum\"}"), std::string::npos);
+  EXPECT_FALSE(call("GET", "/healthz", "").header("X-Request-Id").empty());
+}
+
+TEST_F(ApiFixture, OrderQuoteWatchChangeAndTerminate) {
+  start();
+  const std::string acme = addTenant("acme", {"dc-ashburn-p1", "dc-hillsboro-p1"});
+  // A quote first: path, latency and price, nothing held.
+  const std::string wavelength = json{{"kind", "wavelength"}, {"a_end", "dc-ashburn"}, {"z_end", "dc-hillsboro"},
+                                      {"bandwidth_mbps", 400000}, {"protection", "1+1"}}.dump();
+  Reply quote = call("POST", "/v1/quotes", acme, wavelength);
+  ASSERT_EQ(quote.status, 200) << quote.raw;
+  EXPECT_TRUE(quote.body.value("feasible", false));
+  EXPECT_GT(quote.body.value("latency_ms", 0.0), 20.0);
+  EXPECT_FALSE(quote.body["protection_fibers"].empty());
+  EXPECT_GT(quote.body["price"].value("monthly", 0.0), 0.0);
+  json tight = json::parse(wavelength);
+  tight["max_latency_ms"] = 5;
+  Reply infeasible = call("POST", "/v1/quotes", acme, tight.dump());
+  ASSERT_EQ(infeasible.status, 200);
+  EXPECT_FALSE(infeasible.body.value("feasible", true));
+  EXPECT_NE(infeasible.body.value("reason", "").find("ms"), std::string::npos) << infeasible.raw;
+
+  // Order with an Idempotency-Key: 201, Location, ETag; durable before the answer.
+  httplib::Headers idem{{"Idempotency-Key", "order-1"}};
+  Reply made = call("POST", "/v1/connections", acme, wavelength, "", idem);
+  ASSERT_EQ(made.status, 201) << made.raw;
+  const std::string id = made.body.value("id", "");
+  EXPECT_EQ(made.header("Location"), "/v1/connections/" + id);
+  EXPECT_FALSE(made.header("ETag").empty());
+  EXPECT_EQ(made.body["requested"].value("protection", ""), "1+1");
+  Reply again = call("POST", "/v1/connections", acme, wavelength, "", idem);
+  EXPECT_EQ(again.status, 201);
+  EXPECT_EQ(again.header("Idempotent-Replayed"), "true");
+  EXPECT_EQ(again.body.value("id", ""), id);
+  Reply reused = call("POST", "/v1/connections", acme, ethernetOrder("dc-ashburn-p1", "dc-hillsboro-p1"), "", idem);
+  EXPECT_EQ(reused.status, 409);
+  EXPECT_EQ(reused.body.value("field", ""), "Idempotency-Key");
+  EXPECT_EQ(waitFor(acme, id, "active"), "active");
+
+  // Ethernet, listed with paging and a state filter.
+  Reply ethernet = call("POST", "/v1/connections", acme, ethernetOrder("dc-ashburn-p1", "dc-hillsboro-p1"));
+  ASSERT_EQ(ethernet.status, 201) << ethernet.raw;
+  const std::string eth = ethernet.body.value("id", "");
+  EXPECT_EQ(waitFor(acme, eth, "active"), "active");
+  Reply page = call("GET", "/v1/connections", acme, "", "/v1/connections?limit=1&offset=1");
+  EXPECT_EQ(page.body.value("total", 0), 2);
+  EXPECT_EQ(page.body["items"].size(), 1u);
+  EXPECT_EQ(call("GET", "/v1/connections", acme, "", "/v1/connections?state=terminated").body.value("total", -1), 0);
+  EXPECT_EQ(call("GET", "/v1/connections", acme, "", "/v1/connections?state=sleepy").status, 400);
+  EXPECT_EQ(call("GET", "/v1/connections", acme, "", "/v1/connections?limit=0").status, 400);
+  EXPECT_EQ(call("GET", "/v1/connections", acme, "", "/v1/connections?colour=red").status, 400);
+
+  // PATCH: If-Match guards against lost updates; bandwidth is make-before-break and re-priced.
+  Reply current = call("GET", "/v1/connections/{id}", acme, "", "/v1/connections/" + eth);
+  const std::string etag = current.header("ETag");
+  Reply stale = call("PATCH", "/v1/connections/{id}", acme, R"({"bandwidth_mbps":2000})", "/v1/connections/" + eth,
+                     {{"If-Match", "\"1\""}});
+  EXPECT_EQ(stale.status, 412);
+  Reply bigger = call("PATCH", "/v1/connections/{id}", acme, R"({"bandwidth_mbps":2000,"tags":{"team":"infra"}})",
+                      "/v1/connections/" + eth, {{"If-Match", etag}});
+  ASSERT_EQ(bigger.status, 200) << bigger.raw;
+  EXPECT_EQ(bigger.body["requested"].value("bandwidth_mbps", 0), 2000);
+  EXPECT_EQ(bigger.body["requested"]["tags"].value("team", ""), "infra");
+  EXPECT_GT(bigger.body["current"]["price"].value("monthly", 0.0), current.body["current"]["price"].value("monthly", 0.0));
+  EXPECT_EQ(call("PATCH", "/v1/connections/{id}", acme, R"({"end":"2030-01-01T00:00:00Z"})", "/v1/connections/" + eth).status, 422);
+  EXPECT_EQ(call("PATCH", "/v1/connections/{id}", acme, R"({"bandwidth_mbps":999999999})", "/v1/connections/" + eth).status, 400);
+  EXPECT_EQ(call("PATCH", "/v1/connections/{id}", acme, R"({"bandwidth_mbps":400000})", "/v1/connections/" + id).status, 400)
+      << "a wavelength's rate is its transceiver's";
+
+  // DELETE: 202 while devices are cleared, then terminated; deleting again is harmless.
+  Reply gone = call("DELETE", "/v1/connections/{id}", acme, "", "/v1/connections/" + eth);
+  EXPECT_EQ(gone.status, 202) << gone.raw;
+  EXPECT_EQ(waitFor(acme, eth, "terminated"), "terminated");
+  EXPECT_EQ(call("DELETE", "/v1/connections/{id}", acme, "", "/v1/connections/" + eth).status, 200);
+
+  // Events replay after a cursor; orders and the audit log saw it all.
+  Reply events = call("GET", "/v1/events", acme, "", "/v1/events?after=0&limit=1000");
+  ASSERT_EQ(events.status, 200);
+  std::vector<std::string> seen;
+  for (const auto& e : events.body["items"]) {
+    if (e.value("subject", "") == eth) seen.push_back(e["data"].value("state", ""));
+  }
+  EXPECT_EQ(seen, (std::vector<std::string>{"provisioning", "active", "modifying", "active", "active", "deprovisioning",
+                                            "terminated"}));
+  const std::uint64_t cursor = events.body["items"][2].value("cursor", 0);
+  Reply later = call("GET", "/v1/events", acme, "", "/v1/events?after=" + std::to_string(cursor));
+  EXPECT_EQ(later.body["items"][0].value("cursor", 0u), cursor + 1);
+  Reply orders = call("GET", "/v1/orders", acme);
+  EXPECT_EQ(orders.body.value("total", 0), 4);  // two creates, a modify, a terminate
+  const std::string order_id = orders.body["items"][0].value("id", "");
+  EXPECT_EQ(call("GET", "/v1/orders/{id}", acme, "", "/v1/orders/" + order_id).body.value("type", ""), "terminate");
+  Reply audit = call("GET", "/v1/audit", operator_key_, "", "/v1/audit?tenant=acme");
+  EXPECT_GE(audit.body.value("total", 0), 6);
+  EXPECT_EQ(audit.body["items"][0].value("method", ""), "DELETE");
+  Reply metrics = call("GET", "/metrics", "");
+  EXPECT_NE(metrics.raw.find("lightpath_workflows_total{job=\"activate\",result=\"ok\"} 2"), std::string::npos);
+}
+
+TEST_F(ApiFixture, OperatorsSeeEverythingAndOrderForTenants) {
+  start();
+  addTenant("acme", {"dc-ashburn-p1", "dc-hillsboro-p1"});
+  json order = json::parse(ethernetOrder("dc-ashburn-p1", "dc-hillsboro-p1"));
+  EXPECT_EQ(call("POST", "/v1/connections", operator_key_, order.dump()).status, 400) << "operators name the tenant";
+  order["tenant"] = "nobody";
+  EXPECT_EQ(call("POST", "/v1/connections", operator_key_, order.dump()).status, 400);
+  order["tenant"] = "acme";
+  Reply made = call("POST", "/v1/connections", operator_key_, order.dump());
+  ASSERT_EQ(made.status, 201) << made.raw;
+  EXPECT_EQ(made.body.value("tenant", ""), "acme");
+  Reply topology = call("GET", "/v1/topology", operator_key_);
+  ASSERT_EQ(topology.status, 200);
+  EXPECT_EQ(topology.body["fibers"].size(), server_->stack().topology->fibers().size());
+  EXPECT_EQ(call("GET", "/v1/locations", operator_key_, "", "/v1/locations?kind=cloud_onramp").body.value("total", 0), 12);
+  Reply site = call("GET", "/v1/locations/{id}", operator_key_, "", "/v1/locations/dc-ashburn");
+  EXPECT_EQ(site.body.value("kind", ""), "datacenter");
+  EXPECT_FALSE(site.body["ports"].empty());
+  EXPECT_EQ(call("GET", "/v1/locations/{id}", operator_key_, "", "/v1/locations/atlantis").status, 404);
+  EXPECT_EQ(call("POST", "/v1/tenants", operator_key_, R"({"id":"acme"})").status, 409);
+  EXPECT_EQ(call("POST", "/v1/tenants", operator_key_, R"({"id":"Bad Name"})").status, 400);
+  // Keys: the last operator key cannot be revoked; another can.
+  Reply keys = call("GET", "/v1/api-keys", operator_key_);
+  std::string operator_key_id;
+  for (const auto& k : keys.body["items"]) {
+    EXPECT_FALSE(k.contains("hash"));
+    EXPECT_FALSE(k.contains("secret"));
+    if (k.value("role", "") == "operator") operator_key_id = k.value("id", "");
+  }
+  EXPECT_EQ(call("DELETE", "/v1/api-keys/{id}", operator_key_, "", "/v1/api-keys/" + operator_key_id).status, 422);
+  Reply second = call("POST", "/v1/api-keys", operator_key_, R"({"role":"operator","name":"backup"})");
+  ASSERT_EQ(second.status, 201);
+  EXPECT_EQ(call("DELETE", "/v1/api-keys/{id}", second.body.value("secret", ""), "", "/v1/api-keys/" + operator_key_id).status, 204);
+  EXPECT_EQ(call("GET", "/v1/tenants", operator_key_).status, 401) << "a revoked key stops working at once";
+}
+
+}  // namespace
+}  // namespace lightpath::testing

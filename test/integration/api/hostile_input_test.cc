@@ -1,0 +1,176 @@
+// Bad input of every kind gets the right 4xx, names the field, and changes nothing; slow and
+// oversized clients are cut off; limits answer 429 with Retry-After; a restart loses nothing
+// that was acknowledged.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "test/integration/api/api_fixture.h"
+
+namespace lightpath::testing {
+namespace {
+
+// Sends raw bytes, returns what comes back before the server closes or `wait` passes.
+std::string rawExchange(std::uint16_t port, const std::string& bytes, std::chrono::milliseconds wait,
+                        std::chrono::milliseconds pause_before_send = std::chrono::milliseconds(0)) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(port);
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) != 0) {
+    ::close(fd);
+    return "connect failed";
+  }
+  std::this_thread::sleep_for(pause_before_send);
+  (void)::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL);
+  timeval timeout{static_cast<long>(wait.count() / 1000), static_cast<long>((wait.count() % 1000) * 1000)};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof(timeout));
+  std::string out;
+  char buffer[4096];
+  for (;;) {
+    const ssize_t n = ::recv(fd, buffer, sizeof(buffer), 0);
+    if (n <= 0) break;
+    out.append(buffer, static_cast<std::size_t>(n));
+  }
+  ::close(fd);
+  return out;
+}
+
+class HostileInputTest : public ApiFixture {
+ protected:
+  std::string state() {
+    return call("GET", "/v1/connections", operator_key_, "", "/v1/connections?limit=1000").raw +
+           call("GET", "/v1/events", operator_key_, "", "/v1/events?limit=1000").raw;
+  }
+};
+
+TEST_F(HostileInputTest, BadBodiesAreRefusedWithTheFieldAndChangeNothing) {
+  start();
+  const std::string acme = addTenant("acme", {"dc-ashburn-p1", "dc-hillsboro-p1"});
+  const std::string before = state();
+  struct Case {
+    std::string body, field;
+    int status = 400;
+  };
+  const std::string ok_order = ethernetOrder("dc-ashburn-p1", "dc-hillsboro-p1");
+  auto with = [&](const char* key, json value) {
+    json j = json::parse(ok_order);
+    j[key] = std::move(value);
+    return j.dump();
+  };
+  const std::vector<Case> cases{
+      {"", "body"},
+      {"{", "body"},
+      {"[1,2,3]", "body"},
+      {"null", "body"},
+      {"{\"kind\":\"ethernet\",}", "body"},
+      {std::string("{\"kind\":\"eth\xff\xfe\"}"), "body"},                    // not UTF-8
+      {with("bandwidth_mbps", "1000"), "bandwidth_mbps"},                       // wrong type
+      {with("bandwidth_mbps", -5), "bandwidth_mbps"},
+      {with("bandwidth_mbps", 1.5), "bandwidth_mbps"},
+      {R"({"kind":"ethernet","a_end":"dc-ashburn-p1","z_end":"dc-hillsboro-p1","bandwidth_mbps":1e400})", "body"},
+      {R"({"kind":"ethernet","a_end":"dc-ashburn-p1","z_end":"dc-hillsboro-p1","bandwidth_mbps":184467440737095516150})", "bandwidth_mbps"},
+      {with("bandwidth_mbps", 18446744073709551615ull), "bandwidth"},
+      {with("colour", "red"), "colour"},                                        // unknown field
+      {with("kind", "teleport"), "kind"},
+      {with("protection", "2+2"), "protection"},
+      {with("max_latency_ms", -1), "max_latency_ms"},
+      {with("max_latency_ms", "fast"), "max_latency_ms"},
+      {with("start", "tomorrow"), "start"},
+      {with("end", "2001-01-01T00:00:00Z"), "end"},
+      {with("vlan", 70000), "vlan"},
+      {with("tags", json::array({1, 2})), "tags"},
+      {with("tags", {{"k", 5}}), "tags.k"},
+      {with("steps", {{{"at", "2030-01-01T00:00:00Z"}}}), ""},
+      {with("cloud", {{"provider", "aws"}}), "cloud"},
+      {with("a_end", "dc-santa-clara-p1"), "a_end"},                            // not acme's port
+      {with("z_end", std::string(300, 'x')), "z_end"},
+      {with("tenant", "globex"), "tenant"},
+  };
+  for (const Case& c : cases) {
+    Reply r = call("POST", "/v1/connections", acme, c.body);
+    EXPECT_EQ(r.status, c.status) << c.body.substr(0, 120) << " -> " << r.raw.substr(0, 300);
+    EXPECT_EQ(r.header("Content-Type"), "application/problem+json") << c.body.substr(0, 120);
+    if (!c.field.empty()) {
+      EXPECT_EQ(r.body.value("field", "").rfind(c.field, 0), 0u) << c.body.substr(0, 120) << " -> " << r.raw.substr(0, 300);
+    }
+    EXPECT_EQ(call("POST", "/v1/quotes", acme, c.body).status, c.status) << "quote " << c.body.substr(0, 120);
+  }
+  // Over the API's body limit (1 MiB): 413; far over the server's: the connection is closed.
+  EXPECT_EQ(call("POST", "/v1/connections", acme, "{\"tags\":{\"a\":\"" + std::string(2 << 20, 'x') + "\"}}").status, 413);
+  httplib::Headers text{{"Authorization", "Bearer " + acme}};
+  auto form = client_->Post("/v1/connections", text, "kind=ethernet", "application/x-www-form-urlencoded");
+  ASSERT_TRUE(form);
+  EXPECT_EQ(form->status, 415);
+  EXPECT_EQ(call("GET", "/v1/connections/{id}", acme, "", "/v1/connections/%zz").status, 400);
+  EXPECT_EQ(call("GET", "/v1/connections/{id}", acme, "", "/v1/connections/" + std::string(200, 'a')).status, 404);
+  EXPECT_EQ(call("PATCH", "/v1/connections/{id}", acme, "{", "/v1/connections/conn_x").status, 404);
+  EXPECT_EQ(call("POST", "/v1/connections", acme, ok_order, "", {{"Idempotency-Key", std::string(300, 'k')}}).status, 400);
+  EXPECT_EQ(state(), before) << "bad input changed something";
+  // Raw HTTP the parser refuses: the server closes, and still serves the next client.
+  const std::string garbage = rawExchange(server_->port(), "NOT HTTP AT ALL\r\n\r\n", std::chrono::milliseconds(2000));
+  EXPECT_EQ(garbage.find("HTTP/1.1 2"), std::string::npos);
+  const std::string huge_header = rawExchange(
+      server_->port(), "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(64 * 1024, 'h') + "\r\n\r\n",
+      std::chrono::milliseconds(2000));
+  EXPECT_EQ(huge_header.find("HTTP/1.1 200"), std::string::npos);
+  EXPECT_EQ(call("GET", "/healthz", "").status, 200);
+}
+
+TEST_F(HostileInputTest, SlowClientsAreCutOff) {
+  config_.http.read_timeout = std::chrono::seconds(1);
+  start();
+  // Half a request, then silence: the server hangs up after its read timeout.
+  const auto began = std::chrono::steady_clock::now();
+  const std::string reply = rawExchange(server_->port(), "GET /healthz HTTP/1.1\r\nHost: x\r\n", std::chrono::milliseconds(8000));
+  const auto waited = std::chrono::steady_clock::now() - began;
+  EXPECT_LT(waited, std::chrono::seconds(7)) << "the server kept a slow client";
+  EXPECT_EQ(reply.find("HTTP/1.1 200"), std::string::npos);
+  EXPECT_EQ(call("GET", "/healthz", "").status, 200);
+}
+
+TEST_F(HostileInputTest, TooManyRequestsAnswer429WithRetryAfter) {
+  config_.limits.requests_per_second = 5;
+  config_.limits.burst = 5;
+  start();
+  int limited = 0;
+  std::string retry_after;
+  for (int i = 0; i < 20; ++i) {
+    Reply r = call("GET", "/v1/tenants", operator_key_);
+    if (r.status == 429) {
+      ++limited;
+      retry_after = r.header("Retry-After");
+    }
+  }
+  EXPECT_GE(limited, 10);
+  EXPECT_EQ(retry_after, "1");
+  EXPECT_EQ(call("GET", "/healthz", "").status, 200) << "health checks are not limited";
+}
+
+TEST_F(HostileInputTest, ARestartLosesNothingAcknowledged) {
+  start();
+  const std::string acme = addTenant("acme", {"dc-ashburn-p1", "dc-hillsboro-p1"});
+  std::vector<std::string> ids;
+  for (int i = 0; i < 20; ++i) {
+    Reply r = call("POST", "/v1/connections", acme, ethernetOrder("dc-ashburn-p1", "dc-hillsboro-p1", 100 + i), "",
+                   {{"Idempotency-Key", "k" + std::to_string(i)}});
+    ASSERT_EQ(r.status, 201);
+    ids.push_back(r.body.value("id", ""));
+  }
+  const std::uint64_t events = call("GET", "/v1/events", acme, "", "/v1/events?limit=1000").body["items"].size();
+  restart();  // some activations may not have run: they resume
+  for (const std::string& id : ids) EXPECT_EQ(waitFor(acme, id, "active"), "active") << id;
+  EXPECT_GE(call("GET", "/v1/events", acme, "", "/v1/events?limit=1000").body["items"].size(), events);
+  // A retry after the restart still gets the first answer, not a second connection.
+  Reply retry = call("POST", "/v1/connections", acme, ethernetOrder("dc-ashburn-p1", "dc-hillsboro-p1", 100), "",
+                     {{"Idempotency-Key", "k0"}});
+  EXPECT_EQ(retry.status, 201);
+  EXPECT_EQ(retry.body.value("id", ""), ids[0]);
+  EXPECT_EQ(call("GET", "/v1/connections", acme).body.value("total", 0), 20);
+  EXPECT_TRUE(server_->stack().provisioner->check().empty());
+}
+
+}  // namespace
+}  // namespace lightpath::testing
