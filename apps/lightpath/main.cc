@@ -5,6 +5,7 @@
 
 #include "exit_codes.h"
 #include "bench_command.h"
+#include "client_command.h"
 #include "path_command.h"
 #include "serve_command.h"
 #include "simulate_command.h"
@@ -16,6 +17,7 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", "lightpath 0.1.0");
   int exit_code = lightpath::cli::kExitOk;
   lightpath::cli::addServeCommand(app, &exit_code);
+  lightpath::cli::addClientCommands(app, &exit_code);
   lightpath::cli::addTopologyCommands(app, &exit_code);
   lightpath::cli::addPathCommand(app, &exit_code);
   lightpath::cli::addSimulateCommand(app, &exit_code);

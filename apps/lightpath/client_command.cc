@@ -1,0 +1,440 @@
+// `lightpath connections|quote|locations|events`: the API from a shell. Tables for people,
+// --json for scripts; exit codes say what happened (exit_codes.h).
+#include "client_command.h"
+
+#include <httplib.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <iostream>
+#include <map>
+#include <random>
+#include <thread>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "exit_codes.h"
+#include "lightpath/base/status.h"
+
+namespace lightpath::cli {
+namespace {
+
+using nlohmann::json;
+
+struct ClientFlags {
+  std::string server, api_key;
+  bool json_output = false;
+};
+
+struct OrderFlags {
+  std::string kind = "ethernet", a, z, protection, start, end, cloud_provider, cloud_key, term, sla, idempotency_key, tenant;
+  std::uint64_t mbps = 0;
+  double max_latency_ms = 0;
+  int vlan = -1;
+  std::vector<std::string> tags;
+  bool wait = false;
+  int wait_seconds = 120;
+};
+
+std::string env(const char* name, const char* fallback) {
+  const char* v = std::getenv(name);
+  return v && *v ? v : fallback;
+}
+
+struct Answer {
+  int exit = kExitOk;  // kExitOk for 2xx
+  int status = 0;
+  json body;
+};
+
+class Client {
+ public:
+  explicit Client(const ClientFlags& f) : flags_(f), http_(f.server) {
+    http_.set_connection_timeout(5, 0);
+    http_.set_read_timeout(30, 0);
+    http_.set_keep_alive(true);
+  }
+
+  Answer call(const std::string& method, const std::string& path, const std::string& body = "",
+              httplib::Headers headers = {}) {
+    if (!flags_.api_key.empty()) headers.emplace("Authorization", "Bearer " + flags_.api_key);
+    auto send = [&] {
+      return method == "GET"     ? http_.Get(path, headers)
+             : method == "POST"  ? http_.Post(path, headers, body, "application/json")
+             : method == "PATCH" ? http_.Patch(path, headers, body, "application/json")
+                                 : http_.Delete(path, headers);
+    };
+    httplib::Result r = send();
+    if (!r) r = send();  // one retry on a dropped keep-alive connection (POSTs carry an Idempotency-Key)
+    Answer a;
+    if (!r) {
+      std::cerr << fmt::format("lightpath: cannot reach {}: {}\n", flags_.server, httplib::to_string(r.error()));
+      a.exit = kExitUnavailable;
+      return a;
+    }
+    a.status = r->status;
+    a.body = json::parse(r->body, nullptr, false);
+    if (r->status >= 400) {
+      const std::string detail = a.body.is_object() ? a.body.value("detail", r->body) : r->body;
+      std::cerr << fmt::format("lightpath: {} {}: {}{}\n", r->status, a.body.is_object() ? a.body.value("title", "") : "",
+                               detail, a.body.is_object() && a.body.contains("field")
+                                           ? " (field " + a.body.value("field", "") + ")" : "");
+      a.exit = r->status >= 500 || r->status == 429 ? kExitUnavailable : r->status == 401 || r->status == 403 ? kExitDenied : kExitRejected;
+    }
+    return a;
+  }
+
+ private:
+  const ClientFlags& flags_;
+  httplib::Client http_;
+};
+
+std::string money(const json& price) {
+  if (!price.is_object()) return "-";
+  return fmt::format("{:.2f} {}/mo", price.value("monthly", 0.0), price.value("currency", ""));
+}
+
+void printTable(const std::vector<std::vector<std::string>>& rows) {
+  std::vector<std::size_t> width;
+  for (const auto& row : rows) {
+    width.resize(std::max(width.size(), row.size()));
+    for (std::size_t i = 0; i < row.size(); ++i) width[i] = std::max(width[i], row[i].size());
+  }
+  for (const auto& row : rows) {
+    std::string line;
+    for (std::size_t i = 0; i < row.size(); ++i) line += i + 1 < row.size() ? fmt::format("{:<{}}  ", row[i], width[i]) : row[i];
+    std::cout << line << "\n";
+  }
+}
+
+std::vector<std::string> connectionRow(const json& c) {
+  const json& r = c["requested"];
+  const json& cur = c["current"];
+  return {c.value("id", ""), r.value("kind", ""), c.value("state", ""), r.value("a_end", ""), r.value("z_end", ""),
+          fmt::format("{}", r.value("bandwidth_mbps", 0)), fmt::format("{:.2f} ms", cur.value("latency_ms", 0.0)),
+          money(cur.value("price", json()))};
+}
+
+const std::vector<std::string> kConnectionHeader{"ID", "KIND", "STATE", "A END", "Z END", "MBPS", "LATENCY", "PRICE"};
+
+void showConnection(const json& c) {
+  const json& r = c["requested"];
+  const json& cur = c["current"];
+  std::cout << fmt::format("{}  {}  {}\n", c.value("id", ""), r.value("kind", ""), c.value("state", ""));
+  std::cout << fmt::format("  ends:       {} -> {}\n", r.value("a_end", ""), r.value("z_end", ""));
+  std::cout << fmt::format("  bandwidth:  {} Mb/s, protection {}\n", r.value("bandwidth_mbps", 0), r.value("protection", ""));
+  std::cout << fmt::format("  path:       {:.1f} km, {:.2f} ms over {} fibers\n", cur.value("km", 0.0), cur.value("latency_ms", 0.0),
+                           cur.value("fibers", json::array()).size());
+  if (cur.contains("protection_fibers")) {
+    std::cout << fmt::format("  protection: {:.1f} km over {} fibers\n", cur.value("protection_km", 0.0), cur["protection_fibers"].size());
+  }
+  std::cout << fmt::format("  price:      {}\n", money(cur.value("price", json())));
+  for (const auto& h : c.value("history", json::array())) {
+    std::cout << fmt::format("  {}  {} -> {}  ({}: {})\n", h.value("at", ""), h.value("from", ""), h.value("to", ""),
+                             h.value("actor", ""), h.value("reason", ""));
+  }
+}
+
+Result<json> orderBody(const OrderFlags& o) {
+  json j{{"kind", o.kind}, {"a_end", o.a}, {"z_end", o.z}, {"bandwidth_mbps", o.mbps}};
+  if (!o.protection.empty()) j["protection"] = o.protection;
+  if (o.max_latency_ms > 0) j["max_latency_ms"] = o.max_latency_ms;
+  if (!o.start.empty()) j["start"] = o.start;
+  if (!o.end.empty()) j["end"] = o.end;
+  if (o.vlan >= 0) j["vlan"] = o.vlan;
+  if (!o.term.empty()) j["term"] = o.term;
+  if (!o.sla.empty()) j["sla"] = o.sla;
+  if (!o.tenant.empty()) j["tenant"] = o.tenant;
+  if (!o.cloud_provider.empty()) j["cloud"] = {{"provider", o.cloud_provider}, {"key", o.cloud_key}};
+  if (!o.tags.empty()) {
+    json tags = json::object();
+    for (const std::string& t : o.tags) {
+      const auto eq = t.find('=');
+      if (eq == std::string::npos || eq == 0) return fail(invalidArgument(fmt::format("--tag: KEY=VALUE, got '{}'", t)));
+      tags[t.substr(0, eq)] = t.substr(eq + 1);
+    }
+    j["tags"] = tags;
+  }
+  return j;
+}
+
+// Polls until the connection settles; prints each state it passes through.
+int waitUntilSettled(Client& client, const ClientFlags& flags, const std::string& id, int seconds) {
+  const auto began = std::chrono::steady_clock::now();
+  std::string last;
+  while (std::chrono::steady_clock::now() - began < std::chrono::seconds(seconds)) {
+    Answer a = client.call("GET", "/v1/connections/" + id);
+    if (a.exit != kExitOk) return a.exit;
+    const std::string state = a.body.value("state", "");
+    if (state != last && !flags.json_output) {
+      std::cerr << fmt::format("{:>8.3f} s  {}\n", std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count(), state);
+    }
+    last = state;
+    if (state == "active" || state == "terminated" || state == "awaiting_counterparty") {
+      if (flags.json_output) std::cout << a.body.dump(2) << "\n";
+      return kExitOk;
+    }
+    if (state == "failed" || state == "rejected" || state == "cancelled") {
+      const json& history = a.body["history"];
+      std::cerr << "lightpath: " << id << " " << state << ": "
+                << (history.empty() ? "" : history.back().value("reason", "")) << "\n";
+      if (flags.json_output) std::cout << a.body.dump(2) << "\n";
+      return kExitRejected;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  std::cerr << fmt::format("lightpath: {} is still {} after {} s\n", id, last, seconds);
+  return kExitUnavailable;
+}
+
+void addServerFlags(CLI::App* command, ClientFlags& flags) {
+  command->add_option("--server", flags.server, "API URL (env LIGHTPATH_URL; default http://127.0.0.1:8080)");
+  command->add_option("--api-key", flags.api_key, "API key (env LIGHTPATH_API_KEY)");
+  command->add_flag("--json", flags.json_output, "JSON output for scripts");
+}
+
+void addOrderFlags(CLI::App* command, OrderFlags& o) {
+  command->add_option("--kind", o.kind, "wavelength, ethernet or cloud")->capture_default_str();
+  command->add_option("--a", o.a, "A end: a site (wavelength) or a port")->required();
+  command->add_option("--z", o.z, "Z end: a site (wavelength), a port, or an on-ramp port (cloud)")->required();
+  command->add_option("--mbps", o.mbps, "bandwidth in Mb/s (wavelength: 100000, 400000, 800000)")->required();
+  command->add_option("--protection", o.protection, "none or 1+1");
+  command->add_option("--max-latency-ms", o.max_latency_ms, "latency bound, one way");
+  command->add_option("--start", o.start, "UTC RFC 3339 start (default now)");
+  command->add_option("--end", o.end, "UTC RFC 3339 end (default: until deleted)");
+  command->add_option("--vlan", o.vlan, "VLAN id (default: chosen)");
+  command->add_option("--cloud-provider", o.cloud_provider, "cloud: aws, azure or google");
+  command->add_option("--cloud-key", o.cloud_key, "cloud: the provider's pairing key");
+  command->add_option("--term", o.term, "hourly, 1, 12 or 36 (months)");
+  command->add_option("--sla", o.sla, "service level");
+  command->add_option("--tag", o.tags, "KEY=VALUE (repeatable)");
+  command->add_option("--tenant", o.tenant, "operators: the tenant it is for");
+}
+
+}  // namespace
+
+void addClientCommands(CLI::App& app, int* exit_code) {
+  static ClientFlags flags;
+  static OrderFlags order;
+  static std::string id, state, kind;
+  static std::size_t limit = 100, offset = 0;
+  static std::uint64_t after = 0;
+  static bool follow = false;
+  auto resolve = [] {
+    if (flags.server.empty()) flags.server = env("LIGHTPATH_URL", "http://127.0.0.1:8080");
+    if (flags.api_key.empty()) flags.api_key = env("LIGHTPATH_API_KEY", "");
+  };
+
+  CLI::App* connections = app.add_subcommand("connections", "order, list, show, change and delete connections");
+  connections->require_subcommand(1);
+
+  CLI::App* create = connections->add_subcommand("create", "order a connection");
+  addServerFlags(create, flags);
+  addOrderFlags(create, order);
+  create->add_option("--idempotency-key", order.idempotency_key, "retry-safe key (default: a fresh one)");
+  create->add_flag("--wait", order.wait, "show progress until active (or failed)");
+  create->add_option("--wait-seconds", order.wait_seconds, "give up waiting after this")->capture_default_str();
+  create->callback([exit_code, resolve] {
+    resolve();
+    auto body = orderBody(order);
+    if (!body) {
+      std::cerr << "lightpath: " << body.error().message() << "\n";
+      *exit_code = kExitUsage;
+      return;
+    }
+    if (order.idempotency_key.empty()) order.idempotency_key = fmt::format("cli-{:016x}", std::random_device{}() * 0x9e3779b97f4a7c15ull ^ std::random_device{}());
+    Client client(flags);
+    Answer a = client.call("POST", "/v1/connections", body->dump(), {{"Idempotency-Key", order.idempotency_key}});
+    if (a.exit != kExitOk) {
+      *exit_code = a.exit;
+      return;
+    }
+    const std::string made = a.body.value("id", "");
+    if (order.wait) {
+      if (!flags.json_output) std::cerr << made << "\n";
+      *exit_code = waitUntilSettled(client, flags, made, order.wait_seconds);
+      if (*exit_code == kExitOk && !flags.json_output) {
+        showConnection(client.call("GET", "/v1/connections/" + made).body);
+      }
+      return;
+    }
+    if (flags.json_output) {
+      std::cout << a.body.dump(2) << "\n";
+    } else {
+      printTable({kConnectionHeader, connectionRow(a.body)});
+    }
+  });
+
+  CLI::App* list = connections->add_subcommand("list", "the connections this key may see");
+  addServerFlags(list, flags);
+  list->add_option("--state", state, "only in this state");
+  list->add_option("--limit", limit, "at most this many")->capture_default_str();
+  list->add_option("--offset", offset, "skip this many")->capture_default_str();
+  list->callback([exit_code, resolve] {
+    resolve();
+    Client client(flags);
+    std::string path = fmt::format("/v1/connections?limit={}&offset={}", limit, offset);
+    if (!state.empty()) path += "&state=" + httplib::detail::encode_query_param(state);
+    Answer a = client.call("GET", path);
+    if ((*exit_code = a.exit) != kExitOk) return;
+    if (flags.json_output) {
+      std::cout << a.body.dump(2) << "\n";
+      return;
+    }
+    std::vector<std::vector<std::string>> rows{kConnectionHeader};
+    for (const auto& c : a.body["items"]) rows.push_back(connectionRow(c));
+    printTable(rows);
+    std::cout << fmt::format("{} of {} shown\n", a.body["items"].size(), a.body.value("total", 0));
+  });
+
+  CLI::App* show = connections->add_subcommand("show", "one connection: path, price, history");
+  addServerFlags(show, flags);
+  show->add_option("id", id, "connection id")->required();
+  show->callback([exit_code, resolve] {
+    resolve();
+    Client client(flags);
+    Answer a = client.call("GET", "/v1/connections/" + httplib::detail::encode_query_param(id));
+    if ((*exit_code = a.exit) != kExitOk) return;
+    if (flags.json_output) {
+      std::cout << a.body.dump(2) << "\n";
+    } else {
+      showConnection(a.body);
+    }
+  });
+
+  CLI::App* modify = connections->add_subcommand("modify", "change bandwidth (make-before-break) or tags");
+  addServerFlags(modify, flags);
+  modify->add_option("id", id, "connection id")->required();
+  modify->add_option("--mbps", order.mbps, "new bandwidth in Mb/s");
+  modify->add_option("--tag", order.tags, "KEY=VALUE (repeatable; replaces the tags)");
+  modify->callback([exit_code, resolve] {
+    resolve();
+    json body = json::object();
+    if (order.mbps > 0) body["bandwidth_mbps"] = order.mbps;
+    if (!order.tags.empty()) {
+      auto parsed = orderBody(order);
+      if (!parsed) {
+        std::cerr << "lightpath: " << parsed.error().message() << "\n";
+        *exit_code = kExitUsage;
+        return;
+      }
+      body["tags"] = (*parsed)["tags"];
+    }
+    if (body.empty()) {
+      std::cerr << "lightpath: give --mbps and/or --tag\n";
+      *exit_code = kExitUsage;
+      return;
+    }
+    Client client(flags);
+    Answer a = client.call("PATCH", "/v1/connections/" + httplib::detail::encode_query_param(id), body.dump());
+    if ((*exit_code = a.exit) != kExitOk) return;
+    if (flags.json_output) {
+      std::cout << a.body.dump(2) << "\n";
+    } else {
+      printTable({kConnectionHeader, connectionRow(a.body)});
+    }
+  });
+
+  CLI::App* remove = connections->add_subcommand("delete", "terminate a connection");
+  addServerFlags(remove, flags);
+  remove->add_option("id", id, "connection id")->required();
+  remove->add_flag("--wait", order.wait, "wait until terminated");
+  remove->callback([exit_code, resolve] {
+    resolve();
+    Client client(flags);
+    Answer a = client.call("DELETE", "/v1/connections/" + httplib::detail::encode_query_param(id));
+    if ((*exit_code = a.exit) != kExitOk) return;
+    if (order.wait) {
+      *exit_code = waitUntilSettled(client, flags, id, order.wait_seconds);
+      return;
+    }
+    if (flags.json_output) {
+      std::cout << a.body.dump(2) << "\n";
+    } else {
+      std::cout << fmt::format("{} {}\n", id, a.body.value("state", ""));
+    }
+  });
+
+  CLI::App* quote = app.add_subcommand("quote", "price, path and latency of a would-be connection (nothing is held)");
+  addServerFlags(quote, flags);
+  addOrderFlags(quote, order);
+  quote->callback([exit_code, resolve] {
+    resolve();
+    auto body = orderBody(order);
+    if (!body) {
+      std::cerr << "lightpath: " << body.error().message() << "\n";
+      *exit_code = kExitUsage;
+      return;
+    }
+    Client client(flags);
+    Answer a = client.call("POST", "/v1/quotes", body->dump());
+    if ((*exit_code = a.exit) != kExitOk) return;
+    if (flags.json_output) std::cout << a.body.dump(2) << "\n";
+    if (!a.body.value("feasible", false)) {
+      if (!flags.json_output) std::cout << "not feasible: " << a.body.value("reason", "") << "\n";
+      *exit_code = kExitRejected;
+      return;
+    }
+    if (flags.json_output) return;
+    std::cout << fmt::format("feasible: {:.1f} km, {:.2f} ms over {} fibers{}\n", a.body.value("km", 0.0),
+                             a.body.value("latency_ms", 0.0), a.body.value("fibers", json::array()).size(),
+                             a.body.contains("protection_fibers")
+                                 ? fmt::format("; protection {:.1f} km", a.body.value("protection_km", 0.0)) : "");
+    const json price = a.body.value("price", json());
+    if (price.is_object()) {
+      std::cout << fmt::format("price: {:.2f} {} a month, {:.2f} setup ({} month term)\n", price.value("monthly", 0.0),
+                               price.value("currency", ""), price.value("setup", 0.0), price.value("term", ""));
+    }
+  });
+
+  CLI::App* locations = app.add_subcommand("locations", "sites: PoPs, data centers, cloud on-ramps");
+  addServerFlags(locations, flags);
+  locations->add_option("--kind", kind, "pop, datacenter, cloud_onramp or enterprise");
+  locations->callback([exit_code, resolve] {
+    resolve();
+    Client client(flags);
+    std::string path = "/v1/locations?limit=1000";
+    if (!kind.empty()) path += "&kind=" + httplib::detail::encode_query_param(kind);
+    Answer a = client.call("GET", path);
+    if ((*exit_code = a.exit) != kExitOk) return;
+    if (flags.json_output) {
+      std::cout << a.body.dump(2) << "\n";
+      return;
+    }
+    std::vector<std::vector<std::string>> rows{{"ID", "KIND", "NAME", "METRO", "PROVIDER"}};
+    for (const auto& l : a.body["items"]) {
+      rows.push_back({l.value("id", ""), l.value("kind", ""), l.value("name", ""), l.value("metro", ""),
+                      l.value("provider", "")});
+    }
+    printTable(rows);
+  });
+
+  CLI::App* events = app.add_subcommand("events", "what happened, after a cursor; --follow to keep watching");
+  addServerFlags(events, flags);
+  events->add_option("--after", after, "cursor to start after")->capture_default_str();
+  events->add_flag("--follow", follow, "keep polling for new events");
+  events->callback([exit_code, resolve] {
+    resolve();
+    Client client(flags);
+    std::uint64_t cursor = after;
+    do {
+      Answer a = client.call("GET", fmt::format("/v1/events?after={}&limit=1000", cursor));
+      if ((*exit_code = a.exit) != kExitOk) return;
+      for (const auto& e : a.body["items"]) {
+        if (flags.json_output) {
+          std::cout << e.dump() << "\n";
+        } else {
+          std::cout << fmt::format("{:>6}  {}  {:<26} {}  {}\n", e.value("cursor", 0), e.value("at", ""), e.value("type", ""),
+                                   e.value("subject", ""), e["data"].value("state", ""));
+        }
+      }
+      std::cout << std::flush;
+      const std::uint64_t next = a.body.value("next_cursor", cursor);
+      if (follow && next == cursor) std::this_thread::sleep_for(std::chrono::milliseconds(500));
+      cursor = next;
+    } while (follow);
+  });
+}
+
+}  // namespace lightpath::cli
