@@ -167,7 +167,7 @@ int waitUntilSettled(Client& client, const ClientFlags& flags, const std::string
     Answer a = client.call("GET", "/v1/connections/" + id);
     if (a.exit != kExitOk) return a.exit;
     const std::string state = a.body.value("state", "");
-    if (state != last && !flags.json_output) {
+    if (state != last) {  // progress goes to stderr, so --json output stays clean
       std::cerr << fmt::format("{:>8.3f} s  {}\n", std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count(), state);
     }
     last = state;

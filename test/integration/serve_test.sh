@@ -1,0 +1,76 @@
+#!/bin/bash
+# `lightpath serve` and the CLI client as a user runs them: first start prints the operator key
+# once, the client orders and waits, SIGTERM drains and exits 0, a restart keeps everything,
+# bad settings are refused with the reason.
+# Usage: serve_test.sh LIGHTPATH_BINARY
+set -u
+lp=$1
+tmp=$(mktemp -d)
+pid=
+trap '[ -n "$pid" ] && kill -9 "$pid" 2>/dev/null; rm -rf "$tmp"' EXIT
+failures=0
+fail() { echo "FAIL $*"; failures=$((failures + 1)); }
+
+start() {  # starts serve on a free port; sets pid and LIGHTPATH_URL
+  "$lp" serve --data "$tmp/data" --listen 127.0.0.1:0 --log-level warn >"$tmp/serve.out" 2>"$tmp/serve.err" &
+  pid=$!
+  for _ in $(seq 100); do
+    grep -q "API:" "$tmp/serve.out" 2>/dev/null && break
+    sleep 0.1
+  done
+  export LIGHTPATH_URL
+  LIGHTPATH_URL=$(grep -o 'http://127.0.0.1:[0-9]*' "$tmp/serve.out" | head -1)
+  [ -n "$LIGHTPATH_URL" ] || { fail "serve did not start:"; cat "$tmp/serve.out" "$tmp/serve.err"; exit 1; }
+}
+stop() {  # SIGTERM; serve must drain and exit 0
+  kill -TERM "$pid"
+  wait "$pid"
+  local code=$?
+  [ "$code" = 0 ] || fail "serve exited $code after SIGTERM"
+  grep -q "stopped" "$tmp/serve.out" || fail "serve did not say it stopped"
+  pid=
+}
+
+start
+key=$(cat "$tmp/data/operator.key")
+grep -qF "$key" "$tmp/serve.out" || fail "the first start did not show the operator key"
+[ "$(stat -c %a "$tmp/data/operator.key")" = 600 ] || fail "operator.key is not owner-only"
+export LIGHTPATH_API_KEY=$key
+curl -sf "$LIGHTPATH_URL/readyz" >/dev/null || fail "readyz"
+curl -sf -H "Authorization: Bearer $key" -H 'Content-Type: application/json' \
+  -d '{"id":"acme","name":"Acme AI"}' "$LIGHTPATH_URL/v1/tenants" >/dev/null || fail "add tenant"
+
+"$lp" quote --kind wavelength --a dc-ashburn --z dc-hillsboro --mbps 400000 --protection 1+1 >"$tmp/quote" ||
+  fail "quote exit $?"
+grep -q "^feasible" "$tmp/quote" || fail "quote output: $(cat "$tmp/quote")"
+"$lp" quote --kind wavelength --a dc-ashburn --z dc-hillsboro --mbps 400000 --max-latency-ms 2 >"$tmp/quote"
+[ $? = 1 ] || fail "an infeasible quote must exit 1"
+grep -q "within 2.00 ms" "$tmp/quote" || fail "infeasible quote gives no reason: $(cat "$tmp/quote")"
+
+"$lp" connections create --kind wavelength --a dc-ashburn --z dc-hillsboro --mbps 400000 --protection 1+1 \
+  --tenant acme --wait --json >"$tmp/made" 2>"$tmp/progress" || fail "create --wait exit $?"
+id=$(/usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["id"])' "$tmp/made")
+grep -q "active" "$tmp/progress" || fail "no progress shown: $(cat "$tmp/progress")"
+"$lp" connections show nope >/dev/null 2>&1
+[ $? = 1 ] || fail "show of a missing connection must exit 1"
+LIGHTPATH_API_KEY=lp_wrong "$lp" connections list >/dev/null 2>&1
+[ $? = 4 ] || fail "a bad key must exit 4"
+"$lp" connections list --server http://127.0.0.1:1 >/dev/null 2>&1
+[ $? = 3 ] || fail "an unreachable server must exit 3"
+stop
+
+start
+grep -q "lp_" "$tmp/serve.out" && fail "a restart showed a key again"
+"$lp" connections show "$id" >"$tmp/show" || fail "show after restart exit $?"
+grep -q "active" "$tmp/show" || fail "the connection did not survive the restart: $(cat "$tmp/show")"
+"$lp" connections delete "$id" --wait >/dev/null 2>&1 || fail "delete --wait exit $?"
+"$lp" events --json | grep -q '"terminated"' || fail "events lack the termination"
+stop
+
+printf 'listen: 127.0.0.1:0\ncolour: blue\n' >"$tmp/bad.yaml"
+"$lp" serve --config "$tmp/bad.yaml" --data "$tmp/data" >"$tmp/out" 2>&1
+[ $? = 1 ] || fail "an unknown setting must be refused"
+grep -q "colour: unknown setting" "$tmp/out" || fail "the refusal does not name the setting: $(cat "$tmp/out")"
+
+[ "$failures" = 0 ] && echo "serve_test: all passed"
+exit "$failures"
