@@ -17,7 +17,7 @@ Status inTransaction(Store& store, Work&& work) {
 
 Result<std::optional<DocumentRecord>> readDocument(Store& store, const std::string& kind, const std::string& id) {
   std::optional<DocumentRecord> doc;
-  LP_RETURN_IF_ERROR(inTransaction(store, [&](StoreTransaction& tx) -> Status {
+  LP_RETURN_IF_ERROR(store.read([&](StoreTransaction& tx) -> Status {
     auto d = tx.document(kind, id);
     if (!d) return d.error();
     doc = std::move(*d);
@@ -35,7 +35,7 @@ HttpResponse documentPage(Store& store, const HttpRequest& request, DocumentQuer
   query.limit = page->second;
   std::vector<std::string> items;
   std::size_t total = 0;
-  Status read = inTransaction(store, [&](StoreTransaction& tx) -> Status {
+  Status read = store.read([&](StoreTransaction& tx) -> Status {
     auto docs = tx.documents(query, &total);
     if (!docs) return docs.error();
     for (DocumentRecord& d : *docs) items.push_back(show(d));
@@ -185,7 +185,7 @@ HttpResponse Api::Impl::listEvents(Context& ctx) {
   }
   json items = json::array();
   std::uint64_t cursor = after;
-  Status read = inTransaction(*deps.store, [&](StoreTransaction& tx) -> Status {
+  Status read = deps.store->read([&](StoreTransaction& tx) -> Status {
     // Another tenant's events are skipped; at most 10 pages are read per request, and the
     // cursor returned lets the caller go on from where this one stopped.
     for (int pages = 0; pages < 10 && items.size() < limit; ++pages) {

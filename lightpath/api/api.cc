@@ -190,7 +190,7 @@ Api::Impl::Impl(ApiDeps d, ApiLimits l)
 }
 
 Status Api::Impl::loadKeys() {
-  return deps.store->transact([&](StoreTransaction& tx) -> Status {
+  return deps.store->read([&](StoreTransaction& tx) -> Status {
     for (std::size_t offset = 0;; offset += 1000) {
       auto page = tx.documents({.kind = "api_key", .offset = offset, .limit = 1000}, nullptr);
       if (!page) return page.error();
@@ -398,7 +398,7 @@ HttpResponse Api::Impl::handle(const HttpRequest& request) {
         ctx.request_hash = sha256Hex(request.method + " " + request.path + "\n" + request.body);
         idempotency_lock = std::unique_lock(idempotency_locks[std::hash<std::string>{}(ctx.idempotency_doc) % idempotency_locks.size()]);
         std::optional<DocumentRecord> saved;
-        Status read = deps.store->transact([&](StoreTransaction& tx) -> Status {
+        Status read = deps.store->read([&](StoreTransaction& tx) -> Status {
           auto doc = tx.document("idempotency", ctx.idempotency_doc);
           if (!doc) return doc.error();
           saved = std::move(*doc);

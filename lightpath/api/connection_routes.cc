@@ -184,7 +184,7 @@ HttpResponse Api::Impl::createConnection(Context& ctx) {
   if (tenant.empty()) return problem(400, "invalid-argument", "tenant: operators say which tenant the order is for", "tenant");
   if (ctx.isOperator()) {
     std::optional<DocumentRecord> known;
-    Status read = deps.store->transact([&](StoreTransaction& tx) -> Status {
+    Status read = deps.store->read([&](StoreTransaction& tx) -> Status {
       auto doc = tx.document("tenant", tenant);
       if (!doc) return doc.error();
       known = std::move(*doc);
@@ -237,7 +237,7 @@ HttpResponse Api::Impl::listConnections(Context& ctx) {
   }
   std::vector<std::string> items;
   std::size_t total = 0;
-  Status read = deps.store->transact([&](StoreTransaction& tx) -> Status {
+  Status read = deps.store->read([&](StoreTransaction& tx) -> Status {
     auto rows = tx.connections(query, &total);
     if (!rows) return rows.error();
     for (ConnectionRecord& r : *rows) items.push_back(std::move(r.body));
@@ -252,7 +252,7 @@ namespace {
 // The stored record of a connection the caller may see; NotFound otherwise.
 Result<ConnectionRecord> visibleConnection(Store& store, const Context& ctx, const std::string& id) {
   std::optional<ConnectionRecord> record;
-  LP_RETURN_IF_ERROR(store.transact([&](StoreTransaction& tx) -> Status {
+  LP_RETURN_IF_ERROR(store.read([&](StoreTransaction& tx) -> Status {
     auto r = tx.connection(id);
     if (!r) return r.error();
     record = std::move(*r);
@@ -402,7 +402,7 @@ HttpResponse Api::Impl::listOrders(Context& ctx) {
   if (!ctx.isOperator()) query.tenant = ctx.who.tenant;
   std::vector<std::string> items;
   std::size_t total = 0;
-  Status read = deps.store->transact([&](StoreTransaction& tx) -> Status {
+  Status read = deps.store->read([&](StoreTransaction& tx) -> Status {
     auto docs = tx.documents(query, &total);
     if (!docs) return docs.error();
     for (DocumentRecord& d : *docs) items.push_back(std::move(d.body));
@@ -414,7 +414,7 @@ HttpResponse Api::Impl::listOrders(Context& ctx) {
 
 HttpResponse Api::Impl::getOrder(Context& ctx) {
   std::optional<DocumentRecord> doc;
-  Status read = deps.store->transact([&](StoreTransaction& tx) -> Status {
+  Status read = deps.store->read([&](StoreTransaction& tx) -> Status {
     auto d = tx.document("order", ctx.params[0]);
     if (!d) return d.error();
     doc = std::move(*d);

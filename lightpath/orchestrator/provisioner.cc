@@ -638,7 +638,7 @@ Result<Connection> Provisioner::setTags(const std::string& id, std::map<std::str
 
 Result<std::size_t> Provisioner::runSchedule(TimePoint now) {
   std::vector<ConnectionRecord> candidates;
-  LP_RETURN_IF_ERROR(deps_.store->transact([&](StoreTransaction& tx) -> Status {
+  LP_RETURN_IF_ERROR(deps_.store->read([&](StoreTransaction& tx) -> Status {
     for (const char* state : {"provisioning", "active", "awaiting_counterparty"}) {
       LP_RETURN_IF_ERROR(scanConnections(tx, state, [&](const ConnectionRecord& r) {
         candidates.push_back(r);
@@ -700,7 +700,7 @@ Result<std::size_t> Provisioner::runSchedule(TimePoint now) {
 
 Result<Connection> Provisioner::get(const std::string& id) const {
   std::optional<ConnectionRecord> record;
-  LP_RETURN_IF_ERROR(deps_.store->transact([&](StoreTransaction& tx) -> Status {
+  LP_RETURN_IF_ERROR(deps_.store->read([&](StoreTransaction& tx) -> Status {
     auto r = tx.connection(id);
     if (!r) return r.error();
     record = std::move(*r);
@@ -714,7 +714,7 @@ Status Provisioner::recover() {
   // 1. The ledger again, from the holds the store keeps.
   std::vector<HoldRecord> stored;
   std::vector<ConnectionRecord> unfinished;
-  LP_RETURN_IF_ERROR(deps_.store->transact([&](StoreTransaction& tx) -> Status {
+  LP_RETURN_IF_ERROR(deps_.store->read([&](StoreTransaction& tx) -> Status {
     auto holds = tx.holds();
     if (!holds) return holds.error();
     stored = std::move(*holds);
@@ -749,7 +749,7 @@ Status Provisioner::recover() {
 
 Result<std::map<std::string, Connection>> Provisioner::liveConnections() const {
   std::map<std::string, Connection> live;
-  LP_RETURN_IF_ERROR(deps_.store->transact([&](StoreTransaction& tx) -> Status {
+  LP_RETURN_IF_ERROR(deps_.store->read([&](StoreTransaction& tx) -> Status {
     return scanConnections(tx, std::nullopt, [&](const ConnectionRecord& r) -> Status {
       auto c = connectionFromJson(r.body);
       if (!c) return c.error();

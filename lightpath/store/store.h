@@ -110,8 +110,12 @@ class Store {
  public:
   virtual ~Store() = default;
   // Runs `work` in one transaction: committed durably when it returns ok, rolled back (nothing
-  // written) when it returns an error, which transact returns.
+  // written) when it returns an error, which transact returns. Concurrent transactions may be
+  // committed together (one fsync for several), each still all or nothing.
   virtual Status transact(const std::function<Status(StoreTransaction&)>& work) = 0;
+  // Runs `work` on a consistent snapshot of what is committed, beside writers and other readers
+  // (it neither waits for nor blocks them). `work` must only read: writes fail.
+  virtual Status read(const std::function<Status(StoreTransaction&)>& work) = 0;
 };
 
 }  // namespace lightpath

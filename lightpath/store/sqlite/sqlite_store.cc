@@ -1,10 +1,12 @@
-// SQLite adapter: one connection, transactions serialised by a mutex (SQLite allows one writer
-// at a time anyway), prepared statements per call.
+// SQLite adapter: one writing connection with group commit, a pool of reading ones, prepared
+// statements per call.
 #include "lightpath/store/sqlite/sqlite_store.h"
 
 #include <sqlite3.h>
 
+#include <condition_variable>
 #include <mutex>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -274,30 +276,119 @@ class SqliteTransaction final : public StoreTransaction {
   sqlite3* db_;
 };
 
+// Writes: one connection, transactions committed in groups. Whoever finds no commit under way
+// leads: it takes every transaction queued so far, runs each inside its own SAVEPOINT (a failed
+// one is rolled back alone), commits once, and hands each caller its result. Callers wait until
+// the commit that holds their work is durable.
+// Reads: a pool of read-only connections, each on its own snapshot (WAL lets them run beside
+// the writer).
 class SqliteStore final : public Store {
  public:
-  explicit SqliteStore(sqlite3* db) : db_(db) {}
-  ~SqliteStore() override { sqlite3_close(db_); }
+  SqliteStore(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
+  ~SqliteStore() override {
+    for (sqlite3* reader : readers_) sqlite3_close(reader);
+    sqlite3_close(db_);
+  }
 
   Status transact(const std::function<Status(StoreTransaction&)>& work) override {
-    std::lock_guard lock(mutex_);
-    LP_RETURN_IF_ERROR(exec(db_, "BEGIN IMMEDIATE"));
-    SqliteTransaction tx(db_);
-    Status result = work(tx);
-    if (!result.isOk()) {
-      (void)exec(db_, "ROLLBACK");
-      return result;
+    Pending me{&work};
+    std::unique_lock lock(mutex_);
+    queue_.push_back(&me);
+    committed_.wait(lock, [&] { return me.done || !leading_; });
+    if (me.done) return me.result;
+    leading_ = true;
+    std::vector<Pending*> batch;
+    batch.swap(queue_);
+    lock.unlock();
+    commitGroup(batch);
+    lock.lock();
+    leading_ = false;
+    for (Pending* p : batch) p->done = true;
+    committed_.notify_all();
+    return me.result;
+  }
+
+  Status read(const std::function<Status(StoreTransaction&)>& work) override {
+    auto reader = takeReader();
+    if (!reader) return reader.error();
+    Status result = exec(*reader, "BEGIN");
+    if (result.isOk()) {
+      SqliteTransaction tx(*reader);
+      result = work(tx);
+      (void)exec(*reader, "COMMIT");
     }
-    if (Status committed = exec(db_, "COMMIT"); !committed.isOk()) {
-      (void)exec(db_, "ROLLBACK");
-      return committed;
-    }
-    return Status::ok();
+    std::lock_guard lock(readers_mutex_);
+    free_readers_.push_back(*reader);
+    return result;
   }
 
  private:
-  std::mutex mutex_;
+  struct Pending {
+    const std::function<Status(StoreTransaction&)>* work;
+    Status result;
+    bool done = false;
+  };
+
+  void commitGroup(const std::vector<Pending*>& batch) {
+    if (Status begun = exec(db_, "BEGIN IMMEDIATE"); !begun.isOk()) {
+      for (Pending* p : batch) p->result = begun;
+      return;
+    }
+    SqliteTransaction tx(db_);
+    bool any = false;
+    for (Pending* p : batch) {
+      if (Status s = exec(db_, "SAVEPOINT work"); !s.isOk()) {
+        p->result = s;
+        continue;
+      }
+      p->result = (*p->work)(tx);
+      if (!p->result.isOk()) (void)exec(db_, "ROLLBACK TO work");
+      (void)exec(db_, "RELEASE work");
+      any = any || p->result.isOk();
+    }
+    if (!any) {
+      (void)exec(db_, "ROLLBACK");
+      return;
+    }
+    if (Status committed = exec(db_, "COMMIT"); !committed.isOk()) {
+      (void)exec(db_, "ROLLBACK");
+      for (Pending* p : batch) {
+        if (p->result.isOk()) p->result = committed;
+      }
+    }
+  }
+
+  Result<sqlite3*> takeReader() {
+    {
+      std::lock_guard lock(readers_mutex_);
+      if (!free_readers_.empty()) {
+        sqlite3* reader = free_readers_.back();
+        free_readers_.pop_back();
+        return reader;
+      }
+    }
+    sqlite3* reader = nullptr;
+    if (sqlite3_open_v2(path_.c_str(), &reader, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr) != SQLITE_OK) {
+      Status s = unavailable(fmt::format("{}: cannot open for reading: {}", path_, reader ? sqlite3_errmsg(reader) : "out of memory"));
+      sqlite3_close(reader);
+      return fail(s);
+    }
+    sqlite3_busy_timeout(reader, 5000);
+    (void)exec(reader, "PRAGMA cache_size = -8192");
+    (void)exec(reader, "PRAGMA mmap_size = 268435456");
+    std::lock_guard lock(readers_mutex_);
+    readers_.push_back(reader);
+    return reader;
+  }
+
   sqlite3* db_;
+  std::string path_;
+  std::mutex mutex_;
+  std::condition_variable committed_;
+  std::vector<Pending*> queue_;
+  bool leading_ = false;
+  std::mutex readers_mutex_;
+  std::vector<sqlite3*> readers_, free_readers_;
 };
 
 Status migrate(sqlite3* db, const std::string& path) {
@@ -345,7 +436,7 @@ Result<std::unique_ptr<Store>> openSqliteStore(const std::string& path) {
     sqlite3_close(db);
     return fail(s);
   }
-  return std::unique_ptr<Store>(new SqliteStore(db));
+  return std::unique_ptr<Store>(new SqliteStore(db, path));
 }
 
 }  // namespace lightpath

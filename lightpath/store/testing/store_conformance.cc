@@ -3,6 +3,7 @@
 
 #include <filesystem>
 #include <random>
+#include <atomic>
 #include <thread>
 
 #include <fmt/format.h>
@@ -172,6 +173,70 @@ TEST_P(StoreConformance, ConcurrentTransactionsDoNotLoseWrites) {
     (void)tx.connections({}, &total);
     EXPECT_EQ(total, 100u);
     EXPECT_EQ(tx.eventsAfter(0, 1000)->size(), 100u);
+    return Status::ok();
+  }).isOk());
+}
+
+TEST_P(StoreConformance, ReadsSeeWhatIsCommittedAndCannotWrite) {
+  auto store = open();
+  ASSERT_TRUE(store);
+  ASSERT_TRUE(store->transact([](StoreTransaction& tx) { return tx.putConnection(record("conn_1", "acme"), 0); }).isOk());
+  ASSERT_TRUE(store->read([](StoreTransaction& tx) -> Status {
+    auto c = tx.connection("conn_1");
+    EXPECT_TRUE(c && *c);
+    EXPECT_FALSE(tx.putConnection(record("conn_2", "acme"), 0).isOk()) << "a read wrote";
+    return Status::ok();
+  }).isOk());
+  // A read that fails returns its error and leaves the store as it was.
+  EXPECT_EQ(store->read([](StoreTransaction&) { return notFound("x"); }).code(), StatusCode::NotFound);
+  ASSERT_TRUE(store->read([](StoreTransaction& tx) -> Status {
+    std::size_t total = 0;
+    EXPECT_TRUE(tx.connections({}, &total));
+    EXPECT_EQ(total, 1u);
+    return Status::ok();
+  }).isOk());
+}
+
+TEST_P(StoreConformance, ConcurrentTransactionsCommitOrFailEachOnItsOwn) {
+  // Transactions committed together: the ones that fail leave no trace, the others all land,
+  // and readers running meanwhile only ever see whole transactions.
+  auto store = open();
+  ASSERT_TRUE(store);
+  std::atomic<bool> stop{false};
+  std::thread reader([&] {
+    while (!stop) {
+      ASSERT_TRUE(store->read([](StoreTransaction& tx) -> Status {
+        std::size_t connections = 0;
+        EXPECT_TRUE(tx.connections({}, &connections));
+        EXPECT_EQ(tx.eventsAfter(0, 100000)->size(), connections) << "a transaction seen half done";
+        return Status::ok();
+      }).isOk());
+    }
+  });
+  std::vector<std::thread> writers;
+  for (int t = 0; t < 8; ++t) {
+    writers.emplace_back([&, t] {
+      for (int i = 0; i < 40; ++i) {
+        const bool doomed = i % 3 == 0;
+        Status s = store->transact([&](StoreTransaction& tx) -> Status {
+          LP_RETURN_IF_ERROR(tx.putConnection(record(fmt::format("conn_{}_{}", t, i), "acme"), 0));
+          LP_RETURN_IF_ERROR(statusOf(tx.appendEvent({0, "connection.created", "x", "acme", i, "{}"})));
+          return doomed ? Status{StatusCode::Aborted, "changed my mind"} : Status::ok();
+        });
+        EXPECT_EQ(s.isOk(), !doomed) << s.toString();
+      }
+    });
+  }
+  for (auto& w : writers) w.join();
+  stop = true;
+  reader.join();
+  ASSERT_TRUE(store->read([](StoreTransaction& tx) -> Status {
+    std::size_t total = 0;
+    (void)tx.connections({}, &total);
+    EXPECT_EQ(total, 8u * 26u);
+    EXPECT_EQ(tx.eventsAfter(0, 100000)->size(), 8u * 26u);
+    EXPECT_FALSE(*tx.connection("conn_0_0"));
+    EXPECT_TRUE(*tx.connection("conn_0_1"));
     return Status::ok();
   }).isOk());
 }

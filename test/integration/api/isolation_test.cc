@@ -31,7 +31,9 @@ TEST_F(IsolationTest, NoRouteLetsOneTenantSeeOrTouchAnothersThings) {
   ASSERT_EQ(made.status, 201);
   const std::string connection = made.body.value("id", "");
   ASSERT_EQ(waitFor(acme_admin, connection, "active"), "active");
-  ASSERT_EQ(call("POST", "/v1/connections", globex_admin, ethernetOrder("dc-santa-clara-p1", "dc-elk-grove-p1")).status, 201);
+  Reply theirs = call("POST", "/v1/connections", globex_admin, ethernetOrder("dc-santa-clara-p1", "dc-elk-grove-p1"));
+  ASSERT_EQ(theirs.status, 201);
+  ASSERT_EQ(waitFor(globex_admin, theirs.body.value("id", ""), "active"), "active");  // settled before the snapshot
   const std::string order = call("GET", "/v1/orders", acme_admin).body["items"][0].value("id", "");
   std::string acme_key_id;
   const Reply keys = call("GET", "/v1/api-keys", acme_admin);
@@ -97,7 +99,7 @@ TEST_F(IsolationTest, NoRouteLetsOneTenantSeeOrTouchAnothersThings) {
     }
   }
   EXPECT_GT(probes, 400u);
-  EXPECT_EQ(snapshot(), before) << "a probe changed something";
+  EXPECT_TRUE(snapshot() == before) << "a probe changed something";
   // Acme's own keys still work and see their connection as it was.
   EXPECT_EQ(call("GET", "/v1/connections/{id}", acme_viewer, "", "/v1/connections/" + connection).body.value("state", ""), "active");
 }
