@@ -165,6 +165,7 @@ Api::Impl::Impl(ApiDeps d, ApiLimits l)
           {"GET", split("/v1/ports"), &Impl::listPorts, true, ""},
           {"PATCH", split("/v1/ports/{id}"), &Impl::patchPort, true, ""},
           {"GET", split("/v1/events"), &Impl::listEvents, true, ""},
+          {"GET", split("/v1/events/stream"), &Impl::streamEvents, true, ""},
           {"POST", split("/v1/tenants"), &Impl::createTenant, true, ""},
           {"GET", split("/v1/tenants"), &Impl::listTenants, true, ""},
           {"GET", split("/v1/tenants/{id}"), &Impl::getTenant, true, ""},
@@ -515,6 +516,37 @@ Result<std::string> Api::ensureOperatorKey() {
   std::unique_lock lock(impl_->keys_mutex);
   impl_->keys_by_hash[sha256Hex(made->second)] = Principal{made->first, "", Role::Operator};
   return made->second;
+}
+
+std::variant<Api::StreamStart, HttpResponse> Api::startEventStream(const HttpRequest& request) {
+  // The usual checks (key, rate, parameters) by handling it; a 200 means the stream may start.
+  HttpResponse checked = impl_->handle(request);
+  if (checked.status != 200) return checked;
+  auto who = impl_->authenticate(request);
+  if (!who) return problem(401, "unauthenticated", "give a valid API key: Authorization: Bearer lp_...");
+  StreamStart start{*who, 0};
+  if (const std::string* last = request.header("last-event-id")) {
+    start.after = std::stoull(*last);  // checked by the handler
+  } else if (auto it = request.query.find("after"); it != request.query.end()) {
+    start.after = std::stoull(it->second);
+  }
+  return start;
+}
+
+Result<std::vector<Api::EventFrame>> Api::eventFrames(std::uint64_t after, std::size_t limit) {
+  std::vector<EventFrame> frames;
+  LP_RETURN_IF_ERROR(impl_->deps.store->read([&](StoreTransaction& tx) -> Status {
+    auto events = tx.eventsAfter(after, limit);
+    if (!events) return events.error();
+    for (const EventRecord& e : *events) {
+      auto frame = [&](bool with_tenant) {
+        return fmt::format("id: {}\nevent: {}\ndata: {}\n\n", e.cursor, e.type, dumpJson(eventJson(e, with_tenant)));
+      };
+      frames.push_back({e.cursor, e.tenant, frame(false), frame(true)});
+    }
+    return Status::ok();
+  }));
+  return frames;
 }
 
 void Api::setReady(bool ready) { impl_->ready_flag = ready; }

@@ -15,6 +15,7 @@
 #include <shared_mutex>
 #include <string>
 #include <unordered_map>
+#include <variant>
 
 #include "lightpath/api/http.h"
 #include "lightpath/api/metrics.h"
@@ -57,6 +58,23 @@ class Api {
   // On first start: makes an operator key when none exists and returns its secret (shown
   // once); empty when there is one already.
   Result<std::string> ensureOperatorKey();
+  // Server-Sent Events (GET /v1/events/stream): who may follow and from which cursor (the
+  // Last-Event-ID header or ?after=), or the error reply. The HTTP server keeps the connection
+  // open and feeds it eventFrames() as they come.
+  struct StreamStart {
+    Principal who;
+    std::uint64_t after = 0;
+  };
+  std::variant<StreamStart, HttpResponse> startEventStream(const HttpRequest& request);
+  struct EventFrame {
+    std::uint64_t cursor = 0;
+    std::string tenant;
+    std::string text;           // "id: 7\nevent: connection.stateChanged\ndata: {...}\n\n"
+    std::string operator_text;  // the same with the tenant in the data
+  };
+  // Every tenant's events after `after`, oldest first; the caller shows each only to its tenant.
+  Result<std::vector<EventFrame>> eventFrames(std::uint64_t after, std::size_t limit);
+
   // Ready for traffic (readyz); false while starting and draining.
   void setReady(bool ready);
   Metrics& metrics();

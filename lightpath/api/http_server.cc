@@ -6,7 +6,10 @@
 #include <restinio/tls.hpp>
 
 #include <algorithm>
+#include <condition_variable>
 #include <future>
+#include <list>
+#include <mutex>
 #include <thread>
 
 #include <fmt/format.h>
@@ -95,6 +98,7 @@ class RestinioServer final : public HttpServer {
       return unavailable(fmt::format("cannot listen on {}:{}: {}", options_.host, options_.port, e.what()));
     }
     port_ = bound_port.get();
+    streamer_ = std::thread([this] { feedStreams(); });
     for (std::size_t i = 0; i < std::max<std::size_t>(1, options_.threads); ++i) {
       threads_.emplace_back([this] {
         for (;;) {
@@ -114,6 +118,19 @@ class RestinioServer final : public HttpServer {
 
   void stop() override {
     if (!server_) return;
+    {
+      std::lock_guard lock(streams_mutex_);
+      stopping_ = true;
+      for (Stream& s : streams_) {
+        try {
+          s.out.done();
+        } catch (const std::exception&) {
+        }
+      }
+      streams_.clear();
+    }
+    streams_wake_.notify_all();
+    if (streamer_.joinable()) streamer_.join();
     // Stop accepting, give answers being written a moment, then stop the threads.
     std::promise<void> closed;
     restinio::asio_ns::post(io_, [&] {
@@ -133,9 +150,97 @@ class RestinioServer final : public HttpServer {
   }
 
  private:
+  // An open text/event-stream: fed by feedStreams() until the client goes or the server stops.
+  struct Stream {
+    Principal who;
+    std::uint64_t cursor = 0;
+    restinio::response_builder_t<restinio::chunked_output_t> out;
+    std::shared_ptr<std::atomic<bool>> broken = std::make_shared<std::atomic<bool>>(false);
+    std::chrono::steady_clock::time_point last_write = std::chrono::steady_clock::now();
+  };
+
+  restinio::request_handling_status_t startStream(const restinio::request_handle_t& req, const HttpRequest& request) {
+    auto start = api_.startEventStream(request);
+    if (auto* refused = std::get_if<HttpResponse>(&start)) return reply(req, std::move(*refused));
+    auto& s = std::get<Api::StreamStart>(start);
+    auto out = req->create_response<restinio::chunked_output_t>();
+    out.append_header(restinio::http_field::content_type, "text/event-stream");
+    out.append_header(restinio::http_field::cache_control, "no-cache");
+    out.append_header(restinio::http_field::server, "lightpath");
+    out.append_chunk(": connected\n\n");
+    out.flush();
+    std::lock_guard lock(streams_mutex_);
+    if (stopping_) return out.done();
+    streams_.push_back(Stream{std::move(s.who), s.after, std::move(out)});
+    streams_wake_.notify_all();
+    return restinio::request_accepted();
+  }
+
+  // One reader of the event log for every open stream: each gets the frames of its tenant,
+  // and a comment now and then so proxies and clients know it is alive.
+  void feedStreams() {
+    std::unique_lock lock(streams_mutex_);
+    while (!stopping_) {
+      streams_wake_.wait_for(lock, std::chrono::milliseconds(200));
+      if (stopping_) return;
+      streams_.remove_if([](const Stream& s) { return s.broken->load(); });
+      if (streams_.empty()) continue;
+      std::uint64_t from = streams_.front().cursor;
+      for (const Stream& s : streams_) from = std::min(from, s.cursor);
+      lock.unlock();
+      auto frames = api_.eventFrames(from, 1000);
+      lock.lock();
+      if (!frames) {
+        log().warn("event stream: {}", frames.error().toString());
+        continue;
+      }
+      const auto now = std::chrono::steady_clock::now();
+      for (Stream& s : streams_) {
+        bool wrote = false;
+        for (const Api::EventFrame& f : *frames) {
+          if (f.cursor <= s.cursor) continue;
+          const bool operator_view = s.who.role == Role::Operator;
+          if (operator_view || f.tenant == s.who.tenant) {
+            s.out.append_chunk(operator_view ? f.operator_text : f.text);
+            wrote = true;
+          }
+        }
+        if (!frames->empty()) s.cursor = std::max(s.cursor, frames->back().cursor);
+        // The server closes a response that sends nothing for handle_timeout: speak before.
+        const auto quiet = std::min<std::chrono::steady_clock::duration>(std::chrono::seconds(15), options_.handle_timeout / 2);
+        if (!wrote && now - s.last_write > quiet) {
+          s.out.append_chunk(": keep-alive\n\n");
+          wrote = true;
+        }
+        if (!wrote) continue;
+        s.last_write = now;
+        s.out.flush([broken = s.broken](const restinio::asio_ns::error_code& ec) {
+          if (ec) broken->store(true);
+        });
+      }
+    }
+  }
+
+  restinio::request_handling_status_t reply(const restinio::request_handle_t& req, HttpResponse response) {
+    auto out = req->create_response(restinio::http_status_line_t{restinio::http_status_code_t{static_cast<std::uint16_t>(response.status)},
+                                                                 reasonOf(response.status)});
+    for (auto& [name, value] : response.headers) out.append_header(name, std::move(value));
+    out.append_header(restinio::http_field::server, "lightpath");
+    out.set_body(std::move(response.body));
+    return out.done();
+  }
+
   restinio::request_handling_status_t serve(const restinio::request_handle_t& req) {
     std::string error;
     HttpRequest request = toRequest(req, error);
+    if (error.empty() && request.method == "GET" && request.path == "/v1/events/stream") {
+      try {
+        return startStream(req, request);
+      } catch (const std::exception& e) {
+        log().error("event stream: {}", e.what());
+        return reply(req, problem(500, "internal", "an internal error; it has been logged"));
+      }
+    }
     HttpResponse response;
     try {
       response = error.empty() ? api_.handle(request) : problem(400, "invalid-argument", error);
@@ -144,12 +249,7 @@ class RestinioServer final : public HttpServer {
       log().error("{} {}: {}", request.method, request.path.substr(0, 200), e.what());
       response = problem(500, "internal", "an internal error; it has been logged");
     }
-    auto reply = req->create_response(restinio::http_status_line_t{restinio::http_status_code_t{static_cast<std::uint16_t>(response.status)},
-                                                                   reasonOf(response.status)});
-    for (auto& [name, value] : response.headers) reply.append_header(name, std::move(value));
-    reply.append_header(restinio::http_field::server, "lightpath");
-    reply.set_body(std::move(response.body));
-    return reply.done();
+    return reply(req, std::move(response));
   }
 
   static std::string reasonOf(int status) {
@@ -181,6 +281,11 @@ class RestinioServer final : public HttpServer {
   std::unique_ptr<restinio::http_server_t<Traits>> server_;
   std::vector<std::thread> threads_;
   std::uint16_t port_ = 0;
+  std::mutex streams_mutex_;
+  std::condition_variable streams_wake_;
+  std::list<Stream> streams_;  // a list: response builders cannot be assigned
+  bool stopping_ = false;
+  std::thread streamer_;
 };
 
 template <typename Traits>

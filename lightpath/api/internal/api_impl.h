@@ -70,6 +70,7 @@ struct Api::Impl {
   HttpResponse listPorts(Context& ctx);
   HttpResponse patchPort(Context& ctx);
   HttpResponse listEvents(Context& ctx);
+  HttpResponse streamEvents(Context& ctx);
   HttpResponse createTenant(Context& ctx);
   HttpResponse listTenants(Context& ctx);
   HttpResponse getTenant(Context& ctx);
@@ -118,6 +119,9 @@ struct Api::Impl {
 // The body of an order or quote, strictly: unknown fields, wrong types and bad values are
 // InvalidArgument naming the field.
 Result<ConnectionSpec> specFromApiJson(const json& body);
+
+// An event as the API shows it (operators also see the tenant).
+json eventJson(const EventRecord& e, bool with_tenant);
 
 // Helpers for route files.
 HttpResponse jsonReply(int status, std::string body);

@@ -2,6 +2,9 @@
 // each reply is checked against the OpenAPI description (api_fixture.h).
 #include <sys/stat.h>
 
+#include <atomic>
+#include <mutex>
+
 #include "test/integration/api/api_fixture.h"
 
 namespace lightpath::testing {
@@ -169,6 +172,82 @@ TEST_F(ApiFixture, OperatorsSeeEverythingAndOrderForTenants) {
   ASSERT_EQ(second.status, 201);
   EXPECT_EQ(call("DELETE", "/v1/api-keys/{id}", second.body.value("secret", ""), "", "/v1/api-keys/" + operator_key_id).status, 204);
   EXPECT_EQ(call("GET", "/v1/tenants", operator_key_).status, 401) << "a revoked key stops working at once";
+}
+
+// Follows /v1/events/stream on its own connection, collecting what arrives.
+class StreamReader {
+ public:
+  StreamReader(std::uint16_t port, const std::string& key, httplib::Headers headers = {}) {
+    headers.emplace("Authorization", "Bearer " + key);
+    thread_ = std::thread([this, port, headers] {
+      httplib::Client client("127.0.0.1", port);
+      client.set_read_timeout(30, 0);
+      client.Get("/v1/events/stream", headers, [&](const char* data, std::size_t size) {
+        std::lock_guard lock(mutex_);
+        text_.append(data, size);
+        return !stop_;
+      });
+    });
+  }
+  ~StreamReader() {
+    stop_ = true;
+    thread_.join();
+  }
+  std::string peek() {
+    std::lock_guard lock(mutex_);
+    return text_;
+  }
+  // Waits up to 10 s for `needle`; returns everything read so far.
+  std::string waitFor(const std::string& needle) {
+    for (int i = 0; i < 1000; ++i) {
+      {
+        std::lock_guard lock(mutex_);
+        if (text_.find(needle) != std::string::npos) return text_;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    std::lock_guard lock(mutex_);
+    return text_;
+  }
+
+ private:
+  std::mutex mutex_;
+  std::string text_;
+  std::atomic<bool> stop_{false};
+  std::thread thread_;
+};
+
+TEST_F(ApiFixture, EventStreamsCarryEachTenantItsOwnEventsLiveAndResume) {
+  config_.http.handle_timeout = std::chrono::seconds(1);  // streams must outlive the handler deadline
+  start();
+  const std::string acme = addTenant("acme", {"dc-ashburn-p1", "dc-hillsboro-p1"});
+  const std::string globex = addTenant("globex", {"dc-santa-clara-p1", "dc-elk-grove-p1"});
+  StreamReader acme_stream(server_->port(), acme);
+  StreamReader globex_stream(server_->port(), globex);
+  StreamReader operator_stream(server_->port(), operator_key_);
+  EXPECT_NE(acme_stream.waitFor(": connected").find(": connected"), std::string::npos);
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  Reply made = call("POST", "/v1/connections", acme, ethernetOrder("dc-ashburn-p1", "dc-hillsboro-p1"));
+  ASSERT_EQ(made.status, 201);
+  const std::string id = made.body.value("id", "");
+  const std::string seen = acme_stream.waitFor("\"state\":\"active\"");
+  EXPECT_NE(seen.find("event: connection.created"), std::string::npos) << seen;
+  EXPECT_NE(seen.find("\"subject\":\"" + id + "\""), std::string::npos) << seen;
+  EXPECT_NE(operator_stream.waitFor("\"state\":\"active\"").find("\"tenant\":\"acme\""), std::string::npos);
+  Reply theirs = call("POST", "/v1/connections", globex, ethernetOrder("dc-santa-clara-p1", "dc-elk-grove-p1"));
+  ASSERT_EQ(theirs.status, 201);
+  const std::string other = globex_stream.waitFor("\"state\":\"active\"");
+  EXPECT_EQ(other.find(id), std::string::npos) << "globex saw acme's connection";
+  EXPECT_NE(other.find(theirs.body.value("id", "")), std::string::npos);
+  // The feed offers each event to every stream in one pass: acme's has been offered it by now.
+  EXPECT_EQ(acme_stream.peek().find(theirs.body.value("id", "")), std::string::npos) << "acme saw globex's";
+  // Resuming after the first event gives the rest, from the second on.
+  StreamReader resumed(server_->port(), acme, {{"Last-Event-ID", "1"}});
+  const std::string again = resumed.waitFor("id: 2\n");
+  EXPECT_EQ(again.find("id: 1\n"), std::string::npos);
+  EXPECT_NE(again.find("id: 2\n"), std::string::npos) << again;
+  EXPECT_EQ(call("GET", "/v1/events/stream", acme, "", "", {{"Last-Event-ID", "x"}}).status, 400);
+  EXPECT_EQ(call("GET", "/v1/events/stream", "").status, 401);
 }
 
 }  // namespace
