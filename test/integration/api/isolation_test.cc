@@ -64,6 +64,8 @@ TEST_F(IsolationTest, NoRouteLetsOneTenantSeeOrTouchAnothersThings) {
                                     {"acme viewer", acme_viewer, true}};
   for (const auto& [route, operations] : openapi_["paths"].items()) {
     for (const std::string method : {"GET", "POST", "PATCH", "PUT", "DELETE"}) {
+      // A stream never ends: its isolation is proven by EventStreamsCarryEachTenantItsOwnEvents.
+      if (route == "/v1/events/stream" && method == "GET") continue;
       std::vector<std::string> paths;
       if (route.find("{id}") == std::string::npos) {
         paths.push_back(route);
