@@ -3,6 +3,7 @@
 
 #include "lightpath/api/crypto.h"
 #include "lightpath/api/internal/api_impl.h"
+#include "lightpath/base/ids.h"
 #include "lightpath/service/connection_json.h"
 
 namespace lightpath {
@@ -437,6 +438,118 @@ HttpResponse Api::Impl::listAudit(Context& ctx) {
   DocumentQuery query{.kind = "audit", .newest_first = true};
   if (auto it = ctx.request.query.find("tenant"); it != ctx.request.query.end()) query.tenant = it->second;
   return documentPage(*deps.store, ctx.request, query, [](DocumentRecord& d) { return std::move(d.body); });
+}
+
+}  // namespace lightpath
+
+namespace lightpath {
+namespace {
+
+json webhookJson(const DocumentRecord& d) {
+  json body = json::parse(d.body, nullptr, false);
+  if (body.is_discarded()) body = json::object();
+  body.erase("secret");  // shown once, when made
+  body["tenant"] = d.tenant;
+  return body;
+}
+
+}  // namespace
+
+HttpResponse Api::Impl::createWebhook(Context& ctx) {
+  if (ctx.who.role == Role::Viewer) return problem(403, "forbidden", "this key may only read (role viewer)");
+  auto body = parseObject(ctx.request.body);
+  if (!body) return problemOf(body.error());
+  if (Status s = onlyFields(*body, {"url", "events", "secret"}); !s.isOk()) return problemOf(s);
+  if (!body->contains("url") || !body->at("url").is_string()) return problem(400, "invalid-argument", "url: required", "url");
+  const std::string url = body->at("url").get<std::string>();
+  if (auto parsed = parseWebhookUrl(url); !parsed) return problemOf(parsed.error());
+  json events = json::array();
+  if (body->contains("events")) {
+    const json& e = body->at("events");
+    if (!e.is_array() || e.size() > 50) return problem(400, "invalid-argument", "events: an array of event types", "events");
+    for (const json& type : e) {
+      if (!type.is_string() || type.get<std::string>().empty() || type.get<std::string>().size() > 100) {
+        return problem(400, "invalid-argument", "events: event types are strings like connection.stateChanged", "events");
+      }
+      events.push_back(type);
+    }
+  }
+  std::string secret = "whsec_" + randomHex(24);
+  if (body->contains("secret")) {
+    const json& s = body->at("secret");
+    if (!s.is_string() || s.get<std::string>().size() < 16 || s.get<std::string>().size() > 200) {
+      return problem(400, "invalid-argument", "secret: 16-200 characters (or leave it out to get one)", "secret");
+    }
+    secret = s.get<std::string>();
+  }
+  std::string id;
+  {
+    std::lock_guard lock(random_mutex);
+    id = newId("whk", random);
+  }
+  ctx.subject = id;
+  HttpResponse reply;
+  ctx.recorded = true;
+  Status saved = inTransaction(*deps.store, [&](StoreTransaction& tx) -> Status {
+    auto last = tx.lastEventCursor();  // only what happens from now on
+    if (!last) return last.error();
+    const json doc{{"id", id}, {"url", url}, {"events", events}, {"secret", secret},
+                   {"created_at", formatTime(deps.clock->now())}, {"delivered_cursor", *last}, {"failures", 0}};
+    const DocumentRecord record_doc{"webhook", id, ctx.who.tenant, dumpJson(doc)};
+    LP_RETURN_IF_ERROR(tx.putDocument(record_doc));
+    json shown = webhookJson(record_doc);
+    reply = jsonReply(201, shown);
+    reply.headers.emplace_back("Location", "/v1/webhooks/" + id);
+    LP_RETURN_IF_ERROR(record(tx, ctx, reply));  // the idempotency record keeps it without the secret
+    shown["secret"] = secret;
+    reply.body = dumpJson(shown);
+    return Status::ok();
+  });
+  if (!saved.isOk()) {
+    ctx.recorded = false;
+    return problemOf(saved);
+  }
+  if (deps.webhooks) deps.webhooks->wake();
+  return reply;
+}
+
+HttpResponse Api::Impl::listWebhooks(Context& ctx) {
+  DocumentQuery query{.kind = "webhook"};
+  if (!ctx.isOperator()) query.tenant = ctx.who.tenant;
+  return documentPage(*deps.store, ctx.request, query, [](DocumentRecord& d) { return dumpJson(webhookJson(d)); });
+}
+
+HttpResponse Api::Impl::getWebhook(Context& ctx) {
+  auto doc = readDocument(*deps.store, "webhook", ctx.params[0]);
+  if (!doc) return problemOf(doc.error());
+  if (!*doc || (!ctx.isOperator() && (*doc)->tenant != ctx.who.tenant)) {
+    return problem(404, "not-found", fmt::format("no webhook '{}'", ctx.params[0].substr(0, 80)));
+  }
+  return jsonReply(200, webhookJson(**doc));
+}
+
+HttpResponse Api::Impl::deleteWebhook(Context& ctx) {
+  if (ctx.who.role == Role::Viewer) return problem(403, "forbidden", "this key may only read (role viewer)");
+  const std::string& id = ctx.params[0];
+  auto doc = readDocument(*deps.store, "webhook", id);
+  if (!doc) return problemOf(doc.error());
+  if (!*doc || (!ctx.isOperator() && (*doc)->tenant != ctx.who.tenant)) {
+    return problem(404, "not-found", fmt::format("no webhook '{}'", id.substr(0, 80)));
+  }
+  ctx.subject = id;
+  ctx.owner = (*doc)->tenant;
+  HttpResponse reply;
+  reply.status = 204;
+  ctx.recorded = true;
+  Status saved = inTransaction(*deps.store, [&](StoreTransaction& tx) -> Status {
+    LP_RETURN_IF_ERROR(tx.deleteDocument("webhook", id));
+    return record(tx, ctx, reply);
+  });
+  if (!saved.isOk()) {
+    ctx.recorded = false;
+    return problemOf(saved);
+  }
+  return reply;
 }
 
 }  // namespace lightpath

@@ -174,6 +174,10 @@ Api::Impl::Impl(ApiDeps d, ApiLimits l)
           {"DELETE", split("/v1/api-keys/{id}"), &Impl::deleteKey, true, ""},
           {"GET", split("/v1/topology"), &Impl::getTopology, true, ""},
           {"GET", split("/v1/audit"), &Impl::listAudit, true, ""},
+          {"POST", split("/v1/webhooks"), &Impl::createWebhook, true, ""},
+          {"GET", split("/v1/webhooks"), &Impl::listWebhooks, true, ""},
+          {"GET", split("/v1/webhooks/{id}"), &Impl::getWebhook, true, ""},
+          {"DELETE", split("/v1/webhooks/{id}"), &Impl::deleteWebhook, true, ""},
       }),
       metrics([&] {
         std::vector<std::string> names;

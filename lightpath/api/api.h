@@ -19,6 +19,7 @@
 
 #include "lightpath/api/http.h"
 #include "lightpath/api/metrics.h"
+#include "lightpath/api/webhooks.h"
 #include "lightpath/model/topology.h"
 #include "lightpath/orchestrator/provisioner.h"
 #include "lightpath/orchestrator/workflow_runner.h"
@@ -32,6 +33,7 @@ struct ApiDeps {
   std::shared_ptr<const Topology> topology;
   const Ledger* ledger = nullptr;       // utilization for operators
   const Clock* clock = nullptr;
+  WebhookDispatcher* webhooks = nullptr;  // woken when a subscription is made (optional)
 };
 
 struct ApiLimits {

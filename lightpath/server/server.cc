@@ -120,8 +120,10 @@ Result<std::unique_ptr<Server>> Server::start(const ServeConfig& config, std::os
                                                 std::chrono::microseconds took) {
         if (server->api_) server->api_->metrics().recordWorkflow(job, result.isOk(), took.count() / 1e6);
       });
+  server->webhooks_ = std::make_unique<WebhookDispatcher>(*s.store, s.clock, config.webhooks);
   auto api = Api::create({.provisioner = s.provisioner.get(), .workflows = server->workflows_.get(),
-                          .store = s.store.get(), .topology = s.topology, .ledger = s.ledger.get(), .clock = &s.clock},
+                          .store = s.store.get(), .topology = s.topology, .ledger = s.ledger.get(), .clock = &s.clock,
+                          .webhooks = server->webhooks_.get()},
                          config.limits);
   if (!api) return fail(api.error());
   server->api_ = std::move(*api);
@@ -133,6 +135,7 @@ Result<std::unique_ptr<Server>> Server::start(const ServeConfig& config, std::os
     out << "operator API key (shown once; also in " << key_file << ", readable by its owner only):\n  " << *secret
         << "\n";
   }
+  server->webhooks_->start();
   auto http = HttpServer::start(*server->api_, config.http);
   if (!http) return fail(http.error());
   server->http_ = std::move(*http);
@@ -153,6 +156,7 @@ void Server::stop() {
   if (api_) api_->setReady(false);
   if (http_) http_->stop();
   if (workflows_) workflows_->stop();
+  if (webhooks_) webhooks_->stop();
 }
 
 }  // namespace lightpath

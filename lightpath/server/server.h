@@ -24,6 +24,7 @@ struct ServeConfig {
   std::size_t workflow_threads = 4;
   std::chrono::milliseconds schedule_tick{1000};
   std::string log_level = "info";
+  WebhookOptions webhooks;
 };
 
 // Reads a YAML configuration file over `config`. Keys: listen ("host:port"), data, topology,
@@ -48,6 +49,7 @@ class Server {
   Server() = default;
   std::unique_ptr<Stack> stack_;
   std::unique_ptr<WorkflowRunner> workflows_;
+  std::unique_ptr<WebhookDispatcher> webhooks_;
   std::unique_ptr<Api> api_;
   std::unique_ptr<HttpServer> http_;
 };

@@ -96,6 +96,8 @@ class StoreTransaction {
   // Returns the event's cursor.
   virtual Result<std::uint64_t> appendEvent(const EventRecord& event) = 0;
   virtual Result<std::vector<EventRecord>> eventsAfter(std::uint64_t cursor, std::size_t limit) = 0;
+  // The cursor of the newest event; 0 when there is none.
+  virtual Result<std::uint64_t> lastEventCursor() = 0;
 
   // Inserts or replaces (a replaced document keeps its seq).
   virtual Status putDocument(const DocumentRecord& document) = 0;

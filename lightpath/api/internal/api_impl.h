@@ -79,6 +79,10 @@ struct Api::Impl {
   HttpResponse deleteKey(Context& ctx);
   HttpResponse getTopology(Context& ctx);
   HttpResponse listAudit(Context& ctx);
+  HttpResponse createWebhook(Context& ctx);
+  HttpResponse listWebhooks(Context& ctx);
+  HttpResponse getWebhook(Context& ctx);
+  HttpResponse deleteWebhook(Context& ctx);
   // Routes (api.cc).
   HttpResponse health(Context& ctx);
   HttpResponse ready(Context& ctx);

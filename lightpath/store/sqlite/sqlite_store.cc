@@ -207,6 +207,12 @@ class SqliteTransaction final : public StoreTransaction {
     return out;
   }
 
+  Result<std::uint64_t> lastEventCursor() override {
+    Statement s(db_, "SELECT COALESCE(MAX(cursor), 0) FROM events");
+    if (!s.ok() || s.step() != SQLITE_ROW) return fail(sqliteError(db_, "read the last event"));
+    return static_cast<std::uint64_t>(s.integer(0));
+  }
+
   Status putDocument(const DocumentRecord& d) override {
     Statement s(db_, "INSERT INTO documents (kind, id, tenant, body) VALUES (?, ?, ?, ?) ON CONFLICT (kind, id) "
                      "DO UPDATE SET tenant = excluded.tenant, body = excluded.body");

@@ -134,6 +134,27 @@ TEST_P(StoreConformance, EventCursorsOnlyGoUpAndReplayAfterACursor) {
   }).isOk());
 }
 
+TEST_P(StoreConformance, TheLastEventCursorIsTheNewest) {
+  auto store = open();
+  ASSERT_TRUE(store);
+  ASSERT_TRUE(store->read([](StoreTransaction& tx) -> Status {
+    EXPECT_EQ(*tx.lastEventCursor(), 0u);
+    return Status::ok();
+  }).isOk());
+  std::uint64_t last = 0;
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_TRUE(store->transact([&](StoreTransaction& tx) -> Status {
+      auto cursor = tx.appendEvent({0, "x", "y", "acme", i, "{}"});
+      if (cursor) last = *cursor;
+      return statusOf(cursor);
+    }).isOk());
+  }
+  ASSERT_TRUE(store->read([&](StoreTransaction& tx) -> Status {
+    EXPECT_EQ(*tx.lastEventCursor(), last);
+    return Status::ok();
+  }).isOk());
+}
+
 TEST_P(StoreConformance, WhatWasCommittedSurvivesAReopen) {
   {
     auto store = open();

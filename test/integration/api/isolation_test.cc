@@ -11,7 +11,7 @@ class IsolationTest : public ApiFixture {
   // What an operator sees of everything but the audit log (which records the probes).
   std::string snapshot() {
     std::string all;
-    for (const char* route : {"/v1/connections", "/v1/api-keys", "/v1/ports", "/v1/tenants", "/v1/orders"}) {
+    for (const char* route : {"/v1/connections", "/v1/api-keys", "/v1/ports", "/v1/tenants", "/v1/orders", "/v1/webhooks"}) {
       all += call("GET", route, operator_key_, "", std::string(route) + "?limit=1000").raw;
     }
     return all + call("GET", "/v1/events", operator_key_, "", "/v1/events?limit=1000").raw;
@@ -41,9 +41,14 @@ TEST_F(IsolationTest, NoRouteLetsOneTenantSeeOrTouchAnothersThings) {
   ASSERT_FALSE(order.empty());
   ASSERT_FALSE(acme_key_id.empty());
 
+  const std::string webhook =
+      call("POST", "/v1/webhooks", acme_admin, R"({"url":"http://127.0.0.1:9/acme-hooks"})").body.value("id", "");
+  ASSERT_FALSE(webhook.empty());
+
   // Everything of acme's a probe could name, and what must never show up elsewhere.
-  const std::vector<std::string> acme_ids{connection, order, acme_key_id, "acme", "dc-ashburn-p1", "dc-hillsboro-p1"};
-  const std::vector<std::string> secrets{connection, order, acme_key_id, "dc-ashburn-p1", "dc-hillsboro-p1", "\"acme\""};
+  const std::vector<std::string> acme_ids{connection, order, acme_key_id, webhook, "acme", "dc-ashburn-p1", "dc-hillsboro-p1"};
+  const std::vector<std::string> secrets{connection, order, acme_key_id, webhook, "acme-hooks",
+                                         "dc-ashburn-p1", "dc-hillsboro-p1", "\"acme\""};
   const json hostile_order = json::parse(ethernetOrder("dc-ashburn-p1", "dc-hillsboro-p1"));
   auto bodyFor = [&](const std::string& method, const std::string& route) -> std::string {
     if (route == "/v1/connections" || route == "/v1/quotes") return hostile_order.dump();
@@ -51,6 +56,7 @@ TEST_F(IsolationTest, NoRouteLetsOneTenantSeeOrTouchAnothersThings) {
     if (route == "/v1/ports/{id}") return R"({"tenant":"globex"})";
     if (route == "/v1/api-keys") return R"({"tenant":"acme","role":"admin"})";
     if (route == "/v1/tenants") return R"({"id":"acme-2"})";
+    if (route == "/v1/webhooks") return R"({"url":"http://127.0.0.1:9/globex-hooks","tenant":"acme"})";  // to hear acme
     return method == "GET" || method == "DELETE" ? "" : "{}";
   };
   const std::string before = snapshot();

@@ -1,0 +1,172 @@
+// One thread; each subscription's events in cursor order. A failing receiver only delays its
+// own subscription (its next attempt waits out the backoff).
+#include "lightpath/api/webhooks.h"
+
+#include <httplib.h>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <set>
+
+#include "lightpath/api/crypto.h"
+#include "lightpath/api/internal/api_impl.h"
+#include "lightpath/base/log.h"
+#include "lightpath/service/connection_json.h"
+
+namespace lightpath {
+
+Result<WebhookUrl> parseWebhookUrl(std::string_view url) {
+  const auto scheme_end = url.find("://");
+  if (scheme_end == std::string_view::npos || (url.substr(0, scheme_end) != "http" && url.substr(0, scheme_end) != "https")) {
+    return fail(invalidArgument("url: an http:// or https:// URL"));
+  }
+  if (url.size() > 2000) return fail(invalidArgument("url: at most 2000 characters"));
+  const auto host_start = scheme_end + 3;
+  const auto path_start = url.find('/', host_start);
+  const std::string_view host = url.substr(host_start, path_start == std::string_view::npos ? std::string_view::npos : path_start - host_start);
+  if (host.empty() || host.find_first_of(" @\t\r\n") != std::string_view::npos) {
+    return fail(invalidArgument("url: no host (or one with spaces or credentials)"));
+  }
+  WebhookUrl out{std::string(url.substr(0, host_start)) + std::string(host),
+                 path_start == std::string_view::npos ? "/" : std::string(url.substr(path_start))};
+  if (out.path.find_first_of(" \t\r\n") != std::string::npos) return fail(invalidArgument("url: spaces in the path"));
+  return out;
+}
+
+std::string webhookSignature(const std::string& secret, std::int64_t unix_seconds, const std::string& body) {
+  return fmt::format("t={},v1={}", unix_seconds, hmacSha256Hex(secret, fmt::format("{}.{}", unix_seconds, body)));
+}
+
+WebhookDispatcher::WebhookDispatcher(Store& store, const Clock& clock, WebhookOptions options)
+    : store_(store), clock_(clock), options_(options) {}
+
+WebhookDispatcher::~WebhookDispatcher() { stop(); }
+
+void WebhookDispatcher::start() {
+  if (thread_.joinable()) return;
+  thread_ = std::thread([this] { run(); });
+}
+
+void WebhookDispatcher::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void WebhookDispatcher::wake() {
+  {
+    std::lock_guard lock(mutex_);
+    woken_ = true;
+  }
+  wake_.notify_all();
+}
+
+void WebhookDispatcher::run() {
+  std::unique_lock lock(mutex_);
+  while (!stopping_) {
+    wake_.wait_for(lock, options_.poll, [&] { return stopping_ || woken_; });
+    woken_ = false;
+    if (stopping_) return;
+    lock.unlock();
+    deliverSome();
+    lock.lock();
+  }
+}
+
+void WebhookDispatcher::deliverSome() {
+  std::vector<DocumentRecord> subscriptions;
+  Status read = store_.read([&](StoreTransaction& tx) -> Status {
+    auto docs = tx.documents({.kind = "webhook", .limit = 100000}, nullptr);
+    if (!docs) return docs.error();
+    subscriptions = std::move(*docs);
+    return Status::ok();
+  });
+  if (!read.isOk()) {
+    log().warn("webhooks: {}", read.toString());
+    return;
+  }
+  const auto now = std::chrono::steady_clock::now();
+  std::map<std::string, Backoff> still;
+  for (const DocumentRecord& doc : subscriptions) {
+    Backoff& backoff = still[doc.id] = state_[doc.id];
+    if (now < backoff.next) continue;
+    json sub = json::parse(doc.body, nullptr, false);
+    if (sub.is_discarded()) continue;
+    const std::uint64_t delivered = sub.value("delivered_cursor", std::uint64_t{0});
+    const std::set<std::string> types = sub.value("events", std::set<std::string>{});
+    auto url = parseWebhookUrl(sub.value("url", ""));
+    if (!url) continue;
+    std::vector<EventRecord> events;
+    (void)store_.read([&](StoreTransaction& tx) -> Status {
+      auto e = tx.eventsAfter(std::max(delivered, backoff.scanned), 200);
+      if (e) events = std::move(*e);
+      return Status::ok();
+    });
+    httplib::Client client(url->scheme_host_port);
+    client.set_connection_timeout(options_.timeout);
+    client.set_read_timeout(options_.timeout);
+    client.set_write_timeout(options_.timeout);
+    for (const EventRecord& e : events) {
+      {
+        std::lock_guard lock(mutex_);
+        if (stopping_) break;
+      }
+      const bool theirs = doc.tenant.empty() || e.tenant == doc.tenant;
+      if (!theirs || (!types.empty() && !types.contains(e.type))) {
+        backoff.scanned = e.cursor;
+        continue;
+      }
+      const std::string body = eventJson(e, doc.tenant.empty()).dump(-1, ' ', false, json::error_handler_t::replace);
+      const std::int64_t at = std::chrono::duration_cast<std::chrono::seconds>(clock_.now().time_since_epoch()).count();
+      httplib::Headers headers{{"Lightpath-Event-Id", std::to_string(e.cursor)},
+                               {"Lightpath-Event-Type", e.type},
+                               {"Lightpath-Webhook-Id", doc.id},
+                               {"Lightpath-Signature", webhookSignature(sub.value("secret", ""), at, body)},
+                               {"User-Agent", "lightpath-webhooks"}};
+      auto response = client.Post(url->path, headers, body, "application/json");
+      const bool ok = response && response->status >= 200 && response->status < 300;
+      const std::string error = ok ? "" : response ? fmt::format("the receiver answered {}", response->status)
+                                                    : "cannot deliver: " + httplib::to_string(response.error());
+      // Keep what happened with the subscription (if it still exists).
+      Status saved = store_.transact([&](StoreTransaction& tx) -> Status {
+        auto current = tx.document("webhook", doc.id);
+        if (!current) return current.error();
+        if (!*current) return Status::ok();
+        json now_body = json::parse((*current)->body, nullptr, false);
+        if (now_body.is_discarded()) return Status::ok();
+        const std::string at_text = formatTime(clock_.now());
+        now_body["last_attempt_at"] = at_text;
+        if (ok) {
+          now_body["delivered_cursor"] = e.cursor;
+          now_body["last_success_at"] = at_text;
+          now_body["failures"] = 0;
+          now_body.erase("last_error");
+        } else {
+          now_body["failures"] = now_body.value("failures", 0) + 1;
+          now_body["last_error"] = error;
+        }
+        DocumentRecord updated = **current;
+        updated.body = now_body.dump(-1, ' ', false, json::error_handler_t::replace);
+        return tx.putDocument(updated);
+      });
+      if (!saved.isOk()) log().warn("webhook {}: {}", doc.id, saved.toString());
+      if (!ok || !saved.isOk()) {
+        backoff.failures += 1;
+        auto wait = options_.first_retry * (1LL << std::min(backoff.failures - 1, 20));
+        backoff.next = std::chrono::steady_clock::now() + std::min<std::chrono::milliseconds>(wait, options_.max_retry);
+        log().info("webhook {}: event {}: {}; next try in {} ms", doc.id, e.cursor, error,
+                   std::chrono::duration_cast<std::chrono::milliseconds>(backoff.next - std::chrono::steady_clock::now()).count());
+        break;
+      }
+      backoff.failures = 0;
+      backoff.scanned = e.cursor;
+    }
+  }
+  state_ = std::move(still);  // deleted subscriptions drop out
+}
+
+}  // namespace lightpath

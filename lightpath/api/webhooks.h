@@ -1,0 +1,73 @@
+// Webhook deliveries: every event of a subscription's tenant (and types) is POSTed to its URL,
+// signed with HMAC-SHA256, in order, at least once. A delivery counts once the receiver answers
+// 2xx; until then it is retried with backoff. The last delivered cursor is kept with the
+// subscription in the store, so a restart goes on from there (an event may come twice, never
+// not at all).
+//
+//   WebhookDispatcher dispatcher(store, clock, {});
+//   dispatcher.start();  ...  dispatcher.stop();
+//
+// Receivers check `Lightpath-Signature: t=<unix seconds>,v1=<hex>` where hex is
+// HMAC-SHA256(secret, "<t>.<body>"), and use `Lightpath-Event-Id` (the event cursor) to drop a
+// repeat. Thread-safe: start/stop from one thread; deliveries run on the dispatcher's own.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <map>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "lightpath/base/clock.h"
+#include "lightpath/store/store.h"
+
+namespace lightpath {
+
+struct WebhookOptions {
+  std::chrono::milliseconds poll{200};           // how often the event log is looked at
+  std::chrono::milliseconds first_retry{1000};   // backoff after a failure, doubling ...
+  std::chrono::milliseconds max_retry{300'000};  // ... up to this
+  std::chrono::seconds timeout{5};               // per delivery
+};
+
+// "http://host:port/path" -> its parts; InvalidArgument names what is wrong.
+struct WebhookUrl {
+  std::string scheme_host_port;  // "https://example.com:8443"
+  std::string path;              // "/hooks/lightpath"
+};
+Result<WebhookUrl> parseWebhookUrl(std::string_view url);
+
+// The signature header value for `body` sent at `unix_seconds`.
+std::string webhookSignature(const std::string& secret, std::int64_t unix_seconds, const std::string& body);
+
+class WebhookDispatcher {
+ public:
+  WebhookDispatcher(Store& store, const Clock& clock, WebhookOptions options);
+  ~WebhookDispatcher();
+  void start();
+  // Finishes the delivery in flight, then stops.
+  void stop();
+  // Look now (a subscription or an event came); tests and the API call it.
+  void wake();
+
+ private:
+  struct Backoff {
+    std::uint64_t scanned = 0;  // events up to here hold nothing for it (not persisted)
+    int failures = 0;
+    std::chrono::steady_clock::time_point next{};
+  };
+  void run();
+  void deliverSome();
+
+  Store& store_;
+  const Clock& clock_;
+  WebhookOptions options_;
+  std::map<std::string, Backoff> state_;  // by subscription id; only the dispatcher's thread
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool stopping_ = false, woken_ = false;
+  std::thread thread_;
+};
+
+}  // namespace lightpath
