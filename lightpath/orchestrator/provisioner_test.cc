@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include "lightpath/io/demo_network.h"
+#include "lightpath/orchestrator/workflow_runner.h"
 #include "lightpath/southbound/drivers/sim/sim_device.h"
 #include "lightpath/store/sqlite/sqlite_store.h"
 
@@ -532,6 +533,80 @@ TEST(Provisioner, CloudConnectionsWaitForTheProvider) {
   auto wrong = w.provisioner->order("acme", spec, "key:1");
   ASSERT_FALSE(wrong);
   EXPECT_NE(wrong.error().message().find("is a aws on-ramp, not azure"), std::string::npos) << wrong.error().message();
+}
+
+TEST(Provisioner, AQuoteHoldsNothingAndNamesWhatBinds) {
+  World w;
+  auto quote = w.provisioner->quote(ethernet());
+  ASSERT_TRUE(quote) << quote.error().toString();
+  EXPECT_EQ(w.ledger->holdCount(), 0u);
+  EXPECT_TRUE(quote->price.has_value());
+  EXPECT_FALSE(quote->nodes.empty());
+  ConnectionSpec tight = ethernet();
+  tight.max_latency = Micros(1000);
+  auto refused = w.provisioner->quote(tight);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code(), StatusCode::FailedPrecondition);
+  EXPECT_NE(refused.error().message().find("within 1.00 ms"), std::string::npos) << refused.error().message();
+  // The order it quoted gets the same route and price.
+  auto c = w.provisioner->order("acme", ethernet(), "key:1");
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->current().nodes, quote->nodes);
+  EXPECT_EQ(c->current().price, quote->price);
+}
+
+TEST(Provisioner, TagsChangeOnlyAtTheVersionSeenAndTerminationBeginsOnce) {
+  World w;
+  auto c = w.provisioner->order("acme", ethernet(), "key:1");
+  ASSERT_TRUE(c);
+  auto stale = w.provisioner->setTags(c->id(), {{"team", "ml"}}, c->version() + 7, "key:1");
+  ASSERT_FALSE(stale);
+  EXPECT_EQ(stale.error().code(), StatusCode::Aborted);
+  auto tagged = w.provisioner->setTags(c->id(), {{"team", "ml"}}, c->version(), "key:1");
+  ASSERT_TRUE(tagged) << tagged.error().toString();
+  EXPECT_EQ(w.provisioner->get(c->id())->requested().tags.at("team"), "ml");
+  auto begun = w.provisioner->beginTerminate(c->id(), "key:1");
+  ASSERT_TRUE(begun);
+  EXPECT_EQ(begun->state(), ConnectionState::Deprovisioning);
+  auto again = w.provisioner->beginTerminate(c->id(), "key:1");
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->version(), begun->version()) << "beginning twice must not change it again";
+  ASSERT_TRUE(w.provisioner->terminate(c->id(), "key:1").isOk());
+  EXPECT_EQ(w.ledger->holdCount(), 0u);
+  EXPECT_FALSE(w.provisioner->setTags(c->id(), {}, std::nullopt, "key:1"));
+}
+
+TEST(WorkflowRunner, RunsEachConnectionsJobsInOrderAndConnectionsInParallel) {
+  World w;
+  std::mutex mutex;
+  std::map<std::string, std::vector<std::string>> ran;
+  std::size_t failed = 0;
+  WorkflowRunner runner(*w.provisioner, w.clock, {.threads = 3, .tick = std::chrono::milliseconds(0)},
+                        [&](const std::string& id, const char* job, const Status& result, std::chrono::microseconds) {
+                          std::lock_guard lock(mutex);
+                          ran[id].push_back(job);
+                          if (!result.isOk()) ++failed;
+                        });
+  std::vector<std::string> ids;
+  for (int i = 0; i < 20; ++i) {
+    auto c = w.provisioner->order("acme", ethernet(100 + i), "key:1");
+    ASSERT_TRUE(c) << c.error().toString();
+    ids.push_back(c->id());
+    runner.activate(c->id());
+    runner.terminate(c->id(), "key:1");  // queued behind its activation, never beside it
+  }
+  runner.drain();
+  EXPECT_EQ(runner.pending(), 0u);
+  EXPECT_EQ(failed, 0u);
+  for (const std::string& id : ids) {
+    EXPECT_EQ(ran[id], (std::vector<std::string>{"activate", "terminate"})) << id;
+    EXPECT_EQ(w.provisioner->get(id)->state(), ConnectionState::Terminated);
+  }
+  EXPECT_EQ(w.ledger->holdCount(), 0u);
+  EXPECT_TRUE(w.provisioner->check().empty());
+  runner.stop();
+  runner.activate(ids[0]);  // after stop: dropped, not run
+  EXPECT_EQ(runner.pending(), 0u);
 }
 
 }  // namespace
