@@ -297,15 +297,27 @@ HttpResponse Api::Impl::patchConnection(Context& ctx) {
   if (auto refused = checkIfMatch(ctx, record->version)) return *refused;
   auto body = parseObject(ctx.request.body);
   if (!body) return problemOf(body.error());
-  for (const char* schedule : {"start", "end", "steps", "schedule"}) {
+  for (const char* schedule : {"start", "steps", "schedule"}) {
     if (body->contains(schedule)) {
       return problem(422, "failed-precondition",
-                     fmt::format("{}: the schedule of an ordered connection cannot be changed yet; terminate it and "
-                                 "order again", schedule), schedule);
+                     fmt::format("{}: only the end of an ordered connection can move; for another start or steps, "
+                                 "terminate it and order again", schedule), schedule);
     }
   }
-  if (Status fields = onlyFields(*body, {"bandwidth_mbps", "tags"}); !fields.isOk()) return problemOf(fields);
-  if (body->empty()) return problem(400, "invalid-argument", "body: give bandwidth_mbps and/or tags to change");
+  if (Status fields = onlyFields(*body, {"bandwidth_mbps", "tags", "end"}); !fields.isOk()) return problemOf(fields);
+  if (body->empty()) return problem(400, "invalid-argument", "body: give bandwidth_mbps, end and/or tags to change");
+  std::optional<std::optional<TimePoint>> end;  // set: move the end (to none: until terminated)
+  if (body->contains("end")) {
+    const json& e = body->at("end");
+    if (e.is_null()) {
+      end.emplace(std::nullopt);
+    } else {
+      if (!e.is_string()) return problem(400, "invalid-argument", "end: a UTC RFC 3339 time, or null", "end");
+      auto t = parseTime(e.get<std::string>());
+      if (!t) return problemOf(t.error().withContext("end"));
+      end.emplace(*t);
+    }
+  }
   std::optional<std::map<std::string, std::string>> tags;
   if (body->contains("tags")) {
     const json& t = body->at("tags");
@@ -324,6 +336,12 @@ HttpResponse Api::Impl::patchConnection(Context& ctx) {
       return problemOf(s);
     }
     expected.reset();  // it moved on by our own change
+  }
+  if (end) {
+    auto moved = deps.provisioner->setEnd(record->id, *end, expected, ctx.who.key_id);
+    if (!moved) return problemOf(moved.error());
+    expected.reset();
+    if (!tags) return connectionReply(200, *moved);
   }
   if (tags) {
     auto changed = deps.provisioner->setTags(record->id, std::move(*tags), expected, ctx.who.key_id);

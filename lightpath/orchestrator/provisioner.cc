@@ -614,6 +614,45 @@ Result<Connection> Provisioner::beginTerminate(const std::string& id, const std:
   return c;
 }
 
+Result<Connection> Provisioner::setEnd(const std::string& id, std::optional<TimePoint> end,
+                                       std::optional<std::uint64_t> expected_version, const std::string& actor,
+                                       const AlsoInTransaction& also) {
+  auto loaded = get(id);
+  if (!loaded) return loaded;
+  if (expected_version && loaded->version() != *expected_version) {
+    return fail({StatusCode::Aborted, fmt::format("connection {} is at version {}, not {}", id, loaded->version(),
+                                                  *expected_version)});
+  }
+  const ConnectionState state = loaded->state();
+  if (stateInfo(state).terminal || state == ConnectionState::Deprovisioning || state == ConnectionState::Modifying) {
+    return fail(failedPrecondition(fmt::format("connection {} is {}; its end cannot move now", id, toString(state))));
+  }
+  if (!loaded->requested().steps.empty()) {
+    return fail(failedPrecondition(fmt::format("connection {} steps its bandwidth on a schedule: its end stays", id)));
+  }
+  if (end && *end <= deps_.clock->now()) return fail(invalidArgument("end: already in the past"));
+  ConnectionSpec spec = loaded->requested();
+  spec.end = end;
+  LP_RETURN_IF_ERROR(validateSpec(spec));
+  if (loaded->current().holds.size() != 1) return fail(internalError(fmt::format("connection {} has no single hold", id)));
+  const HoldId hold_id = loaded->current().holds.front();
+  auto old_hold = deps_.ledger->hold(hold_id);
+  if (!old_hold) return fail(internalError(fmt::format("connection {}: hold {} is not in the ledger", id, hold_id)));
+  const Window window{old_hold->window.start, end.value_or(TimePoint::max())};
+  LP_RETURN_IF_ERROR(deps_.ledger->modify(hold_id, old_hold->claims, window));
+  const std::uint64_t before = loaded->version();
+  Connection c = Connection::restore(id, loaded->tenant(), std::move(spec), state, loaded->adminState(),
+                                     loaded->operState(), loaded->history(), loaded->current(), before + 1);
+  Status saved = persist(c, before, "connection.scheduleChanged",
+                         end ? "ends " + formatTime(*end) + " (" + actor + ")" : "runs until terminated (" + actor + ")",
+                         {{hold_id, id, holdJson(window, old_hold->claims)}}, {}, also);
+  if (!saved.isOk()) {
+    (void)deps_.ledger->modify(hold_id, old_hold->claims, old_hold->window);  // not durable: as it was
+    return fail(saved);
+  }
+  return c;
+}
+
 Result<Connection> Provisioner::setTags(const std::string& id, std::map<std::string, std::string> tags,
                                         std::optional<std::uint64_t> expected_version, const std::string& actor,
                                         const AlsoInTransaction& also) {

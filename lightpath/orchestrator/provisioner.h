@@ -84,6 +84,12 @@ class Provisioner {
   // acknowledges); terminate() later does the devices. Idempotent on a deprovisioning one.
   Result<Connection> beginTerminate(const std::string& id, const std::string& actor,
                                     const AlsoInTransaction& also = {});
+  // Moves the end of a connection's window (none: until terminated), make-before-break: the
+  // capacity over the new window is checked against every other hold first (ResourceExhausted
+  // names what is in the way of an extension). Not for connections whose bandwidth steps.
+  Result<Connection> setEnd(const std::string& id, std::optional<TimePoint> end,
+                            std::optional<std::uint64_t> expected_version, const std::string& actor,
+                            const AlsoInTransaction& also = {});
   // Replaces the customer's tags. With expected_version, Aborted unless the connection is still
   // at that version.
   Result<Connection> setTags(const std::string& id, std::map<std::string, std::string> tags,

@@ -576,6 +576,34 @@ TEST(Provisioner, TagsChangeOnlyAtTheVersionSeenAndTerminationBeginsOnce) {
   EXPECT_FALSE(w.provisioner->setTags(c->id(), {}, std::nullopt, "key:1"));
 }
 
+TEST(Provisioner, TheEndMovesOnlyWhereTheCapacityIsFree) {
+  World w;
+  const TimePoint now = w.clock.now();
+  ConnectionSpec first = ethernet();
+  first.vlan = 100;
+  first.end = now + std::chrono::hours(1);
+  auto a = w.provisioner->order("acme", first, "key:1");
+  ASSERT_TRUE(a) << a.error().toString();
+  ConnectionSpec later = first;
+  later.start = now + std::chrono::hours(1);
+  later.end = now + std::chrono::hours(2);
+  auto b = w.provisioner->order("acme", later, "key:1");  // the same VLAN right after it
+  ASSERT_TRUE(b) << b.error().toString();
+  auto blocked = w.provisioner->setEnd(a->id(), now + std::chrono::hours(3), std::nullopt, "key:1");
+  ASSERT_FALSE(blocked);
+  EXPECT_EQ(blocked.error().code(), StatusCode::ResourceExhausted) << blocked.error().toString();
+  EXPECT_EQ(w.ledger->hold(a->current().holds.front())->window.end, now + std::chrono::hours(1)) << "kept as it was";
+  auto shorter = w.provisioner->setEnd(a->id(), now + std::chrono::minutes(30), std::nullopt, "key:1");
+  ASSERT_TRUE(shorter) << shorter.error().toString();
+  EXPECT_EQ(shorter->requested().end, now + std::chrono::minutes(30));
+  EXPECT_EQ(w.provisioner->setEnd(a->id(), now - std::chrono::minutes(1), std::nullopt, "key:1").error().code(),
+            StatusCode::InvalidArgument);
+  // Durable: a restart rebuilds the ledger with the new window.
+  w.restart();
+  EXPECT_EQ(w.ledger->hold(a->current().holds.front())->window.end, now + std::chrono::minutes(30));
+  EXPECT_TRUE(w.provisioner->check().empty());
+}
+
 TEST(WorkflowRunner, RunsEachConnectionsJobsInOrderAndConnectionsInParallel) {
   World w;
   std::mutex mutex;

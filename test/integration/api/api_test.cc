@@ -104,7 +104,13 @@ TEST_F(ApiFixture, OrderQuoteWatchChangeAndTerminate) {
   EXPECT_EQ(bigger.body["requested"].value("bandwidth_mbps", 0), 2000);
   EXPECT_EQ(bigger.body["requested"]["tags"].value("team", ""), "infra");
   EXPECT_GT(bigger.body["current"]["price"].value("monthly", 0.0), current.body["current"]["price"].value("monthly", 0.0));
-  EXPECT_EQ(call("PATCH", "/v1/connections/{id}", acme, R"({"end":"2030-01-01T00:00:00Z"})", "/v1/connections/" + eth).status, 422);
+  // The end moves (make-before-break in the ledger); the start does not.
+  Reply ends = call("PATCH", "/v1/connections/{id}", acme, R"({"end":"2031-01-01T00:00:00Z"})", "/v1/connections/" + eth);
+  ASSERT_EQ(ends.status, 200) << ends.raw;
+  EXPECT_EQ(ends.body["requested"].value("end", ""), "2031-01-01T00:00:00.000000Z");
+  EXPECT_EQ(call("PATCH", "/v1/connections/{id}", acme, R"({"end":null})", "/v1/connections/" + eth).body["requested"].contains("end"), false);
+  EXPECT_EQ(call("PATCH", "/v1/connections/{id}", acme, R"({"end":"2001-01-01T00:00:00Z"})", "/v1/connections/" + eth).status, 400);
+  EXPECT_EQ(call("PATCH", "/v1/connections/{id}", acme, R"({"start":"2030-01-01T00:00:00Z"})", "/v1/connections/" + eth).status, 422);
   EXPECT_EQ(call("PATCH", "/v1/connections/{id}", acme, R"({"bandwidth_mbps":999999999})", "/v1/connections/" + eth).status, 400);
   EXPECT_EQ(call("PATCH", "/v1/connections/{id}", acme, R"({"bandwidth_mbps":400000})", "/v1/connections/" + id).status, 400)
       << "a wavelength's rate is its transceiver's";
@@ -122,13 +128,13 @@ TEST_F(ApiFixture, OrderQuoteWatchChangeAndTerminate) {
   for (const auto& e : events.body["items"]) {
     if (e.value("subject", "") == eth) seen.push_back(e["data"].value("state", ""));
   }
-  EXPECT_EQ(seen, (std::vector<std::string>{"provisioning", "active", "modifying", "active", "active", "deprovisioning",
-                                            "terminated"}));
+  EXPECT_EQ(seen, (std::vector<std::string>{"provisioning", "active", "modifying", "active", "active", "active", "active",
+                                            "deprovisioning", "terminated"}));  // bandwidth, tags, end, end
   const std::uint64_t cursor = events.body["items"][2].value("cursor", 0);
   Reply later = call("GET", "/v1/events", acme, "", "/v1/events?after=" + std::to_string(cursor));
   EXPECT_EQ(later.body["items"][0].value("cursor", 0u), cursor + 1);
   Reply orders = call("GET", "/v1/orders", acme);
-  EXPECT_EQ(orders.body.value("total", 0), 4);  // two creates, a modify, a terminate
+  EXPECT_EQ(orders.body.value("total", 0), 6);  // two creates, three modifies, a terminate
   const std::string order_id = orders.body["items"][0].value("id", "");
   EXPECT_EQ(call("GET", "/v1/orders/{id}", acme, "", "/v1/orders/" + order_id).body.value("type", ""), "terminate");
   Reply audit = call("GET", "/v1/audit", operator_key_, "", "/v1/audit?tenant=acme");
