@@ -774,14 +774,19 @@ Status Provisioner::recover() {
   }
   // 3. Finish what was under way.
   if (!deps_.resume_workflows) return Status::ok();
+  // One connection's trouble is logged and left as it is (a retry, the schedule or an operator
+  // finishes it): it must not keep the others, or the service, from starting.
+  const TimePoint now = deps_.clock->now();
   for (const ConnectionRecord& record : unfinished) {
+    Status s;
     if (record.state == "provisioning") {
-      Status s = activate(record.id);
-      if (!s.isOk() && s.code() != StatusCode::Unavailable) return s;
+      auto c = connectionFromJson(record.body);
+      if (c && c->requested().start && *c->requested().start > now) continue;  // the schedule starts it
+      s = c ? activate(record.id) : c.error();
     } else if (record.state == "deprovisioning") {
-      Status s = terminate(record.id, "orchestrator");
-      if (!s.isOk() && s.code() != StatusCode::Unavailable) return s;
+      s = terminate(record.id, "orchestrator");
     }
+    if (!s.isOk()) log().warn("recovery: {} ({}): {}", record.id, record.state, s.toString());
   }
   return Status::ok();
 }

@@ -105,7 +105,9 @@ class Provisioner {
   // an error only when the store cannot be read.
   Result<std::size_t> runSchedule(TimePoint now);
 
-  // Rebuilds the ledger from the store and finishes what a previous process left unfinished.
+  // Rebuilds the ledger from the store and finishes what a previous process left unfinished
+  // (connections scheduled to start later wait for the schedule). A connection that cannot be
+  // finished now is logged and left for a retry; an error only when the store cannot be read.
   Status recover();
 
   // Every invariant (ledger, store, devices) that does not hold, as messages.
