@@ -12,7 +12,7 @@ packages=(
   librestinio-dev libasio-dev libhttp-parser-dev libssl-dev libcpp-httplib-dev
   # tests, fuzzing, benchmarks and their peers
   libgtest-dev libgmock-dev librapidcheck-dev libbenchmark-dev clang-14 libclang-rt-14-dev
-  libboost-graph-dev python3 python3-networkx wrk curl
+  libboost-graph-dev python3 python3-networkx wrk curl openssl
 )
 
 missing=()

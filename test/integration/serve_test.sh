@@ -67,6 +67,25 @@ grep -q "active" "$tmp/show" || fail "the connection did not survive the restart
 "$lp" events --json | grep -q '"terminated"' || fail "events lack the termination"
 stop
 
+# HTTPS with a certificate from a YAML config; plain HTTP on that port is refused.
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 1 -subj /CN=127.0.0.1 \
+  -keyout "$tmp/key.pem" -out "$tmp/cert.pem" >/dev/null 2>&1 || fail "openssl could not make a certificate"
+printf 'listen: 127.0.0.1:0\nlog_level: warn\ntls:\n  certificate: %s\n  key: %s\n' "$tmp/cert.pem" "$tmp/key.pem" >"$tmp/tls.yaml"
+"$lp" serve --config "$tmp/tls.yaml" --data "$tmp/data" >"$tmp/serve.out" 2>"$tmp/serve.err" &
+pid=$!
+for _ in $(seq 100); do grep -q "API:" "$tmp/serve.out" 2>/dev/null && break; sleep 0.1; done
+https=$(grep -o 'https://127.0.0.1:[0-9]*' "$tmp/serve.out" | head -1)
+[ -n "$https" ] || fail "no https URL: $(cat "$tmp/serve.out" "$tmp/serve.err")"
+curl -sf --cacert "$tmp/cert.pem" "$https/healthz" >/dev/null || fail "healthz over TLS"
+curl -sf --tls-max 1.1 --cacert "$tmp/cert.pem" "$https/healthz" >/dev/null 2>&1 && fail "TLS 1.1 was accepted"
+curl -sf "${https/https/http}/healthz" >/dev/null 2>&1 && fail "plain HTTP answered on the TLS port"
+LIGHTPATH_URL=$https "$lp" connections list >/dev/null 2>&1
+[ $? = 3 ] || fail "the client must refuse an unknown certificate (exit 3)"
+stop
+printf 'tls:\n  certificate: %s\n' "$tmp/cert.pem" >"$tmp/half.yaml"
+"$lp" serve --config "$tmp/half.yaml" --data "$tmp/data" --listen 127.0.0.1:0 >"$tmp/out" 2>&1
+[ $? = 1 ] || fail "a certificate without a key must be refused"
+
 printf 'listen: 127.0.0.1:0\ncolour: blue\n' >"$tmp/bad.yaml"
 "$lp" serve --config "$tmp/bad.yaml" --data "$tmp/data" >"$tmp/out" 2>&1
 [ $? = 1 ] || fail "an unknown setting must be refused"
