@@ -446,6 +446,10 @@ HttpResponse Api::Impl::handle(const HttpRequest& request) {
   if (response.status >= 500) {
     log().error("{} {} -> {} ({}): {}", request.method, request.path.substr(0, 200), response.status, ctx.request_id,
                 response.body.substr(0, 300));
+  } else if (isMutation(request.method) && !ctx.who.key_id.empty()) {
+    // Changes are few and matter: one line each, with who and the request id.
+    log().info("{} {} -> {} ({}, {}, {}, {:.3f} ms)", request.method, request.path.substr(0, 200), response.status,
+               ctx.request_id, ctx.who.key_id, request.remote, seconds * 1e3);
   } else {
     log().debug("{} {} -> {} ({}, {:.3f} ms)", request.method, request.path.substr(0, 200), response.status,
                 ctx.request_id, seconds * 1e3);
