@@ -408,8 +408,8 @@ HttpResponse Api::Impl::deleteKey(Context& ctx) {
   return reply;
 }
 
+// Everyone sees the network (the map); only operators see how full each fiber is.
 HttpResponse Api::Impl::getTopology(Context& ctx) {
-  if (!ctx.isOperator()) return operatorsOnly();
   const Topology& t = *deps.topology;
   const TimePoint now = deps.clock->now();
   json sites = json::array();
@@ -421,16 +421,56 @@ HttpResponse Api::Impl::getTopology(Context& ctx) {
   json fibers = json::array();
   for (std::uint32_t f = 0; f < t.fibers().size(); ++f) {
     const Fiber& fiber = t.fiber(f);
-    fibers.push_back({{"id", fiber.id},
-                      {"a", fiber.a},
-                      {"b", fiber.b},
-                      {"km", fiber.length.value()},
-                      {"latency_ms", fiberLatency(fiber.length).value() / 1000.0},
-                      {"srlgs", fiber.srlgs},
-                      {"spectrum_utilization", deps.ledger->utilization({ResourceKind::SpectrumSlots, f}, now)},
-                      {"packet_utilization", deps.ledger->utilization({ResourceKind::LinkBandwidth, f}, now)}});
+    json j{{"id", fiber.id},
+           {"a", fiber.a},
+           {"b", fiber.b},
+           {"km", fiber.length.value()},
+           {"latency_ms", fiberLatency(fiber.length).value() / 1000.0},
+           {"srlgs", fiber.srlgs}};
+    if (ctx.isOperator()) {
+      j["spectrum_utilization"] = deps.ledger->utilization({ResourceKind::SpectrumSlots, f}, now);
+      j["packet_utilization"] = deps.ledger->utilization({ResourceKind::LinkBandwidth, f}, now);
+    }
+    fibers.push_back(std::move(j));
   }
   return jsonReply(200, json{{"name", t.name()}, {"sites", sites}, {"nodes", nodes}, {"fibers", fibers}});
+}
+
+// The slots of one fiber and who holds them now: operators see every connection and tenant,
+// a tenant sees its own and only "in use" for the rest.
+HttpResponse Api::Impl::getFiberSpectrum(Context& ctx) {
+  const Topology& t = *deps.topology;
+  const auto fiber = t.findFiber(ctx.params[0]);
+  if (!fiber) return problem(404, "not-found", fmt::format("no fiber '{}'", ctx.params[0].substr(0, 80)));
+  const ResourceId resource{ResourceKind::SpectrumSlots, static_cast<std::uint32_t>(*fiber)};
+  const auto uses = deps.ledger->usesAt(resource, deps.clock->now());
+  std::map<std::string, std::string> tenant_of;
+  Status read = deps.store->read([&](StoreTransaction& tx) -> Status {
+    for (const Ledger::Use& u : uses) {
+      if (tenant_of.contains(u.owner)) continue;
+      auto c = tx.connection(u.owner);
+      if (!c) return c.error();
+      tenant_of[u.owner] = *c ? (*c)->tenant : "";
+    }
+    return Status::ok();
+  });
+  if (!read.isOk()) return problemOf(read);
+  json blocks = json::array();
+  for (const Ledger::Use& u : uses) {
+    json b{{"first_slot", u.first}, {"slots", u.count}};
+    const std::string& tenant = tenant_of[u.owner];
+    if (ctx.isOperator() || tenant == ctx.who.tenant) {
+      b["connection"] = u.owner;
+      if (ctx.isOperator()) b["tenant"] = tenant;
+    }
+    blocks.push_back(std::move(b));
+  }
+  const Fiber& f = t.fiber(*fiber);
+  return jsonReply(200, json{{"fiber", f.id},
+                             {"slots", deps.ledger->capacity(resource)},
+                             {"start_thz", f.band.start_thz},
+                             {"end_thz", f.band.end_thz},
+                             {"blocks", std::move(blocks)}});
 }
 
 HttpResponse Api::Impl::listAudit(Context& ctx) {

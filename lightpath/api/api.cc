@@ -173,6 +173,7 @@ Api::Impl::Impl(ApiDeps d, ApiLimits l)
           {"GET", split("/v1/api-keys"), &Impl::listKeys, true, ""},
           {"DELETE", split("/v1/api-keys/{id}"), &Impl::deleteKey, true, ""},
           {"GET", split("/v1/topology"), &Impl::getTopology, true, ""},
+          {"GET", split("/v1/fibers/{id}/spectrum"), &Impl::getFiberSpectrum, true, ""},
           {"GET", split("/v1/audit"), &Impl::listAudit, true, ""},
           {"POST", split("/v1/webhooks"), &Impl::createWebhook, true, ""},
           {"GET", split("/v1/webhooks"), &Impl::listWebhooks, true, ""},

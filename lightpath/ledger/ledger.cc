@@ -304,6 +304,20 @@ double Ledger::utilization(ResourceId resource, TimePoint at) const {
   return static_cast<double>(used) / static_cast<double>(it->second.capacity);
 }
 
+std::vector<Ledger::Use> Ledger::usesAt(ResourceId resource, TimePoint at) const {
+  std::shared_lock lock(mutex_);
+  std::vector<Use> out;
+  auto it = resources_.find(resource);
+  if (it == resources_.end()) return out;
+  for (const Entry& e : it->second.entries) {
+    if (!(e.window.start <= at && at < e.window.end)) continue;
+    auto h = holds_.find(e.hold);
+    out.push_back({h == holds_.end() ? "" : h->second.owner, e.hold, e.first, e.count});
+  }
+  std::sort(out.begin(), out.end(), [](const Use& a, const Use& b) { return a.first < b.first || (a.first == b.first && a.hold < b.hold); });
+  return out;
+}
+
 std::vector<std::string> Ledger::checkInvariants() const {
   std::shared_lock lock(mutex_);
   std::vector<std::string> violations;

@@ -112,6 +112,14 @@ class Ledger {
   std::uint64_t freeQuantity(ResourceId resource, Window window) const;
   // Units (or amount) in use at `at`, over capacity: 0..1.
   double utilization(ResourceId resource, TimePoint at) const;
+  // Who holds what of a resource at `at` (units first..first+count, or an amount), by first unit.
+  struct Use {
+    std::string owner;
+    HoldId hold = 0;
+    std::uint64_t first = 0, count = 0;
+    bool operator==(const Use&) const = default;
+  };
+  std::vector<Use> usesAt(ResourceId resource, TimePoint at) const;
 
   // Every violation of the invariant, as messages; empty when it holds.
   std::vector<std::string> checkInvariants() const;

@@ -242,5 +242,22 @@ RC_GTEST_PROP(Ledger, InvariantHoldsUnderRandomOperations, ()) {
   }
 }
 
+TEST(Ledger, SaysWhoHoldsWhichUnitsAtATime) {
+  Ledger ledger;
+  const ResourceId fiber{ResourceKind::SpectrumSlots, 0};
+  ASSERT_TRUE(ledger.addResource(fiber, 384).isOk());
+  const TimePoint t0(std::chrono::hours(1));
+  auto late = ledger.reserve("conn_b", {{fiber, 40, 8}}, {t0 + std::chrono::hours(2), TimePoint::max()});
+  auto now = ledger.reserve("conn_a", {{fiber, 0, 6}}, {t0, TimePoint::max()});
+  ASSERT_TRUE(late && now);
+  EXPECT_EQ(ledger.usesAt(fiber, t0), (std::vector<Ledger::Use>{{"conn_a", *now, 0, 6}}));
+  const auto later = ledger.usesAt(fiber, t0 + std::chrono::hours(3));
+  ASSERT_EQ(later.size(), 2u);
+  EXPECT_EQ(later[0].owner, "conn_a");
+  EXPECT_EQ(later[1].owner, "conn_b");
+  EXPECT_EQ(later[1].first, 40u);
+  EXPECT_TRUE(ledger.usesAt({ResourceKind::SpectrumSlots, 7}, t0).empty());
+}
+
 }  // namespace
 }  // namespace lightpath

@@ -78,6 +78,7 @@ struct Api::Impl {
   HttpResponse listKeys(Context& ctx);
   HttpResponse deleteKey(Context& ctx);
   HttpResponse getTopology(Context& ctx);
+  HttpResponse getFiberSpectrum(Context& ctx);
   HttpResponse listAudit(Context& ctx);
   HttpResponse createWebhook(Context& ctx);
   HttpResponse listWebhooks(Context& ctx);

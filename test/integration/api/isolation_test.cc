@@ -41,13 +41,19 @@ TEST_F(IsolationTest, NoRouteLetsOneTenantSeeOrTouchAnothersThings) {
   ASSERT_FALSE(order.empty());
   ASSERT_FALSE(acme_key_id.empty());
 
+  Reply lambda = call("POST", "/v1/connections", acme_admin,
+                      R"({"kind":"wavelength","a_end":"dc-ashburn","z_end":"dc-hillsboro","bandwidth_mbps":400000})");
+  ASSERT_EQ(lambda.status, 201);
+  const std::string wavelength = lambda.body.value("id", "");
+  const std::string lit_fiber = lambda.body["current"]["fibers"][0];
+  ASSERT_EQ(waitFor(acme_admin, wavelength, "active"), "active");
   const std::string webhook =
       call("POST", "/v1/webhooks", acme_admin, R"({"url":"http://127.0.0.1:9/acme-hooks"})").body.value("id", "");
   ASSERT_FALSE(webhook.empty());
 
   // Everything of acme's a probe could name, and what must never show up elsewhere.
   const std::vector<std::string> acme_ids{connection, order, acme_key_id, webhook, "acme", "dc-ashburn-p1", "dc-hillsboro-p1"};
-  const std::vector<std::string> secrets{connection, order, acme_key_id, webhook, "acme-hooks",
+  const std::vector<std::string> secrets{connection, wavelength, order, acme_key_id, webhook, "acme-hooks",
                                          "dc-ashburn-p1", "dc-hillsboro-p1", "\"acme\""};
   const json hostile_order = json::parse(ethernetOrder("dc-ashburn-p1", "dc-hillsboro-p1"));
   auto bodyFor = [&](const std::string& method, const std::string& route) -> std::string {
@@ -76,7 +82,10 @@ TEST_F(IsolationTest, NoRouteLetsOneTenantSeeOrTouchAnothersThings) {
       if (route.find("{id}") == std::string::npos) {
         paths.push_back(route);
       } else {
-        for (const std::string& id : acme_ids) paths.push_back(route.substr(0, route.find("{id}")) + id);
+        for (const std::string& id : acme_ids) {
+          std::string path = route;
+          paths.push_back(path.replace(path.find("{id}"), 4, id));
+        }
       }
       for (const std::string& path : paths) {
         for (const Caller& caller : callers) {
@@ -95,8 +104,10 @@ TEST_F(IsolationTest, NoRouteLetsOneTenantSeeOrTouchAnothersThings) {
           if (route.find("{id}") != std::string::npos) {
             EXPECT_TRUE(r.status == 404 || r.status == 405 || role_refusal)
                 << what << " -> " << r.status << " " << r.raw.substr(0, 200);
-          } else if ((route == "/v1/topology" || route == "/v1/audit") && read) {
+          } else if (route == "/v1/audit" && read) {
             EXPECT_EQ(r.status, 403) << what;
+          } else if (route == "/v1/topology" && read) {
+            EXPECT_EQ(r.raw.find("utilization"), std::string::npos) << what << ": how full fibers are is the carrier's";
           }
           for (const std::string& secret : secrets) {
             if (path.find(secret) != std::string::npos || body.find(secret) != std::string::npos) continue;  // echoed input
@@ -106,6 +117,15 @@ TEST_F(IsolationTest, NoRouteLetsOneTenantSeeOrTouchAnothersThings) {
       }
     }
   }
+  // The spectrum of a fiber acme lights: globex sees the slots in use, not whose they are.
+  for (const std::string& key : {globex_admin, globex_viewer}) {
+    Reply spectrum = call("GET", "/v1/fibers/{id}/spectrum", key, "", "/v1/fibers/" + lit_fiber + "/spectrum");
+    ASSERT_EQ(spectrum.status, 200);
+    EXPECT_FALSE(spectrum.body["blocks"].empty());
+    EXPECT_EQ(spectrum.raw.find(wavelength), std::string::npos) << spectrum.raw;
+  }
+  Reply own = call("GET", "/v1/fibers/{id}/spectrum", acme_viewer, "", "/v1/fibers/" + lit_fiber + "/spectrum");
+  EXPECT_NE(own.raw.find(wavelength), std::string::npos) << "a tenant sees its own connection on the fiber";
   EXPECT_GT(probes, 400u);
   EXPECT_TRUE(snapshot() == before) << "a probe changed something";
   // Acme's own keys still work and see their connection as it was.
