@@ -13,7 +13,13 @@ packages=(
   # tests, fuzzing, benchmarks and their peers
   libgtest-dev libgmock-dev librapidcheck-dev libbenchmark-dev clang-14 libclang-rt-14-dev
   libboost-graph-dev python3 python3-networkx wrk curl openssl
+  # the portal's browser tests
+  chromium
 )
+# Node.js and npm build the portal; the machine's own are used when present.
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  packages+=(nodejs npm)
+fi
 
 missing=()
 for p in "${packages[@]}"; do

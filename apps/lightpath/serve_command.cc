@@ -14,7 +14,7 @@ namespace lightpath::cli {
 namespace {
 
 struct ServeFlags {
-  std::string config_file, listen, data, topology, driver, price_book, log_level, tls_certificate, tls_key;
+  std::string config_file, listen, data, topology, driver, price_book, log_level, tls_certificate, tls_key, web;
   std::size_t workflow_threads = 0;
 };
 
@@ -42,6 +42,7 @@ int runServe(const ServeFlags& flags) {
   if (!flags.tls_certificate.empty()) config.http.tls_certificate_file = flags.tls_certificate;
   if (!flags.tls_key.empty()) config.http.tls_key_file = flags.tls_key;
   if (flags.workflow_threads > 0) config.workflow_threads = flags.workflow_threads;
+  if (!flags.web.empty()) config.web_dir = flags.web;
 
   // Every thread started from here on inherits the mask; this one waits for the signal.
   sigset_t signals;
@@ -80,6 +81,7 @@ void addServeCommand(CLI::App& app, int* exit_code) {
   serve->add_option("--log-level", flags.log_level, "trace, debug, info, warn, error, off (default info)");
   serve->add_option("--tls-cert", flags.tls_certificate, "PEM certificate chain: serve HTTPS only");
   serve->add_option("--tls-key", flags.tls_key, "PEM private key of --tls-cert");
+  serve->add_option("--web", flags.web, "the built portal (default: web/dist of the source tree)");
   serve->add_option("--workflow-threads", flags.workflow_threads, "threads configuring devices (default 4)");
   serve->callback([exit_code] { *exit_code = runServe(flags); });
 }

@@ -367,6 +367,9 @@ HttpResponse Api::Impl::handle(const HttpRequest& request) {
     }
     if (!route) {
       if (path_known) return problem(405, "method-not-allowed", fmt::format("{} is not allowed here", request.method.substr(0, 10)));
+      if (deps.portal && request.method == "GET" && !request.path.starts_with("/v1/")) {
+        if (auto file = deps.portal->get(request.path)) return std::move(*file);
+      }
       return problem(404, "not-found", "no such resource");
     }
     if (route->authenticated) {

@@ -19,6 +19,7 @@
 
 #include "lightpath/api/http.h"
 #include "lightpath/api/metrics.h"
+#include "lightpath/api/static_files.h"
 #include "lightpath/api/webhooks.h"
 #include "lightpath/model/topology.h"
 #include "lightpath/orchestrator/provisioner.h"
@@ -34,6 +35,7 @@ struct ApiDeps {
   const Ledger* ledger = nullptr;       // utilization for operators
   const Clock* clock = nullptr;
   WebhookDispatcher* webhooks = nullptr;  // woken when a subscription is made (optional)
+  const StaticFiles* portal = nullptr;    // the web portal's files, served outside /v1 (optional)
 };
 
 struct ApiLimits {

@@ -67,6 +67,8 @@ Status readServeConfig(const std::string& path, ServeConfig& config) {
         if (!(rps > 0)) return invalidArgument(where + ": requests per second per key, more than 0");
         config.limits.requests_per_second = rps;
         config.limits.burst = 2 * rps;
+      } else if (key == "web") {
+        config.web_dir = value.as<std::string>();
       } else if (key == "tls") {
         if (!value.IsMap()) return invalidArgument(where + ": {certificate: FILE, key: FILE}");
         for (const auto& tls : value) {
@@ -81,7 +83,7 @@ Status readServeConfig(const std::string& path, ServeConfig& config) {
         }
       } else {
         return invalidArgument(fmt::format("{}: unknown setting (known: listen, data, topology, transceivers, driver, "
-                                           "price_book, log_level, workflow_threads, rate_limit, tls)", where));
+                                           "price_book, log_level, workflow_threads, rate_limit, web, tls)", where));
       }
     }
   } catch (const YAML::Exception& e) {
@@ -104,6 +106,21 @@ Status writeKeyFile(const std::string& path, const std::string& secret) {
   return Status::ok();
 }
 
+// The portal's directory: as configured, else web/dist of the source tree the executable was
+// built in (build/apps/lightpath/lightpath), else ./web/dist.
+std::string findWebDir(const std::string& configured) {
+  if (!configured.empty()) return configured;
+  std::error_code error;
+  const auto exe = std::filesystem::read_symlink("/proc/self/exe", error);
+  std::vector<std::filesystem::path> candidates;
+  if (!error) candidates.push_back(exe.parent_path() / "../../../web/dist");
+  candidates.emplace_back("web/dist");
+  for (const auto& c : candidates) {
+    if (std::filesystem::is_regular_file(c / "index.html", error)) return std::filesystem::weakly_canonical(c, error).string();
+  }
+  return "";
+}
+
 }  // namespace
 
 Result<std::unique_ptr<Server>> Server::start(const ServeConfig& config, std::ostream& out) {
@@ -121,9 +138,20 @@ Result<std::unique_ptr<Server>> Server::start(const ServeConfig& config, std::os
         if (server->api_) server->api_->metrics().recordWorkflow(job, result.isOk(), took.count() / 1e6);
       });
   server->webhooks_ = std::make_unique<WebhookDispatcher>(*s.store, s.clock, config.webhooks);
+  const std::string web_dir = findWebDir(config.web_dir);
+  if (!web_dir.empty()) {
+    auto files = StaticFiles::load(web_dir);
+    if (!files) {
+      if (!config.web_dir.empty()) return fail(files.error());  // asked for: must work
+      log().warn("portal: {}", files.error().message());
+    } else {
+      server->portal_ = std::move(*files);
+    }
+  }
   auto api = Api::create({.provisioner = s.provisioner.get(), .workflows = server->workflows_.get(),
                           .store = s.store.get(), .topology = s.topology, .ledger = s.ledger.get(), .clock = &s.clock,
-                          .webhooks = server->webhooks_.get()},
+                          .webhooks = server->webhooks_.get(),
+                          .portal = server->portal_ ? &*server->portal_ : nullptr},
                          config.limits);
   if (!api) return fail(api.error());
   server->api_ = std::move(*api);
@@ -146,7 +174,10 @@ Result<std::unique_ptr<Server>> Server::start(const ServeConfig& config, std::os
                      s.topology->name(), s.topology->sites().size(), s.topology->fibers().size(), config.stack.driver,
                      config.stack.data_dir)
       << fmt::format("  API:     {}://{}:{}/v1/  (OpenAPI: /v1/openapi.json)\n", scheme, host, server->port())
-      << fmt::format("  metrics: {}://{}:{}/metrics\n", scheme, host, server->port()) << std::flush;
+      << fmt::format("  metrics: {}://{}:{}/metrics\n", scheme, host, server->port())
+      << (server->portal_ ? fmt::format("  portal:  {}://{}:{}/\n", scheme, host, server->port())
+                          : std::string("  portal:  not built (scripts/build-web.sh)\n"))
+      << std::flush;
   return server;
 }
 

@@ -25,6 +25,9 @@ struct ServeConfig {
   std::chrono::milliseconds schedule_tick{1000};
   std::string log_level = "info";
   WebhookOptions webhooks;
+  // The built portal (web/dist). Empty: found beside the executable's source tree or in
+  // ./web/dist; none found: the API alone.
+  std::string web_dir;
 };
 
 // Reads a YAML configuration file over `config`. Keys: listen ("host:port"), data, topology,
@@ -50,6 +53,7 @@ class Server {
   std::unique_ptr<Stack> stack_;
   std::unique_ptr<WorkflowRunner> workflows_;
   std::unique_ptr<WebhookDispatcher> webhooks_;
+  std::optional<StaticFiles> portal_;
   std::unique_ptr<Api> api_;
   std::unique_ptr<HttpServer> http_;
 };

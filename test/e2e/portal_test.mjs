@@ -1,0 +1,172 @@
+// The portal in a real browser: Debian's Chromium driven by playwright-core against a
+// `lightpath serve` started here on a free port. Sign in, the map, ordering a protected 400G
+// wavelength with its quote in view, watching it become active with its path drawn, an
+// infeasible request's reason, tenant isolation, the operator's views. Screenshots go to
+// $LIGHTPATH_SCREENSHOTS (default: a temporary directory).
+// Usage: LIGHTPATH_BINARY=build/apps/lightpath/lightpath node --test test/e2e/portal_test.mjs
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, existsSync, mkdirSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+const repo = new URL("../../", import.meta.url).pathname;
+const require = createRequire(join(repo, "web/package.json"));
+const { chromium } = require("playwright-core");
+
+const binary = process.env.LIGHTPATH_BINARY || join(repo, "build/apps/lightpath/lightpath");
+const shots = process.env.LIGHTPATH_SCREENSHOTS || mkdtempSync(join(tmpdir(), "lightpath-shots-"));
+mkdirSync(shots, { recursive: true });
+const data = mkdtempSync(join(tmpdir(), "lightpath-e2e-"));
+let server, url, operatorKey, browser;
+const keys = {};
+
+async function call(key, method, path, body) {
+  const response = await fetch(url + path, {
+    method,
+    headers: { Authorization: `Bearer ${key}`, "Content-Type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  return { status: response.status, body: text ? JSON.parse(text) : null };
+}
+
+before(async () => {
+  assert.ok(existsSync(join(repo, "web/dist/index.html")), "the portal is not built: scripts/build-web.sh");
+  server = spawn(binary, ["serve", "--listen", "127.0.0.1:0", "--data", data, "--web", join(repo, "web/dist"), "--log-level", "warn"],
+                 { stdio: ["ignore", "pipe", "inherit"] });
+  url = await new Promise((resolve, reject) => {
+    let out = "";
+    server.stdout.on("data", (chunk) => {
+      out += chunk;
+      const m = out.match(/portal: +(http:\/\/127\.0\.0\.1:\d+)\//);
+      if (m) resolve(m[1]);
+    });
+    server.on("exit", (code) => reject(new Error(`serve exited ${code}: ${out}`)));
+  });
+  operatorKey = readFileSync(join(data, "operator.key"), "utf8").trim();
+  for (const [tenant, ports] of [["acme", ["dc-ashburn-p1", "dc-hillsboro-p1"]], ["globex", ["dc-santa-clara-p1"]]]) {
+    assert.equal((await call(operatorKey, "POST", "/v1/tenants", { id: tenant, name: `${tenant} inc` })).status, 201);
+    for (const p of ports) assert.equal((await call(operatorKey, "PATCH", `/v1/ports/${p}`, { tenant })).status, 200);
+    keys[tenant] = (await call(operatorKey, "POST", "/v1/api-keys", { tenant, role: "admin" })).body.secret;
+  }
+  // A network in use: wavelengths between the data centers, so fibers show their load.
+  const dcs = (await call(operatorKey, "GET", "/v1/locations?kind=datacenter")).body.items.map((s) => s.id);
+  for (let i = 0; i < 60; ++i) {
+    const a = dcs[i % dcs.length];
+    const z = dcs[(i * 5 + 3) % dcs.length];
+    if (a === z) continue;
+    await call(operatorKey, "POST", "/v1/connections", { kind: "wavelength", a_end: a, z_end: z, bandwidth_mbps: 400000, tenant: "globex" });
+  }
+  browser = await chromium.launch({
+    executablePath: "/usr/bin/chromium",
+    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+           "--disable-component-update", "--disable-sync"],
+  });
+});
+
+after(async () => {
+  if (browser) await browser.close();
+  if (server) server.kill("SIGTERM");
+  rmSync(data, { recursive: true, force: true });
+});
+
+async function signedIn(key) {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  const outside = [];
+  page.on("request", (r) => { if (!r.url().startsWith(url)) outside.push(r.url()); });
+  page.outside = outside;
+  await page.goto(url + "/");
+  await page.getByLabel("API key").fill(key);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.waitForSelector("#map circle.site");
+  return page;
+}
+
+test("an operator sees the whole network on the map, offline", async () => {
+  const page = await signedIn(operatorKey);
+  const topology = (await call(operatorKey, "GET", "/v1/topology")).body;
+  assert.equal(await page.locator("#map circle.site").count(), topology.sites.length);
+  assert.equal(await page.locator("#map line.fiber").count(), topology.fibers.length);
+  assert.ok((await page.locator("#map path.land").count()) > 40, "the US outline is drawn");
+  await page.locator(`#map circle[data-site="denver"]`).hover();
+  await page.waitForSelector("#tooltip:not([hidden])");
+  assert.match(await page.locator("#tooltip").innerText(), /Denver/);
+  await page.screenshot({ path: join(shots, "portal-map.png") });
+  assert.deepEqual(page.outside, [], "no request left the machine");
+  await page.close();
+});
+
+test("a customer orders a protected 400G wavelength with the quote in view and watches it come up", async () => {
+  const page = await signedIn(keys.acme);
+  await page.getByRole("link", { name: "Order" }).click();
+  await page.getByLabel("Kind").selectOption("wavelength");
+  await page.getByLabel("A end").fill("dc-ashburn");
+  await page.getByLabel("Z end").fill("dc-hillsboro");
+  await page.getByLabel("Bandwidth").selectOption("400000");
+  await page.getByLabel("Protection").selectOption("1+1");
+  const quote = page.locator('#quote[data-feasible="true"]');
+  await quote.waitFor();
+  assert.match(await quote.innerText(), /USD a month/);
+  assert.match(await quote.innerText(), /ms one way/);
+  assert.match(await quote.innerText(), /protection path/);
+  assert.equal(await page.locator("#map polyline.route.quote").count(), 2, "both legs of the quote are drawn");
+  await page.screenshot({ path: join(shots, "portal-order-quote.png") });
+
+  // A latency bound the network cannot meet: the reason, and no order button.
+  await page.getByLabel("Max latency (ms, optional)").fill("5");
+  const refused = page.locator('#quote[data-feasible="false"]');
+  await refused.waitFor();
+  assert.match(await refused.innerText(), /within 5\.00 ms/);
+  assert.ok(await page.getByRole("button", { name: "Order" }).isDisabled());
+  await page.getByLabel("Max latency (ms, optional)").fill("");
+  await quote.waitFor();
+
+  await page.getByRole("button", { name: "Order" }).click();
+  await page.waitForURL(/#\/connections\/conn_/);
+  const id = page.url().split("/").pop();
+  await page.locator('#detail-facts[data-state="active"]').waitFor({ timeout: 15000 });
+  assert.equal(await page.locator("#map polyline.route.working").count(), 1);
+  assert.equal(await page.locator("#map polyline.route.protection").count(), 1);
+  assert.match(await page.locator("#detail-timeline").innerText(), /active/);
+  await page.screenshot({ path: join(shots, "portal-connection.png") });
+  const stored = (await call(keys.acme, "GET", `/v1/connections/${id}`)).body;
+  assert.equal(stored.state, "active");
+  assert.equal(stored.requested.protection, "1+1");
+
+  // Its fiber's spectrum shows it.
+  await page.goto(`${url}/#/spectrum/${stored.current.fibers[0]}`);
+  await page.locator(`#spectrum rect.block[data-connection="${id}"]`).waitFor();
+  await page.close();
+
+  // Another tenant sees neither it in the list nor its page.
+  const other = await signedIn(keys.globex);
+  await other.getByRole("link", { name: "Connections" }).click();
+  await other.waitForSelector("#conn-count");
+  assert.doesNotMatch(await other.locator("#view-connections").innerText(), new RegExp(id));
+  await other.goto(`${url}/#/connections/${id}`);
+  await other.locator("#detail-title", { hasText: "No such connection" }).waitFor();
+  await other.goto(`${url}/#/spectrum/${stored.current.fibers[0]}`);
+  await other.locator("#spectrum rect.block").first().waitFor();
+  assert.equal(await other.locator(`#spectrum rect.block[data-connection="${id}"]`).count(), 0);
+  await other.close();
+});
+
+test("the operator's views: loaded fibers, tenants, the audit log", async () => {
+  const page = await signedIn(operatorKey);
+  await page.getByRole("link", { name: "Operations" }).click();
+  await page.locator("#util-table tbody tr").first().waitFor();
+  await page.locator("#tenant-table tbody tr", { hasText: "acme" }).waitFor();
+  await page.locator("#audit-table tbody tr").first().waitFor();
+  assert.match(await page.locator("#audit-table").innerText(), /POST \/v1\/connections/);
+  // The busiest fiber leads the list, with the spectrum it uses.
+  const first = await page.locator("#util-table tbody tr").first().getAttribute("data-fiber");
+  const topology = (await call(operatorKey, "GET", "/v1/topology")).body;
+  const busiest = Math.max(...topology.fibers.map((f) => f.spectrum_utilization));
+  assert.ok(busiest > 0);
+  assert.equal(topology.fibers.find((f) => f.id === first).spectrum_utilization, busiest);
+  await page.screenshot({ path: join(shots, "portal-operations.png") });
+  await page.close();
+});
