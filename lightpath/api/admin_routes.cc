@@ -231,9 +231,10 @@ HttpResponse Api::Impl::streamEvents(Context& ctx) {
     }
     after = std::stoull(v);
   }
-  ctx.subject = std::to_string(after);  // handed to startEventStream
+  const bool from_now = !ctx.request.header("last-event-id") && !ctx.request.query.contains("after");
   std::string body;
   Status read = deps.store->read([&](StoreTransaction& tx) -> Status {
+    if (from_now) return Status::ok();  // no cursor: what happens from now on, no backlog
     auto events = tx.eventsAfter(after, 1000);
     if (!events) return events.error();
     for (const EventRecord& e : *events) {

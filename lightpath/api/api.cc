@@ -541,6 +541,15 @@ std::variant<Api::StreamStart, HttpResponse> Api::startEventStream(const HttpReq
     start.after = std::stoull(*last);  // checked by the handler
   } else if (auto it = request.query.find("after"); it != request.query.end()) {
     start.after = std::stoull(it->second);
+  } else {
+    // No cursor: from now on.
+    Status read = impl_->deps.store->read([&](StoreTransaction& tx) -> Status {
+      auto last_cursor = tx.lastEventCursor();
+      if (!last_cursor) return last_cursor.error();
+      start.after = *last_cursor;
+      return Status::ok();
+    });
+    if (!read.isOk()) return problemOf(read);
   }
   return start;
 }

@@ -63,7 +63,7 @@ class Api {
   // once); empty when there is one already.
   Result<std::string> ensureOperatorKey();
   // Server-Sent Events (GET /v1/events/stream): who may follow and from which cursor (the
-  // Last-Event-ID header or ?after=), or the error reply. The HTTP server keeps the connection
+  // Last-Event-ID header or ?after=; neither: from now on), or the error reply. The HTTP server keeps the connection
   // open and feeds it eventFrames() as they come.
   struct StreamStart {
     Principal who;

@@ -96,6 +96,21 @@ test("an operator sees the whole network on the map, offline", async () => {
   assert.match(await page.locator("#tooltip").innerText(), /Denver/);
   await page.screenshot({ path: join(shots, "portal-map.png") });
   assert.deepEqual(page.outside, [], "no request left the machine");
+
+  // Accessible: every control has a label; sites work from the keyboard.
+  const unlabelled = await page.evaluate(() => [...document.querySelectorAll("input, select")]
+    .filter((e) => e.labels.length === 0 && !e.getAttribute("aria-label")).map((e) => e.id));
+  assert.deepEqual(unlabelled, []);
+  await page.locator('#map circle[data-site="denver"]').focus();
+  await page.keyboard.press("Enter");
+  await page.locator("#selection h3", { hasText: "Denver" }).waitFor();
+  // A tablet: the side panel goes under the map, nothing scrolls sideways.
+  await page.setViewportSize({ width: 768, height: 1024 });
+  const fits = await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
+  assert.ok(fits, "the page is wider than a tablet");
+  const map = await page.locator("#map").boundingBox();
+  const side = await page.locator(".side").boundingBox();
+  assert.ok(side.y >= map.y + map.height - 1, "the panel sits under the map");
   await page.close();
 });
 

@@ -38,8 +38,8 @@ export async function all(path) {
   }
 }
 
-// Follows /v1/events/stream from `after`; calls onEvent(event) for each. Reconnects after a
-// drop, resuming from the last cursor. Returns a function that stops it.
+// Follows /v1/events/stream from now on (or after the cursor `after`); calls onEvent(event) for
+// each. Reconnects after a drop, resuming from the last cursor. Returns a function that stops it.
 export function followEvents(after, onEvent) {
   let stopped = false;
   let cursor = after;
@@ -47,10 +47,9 @@ export function followEvents(after, onEvent) {
   (async function run() {
     while (!stopped) {
       try {
-        const response = await fetch("/v1/events/stream", {
-          headers: { Authorization: `Bearer ${savedKey()}`, "Last-Event-ID": String(cursor) },
-          signal: controller.signal,
-        });
+        const headers = { Authorization: `Bearer ${savedKey()}` };
+        if (cursor !== null) headers["Last-Event-ID"] = String(cursor);
+        const response = await fetch("/v1/events/stream", { headers, signal: controller.signal });
         if (!response.ok) throw new Error(`events: ${response.status}`);
         const reader = response.body.getReader();
         const decoder = new TextDecoder();

@@ -61,14 +61,12 @@ async function start() {
   $("map").dataset.fibers = drawn.fibers;
   $("map-summary").textContent = `${topology.name}: ${drawn.sites} sites, ${drawn.fibers} fibers`;
   drawLegend();
+  // Live from now on: a connection is fetched again whenever an event about it arrives. The
+  // stream starts before the list is read, so nothing falls between them.
+  state.stopEvents = followEvents(null, onEvent);
   state.ports = await all("/v1/ports");
   await loadConnections();
   await prepareOrderForm();
-  // Live: refresh a connection whenever an event about it arrives.
-  const last = await api("GET", "/v1/events?limit=1");
-  const after = 0;
-  state.stopEvents = followEvents(after, onEvent);
-  void last;
   route();
 }
 
