@@ -223,7 +223,7 @@ class RestinioServer final : public HttpServer {
 
   restinio::request_handling_status_t reply(const restinio::request_handle_t& req, HttpResponse response) {
     auto out = req->create_response(restinio::http_status_line_t{restinio::http_status_code_t{static_cast<std::uint16_t>(response.status)},
-                                                                 reasonOf(response.status)});
+                                                                 std::string(reasonPhrase(response.status))});
     for (auto& [name, value] : response.headers) out.append_header(name, std::move(value));
     out.append_header(restinio::http_field::server, "lightpath");
     out.set_body(std::move(response.body));
@@ -250,29 +250,6 @@ class RestinioServer final : public HttpServer {
       response = problem(500, "internal", "an internal error; it has been logged");
     }
     return reply(req, std::move(response));
-  }
-
-  static std::string reasonOf(int status) {
-    switch (status) {
-      case 200: return "OK";
-      case 201: return "Created";
-      case 202: return "Accepted";
-      case 204: return "No Content";
-      case 304: return "Not Modified";
-      case 400: return "Bad Request";
-      case 401: return "Unauthorized";
-      case 403: return "Forbidden";
-      case 404: return "Not Found";
-      case 405: return "Method Not Allowed";
-      case 409: return "Conflict";
-      case 412: return "Precondition Failed";
-      case 413: return "Content Too Large";
-      case 415: return "Unsupported Media Type";
-      case 422: return "Unprocessable Content";
-      case 429: return "Too Many Requests";
-      case 503: return "Service Unavailable";
-      default: return status < 500 ? "Client Error" : "Server Error";
-    }
   }
 
   Api& api_;

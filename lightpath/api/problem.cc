@@ -6,25 +6,6 @@
 namespace lightpath {
 namespace {
 
-std::string_view titleOf(int status) {
-  switch (status) {
-    case 400: return "Bad Request";
-    case 401: return "Unauthorized";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 405: return "Method Not Allowed";
-    case 409: return "Conflict";
-    case 412: return "Precondition Failed";
-    case 413: return "Content Too Large";
-    case 415: return "Unsupported Media Type";
-    case 422: return "Unprocessable Content";
-    case 428: return "Precondition Required";
-    case 429: return "Too Many Requests";
-    case 503: return "Service Unavailable";
-    default: return "Internal Server Error";
-  }
-}
-
 std::string_view slugOf(StatusCode code) {
   switch (code) {
     case StatusCode::InvalidArgument: return "invalid-argument";
@@ -53,6 +34,29 @@ std::string_view fieldOf(std::string_view message) {
 
 }  // namespace
 
+std::string_view reasonPhrase(int status) {
+  switch (status) {
+    case 200: return "OK";
+    case 201: return "Created";
+    case 202: return "Accepted";
+    case 204: return "No Content";
+    case 400: return "Bad Request";
+    case 401: return "Unauthorized";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 409: return "Conflict";
+    case 412: return "Precondition Failed";
+    case 413: return "Content Too Large";
+    case 415: return "Unsupported Media Type";
+    case 422: return "Unprocessable Content";
+    case 428: return "Precondition Required";
+    case 429: return "Too Many Requests";
+    case 503: return "Service Unavailable";
+    default: return status < 500 ? "Client Error" : "Internal Server Error";
+  }
+}
+
 int httpStatusOf(StatusCode code) {
   switch (code) {
     case StatusCode::Ok: return 200;
@@ -72,7 +76,7 @@ int httpStatusOf(StatusCode code) {
 
 HttpResponse problem(int status, std::string_view type, std::string_view detail, std::string_view field) {
   nlohmann::json doc{{"type", "/problems/" + std::string(type)},
-                     {"title", titleOf(status)},
+                     {"title", reasonPhrase(status)},
                      {"status", status},
                      {"detail", detail}};
   if (!field.empty()) doc["field"] = field;

@@ -13,6 +13,9 @@
 
 namespace lightpath {
 
+// The reason phrase of an HTTP status ("Not Found"), also the title of its problems.
+std::string_view reasonPhrase(int status);
+
 // InvalidArgument 400, Unauthenticated 401, PermissionDenied 403, NotFound 404, AlreadyExists
 // and Aborted 409, FailedPrecondition and ResourceExhausted 422, Unavailable 503, Internal 500.
 int httpStatusOf(StatusCode code);

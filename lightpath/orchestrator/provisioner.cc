@@ -614,15 +614,20 @@ Result<Connection> Provisioner::beginTerminate(const std::string& id, const std:
   return c;
 }
 
-Result<Connection> Provisioner::setEnd(const std::string& id, std::optional<TimePoint> end,
-                                       std::optional<std::uint64_t> expected_version, const std::string& actor,
-                                       const AlsoInTransaction& also) {
+Result<Connection> Provisioner::getAt(const std::string& id, std::optional<std::uint64_t> expected_version) const {
   auto loaded = get(id);
-  if (!loaded) return loaded;
-  if (expected_version && loaded->version() != *expected_version) {
+  if (loaded && expected_version && loaded->version() != *expected_version) {
     return fail({StatusCode::Aborted, fmt::format("connection {} is at version {}, not {}", id, loaded->version(),
                                                   *expected_version)});
   }
+  return loaded;
+}
+
+Result<Connection> Provisioner::setEnd(const std::string& id, std::optional<TimePoint> end,
+                                       std::optional<std::uint64_t> expected_version, const std::string& actor,
+                                       const AlsoInTransaction& also) {
+  auto loaded = getAt(id, expected_version);
+  if (!loaded) return loaded;
   const ConnectionState state = loaded->state();
   if (stateInfo(state).terminal || state == ConnectionState::Deprovisioning || state == ConnectionState::Modifying) {
     return fail(failedPrecondition(fmt::format("connection {} is {}; its end cannot move now", id, toString(state))));
@@ -656,12 +661,8 @@ Result<Connection> Provisioner::setEnd(const std::string& id, std::optional<Time
 Result<Connection> Provisioner::setTags(const std::string& id, std::map<std::string, std::string> tags,
                                         std::optional<std::uint64_t> expected_version, const std::string& actor,
                                         const AlsoInTransaction& also) {
-  auto loaded = get(id);
+  auto loaded = getAt(id, expected_version);
   if (!loaded) return loaded;
-  if (expected_version && loaded->version() != *expected_version) {
-    return fail({StatusCode::Aborted, fmt::format("connection {} is at version {}, not {}", id, loaded->version(),
-                                                  *expected_version)});
-  }
   if (stateInfo(loaded->state()).terminal) {
     return fail(failedPrecondition(fmt::format("connection {} is {}", id, toString(loaded->state()))));
   }

@@ -97,6 +97,8 @@ class Provisioner {
                              const AlsoInTransaction& also = {});
 
   Result<Connection> get(const std::string& id) const;
+  // get(), Aborted unless the connection is at `expected_version` (when given).
+  Result<Connection> getAt(const std::string& id, std::optional<std::uint64_t> expected_version) const;
 
   // The schedule at `now`: activates provisioning connections whose scheduled start has come,
   // tells the devices of active ones a bandwidth step that has come, and terminates connections
