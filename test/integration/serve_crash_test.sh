@@ -16,7 +16,7 @@ fail() { echo "FAIL $*"; failures=$((failures + 1)); }
 start() {
   "$lp" serve --data "$tmp/data" --listen 127.0.0.1:0 --log-level error >"$tmp/serve.out" 2>&1 &
   pid=$!
-  for _ in $(seq 200); do grep -q "API:" "$tmp/serve.out" 2>/dev/null && break; sleep 0.05; done
+  for _ in $(seq 600); do grep -q "API:" "$tmp/serve.out" 2>/dev/null && break; sleep 0.05; done
   url=$(grep -o 'http://127.0.0.1:[0-9]*' "$tmp/serve.out" | head -1)
   [ -n "$url" ] || { fail "serve did not start: $(cat "$tmp/serve.out")"; exit 1; }
 }
@@ -60,7 +60,10 @@ for cycle in $(seq 1 "$cycles"); do
       done
     ) &
   done
-  sleep "0.$((RANDOM % 6 + 3))"
+  # Kill only once some orders were acknowledged (a loaded machine may take a while), then at a
+  # random moment.
+  for _ in $(seq 200); do cat "$tmp"/acked.* 2>/dev/null | grep -q . && break; sleep 0.05; done
+  sleep "0.$((RANDOM % 6 + 1))"
   events >"$tmp/events_seen" 2>/dev/null
   sleep "0.$((RANDOM % 6 + 2))"
   kill -9 "$pid"; wait "$pid" 2>/dev/null; pid=
