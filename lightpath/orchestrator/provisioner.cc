@@ -758,7 +758,7 @@ Status Provisioner::recover() {
     auto holds = tx.holds();
     if (!holds) return holds.error();
     stored = std::move(*holds);
-    for (const char* state : {"provisioning", "deprovisioning"}) {  // the states with work left
+    for (const char* state : {"provisioning", "modifying", "deprovisioning"}) {  // the states with work left
       LP_RETURN_IF_ERROR(scanConnections(tx, state, [&](const ConnectionRecord& r) {
         unfinished.push_back(r);
         return Status::ok();
@@ -784,6 +784,17 @@ Status Provisioner::recover() {
       auto c = connectionFromJson(record.body);
       if (c && c->requested().start && *c->requested().start > now) continue;  // the schedule starts it
       s = c ? activate(record.id) : c.error();
+    } else if (record.state == "modifying") {
+      // A change cut short: the store still holds the connection, its hold and its price as they
+      // were before it (they are written when the change completes), so the devices are put back
+      // to that and the connection is active as it was.
+      auto c = connectionFromJson(record.body);
+      s = c ? configure(*c, false, "/kept") : c.error();
+      if (s.isOk()) {
+        const std::uint64_t before = c->version();
+        s = c->transition(ConnectionState::Active, now, "orchestrator", "restarted during a change: kept as it was");
+        if (s.isOk()) s = persist(*c, before, "connection.stateChanged", "kept as it was", {}, {});
+      }
     } else if (record.state == "deprovisioning") {
       s = terminate(record.id, "orchestrator");
     }

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include "lightpath/io/demo_network.h"
+#include "lightpath/service/connection_json.h"
 #include "lightpath/orchestrator/workflow_runner.h"
 #include "lightpath/southbound/drivers/sim/sim_device.h"
 #include "lightpath/store/sqlite/sqlite_store.h"
@@ -602,6 +603,32 @@ TEST(Provisioner, TheEndMovesOnlyWhereTheCapacityIsFree) {
   w.restart();
   EXPECT_EQ(w.ledger->hold(a->current().holds.front())->window.end, now + std::chrono::minutes(30));
   EXPECT_TRUE(w.provisioner->check().empty());
+}
+
+TEST(Provisioner, ARestartDuringAChangeKeepsTheConnectionAsItWas) {
+  World w;
+  auto c = w.provisioner->order("acme", ethernet(1000), "key:1");
+  ASSERT_TRUE(c && w.provisioner->activate(c->id()).isOk());
+  // The process dies mid-change: the connection was stored as modifying and one device had
+  // already taken the new rate.
+  Connection stored = *w.provisioner->get(c->id());
+  const std::uint64_t before = stored.version();
+  ASSERT_TRUE(stored.transition(ConnectionState::Modifying, w.clock.now(), "key:1", "bandwidth 1000 -> 5000").isOk());
+  ASSERT_TRUE(w.store->transact([&](StoreTransaction& tx) {
+    return tx.putConnection({stored.id(), stored.tenant(), "modifying", stored.version(), connectionToJson(stored)}, before);
+  }).isOk());
+  const std::string node = stored.current().nodes.front();
+  ConfigEntry changed = w.devices[node]->running()->front();
+  changed.values["mbps"] = "5000";
+  w.devices[node]->tamper(changed);
+  w.restart();
+  auto after = w.provisioner->get(c->id());
+  ASSERT_TRUE(after);
+  EXPECT_EQ(after->state(), ConnectionState::Active) << "a restart must not leave it modifying forever";
+  EXPECT_EQ(after->requested().bandwidth_mbps, 1000u);
+  EXPECT_EQ(w.devices[node]->running()->front().values.at("mbps"), "1000");
+  EXPECT_TRUE(w.provisioner->check().empty());
+  EXPECT_TRUE(w.provisioner->modifyBandwidth(c->id(), 2000, "key:1").isOk()) << "and it can change again";
 }
 
 TEST(WorkflowRunner, RunsEachConnectionsJobsInOrderAndConnectionsInParallel) {
