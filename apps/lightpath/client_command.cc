@@ -308,6 +308,7 @@ void addClientCommands(CLI::App& app, int* exit_code) {
   modify->add_option("id", id, "connection id")->required();
   modify->add_option("--mbps", order.mbps, "new bandwidth in Mb/s");
   modify->add_option("--tag", order.tags, "KEY=VALUE (repeatable; replaces the tags)");
+  modify->add_flag("--wait", order.wait, "wait until the change is done (active again)");
   modify->callback([exit_code, resolve] {
     resolve();
     json body = json::object();
@@ -329,6 +330,10 @@ void addClientCommands(CLI::App& app, int* exit_code) {
     Client client(flags);
     Answer a = client.call("PATCH", "/v1/connections/" + httplib::detail::encode_query_param(id), body.dump());
     if ((*exit_code = a.exit) != kExitOk) return;
+    if (order.wait && a.status == 202) {
+      *exit_code = waitUntilSettled(client, flags, id, order.wait_seconds);
+      return;
+    }
     if (flags.json_output) {
       std::cout << a.body.dump(2) << "\n";
     } else {

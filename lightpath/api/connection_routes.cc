@@ -290,11 +290,11 @@ HttpResponse Api::Impl::getConnection(Context& ctx) {
 
 HttpResponse Api::Impl::patchConnection(Context& ctx) {
   if (!mayChange(ctx)) return viewerRefused();
-  auto record = visibleConnection(*deps.store, ctx, ctx.params[0]);
-  if (!record) return problemOf(record.error());
-  ctx.subject = record->id;
-  ctx.owner = record->tenant;
-  if (auto refused = checkIfMatch(ctx, record->version)) return *refused;
+  auto stored = visibleConnection(*deps.store, ctx, ctx.params[0]);
+  if (!stored) return problemOf(stored.error());
+  ctx.subject = stored->id;
+  ctx.owner = stored->tenant;
+  if (auto refused = checkIfMatch(ctx, stored->version)) return *refused;
   auto body = parseObject(ctx.request.body);
   if (!body) return problemOf(body.error());
   for (const char* schedule : {"start", "steps", "schedule"}) {
@@ -328,27 +328,46 @@ HttpResponse Api::Impl::patchConnection(Context& ctx) {
       (*tags)[k] = v.get<std::string>();
     }
   }
-  std::optional<std::uint64_t> expected = record->version;
+  std::optional<std::uint64_t> expected = stored->version;
   if (body->contains("bandwidth_mbps")) {
+    // The capacity is held now (or the answer says why not); the devices follow, as for orders:
+    // 202, and the connection goes modifying -> active (or back as it was, with the reason).
     const json& v = body->at("bandwidth_mbps");
     if (!v.is_number_unsigned()) return problem(400, "invalid-argument", "bandwidth_mbps: must be a whole number", "bandwidth_mbps");
-    if (Status s = deps.provisioner->modifyBandwidth(record->id, v.get<std::uint64_t>(), ctx.who.key_id); !s.isOk()) {
-      return problemOf(s);
+    if (tags || end) {
+      return problem(400, "invalid-argument", "bandwidth_mbps: change it on its own, not with tags or end", "bandwidth_mbps");
     }
-    expected.reset();  // it moved on by our own change
+    const std::uint64_t mbps = v.get<std::uint64_t>();
+    HttpResponse reply;
+    auto begun = deps.provisioner->beginModify(stored->id, mbps, expected, ctx.who.key_id,
+                                               [&](StoreTransaction& tx, const Connection& c) {
+                                                 reply = connectionReply(202, c);
+                                                 ctx.recorded = true;
+                                                 return record(tx, ctx, reply);
+                                               });
+    if (!begun) {
+      ctx.recorded = false;
+      return problemOf(begun.error());
+    }
+    if (deps.workflows) {
+      deps.workflows->finishModify(stored->id, mbps);
+    } else {
+      (void)deps.provisioner->finishModify(stored->id, mbps);
+    }
+    return reply;
   }
   if (end) {
-    auto moved = deps.provisioner->setEnd(record->id, *end, expected, ctx.who.key_id);
+    auto moved = deps.provisioner->setEnd(stored->id, *end, expected, ctx.who.key_id);
     if (!moved) return problemOf(moved.error());
     expected.reset();
     if (!tags) return connectionReply(200, *moved);
   }
   if (tags) {
-    auto changed = deps.provisioner->setTags(record->id, std::move(*tags), expected, ctx.who.key_id);
+    auto changed = deps.provisioner->setTags(stored->id, std::move(*tags), expected, ctx.who.key_id);
     if (!changed) return problemOf(changed.error());
     return connectionReply(200, *changed);
   }
-  auto now = deps.provisioner->get(record->id);
+  auto now = deps.provisioner->get(stored->id);
   if (!now) return problemOf(now.error());
   return connectionReply(200, *now);
 }

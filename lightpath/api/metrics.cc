@@ -6,7 +6,7 @@
 namespace lightpath {
 namespace {
 
-constexpr std::array<const char*, 3> kJobs{"activate", "terminate", "other"};
+constexpr std::array<const char*, 4> kJobs{"activate", "terminate", "modify", "other"};
 
 std::size_t jobIndex(const std::string& job) {
   for (std::size_t i = 0; i + 1 < kJobs.size(); ++i) {

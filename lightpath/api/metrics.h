@@ -52,7 +52,7 @@ class Metrics {
     Histogram duration;
   };
   std::vector<std::unique_ptr<Route>> routes_;
-  std::array<Workflow, 3> workflows_;  // activate, terminate, other
+  std::array<Workflow, 4> workflows_;  // activate, terminate, modify, other
   std::function<std::string()> gauges_;
 };
 

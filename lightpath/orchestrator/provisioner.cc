@@ -516,48 +516,86 @@ Status Provisioner::activate(const std::string& id) {
 }
 
 Status Provisioner::modifyBandwidth(const std::string& id, std::uint64_t mbps, const std::string& actor) {
-  auto loaded = get(id);
-  if (!loaded) return loaded.error();
+  auto begun = beginModify(id, mbps, std::nullopt, actor);
+  if (!begun) return begun.error();
+  return finishModify(id, mbps);
+}
+
+namespace {
+
+// The claims of a connection's single hold with its quantities set to `mbps` (the same route,
+// ports and VLAN: only the amounts change).
+std::vector<Claim> withAmount(std::vector<Claim> claims, std::uint64_t mbps) {
+  for (Claim& claim : claims) {
+    if (!isDiscrete(claim.resource.kind)) claim.count = mbps;
+  }
+  return claims;
+}
+
+}  // namespace
+
+Result<Connection> Provisioner::beginModify(const std::string& id, std::uint64_t mbps,
+                                            std::optional<std::uint64_t> expected_version, const std::string& actor,
+                                            const AlsoInTransaction& also) {
+  auto loaded = getAt(id, expected_version);
+  if (!loaded) return loaded;
   Connection c = std::move(*loaded);
   if (c.requested().kind == ConnectionKind::Wavelength) {
-    return invalidArgument("a wavelength's rate is its transceiver's: order a new wavelength instead");
+    return fail(invalidArgument("bandwidth_mbps: a wavelength's rate is its transceiver's: order a new wavelength instead"));
   }
   ConnectionSpec wanted = c.requested();
   wanted.bandwidth_mbps = mbps;
   LP_RETURN_IF_ERROR(validateSpec(wanted));
   if (c.state() != ConnectionState::Active) {
-    return failedPrecondition(fmt::format("connection {} is {}; only an active one can change", id, toString(c.state())));
+    return fail(failedPrecondition(fmt::format("connection {} is {}; only an active one can change", id, toString(c.state()))));
   }
   if (!c.requested().steps.empty()) {
-    return failedPrecondition(fmt::format("connection {} steps its bandwidth on a schedule: change the schedule instead", id));
+    return fail(failedPrecondition(fmt::format("connection {} steps its bandwidth on a schedule: change the schedule instead", id)));
   }
-  if (c.current().holds.size() != 1) return internalError(fmt::format("connection {} has no single hold", id));
+  if (c.current().holds.size() != 1) return fail(internalError(fmt::format("connection {} has no single hold", id)));
+  auto price = priceOf(wanted, c.current());  // refuse what cannot be priced before holding anything
+  if (!price) return fail(price.error());
   const HoldId hold_id = c.current().holds.front();
   auto old_hold = deps_.ledger->hold(hold_id);
-  if (!old_hold) return internalError(fmt::format("connection {}: hold {} is not in the ledger", id, hold_id));
-  // The same route, ports and VLAN: only the amounts change.
-  std::vector<Claim> claims = old_hold->claims;
-  for (Claim& claim : claims) {
-    if (!isDiscrete(claim.resource.kind)) claim.count = mbps;
-  }
+  if (!old_hold) return fail(internalError(fmt::format("connection {}: hold {} is not in the ledger", id, hold_id)));
+  // Make: hold the new amounts, checked against everyone else; the old ones go in the same step.
+  LP_RETURN_IF_ERROR(deps_.ledger->modify(hold_id, withAmount(old_hold->claims, mbps), old_hold->window));
+  // Stored as modifying with the old spec and hold: a crash now recovers to the connection as it
+  // was (recover() puts the devices back), never to half a change.
   const std::uint64_t before = c.version();
-  LP_RETURN_IF_ERROR(c.transition(ConnectionState::Modifying, deps_.clock->now(), actor,
-                                  fmt::format("bandwidth {} -> {} Mb/s", c.requested().bandwidth_mbps, mbps)));
-  LP_RETURN_IF_ERROR(persist(c, before, "connection.stateChanged", "modifying", {}, {}));
+  Status saved = c.transition(ConnectionState::Modifying, deps_.clock->now(), actor,
+                              fmt::format("bandwidth {} -> {} Mb/s", c.requested().bandwidth_mbps, mbps));
+  if (saved.isOk()) saved = persist(c, before, "connection.stateChanged", "modifying", {}, {}, also);
+  if (!saved.isOk()) {
+    (void)deps_.ledger->modify(hold_id, old_hold->claims, old_hold->window);
+    return fail(saved);
+  }
+  return c;
+}
+
+Status Provisioner::finishModify(const std::string& id, std::uint64_t mbps) {
+  auto loaded = get(id);
+  if (!loaded) return loaded.error();
+  Connection c = std::move(*loaded);
+  if (c.state() != ConnectionState::Modifying) {
+    return failedPrecondition(fmt::format("connection {} is {}, not modifying", id, toString(c.state())));
+  }
+  const HoldId hold_id = c.current().holds.front();
+  auto hold = deps_.ledger->hold(hold_id);
+  if (!hold) return internalError(fmt::format("connection {}: hold {} is not in the ledger", id, hold_id));
+  const std::vector<Claim> claims = withAmount(hold->claims, mbps);
+  const std::vector<Claim> old_claims = withAmount(hold->claims, c.requested().bandwidth_mbps);
   auto back = [&](const std::string& why) {
+    (void)deps_.ledger->modify(hold_id, old_claims, hold->window);  // break nothing
     const std::uint64_t v = c.version();
     (void)c.transition(ConnectionState::Active, deps_.clock->now(), "orchestrator", why);
     return persist(c, v, "connection.stateChanged", why, {}, {});
   };
-  // Make: hold the new amounts (checked against everyone else); the old ones go in the same step.
-  if (Status held = deps_.ledger->modify(hold_id, claims, old_hold->window); !held.isOk()) {
-    LP_RETURN_IF_ERROR(back("kept as it was: " + held.message()));
-    return held;
-  }
+  ConnectionSpec wanted = c.requested();
+  wanted.bandwidth_mbps = mbps;
   Realization repriced = c.current();
   auto price = priceOf(wanted, repriced);
   if (!price) {
-    (void)deps_.ledger->modify(hold_id, old_hold->claims, old_hold->window);
     LP_RETURN_IF_ERROR(back("kept as it was: " + price.error().message()));
     return price.error();
   }
@@ -566,15 +604,13 @@ Status Provisioner::modifyBandwidth(const std::string& id, std::uint64_t mbps, c
                                            c.history(), std::move(repriced), c.version());
   Status devices = configure(updated, false);
   if (!devices.isOk()) {
-    (void)deps_.ledger->modify(hold_id, old_hold->claims, old_hold->window);  // break nothing
     LP_RETURN_IF_ERROR(back("kept as it was: devices: " + devices.message()));
     return devices;
   }
   const std::uint64_t v = updated.version();
   LP_RETURN_IF_ERROR(updated.transition(ConnectionState::Active, deps_.clock->now(), "orchestrator",
                                         fmt::format("bandwidth now {} Mb/s", mbps)));
-  return persist(updated, v, "connection.stateChanged", "modified",
-                 {{hold_id, id, holdJson(old_hold->window, claims)}}, {});
+  return persist(updated, v, "connection.stateChanged", "modified", {{hold_id, id, holdJson(hold->window, claims)}}, {});
 }
 
 Status Provisioner::acceptCounterparty(const std::string& id) {
@@ -663,7 +699,7 @@ Result<Connection> Provisioner::setTags(const std::string& id, std::map<std::str
                                         const AlsoInTransaction& also) {
   auto loaded = getAt(id, expected_version);
   if (!loaded) return loaded;
-  if (stateInfo(loaded->state()).terminal) {
+  if (stateInfo(loaded->state()).terminal || loaded->state() == ConnectionState::Modifying) {
     return fail(failedPrecondition(fmt::format("connection {} is {}", id, toString(loaded->state()))));
   }
   ConnectionSpec spec = loaded->requested();

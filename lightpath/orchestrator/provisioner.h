@@ -76,6 +76,13 @@ class Provisioner {
   // capacity is held before the old is let go, the devices are updated, and on any failure the
   // connection goes back to active as it was. ResourceExhausted when the route lacks room.
   Status modifyBandwidth(const std::string& id, std::uint64_t mbps, const std::string& actor);
+  // The two halves of modifyBandwidth(), for callers that acknowledge before the devices move:
+  // beginModify checks, holds the new amounts (ResourceExhausted when the route lacks room;
+  // nothing changes then) and stores the connection as modifying; finishModify re-prices and
+  // configures the devices, and ends active, changed or (on failure) as it was.
+  Result<Connection> beginModify(const std::string& id, std::uint64_t mbps, std::optional<std::uint64_t> expected_version,
+                                 const std::string& actor, const AlsoInTransaction& also = {});
+  Status finishModify(const std::string& id, std::uint64_t mbps);
   // The cloud provider accepted: awaiting_counterparty -> active.
   Status acceptCounterparty(const std::string& id);
   // Removes the configuration, releases the capacity: terminated.

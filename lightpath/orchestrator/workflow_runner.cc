@@ -22,6 +22,10 @@ void WorkflowRunner::terminate(const std::string& id, const std::string& actor) 
   submit(id, "terminate", [this, id, actor] { return provisioner_.terminate(id, actor); });
 }
 
+void WorkflowRunner::finishModify(const std::string& id, std::uint64_t mbps) {
+  submit(id, "modify", [this, id, mbps] { return provisioner_.finishModify(id, mbps); });
+}
+
 void WorkflowRunner::submit(const std::string& id, const char* name, std::function<Status()> work) {
   Job job = [this, id, name, work = std::move(work)] {
     const auto start = std::chrono::steady_clock::now();

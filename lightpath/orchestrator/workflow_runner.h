@@ -41,6 +41,7 @@ class WorkflowRunner {
 
   void activate(const std::string& id);
   void terminate(const std::string& id, const std::string& actor);
+  void finishModify(const std::string& id, std::uint64_t mbps);
   // Jobs queued or running.
   std::size_t pending() const;
   // Waits until nothing is queued or running (tests).
