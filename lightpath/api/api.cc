@@ -570,6 +570,28 @@ Result<std::vector<Api::EventFrame>> Api::eventFrames(std::uint64_t after, std::
   return frames;
 }
 
+Result<std::size_t> Api::expireIdempotencyRecords(TimePoint before) {
+  // Oldest first (documents keep their insertion order), in batches, until one is recent.
+  std::size_t expired = 0;
+  for (bool more = true; more;) {
+    more = false;
+    LP_RETURN_IF_ERROR(impl_->deps.store->transact([&](StoreTransaction& tx) -> Status {
+      auto oldest = tx.documents({.kind = "idempotency", .limit = 500}, nullptr);
+      if (!oldest) return oldest.error();
+      for (const DocumentRecord& d : *oldest) {
+        const json body = json::parse(d.body, nullptr, false);
+        auto at = parseTime(body.is_discarded() ? "" : body.value("at", ""));
+        if (at && *at >= before) return Status::ok();
+        LP_RETURN_IF_ERROR(tx.deleteDocument("idempotency", d.id));
+        ++expired;
+      }
+      more = oldest->size() == 500;
+      return Status::ok();
+    }));
+  }
+  return expired;
+}
+
 void Api::setReady(bool ready) { impl_->ready_flag = ready; }
 Metrics& Api::metrics() { return impl_->metrics; }
 

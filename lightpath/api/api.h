@@ -79,6 +79,10 @@ class Api {
   // Every tenant's events after `after`, oldest first; the caller shows each only to its tenant.
   Result<std::vector<EventFrame>> eventFrames(std::uint64_t after, std::size_t limit);
 
+  // Forgets Idempotency-Key records made before `before` (a retry that late is a new request);
+  // returns how many. The server calls it now and then.
+  Result<std::size_t> expireIdempotencyRecords(TimePoint before);
+
   // Ready for traffic (readyz); false while starting and draining.
   void setReady(bool ready);
   Metrics& metrics();

@@ -168,6 +168,15 @@ Result<std::unique_ptr<Server>> Server::start(const ServeConfig& config, std::os
   if (!http) return fail(http.error());
   server->http_ = std::move(*http);
   server->api_->setReady(true);
+  server->housekeeper_ = std::thread([server = server.get(), ttl = config.idempotency_ttl] {
+    std::unique_lock lock(server->housekeeping_mutex_);
+    do {
+      lock.unlock();
+      auto expired = server->api_->expireIdempotencyRecords(server->stack_->clock.now() - ttl);
+      if (!expired) log().warn("housekeeping: {}", expired.error().toString());
+      lock.lock();
+    } while (!server->housekeeping_wake_.wait_for(lock, std::chrono::hours(1), [&] { return server->stopping_; }));
+  });
   const std::string scheme = config.http.tls_certificate_file.empty() ? "http" : "https";
   const std::string host = config.http.host.find(':') != std::string::npos ? "[" + config.http.host + "]" : config.http.host;
   out << fmt::format("lightpath serving {} ({} sites, {} fibers) with {} devices; data in {}\n",
@@ -184,6 +193,12 @@ Result<std::unique_ptr<Server>> Server::start(const ServeConfig& config, std::os
 Server::~Server() { stop(); }
 
 void Server::stop() {
+  {
+    std::lock_guard lock(housekeeping_mutex_);
+    stopping_ = true;
+  }
+  housekeeping_wake_.notify_all();
+  if (housekeeper_.joinable()) housekeeper_.join();
   if (api_) api_->setReady(false);
   if (http_) http_->stop();
   if (workflows_) workflows_->stop();

@@ -7,7 +7,10 @@
 //   (*server)->stop();                                // drains requests, then workflows
 #pragma once
 
+#include <condition_variable>
 #include <memory>
+#include <mutex>
+#include <thread>
 #include <ostream>
 
 #include "lightpath/api/api.h"
@@ -28,6 +31,8 @@ struct ServeConfig {
   // The built portal (web/dist). Empty: found beside the executable's source tree or in
   // ./web/dist; none found: the API alone.
   std::string web_dir;
+  // How long an Idempotency-Key is remembered (Stripe-like: a day).
+  std::chrono::hours idempotency_ttl{24};
 };
 
 // Reads a YAML configuration file over `config`. Keys: listen ("host:port"), data, topology,
@@ -56,6 +61,11 @@ class Server {
   std::optional<StaticFiles> portal_;
   std::unique_ptr<Api> api_;
   std::unique_ptr<HttpServer> http_;
+  // Housekeeping: expires idempotency records every hour.
+  std::thread housekeeper_;
+  std::mutex housekeeping_mutex_;
+  std::condition_variable housekeeping_wake_;
+  bool stopping_ = false;
 };
 
 }  // namespace lightpath

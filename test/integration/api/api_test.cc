@@ -153,6 +153,26 @@ TEST_F(ApiFixture, OrderQuoteWatchChangeAndTerminate) {
   EXPECT_NE(metrics.raw.find("lightpath_workflows_total{job=\"activate\",result=\"ok\"} 2"), std::string::npos);
 }
 
+TEST_F(ApiFixture, IdempotencyKeysAreForgottenAfterTheirTime) {
+  start();
+  const std::string acme = addTenant("acme", {"dc-ashburn-p1", "dc-hillsboro-p1"});
+  httplib::Headers first{{"Idempotency-Key", "old"}};
+  ASSERT_EQ(call("POST", "/v1/connections", acme, ethernetOrder("dc-ashburn-p1", "dc-hillsboro-p1"), "", first).status, 201);
+  const TimePoint between = server_->stack().clock.now();
+  std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  httplib::Headers second{{"Idempotency-Key", "new"}};
+  ASSERT_EQ(call("POST", "/v1/connections", acme, ethernetOrder("dc-ashburn-p1", "dc-hillsboro-p1", 200), "", second).status, 201);
+  auto expired = server_->api().expireIdempotencyRecords(between);
+  ASSERT_TRUE(expired) << expired.error().toString();
+  EXPECT_GE(*expired, 1u);  // "old" (and the set-up's own records)
+  // "old" is a fresh request now; "new" still replays.
+  Reply again = call("POST", "/v1/connections", acme, ethernetOrder("dc-ashburn-p1", "dc-hillsboro-p1"), "", first);
+  EXPECT_EQ(again.status, 201);
+  EXPECT_EQ(again.header("Idempotent-Replayed"), "");
+  EXPECT_EQ(call("POST", "/v1/connections", acme, ethernetOrder("dc-ashburn-p1", "dc-hillsboro-p1", 200), "", second)
+                .header("Idempotent-Replayed"), "true");
+}
+
 TEST_F(ApiFixture, OperatorsSeeEverythingAndOrderForTenants) {
   start();
   addTenant("acme", {"dc-ashburn-p1", "dc-hillsboro-p1"});
