@@ -1,6 +1,12 @@
 // Wiring: topology -> path engine -> planner; store -> ledger (recovered); simulated devices.
 #include "lightpath/server/stack.h"
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -14,6 +20,10 @@
 
 namespace lightpath {
 
+LockFile::~LockFile() {
+  if (fd >= 0) ::close(fd);
+}
+
 Result<std::unique_ptr<Stack>> buildStack(const StackConfig& config) {
   auto stack = std::make_unique<Stack>();
   auto topology = config.topology_file.empty() ? loadDemoNetwork() : readTopologyFile(config.topology_file);
@@ -26,6 +36,13 @@ Result<std::unique_ptr<Stack>> buildStack(const StackConfig& config) {
   std::error_code error;
   std::filesystem::create_directories(config.data_dir, error);
   if (error) return fail(unavailable(fmt::format("{}: cannot create: {}", config.data_dir, error.message())));
+  const std::string lock_path = (std::filesystem::path(config.data_dir) / "lightpath.lock").string();
+  stack->lock.fd = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (stack->lock.fd < 0) return fail(unavailable(fmt::format("{}: cannot open: {}", lock_path, std::strerror(errno))));
+  if (::flock(stack->lock.fd, LOCK_EX | LOCK_NB) != 0) {
+    return fail(failedPrecondition(fmt::format("{} is in use by another Lightpath process (a running lightpath serve?): "
+                                               "stop it first", config.data_dir)));
+  }
   auto store = openSqliteStore((std::filesystem::path(config.data_dir) / "lightpath.db").string());
   if (!store) return fail(store.error());
   stack->store = std::move(*store);

@@ -23,7 +23,19 @@ struct StackConfig {
   bool resume_workflows = true;
 };
 
+// Closes the file (and so drops its lock) when the stack goes.
+struct LockFile {
+  int fd = -1;
+  LockFile() = default;
+  LockFile(const LockFile&) = delete;
+  LockFile& operator=(const LockFile&) = delete;
+  ~LockFile();
+};
+
 struct Stack {
+  // One process per data directory: two would each hold a ledger of their own and book the same
+  // capacity twice, and rewrite each other's device journals.
+  LockFile lock;
   std::shared_ptr<const Topology> topology;
   std::unique_ptr<PathEngine> engine;
   std::unique_ptr<WavelengthPlanner> planner;

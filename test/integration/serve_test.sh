@@ -51,6 +51,11 @@ grep -q "within 2.00 ms" "$tmp/quote" || fail "infeasible quote gives no reason:
   --tenant acme --wait --json >"$tmp/made" 2>"$tmp/progress" || fail "create --wait exit $?"
 id=$(/usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["id"])' "$tmp/made")
 grep -q "active" "$tmp/progress" || fail "no progress shown: $(cat "$tmp/progress")"
+"$lp" admin check --data "$tmp/data" >"$tmp/out" 2>&1
+[ $? = 1 ] || fail "admin check ran beside a running serve"
+grep -q "in use by another Lightpath process" "$tmp/out" || fail "no reason given: $(cat "$tmp/out")"
+"$lp" serve --data "$tmp/data" --listen 127.0.0.1:0 >"$tmp/out" 2>&1
+[ $? = 1 ] || fail "a second serve started on the same data directory"
 "$lp" connections show nope >/dev/null 2>&1
 [ $? = 1 ] || fail "show of a missing connection must exit 1"
 LIGHTPATH_API_KEY=lp_wrong "$lp" connections list >/dev/null 2>&1
