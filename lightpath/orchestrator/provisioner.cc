@@ -480,6 +480,7 @@ Status Provisioner::releaseEverything(Connection& c, ConnectionState to, const s
 }
 
 Status Provisioner::activate(const std::string& id) {
+  std::lock_guard guard(lockFor(id));
   auto loaded = get(id);
   if (!loaded) return loaded.error();
   Connection c = std::move(*loaded);
@@ -537,6 +538,7 @@ std::vector<Claim> withAmount(std::vector<Claim> claims, std::uint64_t mbps) {
 Result<Connection> Provisioner::beginModify(const std::string& id, std::uint64_t mbps,
                                             std::optional<std::uint64_t> expected_version, const std::string& actor,
                                             const AlsoInTransaction& also) {
+  std::lock_guard guard(lockFor(id));
   auto loaded = getAt(id, expected_version);
   if (!loaded) return loaded;
   Connection c = std::move(*loaded);
@@ -574,6 +576,7 @@ Result<Connection> Provisioner::beginModify(const std::string& id, std::uint64_t
 }
 
 Status Provisioner::finishModify(const std::string& id, std::uint64_t mbps) {
+  std::lock_guard guard(lockFor(id));
   auto loaded = get(id);
   if (!loaded) return loaded.error();
   Connection c = std::move(*loaded);
@@ -614,6 +617,7 @@ Status Provisioner::finishModify(const std::string& id, std::uint64_t mbps) {
 }
 
 Status Provisioner::acceptCounterparty(const std::string& id) {
+  std::lock_guard guard(lockFor(id));
   auto loaded = get(id);
   if (!loaded) return loaded.error();
   Connection c = std::move(*loaded);
@@ -625,6 +629,7 @@ Status Provisioner::acceptCounterparty(const std::string& id) {
 }
 
 Status Provisioner::terminate(const std::string& id, const std::string& actor) {
+  std::lock_guard guard(lockFor(id));
   auto loaded = get(id);
   if (!loaded) return loaded.error();
   Connection c = std::move(*loaded);
@@ -640,6 +645,7 @@ Status Provisioner::terminate(const std::string& id, const std::string& actor) {
 
 Result<Connection> Provisioner::beginTerminate(const std::string& id, const std::string& actor,
                                                const AlsoInTransaction& also) {
+  std::lock_guard guard(lockFor(id));
   auto loaded = get(id);
   if (!loaded) return loaded;
   Connection c = std::move(*loaded);
@@ -662,6 +668,7 @@ Result<Connection> Provisioner::getAt(const std::string& id, std::optional<std::
 Result<Connection> Provisioner::setEnd(const std::string& id, std::optional<TimePoint> end,
                                        std::optional<std::uint64_t> expected_version, const std::string& actor,
                                        const AlsoInTransaction& also) {
+  std::lock_guard guard(lockFor(id));
   auto loaded = getAt(id, expected_version);
   if (!loaded) return loaded;
   const ConnectionState state = loaded->state();
@@ -697,6 +704,7 @@ Result<Connection> Provisioner::setEnd(const std::string& id, std::optional<Time
 Result<Connection> Provisioner::setTags(const std::string& id, std::map<std::string, std::string> tags,
                                         std::optional<std::uint64_t> expected_version, const std::string& actor,
                                         const AlsoInTransaction& also) {
+  std::lock_guard guard(lockFor(id));
   auto loaded = getAt(id, expected_version);
   if (!loaded) return loaded;
   if (stateInfo(loaded->state()).terminal || loaded->state() == ConnectionState::Modifying) {
@@ -756,6 +764,7 @@ Result<std::size_t> Provisioner::runSchedule(TimePoint now) {
                            [&](const BandwidthStep& step) { return (!since || *since < step.at) && step.at <= now; })) {
       // A bandwidth step came (or may have, before a restart): the devices get the new rate.
       // The capacity is already held step by step. A failure is left to the next tick.
+      std::lock_guard guard(lockFor(c->id()));
       if (configure(*c, false, fmt::format("/step{}", bandwidthAt(spec, now))).isOk()) {
         const std::uint64_t version = c->version();
         if (Status s = persist(*c, version, "connection.bandwidthChanged",

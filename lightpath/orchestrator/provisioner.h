@@ -12,6 +12,7 @@
 // serialise on its id.
 #pragma once
 
+#include <array>
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -161,6 +162,12 @@ class Provisioner {
   ProvisionerDeps deps_;
   std::unique_ptr<DeviceCallPool> calls_;
   mutable std::mutex mutex_;  // ids, the workspace, last_schedule_
+  // Changes to one connection (its record, its hold in the ledger, its devices) run one at a
+  // time: striped by id, recursive because terminate() begins with beginTerminate().
+  std::recursive_mutex& lockFor(const std::string& id) const {
+    return id_locks_[std::hash<std::string>{}(id) % id_locks_.size()];
+  }
+  mutable std::array<std::recursive_mutex, 64> id_locks_;
   std::optional<TimePoint> last_schedule_;  // the last runSchedule(now)
   Random random_;
   mutable PathWorkspace ws_;

@@ -631,6 +631,37 @@ TEST(Provisioner, ARestartDuringAChangeKeepsTheConnectionAsItWas) {
   EXPECT_TRUE(w.provisioner->modifyBandwidth(c->id(), 2000, "key:1").isOk()) << "and it can change again";
 }
 
+TEST(Provisioner, ConcurrentChangesToOneConnectionNeverSplitLedgerAndStore) {
+  World w;
+  auto c = w.provisioner->order("acme", ethernet(1000), "key:1");
+  ASSERT_TRUE(c && w.provisioner->activate(c->id()).isOk());
+  for (int round = 0; round < 20; ++round) {
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 6; ++t) {
+      threads.emplace_back([&, t] {
+        switch (t % 3) {
+          case 0: (void)w.provisioner->modifyBandwidth(c->id(), 1000 + 100 * (round * 6 + t), "key:1"); break;
+          case 1: (void)w.provisioner->setTags(c->id(), {{"round", std::to_string(round)}}, std::nullopt, "key:1"); break;
+          default: (void)w.provisioner->setEnd(c->id(), w.clock.now() + std::chrono::hours(100 + t), std::nullopt, "key:1");
+        }
+      });
+    }
+    for (auto& t : threads) t.join();
+    const auto now = w.provisioner->get(c->id());
+    ASSERT_TRUE(now);
+    ASSERT_EQ(now->state(), ConnectionState::Active);
+    const auto problems = w.provisioner->check();
+    ASSERT_TRUE(problems.empty()) << "round " << round << ": " << problems.front();
+    // The ledger holds what the store says was ordered.
+    const auto hold = w.ledger->hold(now->current().holds.front());
+    for (const Claim& claim : hold->claims) {
+      if (!isDiscrete(claim.resource.kind)) {
+        EXPECT_EQ(claim.count, now->requested().bandwidth_mbps) << "round " << round;
+      }
+    }
+  }
+}
+
 TEST(WorkflowRunner, RunsEachConnectionsJobsInOrderAndConnectionsInParallel) {
   World w;
   std::mutex mutex;
