@@ -130,7 +130,7 @@ Status Provisioner::registerResources() {
 }
 
 Result<std::vector<Claim>> Provisioner::planEthernet(const ConnectionSpec& spec, const Window& window,
-                                                     Realization& out) const {
+                                                     Realization& out, PathWorkspace& ws) const {
   const Topology& t = *deps_.topology;
   auto findPort = [&](const std::string& id, const char* field) -> Result<std::uint32_t> {
     for (std::uint32_t p = 0; p < t.ports().size(); ++p) {
@@ -181,11 +181,11 @@ Result<std::vector<Claim>> Provisioner::planEthernet(const ConnectionSpec& spec,
     request.constraints.max_latency = spec.max_latency;
     std::vector<Path> legs;
     if (spec.protection == Protection::OnePlusOne) {
-      auto pair = deps_.engine->diversePair(request, Diversity::Srlg, ws_);
+      auto pair = deps_.engine->diversePair(request, Diversity::Srlg, ws);
       if (!pair) return fail(pair.error());
       legs = {pair->working, pair->protection};
     } else {
-      auto path = deps_.engine->shortestPath(request, ws_);
+      auto path = deps_.engine->shortestPath(request, ws);
       if (!path) return fail(path.error());
       legs = {*path};
     }
@@ -226,7 +226,7 @@ Result<std::vector<Claim>> Provisioner::planEthernet(const ConnectionSpec& spec,
 }
 
 Result<std::vector<Claim>> Provisioner::planWavelength(const ConnectionSpec& spec, const Window& window,
-                                                       Realization& out) const {
+                                                       Realization& out, PathWorkspace& ws) const {
   const Topology& t = *deps_.topology;
   auto a = deps_.engine->resolveNode(spec.a_end);
   if (!a) return fail(a.error().withContext("a_end"));
@@ -243,7 +243,7 @@ Result<std::vector<Claim>> Provisioner::planWavelength(const ConnectionSpec& spe
   if (spec.protection == Protection::OnePlusOne) {
     PathRequest request{.from = *a, .to = *z, .metric = Metric::Latency};
     request.constraints.max_latency = spec.max_latency;
-    auto pair = deps_.engine->diversePair(request, Diversity::Srlg, ws_);
+    auto pair = deps_.engine->diversePair(request, Diversity::Srlg, ws);
     if (!pair) return fail(pair.error());
     for (const Path* leg : {&pair->working, &pair->protection}) {
       auto plan = deps_.planner->planOnRoute(*leg, rate, spectrum);
@@ -254,7 +254,7 @@ Result<std::vector<Claim>> Provisioner::planWavelength(const ConnectionSpec& spe
   } else {
     WavelengthRequest request{.from = *a, .to = *z, .line_rate = rate};
     request.constraints.max_latency = spec.max_latency;
-    auto plan = deps_.planner->plan(request, spectrum, ws_);
+    auto plan = deps_.planner->plan(request, spectrum, ws);
     if (!plan) return fail(plan.error());
     plans.push_back(std::move(*plan));
   }
@@ -302,9 +302,9 @@ Status Provisioner::persist(Connection& c, std::optional<std::uint64_t> expected
 }
 
 Result<std::vector<Claim>> Provisioner::plan(const ConnectionSpec& spec, const ConnectionSpec& peak,
-                                             const Window& window, Realization& out) const {
-  auto planned = spec.kind == ConnectionKind::Wavelength ? planWavelength(peak, window, out)
-                                                         : planEthernet(peak, window, out);
+                                             const Window& window, Realization& out, PathWorkspace& ws) const {
+  auto planned = spec.kind == ConnectionKind::Wavelength ? planWavelength(peak, window, out, ws)
+                                                         : planEthernet(peak, window, out, ws);
   if (!planned) return planned;
   auto price = priceOf(spec, out);
   if (!price) return fail(price.error());
@@ -319,8 +319,10 @@ Result<Realization> Provisioner::quote(const ConnectionSpec& spec) const {
   ConnectionSpec peak = spec;
   peak.bandwidth_mbps = peakBandwidth(spec);
   Realization realization;
-  std::lock_guard lock(mutex_);  // the workspace
-  auto planned = plan(spec, peak, {spec.start.value_or(now), spec.end.value_or(TimePoint::max())}, realization);
+  // Nothing is held, so quotes need not wait for each other or for orders: a workspace per
+  // thread, and the ledger's own (shared) lock for reading free capacity.
+  thread_local PathWorkspace ws;
+  auto planned = plan(spec, peak, {spec.start.value_or(now), spec.end.value_or(TimePoint::max())}, realization, ws);
   if (!planned) return fail(planned.error());
   return realization;
 }
@@ -341,7 +343,7 @@ Result<Connection> Provisioner::order(const std::string& tenant, ConnectionSpec 
   {
     std::lock_guard lock(mutex_);  // the workspace and the id generator
     id = newId("conn", random_);
-    auto planned = plan(spec, peak, window, realization);
+    auto planned = plan(spec, peak, window, realization, ws_);
     if (!planned) return fail(planned.error());
     std::vector<std::pair<Window, std::vector<Claim>>> parts;
     if (spec.steps.empty()) {

@@ -138,11 +138,14 @@ class Provisioner {
  private:
   explicit Provisioner(ProvisionerDeps deps);
   Status registerResources();
-  // Route, resources and price for `spec`, planned for its peak bandwidth over `window`.
+  // Route, resources and price for `spec`, planned for its peak bandwidth over `window`, with the
+  // caller's workspace (orders: ws_ under mutex_; quotes: one per thread, so they run in parallel).
   Result<std::vector<Claim>> plan(const ConnectionSpec& spec, const ConnectionSpec& peak, const Window& window,
-                                  Realization& out) const;
-  Result<std::vector<Claim>> planEthernet(const ConnectionSpec& spec, const Window& window, Realization& out) const;
-  Result<std::vector<Claim>> planWavelength(const ConnectionSpec& spec, const Window& window, Realization& out) const;
+                                  Realization& out, PathWorkspace& ws) const;
+  Result<std::vector<Claim>> planEthernet(const ConnectionSpec& spec, const Window& window, Realization& out,
+                                          PathWorkspace& ws) const;
+  Result<std::vector<Claim>> planWavelength(const ConnectionSpec& spec, const Window& window, Realization& out,
+                                            PathWorkspace& ws) const;
   Status persist(Connection& c, std::optional<std::uint64_t> expected_version, const std::string& event_type,
                  const std::string& reason, const std::vector<HoldRecord>& put_holds,
                  const std::vector<std::uint64_t>& delete_holds, const AlsoInTransaction& also = {});
@@ -161,7 +164,7 @@ class Provisioner {
 
   ProvisionerDeps deps_;
   std::unique_ptr<DeviceCallPool> calls_;
-  mutable std::mutex mutex_;  // ids, the workspace, last_schedule_
+  mutable std::mutex mutex_;  // ids, the orders' workspace ws_, last_schedule_
   // Changes to one connection (its record, its hold in the ledger, its devices) run one at a
   // time: striped by id, recursive because terminate() begins with beginTerminate().
   std::recursive_mutex& lockFor(const std::string& id) const {

@@ -1,5 +1,6 @@
 #include "lightpath/orchestrator/provisioner.h"
 
+#include <atomic>
 #include <filesystem>
 #include <random>
 #include <thread>
@@ -554,6 +555,30 @@ TEST(Provisioner, AQuoteHoldsNothingAndNamesWhatBinds) {
   ASSERT_TRUE(c);
   EXPECT_EQ(c->current().nodes, quote->nodes);
   EXPECT_EQ(c->current().price, quote->price);
+}
+
+TEST(Provisioner, QuotesRunInParallelAndAgreeWithOneAtATime) {
+  World w;
+  ConnectionSpec wavelength{.kind = ConnectionKind::Wavelength, .a_end = "dc-ashburn", .z_end = "dc-hillsboro",
+                            .bandwidth_mbps = 400'000, .protection = Protection::OnePlusOne};
+  auto alone = w.provisioner->quote(wavelength);
+  ASSERT_TRUE(alone) << alone.error().toString();
+  std::atomic<int> differ{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < 50; ++i) {
+        auto q = w.provisioner->quote(wavelength);
+        if (!q || q->nodes != alone->nodes || q->protection_nodes != alone->protection_nodes || q->price != alone->price) {
+          ++differ;
+        }
+      }
+    });
+  }
+  // Orders elsewhere meanwhile (they plan under their own lock).
+  for (int i = 0; i < 20; ++i) ASSERT_TRUE(w.provisioner->order("acme", ethernet(100 + i), "key:1"));
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(differ.load(), 0);
 }
 
 TEST(Provisioner, TagsChangeOnlyAtTheVersionSeenAndTerminationBeginsOnce) {
