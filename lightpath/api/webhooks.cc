@@ -44,8 +44,10 @@ WebhookDispatcher::WebhookDispatcher(Store& store, const Clock& clock, WebhookOp
 WebhookDispatcher::~WebhookDispatcher() { stop(); }
 
 void WebhookDispatcher::start() {
-  if (thread_.joinable()) return;
-  thread_ = std::thread([this] { run(); });
+  if (!threads_.empty()) return;
+  for (std::size_t shard = 0; shard < std::max<std::size_t>(1, options_.threads); ++shard) {
+    threads_.emplace_back([this, shard] { run(shard); });
+  }
 }
 
 void WebhookDispatcher::stop() {
@@ -54,30 +56,34 @@ void WebhookDispatcher::stop() {
     stopping_ = true;
   }
   wake_.notify_all();
-  if (thread_.joinable()) thread_.join();
+  for (std::thread& t : threads_) t.join();
+  threads_.clear();
 }
 
 void WebhookDispatcher::wake() {
   {
     std::lock_guard lock(mutex_);
-    woken_ = true;
+    ++wakes_;
   }
   wake_.notify_all();
 }
 
-void WebhookDispatcher::run() {
+void WebhookDispatcher::run(std::size_t shard) {
+  std::map<std::string, Backoff> state;  // this thread's subscriptions
   std::unique_lock lock(mutex_);
+  std::uint64_t seen_wakes = wakes_;
   while (!stopping_) {
-    wake_.wait_for(lock, options_.poll, [&] { return stopping_ || woken_; });
-    woken_ = false;
+    wake_.wait_for(lock, options_.poll, [&] { return stopping_ || wakes_ != seen_wakes; });
+    seen_wakes = wakes_;
     if (stopping_) return;
     lock.unlock();
-    deliverSome();
+    deliverSome(shard, state);
     lock.lock();
   }
 }
 
-void WebhookDispatcher::deliverSome() {
+void WebhookDispatcher::deliverSome(std::size_t shard, std::map<std::string, Backoff>& state) {
+
   std::vector<DocumentRecord> subscriptions;
   Status read = store_.read([&](StoreTransaction& tx) -> Status {
     auto docs = tx.documents({.kind = "webhook", .limit = 100000}, nullptr);
@@ -92,7 +98,8 @@ void WebhookDispatcher::deliverSome() {
   const auto now = std::chrono::steady_clock::now();
   std::map<std::string, Backoff> still;
   for (const DocumentRecord& doc : subscriptions) {
-    Backoff& backoff = still[doc.id] = state_[doc.id];
+    if (shardOf(doc.id) != shard) continue;
+    Backoff& backoff = still[doc.id] = state[doc.id];
     if (now < backoff.next) continue;
     json sub = json::parse(doc.body, nullptr, false);
     if (sub.is_discarded()) continue;
@@ -166,7 +173,7 @@ void WebhookDispatcher::deliverSome() {
       backoff.scanned = e.cursor;
     }
   }
-  state_ = std::move(still);  // deleted subscriptions drop out
+  state = std::move(still);  // deleted subscriptions drop out
 }
 
 }  // namespace lightpath

@@ -9,15 +9,19 @@
 //
 // Receivers check `Lightpath-Signature: t=<unix seconds>,v1=<hex>` where hex is
 // HMAC-SHA256(secret, "<t>.<body>"), and use `Lightpath-Event-Id` (the event cursor) to drop a
-// repeat. Thread-safe: start/stop from one thread; deliveries run on the dispatcher's own.
+// repeat. Thread-safe: start/stop from one thread; deliveries run on the dispatcher's own
+// threads, each subscription always on the same one (so its events stay in order).
 #pragma once
 
 #include <chrono>
 #include <condition_variable>
+#include <algorithm>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "lightpath/base/clock.h"
 #include "lightpath/store/store.h"
@@ -29,6 +33,8 @@ struct WebhookOptions {
   std::chrono::milliseconds first_retry{1000};   // backoff after a failure, doubling ...
   std::chrono::milliseconds max_retry{300'000};  // ... up to this
   std::chrono::seconds timeout{5};               // per delivery
+  std::size_t threads = 4;                       // subscriptions are spread over these, so a
+                                                 // slow receiver holds up only its own share
 };
 
 // "http://host:port/path" -> its parts; InvalidArgument names what is wrong.
@@ -50,6 +56,10 @@ class WebhookDispatcher {
   void stop();
   // Look now (a subscription or an event came); tests and the API call it.
   void wake();
+  // Which of the threads delivers for subscription `id`.
+  std::size_t shardOf(const std::string& id) const {
+    return std::hash<std::string>{}(id) % std::max<std::size_t>(1, options_.threads);
+  }
 
  private:
   struct Backoff {
@@ -57,17 +67,18 @@ class WebhookDispatcher {
     int failures = 0;
     std::chrono::steady_clock::time_point next{};
   };
-  void run();
-  void deliverSome();
+  void run(std::size_t shard);
+  // Delivers what is due for the subscriptions of `shard` (hash of the id modulo the threads).
+  void deliverSome(std::size_t shard, std::map<std::string, Backoff>& state);
 
   Store& store_;
   const Clock& clock_;
   WebhookOptions options_;
-  std::map<std::string, Backoff> state_;  // by subscription id; only the dispatcher's thread
   std::mutex mutex_;
   std::condition_variable wake_;
-  bool stopping_ = false, woken_ = false;
-  std::thread thread_;
+  bool stopping_ = false;
+  std::uint64_t wakes_ = 0;  // every thread looks once per wake
+  std::vector<std::thread> threads_;
 };
 
 }  // namespace lightpath

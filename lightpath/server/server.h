@@ -49,6 +49,7 @@ class Server {
   std::uint16_t port() const { return http_->port(); }
   Api& api() { return *api_; }
   Stack& stack() { return *stack_; }
+  WebhookDispatcher& webhooks() { return *webhooks_; }
   // Not ready, stop accepting and answer what came in, finish running workflows (queued ones
   // resume at the next start). Idempotent.
   void stop();

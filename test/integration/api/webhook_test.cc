@@ -1,6 +1,7 @@
 // Webhooks end to end: a receiver on loopback that checks every signature, fails on purpose at
 // first (retries with backoff), and sees every event of its tenant in order, at least once,
 // across a restart of the server.
+#include <condition_variable>
 #include <set>
 
 #include "lightpath/api/webhooks.h"
@@ -11,9 +12,11 @@ namespace {
 
 class Receiver {
  public:
-  explicit Receiver(int fail_first) : fail_first_(fail_first) {
+  // fail_first: answer 503 to that many attempts first. held: answer nothing until release().
+  explicit Receiver(int fail_first, bool held = false) : fail_first_(fail_first), held_(held) {
     server_.Post("/hooks", [this](const httplib::Request& req, httplib::Response& res) {
-      std::lock_guard lock(mutex_);
+      std::unique_lock lock(mutex_);
+      released_.wait(lock, [&] { return !held_; });
       if (attempts_++ < fail_first_) {
         res.status = 503;
         return;
@@ -35,8 +38,16 @@ class Receiver {
     thread_ = std::thread([this] { server_.listen_after_bind(); });
   }
   ~Receiver() {
+    release();
     server_.stop();
     thread_.join();
+  }
+  void release() {
+    {
+      std::lock_guard lock(mutex_);
+      held_ = false;
+    }
+    released_.notify_all();
   }
   std::string url() const { return "http://127.0.0.1:" + std::to_string(port_) + "/hooks"; }
   void setSecret(const std::string& s) {
@@ -67,6 +78,8 @@ class Receiver {
   std::mutex mutex_;
   std::string secret_;
   int fail_first_ = 0, attempts_ = 0, bad_signatures_ = 0;
+  bool held_ = false;
+  std::condition_variable released_;
   std::vector<std::uint64_t> received_;
   std::vector<json> bodies_;
 };
@@ -148,6 +161,42 @@ TEST_F(WebhookTest, EveryEventArrivesSignedInOrderAtLeastOnceAcrossARestart) {
   EXPECT_EQ(call("GET", "/v1/webhooks", globex).body.value("total", 0), 0);
   EXPECT_EQ(call("DELETE", "/v1/webhooks/{id}", globex, "", "/v1/webhooks/" + hook).status, 404);
   EXPECT_EQ(call("DELETE", "/v1/webhooks/{id}", acme, "", "/v1/webhooks/" + hook).status, 204);
+}
+
+TEST_F(WebhookTest, AReceiverThatHangsHoldsUpOnlyItsOwnDeliveries) {
+  config_.webhooks.timeout = std::chrono::seconds(60);  // the hung receiver keeps its thread busy
+  start();
+  const std::string acme = addTenant("acme", {"dc-ashburn-p1", "dc-hillsboro-p1"});
+  Receiver hung(0, /*held=*/true);
+  Reply stuck = call("POST", "/v1/webhooks", acme, json{{"url", hung.url()}}.dump());
+  ASSERT_EQ(stuck.status, 201);
+  // A second subscription that another thread delivers for.
+  Receiver fine(0);
+  std::string other;
+  for (int i = 0; i < 50 && other.empty(); ++i) {
+    Reply r = call("POST", "/v1/webhooks", acme, json{{"url", fine.url()}}.dump());
+    ASSERT_EQ(r.status, 201);
+    if (server_->webhooks().shardOf(r.body.value("id", "")) != server_->webhooks().shardOf(stuck.body.value("id", ""))) {
+      other = r.body.value("id", "");
+      fine.setSecret(r.body.value("secret", ""));
+    } else {
+      ASSERT_EQ(call("DELETE", "/v1/webhooks/{id}", acme, "", "/v1/webhooks/" + r.body.value("id", "")).status, 204);
+    }
+  }
+  ASSERT_FALSE(other.empty());
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_EQ(call("POST", "/v1/connections", acme, ethernetOrder("dc-ashburn-p1", "dc-hillsboro-p1", 100 + i)).status, 201);
+  }
+  std::vector<std::uint64_t> expected;
+  for (int i = 0; i < 500 && expected.size() < 6; ++i) {
+    expected = cursorsOf(acme);
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  ASSERT_EQ(expected.size(), 6u);
+  // Everything reaches the healthy receiver while the other still hangs on its first event.
+  EXPECT_TRUE(waitForAll(fine, expected)) << fine.received().size() << " of 6 while the other receiver hangs";
+  EXPECT_TRUE(hung.received().empty());
+  hung.release();
 }
 
 TEST_F(WebhookTest, BadSubscriptionsAreRefused) {
