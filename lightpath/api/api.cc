@@ -497,6 +497,14 @@ std::string Api::Impl::gauges() const {
     out += "# HELP lightpath_workflows_pending Workflows queued or running.\n# TYPE lightpath_workflows_pending gauge\n";
     out += fmt::format("lightpath_workflows_pending {}\n", deps.workflows->pending());
   }
+  if (deps.webhooks) {
+    out += "# HELP lightpath_webhook_deliveries_total Webhook delivery attempts, by result.\n"
+           "# TYPE lightpath_webhook_deliveries_total counter\n";
+    out += fmt::format("lightpath_webhook_deliveries_total{{result=\"ok\"}} {}\n", deps.webhooks->delivered());
+    out += fmt::format("lightpath_webhook_deliveries_total{{result=\"failed\"}} {}\n", deps.webhooks->failedAttempts());
+  }
+  out += "# HELP lightpath_event_streams Open Server-Sent Events streams.\n# TYPE lightpath_event_streams gauge\n";
+  out += fmt::format("lightpath_event_streams {}\n", open_streams.load());
   return out;
 }
 
@@ -591,6 +599,8 @@ Result<std::size_t> Api::expireIdempotencyRecords(TimePoint before) {
   }
   return expired;
 }
+
+void Api::streamsChanged(int by) { impl_->open_streams += by; }
 
 void Api::setReady(bool ready) { impl_->ready_flag = ready; }
 Metrics& Api::metrics() { return impl_->metrics; }

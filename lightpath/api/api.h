@@ -76,6 +76,8 @@ class Api {
     std::string text;           // "id: 7\nevent: connection.stateChanged\ndata: {...}\n\n"
     std::string operator_text;  // the same with the tenant in the data
   };
+  // The HTTP server counts its open streams here (for /metrics): +1 on open, -1 on close.
+  void streamsChanged(int by);
   // Every tenant's events after `after`, oldest first; the caller shows each only to its tenant.
   Result<std::vector<EventFrame>> eventFrames(std::uint64_t after, std::size_t limit);
 

@@ -127,6 +127,7 @@ class RestinioServer final : public HttpServer {
         } catch (const std::exception&) {
         }
       }
+      api_.streamsChanged(-static_cast<int>(streams_.size()));
       streams_.clear();
     }
     streams_wake_.notify_all();
@@ -172,6 +173,7 @@ class RestinioServer final : public HttpServer {
     std::lock_guard lock(streams_mutex_);
     if (stopping_) return out.done();
     streams_.push_back(Stream{std::move(s.who), s.after, std::move(out)});
+    api_.streamsChanged(+1);
     streams_wake_.notify_all();
     return restinio::request_accepted();
   }
@@ -183,7 +185,8 @@ class RestinioServer final : public HttpServer {
     while (!stopping_) {
       streams_wake_.wait_for(lock, std::chrono::milliseconds(200));
       if (stopping_) return;
-      streams_.remove_if([](const Stream& s) { return s.broken->load(); });
+      const auto closed = streams_.remove_if([](const Stream& s) { return s.broken->load(); });
+      if (closed > 0) api_.streamsChanged(-static_cast<int>(closed));
       if (streams_.empty()) continue;
       std::uint64_t from = streams_.front().cursor;
       for (const Stream& s : streams_) from = std::min(from, s.cursor);

@@ -161,6 +161,7 @@ void WebhookDispatcher::deliverSome(std::size_t shard, std::map<std::string, Bac
         return tx.putDocument(updated);
       });
       if (!saved.isOk()) log().warn("webhook {}: {}", doc.id, saved.toString());
+      (ok ? delivered_ : failed_).fetch_add(1);
       if (!ok || !saved.isOk()) {
         backoff.failures += 1;
         auto wait = options_.first_retry * (1LL << std::min(backoff.failures - 1, 20));

@@ -13,6 +13,7 @@
 // threads, each subscription always on the same one (so its events stay in order).
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <algorithm>
@@ -56,6 +57,9 @@ class WebhookDispatcher {
   void stop();
   // Look now (a subscription or an event came); tests and the API call it.
   void wake();
+  // Deliveries so far, for /metrics.
+  std::uint64_t delivered() const { return delivered_.load(); }
+  std::uint64_t failedAttempts() const { return failed_.load(); }
   // Which of the threads delivers for subscription `id`.
   std::size_t shardOf(const std::string& id) const {
     return std::hash<std::string>{}(id) % std::max<std::size_t>(1, options_.threads);
@@ -78,6 +82,7 @@ class WebhookDispatcher {
   std::condition_variable wake_;
   bool stopping_ = false;
   std::uint64_t wakes_ = 0;  // every thread looks once per wake
+  std::atomic<std::uint64_t> delivered_{0}, failed_{0};
   std::vector<std::thread> threads_;
 };
 

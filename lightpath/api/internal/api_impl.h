@@ -108,6 +108,7 @@ struct Api::Impl {
   Metrics metrics;
   std::atomic<bool> ready_flag{false};
   std::atomic<std::uint64_t> request_counter{0};
+  std::atomic<std::int64_t> open_streams{0};  // told by the HTTP server
 
   mutable std::shared_mutex keys_mutex;
   std::unordered_map<std::string, Principal> keys_by_hash;  // sha-256 of the secret -> who

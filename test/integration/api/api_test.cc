@@ -269,6 +269,7 @@ TEST_F(ApiFixture, EventStreamsCarryEachTenantItsOwnEventsLiveAndResume) {
   EXPECT_NE(seen.find("event: connection.created"), std::string::npos) << seen;
   EXPECT_NE(seen.find("\"subject\":\"" + id + "\""), std::string::npos) << seen;
   EXPECT_NE(operator_stream.waitFor("\"state\":\"active\"").find("\"tenant\":\"acme\""), std::string::npos);
+  EXPECT_NE(call("GET", "/metrics", "").raw.find("lightpath_event_streams 3"), std::string::npos);
   Reply theirs = call("POST", "/v1/connections", globex, ethernetOrder("dc-santa-clara-p1", "dc-elk-grove-p1"));
   ASSERT_EQ(theirs.status, 201);
   const std::string other = globex_stream.waitFor("\"state\":\"active\"");

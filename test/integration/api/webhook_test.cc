@@ -142,6 +142,8 @@ TEST_F(WebhookTest, EveryEventArrivesSignedInOrderAtLeastOnceAcrossARestart) {
   ASSERT_TRUE(waitForAll(receiver, expected)) << receiver.received().size() << " of " << expected.size();
   EXPECT_GE(receiver.attempts(), 3 + 16) << "the first three attempts failed and were retried";
   EXPECT_EQ(receiver.badSignatures(), 0);
+  const std::string metrics = call("GET", "/metrics", "").raw;
+  EXPECT_NE(metrics.find("lightpath_webhook_deliveries_total{result=\"ok\"}"), std::string::npos);
   const auto got = receiver.received();
   EXPECT_TRUE(std::is_sorted(got.begin(), got.end())) << "deliveries out of order";
   for (const json& body : receiver.bodies()) {
