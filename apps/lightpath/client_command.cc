@@ -269,6 +269,7 @@ void addClientCommands(CLI::App& app, int* exit_code) {
   CLI::App* list = connections->add_subcommand("list", "the connections this key may see");
   addServerFlags(list, flags);
   list->add_option("--state", state, "only in this state");
+  list->add_option("--tenant", order.tenant, "operators: only this tenant's");
   list->add_option("--limit", limit, "at most this many")->capture_default_str();
   list->add_option("--offset", offset, "skip this many")->capture_default_str();
   list->callback([exit_code, resolve] {
@@ -276,6 +277,7 @@ void addClientCommands(CLI::App& app, int* exit_code) {
     Client client(flags);
     std::string path = fmt::format("/v1/connections?limit={}&offset={}", limit, offset);
     if (!state.empty()) path += "&state=" + httplib::detail::encode_query_param(state);
+    if (!order.tenant.empty()) path += "&tenant=" + httplib::detail::encode_query_param(order.tenant);
     Answer a = client.call("GET", path);
     if ((*exit_code = a.exit) != kExitOk) return;
     if (flags.json_output) {

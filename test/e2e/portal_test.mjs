@@ -183,5 +183,12 @@ test("the operator's views: loaded fibers, tenants, the audit log", async () => 
   assert.ok(busiest > 0);
   assert.equal(topology.fibers.find((f) => f.id === first).spectrum_utilization, busiest);
   await page.screenshot({ path: join(shots, "portal-operations.png") });
+  // A tenant's row opens its connections.
+  await page.locator("#tenant-table tbody tr", { hasText: "acme" }).click();
+  await page.waitForURL(/#\/connections$/);
+  await page.locator("#conn-table tbody tr").first().waitFor();
+  const tenants = await page.locator("#conn-table tbody tr").evaluateAll((rows) => rows.length);
+  assert.ok(tenants >= 1);
+  assert.equal(await page.locator("#conn-search").inputValue(), "acme");
   await page.close();
 });

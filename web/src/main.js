@@ -407,7 +407,7 @@ async function renderOperator() {
     return [every.body.total, active.body.total];
   }));
   $("tenant-table").querySelector("tbody").innerHTML = tenants
-    .map((t, i) => `<tr><td>${escapeHtml(t.id)}</td><td>${escapeHtml(t.name)}</td><td>${counts[i][0]}</td><td>${counts[i][1]}</td></tr>`)
+    .map((t, i) => `<tr data-tenant="${escapeHtml(t.id)}" tabindex="0"><td>${escapeHtml(t.id)}</td><td>${escapeHtml(t.name)}</td><td>${counts[i][0]}</td><td>${counts[i][1]}</td></tr>`)
     .join("");
   const audit = await api("GET", "/v1/audit?limit=50");
   $("audit-table").querySelector("tbody").innerHTML = audit.body.items
@@ -450,6 +450,15 @@ function wire() {
     const row = event.target.closest("tr[data-fiber]");
     if (row && (event.type === "click" || event.key === "Enter")) location.hash = `#/spectrum/${row.dataset.fiber}`;
   };
+  // A tenant's row opens the connections, searched for that tenant.
+  const openTenant = (event) => {
+    const row = event.target.closest("tr[data-tenant]");
+    if (!row || !(event.type === "click" || event.key === "Enter")) return;
+    $("conn-search").value = row.dataset.tenant;
+    location.hash = "#/connections";
+  };
+  $("tenant-table").addEventListener("click", openTenant);
+  $("tenant-table").addEventListener("keydown", openTenant);
   $("util-table").addEventListener("click", openFiber);
   $("util-table").addEventListener("keydown", openFiber);
   $("order-form").addEventListener("submit", submitOrder);
