@@ -131,6 +131,29 @@ TEST_F(HostileInputTest, SlowClientsAreCutOff) {
   EXPECT_EQ(call("GET", "/healthz", "").status, 200);
 }
 
+TEST_F(HostileInputTest, ConnectionsBeyondTheLimitWaitUntilOneCloses) {
+  config_.http.max_connections = 2;
+  start();
+  client_.reset();  // the fixture's own client would take a slot
+  auto open = [&] {
+    auto c = std::make_unique<httplib::Client>("127.0.0.1", server_->port());
+    c->set_keep_alive(true);
+    c->set_read_timeout(1, 0);
+    return c;
+  };
+  auto first = open(), second = open();
+  ASSERT_EQ(first->Get("/healthz")->status, 200);
+  ASSERT_EQ(second->Get("/healthz")->status, 200);  // both kept open
+  auto third = open();
+  EXPECT_FALSE(third->Get("/healthz")) << "a third connection was served beyond the limit of 2";
+  first.reset();  // closes its connection: a slot frees
+  auto fourth = open();
+  fourth->set_read_timeout(5, 0);
+  auto served = fourth->Get("/healthz");
+  ASSERT_TRUE(served);
+  EXPECT_EQ(served->status, 200);
+}
+
 TEST_F(HostileInputTest, TooManyRequestsAnswer429WithRetryAfter) {
   config_.limits.requests_per_second = 5;
   config_.limits.burst = 5;
