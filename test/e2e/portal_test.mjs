@@ -130,6 +130,14 @@ test("a customer orders a protected 400G wavelength with the quote in view and w
   assert.equal(await page.locator("#map polyline.route.quote").count(), 2, "both legs of the quote are drawn");
   await page.screenshot({ path: join(shots, "portal-order-quote.png") });
 
+  // Typing a place instead of an id finds the one site it names.
+  await page.getByLabel("Z end").fill("Atlantis");
+  await page.locator('#quote[data-feasible="false"]').waitFor();
+  await page.getByLabel("Z end").fill("Hillsboro");
+  await quote.waitFor();
+  assert.match(await quote.innerText(), /ms one way/);
+  await page.getByLabel("Z end").fill("dc-hillsboro");
+  await quote.waitFor();
   // A latency bound the network cannot meet: the reason, and no order button.
   await page.getByLabel("Max latency (ms, optional)").fill("5");
   const refused = page.locator('#quote[data-feasible="false"]');

@@ -299,17 +299,28 @@ function fillEnds() {
   const fill = (list, options) => ($(list).innerHTML = options.map(([v, l]) => `<option value="${escapeHtml(v)}">${escapeHtml(l)}</option>`).join(""));
   fill("order-a-list", aOptions);
   fill("order-z-list", zOptions);
+  state.endOptions = { a: aOptions, z: zOptions };
   $("order-rate").innerHTML = (kind === "wavelength" ? [100000, 400000, 800000] : [50, 100, 500, 1000, 10000, 100000])
     .map((m) => `<option value="${m}"${m === 400000 || m === 1000 ? " selected" : ""}>${rate(m)}</option>`).join("");
   document.querySelectorAll("[data-kind=cloud]").forEach((e) => (e.hidden = kind !== "cloud"));
+}
+
+// What was typed as an end: an id as it is; else the one choice whose label names it (a city,
+// a site's name), so "Hillsboro" finds dc-hillsboro; else the text, for the API to refuse.
+function resolveEnd(text, options) {
+  const typed = text.trim();
+  if (!typed || options.some(([id]) => id === typed)) return typed;
+  const t = typed.toLowerCase();
+  const named = options.filter(([, label]) => label.toLowerCase().includes(t));
+  return named.length === 1 ? named[0][0] : typed;
 }
 
 function orderBody() {
   const kind = $("order-kind").value;
   const body = {
     kind,
-    a_end: $("order-a").value.trim(),
-    z_end: $("order-z").value.trim(),
+    a_end: resolveEnd($("order-a").value, state.endOptions.a),
+    z_end: resolveEnd($("order-z").value, state.endOptions.z),
     bandwidth_mbps: Number($("order-rate").value),
     protection: $("order-protection").value,
   };
