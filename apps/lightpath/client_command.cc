@@ -2,17 +2,16 @@
 // --json for scripts; exit codes say what happened (exit_codes.h).
 #include "client_command.h"
 
+#include <fmt/format.h>
 #include <httplib.h>
 
 #include <chrono>
 #include <cstdlib>
 #include <iostream>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <random>
 #include <thread>
-
-#include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
 #include "exit_codes.h"
 #include "lightpath/base/status.h"
@@ -28,7 +27,8 @@ struct ClientFlags {
 };
 
 struct OrderFlags {
-  std::string kind = "ethernet", a, z, protection, start, end, cloud_provider, cloud_key, term, sla, idempotency_key, tenant;
+  std::string kind = "ethernet", a, z, protection, start, end, cloud_provider, cloud_key, term, sla,
+              idempotency_key, tenant;
   std::uint64_t mbps = 0;
   double max_latency_ms = 0;
   int vlan = -1;
@@ -66,10 +66,12 @@ class Client {
                                  : http_.Delete(path, headers);
     };
     httplib::Result r = send();
-    if (!r) r = send();  // one retry on a dropped keep-alive connection (POSTs carry an Idempotency-Key)
+    if (!r)
+      r = send();  // one retry on a dropped keep-alive connection (POSTs carry an Idempotency-Key)
     Answer a;
     if (!r) {
-      std::cerr << fmt::format("lightpath: cannot reach {}: {}\n", flags_.server, httplib::to_string(r.error()));
+      std::cerr << fmt::format("lightpath: cannot reach {}: {}\n", flags_.server,
+                               httplib::to_string(r.error()));
       a.exit = kExitUnavailable;
       return a;
     }
@@ -77,10 +79,14 @@ class Client {
     a.body = json::parse(r->body, nullptr, false);
     if (r->status >= 400) {
       const std::string detail = a.body.is_object() ? a.body.value("detail", r->body) : r->body;
-      std::cerr << fmt::format("lightpath: {} {}: {}{}\n", r->status, a.body.is_object() ? a.body.value("title", "") : "",
-                               detail, a.body.is_object() && a.body.contains("field")
-                                           ? " (field " + a.body.value("field", "") + ")" : "");
-      a.exit = r->status >= 500 || r->status == 429 ? kExitUnavailable : r->status == 401 || r->status == 403 ? kExitDenied : kExitRejected;
+      std::cerr << fmt::format("lightpath: {} {}: {}{}\n", r->status,
+                               a.body.is_object() ? a.body.value("title", "") : "", detail,
+                               a.body.is_object() && a.body.contains("field")
+                                   ? " (field " + a.body.value("field", "") + ")"
+                                   : "");
+      a.exit = r->status >= 500 || r->status == 429   ? kExitUnavailable
+               : r->status == 401 || r->status == 403 ? kExitDenied
+                                                      : kExitRejected;
     }
     return a;
   }
@@ -103,7 +109,8 @@ void printTable(const std::vector<std::vector<std::string>>& rows) {
   }
   for (const auto& row : rows) {
     std::string line;
-    for (std::size_t i = 0; i < row.size(); ++i) line += i + 1 < row.size() ? fmt::format("{:<{}}  ", row[i], width[i]) : row[i];
+    for (std::size_t i = 0; i < row.size(); ++i)
+      line += i + 1 < row.size() ? fmt::format("{:<{}}  ", row[i], width[i]) : row[i];
     std::cout << line << "\n";
   }
 }
@@ -111,28 +118,38 @@ void printTable(const std::vector<std::vector<std::string>>& rows) {
 std::vector<std::string> connectionRow(const json& c) {
   const json& r = c["requested"];
   const json& cur = c["current"];
-  return {c.value("id", ""), r.value("kind", ""), c.value("state", ""), r.value("a_end", ""), r.value("z_end", ""),
-          fmt::format("{}", r.value("bandwidth_mbps", 0)), fmt::format("{:.2f} ms", cur.value("latency_ms", 0.0)),
+  return {c.value("id", ""),
+          r.value("kind", ""),
+          c.value("state", ""),
+          r.value("a_end", ""),
+          r.value("z_end", ""),
+          fmt::format("{}", r.value("bandwidth_mbps", 0)),
+          fmt::format("{:.2f} ms", cur.value("latency_ms", 0.0)),
           money(cur.value("price", json()))};
 }
 
-const std::vector<std::string> kConnectionHeader{"ID", "KIND", "STATE", "A END", "Z END", "MBPS", "LATENCY", "PRICE"};
+const std::vector<std::string> kConnectionHeader{"ID",    "KIND", "STATE",   "A END",
+                                                 "Z END", "MBPS", "LATENCY", "PRICE"};
 
 void showConnection(const json& c) {
   const json& r = c["requested"];
   const json& cur = c["current"];
-  std::cout << fmt::format("{}  {}  {}\n", c.value("id", ""), r.value("kind", ""), c.value("state", ""));
+  std::cout << fmt::format("{}  {}  {}\n", c.value("id", ""), r.value("kind", ""),
+                           c.value("state", ""));
   std::cout << fmt::format("  ends:       {} -> {}\n", r.value("a_end", ""), r.value("z_end", ""));
-  std::cout << fmt::format("  bandwidth:  {} Mb/s, protection {}\n", r.value("bandwidth_mbps", 0), r.value("protection", ""));
-  std::cout << fmt::format("  path:       {:.1f} km, {:.2f} ms over {} fibers\n", cur.value("km", 0.0), cur.value("latency_ms", 0.0),
+  std::cout << fmt::format("  bandwidth:  {} Mb/s, protection {}\n", r.value("bandwidth_mbps", 0),
+                           r.value("protection", ""));
+  std::cout << fmt::format("  path:       {:.1f} km, {:.2f} ms over {} fibers\n",
+                           cur.value("km", 0.0), cur.value("latency_ms", 0.0),
                            cur.value("fibers", json::array()).size());
   if (cur.contains("protection_fibers")) {
-    std::cout << fmt::format("  protection: {:.1f} km over {} fibers\n", cur.value("protection_km", 0.0), cur["protection_fibers"].size());
+    std::cout << fmt::format("  protection: {:.1f} km over {} fibers\n",
+                             cur.value("protection_km", 0.0), cur["protection_fibers"].size());
   }
   std::cout << fmt::format("  price:      {}\n", money(cur.value("price", json())));
   for (const auto& h : c.value("history", json::array())) {
-    std::cout << fmt::format("  {}  {} -> {}  ({}: {})\n", h.value("at", ""), h.value("from", ""), h.value("to", ""),
-                             h.value("actor", ""), h.value("reason", ""));
+    std::cout << fmt::format("  {}  {} -> {}  ({}: {})\n", h.value("at", ""), h.value("from", ""),
+                             h.value("to", ""), h.value("actor", ""), h.value("reason", ""));
   }
 }
 
@@ -146,12 +163,14 @@ Result<json> orderBody(const OrderFlags& o) {
   if (!o.term.empty()) j["term"] = o.term;
   if (!o.sla.empty()) j["sla"] = o.sla;
   if (!o.tenant.empty()) j["tenant"] = o.tenant;
-  if (!o.cloud_provider.empty()) j["cloud"] = {{"provider", o.cloud_provider}, {"key", o.cloud_key}};
+  if (!o.cloud_provider.empty())
+    j["cloud"] = {{"provider", o.cloud_provider}, {"key", o.cloud_key}};
   if (!o.tags.empty()) {
     json tags = json::object();
     for (const std::string& t : o.tags) {
       const auto eq = t.find('=');
-      if (eq == std::string::npos || eq == 0) return fail(invalidArgument(fmt::format("--tag: KEY=VALUE, got '{}'", t)));
+      if (eq == std::string::npos || eq == 0)
+        return fail(invalidArgument(fmt::format("--tag: KEY=VALUE, got '{}'", t)));
       tags[t.substr(0, eq)] = t.substr(eq + 1);
     }
     j["tags"] = tags;
@@ -168,7 +187,9 @@ int waitUntilSettled(Client& client, const ClientFlags& flags, const std::string
     if (a.exit != kExitOk) return a.exit;
     const std::string state = a.body.value("state", "");
     if (state != last) {  // progress goes to stderr, so --json output stays clean
-      std::cerr << fmt::format("{:>8.3f} s  {}\n", std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count(), state);
+      std::cerr << fmt::format(
+          "{:>8.3f} s  {}\n",
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count(), state);
     }
     last = state;
     if (state == "active" || state == "terminated" || state == "awaiting_counterparty") {
@@ -189,7 +210,8 @@ int waitUntilSettled(Client& client, const ClientFlags& flags, const std::string
 }
 
 void addServerFlags(CLI::App* command, ClientFlags& flags) {
-  command->add_option("--server", flags.server, "API URL (env LIGHTPATH_URL; default http://127.0.0.1:8080)");
+  command->add_option("--server", flags.server,
+                      "API URL (env LIGHTPATH_URL; default http://127.0.0.1:8080)");
   command->add_option("--api-key", flags.api_key, "API key (env LIGHTPATH_API_KEY)");
   command->add_flag("--json", flags.json_output, "JSON output for scripts");
 }
@@ -197,8 +219,10 @@ void addServerFlags(CLI::App* command, ClientFlags& flags) {
 void addOrderFlags(CLI::App* command, OrderFlags& o) {
   command->add_option("--kind", o.kind, "wavelength, ethernet or cloud")->capture_default_str();
   command->add_option("--a", o.a, "A end: a site (wavelength) or a port")->required();
-  command->add_option("--z", o.z, "Z end: a site (wavelength), a port, or an on-ramp port (cloud)")->required();
-  command->add_option("--mbps", o.mbps, "bandwidth in Mb/s (wavelength: 100000, 400000, 800000)")->required();
+  command->add_option("--z", o.z, "Z end: a site (wavelength), a port, or an on-ramp port (cloud)")
+      ->required();
+  command->add_option("--mbps", o.mbps, "bandwidth in Mb/s (wavelength: 100000, 400000, 800000)")
+      ->required();
   command->add_option("--protection", o.protection, "none or 1+1");
   command->add_option("--max-latency-ms", o.max_latency_ms, "latency bound, one way");
   command->add_option("--start", o.start, "UTC RFC 3339 start (default now)");
@@ -226,15 +250,18 @@ void addClientCommands(CLI::App& app, int* exit_code) {
     if (flags.api_key.empty()) flags.api_key = env("LIGHTPATH_API_KEY", "");
   };
 
-  CLI::App* connections = app.add_subcommand("connections", "order, list, show, change and delete connections");
+  CLI::App* connections =
+      app.add_subcommand("connections", "order, list, show, change and delete connections");
   connections->require_subcommand(1);
 
   CLI::App* create = connections->add_subcommand("create", "order a connection");
   addServerFlags(create, flags);
   addOrderFlags(create, order);
-  create->add_option("--idempotency-key", order.idempotency_key, "retry-safe key (default: a fresh one)");
+  create->add_option("--idempotency-key", order.idempotency_key,
+                     "retry-safe key (default: a fresh one)");
   create->add_flag("--wait", order.wait, "show progress until active (or failed)");
-  create->add_option("--wait-seconds", order.wait_seconds, "give up waiting after this")->capture_default_str();
+  create->add_option("--wait-seconds", order.wait_seconds, "give up waiting after this")
+      ->capture_default_str();
   create->callback([exit_code, resolve] {
     resolve();
     auto body = orderBody(order);
@@ -243,9 +270,12 @@ void addClientCommands(CLI::App& app, int* exit_code) {
       *exit_code = kExitUsage;
       return;
     }
-    if (order.idempotency_key.empty()) order.idempotency_key = fmt::format("cli-{:016x}", std::random_device{}() * 0x9e3779b97f4a7c15ull ^ std::random_device{}());
+    if (order.idempotency_key.empty())
+      order.idempotency_key = fmt::format(
+          "cli-{:016x}", std::random_device{}() * 0x9e3779b97f4a7c15ull ^ std::random_device{}());
     Client client(flags);
-    Answer a = client.call("POST", "/v1/connections", body->dump(), {{"Idempotency-Key", order.idempotency_key}});
+    Answer a = client.call("POST", "/v1/connections", body->dump(),
+                           {{"Idempotency-Key", order.idempotency_key}});
     if (a.exit != kExitOk) {
       *exit_code = a.exit;
       return;
@@ -277,7 +307,8 @@ void addClientCommands(CLI::App& app, int* exit_code) {
     Client client(flags);
     std::string path = fmt::format("/v1/connections?limit={}&offset={}", limit, offset);
     if (!state.empty()) path += "&state=" + httplib::detail::encode_query_param(state);
-    if (!order.tenant.empty()) path += "&tenant=" + httplib::detail::encode_query_param(order.tenant);
+    if (!order.tenant.empty())
+      path += "&tenant=" + httplib::detail::encode_query_param(order.tenant);
     Answer a = client.call("GET", path);
     if ((*exit_code = a.exit) != kExitOk) return;
     if (flags.json_output) {
@@ -305,7 +336,8 @@ void addClientCommands(CLI::App& app, int* exit_code) {
     }
   });
 
-  CLI::App* modify = connections->add_subcommand("modify", "change bandwidth (make-before-break) or tags");
+  CLI::App* modify =
+      connections->add_subcommand("modify", "change bandwidth (make-before-break) or tags");
   addServerFlags(modify, flags);
   modify->add_option("id", id, "connection id")->required();
   modify->add_option("--mbps", order.mbps, "new bandwidth in Mb/s");
@@ -330,7 +362,8 @@ void addClientCommands(CLI::App& app, int* exit_code) {
       return;
     }
     Client client(flags);
-    Answer a = client.call("PATCH", "/v1/connections/" + httplib::detail::encode_query_param(id), body.dump());
+    Answer a = client.call("PATCH", "/v1/connections/" + httplib::detail::encode_query_param(id),
+                           body.dump());
     if ((*exit_code = a.exit) != kExitOk) return;
     if (order.wait && a.status == 202) {
       *exit_code = waitUntilSettled(client, flags, id, order.wait_seconds);
@@ -363,7 +396,8 @@ void addClientCommands(CLI::App& app, int* exit_code) {
     }
   });
 
-  CLI::App* quote = app.add_subcommand("quote", "price, path and latency of a would-be connection (nothing is held)");
+  CLI::App* quote = app.add_subcommand(
+      "quote", "price, path and latency of a would-be connection (nothing is held)");
   addServerFlags(quote, flags);
   addOrderFlags(quote, order);
   quote->callback([exit_code, resolve] {
@@ -384,18 +418,22 @@ void addClientCommands(CLI::App& app, int* exit_code) {
       return;
     }
     if (flags.json_output) return;
-    std::cout << fmt::format("feasible: {:.1f} km, {:.2f} ms over {} fibers{}\n", a.body.value("km", 0.0),
-                             a.body.value("latency_ms", 0.0), a.body.value("fibers", json::array()).size(),
-                             a.body.contains("protection_fibers")
-                                 ? fmt::format("; protection {:.1f} km", a.body.value("protection_km", 0.0)) : "");
+    std::cout << fmt::format(
+        "feasible: {:.1f} km, {:.2f} ms over {} fibers{}\n", a.body.value("km", 0.0),
+        a.body.value("latency_ms", 0.0), a.body.value("fibers", json::array()).size(),
+        a.body.contains("protection_fibers")
+            ? fmt::format("; protection {:.1f} km", a.body.value("protection_km", 0.0))
+            : "");
     const json price = a.body.value("price", json());
     if (price.is_object()) {
-      std::cout << fmt::format("price: {:.2f} {} a month, {:.2f} setup ({} month term)\n", price.value("monthly", 0.0),
-                               price.value("currency", ""), price.value("setup", 0.0), price.value("term", ""));
+      std::cout << fmt::format("price: {:.2f} {} a month, {:.2f} setup ({} month term)\n",
+                               price.value("monthly", 0.0), price.value("currency", ""),
+                               price.value("setup", 0.0), price.value("term", ""));
     }
   });
 
-  CLI::App* locations = app.add_subcommand("locations", "sites: PoPs, data centers, cloud on-ramps");
+  CLI::App* locations =
+      app.add_subcommand("locations", "sites: PoPs, data centers, cloud on-ramps");
   addServerFlags(locations, flags);
   locations->add_option("--kind", kind, "pop, datacenter, cloud_onramp or enterprise");
   locations->callback([exit_code, resolve] {
@@ -411,13 +449,14 @@ void addClientCommands(CLI::App& app, int* exit_code) {
     }
     std::vector<std::vector<std::string>> rows{{"ID", "KIND", "NAME", "METRO", "PROVIDER"}};
     for (const auto& l : a.body["items"]) {
-      rows.push_back({l.value("id", ""), l.value("kind", ""), l.value("name", ""), l.value("metro", ""),
-                      l.value("provider", "")});
+      rows.push_back({l.value("id", ""), l.value("kind", ""), l.value("name", ""),
+                      l.value("metro", ""), l.value("provider", "")});
     }
     printTable(rows);
   });
 
-  CLI::App* events = app.add_subcommand("events", "what happened, after a cursor; --follow to keep watching");
+  CLI::App* events =
+      app.add_subcommand("events", "what happened, after a cursor; --follow to keep watching");
   addServerFlags(events, flags);
   events->add_option("--after", after, "cursor to start after")->capture_default_str();
   events->add_flag("--follow", follow, "keep polling for new events");
@@ -432,8 +471,9 @@ void addClientCommands(CLI::App& app, int* exit_code) {
         if (flags.json_output) {
           std::cout << e.dump() << "\n";
         } else {
-          std::cout << fmt::format("{:>6}  {}  {:<26} {}  {}\n", e.value("cursor", 0), e.value("at", ""), e.value("type", ""),
-                                   e.value("subject", ""), e["data"].value("state", ""));
+          std::cout << fmt::format("{:>6}  {}  {:<26} {}  {}\n", e.value("cursor", 0),
+                                   e.value("at", ""), e.value("type", ""), e.value("subject", ""),
+                                   e["data"].value("state", ""));
         }
       }
       std::cout << std::flush;

@@ -2,10 +2,10 @@
 // SIGTERM or SIGINT, then drains.
 #include "serve_command.h"
 
+#include <pthread.h>
+
 #include <csignal>
 #include <iostream>
-
-#include <pthread.h>
 
 #include "exit_codes.h"
 #include "lightpath/server/server.h"
@@ -14,7 +14,8 @@ namespace lightpath::cli {
 namespace {
 
 struct ServeFlags {
-  std::string config_file, listen, data, topology, driver, price_book, log_level, tls_certificate, tls_key, web;
+  std::string config_file, listen, data, topology, driver, price_book, log_level, tls_certificate,
+      tls_key, web;
   std::size_t workflow_threads = 0;
 };
 
@@ -58,7 +59,8 @@ int runServe(const ServeFlags& flags) {
   int received = 0;
   sigwait(&signals, &received);
   std::cout << "lightpath serve: " << (received == SIGTERM ? "SIGTERM" : "SIGINT")
-            << ": draining requests and workflows\n" << std::flush;
+            << ": draining requests and workflows\n"
+            << std::flush;
   (*server)->stop();
   std::cout << "lightpath serve: stopped\n";
   return kExitOk;
@@ -68,21 +70,30 @@ int runServe(const ServeFlags& flags) {
 
 void addServeCommand(CLI::App& app, int* exit_code) {
   static ServeFlags flags;
-  CLI::App* serve = app.add_subcommand("serve", "run the service: the REST API on the demo network with simulated devices "
-                                                "unless told otherwise");
-  serve->add_option("--config", flags.config_file, "YAML settings (listen, data, topology, driver, price_book, "
-                                                   "log_level, workflow_threads, rate_limit, tls); flags win");
-  serve->add_option("--listen", flags.listen, "HOST:PORT to listen on (default 127.0.0.1:8080; port 0: any free)");
-  serve->add_option("--data", flags.data, "data directory: the SQLite store, device state, operator.key "
-                                          "(default ./lightpath-data)");
-  serve->add_option("--topology", flags.topology, "topology file (default: the built-in demo network)");
+  CLI::App* serve =
+      app.add_subcommand("serve",
+                         "run the service: the REST API on the demo network with simulated devices "
+                         "unless told otherwise");
+  serve->add_option("--config", flags.config_file,
+                    "YAML settings (listen, data, topology, driver, price_book, "
+                    "log_level, workflow_threads, rate_limit, tls); flags win");
+  serve->add_option("--listen", flags.listen,
+                    "HOST:PORT to listen on (default 127.0.0.1:8080; port 0: any free)");
+  serve->add_option("--data", flags.data,
+                    "data directory: the SQLite store, device state, operator.key "
+                    "(default ./lightpath-data)");
+  serve->add_option("--topology", flags.topology,
+                    "topology file (default: the built-in demo network)");
   serve->add_option("--driver", flags.driver, "device driver of every node (default sim)");
-  serve->add_option("--price-book", flags.price_book, "price book YAML (default: the built-in one)");
-  serve->add_option("--log-level", flags.log_level, "trace, debug, info, warn, error, off (default info)");
+  serve->add_option("--price-book", flags.price_book,
+                    "price book YAML (default: the built-in one)");
+  serve->add_option("--log-level", flags.log_level,
+                    "trace, debug, info, warn, error, off (default info)");
   serve->add_option("--tls-cert", flags.tls_certificate, "PEM certificate chain: serve HTTPS only");
   serve->add_option("--tls-key", flags.tls_key, "PEM private key of --tls-cert");
   serve->add_option("--web", flags.web, "the built portal (default: web/dist of the source tree)");
-  serve->add_option("--workflow-threads", flags.workflow_threads, "threads configuring devices (default 4)");
+  serve->add_option("--workflow-threads", flags.workflow_threads,
+                    "threads configuring devices (default 4)");
   serve->callback([exit_code] { *exit_code = runServe(flags); });
 }
 

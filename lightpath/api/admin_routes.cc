@@ -16,7 +16,8 @@ Status inTransaction(Store& store, Work&& work) {
   return store.transact([&](StoreTransaction& tx) -> Status { return work(tx); });
 }
 
-Result<std::optional<DocumentRecord>> readDocument(Store& store, const std::string& kind, const std::string& id) {
+Result<std::optional<DocumentRecord>> readDocument(Store& store, const std::string& kind,
+                                                   const std::string& id) {
   std::optional<DocumentRecord> doc;
   LP_RETURN_IF_ERROR(store.read([&](StoreTransaction& tx) -> Status {
     auto d = tx.document(kind, id);
@@ -74,7 +75,9 @@ HttpResponse Api::Impl::listLocations(Context& ctx) {
   std::optional<SiteKind> kind;
   if (auto it = ctx.request.query.find("kind"); it != ctx.request.query.end()) {
     auto k = parseSiteKind(it->second);
-    if (!k) return problem(400, "invalid-argument", "kind: pop, datacenter, cloud_onramp or enterprise", "kind");
+    if (!k)
+      return problem(400, "invalid-argument", "kind: pop, datacenter, cloud_onramp or enterprise",
+                     "kind");
     kind = *k;
   }
   std::vector<std::string> items;
@@ -89,13 +92,16 @@ HttpResponse Api::Impl::listLocations(Context& ctx) {
 
 HttpResponse Api::Impl::getLocation(Context& ctx) {
   const Site* site = deps.topology->findSite(ctx.params[0]);
-  if (!site) return problem(404, "not-found", fmt::format("no location '{}'", ctx.params[0].substr(0, 80)));
+  if (!site)
+    return problem(404, "not-found", fmt::format("no location '{}'", ctx.params[0].substr(0, 80)));
   json j = siteJson(*site);
   json ports = json::array();
   for (const Port& p : deps.topology->ports()) {
     if (p.site != site->id) continue;
     const auto owner = portOwner(p.id);
-    if (ctx.isOperator() || site->kind == SiteKind::CloudOnramp || (owner && *owner == ctx.who.tenant)) ports.push_back(p.id);
+    if (ctx.isOperator() || site->kind == SiteKind::CloudOnramp ||
+        (owner && *owner == ctx.who.tenant))
+      ports.push_back(p.id);
   }
   j["ports"] = ports;
   return jsonReply(200, j);
@@ -116,7 +122,11 @@ HttpResponse Api::Impl::listPorts(Context& ctx) {
     const bool mine = owner && *owner == ctx.who.tenant;
     if (!ctx.isOperator() && !mine && !onramp) continue;
     if (total >= page->first && items.size() < page->second) {
-      json j{{"id", p.id}, {"name", p.name}, {"site", p.site}, {"node", p.node}, {"speed_gbps", p.speed.value()}};
+      json j{{"id", p.id},
+             {"name", p.name},
+             {"site", p.site},
+             {"node", p.node},
+             {"speed_gbps", p.speed.value()}};
       if (onramp) {
         j["cloud_provider"] = site->provider;
         j["cloud_region"] = site->region;
@@ -124,7 +134,9 @@ HttpResponse Api::Impl::listPorts(Context& ctx) {
       if (ctx.isOperator() || mine) {
         j["tenant"] = owner ? json(*owner) : json(nullptr);
         j["used_mbps"] = static_cast<std::uint64_t>(
-            deps.ledger->utilization({ResourceKind::PortBandwidth, i}, now) * p.speed.value() * 1000.0 + 0.5);
+            deps.ledger->utilization({ResourceKind::PortBandwidth, i}, now) * p.speed.value() *
+                1000.0 +
+            0.5);
       }
       items.push_back(dumpJson(j));
     }
@@ -134,24 +146,32 @@ HttpResponse Api::Impl::listPorts(Context& ctx) {
 }
 
 HttpResponse Api::Impl::patchPort(Context& ctx) {
-  if (!ctx.isOperator()) return problem(404, "not-found", fmt::format("no port '{}'", ctx.params[0].substr(0, 80)));
+  if (!ctx.isOperator())
+    return problem(404, "not-found", fmt::format("no port '{}'", ctx.params[0].substr(0, 80)));
   const std::string& id = ctx.params[0];
-  if (!ports_by_id.contains(id)) return problem(404, "not-found", fmt::format("no port '{}'", id.substr(0, 80)));
+  if (!ports_by_id.contains(id))
+    return problem(404, "not-found", fmt::format("no port '{}'", id.substr(0, 80)));
   ctx.subject = id;
   auto body = parseObject(ctx.request.body);
   if (!body) return problemOf(body.error());
   if (Status s = onlyFields(*body, {"tenant"}); !s.isOk()) return problemOf(s);
-  if (!body->contains("tenant")) return problem(400, "invalid-argument", "tenant: required (a tenant id, or null to release)", "tenant");
+  if (!body->contains("tenant"))
+    return problem(400, "invalid-argument", "tenant: required (a tenant id, or null to release)",
+                   "tenant");
   const json& t = body->at("tenant");
-  if (!t.is_null() && !t.is_string()) return problem(400, "invalid-argument", "tenant: a tenant id or null", "tenant");
+  if (!t.is_null() && !t.is_string())
+    return problem(400, "invalid-argument", "tenant: a tenant id or null", "tenant");
   const std::string tenant = t.is_null() ? "" : t.get<std::string>();
   if (!tenant.empty()) {
     auto known = readDocument(*deps.store, "tenant", tenant);
     if (!known) return problemOf(known.error());
-    if (!*known) return problem(400, "invalid-argument", fmt::format("tenant: no tenant '{}'", tenant.substr(0, 40)), "tenant");
+    if (!*known)
+      return problem(400, "invalid-argument",
+                     fmt::format("tenant: no tenant '{}'", tenant.substr(0, 40)), "tenant");
   }
   ctx.owner = tenant;
-  const json doc{{"port", id}, {"tenant", t}, {"at", formatTime(deps.clock->now())}, {"by", ctx.who.key_id}};
+  const json doc{
+      {"port", id}, {"tenant", t}, {"at", formatTime(deps.clock->now())}, {"by", ctx.who.key_id}};
   HttpResponse reply = jsonReply(200, json{{"id", id}, {"tenant", t}});
   ctx.recorded = true;
   Status saved = inTransaction(*deps.store, [&](StoreTransaction& tx) -> Status {
@@ -171,9 +191,11 @@ HttpResponse Api::Impl::listEvents(Context& ctx) {
   std::uint64_t after = 0;
   std::size_t limit = 100;
   for (const auto& [key, value] : ctx.request.query) {
-    const bool digits = !value.empty() && value.size() <= 19 && value.find_first_not_of("0123456789") == std::string::npos;
+    const bool digits = !value.empty() && value.size() <= 19 &&
+                        value.find_first_not_of("0123456789") == std::string::npos;
     if (key == "after") {
-      if (!digits) return problem(400, "invalid-argument", "after: an event cursor (a whole number)", "after");
+      if (!digits)
+        return problem(400, "invalid-argument", "after: an event cursor (a whole number)", "after");
       after = std::stoull(value);
     } else if (key == "limit") {
       if (!digits || std::stoull(value) == 0 || std::stoull(value) > 1000) {
@@ -181,7 +203,9 @@ HttpResponse Api::Impl::listEvents(Context& ctx) {
       }
       limit = std::stoull(value);
     } else {
-      return problem(400, "invalid-argument", fmt::format("{}: unknown parameter (known: after, limit)", key.substr(0, 40)), key.substr(0, 40));
+      return problem(400, "invalid-argument",
+                     fmt::format("{}: unknown parameter (known: after, limit)", key.substr(0, 40)),
+                     key.substr(0, 40));
     }
   }
   json items = json::array();
@@ -209,8 +233,11 @@ HttpResponse Api::Impl::listEvents(Context& ctx) {
 json eventJson(const EventRecord& e, bool with_tenant) {
   json data = json::parse(e.body, nullptr, false);
   if (data.is_discarded()) data = json::object();
-  json item{{"cursor", e.cursor}, {"type", e.type}, {"subject", e.subject},
-            {"at", formatTime(TimePoint(std::chrono::microseconds(e.at_us)))}, {"data", std::move(data)}};
+  json item{{"cursor", e.cursor},
+            {"type", e.type},
+            {"subject", e.subject},
+            {"at", formatTime(TimePoint(std::chrono::microseconds(e.at_us)))},
+            {"data", std::move(data)}};
   if (with_tenant) item["tenant"] = e.tenant;
   return item;
 }
@@ -220,8 +247,10 @@ json eventJson(const EventRecord& e, bool with_tenant) {
 HttpResponse Api::Impl::streamEvents(Context& ctx) {
   std::uint64_t after = 0;
   if (const std::string* last = ctx.request.header("last-event-id")) {
-    if (last->empty() || last->size() > 19 || last->find_first_not_of("0123456789") != std::string::npos) {
-      return problem(400, "invalid-argument", "Last-Event-ID: an event cursor (a whole number)", "Last-Event-ID");
+    if (last->empty() || last->size() > 19 ||
+        last->find_first_not_of("0123456789") != std::string::npos) {
+      return problem(400, "invalid-argument", "Last-Event-ID: an event cursor (a whole number)",
+                     "Last-Event-ID");
     }
     after = std::stoull(*last);
   } else if (auto it = ctx.request.query.find("after"); it != ctx.request.query.end()) {
@@ -231,7 +260,8 @@ HttpResponse Api::Impl::streamEvents(Context& ctx) {
     }
     after = std::stoull(v);
   }
-  const bool from_now = !ctx.request.header("last-event-id") && !ctx.request.query.contains("after");
+  const bool from_now =
+      !ctx.request.header("last-event-id") && !ctx.request.query.contains("after");
   std::string body;
   Status read = deps.store->read([&](StoreTransaction& tx) -> Status {
     if (from_now) return Status::ok();  // no cursor: what happens from now on, no backlog
@@ -239,7 +269,8 @@ HttpResponse Api::Impl::streamEvents(Context& ctx) {
     if (!events) return events.error();
     for (const EventRecord& e : *events) {
       if (!ctx.isOperator() && e.tenant != ctx.who.tenant) continue;
-      body += fmt::format("id: {}\nevent: {}\ndata: {}\n\n", e.cursor, e.type, dumpJson(eventJson(e, ctx.isOperator())));
+      body += fmt::format("id: {}\nevent: {}\ndata: {}\n\n", e.cursor, e.type,
+                          dumpJson(eventJson(e, ctx.isOperator())));
     }
     return Status::ok();
   });
@@ -256,8 +287,10 @@ HttpResponse Api::Impl::createTenant(Context& ctx) {
   auto body = parseObject(ctx.request.body);
   if (!body) return problemOf(body.error());
   if (Status s = onlyFields(*body, {"id", "name"}); !s.isOk()) return problemOf(s);
-  if (!body->contains("id") || !body->at("id").is_string() || !isTenantId(body->at("id").get<std::string>())) {
-    return problem(400, "invalid-argument", "id: 1-40 of a-z, 0-9 and '-', starting with a letter", "id");
+  if (!body->contains("id") || !body->at("id").is_string() ||
+      !isTenantId(body->at("id").get<std::string>())) {
+    return problem(400, "invalid-argument", "id: 1-40 of a-z, 0-9 and '-', starting with a letter",
+                   "id");
   }
   const std::string id = body->at("id").get<std::string>();
   std::string name = id;
@@ -290,12 +323,14 @@ HttpResponse Api::Impl::createTenant(Context& ctx) {
 HttpResponse Api::Impl::listTenants(Context& ctx) {
   DocumentQuery query{.kind = "tenant"};
   if (!ctx.isOperator()) query.tenant = ctx.who.tenant;
-  return documentPage(*deps.store, ctx.request, query, [](DocumentRecord& d) { return std::move(d.body); });
+  return documentPage(*deps.store, ctx.request, query,
+                      [](DocumentRecord& d) { return std::move(d.body); });
 }
 
 HttpResponse Api::Impl::getTenant(Context& ctx) {
   const std::string& id = ctx.params[0];
-  if (!ctx.isOperator() && id != ctx.who.tenant) return problem(404, "not-found", fmt::format("no tenant '{}'", id.substr(0, 80)));
+  if (!ctx.isOperator() && id != ctx.who.tenant)
+    return problem(404, "not-found", fmt::format("no tenant '{}'", id.substr(0, 80)));
   auto doc = readDocument(*deps.store, "tenant", id);
   if (!doc) return problemOf(doc.error());
   if (!*doc) return problem(404, "not-found", fmt::format("no tenant '{}'", id.substr(0, 80)));
@@ -303,20 +338,23 @@ HttpResponse Api::Impl::getTenant(Context& ctx) {
 }
 
 HttpResponse Api::Impl::createKey(Context& ctx) {
-  if (ctx.who.role == Role::Viewer) return problem(403, "forbidden", "this key may only read (role viewer)");
+  if (ctx.who.role == Role::Viewer)
+    return problem(403, "forbidden", "this key may only read (role viewer)");
   auto body = parseObject(ctx.request.body);
   if (!body) return problemOf(body.error());
   if (Status s = onlyFields(*body, {"tenant", "role", "name"}); !s.isOk()) return problemOf(s);
   Role role = Role::Viewer;
   if (body->contains("role")) {
-    if (!body->at("role").is_string()) return problem(400, "invalid-argument", "role: operator, admin or viewer", "role");
+    if (!body->at("role").is_string())
+      return problem(400, "invalid-argument", "role: operator, admin or viewer", "role");
     auto r = parseRole(body->at("role").get<std::string>());
     if (!r) return problemOf(r.error());
     role = *r;
   }
   std::string tenant = ctx.who.tenant;
   if (body->contains("tenant")) {
-    if (!body->at("tenant").is_string()) return problem(400, "invalid-argument", "tenant: a tenant id", "tenant");
+    if (!body->at("tenant").is_string())
+      return problem(400, "invalid-argument", "tenant: a tenant id", "tenant");
     tenant = body->at("tenant").get<std::string>();
   }
   std::string name;
@@ -327,17 +365,24 @@ HttpResponse Api::Impl::createKey(Context& ctx) {
     name = body->at("name").get<std::string>();
   }
   if (!ctx.isOperator()) {
-    if (role == Role::Operator) return problem(403, "forbidden", "only operators make operator keys");
-    if (tenant != ctx.who.tenant) return problem(400, "invalid-argument", fmt::format("tenant: no tenant '{}'", tenant.substr(0, 40)), "tenant");
+    if (role == Role::Operator)
+      return problem(403, "forbidden", "only operators make operator keys");
+    if (tenant != ctx.who.tenant)
+      return problem(400, "invalid-argument",
+                     fmt::format("tenant: no tenant '{}'", tenant.substr(0, 40)), "tenant");
   }
   if (role == Role::Operator && !tenant.empty()) {
     return problem(400, "invalid-argument", "tenant: operator keys belong to no tenant", "tenant");
   }
   if (role != Role::Operator) {
-    if (tenant.empty()) return problem(400, "invalid-argument", "tenant: required for admin and viewer keys", "tenant");
+    if (tenant.empty())
+      return problem(400, "invalid-argument", "tenant: required for admin and viewer keys",
+                     "tenant");
     auto known = readDocument(*deps.store, "tenant", tenant);
     if (!known) return problemOf(known.error());
-    if (!*known) return problem(400, "invalid-argument", fmt::format("tenant: no tenant '{}'", tenant.substr(0, 40)), "tenant");
+    if (!*known)
+      return problem(400, "invalid-argument",
+                     fmt::format("tenant: no tenant '{}'", tenant.substr(0, 40)), "tenant");
   }
   ctx.owner = tenant;
   HttpResponse reply;
@@ -369,14 +414,17 @@ HttpResponse Api::Impl::createKey(Context& ctx) {
 }
 
 HttpResponse Api::Impl::listKeys(Context& ctx) {
-  if (ctx.who.role == Role::Viewer) return problem(403, "forbidden", "this key may only read its tenant's services");
+  if (ctx.who.role == Role::Viewer)
+    return problem(403, "forbidden", "this key may only read its tenant's services");
   DocumentQuery query{.kind = "api_key"};
   if (!ctx.isOperator()) query.tenant = ctx.who.tenant;
-  return documentPage(*deps.store, ctx.request, query, [](DocumentRecord& d) { return dumpJson(keyJson(d)); });
+  return documentPage(*deps.store, ctx.request, query,
+                      [](DocumentRecord& d) { return dumpJson(keyJson(d)); });
 }
 
 HttpResponse Api::Impl::deleteKey(Context& ctx) {
-  if (ctx.who.role == Role::Viewer) return problem(403, "forbidden", "this key may only read (role viewer)");
+  if (ctx.who.role == Role::Viewer)
+    return problem(403, "forbidden", "this key may only read (role viewer)");
   const std::string& id = ctx.params[0];
   auto doc = readDocument(*deps.store, "api_key", id);
   if (!doc) return problemOf(doc.error());
@@ -387,9 +435,12 @@ HttpResponse Api::Impl::deleteKey(Context& ctx) {
   const std::string hash = body.is_discarded() ? "" : body.value("hash", "");
   if (body.value("role", "") == "operator") {
     std::shared_lock lock(keys_mutex);
-    const auto operators = std::count_if(keys_by_hash.begin(), keys_by_hash.end(),
-                                         [](const auto& entry) { return entry.second.role == Role::Operator; });
-    if (operators <= 1) return problem(422, "failed-precondition", "this is the last operator key: make another first");
+    const auto operators =
+        std::count_if(keys_by_hash.begin(), keys_by_hash.end(),
+                      [](const auto& entry) { return entry.second.role == Role::Operator; });
+    if (operators <= 1)
+      return problem(422, "failed-precondition",
+                     "this is the last operator key: make another first");
   }
   ctx.subject = id;
   ctx.owner = (*doc)->tenant;
@@ -434,7 +485,8 @@ HttpResponse Api::Impl::getTopology(Context& ctx) {
     }
     fibers.push_back(std::move(j));
   }
-  return jsonReply(200, json{{"name", t.name()}, {"sites", sites}, {"nodes", nodes}, {"fibers", fibers}});
+  return jsonReply(
+      200, json{{"name", t.name()}, {"sites", sites}, {"nodes", nodes}, {"fibers", fibers}});
 }
 
 // The slots of one fiber and who holds them now: operators see every connection and tenant,
@@ -442,7 +494,8 @@ HttpResponse Api::Impl::getTopology(Context& ctx) {
 HttpResponse Api::Impl::getFiberSpectrum(Context& ctx) {
   const Topology& t = *deps.topology;
   const auto fiber = t.findFiber(ctx.params[0]);
-  if (!fiber) return problem(404, "not-found", fmt::format("no fiber '{}'", ctx.params[0].substr(0, 80)));
+  if (!fiber)
+    return problem(404, "not-found", fmt::format("no fiber '{}'", ctx.params[0].substr(0, 80)));
   const ResourceId resource{ResourceKind::SpectrumSlots, static_cast<std::uint32_t>(*fiber)};
   const auto uses = deps.ledger->usesAt(resource, deps.clock->now());
   std::map<std::string, std::string> tenant_of;
@@ -477,8 +530,10 @@ HttpResponse Api::Impl::getFiberSpectrum(Context& ctx) {
 HttpResponse Api::Impl::listAudit(Context& ctx) {
   if (!ctx.isOperator()) return operatorsOnly();
   DocumentQuery query{.kind = "audit", .newest_first = true};
-  if (auto it = ctx.request.query.find("tenant"); it != ctx.request.query.end()) query.tenant = it->second;
-  return documentPage(*deps.store, ctx.request, query, [](DocumentRecord& d) { return std::move(d.body); });
+  if (auto it = ctx.request.query.find("tenant"); it != ctx.request.query.end())
+    query.tenant = it->second;
+  return documentPage(*deps.store, ctx.request, query,
+                      [](DocumentRecord& d) { return std::move(d.body); });
 }
 
 }  // namespace lightpath
@@ -497,20 +552,25 @@ json webhookJson(const DocumentRecord& d) {
 }  // namespace
 
 HttpResponse Api::Impl::createWebhook(Context& ctx) {
-  if (ctx.who.role == Role::Viewer) return problem(403, "forbidden", "this key may only read (role viewer)");
+  if (ctx.who.role == Role::Viewer)
+    return problem(403, "forbidden", "this key may only read (role viewer)");
   auto body = parseObject(ctx.request.body);
   if (!body) return problemOf(body.error());
   if (Status s = onlyFields(*body, {"url", "events", "secret"}); !s.isOk()) return problemOf(s);
-  if (!body->contains("url") || !body->at("url").is_string()) return problem(400, "invalid-argument", "url: required", "url");
+  if (!body->contains("url") || !body->at("url").is_string())
+    return problem(400, "invalid-argument", "url: required", "url");
   const std::string url = body->at("url").get<std::string>();
   if (auto parsed = parseWebhookUrl(url); !parsed) return problemOf(parsed.error());
   json events = json::array();
   if (body->contains("events")) {
     const json& e = body->at("events");
-    if (!e.is_array() || e.size() > 50) return problem(400, "invalid-argument", "events: an array of event types", "events");
+    if (!e.is_array() || e.size() > 50)
+      return problem(400, "invalid-argument", "events: an array of event types", "events");
     for (const json& type : e) {
-      if (!type.is_string() || type.get<std::string>().empty() || type.get<std::string>().size() > 100) {
-        return problem(400, "invalid-argument", "events: event types are strings like connection.stateChanged", "events");
+      if (!type.is_string() || type.get<std::string>().empty() ||
+          type.get<std::string>().size() > 100) {
+        return problem(400, "invalid-argument",
+                       "events: event types are strings like connection.stateChanged", "events");
       }
       events.push_back(type);
     }
@@ -519,7 +579,8 @@ HttpResponse Api::Impl::createWebhook(Context& ctx) {
   if (body->contains("secret")) {
     const json& s = body->at("secret");
     if (!s.is_string() || s.get<std::string>().size() < 16 || s.get<std::string>().size() > 200) {
-      return problem(400, "invalid-argument", "secret: 16-200 characters (or leave it out to get one)", "secret");
+      return problem(400, "invalid-argument",
+                     "secret: 16-200 characters (or leave it out to get one)", "secret");
     }
     secret = s.get<std::string>();
   }
@@ -534,14 +595,20 @@ HttpResponse Api::Impl::createWebhook(Context& ctx) {
   Status saved = inTransaction(*deps.store, [&](StoreTransaction& tx) -> Status {
     auto last = tx.lastEventCursor();  // only what happens from now on
     if (!last) return last.error();
-    const json doc{{"id", id}, {"url", url}, {"events", events}, {"secret", secret},
-                   {"created_at", formatTime(deps.clock->now())}, {"delivered_cursor", *last}, {"failures", 0}};
+    const json doc{{"id", id},
+                   {"url", url},
+                   {"events", events},
+                   {"secret", secret},
+                   {"created_at", formatTime(deps.clock->now())},
+                   {"delivered_cursor", *last},
+                   {"failures", 0}};
     const DocumentRecord record_doc{"webhook", id, ctx.who.tenant, dumpJson(doc)};
     LP_RETURN_IF_ERROR(tx.putDocument(record_doc));
     json shown = webhookJson(record_doc);
     reply = jsonReply(201, shown);
     reply.headers.emplace_back("Location", "/v1/webhooks/" + id);
-    LP_RETURN_IF_ERROR(record(tx, ctx, reply));  // the idempotency record keeps it without the secret
+    LP_RETURN_IF_ERROR(
+        record(tx, ctx, reply));  // the idempotency record keeps it without the secret
     shown["secret"] = secret;
     reply.body = dumpJson(shown);
     return Status::ok();
@@ -557,7 +624,8 @@ HttpResponse Api::Impl::createWebhook(Context& ctx) {
 HttpResponse Api::Impl::listWebhooks(Context& ctx) {
   DocumentQuery query{.kind = "webhook"};
   if (!ctx.isOperator()) query.tenant = ctx.who.tenant;
-  return documentPage(*deps.store, ctx.request, query, [](DocumentRecord& d) { return dumpJson(webhookJson(d)); });
+  return documentPage(*deps.store, ctx.request, query,
+                      [](DocumentRecord& d) { return dumpJson(webhookJson(d)); });
 }
 
 HttpResponse Api::Impl::getWebhook(Context& ctx) {
@@ -570,7 +638,8 @@ HttpResponse Api::Impl::getWebhook(Context& ctx) {
 }
 
 HttpResponse Api::Impl::deleteWebhook(Context& ctx) {
-  if (ctx.who.role == Role::Viewer) return problem(403, "forbidden", "this key may only read (role viewer)");
+  if (ctx.who.role == Role::Viewer)
+    return problem(403, "forbidden", "this key may only read (role viewer)");
   const std::string& id = ctx.params[0];
   auto doc = readDocument(*deps.store, "webhook", id);
   if (!doc) return problemOf(doc.error());

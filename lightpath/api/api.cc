@@ -2,10 +2,10 @@
 // count it. Routes live in connection_routes.cc and admin_routes.cc.
 #include "lightpath/api/api.h"
 
+#include <fmt/format.h>
+
 #include <cmath>
 #include <random>
-
-#include <fmt/format.h>
 
 #include "lightpath/api/crypto.h"
 #include "lightpath/api/internal/api_impl.h"
@@ -36,14 +36,18 @@ std::vector<std::string> split(std::string_view path) {
   return out;
 }
 
-bool isMutation(const std::string& method) { return method == "POST" || method == "PATCH" || method == "PUT" || method == "DELETE"; }
+bool isMutation(const std::string& method) {
+  return method == "POST" || method == "PATCH" || method == "PUT" || method == "DELETE";
+}
 
 }  // namespace
 
 // ---------------------------------------------------------------------------------------------
 // Helpers shared by the route files.
 
-std::string dumpJson(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
+std::string dumpJson(const json& j) {
+  return j.dump(-1, ' ', false, json::error_handler_t::replace);
+}
 
 HttpResponse jsonReply(int status, std::string body) {
   HttpResponse r;
@@ -56,15 +60,19 @@ HttpResponse jsonReply(int status, std::string body) {
 HttpResponse jsonReply(int status, const json& body) { return jsonReply(status, dumpJson(body)); }
 
 Result<std::pair<std::size_t, std::size_t>> paging(const HttpRequest& request) {
-  auto number = [&](const char* name, std::size_t fallback, std::size_t max) -> Result<std::size_t> {
+  auto number = [&](const char* name, std::size_t fallback,
+                    std::size_t max) -> Result<std::size_t> {
     auto it = request.query.find(name);
     if (it == request.query.end()) return fallback;
     const std::string& text = it->second;
-    if (text.empty() || text.size() > 9 || text.find_first_not_of("0123456789") != std::string::npos) {
-      return fail(invalidArgument(fmt::format("{}: a whole number 0-{}, got '{}'", name, max, text.substr(0, 20))));
+    if (text.empty() || text.size() > 9 ||
+        text.find_first_not_of("0123456789") != std::string::npos) {
+      return fail(invalidArgument(
+          fmt::format("{}: a whole number 0-{}, got '{}'", name, max, text.substr(0, 20))));
     }
     const std::size_t value = std::stoul(text);
-    if (value > max) return fail(invalidArgument(fmt::format("{}: at most {}, got {}", name, max, value)));
+    if (value > max)
+      return fail(invalidArgument(fmt::format("{}: at most {}, got {}", name, max, value)));
     return value;
   };
   auto offset = number("offset", 0, 100'000'000);
@@ -75,7 +83,8 @@ Result<std::pair<std::size_t, std::size_t>> paging(const HttpRequest& request) {
   return std::pair{*offset, *limit};
 }
 
-std::string pageJson(const std::vector<std::string>& items, std::size_t total, std::size_t offset, std::size_t limit) {
+std::string pageJson(const std::vector<std::string>& items, std::size_t total, std::size_t offset,
+                     std::size_t limit) {
   std::string out = "{\"items\":[";
   for (std::size_t i = 0; i < items.size(); ++i) {
     if (i) out += ',';
@@ -91,7 +100,8 @@ Result<json> parseObject(std::string_view body) {
   try {
     j = json::parse(body, nullptr, /*allow_exceptions=*/false);
   } catch (const json::exception& e) {  // numbers out of range throw even so
-    return fail(invalidArgument(fmt::format("body: not usable JSON: {}", std::string(e.what()).substr(0, 200))));
+    return fail(invalidArgument(
+        fmt::format("body: not usable JSON: {}", std::string(e.what()).substr(0, 200))));
   }
   if (j.is_discarded()) {
     // Parse again for the position and reason (rare path: only for broken input).
@@ -102,7 +112,8 @@ Result<json> parseObject(std::string_view body) {
       return fail(invalidArgument(fmt::format("body: not valid JSON (byte {}): {}", e.byte,
                                               std::string(e.what()).substr(0, 200))));
     } catch (const json::exception& e) {
-      return fail(invalidArgument(fmt::format("body: not usable JSON: {}", std::string(e.what()).substr(0, 200))));
+      return fail(invalidArgument(
+          fmt::format("body: not usable JSON: {}", std::string(e.what()).substr(0, 200))));
     }
     return fail(invalidArgument("body: not valid JSON"));
   }
@@ -110,12 +121,14 @@ Result<json> parseObject(std::string_view body) {
   return j;
 }
 
-Status onlyFields(const json& object, std::initializer_list<std::string_view> allowed, std::string_view where) {
+Status onlyFields(const json& object, std::initializer_list<std::string_view> allowed,
+                  std::string_view where) {
   for (const auto& [key, value] : object.items()) {
     if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
       std::string known;
       for (std::string_view a : allowed) known += (known.empty() ? "" : ", ") + std::string(a);
-      return invalidArgument(fmt::format("{}{}: unknown field (known: {})", where, key.substr(0, 64), known));
+      return invalidArgument(
+          fmt::format("{}{}: unknown field (known: {})", where, key.substr(0, 64), known));
     }
   }
   return Status::ok();
@@ -123,9 +136,12 @@ Status onlyFields(const json& object, std::initializer_list<std::string_view> al
 
 std::string_view toString(Role role) {
   switch (role) {
-    case Role::Operator: return "operator";
-    case Role::Admin: return "admin";
-    case Role::Viewer: return "viewer";
+    case Role::Operator:
+      return "operator";
+    case Role::Admin:
+      return "admin";
+    case Role::Viewer:
+      return "viewer";
   }
   return "viewer";
 }
@@ -134,7 +150,8 @@ Result<Role> parseRole(std::string_view text) {
   if (text == "operator") return Role::Operator;
   if (text == "admin") return Role::Admin;
   if (text == "viewer") return Role::Viewer;
-  return fail(invalidArgument(fmt::format("role: operator, admin or viewer, got '{}'", text.substr(0, 40))));
+  return fail(invalidArgument(
+      fmt::format("role: operator, admin or viewer, got '{}'", text.substr(0, 40))));
 }
 
 bool isTenantId(std::string_view id) {
@@ -184,7 +201,8 @@ Api::Impl::Impl(ApiDeps d, ApiLimits l)
         std::vector<std::string> names;
         for (Route& r : routes) {
           r.name = r.method + " /";
-          for (std::size_t i = 0; i < r.segments.size(); ++i) r.name += (i ? "/" : "") + r.segments[i];
+          for (std::size_t i = 0; i < r.segments.size(); ++i)
+            r.name += (i ? "/" : "") + r.segments[i];
           names.push_back(r.name);
         }
         names.push_back("unmatched");
@@ -212,7 +230,8 @@ Status Api::Impl::loadKeys() {
       if (page->size() < 1000) break;
     }
     for (std::size_t offset = 0;; offset += 1000) {
-      auto page = tx.documents({.kind = "port_assignment", .offset = offset, .limit = 1000}, nullptr);
+      auto page =
+          tx.documents({.kind = "port_assignment", .offset = offset, .limit = 1000}, nullptr);
       if (!page) return page.error();
       for (const DocumentRecord& d : *page) port_owner[d.id] = d.tenant;
       if (page->size() < 1000) break;
@@ -225,7 +244,8 @@ std::optional<Principal> Api::Impl::authenticate(const HttpRequest& request) con
   const std::string* header = request.header("authorization");
   if (!header || header->size() < 7 || header->compare(0, 7, "Bearer ") != 0) return std::nullopt;
   const std::string_view secret = std::string_view(*header).substr(7);
-  if (secret.size() != kKeyPrefix.size() + 64 || secret.substr(0, kKeyPrefix.size()) != kKeyPrefix) return std::nullopt;
+  if (secret.size() != kKeyPrefix.size() + 64 || secret.substr(0, kKeyPrefix.size()) != kKeyPrefix)
+    return std::nullopt;
   const std::string hash = sha256Hex(secret);
   std::shared_lock lock(keys_mutex);
   auto it = keys_by_hash.find(hash);
@@ -251,8 +271,9 @@ double Api::Impl::throttle(const std::string& key_id) {
 }
 
 Result<std::pair<std::string, std::string>> Api::Impl::makeKey(const std::string& tenant, Role role,
-                                                                const std::string& name, const std::string& actor,
-                                                                StoreTransaction* tx) {
+                                                               const std::string& name,
+                                                               const std::string& actor,
+                                                               StoreTransaction* tx) {
   std::string id;
   {
     std::lock_guard lock(random_mutex);
@@ -260,13 +281,17 @@ Result<std::pair<std::string, std::string>> Api::Impl::makeKey(const std::string
   }
   const std::string secret = std::string(kKeyPrefix) + randomHex(32);  // 256 bits
   const std::string hash = sha256Hex(secret);
-  const json body{{"hash", hash}, {"role", toString(role)}, {"name", name},
-                  {"created_at", formatTime(deps.clock->now())}, {"created_by", actor}};
+  const json body{{"hash", hash},
+                  {"role", toString(role)},
+                  {"name", name},
+                  {"created_at", formatTime(deps.clock->now())},
+                  {"created_by", actor}};
   const DocumentRecord doc{"api_key", id, tenant, dumpJson(body)};
   if (tx) {
     LP_RETURN_IF_ERROR(tx->putDocument(doc));
   } else {
-    LP_RETURN_IF_ERROR(deps.store->transact([&](StoreTransaction& t) { return t.putDocument(doc); }));
+    LP_RETURN_IF_ERROR(
+        deps.store->transact([&](StoreTransaction& t) { return t.putDocument(doc); }));
   }
   // Cached only once durable: a caller whose transaction fails has no key to use.
   return std::pair{id, secret};
@@ -305,7 +330,8 @@ DocumentRecord Api::Impl::auditEntry(const Context& ctx, int status) const {
   return {"audit", id, ctx.who.tenant, dumpJson(body)};
 }
 
-Status Api::Impl::record(StoreTransaction& tx, const Context& ctx, const HttpResponse& response) const {
+Status Api::Impl::record(StoreTransaction& tx, const Context& ctx,
+                         const HttpResponse& response) const {
   const DocumentRecord audit = auditEntry(ctx, response.status);
   LP_RETURN_IF_ERROR(tx.putDocument(audit));
   // A connection's orders: what a tenant sees of the audit log.
@@ -313,14 +339,18 @@ Status Api::Impl::record(StoreTransaction& tx, const Context& ctx, const HttpRes
   const bool changed = response.status == 201 || response.status == 202 ||
                        (response.status == 200 && ctx.request.method == "PATCH");
   if (ctx.request.path.starts_with("/v1/connections") && !ctx.subject.empty() && changed) {
-    const std::string type = ctx.request.method == "POST" ? "create" : ctx.request.method == "PATCH" ? "modify" : "terminate";
+    const std::string type = ctx.request.method == "POST"    ? "create"
+                             : ctx.request.method == "PATCH" ? "modify"
+                                                             : "terminate";
     json order = json::parse(audit.body);
     order["id"] = "ord_" + audit.id.substr(4);
     order["type"] = type;
     order["connection"] = ctx.subject;
     order.erase("remote");
     order.erase("role");
-    LP_RETURN_IF_ERROR(tx.putDocument({"order", order["id"].get<std::string>(), ctx.owner.empty() ? ctx.who.tenant : ctx.owner, dumpJson(order)}));
+    LP_RETURN_IF_ERROR(
+        tx.putDocument({"order", order["id"].get<std::string>(),
+                        ctx.owner.empty() ? ctx.who.tenant : ctx.owner, dumpJson(order)}));
   }
   if (!ctx.idempotency_doc.empty()) {
     const json saved{{"hash", ctx.request_hash},
@@ -328,7 +358,8 @@ Status Api::Impl::record(StoreTransaction& tx, const Context& ctx, const HttpRes
                      {"location", response.header("Location") ? *response.header("Location") : ""},
                      {"body", response.body},
                      {"at", formatTime(deps.clock->now())}};
-    LP_RETURN_IF_ERROR(tx.putDocument({"idempotency", ctx.idempotency_doc, ctx.who.tenant, dumpJson(saved)}));
+    LP_RETURN_IF_ERROR(
+        tx.putDocument({"idempotency", ctx.idempotency_doc, ctx.who.tenant, dumpJson(saved)}));
   }
   return Status::ok();
 }
@@ -336,10 +367,12 @@ Status Api::Impl::record(StoreTransaction& tx, const Context& ctx, const HttpRes
 HttpResponse Api::Impl::handle(const HttpRequest& request) {
   const auto start = std::chrono::steady_clock::now();
   Context ctx{request, {}, {}, {}};
-  if (const std::string* given = request.header("x-request-id"); given && !given->empty() && given->size() <= 64) {
+  if (const std::string* given = request.header("x-request-id");
+      given && !given->empty() && given->size() <= 64) {
     ctx.request_id = *given;
   } else {
-    ctx.request_id = fmt::format("req_{:x}", request_counter.fetch_add(1, std::memory_order_relaxed) + 1);
+    ctx.request_id =
+        fmt::format("req_{:x}", request_counter.fetch_add(1, std::memory_order_relaxed) + 1);
   }
   std::size_t route_index = routes.size();  // "unmatched"
   HttpResponse response = [&]() -> HttpResponse {
@@ -366,7 +399,9 @@ HttpResponse Api::Impl::handle(const HttpRequest& request) {
       ctx.params = std::move(params);
     }
     if (!route) {
-      if (path_known) return problem(405, "method-not-allowed", fmt::format("{} is not allowed here", request.method.substr(0, 10)));
+      if (path_known)
+        return problem(405, "method-not-allowed",
+                       fmt::format("{} is not allowed here", request.method.substr(0, 10)));
       if (deps.portal && request.method == "GET" && !request.path.starts_with("/v1/")) {
         if (auto file = deps.portal->get(request.path)) return std::move(*file);
       }
@@ -375,14 +410,17 @@ HttpResponse Api::Impl::handle(const HttpRequest& request) {
     if (route->authenticated) {
       auto who = authenticate(request);
       if (!who) {
-        HttpResponse denied = problem(401, "unauthenticated", "give a valid API key: Authorization: Bearer lp_...");
+        HttpResponse denied =
+            problem(401, "unauthenticated", "give a valid API key: Authorization: Bearer lp_...");
         denied.headers.emplace_back("WWW-Authenticate", "Bearer");
         return denied;
       }
       ctx.who = std::move(*who);
       if (const double wait = throttle(ctx.who.key_id); wait > 0) {
-        HttpResponse slow = problem(429, "rate-limited",
-                                    fmt::format("more than {:.0f} requests per second with this key", limits.requests_per_second));
+        HttpResponse slow =
+            problem(429, "rate-limited",
+                    fmt::format("more than {:.0f} requests per second with this key",
+                                limits.requests_per_second));
         slow.headers.emplace_back("Retry-After", std::to_string(static_cast<int>(std::ceil(wait))));
         return slow;
       }
@@ -390,22 +428,29 @@ HttpResponse Api::Impl::handle(const HttpRequest& request) {
     const bool mutation = isMutation(request.method);
     if (mutation) {
       if (request.body.size() > limits.max_body_bytes) {
-        return problem(413, "body-too-large", fmt::format("the body is {} bytes; at most {}", request.body.size(), limits.max_body_bytes));
+        return problem(413, "body-too-large",
+                       fmt::format("the body is {} bytes; at most {}", request.body.size(),
+                                   limits.max_body_bytes));
       }
       const std::string* type = request.header("content-type");
-      if (!request.body.empty() && type && !type->starts_with("application/json") && !type->starts_with("application/merge-patch+json")) {
-        return problem(415, "unsupported-media-type", fmt::format("send application/json, not '{}'", type->substr(0, 60)));
+      if (!request.body.empty() && type && !type->starts_with("application/json") &&
+          !type->starts_with("application/merge-patch+json")) {
+        return problem(415, "unsupported-media-type",
+                       fmt::format("send application/json, not '{}'", type->substr(0, 60)));
       }
     }
     std::unique_lock<std::mutex> idempotency_lock;
     if (request.method == "POST" && route->authenticated && route->handler != &Impl::createQuote) {
       if (const std::string* key = request.header("idempotency-key")) {
         if (key->empty() || key->size() > 255) {
-          return problem(400, "invalid-argument", "Idempotency-Key: 1-255 characters", "Idempotency-Key");
+          return problem(400, "invalid-argument", "Idempotency-Key: 1-255 characters",
+                         "Idempotency-Key");
         }
         ctx.idempotency_doc = ctx.who.key_id + ":" + *key;
         ctx.request_hash = sha256Hex(request.method + " " + request.path + "\n" + request.body);
-        idempotency_lock = std::unique_lock(idempotency_locks[std::hash<std::string>{}(ctx.idempotency_doc) % idempotency_locks.size()]);
+        idempotency_lock =
+            std::unique_lock(idempotency_locks[std::hash<std::string>{}(ctx.idempotency_doc) %
+                                               idempotency_locks.size()]);
         std::optional<DocumentRecord> saved;
         Status read = deps.store->read([&](StoreTransaction& tx) -> Status {
           auto doc = tx.document("idempotency", ctx.idempotency_doc);
@@ -416,15 +461,18 @@ HttpResponse Api::Impl::handle(const HttpRequest& request) {
         if (!read.isOk()) return problemOf(read);
         if (saved) {
           const json first = json::parse(saved->body, nullptr, false);
-          if (first.is_discarded()) return problem(500, "internal", "an unreadable idempotency record");
+          if (first.is_discarded())
+            return problem(500, "internal", "an unreadable idempotency record");
           if (first.value("hash", "") != ctx.request_hash) {
-            return problem(409, "idempotency-key-reused", "this Idempotency-Key was used with another request",
-                           "Idempotency-Key");
+            return problem(409, "idempotency-key-reused",
+                           "this Idempotency-Key was used with another request", "Idempotency-Key");
           }
           HttpResponse replay;
           replay.status = first.value("status", 200);
           replay.body = first.value("body", "");
-          replay.headers.emplace_back("Content-Type", replay.status >= 400 ? "application/problem+json" : "application/json");
+          replay.headers.emplace_back("Content-Type", replay.status >= 400
+                                                          ? "application/problem+json"
+                                                          : "application/json");
           if (const std::string location = first.value("location", ""); !location.empty()) {
             replay.headers.emplace_back("Location", location);
           }
@@ -437,31 +485,36 @@ HttpResponse Api::Impl::handle(const HttpRequest& request) {
     // Quotes change nothing: neither audited nor remembered (a retry simply quotes again).
     const bool audited = mutation && route->authenticated && route->handler != &Impl::createQuote;
     if (audited && !ctx.recorded) {
-      const bool remember = out.status < 300 || out.status == 400 || out.status == 404 || out.status == 422;
+      const bool remember =
+          out.status < 300 || out.status == 400 || out.status == 404 || out.status == 422;
       if (!remember) ctx.idempotency_doc.clear();
-      Status saved = deps.store->transact([&](StoreTransaction& tx) { return record(tx, ctx, out); });
+      Status saved =
+          deps.store->transact([&](StoreTransaction& tx) { return record(tx, ctx, out); });
       if (!saved.isOk()) log().error("request {}: audit: {}", ctx.request_id, saved.toString());
     }
     return out;
   }();
   response.headers.emplace_back("X-Request-Id", ctx.request_id);
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   metrics.recordRequest(route_index, response.status, seconds);
   if (response.status >= 500) {
-    log().error("{} {} -> {} ({}): {}", request.method, request.path.substr(0, 200), response.status, ctx.request_id,
-                response.body.substr(0, 300));
+    log().error("{} {} -> {} ({}): {}", request.method, request.path.substr(0, 200),
+                response.status, ctx.request_id, response.body.substr(0, 300));
   } else if (isMutation(request.method) && !ctx.who.key_id.empty()) {
     // Changes are few and matter: one line each, with who and the request id.
-    log().info("{} {} -> {} ({}, {}, {}, {:.3f} ms)", request.method, request.path.substr(0, 200), response.status,
-               ctx.request_id, ctx.who.key_id, request.remote, seconds * 1e3);
+    log().info("{} {} -> {} ({}, {}, {}, {:.3f} ms)", request.method, request.path.substr(0, 200),
+               response.status, ctx.request_id, ctx.who.key_id, request.remote, seconds * 1e3);
   } else {
-    log().debug("{} {} -> {} ({}, {:.3f} ms)", request.method, request.path.substr(0, 200), response.status,
-                ctx.request_id, seconds * 1e3);
+    log().debug("{} {} -> {} ({}, {:.3f} ms)", request.method, request.path.substr(0, 200),
+                response.status, ctx.request_id, seconds * 1e3);
   }
   return response;
 }
 
-HttpResponse Api::Impl::health(Context&) { return jsonReply(200, std::string(R"({"status":"ok"})")); }
+HttpResponse Api::Impl::health(Context&) {
+  return jsonReply(200, std::string(R"({"status":"ok"})"));
+}
 
 HttpResponse Api::Impl::ready(Context&) {
   if (!ready_flag.load()) return problem(503, "unavailable", "starting or draining");
@@ -489,21 +542,31 @@ std::string Api::Impl::gauges() const {
   std::string out =
       "# HELP lightpath_ledger_utilization Mean utilization over all fibers (0-1), by resource.\n"
       "# TYPE lightpath_ledger_utilization gauge\n";
-  out += fmt::format("lightpath_ledger_utilization{{resource=\"spectrum\"}} {:.6f}\n", spectrum / n);
+  out +=
+      fmt::format("lightpath_ledger_utilization{{resource=\"spectrum\"}} {:.6f}\n", spectrum / n);
   out += fmt::format("lightpath_ledger_utilization{{resource=\"packet\"}} {:.6f}\n", packet / n);
-  out += "# HELP lightpath_ledger_holds Capacity holds in the ledger.\n# TYPE lightpath_ledger_holds gauge\n";
+  out +=
+      "# HELP lightpath_ledger_holds Capacity holds in the ledger.\n# TYPE lightpath_ledger_holds "
+      "gauge\n";
   out += fmt::format("lightpath_ledger_holds {}\n", deps.ledger->holdCount());
   if (deps.workflows) {
-    out += "# HELP lightpath_workflows_pending Workflows queued or running.\n# TYPE lightpath_workflows_pending gauge\n";
+    out +=
+        "# HELP lightpath_workflows_pending Workflows queued or running.\n# TYPE "
+        "lightpath_workflows_pending gauge\n";
     out += fmt::format("lightpath_workflows_pending {}\n", deps.workflows->pending());
   }
   if (deps.webhooks) {
-    out += "# HELP lightpath_webhook_deliveries_total Webhook delivery attempts, by result.\n"
-           "# TYPE lightpath_webhook_deliveries_total counter\n";
-    out += fmt::format("lightpath_webhook_deliveries_total{{result=\"ok\"}} {}\n", deps.webhooks->delivered());
-    out += fmt::format("lightpath_webhook_deliveries_total{{result=\"failed\"}} {}\n", deps.webhooks->failedAttempts());
+    out +=
+        "# HELP lightpath_webhook_deliveries_total Webhook delivery attempts, by result.\n"
+        "# TYPE lightpath_webhook_deliveries_total counter\n";
+    out += fmt::format("lightpath_webhook_deliveries_total{{result=\"ok\"}} {}\n",
+                       deps.webhooks->delivered());
+    out += fmt::format("lightpath_webhook_deliveries_total{{result=\"failed\"}} {}\n",
+                       deps.webhooks->failedAttempts());
   }
-  out += "# HELP lightpath_event_streams Open Server-Sent Events streams.\n# TYPE lightpath_event_streams gauge\n";
+  out +=
+      "# HELP lightpath_event_streams Open Server-Sent Events streams.\n# TYPE "
+      "lightpath_event_streams gauge\n";
   out += fmt::format("lightpath_event_streams {}\n", open_streams.load());
   return out;
 }
@@ -543,7 +606,8 @@ std::variant<Api::StreamStart, HttpResponse> Api::startEventStream(const HttpReq
   HttpResponse checked = impl_->handle(request);
   if (checked.status != 200) return checked;
   auto who = impl_->authenticate(request);
-  if (!who) return problem(401, "unauthenticated", "give a valid API key: Authorization: Bearer lp_...");
+  if (!who)
+    return problem(401, "unauthenticated", "give a valid API key: Authorization: Bearer lp_...");
   StreamStart start{*who, 0};
   if (const std::string* last = request.header("last-event-id")) {
     start.after = std::stoull(*last);  // checked by the handler
@@ -569,7 +633,8 @@ Result<std::vector<Api::EventFrame>> Api::eventFrames(std::uint64_t after, std::
     if (!events) return events.error();
     for (const EventRecord& e : *events) {
       auto frame = [&](bool with_tenant) {
-        return fmt::format("id: {}\nevent: {}\ndata: {}\n\n", e.cursor, e.type, dumpJson(eventJson(e, with_tenant)));
+        return fmt::format("id: {}\nevent: {}\ndata: {}\n\n", e.cursor, e.type,
+                           dumpJson(eventJson(e, with_tenant)));
       };
       frames.push_back({e.cursor, e.tenant, frame(false), frame(true)});
     }

@@ -32,7 +32,7 @@ struct ApiDeps {
   WorkflowRunner* workflows = nullptr;  // takes the device work of orders and terminations
   Store* store = nullptr;
   std::shared_ptr<const Topology> topology;
-  const Ledger* ledger = nullptr;       // utilization for operators
+  const Ledger* ledger = nullptr;  // utilization for operators
   const Clock* clock = nullptr;
   WebhookDispatcher* webhooks = nullptr;  // woken when a subscription is made (optional)
   const StaticFiles* portal = nullptr;    // the web portal's files, served outside /v1 (optional)
@@ -63,8 +63,8 @@ class Api {
   // once); empty when there is one already.
   Result<std::string> ensureOperatorKey();
   // Server-Sent Events (GET /v1/events/stream): who may follow and from which cursor (the
-  // Last-Event-ID header or ?after=; neither: from now on), or the error reply. The HTTP server keeps the connection
-  // open and feeds it eventFrames() as they come.
+  // Last-Event-ID header or ?after=; neither: from now on), or the error reply. The HTTP server
+  // keeps the connection open and feeds it eventFrames() as they come.
   struct StreamStart {
     Principal who;
     std::uint64_t after = 0;

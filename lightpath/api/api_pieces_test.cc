@@ -1,8 +1,8 @@
 // The API's small pieces on their own: problem documents, metrics text, static files, crypto.
+#include <gtest/gtest.h>
+
 #include <filesystem>
 #include <fstream>
-
-#include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
 #include "lightpath/api/crypto.h"
@@ -28,7 +28,8 @@ TEST(Problem, MapsEveryCodeToOneStatusAndNamesTheField) {
   // A message that does not start with a field names none; bad bytes in it do not break JSON.
   const auto plain = nlohmann::json::parse(problemOf(invalidArgument("Something: \xff odd")).body);
   EXPECT_FALSE(plain.contains("field"));
-  EXPECT_FALSE(nlohmann::json::parse(problemOf(notFound("x: y")).body).contains("field")) << "only bad input names fields";
+  EXPECT_FALSE(nlohmann::json::parse(problemOf(notFound("x: y")).body).contains("field"))
+      << "only bad input names fields";
 }
 
 TEST(Metrics, CountsByRouteAndCodeAndFillsCumulativeBuckets) {
@@ -39,16 +40,25 @@ TEST(Metrics, CountsByRouteAndCodeAndFillsCumulativeBuckets) {
   m.recordRequest(7, 200, 0.1);  // an unknown route is ignored
   m.recordWorkflow("activate", true, 0.004);
   const std::string text = m.render();
-  EXPECT_NE(text.find("lightpath_http_requests_total{route=\"GET /a\",code=\"200\"} 2"), std::string::npos);
-  EXPECT_NE(text.find("lightpath_http_requests_total{route=\"POST /b\",code=\"422\"} 1"), std::string::npos);
-  EXPECT_NE(text.find("lightpath_http_request_duration_seconds_bucket{route=\"GET /a\",le=\"0.0005\"} 1"), std::string::npos);
-  EXPECT_NE(text.find("lightpath_http_request_duration_seconds_bucket{route=\"GET /a\",le=\"0.0025\"} 2"), std::string::npos);
-  EXPECT_NE(text.find("lightpath_http_request_duration_seconds_count{route=\"GET /a\"} 2"), std::string::npos);
-  EXPECT_NE(text.find("lightpath_workflows_total{job=\"activate\",result=\"ok\"} 1"), std::string::npos);
+  EXPECT_NE(text.find("lightpath_http_requests_total{route=\"GET /a\",code=\"200\"} 2"),
+            std::string::npos);
+  EXPECT_NE(text.find("lightpath_http_requests_total{route=\"POST /b\",code=\"422\"} 1"),
+            std::string::npos);
+  EXPECT_NE(
+      text.find("lightpath_http_request_duration_seconds_bucket{route=\"GET /a\",le=\"0.0005\"} 1"),
+      std::string::npos);
+  EXPECT_NE(
+      text.find("lightpath_http_request_duration_seconds_bucket{route=\"GET /a\",le=\"0.0025\"} 2"),
+      std::string::npos);
+  EXPECT_NE(text.find("lightpath_http_request_duration_seconds_count{route=\"GET /a\"} 2"),
+            std::string::npos);
+  EXPECT_NE(text.find("lightpath_workflows_total{job=\"activate\",result=\"ok\"} 1"),
+            std::string::npos);
 }
 
 TEST(StaticFiles, ServesOnlyWhatIsInTheDirectory) {
-  const auto dir = std::filesystem::temp_directory_path() / ("lightpath-static-" + std::to_string(::getpid()));
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("lightpath-static-" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir / "maps");
   EXPECT_FALSE(StaticFiles::load(dir.string())) << "no index.html";
   std::ofstream(dir / "index.html") << "<!doctype html>";
@@ -59,18 +69,23 @@ TEST(StaticFiles, ServesOnlyWhatIsInTheDirectory) {
   auto index = files->get("/");
   ASSERT_TRUE(index);
   EXPECT_EQ(*index->header("Content-Type"), "text/html; charset=utf-8");
-  EXPECT_NE(index->header("Content-Security-Policy")->find("default-src 'self'"), std::string::npos);
+  EXPECT_NE(index->header("Content-Security-Policy")->find("default-src 'self'"),
+            std::string::npos);
   EXPECT_EQ(*files->get("/maps/us.json")->header("Content-Type"), "application/json");
-  for (const char* outside : {"/../index.html", "/maps/../index.html", "/etc/passwd", "/maps", "//index.html"}) {
+  for (const char* outside :
+       {"/../index.html", "/maps/../index.html", "/etc/passwd", "/maps", "//index.html"}) {
     EXPECT_FALSE(files->get(outside)) << outside;
   }
   std::filesystem::remove_all(dir);
 }
 
 TEST(Crypto, HashesAndSignaturesMatchKnownValues) {
-  EXPECT_EQ(sha256Hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");  // FIPS 180-2
-  EXPECT_EQ(hmacSha256Hex("key", "The quick brown fox jumps over the lazy dog"),
-            "f7bc83f430538424b13298e6aa6fb143ef4d59a14946175997479dbc2d1a3cd8");  // the widely published example value
+  EXPECT_EQ(sha256Hex("abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");  // FIPS 180-2
+  EXPECT_EQ(
+      hmacSha256Hex("key", "The quick brown fox jumps over the lazy dog"),
+      "f7bc83f430538424b13298e6aa6fb143ef4d59a14946175997479dbc2d1a3cd8");  // the widely published
+                                                                            // example value
   EXPECT_EQ(randomHex(32).size(), 64u);
   EXPECT_NE(randomHex(16), randomHex(16));
   EXPECT_TRUE(constantTimeEquals("abc", "abc"));
@@ -84,7 +99,8 @@ TEST(WebhookUrl, TakesHttpAndHttpsOnly) {
   EXPECT_EQ(ok->scheme_host_port, "https://hooks.example.com:8443");
   EXPECT_EQ(ok->path, "/lightpath?x=1");
   EXPECT_EQ(parseWebhookUrl("http://example.com")->path, "/");
-  for (const char* bad : {"ftp://x/y", "example.com/x", "http://", "http://user@host/x", "http://a b/x", "javascript:alert(1)"}) {
+  for (const char* bad : {"ftp://x/y", "example.com/x", "http://", "http://user@host/x",
+                          "http://a b/x", "javascript:alert(1)"}) {
     EXPECT_FALSE(parseWebhookUrl(bad)) << bad;
   }
 }

@@ -1,7 +1,7 @@
 // Connections, quotes and orders: what customers automate against.
-#include <cmath>
-
 #include <fmt/format.h>
+
+#include <cmath>
 
 #include "lightpath/api/internal/api_impl.h"
 #include "lightpath/service/connection_json.h"
@@ -13,7 +13,8 @@ Status wrongType(std::string_view field, std::string_view wanted) {
   return invalidArgument(fmt::format("{}: must be {}", field, wanted));
 }
 
-Result<std::string> stringField(const json& j, const char* key, std::string_view where, bool required) {
+Result<std::string> stringField(const json& j, const char* key, std::string_view where,
+                                bool required) {
   auto it = j.find(key);
   if (it == j.end()) {
     if (required) return fail(invalidArgument(fmt::format("{}{}: required", where, key)));
@@ -21,14 +22,16 @@ Result<std::string> stringField(const json& j, const char* key, std::string_view
   }
   if (!it->is_string()) return fail(wrongType(fmt::format("{}{}", where, key), "a string"));
   const std::string& s = it->get_ref<const std::string&>();
-  if (s.size() > 256) return fail(invalidArgument(fmt::format("{}{}: at most 256 characters", where, key)));
+  if (s.size() > 256)
+    return fail(invalidArgument(fmt::format("{}{}: at most 256 characters", where, key)));
   return s;
 }
 
 Result<std::uint64_t> unsignedField(const json& j, const char* key, std::string_view where) {
   const json& v = j.at(key);
   if (!v.is_number_unsigned()) {
-    return fail(wrongType(fmt::format("{}{}", where, key), "a whole number, 0 or more (not a string or fraction)"));
+    return fail(wrongType(fmt::format("{}{}", where, key),
+                          "a whole number, 0 or more (not a string or fraction)"));
   }
   return v.get<std::uint64_t>();
 }
@@ -44,13 +47,16 @@ Result<TimePoint> timeField(const json& v, std::string_view field) {
 
 // The order body: the connection's spec in the shape connections are shown ("requested").
 Result<ConnectionSpec> specFromApiJson(const json& j) {
-  LP_RETURN_IF_ERROR(onlyFields(j, {"kind", "a_end", "z_end", "bandwidth_mbps", "protection", "max_latency_ms",
-                                    "start", "end", "steps", "vlan", "cloud", "sla", "term", "tags", "tenant"}));
+  LP_RETURN_IF_ERROR(
+      onlyFields(j, {"kind", "a_end", "z_end", "bandwidth_mbps", "protection", "max_latency_ms",
+                     "start", "end", "steps", "vlan", "cloud", "sla", "term", "tags", "tenant"}));
   ConnectionSpec s;
   auto kind = stringField(j, "kind", "", true);
   if (!kind) return fail(kind.error());
   auto parsed_kind = parseConnectionKind(*kind);
-  if (!parsed_kind) return fail(invalidArgument("kind: wavelength, ethernet or cloud, got '" + kind->substr(0, 40) + "'"));
+  if (!parsed_kind)
+    return fail(
+        invalidArgument("kind: wavelength, ethernet or cloud, got '" + kind->substr(0, 40) + "'"));
   s.kind = *parsed_kind;
   auto a = stringField(j, "a_end", "", true);
   if (!a) return fail(a.error());
@@ -66,7 +72,8 @@ Result<ConnectionSpec> specFromApiJson(const json& j) {
     auto p = stringField(j, "protection", "", false);
     if (!p) return fail(p.error());
     auto protection = parseProtection(*p);
-    if (!protection) return fail(invalidArgument("protection: none or 1+1, got '" + p->substr(0, 40) + "'"));
+    if (!protection)
+      return fail(invalidArgument("protection: none or 1+1, got '" + p->substr(0, 40) + "'"));
     s.protection = *protection;
   }
   if (j.contains("max_latency_ms")) {
@@ -91,7 +98,8 @@ Result<ConnectionSpec> specFromApiJson(const json& j) {
     for (std::size_t i = 0; i < steps.size(); ++i) {
       const std::string where = fmt::format("steps[{}].", i);
       const json& step = steps[i];
-      if (!step.is_object()) return fail(wrongType(fmt::format("steps[{}]", i), "an object {at, bandwidth_mbps}"));
+      if (!step.is_object())
+        return fail(wrongType(fmt::format("steps[{}]", i), "an object {at, bandwidth_mbps}"));
       LP_RETURN_IF_ERROR(onlyFields(step, {"at", "bandwidth_mbps"}, where));
       if (!step.contains("at") || !step.contains("bandwidth_mbps")) {
         return fail(invalidArgument(where + "at, " + where + "bandwidth_mbps: both required"));
@@ -146,7 +154,8 @@ Status checkEnds(const Api::Impl& api, const Context& ctx, const ConnectionSpec&
   if (ctx.isOperator() || spec.kind == ConnectionKind::Wavelength) return Status::ok();
   auto mine = [&](const std::string& port, const char* field) -> Status {
     auto owner = api.portOwner(port);
-    if (!owner || *owner != ctx.who.tenant) return invalidArgument(fmt::format("{}: no port '{}'", field, port.substr(0, 80)));
+    if (!owner || *owner != ctx.who.tenant)
+      return invalidArgument(fmt::format("{}: no port '{}'", field, port.substr(0, 80)));
     return Status::ok();
   };
   LP_RETURN_IF_ERROR(mine(spec.a_end, "a_end"));
@@ -165,7 +174,9 @@ HttpResponse connectionReply(int status, const Connection& c) {
 
 bool mayChange(const Context& ctx) { return ctx.who.role != Role::Viewer; }
 
-HttpResponse viewerRefused() { return problem(403, "forbidden", "this key may only read (role viewer)"); }
+HttpResponse viewerRefused() {
+  return problem(403, "forbidden", "this key may only read (role viewer)");
+}
 
 }  // namespace
 
@@ -177,11 +188,16 @@ HttpResponse Api::Impl::createConnection(Context& ctx) {
   if (!spec) return problemOf(spec.error());
   std::string tenant = ctx.who.tenant;
   if (body->contains("tenant")) {
-    if (!ctx.isOperator()) return problem(400, "invalid-argument", "tenant: only operators order for a tenant", "tenant");
-    if (!body->at("tenant").is_string()) return problem(400, "invalid-argument", "tenant: must be a string", "tenant");
+    if (!ctx.isOperator())
+      return problem(400, "invalid-argument", "tenant: only operators order for a tenant",
+                     "tenant");
+    if (!body->at("tenant").is_string())
+      return problem(400, "invalid-argument", "tenant: must be a string", "tenant");
     tenant = body->at("tenant").get<std::string>();
   }
-  if (tenant.empty()) return problem(400, "invalid-argument", "tenant: operators say which tenant the order is for", "tenant");
+  if (tenant.empty())
+    return problem(400, "invalid-argument", "tenant: operators say which tenant the order is for",
+                   "tenant");
   if (ctx.isOperator()) {
     std::optional<DocumentRecord> known;
     Status read = deps.store->read([&](StoreTransaction& tx) -> Status {
@@ -191,19 +207,22 @@ HttpResponse Api::Impl::createConnection(Context& ctx) {
       return Status::ok();
     });
     if (!read.isOk()) return problemOf(read);
-    if (!known) return problem(400, "invalid-argument", fmt::format("tenant: no tenant '{}'", tenant.substr(0, 40)), "tenant");
+    if (!known)
+      return problem(400, "invalid-argument",
+                     fmt::format("tenant: no tenant '{}'", tenant.substr(0, 40)), "tenant");
   }
   if (Status ends = checkEnds(*this, ctx, *spec); !ends.isOk()) return problemOf(ends);
   ctx.owner = tenant;
   HttpResponse reply;
-  auto created = deps.provisioner->order(tenant, *spec, ctx.who.key_id, [&](StoreTransaction& tx, const Connection& c) {
-    // The audit entry, the order and the idempotency record commit with the connection.
-    reply = connectionReply(201, c);
-    reply.headers.emplace_back("Location", "/v1/connections/" + c.id());
-    ctx.subject = c.id();
-    ctx.recorded = true;
-    return record(tx, ctx, reply);
-  });
+  auto created = deps.provisioner->order(
+      tenant, *spec, ctx.who.key_id, [&](StoreTransaction& tx, const Connection& c) {
+        // The audit entry, the order and the idempotency record commit with the connection.
+        reply = connectionReply(201, c);
+        reply.headers.emplace_back("Location", "/v1/connections/" + c.id());
+        ctx.subject = c.id();
+        ctx.recorded = true;
+        return record(tx, ctx, reply);
+      });
   if (!created) {
     ctx.recorded = false;
     ctx.subject.clear();
@@ -226,13 +245,17 @@ HttpResponse Api::Impl::listConnections(Context& ctx) {
   if (!ctx.isOperator()) query.tenant = ctx.who.tenant;
   for (const auto& [key, value] : ctx.request.query) {
     if (key == "state") {
-      if (!parseConnectionState(value)) return problem(400, "invalid-argument", fmt::format("state: no state '{}'", value.substr(0, 40)), "state");
+      if (!parseConnectionState(value))
+        return problem(400, "invalid-argument",
+                       fmt::format("state: no state '{}'", value.substr(0, 40)), "state");
       query.state = value;
     } else if (key == "tenant" && ctx.isOperator()) {
       query.tenant = value;
     } else if (key != "offset" && key != "limit") {
-      return problem(400, "invalid-argument", fmt::format("{}: unknown filter (known: state, offset, limit{})",
-                                                          key.substr(0, 40), ctx.isOperator() ? ", tenant" : ""), key.substr(0, 40));
+      return problem(400, "invalid-argument",
+                     fmt::format("{}: unknown filter (known: state, offset, limit{})",
+                                 key.substr(0, 40), ctx.isOperator() ? ", tenant" : ""),
+                     key.substr(0, 40));
     }
   }
   std::vector<std::string> items;
@@ -250,7 +273,8 @@ HttpResponse Api::Impl::listConnections(Context& ctx) {
 namespace {
 
 // The stored record of a connection the caller may see; NotFound otherwise.
-Result<ConnectionRecord> visibleConnection(Store& store, const Context& ctx, const std::string& id) {
+Result<ConnectionRecord> visibleConnection(Store& store, const Context& ctx,
+                                           const std::string& id) {
   std::optional<ConnectionRecord> record;
   LP_RETURN_IF_ERROR(store.read([&](StoreTransaction& tx) -> Status {
     auto r = tx.connection(id);
@@ -272,8 +296,9 @@ std::optional<HttpResponse> checkIfMatch(const Context& ctx, std::uint64_t versi
   if (tag.starts_with("W/")) tag.remove_prefix(2);
   if (tag != etagOf(version)) {
     return problem(412, "precondition-failed",
-                   fmt::format("the connection is at version {} (ETag {}), not {}", version, etagOf(version),
-                               std::string(tag.substr(0, 40))), "If-Match");
+                   fmt::format("the connection is at version {} (ETag {}), not {}", version,
+                               etagOf(version), std::string(tag.substr(0, 40))),
+                   "If-Match");
   }
   return std::nullopt;
 }
@@ -299,20 +324,27 @@ HttpResponse Api::Impl::patchConnection(Context& ctx) {
   if (!body) return problemOf(body.error());
   for (const char* schedule : {"start", "steps", "schedule"}) {
     if (body->contains(schedule)) {
-      return problem(422, "failed-precondition",
-                     fmt::format("{}: only the end of an ordered connection can move; for another start or steps, "
-                                 "terminate it and order again", schedule), schedule);
+      return problem(
+          422, "failed-precondition",
+          fmt::format(
+              "{}: only the end of an ordered connection can move; for another start or steps, "
+              "terminate it and order again",
+              schedule),
+          schedule);
     }
   }
-  if (Status fields = onlyFields(*body, {"bandwidth_mbps", "tags", "end"}); !fields.isOk()) return problemOf(fields);
-  if (body->empty()) return problem(400, "invalid-argument", "body: give bandwidth_mbps, end and/or tags to change");
+  if (Status fields = onlyFields(*body, {"bandwidth_mbps", "tags", "end"}); !fields.isOk())
+    return problemOf(fields);
+  if (body->empty())
+    return problem(400, "invalid-argument", "body: give bandwidth_mbps, end and/or tags to change");
   std::optional<std::optional<TimePoint>> end;  // set: move the end (to none: until terminated)
   if (body->contains("end")) {
     const json& e = body->at("end");
     if (e.is_null()) {
       end.emplace(std::nullopt);
     } else {
-      if (!e.is_string()) return problem(400, "invalid-argument", "end: a UTC RFC 3339 time, or null", "end");
+      if (!e.is_string())
+        return problem(400, "invalid-argument", "end: a UTC RFC 3339 time, or null", "end");
       auto t = parseTime(e.get<std::string>());
       if (!t) return problemOf(t.error().withContext("end"));
       end.emplace(*t);
@@ -321,10 +353,13 @@ HttpResponse Api::Impl::patchConnection(Context& ctx) {
   std::optional<std::map<std::string, std::string>> tags;
   if (body->contains("tags")) {
     const json& t = body->at("tags");
-    if (!t.is_object()) return problem(400, "invalid-argument", "tags: must be an object of strings", "tags");
+    if (!t.is_object())
+      return problem(400, "invalid-argument", "tags: must be an object of strings", "tags");
     tags.emplace();
     for (const auto& [k, v] : t.items()) {
-      if (!v.is_string()) return problem(400, "invalid-argument", "tags." + k.substr(0, 64) + ": must be a string", "tags");
+      if (!v.is_string())
+        return problem(400, "invalid-argument", "tags." + k.substr(0, 64) + ": must be a string",
+                       "tags");
       (*tags)[k] = v.get<std::string>();
     }
   }
@@ -333,9 +368,13 @@ HttpResponse Api::Impl::patchConnection(Context& ctx) {
     // The capacity is held now (or the answer says why not); the devices follow, as for orders:
     // 202, and the connection goes modifying -> active (or back as it was, with the reason).
     const json& v = body->at("bandwidth_mbps");
-    if (!v.is_number_unsigned()) return problem(400, "invalid-argument", "bandwidth_mbps: must be a whole number", "bandwidth_mbps");
+    if (!v.is_number_unsigned())
+      return problem(400, "invalid-argument", "bandwidth_mbps: must be a whole number",
+                     "bandwidth_mbps");
     if (tags || end) {
-      return problem(400, "invalid-argument", "bandwidth_mbps: change it on its own, not with tags or end", "bandwidth_mbps");
+      return problem(400, "invalid-argument",
+                     "bandwidth_mbps: change it on its own, not with tags or end",
+                     "bandwidth_mbps");
     }
     const std::uint64_t mbps = v.get<std::uint64_t>();
     HttpResponse reply;
@@ -363,7 +402,8 @@ HttpResponse Api::Impl::patchConnection(Context& ctx) {
     if (!tags) return connectionReply(200, *moved);
   }
   if (tags) {
-    auto changed = deps.provisioner->setTags(stored->id, std::move(*tags), expected, ctx.who.key_id);
+    auto changed =
+        deps.provisioner->setTags(stored->id, std::move(*tags), expected, ctx.who.key_id);
     if (!changed) return problemOf(changed.error());
     return connectionReply(200, *changed);
   }
@@ -385,11 +425,12 @@ HttpResponse Api::Impl::deleteConnection(Context& ctx) {
     return connectionReply(200, *c);  // already gone: deleting again changes nothing
   }
   HttpResponse reply;
-  auto begun = deps.provisioner->beginTerminate(stored->id, ctx.who.key_id, [&](StoreTransaction& tx, const Connection& c) {
-    reply = connectionReply(202, c);
-    ctx.recorded = true;
-    return record(tx, ctx, reply);
-  });
+  auto begun = deps.provisioner->beginTerminate(stored->id, ctx.who.key_id,
+                                                [&](StoreTransaction& tx, const Connection& c) {
+                                                  reply = connectionReply(202, c);
+                                                  ctx.recorded = true;
+                                                  return record(tx, ctx, reply);
+                                                });
   if (!begun) {
     ctx.recorded = false;
     return problemOf(begun.error());
@@ -415,27 +456,32 @@ HttpResponse Api::Impl::createQuote(Context& ctx) {
   auto quoted = deps.provisioner->quote(*spec);
   if (!quoted) {
     const Status& why = quoted.error();
-    if (why.code() != StatusCode::FailedPrecondition && why.code() != StatusCode::ResourceExhausted) return problemOf(why);
-    return jsonReply(200, json{{"feasible", false},
-                               {"reason", why.message()},
-                               {"type", why.code() == StatusCode::ResourceExhausted ? "insufficient-capacity"
-                                                                                    : "no-feasible-path"}});
+    if (why.code() != StatusCode::FailedPrecondition && why.code() != StatusCode::ResourceExhausted)
+      return problemOf(why);
+    return jsonReply(
+        200, json{{"feasible", false},
+                  {"reason", why.message()},
+                  {"type", why.code() == StatusCode::ResourceExhausted ? "insufficient-capacity"
+                                                                       : "no-feasible-path"}});
   }
-  Connection draft = Connection::draft("quote", ctx.who.tenant, *spec, deps.clock->now(), ctx.who.key_id);
+  Connection draft =
+      Connection::draft("quote", ctx.who.tenant, *spec, deps.clock->now(), ctx.who.key_id);
   draft.setCurrent(*quoted);
   json shown = json::parse(connectionToJson(draft));
   json current = std::move(shown["current"]);
   current.erase("holds");
   json out{{"feasible", true}, {"requested", std::move(shown["requested"])}};
   for (auto& [key, value] : current.items()) out[key] = std::move(value);
-  if (spec->max_latency) out["latency_margin_ms"] = spec->max_latency->value() / 1000.0 - quoted->latency_ms;
+  if (spec->max_latency)
+    out["latency_margin_ms"] = spec->max_latency->value() / 1000.0 - quoted->latency_ms;
   return jsonReply(200, out);
 }
 
 HttpResponse Api::Impl::listOrders(Context& ctx) {
   auto page = paging(ctx.request);
   if (!page) return problemOf(page.error());
-  DocumentQuery query{.kind = "order", .offset = page->first, .limit = page->second, .newest_first = true};
+  DocumentQuery query{
+      .kind = "order", .offset = page->first, .limit = page->second, .newest_first = true};
   if (!ctx.isOperator()) query.tenant = ctx.who.tenant;
   std::vector<std::string> items;
   std::size_t total = 0;

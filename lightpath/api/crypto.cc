@@ -27,22 +27,25 @@ std::string hex(const unsigned char* data, std::size_t size) {
 
 std::string randomHex(std::size_t bytes) {
   std::vector<unsigned char> buffer(bytes);
-  LP_CHECK(RAND_bytes(buffer.data(), static_cast<int>(bytes)) == 1, "the OS random generator failed");
+  LP_CHECK(RAND_bytes(buffer.data(), static_cast<int>(bytes)) == 1,
+           "the OS random generator failed");
   return hex(buffer.data(), bytes);
 }
 
 std::string sha256Hex(std::string_view data) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int size = 0;
-  LP_CHECK(EVP_Digest(data.data(), data.size(), digest, &size, EVP_sha256(), nullptr) == 1, "sha-256 failed");
+  LP_CHECK(EVP_Digest(data.data(), data.size(), digest, &size, EVP_sha256(), nullptr) == 1,
+           "sha-256 failed");
   return hex(digest, size);
 }
 
 std::string hmacSha256Hex(std::string_view key, std::string_view data) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int size = 0;
-  LP_CHECK(HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(data.data()),
-                data.size(), digest, &size) != nullptr,
+  LP_CHECK(HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
+                reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest,
+                &size) != nullptr,
            "hmac-sha256 failed");
   return hex(digest, size);
 }

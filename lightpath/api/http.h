@@ -10,12 +10,12 @@
 namespace lightpath {
 
 struct HttpRequest {
-  std::string method;                         // "GET", "POST", ...
-  std::string path;                           // "/v1/connections/conn_..." (decoded, no query)
-  std::map<std::string, std::string> query;   // decoded query parameters
-  std::map<std::string, std::string> headers; // names in lower case
+  std::string method;                          // "GET", "POST", ...
+  std::string path;                            // "/v1/connections/conn_..." (decoded, no query)
+  std::map<std::string, std::string> query;    // decoded query parameters
+  std::map<std::string, std::string> headers;  // names in lower case
   std::string body;
-  std::string remote;                         // "127.0.0.1:53412"
+  std::string remote;  // "127.0.0.1:53412"
 
   const std::string* header(const std::string& lower_case_name) const {
     auto it = headers.find(lower_case_name);

@@ -2,17 +2,16 @@
 // handler runs on the server's threads (requests never wait on devices: workflows do that).
 #include "lightpath/api/http_server.h"
 
-#include <restinio/all.hpp>
-#include <restinio/tls.hpp>
+#include <fmt/format.h>
 
 #include <algorithm>
 #include <condition_variable>
 #include <future>
 #include <list>
 #include <mutex>
+#include <restinio/all.hpp>
+#include <restinio/tls.hpp>
 #include <thread>
-
-#include <fmt/format.h>
 
 #include "lightpath/api/problem.h"
 #include "lightpath/base/log.h"
@@ -31,13 +30,16 @@ HttpRequest toRequest(const restinio::request_handle_t& req, std::string& error)
   HttpRequest r;
   const auto& head = req->header();
   r.method = head.method().c_str();
-  auto path = restinio::utils::try_unescape_percent_encoding<restinio::utils::relaxed_unescape_traits>(head.path());
+  auto path =
+      restinio::utils::try_unescape_percent_encoding<restinio::utils::relaxed_unescape_traits>(
+          head.path());
   if (!path) {
     error = "the path is not validly percent-encoded";
     return r;
   }
   r.path = std::move(*path);
-  auto query = restinio::try_parse_query<restinio::parse_query_traits::javascript_compatible>(head.query());
+  auto query =
+      restinio::try_parse_query<restinio::parse_query_traits::javascript_compatible>(head.query());
   if (!query) {
     error = "the query string cannot be parsed";
     return r;
@@ -45,11 +47,13 @@ HttpRequest toRequest(const restinio::request_handle_t& req, std::string& error)
   for (const auto& [key, value] : *query) r.query.emplace(std::string(key), std::string(value));
   head.for_each_field([&](const restinio::http_header_field_t& f) {
     std::string name = f.name();
-    std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
+    std::transform(name.begin(), name.end(), name.begin(),
+                   [](unsigned char c) { return std::tolower(c); });
     r.headers[std::move(name)] = f.value();
   });
   r.body = req->body();
-  r.remote = fmt::format("{}:{}", req->remote_endpoint().address().to_string(), req->remote_endpoint().port());
+  r.remote = fmt::format("{}:{}", req->remote_endpoint().address().to_string(),
+                         req->remote_endpoint().port());
   return r;
 }
 
@@ -62,40 +66,49 @@ class RestinioServer final : public HttpServer {
   Status open() {
     std::promise<std::uint16_t> bound;
     auto bound_port = bound.get_future();
-    auto settings = restinio::server_settings_t<Traits>{}
-                        .address(options_.host)
-                        .port(options_.port)
-                        .max_parallel_connections(options_.max_connections)
-                        .read_next_http_message_timelimit(options_.read_timeout)
-                        .handle_request_timeout(options_.handle_timeout)
-                        .incoming_http_msg_limits(restinio::incoming_http_msg_limits_t{}
-                                                      .max_url_size(options_.max_header_bytes)
-                                                      .max_field_name_size(1024)
-                                                      .max_field_value_size(options_.max_header_bytes)
-                                                      .max_field_count(100)
-                                                      .max_body_size(options_.max_body_bytes))
-                        .acceptor_post_bind_hook([&bound](restinio::asio_ns::ip::tcp::acceptor& a) {
-                          bound.set_value(a.local_endpoint().port());
-                        })
-                        .request_handler([this](restinio::request_handle_t req) { return serve(req); });
+    auto settings =
+        restinio::server_settings_t<Traits>{}
+            .address(options_.host)
+            .port(options_.port)
+            .max_parallel_connections(options_.max_connections)
+            .read_next_http_message_timelimit(options_.read_timeout)
+            .handle_request_timeout(options_.handle_timeout)
+            .incoming_http_msg_limits(restinio::incoming_http_msg_limits_t{}
+                                          .max_url_size(options_.max_header_bytes)
+                                          .max_field_name_size(1024)
+                                          .max_field_value_size(options_.max_header_bytes)
+                                          .max_field_count(100)
+                                          .max_body_size(options_.max_body_bytes))
+            .acceptor_post_bind_hook([&bound](restinio::asio_ns::ip::tcp::acceptor& a) {
+              bound.set_value(a.local_endpoint().port());
+            })
+            .request_handler([this](restinio::request_handle_t req) { return serve(req); });
     if constexpr (std::is_same_v<Traits, TlsTraits>) {
       restinio::asio_ns::ssl::context tls{restinio::asio_ns::ssl::context::tls_server};
-      tls.set_options(restinio::asio_ns::ssl::context::default_workarounds | restinio::asio_ns::ssl::context::no_sslv2 |
-                      restinio::asio_ns::ssl::context::no_sslv3 | restinio::asio_ns::ssl::context::no_tlsv1 | restinio::asio_ns::ssl::context::no_tlsv1_1 |
-                      restinio::asio_ns::ssl::context::single_dh_use);
+      tls.set_options(
+          restinio::asio_ns::ssl::context::default_workarounds |
+          restinio::asio_ns::ssl::context::no_sslv2 | restinio::asio_ns::ssl::context::no_sslv3 |
+          restinio::asio_ns::ssl::context::no_tlsv1 | restinio::asio_ns::ssl::context::no_tlsv1_1 |
+          restinio::asio_ns::ssl::context::single_dh_use);
       restinio::asio_ns::error_code ec;
       tls.use_certificate_chain_file(options_.tls_certificate_file, ec);
-      if (ec) return invalidArgument(fmt::format("{}: cannot use as TLS certificate: {}", options_.tls_certificate_file, ec.message()));
+      if (ec)
+        return invalidArgument(fmt::format("{}: cannot use as TLS certificate: {}",
+                                           options_.tls_certificate_file, ec.message()));
       tls.use_private_key_file(options_.tls_key_file, restinio::asio_ns::ssl::context::pem, ec);
-      if (ec) return invalidArgument(fmt::format("{}: cannot use as TLS key: {}", options_.tls_key_file, ec.message()));
+      if (ec)
+        return invalidArgument(
+            fmt::format("{}: cannot use as TLS key: {}", options_.tls_key_file, ec.message()));
       settings.tls_context(std::move(tls));
     }
-    server_ = std::make_unique<restinio::http_server_t<Traits>>(restinio::external_io_context(io_), std::move(settings));
+    server_ = std::make_unique<restinio::http_server_t<Traits>>(restinio::external_io_context(io_),
+                                                                std::move(settings));
     try {
       server_->open_sync();
     } catch (const std::exception& e) {
       server_.reset();
-      return unavailable(fmt::format("cannot listen on {}:{}: {}", options_.host, options_.port, e.what()));
+      return unavailable(
+          fmt::format("cannot listen on {}:{}: {}", options_.host, options_.port, e.what()));
     }
     port_ = bound_port.get();
     streamer_ = std::thread([this] { feedStreams(); });
@@ -160,7 +173,8 @@ class RestinioServer final : public HttpServer {
     std::chrono::steady_clock::time_point last_write = std::chrono::steady_clock::now();
   };
 
-  restinio::request_handling_status_t startStream(const restinio::request_handle_t& req, const HttpRequest& request) {
+  restinio::request_handling_status_t startStream(const restinio::request_handle_t& req,
+                                                  const HttpRequest& request) {
     auto start = api_.startEventStream(request);
     if (auto* refused = std::get_if<HttpResponse>(&start)) return reply(req, std::move(*refused));
     auto& s = std::get<Api::StreamStart>(start);
@@ -210,7 +224,8 @@ class RestinioServer final : public HttpServer {
         }
         if (!frames->empty()) s.cursor = std::max(s.cursor, frames->back().cursor);
         // The server closes a response that sends nothing for handle_timeout: speak before.
-        const auto quiet = std::min<std::chrono::steady_clock::duration>(std::chrono::seconds(15), options_.handle_timeout / 2);
+        const auto quiet = std::min<std::chrono::steady_clock::duration>(
+            std::chrono::seconds(15), options_.handle_timeout / 2);
         if (!wrote && now - s.last_write > quiet) {
           s.out.append_chunk(": keep-alive\n\n");
           wrote = true;
@@ -224,9 +239,11 @@ class RestinioServer final : public HttpServer {
     }
   }
 
-  restinio::request_handling_status_t reply(const restinio::request_handle_t& req, HttpResponse response) {
-    auto out = req->create_response(restinio::http_status_line_t{restinio::http_status_code_t{static_cast<std::uint16_t>(response.status)},
-                                                                 std::string(reasonPhrase(response.status))});
+  restinio::request_handling_status_t reply(const restinio::request_handle_t& req,
+                                            HttpResponse response) {
+    auto out = req->create_response(restinio::http_status_line_t{
+        restinio::http_status_code_t{static_cast<std::uint16_t>(response.status)},
+        std::string(reasonPhrase(response.status))});
     for (auto& [name, value] : response.headers) out.append_header(name, std::move(value));
     out.append_header(restinio::http_field::server, "lightpath");
     out.set_body(std::move(response.body));

@@ -24,7 +24,7 @@ struct HttpServerOptions {
                                              // answers 413 between its own limit and this one
   std::chrono::seconds read_timeout{15};     // to receive a whole request (slow clients)
   std::chrono::seconds handle_timeout{30};
-  std::string tls_certificate_file;          // PEM; both set: HTTPS only
+  std::string tls_certificate_file;  // PEM; both set: HTTPS only
   std::string tls_key_file;
 };
 

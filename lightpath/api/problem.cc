@@ -8,16 +8,26 @@ namespace {
 
 std::string_view slugOf(StatusCode code) {
   switch (code) {
-    case StatusCode::InvalidArgument: return "invalid-argument";
-    case StatusCode::NotFound: return "not-found";
-    case StatusCode::AlreadyExists: return "already-exists";
-    case StatusCode::FailedPrecondition: return "failed-precondition";
-    case StatusCode::ResourceExhausted: return "insufficient-capacity";
-    case StatusCode::Aborted: return "conflict";
-    case StatusCode::Unavailable: return "unavailable";
-    case StatusCode::PermissionDenied: return "forbidden";
-    case StatusCode::Unauthenticated: return "unauthenticated";
-    default: return "internal";
+    case StatusCode::InvalidArgument:
+      return "invalid-argument";
+    case StatusCode::NotFound:
+      return "not-found";
+    case StatusCode::AlreadyExists:
+      return "already-exists";
+    case StatusCode::FailedPrecondition:
+      return "failed-precondition";
+    case StatusCode::ResourceExhausted:
+      return "insufficient-capacity";
+    case StatusCode::Aborted:
+      return "conflict";
+    case StatusCode::Unavailable:
+      return "unavailable";
+    case StatusCode::PermissionDenied:
+      return "forbidden";
+    case StatusCode::Unauthenticated:
+      return "unauthenticated";
+    default:
+      return "internal";
   }
 }
 
@@ -27,7 +37,9 @@ std::string_view fieldOf(std::string_view message) {
   if (colon == std::string_view::npos || colon == 0) return {};
   const std::string_view head = message.substr(0, colon);
   for (char c : head) {
-    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '[' || c == ']')) return {};
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '[' ||
+          c == ']'))
+      return {};
   }
   return head;
 }
@@ -36,45 +48,73 @@ std::string_view fieldOf(std::string_view message) {
 
 std::string_view reasonPhrase(int status) {
   switch (status) {
-    case 200: return "OK";
-    case 201: return "Created";
-    case 202: return "Accepted";
-    case 204: return "No Content";
-    case 400: return "Bad Request";
-    case 401: return "Unauthorized";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 405: return "Method Not Allowed";
-    case 409: return "Conflict";
-    case 412: return "Precondition Failed";
-    case 413: return "Content Too Large";
-    case 415: return "Unsupported Media Type";
-    case 422: return "Unprocessable Content";
-    case 428: return "Precondition Required";
-    case 429: return "Too Many Requests";
-    case 503: return "Service Unavailable";
-    default: return status < 500 ? "Client Error" : "Internal Server Error";
+    case 200:
+      return "OK";
+    case 201:
+      return "Created";
+    case 202:
+      return "Accepted";
+    case 204:
+      return "No Content";
+    case 400:
+      return "Bad Request";
+    case 401:
+      return "Unauthorized";
+    case 403:
+      return "Forbidden";
+    case 404:
+      return "Not Found";
+    case 405:
+      return "Method Not Allowed";
+    case 409:
+      return "Conflict";
+    case 412:
+      return "Precondition Failed";
+    case 413:
+      return "Content Too Large";
+    case 415:
+      return "Unsupported Media Type";
+    case 422:
+      return "Unprocessable Content";
+    case 428:
+      return "Precondition Required";
+    case 429:
+      return "Too Many Requests";
+    case 503:
+      return "Service Unavailable";
+    default:
+      return status < 500 ? "Client Error" : "Internal Server Error";
   }
 }
 
 int httpStatusOf(StatusCode code) {
   switch (code) {
-    case StatusCode::Ok: return 200;
-    case StatusCode::InvalidArgument: return 400;
-    case StatusCode::Unauthenticated: return 401;
-    case StatusCode::PermissionDenied: return 403;
-    case StatusCode::NotFound: return 404;
+    case StatusCode::Ok:
+      return 200;
+    case StatusCode::InvalidArgument:
+      return 400;
+    case StatusCode::Unauthenticated:
+      return 401;
+    case StatusCode::PermissionDenied:
+      return 403;
+    case StatusCode::NotFound:
+      return 404;
     case StatusCode::AlreadyExists:
-    case StatusCode::Aborted: return 409;
+    case StatusCode::Aborted:
+      return 409;
     case StatusCode::FailedPrecondition:
-    case StatusCode::ResourceExhausted: return 422;
-    case StatusCode::Unavailable: return 503;
-    case StatusCode::Internal: return 500;
+    case StatusCode::ResourceExhausted:
+      return 422;
+    case StatusCode::Unavailable:
+      return 503;
+    case StatusCode::Internal:
+      return 500;
   }
   return 500;
 }
 
-HttpResponse problem(int status, std::string_view type, std::string_view detail, std::string_view field) {
+HttpResponse problem(int status, std::string_view type, std::string_view detail,
+                     std::string_view field) {
   nlohmann::json doc{{"type", "/problems/" + std::string(type)},
                      {"title", reasonPhrase(status)},
                      {"status", status},
@@ -88,7 +128,8 @@ HttpResponse problem(int status, std::string_view type, std::string_view detail,
 }
 
 HttpResponse problemOf(const Status& status) {
-  const std::string_view field = status.code() == StatusCode::InvalidArgument ? fieldOf(status.message()) : "";
+  const std::string_view field =
+      status.code() == StatusCode::InvalidArgument ? fieldOf(status.message()) : "";
   return problem(httpStatusOf(status.code()), slugOf(status.code()), status.message(), field);
 }
 

@@ -21,7 +21,8 @@ std::string_view reasonPhrase(int status);
 int httpStatusOf(StatusCode code);
 
 // `type` is a short slug ("invalid-argument"); the document carries "/problems/<slug>".
-HttpResponse problem(int status, std::string_view type, std::string_view detail, std::string_view field = "");
+HttpResponse problem(int status, std::string_view type, std::string_view detail,
+                     std::string_view field = "");
 // The field is the message's leading path when it names one ("requested.a_end: required").
 HttpResponse problemOf(const Status& status);
 

@@ -1,11 +1,11 @@
 // Files by URL path; the content type from the extension.
 #include "lightpath/api/static_files.h"
 
+#include <fmt/format.h>
+
 #include <filesystem>
 #include <fstream>
 #include <iterator>
-
-#include <fmt/format.h>
 
 namespace lightpath {
 namespace {
@@ -29,18 +29,21 @@ Result<StaticFiles> StaticFiles::load(const std::string& dir) {
   namespace fs = std::filesystem;
   std::error_code error;
   if (!fs::is_regular_file(fs::path(dir) / "index.html", error)) {
-    return fail(notFound(fmt::format("{}: no index.html (build the portal: scripts/build-web.sh)", dir)));
+    return fail(
+        notFound(fmt::format("{}: no index.html (build the portal: scripts/build-web.sh)", dir)));
   }
   StaticFiles out;
   std::size_t total = 0;
-  for (auto it = fs::recursive_directory_iterator(dir, error); !error && it != fs::recursive_directory_iterator();
-       it.increment(error)) {
+  for (auto it = fs::recursive_directory_iterator(dir, error);
+       !error && it != fs::recursive_directory_iterator(); it.increment(error)) {
     if (!it->is_regular_file(error)) continue;
     std::ifstream in(it->path(), std::ios::binary);
     std::string body((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (!in.good() && !in.eof()) return fail(unavailable(fmt::format("{}: cannot read", it->path().string())));
+    if (!in.good() && !in.eof())
+      return fail(unavailable(fmt::format("{}: cannot read", it->path().string())));
     total += body.size();
-    if (total > (64u << 20)) return fail(invalidArgument(fmt::format("{}: more than 64 MiB of files", dir)));
+    if (total > (64u << 20))
+      return fail(invalidArgument(fmt::format("{}: more than 64 MiB of files", dir)));
     const std::string url = "/" + fs::relative(it->path(), dir).generic_string();
     out.files_[url] = File{std::string(contentTypeOf(it->path())), std::move(body)};
   }
@@ -54,9 +57,10 @@ std::optional<HttpResponse> StaticFiles::get(std::string_view path) const {
   if (it == files_.end()) return std::nullopt;
   HttpResponse r;
   r.headers.emplace_back("Content-Type", it->second.content_type);
-  r.headers.emplace_back("Content-Security-Policy",
-                         "default-src 'self'; img-src 'self' data:; style-src 'self'; connect-src 'self'; "
-                         "frame-ancestors 'none'; base-uri 'none'; form-action 'self'");
+  r.headers.emplace_back(
+      "Content-Security-Policy",
+      "default-src 'self'; img-src 'self' data:; style-src 'self'; connect-src 'self'; "
+      "frame-ancestors 'none'; base-uri 'none'; form-action 'self'");
   r.headers.emplace_back("X-Content-Type-Options", "nosniff");
   r.headers.emplace_back("Referrer-Policy", "no-referrer");
   r.headers.emplace_back("Cache-Control", path == "/index.html" ? "no-cache" : "max-age=300");

@@ -2,11 +2,10 @@
 // own subscription (its next attempt waits out the backoff).
 #include "lightpath/api/webhooks.h"
 
+#include <fmt/format.h>
 #include <httplib.h>
 
-#include <fmt/format.h>
 #include <nlohmann/json.hpp>
-
 #include <set>
 
 #include "lightpath/api/crypto.h"
@@ -18,24 +17,30 @@ namespace lightpath {
 
 Result<WebhookUrl> parseWebhookUrl(std::string_view url) {
   const auto scheme_end = url.find("://");
-  if (scheme_end == std::string_view::npos || (url.substr(0, scheme_end) != "http" && url.substr(0, scheme_end) != "https")) {
+  if (scheme_end == std::string_view::npos ||
+      (url.substr(0, scheme_end) != "http" && url.substr(0, scheme_end) != "https")) {
     return fail(invalidArgument("url: an http:// or https:// URL"));
   }
   if (url.size() > 2000) return fail(invalidArgument("url: at most 2000 characters"));
   const auto host_start = scheme_end + 3;
   const auto path_start = url.find('/', host_start);
-  const std::string_view host = url.substr(host_start, path_start == std::string_view::npos ? std::string_view::npos : path_start - host_start);
+  const std::string_view host =
+      url.substr(host_start, path_start == std::string_view::npos ? std::string_view::npos
+                                                                  : path_start - host_start);
   if (host.empty() || host.find_first_of(" @\t\r\n") != std::string_view::npos) {
     return fail(invalidArgument("url: no host (or one with spaces or credentials)"));
   }
   WebhookUrl out{std::string(url.substr(0, host_start)) + std::string(host),
                  path_start == std::string_view::npos ? "/" : std::string(url.substr(path_start))};
-  if (out.path.find_first_of(" \t\r\n") != std::string::npos) return fail(invalidArgument("url: spaces in the path"));
+  if (out.path.find_first_of(" \t\r\n") != std::string::npos)
+    return fail(invalidArgument("url: spaces in the path"));
   return out;
 }
 
-std::string webhookSignature(const std::string& secret, std::int64_t unix_seconds, const std::string& body) {
-  return fmt::format("t={},v1={}", unix_seconds, hmacSha256Hex(secret, fmt::format("{}.{}", unix_seconds, body)));
+std::string webhookSignature(const std::string& secret, std::int64_t unix_seconds,
+                             const std::string& body) {
+  return fmt::format("t={},v1={}", unix_seconds,
+                     hmacSha256Hex(secret, fmt::format("{}.{}", unix_seconds, body)));
 }
 
 WebhookDispatcher::WebhookDispatcher(Store& store, const Clock& clock, WebhookOptions options)
@@ -83,7 +88,6 @@ void WebhookDispatcher::run(std::size_t shard) {
 }
 
 void WebhookDispatcher::deliverSome(std::size_t shard, std::map<std::string, Backoff>& state) {
-
   std::vector<DocumentRecord> subscriptions;
   Status read = store_.read([&](StoreTransaction& tx) -> Status {
     auto docs = tx.documents({.kind = "webhook", .limit = 100000}, nullptr);
@@ -127,17 +131,22 @@ void WebhookDispatcher::deliverSome(std::size_t shard, std::map<std::string, Bac
         backoff.scanned = e.cursor;
         continue;
       }
-      const std::string body = eventJson(e, doc.tenant.empty()).dump(-1, ' ', false, json::error_handler_t::replace);
-      const std::int64_t at = std::chrono::duration_cast<std::chrono::seconds>(clock_.now().time_since_epoch()).count();
-      httplib::Headers headers{{"Lightpath-Event-Id", std::to_string(e.cursor)},
-                               {"Lightpath-Event-Type", e.type},
-                               {"Lightpath-Webhook-Id", doc.id},
-                               {"Lightpath-Signature", webhookSignature(sub.value("secret", ""), at, body)},
-                               {"User-Agent", "lightpath-webhooks"}};
+      const std::string body =
+          eventJson(e, doc.tenant.empty()).dump(-1, ' ', false, json::error_handler_t::replace);
+      const std::int64_t at =
+          std::chrono::duration_cast<std::chrono::seconds>(clock_.now().time_since_epoch()).count();
+      httplib::Headers headers{
+          {"Lightpath-Event-Id", std::to_string(e.cursor)},
+          {"Lightpath-Event-Type", e.type},
+          {"Lightpath-Webhook-Id", doc.id},
+          {"Lightpath-Signature", webhookSignature(sub.value("secret", ""), at, body)},
+          {"User-Agent", "lightpath-webhooks"}};
       auto response = client.Post(url->path, headers, body, "application/json");
       const bool ok = response && response->status >= 200 && response->status < 300;
-      const std::string error = ok ? "" : response ? fmt::format("the receiver answered {}", response->status)
-                                                    : "cannot deliver: " + httplib::to_string(response.error());
+      const std::string error = ok ? ""
+                                : response
+                                    ? fmt::format("the receiver answered {}", response->status)
+                                    : "cannot deliver: " + httplib::to_string(response.error());
       // Keep what happened with the subscription (if it still exists).
       Status saved = store_.transact([&](StoreTransaction& tx) -> Status {
         auto current = tx.document("webhook", doc.id);
@@ -165,9 +174,12 @@ void WebhookDispatcher::deliverSome(std::size_t shard, std::map<std::string, Bac
       if (!ok || !saved.isOk()) {
         backoff.failures += 1;
         auto wait = options_.first_retry * (1LL << std::min(backoff.failures - 1, 20));
-        backoff.next = std::chrono::steady_clock::now() + std::min<std::chrono::milliseconds>(wait, options_.max_retry);
+        backoff.next = std::chrono::steady_clock::now() +
+                       std::min<std::chrono::milliseconds>(wait, options_.max_retry);
         log().info("webhook {}: event {}: {}; next try in {} ms", doc.id, e.cursor, error,
-                   std::chrono::duration_cast<std::chrono::milliseconds>(backoff.next - std::chrono::steady_clock::now()).count());
+                   std::chrono::duration_cast<std::chrono::milliseconds>(
+                       backoff.next - std::chrono::steady_clock::now())
+                       .count());
         break;
       }
       backoff.failures = 0;

@@ -13,10 +13,10 @@
 // threads, each subscription always on the same one (so its events stay in order).
 #pragma once
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
-#include <algorithm>
 #include <functional>
 #include <map>
 #include <mutex>
@@ -46,7 +46,8 @@ struct WebhookUrl {
 Result<WebhookUrl> parseWebhookUrl(std::string_view url);
 
 // The signature header value for `body` sent at `unix_seconds`.
-std::string webhookSignature(const std::string& secret, std::int64_t unix_seconds, const std::string& body);
+std::string webhookSignature(const std::string& secret, std::int64_t unix_seconds,
+                             const std::string& body);
 
 class WebhookDispatcher {
  public:

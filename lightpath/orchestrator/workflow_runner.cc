@@ -6,9 +6,11 @@
 
 namespace lightpath {
 
-WorkflowRunner::WorkflowRunner(Provisioner& provisioner, const Clock& clock, Options options, Listener listener)
+WorkflowRunner::WorkflowRunner(Provisioner& provisioner, const Clock& clock, Options options,
+                               Listener listener)
     : provisioner_(provisioner), clock_(clock), options_(options), listener_(std::move(listener)) {
-  for (std::size_t i = 0; i < std::max<std::size_t>(1, options_.threads); ++i) threads_.emplace_back([this] { work(); });
+  for (std::size_t i = 0; i < std::max<std::size_t>(1, options_.threads); ++i)
+    threads_.emplace_back([this] { work(); });
   if (options_.tick.count() > 0) ticker_ = std::thread([this] { tick(); });
 }
 
@@ -30,14 +32,16 @@ void WorkflowRunner::submit(const std::string& id, const char* name, std::functi
   Job job = [this, id, name, work = std::move(work)] {
     const auto start = std::chrono::steady_clock::now();
     Status result = work();
-    const auto took = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start);
+    const auto took = std::chrono::duration_cast<std::chrono::microseconds>(
+        std::chrono::steady_clock::now() - start);
     if (!result.isOk()) log().warn("workflow {} of {}: {}", name, id, result.toString());
     if (listener_) listener_(id, name, result, took);
   };
   std::lock_guard lock(mutex_);
   if (stopping_) return;
   auto& queue = queues_[id];
-  if (queue.empty()) ready_.push_back(id);  // an id already queued or running is handed on by its worker
+  if (queue.empty())
+    ready_.push_back(id);  // an id already queued or running is handed on by its worker
   queue.push_back(std::move(job));
   ++pending_;
   wake_.notify_one();

@@ -34,7 +34,8 @@ class WorkflowRunner {
   using Listener = std::function<void(const std::string& id, const char* job, const Status& result,
                                       std::chrono::microseconds took)>;
 
-  WorkflowRunner(Provisioner& provisioner, const Clock& clock, Options options, Listener listener = {});
+  WorkflowRunner(Provisioner& provisioner, const Clock& clock, Options options,
+                 Listener listener = {});
   ~WorkflowRunner();
   WorkflowRunner(const WorkflowRunner&) = delete;
   WorkflowRunner& operator=(const WorkflowRunner&) = delete;

@@ -3,13 +3,12 @@
 #include "lightpath/server/server.h"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <yaml-cpp/yaml.h>
 
 #include <filesystem>
-
-#include <fmt/format.h>
-#include <yaml-cpp/yaml.h>
 
 #include "lightpath/base/log.h"
 
@@ -17,11 +16,14 @@ namespace lightpath {
 
 Status parseListen(std::string_view text, HttpServerOptions& http) {
   const auto colon = text.rfind(':');
-  if (colon == std::string_view::npos) return invalidArgument(fmt::format("listen: HOST:PORT, got '{}'", text));
+  if (colon == std::string_view::npos)
+    return invalidArgument(fmt::format("listen: HOST:PORT, got '{}'", text));
   std::string host(text.substr(0, colon));
   const std::string port(text.substr(colon + 1));
-  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
-  if (port.empty() || port.size() > 5 || port.find_first_not_of("0123456789") != std::string::npos || std::stoul(port) > 65535) {
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
+    host = host.substr(1, host.size() - 2);
+  if (port.empty() || port.size() > 5 ||
+      port.find_first_not_of("0123456789") != std::string::npos || std::stoul(port) > 65535) {
     return invalidArgument(fmt::format("listen: the port must be 0-65535, got '{}'", port));
   }
   http.host = host.empty() ? "0.0.0.0" : host;
@@ -38,7 +40,8 @@ Status readServeConfig(const std::string& path, ServeConfig& config) {
   } catch (const YAML::Exception& e) {
     return invalidArgument(fmt::format("{}:{}: {}", path, e.mark.line + 1, e.msg));
   }
-  if (!root.IsMap()) return invalidArgument(fmt::format("{}: a mapping of settings is expected", path));
+  if (!root.IsMap())
+    return invalidArgument(fmt::format("{}: a mapping of settings is expected", path));
   try {
     for (const auto& entry : root) {
       const std::string key = entry.first.as<std::string>();
@@ -64,7 +67,8 @@ Status readServeConfig(const std::string& path, ServeConfig& config) {
         config.workflow_threads = static_cast<std::size_t>(n);
       } else if (key == "rate_limit") {
         const double rps = value.as<double>();
-        if (!(rps > 0)) return invalidArgument(where + ": requests per second per key, more than 0");
+        if (!(rps > 0))
+          return invalidArgument(where + ": requests per second per key, more than 0");
         config.limits.requests_per_second = rps;
         config.limits.burst = 2 * rps;
       } else if (key == "web") {
@@ -78,12 +82,15 @@ Status readServeConfig(const std::string& path, ServeConfig& config) {
           } else if (k == "key") {
             config.http.tls_key_file = tls.second.as<std::string>();
           } else {
-            return invalidArgument(fmt::format("{}.{}: unknown setting (known: certificate, key)", where, k));
+            return invalidArgument(
+                fmt::format("{}.{}: unknown setting (known: certificate, key)", where, k));
           }
         }
       } else {
-        return invalidArgument(fmt::format("{}: unknown setting (known: listen, data, topology, transceivers, driver, "
-                                           "price_book, log_level, workflow_threads, rate_limit, web, tls)", where));
+        return invalidArgument(
+            fmt::format("{}: unknown setting (known: listen, data, topology, transceivers, driver, "
+                        "price_book, log_level, workflow_threads, rate_limit, web, tls)",
+                        where));
       }
     }
   } catch (const YAML::Exception& e) {
@@ -100,7 +107,8 @@ Status writeKeyFile(const std::string& path, const std::string& secret) {
   if (fd < 0) return unavailable(fmt::format("{}: cannot write: {}", path, std::strerror(errno)));
   (void)::fchmod(fd, 0600);
   const std::string line = secret + "\n";
-  const bool ok = ::write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size()) && ::fsync(fd) == 0;
+  const bool ok = ::write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size()) &&
+                  ::fsync(fd) == 0;
   ::close(fd);
   if (!ok) return unavailable(fmt::format("{}: cannot write", path));
   return Status::ok();
@@ -116,7 +124,8 @@ std::string findWebDir(const std::string& configured) {
   if (!error) candidates.push_back(exe.parent_path() / "../../../web/dist");
   candidates.emplace_back("web/dist");
   for (const auto& c : candidates) {
-    if (std::filesystem::is_regular_file(c / "index.html", error)) return std::filesystem::weakly_canonical(c, error).string();
+    if (std::filesystem::is_regular_file(c / "index.html", error))
+      return std::filesystem::weakly_canonical(c, error).string();
   }
   return "";
 }
@@ -132,10 +141,12 @@ Result<std::unique_ptr<Server>> Server::start(const ServeConfig& config, std::os
   Stack& s = *server->stack_;
   // The API is made after the runner; the runner reports into the API's metrics once it exists.
   server->workflows_ = std::make_unique<WorkflowRunner>(
-      *s.provisioner, s.clock, WorkflowRunner::Options{.threads = config.workflow_threads, .tick = config.schedule_tick},
+      *s.provisioner, s.clock,
+      WorkflowRunner::Options{.threads = config.workflow_threads, .tick = config.schedule_tick},
       [server = server.get()](const std::string&, const char* job, const Status& result,
-                                                std::chrono::microseconds took) {
-        if (server->api_) server->api_->metrics().recordWorkflow(job, result.isOk(), took.count() / 1e6);
+                              std::chrono::microseconds took) {
+        if (server->api_)
+          server->api_->metrics().recordWorkflow(job, result.isOk(), took.count() / 1e6);
       });
   server->webhooks_ = std::make_unique<WebhookDispatcher>(*s.store, s.clock, config.webhooks);
   const std::string web_dir = findWebDir(config.web_dir);
@@ -148,8 +159,12 @@ Result<std::unique_ptr<Server>> Server::start(const ServeConfig& config, std::os
       server->portal_ = std::move(*files);
     }
   }
-  auto api = Api::create({.provisioner = s.provisioner.get(), .workflows = server->workflows_.get(),
-                          .store = s.store.get(), .topology = s.topology, .ledger = s.ledger.get(), .clock = &s.clock,
+  auto api = Api::create({.provisioner = s.provisioner.get(),
+                          .workflows = server->workflows_.get(),
+                          .store = s.store.get(),
+                          .topology = s.topology,
+                          .ledger = s.ledger.get(),
+                          .clock = &s.clock,
                           .webhooks = server->webhooks_.get(),
                           .portal = server->portal_ ? &*server->portal_ : nullptr},
                          config.limits);
@@ -157,11 +172,12 @@ Result<std::unique_ptr<Server>> Server::start(const ServeConfig& config, std::os
   server->api_ = std::move(*api);
   auto secret = server->api_->ensureOperatorKey();
   if (!secret) return fail(secret.error());
-  const std::string key_file = (std::filesystem::path(config.stack.data_dir) / "operator.key").string();
+  const std::string key_file =
+      (std::filesystem::path(config.stack.data_dir) / "operator.key").string();
   if (!secret->empty()) {
     LP_RETURN_IF_ERROR(writeKeyFile(key_file, *secret));
-    out << "operator API key (shown once; also in " << key_file << ", readable by its owner only):\n  " << *secret
-        << "\n";
+    out << "operator API key (shown once; also in " << key_file
+        << ", readable by its owner only):\n  " << *secret << "\n";
   }
   server->webhooks_->start();
   auto http = HttpServer::start(*server->api_, config.http);
@@ -175,14 +191,18 @@ Result<std::unique_ptr<Server>> Server::start(const ServeConfig& config, std::os
       auto expired = server->api_->expireIdempotencyRecords(server->stack_->clock.now() - ttl);
       if (!expired) log().warn("housekeeping: {}", expired.error().toString());
       lock.lock();
-    } while (!server->housekeeping_wake_.wait_for(lock, std::chrono::hours(1), [&] { return server->stopping_; }));
+    } while (!server->housekeeping_wake_.wait_for(lock, std::chrono::hours(1),
+                                                  [&] { return server->stopping_; }));
   });
   const std::string scheme = config.http.tls_certificate_file.empty() ? "http" : "https";
-  const std::string host = config.http.host.find(':') != std::string::npos ? "[" + config.http.host + "]" : config.http.host;
+  const std::string host = config.http.host.find(':') != std::string::npos
+                               ? "[" + config.http.host + "]"
+                               : config.http.host;
   out << fmt::format("lightpath serving {} ({} sites, {} fibers) with {} devices; data in {}\n",
-                     s.topology->name(), s.topology->sites().size(), s.topology->fibers().size(), config.stack.driver,
-                     config.stack.data_dir)
-      << fmt::format("  API:     {}://{}:{}/v1/  (OpenAPI: /v1/openapi.json)\n", scheme, host, server->port())
+                     s.topology->name(), s.topology->sites().size(), s.topology->fibers().size(),
+                     config.stack.driver, config.stack.data_dir)
+      << fmt::format("  API:     {}://{}:{}/v1/  (OpenAPI: /v1/openapi.json)\n", scheme, host,
+                     server->port())
       << fmt::format("  metrics: {}://{}:{}/metrics\n", scheme, host, server->port())
       << (server->portal_ ? fmt::format("  portal:  {}://{}:{}/\n", scheme, host, server->port())
                           : std::string("  portal:  not built (scripts/build-web.sh)\n"))

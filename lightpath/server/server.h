@@ -10,8 +10,8 @@
 #include <condition_variable>
 #include <memory>
 #include <mutex>
-#include <thread>
 #include <ostream>
+#include <thread>
 
 #include "lightpath/api/api.h"
 #include "lightpath/api/http_server.h"

@@ -6,9 +6,8 @@
 #include <cstdint>
 #include <cstdlib>
 #include <filesystem>
-#include <string_view>
-
 #include <nlohmann/json.hpp>
+#include <string_view>
 
 #include "lightpath/api/api.h"
 #include "lightpath/server/stack.h"
@@ -23,7 +22,8 @@ struct World {
   std::string operator_key, tenant_key;
 };
 
-HttpResponse send(Api& api, std::string method, std::string path, std::string body, const std::string& key) {
+HttpResponse send(Api& api, std::string method, std::string path, std::string body,
+                  const std::string& key) {
   HttpRequest r;
   r.method = std::move(method);
   r.path = std::move(path);
@@ -36,14 +36,19 @@ HttpResponse send(Api& api, std::string method, std::string path, std::string bo
 World& world() {
   static World* w = [] {
     auto* w = new World();
-    const auto dir = std::filesystem::temp_directory_path() / ("lightpath-api-fuzz-" + std::to_string(::getpid()));
+    const auto dir = std::filesystem::temp_directory_path() /
+                     ("lightpath-api-fuzz-" + std::to_string(::getpid()));
     std::filesystem::remove_all(dir);
     auto stack = buildStack({.data_dir = dir.string()});
     if (!stack) std::abort();
     w->stack = std::move(*stack);
     Stack& s = *w->stack;
-    auto api = Api::create({.provisioner = s.provisioner.get(), .workflows = nullptr, .store = s.store.get(),
-                            .topology = s.topology, .ledger = s.ledger.get(), .clock = &s.clock},
+    auto api = Api::create({.provisioner = s.provisioner.get(),
+                            .workflows = nullptr,
+                            .store = s.store.get(),
+                            .topology = s.topology,
+                            .ledger = s.ledger.get(),
+                            .clock = &s.clock},
                            {.requests_per_second = 1e9, .burst = 1e9});
     if (!api) std::abort();
     w->api = std::move(*api);
@@ -51,7 +56,8 @@ World& world() {
     send(*w->api, "POST", "/v1/tenants", R"({"id":"acme"})", w->operator_key);
     send(*w->api, "PATCH", "/v1/ports/dc-ashburn-p1", R"({"tenant":"acme"})", w->operator_key);
     send(*w->api, "PATCH", "/v1/ports/dc-hillsboro-p1", R"({"tenant":"acme"})", w->operator_key);
-    HttpResponse key = send(*w->api, "POST", "/v1/api-keys", R"({"tenant":"acme","role":"admin"})", w->operator_key);
+    HttpResponse key = send(*w->api, "POST", "/v1/api-keys", R"({"tenant":"acme","role":"admin"})",
+                            w->operator_key);
     w->tenant_key = nlohmann::json::parse(key.body).value("secret", "");
     if (w->tenant_key.empty()) std::abort();
     return w;
@@ -68,7 +74,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   std::string_view text(reinterpret_cast<const char*>(data) + 1, size - 1);
   const auto line_end = text.find('\n');
   const std::string_view line = text.substr(0, line_end);
-  const std::string body(line_end == std::string_view::npos ? std::string_view() : text.substr(line_end + 1));
+  const std::string body(line_end == std::string_view::npos ? std::string_view()
+                                                            : text.substr(line_end + 1));
   const auto space = line.find(' ');
   if (space == std::string_view::npos) return 0;
   HttpRequest r;
@@ -83,7 +90,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       const auto amp = query.find('&');
       const std::string_view pair = query.substr(0, amp);
       const auto eq = pair.find('=');
-      r.query[std::string(pair.substr(0, eq))] = eq == std::string_view::npos ? "" : std::string(pair.substr(eq + 1));
+      r.query[std::string(pair.substr(0, eq))] =
+          eq == std::string_view::npos ? "" : std::string(pair.substr(eq + 1));
       if (amp == std::string_view::npos) break;
       query.remove_prefix(amp + 1);
     }

@@ -11,7 +11,10 @@ tmp=$(mktemp -d)
 pid=
 trap '[ -n "$pid" ] && kill -9 "$pid" 2>/dev/null; rm -rf "$tmp"' EXIT
 failures=0
-fail() { echo "FAIL $*"; failures=$((failures + 1)); }
+fail() {
+  echo "FAIL $*"; failures=$((failures + 1))
+  echo "--- the server said:"; tail -5 "$tmp/serve.out" 2>/dev/null
+}
 
 start() {
   "$lp" serve --data "$tmp/data" --listen 127.0.0.1:0 --log-level error >"$tmp/serve.out" 2>&1 &
@@ -43,6 +46,7 @@ for p in dc-ashburn-p1 dc-ashburn-p2 dc-hillsboro-p1 dc-hillsboro-p2 dc-santa-cl
   api -X PATCH -d '{"tenant":"acme"}' "$url/v1/ports/$p" >/dev/null
 done
 acme=$(api -d '{"tenant":"acme","role":"admin"}' "$url/v1/api-keys" | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["secret"])')
+[ -n "$acme" ] || { fail "no tenant key"; exit 1; }
 pairs=("dc-ashburn-p1 dc-hillsboro-p1" "dc-ashburn-p2 dc-santa-clara-p1" "dc-hillsboro-p2 dc-memphis-p1")
 
 for cycle in $(seq 1 "$cycles"); do

@@ -5,13 +5,12 @@
 #include <chrono>
 #include <map>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <shared_mutex>
 #include <string>
 #include <unordered_map>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "lightpath/api/api.h"
 #include "lightpath/api/problem.h"
@@ -25,12 +24,12 @@ struct Context {
   const HttpRequest& request;
   Principal who;
   std::string request_id;
-  std::vector<std::string> params;   // the {…} segments of the route, in order
-  std::string idempotency_doc;       // set: the POST carries a new Idempotency-Key
-  std::string request_hash;          // of method, path and body, to spot a reused key
-  bool recorded = false;             // the route wrote the audit entry (and idempotency record)
-  std::string subject;               // what the mutation touched, for the audit entry
-  std::string owner;                 // the tenant it belongs to (operators act for tenants)
+  std::vector<std::string> params;  // the {…} segments of the route, in order
+  std::string idempotency_doc;      // set: the POST carries a new Idempotency-Key
+  std::string request_hash;         // of method, path and body, to spot a reused key
+  bool recorded = false;            // the route wrote the audit entry (and idempotency record)
+  std::string subject;              // what the mutation touched, for the audit entry
+  std::string owner;                // the tenant it belongs to (operators act for tenants)
   bool isOperator() const { return who.role == Role::Operator; }
 };
 
@@ -41,7 +40,7 @@ struct Api::Impl {
     std::vector<std::string> segments;  // "{id}" matches any one segment
     Handler handler;
     bool authenticated = true;
-    std::string name;                   // "GET /v1/connections/{id}", for metrics
+    std::string name;  // "GET /v1/connections/{id}", for metrics
   };
   struct Bucket {
     double tokens = 0;
@@ -92,8 +91,10 @@ struct Api::Impl {
 
   // Helpers.
   // A key for `tenant` with `role`: stored as a hash, cached; returns {id, secret}.
-  Result<std::pair<std::string, std::string>> makeKey(const std::string& tenant, Role role, const std::string& name,
-                                                      const std::string& actor, StoreTransaction* tx);
+  Result<std::pair<std::string, std::string>> makeKey(const std::string& tenant, Role role,
+                                                      const std::string& name,
+                                                      const std::string& actor,
+                                                      StoreTransaction* tx);
   // The tenant a port belongs to (assignment by an operator, else the topology's), or none.
   std::optional<std::string> portOwner(const std::string& port_id) const;
   // The audit entry of this request, and the order entry when it changed a connection.
@@ -113,11 +114,11 @@ struct Api::Impl {
   mutable std::shared_mutex keys_mutex;
   std::unordered_map<std::string, Principal> keys_by_hash;  // sha-256 of the secret -> who
   mutable std::shared_mutex ports_mutex;
-  std::map<std::string, std::string> port_owner;            // operator assignments
+  std::map<std::string, std::string> port_owner;  // operator assignments
   std::map<std::string, const Port*> ports_by_id;
   std::mutex buckets_mutex;
   std::unordered_map<std::string, Bucket> buckets;
-  std::array<std::mutex, 64> idempotency_locks;             // one POST per key at a time
+  std::array<std::mutex, 64> idempotency_locks;  // one POST per key at a time
   std::mutex random_mutex;
   Random random;
 };
@@ -136,11 +137,13 @@ std::string dumpJson(const json& j);
 // Offset and limit from the query (limit 1..1000, default 100); InvalidArgument names the one.
 Result<std::pair<std::size_t, std::size_t>> paging(const HttpRequest& request);
 // {"items": [...raw documents...], "total": n, "offset": o, "limit": l}
-std::string pageJson(const std::vector<std::string>& items, std::size_t total, std::size_t offset, std::size_t limit);
+std::string pageJson(const std::vector<std::string>& items, std::size_t total, std::size_t offset,
+                     std::size_t limit);
 // Parses a JSON object body; InvalidArgument with the parser's position when it is not one.
 Result<json> parseObject(std::string_view body);
 // InvalidArgument naming the first field of `object` not in `allowed`.
-Status onlyFields(const json& object, std::initializer_list<std::string_view> allowed, std::string_view where = "");
+Status onlyFields(const json& object, std::initializer_list<std::string_view> allowed,
+                  std::string_view where = "");
 std::string_view toString(Role role);
 Result<Role> parseRole(std::string_view text);
 // Whether `id` may name a tenant: 1-40 of a-z, 0-9 and '-', starting with a letter.

@@ -2,18 +2,17 @@
 // client that checks every reply against the OpenAPI description the server serves.
 #pragma once
 
+#include <gtest/gtest.h>
 #include <httplib.h>
 
 #include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
 #include <thread>
-
-#include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 
 #include "lightpath/server/server.h"
 #include "test/integration/api/openapi_check.h"
@@ -37,7 +36,8 @@ class ApiFixture : public ::testing::Test {
  protected:
   void SetUp() override {
     dir_ = std::filesystem::temp_directory_path() /
-           ("lightpath-api-" + std::to_string(::getpid()) + "-" + ::testing::UnitTest::GetInstance()->current_test_info()->name());
+           ("lightpath-api-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
     std::filesystem::remove_all(dir_);
     config_.stack.data_dir = dir_.string();
     config_.http.port = 0;
@@ -76,18 +76,21 @@ class ApiFixture : public ::testing::Test {
 
   // `route` is the path template of the description ("/v1/connections/{id}"); `path` the real
   // one (defaults to the template). Every reply is checked against the description.
-  Reply call(const std::string& method, const std::string& route, const std::string& key, const std::string& body = "",
-             const std::string& path = "", httplib::Headers headers = {}) {
+  Reply call(const std::string& method, const std::string& route, const std::string& key,
+             const std::string& body = "", const std::string& path = "",
+             httplib::Headers headers = {}) {
     if (!key.empty()) headers.emplace("Authorization", "Bearer " + key);
     const std::string target = path.empty() ? route : path;
-    httplib::Result r = method == "GET"     ? client_->Get(target, headers)
-                        : method == "POST"  ? client_->Post(target, headers, body, "application/json")
-                        : method == "PATCH" ? client_->Patch(target, headers, body, "application/json")
-                        : method == "PUT"   ? client_->Put(target, headers, body, "application/json")
-                                            : client_->Delete(target, headers, body, "application/json");
+    httplib::Result r =
+        method == "GET"     ? client_->Get(target, headers)
+        : method == "POST"  ? client_->Post(target, headers, body, "application/json")
+        : method == "PATCH" ? client_->Patch(target, headers, body, "application/json")
+        : method == "PUT"   ? client_->Put(target, headers, body, "application/json")
+                            : client_->Delete(target, headers, body, "application/json");
     Reply reply;
     if (!r) {
-      ADD_FAILURE() << method << " " << target << ": no reply (" << httplib::to_string(r.error()) << ")";
+      ADD_FAILURE() << method << " " << target << ": no reply (" << httplib::to_string(r.error())
+                    << ")";
       return reply;
     }
     reply.status = r->status;
@@ -113,26 +116,34 @@ class ApiFixture : public ::testing::Test {
     }
     const auto& responses = paths[route][lower]["responses"];
     const std::string code = std::to_string(reply.status);
-    ASSERT_TRUE(responses.contains(code)) << method << " " << route << " answered " << code
-                                          << ", which the description does not list: " << reply.raw.substr(0, 300);
+    ASSERT_TRUE(responses.contains(code))
+        << method << " " << route << " answered " << code
+        << ", which the description does not list: " << reply.raw.substr(0, 300);
     const auto& documented = responses[code];
     if (!documented.contains("content")) return;
     for (const auto& [type, media] : documented["content"].items()) {
       if (type.find("json") == std::string::npos) continue;
       std::vector<std::string> errors;
       checkSchema(reply.body, media["schema"], openapi_, "$", errors);
-      for (const std::string& e : errors) ADD_FAILURE() << method << " " << route << " " << code << ": " << e;
+      for (const std::string& e : errors)
+        ADD_FAILURE() << method << " " << route << " " << code << ": " << e;
     }
   }
 
   // A tenant with an admin key and the given ports; returns the admin key's secret.
-  std::string addTenant(const std::string& id, const std::vector<std::string>& ports, const std::string& role = "admin") {
-    Reply made = call("POST", "/v1/tenants", operator_key_, json{{"id", id}, {"name", id + " inc"}}.dump());
+  std::string addTenant(const std::string& id, const std::vector<std::string>& ports,
+                        const std::string& role = "admin") {
+    Reply made =
+        call("POST", "/v1/tenants", operator_key_, json{{"id", id}, {"name", id + " inc"}}.dump());
     EXPECT_TRUE(made.status == 201 || made.status == 409) << made.raw;
     for (const std::string& port : ports) {
-      EXPECT_EQ(call("PATCH", "/v1/ports/{id}", operator_key_, json{{"tenant", id}}.dump(), "/v1/ports/" + port).status, 200);
+      EXPECT_EQ(call("PATCH", "/v1/ports/{id}", operator_key_, json{{"tenant", id}}.dump(),
+                     "/v1/ports/" + port)
+                    .status,
+                200);
     }
-    Reply key = call("POST", "/v1/api-keys", operator_key_, json{{"tenant", id}, {"role", role}, {"name", "test"}}.dump());
+    Reply key = call("POST", "/v1/api-keys", operator_key_,
+                     json{{"tenant", id}, {"role", role}, {"name", "test"}}.dump());
     EXPECT_EQ(key.status, 201) << key.raw;
     return key.body.value("secret", "");
   }
@@ -160,7 +171,12 @@ class ApiFixture : public ::testing::Test {
 
 // Ethernet between two of the tenant's data-center ports.
 inline std::string ethernetOrder(const std::string& a, const std::string& z, int mbps = 1000) {
-  return json{{"kind", "ethernet"}, {"a_end", a}, {"z_end", z}, {"bandwidth_mbps", mbps}, {"tags", {{"team", "ml"}}}}.dump();
+  return json{{"kind", "ethernet"},
+              {"a_end", a},
+              {"z_end", z},
+              {"bandwidth_mbps", mbps},
+              {"tags", {{"team", "ml"}}}}
+      .dump();
 }
 
 }  // namespace lightpath::testing

@@ -19,7 +19,8 @@ TEST_F(ApiFixture, FirstStartMakesAnOperatorKeyOnlyItsOwnerCanRead) {
   EXPECT_EQ(info.st_mode & 0777, 0600);
   EXPECT_EQ(call("GET", "/v1/tenants", operator_key_).status, 200);
   restart();
-  EXPECT_EQ(start_output_.find("lp_"), std::string::npos) << "a second start must not make or show a key";
+  EXPECT_EQ(start_output_.find("lp_"), std::string::npos)
+      << "a second start must not make or show a key";
   EXPECT_EQ(call("GET", "/v1/tenants", operator_key_).status, 200);
 }
 
@@ -37,9 +38,12 @@ TEST_F(ApiFixture, OpenEndpointsAndAuthentication) {
   EXPECT_EQ(call("GET", "/v1/nothing-here", operator_key_).status, 404);
   EXPECT_EQ(call("PUT", "/v1/connections", operator_key_, "{}").status, 405);
   Reply metrics = call("GET", "/metrics", "");
-  EXPECT_NE(metrics.raw.find("lightpath_http_requests_total{route=\"GET /v1/connections\",code=\"401\"} 3"),
-            std::string::npos) << metrics.raw.substr(0, 2000);
-  EXPECT_NE(metrics.raw.find("lightpath_ledger_utilization{resource=\"spectrum\"}"), std::string::npos);
+  EXPECT_NE(metrics.raw.find(
+                "lightpath_http_requests_total{route=\"GET /v1/connections\",code=\"401\"} 3"),
+            std::string::npos)
+      << metrics.raw.substr(0, 2000);
+  EXPECT_NE(metrics.raw.find("lightpath_ledger_utilization{resource=\"spectrum\"}"),
+            std::string::npos);
   EXPECT_FALSE(call("GET", "/healthz", "").header("X-Request-Id").empty());
 }
 
@@ -47,8 +51,12 @@ TEST_F(ApiFixture, OrderQuoteWatchChangeAndTerminate) {
   start();
   const std::string acme = addTenant("acme", {"dc-ashburn-p1", "dc-hillsboro-p1"});
   // A quote first: path, latency and price, nothing held.
-  const std::string wavelength = json{{"kind", "wavelength"}, {"a_end", "dc-ashburn"}, {"z_end", "dc-hillsboro"},
-                                      {"bandwidth_mbps", 400000}, {"protection", "1+1"}}.dump();
+  const std::string wavelength = json{
+      {"kind", "wavelength"},
+      {"a_end", "dc-ashburn"},
+      {"z_end", "dc-hillsboro"},
+      {"bandwidth_mbps", 400000},
+      {"protection", "1+1"}}.dump();
   Reply quote = call("POST", "/v1/quotes", acme, wavelength);
   ASSERT_EQ(quote.status, 200) << quote.raw;
   EXPECT_TRUE(quote.body.value("feasible", false));
@@ -74,20 +82,24 @@ TEST_F(ApiFixture, OrderQuoteWatchChangeAndTerminate) {
   EXPECT_EQ(again.status, 201);
   EXPECT_EQ(again.header("Idempotent-Replayed"), "true");
   EXPECT_EQ(again.body.value("id", ""), id);
-  Reply reused = call("POST", "/v1/connections", acme, ethernetOrder("dc-ashburn-p1", "dc-hillsboro-p1"), "", idem);
+  Reply reused = call("POST", "/v1/connections", acme,
+                      ethernetOrder("dc-ashburn-p1", "dc-hillsboro-p1"), "", idem);
   EXPECT_EQ(reused.status, 409);
   EXPECT_EQ(reused.body.value("field", ""), "Idempotency-Key");
   EXPECT_EQ(waitFor(acme, id, "active"), "active");
 
   // Ethernet, listed with paging and a state filter.
-  Reply ethernet = call("POST", "/v1/connections", acme, ethernetOrder("dc-ashburn-p1", "dc-hillsboro-p1"));
+  Reply ethernet =
+      call("POST", "/v1/connections", acme, ethernetOrder("dc-ashburn-p1", "dc-hillsboro-p1"));
   ASSERT_EQ(ethernet.status, 201) << ethernet.raw;
   const std::string eth = ethernet.body.value("id", "");
   EXPECT_EQ(waitFor(acme, eth, "active"), "active");
   Reply page = call("GET", "/v1/connections", acme, "", "/v1/connections?limit=1&offset=1");
   EXPECT_EQ(page.body.value("total", 0), 2);
   EXPECT_EQ(page.body["items"].size(), 1u);
-  EXPECT_EQ(call("GET", "/v1/connections", acme, "", "/v1/connections?state=terminated").body.value("total", -1), 0);
+  EXPECT_EQ(call("GET", "/v1/connections", acme, "", "/v1/connections?state=terminated")
+                .body.value("total", -1),
+            0);
   EXPECT_EQ(call("GET", "/v1/connections", acme, "", "/v1/connections?state=sleepy").status, 400);
   EXPECT_EQ(call("GET", "/v1/connections", acme, "", "/v1/connections?limit=0").status, 400);
   EXPECT_EQ(call("GET", "/v1/connections", acme, "", "/v1/connections?colour=red").status, 400);
@@ -95,33 +107,53 @@ TEST_F(ApiFixture, OrderQuoteWatchChangeAndTerminate) {
   // PATCH: If-Match guards against lost updates; bandwidth is make-before-break and re-priced.
   Reply current = call("GET", "/v1/connections/{id}", acme, "", "/v1/connections/" + eth);
   const std::string etag = current.header("ETag");
-  Reply stale = call("PATCH", "/v1/connections/{id}", acme, R"({"bandwidth_mbps":2000})", "/v1/connections/" + eth,
-                     {{"If-Match", "\"1\""}});
+  Reply stale = call("PATCH", "/v1/connections/{id}", acme, R"({"bandwidth_mbps":2000})",
+                     "/v1/connections/" + eth, {{"If-Match", "\"1\""}});
   EXPECT_EQ(stale.status, 412);
-  EXPECT_EQ(call("PATCH", "/v1/connections/{id}", acme, R"({"bandwidth_mbps":2000,"tags":{"team":"infra"}})",
-                 "/v1/connections/" + eth).status, 400) << "bandwidth changes on its own";
+  EXPECT_EQ(call("PATCH", "/v1/connections/{id}", acme,
+                 R"({"bandwidth_mbps":2000,"tags":{"team":"infra"}})", "/v1/connections/" + eth)
+                .status,
+            400)
+      << "bandwidth changes on its own";
   // The capacity is held at once (202, modifying); the devices follow and it is active again.
-  Reply bigger = call("PATCH", "/v1/connections/{id}", acme, R"({"bandwidth_mbps":2000})", "/v1/connections/" + eth,
-                      {{"If-Match", etag}});
+  Reply bigger = call("PATCH", "/v1/connections/{id}", acme, R"({"bandwidth_mbps":2000})",
+                      "/v1/connections/" + eth, {{"If-Match", etag}});
   ASSERT_EQ(bigger.status, 202) << bigger.raw;
   EXPECT_EQ(bigger.body.value("state", ""), "modifying");
   EXPECT_EQ(waitFor(acme, eth, "active"), "active");
   Reply changed = call("GET", "/v1/connections/{id}", acme, "", "/v1/connections/" + eth);
   EXPECT_EQ(changed.body["requested"].value("bandwidth_mbps", 0), 2000);
-  EXPECT_GT(changed.body["current"]["price"].value("monthly", 0.0), current.body["current"]["price"].value("monthly", 0.0));
-  Reply retagged = call("PATCH", "/v1/connections/{id}", acme, R"({"tags":{"team":"infra"}})", "/v1/connections/" + eth,
-                        {{"If-Match", changed.header("ETag")}});
+  EXPECT_GT(changed.body["current"]["price"].value("monthly", 0.0),
+            current.body["current"]["price"].value("monthly", 0.0));
+  Reply retagged = call("PATCH", "/v1/connections/{id}", acme, R"({"tags":{"team":"infra"}})",
+                        "/v1/connections/" + eth, {{"If-Match", changed.header("ETag")}});
   ASSERT_EQ(retagged.status, 200) << retagged.raw;
   EXPECT_EQ(retagged.body["requested"]["tags"].value("team", ""), "infra");
-  EXPECT_EQ(call("PATCH", "/v1/connections/{id}", acme, R"({"bandwidth_mbps":999999999})", "/v1/connections/" + eth).status, 400);
+  EXPECT_EQ(call("PATCH", "/v1/connections/{id}", acme, R"({"bandwidth_mbps":999999999})",
+                 "/v1/connections/" + eth)
+                .status,
+            400);
   // The end moves (make-before-break in the ledger); the start does not.
-  Reply ends = call("PATCH", "/v1/connections/{id}", acme, R"({"end":"2031-01-01T00:00:00Z"})", "/v1/connections/" + eth);
+  Reply ends = call("PATCH", "/v1/connections/{id}", acme, R"({"end":"2031-01-01T00:00:00Z"})",
+                    "/v1/connections/" + eth);
   ASSERT_EQ(ends.status, 200) << ends.raw;
   EXPECT_EQ(ends.body["requested"].value("end", ""), "2031-01-01T00:00:00.000000Z");
-  EXPECT_EQ(call("PATCH", "/v1/connections/{id}", acme, R"({"end":null})", "/v1/connections/" + eth).body["requested"].contains("end"), false);
-  EXPECT_EQ(call("PATCH", "/v1/connections/{id}", acme, R"({"end":"2001-01-01T00:00:00Z"})", "/v1/connections/" + eth).status, 400);
-  EXPECT_EQ(call("PATCH", "/v1/connections/{id}", acme, R"({"start":"2030-01-01T00:00:00Z"})", "/v1/connections/" + eth).status, 422);
-  EXPECT_EQ(call("PATCH", "/v1/connections/{id}", acme, R"({"bandwidth_mbps":400000})", "/v1/connections/" + id).status, 400)
+  EXPECT_EQ(call("PATCH", "/v1/connections/{id}", acme, R"({"end":null})", "/v1/connections/" + eth)
+                .body["requested"]
+                .contains("end"),
+            false);
+  EXPECT_EQ(call("PATCH", "/v1/connections/{id}", acme, R"({"end":"2001-01-01T00:00:00Z"})",
+                 "/v1/connections/" + eth)
+                .status,
+            400);
+  EXPECT_EQ(call("PATCH", "/v1/connections/{id}", acme, R"({"start":"2030-01-01T00:00:00Z"})",
+                 "/v1/connections/" + eth)
+                .status,
+            422);
+  EXPECT_EQ(call("PATCH", "/v1/connections/{id}", acme, R"({"bandwidth_mbps":400000})",
+                 "/v1/connections/" + id)
+                .status,
+            400)
       << "a wavelength's rate is its transceiver's";
 
   // DELETE: 202 while devices are cleared, then terminated; deleting again is harmless.
@@ -137,47 +169,62 @@ TEST_F(ApiFixture, OrderQuoteWatchChangeAndTerminate) {
   for (const auto& e : events.body["items"]) {
     if (e.value("subject", "") == eth) seen.push_back(e["data"].value("state", ""));
   }
-  EXPECT_EQ(seen, (std::vector<std::string>{"provisioning", "active", "modifying", "active", "active", "active", "active",
-                                            "deprovisioning", "terminated"}));  // bandwidth, tags, end, end
+  EXPECT_EQ(seen, (std::vector<std::string>{"provisioning", "active", "modifying", "active",
+                                            "active", "active", "active", "deprovisioning",
+                                            "terminated"}));  // bandwidth, tags, end, end
   const std::uint64_t cursor = events.body["items"][2].value("cursor", 0);
   Reply later = call("GET", "/v1/events", acme, "", "/v1/events?after=" + std::to_string(cursor));
   EXPECT_EQ(later.body["items"][0].value("cursor", 0u), cursor + 1);
   Reply orders = call("GET", "/v1/orders", acme);
-  EXPECT_EQ(orders.body.value("total", 0), 7);  // two creates, four modifies (bandwidth, tags, end twice), a terminate
+  EXPECT_EQ(orders.body.value("total", 0),
+            7);  // two creates, four modifies (bandwidth, tags, end twice), a terminate
   const std::string order_id = orders.body["items"][0].value("id", "");
-  EXPECT_EQ(call("GET", "/v1/orders/{id}", acme, "", "/v1/orders/" + order_id).body.value("type", ""), "terminate");
+  EXPECT_EQ(
+      call("GET", "/v1/orders/{id}", acme, "", "/v1/orders/" + order_id).body.value("type", ""),
+      "terminate");
   Reply audit = call("GET", "/v1/audit", operator_key_, "", "/v1/audit?tenant=acme");
   EXPECT_GE(audit.body.value("total", 0), 6);
   EXPECT_EQ(audit.body["items"][0].value("method", ""), "DELETE");
   Reply metrics = call("GET", "/metrics", "");
-  EXPECT_NE(metrics.raw.find("lightpath_workflows_total{job=\"activate\",result=\"ok\"} 2"), std::string::npos);
+  EXPECT_NE(metrics.raw.find("lightpath_workflows_total{job=\"activate\",result=\"ok\"} 2"),
+            std::string::npos);
 }
 
 TEST_F(ApiFixture, IdempotencyKeysAreForgottenAfterTheirTime) {
   start();
   const std::string acme = addTenant("acme", {"dc-ashburn-p1", "dc-hillsboro-p1"});
   httplib::Headers first{{"Idempotency-Key", "old"}};
-  ASSERT_EQ(call("POST", "/v1/connections", acme, ethernetOrder("dc-ashburn-p1", "dc-hillsboro-p1"), "", first).status, 201);
+  ASSERT_EQ(call("POST", "/v1/connections", acme, ethernetOrder("dc-ashburn-p1", "dc-hillsboro-p1"),
+                 "", first)
+                .status,
+            201);
   const TimePoint between = server_->stack().clock.now();
   std::this_thread::sleep_for(std::chrono::milliseconds(5));
   httplib::Headers second{{"Idempotency-Key", "new"}};
-  ASSERT_EQ(call("POST", "/v1/connections", acme, ethernetOrder("dc-ashburn-p1", "dc-hillsboro-p1", 200), "", second).status, 201);
+  ASSERT_EQ(call("POST", "/v1/connections", acme,
+                 ethernetOrder("dc-ashburn-p1", "dc-hillsboro-p1", 200), "", second)
+                .status,
+            201);
   auto expired = server_->api().expireIdempotencyRecords(between);
   ASSERT_TRUE(expired) << expired.error().toString();
   EXPECT_GE(*expired, 1u);  // "old" (and the set-up's own records)
   // "old" is a fresh request now; "new" still replays.
-  Reply again = call("POST", "/v1/connections", acme, ethernetOrder("dc-ashburn-p1", "dc-hillsboro-p1"), "", first);
+  Reply again = call("POST", "/v1/connections", acme,
+                     ethernetOrder("dc-ashburn-p1", "dc-hillsboro-p1"), "", first);
   EXPECT_EQ(again.status, 201);
   EXPECT_EQ(again.header("Idempotent-Replayed"), "");
-  EXPECT_EQ(call("POST", "/v1/connections", acme, ethernetOrder("dc-ashburn-p1", "dc-hillsboro-p1", 200), "", second)
-                .header("Idempotent-Replayed"), "true");
+  EXPECT_EQ(call("POST", "/v1/connections", acme,
+                 ethernetOrder("dc-ashburn-p1", "dc-hillsboro-p1", 200), "", second)
+                .header("Idempotent-Replayed"),
+            "true");
 }
 
 TEST_F(ApiFixture, OperatorsSeeEverythingAndOrderForTenants) {
   start();
   addTenant("acme", {"dc-ashburn-p1", "dc-hillsboro-p1"});
   json order = json::parse(ethernetOrder("dc-ashburn-p1", "dc-hillsboro-p1"));
-  EXPECT_EQ(call("POST", "/v1/connections", operator_key_, order.dump()).status, 400) << "operators name the tenant";
+  EXPECT_EQ(call("POST", "/v1/connections", operator_key_, order.dump()).status, 400)
+      << "operators name the tenant";
   order["tenant"] = "nobody";
   EXPECT_EQ(call("POST", "/v1/connections", operator_key_, order.dump()).status, 400);
   order["tenant"] = "acme";
@@ -187,11 +234,14 @@ TEST_F(ApiFixture, OperatorsSeeEverythingAndOrderForTenants) {
   Reply topology = call("GET", "/v1/topology", operator_key_);
   ASSERT_EQ(topology.status, 200);
   EXPECT_EQ(topology.body["fibers"].size(), server_->stack().topology->fibers().size());
-  EXPECT_EQ(call("GET", "/v1/locations", operator_key_, "", "/v1/locations?kind=cloud_onramp").body.value("total", 0), 12);
+  EXPECT_EQ(call("GET", "/v1/locations", operator_key_, "", "/v1/locations?kind=cloud_onramp")
+                .body.value("total", 0),
+            12);
   Reply site = call("GET", "/v1/locations/{id}", operator_key_, "", "/v1/locations/dc-ashburn");
   EXPECT_EQ(site.body.value("kind", ""), "datacenter");
   EXPECT_FALSE(site.body["ports"].empty());
-  EXPECT_EQ(call("GET", "/v1/locations/{id}", operator_key_, "", "/v1/locations/atlantis").status, 404);
+  EXPECT_EQ(call("GET", "/v1/locations/{id}", operator_key_, "", "/v1/locations/atlantis").status,
+            404);
   EXPECT_EQ(call("POST", "/v1/tenants", operator_key_, R"({"id":"acme"})").status, 409);
   EXPECT_EQ(call("POST", "/v1/tenants", operator_key_, R"({"id":"Bad Name"})").status, 400);
   // Keys: the last operator key cannot be revoked; another can.
@@ -202,11 +252,19 @@ TEST_F(ApiFixture, OperatorsSeeEverythingAndOrderForTenants) {
     EXPECT_FALSE(k.contains("secret"));
     if (k.value("role", "") == "operator") operator_key_id = k.value("id", "");
   }
-  EXPECT_EQ(call("DELETE", "/v1/api-keys/{id}", operator_key_, "", "/v1/api-keys/" + operator_key_id).status, 422);
-  Reply second = call("POST", "/v1/api-keys", operator_key_, R"({"role":"operator","name":"backup"})");
+  EXPECT_EQ(
+      call("DELETE", "/v1/api-keys/{id}", operator_key_, "", "/v1/api-keys/" + operator_key_id)
+          .status,
+      422);
+  Reply second =
+      call("POST", "/v1/api-keys", operator_key_, R"({"role":"operator","name":"backup"})");
   ASSERT_EQ(second.status, 201);
-  EXPECT_EQ(call("DELETE", "/v1/api-keys/{id}", second.body.value("secret", ""), "", "/v1/api-keys/" + operator_key_id).status, 204);
-  EXPECT_EQ(call("GET", "/v1/tenants", operator_key_).status, 401) << "a revoked key stops working at once";
+  EXPECT_EQ(call("DELETE", "/v1/api-keys/{id}", second.body.value("secret", ""), "",
+                 "/v1/api-keys/" + operator_key_id)
+                .status,
+            204);
+  EXPECT_EQ(call("GET", "/v1/tenants", operator_key_).status, 401)
+      << "a revoked key stops working at once";
 }
 
 // Follows /v1/events/stream on its own connection, collecting what arrives.
@@ -253,7 +311,8 @@ class StreamReader {
 };
 
 TEST_F(ApiFixture, EventStreamsCarryEachTenantItsOwnEventsLiveAndResume) {
-  config_.http.handle_timeout = std::chrono::seconds(1);  // streams must outlive the handler deadline
+  config_.http.handle_timeout =
+      std::chrono::seconds(1);  // streams must outlive the handler deadline
   start();
   const std::string acme = addTenant("acme", {"dc-ashburn-p1", "dc-hillsboro-p1"});
   const std::string globex = addTenant("globex", {"dc-santa-clara-p1", "dc-elk-grove-p1"});
@@ -262,21 +321,25 @@ TEST_F(ApiFixture, EventStreamsCarryEachTenantItsOwnEventsLiveAndResume) {
   StreamReader operator_stream(server_->port(), operator_key_);
   EXPECT_NE(acme_stream.waitFor(": connected").find(": connected"), std::string::npos);
   std::this_thread::sleep_for(std::chrono::milliseconds(1500));
-  Reply made = call("POST", "/v1/connections", acme, ethernetOrder("dc-ashburn-p1", "dc-hillsboro-p1"));
+  Reply made =
+      call("POST", "/v1/connections", acme, ethernetOrder("dc-ashburn-p1", "dc-hillsboro-p1"));
   ASSERT_EQ(made.status, 201);
   const std::string id = made.body.value("id", "");
   const std::string seen = acme_stream.waitFor("\"state\":\"active\"");
   EXPECT_NE(seen.find("event: connection.created"), std::string::npos) << seen;
   EXPECT_NE(seen.find("\"subject\":\"" + id + "\""), std::string::npos) << seen;
-  EXPECT_NE(operator_stream.waitFor("\"state\":\"active\"").find("\"tenant\":\"acme\""), std::string::npos);
+  EXPECT_NE(operator_stream.waitFor("\"state\":\"active\"").find("\"tenant\":\"acme\""),
+            std::string::npos);
   EXPECT_NE(call("GET", "/metrics", "").raw.find("lightpath_event_streams 3"), std::string::npos);
-  Reply theirs = call("POST", "/v1/connections", globex, ethernetOrder("dc-santa-clara-p1", "dc-elk-grove-p1"));
+  Reply theirs = call("POST", "/v1/connections", globex,
+                      ethernetOrder("dc-santa-clara-p1", "dc-elk-grove-p1"));
   ASSERT_EQ(theirs.status, 201);
   const std::string other = globex_stream.waitFor("\"state\":\"active\"");
   EXPECT_EQ(other.find(id), std::string::npos) << "globex saw acme's connection";
   EXPECT_NE(other.find(theirs.body.value("id", "")), std::string::npos);
   // The feed offers each event to every stream in one pass: acme's has been offered it by now.
-  EXPECT_EQ(acme_stream.peek().find(theirs.body.value("id", "")), std::string::npos) << "acme saw globex's";
+  EXPECT_EQ(acme_stream.peek().find(theirs.body.value("id", "")), std::string::npos)
+      << "acme saw globex's";
   // Resuming after the first event gives the rest, from the second on.
   StreamReader resumed(server_->port(), acme, {{"Last-Event-ID", "1"}});
   const std::string again = resumed.waitFor("id: 2\n");

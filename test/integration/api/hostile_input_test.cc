@@ -12,8 +12,9 @@ namespace lightpath::testing {
 namespace {
 
 // Sends raw bytes, returns what comes back before the server closes or `wait` passes.
-std::string rawExchange(std::uint16_t port, const std::string& bytes, std::chrono::milliseconds wait,
-                        std::chrono::milliseconds pause_before_send = std::chrono::milliseconds(0)) {
+std::string rawExchange(
+    std::uint16_t port, const std::string& bytes, std::chrono::milliseconds wait,
+    std::chrono::milliseconds pause_before_send = std::chrono::milliseconds(0)) {
   const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in address{};
   address.sin_family = AF_INET;
@@ -25,7 +26,8 @@ std::string rawExchange(std::uint16_t port, const std::string& bytes, std::chron
   }
   std::this_thread::sleep_for(pause_before_send);
   (void)::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL);
-  timeval timeout{static_cast<long>(wait.count() / 1000), static_cast<long>((wait.count() % 1000) * 1000)};
+  timeval timeout{static_cast<long>(wait.count() / 1000),
+                  static_cast<long>((wait.count() % 1000) * 1000)};
   ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof(timeout));
   std::string out;
   char buffer[4096];
@@ -66,14 +68,16 @@ TEST_F(HostileInputTest, BadBodiesAreRefusedWithTheFieldAndChangeNothing) {
       {"[1,2,3]", "body"},
       {"null", "body"},
       {"{\"kind\":\"ethernet\",}", "body"},
-      {std::string("{\"kind\":\"eth\xff\xfe\"}"), "body"},                    // not UTF-8
-      {with("bandwidth_mbps", "1000"), "bandwidth_mbps"},                       // wrong type
+      {std::string("{\"kind\":\"eth\xff\xfe\"}"), "body"},  // not UTF-8
+      {with("bandwidth_mbps", "1000"), "bandwidth_mbps"},   // wrong type
       {with("bandwidth_mbps", -5), "bandwidth_mbps"},
       {with("bandwidth_mbps", 1.5), "bandwidth_mbps"},
-      {R"({"kind":"ethernet","a_end":"dc-ashburn-p1","z_end":"dc-hillsboro-p1","bandwidth_mbps":1e400})", "body"},
-      {R"({"kind":"ethernet","a_end":"dc-ashburn-p1","z_end":"dc-hillsboro-p1","bandwidth_mbps":184467440737095516150})", "bandwidth_mbps"},
+      {R"({"kind":"ethernet","a_end":"dc-ashburn-p1","z_end":"dc-hillsboro-p1","bandwidth_mbps":1e400})",
+       "body"},
+      {R"({"kind":"ethernet","a_end":"dc-ashburn-p1","z_end":"dc-hillsboro-p1","bandwidth_mbps":184467440737095516150})",
+       "bandwidth_mbps"},
       {with("bandwidth_mbps", 18446744073709551615ull), "bandwidth"},
-      {with("colour", "red"), "colour"},                                        // unknown field
+      {with("colour", "red"), "colour"},  // unknown field
       {with("kind", "teleport"), "kind"},
       {with("protection", "2+2"), "protection"},
       {with("max_latency_ms", -1), "max_latency_ms"},
@@ -85,7 +89,7 @@ TEST_F(HostileInputTest, BadBodiesAreRefusedWithTheFieldAndChangeNothing) {
       {with("tags", {{"k", 5}}), "tags.k"},
       {with("steps", {{{"at", "2030-01-01T00:00:00Z"}}}), ""},
       {with("cloud", {{"provider", "aws"}}), "cloud"},
-      {with("a_end", "dc-santa-clara-p1"), "a_end"},                            // not acme's port
+      {with("a_end", "dc-santa-clara-p1"), "a_end"},  // not acme's port
       {with("z_end", std::string(300, 'x')), "z_end"},
       {with("tenant", "globex"), "tenant"},
   };
@@ -94,26 +98,40 @@ TEST_F(HostileInputTest, BadBodiesAreRefusedWithTheFieldAndChangeNothing) {
     EXPECT_EQ(r.status, c.status) << c.body.substr(0, 120) << " -> " << r.raw.substr(0, 300);
     EXPECT_EQ(r.header("Content-Type"), "application/problem+json") << c.body.substr(0, 120);
     if (!c.field.empty()) {
-      EXPECT_EQ(r.body.value("field", "").rfind(c.field, 0), 0u) << c.body.substr(0, 120) << " -> " << r.raw.substr(0, 300);
+      EXPECT_EQ(r.body.value("field", "").rfind(c.field, 0), 0u)
+          << c.body.substr(0, 120) << " -> " << r.raw.substr(0, 300);
     }
-    EXPECT_EQ(call("POST", "/v1/quotes", acme, c.body).status, c.status) << "quote " << c.body.substr(0, 120);
+    EXPECT_EQ(call("POST", "/v1/quotes", acme, c.body).status, c.status)
+        << "quote " << c.body.substr(0, 120);
   }
   // Over the API's body limit (1 MiB): 413; far over the server's: the connection is closed.
-  EXPECT_EQ(call("POST", "/v1/connections", acme, "{\"tags\":{\"a\":\"" + std::string(2 << 20, 'x') + "\"}}").status, 413);
+  EXPECT_EQ(call("POST", "/v1/connections", acme,
+                 "{\"tags\":{\"a\":\"" + std::string(2 << 20, 'x') + "\"}}")
+                .status,
+            413);
   httplib::Headers text{{"Authorization", "Bearer " + acme}};
-  auto form = client_->Post("/v1/connections", text, "kind=ethernet", "application/x-www-form-urlencoded");
+  auto form =
+      client_->Post("/v1/connections", text, "kind=ethernet", "application/x-www-form-urlencoded");
   ASSERT_TRUE(form);
   EXPECT_EQ(form->status, 415);
   EXPECT_EQ(call("GET", "/v1/connections/{id}", acme, "", "/v1/connections/%zz").status, 400);
-  EXPECT_EQ(call("GET", "/v1/connections/{id}", acme, "", "/v1/connections/" + std::string(200, 'a')).status, 404);
+  EXPECT_EQ(
+      call("GET", "/v1/connections/{id}", acme, "", "/v1/connections/" + std::string(200, 'a'))
+          .status,
+      404);
   EXPECT_EQ(call("PATCH", "/v1/connections/{id}", acme, "{", "/v1/connections/conn_x").status, 404);
-  EXPECT_EQ(call("POST", "/v1/connections", acme, ok_order, "", {{"Idempotency-Key", std::string(300, 'k')}}).status, 400);
+  EXPECT_EQ(call("POST", "/v1/connections", acme, ok_order, "",
+                 {{"Idempotency-Key", std::string(300, 'k')}})
+                .status,
+            400);
   EXPECT_EQ(state(), before) << "bad input changed something";
   // Raw HTTP the parser refuses: the server closes, and still serves the next client.
-  const std::string garbage = rawExchange(server_->port(), "NOT HTTP AT ALL\r\n\r\n", std::chrono::milliseconds(2000));
+  const std::string garbage =
+      rawExchange(server_->port(), "NOT HTTP AT ALL\r\n\r\n", std::chrono::milliseconds(2000));
   EXPECT_EQ(garbage.find("HTTP/1.1 2"), std::string::npos);
   const std::string huge_header = rawExchange(
-      server_->port(), "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(64 * 1024, 'h') + "\r\n\r\n",
+      server_->port(),
+      "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(64 * 1024, 'h') + "\r\n\r\n",
       std::chrono::milliseconds(2000));
   EXPECT_EQ(huge_header.find("HTTP/1.1 200"), std::string::npos);
   EXPECT_EQ(call("GET", "/healthz", "").status, 200);
@@ -124,7 +142,8 @@ TEST_F(HostileInputTest, SlowClientsAreCutOff) {
   start();
   // Half a request, then silence: the server hangs up after its read timeout.
   const auto began = std::chrono::steady_clock::now();
-  const std::string reply = rawExchange(server_->port(), "GET /healthz HTTP/1.1\r\nHost: x\r\n", std::chrono::milliseconds(8000));
+  const std::string reply = rawExchange(server_->port(), "GET /healthz HTTP/1.1\r\nHost: x\r\n",
+                                        std::chrono::milliseconds(8000));
   const auto waited = std::chrono::steady_clock::now() - began;
   EXPECT_LT(waited, std::chrono::seconds(7)) << "the server kept a slow client";
   EXPECT_EQ(reply.find("HTTP/1.1 200"), std::string::npos);
@@ -177,18 +196,22 @@ TEST_F(HostileInputTest, ARestartLosesNothingAcknowledged) {
   const std::string acme = addTenant("acme", {"dc-ashburn-p1", "dc-hillsboro-p1"});
   std::vector<std::string> ids;
   for (int i = 0; i < 20; ++i) {
-    Reply r = call("POST", "/v1/connections", acme, ethernetOrder("dc-ashburn-p1", "dc-hillsboro-p1", 100 + i), "",
+    Reply r = call("POST", "/v1/connections", acme,
+                   ethernetOrder("dc-ashburn-p1", "dc-hillsboro-p1", 100 + i), "",
                    {{"Idempotency-Key", "k" + std::to_string(i)}});
     ASSERT_EQ(r.status, 201);
     ids.push_back(r.body.value("id", ""));
   }
-  const std::uint64_t events = call("GET", "/v1/events", acme, "", "/v1/events?limit=1000").body["items"].size();
+  const std::uint64_t events =
+      call("GET", "/v1/events", acme, "", "/v1/events?limit=1000").body["items"].size();
   restart();  // some activations may not have run: they resume
   for (const std::string& id : ids) EXPECT_EQ(waitFor(acme, id, "active"), "active") << id;
-  EXPECT_GE(call("GET", "/v1/events", acme, "", "/v1/events?limit=1000").body["items"].size(), events);
+  EXPECT_GE(call("GET", "/v1/events", acme, "", "/v1/events?limit=1000").body["items"].size(),
+            events);
   // A retry after the restart still gets the first answer, not a second connection.
-  Reply retry = call("POST", "/v1/connections", acme, ethernetOrder("dc-ashburn-p1", "dc-hillsboro-p1", 100), "",
-                     {{"Idempotency-Key", "k0"}});
+  Reply retry =
+      call("POST", "/v1/connections", acme, ethernetOrder("dc-ashburn-p1", "dc-hillsboro-p1", 100),
+           "", {{"Idempotency-Key", "k0"}});
   EXPECT_EQ(retry.status, 201);
   EXPECT_EQ(retry.body.value("id", ""), ids[0]);
   EXPECT_EQ(call("GET", "/v1/connections", acme).body.value("total", 0), 20);

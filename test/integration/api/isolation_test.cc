@@ -11,7 +11,8 @@ class IsolationTest : public ApiFixture {
   // What an operator sees of everything but the audit log (which records the probes).
   std::string snapshot() {
     std::string all;
-    for (const char* route : {"/v1/connections", "/v1/api-keys", "/v1/ports", "/v1/tenants", "/v1/orders", "/v1/webhooks"}) {
+    for (const char* route : {"/v1/connections", "/v1/api-keys", "/v1/ports", "/v1/tenants",
+                              "/v1/orders", "/v1/webhooks"}) {
       all += call("GET", route, operator_key_, "", std::string(route) + "?limit=1000").raw;
     }
     return all + call("GET", "/v1/events", operator_key_, "", "/v1/events?limit=1000").raw;
@@ -21,19 +22,24 @@ class IsolationTest : public ApiFixture {
 TEST_F(IsolationTest, NoRouteLetsOneTenantSeeOrTouchAnothersThings) {
   start();
   const std::string acme_admin = addTenant("acme", {"dc-ashburn-p1", "dc-hillsboro-p1"});
-  const std::string acme_viewer = call("POST", "/v1/api-keys", acme_admin, R"({"role":"viewer"})").body.value("secret", "");
+  const std::string acme_viewer =
+      call("POST", "/v1/api-keys", acme_admin, R"({"role":"viewer"})").body.value("secret", "");
   const std::string globex_admin = addTenant("globex", {"dc-santa-clara-p1", "dc-elk-grove-p1"});
-  const std::string globex_viewer = call("POST", "/v1/api-keys", globex_admin, R"({"role":"viewer"})").body.value("secret", "");
+  const std::string globex_viewer =
+      call("POST", "/v1/api-keys", globex_admin, R"({"role":"viewer"})").body.value("secret", "");
   ASSERT_FALSE(acme_viewer.empty());
   ASSERT_FALSE(globex_viewer.empty());
 
-  Reply made = call("POST", "/v1/connections", acme_admin, ethernetOrder("dc-ashburn-p1", "dc-hillsboro-p1"));
+  Reply made = call("POST", "/v1/connections", acme_admin,
+                    ethernetOrder("dc-ashburn-p1", "dc-hillsboro-p1"));
   ASSERT_EQ(made.status, 201);
   const std::string connection = made.body.value("id", "");
   ASSERT_EQ(waitFor(acme_admin, connection, "active"), "active");
-  Reply theirs = call("POST", "/v1/connections", globex_admin, ethernetOrder("dc-santa-clara-p1", "dc-elk-grove-p1"));
+  Reply theirs = call("POST", "/v1/connections", globex_admin,
+                      ethernetOrder("dc-santa-clara-p1", "dc-elk-grove-p1"));
   ASSERT_EQ(theirs.status, 201);
-  ASSERT_EQ(waitFor(globex_admin, theirs.body.value("id", ""), "active"), "active");  // settled before the snapshot
+  ASSERT_EQ(waitFor(globex_admin, theirs.body.value("id", ""), "active"),
+            "active");  // settled before the snapshot
   const std::string order = call("GET", "/v1/orders", acme_admin).body["items"][0].value("id", "");
   std::string acme_key_id;
   const Reply keys = call("GET", "/v1/api-keys", acme_admin);
@@ -41,19 +47,23 @@ TEST_F(IsolationTest, NoRouteLetsOneTenantSeeOrTouchAnothersThings) {
   ASSERT_FALSE(order.empty());
   ASSERT_FALSE(acme_key_id.empty());
 
-  Reply lambda = call("POST", "/v1/connections", acme_admin,
-                      R"({"kind":"wavelength","a_end":"dc-ashburn","z_end":"dc-hillsboro","bandwidth_mbps":400000})");
+  Reply lambda = call(
+      "POST", "/v1/connections", acme_admin,
+      R"({"kind":"wavelength","a_end":"dc-ashburn","z_end":"dc-hillsboro","bandwidth_mbps":400000})");
   ASSERT_EQ(lambda.status, 201);
   const std::string wavelength = lambda.body.value("id", "");
   const std::string lit_fiber = lambda.body["current"]["fibers"][0];
   ASSERT_EQ(waitFor(acme_admin, wavelength, "active"), "active");
   const std::string webhook =
-      call("POST", "/v1/webhooks", acme_admin, R"({"url":"http://127.0.0.1:9/acme-hooks"})").body.value("id", "");
+      call("POST", "/v1/webhooks", acme_admin, R"({"url":"http://127.0.0.1:9/acme-hooks"})")
+          .body.value("id", "");
   ASSERT_FALSE(webhook.empty());
 
   // Everything of acme's a probe could name, and what must never show up elsewhere.
-  const std::vector<std::string> acme_ids{connection, order, acme_key_id, webhook, "acme", "dc-ashburn-p1", "dc-hillsboro-p1"};
-  const std::vector<std::string> secrets{connection, wavelength, order, acme_key_id, webhook, "acme-hooks",
+  const std::vector<std::string> acme_ids{connection, order,           acme_key_id,      webhook,
+                                          "acme",     "dc-ashburn-p1", "dc-hillsboro-p1"};
+  const std::vector<std::string> secrets{connection,      wavelength,        order,
+                                         acme_key_id,     webhook,           "acme-hooks",
                                          "dc-ashburn-p1", "dc-hillsboro-p1", "\"acme\""};
   const json hostile_order = json::parse(ethernetOrder("dc-ashburn-p1", "dc-hillsboro-p1"));
   auto bodyFor = [&](const std::string& method, const std::string& route) -> std::string {
@@ -62,7 +72,8 @@ TEST_F(IsolationTest, NoRouteLetsOneTenantSeeOrTouchAnothersThings) {
     if (route == "/v1/ports/{id}") return R"({"tenant":"globex"})";
     if (route == "/v1/api-keys") return R"({"tenant":"acme","role":"admin"})";
     if (route == "/v1/tenants") return R"({"id":"acme-2"})";
-    if (route == "/v1/webhooks") return R"({"url":"http://127.0.0.1:9/globex-hooks","tenant":"acme"})";  // to hear acme
+    if (route == "/v1/webhooks")
+      return R"({"url":"http://127.0.0.1:9/globex-hooks","tenant":"acme"})";  // to hear acme
     return method == "GET" || method == "DELETE" ? "" : "{}";
   };
   const std::string before = snapshot();
@@ -95,7 +106,8 @@ TEST_F(IsolationTest, NoRouteLetsOneTenantSeeOrTouchAnothersThings) {
           const std::string what = caller.name + ": " + method + " " + path;
           const bool read = method == "GET" || route == "/v1/quotes";  // a quote changes nothing
           if (!read) {
-            EXPECT_TRUE(r.status >= 400) << what << " -> " << r.status << " " << r.raw.substr(0, 200);
+            EXPECT_TRUE(r.status >= 400)
+                << what << " -> " << r.status << " " << r.raw.substr(0, 200);
           }
           if (caller.same_tenant) continue;  // a viewer may read its own tenant's things
           // A viewer's change is refused for its role before any id is looked at: the same
@@ -107,11 +119,14 @@ TEST_F(IsolationTest, NoRouteLetsOneTenantSeeOrTouchAnothersThings) {
           } else if (route == "/v1/audit" && read) {
             EXPECT_EQ(r.status, 403) << what;
           } else if (route == "/v1/topology" && read) {
-            EXPECT_EQ(r.raw.find("utilization"), std::string::npos) << what << ": how full fibers are is the carrier's";
+            EXPECT_EQ(r.raw.find("utilization"), std::string::npos)
+                << what << ": how full fibers are is the carrier's";
           }
           for (const std::string& secret : secrets) {
-            if (path.find(secret) != std::string::npos || body.find(secret) != std::string::npos) continue;  // echoed input
-            EXPECT_EQ(r.raw.find(secret), std::string::npos) << what << " shows " << secret << ": " << r.raw.substr(0, 300);
+            if (path.find(secret) != std::string::npos || body.find(secret) != std::string::npos)
+              continue;  // echoed input
+            EXPECT_EQ(r.raw.find(secret), std::string::npos)
+                << what << " shows " << secret << ": " << r.raw.substr(0, 300);
           }
         }
       }
@@ -119,17 +134,22 @@ TEST_F(IsolationTest, NoRouteLetsOneTenantSeeOrTouchAnothersThings) {
   }
   // The spectrum of a fiber acme lights: globex sees the slots in use, not whose they are.
   for (const std::string& key : {globex_admin, globex_viewer}) {
-    Reply spectrum = call("GET", "/v1/fibers/{id}/spectrum", key, "", "/v1/fibers/" + lit_fiber + "/spectrum");
+    Reply spectrum =
+        call("GET", "/v1/fibers/{id}/spectrum", key, "", "/v1/fibers/" + lit_fiber + "/spectrum");
     ASSERT_EQ(spectrum.status, 200);
     EXPECT_FALSE(spectrum.body["blocks"].empty());
     EXPECT_EQ(spectrum.raw.find(wavelength), std::string::npos) << spectrum.raw;
   }
-  Reply own = call("GET", "/v1/fibers/{id}/spectrum", acme_viewer, "", "/v1/fibers/" + lit_fiber + "/spectrum");
-  EXPECT_NE(own.raw.find(wavelength), std::string::npos) << "a tenant sees its own connection on the fiber";
+  Reply own = call("GET", "/v1/fibers/{id}/spectrum", acme_viewer, "",
+                   "/v1/fibers/" + lit_fiber + "/spectrum");
+  EXPECT_NE(own.raw.find(wavelength), std::string::npos)
+      << "a tenant sees its own connection on the fiber";
   EXPECT_GT(probes, 400u);
   EXPECT_TRUE(snapshot() == before) << "a probe changed something";
   // Acme's own keys still work and see their connection as it was.
-  EXPECT_EQ(call("GET", "/v1/connections/{id}", acme_viewer, "", "/v1/connections/" + connection).body.value("state", ""), "active");
+  EXPECT_EQ(call("GET", "/v1/connections/{id}", acme_viewer, "", "/v1/connections/" + connection)
+                .body.value("state", ""),
+            "active");
 }
 
 }  // namespace

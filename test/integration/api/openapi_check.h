@@ -3,11 +3,10 @@
 // minimum, maximum, exclusiveMinimum, pattern). Returns what does not match, with the path.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <regex>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 namespace lightpath::testing {
 
@@ -22,8 +21,9 @@ inline bool hasType(const nlohmann::json& value, const std::string& type) {
   return false;
 }
 
-inline void checkSchema(const nlohmann::json& value, const nlohmann::json& schema, const nlohmann::json& root,
-                        const std::string& at, std::vector<std::string>& errors) {
+inline void checkSchema(const nlohmann::json& value, const nlohmann::json& schema,
+                        const nlohmann::json& root, const std::string& at,
+                        std::vector<std::string>& errors) {
   if (schema.contains("$ref")) {
     const std::string ref = schema["$ref"];  // "#/components/schemas/X"
     checkSchema(value, root.at(nlohmann::json::json_pointer(ref.substr(1))), root, at, errors);
@@ -37,26 +37,34 @@ inline void checkSchema(const nlohmann::json& value, const nlohmann::json& schem
       ok = hasType(value, schema["type"]);
     }
     if (!ok) {
-      errors.push_back(at + ": expected " + schema["type"].dump() + ", got " + value.dump().substr(0, 80));
+      errors.push_back(at + ": expected " + schema["type"].dump() + ", got " +
+                       value.dump().substr(0, 80));
       return;
     }
   }
-  if (schema.contains("enum") && std::find(schema["enum"].begin(), schema["enum"].end(), value) == schema["enum"].end()) {
+  if (schema.contains("enum") &&
+      std::find(schema["enum"].begin(), schema["enum"].end(), value) == schema["enum"].end()) {
     errors.push_back(at + ": " + value.dump() + " is not one of " + schema["enum"].dump());
   }
   if (value.is_number()) {
     const double v = value.get<double>();
-    if (schema.contains("minimum") && v < schema["minimum"].get<double>()) errors.push_back(at + ": below minimum");
-    if (schema.contains("maximum") && v > schema["maximum"].get<double>()) errors.push_back(at + ": above maximum");
-    if (schema.contains("exclusiveMinimum") && v <= schema["exclusiveMinimum"].get<double>()) errors.push_back(at + ": not above exclusiveMinimum");
+    if (schema.contains("minimum") && v < schema["minimum"].get<double>())
+      errors.push_back(at + ": below minimum");
+    if (schema.contains("maximum") && v > schema["maximum"].get<double>())
+      errors.push_back(at + ": above maximum");
+    if (schema.contains("exclusiveMinimum") && v <= schema["exclusiveMinimum"].get<double>())
+      errors.push_back(at + ": not above exclusiveMinimum");
   }
   if (value.is_string() && schema.contains("pattern") &&
-      !std::regex_search(value.get<std::string>(), std::regex(schema["pattern"].get<std::string>()))) {
-    errors.push_back(at + ": '" + value.get<std::string>() + "' does not match " + schema["pattern"].get<std::string>());
+      !std::regex_search(value.get<std::string>(),
+                         std::regex(schema["pattern"].get<std::string>()))) {
+    errors.push_back(at + ": '" + value.get<std::string>() + "' does not match " +
+                     schema["pattern"].get<std::string>());
   }
   if (value.is_object()) {
     for (const auto& name : schema.value("required", nlohmann::json::array())) {
-      if (!value.contains(name)) errors.push_back(at + ": required '" + name.get<std::string>() + "' is missing");
+      if (!value.contains(name))
+        errors.push_back(at + ": required '" + name.get<std::string>() + "' is missing");
     }
     const nlohmann::json properties = schema.value("properties", nlohmann::json::object());
     for (const auto& [key, v] : value.items()) {

@@ -104,7 +104,9 @@ class WebhookTest : public ApiFixture {
     for (int i = 0; i < 1000; ++i) {
       const auto got = receiver.received();
       const std::set<std::uint64_t> have(got.begin(), got.end());
-      if (std::all_of(cursors.begin(), cursors.end(), [&](std::uint64_t c) { return have.contains(c); })) return true;
+      if (std::all_of(cursors.begin(), cursors.end(),
+                      [&](std::uint64_t c) { return have.contains(c); }))
+        return true;
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
     return false;
@@ -122,16 +124,26 @@ TEST_F(WebhookTest, EveryEventArrivesSignedInOrderAtLeastOnceAcrossARestart) {
   ASSERT_EQ(secret.rfind("whsec_", 0), 0u);
   receiver.setSecret(secret);
   const std::string hook = made.body.value("id", "");
-  EXPECT_FALSE(call("GET", "/v1/webhooks/{id}", acme, "", "/v1/webhooks/" + hook).body.contains("secret"));
+  EXPECT_FALSE(
+      call("GET", "/v1/webhooks/{id}", acme, "", "/v1/webhooks/" + hook).body.contains("secret"));
   EXPECT_EQ(call("GET", "/v1/webhooks/{id}", globex, "", "/v1/webhooks/" + hook).status, 404);
 
   for (int i = 0; i < 5; ++i) {
-    ASSERT_EQ(call("POST", "/v1/connections", acme, ethernetOrder("dc-ashburn-p1", "dc-hillsboro-p1", 100 + i)).status, 201);
+    ASSERT_EQ(call("POST", "/v1/connections", acme,
+                   ethernetOrder("dc-ashburn-p1", "dc-hillsboro-p1", 100 + i))
+                  .status,
+              201);
   }
-  ASSERT_EQ(call("POST", "/v1/connections", globex, ethernetOrder("dc-santa-clara-p1", "dc-elk-grove-p1")).status, 201);
+  ASSERT_EQ(
+      call("POST", "/v1/connections", globex, ethernetOrder("dc-santa-clara-p1", "dc-elk-grove-p1"))
+          .status,
+      201);
   restart();  // mid-run: whatever was not delivered yet goes out after it
   for (int i = 0; i < 3; ++i) {
-    ASSERT_EQ(call("POST", "/v1/connections", acme, ethernetOrder("dc-ashburn-p1", "dc-hillsboro-p1", 200 + i)).status, 201);
+    ASSERT_EQ(call("POST", "/v1/connections", acme,
+                   ethernetOrder("dc-ashburn-p1", "dc-hillsboro-p1", 200 + i))
+                  .status,
+              201);
   }
   std::vector<std::uint64_t> expected;
   for (int i = 0; i < 500 && expected.size() < 16; ++i) {  // 8 connections: created + active each
@@ -139,7 +151,8 @@ TEST_F(WebhookTest, EveryEventArrivesSignedInOrderAtLeastOnceAcrossARestart) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   ASSERT_EQ(expected.size(), 16u);
-  ASSERT_TRUE(waitForAll(receiver, expected)) << receiver.received().size() << " of " << expected.size();
+  ASSERT_TRUE(waitForAll(receiver, expected))
+      << receiver.received().size() << " of " << expected.size();
   EXPECT_GE(receiver.attempts(), 3 + 16) << "the first three attempts failed and were retried";
   EXPECT_EQ(receiver.badSignatures(), 0);
   const std::string metrics = call("GET", "/metrics", "").raw;
@@ -148,7 +161,8 @@ TEST_F(WebhookTest, EveryEventArrivesSignedInOrderAtLeastOnceAcrossARestart) {
   EXPECT_TRUE(std::is_sorted(got.begin(), got.end())) << "deliveries out of order";
   for (const json& body : receiver.bodies()) {
     EXPECT_NE(body.value("subject", ""), "") << body.dump();
-    EXPECT_EQ(body.dump().find("globex"), std::string::npos) << "another tenant's event: " << body.dump();
+    EXPECT_EQ(body.dump().find("globex"), std::string::npos)
+        << "another tenant's event: " << body.dump();
   }
   // The receiver has the last event before the dispatcher hears its answer and records it.
   Reply status;
@@ -178,16 +192,23 @@ TEST_F(WebhookTest, AReceiverThatHangsHoldsUpOnlyItsOwnDeliveries) {
   for (int i = 0; i < 50 && other.empty(); ++i) {
     Reply r = call("POST", "/v1/webhooks", acme, json{{"url", fine.url()}}.dump());
     ASSERT_EQ(r.status, 201);
-    if (server_->webhooks().shardOf(r.body.value("id", "")) != server_->webhooks().shardOf(stuck.body.value("id", ""))) {
+    if (server_->webhooks().shardOf(r.body.value("id", "")) !=
+        server_->webhooks().shardOf(stuck.body.value("id", ""))) {
       other = r.body.value("id", "");
       fine.setSecret(r.body.value("secret", ""));
     } else {
-      ASSERT_EQ(call("DELETE", "/v1/webhooks/{id}", acme, "", "/v1/webhooks/" + r.body.value("id", "")).status, 204);
+      ASSERT_EQ(
+          call("DELETE", "/v1/webhooks/{id}", acme, "", "/v1/webhooks/" + r.body.value("id", ""))
+              .status,
+          204);
     }
   }
   ASSERT_FALSE(other.empty());
   for (int i = 0; i < 3; ++i) {
-    ASSERT_EQ(call("POST", "/v1/connections", acme, ethernetOrder("dc-ashburn-p1", "dc-hillsboro-p1", 100 + i)).status, 201);
+    ASSERT_EQ(call("POST", "/v1/connections", acme,
+                   ethernetOrder("dc-ashburn-p1", "dc-hillsboro-p1", 100 + i))
+                  .status,
+              201);
   }
   std::vector<std::uint64_t> expected;
   for (int i = 0; i < 500 && expected.size() < 6; ++i) {
@@ -196,7 +217,8 @@ TEST_F(WebhookTest, AReceiverThatHangsHoldsUpOnlyItsOwnDeliveries) {
   }
   ASSERT_EQ(expected.size(), 6u);
   // Everything reaches the healthy receiver while the other still hangs on its first event.
-  EXPECT_TRUE(waitForAll(fine, expected)) << fine.received().size() << " of 6 while the other receiver hangs";
+  EXPECT_TRUE(waitForAll(fine, expected))
+      << fine.received().size() << " of 6 while the other receiver hangs";
   EXPECT_TRUE(hung.received().empty());
   hung.release();
 }
@@ -204,11 +226,19 @@ TEST_F(WebhookTest, AReceiverThatHangsHoldsUpOnlyItsOwnDeliveries) {
 TEST_F(WebhookTest, BadSubscriptionsAreRefused) {
   start();
   const std::string acme = addTenant("acme", {});
-  EXPECT_EQ(call("POST", "/v1/webhooks", acme, R"({"url":"ftp://example.com/x"})").body.value("field", ""), "url");
+  EXPECT_EQ(call("POST", "/v1/webhooks", acme, R"({"url":"ftp://example.com/x"})")
+                .body.value("field", ""),
+            "url");
   EXPECT_EQ(call("POST", "/v1/webhooks", acme, R"({"url":"http:///nohost"})").status, 400);
-  EXPECT_EQ(call("POST", "/v1/webhooks", acme, R"({"url":"http://a.example/x","events":"all"})").body.value("field", ""), "events");
-  EXPECT_EQ(call("POST", "/v1/webhooks", acme, R"({"url":"http://a.example/x","secret":"short"})").body.value("field", ""), "secret");
-  EXPECT_EQ(call("POST", "/v1/webhooks", acme, R"({"url":"http://a.example/x","colour":"red"})").status, 400);
+  EXPECT_EQ(call("POST", "/v1/webhooks", acme, R"({"url":"http://a.example/x","events":"all"})")
+                .body.value("field", ""),
+            "events");
+  EXPECT_EQ(call("POST", "/v1/webhooks", acme, R"({"url":"http://a.example/x","secret":"short"})")
+                .body.value("field", ""),
+            "secret");
+  EXPECT_EQ(
+      call("POST", "/v1/webhooks", acme, R"({"url":"http://a.example/x","colour":"red"})").status,
+      400);
   EXPECT_EQ(call("POST", "/v1/webhooks", acme, R"({})").status, 400);
 }
 
