@@ -15,7 +15,7 @@ namespace {
 
 struct ServeFlags {
   std::string config_file, listen, data, topology, driver, price_book, log_level, tls_certificate,
-      tls_key, web;
+      tls_key, web, log_format;
   std::size_t workflow_threads = 0;
 };
 
@@ -40,6 +40,7 @@ int runServe(const ServeFlags& flags) {
   if (!flags.driver.empty()) config.stack.driver = flags.driver;
   if (!flags.price_book.empty()) config.stack.price_book_file = flags.price_book;
   if (!flags.log_level.empty()) config.log_level = flags.log_level;
+  if (!flags.log_format.empty()) config.log_format = flags.log_format;
   if (!flags.tls_certificate.empty()) config.http.tls_certificate_file = flags.tls_certificate;
   if (!flags.tls_key.empty()) config.http.tls_key_file = flags.tls_key;
   if (flags.workflow_threads > 0) config.workflow_threads = flags.workflow_threads;
@@ -89,6 +90,8 @@ void addServeCommand(CLI::App& app, int* exit_code) {
                     "price book YAML (default: the built-in one)");
   serve->add_option("--log-level", flags.log_level,
                     "trace, debug, info, warn, error, off (default info)");
+  serve->add_option("--log-format", flags.log_format,
+                    "text (default) or json: one object per line");
   serve->add_option("--tls-cert", flags.tls_certificate, "PEM certificate chain: serve HTTPS only");
   serve->add_option("--tls-key", flags.tls_key, "PEM private key of --tls-cert");
   serve->add_option("--web", flags.web, "the built portal (default: web/dist of the source tree)");

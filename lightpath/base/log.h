@@ -15,5 +15,8 @@ spdlog::logger& log();
 
 // "trace", "debug", "info", "warn", "error", "off".
 Status setLogLevel(std::string_view level);
+// "text" (the default: time, level, message) or "json" (one object per line: time, level, msg),
+// for log shippers.
+Status setLogFormat(std::string_view format);
 
 }  // namespace lightpath

@@ -61,6 +61,8 @@ Status readServeConfig(const std::string& path, ServeConfig& config) {
         config.stack.price_book_file = value.as<std::string>();
       } else if (key == "log_level") {
         config.log_level = value.as<std::string>();
+      } else if (key == "log_format") {
+        config.log_format = value.as<std::string>();
       } else if (key == "workflow_threads") {
         const int n = value.as<int>();
         if (n < 1 || n > 256) return invalidArgument(where + ": 1-256");
@@ -134,6 +136,7 @@ std::string findWebDir(const std::string& configured) {
 
 Result<std::unique_ptr<Server>> Server::start(const ServeConfig& config, std::ostream& out) {
   LP_RETURN_IF_ERROR(setLogLevel(config.log_level));
+  LP_RETURN_IF_ERROR(setLogFormat(config.log_format));
   std::unique_ptr<Server> server(new Server());
   auto stack = buildStack(config.stack);
   if (!stack) return fail(stack.error());

@@ -27,6 +27,7 @@ struct ServeConfig {
   std::size_t workflow_threads = 4;
   std::chrono::milliseconds schedule_tick{1000};
   std::string log_level = "info";
+  std::string log_format = "text";  // or "json"
   WebhookOptions webhooks;
   // The built portal (web/dist). Empty: found beside the executable's source tree or in
   // ./web/dist; none found: the API alone.
@@ -36,7 +37,7 @@ struct ServeConfig {
 };
 
 // Reads a YAML configuration file over `config`. Keys: listen ("host:port"), data, topology,
-// transceivers, driver, price_book, log_level, workflow_threads, rate_limit (requests per second
+// transceivers, driver, price_book, log_level, log_format, workflow_threads, rate_limit (requests per second
 // per key), tls: {certificate, key}. Unknown keys and bad values are errors naming the key.
 Status readServeConfig(const std::string& path, ServeConfig& config);
 // "127.0.0.1:8080", "[::1]:8080", ":8080" -> host and port.

@@ -96,5 +96,22 @@ printf 'listen: 127.0.0.1:0\ncolour: blue\n' >"$tmp/bad.yaml"
 [ $? = 1 ] || fail "an unknown setting must be refused"
 grep -q "colour: unknown setting" "$tmp/out" || fail "the refusal does not name the setting: $(cat "$tmp/out")"
 
+# JSON logs: one object per line, a line per change with its request id.
+"$lp" serve --data "$tmp/data" --listen 127.0.0.1:0 --log-format json >"$tmp/serve.out" 2>"$tmp/json.log" &
+pid=$!
+for _ in $(seq 100); do grep -q "API:" "$tmp/serve.out" 2>/dev/null && break; sleep 0.1; done
+LIGHTPATH_URL=$(grep -o 'http://127.0.0.1:[0-9]*' "$tmp/serve.out" | head -1)
+curl -s -H "Authorization: Bearer $key" -H 'Content-Type: application/json' -H 'X-Request-Id: trace-me-1' \
+  -d '{"id":"quote\"d"}' "$LIGHTPATH_URL/v1/tenants" >/dev/null
+stop
+/usr/bin/python3 - "$tmp/json.log" <<'PY' || fail "JSON logs"
+import json, sys
+lines = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+assert all({"time", "level", "msg"} <= set(l) for l in lines), lines
+assert any("trace-me-1" in l["msg"] for l in lines), lines
+PY
+"$lp" serve --data "$tmp/data" --listen 127.0.0.1:0 --log-format xml >"$tmp/out" 2>&1
+[ $? = 1 ] || fail "an unknown log format must be refused"
+
 [ "$failures" = 0 ] && echo "serve_test: all passed"
 exit "$failures"
