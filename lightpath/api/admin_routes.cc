@@ -560,7 +560,13 @@ HttpResponse Api::Impl::createWebhook(Context& ctx) {
   if (!body->contains("url") || !body->at("url").is_string())
     return problem(400, "invalid-argument", "url: required", "url");
   const std::string url = body->at("url").get<std::string>();
-  if (auto parsed = parseWebhookUrl(url); !parsed) return problemOf(parsed.error());
+  auto parsed = parseWebhookUrl(url);
+  if (!parsed) return problemOf(parsed.error());
+  if (deps.webhooks && !deps.webhooks->allowsPrivateAddresses() && isPrivateAddress(parsed->host)) {
+    return problem(
+        400, "invalid-argument",
+        fmt::format("url: {} is a private address: receivers must be public", parsed->host), "url");
+  }
   json events = json::array();
   if (body->contains("events")) {
     const json& e = body->at("events");

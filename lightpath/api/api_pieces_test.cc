@@ -93,6 +93,24 @@ TEST(Crypto, HashesAndSignaturesMatchKnownValues) {
   EXPECT_EQ(webhookSignature("s", 10, "{}"), "t=10,v1=" + hmacSha256Hex("s", "10.{}"));
 }
 
+TEST(WebhookUrl, KnowsPrivateAddresses) {
+  for (const char* ip : {"127.0.0.1", "10.0.0.1", "172.16.5.4", "172.31.255.255", "192.168.1.1",
+                         "169.254.169.254", "100.64.0.1", "0.0.0.0", "224.0.0.1", "::1",
+                         "::", "fe80::1", "fd00::1", "ff02::1", "::ffff:10.0.0.1"}) {
+    EXPECT_TRUE(isPrivateAddress(ip)) << ip;
+  }
+  for (const char* ip : {"8.8.8.8", "172.32.0.1", "100.128.0.1", "2606:4700::1111",
+                         "::ffff:1.1.1.1", "example.com", ""}) {
+    EXPECT_FALSE(isPrivateAddress(ip)) << ip;
+  }
+  EXPECT_EQ(parseWebhookUrl("http://[::1]:8080/x")->host, "::1");
+  EXPECT_EQ(parseWebhookUrl("https://hooks.example.com:8443/x")->host, "hooks.example.com");
+  auto refused = resolveReceiver("localhost", false);
+  ASSERT_FALSE(refused);
+  EXPECT_NE(refused.error().message().find("private address"), std::string::npos);
+  EXPECT_TRUE(resolveReceiver("localhost", true));
+}
+
 TEST(WebhookUrl, TakesHttpAndHttpsOnly) {
   auto ok = parseWebhookUrl("https://hooks.example.com:8443/lightpath?x=1");
   ASSERT_TRUE(ok);

@@ -2,9 +2,14 @@
 // own subscription (its next attempt waits out the backoff).
 #include "lightpath/api/webhooks.h"
 
+#include <arpa/inet.h>
 #include <fmt/format.h>
 #include <httplib.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 
+#include <cstring>
 #include <nlohmann/json.hpp>
 #include <set>
 
@@ -30,11 +35,73 @@ Result<WebhookUrl> parseWebhookUrl(std::string_view url) {
   if (host.empty() || host.find_first_of(" @\t\r\n") != std::string_view::npos) {
     return fail(invalidArgument("url: no host (or one with spaces or credentials)"));
   }
-  WebhookUrl out{std::string(url.substr(0, host_start)) + std::string(host),
+  std::string bare(host);  // without the port, and without the brackets of an IPv6 literal
+  if (bare.front() == '[') {
+    const auto close = bare.find(']');
+    if (close == std::string::npos)
+      return fail(invalidArgument("url: an IPv6 address without its ']'"));
+    bare = bare.substr(1, close - 1);
+  } else if (const auto colon = bare.rfind(':'); colon != std::string::npos) {
+    bare = bare.substr(0, colon);
+  }
+  if (bare.empty()) return fail(invalidArgument("url: no host"));
+  WebhookUrl out{std::string(url.substr(0, host_start)) + std::string(host), bare,
                  path_start == std::string_view::npos ? "/" : std::string(url.substr(path_start))};
   if (out.path.find_first_of(" \t\r\n") != std::string::npos)
     return fail(invalidArgument("url: spaces in the path"));
   return out;
+}
+
+bool isPrivateAddress(std::string_view ip) {
+  const std::string text(ip);
+  in_addr v4{};
+  if (::inet_pton(AF_INET, text.c_str(), &v4) == 1) {
+    const std::uint32_t a = ntohl(v4.s_addr);
+    auto in = [&](std::uint32_t net, int bits) {
+      return (a >> (32 - bits)) == (net >> (32 - bits));
+    };
+    return in(0x00000000, 8) || in(0x0A000000, 8) || in(0x64400000, 10) || in(0x7F000000, 8) ||
+           in(0xA9FE0000, 16) || in(0xAC100000, 12) || in(0xC0A80000, 16) || in(0xE0000000, 4) ||
+           in(0xF0000000, 4);
+  }
+  in6_addr v6{};
+  if (::inet_pton(AF_INET6, text.c_str(), &v6) == 1) {
+    const unsigned char* b = v6.s6_addr;
+    static const unsigned char kZero[16] = {};
+    const bool unspecified = std::memcmp(b, kZero, 16) == 0;
+    const bool loopback = std::memcmp(b, kZero, 15) == 0 && b[15] == 1;
+    const bool mapped = std::memcmp(b, kZero, 10) == 0 && b[10] == 0xff && b[11] == 0xff;
+    if (mapped) return isPrivateAddress(fmt::format("{}.{}.{}.{}", b[12], b[13], b[14], b[15]));
+    return unspecified || loopback || (b[0] & 0xfe) == 0xfc /* fc00::/7 */ ||
+           (b[0] == 0xfe && (b[1] & 0xc0) == 0x80) /* fe80::/10 */ || b[0] == 0xff /* multicast */;
+  }
+  return false;
+}
+
+Result<std::string> resolveReceiver(const std::string& host, bool allow_private) {
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  addrinfo* found = nullptr;
+  if (const int rc = ::getaddrinfo(host.c_str(), nullptr, &hints, &found); rc != 0) {
+    return fail(unavailable(fmt::format("cannot resolve {}: {}", host, ::gai_strerror(rc))));
+  }
+  std::string address;
+  char text[INET6_ADDRSTRLEN] = {};
+  for (addrinfo* a = found; a && address.empty(); a = a->ai_next) {
+    const void* raw =
+        a->ai_family == AF_INET
+            ? static_cast<const void*>(&reinterpret_cast<sockaddr_in*>(a->ai_addr)->sin_addr)
+            : static_cast<const void*>(&reinterpret_cast<sockaddr_in6*>(a->ai_addr)->sin6_addr);
+    if (::inet_ntop(a->ai_family, raw, text, sizeof(text))) address = text;
+  }
+  ::freeaddrinfo(found);
+  if (address.empty()) return fail(unavailable(fmt::format("cannot resolve {}", host)));
+  if (!allow_private && isPrivateAddress(address)) {
+    return fail(failedPrecondition(
+        fmt::format("{} is at {}, a private address: receivers must be public", host, address)));
+  }
+  return address;
 }
 
 std::string webhookSignature(const std::string& secret, std::int64_t unix_seconds,
@@ -118,6 +185,9 @@ void WebhookDispatcher::deliverSome(std::size_t shard, std::map<std::string, Bac
       return Status::ok();
     });
     httplib::Client client(url->scheme_host_port);
+    // Resolved once and pinned: the address checked is the address connected to.
+    auto address = resolveReceiver(url->host, options_.allow_private_addresses);
+    if (address) client.set_hostname_addr_map({{url->host, *address}});
     client.set_connection_timeout(options_.timeout);
     client.set_read_timeout(options_.timeout);
     client.set_write_timeout(options_.timeout);
@@ -141,9 +211,11 @@ void WebhookDispatcher::deliverSome(std::size_t shard, std::map<std::string, Bac
           {"Lightpath-Webhook-Id", doc.id},
           {"Lightpath-Signature", webhookSignature(sub.value("secret", ""), at, body)},
           {"User-Agent", "lightpath-webhooks"}};
-      auto response = client.Post(url->path, headers, body, "application/json");
+      auto response = address ? client.Post(url->path, headers, body, "application/json")
+                              : httplib::Result(nullptr, httplib::Error::Connection);
       const bool ok = response && response->status >= 200 && response->status < 300;
-      const std::string error = ok ? ""
+      const std::string error = ok         ? ""
+                                : !address ? address.error().message()
                                 : response
                                     ? fmt::format("the receiver answered {}", response->status)
                                     : "cannot deliver: " + httplib::to_string(response.error());

@@ -36,14 +36,25 @@ struct WebhookOptions {
   std::chrono::seconds timeout{5};               // per delivery
   std::size_t threads = 4;                       // subscriptions are spread over these, so a
                                                  // slow receiver holds up only its own share
+  // Receivers at loopback, private, link-local (cloud metadata) or multicast addresses are
+  // refused unless allowed: tenants must not reach the carrier's own network through webhooks.
+  bool allow_private_addresses = false;
 };
 
 // "http://host:port/path" -> its parts; InvalidArgument names what is wrong.
 struct WebhookUrl {
   std::string scheme_host_port;  // "https://example.com:8443"
+  std::string host;              // "example.com" ("::1" for "[::1]")
   std::string path;              // "/hooks/lightpath"
 };
 Result<WebhookUrl> parseWebhookUrl(std::string_view url);
+
+// Whether a numeric IPv4 / IPv6 address is loopback, private, link-local, shared (CGNAT),
+// unspecified or multicast. Not an address: false.
+bool isPrivateAddress(std::string_view ip);
+// The address `host` resolves to (the first), refused with the reason when it is private and
+// `allow_private` is false. Deliveries connect to exactly this address (no second lookup).
+Result<std::string> resolveReceiver(const std::string& host, bool allow_private);
 
 // The signature header value for `body` sent at `unix_seconds`.
 std::string webhookSignature(const std::string& secret, std::int64_t unix_seconds,
@@ -61,6 +72,7 @@ class WebhookDispatcher {
   // Deliveries so far, for /metrics.
   std::uint64_t delivered() const { return delivered_.load(); }
   std::uint64_t failedAttempts() const { return failed_.load(); }
+  bool allowsPrivateAddresses() const { return options_.allow_private_addresses; }
   // Which of the threads delivers for subscription `id`.
   std::size_t shardOf(const std::string& id) const {
     return std::hash<std::string>{}(id) % std::max<std::size_t>(1, options_.threads);

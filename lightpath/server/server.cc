@@ -73,6 +73,8 @@ Status readServeConfig(const std::string& path, ServeConfig& config) {
           return invalidArgument(where + ": requests per second per key, more than 0");
         config.limits.requests_per_second = rps;
         config.limits.burst = 2 * rps;
+      } else if (key == "webhooks_allow_private") {
+        config.webhooks.allow_private_addresses = value.as<bool>();
       } else if (key == "web") {
         config.web_dir = value.as<std::string>();
       } else if (key == "tls") {
