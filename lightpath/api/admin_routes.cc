@@ -11,42 +11,6 @@ namespace {
 
 HttpResponse operatorsOnly() { return problem(403, "forbidden", "operators only"); }
 
-template <typename Work>
-Status inTransaction(Store& store, Work&& work) {
-  return store.transact([&](StoreTransaction& tx) -> Status { return work(tx); });
-}
-
-Result<std::optional<DocumentRecord>> readDocument(Store& store, const std::string& kind,
-                                                   const std::string& id) {
-  std::optional<DocumentRecord> doc;
-  LP_RETURN_IF_ERROR(store.read([&](StoreTransaction& tx) -> Status {
-    auto d = tx.document(kind, id);
-    if (!d) return d.error();
-    doc = std::move(*d);
-    return Status::ok();
-  }));
-  return doc;
-}
-
-// A page of documents of `kind` (all tenants when `tenant` is empty and `everyone`).
-HttpResponse documentPage(Store& store, const HttpRequest& request, DocumentQuery query,
-                          const std::function<std::string(DocumentRecord&)>& show) {
-  auto page = paging(request);
-  if (!page) return problemOf(page.error());
-  query.offset = page->first;
-  query.limit = page->second;
-  std::vector<std::string> items;
-  std::size_t total = 0;
-  Status read = store.read([&](StoreTransaction& tx) -> Status {
-    auto docs = tx.documents(query, &total);
-    if (!docs) return docs.error();
-    for (DocumentRecord& d : *docs) items.push_back(show(d));
-    return Status::ok();
-  });
-  if (!read.isOk()) return problemOf(read);
-  return jsonReply(200, pageJson(items, total, query.offset, query.limit));
-}
-
 json siteJson(const Site& s) {
   json j{{"id", s.id}, {"name", s.name}, {"kind", toString(s.kind)}, {"metro", s.metro}};
   if (s.location) {
@@ -173,15 +137,10 @@ HttpResponse Api::Impl::patchPort(Context& ctx) {
   const json doc{
       {"port", id}, {"tenant", t}, {"at", formatTime(deps.clock->now())}, {"by", ctx.who.key_id}};
   HttpResponse reply = jsonReply(200, json{{"id", id}, {"tenant", t}});
-  ctx.recorded = true;
-  Status saved = inTransaction(*deps.store, [&](StoreTransaction& tx) -> Status {
-    LP_RETURN_IF_ERROR(tx.putDocument({"port_assignment", id, tenant, dumpJson(doc)}));
-    return record(tx, ctx, reply);
+  Status saved = commit(ctx, reply, [&](StoreTransaction& tx) {
+    return tx.putDocument({"port_assignment", id, tenant, dumpJson(doc)});
   });
-  if (!saved.isOk()) {
-    ctx.recorded = false;
-    return problemOf(saved);
-  }
+  if (!saved.isOk()) return problemOf(saved);
   std::unique_lock lock(ports_mutex);
   port_owner[id] = tenant;
   return reply;
@@ -305,18 +264,13 @@ HttpResponse Api::Impl::createTenant(Context& ctx) {
   const json doc{{"id", id}, {"name", name}, {"created_at", formatTime(deps.clock->now())}};
   HttpResponse reply = jsonReply(201, doc);
   reply.headers.emplace_back("Location", "/v1/tenants/" + id);
-  ctx.recorded = true;
-  Status saved = inTransaction(*deps.store, [&](StoreTransaction& tx) -> Status {
+  Status saved = commit(ctx, reply, [&](StoreTransaction& tx) -> Status {
     auto existing = tx.document("tenant", id);
     if (!existing) return existing.error();
     if (*existing) return alreadyExists(fmt::format("id: tenant '{}' exists", id));
-    LP_RETURN_IF_ERROR(tx.putDocument({"tenant", id, id, dumpJson(doc)}));
-    return record(tx, ctx, reply);
+    return tx.putDocument({"tenant", id, id, dumpJson(doc)});
   });
-  if (!saved.isOk()) {
-    ctx.recorded = false;
-    return problemOf(saved);
-  }
+  if (!saved.isOk()) return problemOf(saved);
   return reply;
 }
 
@@ -387,27 +341,23 @@ HttpResponse Api::Impl::createKey(Context& ctx) {
   ctx.owner = tenant;
   HttpResponse reply;
   std::string secret;
-  ctx.recorded = true;
-  Status saved = inTransaction(*deps.store, [&](StoreTransaction& tx) -> Status {
+  json shown;
+  Status saved = commit(ctx, reply, [&](StoreTransaction& tx) -> Status {
     auto made = makeKey(tenant, role, name, ctx.who.key_id, &tx);
     if (!made) return made.error();
     secret = made->second;
     ctx.subject = made->first;
     auto doc = tx.document("api_key", made->first);
     if (!doc || !*doc) return internalError("the new key was not stored");
-    json shown = keyJson(**doc);
-    // The secret is in the reply once; the idempotency record keeps the reply without it.
+    shown = keyJson(**doc);
     reply = jsonReply(201, shown);
     reply.headers.emplace_back("Location", "/v1/api-keys/" + made->first);
-    LP_RETURN_IF_ERROR(record(tx, ctx, reply));
-    shown["secret"] = secret;
-    reply.body = dumpJson(shown);
     return Status::ok();
   });
-  if (!saved.isOk()) {
-    ctx.recorded = false;
-    return problemOf(saved);
-  }
+  if (!saved.isOk()) return problemOf(saved);
+  // The secret is in this reply only; the idempotency record kept the reply without it.
+  shown["secret"] = secret;
+  reply.body = dumpJson(shown);
   std::unique_lock lock(keys_mutex);
   keys_by_hash[sha256Hex(secret)] = Principal{ctx.subject, tenant, role};
   return reply;
@@ -446,15 +396,9 @@ HttpResponse Api::Impl::deleteKey(Context& ctx) {
   ctx.owner = (*doc)->tenant;
   HttpResponse reply;
   reply.status = 204;
-  ctx.recorded = true;
-  Status saved = inTransaction(*deps.store, [&](StoreTransaction& tx) -> Status {
-    LP_RETURN_IF_ERROR(tx.deleteDocument("api_key", id));
-    return record(tx, ctx, reply);
-  });
-  if (!saved.isOk()) {
-    ctx.recorded = false;
-    return problemOf(saved);
-  }
+  Status saved =
+      commit(ctx, reply, [&](StoreTransaction& tx) { return tx.deleteDocument("api_key", id); });
+  if (!saved.isOk()) return problemOf(saved);
   std::unique_lock lock(keys_mutex);
   keys_by_hash.erase(hash);
   return reply;
@@ -597,8 +541,8 @@ HttpResponse Api::Impl::createWebhook(Context& ctx) {
   }
   ctx.subject = id;
   HttpResponse reply;
-  ctx.recorded = true;
-  Status saved = inTransaction(*deps.store, [&](StoreTransaction& tx) -> Status {
+  json shown;
+  Status saved = commit(ctx, reply, [&](StoreTransaction& tx) -> Status {
     auto last = tx.lastEventCursor();  // only what happens from now on
     if (!last) return last.error();
     const json doc{{"id", id},
@@ -610,19 +554,15 @@ HttpResponse Api::Impl::createWebhook(Context& ctx) {
                    {"failures", 0}};
     const DocumentRecord record_doc{"webhook", id, ctx.who.tenant, dumpJson(doc)};
     LP_RETURN_IF_ERROR(tx.putDocument(record_doc));
-    json shown = webhookJson(record_doc);
+    shown = webhookJson(record_doc);
     reply = jsonReply(201, shown);
     reply.headers.emplace_back("Location", "/v1/webhooks/" + id);
-    LP_RETURN_IF_ERROR(
-        record(tx, ctx, reply));  // the idempotency record keeps it without the secret
-    shown["secret"] = secret;
-    reply.body = dumpJson(shown);
     return Status::ok();
   });
-  if (!saved.isOk()) {
-    ctx.recorded = false;
-    return problemOf(saved);
-  }
+  if (!saved.isOk()) return problemOf(saved);
+  // The secret is in this reply only; the idempotency record kept the reply without it.
+  shown["secret"] = secret;
+  reply.body = dumpJson(shown);
   if (deps.webhooks) deps.webhooks->wake();
   return reply;
 }
@@ -656,15 +596,9 @@ HttpResponse Api::Impl::deleteWebhook(Context& ctx) {
   ctx.owner = (*doc)->tenant;
   HttpResponse reply;
   reply.status = 204;
-  ctx.recorded = true;
-  Status saved = inTransaction(*deps.store, [&](StoreTransaction& tx) -> Status {
-    LP_RETURN_IF_ERROR(tx.deleteDocument("webhook", id));
-    return record(tx, ctx, reply);
-  });
-  if (!saved.isOk()) {
-    ctx.recorded = false;
-    return problemOf(saved);
-  }
+  Status saved =
+      commit(ctx, reply, [&](StoreTransaction& tx) { return tx.deleteDocument("webhook", id); });
+  if (!saved.isOk()) return problemOf(saved);
   return reply;
 }
 

@@ -94,6 +94,36 @@ std::string pageJson(const std::vector<std::string>& items, std::size_t total, s
   return out;
 }
 
+Result<std::optional<DocumentRecord>> readDocument(Store& store, const std::string& kind,
+                                                   const std::string& id) {
+  std::optional<DocumentRecord> doc;
+  LP_RETURN_IF_ERROR(store.read([&](StoreTransaction& tx) -> Status {
+    auto d = tx.document(kind, id);
+    if (!d) return d.error();
+    doc = std::move(*d);
+    return Status::ok();
+  }));
+  return doc;
+}
+
+HttpResponse documentPage(Store& store, const HttpRequest& request, DocumentQuery query,
+                          const std::function<std::string(DocumentRecord&)>& show) {
+  auto page = paging(request);
+  if (!page) return problemOf(page.error());
+  query.offset = page->first;
+  query.limit = page->second;
+  std::vector<std::string> items;
+  std::size_t total = 0;
+  Status read = store.read([&](StoreTransaction& tx) -> Status {
+    auto docs = tx.documents(query, &total);
+    if (!docs) return docs.error();
+    for (DocumentRecord& d : *docs) items.push_back(show(d));
+    return Status::ok();
+  });
+  if (!read.isOk()) return problemOf(read);
+  return jsonReply(200, pageJson(items, total, query.offset, query.limit));
+}
+
 Result<json> parseObject(std::string_view body) {
   if (body.empty()) return fail(invalidArgument("body: a JSON object is required"));
   json j;
@@ -328,6 +358,16 @@ DocumentRecord Api::Impl::auditEntry(const Context& ctx, int status) const {
                   {"remote", ctx.request.remote},
                   {"request_id", ctx.request_id}};
   return {"audit", id, ctx.who.tenant, dumpJson(body)};
+}
+
+Status Api::Impl::commit(Context& ctx, HttpResponse& reply,
+                         const std::function<Status(StoreTransaction&)>& work) {
+  Status saved = deps.store->transact([&](StoreTransaction& tx) -> Status {
+    LP_RETURN_IF_ERROR(work(tx));
+    return record(tx, ctx, reply);
+  });
+  ctx.recorded = saved.isOk();
+  return saved;
 }
 
 Status Api::Impl::record(StoreTransaction& tx, const Context& ctx,

@@ -478,36 +478,19 @@ HttpResponse Api::Impl::createQuote(Context& ctx) {
 }
 
 HttpResponse Api::Impl::listOrders(Context& ctx) {
-  auto page = paging(ctx.request);
-  if (!page) return problemOf(page.error());
-  DocumentQuery query{
-      .kind = "order", .offset = page->first, .limit = page->second, .newest_first = true};
+  DocumentQuery query{.kind = "order", .newest_first = true};
   if (!ctx.isOperator()) query.tenant = ctx.who.tenant;
-  std::vector<std::string> items;
-  std::size_t total = 0;
-  Status read = deps.store->read([&](StoreTransaction& tx) -> Status {
-    auto docs = tx.documents(query, &total);
-    if (!docs) return docs.error();
-    for (DocumentRecord& d : *docs) items.push_back(std::move(d.body));
-    return Status::ok();
-  });
-  if (!read.isOk()) return problemOf(read);
-  return jsonReply(200, pageJson(items, total, query.offset, query.limit));
+  return documentPage(*deps.store, ctx.request, query,
+                      [](DocumentRecord& d) { return std::move(d.body); });
 }
 
 HttpResponse Api::Impl::getOrder(Context& ctx) {
-  std::optional<DocumentRecord> doc;
-  Status read = deps.store->read([&](StoreTransaction& tx) -> Status {
-    auto d = tx.document("order", ctx.params[0]);
-    if (!d) return d.error();
-    doc = std::move(*d);
-    return Status::ok();
-  });
-  if (!read.isOk()) return problemOf(read);
-  if (!doc || (!ctx.isOperator() && doc->tenant != ctx.who.tenant)) {
+  auto doc = readDocument(*deps.store, "order", ctx.params[0]);
+  if (!doc) return problemOf(doc.error());
+  if (!*doc || (!ctx.isOperator() && (*doc)->tenant != ctx.who.tenant)) {
     return problem(404, "not-found", fmt::format("no order '{}'", ctx.params[0].substr(0, 80)));
   }
-  return jsonReply(200, std::move(doc->body));
+  return jsonReply(200, std::move((*doc)->body));
 }
 
 }  // namespace lightpath

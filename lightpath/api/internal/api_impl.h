@@ -99,6 +99,10 @@ struct Api::Impl {
   std::optional<std::string> portOwner(const std::string& port_id) const;
   // The audit entry of this request, and the order entry when it changed a connection.
   DocumentRecord auditEntry(const Context& ctx, int status) const;
+  // Runs `work` and the records of this mutation (record()) in one transaction; ctx.recorded
+  // says whether they landed. `work` may fill `reply` first.
+  Status commit(Context& ctx, HttpResponse& reply,
+                const std::function<Status(StoreTransaction&)>& work);
   // Writes what a mutation leaves behind (audit, order, idempotency record) in `tx`.
   Status record(StoreTransaction& tx, const Context& ctx, const HttpResponse& response) const;
   std::string gauges() const;
@@ -139,6 +143,12 @@ Result<std::pair<std::size_t, std::size_t>> paging(const HttpRequest& request);
 // {"items": [...raw documents...], "total": n, "offset": o, "limit": l}
 std::string pageJson(const std::vector<std::string>& items, std::size_t total, std::size_t offset,
                      std::size_t limit);
+// One document the caller reads (none when it does not exist).
+Result<std::optional<DocumentRecord>> readDocument(Store& store, const std::string& kind,
+                                                   const std::string& id);
+// A page (offset/limit from the request) of documents matching `query`, each shown by `show`.
+HttpResponse documentPage(Store& store, const HttpRequest& request, DocumentQuery query,
+                          const std::function<std::string(DocumentRecord&)>& show);
 // Parses a JSON object body; InvalidArgument with the parser's position when it is not one.
 Result<json> parseObject(std::string_view body);
 // InvalidArgument naming the first field of `object` not in `allowed`.

@@ -99,6 +99,24 @@ class WebhookTest : public ApiFixture {
     for (const auto& e : events.body["items"]) out.push_back(e.value("cursor", std::uint64_t{0}));
     return out;
   }
+  // Waits until the tenant has at least `count` events; returns their cursors.
+  std::vector<std::uint64_t> waitForEvents(const std::string& key, std::size_t count) {
+    std::vector<std::uint64_t> cursors;
+    for (int i = 0; i < 500 && cursors.size() < count; ++i) {
+      cursors = cursorsOf(key);
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return cursors;
+  }
+  // Orders `count` Ethernet circuits between acme's two ports (bandwidths from `mbps` up).
+  void orderSome(const std::string& key, int count, int mbps) {
+    for (int i = 0; i < count; ++i) {
+      ASSERT_EQ(call("POST", "/v1/connections", key,
+                     ethernetOrder("dc-ashburn-p1", "dc-hillsboro-p1", mbps + i))
+                    .status,
+                201);
+    }
+  }
   // Waits until `receiver` has every one of `cursors`.
   bool waitForAll(Receiver& receiver, const std::vector<std::uint64_t>& cursors) {
     for (int i = 0; i < 1000; ++i) {
@@ -128,28 +146,14 @@ TEST_F(WebhookTest, EveryEventArrivesSignedInOrderAtLeastOnceAcrossARestart) {
       call("GET", "/v1/webhooks/{id}", acme, "", "/v1/webhooks/" + hook).body.contains("secret"));
   EXPECT_EQ(call("GET", "/v1/webhooks/{id}", globex, "", "/v1/webhooks/" + hook).status, 404);
 
-  for (int i = 0; i < 5; ++i) {
-    ASSERT_EQ(call("POST", "/v1/connections", acme,
-                   ethernetOrder("dc-ashburn-p1", "dc-hillsboro-p1", 100 + i))
-                  .status,
-              201);
-  }
+  orderSome(acme, 5, 100);
   ASSERT_EQ(
       call("POST", "/v1/connections", globex, ethernetOrder("dc-santa-clara-p1", "dc-elk-grove-p1"))
           .status,
       201);
   restart();  // mid-run: whatever was not delivered yet goes out after it
-  for (int i = 0; i < 3; ++i) {
-    ASSERT_EQ(call("POST", "/v1/connections", acme,
-                   ethernetOrder("dc-ashburn-p1", "dc-hillsboro-p1", 200 + i))
-                  .status,
-              201);
-  }
-  std::vector<std::uint64_t> expected;
-  for (int i = 0; i < 500 && expected.size() < 16; ++i) {  // 8 connections: created + active each
-    expected = cursorsOf(acme);
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
+  orderSome(acme, 3, 200);
+  const std::vector<std::uint64_t> expected = waitForEvents(acme, 16);  // created + active each
   ASSERT_EQ(expected.size(), 16u);
   ASSERT_TRUE(waitForAll(receiver, expected))
       << receiver.received().size() << " of " << expected.size();
@@ -204,17 +208,8 @@ TEST_F(WebhookTest, AReceiverThatHangsHoldsUpOnlyItsOwnDeliveries) {
     }
   }
   ASSERT_FALSE(other.empty());
-  for (int i = 0; i < 3; ++i) {
-    ASSERT_EQ(call("POST", "/v1/connections", acme,
-                   ethernetOrder("dc-ashburn-p1", "dc-hillsboro-p1", 100 + i))
-                  .status,
-              201);
-  }
-  std::vector<std::uint64_t> expected;
-  for (int i = 0; i < 500 && expected.size() < 6; ++i) {
-    expected = cursorsOf(acme);
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
+  orderSome(acme, 3, 100);
+  const std::vector<std::uint64_t> expected = waitForEvents(acme, 6);  // created + active each
   ASSERT_EQ(expected.size(), 6u);
   // Everything reaches the healthy receiver while the other still hangs on its first event.
   EXPECT_TRUE(waitForAll(fine, expected))
