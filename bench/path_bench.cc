@@ -22,7 +22,7 @@ Setup& setup(bool demo) {
   Setup& s = demo ? demo_network : conus;
   if (s.engine) return s;
   auto t = demo ? loadDemoNetwork()
-                : readTopologyFile(std::string(LIGHTPATH_SHARED_DATA) +
+                : readTopologyFile(std::string(LIGHTPATH_TEST_DATA) +
                                    "/topologies/topologybench/conus75_undirected.json");
   s.topology = std::make_shared<const Topology>(std::move(*t));
   s.engine = std::make_unique<PathEngine>(s.topology);

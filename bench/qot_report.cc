@@ -13,7 +13,7 @@
 
 int main() {
   using namespace lightpath;
-  auto loaded = readTopologyFile(std::string(LIGHTPATH_SHARED_DATA) + "/topologies/coronet/CORONET_CONUS_Topology.json");
+  auto loaded = readTopologyFile(std::string(LIGHTPATH_TEST_DATA) + "/topologies/coronet/CORONET_CONUS_Topology.json");
   if (!loaded) {
     std::cerr << loaded.error().message() << "\n";
     return 1;

@@ -16,7 +16,7 @@
 int main(int argc, char** argv) {
   using namespace lightpath;
   const std::string file = argc > 1 ? argv[1]
-                                    : std::string(LIGHTPATH_SHARED_DATA) +
+                                    : std::string(LIGHTPATH_TEST_DATA) +
                                           "/topologies/topologybench/conus75_undirected.json";
   auto loaded = readTopologyFile(file);
   if (!loaded) {

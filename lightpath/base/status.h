@@ -1,9 +1,11 @@
 // Status and Result<T>: how Lightpath reports expected failures. Our code does not throw;
 // a function that can fail returns a Status (no value) or a Result<T> (a value or a Status).
 //
-//   Result<Topology> t = readTopology(path);
-//   if (!t) return t.error();            // propagate
-//   use(*t);
+//   LP_ASSIGN_OR_RETURN(Topology t, readTopology(path));   // propagate a failure
+//   LP_RETURN_IF_ERROR(validate(t));
+//   return notFound(fmt::format("no node '{}'", id));      // a factory per code
+//
+// Both are [[nodiscard]]: a failure cannot be dropped by accident; `(void)` says it is on purpose.
 //
 // The codes are few on purpose; api/ maps each to exactly one HTTP status.
 #pragma once
@@ -73,10 +75,25 @@ inline Status internalError(std::string message) {
 inline Status unavailable(std::string message) {
   return {StatusCode::Unavailable, std::move(message)};
 }
+inline Status resourceExhausted(std::string message) {
+  return {StatusCode::ResourceExhausted, std::move(message)};
+}
+inline Status aborted(std::string message) { return {StatusCode::Aborted, std::move(message)}; }
+inline Status permissionDenied(std::string message) {
+  return {StatusCode::PermissionDenied, std::move(message)};
+}
+inline Status unauthenticated(std::string message) {
+  return {StatusCode::Unauthenticated, std::move(message)};
+}
 
-// A value of T, or the Status saying why there is none.
+// A value of T, or the Status saying why there is none: tl::expected, made must-check.
 template <typename T>
-using Result = tl::expected<T, Status>;
+class [[nodiscard]] Result : public tl::expected<T, Status> {
+ public:
+  using tl::expected<T, Status>::expected;
+  Result(const tl::expected<T, Status>& e) : tl::expected<T, Status>(e) {}
+  Result(tl::expected<T, Status>&& e) : tl::expected<T, Status>(std::move(e)) {}
+};
 
 // The Status of a Result: ok, or its error (for code that only cares whether it worked).
 template <typename T>
@@ -100,6 +117,18 @@ struct ErrorReturn {
 }  // namespace internal
 
 }  // namespace lightpath
+
+#define LP_STATUS_CONCAT_INNER(a, b) a##b
+#define LP_STATUS_CONCAT(a, b) LP_STATUS_CONCAT_INNER(a, b)
+
+// Evaluates `expr` (a Result<T>); on failure returns its Status from the current function (which
+// returns Status or Result<U>), else assigns the value to `lhs` (a declaration or a variable).
+#define LP_ASSIGN_OR_RETURN(lhs, expr) \
+  LP_ASSIGN_OR_RETURN_IMPL(LP_STATUS_CONCAT(lp_result_, __LINE__), lhs, expr)
+#define LP_ASSIGN_OR_RETURN_IMPL(result, lhs, expr)                                      \
+  auto result = (expr);                                                                  \
+  if (!result) return ::lightpath::internal::ErrorReturn{std::move(result).error()};     \
+  lhs = std::move(*result)
 
 // Returns a failed Status from the current function (which returns Status or Result<T>).
 #define LP_RETURN_IF_ERROR(expr)                                                  \

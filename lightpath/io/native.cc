@@ -247,7 +247,7 @@ Result<Topology> fromJson(const json& doc, const Locator& where) {
     b.addNode({.id = f.str("id", true), .name = f.str("name", false), .site = f.str("site", true),
                .kind = f.parsed<NodeKind>("kind", parseNodeKind, NodeKind::Roadm),
                .regeneration = f.flag("regeneration", true), .transit = f.flag("transit", true),
-               .origin = f.origin()});
+               .source_id = f.str("source_id", false), .origin = f.origin()});
   });
   forEachItem(top, "srlgs", where, status, [&](Fields& f) {
     b.addSrlg({.id = f.str("id", true), .name = f.str("name", false),
@@ -318,6 +318,7 @@ ordered_json toJson(const Topology& t) {
     ordered_json j{{"id", n.id}, {"name", n.name}, {"site", n.site}, {"kind", toString(n.kind)}};
     if (!n.regeneration) j["regeneration"] = false;
     if (!n.transit) j["transit"] = false;
+    if (!n.source_id.empty()) j["source_id"] = n.source_id;
     nodes.push_back(std::move(j));
   }
   auto& srlgs = doc["srlgs"] = ordered_json::array();

@@ -50,6 +50,7 @@ struct Node {
   NodeKind kind = NodeKind::Roadm;
   bool regeneration = true;            // whether regenerators may be placed here
   bool transit = true;                 // whether paths may pass through (not at customer sites)
+  std::string source_id;               // the id the imported file gave it, when not `id`
   std::string origin;
   bool operator==(const Node&) const = default;
 };

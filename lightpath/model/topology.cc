@@ -31,6 +31,7 @@ std::optional<NodeIndex> Topology::findNode(std::string_view id_or_name) const {
   std::string key(id_or_name);
   if (auto it = node_by_id_.find(key); it != node_by_id_.end()) return it->second;
   if (auto it = node_by_name_.find(key); it != node_by_name_.end()) return it->second;
+  if (auto it = node_by_source_id_.find(key); it != node_by_source_id_.end()) return it->second;
   // A site id or name identifies a node when exactly one node stands there.
   std::optional<NodeIndex> found;
   for (NodeIndex n = 0; n < nodes_.size(); ++n) {
@@ -202,6 +203,9 @@ Result<Topology> TopologyBuilder::build() && {
   for (NodeIndex n = 0; n < t.nodes_.size(); ++n) {
     const std::string& name = t.nodes_[n].name;
     if (!name.empty() && name_count[name] == 1) t.node_by_name_.emplace(name, n);
+    // A file's own id names its node too, unless it is already another node's id.
+    const std::string& source_id = t.nodes_[n].source_id;
+    if (!source_id.empty() && !t.node_by_id_.contains(source_id)) t.node_by_source_id_.emplace(source_id, n);
   }
 
   // Fibers: known ends, no self-loops, finite positive lengths, known SRLGs.

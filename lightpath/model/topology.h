@@ -51,8 +51,8 @@ class Topology {
   }
   std::size_t degree(NodeIndex n) const { return adjacency_start_[n + 1] - adjacency_start_[n]; }
 
-  // Lookups by id; findNode also accepts a node name or the id or name of its site when that
-  // identifies exactly one node.
+  // Lookups by id; findNode also accepts a node name, the id an imported file gave the node
+  // (GML's numeric ids), or the id or name of its site when that identifies exactly one node.
   std::optional<NodeIndex> findNode(std::string_view id_or_name) const;
   std::optional<FiberIndex> findFiber(std::string_view id) const;
   const Site* findSite(std::string_view id) const;
@@ -94,6 +94,7 @@ class Topology {
   std::unordered_map<std::string, std::uint32_t> site_by_id_;
   std::unordered_map<std::string, NodeIndex> node_by_id_;
   std::unordered_map<std::string, NodeIndex> node_by_name_;  // only names that are unique
+  std::unordered_map<std::string, NodeIndex> node_by_source_id_;  // the file's own ids, unique ones
   std::unordered_map<std::string, FiberIndex> fiber_by_id_;
   std::unordered_map<std::string, std::uint32_t> srlg_by_id_;
 

@@ -8,24 +8,27 @@
 //   Status s = (*p)->activate(c->id());                    // devices -> active, or failed
 //   (*p)->terminate(c->id(), "key:1");                     // devices cleared, capacity freed
 //
+// A façade: each concern is a unit of its own (route_planner, hold_records, device_intent,
+// connection_records, lifecycle, schedule, recovery, reconciler); this class wires them and keeps
+// the contract below.
+//
 // Thread-safety: calls on different connections may run concurrently; one connection's calls
 // serialise on its id.
 #pragma once
 
-#include <array>
 #include <chrono>
-#include <functional>
+#include <map>
 #include <memory>
-#include <mutex>
+#include <optional>
 #include <vector>
 
 #include "lightpath/base/clock.h"
-#include "lightpath/base/random.h"
 #include "lightpath/ledger/ledger.h"
 #include "lightpath/optical/wavelength_planner.h"
+#include "lightpath/orchestrator/connection_records.h"
+#include "lightpath/orchestrator/reconciler.h"
 #include "lightpath/service/connection.h"
 #include "lightpath/service/pricing.h"
-#include "lightpath/southbound/call_pool.h"
 #include "lightpath/southbound/multi_device.h"
 #include "lightpath/store/store.h"
 
@@ -50,14 +53,16 @@ struct ProvisionerDeps {
   const PriceBook* price_book = nullptr;
 };
 
-// More writes to commit with a change of a connection, all or nothing (an API's idempotency
-// record and audit entry). Given the connection as it is being stored.
-using AlsoInTransaction = std::function<Status(StoreTransaction&, const Connection&)>;
+class OrchestratorContext;
+class Lifecycle;
+class Scheduler;
+class Reconciler;
 
 class Provisioner {
  public:
   // Registers every resource of the topology in the ledger, then recovers from the store.
   static Result<std::unique_ptr<Provisioner>> create(ProvisionerDeps deps);
+  ~Provisioner();
 
   // Validates, routes, reserves and persists: the connection comes back in `provisioning`.
   // InvalidArgument for a bad order; FailedPrecondition / ResourceExhausted with the reason
@@ -127,53 +132,16 @@ class Provisioner {
   // (entries of active connections missing or changed, entries no live connection owns).
   // Entries of connections in the middle of a workflow are left to it. With `repair`, each
   // drifted device is put right (one all-or-nothing change per device).
-  struct ReconcileReport {
-    std::vector<std::string> drift;     // one line per difference
-    std::vector<std::string> repaired;  // nodes put right
-    std::vector<std::string> failed;    // devices that could not be read or repaired, and why
-    bool clean(bool repair) const { return failed.empty() && (repair || drift.empty()); }
-  };
+  using ReconcileReport = lightpath::ReconcileReport;
   ReconcileReport reconcile(bool repair);
 
  private:
   explicit Provisioner(ProvisionerDeps deps);
-  Status registerResources();
-  // Route, resources and price for `spec`, planned for its peak bandwidth over `window`, with the
-  // caller's workspace (orders: ws_ under mutex_; quotes: one per thread, so they run in parallel).
-  Result<std::vector<Claim>> plan(const ConnectionSpec& spec, const ConnectionSpec& peak, const Window& window,
-                                  Realization& out, PathWorkspace& ws) const;
-  Result<std::vector<Claim>> planEthernet(const ConnectionSpec& spec, const Window& window, Realization& out,
-                                          PathWorkspace& ws) const;
-  Result<std::vector<Claim>> planWavelength(const ConnectionSpec& spec, const Window& window, Realization& out,
-                                            PathWorkspace& ws) const;
-  Status persist(Connection& c, std::optional<std::uint64_t> expected_version, const std::string& event_type,
-                 const std::string& reason, const std::vector<HoldRecord>& put_holds,
-                 const std::vector<std::uint64_t>& delete_holds, const AlsoInTransaction& also = {});
-  Result<std::vector<NodeChange>> deviceChanges(const Connection& c, bool remove) const;
-  // What the price book asks for it; none without a price book.
-  Result<std::optional<Realization::Price>> priceOf(const ConnectionSpec& spec, const Realization& r) const;
-  // Applies (or, with `remove`, takes away) the connection's configuration on its devices;
-  // `tag` makes the transaction ids distinct from earlier ones.
-  Status configure(const Connection& c, bool remove, const std::string& tag = "");
-  Result<std::map<std::string, Connection>> liveConnections() const;
-  // For check() and reconcile(): the drift, per node the change that puts it right, and the
-  // devices that cannot be read.
-  ReconcileReport deviceDrift(const std::map<std::string, Connection>& live,
-                              std::map<std::string, DeviceChange>& fixes) const;
-  Status releaseEverything(Connection& c, ConnectionState to, const std::string& actor, const std::string& reason);
 
-  ProvisionerDeps deps_;
-  std::unique_ptr<DeviceCallPool> calls_;
-  mutable std::mutex mutex_;  // ids, the orders' workspace ws_, last_schedule_
-  // Changes to one connection (its record, its hold in the ledger, its devices) run one at a
-  // time: striped by id, recursive because terminate() begins with beginTerminate().
-  std::recursive_mutex& lockFor(const std::string& id) const {
-    return id_locks_[std::hash<std::string>{}(id) % id_locks_.size()];
-  }
-  mutable std::array<std::recursive_mutex, 64> id_locks_;
-  std::optional<TimePoint> last_schedule_;  // the last runSchedule(now)
-  Random random_;
-  mutable PathWorkspace ws_;
+  std::unique_ptr<OrchestratorContext> ctx_;
+  std::unique_ptr<Lifecycle> lifecycle_;
+  std::unique_ptr<Scheduler> scheduler_;
+  std::unique_ptr<Reconciler> reconciler_;
 };
 
 }  // namespace lightpath

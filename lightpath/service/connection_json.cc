@@ -27,6 +27,14 @@ json specJson(const ConnectionSpec& s) {
   return j;
 }
 
+// The value of a parse, or the exception the reader below turns into an error (a stored
+// document must never be dereferenced unchecked: corrupt data is an error, not undefined behaviour).
+template <typename T>
+T valueOf(Result<T> r, std::string_view where) {
+  if (!r) throw std::invalid_argument(fmt::format("{}: {}", where, r.error().message()));
+  return std::move(*r);
+}
+
 template <typename T>
 T need(const json& j, const char* key, const char* where) {
   if (!j.contains(key)) throw std::invalid_argument(fmt::format("{}.{}: missing", where, key));
@@ -35,22 +43,16 @@ T need(const json& j, const char* key, const char* where) {
 
 ConnectionSpec specFrom(const json& j) {
   ConnectionSpec s;
-  s.kind = *parseConnectionKind(need<std::string>(j, "kind", "requested"));
+  s.kind = valueOf(parseConnectionKind(need<std::string>(j, "kind", "requested")), "requested.kind");
   s.a_end = need<std::string>(j, "a_end", "requested");
   s.z_end = need<std::string>(j, "z_end", "requested");
   s.bandwidth_mbps = need<std::uint64_t>(j, "bandwidth_mbps", "requested");
-  auto protection = parseProtection(need<std::string>(j, "protection", "requested"));
-  if (!protection) throw std::invalid_argument(protection.error().message());
-  s.protection = *protection;
+  s.protection = valueOf(parseProtection(need<std::string>(j, "protection", "requested")), "requested.protection");
   s.sla = j.value("sla", "standard");
   s.term = j.value("term", "1");
   if (j.contains("tags")) s.tags = j.at("tags").get<std::map<std::string, std::string>>();
   if (j.contains("max_latency_ms")) s.max_latency = Micros(j.at("max_latency_ms").get<double>() * 1000.0);
-  auto time = [](const json& v) {
-    auto t = parseTime(v.get<std::string>());
-    if (!t) throw std::invalid_argument(t.error().message());
-    return *t;
-  };
+  auto time = [](const json& v) { return valueOf(parseTime(v.get<std::string>()), "requested"); };
   if (j.contains("start")) s.start = time(j.at("start"));
   if (j.contains("end")) s.end = time(j.at("end"));
   if (j.contains("steps")) {
@@ -136,15 +138,17 @@ std::string connectionToJson(const Connection& c) {
 }
 
 Result<Connection> connectionFromJson(std::string_view text) {
+  std::string id = "(no id)";
   try {
     const json j = json::parse(text);
-    auto state = parseConnectionState(need<std::string>(j, "state", "connection"));
-    if (!state) return fail(state.error());
+    if (j.is_object() && j.contains("id") && j.at("id").is_string()) id = j.at("id").get<std::string>().substr(0, 80);
+    const ConnectionState state = valueOf(parseConnectionState(need<std::string>(j, "state", "connection")), "state");
     std::vector<StateChange> history;
     for (const json& h : j.at("history")) {
-      history.push_back({*parseTime(h.at("at").get<std::string>()), *parseConnectionState(h.at("from").get<std::string>()),
-                         *parseConnectionState(h.at("to").get<std::string>()), h.at("actor").get<std::string>(),
-                         h.at("reason").get<std::string>()});
+      history.push_back({valueOf(parseTime(h.at("at").get<std::string>()), "history.at"),
+                         valueOf(parseConnectionState(h.at("from").get<std::string>()), "history.from"),
+                         valueOf(parseConnectionState(h.at("to").get<std::string>()), "history.to"),
+                         h.at("actor").get<std::string>(), h.at("reason").get<std::string>()});
     }
     const json& cur = j.at("current");
     Realization r;
@@ -174,13 +178,13 @@ Result<Connection> connectionFromJson(std::string_view text) {
     const std::string admin = j.value("admin_state", "enabled");
     const std::string oper = j.value("oper_state", "unknown");
     return Connection::restore(need<std::string>(j, "id", "connection"), need<std::string>(j, "tenant", "connection"),
-                               specFrom(j.at("requested")), *state,
+                               specFrom(j.at("requested")), state,
                                admin == "disabled" ? AdminState::Disabled : AdminState::Enabled,
                                oper == "up" ? OperState::Up : oper == "down" ? OperState::Down
                                             : oper == "degraded" ? OperState::Degraded : OperState::Unknown,
                                std::move(history), std::move(r), need<std::uint64_t>(j, "version", "connection"));
   } catch (const std::exception& e) {
-    return fail(invalidArgument(fmt::format("stored connection is not valid: {}", e.what())));
+    return fail(invalidArgument(fmt::format("stored connection {} is not valid: {}", id, e.what())));
   }
 }
 

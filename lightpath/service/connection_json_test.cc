@@ -29,6 +29,30 @@ TEST(ConnectionJson, RoundTripsEverything) {
   EXPECT_EQ(connectionToJson(*back), connectionToJson(c));
 }
 
+TEST(ConnectionJson, ACorruptStoredDocumentIsAnErrorNamingIt) {
+  Connection c = Connection::draft("conn_bad", "acme",
+                                   {.kind = ConnectionKind::Ethernet, .a_end = "p1", .z_end = "p2", .bandwidth_mbps = 10},
+                                   TimePoint(std::chrono::seconds(1'700'000'000)), "key:1");
+  const std::string good = connectionToJson(c);
+  // Each value a reader parses (not just reads): a bad one must be an error, never a crash.
+  for (const auto& [from, to] : std::vector<std::pair<std::string, std::string>>{
+           {R"("state":"draft")", R"("state":"melted")"},
+           {R"("kind":"ethernet")", R"("kind":"fax")"},
+           {R"("protection":"none")", R"("protection":"2+2")"},
+           {R"("from":"draft")", R"("from":"nowhere")"},
+           {R"("at":"2023)", R"("at":"yesterday)"}}) {
+    std::string bad = good;
+    const auto at = bad.find(from);
+    ASSERT_NE(at, std::string::npos) << from << " in " << good;
+    bad.replace(at, from.size(), to);
+    auto back = connectionFromJson(bad);
+    ASSERT_FALSE(back) << to;
+    EXPECT_NE(back.error().message().find("conn_bad"), std::string::npos) << back.error().message();
+  }
+  EXPECT_FALSE(connectionFromJson("[1,2]"));
+  EXPECT_FALSE(connectionFromJson("{"));
+}
+
 TEST(Times, Rfc3339InUtc) {
   EXPECT_EQ(formatTime(TimePoint(std::chrono::microseconds(0))), "1970-01-01T00:00:00.000000Z");
   auto t = parseTime("2026-11-26T01:50:38.5Z");

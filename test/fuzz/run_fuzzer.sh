@@ -1,6 +1,6 @@
 #!/bin/bash
-# Runs one fuzz target for a few seconds on seeds of its format from the shared data.
-# Usage: run_fuzzer.sh FUZZER FORMAT SHARED_DATA_DIR PROJECT_DIR SECONDS
+# Runs one fuzz target for a few seconds on seeds of its format from the vendored test data.
+# Usage: run_fuzzer.sh FUZZER FORMAT TEST_DATA_DIR PROJECT_DIR SECONDS
 set -euo pipefail
 fuzzer=$1 format=$2 data=$3/topologies project=$4 seconds=$5
 work=$(mktemp -d)

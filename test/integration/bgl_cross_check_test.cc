@@ -1,5 +1,5 @@
 // Cross-check: the path engine's shortest-path lengths equal the Boost Graph Library's
-// Dijkstra on every shared topology, for 1,000 seeded random pairs each.
+// Dijkstra on every vendored topology, for 1,000 seeded random pairs each.
 #include <filesystem>
 #include <random>
 
@@ -20,7 +20,7 @@ using BoostGraph = boost::adjacency_list<boost::vecS, boost::vecS, boost::undire
 
 std::vector<std::string> topologyFiles() {
   std::vector<std::string> files;
-  for (const auto& entry : fs::recursive_directory_iterator(fs::path(LIGHTPATH_SHARED_DATA) / "topologies")) {
+  for (const auto& entry : fs::recursive_directory_iterator(fs::path(LIGHTPATH_TEST_DATA) / "topologies")) {
     const std::string path = entry.path().string();
     if (!entry.is_regular_file() || path.find("abilene-tm") != std::string::npos ||
         path.ends_with(".csv") || path.ends_with("CORONET_services.json")) {
@@ -32,7 +32,7 @@ std::vector<std::string> topologyFiles() {
   return files;
 }
 
-TEST(BoostCrossCheck, ShortestPathLengthsAgreeOnEverySharedTopology) {
+TEST(BoostCrossCheck, ShortestPathLengthsAgreeOnEveryReferenceTopology) {
   const auto files = topologyFiles();
   ASSERT_GE(files.size(), 30u);
   std::mt19937 random(20261126);

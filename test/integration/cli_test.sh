@@ -1,6 +1,6 @@
 #!/bin/bash
 # The `lightpath topology` commands as a user runs them: exit codes, JSON output, convert.
-# Usage: cli_test.sh LIGHTPATH_BINARY SHARED_DATA_DIR
+# Usage: cli_test.sh LIGHTPATH_BINARY TEST_DATA_DIR
 set -u
 lp=$1
 data=$2/topologies
@@ -82,6 +82,9 @@ check "path unknown node" 1 "$lp" path --from atlantis --to Chicago
 expect_in "path unknown node" "$tmp/err" "unknown node or site 'atlantis'"
 check "path missing ends" 2 "$lp" path --from Chicago
 check "path on a file" 0 "$lp" path --topology "$data/optical-rl-gym/nsfnet_chen.txt" --from 1 --to 14 --diverse fiber
+# A GML node is named by its label or by the file's own id (0 is "NL", 1 is "BE").
+check "path by gml id" 0 "$lp" path --topology "$data/topologyzoo/Geant2012.gml" --from 0 --to 1 --json
+expect_in "path by gml id" "$tmp/out" '"nl--be"'
 printf 'Chicago Denver\nBoston Miami\natlantis Chicago\n' >"$tmp/pairs.txt"
 check "path batch" 1 "$lp" path --pairs "$tmp/pairs.txt"
 [ "$(wc -l <"$tmp/out")" = 3 ] || { echo "FAIL path batch: expected 3 lines"; failures=$((failures + 1)); }

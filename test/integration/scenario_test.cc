@@ -1,4 +1,5 @@
 // Runs every path scenario in test/scenarios/ (see its README for the file format).
+#include <algorithm>
 #include <filesystem>
 
 #include <gtest/gtest.h>
@@ -33,9 +34,31 @@ std::vector<std::string> strings(const YAML::Node& node) {
   return out;
 }
 
+// The keys a map may have; a misspelled one would otherwise be ignored and its check skipped.
+std::vector<std::string> unknownKeys(const YAML::Node& map, std::initializer_list<std::string_view> known) {
+  std::vector<std::string> unknown;
+  if (!map || !map.IsMap()) return unknown;
+  for (const auto& item : map) {
+    const std::string key = item.first.as<std::string>();
+    if (std::find(known.begin(), known.end(), key) == known.end()) unknown.push_back(key);
+  }
+  return unknown;
+}
+
+TEST(ScenarioKeys, AMisspelledKeyIsFound) {
+  const YAML::Node expect = YAML::Load("{paths: [[a, b]], kms: [1.0]}");
+  EXPECT_EQ(unknownKeys(expect, {"error", "paths", "km", "optimal"}), std::vector<std::string>{"kms"});
+}
+
 TEST_P(Scenario, Holds) {
   const YAML::Node scenario = YAML::LoadFile((kRoot / "test/scenarios" / GetParam()).string());
   ASSERT_TRUE(scenario["description"]) << "every scenario says why it matters";
+  EXPECT_EQ(unknownKeys(scenario, {"description", "topology", "topology_file", "request", "expect"}),
+            std::vector<std::string>{});
+  EXPECT_EQ(unknownKeys(scenario["request"], {"from", "to", "metric", "max_latency_ms", "max_hops", "exclude",
+                                              "via", "k", "diverse"}),
+            std::vector<std::string>{});
+  EXPECT_EQ(unknownKeys(scenario["expect"], {"error", "paths", "km", "optimal"}), std::vector<std::string>{});
   Result<Topology> topology = scenario["topology_file"]
       ? readTopologyFile((kRoot / scenario["topology_file"].as<std::string>()).string())
       : parseTopology(YAML::Dump(scenario["topology"]), GetParam(), {.format = TopologyFormat::NativeYaml});

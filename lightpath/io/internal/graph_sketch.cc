@@ -94,7 +94,7 @@ Result<Topology> buildFromSketch(GraphSketch sketch, const ImportOptions& option
     if (!sketch.planar) site.location = n.location;
     builder.addSite(std::move(site));
     builder.addNode({.id = ids[i], .name = n.label.empty() ? n.key : n.label, .site = ids[i],
-                     .origin = n.origin});
+                     .source_id = n.key != ids[i] ? n.key : "", .origin = n.origin});
   }
 
   // Resolve link ends; a reference to an unknown node is an error of the file.

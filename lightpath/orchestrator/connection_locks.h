@@ -1,0 +1,25 @@
+// Changes to one connection (its record, its holds in the ledger, its devices) run one at a
+// time: a lock per connection id, striped over a fixed set of mutexes so memory stays constant.
+// Not recursive: a unit that holds a connection's lock calls only code that does not take it.
+//
+//   auto guard = locks.lock(connection_id);
+#pragma once
+
+#include <array>
+#include <functional>
+#include <mutex>
+#include <string>
+
+namespace lightpath {
+
+class ConnectionLocks {
+ public:
+  [[nodiscard]] std::unique_lock<std::mutex> lock(const std::string& id) const {
+    return std::unique_lock(stripes_[std::hash<std::string>{}(id) % stripes_.size()]);
+  }
+
+ private:
+  mutable std::array<std::mutex, 64> stripes_;
+};
+
+}  // namespace lightpath

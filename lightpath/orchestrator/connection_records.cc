@@ -1,0 +1,82 @@
+// Connections in the store, with their holds and events.
+#include "lightpath/orchestrator/connection_records.h"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "lightpath/service/connection_json.h"
+
+namespace lightpath {
+
+using nlohmann::json;
+
+Status ConnectionRecords::save(const Connection& c, std::optional<std::uint64_t> expected_version,
+                               const std::string& event_type, const std::string& reason,
+                               const std::vector<HoldRecord>& put_holds,
+                               const std::vector<std::uint64_t>& delete_holds, const AlsoInTransaction& also) const {
+  const ConnectionRecord record{c.id(), c.tenant(), std::string(toString(c.state())), c.version(),
+                                connectionToJson(c)};
+  const EventRecord event{0, event_type, c.id(), c.tenant(), clock_.now().time_since_epoch().count(),
+                          json{{"id", c.id()}, {"state", toString(c.state())}, {"reason", reason}}.dump(
+                              -1, ' ', false, json::error_handler_t::replace)};
+  return store_.transact([&](StoreTransaction& tx) -> Status {
+    LP_RETURN_IF_ERROR(tx.putConnection(record, expected_version));
+    for (const HoldRecord& h : put_holds) LP_RETURN_IF_ERROR(tx.putHold(h));
+    for (std::uint64_t h : delete_holds) {
+      Status s = tx.deleteHold(h);
+      if (!s.isOk() && s.code() != StatusCode::NotFound) return s;
+    }
+    LP_RETURN_IF_ERROR(statusOf(tx.appendEvent(event)));
+    return also ? also(tx, c) : Status::ok();
+  });
+}
+
+Result<Connection> ConnectionRecords::get(const std::string& id) const {
+  std::optional<ConnectionRecord> record;
+  LP_RETURN_IF_ERROR(store_.read([&](StoreTransaction& tx) -> Status {
+    auto r = tx.connection(id);
+    if (!r) return r.error();
+    record = std::move(*r);
+    return Status::ok();
+  }));
+  if (!record) return fail(notFound(fmt::format("no connection {}", id)));
+  return connectionFromJson(record->body);
+}
+
+Result<Connection> ConnectionRecords::getAt(const std::string& id,
+                                            std::optional<std::uint64_t> expected_version) const {
+  auto loaded = get(id);
+  if (loaded && expected_version && loaded->version() != *expected_version) {
+    return fail({StatusCode::Aborted, fmt::format("connection {} is at version {}, not {}", id, loaded->version(),
+                                                  *expected_version)});
+  }
+  return loaded;
+}
+
+Result<std::map<std::string, Connection>> ConnectionRecords::live() const {
+  std::map<std::string, Connection> live;
+  LP_RETURN_IF_ERROR(store_.read([&](StoreTransaction& tx) -> Status {
+    return scan(tx, std::nullopt, [&](const ConnectionRecord& r) -> Status {
+      auto c = connectionFromJson(r.body);
+      if (!c) return c.error();
+      if (!stateInfo(c->state()).terminal) live.emplace(c->id(), std::move(*c));
+      return Status::ok();
+    });
+  }));
+  return live;
+}
+
+Status ConnectionRecords::scan(StoreTransaction& tx, std::optional<std::string> state,
+                               const std::function<Status(const ConnectionRecord&)>& visit) {
+  constexpr std::size_t kPage = 1000;
+  std::optional<std::string> after;
+  for (;;) {
+    auto page = tx.connections({.state = state, .after_id = after, .limit = kPage}, nullptr);
+    if (!page) return page.error();
+    for (const ConnectionRecord& r : *page) LP_RETURN_IF_ERROR(visit(r));
+    if (page->size() < kPage) return Status::ok();
+    after = page->back().id;
+  }
+}
+
+}  // namespace lightpath

@@ -1,0 +1,56 @@
+// Connections in the store: a change of a connection saved with its holds, its event and
+// whatever else the caller commits with it, in one transaction (so a crash keeps all or none);
+// reads by id and scans by state.
+//
+//   ConnectionRecords records(store, clock);
+//   records.save(c, before, "connection.stateChanged", "activated", {}, {});
+//   auto c = records.get("conn_1");
+//
+// Errors: the store's (Aborted when the stored version is not `expected_version`); NotFound for
+// an unknown id. Thread-safe as the store is.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "lightpath/base/clock.h"
+#include "lightpath/service/connection.h"
+#include "lightpath/store/store.h"
+
+namespace lightpath {
+
+// More writes to commit with a change of a connection, all or nothing (an API's idempotency
+// record and audit entry). Given the connection as it is being stored.
+using AlsoInTransaction = std::function<Status(StoreTransaction&, const Connection&)>;
+
+class ConnectionRecords {
+ public:
+  ConnectionRecords(Store& store, const Clock& clock) : store_(store), clock_(clock) {}
+
+  // Stores `c` (checked against `expected_version`; 0 for a new one), puts and deletes holds,
+  // appends the event {id, state, reason} and runs `also`, in one transaction.
+  Status save(const Connection& c, std::optional<std::uint64_t> expected_version, const std::string& event_type,
+              const std::string& reason, const std::vector<HoldRecord>& put_holds,
+              const std::vector<std::uint64_t>& delete_holds, const AlsoInTransaction& also = {}) const;
+
+  Result<Connection> get(const std::string& id) const;
+  // get(), Aborted unless the connection is at `expected_version` (when given).
+  Result<Connection> getAt(const std::string& id, std::optional<std::uint64_t> expected_version) const;
+  // Every connection not in a terminal state, by id.
+  Result<std::map<std::string, Connection>> live() const;
+
+  // Every stored connection (of one state, if given), a page at a time by id.
+  static Status scan(StoreTransaction& tx, std::optional<std::string> state,
+                     const std::function<Status(const ConnectionRecord&)>& visit);
+
+  Store& store() const { return store_; }
+
+ private:
+  Store& store_;
+  const Clock& clock_;
+};
+
+}  // namespace lightpath

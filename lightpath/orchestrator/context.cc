@@ -1,0 +1,43 @@
+// The orchestrator's shared parts.
+#include "lightpath/orchestrator/internal/context.h"
+
+#include <chrono>
+#include <random>
+
+#include "lightpath/base/ids.h"
+
+namespace lightpath {
+namespace {
+
+std::uint64_t osSeed() {
+  std::random_device device;
+  return (std::uint64_t{device()} << 32) ^ device() ^
+         static_cast<std::uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count());
+}
+
+}  // namespace
+
+OrchestratorContext::OrchestratorContext(ProvisionerDeps d)
+    : deps(std::move(d)),
+      planner({.topology = deps.topology, .engine = deps.engine, .planner = deps.planner, .ledger = deps.ledger,
+               .price_book = deps.price_book, .packet_mbps_per_fiber = deps.packet_mbps_per_fiber}),
+      records(*deps.store, *deps.clock),
+      calls_(std::make_unique<DeviceCallPool>(8)),
+      random_(deps.seed != 0 ? deps.seed : osSeed()) {}
+
+std::string OrchestratorContext::newId(std::string_view prefix) {
+  std::lock_guard lock(random_mutex_);
+  return lightpath::newId(prefix, random_);
+}
+
+Status OrchestratorContext::configure(const Connection& c, IntentAction action, const std::string& tag) const {
+  LP_ASSIGN_OR_RETURN(std::vector<NodeChange> changes, deviceIntent(c, *deps.fleet, now(), action));
+  for (NodeChange& change : changes) change.change.transaction += tag;
+  return applyToDevices(changes);
+}
+
+Status OrchestratorContext::applyToDevices(const std::vector<NodeChange>& changes) const {
+  return applyAcrossDevices(*deps.fleet, changes, {calls_.get(), deps.device_timeout});
+}
+
+}  // namespace lightpath

@@ -1,0 +1,69 @@
+// Intent per node, rendered by each node's driver.
+#include "lightpath/orchestrator/device_intent.h"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+namespace lightpath {
+
+Result<std::vector<NodeChange>> deviceIntent(const Connection& c, const DeviceFleet& fleet, TimePoint now,
+                                             IntentAction action) {
+  std::vector<NodeChange> changes;
+  const Realization& r = c.current();
+  const ConnectionSpec& spec = c.requested();
+  const bool wavelength = spec.kind == ConnectionKind::Wavelength;
+  auto deviceOf = [&](const std::string& node) -> Result<std::shared_ptr<Device>> {
+    auto device = fleet.device(node);
+    if (!device) return fail(notFound(fmt::format("no device for node '{}'", node)));
+    return device;
+  };
+  auto cannot = [&](const std::string& node, const char* what) {
+    return failedPrecondition(fmt::format("node '{}' ({}) cannot {}", node, c.id(), what));
+  };
+  auto leg = [&](const std::vector<std::string>& nodes, const std::vector<std::string>& fibers,
+                 const char* name) -> Status {
+    for (std::size_t i = 0; i < nodes.size(); ++i) {
+      auto device = deviceOf(nodes[i]);
+      if (!device) return device.error();
+      const std::string in = i > 0 ? fibers[i - 1] : "";
+      const std::string out = i < fibers.size() ? fibers[i] : "";
+      DeviceChange change{fmt::format("{}/v{}/{}/{}", c.id(), c.version(), name, i), {}, {}};
+      if (wavelength) {
+        const CrossConnect* xc = (*device)->crossConnect();
+        if (!xc) return cannot(nodes[i], "cross-connect spectrum");
+        CrossConnectIntent intent{c.id(), name, in, out, {}, {}};
+        for (const SpectrumBlock& b : r.spectrum) {
+          if (b.fiber == in || b.fiber == out) intent.slots[b.fiber] = fmt::format("{}+{}", b.first_slot, b.slots);
+        }
+        const bool ends = i == 0 || i + 1 == nodes.size();
+        if (ends || std::find(r.regenerators.begin(), r.regenerators.end(), nodes[i]) != r.regenerators.end()) {
+          intent.transceiver = r.transceiver;
+        }
+        change.set.push_back(xc->crossConnect(intent));
+      } else {
+        const ClientPort* port = (*device)->clientPort();
+        if (!port) return cannot(nodes[i], "carry an Ethernet service");
+        change.set.push_back(port->clientService(
+            {c.id(), name, in, out, r.vlan, bandwidthAt(spec, now)}));
+        if (spec.kind == ConnectionKind::Cloud && std::string_view(name) == "working" && i + 1 == nodes.size()) {
+          const CloudOnRamp* onramp = (*device)->cloudOnRamp();
+          if (!onramp) return cannot(nodes[i], "attach a cloud connection");
+          change.set.push_back(onramp->cloudAttachment(
+              {c.id(), spec.cloud_provider, spec.cloud_key, r.vlan, bandwidthAt(spec, now)}));
+        }
+      }
+      if (action == IntentAction::Remove) {
+        for (ConfigEntry& e : change.set) change.remove.push_back(std::move(e.key));
+        change.set.clear();
+      }
+      changes.push_back({nodes[i], std::move(change)});
+    }
+    return Status::ok();
+  };
+  LP_RETURN_IF_ERROR(leg(r.nodes, r.fibers, "working"));
+  if (!r.protection_nodes.empty()) LP_RETURN_IF_ERROR(leg(r.protection_nodes, r.protection_fibers, "protection"));
+  return changes;
+}
+
+}  // namespace lightpath

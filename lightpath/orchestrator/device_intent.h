@@ -1,0 +1,31 @@
+// What each device must hold for a connection: the intent per node of its route(s), turned into
+// configuration entries by that node's driver through the behaviour its role needs — a
+// cross-connect per ROADM for a wavelength (the transceiver at the ends and at regenerators), a
+// client service per node for Ethernet and cloud hops, and the cloud attachment at the on-ramp.
+// Vendor naming stays in the drivers; every entry is owned by the connection.
+//
+//   auto changes = deviceIntent(connection, fleet, clock.now(), IntentAction::Apply);
+//   applyAcrossDevices(fleet, *changes, calls);          // all or nothing
+//
+// Errors: NotFound when a node has no device, FailedPrecondition when its device cannot play
+// the role. Pure: reads the fleet's drivers, changes nothing.
+#pragma once
+
+#include <vector>
+
+#include "lightpath/service/connection.h"
+#include "lightpath/southbound/multi_device.h"
+
+namespace lightpath {
+
+enum class IntentAction {
+  Apply,   // set every entry
+  Remove,  // remove every entry (by key)
+};
+
+// One change per node of the working leg, then of the protection leg; transaction ids name the
+// connection, its version, the leg and the hop.
+Result<std::vector<NodeChange>> deviceIntent(const Connection& c, const DeviceFleet& fleet, TimePoint now,
+                                             IntentAction action);
+
+}  // namespace lightpath

@@ -1,0 +1,49 @@
+// Capacity holds as the store keeps them: the ledger's claims and window encoded as a small JSON
+// body (one record per hold, under the hold's own id), the split of a connection's capacity into
+// holds (one per bandwidth step), and the ledger rebuilt from the records after a restart.
+//
+//   auto parts = holdParts(spec, window, claims);          // one part, or one per step
+//   auto held = reserveParts(ledger, "conn_1", parts);     // all parts or none
+//   tx.putHold((*held)[0]);                                // the record beside the connection
+//   ...after a restart:
+//   restoreHolds(ledger, stored_records);                  // same ids, same claims
+//
+// Pure functions over the ledger they are given; thread-safety is the ledger's.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "lightpath/ledger/ledger.h"
+#include "lightpath/service/connection.h"
+#include "lightpath/store/store.h"
+
+namespace lightpath {
+
+std::string encodeHold(const Window& window, const std::vector<Claim>& claims);
+// InvalidArgument naming what is wrong (a stored body that is not one of ours).
+Result<std::pair<Window, std::vector<Claim>>> decodeHold(std::string_view body);
+
+// The holds a connection needs over `window`: one with every claim, or, when its bandwidth steps,
+// one for the discrete claims (spectrum, VLANs) over the whole window and one per step's window
+// with the amounts of that step (the route itself is planned for the peak).
+using HoldPart = std::pair<Window, std::vector<Claim>>;
+std::vector<HoldPart> holdParts(const ConnectionSpec& spec, const Window& window, std::vector<Claim> claims);
+
+// Reserves every part for `owner`, all or nothing (what was taken is given back on a failure,
+// whose error is the ledger's: ResourceExhausted naming the resource).
+Result<std::vector<HoldRecord>> reserveParts(Ledger& ledger, const std::string& owner,
+                                             const std::vector<HoldPart>& parts);
+// Gives the holds back to the ledger; ones it no longer has are ignored.
+void releaseHolds(Ledger& ledger, const std::vector<HoldRecord>& holds);
+
+// The ledger again from stored records, each under its stored id.
+Status restoreHolds(Ledger& ledger, const std::vector<HoldRecord>& records);
+
+// `claims` with every quantity (not spectrum or VLANs) set to `mbps`: a bandwidth change keeps
+// the route, ports and VLAN.
+std::vector<Claim> withAmount(std::vector<Claim> claims, std::uint64_t mbps);
+
+}  // namespace lightpath

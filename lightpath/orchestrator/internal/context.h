@@ -1,0 +1,44 @@
+// What the orchestrator's units share, owned by the Provisioner: its dependencies, the route
+// planner, the connection records, the device call pool, per-connection locks and the id source.
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+
+#include "lightpath/base/random.h"
+#include "lightpath/orchestrator/connection_locks.h"
+#include "lightpath/orchestrator/connection_records.h"
+#include "lightpath/orchestrator/device_intent.h"
+#include "lightpath/orchestrator/provisioner.h"
+#include "lightpath/orchestrator/route_planner.h"
+#include "lightpath/southbound/call_pool.h"
+
+namespace lightpath {
+
+class OrchestratorContext {
+ public:
+  explicit OrchestratorContext(ProvisionerDeps deps);
+
+  TimePoint now() const { return deps.clock->now(); }
+  // A new id with `prefix` ("conn", "reconcile"); never repeats across restarts.
+  std::string newId(std::string_view prefix);
+  // Applies (or removes) the connection's configuration on every device of its route, all or
+  // nothing, each call with the deadline; `tag` keeps the transaction ids distinct.
+  Status configure(const Connection& c, IntentAction action, const std::string& tag = "") const;
+  // One all-or-nothing change across devices, with the deadline.
+  Status applyToDevices(const std::vector<NodeChange>& changes) const;
+
+  const ProvisionerDeps deps;
+  const RoutePlanner planner;
+  const ConnectionRecords records;
+  const ConnectionLocks locks;
+
+ private:
+  std::unique_ptr<DeviceCallPool> calls_;
+  std::mutex random_mutex_;
+  Random random_;
+};
+
+}  // namespace lightpath

@@ -1,0 +1,151 @@
+// The lifecycle's moves: order, activate, accept, terminate (its two halves) and keeping a
+// connection as it was after a change cut short.
+#include "lightpath/orchestrator/lifecycle.h"
+
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "lightpath/orchestrator/hold_records.h"
+#include "lightpath/orchestrator/internal/context.h"
+#include "lightpath/service/connection_json.h"
+
+namespace lightpath {
+
+Lifecycle::Lifecycle(OrchestratorContext& ctx) : ctx_(ctx) {}
+
+Result<Connection> Lifecycle::order(const std::string& tenant, ConnectionSpec spec, const std::string& actor,
+                                   const AlsoInTransaction& also) {
+  LP_RETURN_IF_ERROR(validateSpec(spec));
+  const TimePoint now = ctx_.now();
+  const Window window{spec.start.value_or(now), spec.end.value_or(TimePoint::max())};
+  if (spec.end && *spec.end <= now) return fail(invalidArgument("end: already in the past"));
+  const std::string id = ctx_.newId("conn");
+  Realization realization;
+  std::vector<HoldRecord> holds;
+  {
+    // Reserve before letting the next order plan, so two orders never plan on the same free
+    // capacity. Bandwidth that steps over time: the route carries the peak; capacity is held
+    // step by step (one hold per step's window), the VLAN over the whole window.
+    std::lock_guard lock(order_mutex_);
+    auto planned = ctx_.planner.plan(spec, window, order_workspace_);
+    if (!planned) return fail(planned.error());
+    auto held = reserveParts(*ctx_.deps.ledger, id, holdParts(spec, window, std::move(planned->claims)));
+    if (!held) return fail(held.error());
+    holds = std::move(*held);
+    realization = std::move(planned->realization);
+  }
+  for (const HoldRecord& h : holds) realization.holds.push_back(h.id);
+  Connection c = Connection::draft(id, tenant, std::move(spec), now, actor);
+  c.setCurrent(std::move(realization));
+  LP_RETURN_IF_ERROR(c.transition(ConnectionState::Provisioning, now, actor, "route and capacity reserved"));
+  Status saved = ctx_.records.save(c, 0, "connection.created", "ordered", holds, {}, also);
+  if (!saved.isOk()) {
+    releaseHolds(*ctx_.deps.ledger, holds);  // not durable: hold nothing
+    return fail(saved);
+  }
+  return c;
+}
+
+Status Lifecycle::releaseEverything(Connection& c, ConnectionState to, const std::string& actor,
+                                      const std::string& reason) {
+  for (std::uint64_t h : c.current().holds) (void)ctx_.deps.ledger->release(h);
+  const std::vector<std::uint64_t> holds = c.current().holds;
+  Realization r = c.current();
+  r.holds.clear();
+  const std::uint64_t before = c.version();
+  c.setCurrent(std::move(r));
+  LP_RETURN_IF_ERROR(c.transition(to, ctx_.now(), actor, reason));
+  return ctx_.records.save(c, before, "connection.stateChanged", reason, {}, holds);
+}
+
+Status Lifecycle::activate(const std::string& id) {
+  auto guard = ctx_.locks.lock(id);
+  auto loaded = ctx_.records.get(id);
+  if (!loaded) return loaded.error();
+  Connection c = std::move(*loaded);
+  if (c.state() != ConnectionState::Provisioning) {
+    return failedPrecondition(fmt::format("connection {} is {}, not provisioning", id, toString(c.state())));
+  }
+  if (c.requested().start && *c.requested().start > ctx_.now()) {
+    return failedPrecondition(fmt::format("connection {} is scheduled to start at {}", id,
+                                          formatTime(*c.requested().start)));
+  }
+  Status devices = ctx_.configure(c, IntentAction::Apply);
+  for (std::size_t attempt = 0; !devices.isOk() && devices.code() == StatusCode::Unavailable &&
+                                attempt < ctx_.deps.retry_delays.size(); ++attempt) {
+    std::this_thread::sleep_for(ctx_.deps.retry_delays[attempt]);
+    devices = ctx_.configure(c, IntentAction::Apply);
+  }
+  if (devices.code() == StatusCode::Internal) {
+    // Compensation itself failed: some device may still hold part of it. Keep the capacity and
+    // leave the connection provisioning, so a restart or a reconcile finishes it either way.
+    return devices;
+  }
+  if (!devices.isOk()) {
+    // applyAcrossDevices left no configuration behind; give the capacity back too.
+    LP_RETURN_IF_ERROR(releaseEverything(c, ConnectionState::Failed, "orchestrator", "devices: " + devices.message()));
+    return devices;
+  }
+  const std::uint64_t before = c.version();
+  const bool cloud = c.requested().kind == ConnectionKind::Cloud;
+  LP_RETURN_IF_ERROR(c.transition(cloud ? ConnectionState::AwaitingCounterparty : ConnectionState::Active,
+                                  ctx_.now(), "orchestrator",
+                                  cloud ? "configured; waiting for the provider to accept" : "devices configured"));
+  c.setOperState(cloud ? OperState::Down : OperState::Up);
+  return ctx_.records.save(c, before, "connection.stateChanged", "activated", {}, {});
+}
+
+Status Lifecycle::acceptCounterparty(const std::string& id) {
+  auto guard = ctx_.locks.lock(id);
+  auto loaded = ctx_.records.get(id);
+  if (!loaded) return loaded.error();
+  Connection c = std::move(*loaded);
+  const std::uint64_t before = c.version();
+  LP_RETURN_IF_ERROR(c.transition(ConnectionState::Active, ctx_.now(), c.requested().cloud_provider,
+                                  "accepted by the provider"));
+  c.setOperState(OperState::Up);
+  return ctx_.records.save(c, before, "connection.stateChanged", "accepted", {}, {});
+}
+
+Status Lifecycle::terminate(const std::string& id, const std::string& actor) {
+  auto guard = ctx_.locks.lock(id);
+  auto begun = beginTerminateLocked(id, actor, {});
+  if (!begun) return begun.error();
+  Connection c = std::move(*begun);
+  Status devices = ctx_.configure(c, IntentAction::Remove);
+  if (!devices.isOk()) return devices;  // stays deprovisioning; recovery or a retry finishes it
+  return releaseEverything(c, ConnectionState::Terminated, "orchestrator", "configuration removed, capacity released");
+}
+
+Result<Connection> Lifecycle::beginTerminate(const std::string& id, const std::string& actor,
+                                             const AlsoInTransaction& also) {
+  auto guard = ctx_.locks.lock(id);
+  return beginTerminateLocked(id, actor, also);
+}
+
+Result<Connection> Lifecycle::beginTerminateLocked(const std::string& id, const std::string& actor,
+                                                   const AlsoInTransaction& also) {
+  auto loaded = ctx_.records.get(id);
+  if (!loaded) return loaded;
+  Connection c = std::move(*loaded);
+  if (c.state() == ConnectionState::Deprovisioning) return c;
+  const std::uint64_t before = c.version();
+  LP_RETURN_IF_ERROR(c.transition(ConnectionState::Deprovisioning, ctx_.now(), actor, "terminate"));
+  LP_RETURN_IF_ERROR(ctx_.records.save(c, before, "connection.stateChanged", "terminating", {}, {}, also));
+  return c;
+}
+
+
+Status Lifecycle::keepAsItWas(Connection c) {
+  auto guard = ctx_.locks.lock(c.id());
+  // The store still holds the connection, its hold and its price as they were before the
+  // change (they are written when a change completes): the devices are put back to that.
+  LP_RETURN_IF_ERROR(ctx_.configure(c, IntentAction::Apply, "/kept"));
+  const std::uint64_t before = c.version();
+  LP_RETURN_IF_ERROR(
+      c.transition(ConnectionState::Active, ctx_.now(), "orchestrator", "restarted during a change: kept as it was"));
+  return ctx_.records.save(c, before, "connection.stateChanged", "kept as it was", {}, {});
+}
+
+}  // namespace lightpath

@@ -1,0 +1,58 @@
+// The lifecycle jobs of a connection, each a move of its state machine with everything that goes
+// with it: order (plan, reserve, persist), activate (devices all or nothing, retried when
+// unavailable; failure gives everything back), bandwidth changes in two halves (hold first,
+// devices after), the end of its window, tags, acceptance by a cloud provider, and termination
+// in two halves (durable intent first, devices after).
+//
+// The Provisioner façade documents each call's contract; this unit holds their logic. Every
+// move that touches one connection takes that connection's lock; orders take the order lock
+// while they plan and reserve, so two never plan on the same free capacity.
+#pragma once
+
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include "lightpath/orchestrator/connection_records.h"
+#include "lightpath/pce/workspace.h"
+
+namespace lightpath {
+
+class OrchestratorContext;
+
+class Lifecycle {
+ public:
+  explicit Lifecycle(OrchestratorContext& ctx);
+
+  Result<Connection> order(const std::string& tenant, ConnectionSpec spec, const std::string& actor,
+                           const AlsoInTransaction& also);
+  Status activate(const std::string& id);
+  Result<Connection> beginModify(const std::string& id, std::uint64_t mbps, std::optional<std::uint64_t> expected_version,
+                                 const std::string& actor, const AlsoInTransaction& also);
+  Status finishModify(const std::string& id, std::uint64_t mbps);
+  Status acceptCounterparty(const std::string& id);
+  Result<Connection> beginTerminate(const std::string& id, const std::string& actor, const AlsoInTransaction& also);
+  Status terminate(const std::string& id, const std::string& actor);
+  Result<Connection> setEnd(const std::string& id, std::optional<TimePoint> end,
+                            std::optional<std::uint64_t> expected_version, const std::string& actor,
+                            const AlsoInTransaction& also);
+  Result<Connection> setTags(const std::string& id, std::map<std::string, std::string> tags,
+                             std::optional<std::uint64_t> expected_version, const std::string& actor,
+                             const AlsoInTransaction& also);
+  // A change cut short by a restart: the devices get the stored (old) configuration again and
+  // the connection is active as it was.
+  Status keepAsItWas(Connection c);
+
+ private:
+  Result<Connection> beginTerminateLocked(const std::string& id, const std::string& actor,
+                                          const AlsoInTransaction& also);
+  // Gives every hold back and moves to `to` (failed, terminated), durably.
+  Status releaseEverything(Connection& c, ConnectionState to, const std::string& actor, const std::string& reason);
+
+  OrchestratorContext& ctx_;
+  std::mutex order_mutex_;  // orders plan and reserve one at a time, on this workspace
+  PathWorkspace order_workspace_;
+};
+
+}  // namespace lightpath

@@ -1,0 +1,45 @@
+// Recovery: the ledger from the store, then unfinished workflows.
+#include "lightpath/orchestrator/recovery.h"
+
+#include "lightpath/base/log.h"
+#include "lightpath/orchestrator/hold_records.h"
+#include "lightpath/orchestrator/internal/context.h"
+#include "lightpath/orchestrator/lifecycle.h"
+#include "lightpath/service/connection_json.h"
+
+namespace lightpath {
+
+Status recoverConnections(OrchestratorContext& ctx, Lifecycle& lifecycle, bool resume_workflows) {
+  std::vector<HoldRecord> stored;
+  std::vector<ConnectionRecord> unfinished;
+  LP_RETURN_IF_ERROR(ctx.records.store().read([&](StoreTransaction& tx) -> Status {
+    LP_ASSIGN_OR_RETURN(stored, tx.holds());
+    for (const char* state : {"provisioning", "modifying", "deprovisioning"}) {  // the states with work left
+      LP_RETURN_IF_ERROR(ConnectionRecords::scan(tx, state, [&](const ConnectionRecord& r) {
+        unfinished.push_back(r);
+        return Status::ok();
+      }));
+    }
+    return Status::ok();
+  }));
+  LP_RETURN_IF_ERROR(restoreHolds(*ctx.deps.ledger, stored));
+  if (!resume_workflows) return Status::ok();
+  const TimePoint now = ctx.now();
+  for (const ConnectionRecord& record : unfinished) {
+    Status s;
+    if (record.state == "provisioning") {
+      auto c = connectionFromJson(record.body);
+      if (c && c->requested().start && *c->requested().start > now) continue;  // the schedule starts it
+      s = c ? lifecycle.activate(record.id) : c.error();
+    } else if (record.state == "modifying") {
+      auto c = connectionFromJson(record.body);
+      s = c ? lifecycle.keepAsItWas(std::move(*c)) : c.error();
+    } else if (record.state == "deprovisioning") {
+      s = lifecycle.terminate(record.id, "orchestrator");
+    }
+    if (!s.isOk()) log().warn("recovery: {} ({}): {}", record.id, record.state, s.toString());
+  }
+  return Status::ok();
+}
+
+}  // namespace lightpath

@@ -1,0 +1,78 @@
+// The schedule: starts, bandwidth steps and ends as their times come.
+#include "lightpath/orchestrator/schedule.h"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "lightpath/base/log.h"
+#include "lightpath/orchestrator/internal/context.h"
+#include "lightpath/orchestrator/lifecycle.h"
+#include "lightpath/service/connection_json.h"
+
+namespace lightpath {
+
+Result<std::size_t> Scheduler::run(TimePoint now) {
+  std::vector<ConnectionRecord> candidates;
+  LP_RETURN_IF_ERROR(ctx_.records.store().read([&](StoreTransaction& tx) -> Status {
+    for (const char* state : {"provisioning", "active", "awaiting_counterparty"}) {
+      LP_RETURN_IF_ERROR(ConnectionRecords::scan(tx, state, [&](const ConnectionRecord& r) {
+        candidates.push_back(r);
+        return Status::ok();
+      }));
+    }
+    return Status::ok();
+  }));
+  std::optional<TimePoint> since;  // steps after this were not yet told to the devices
+  {
+    std::lock_guard lock(mutex_);
+    since = std::exchange(last_run_, now);
+  }
+  std::size_t moved = 0;
+  for (const ConnectionRecord& record : candidates) {
+    // One connection's trouble is logged and left to the next tick; the others still move.
+    auto c = connectionFromJson(record.body);
+    if (!c) {
+      log().error("schedule: connection {}: {}", record.id, c.error().toString());
+      continue;
+    }
+    const ConnectionSpec& spec = c->requested();
+    if (spec.end && *spec.end <= now) {
+      if (Status s = lifecycle_.terminate(c->id(), "schedule"); !s.isOk()) {
+        log().warn("schedule: terminating {}: {}", c->id(), s.toString());
+        continue;
+      }
+      ++moved;
+    } else if (c->state() == ConnectionState::Provisioning && spec.start && *spec.start <= now) {
+      // Only scheduled starts: whoever ordered an unscheduled one activates it (and recover()
+      // after a restart), so two workflows never race on one connection.
+      if (Status s = lifecycle_.activate(c->id()); !s.isOk()) {
+        log().warn("schedule: activating {}: {}", c->id(), s.toString());
+        continue;
+      }
+      ++moved;
+    } else if (c->state() == ConnectionState::Active &&
+               std::any_of(spec.steps.begin(), spec.steps.end(),
+                           [&](const BandwidthStep& step) { return (!since || *since < step.at) && step.at <= now; })) {
+      // A bandwidth step came (or may have, before a restart): the devices get the new rate.
+      // The capacity is already held step by step. A failure is left to the next tick.
+      auto guard = ctx_.locks.lock(c->id());
+      if (ctx_.configure(*c, IntentAction::Apply, fmt::format("/step{}", bandwidthAt(spec, now))).isOk()) {
+        const std::uint64_t version = c->version();
+        if (Status s = ctx_.records.save(*c, version, "connection.bandwidthChanged",
+                               fmt::format("bandwidth {} Mb/s on schedule", bandwidthAt(spec, now)), {}, {});
+            !s.isOk()) {
+          log().warn("schedule: bandwidth step of {}: {}", c->id(), s.toString());
+          continue;
+        }
+        ++moved;
+      } else {
+        std::lock_guard lock(mutex_);
+        last_run_ = since;  // try again next tick
+      }
+    }
+  }
+  return moved;
+}
+
+}  // namespace lightpath
