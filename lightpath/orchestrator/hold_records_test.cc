@@ -1,0 +1,78 @@
+#include "lightpath/orchestrator/hold_records.h"
+
+#include <gtest/gtest.h>
+
+namespace lightpath {
+namespace {
+
+TimePoint at(int seconds) { return TimePoint(std::chrono::seconds(1'800'000'000 + seconds)); }
+
+TEST(HoldRecords, EncodeDecodeRoundTrips) {
+  const Window w{at(0), at(100)};
+  const std::vector<Claim> claims{{{ResourceKind::SpectrumSlots, 3}, 10, 6},
+                                  {{ResourceKind::Vlans, 1}, 120, 1},
+                                  {{ResourceKind::LinkBandwidth, 7}, 0, 10'000},
+                                  {{ResourceKind::OnrampCapacity, 2}, 0, 500}};
+  auto back = decodeHold(encodeHold(w, claims));
+  ASSERT_TRUE(back) << back.error().toString();
+  EXPECT_EQ(back->first, w);
+  EXPECT_EQ(back->second, claims);
+}
+
+TEST(HoldRecords, BadRecordsAreErrorsNamingWhy) {
+  for (const char* bad : {"", "{", "[]", R"({"start_us":0,"end_us":1})",
+                          R"({"start_us":0,"end_us":1,"claims":[{"kind":"teleport","index":0,"first":0,"count":1}]})",
+                          R"({"start_us":"x","end_us":1,"claims":[]})"}) {
+    auto parsed = decodeHold(bad);
+    ASSERT_FALSE(parsed) << bad;
+    EXPECT_EQ(parsed.error().code(), StatusCode::InvalidArgument);
+    EXPECT_NE(parsed.error().message().find("stored hold"), std::string::npos) << parsed.error().message();
+  }
+}
+
+TEST(HoldRecords, StepsSplitAmountsByWindowAndKeepDiscreteClaimsWhole) {
+  ConnectionSpec spec{.kind = ConnectionKind::Ethernet, .bandwidth_mbps = 1000,
+                      .steps = {{at(10), 5000}, {at(20), 2000}}};
+  const Window w{at(0), at(30)};
+  const std::vector<Claim> claims{{{ResourceKind::Vlans, 0}, 100, 1}, {{ResourceKind::PortBandwidth, 0}, 0, 5000}};
+  const auto parts = holdParts(spec, w, claims);
+  ASSERT_EQ(parts.size(), 4u);
+  EXPECT_EQ(parts[0].first, w);
+  EXPECT_EQ(parts[0].second, (std::vector<Claim>{claims[0]}));
+  const std::vector<std::pair<Window, std::uint64_t>> steps{
+      {{at(0), at(10)}, 1000}, {{at(10), at(20)}, 5000}, {{at(20), at(30)}, 2000}};
+  for (std::size_t i = 0; i < steps.size(); ++i) {
+    EXPECT_EQ(parts[i + 1].first, steps[i].first) << i;
+    ASSERT_EQ(parts[i + 1].second.size(), 1u);
+    EXPECT_EQ(parts[i + 1].second[0].count, steps[i].second) << i;
+  }
+  spec.steps.clear();
+  EXPECT_EQ(holdParts(spec, w, claims).size(), 1u);
+}
+
+TEST(HoldRecords, ReservePartsIsAllOrNothingAndRestoreKeepsIds) {
+  Ledger ledger;
+  ASSERT_TRUE(ledger.addResource({ResourceKind::PortBandwidth, 0}, 10'000).isOk());
+  ASSERT_TRUE(ledger.addResource({ResourceKind::PortBandwidth, 1}, 1'000).isOk());
+  const std::vector<HoldPart> too_much{{{at(0), at(10)}, {{{ResourceKind::PortBandwidth, 0}, 0, 5000}}},
+                                       {{at(0), at(10)}, {{{ResourceKind::PortBandwidth, 1}, 0, 5000}}}};
+  auto refused = reserveParts(ledger, "conn_a", too_much);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code(), StatusCode::ResourceExhausted);
+  EXPECT_EQ(ledger.holdCount(), 0u);  // the first part was given back
+
+  auto held = reserveParts(ledger, "conn_a", {too_much[0]});
+  ASSERT_TRUE(held) << held.error().toString();
+  Ledger again;
+  ASSERT_TRUE(again.addResource({ResourceKind::PortBandwidth, 0}, 10'000).isOk());
+  ASSERT_TRUE(again.addResource({ResourceKind::PortBandwidth, 1}, 1'000).isOk());
+  ASSERT_TRUE(restoreHolds(again, *held).isOk());
+  auto hold = again.hold((*held)[0].id);
+  ASSERT_TRUE(hold);
+  EXPECT_EQ(hold->owner, "conn_a");
+  EXPECT_EQ(again.freeQuantity({ResourceKind::PortBandwidth, 0}, {at(0), at(10)}), 5000u);
+  EXPECT_FALSE(restoreHolds(again, {{99, "conn_b", "not json"}}).isOk());
+}
+
+}  // namespace
+}  // namespace lightpath
