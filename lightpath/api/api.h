@@ -20,10 +20,11 @@
 #include "lightpath/api/http.h"
 #include "lightpath/api/metrics.h"
 #include "lightpath/api/static_files.h"
-#include "lightpath/api/webhooks.h"
+#include "lightpath/events/webhooks.h"
 #include "lightpath/model/topology.h"
 #include "lightpath/orchestrator/provisioner.h"
 #include "lightpath/orchestrator/workflow_runner.h"
+#include "lightpath/tenancy/roles.h"
 
 namespace lightpath {
 
@@ -44,13 +45,6 @@ struct ApiLimits {
   double burst = 2000;
 };
 
-enum class Role { Operator, Admin, Viewer };  // operator: the carrier; admin / viewer: a tenant's
-
-struct Principal {
-  std::string key_id;  // "key_..."
-  std::string tenant;  // empty for operators
-  Role role = Role::Viewer;
-};
 
 class Api {
  public:

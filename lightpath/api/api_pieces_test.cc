@@ -5,11 +5,11 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
-#include "lightpath/api/crypto.h"
+#include "lightpath/base/crypto.h"
 #include "lightpath/api/metrics.h"
 #include "lightpath/api/problem.h"
 #include "lightpath/api/static_files.h"
-#include "lightpath/api/webhooks.h"
+#include "lightpath/events/webhooks.h"
 
 namespace lightpath {
 namespace {

@@ -1,6 +1,8 @@
 // JSON for connections (nlohmann-json at the boundary; exceptions caught here).
 #include "lightpath/service/connection_json.h"
 
+#include <algorithm>
+#include <cmath>
 #include <cstdio>
 
 #include <fmt/format.h>
@@ -11,7 +13,9 @@ namespace {
 
 using nlohmann::json;
 
-json specJson(const ConnectionSpec& s) {
+}  // namespace
+
+json specToJson(const ConnectionSpec& s) {
   json j{{"kind", toString(s.kind)}, {"a_end", s.a_end}, {"z_end", s.z_end}, {"bandwidth_mbps", s.bandwidth_mbps},
          {"protection", toString(s.protection)}, {"sla", s.sla}, {"term", s.term}, {"tags", s.tags}};
   if (s.max_latency) j["max_latency_ms"] = s.max_latency->value() / 1000.0;
@@ -27,6 +31,8 @@ json specJson(const ConnectionSpec& s) {
   return j;
 }
 
+namespace {
+
 // The value of a parse, or the exception the reader below turns into an error (a stored
 // document must never be dereferenced unchecked: corrupt data is an error, not undefined behaviour).
 template <typename T>
@@ -41,29 +47,50 @@ T need(const json& j, const char* key, const char* where) {
   return j.at(key).get<T>();
 }
 
-ConnectionSpec specFrom(const json& j) {
-  ConnectionSpec s;
-  s.kind = valueOf(parseConnectionKind(need<std::string>(j, "kind", "requested")), "requested.kind");
-  s.a_end = need<std::string>(j, "a_end", "requested");
-  s.z_end = need<std::string>(j, "z_end", "requested");
-  s.bandwidth_mbps = need<std::uint64_t>(j, "bandwidth_mbps", "requested");
-  s.protection = valueOf(parseProtection(need<std::string>(j, "protection", "requested")), "requested.protection");
-  s.sla = j.value("sla", "standard");
-  s.term = j.value("term", "1");
-  if (j.contains("tags")) s.tags = j.at("tags").get<std::map<std::string, std::string>>();
-  if (j.contains("max_latency_ms")) s.max_latency = Micros(j.at("max_latency_ms").get<double>() * 1000.0);
-  auto time = [](const json& v) { return valueOf(parseTime(v.get<std::string>()), "requested"); };
-  if (j.contains("start")) s.start = time(j.at("start"));
-  if (j.contains("end")) s.end = time(j.at("end"));
-  if (j.contains("steps")) {
-    for (const json& step : j.at("steps")) s.steps.push_back({time(step.at("at")), step.at("bandwidth_mbps").get<std::uint64_t>()});
+// InvalidArgument naming the first field of `object` not in `allowed`.
+Status onlyFields(const json& object, std::initializer_list<std::string_view> allowed, std::string_view where = "") {
+  for (const auto& [key, value] : object.items()) {
+    if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
+      std::string known;
+      for (std::string_view a : allowed) known += (known.empty() ? "" : ", ") + std::string(a);
+      return invalidArgument(fmt::format("{}{}: unknown field (known: {})", where, key.substr(0, 64), known));
+    }
   }
-  if (j.contains("vlan")) s.vlan = j.at("vlan").get<std::uint16_t>();
-  if (j.contains("cloud")) {
-    s.cloud_provider = j.at("cloud").value("provider", "");
-    s.cloud_key = j.at("cloud").value("key", "");
+  return Status::ok();
+}
+
+Status wrongType(std::string_view field, std::string_view wanted) {
+  return invalidArgument(fmt::format("{}: must be {}", field, wanted));
+}
+
+Result<std::string> stringField(const json& j, const char* key, std::string_view where,
+                                bool required) {
+  auto it = j.find(key);
+  if (it == j.end()) {
+    if (required) return fail(invalidArgument(fmt::format("{}{}: required", where, key)));
+    return std::string();
   }
+  if (!it->is_string()) return fail(wrongType(fmt::format("{}{}", where, key), "a string"));
+  const std::string& s = it->get_ref<const std::string&>();
+  if (s.size() > 256)
+    return fail(invalidArgument(fmt::format("{}{}: at most 256 characters", where, key)));
   return s;
+}
+
+Result<std::uint64_t> unsignedField(const json& j, const char* key, std::string_view where) {
+  const json& v = j.at(key);
+  if (!v.is_number_unsigned()) {
+    return fail(wrongType(fmt::format("{}{}", where, key),
+                          "a whole number, 0 or more (not a string or fraction)"));
+  }
+  return v.get<std::uint64_t>();
+}
+
+Result<TimePoint> timeField(const json& v, std::string_view field) {
+  if (!v.is_string()) return fail(wrongType(field, "a UTC RFC 3339 time string"));
+  auto t = parseTime(v.get_ref<const std::string&>());
+  if (!t) return fail(t.error().withContext(field));
+  return t;
 }
 
 }  // namespace
@@ -132,9 +159,108 @@ std::string connectionToJson(const Connection& c) {
   }
   json doc{{"id", c.id()}, {"tenant", c.tenant()}, {"state", toString(c.state())},
            {"admin_state", toString(c.adminState())}, {"oper_state", toString(c.operState())},
-           {"version", c.version()}, {"requested", specJson(c.requested())}, {"current", current},
+           {"version", c.version()}, {"requested", specToJson(c.requested())}, {"current", current},
            {"history", history}};
   return doc.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+Result<ConnectionSpec> specFromJson(const json& j) {
+  LP_RETURN_IF_ERROR(
+      onlyFields(j, {"kind", "a_end", "z_end", "bandwidth_mbps", "protection", "max_latency_ms",
+                     "start", "end", "steps", "vlan", "cloud", "sla", "term", "tags"}));
+  ConnectionSpec s;
+  auto kind = stringField(j, "kind", "", true);
+  if (!kind) return fail(kind.error());
+  auto parsed_kind = parseConnectionKind(*kind);
+  if (!parsed_kind)
+    return fail(
+        invalidArgument("kind: wavelength, ethernet or cloud, got '" + kind->substr(0, 40) + "'"));
+  s.kind = *parsed_kind;
+  auto a = stringField(j, "a_end", "", true);
+  if (!a) return fail(a.error());
+  auto z = stringField(j, "z_end", "", true);
+  if (!z) return fail(z.error());
+  s.a_end = *a;
+  s.z_end = *z;
+  if (!j.contains("bandwidth_mbps")) return fail(invalidArgument("bandwidth_mbps: required"));
+  auto mbps = unsignedField(j, "bandwidth_mbps", "");
+  if (!mbps) return fail(mbps.error());
+  s.bandwidth_mbps = *mbps;
+  if (j.contains("protection")) {
+    auto p = stringField(j, "protection", "", false);
+    if (!p) return fail(p.error());
+    auto protection = parseProtection(*p);
+    if (!protection)
+      return fail(invalidArgument("protection: none or 1+1, got '" + p->substr(0, 40) + "'"));
+    s.protection = *protection;
+  }
+  if (j.contains("max_latency_ms")) {
+    const json& v = j.at("max_latency_ms");
+    if (!v.is_number()) return fail(wrongType("max_latency_ms", "a number"));
+    const double ms = v.get<double>();
+    if (!std::isfinite(ms) || ms <= 0 || ms > 10'000) {
+      return fail(invalidArgument("max_latency_ms: more than 0 and at most 10000"));
+    }
+    s.max_latency = Micros(ms * 1000.0);
+  }
+  for (const char* key : {"start", "end"}) {
+    if (!j.contains(key)) continue;
+    auto t = timeField(j.at(key), key);
+    if (!t) return fail(t.error());
+    (std::string_view(key) == "start" ? s.start : s.end) = *t;
+  }
+  if (j.contains("steps")) {
+    const json& steps = j.at("steps");
+    if (!steps.is_array()) return fail(wrongType("steps", "an array of {at, bandwidth_mbps}"));
+    if (steps.size() > 1000) return fail(invalidArgument("steps: at most 1000"));
+    for (std::size_t i = 0; i < steps.size(); ++i) {
+      const std::string where = fmt::format("steps[{}].", i);
+      const json& step = steps[i];
+      if (!step.is_object())
+        return fail(wrongType(fmt::format("steps[{}]", i), "an object {at, bandwidth_mbps}"));
+      LP_RETURN_IF_ERROR(onlyFields(step, {"at", "bandwidth_mbps"}, where));
+      if (!step.contains("at") || !step.contains("bandwidth_mbps")) {
+        return fail(invalidArgument(where + "at, " + where + "bandwidth_mbps: both required"));
+      }
+      auto at = timeField(step.at("at"), where + "at");
+      if (!at) return fail(at.error());
+      auto step_mbps = unsignedField(step, "bandwidth_mbps", where);
+      if (!step_mbps) return fail(step_mbps.error());
+      s.steps.push_back({*at, *step_mbps});
+    }
+  }
+  if (j.contains("vlan")) {
+    auto vlan = unsignedField(j, "vlan", "");
+    if (!vlan) return fail(vlan.error());
+    if (*vlan > 4094) return fail(invalidArgument("vlan: 1-4094"));
+    s.vlan = static_cast<std::uint16_t>(*vlan);
+  }
+  if (j.contains("cloud")) {
+    const json& cloud = j.at("cloud");
+    if (!cloud.is_object()) return fail(wrongType("cloud", "an object {provider, key}"));
+    LP_RETURN_IF_ERROR(onlyFields(cloud, {"provider", "key"}, "cloud."));
+    auto provider = stringField(cloud, "provider", "cloud.", true);
+    if (!provider) return fail(provider.error());
+    auto key = stringField(cloud, "key", "cloud.", false);
+    if (!key) return fail(key.error());
+    s.cloud_provider = *provider;
+    s.cloud_key = *key;
+  }
+  for (auto [key, out] : {std::pair{"sla", &s.sla}, std::pair{"term", &s.term}}) {
+    if (!j.contains(key)) continue;
+    auto v = stringField(j, key, "", false);
+    if (!v) return fail(v.error());
+    *out = *v;
+  }
+  if (j.contains("tags")) {
+    const json& tags = j.at("tags");
+    if (!tags.is_object()) return fail(wrongType("tags", "an object of strings"));
+    for (const auto& [k, v] : tags.items()) {
+      if (!v.is_string()) return fail(wrongType("tags." + k.substr(0, 64), "a string"));
+      s.tags[k] = v.get<std::string>();
+    }
+  }
+  return s;
 }
 
 Result<Connection> connectionFromJson(std::string_view text) {
@@ -178,7 +304,7 @@ Result<Connection> connectionFromJson(std::string_view text) {
     const std::string admin = j.value("admin_state", "enabled");
     const std::string oper = j.value("oper_state", "unknown");
     return Connection::restore(need<std::string>(j, "id", "connection"), need<std::string>(j, "tenant", "connection"),
-                               specFrom(j.at("requested")), state,
+                               valueOf(specFromJson(j.at("requested")), "requested"), state,
                                admin == "disabled" ? AdminState::Disabled : AdminState::Enabled,
                                oper == "up" ? OperState::Up : oper == "down" ? OperState::Down
                                             : oper == "degraded" ? OperState::Degraded : OperState::Unknown,

@@ -1,12 +1,23 @@
-// Connections as JSON documents: what the store keeps and (later) what the API returns. The
-// reader is strict and names the field that is wrong.
+// Connections as JSON documents: what the store keeps, and the one codec of a connection's spec
+// (the "requested" part; an order's body has the same shape). Readers are strict and name the
+// field that is wrong.
+//
+//   auto spec = specFromJson(body);          // InvalidArgument "bandwidth_mbps: required"
+//   std::string doc = connectionToJson(c);  // the stored document
 #pragma once
 
 #include <string>
 
+#include <nlohmann/json.hpp>
+
 #include "lightpath/service/connection.h"
 
 namespace lightpath {
+
+nlohmann::json specToJson(const ConnectionSpec& spec);
+// Shape and types only (unknown fields, wrong types, bad enums and times); validateSpec() checks
+// the values against each other.
+Result<ConnectionSpec> specFromJson(const nlohmann::json& j);
 
 std::string connectionToJson(const Connection& connection);
 Result<Connection> connectionFromJson(std::string_view json);

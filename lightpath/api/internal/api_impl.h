@@ -1,19 +1,23 @@
-// The API's insides, shared by its route files: the request context, the route table, the key
-// cache, and helpers every route uses (JSON replies, paging, the audit entry).
+// The API's insides, shared by its route files: the request context, the route table with each
+// route's access and bookkeeping, the middleware chain, and helpers every route uses.
 #pragma once
 
+#include <array>
+#include <atomic>
 #include <chrono>
 #include <map>
 #include <mutex>
-#include <nlohmann/json.hpp>
 #include <optional>
 #include <shared_mutex>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "lightpath/api/api.h"
 #include "lightpath/api/problem.h"
+#include "lightpath/tenancy/api_keys.h"
 
 namespace lightpath {
 
@@ -30,17 +34,28 @@ struct Context {
   bool recorded = false;            // the route wrote the audit entry (and idempotency record)
   std::string subject;              // what the mutation touched, for the audit entry
   std::string owner;                // the tenant it belongs to (operators act for tenants)
-  bool isOperator() const { return who.role == Role::Operator; }
+  bool isOperator() const { return who.isOperator(); }
+};
+
+// Who may call a route. The chain applies it before the handler runs.
+enum class Access {
+  Public,       // no key: health, readiness, metrics, the API document
+  AnyRole,      // any valid key; the handler shows only the caller's tenant's things
+  TenantAdmin,  // operators and tenant admins; a viewer is refused (403) before any id is read
+  Operator,     // the carrier only: others get 403 on a collection, 404 on an item (an id is
+                // never confirmed to someone who may not see it)
 };
 
 struct Api::Impl {
-  using Handler = HttpResponse (Impl::*)(Context&);
+  using Handler = Result<HttpResponse> (Impl::*)(Context&);
   struct Route {
     std::string method;
-    std::vector<std::string> segments;  // "{id}" matches any one segment
+    std::string pattern;  // "/v1/connections/{id}"; "{id}" matches any one segment
     Handler handler;
-    bool authenticated = true;
-    std::string name;  // "GET /v1/connections/{id}", for metrics
+    Access access = Access::AnyRole;
+    bool audited = false;     // leaves an audit entry (and an order for connections)
+    bool idempotent = false;  // honours Idempotency-Key
+    std::vector<std::string> segments{};
   };
   struct Bucket {
     double tokens = 0;
@@ -48,75 +63,85 @@ struct Api::Impl {
   };
 
   Impl(ApiDeps deps, ApiLimits limits);
-  Status loadKeys();
+  Status load();
   HttpResponse handle(const HttpRequest& request);
   std::optional<Principal> authenticate(const HttpRequest& request) const;
-  // Seconds to wait before the key may call again; 0 when it may now.
-  double throttle(const std::string& key_id);
 
-  // Routes (connection_routes.cc).
-  HttpResponse createConnection(Context& ctx);
-  HttpResponse listConnections(Context& ctx);
-  HttpResponse getConnection(Context& ctx);
-  HttpResponse patchConnection(Context& ctx);
-  HttpResponse deleteConnection(Context& ctx);
-  HttpResponse createQuote(Context& ctx);
-  HttpResponse listOrders(Context& ctx);
-  HttpResponse getOrder(Context& ctx);
-  // Routes (admin_routes.cc).
-  HttpResponse listLocations(Context& ctx);
-  HttpResponse getLocation(Context& ctx);
-  HttpResponse listPorts(Context& ctx);
-  HttpResponse patchPort(Context& ctx);
-  HttpResponse listEvents(Context& ctx);
-  HttpResponse streamEvents(Context& ctx);
-  HttpResponse createTenant(Context& ctx);
-  HttpResponse listTenants(Context& ctx);
-  HttpResponse getTenant(Context& ctx);
-  HttpResponse createKey(Context& ctx);
-  HttpResponse listKeys(Context& ctx);
-  HttpResponse deleteKey(Context& ctx);
-  HttpResponse getTopology(Context& ctx);
-  HttpResponse getFiberSpectrum(Context& ctx);
-  HttpResponse listAudit(Context& ctx);
-  HttpResponse createWebhook(Context& ctx);
-  HttpResponse listWebhooks(Context& ctx);
-  HttpResponse getWebhook(Context& ctx);
-  HttpResponse deleteWebhook(Context& ctx);
-  // Routes (api.cc).
-  HttpResponse health(Context& ctx);
-  HttpResponse ready(Context& ctx);
-  HttpResponse metricsText(Context& ctx);
-  HttpResponse openapi(Context& ctx);
+  // The chain (pipeline.cc), in order; each step either lets the request on or answers it.
+  const Route* match(const HttpRequest& request, Context& ctx, std::size_t& index,
+                     std::optional<HttpResponse>& answer) const;
+  std::optional<HttpResponse> admit(const Route& route, Context& ctx);      // key, role
+  std::optional<HttpResponse> throttle(Context& ctx);                       // rate per key
+  std::optional<HttpResponse> checkBody(const HttpRequest& request) const;  // size, media type
+  std::optional<HttpResponse> replay(const Route& route, Context& ctx);     // Idempotency-Key
+  void audit(const Route& route, Context& ctx, const HttpResponse& response);
+  void observe(std::size_t route_index, const Context& ctx, HttpResponse& response, double seconds);
+
+  // Routes. connection_routes.cc:
+  Result<HttpResponse> createConnection(Context& ctx);
+  Result<HttpResponse> listConnections(Context& ctx);
+  Result<HttpResponse> getConnection(Context& ctx);
+  Result<HttpResponse> patchConnection(Context& ctx);
+  Result<HttpResponse> deleteConnection(Context& ctx);
+  Result<HttpResponse> createQuote(Context& ctx);
+  Result<HttpResponse> listOrders(Context& ctx);
+  Result<HttpResponse> getOrder(Context& ctx);
+  // network_routes.cc:
+  Result<HttpResponse> listLocations(Context& ctx);
+  Result<HttpResponse> getLocation(Context& ctx);
+  Result<HttpResponse> listPorts(Context& ctx);
+  Result<HttpResponse> patchPort(Context& ctx);
+  Result<HttpResponse> getTopology(Context& ctx);
+  Result<HttpResponse> getFiberSpectrum(Context& ctx);
+  // event_routes.cc:
+  Result<HttpResponse> listEvents(Context& ctx);
+  Result<HttpResponse> streamEvents(Context& ctx);
+  // tenant_routes.cc:
+  Result<HttpResponse> getMe(Context& ctx);
+  Result<HttpResponse> createTenant(Context& ctx);
+  Result<HttpResponse> listTenants(Context& ctx);
+  Result<HttpResponse> getTenant(Context& ctx);
+  Result<HttpResponse> createKey(Context& ctx);
+  Result<HttpResponse> listKeys(Context& ctx);
+  Result<HttpResponse> deleteKey(Context& ctx);
+  Result<HttpResponse> listAudit(Context& ctx);
+  // webhook_routes.cc:
+  Result<HttpResponse> createWebhook(Context& ctx);
+  Result<HttpResponse> listWebhooks(Context& ctx);
+  Result<HttpResponse> getWebhook(Context& ctx);
+  Result<HttpResponse> deleteWebhook(Context& ctx);
+  // api.cc:
+  Result<HttpResponse> health(Context& ctx);
+  Result<HttpResponse> ready(Context& ctx);
+  Result<HttpResponse> metricsText(Context& ctx);
+  Result<HttpResponse> openapi(Context& ctx);
 
   // Helpers.
-  // A key for `tenant` with `role`: stored as a hash, cached; returns {id, secret}.
-  Result<std::pair<std::string, std::string>> makeKey(const std::string& tenant, Role role,
-                                                      const std::string& name,
-                                                      const std::string& actor,
-                                                      StoreTransaction* tx);
   // The tenant a port belongs to (assignment by an operator, else the topology's), or none.
   std::optional<std::string> portOwner(const std::string& port_id) const;
-  // The audit entry of this request, and the order entry when it changed a connection.
-  DocumentRecord auditEntry(const Context& ctx, int status) const;
+  // The document `kind`/`id` if the caller may see it; NotFound "no <what> '<id>'" otherwise,
+  // the same for a foreign id as for a missing one.
+  Result<DocumentRecord> visibleDocument(const Context& ctx, const std::string& kind, const std::string& id,
+                                         std::string_view what) const;
+  // The stored connection `id` if the caller may see it; NotFound otherwise.
+  Result<ConnectionRecord> visibleConnection(const Context& ctx, const std::string& id) const;
   // Runs `work` and the records of this mutation (record()) in one transaction; ctx.recorded
   // says whether they landed. `work` may fill `reply` first.
-  Status commit(Context& ctx, HttpResponse& reply,
-                const std::function<Status(StoreTransaction&)>& work);
+  Status commit(Context& ctx, HttpResponse& reply, const std::function<Status(StoreTransaction&)>& work);
   // Writes what a mutation leaves behind (audit, order, idempotency record) in `tx`.
-  Status record(StoreTransaction& tx, const Context& ctx, const HttpResponse& response) const;
+  Status record(StoreTransaction& tx, const Context& ctx, const HttpResponse& response);
+  std::string newId(std::string_view prefix);
   std::string gauges() const;
 
   ApiDeps deps;
   ApiLimits limits;
   std::vector<Route> routes;
   Metrics metrics;
+  ApiKeys keys;
   std::atomic<bool> ready_flag{false};
   std::atomic<std::uint64_t> request_counter{0};
   std::atomic<std::int64_t> open_streams{0};  // told by the HTTP server
 
-  mutable std::shared_mutex keys_mutex;
-  std::unordered_map<std::string, Principal> keys_by_hash;  // sha-256 of the secret -> who
   mutable std::shared_mutex ports_mutex;
   std::map<std::string, std::string> port_owner;  // operator assignments
   std::map<std::string, const Port*> ports_by_id;
@@ -127,13 +152,6 @@ struct Api::Impl {
   Random random;
 };
 
-// The body of an order or quote, strictly: unknown fields, wrong types and bad values are
-// InvalidArgument naming the field.
-Result<ConnectionSpec> specFromApiJson(const json& body);
-
-// An event as the API shows it (operators also see the tenant).
-json eventJson(const EventRecord& e, bool with_tenant);
-
 // Helpers for route files.
 HttpResponse jsonReply(int status, std::string body);
 HttpResponse jsonReply(int status, const json& body);
@@ -143,20 +161,20 @@ Result<std::pair<std::size_t, std::size_t>> paging(const HttpRequest& request);
 // {"items": [...raw documents...], "total": n, "offset": o, "limit": l}
 std::string pageJson(const std::vector<std::string>& items, std::size_t total, std::size_t offset,
                      std::size_t limit);
-// One document the caller reads (none when it does not exist).
+// One document (none when it does not exist).
 Result<std::optional<DocumentRecord>> readDocument(Store& store, const std::string& kind,
                                                    const std::string& id);
 // A page (offset/limit from the request) of documents matching `query`, each shown by `show`.
-HttpResponse documentPage(Store& store, const HttpRequest& request, DocumentQuery query,
-                          const std::function<std::string(DocumentRecord&)>& show);
+Result<HttpResponse> documentPage(Store& store, const HttpRequest& request, DocumentQuery query,
+                                  const std::function<std::string(DocumentRecord&)>& show);
 // Parses a JSON object body; InvalidArgument with the parser's position when it is not one.
 Result<json> parseObject(std::string_view body);
 // InvalidArgument naming the first field of `object` not in `allowed`.
 Status onlyFields(const json& object, std::initializer_list<std::string_view> allowed,
                   std::string_view where = "");
-std::string_view toString(Role role);
-Result<Role> parseRole(std::string_view text);
-// Whether `id` may name a tenant: 1-40 of a-z, 0-9 and '-', starting with a letter.
-bool isTenantId(std::string_view id);
+// The connection as the API shows it (connection_view.cc): no ledger internals.
+json connectionView(const Connection& c);
+// A stored connection document shown as connectionView() would (Internal when unreadable).
+Result<std::string> connectionViewOf(const std::string& stored_body);
 
 }  // namespace lightpath

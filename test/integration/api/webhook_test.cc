@@ -4,7 +4,7 @@
 #include <condition_variable>
 #include <set>
 
-#include "lightpath/api/webhooks.h"
+#include "lightpath/events/webhooks.h"
 #include "test/integration/api/api_fixture.h"
 
 namespace lightpath::testing {

@@ -1,5 +1,5 @@
 // OpenSSL behind three functions; failures of the OS's generator are fatal (no key without it).
-#include "lightpath/api/crypto.h"
+#include "lightpath/base/crypto.h"
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>

@@ -1,6 +1,6 @@
 // One thread; each subscription's events in cursor order. A failing receiver only delays its
 // own subscription (its next attempt waits out the backoff).
-#include "lightpath/api/webhooks.h"
+#include "lightpath/events/webhooks.h"
 
 #include <arpa/inet.h>
 #include <fmt/format.h>
@@ -13,12 +13,14 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
-#include "lightpath/api/crypto.h"
-#include "lightpath/api/internal/api_impl.h"
+#include "lightpath/base/crypto.h"
+#include "lightpath/events/event_json.h"
 #include "lightpath/base/log.h"
 #include "lightpath/service/connection_json.h"
 
 namespace lightpath {
+
+using nlohmann::json;
 
 Result<WebhookUrl> parseWebhookUrl(std::string_view url) {
   const auto scheme_end = url.find("://");

@@ -1,4 +1,4 @@
-// The few cryptographic pieces the API needs, from OpenSSL: secrets from the OS's generator,
+// The few cryptographic pieces Lightpath needs, from OpenSSL: secrets from the OS's generator,
 // SHA-256 to store API keys as hashes only, HMAC-SHA256 to sign webhook deliveries.
 #pragma once
 

@@ -1,0 +1,271 @@
+// The chain every request goes through, in order: request id -> route match -> admission (key
+// and role, as the route declares) -> rate limit -> body checks -> Idempotency-Key replay ->
+// the handler -> the audit record -> metrics and the log line. Handlers return Result; one
+// mapping (problemOf) turns a Status into a problem document.
+#include <fmt/format.h>
+
+#include <cmath>
+
+#include "lightpath/api/internal/api_impl.h"
+#include "lightpath/base/crypto.h"
+#include "lightpath/base/log.h"
+#include "lightpath/tenancy/audit.h"
+#include "lightpath/tenancy/idempotency.h"
+
+namespace lightpath {
+namespace {
+
+bool isMutation(const std::string& method) {
+  return method == "POST" || method == "PATCH" || method == "PUT" || method == "DELETE";
+}
+
+std::vector<std::string_view> segmentsOf(std::string_view path) {
+  std::vector<std::string_view> out;
+  std::size_t at = 0;
+  while (at < path.size()) {
+    if (path[at] == '/') {
+      ++at;
+      continue;
+    }
+    const std::size_t end = std::min(path.find('/', at), path.size());
+    out.push_back(path.substr(at, end - at));
+    at = end;
+  }
+  return out;
+}
+
+HttpResponse unauthenticatedReply() {
+  HttpResponse denied = problemOf(unauthenticated("give a valid API key: Authorization: Bearer lp_..."));
+  denied.headers.emplace_back("WWW-Authenticate", "Bearer");
+  return denied;
+}
+
+}  // namespace
+
+std::optional<Principal> Api::Impl::authenticate(const HttpRequest& request) const {
+  const std::string* header = request.header("authorization");
+  if (!header || header->size() < 7 || header->compare(0, 7, "Bearer ") != 0) return std::nullopt;
+  return keys.authenticate(std::string_view(*header).substr(7));
+}
+
+const Api::Impl::Route* Api::Impl::match(const HttpRequest& request, Context& ctx, std::size_t& index,
+                                         std::optional<HttpResponse>& answer) const {
+  const std::vector<std::string_view> segments = segmentsOf(request.path);
+  bool path_known = false;
+  for (std::size_t i = 0; i < routes.size(); ++i) {
+    const Route& r = routes[i];
+    if (r.segments.size() != segments.size()) continue;
+    std::vector<std::string> params;
+    bool same = true;
+    for (std::size_t s = 0; s < segments.size() && same; ++s) {
+      if (r.segments[s] == "{id}") {
+        params.emplace_back(segments[s]);
+      } else {
+        same = r.segments[s] == segments[s];
+      }
+    }
+    if (!same) continue;
+    path_known = true;
+    if (r.method != request.method) continue;
+    index = i;
+    ctx.params = std::move(params);
+    return &r;
+  }
+  if (path_known) {
+    answer = problem(405, "method-not-allowed", fmt::format("{} is not allowed here", request.method.substr(0, 10)));
+  } else if (deps.portal && request.method == "GET" && !request.path.starts_with("/v1/")) {
+    if (auto file = deps.portal->get(request.path)) answer = std::move(*file);
+  }
+  if (!answer) answer = problemOf(notFound("no such resource"));
+  return nullptr;
+}
+
+std::optional<HttpResponse> Api::Impl::admit(const Route& route, Context& ctx) {
+  if (route.access == Access::Public) return std::nullopt;
+  auto who = authenticate(ctx.request);
+  if (!who) return unauthenticatedReply();
+  ctx.who = std::move(*who);
+  switch (route.access) {
+    case Access::Public:
+    case Access::AnyRole:
+      return std::nullopt;
+    case Access::TenantAdmin:
+      if (ctx.who.role == Role::Viewer) return problemOf(permissionDenied("this key may only read (role viewer)"));
+      return std::nullopt;
+    case Access::Operator:
+      if (ctx.isOperator()) return std::nullopt;
+      if (!ctx.params.empty()) return problemOf(notFound("no such resource"));
+      return problemOf(permissionDenied("operators only"));
+  }
+  return std::nullopt;
+}
+
+std::optional<HttpResponse> Api::Impl::throttle(Context& ctx) {
+  if (ctx.who.key_id.empty()) return std::nullopt;
+  const auto now = std::chrono::steady_clock::now();
+  double wait = 0;
+  {
+    std::lock_guard lock(buckets_mutex);
+    auto [it, fresh] = buckets.try_emplace(ctx.who.key_id, Bucket{limits.burst, now});
+    Bucket& b = it->second;
+    if (!fresh) {
+      const double elapsed = std::chrono::duration<double>(now - b.at).count();
+      b.tokens = std::min(limits.burst, b.tokens + elapsed * limits.requests_per_second);
+      b.at = now;
+    }
+    if (b.tokens >= 1.0) {
+      b.tokens -= 1.0;
+      return std::nullopt;
+    }
+    wait = (1.0 - b.tokens) / limits.requests_per_second;
+  }
+  HttpResponse slow = problem(
+      429, "rate-limited", fmt::format("more than {:.0f} requests per second with this key", limits.requests_per_second));
+  slow.headers.emplace_back("Retry-After", std::to_string(static_cast<int>(std::ceil(wait))));
+  return slow;
+}
+
+std::optional<HttpResponse> Api::Impl::checkBody(const HttpRequest& request) const {
+  if (!isMutation(request.method)) return std::nullopt;
+  if (request.body.size() > limits.max_body_bytes) {
+    return problem(413, "body-too-large",
+                   fmt::format("the body is {} bytes; at most {}", request.body.size(), limits.max_body_bytes));
+  }
+  const std::string* type = request.header("content-type");
+  if (!request.body.empty() && type && !type->starts_with("application/json") &&
+      !type->starts_with("application/merge-patch+json")) {
+    return problem(415, "unsupported-media-type", fmt::format("send application/json, not '{}'", type->substr(0, 60)));
+  }
+  return std::nullopt;
+}
+
+std::optional<HttpResponse> Api::Impl::replay(const Route& route, Context& ctx) {
+  const std::string* key = route.idempotent ? ctx.request.header("idempotency-key") : nullptr;
+  if (!key) return std::nullopt;
+  if (key->empty() || key->size() > 255) {
+    return problem(400, "invalid-argument", "Idempotency-Key: 1-255 characters", "Idempotency-Key");
+  }
+  ctx.idempotency_doc = idempotencyId(ctx.who.key_id, *key);
+  ctx.request_hash = sha256Hex(ctx.request.method + " " + ctx.request.path + "\n" + ctx.request.body);
+  std::optional<IdempotencyRecord> first;
+  Status read = deps.store->read([&](StoreTransaction& tx) -> Status {
+    LP_ASSIGN_OR_RETURN(first, findIdempotencyRecord(tx, ctx.idempotency_doc));
+    return Status::ok();
+  });
+  if (!read.isOk()) return problemOf(read);
+  if (!first) return std::nullopt;
+  if (first->request_hash != ctx.request_hash) {
+    return problem(409, "idempotency-key-reused", "this Idempotency-Key was used with another request",
+                   "Idempotency-Key");
+  }
+  HttpResponse again;
+  again.status = first->status;
+  again.body = first->body;
+  again.headers.emplace_back("Content-Type", again.status >= 400 ? "application/problem+json" : "application/json");
+  if (!first->location.empty()) again.headers.emplace_back("Location", first->location);
+  again.headers.emplace_back("Idempotent-Replayed", "true");
+  return again;
+}
+
+Status Api::Impl::commit(Context& ctx, HttpResponse& reply, const std::function<Status(StoreTransaction&)>& work) {
+  Status saved = deps.store->transact([&](StoreTransaction& tx) -> Status {
+    LP_RETURN_IF_ERROR(work(tx));
+    return record(tx, ctx, reply);
+  });
+  ctx.recorded = saved.isOk();
+  return saved;
+}
+
+Status Api::Impl::record(StoreTransaction& tx, const Context& ctx, const HttpResponse& response) {
+  const AuditFacts facts{.who = ctx.who,
+                         .method = ctx.request.method,
+                         .path = ctx.request.path,
+                         .remote = ctx.request.remote,
+                         .request_id = ctx.request_id,
+                         .status = response.status,
+                         .subject = ctx.subject,
+                         .at = deps.clock->now()};
+  const std::string audit_id = newId("aud");
+  LP_RETURN_IF_ERROR(tx.putDocument(auditDocument(audit_id, facts)));
+  // A connection's orders: what a tenant sees of the audit log.
+  // (Created, accepted for termination, or changed; not a repeated delete of a terminated one.)
+  const bool changed = response.status == 201 || response.status == 202 ||
+                       (response.status == 200 && ctx.request.method == "PATCH");
+  if (ctx.request.path.starts_with("/v1/connections") && !ctx.subject.empty() && changed) {
+    const std::string_view type = ctx.request.method == "POST"    ? "create"
+                                  : ctx.request.method == "PATCH" ? "modify"
+                                                                  : "terminate";
+    LP_RETURN_IF_ERROR(
+        tx.putDocument(orderDocument(audit_id, facts, type, ctx.owner.empty() ? ctx.who.tenant : ctx.owner)));
+  }
+  if (!ctx.idempotency_doc.empty()) {
+    const std::string* location = response.header("Location");
+    LP_RETURN_IF_ERROR(tx.putDocument(idempotencyDocument(
+        ctx.idempotency_doc, ctx.who.tenant,
+        {ctx.request_hash, response.status, location ? *location : "", response.body}, deps.clock->now())));
+  }
+  return Status::ok();
+}
+
+void Api::Impl::audit(const Route& route, Context& ctx, const HttpResponse& response) {
+  if (!route.audited || ctx.recorded) return;  // a route that committed records them itself
+  // Refusals the same request would get again are remembered; others (conflicts, outages) may
+  // succeed on a retry.
+  const bool remember = response.status < 300 || response.status == 400 || response.status == 404 ||
+                        response.status == 422;
+  if (!remember) ctx.idempotency_doc.clear();
+  Status saved = deps.store->transact([&](StoreTransaction& tx) { return record(tx, ctx, response); });
+  if (!saved.isOk()) log().error("request {}: audit: {}", ctx.request_id, saved.toString());
+}
+
+void Api::Impl::observe(std::size_t route_index, const Context& ctx, HttpResponse& response, double seconds) {
+  const HttpRequest& request = ctx.request;
+  response.headers.emplace_back("X-Request-Id", ctx.request_id);
+  metrics.recordRequest(route_index, response.status, seconds);
+  if (response.status >= 500) {
+    log().error("{} {} -> {} ({}): {}", request.method, request.path.substr(0, 200), response.status, ctx.request_id,
+                response.body.substr(0, 300));
+  } else if (isMutation(request.method) && !ctx.who.key_id.empty()) {
+    // Changes are few and matter: one line each, with who and the request id.
+    log().info("{} {} -> {} ({}, {}, {}, {:.3f} ms)", request.method, request.path.substr(0, 200), response.status,
+               ctx.request_id, ctx.who.key_id, request.remote, seconds * 1e3);
+  } else {
+    log().debug("{} {} -> {} ({}, {:.3f} ms)", request.method, request.path.substr(0, 200), response.status,
+                ctx.request_id, seconds * 1e3);
+  }
+}
+
+HttpResponse Api::Impl::handle(const HttpRequest& request) {
+  const auto start = std::chrono::steady_clock::now();
+  Context ctx{request, {}, {}, {}};
+  if (const std::string* given = request.header("x-request-id"); given && !given->empty() && given->size() <= 64) {
+    ctx.request_id = *given;
+  } else {
+    ctx.request_id = fmt::format("req_{:x}", request_counter.fetch_add(1, std::memory_order_relaxed) + 1);
+  }
+  std::size_t route_index = routes.size();  // "unmatched"
+  HttpResponse response = [&]() -> HttpResponse {
+    std::optional<HttpResponse> answer;
+    const Route* route = match(request, ctx, route_index, answer);
+    if (!route) return std::move(*answer);
+    if ((answer = admit(*route, ctx))) return std::move(*answer);
+    if ((answer = throttle(ctx))) return std::move(*answer);
+    if ((answer = checkBody(request))) return std::move(*answer);
+    std::unique_lock<std::mutex> one_at_a_time;  // the same Idempotency-Key is handled once at a time
+    if (route->idempotent && request.header("idempotency-key")) {
+      const std::string* key = request.header("idempotency-key");
+      one_at_a_time = std::unique_lock(
+          idempotency_locks[std::hash<std::string>{}(ctx.who.key_id + ":" + *key) % idempotency_locks.size()]);
+    }
+    if ((answer = replay(*route, ctx))) return std::move(*answer);
+    Result<HttpResponse> handled = (this->*(route->handler))(ctx);
+    HttpResponse out = handled ? std::move(*handled) : problemOf(handled.error());
+    audit(*route, ctx, out);
+    return out;
+  }();
+  observe(route_index, ctx, response,
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  return response;
+}
+
+}  // namespace lightpath

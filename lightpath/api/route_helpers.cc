@@ -1,0 +1,157 @@
+// Helpers every route file uses: JSON replies, paging, documents, request bodies, and what a
+// caller may see.
+#include <fmt/format.h>
+
+#include "lightpath/api/internal/api_impl.h"
+
+namespace lightpath {
+
+std::string dumpJson(const json& j) {
+  return j.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+HttpResponse jsonReply(int status, std::string body) {
+  HttpResponse r;
+  r.status = status;
+  r.headers.emplace_back("Content-Type", "application/json");
+  r.body = std::move(body);
+  return r;
+}
+
+HttpResponse jsonReply(int status, const json& body) { return jsonReply(status, dumpJson(body)); }
+
+Result<std::pair<std::size_t, std::size_t>> paging(const HttpRequest& request) {
+  auto number = [&](const char* name, std::size_t fallback,
+                    std::size_t max) -> Result<std::size_t> {
+    auto it = request.query.find(name);
+    if (it == request.query.end()) return fallback;
+    const std::string& text = it->second;
+    if (text.empty() || text.size() > 9 ||
+        text.find_first_not_of("0123456789") != std::string::npos) {
+      return fail(invalidArgument(
+          fmt::format("{}: a whole number 0-{}, got '{}'", name, max, text.substr(0, 20))));
+    }
+    const std::size_t value = std::stoul(text);
+    if (value > max)
+      return fail(invalidArgument(fmt::format("{}: at most {}, got {}", name, max, value)));
+    return value;
+  };
+  auto offset = number("offset", 0, 100'000'000);
+  if (!offset) return fail(offset.error());
+  auto limit = number("limit", 100, 1000);
+  if (!limit) return fail(limit.error());
+  if (*limit == 0) return fail(invalidArgument("limit: at least 1"));
+  return std::pair{*offset, *limit};
+}
+
+std::string pageJson(const std::vector<std::string>& items, std::size_t total, std::size_t offset,
+                     std::size_t limit) {
+  std::string out = "{\"items\":[";
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (i) out += ',';
+    out += items[i];
+  }
+  out += fmt::format("],\"total\":{},\"offset\":{},\"limit\":{}}}", total, offset, limit);
+  return out;
+}
+
+Result<std::optional<DocumentRecord>> readDocument(Store& store, const std::string& kind,
+                                                   const std::string& id) {
+  std::optional<DocumentRecord> doc;
+  LP_RETURN_IF_ERROR(store.read([&](StoreTransaction& tx) -> Status {
+    auto d = tx.document(kind, id);
+    if (!d) return d.error();
+    doc = std::move(*d);
+    return Status::ok();
+  }));
+  return doc;
+}
+
+Result<HttpResponse> documentPage(Store& store, const HttpRequest& request, DocumentQuery query,
+                                  const std::function<std::string(DocumentRecord&)>& show) {
+  LP_ASSIGN_OR_RETURN(auto page, paging(request));
+  query.offset = page.first;
+  query.limit = page.second;
+  std::vector<std::string> items;
+  std::size_t total = 0;
+  LP_RETURN_IF_ERROR(store.read([&](StoreTransaction& tx) -> Status {
+    LP_ASSIGN_OR_RETURN(auto docs, tx.documents(query, &total));
+    for (DocumentRecord& d : docs) items.push_back(show(d));
+    return Status::ok();
+  }));
+  return jsonReply(200, pageJson(items, total, query.offset, query.limit));
+}
+
+Result<json> parseObject(std::string_view body) {
+  if (body.empty()) return fail(invalidArgument("body: a JSON object is required"));
+  json j;
+  try {
+    j = json::parse(body, nullptr, /*allow_exceptions=*/false);
+  } catch (const json::exception& e) {  // numbers out of range throw even so
+    return fail(invalidArgument(
+        fmt::format("body: not usable JSON: {}", std::string(e.what()).substr(0, 200))));
+  }
+  if (j.is_discarded()) {
+    // Parse again for the position and reason (rare path: only for broken input).
+    try {
+      json ignored = json::parse(body);
+      (void)ignored;
+    } catch (const json::parse_error& e) {
+      return fail(invalidArgument(fmt::format("body: not valid JSON (byte {}): {}", e.byte,
+                                              std::string(e.what()).substr(0, 200))));
+    } catch (const json::exception& e) {
+      return fail(invalidArgument(
+          fmt::format("body: not usable JSON: {}", std::string(e.what()).substr(0, 200))));
+    }
+    return fail(invalidArgument("body: not valid JSON"));
+  }
+  if (!j.is_object()) return fail(invalidArgument("body: a JSON object is required"));
+  return j;
+}
+
+Status onlyFields(const json& object, std::initializer_list<std::string_view> allowed,
+                  std::string_view where) {
+  for (const auto& [key, value] : object.items()) {
+    if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
+      std::string known;
+      for (std::string_view a : allowed) known += (known.empty() ? "" : ", ") + std::string(a);
+      return invalidArgument(
+          fmt::format("{}{}: unknown field (known: {})", where, key.substr(0, 64), known));
+    }
+  }
+  return Status::ok();
+}
+
+std::optional<std::string> Api::Impl::portOwner(const std::string& port_id) const {
+  {
+    std::shared_lock lock(ports_mutex);
+    if (auto it = port_owner.find(port_id); it != port_owner.end()) {
+      if (it->second.empty()) return std::nullopt;
+      return it->second;
+    }
+  }
+  auto it = ports_by_id.find(port_id);
+  if (it == ports_by_id.end() || !it->second->tenant) return std::nullopt;
+  return *it->second->tenant;
+}
+
+Result<DocumentRecord> Api::Impl::visibleDocument(const Context& ctx, const std::string& kind, const std::string& id,
+                                                  std::string_view what) const {
+  LP_ASSIGN_OR_RETURN(std::optional<DocumentRecord> doc, readDocument(*deps.store, kind, id));
+  if (!doc || !ctx.who.sees(doc->tenant)) return fail(notFound(fmt::format("no {} '{}'", what, id.substr(0, 80))));
+  return std::move(*doc);
+}
+
+Result<ConnectionRecord> Api::Impl::visibleConnection(const Context& ctx, const std::string& id) const {
+  std::optional<ConnectionRecord> record;
+  LP_RETURN_IF_ERROR(deps.store->read([&](StoreTransaction& tx) -> Status {
+    LP_ASSIGN_OR_RETURN(record, tx.connection(id));
+    return Status::ok();
+  }));
+  if (!record || !ctx.who.sees(record->tenant)) {
+    return fail(notFound(fmt::format("no connection '{}'", id.substr(0, 80))));
+  }
+  return std::move(*record);
+}
+
+}  // namespace lightpath
