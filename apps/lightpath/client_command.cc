@@ -148,8 +148,10 @@ void showConnection(const json& c) {
   }
   std::cout << fmt::format("  price:      {}\n", money(cur.value("price", json())));
   for (const auto& h : c.value("history", json::array())) {
-    std::cout << fmt::format("  {}  {} -> {}  ({}: {})\n", h.value("at", ""), h.value("from", ""),
-                             h.value("to", ""), h.value("actor", ""), h.value("reason", ""));
+    // The first entry is the order itself: it comes from nowhere.
+    const std::string move = h.contains("from") ? h.value("from", "") + " -> " + h.value("to", "") : "ordered";
+    std::cout << fmt::format("  {}  {}  ({}: {})\n", h.value("at", ""), move, h.value("actor", ""),
+                             h.value("reason", ""));
   }
 }
 

@@ -52,6 +52,7 @@ before(async () => {
     for (const p of ports) assert.equal((await call(operatorKey, "PATCH", `/v1/ports/${p}`, { tenant })).status, 200);
     keys[tenant] = (await call(operatorKey, "POST", "/v1/api-keys", { tenant, role: "admin" })).body.secret;
   }
+  assert.equal((await call(operatorKey, "POST", "/v1/tenants", { id: "odd", name: "<b>odd</b> & co" })).status, 201);
   // A network in use: wavelengths between the data centers, so fibers show their load.
   const dcs = (await call(operatorKey, "GET", "/v1/locations?kind=datacenter")).body.items.map((s) => s.id);
   for (let i = 0; i < 60; ++i) {
@@ -79,6 +80,9 @@ async function signedIn(key) {
   page.on("request", (r) => { if (!r.url().startsWith(url)) outside.push(r.url()); });
   page.outside = outside;
   await page.goto(url + "/");
+  // Before anyone signs in there is nothing to navigate and nobody to sign out.
+  assert.equal(await page.locator("#nav").isVisible(), false, "navigation before sign-in");
+  assert.equal(await page.getByRole("button", { name: "Sign out" }).isVisible(), false, "sign out before sign-in");
   await page.getByLabel("API key").fill(key);
   await page.getByRole("button", { name: "Sign in" }).click();
   await page.waitForSelector("#map circle.site");
@@ -182,6 +186,10 @@ test("the operator's views: loaded fibers, tenants, the audit log", async () => 
   await page.getByRole("link", { name: "Operations" }).click();
   await page.locator("#util-table tbody tr").first().waitFor();
   await page.locator("#tenant-table tbody tr", { hasText: "acme" }).waitFor();
+  // Names are shown as text, never as markup.
+  const odd = await page.locator("#tenant-table tbody tr", { hasText: "<b>odd</b> & co" });
+  await odd.waitFor();
+  assert.equal(await odd.locator("b").count(), 0, "a tenant's name was rendered as HTML");
   await page.locator("#audit-table tbody tr").first().waitFor();
   assert.match(await page.locator("#audit-table").innerText(), /POST \/v1\/connections/);
   // The busiest fiber leads the list, with the spectrum it uses.

@@ -6,22 +6,11 @@ import { select } from "d3-selection";
 import { zoom, zoomIdentity } from "d3-zoom";
 import { feature } from "topojson-client";
 
+import { utilizationColour } from "./colours.js";
+import { escapeHtml } from "./html.js";
+
 const WIDTH = 960;
 const HEIGHT = 600;
-
-// Grey-blue when idle, amber at 30%, red from 70%: the range where operators must act.
-export const UTILIZATION_STOPS = [0, 0.3, 0.7];
-export function utilizationColour(u) {
-  if (u === undefined) return "#6b7b8c";
-  const stops = [[0, [96, 125, 139]], [0.3, [232, 150, 12]], [0.7, [179, 38, 30]]];
-  const x = Math.max(0, Math.min(0.7, u));
-  const i = x <= 0.3 ? 0 : 1;
-  const [x0, c0] = stops[i];
-  const [x1, c1] = stops[i + 1];
-  const t = (x - x0) / (x1 - x0);
-  const c = c0.map((v, k) => Math.round(v + (c1[k] - v) * t));
-  return `rgb(${c[0]},${c[1]},${c[2]})`;
-}
 
 export class NetworkMap {
   constructor(svgElement, tooltipElement, { onSite, onFiber }) {
@@ -145,10 +134,6 @@ export class NetworkMap {
   untip() {
     this.tooltip.hidden = true;
   }
-}
-
-export function escapeHtml(text) {
-  return String(text).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
 }
 
 function siteText(s) {

@@ -47,6 +47,38 @@ TEST_F(ApiFixture, OpenEndpointsAndAuthentication) {
   EXPECT_FALSE(call("GET", "/healthz", "").header("X-Request-Id").empty());
 }
 
+TEST_F(ApiFixture, MeSaysWhoCallsAndConnectionsShowNoLedgerInternals) {
+  start();
+  Reply me = call("GET", "/v1/me", operator_key_);
+  ASSERT_EQ(me.status, 200) << me.raw;
+  EXPECT_EQ(me.body.value("role", ""), "operator");
+  EXPECT_TRUE(me.body["tenant"].is_null());
+  EXPECT_EQ(me.body.value("key_id", "").substr(0, 4), "key_");
+  const std::string acme = addTenant("acme", {"dc-ashburn-p1", "dc-hillsboro-p1"});
+  const std::string viewer = addTenant("acme", {}, "viewer");
+  Reply admin = call("GET", "/v1/me", acme);
+  EXPECT_EQ(admin.body.value("role", ""), "admin");
+  EXPECT_EQ(admin.body.value("tenant", ""), "acme");
+  EXPECT_EQ(call("GET", "/v1/me", viewer).body.value("role", ""), "viewer");
+  EXPECT_EQ(call("GET", "/v1/me", "").status, 401);
+
+  // The stored document keeps the ledger's hold ids; no reply shows them, and the first entry
+  // of the history is the order itself (no "from").
+  Reply made = call("POST", "/v1/connections", acme, ethernetOrder("dc-ashburn-p1", "dc-hillsboro-p1"));
+  ASSERT_EQ(made.status, 201) << made.raw;
+  const std::string id = made.body.value("id", "");
+  EXPECT_EQ(waitFor(acme, id, "active"), "active");
+  for (const Reply& r : {made, call("GET", "/v1/connections/{id}", acme, "", "/v1/connections/" + id),
+                         call("GET", "/v1/connections", acme)}) {
+    EXPECT_EQ(r.raw.find("\"holds\""), std::string::npos) << r.raw.substr(0, 400);
+  }
+  const json history = call("GET", "/v1/connections/{id}", acme, "", "/v1/connections/" + id).body["history"];
+  ASSERT_GE(history.size(), 2u);
+  EXPECT_FALSE(history[0].contains("from")) << history[0];
+  EXPECT_EQ(history[0].value("to", ""), "draft");
+  EXPECT_EQ(history[1].value("from", ""), "draft");
+}
+
 TEST_F(ApiFixture, OrderQuoteWatchChangeAndTerminate) {
   start();
   const std::string acme = addTenant("acme", {"dc-ashburn-p1", "dc-hillsboro-p1"});

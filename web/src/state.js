@@ -1,0 +1,16 @@
+// What the portal knows about the session and the network, shared by the views.
+export const $ = (id) => document.getElementById(id);
+
+export const state = {
+  role: null,  // "operator" | "admin" | "viewer", from GET /v1/me
+  tenant: null,
+  topology: null,
+  sites: [],
+  ports: [],
+  connections: new Map(),
+  map: null,
+  stopEvents: null,
+  detailId: null,
+  quoteSeq: 0,
+  endOptions: { a: [], z: [] },
+};

@@ -1,0 +1,81 @@
+// Connections: the list with its filters, one connection's facts and timeline with its paths on
+// the map, and live updates from the event stream.
+import { all, api } from "../api.js";
+import { badge, money, rate } from "../format.js";
+import { html, setHtml } from "../html.js";
+import { $, state } from "../state.js";
+
+export async function loadConnections() {
+  const items = await all("/v1/connections");
+  state.connections = new Map(items.map((c) => [c.id, c]));
+}
+
+export function renderConnections() {
+  const wanted = $("conn-state").value;
+  const search = $("conn-search").value.trim().toLowerCase();
+  const rows = [...state.connections.values()]
+    .filter((c) => !wanted || c.state === wanted)
+    .filter((c) => !search || JSON.stringify([c.id, c.requested.a_end, c.requested.z_end, c.requested.tags, c.tenant]).toLowerCase().includes(search))
+    .sort((a, b) => (a.history.at(-1)?.at < b.history.at(-1)?.at ? 1 : -1));
+  setHtml($("conn-table").querySelector("tbody"), rows.map((c) =>
+    html`<tr data-id="${c.id}" tabindex="0"><td>${c.id}</td><td>${c.requested.kind}</td><td>${badge(c.state)}</td>
+      <td>${c.requested.a_end} → ${c.requested.z_end}</td><td>${rate(c.requested.bandwidth_mbps)}</td>
+      <td>${c.current.latency_ms.toFixed(2)} ms</td><td>${money(c.current.price)}</td></tr>`));
+  $("conn-count").textContent = `${rows.length} of ${state.connections.size} connections`;
+}
+
+export async function showDetail(id) {
+  let c = state.connections.get(id);
+  const fresh = await api("GET", `/v1/connections/${encodeURIComponent(id)}`);
+  if (fresh.status === 200) {
+    c = fresh.body;
+    state.connections.set(id, c);
+  } else if (!c) {
+    $("detail-title").textContent = "No such connection";
+    setHtml($("detail-facts"), "");
+    setHtml($("detail-timeline"), "");
+    return;
+  }
+  renderDetail(c);
+}
+
+function renderDetail(c) {
+  const r = c.requested;
+  const cur = c.current;
+  setHtml($("detail-title"), html`${c.id} ${badge(c.state)}`);
+  const facts = [
+    ["Kind", r.kind],
+    ["Ends", `${r.a_end} → ${r.z_end}`],
+    ["Bandwidth", rate(r.bandwidth_mbps)],
+    ["Protection", r.protection],
+    ["Path", `${cur.km.toFixed(0)} km, ${cur.latency_ms.toFixed(2)} ms over ${cur.fibers.length} fibers`],
+  ];
+  if (cur.protection_fibers) facts.push(["Protection path", `${cur.protection_km.toFixed(0)} km over ${cur.protection_fibers.length} fibers`]);
+  if (r.max_latency_ms) facts.push(["Latency bound", `${r.max_latency_ms} ms`]);
+  if (cur.transceiver) facts.push(["Transceiver", cur.transceiver]);
+  if (cur.regenerators && cur.regenerators.length) facts.push(["Regenerators", cur.regenerators.join(", ")]);
+  if (cur.vlan !== undefined) facts.push(["VLAN", String(cur.vlan)]);
+  facts.push(["Schedule", `${r.start ? new Date(r.start).toLocaleString() : "now"} – ${r.end ? new Date(r.end).toLocaleString() : "until terminated"}`]);
+  facts.push(["Price", cur.price ? `${money(cur.price)} a month, ${cur.price.setup} setup (${cur.price.term} month term)` : "–"]);
+  facts.push(["SLA", r.sla]);
+  if (state.role === "operator") facts.push(["Tenant", c.tenant]);
+  if (Object.keys(r.tags || {}).length) facts.push(["Tags", Object.entries(r.tags).map(([k, v]) => `${k}=${v}`).join(", ")]);
+  setHtml($("detail-facts"), facts.map(([k, v]) => html`<dt>${k}</dt><dd>${v}</dd>`));
+  $("detail-facts").dataset.state = c.state;
+  // The first entry is the order (no "from"); the next one says the same with its outcome.
+  setHtml($("detail-timeline"), c.history
+    .filter((h) => h.from && h.from !== h.to)
+    .map((h) => html`<li><time datetime="${h.at}">${new Date(h.at).toLocaleString()}</time> ${badge(h.to)} ${h.reason} <small>(${h.actor})</small></li>`));
+  const routes = [{ nodes: cur.nodes, cls: "route working" }];
+  if (cur.protection_nodes) routes.push({ nodes: cur.protection_nodes, cls: "route protection" });
+  state.map.drawRoutes(routes);
+}
+
+export async function onEvent(event) {
+  if (!event.subject || !event.subject.startsWith("conn_")) return;
+  const fresh = await api("GET", `/v1/connections/${encodeURIComponent(event.subject)}`);
+  if (fresh.status !== 200) return;
+  state.connections.set(event.subject, fresh.body);
+  if (state.detailId === event.subject) renderDetail(fresh.body);
+  if (!$("view-connections").hidden) renderConnections();
+}
