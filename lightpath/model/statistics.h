@@ -24,8 +24,16 @@ struct TopologyStatistics {
   std::string diameter_from, diameter_to;  // node ids
 };
 
-// All-pairs shortest paths by km for the diameter: O(V (E + V) log V); well under a second
-// for the largest shared networks (852 nodes).
+// The diameter comes from exactDiameter(): a few shortest-path searches on real networks rather
+// than one per node, so thousands of nodes take milliseconds.
 TopologyStatistics computeStatistics(const Topology& topology);
+
+// The longest shortest path by km between two connected nodes (0 when there is none), and its
+// ends (lower index first). Exact.
+struct Diameter {
+  Km length{0};
+  NodeIndex from = 0, to = 0;
+};
+Diameter exactDiameter(const Topology& topology);
 
 }  // namespace lightpath
