@@ -27,7 +27,8 @@ Setup& setup(bool demo) {
   s.topology = std::make_shared<const Topology>(std::move(*t));
   s.engine = std::make_unique<PathEngine>(s.topology);
   std::mt19937 random(1);
-  std::uniform_int_distribution<NodeIndex> pick(0, static_cast<NodeIndex>(s.topology->nodes().size() - 1));
+  std::uniform_int_distribution<NodeIndex> pick(
+      0, static_cast<NodeIndex>(s.topology->nodes().size() - 1));
   while (s.pairs.size() < 1024) {
     NodeIndex a = pick(random), z = pick(random);
     if (a != z) s.pairs.emplace_back(a, z);
@@ -47,10 +48,14 @@ void run(benchmark::State& state, bool demo, Fn&& fn) {
 }
 
 void conusShortest(benchmark::State& state) {
-  run(state, false, [](const PathEngine& e, const PathRequest& r, PathWorkspace& ws) { return e.shortestPath(r, ws); });
+  run(state, false, [](const PathEngine& e, const PathRequest& r, PathWorkspace& ws) {
+    return e.shortestPath(r, ws);
+  });
 }
 void conusFiveShortest(benchmark::State& state) {
-  run(state, false, [](const PathEngine& e, const PathRequest& r, PathWorkspace& ws) { return e.kShortestPaths(r, 5, ws); });
+  run(state, false, [](const PathEngine& e, const PathRequest& r, PathWorkspace& ws) {
+    return e.kShortestPaths(r, 5, ws);
+  });
 }
 void conusFiberPair(benchmark::State& state) {
   run(state, false, [](const PathEngine& e, const PathRequest& r, PathWorkspace& ws) {

@@ -6,16 +6,16 @@
 // Usage: path_compare TOPOLOGY_FILE PAIRS SEED OUT.json
 // (For networks whose customer sites carry no transit, BGL's plain graph answers differently:
 // length_mismatches then counts those pairs, and only Lightpath's figures apply.)
+#include <fmt/format.h>
+
 #include <algorithm>
+#include <boost/graph/adjacency_list.hpp>
+#include <boost/graph/dijkstra_shortest_paths.hpp>
 #include <chrono>
 #include <fstream>
 #include <iostream>
-#include <random>
-
-#include <boost/graph/adjacency_list.hpp>
-#include <boost/graph/dijkstra_shortest_paths.hpp>
-#include <fmt/format.h>
 #include <nlohmann/json.hpp>
+#include <random>
 
 #include "lightpath/io/topology_io.h"
 #include "lightpath/pce/path_engine.h"
@@ -24,8 +24,9 @@ namespace {
 
 using namespace lightpath;
 using Clock = std::chrono::steady_clock;
-using BoostGraph = boost::adjacency_list<boost::vecS, boost::vecS, boost::undirectedS, boost::no_property,
-                                         boost::property<boost::edge_weight_t, double>>;
+using BoostGraph =
+    boost::adjacency_list<boost::vecS, boost::vecS, boost::undirectedS, boost::no_property,
+                          boost::property<boost::edge_weight_t, double>>;
 
 struct Stats {
   double median_us = 0, p99_us = 0;
@@ -34,7 +35,10 @@ struct Stats {
 Stats summarize(std::vector<double> samples_us) {
   if (samples_us.empty()) return {};
   std::sort(samples_us.begin(), samples_us.end());
-  auto at = [&](double q) { return samples_us[std::min(samples_us.size() - 1, static_cast<std::size_t>(q * samples_us.size()))]; };
+  auto at = [&](double q) {
+    return samples_us[std::min(samples_us.size() - 1,
+                               static_cast<std::size_t>(q * samples_us.size()))];
+  };
   return {at(0.5), at(0.99)};
 }
 
@@ -103,33 +107,36 @@ int main(int argc, char** argv) {
   out["fibers"] = t.fibers().size();
   out["pairs_count"] = pairs.size();
 
-  auto record = [&](const char* name, Stats s) { out["lightpath"][name] = {{"median_us", s.median_us}, {"p99_us", s.p99_us}}; };
+  auto record = [&](const char* name, Stats s) {
+    out["lightpath"][name] = {{"median_us", s.median_us}, {"p99_us", s.p99_us}};
+  };
   record("shortest", timeQueries(pairs.size(), rounds, [&](std::size_t i) {
-    km[i] = engine.shortestPath(request(i), ws)->length.value();
-  }));
+           km[i] = engine.shortestPath(request(i), ws)->length.value();
+         }));
   {
     PathEngineOptions plain, alt;
     plain.goal_directed_min_nodes = std::numeric_limits<std::uint32_t>::max();
     alt.goal_directed_min_nodes = 0;
     const PathEngine dijkstra(shared, plain), landmarks(shared, alt);
     record("shortest_alt", timeQueries(pairs.size(), rounds, [&](std::size_t i) {
-      (void)landmarks.shortestPath(request(i), ws);
-    }));
+             (void)landmarks.shortestPath(request(i), ws);
+           }));
     record("shortest_plain_dijkstra", timeQueries(pairs.size(), rounds, [&](std::size_t i) {
-      (void)dijkstra.shortestPath(request(i), ws);
-    }));
+             (void)dijkstra.shortestPath(request(i), ws);
+           }));
   }
   record("k5_shortest", timeQueries(pairs.size(), rounds, [&](std::size_t i) {
-    auto paths = engine.kShortestPaths(request(i), 5, ws);
-    k5_last[i] = paths->back().length.value();
-  }));
+           auto paths = engine.kShortestPaths(request(i), 5, ws);
+           k5_last[i] = paths->back().length.value();
+         }));
   record("fiber_disjoint_pair", timeQueries(pairs.size(), rounds, [&](std::size_t i) {
-    auto pair = engine.diversePair(request(i), Diversity::Fiber, ws);
-    pair_total[i] = pair ? pair->working.length.value() + pair->protection.length.value() : -1;
-  }));
+           auto pair = engine.diversePair(request(i), Diversity::Fiber, ws);
+           pair_total[i] =
+               pair ? pair->working.length.value() + pair->protection.length.value() : -1;
+         }));
   record("srlg_disjoint_pair", timeQueries(pairs.size(), rounds, [&](std::size_t i) {
-    (void)engine.diversePair(request(i), Diversity::Srlg, ws);
-  }));
+           (void)engine.diversePair(request(i), Diversity::Srlg, ws);
+         }));
 
   // The Boost Graph Library on the same graph.
   BoostGraph g(n);
@@ -149,14 +156,16 @@ int main(int argc, char** argv) {
   }
   auto bgl_early = timeQueries(pairs.size(), rounds, [&](std::size_t i) {
     try {
-      boost::dijkstra_shortest_paths(
-          g, pairs[i].first,
-          boost::distance_map(dist.data()).predecessor_map(pred.data()).visitor(StopAtTarget(pairs[i].second)));
+      boost::dijkstra_shortest_paths(g, pairs[i].first,
+                                     boost::distance_map(dist.data())
+                                         .predecessor_map(pred.data())
+                                         .visitor(StopAtTarget(pairs[i].second)));
     } catch (const FoundTarget&) {
     }
   });
   out["bgl"]["shortest_full"] = {{"median_us", bgl_full.median_us}, {"p99_us", bgl_full.p99_us}};
-  out["bgl"]["shortest_early_exit"] = {{"median_us", bgl_early.median_us}, {"p99_us", bgl_early.p99_us}};
+  out["bgl"]["shortest_early_exit"] = {{"median_us", bgl_early.median_us},
+                                       {"p99_us", bgl_early.p99_us}};
   out["bgl"]["length_mismatches"] = mismatches;
 
   // For the NetworkX peer: the graph, the pairs and our answers.

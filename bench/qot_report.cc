@@ -2,9 +2,9 @@
 // in docs/optical.md: the shortest route between a few city pairs, with GNPy's fixed 0 dBm per
 // channel and with per-span optimum launch power, and which GNPy Voyager modes each would carry
 // with GNPy's 2 dB system margin.
-#include <iostream>
-
 #include <fmt/format.h>
+
+#include <iostream>
 
 #include "lightpath/io/demo_network.h"
 #include "lightpath/io/topology_io.h"
@@ -13,7 +13,8 @@
 
 int main() {
   using namespace lightpath;
-  auto loaded = readTopologyFile(std::string(LIGHTPATH_TEST_DATA) + "/topologies/coronet/CORONET_CONUS_Topology.json");
+  auto loaded = readTopologyFile(std::string(LIGHTPATH_TEST_DATA) +
+                                 "/topologies/coronet/CORONET_CONUS_Topology.json");
   if (!loaded) {
     std::cerr << loaded.error().message() << "\n";
     return 1;
@@ -28,11 +29,18 @@ int main() {
   fixed.span_km = 150;
   LineSystem optimum = fixed;
   optimum.optimal_launch = true;
-  fmt::print("| route | km | spans | GSNR 0 dBm (dB) | GSNR optimum (dB) | Voyager modes with 2 dB margin (optimum) |\n");
+  fmt::print(
+      "| route | km | spans | GSNR 0 dBm (dB) | GSNR optimum (dB) | Voyager modes with 2 dB margin "
+      "(optimum) |\n");
   fmt::print("|---|---:|---:|---:|---:|---|\n");
-  for (auto [a, z] : {std::pair{"Abilene", "Albany"}, {"New_York", "Chicago"}, {"Seattle", "Miami"},
-                      {"Dallas", "Houston"}, {"Los_Angeles", "San_Francisco"}, {"Boston", "Washington_DC"}}) {
-    auto path = engine.shortestPath({.from = *engine.resolveNode(a), .to = *engine.resolveNode(z)}, ws);
+  for (auto [a, z] : {std::pair{"Abilene", "Albany"},
+                      {"New_York", "Chicago"},
+                      {"Seattle", "Miami"},
+                      {"Dallas", "Houston"},
+                      {"Los_Angeles", "San_Francisco"},
+                      {"Boston", "Washington_DC"}}) {
+    auto path =
+        engine.shortestPath({.from = *engine.resolveNode(a), .to = *engine.resolveNode(z)}, ws);
     if (!path) continue;
     const QotEstimate q0 = estimateGsnr(*topology, path->fibers, 32, fixed);
     const QotEstimate qo = estimateGsnr(*topology, path->fibers, 32, optimum);
@@ -44,8 +52,9 @@ int main() {
         modes += (modes.empty() ? "" : ", ") + fmt::format("{:g}G", trx.line_rate.value());
       }
     }
-    fmt::print("| {} - {} | {:.0f} | {} | {:.1f} | {:.1f} | {} |\n", a, z, path->length.value(), q0.spans,
-               q0.gsnr.value(), qo.gsnr.value(), modes.empty() ? "none (regenerate)" : modes);
+    fmt::print("| {} - {} | {:.0f} | {} | {:.1f} | {:.1f} | {} |\n", a, z, path->length.value(),
+               q0.spans, q0.gsnr.value(), qo.gsnr.value(),
+               modes.empty() ? "none (regenerate)" : modes);
   }
   return 0;
 }

@@ -34,7 +34,8 @@ void loadFile(benchmark::State& state, const std::string& relative) {
   state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * text->size()));
 }
 
-BENCHMARK_CAPTURE(loadFile, topohub_europe_gml, "topohub/europe.gml")->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(loadFile, topohub_europe_gml, "topohub/europe.gml")
+    ->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(loadFile, topohub_north_america_gml, "topohub/north_america.gml")
     ->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(loadFile, zoo_uscarrier_gml, "topologyzoo/UsCarrier.gml")

@@ -5,9 +5,8 @@
 #include <algorithm>
 #include <chrono>
 #include <iostream>
-#include <random>
-
 #include <nlohmann/json.hpp>
+#include <random>
 
 #include "lightpath/io/demo_network.h"
 #include "lightpath/io/topology_io.h"
@@ -34,7 +33,8 @@ int main(int argc, char** argv) {
   FiberSpectrum spectrum(static_cast<std::uint32_t>(topology->fibers().size()), 384);
   PathWorkspace ws;
   std::mt19937 random(20261126);
-  std::uniform_int_distribution<NodeIndex> pick(0, static_cast<NodeIndex>(topology->nodes().size() - 1));
+  std::uniform_int_distribution<NodeIndex> pick(
+      0, static_cast<NodeIndex>(topology->nodes().size() - 1));
   auto order = [&] {
     NodeIndex a = pick(random), z = pick(random);
     while (z == a) z = pick(random);
@@ -56,7 +56,9 @@ int main(int argc, char** argv) {
     for (int round = 0; round < 3; ++round) {  // best of three: the machine is shared
       const auto start = std::chrono::steady_clock::now();
       auto plan = planner.plan(request, spectrum, ws);
-      best = std::min(best, std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start).count());
+      best = std::min(
+          best, std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start)
+                    .count());
       if (round == 0) feasible += plan.has_value();
     }
     us.push_back(best);

@@ -1,6 +1,8 @@
 // `lightpath bench provision`, `lightpath admin check`, `lightpath admin reconcile`.
 #include "bench_command.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -8,10 +10,8 @@
 #include <filesystem>
 #include <iostream>
 #include <mutex>
-#include <thread>
-
-#include <fmt/format.h>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "exit_codes.h"
 #include "lightpath/base/random.h"
@@ -29,7 +29,7 @@ struct BenchFlags {
   int concurrency = 1;
   std::string kind = "ethernet";
   std::uint64_t seed = 1;
-  int mbps = 0;  // ethernet bandwidth per order; 0: 100-1000 Mb/s at random
+  int mbps = 0;             // ethernet bandwidth per order; 0: 100-1000 Mb/s at random
   int wavelength_gbps = 0;  // 0: 100 or 400 at random
   std::string protection;   // "none", "1+1"; empty: either at random (wavelengths)
   std::string ack_log;  // every acknowledged order id, one per line, written as it is acknowledged
@@ -57,7 +57,8 @@ int runBench(const BenchFlags& flags) {
     fmt::print(stderr, "error: {}\n", stack.error().message());
     return kExitRejected;
   }
-  const double startup_ms = std::chrono::duration<double, std::milli>(Clock::now() - started).count();
+  const double startup_ms =
+      std::chrono::duration<double, std::milli>(Clock::now() - started).count();
   const std::size_t holds_before = (*stack)->ledger->holdCount();
   const Topology& t = *(*stack)->topology;
   // Customer ports (data centers and on-ramps) and data-center sites: the ends orders use.
@@ -68,7 +69,8 @@ int runBench(const BenchFlags& flags) {
     if (s.kind == SiteKind::Datacenter) datacenters.push_back(s.id);
   }
   if (ports.size() < 2 || (flags.kind != "ethernet" && datacenters.size() < 2)) {
-    fmt::print(stderr, "error: the network needs client ports (and data-center sites for wavelengths)\n");
+    fmt::print(stderr,
+               "error: the network needs client ports (and data-center sites for wavelengths)\n");
     return kExitRejected;
   }
 
@@ -91,26 +93,31 @@ int runBench(const BenchFlags& flags) {
       Random random(flags.seed * 1000003 + static_cast<std::uint64_t>(w));
       for (int i = next++; i < flags.connections; i = next++) {
         ConnectionSpec spec;
-        const bool wavelength = flags.kind == "wavelength" || (flags.kind == "mixed" && random.below(4) == 0);
+        const bool wavelength =
+            flags.kind == "wavelength" || (flags.kind == "mixed" && random.below(4) == 0);
         if (wavelength) {
           spec.kind = ConnectionKind::Wavelength;
           spec.a_end = datacenters[random.below(static_cast<std::uint32_t>(datacenters.size()))];
           do {
             spec.z_end = datacenters[random.below(static_cast<std::uint32_t>(datacenters.size()))];
           } while (spec.z_end == spec.a_end);
-          spec.bandwidth_mbps = flags.wavelength_gbps > 0 ? static_cast<std::uint64_t>(flags.wavelength_gbps) * 1000
-                                : (random.below(2) ? 100'000 : 400'000);
+          spec.bandwidth_mbps = flags.wavelength_gbps > 0
+                                    ? static_cast<std::uint64_t>(flags.wavelength_gbps) * 1000
+                                    : (random.below(2) ? 100'000 : 400'000);
           spec.protection = flags.protection == "1+1" ? Protection::OnePlusOne
-                            : flags.protection == "none" ? Protection::None
-                            : (random.below(2) ? Protection::OnePlusOne : Protection::None);
+                            : flags.protection == "none"
+                                ? Protection::None
+                                : (random.below(2) ? Protection::OnePlusOne : Protection::None);
         } else {
           const Port* a = ports[random.below(static_cast<std::uint32_t>(ports.size()))];
           const Port* z = a;
-          while (z->site == a->site) z = ports[random.below(static_cast<std::uint32_t>(ports.size()))];
+          while (z->site == a->site)
+            z = ports[random.below(static_cast<std::uint32_t>(ports.size()))];
           spec.kind = ConnectionKind::Ethernet;
           spec.a_end = a->id;
           spec.z_end = z->id;
-          spec.bandwidth_mbps = flags.mbps > 0 ? static_cast<std::uint64_t>(flags.mbps) : 100 * (1 + random.below(10));
+          spec.bandwidth_mbps = flags.mbps > 0 ? static_cast<std::uint64_t>(flags.mbps)
+                                               : 100 * (1 + random.below(10));
         }
         const auto t0 = Clock::now();
         auto c = (*stack)->provisioner->order("bench", spec, "bench");
@@ -130,7 +137,8 @@ int runBench(const BenchFlags& flags) {
           if (first_errors[w].empty()) first_errors[w] = s.message();
           continue;
         }
-        latencies[w].push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
+        latencies[w].push_back(
+            std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
         ++succeeded;
       }
     });
@@ -140,27 +148,37 @@ int runBench(const BenchFlags& flags) {
   const double seconds = std::chrono::duration<double>(Clock::now() - run_started).count();
   std::vector<double> all;
   for (auto& l : latencies) all.insert(all.end(), l.begin(), l.end());
-  const double p50 = percentile(all, 0.50), p99 = percentile(all, 0.99), max = all.empty() ? 0 : all.back();
+  const double p50 = percentile(all, 0.50), p99 = percentile(all, 0.99),
+               max = all.empty() ? 0 : all.back();
   std::string first_error;
   for (const std::string& e : first_errors) {
     if (first_error.empty()) first_error = e;
   }
-  nlohmann::ordered_json out{{"connections", flags.connections}, {"kind", flags.kind},
-                             {"concurrency", flags.concurrency}, {"succeeded", succeeded.load()},
-                             {"rejected", rejected.load()},      {"failed", failed.load()},
-                             {"p50_ms", p50},                    {"p99_ms", p99},
-                             {"max_ms", max},                    {"orders_per_second", flags.connections / seconds},
-                             {"startup_ms", startup_ms},         {"holds_at_start", holds_before},
+  nlohmann::ordered_json out{{"connections", flags.connections},
+                             {"kind", flags.kind},
+                             {"concurrency", flags.concurrency},
+                             {"succeeded", succeeded.load()},
+                             {"rejected", rejected.load()},
+                             {"failed", failed.load()},
+                             {"p50_ms", p50},
+                             {"p99_ms", p99},
+                             {"max_ms", max},
+                             {"orders_per_second", flags.connections / seconds},
+                             {"startup_ms", startup_ms},
+                             {"holds_at_start", holds_before},
                              {"holds_now", (*stack)->ledger->holdCount()}};
   if (!first_error.empty()) out["first_error"] = first_error;
   if (flags.json) {
     std::cout << out.dump(2) << "\n";
   } else {
-    fmt::print("{} {} orders, concurrency {}: {} active, {} rejected, {} failed\n", flags.connections, flags.kind,
-               flags.concurrency, succeeded.load(), rejected.load(), failed.load());
+    fmt::print("{} {} orders, concurrency {}: {} active, {} rejected, {} failed\n",
+               flags.connections, flags.kind, flags.concurrency, succeeded.load(), rejected.load(),
+               failed.load());
     fmt::print("order -> active   p50 {:.2f} ms   p99 {:.2f} ms   max {:.2f} ms\n", p50, p99, max);
-    fmt::print("throughput        {:.0f} orders/s (durable commits)\n", flags.connections / seconds);
-    fmt::print("start-up          {:.0f} ms with {} holds in the store\n", startup_ms, holds_before);
+    fmt::print("throughput        {:.0f} orders/s (durable commits)\n",
+               flags.connections / seconds);
+    fmt::print("start-up          {:.0f} ms with {} holds in the store\n", startup_ms,
+               holds_before);
     if (!first_error.empty()) fmt::print("first refusal     {}\n", first_error);
   }
   return kExitOk;
@@ -214,17 +232,25 @@ void addBenchCommand(CLI::App& app, int* exit_code) {
   bench->require_subcommand(1);
   CLI::App* provision = bench->add_subcommand(
       "provision", "order and activate connections in-process (store, ledger, simulated devices)");
-  provision->add_option("--data", flags.data, "data directory (the store); runs add to what is there")
+  provision
+      ->add_option("--data", flags.data, "data directory (the store); runs add to what is there")
       ->capture_default_str();
   provision->add_option("--topology", flags.topology, "network file (default: the demo network)");
-  provision->add_option("--connections", flags.connections, "orders to place")->capture_default_str();
-  provision->add_option("--concurrency", flags.concurrency, "orders in flight")->capture_default_str();
-  provision->add_option("--kind", flags.kind, "ethernet, wavelength or mixed")->capture_default_str();
+  provision->add_option("--connections", flags.connections, "orders to place")
+      ->capture_default_str();
+  provision->add_option("--concurrency", flags.concurrency, "orders in flight")
+      ->capture_default_str();
+  provision->add_option("--kind", flags.kind, "ethernet, wavelength or mixed")
+      ->capture_default_str();
   provision->add_option("--seed", flags.seed, "seed of the order mix")->capture_default_str();
-  provision->add_option("--mbps", flags.mbps, "Ethernet bandwidth per order (default 100-1000 at random)");
-  provision->add_option("--wavelength-gbps", flags.wavelength_gbps, "line rate of wavelength orders (100, 400, 800)");
-  provision->add_option("--protection", flags.protection, "none or 1+1 (default: either, at random)");
-  provision->add_option("--ack-log", flags.ack_log, "append each acknowledged connection id to this file");
+  provision->add_option("--mbps", flags.mbps,
+                        "Ethernet bandwidth per order (default 100-1000 at random)");
+  provision->add_option("--wavelength-gbps", flags.wavelength_gbps,
+                        "line rate of wavelength orders (100, 400, 800)");
+  provision->add_option("--protection", flags.protection,
+                        "none or 1+1 (default: either, at random)");
+  provision->add_option("--ack-log", flags.ack_log,
+                        "append each acknowledged connection id to this file");
   provision->add_flag("--json", flags.json, "print one JSON object");
   provision->callback([exit_code] { *exit_code = runBench(flags); });
 }
@@ -233,14 +259,16 @@ void addAdminCommand(CLI::App& app, int* exit_code) {
   static std::string data = "lightpath-data";
   CLI::App* admin = app.add_subcommand("admin", "operator tools");
   admin->require_subcommand(1);
-  CLI::App* check = admin->add_subcommand("check", "verify every invariant of a store: exit 0 when all hold");
+  CLI::App* check =
+      admin->add_subcommand("check", "verify every invariant of a store: exit 0 when all hold");
   check->add_option("--data", data, "data directory")->capture_default_str();
   check->callback([exit_code] { *exit_code = runCheck(data); });
   static bool repair = false;
   CLI::App* reconcile = admin->add_subcommand(
       "reconcile", "compare every device with what the services need; exit 0 when they agree");
   reconcile->add_option("--data", data, "data directory")->capture_default_str();
-  reconcile->add_flag("--repair", repair, "put drifted devices right (then exit 0 when every repair worked)");
+  reconcile->add_flag("--repair", repair,
+                      "put drifted devices right (then exit 0 when every repair worked)");
   reconcile->callback([exit_code] { *exit_code = runReconcile(data, repair); });
 }
 

@@ -149,7 +149,8 @@ void showConnection(const json& c) {
   std::cout << fmt::format("  price:      {}\n", money(cur.value("price", json())));
   for (const auto& h : c.value("history", json::array())) {
     // The first entry is the order itself: it comes from nowhere.
-    const std::string move = h.contains("from") ? h.value("from", "") + " -> " + h.value("to", "") : "ordered";
+    const std::string move =
+        h.contains("from") ? h.value("from", "") + " -> " + h.value("to", "") : "ordered";
     std::cout << fmt::format("  {}  {}  ({}: {})\n", h.value("at", ""), move, h.value("actor", ""),
                              h.value("reason", ""));
   }

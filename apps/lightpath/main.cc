@@ -1,11 +1,10 @@
 // lightpath: one executable, subcommands. Parses arguments and calls into the libraries.
+#include <CLI/CLI.hpp>
 #include <cstdio>
 
-#include <CLI/CLI.hpp>
-
-#include "exit_codes.h"
 #include "bench_command.h"
 #include "client_command.h"
+#include "exit_codes.h"
 #include "path_command.h"
 #include "serve_command.h"
 #include "simulate_command.h"

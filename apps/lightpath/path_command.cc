@@ -1,12 +1,12 @@
 // `lightpath path`.
 #include "path_command.h"
 
+#include <fmt/format.h>
+
 #include <fstream>
 #include <iostream>
-#include <sstream>
-
-#include <fmt/format.h>
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "exit_codes.h"
 #include "lightpath/io/demo_network.h"
@@ -32,11 +32,15 @@ struct PathFlags {
 };
 
 nlohmann::ordered_json pathJson(const Topology& t, const Path& p) {
-  nlohmann::ordered_json nodes = nlohmann::ordered_json::array(), fibers = nlohmann::ordered_json::array();
+  nlohmann::ordered_json nodes = nlohmann::ordered_json::array(),
+                         fibers = nlohmann::ordered_json::array();
   for (NodeIndex n : p.nodes) nodes.push_back(t.node(n).id);
   for (FiberIndex f : p.fibers) fibers.push_back(t.fiber(f).id);
-  return {{"nodes", nodes}, {"fibers", fibers}, {"km", p.length.value()},
-          {"latency_ms", p.latency.value() / 1000.0}, {"hops", p.hops()}};
+  return {{"nodes", nodes},
+          {"fibers", fibers},
+          {"km", p.length.value()},
+          {"latency_ms", p.latency.value() / 1000.0},
+          {"hops", p.hops()}};
 }
 
 void printPath(const Topology& t, const std::string& label, const Path& p) {
@@ -60,7 +64,8 @@ Result<PathRequest> makeRequest(const PathEngine& engine, const PathFlags& flags
   auto metric = parseMetric(flags.metric);
   if (!metric) return fail(metric.error());
   request.metric = *metric;
-  if (flags.max_latency_ms > 0) request.constraints.max_latency = Micros(flags.max_latency_ms * 1000.0);
+  if (flags.max_latency_ms > 0)
+    request.constraints.max_latency = Micros(flags.max_latency_ms * 1000.0);
   if (flags.max_hops > 0) request.constraints.max_hops = flags.max_hops;
   for (const std::string& id : flags.exclude) {
     LP_RETURN_IF_ERROR(engine.addExclusion(id, request.constraints));
@@ -70,7 +75,9 @@ Result<PathRequest> makeRequest(const PathEngine& engine, const PathFlags& flags
       request.constraints.via.push_back({.is_fiber = true, .index = *f});
     } else {
       auto n = engine.resolveNode(id);
-      if (!n) return fail(invalidArgument(fmt::format("--via '{}': no fiber, node or site has that id", id)));
+      if (!n)
+        return fail(
+            invalidArgument(fmt::format("--via '{}': no fiber, node or site has that id", id)));
       request.constraints.via.push_back({.is_fiber = false, .index = *n});
     }
   }
@@ -118,7 +125,8 @@ nlohmann::ordered_json solve(const PathEngine& engine, const PathFlags& flags,
 }
 
 int run(const PathFlags& flags) {
-  Result<Topology> topology = flags.topology.empty() ? loadDemoNetwork() : readTopologyFile(flags.topology);
+  Result<Topology> topology =
+      flags.topology.empty() ? loadDemoNetwork() : readTopologyFile(flags.topology);
   if (!topology) {
     fmt::print(stderr, "error: {}\n", topology.error().message());
     return kExitRejected;
@@ -148,7 +156,8 @@ int run(const PathFlags& flags) {
       if (!(words >> from)) continue;
       nlohmann::ordered_json answer;
       if (!(words >> to) || (words >> extra)) {
-        answer = {{"error", fmt::format("{}:{}: expected two node names", flags.pairs, line_number)}};
+        answer = {
+            {"error", fmt::format("{}:{}: expected two node names", flags.pairs, line_number)}};
       } else {
         answer = solve(engine, flags, from, to, ws, false);
       }
@@ -165,7 +174,8 @@ int run(const PathFlags& flags) {
     return kExitUsage;
   }
   auto answer = solve(engine, flags, flags.from, flags.to, ws, !flags.json);
-  if (flags.json) std::cout << answer.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+  if (flags.json)
+    std::cout << answer.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
   if (answer.contains("error")) {
     if (!flags.json) fmt::print(stderr, "error: {}\n", answer["error"].get<std::string>());
     return kExitRejected;
@@ -179,7 +189,8 @@ void addPathCommand(CLI::App& app, int* exit_code) {
   static PathFlags flags;
   CLI::App* path = app.add_subcommand(
       "path", "shortest, constrained, k-shortest or diverse paths between two nodes or sites");
-  path->add_option("--topology", flags.topology, "network file (default: the built-in demo network)");
+  path->add_option("--topology", flags.topology,
+                   "network file (default: the built-in demo network)");
   path->add_option("--from", flags.from, "start: node or site id or name");
   path->add_option("--to", flags.to, "end: node or site id or name");
   path->add_option("--metric", flags.metric, "km, latency, hops or cost")->capture_default_str();

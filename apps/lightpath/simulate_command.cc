@@ -1,15 +1,14 @@
 // `lightpath simulate`.
 #include "simulate_command.h"
 
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <fstream>
-#include <optional>
 #include <iostream>
-#include <sstream>
-
-#include <fmt/format.h>
 #include <nlohmann/json.hpp>
+#include <optional>
+#include <sstream>
 
 #include "exit_codes.h"
 #include "lightpath/io/topology_io.h"
@@ -52,20 +51,22 @@ Result<std::vector<double>> readMatrix(const std::string& path, std::size_t node
       try {
         std::size_t used = 0;
         double v = std::stod(cell, &used);
-        if (cell.find_first_not_of(" \t\r", used) != std::string::npos || !(v >= 0)) throw std::invalid_argument("x");
+        if (cell.find_first_not_of(" \t\r", used) != std::string::npos || !(v >= 0))
+          throw std::invalid_argument("x");
         values.push_back(v);
       } catch (const std::exception&) {
-        return fail(invalidArgument(fmt::format("{}:{}: column {}: '{}' is not a non-negative number",
-                                                path, row, column, cell)));
+        return fail(invalidArgument(fmt::format(
+            "{}:{}: column {}: '{}' is not a non-negative number", path, row, column, cell)));
       }
     }
     if (column != nodes) {
-      return fail(invalidArgument(fmt::format("{}:{}: {} columns; the network has {} nodes", path, row,
-                                              column, nodes)));
+      return fail(invalidArgument(
+          fmt::format("{}:{}: {} columns; the network has {} nodes", path, row, column, nodes)));
     }
   }
   if (row != nodes) {
-    return fail(invalidArgument(fmt::format("{}: {} rows; the network has {} nodes", path, row, nodes)));
+    return fail(
+        invalidArgument(fmt::format("{}: {} rows; the network has {} nodes", path, row, nodes)));
   }
   return values;
 }
@@ -88,8 +89,10 @@ Result<std::pair<SimulationSetup, double>> makeSetup(const SimulateFlags& flags)
     setup.topology = std::make_shared<const Topology>(std::move(*t));
   }
   if (!setup.topology) return fail(invalidArgument("give --topology FILE or --preset NAME"));
-  auto inRange = [](std::int64_t v, std::int64_t low, std::int64_t high, const char* flag) -> Status {
-    if (v < low || v > high) return invalidArgument(fmt::format("{} must be {} to {}, got {}", flag, low, high, v));
+  auto inRange = [](std::int64_t v, std::int64_t low, std::int64_t high,
+                    const char* flag) -> Status {
+    if (v < low || v > high)
+      return invalidArgument(fmt::format("{} must be {} to {}, got {}", flag, low, high, v));
     return Status::ok();
   };
   if (flags.holding) setup.traffic.mean_holding = *flags.holding;
@@ -113,9 +116,12 @@ Result<std::pair<SimulationSetup, double>> makeSetup(const SimulateFlags& flags)
     if (!m) return fail(m.error());
     setup.route_metric = *m;
   }
-  if (flags.route_order == "length") setup.route_order = RouteOrder::Length;
-  else if (flags.route_order == "resources") setup.route_order = RouteOrder::Resources;
-  else if (!flags.route_order.empty()) return fail(invalidArgument("--route-order must be length or resources"));
+  if (flags.route_order == "length")
+    setup.route_order = RouteOrder::Length;
+  else if (flags.route_order == "resources")
+    setup.route_order = RouteOrder::Resources;
+  else if (!flags.route_order.empty())
+    return fail(invalidArgument("--route-order must be length or resources"));
   if (!flags.matrix.empty()) {
     auto m = readMatrix(flags.matrix, setup.topology->nodes().size());
     if (!m) return fail(m.error());
@@ -139,7 +145,8 @@ int run(const SimulateFlags& flags) {
     }
     policies.push_back(*p);
   }
-  const std::vector<double> loads = flags.loads.empty() ? std::vector<double>{made->second} : flags.loads;
+  const std::vector<double> loads =
+      flags.loads.empty() ? std::vector<double>{made->second} : flags.loads;
   for (double load : loads) {
     if (!(load > 0)) {
       fmt::print(stderr, "error: loads must be positive, got {}\n", load);
@@ -167,14 +174,15 @@ int run(const SimulateFlags& flags) {
       fmt::print(stderr, "error: {}: cannot write\n", flags.csv);
       return kExitRejected;
     }
-    csv << "policy,load,seeds,requests,blocking,ci95,bitrate_blocking,utilization,fragmentation,requests_per_second\n";
+    csv << "policy,load,seeds,requests,blocking,ci95,bitrate_blocking,utilization,fragmentation,"
+           "requests_per_second\n";
   }
   if (!flags.json) {
-    fmt::print("{} | {} nodes, {} slots, k={}, {} requests after {} warm-up, {} seed{}\n", setup.name,
-               setup.topology->nodes().size(), setup.slots, setup.k, setup.requests, setup.warmup, flags.seeds,
-               flags.seeds == 1 ? "" : "s");
-    fmt::print("{:<10} {:>8} {:>10} {:>9} {:>10} {:>8} {:>8} {:>12}\n", "policy", "load", "blocking", "+-95%",
-               "bit-rate", "util", "frag", "requests/s");
+    fmt::print("{} | {} nodes, {} slots, k={}, {} requests after {} warm-up, {} seed{}\n",
+               setup.name, setup.topology->nodes().size(), setup.slots, setup.k, setup.requests,
+               setup.warmup, flags.seeds, flags.seeds == 1 ? "" : "s");
+    fmt::print("{:<10} {:>8} {:>10} {:>9} {:>10} {:>8} {:>8} {:>12}\n", "policy", "load",
+               "blocking", "+-95%", "bit-rate", "util", "frag", "requests/s");
   }
   std::vector<PlotSeries> series;
   for (RsaPolicy policy : policies) {
@@ -187,8 +195,8 @@ int run(const SimulateFlags& flags) {
           ++done;
           const int width = 30;
           const int filled = static_cast<int>(width * done / total_runs);
-          fmt::print(stderr, "\r[{}{}] {}/{} runs", std::string(filled, '#'), std::string(width - filled, ' '),
-                     done, total_runs);
+          fmt::print(stderr, "\r[{}{}] {}/{} runs", std::string(filled, '#'),
+                     std::string(width - filled, ' '), done, total_runs);
         }
       }
       if (progress) fmt::print(stderr, "\r{}\r", std::string(60, ' '));
@@ -206,18 +214,21 @@ int run(const SimulateFlags& flags) {
       const double rate = seconds > 0 ? arrivals / seconds : 0;
       line.points.push_back({load, blocking.mean, blocking.ci95});
       if (flags.json) {
-        nlohmann::ordered_json j{{"policy", toString(policy)}, {"load", load}, {"seeds", flags.seeds},
-                                 {"requests", requests}, {"blocking", blocking.mean}, {"ci95", blocking.ci95},
+        nlohmann::ordered_json j{{"policy", toString(policy)},  {"load", load},
+                                 {"seeds", flags.seeds},        {"requests", requests},
+                                 {"blocking", blocking.mean},   {"ci95", blocking.ci95},
                                  {"bitrate_blocking", bitrate}, {"utilization", utilization},
-                                 {"fragmentation", frag}, {"requests_per_second", rate}};
+                                 {"fragmentation", frag},       {"requests_per_second", rate}};
         std::cout << j.dump() << "\n";
       } else {
-        fmt::print("{:<10} {:>8g} {:>10.5f} {:>9.5f} {:>10.5f} {:>8.3f} {:>8.3f} {:>12.0f}\n", toString(policy),
-                   load, blocking.mean, blocking.ci95, bitrate, utilization, frag, rate);
+        fmt::print("{:<10} {:>8g} {:>10.5f} {:>9.5f} {:>10.5f} {:>8.3f} {:>8.3f} {:>12.0f}\n",
+                   toString(policy), load, blocking.mean, blocking.ci95, bitrate, utilization, frag,
+                   rate);
       }
       if (csv) {
-        csv << fmt::format("{},{},{},{},{},{},{},{},{},{}\n", toString(policy), load, flags.seeds, requests,
-                           blocking.mean, blocking.ci95, bitrate, utilization, frag, rate);
+        csv << fmt::format("{},{},{},{},{},{},{},{},{},{}\n", toString(policy), load, flags.seeds,
+                           requests, blocking.mean, blocking.ci95, bitrate, utilization, frag,
+                           rate);
       }
     }
     series.push_back(std::move(line));
@@ -241,10 +252,12 @@ void addSimulateCommand(CLI::App& app, int* exit_code) {
       "simulate", "dynamic RSA simulation: blocking vs load for spectrum assignment policies");
   simulate->add_option("--topology", flags.topology, "network file");
   std::string presets;
-  for (const Preset& p : simulationPresets()) presets += fmt::format("\n  {}: {}", p.name, p.description);
+  for (const Preset& p : simulationPresets())
+    presets += fmt::format("\n  {}: {}", p.name, p.description);
   simulate->add_option("--preset", flags.preset, "a published setting:" + presets);
-  simulate->add_option("--policy", flags.policies,
-                       "first-fit, random, most-used, best-fit, exact-fit, ksp-ff, ff-ksp, ksp-lc")
+  simulate
+      ->add_option("--policy", flags.policies,
+                   "first-fit, random, most-used, best-fit, exact-fit, ksp-ff, ff-ksp, ksp-lc")
       ->delimiter(',')
       ->capture_default_str();
   simulate->add_option("--load", flags.loads, "offered load(s) in Erlang")->delimiter(',');
@@ -255,10 +268,12 @@ void addSimulateCommand(CLI::App& app, int* exit_code) {
   simulate->add_option("--warmup", flags.warmup, "requests before counting")
       ->each([](const std::string&) { flags.warmup_set = true; });
   simulate->add_option("--seeds", flags.seeds, "independent runs per point")->capture_default_str();
-  simulate->add_option("--bitrates", flags.bitrates, "demand bit rates in Gb/s, drawn uniformly")->delimiter(',');
+  simulate->add_option("--bitrates", flags.bitrates, "demand bit rates in Gb/s, drawn uniformly")
+      ->delimiter(',');
   simulate->add_option("--route-metric", flags.route_metric, "km or hops");
   simulate->add_option("--route-order", flags.route_order, "length or resources");
-  simulate->add_flag("--bidirectional", flags.bidirectional, "one spectrum per fiber pair, not per direction");
+  simulate->add_flag("--bidirectional", flags.bidirectional,
+                     "one spectrum per fiber pair, not per direction");
   simulate->add_option("--matrix", flags.matrix, "traffic matrix CSV (N x N relative weights)");
   simulate->add_flag("--json", flags.json, "one JSON object per (policy, load)");
   simulate->add_option("--csv", flags.csv, "also write the results as CSV");

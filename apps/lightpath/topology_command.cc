@@ -1,10 +1,10 @@
 // `lightpath topology inspect|convert`.
 #include "topology_command.h"
 
+#include <fmt/format.h>
+
 #include <iostream>
 #include <map>
-
-#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "exit_codes.h"
@@ -25,11 +25,13 @@ void addImportFlags(CLI::App* command, ImportFlags& flags) {
   command->add_option("--format", flags.format,
                       "input format: native-yaml, native-json, gml, sndlib, sndlib-xml, "
                       "node-link, gnpy, net2plan, edge-list (default: detected)");
-  command->add_option("--route-factor", flags.route_factor,
-                      "fiber km per great-circle km, for formats without lengths")
+  command
+      ->add_option("--route-factor", flags.route_factor,
+                   "fiber km per great-circle km, for formats without lengths")
       ->capture_default_str();
-  command->add_option("--coordinates", flags.coordinates,
-                      "SNDlib coordinates: auto, decimal, degrees-minutes, planar")
+  command
+      ->add_option("--coordinates", flags.coordinates,
+                   "SNDlib coordinates: auto, decimal, degrees-minutes, planar")
       ->capture_default_str();
 }
 
@@ -42,9 +44,12 @@ Result<Topology> load(const std::string& file, const ImportFlags& flags) {
     if (!format) return fail(format.error());
     options.format = *format;
   }
-  if (flags.coordinates == "decimal") options.coordinates = CoordinateConvention::Decimal;
-  else if (flags.coordinates == "degrees-minutes") options.coordinates = CoordinateConvention::DegreesMinutes;
-  else if (flags.coordinates == "planar") options.coordinates = CoordinateConvention::Planar;
+  if (flags.coordinates == "decimal")
+    options.coordinates = CoordinateConvention::Decimal;
+  else if (flags.coordinates == "degrees-minutes")
+    options.coordinates = CoordinateConvention::DegreesMinutes;
+  else if (flags.coordinates == "planar")
+    options.coordinates = CoordinateConvention::Planar;
   else if (flags.coordinates != "auto") {
     return fail(invalidArgument("--coordinates must be auto, decimal, degrees-minutes or planar"));
   }
@@ -101,7 +106,8 @@ void printStatistics(const Topology& t, const TopologyStatistics& s) {
   fmt::print("ports        {}\n", s.ports);
   if (s.transceivers > 0) fmt::print("transceivers {}\n", s.transceivers);
   fmt::print("components   {}\n", s.components);
-  fmt::print("degree       min {}, mean {:.2f}, max {}\n", s.min_degree, s.mean_degree, s.max_degree);
+  fmt::print("degree       min {}, mean {:.2f}, max {}\n", s.min_degree, s.mean_degree,
+             s.max_degree);
   fmt::print("diameter     {:.1f} km, {:.2f} ms one-way ({} to {})\n", s.diameter.value(),
              toMs(s.diameter), s.diameter_from, s.diameter_to);
   if (t.findings().empty()) {
@@ -154,9 +160,10 @@ void addTopologyCommands(CLI::App& app, int* exit_code) {
     *exit_code = kExitOk;
   });
 
-  CLI::App* convert = topology->add_subcommand(
-      "convert", "convert a network file; output format from OUT's extension "
-                 "(.yaml, .json, .geojson)");
+  CLI::App* convert =
+      topology->add_subcommand("convert",
+                               "convert a network file; output format from OUT's extension "
+                               "(.yaml, .json, .geojson)");
   convert->add_option("in", convert_in, "input network file")->required();
   convert->add_option("out", convert_out, "output file")->required();
   addImportFlags(convert, convert_flags);

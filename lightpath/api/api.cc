@@ -105,7 +105,9 @@ Status Api::Impl::load() {
   LP_RETURN_IF_ERROR(keys.load());
   return deps.store->read([&](StoreTransaction& tx) -> Status {
     for (std::size_t offset = 0;; offset += 1000) {
-      LP_ASSIGN_OR_RETURN(auto page, tx.documents({.kind = "port_assignment", .offset = offset, .limit = 1000}, nullptr));
+      LP_ASSIGN_OR_RETURN(
+          auto page,
+          tx.documents({.kind = "port_assignment", .offset = offset, .limit = 1000}, nullptr));
       for (const DocumentRecord& d : page) port_owner[d.id] = d.tenant;
       if (page.size() < 1000) return Status::ok();
     }
@@ -117,7 +119,9 @@ std::string Api::Impl::newId(std::string_view prefix) {
   return lightpath::newId(prefix, random);
 }
 
-Result<HttpResponse> Api::Impl::health(Context&) { return jsonReply(200, std::string(R"({"status":"ok"})")); }
+Result<HttpResponse> Api::Impl::health(Context&) {
+  return jsonReply(200, std::string(R"({"status":"ok"})"));
+}
 
 Result<HttpResponse> Api::Impl::ready(Context&) {
   if (!ready_flag.load()) return fail(unavailable("starting or draining"));
@@ -131,7 +135,9 @@ Result<HttpResponse> Api::Impl::metricsText(Context&) {
   return r;
 }
 
-Result<HttpResponse> Api::Impl::openapi(Context&) { return jsonReply(200, std::string(kOpenApiDocument)); }
+Result<HttpResponse> Api::Impl::openapi(Context&) {
+  return jsonReply(200, std::string(kOpenApiDocument));
+}
 
 std::string Api::Impl::gauges() const {
   const Topology& t = *deps.topology;
@@ -194,7 +200,8 @@ Result<std::string> Api::ensureOperatorKey() {
   if (impl_->keys.operatorKeys() > 0) return std::string();
   std::optional<ApiKeys::Made> made;
   LP_RETURN_IF_ERROR(impl_->deps.store->transact([&](StoreTransaction& tx) -> Status {
-    LP_ASSIGN_OR_RETURN(made, impl_->keys.make(tx, "", Role::Operator, "first operator key", "lightpath serve"));
+    LP_ASSIGN_OR_RETURN(
+        made, impl_->keys.make(tx, "", Role::Operator, "first operator key", "lightpath serve"));
     return Status::ok();
   }));
   impl_->keys.remember(made->secret, Principal{made->id, "", Role::Operator});
@@ -227,7 +234,8 @@ Result<std::vector<Api::EventFrame>> Api::eventFrames(std::uint64_t after, std::
   std::vector<EventFrame> frames;
   LP_RETURN_IF_ERROR(impl_->deps.store->read([&](StoreTransaction& tx) -> Status {
     LP_ASSIGN_OR_RETURN(auto events, tx.eventsAfter(after, limit));
-    for (const EventRecord& e : events) frames.push_back({e.cursor, e.tenant, sseFrame(e, false), sseFrame(e, true)});
+    for (const EventRecord& e : events)
+      frames.push_back({e.cursor, e.tenant, sseFrame(e, false), sseFrame(e, true)});
     return Status::ok();
   }));
   return frames;

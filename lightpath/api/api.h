@@ -45,7 +45,6 @@ struct ApiLimits {
   double burst = 2000;
 };
 
-
 class Api {
  public:
   static Result<std::unique_ptr<Api>> create(ApiDeps deps, ApiLimits limits = {});

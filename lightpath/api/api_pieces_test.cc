@@ -5,10 +5,10 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
-#include "lightpath/base/crypto.h"
 #include "lightpath/api/metrics.h"
 #include "lightpath/api/problem.h"
 #include "lightpath/api/static_files.h"
+#include "lightpath/base/crypto.h"
 #include "lightpath/events/webhooks.h"
 
 namespace lightpath {

@@ -47,8 +47,8 @@ std::optional<HttpResponse> checkIfMatch(const Context& ctx, std::uint64_t versi
   if (tag.starts_with("W/")) tag.remove_prefix(2);
   if (tag != etagOf(version)) {
     return problem(412, "precondition-failed",
-                   fmt::format("the connection is at version {} (ETag {}), not {}", version, etagOf(version),
-                               std::string(tag.substr(0, 40))),
+                   fmt::format("the connection is at version {} (ETag {}), not {}", version,
+                               etagOf(version), std::string(tag.substr(0, 40))),
                    "If-Match");
   }
   return std::nullopt;
@@ -61,26 +61,30 @@ Result<HttpResponse> Api::Impl::createConnection(Context& ctx) {
   LP_ASSIGN_OR_RETURN(ConnectionSpec spec, specOfBody(body));
   std::string tenant = ctx.who.tenant;
   if (body.contains("tenant")) {
-    if (!ctx.isOperator()) return fail(invalidArgument("tenant: only operators order for a tenant"));
+    if (!ctx.isOperator())
+      return fail(invalidArgument("tenant: only operators order for a tenant"));
     if (!body.at("tenant").is_string()) return fail(invalidArgument("tenant: must be a string"));
     tenant = body.at("tenant").get<std::string>();
   }
-  if (tenant.empty()) return fail(invalidArgument("tenant: operators say which tenant the order is for"));
+  if (tenant.empty())
+    return fail(invalidArgument("tenant: operators say which tenant the order is for"));
   if (ctx.isOperator()) {
     LP_ASSIGN_OR_RETURN(auto known, readDocument(*deps.store, "tenant", tenant));
-    if (!known) return fail(invalidArgument(fmt::format("tenant: no tenant '{}'", tenant.substr(0, 40))));
+    if (!known)
+      return fail(invalidArgument(fmt::format("tenant: no tenant '{}'", tenant.substr(0, 40))));
   }
   LP_RETURN_IF_ERROR(checkEnds(*this, ctx, spec));
   ctx.owner = tenant;
   HttpResponse reply;
-  auto created = deps.provisioner->order(tenant, spec, ctx.who.key_id, [&](StoreTransaction& tx, const Connection& c) {
-    // The audit entry, the order and the idempotency record commit with the connection.
-    reply = connectionReply(201, c);
-    reply.headers.emplace_back("Location", "/v1/connections/" + c.id());
-    ctx.subject = c.id();
-    ctx.recorded = true;
-    return record(tx, ctx, reply);
-  });
+  auto created = deps.provisioner->order(
+      tenant, spec, ctx.who.key_id, [&](StoreTransaction& tx, const Connection& c) {
+        // The audit entry, the order and the idempotency record commit with the connection.
+        reply = connectionReply(201, c);
+        reply.headers.emplace_back("Location", "/v1/connections/" + c.id());
+        ctx.subject = c.id();
+        ctx.recorded = true;
+        return record(tx, ctx, reply);
+      });
   if (!created) {
     ctx.recorded = false;
     ctx.subject.clear();
@@ -102,14 +106,15 @@ Result<HttpResponse> Api::Impl::listConnections(Context& ctx) {
   if (!ctx.isOperator()) query.tenant = ctx.who.tenant;
   for (const auto& [key, value] : ctx.request.query) {
     if (key == "state") {
-      if (!parseConnectionState(value)) return fail(invalidArgument(fmt::format("state: no state '{}'", value.substr(0, 40))));
+      if (!parseConnectionState(value))
+        return fail(invalidArgument(fmt::format("state: no state '{}'", value.substr(0, 40))));
       query.state = value;
     } else if (key == "tenant" && ctx.isOperator()) {
       query.tenant = value;
     } else if (key != "offset" && key != "limit") {
       return problem(400, "invalid-argument",
-                     fmt::format("{}: unknown filter (known: state, offset, limit{})", key.substr(0, 40),
-                                 ctx.isOperator() ? ", tenant" : ""),
+                     fmt::format("{}: unknown filter (known: state, offset, limit{})",
+                                 key.substr(0, 40), ctx.isOperator() ? ", tenant" : ""),
                      key.substr(0, 40));
     }
   }
@@ -142,15 +147,18 @@ Result<HttpResponse> Api::Impl::patchConnection(Context& ctx) {
   LP_ASSIGN_OR_RETURN(json body, parseObject(ctx.request.body));
   for (const char* schedule : {"start", "steps", "schedule"}) {
     if (body.contains(schedule)) {
-      return problem(422, "failed-precondition",
-                     fmt::format("{}: only the end of an ordered connection can move; for another start or steps, "
-                                 "terminate it and order again",
-                                 schedule),
-                     schedule);
+      return problem(
+          422, "failed-precondition",
+          fmt::format(
+              "{}: only the end of an ordered connection can move; for another start or steps, "
+              "terminate it and order again",
+              schedule),
+          schedule);
     }
   }
   LP_RETURN_IF_ERROR(onlyFields(body, {"bandwidth_mbps", "tags", "end"}));
-  if (body.empty()) return fail(invalidArgument("body: give bandwidth_mbps, end and/or tags to change"));
+  if (body.empty())
+    return fail(invalidArgument("body: give bandwidth_mbps, end and/or tags to change"));
   std::optional<std::optional<TimePoint>> end;  // set: move the end (to none: until terminated)
   if (body.contains("end")) {
     const json& e = body.at("end");
@@ -170,7 +178,8 @@ Result<HttpResponse> Api::Impl::patchConnection(Context& ctx) {
     tags.emplace();
     for (const auto& [k, v] : t.items()) {
       if (!v.is_string()) {
-        return problem(400, "invalid-argument", "tags." + k.substr(0, 64) + ": must be a string", "tags");
+        return problem(400, "invalid-argument", "tags." + k.substr(0, 64) + ": must be a string",
+                       "tags");
       }
       (*tags)[k] = v.get<std::string>();
     }
@@ -180,8 +189,10 @@ Result<HttpResponse> Api::Impl::patchConnection(Context& ctx) {
     // The capacity is held now (or the answer says why not); the devices follow, as for orders:
     // 202, and the connection goes modifying -> active (or back as it was, with the reason).
     const json& v = body.at("bandwidth_mbps");
-    if (!v.is_number_unsigned()) return fail(invalidArgument("bandwidth_mbps: must be a whole number"));
-    if (tags || end) return fail(invalidArgument("bandwidth_mbps: change it on its own, not with tags or end"));
+    if (!v.is_number_unsigned())
+      return fail(invalidArgument("bandwidth_mbps: must be a whole number"));
+    if (tags || end)
+      return fail(invalidArgument("bandwidth_mbps: change it on its own, not with tags or end"));
     const std::uint64_t mbps = v.get<std::uint64_t>();
     HttpResponse reply;
     auto begun = deps.provisioner->beginModify(stored.id, mbps, expected, ctx.who.key_id,
@@ -202,12 +213,14 @@ Result<HttpResponse> Api::Impl::patchConnection(Context& ctx) {
     return reply;
   }
   if (end) {
-    LP_ASSIGN_OR_RETURN(Connection moved, deps.provisioner->setEnd(stored.id, *end, expected, ctx.who.key_id));
+    LP_ASSIGN_OR_RETURN(Connection moved,
+                        deps.provisioner->setEnd(stored.id, *end, expected, ctx.who.key_id));
     expected.reset();
     if (!tags) return connectionReply(200, moved);
   }
   if (tags) {
-    LP_ASSIGN_OR_RETURN(Connection changed, deps.provisioner->setTags(stored.id, std::move(*tags), expected, ctx.who.key_id));
+    LP_ASSIGN_OR_RETURN(Connection changed, deps.provisioner->setTags(stored.id, std::move(*tags),
+                                                                      expected, ctx.who.key_id));
     return connectionReply(200, changed);
   }
   LP_ASSIGN_OR_RETURN(Connection now, deps.provisioner->get(stored.id));
@@ -224,11 +237,12 @@ Result<HttpResponse> Api::Impl::deleteConnection(Context& ctx) {
     return connectionReply(200, c);  // already gone: deleting again changes nothing
   }
   HttpResponse reply;
-  auto begun = deps.provisioner->beginTerminate(stored.id, ctx.who.key_id, [&](StoreTransaction& tx, const Connection& c) {
-    reply = connectionReply(202, c);
-    ctx.recorded = true;
-    return record(tx, ctx, reply);
-  });
+  auto begun = deps.provisioner->beginTerminate(stored.id, ctx.who.key_id,
+                                                [&](StoreTransaction& tx, const Connection& c) {
+                                                  reply = connectionReply(202, c);
+                                                  ctx.recorded = true;
+                                                  return record(tx, ctx, reply);
+                                                });
   if (!begun) {
     ctx.recorded = false;
     return fail(begun.error());
@@ -252,25 +266,30 @@ Result<HttpResponse> Api::Impl::createQuote(Context& ctx) {
   auto quoted = deps.provisioner->quote(spec);
   if (!quoted) {
     const Status& why = quoted.error();
-    if (why.code() != StatusCode::FailedPrecondition && why.code() != StatusCode::ResourceExhausted) return fail(why);
-    return jsonReply(200, json{{"feasible", false},
-                               {"reason", why.message()},
-                               {"type", why.code() == StatusCode::ResourceExhausted ? "insufficient-capacity"
-                                                                                    : "no-feasible-path"}});
+    if (why.code() != StatusCode::FailedPrecondition && why.code() != StatusCode::ResourceExhausted)
+      return fail(why);
+    return jsonReply(
+        200, json{{"feasible", false},
+                  {"reason", why.message()},
+                  {"type", why.code() == StatusCode::ResourceExhausted ? "insufficient-capacity"
+                                                                       : "no-feasible-path"}});
   }
-  Connection draft = Connection::draft("quote", ctx.who.tenant, spec, deps.clock->now(), ctx.who.key_id);
+  Connection draft =
+      Connection::draft("quote", ctx.who.tenant, spec, deps.clock->now(), ctx.who.key_id);
   draft.setCurrent(*quoted);
   json shown = connectionView(draft);
   json out{{"feasible", true}, {"requested", std::move(shown["requested"])}};
   for (auto& [key, value] : shown["current"].items()) out[key] = std::move(value);
-  if (spec.max_latency) out["latency_margin_ms"] = spec.max_latency->value() / 1000.0 - quoted->latency_ms;
+  if (spec.max_latency)
+    out["latency_margin_ms"] = spec.max_latency->value() / 1000.0 - quoted->latency_ms;
   return jsonReply(200, out);
 }
 
 Result<HttpResponse> Api::Impl::listOrders(Context& ctx) {
   DocumentQuery query{.kind = "order", .newest_first = true};
   if (!ctx.isOperator()) query.tenant = ctx.who.tenant;
-  return documentPage(*deps.store, ctx.request, query, [](DocumentRecord& d) { return std::move(d.body); });
+  return documentPage(*deps.store, ctx.request, query,
+                      [](DocumentRecord& d) { return std::move(d.body); });
 }
 
 Result<HttpResponse> Api::Impl::getOrder(Context& ctx) {

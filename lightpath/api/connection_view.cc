@@ -12,7 +12,8 @@ json viewOf(json stored) {
   if (stored.contains("current")) stored["current"].erase("holds");
   if (auto it = stored.find("history"); it != stored.end() && it->is_array() && !it->empty()) {
     json& ordered = (*it)[0];
-    if (ordered.value("from", "") == ordered.value("to", "")) ordered.erase("from");  // draft -> draft: the order
+    if (ordered.value("from", "") == ordered.value("to", ""))
+      ordered.erase("from");  // draft -> draft: the order
   }
   return stored;
 }

@@ -9,7 +9,8 @@ namespace lightpath {
 namespace {
 
 bool isCursor(const std::string& value) {
-  return !value.empty() && value.size() <= 19 && value.find_first_not_of("0123456789") == std::string::npos;
+  return !value.empty() && value.size() <= 19 &&
+         value.find_first_not_of("0123456789") == std::string::npos;
 }
 
 }  // namespace
@@ -28,7 +29,8 @@ Result<HttpResponse> Api::Impl::listEvents(Context& ctx) {
       limit = std::stoull(value);
     } else {
       return problem(400, "invalid-argument",
-                     fmt::format("{}: unknown parameter (known: after, limit)", key.substr(0, 40)), key.substr(0, 40));
+                     fmt::format("{}: unknown parameter (known: after, limit)", key.substr(0, 40)),
+                     key.substr(0, 40));
     }
   }
   json items = json::array();
@@ -57,14 +59,17 @@ Result<HttpResponse> Api::Impl::streamEvents(Context& ctx) {
   std::uint64_t after = 0;
   if (const std::string* last = ctx.request.header("last-event-id")) {
     if (!isCursor(*last)) {
-      return problem(400, "invalid-argument", "Last-Event-ID: an event cursor (a whole number)", "Last-Event-ID");
+      return problem(400, "invalid-argument", "Last-Event-ID: an event cursor (a whole number)",
+                     "Last-Event-ID");
     }
     after = std::stoull(*last);
   } else if (auto it = ctx.request.query.find("after"); it != ctx.request.query.end()) {
-    if (!isCursor(it->second)) return fail(invalidArgument("after: an event cursor (a whole number)"));
+    if (!isCursor(it->second))
+      return fail(invalidArgument("after: an event cursor (a whole number)"));
     after = std::stoull(it->second);
   }
-  const bool from_now = !ctx.request.header("last-event-id") && !ctx.request.query.contains("after");
+  const bool from_now =
+      !ctx.request.header("last-event-id") && !ctx.request.query.contains("after");
   std::string body;
   if (!from_now) {  // no cursor: what happens from now on, no backlog
     LP_RETURN_IF_ERROR(deps.store->read([&](StoreTransaction& tx) -> Status {

@@ -47,7 +47,8 @@ Result<HttpResponse> Api::Impl::getLocation(Context& ctx) {
   for (const Port& p : deps.topology->ports()) {
     if (p.site != site->id) continue;
     const auto owner = portOwner(p.id);
-    if (ctx.isOperator() || site->kind == SiteKind::CloudOnramp || (owner && *owner == ctx.who.tenant)) {
+    if (ctx.isOperator() || site->kind == SiteKind::CloudOnramp ||
+        (owner && *owner == ctx.who.tenant)) {
       ports.push_back(p.id);
     }
   }
@@ -69,7 +70,11 @@ Result<HttpResponse> Api::Impl::listPorts(Context& ctx) {
     const bool mine = owner && *owner == ctx.who.tenant;
     if (!ctx.isOperator() && !mine && !onramp) continue;
     if (total >= page.first && items.size() < page.second) {
-      json j{{"id", p.id}, {"name", p.name}, {"site", p.site}, {"node", p.node}, {"speed_gbps", p.speed.value()}};
+      json j{{"id", p.id},
+             {"name", p.name},
+             {"site", p.site},
+             {"node", p.node},
+             {"speed_gbps", p.speed.value()}};
       if (onramp) {
         j["cloud_provider"] = site->provider;
         j["cloud_region"] = site->region;
@@ -77,7 +82,9 @@ Result<HttpResponse> Api::Impl::listPorts(Context& ctx) {
       if (ctx.isOperator() || mine) {
         j["tenant"] = owner ? json(*owner) : json(nullptr);
         j["used_mbps"] = static_cast<std::uint64_t>(
-            deps.ledger->utilization({ResourceKind::PortBandwidth, i}, now) * p.speed.value() * 1000.0 + 0.5);
+            deps.ledger->utilization({ResourceKind::PortBandwidth, i}, now) * p.speed.value() *
+                1000.0 +
+            0.5);
       }
       items.push_back(dumpJson(j));
     }
@@ -88,20 +95,24 @@ Result<HttpResponse> Api::Impl::listPorts(Context& ctx) {
 
 Result<HttpResponse> Api::Impl::patchPort(Context& ctx) {
   const std::string& id = ctx.params[0];
-  if (!ports_by_id.contains(id)) return fail(notFound(fmt::format("no port '{}'", id.substr(0, 80))));
+  if (!ports_by_id.contains(id))
+    return fail(notFound(fmt::format("no port '{}'", id.substr(0, 80))));
   ctx.subject = id;
   LP_ASSIGN_OR_RETURN(json body, parseObject(ctx.request.body));
   LP_RETURN_IF_ERROR(onlyFields(body, {"tenant"}));
-  if (!body.contains("tenant")) return fail(invalidArgument("tenant: required (a tenant id, or null to release)"));
+  if (!body.contains("tenant"))
+    return fail(invalidArgument("tenant: required (a tenant id, or null to release)"));
   const json& t = body.at("tenant");
   if (!t.is_null() && !t.is_string()) return fail(invalidArgument("tenant: a tenant id or null"));
   const std::string tenant = t.is_null() ? "" : t.get<std::string>();
   if (!tenant.empty()) {
     LP_ASSIGN_OR_RETURN(auto known, readDocument(*deps.store, "tenant", tenant));
-    if (!known) return fail(invalidArgument(fmt::format("tenant: no tenant '{}'", tenant.substr(0, 40))));
+    if (!known)
+      return fail(invalidArgument(fmt::format("tenant: no tenant '{}'", tenant.substr(0, 40))));
   }
   ctx.owner = tenant;
-  const json doc{{"port", id}, {"tenant", t}, {"at", formatTime(deps.clock->now())}, {"by", ctx.who.key_id}};
+  const json doc{
+      {"port", id}, {"tenant", t}, {"at", formatTime(deps.clock->now())}, {"by", ctx.who.key_id}};
   HttpResponse reply = jsonReply(200, json{{"id", id}, {"tenant", t}});
   LP_RETURN_IF_ERROR(commit(ctx, reply, [&](StoreTransaction& tx) {
     return tx.putDocument({"port_assignment", id, tenant, dumpJson(doc)});
@@ -136,7 +147,8 @@ Result<HttpResponse> Api::Impl::getTopology(Context& ctx) {
     }
     fibers.push_back(std::move(j));
   }
-  return jsonReply(200, json{{"name", t.name()}, {"sites", sites}, {"nodes", nodes}, {"fibers", fibers}});
+  return jsonReply(
+      200, json{{"name", t.name()}, {"sites", sites}, {"nodes", nodes}, {"fibers", fibers}});
 }
 
 // The slots of one fiber and who holds them now: operators see every connection and tenant,

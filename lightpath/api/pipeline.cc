@@ -35,7 +35,8 @@ std::vector<std::string_view> segmentsOf(std::string_view path) {
 }
 
 HttpResponse unauthenticatedReply() {
-  HttpResponse denied = problemOf(unauthenticated("give a valid API key: Authorization: Bearer lp_..."));
+  HttpResponse denied =
+      problemOf(unauthenticated("give a valid API key: Authorization: Bearer lp_..."));
   denied.headers.emplace_back("WWW-Authenticate", "Bearer");
   return denied;
 }
@@ -48,7 +49,8 @@ std::optional<Principal> Api::Impl::authenticate(const HttpRequest& request) con
   return keys.authenticate(std::string_view(*header).substr(7));
 }
 
-const Api::Impl::Route* Api::Impl::match(const HttpRequest& request, Context& ctx, std::size_t& index,
+const Api::Impl::Route* Api::Impl::match(const HttpRequest& request, Context& ctx,
+                                         std::size_t& index,
                                          std::optional<HttpResponse>& answer) const {
   const std::vector<std::string_view> segments = segmentsOf(request.path);
   bool path_known = false;
@@ -72,7 +74,8 @@ const Api::Impl::Route* Api::Impl::match(const HttpRequest& request, Context& ct
     return &r;
   }
   if (path_known) {
-    answer = problem(405, "method-not-allowed", fmt::format("{} is not allowed here", request.method.substr(0, 10)));
+    answer = problem(405, "method-not-allowed",
+                     fmt::format("{} is not allowed here", request.method.substr(0, 10)));
   } else if (deps.portal && request.method == "GET" && !request.path.starts_with("/v1/")) {
     if (auto file = deps.portal->get(request.path)) answer = std::move(*file);
   }
@@ -90,7 +93,8 @@ std::optional<HttpResponse> Api::Impl::admit(const Route& route, Context& ctx) {
     case Access::AnyRole:
       return std::nullopt;
     case Access::TenantAdmin:
-      if (ctx.who.role == Role::Viewer) return problemOf(permissionDenied("this key may only read (role viewer)"));
+      if (ctx.who.role == Role::Viewer)
+        return problemOf(permissionDenied("this key may only read (role viewer)"));
       return std::nullopt;
     case Access::Operator:
       if (ctx.isOperator()) return std::nullopt;
@@ -119,8 +123,9 @@ std::optional<HttpResponse> Api::Impl::throttle(Context& ctx) {
     }
     wait = (1.0 - b.tokens) / limits.requests_per_second;
   }
-  HttpResponse slow = problem(
-      429, "rate-limited", fmt::format("more than {:.0f} requests per second with this key", limits.requests_per_second));
+  HttpResponse slow = problem(429, "rate-limited",
+                              fmt::format("more than {:.0f} requests per second with this key",
+                                          limits.requests_per_second));
   slow.headers.emplace_back("Retry-After", std::to_string(static_cast<int>(std::ceil(wait))));
   return slow;
 }
@@ -129,12 +134,14 @@ std::optional<HttpResponse> Api::Impl::checkBody(const HttpRequest& request) con
   if (!isMutation(request.method)) return std::nullopt;
   if (request.body.size() > limits.max_body_bytes) {
     return problem(413, "body-too-large",
-                   fmt::format("the body is {} bytes; at most {}", request.body.size(), limits.max_body_bytes));
+                   fmt::format("the body is {} bytes; at most {}", request.body.size(),
+                               limits.max_body_bytes));
   }
   const std::string* type = request.header("content-type");
   if (!request.body.empty() && type && !type->starts_with("application/json") &&
       !type->starts_with("application/merge-patch+json")) {
-    return problem(415, "unsupported-media-type", fmt::format("send application/json, not '{}'", type->substr(0, 60)));
+    return problem(415, "unsupported-media-type",
+                   fmt::format("send application/json, not '{}'", type->substr(0, 60)));
   }
   return std::nullopt;
 }
@@ -146,7 +153,8 @@ std::optional<HttpResponse> Api::Impl::replay(const Route& route, Context& ctx) 
     return problem(400, "invalid-argument", "Idempotency-Key: 1-255 characters", "Idempotency-Key");
   }
   ctx.idempotency_doc = idempotencyId(ctx.who.key_id, *key);
-  ctx.request_hash = sha256Hex(ctx.request.method + " " + ctx.request.path + "\n" + ctx.request.body);
+  ctx.request_hash =
+      sha256Hex(ctx.request.method + " " + ctx.request.path + "\n" + ctx.request.body);
   std::optional<IdempotencyRecord> first;
   Status read = deps.store->read([&](StoreTransaction& tx) -> Status {
     LP_ASSIGN_OR_RETURN(first, findIdempotencyRecord(tx, ctx.idempotency_doc));
@@ -155,19 +163,21 @@ std::optional<HttpResponse> Api::Impl::replay(const Route& route, Context& ctx) 
   if (!read.isOk()) return problemOf(read);
   if (!first) return std::nullopt;
   if (first->request_hash != ctx.request_hash) {
-    return problem(409, "idempotency-key-reused", "this Idempotency-Key was used with another request",
-                   "Idempotency-Key");
+    return problem(409, "idempotency-key-reused",
+                   "this Idempotency-Key was used with another request", "Idempotency-Key");
   }
   HttpResponse again;
   again.status = first->status;
   again.body = first->body;
-  again.headers.emplace_back("Content-Type", again.status >= 400 ? "application/problem+json" : "application/json");
+  again.headers.emplace_back("Content-Type",
+                             again.status >= 400 ? "application/problem+json" : "application/json");
   if (!first->location.empty()) again.headers.emplace_back("Location", first->location);
   again.headers.emplace_back("Idempotent-Replayed", "true");
   return again;
 }
 
-Status Api::Impl::commit(Context& ctx, HttpResponse& reply, const std::function<Status(StoreTransaction&)>& work) {
+Status Api::Impl::commit(Context& ctx, HttpResponse& reply,
+                         const std::function<Status(StoreTransaction&)>& work) {
   Status saved = deps.store->transact([&](StoreTransaction& tx) -> Status {
     LP_RETURN_IF_ERROR(work(tx));
     return record(tx, ctx, reply);
@@ -195,14 +205,15 @@ Status Api::Impl::record(StoreTransaction& tx, const Context& ctx, const HttpRes
     const std::string_view type = ctx.request.method == "POST"    ? "create"
                                   : ctx.request.method == "PATCH" ? "modify"
                                                                   : "terminate";
-    LP_RETURN_IF_ERROR(
-        tx.putDocument(orderDocument(audit_id, facts, type, ctx.owner.empty() ? ctx.who.tenant : ctx.owner)));
+    LP_RETURN_IF_ERROR(tx.putDocument(
+        orderDocument(audit_id, facts, type, ctx.owner.empty() ? ctx.who.tenant : ctx.owner)));
   }
   if (!ctx.idempotency_doc.empty()) {
     const std::string* location = response.header("Location");
     LP_RETURN_IF_ERROR(tx.putDocument(idempotencyDocument(
         ctx.idempotency_doc, ctx.who.tenant,
-        {ctx.request_hash, response.status, location ? *location : "", response.body}, deps.clock->now())));
+        {ctx.request_hash, response.status, location ? *location : "", response.body},
+        deps.clock->now())));
   }
   return Status::ok();
 }
@@ -214,34 +225,38 @@ void Api::Impl::audit(const Route& route, Context& ctx, const HttpResponse& resp
   const bool remember = response.status < 300 || response.status == 400 || response.status == 404 ||
                         response.status == 422;
   if (!remember) ctx.idempotency_doc.clear();
-  Status saved = deps.store->transact([&](StoreTransaction& tx) { return record(tx, ctx, response); });
+  Status saved =
+      deps.store->transact([&](StoreTransaction& tx) { return record(tx, ctx, response); });
   if (!saved.isOk()) log().error("request {}: audit: {}", ctx.request_id, saved.toString());
 }
 
-void Api::Impl::observe(std::size_t route_index, const Context& ctx, HttpResponse& response, double seconds) {
+void Api::Impl::observe(std::size_t route_index, const Context& ctx, HttpResponse& response,
+                        double seconds) {
   const HttpRequest& request = ctx.request;
   response.headers.emplace_back("X-Request-Id", ctx.request_id);
   metrics.recordRequest(route_index, response.status, seconds);
   if (response.status >= 500) {
-    log().error("{} {} -> {} ({}): {}", request.method, request.path.substr(0, 200), response.status, ctx.request_id,
-                response.body.substr(0, 300));
+    log().error("{} {} -> {} ({}): {}", request.method, request.path.substr(0, 200),
+                response.status, ctx.request_id, response.body.substr(0, 300));
   } else if (isMutation(request.method) && !ctx.who.key_id.empty()) {
     // Changes are few and matter: one line each, with who and the request id.
-    log().info("{} {} -> {} ({}, {}, {}, {:.3f} ms)", request.method, request.path.substr(0, 200), response.status,
-               ctx.request_id, ctx.who.key_id, request.remote, seconds * 1e3);
+    log().info("{} {} -> {} ({}, {}, {}, {:.3f} ms)", request.method, request.path.substr(0, 200),
+               response.status, ctx.request_id, ctx.who.key_id, request.remote, seconds * 1e3);
   } else {
-    log().debug("{} {} -> {} ({}, {:.3f} ms)", request.method, request.path.substr(0, 200), response.status,
-                ctx.request_id, seconds * 1e3);
+    log().debug("{} {} -> {} ({}, {:.3f} ms)", request.method, request.path.substr(0, 200),
+                response.status, ctx.request_id, seconds * 1e3);
   }
 }
 
 HttpResponse Api::Impl::handle(const HttpRequest& request) {
   const auto start = std::chrono::steady_clock::now();
   Context ctx{request, {}, {}, {}};
-  if (const std::string* given = request.header("x-request-id"); given && !given->empty() && given->size() <= 64) {
+  if (const std::string* given = request.header("x-request-id");
+      given && !given->empty() && given->size() <= 64) {
     ctx.request_id = *given;
   } else {
-    ctx.request_id = fmt::format("req_{:x}", request_counter.fetch_add(1, std::memory_order_relaxed) + 1);
+    ctx.request_id =
+        fmt::format("req_{:x}", request_counter.fetch_add(1, std::memory_order_relaxed) + 1);
   }
   std::size_t route_index = routes.size();  // "unmatched"
   HttpResponse response = [&]() -> HttpResponse {
@@ -251,11 +266,13 @@ HttpResponse Api::Impl::handle(const HttpRequest& request) {
     if ((answer = admit(*route, ctx))) return std::move(*answer);
     if ((answer = throttle(ctx))) return std::move(*answer);
     if ((answer = checkBody(request))) return std::move(*answer);
-    std::unique_lock<std::mutex> one_at_a_time;  // the same Idempotency-Key is handled once at a time
+    std::unique_lock<std::mutex>
+        one_at_a_time;  // the same Idempotency-Key is handled once at a time
     if (route->idempotent && request.header("idempotency-key")) {
       const std::string* key = request.header("idempotency-key");
-      one_at_a_time = std::unique_lock(
-          idempotency_locks[std::hash<std::string>{}(ctx.who.key_id + ":" + *key) % idempotency_locks.size()]);
+      one_at_a_time =
+          std::unique_lock(idempotency_locks[std::hash<std::string>{}(ctx.who.key_id + ":" + *key) %
+                                             idempotency_locks.size()]);
     }
     if ((answer = replay(*route, ctx))) return std::move(*answer);
     Result<HttpResponse> handled = (this->*(route->handler))(ctx);

@@ -135,14 +135,17 @@ std::optional<std::string> Api::Impl::portOwner(const std::string& port_id) cons
   return *it->second->tenant;
 }
 
-Result<DocumentRecord> Api::Impl::visibleDocument(const Context& ctx, const std::string& kind, const std::string& id,
+Result<DocumentRecord> Api::Impl::visibleDocument(const Context& ctx, const std::string& kind,
+                                                  const std::string& id,
                                                   std::string_view what) const {
   LP_ASSIGN_OR_RETURN(std::optional<DocumentRecord> doc, readDocument(*deps.store, kind, id));
-  if (!doc || !ctx.who.sees(doc->tenant)) return fail(notFound(fmt::format("no {} '{}'", what, id.substr(0, 80))));
+  if (!doc || !ctx.who.sees(doc->tenant))
+    return fail(notFound(fmt::format("no {} '{}'", what, id.substr(0, 80))));
   return std::move(*doc);
 }
 
-Result<ConnectionRecord> Api::Impl::visibleConnection(const Context& ctx, const std::string& id) const {
+Result<ConnectionRecord> Api::Impl::visibleConnection(const Context& ctx,
+                                                      const std::string& id) const {
   std::optional<ConnectionRecord> record;
   LP_RETURN_IF_ERROR(deps.store->read([&](StoreTransaction& tx) -> Status {
     LP_ASSIGN_OR_RETURN(record, tx.connection(id));

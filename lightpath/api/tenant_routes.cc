@@ -7,15 +7,17 @@
 namespace lightpath {
 
 Result<HttpResponse> Api::Impl::getMe(Context& ctx) {
-  return jsonReply(200, json{{"key_id", ctx.who.key_id},
-                             {"role", toString(ctx.who.role)},
-                             {"tenant", ctx.who.tenant.empty() ? json(nullptr) : json(ctx.who.tenant)}});
+  return jsonReply(200,
+                   json{{"key_id", ctx.who.key_id},
+                        {"role", toString(ctx.who.role)},
+                        {"tenant", ctx.who.tenant.empty() ? json(nullptr) : json(ctx.who.tenant)}});
 }
 
 Result<HttpResponse> Api::Impl::createTenant(Context& ctx) {
   LP_ASSIGN_OR_RETURN(json body, parseObject(ctx.request.body));
   LP_RETURN_IF_ERROR(onlyFields(body, {"id", "name"}));
-  if (!body.contains("id") || !body.at("id").is_string() || !isTenantId(body.at("id").get<std::string>())) {
+  if (!body.contains("id") || !body.at("id").is_string() ||
+      !isTenantId(body.at("id").get<std::string>())) {
     return fail(invalidArgument("id: 1-40 of a-z, 0-9 and '-', starting with a letter"));
   }
   const std::string id = body.at("id").get<std::string>();
@@ -42,7 +44,8 @@ Result<HttpResponse> Api::Impl::createTenant(Context& ctx) {
 Result<HttpResponse> Api::Impl::listTenants(Context& ctx) {
   DocumentQuery query{.kind = "tenant"};
   if (!ctx.isOperator()) query.tenant = ctx.who.tenant;
-  return documentPage(*deps.store, ctx.request, query, [](DocumentRecord& d) { return std::move(d.body); });
+  return documentPage(*deps.store, ctx.request, query,
+                      [](DocumentRecord& d) { return std::move(d.body); });
 }
 
 Result<HttpResponse> Api::Impl::getTenant(Context& ctx) {
@@ -55,7 +58,8 @@ Result<HttpResponse> Api::Impl::createKey(Context& ctx) {
   LP_RETURN_IF_ERROR(onlyFields(body, {"tenant", "role", "name"}));
   Role role = Role::Viewer;
   if (body.contains("role")) {
-    if (!body.at("role").is_string()) return fail(invalidArgument("role: operator, admin or viewer"));
+    if (!body.at("role").is_string())
+      return fail(invalidArgument("role: operator, admin or viewer"));
     LP_ASSIGN_OR_RETURN(role, parseRole(body.at("role").get<std::string>()));
   }
   std::string tenant = ctx.who.tenant;
@@ -72,13 +76,16 @@ Result<HttpResponse> Api::Impl::createKey(Context& ctx) {
   }
   if (!ctx.isOperator()) {
     if (role == Role::Operator) return fail(permissionDenied("only operators make operator keys"));
-    if (tenant != ctx.who.tenant) return fail(invalidArgument(fmt::format("tenant: no tenant '{}'", tenant.substr(0, 40))));
+    if (tenant != ctx.who.tenant)
+      return fail(invalidArgument(fmt::format("tenant: no tenant '{}'", tenant.substr(0, 40))));
   }
-  if (role == Role::Operator && !tenant.empty()) return fail(invalidArgument("tenant: operator keys belong to no tenant"));
+  if (role == Role::Operator && !tenant.empty())
+    return fail(invalidArgument("tenant: operator keys belong to no tenant"));
   if (role != Role::Operator) {
     if (tenant.empty()) return fail(invalidArgument("tenant: required for admin and viewer keys"));
     LP_ASSIGN_OR_RETURN(auto known, readDocument(*deps.store, "tenant", tenant));
-    if (!known) return fail(invalidArgument(fmt::format("tenant: no tenant '{}'", tenant.substr(0, 40))));
+    if (!known)
+      return fail(invalidArgument(fmt::format("tenant: no tenant '{}'", tenant.substr(0, 40))));
   }
   ctx.owner = tenant;
   HttpResponse reply;
@@ -105,7 +112,8 @@ Result<HttpResponse> Api::Impl::createKey(Context& ctx) {
 Result<HttpResponse> Api::Impl::listKeys(Context& ctx) {
   DocumentQuery query{.kind = "api_key"};
   if (!ctx.isOperator()) query.tenant = ctx.who.tenant;
-  return documentPage(*deps.store, ctx.request, query, [](DocumentRecord& d) { return dumpJson(ApiKeys::shown(d)); });
+  return documentPage(*deps.store, ctx.request, query,
+                      [](DocumentRecord& d) { return dumpJson(ApiKeys::shown(d)); });
 }
 
 Result<HttpResponse> Api::Impl::deleteKey(Context& ctx) {
@@ -120,15 +128,18 @@ Result<HttpResponse> Api::Impl::deleteKey(Context& ctx) {
   ctx.owner = doc.tenant;
   HttpResponse reply;
   reply.status = 204;
-  LP_RETURN_IF_ERROR(commit(ctx, reply, [&](StoreTransaction& tx) { return tx.deleteDocument("api_key", id); }));
+  LP_RETURN_IF_ERROR(
+      commit(ctx, reply, [&](StoreTransaction& tx) { return tx.deleteDocument("api_key", id); }));
   keys.forget(hash);
   return reply;
 }
 
 Result<HttpResponse> Api::Impl::listAudit(Context& ctx) {
   DocumentQuery query{.kind = "audit", .newest_first = true};
-  if (auto it = ctx.request.query.find("tenant"); it != ctx.request.query.end()) query.tenant = it->second;
-  return documentPage(*deps.store, ctx.request, query, [](DocumentRecord& d) { return std::move(d.body); });
+  if (auto it = ctx.request.query.find("tenant"); it != ctx.request.query.end())
+    query.tenant = it->second;
+  return documentPage(*deps.store, ctx.request, query,
+                      [](DocumentRecord& d) { return std::move(d.body); });
 }
 
 }  // namespace lightpath

@@ -21,19 +21,24 @@ json webhookJson(const DocumentRecord& d) {
 Result<HttpResponse> Api::Impl::createWebhook(Context& ctx) {
   LP_ASSIGN_OR_RETURN(json body, parseObject(ctx.request.body));
   LP_RETURN_IF_ERROR(onlyFields(body, {"url", "events", "secret"}));
-  if (!body.contains("url") || !body.at("url").is_string()) return fail(invalidArgument("url: required"));
+  if (!body.contains("url") || !body.at("url").is_string())
+    return fail(invalidArgument("url: required"));
   const std::string url = body.at("url").get<std::string>();
   LP_ASSIGN_OR_RETURN(WebhookUrl parsed, parseWebhookUrl(url));
   if (deps.webhooks && !deps.webhooks->allowsPrivateAddresses() && isPrivateAddress(parsed.host)) {
-    return fail(invalidArgument(fmt::format("url: {} is a private address: receivers must be public", parsed.host)));
+    return fail(invalidArgument(
+        fmt::format("url: {} is a private address: receivers must be public", parsed.host)));
   }
   json events = json::array();
   if (body.contains("events")) {
     const json& e = body.at("events");
-    if (!e.is_array() || e.size() > 50) return fail(invalidArgument("events: an array of event types"));
+    if (!e.is_array() || e.size() > 50)
+      return fail(invalidArgument("events: an array of event types"));
     for (const json& type : e) {
-      if (!type.is_string() || type.get<std::string>().empty() || type.get<std::string>().size() > 100) {
-        return fail(invalidArgument("events: event types are strings like connection.stateChanged"));
+      if (!type.is_string() || type.get<std::string>().empty() ||
+          type.get<std::string>().size() > 100) {
+        return fail(
+            invalidArgument("events: event types are strings like connection.stateChanged"));
       }
       events.push_back(type);
     }
@@ -76,11 +81,13 @@ Result<HttpResponse> Api::Impl::createWebhook(Context& ctx) {
 Result<HttpResponse> Api::Impl::listWebhooks(Context& ctx) {
   DocumentQuery query{.kind = "webhook"};
   if (!ctx.isOperator()) query.tenant = ctx.who.tenant;
-  return documentPage(*deps.store, ctx.request, query, [](DocumentRecord& d) { return dumpJson(webhookJson(d)); });
+  return documentPage(*deps.store, ctx.request, query,
+                      [](DocumentRecord& d) { return dumpJson(webhookJson(d)); });
 }
 
 Result<HttpResponse> Api::Impl::getWebhook(Context& ctx) {
-  LP_ASSIGN_OR_RETURN(DocumentRecord doc, visibleDocument(ctx, "webhook", ctx.params[0], "webhook"));
+  LP_ASSIGN_OR_RETURN(DocumentRecord doc,
+                      visibleDocument(ctx, "webhook", ctx.params[0], "webhook"));
   return jsonReply(200, webhookJson(doc));
 }
 
@@ -91,7 +98,8 @@ Result<HttpResponse> Api::Impl::deleteWebhook(Context& ctx) {
   ctx.owner = doc.tenant;
   HttpResponse reply;
   reply.status = 204;
-  LP_RETURN_IF_ERROR(commit(ctx, reply, [&](StoreTransaction& tx) { return tx.deleteDocument("webhook", id); }));
+  LP_RETURN_IF_ERROR(
+      commit(ctx, reply, [&](StoreTransaction& tx) { return tx.deleteDocument("webhook", id); }));
   return reply;
 }
 

@@ -6,7 +6,7 @@ namespace lightpath::internal {
 [[noreturn]] void checkFailed(const char* condition, const char* why, const char* file, int line);
 }  // namespace lightpath::internal
 
-#define LP_CHECK(cond, why)                                                       \
-  do {                                                                            \
+#define LP_CHECK(cond, why)                                                          \
+  do {                                                                               \
     if (!(cond)) ::lightpath::internal::checkFailed(#cond, why, __FILE__, __LINE__); \
   } while (false)

@@ -1,9 +1,9 @@
 // Names of enumerations as they appear in files, flags and the API: one table per enum,
 // looked up both ways, with an error that lists the names a reader may use.
 //
-//   constexpr std::array<std::pair<Colour, std::string_view>, 2> kColours{{{Colour::Red, "red"}, ...}};
-//   std::string_view name = nameOf(Colour::Red, kColours);
-//   Result<Colour> c = parseName("red", kColours, "colour");
+//   constexpr std::array<std::pair<Colour, std::string_view>, 2> kColours{{{Colour::Red, "red"},
+//   ...}}; std::string_view name = nameOf(Colour::Red, kColours); Result<Colour> c =
+//   parseName("red", kColours, "colour");
 #pragma once
 
 #include <array>
@@ -24,7 +24,8 @@ std::string_view nameOf(Enum value, const std::array<std::pair<Enum, std::string
 }
 
 template <typename Enum, std::size_t N>
-Result<Enum> parseName(std::string_view text, const std::array<std::pair<Enum, std::string_view>, N>& names,
+Result<Enum> parseName(std::string_view text,
+                       const std::array<std::pair<Enum, std::string_view>, N>& names,
                        std::string_view what) {
   for (const auto& [value, name] : names) {
     if (name == text) return value;
@@ -36,7 +37,8 @@ Result<Enum> parseName(std::string_view text, const std::array<std::pair<Enum, s
   }
   std::string shown;
   for (char c : text.substr(0, 40)) shown += (c < 0x20 || c >= 0x7f) ? '?' : c;
-  return fail(invalidArgument("unknown " + std::string(what) + " '" + shown + "': expected one of " + expected));
+  return fail(invalidArgument("unknown " + std::string(what) + " '" + shown +
+                              "': expected one of " + expected));
 }
 
 }  // namespace lightpath

@@ -1,9 +1,9 @@
 #include "lightpath/base/geo.h"
 
+#include <gtest/gtest.h>
+
 #include <cmath>
 #include <limits>
-
-#include <gtest/gtest.h>
 
 namespace lightpath {
 namespace {

@@ -24,11 +24,13 @@ inline std::string newId(std::string_view prefix, Random& random) {
 
 // True for "prefix_" followed by 20 characters of the alphabet above.
 inline bool isId(std::string_view id, std::string_view prefix) {
-  if (id.size() != prefix.size() + 21 || id.substr(0, prefix.size()) != prefix || id[prefix.size()] != '_') {
+  if (id.size() != prefix.size() + 21 || id.substr(0, prefix.size()) != prefix ||
+      id[prefix.size()] != '_') {
     return false;
   }
   for (char c : id.substr(prefix.size() + 1)) {
-    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z' && c != 'i' && c != 'l' && c != 'o' && c != 'u'))) {
+    if (!((c >= '0' && c <= '9') ||
+          (c >= 'a' && c <= 'z' && c != 'i' && c != 'l' && c != 'o' && c != 'u'))) {
       return false;
     }
   }

@@ -2,9 +2,9 @@
 // executable chooses the level and sink once at start (setLogLevel).
 #pragma once
 
-#include <string_view>
-
 #include <spdlog/spdlog.h>
+
+#include <string_view>
 
 #include "lightpath/base/status.h"
 

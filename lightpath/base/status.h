@@ -12,9 +12,8 @@
 
 #include <string>
 #include <string_view>
-#include <utility>
-
 #include <tl/expected.hpp>
+#include <utility>
 
 namespace lightpath {
 
@@ -102,7 +101,9 @@ Status statusOf(const Result<T>& result) {
 }
 
 // Lets `return invalidArgument("...");` work in a function returning Result<T>.
-inline tl::unexpected<Status> fail(Status status) { return tl::unexpected<Status>(std::move(status)); }
+inline tl::unexpected<Status> fail(Status status) {
+  return tl::unexpected<Status>(std::move(status));
+}
 
 namespace internal {
 // Converts to Status or to any Result<T>, so one macro serves both kinds of function.
@@ -125,14 +126,14 @@ struct ErrorReturn {
 // returns Status or Result<U>), else assigns the value to `lhs` (a declaration or a variable).
 #define LP_ASSIGN_OR_RETURN(lhs, expr) \
   LP_ASSIGN_OR_RETURN_IMPL(LP_STATUS_CONCAT(lp_result_, __LINE__), lhs, expr)
-#define LP_ASSIGN_OR_RETURN_IMPL(result, lhs, expr)                                      \
-  auto result = (expr);                                                                  \
-  if (!result) return ::lightpath::internal::ErrorReturn{std::move(result).error()};     \
+#define LP_ASSIGN_OR_RETURN_IMPL(result, lhs, expr)                                  \
+  auto result = (expr);                                                              \
+  if (!result) return ::lightpath::internal::ErrorReturn{std::move(result).error()}; \
   lhs = std::move(*result)
 
 // Returns a failed Status from the current function (which returns Status or Result<T>).
-#define LP_RETURN_IF_ERROR(expr)                                                  \
-  do {                                                                            \
-    ::lightpath::Status lp_status_ = (expr);                                      \
+#define LP_RETURN_IF_ERROR(expr)                                                   \
+  do {                                                                             \
+    ::lightpath::Status lp_status_ = (expr);                                       \
     if (!lp_status_.isOk()) return ::lightpath::internal::ErrorReturn{lp_status_}; \
   } while (false)

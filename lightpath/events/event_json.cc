@@ -22,8 +22,9 @@ json eventJson(const EventRecord& e, bool with_tenant) {
 }
 
 std::string sseFrame(const EventRecord& e, bool with_tenant) {
-  return fmt::format("id: {}\nevent: {}\ndata: {}\n\n", e.cursor, e.type,
-                     eventJson(e, with_tenant).dump(-1, ' ', false, json::error_handler_t::replace));
+  return fmt::format(
+      "id: {}\nevent: {}\ndata: {}\n\n", e.cursor, e.type,
+      eventJson(e, with_tenant).dump(-1, ' ', false, json::error_handler_t::replace));
 }
 
 }  // namespace lightpath

@@ -2,12 +2,12 @@
 // {"cursor", "type", "subject", "at", "data", "tenant" (operators only)}.
 //
 //   json shown = eventJson(record, /*with_tenant=*/caller_is_operator);
-//   stream << sseFrame(record, false);   // "id: 7\nevent: connection.stateChanged\ndata: {...}\n\n"
+//   stream << sseFrame(record, false);   // "id: 7\nevent: connection.stateChanged\ndata:
+//   {...}\n\n"
 #pragma once
 
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "lightpath/store/store.h"
 

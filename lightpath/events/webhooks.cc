@@ -14,8 +14,8 @@
 #include <set>
 
 #include "lightpath/base/crypto.h"
-#include "lightpath/events/event_json.h"
 #include "lightpath/base/log.h"
+#include "lightpath/events/event_json.h"
 #include "lightpath/service/connection_json.h"
 
 namespace lightpath {

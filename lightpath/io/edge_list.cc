@@ -26,14 +26,15 @@ Result<Topology> readEdgeList(std::string_view text, std::string_view source,
   }
   auto count = [&](std::size_t row, const char* what) -> Result<std::size_t> {
     if (row >= rows.size() || rows[row].second.size() != 1) {
-      return fail(invalidArgument(fmt::format("{}:{}: expected the {} alone on a line", source,
-                                              row < rows.size() ? rows[row].first : lines.number(), what)));
+      return fail(
+          invalidArgument(fmt::format("{}:{}: expected the {} alone on a line", source,
+                                      row < rows.size() ? rows[row].first : lines.number(), what)));
     }
     auto n = parseNumber(rows[row].second[0]);
     if (!n || *n < 0 || *n != std::floor(*n) || *n > 1e6) {
-      return fail(invalidArgument(fmt::format("{}:{}: the {} must be a whole number, got '{}'",
-                                              source, rows[row].first, what,
-                                              excerpt(rows[row].second[0]))));
+      return fail(
+          invalidArgument(fmt::format("{}:{}: the {} must be a whole number, got '{}'", source,
+                                      rows[row].first, what, excerpt(rows[row].second[0]))));
     }
     return static_cast<std::size_t>(*n);
   };
@@ -49,7 +50,8 @@ Result<Topology> readEdgeList(std::string_view text, std::string_view source,
   sketch.name = baseName(source);
   sketch.provenance = "edge list: " + sketch.name;
   for (std::size_t n = 1; n <= *node_count; ++n) {
-    sketch.nodes.push_back({.key = std::to_string(n), .label = std::to_string(n),
+    sketch.nodes.push_back({.key = std::to_string(n),
+                            .label = std::to_string(n),
                             .origin = fmt::format("{}:{}", source, rows[0].first)});
   }
   for (std::size_t r = 2; r < rows.size(); ++r) {
@@ -59,9 +61,11 @@ Result<Topology> readEdgeList(std::string_view text, std::string_view source,
       return fail(invalidArgument(where + ": expected '<node> <node> <km>'"));
     }
     auto km = parseNumber(w[2]);
-    if (!km) return fail(invalidArgument(fmt::format("{}: length '{}' is not a number", where, excerpt(w[2]))));
-    sketch.links.push_back({.a = std::string(w[0]), .b = std::string(w[1]), .length_km = *km,
-                            .origin = where});
+    if (!km)
+      return fail(
+          invalidArgument(fmt::format("{}: length '{}' is not a number", where, excerpt(w[2]))));
+    sketch.links.push_back(
+        {.a = std::string(w[0]), .b = std::string(w[1]), .length_km = *km, .origin = where});
   }
   return buildFromSketch(std::move(sketch), options);
 }

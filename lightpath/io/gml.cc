@@ -1,9 +1,9 @@
 // GML as written by the Internet Topology Zoo (Latitude/Longitude, no lengths, labels that
 // repeat, circuits drawn as duplicate edges) and by TopoHub (lat/lon, dist in km).
+#include <fmt/format.h>
+
 #include <memory>
 #include <vector>
-
-#include <fmt/format.h>
 
 #include "lightpath/io/internal/graph_sketch.h"
 #include "lightpath/io/internal/readers.h"
@@ -95,8 +95,8 @@ class GmlParser {
         return Status::ok();
       }
       std::size_t start = pos_;
-      while (pos_ < text_.size() && (std::isalnum(static_cast<unsigned char>(text_[pos_])) ||
-                                     text_[pos_] == '_')) {
+      while (pos_ < text_.size() &&
+             (std::isalnum(static_cast<unsigned char>(text_[pos_])) || text_[pos_] == '_')) {
         ++pos_;
       }
       if (pos_ == start) {
@@ -151,8 +151,11 @@ class GmlParser {
     std::string out;
     for (std::size_t i = 0; i < s.size(); ++i) {
       if (s[i] == '&') {
-        for (auto [entity, ch] : {std::pair{"&amp;", '&'}, {"&quot;", '"'}, {"&lt;", '<'},
-                                  {"&gt;", '>'}, {"&apos;", '\''}}) {
+        for (auto [entity, ch] : {std::pair{"&amp;", '&'},
+                                  {"&quot;", '"'},
+                                  {"&lt;", '<'},
+                                  {"&gt;", '>'},
+                                  {"&apos;", '\''}}) {
           if (s.substr(i).starts_with(entity)) {
             out += ch;
             i += std::string_view(entity).size() - 1;
@@ -203,10 +206,10 @@ Result<Topology> readGml(std::string_view text, std::string_view source,
     sketch.provenance = "TopoHub backbone graph '" + sketch.name +
                         "': synthetic links on real city locations (scale tests only)";
   } else {
-    sketch.provenance = fmt::format(
-        "Internet Topology Zoo (Knight et al., IEEE JSAC 2011), CC BY 4.0: {}{}",
-        graph->textAt("Network").value_or(sketch.name),
-        graph->textAt("Source") ? " (" + *graph->textAt("Source") + ")" : "");
+    sketch.provenance =
+        fmt::format("Internet Topology Zoo (Knight et al., IEEE JSAC 2011), CC BY 4.0: {}{}",
+                    graph->textAt("Network").value_or(sketch.name),
+                    graph->textAt("Source") ? " (" + *graph->textAt("Source") + ")" : "");
   }
   sketch.directed = graph->numberAt("directed").value_or(0) != 0;
   sketch.merge_duplicates = true;
@@ -219,12 +222,15 @@ Result<Topology> readGml(std::string_view text, std::string_view source,
       }
       auto id = value.textAt("id");
       if (!id) return fail(invalidArgument(where(value) + ": node has no 'id'"));
-      SketchNode node{.key = *id, .label = value.textAt("label").value_or(""),
-                      .location = positionOf(value), .origin = where(value)};
+      SketchNode node{.key = *id,
+                      .label = value.textAt("label").value_or(""),
+                      .location = positionOf(value),
+                      .origin = where(value)};
       if (node.location && !isValidGeoPoint(*node.location)) {
-        return fail(invalidArgument(fmt::format("{}: node '{}' has coordinates out of range "
-                                                "({}, {})", where(value), *id,
-                                                node.location->lat, node.location->lon)));
+        return fail(invalidArgument(
+            fmt::format("{}: node '{}' has coordinates out of range "
+                        "({}, {})",
+                        where(value), *id, node.location->lat, node.location->lon)));
       }
       if (!node.location) ++without_position;
       sketch.nodes.push_back(std::move(node));
@@ -251,8 +257,8 @@ Result<Topology> readGml(std::string_view text, std::string_view source,
     sketch.notes.push_back(
         {Severity::Warning, "position-interpolated",
          fmt::format("{} of {} nodes have no coordinates; lengths of their links are estimated "
-                     "from their neighbours' positions or assumed", without_position,
-                     sketch.nodes.size())});
+                     "from their neighbours' positions or assumed",
+                     without_position, sketch.nodes.size())});
   }
   return buildFromSketch(std::move(sketch), options);
 }

@@ -2,10 +2,10 @@
 // RamanFiber, Edfa, Fused) and one-way "connections" between them. ROADMs (and transceivers
 // not attached to a ROADM) become nodes; each chain of line elements between two of them
 // becomes one direction of a fiber pair, its length the sum of its spans.
+#include <fmt/format.h>
+
 #include <map>
 #include <unordered_map>
-
-#include <fmt/format.h>
 
 #include "lightpath/io/internal/graph_sketch.h"
 #include "lightpath/io/internal/json_text.h"
@@ -74,9 +74,9 @@ Result<Topology> readGnpyJson(std::string_view text, std::string_view source,
     auto from = by_uid.find(c["from_node"].get<std::string>());
     auto to = by_uid.find(c["to_node"].get<std::string>());
     if (from == by_uid.end() || to == by_uid.end()) {
-      return fail(invalidArgument(fmt::format("{}: connects unknown element '{}'", where,
-                                              (from == by_uid.end() ? c["from_node"] : c["to_node"])
-                                                  .get<std::string>())));
+      return fail(invalidArgument(
+          fmt::format("{}: connects unknown element '{}'", where,
+                      (from == by_uid.end() ? c["from_node"] : c["to_node"]).get<std::string>())));
     }
     elements[from->second].next.push_back(to->second);
     elements[to->second].prev.push_back(from->second);
@@ -101,7 +101,8 @@ Result<Topology> readGnpyJson(std::string_view text, std::string_view source,
     SketchNode node{.key = e.uid, .origin = e.where};
     node.label = e.uid;
     for (const char* prefix : {"roadm ", "trx "}) {
-      if (node.label.starts_with(prefix)) node.label = node.label.substr(std::string_view(prefix).size());
+      if (node.label.starts_with(prefix))
+        node.label = node.label.substr(std::string_view(prefix).size());
     }
     const auto& metadata = e.json->value("metadata", nlohmann::json::object());
     if (metadata.is_object() && metadata.contains("location")) {
@@ -115,8 +116,10 @@ Result<Topology> readGnpyJson(std::string_view text, std::string_view source,
       if (lat && lon) {
         node.location = GeoPoint{*lat, *lon};
         if (!isValidGeoPoint(*node.location)) {
-          return fail(invalidArgument(fmt::format("{}/metadata/location: coordinates ({}, {}) "
-                                                  "out of range", e.where, *lat, *lon)));
+          return fail(
+              invalidArgument(fmt::format("{}/metadata/location: coordinates ({}, {}) "
+                                          "out of range",
+                                          e.where, *lat, *lon)));
         }
       }
     }
@@ -137,15 +140,17 @@ Result<Topology> readGnpyJson(std::string_view text, std::string_view source,
         const Element& e = elements[at];
         if (isTerminal(e.type)) break;
         if (++steps > elements.size()) {
-          return fail(invalidArgument(fmt::format("{}: line elements form a loop through '{}'",
-                                                  e.where, e.uid)));
+          return fail(invalidArgument(
+              fmt::format("{}: line elements form a loop through '{}'", e.where, e.uid)));
         }
         if (isSpan(e.type)) {
           const auto& params = e.json->value("params", nlohmann::json::object());
           auto length = numberAt(params, "length");
           if (!length || !std::isfinite(*length) || *length <= 0) {
-            return fail(invalidArgument(fmt::format("{}/params/length: fiber '{}' needs a "
-                                                    "positive length", e.where, e.uid)));
+            return fail(
+                invalidArgument(fmt::format("{}/params/length: fiber '{}' needs a "
+                                            "positive length",
+                                            e.where, e.uid)));
           }
           std::string units = params.is_object() && params.contains("length_units") &&
                                       params["length_units"].is_string()
@@ -153,8 +158,10 @@ Result<Topology> readGnpyJson(std::string_view text, std::string_view source,
                                   : "km";
           double span_km = units == "m" ? *length / 1000.0 : *length;
           if (units != "m" && units != "km") {
-            return fail(invalidArgument(fmt::format("{}/params/length_units: expected \"km\" or "
-                                                    "\"m\", got \"{}\"", e.where, units)));
+            return fail(
+                invalidArgument(fmt::format("{}/params/length_units: expected \"km\" or "
+                                            "\"m\", got \"{}\"",
+                                            e.where, units)));
           }
           km += span_km;
           if (auto coef = numberAt(params, "loss_coef")) {
@@ -169,9 +176,11 @@ Result<Topology> readGnpyJson(std::string_view text, std::string_view source,
           }
         }
         if (e.next.size() != 1) {
-          return fail(invalidArgument(fmt::format("{}: line element '{}' has {} outgoing "
-                                                  "connections; a line must continue to exactly "
-                                                  "one element", e.where, e.uid, e.next.size())));
+          return fail(
+              invalidArgument(fmt::format("{}: line element '{}' has {} outgoing "
+                                          "connections; a line must continue to exactly "
+                                          "one element",
+                                          e.where, e.uid, e.next.size())));
         }
         at = e.next.front();
       }
@@ -181,8 +190,11 @@ Result<Topology> readGnpyJson(std::string_view text, std::string_view source,
                                                 elements[first].where, elements[start].uid,
                                                 elements[at].uid)));
       }
-      SketchLink link{.a = elements[start].uid, .b = elements[at].uid, .length_km = km,
-                      .fiber_type = fiber_type, .origin = elements[first].where};
+      SketchLink link{.a = elements[start].uid,
+                      .b = elements[at].uid,
+                      .length_km = km,
+                      .fiber_type = fiber_type,
+                      .origin = elements[first].where};
       if (loss_known) link.loss_db = loss;
       sketch.links.push_back(std::move(link));
     }

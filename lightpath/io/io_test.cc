@@ -1,10 +1,9 @@
-#include "lightpath/io/topology_io.h"
+#include <gtest/gtest.h>
 
 #include <set>
 
-#include <gtest/gtest.h>
-
 #include "lightpath/io/internal/graph_sketch.h"
+#include "lightpath/io/topology_io.h"
 
 namespace lightpath {
 namespace {
@@ -118,21 +117,25 @@ INSTANTIATE_TEST_SUITE_P(
                  "lightpath_topology: 1\nsites: [{id: a}]\nnodes: [{id: n, site: a}]\n"
                  "fibers: [{id: f, a: n, b: m, length_km: 3}]\n",
                  "fiber 'f' (net.yaml:4 (/fibers/0)): ends at unknown node 'm'"},
-        BadInput{"NegativeLength",
-                 "lightpath_topology: 1\nsites: [{id: a}]\nnodes: [{id: n, site: a}, {id: m, site: a}]\n"
-                 "fibers: [{id: f, a: n, b: m, length_km: -3}]\n",
-                 "length must be a positive number of km, got -3"},
-        BadInput{"InfiniteLength",
-                 "lightpath_topology: 1\nsites: [{id: a}]\nnodes: [{id: n, site: a}, {id: m, site: a}]\n"
-                 "fibers: [{id: f, a: n, b: m, length_km: .inf}]\n",
-                 "expected a number, got string"},
+        BadInput{
+            "NegativeLength",
+            "lightpath_topology: 1\nsites: [{id: a}]\nnodes: [{id: n, site: a}, {id: m, site: a}]\n"
+            "fibers: [{id: f, a: n, b: m, length_km: -3}]\n",
+            "length must be a positive number of km, got -3"},
+        BadInput{
+            "InfiniteLength",
+            "lightpath_topology: 1\nsites: [{id: a}]\nnodes: [{id: n, site: a}, {id: m, site: a}]\n"
+            "fibers: [{id: f, a: n, b: m, length_km: .inf}]\n",
+            "expected a number, got string"},
         BadInput{"ListExpected", "lightpath_topology: 1\nsites: {id: a}\n",
                  "(/sites): expected a list, got object"},
-        BadInput{"DuplicateKey", "lightpath_topology: 1\nname: a\nname: b\n", "key 'name' appears twice"}),
+        BadInput{"DuplicateKey", "lightpath_topology: 1\nname: a\nname: b\n",
+                 "key 'name' appears twice"}),
     [](const auto& info) { return std::string(info.param.name); });
 
 TEST(NativeFormat, RejectsDeepNesting) {
-  std::string text = "lightpath_topology: 1\nx: " + std::string(100, '[') + "1" + std::string(100, ']') + "\n";
+  std::string text =
+      "lightpath_topology: 1\nx: " + std::string(100, '[') + "1" + std::string(100, ']') + "\n";
   auto t = parseYaml(text);
   ASSERT_FALSE(t);
   EXPECT_NE(t.error().message().find("nested deeper than 64 levels"), std::string::npos)
@@ -144,7 +147,8 @@ TEST(JsonInput, ErrorsNameTheLineAndPointer) {
   ASSERT_FALSE(t);
   EXPECT_NE(t.error().message().find("net.json: /sites/0/id: expected a string"), std::string::npos)
       << t.error().message();
-  auto broken = parseTopology("{\"lightpath_topology\": 1,\n \"sites\": [\n  {\"id\": }]}", "net.json");
+  auto broken =
+      parseTopology("{\"lightpath_topology\": 1,\n \"sites\": [\n  {\"id\": }]}", "net.json");
   ASSERT_FALSE(broken);
   EXPECT_NE(broken.error().message().find("net.json:3: not valid JSON"), std::string::npos)
       << broken.error().message();
@@ -192,11 +196,13 @@ TEST(Gml, RejectsMalformed) {
            {"graph [ node [ id 0 Latitude 95 Longitude 0 ] ]", "coordinates out of range"},
            {"graph [ x 12abc ]", "value of 'x' must be a number"},
            {"nodes [ ]", "no 'graph [ ... ]' found"},
-           {"graph [" + [] {
-              std::string deep;
-              for (int i = 0; i < 200; ++i) deep += " a [";
-              return deep;
-            }(), "nested deeper than 64"},
+           {"graph [" +
+                [] {
+                  std::string deep;
+                  for (int i = 0; i < 200; ++i) deep += " a [";
+                  return deep;
+                }(),
+            "nested deeper than 64"},
        }) {
     auto t = parseTopology(text, "t.gml", {.format = TopologyFormat::Gml});
     ASSERT_FALSE(t) << text;
@@ -221,11 +227,14 @@ LINKS (
   auto bad = parseTopology("?SNDlib\nNODES (\n  A ( x 3 )\n)\n", "n.txt");
   ASSERT_FALSE(bad);
   EXPECT_NE(bad.error().message().find("n.txt:3: node 'A' coordinates must be two numbers"),
-            std::string::npos) << bad.error().message();
+            std::string::npos)
+      << bad.error().message();
   auto unclosed = parseTopology("?SNDlib\nNODES (\n  A ( 1 3 )\n", "n.txt");
   ASSERT_FALSE(unclosed);
   EXPECT_NE(unclosed.error().message().find("not closed"), std::string::npos);
-  auto planar = parseTopology("?SNDlib\nNODES (\n  A ( 100 300 )\n  B ( 400 700 )\n)\nLINKS (\n  L ( A B ) 0 )\n)\n", "p.txt");
+  auto planar = parseTopology(
+      "?SNDlib\nNODES (\n  A ( 100 300 )\n  B ( 400 700 )\n)\nLINKS (\n  L ( A B ) 0 )\n)\n",
+      "p.txt");
   ASSERT_TRUE(planar) << errorOf(planar);
   EXPECT_FALSE(planar->sites()[0].location);
   EXPECT_DOUBLE_EQ(planar->fibers()[0].length.value(), 500.0);
@@ -234,8 +243,8 @@ LINKS (
 
 TEST(DegreesMinutes, DetectedOnlyWhenEveryValueFits) {
   using io::looksLikeDegreesMinutes;
-  EXPECT_TRUE(looksLikeDegreesMinutes({"37.25", "-122.07", "32.42", "-117.08", "40.00", "-105.16",
-                                       "38.52", "-77.02"}));
+  EXPECT_TRUE(looksLikeDegreesMinutes(
+      {"37.25", "-122.07", "32.42", "-117.08", "40.00", "-105.16", "38.52", "-77.02"}));
   EXPECT_FALSE(looksLikeDegreesMinutes({"37.25", "-122.07", "32.42", "-117.08", "40.00", "-105.16",
                                         "38.52", "-77.72"}));  // .72 is no minute
   EXPECT_FALSE(looksLikeDegreesMinutes({"37.2500", "-122.07", "32.42", "-117.08", "40.00",
@@ -260,14 +269,18 @@ TEST(Gnpy, ChainsSpansAndAmplifiers) {
   ASSERT_EQ(t->fibers().size(), 1u);
   EXPECT_DOUBLE_EQ(t->fibers()[0].length.value(), 120.0);
   EXPECT_DOUBLE_EQ(t->fibers()[0].loss->value(), 80 * 0.2 + 40 * 0.25 + 0.5);
-  auto loop = parseTopology(R"({"elements": [{"uid": "r", "type": "Roadm"}, {"uid": "f", "type": "Fiber", "params": {"length": 3}}],
-     "connections": [{"from_node": "r", "to_node": "f"}, {"from_node": "f", "to_node": "f"}]})", "g.json");
+  auto loop = parseTopology(
+      R"({"elements": [{"uid": "r", "type": "Roadm"}, {"uid": "f", "type": "Fiber", "params": {"length": 3}}],
+     "connections": [{"from_node": "r", "to_node": "f"}, {"from_node": "f", "to_node": "f"}]})",
+      "g.json");
   ASSERT_FALSE(loop);
   EXPECT_NE(loop.error().message().find("loop"), std::string::npos) << loop.error().message();
-  auto unknown = parseTopology(R"({"elements": [], "connections": [{"from_node": "r", "to_node": "f"}]})", "g.json");
+  auto unknown = parseTopology(
+      R"({"elements": [], "connections": [{"from_node": "r", "to_node": "f"}]})", "g.json");
   ASSERT_FALSE(unknown);
   EXPECT_NE(unknown.error().message().find("/connections/0: connects unknown element 'r'"),
-            std::string::npos) << unknown.error().message();
+            std::string::npos)
+      << unknown.error().message();
 }
 
 TEST(EdgeList, ChecksHeaderAgainstLines) {

@@ -2,11 +2,11 @@
 // Both parse into one JSON tree; YAML keeps a map from JSON pointer to line so that errors
 // name the line. Readers are strict: unknown keys and wrong types are errors, because a
 // typo in a carrier's network file must not pass silently.
-#include <map>
-#include <set>
-
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
+
+#include <map>
+#include <set>
 
 #include "lightpath/io/internal/json_text.h"
 #include "lightpath/io/internal/readers.h"
@@ -48,7 +48,8 @@ Result<json> yamlToJson(const YAML::Node& node, const std::string& pointer, int 
     return fail(invalidArgument(fmt::format("{}:{}: nested deeper than {} levels", source,
                                             node.Mark().line + 1, kMaxNestingDepth)));
   }
-  if (node.Mark().line >= 0) locator.setLine(pointer, static_cast<std::size_t>(node.Mark().line) + 1);
+  if (node.Mark().line >= 0)
+    locator.setLine(pointer, static_cast<std::size_t>(node.Mark().line) + 1);
   switch (node.Type()) {
     case YAML::NodeType::Null:
     case YAML::NodeType::Undefined:
@@ -59,7 +60,8 @@ Result<json> yamlToJson(const YAML::Node& node, const std::string& pointer, int 
       if (s == "true" || s == "True" || s == "TRUE") return json(true);
       if (s == "false" || s == "False" || s == "FALSE") return json(false);
       if (s == "null" || s == "~" || s == "Null" || s == "NULL") return json(nullptr);
-      if (auto number = parseNumber(s); number && s.find_first_of("0123456789") != std::string::npos) {
+      if (auto number = parseNumber(s);
+          number && s.find_first_of("0123456789") != std::string::npos) {
         return json(*number);
       }
       return json(s);
@@ -68,7 +70,8 @@ Result<json> yamlToJson(const YAML::Node& node, const std::string& pointer, int 
       json array = json::array();
       std::size_t i = 0;
       for (const auto& item : node) {
-        auto value = yamlToJson(item, pointer + "/" + std::to_string(i++), depth + 1, locator, source);
+        auto value =
+            yamlToJson(item, pointer + "/" + std::to_string(i++), depth + 1, locator, source);
         if (!value) return value;
         array.push_back(std::move(*value));
       }
@@ -78,8 +81,8 @@ Result<json> yamlToJson(const YAML::Node& node, const std::string& pointer, int 
       json object = json::object();
       for (const auto& item : node) {
         if (!item.first.IsScalar()) {
-          return fail(invalidArgument(fmt::format("{}:{}: keys must be plain words", source,
-                                                  item.first.Mark().line + 1)));
+          return fail(invalidArgument(
+              fmt::format("{}:{}: keys must be plain words", source, item.first.Mark().line + 1)));
         }
         std::string key = item.first.Scalar();
         if (object.contains(key)) {
@@ -231,7 +234,8 @@ Result<Topology> fromJson(const json& doc, const Locator& where) {
   b.setProvenance(top.str("provenance", false));
 
   forEachItem(top, "sites", where, status, [&](Fields& f) {
-    Site s{.id = f.str("id", true), .name = f.str("name", false),
+    Site s{.id = f.str("id", true),
+           .name = f.str("name", false),
            .kind = f.parsed<SiteKind>("kind", parseSiteKind, SiteKind::Pop),
            .metro = f.str("metro", false)};
     auto lat = f.num("lat", false);
@@ -244,18 +248,25 @@ Result<Topology> fromJson(const json& doc, const Locator& where) {
     b.addSite(std::move(s));
   });
   forEachItem(top, "nodes", where, status, [&](Fields& f) {
-    b.addNode({.id = f.str("id", true), .name = f.str("name", false), .site = f.str("site", true),
+    b.addNode({.id = f.str("id", true),
+               .name = f.str("name", false),
+               .site = f.str("site", true),
                .kind = f.parsed<NodeKind>("kind", parseNodeKind, NodeKind::Roadm),
-               .regeneration = f.flag("regeneration", true), .transit = f.flag("transit", true),
-               .source_id = f.str("source_id", false), .origin = f.origin()});
+               .regeneration = f.flag("regeneration", true),
+               .transit = f.flag("transit", true),
+               .source_id = f.str("source_id", false),
+               .origin = f.origin()});
   });
   forEachItem(top, "srlgs", where, status, [&](Fields& f) {
-    b.addSrlg({.id = f.str("id", true), .name = f.str("name", false),
+    b.addSrlg({.id = f.str("id", true),
+               .name = f.str("name", false),
                .kind = f.parsed<SrlgKind>("kind", parseSrlgKind, SrlgKind::Conduit),
                .origin = f.origin()});
   });
   forEachItem(top, "fibers", where, status, [&](Fields& f) {
-    Fiber fiber{.id = f.str("id", true), .a = f.str("a", true), .b = f.str("b", true),
+    Fiber fiber{.id = f.str("id", true),
+                .a = f.str("a", true),
+                .b = f.str("b", true),
                 .length = Km(f.num("length_km", true).value_or(0)),
                 .length_source = f.parsed<LengthSource>("length_source", parseLengthSource,
                                                         LengthSource::Measured)};
@@ -275,15 +286,19 @@ Result<Topology> fromJson(const json& doc, const Locator& where) {
     b.addFiber(std::move(fiber));
   });
   forEachItem(top, "ports", where, status, [&](Fields& f) {
-    Port p{.id = f.str("id", true), .name = f.str("name", false), .site = f.str("site", true),
-           .node = f.str("node", false), .speed = Gbps(f.num("speed_gbps", true).value_or(0))};
+    Port p{.id = f.str("id", true),
+           .name = f.str("name", false),
+           .site = f.str("site", true),
+           .node = f.str("node", false),
+           .speed = Gbps(f.num("speed_gbps", true).value_or(0))};
     std::string tenant = f.str("tenant", false);
     if (!tenant.empty()) p.tenant = tenant;
     p.origin = f.origin();
     b.addPort(std::move(p));
   });
   forEachItem(top, "transceivers", where, status, [&](Fields& f) {
-    b.addTransceiver({.id = f.str("id", true), .name = f.str("name", false),
+    b.addTransceiver({.id = f.str("id", true),
+                      .name = f.str("name", false),
                       .line_rate = Gbps(f.num("line_rate_gbps", true).value_or(0)),
                       .baud_gbd = f.num("baud_gbd", true).value_or(0),
                       .slot_width = GHz(f.num("slot_width_ghz", true).value_or(0)),
@@ -346,9 +361,13 @@ ordered_json toJson(const Topology& t) {
   }
   auto& transceivers = doc["transceivers"] = ordered_json::array();
   for (const TransceiverSpec& x : t.transceivers()) {
-    transceivers.push_back({{"id", x.id}, {"name", x.name}, {"line_rate_gbps", x.line_rate.value()},
-                            {"baud_gbd", x.baud_gbd}, {"slot_width_ghz", x.slot_width.value()},
-                            {"min_gsnr_db", x.min_gsnr.value()}, {"reach_km", x.reach.value()}});
+    transceivers.push_back({{"id", x.id},
+                            {"name", x.name},
+                            {"line_rate_gbps", x.line_rate.value()},
+                            {"baud_gbd", x.baud_gbd},
+                            {"slot_width_ghz", x.slot_width.value()},
+                            {"min_gsnr_db", x.min_gsnr.value()},
+                            {"reach_km", x.reach.value()}});
   }
   return doc;
 }
@@ -357,9 +376,9 @@ ordered_json toJson(const Topology& t) {
 bool needsQuotes(const std::string& s) {
   if (s.empty()) return true;
   if (parseNumber(s)) return true;
-  static const std::set<std::string> kReserved = {"true", "True", "TRUE", "false", "False",
-                                                  "FALSE", "null", "Null", "NULL", "~",
-                                                  "yes", "no", "on", "off", "Yes", "No"};
+  static const std::set<std::string> kReserved = {"true", "True", "TRUE", "false", "False", "FALSE",
+                                                  "null", "Null", "NULL", "~",     "yes",   "no",
+                                                  "on",   "off",  "Yes",  "No"};
   return kReserved.contains(s);
 }
 
@@ -413,8 +432,8 @@ Result<Topology> readNative(std::string_view text, std::string_view source, bool
   try {
     root = YAML::Load(std::string(text));
   } catch (const YAML::Exception& e) {
-    return fail(invalidArgument(fmt::format("{}:{}: not valid YAML: {}", source, e.mark.line + 1,
-                                            e.msg)));
+    return fail(
+        invalidArgument(fmt::format("{}:{}: not valid YAML: {}", source, e.mark.line + 1, e.msg)));
   } catch (const std::exception& e) {
     return fail(invalidArgument(fmt::format("{}: not valid YAML: {}", source, e.what())));
   }

@@ -15,7 +15,8 @@ Result<Topology> readNet2Plan(std::string_view text, std::string_view source,
   LP_RETURN_IF_ERROR(loadXml(text, source, doc));
   pugi::xml_node network = doc.child("network");
   if (!network) {
-    return fail(invalidArgument(fmt::format("{}: no <network> element: not a Net2Plan file", source)));
+    return fail(
+        invalidArgument(fmt::format("{}: no <network> element: not a Net2Plan file", source)));
   }
   const LineIndex lines(text);
   auto line = [&](const pugi::xml_node& n) {
@@ -28,7 +29,8 @@ Result<Topology> readNet2Plan(std::string_view text, std::string_view source,
   sketch.directed = true;
 
   for (pugi::xml_node n : network.children("node")) {
-    SketchNode node{.key = n.attribute("id").as_string(), .label = n.attribute("name").as_string(),
+    SketchNode node{.key = n.attribute("id").as_string(),
+                    .label = n.attribute("name").as_string(),
                     .origin = line(n)};
     if (node.key.empty()) return fail(invalidArgument(line(n) + ": <node> has no id attribute"));
     pugi::xml_attribute x = n.attribute("xCoord"), y = n.attribute("yCoord");
@@ -36,9 +38,10 @@ Result<Topology> readNet2Plan(std::string_view text, std::string_view source,
       auto lon = parseNumber(x.value());
       auto lat = parseNumber(y.value());
       if (!lon || !lat || !isValidGeoPoint({*lat, *lon})) {
-        return fail(invalidArgument(fmt::format("{}: node '{}' xCoord/yCoord must be a longitude "
-                                                "and a latitude, got '{}' and '{}'", line(n),
-                                                node.key, excerpt(x.value()), excerpt(y.value()))));
+        return fail(invalidArgument(
+            fmt::format("{}: node '{}' xCoord/yCoord must be a longitude "
+                        "and a latitude, got '{}' and '{}'",
+                        line(n), node.key, excerpt(x.value()), excerpt(y.value()))));
       }
       node.location = GeoPoint{*lat, *lon};
     }
@@ -48,7 +51,8 @@ Result<Topology> readNet2Plan(std::string_view text, std::string_view source,
   auto addLinks = [&](pugi::xml_node parent) -> Status {
     for (pugi::xml_node l : parent.children("link")) {
       SketchLink link{.a = l.attribute("originNodeId").as_string(),
-                      .b = l.attribute("destinationNodeId").as_string(), .origin = line(l)};
+                      .b = l.attribute("destinationNodeId").as_string(),
+                      .origin = line(l)};
       if (link.a.empty() || link.b.empty()) {
         return invalidArgument(line(l) + ": <link> needs originNodeId and destinationNodeId");
       }

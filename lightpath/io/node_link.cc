@@ -16,7 +16,8 @@ std::optional<std::string> keyOf(const nlohmann::json& v) {
   return std::nullopt;
 }
 
-std::optional<double> numberIn(const nlohmann::json& object, std::initializer_list<const char*> keys) {
+std::optional<double> numberIn(const nlohmann::json& object,
+                               std::initializer_list<const char*> keys) {
   for (const char* key : keys) {
     auto it = object.find(key);
     if (it != object.end() && it->is_number()) return it->get<double>();
@@ -32,7 +33,8 @@ Result<Topology> readNodeLinkJson(std::string_view text, std::string_view source
   if (!json) return fail(json.error());
   const auto& doc = *json;
   if (!doc.is_object() || !doc.contains("nodes") || !doc["nodes"].is_array()) {
-    return fail(invalidArgument(fmt::format("{}: expected an object with a \"nodes\" array", source)));
+    return fail(
+        invalidArgument(fmt::format("{}: expected an object with a \"nodes\" array", source)));
   }
   const char* links_key = doc.contains("links") ? "links" : "edges";
   if (!doc.contains(links_key) || !doc[links_key].is_array()) {
@@ -56,8 +58,8 @@ Result<Topology> readNodeLinkJson(std::string_view text, std::string_view source
     if (lat && lon) {
       node.location = GeoPoint{*lat, *lon};
       if (!isValidGeoPoint(*node.location)) {
-        return fail(invalidArgument(fmt::format("{}: coordinates ({}, {}) out of range", where,
-                                                *lat, *lon)));
+        return fail(invalidArgument(
+            fmt::format("{}: coordinates ({}, {}) out of range", where, *lat, *lon)));
       }
     }
     sketch.nodes.push_back(std::move(node));

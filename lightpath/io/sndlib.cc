@@ -1,9 +1,9 @@
 // SNDlib networks (Orlowski et al., Networks 55(3), 2010) in the native text format and in
 // XML. Neither carries fiber lengths. Coordinates are written three ways in the wild:
 // decimal degrees, degrees.minutes (nobel-us: 37.25 = 37 deg 25 min), and planar x/y.
-#include <sstream>
-
 #include <fmt/format.h>
+
+#include <sstream>
 
 #include "lightpath/io/internal/graph_sketch.h"
 #include "lightpath/io/internal/readers.h"
@@ -42,7 +42,8 @@ Status applyConvention(GraphSketch& sketch, const std::vector<std::string>& text
       sketch.notes.push_back({Severity::Warning, "planar-coordinates",
                               fmt::format("{}: coordinates are planar x/y, not latitude and "
                                           "longitude: no map positions, lengths assumed from "
-                                          "x/y distance", source)});
+                                          "x/y distance",
+                                          source)});
       break;
     case CoordinateConvention::DegreesMinutes:
       for (auto& n : sketch.nodes) {
@@ -53,7 +54,8 @@ Status applyConvention(GraphSketch& sketch, const std::vector<std::string>& text
       sketch.notes.push_back({Severity::Warning, "degrees-minutes",
                               fmt::format("{}: coordinates read as degrees.minutes (every value "
                                           "has two decimals below .60); pass --coordinates "
-                                          "decimal to override", source)});
+                                          "decimal to override",
+                                          source)});
       break;
     default:
       break;
@@ -61,9 +63,10 @@ Status applyConvention(GraphSketch& sketch, const std::vector<std::string>& text
   if (!sketch.planar) {
     for (const auto& n : sketch.nodes) {
       if (n.location && !isValidGeoPoint(*n.location)) {
-        return invalidArgument(fmt::format("{}: node '{}' coordinates ({}, {}) are not a "
-                                           "longitude and a latitude", n.origin, n.key,
-                                           n.location->lon, n.location->lat));
+        return invalidArgument(
+            fmt::format("{}: node '{}' coordinates ({}, {}) are not a "
+                        "longitude and a latitude",
+                        n.origin, n.key, n.location->lon, n.location->lat));
       }
     }
   }
@@ -110,14 +113,18 @@ Result<Topology> readSndlibText(std::string_view text, std::string_view source,
     const std::string where = fmt::format("{}:{}", source, lines.number());
     if (section == Section::None) {
       if (w.size() == 2 && w[1] == "(") {
-        section = w[0] == "NODES" ? Section::Nodes : w[0] == "LINKS" ? Section::Links : Section::Other;
+        section = w[0] == "NODES"   ? Section::Nodes
+                  : w[0] == "LINKS" ? Section::Links
+                                    : Section::Other;
         if (section == Section::Nodes) saw_nodes = true;
         other_depth = 1;
         continue;
       }
       if (w[0] == "network" || w[0] == "NETWORK") continue;
-      return fail(invalidArgument(fmt::format("{}: expected a section such as 'NODES (' or "
-                                              "'LINKS (', found '{}'", where, excerpt(line))));
+      return fail(
+          invalidArgument(fmt::format("{}: expected a section such as 'NODES (' or "
+                                      "'LINKS (', found '{}'",
+                                      where, excerpt(line))));
     }
     if (section == Section::Other) {
       for (auto word : w) other_depth += word == "(" ? 1 : word == ")" ? -1 : 0;
@@ -135,30 +142,35 @@ Result<Topology> readSndlibText(std::string_view text, std::string_view source,
         auto x = parseNumber(w[2]);
         auto y = parseNumber(w[3]);
         if (!x || !y) {
-          return fail(invalidArgument(fmt::format("{}: node '{}' coordinates must be two numbers, "
-                                                  "got '{} {}'", where, w[0], excerpt(w[2]),
-                                                  excerpt(w[3]))));
+          return fail(
+              invalidArgument(fmt::format("{}: node '{}' coordinates must be two numbers, "
+                                          "got '{} {}'",
+                                          where, w[0], excerpt(w[2]), excerpt(w[3]))));
         }
         node.location = GeoPoint{*y, *x};
         coordinate_texts.emplace_back(w[2]);
         coordinate_texts.emplace_back(w[3]);
       } else if (w.size() != 1) {
-        return fail(invalidArgument(fmt::format("{}: expected '<node> ( <x> <y> )', found '{}'",
-                                                where, excerpt(line))));
+        return fail(invalidArgument(
+            fmt::format("{}: expected '<node> ( <x> <y> )', found '{}'", where, excerpt(line))));
       }
       sketch.nodes.push_back(std::move(node));
     } else if (section == Section::Links) {
       // <link_id> ( <source> <target> ) <capacities and costs...>
       if (w.size() < 5 || w[1] != "(" || w[4] != ")") {
-        return fail(invalidArgument(fmt::format("{}: expected '<link> ( <source> <target> ) ...', "
-                                                "found '{}'", where, excerpt(line))));
+        return fail(
+            invalidArgument(fmt::format("{}: expected '<link> ( <source> <target> ) ...', "
+                                        "found '{}'",
+                                        where, excerpt(line))));
       }
       sketch.links.push_back({.a = std::string(w[2]), .b = std::string(w[3]), .origin = where});
     }
   }
   if (section != Section::None) {
-    return fail(invalidArgument(fmt::format("{}:{}: unexpected end of file: a section is not "
-                                            "closed with ')'", source, lines.number())));
+    return fail(
+        invalidArgument(fmt::format("{}:{}: unexpected end of file: a section is not "
+                                    "closed with ')'",
+                                    source, lines.number())));
   }
   if (!saw_nodes) {
     return fail(invalidArgument(fmt::format("{}: no 'NODES (' section", source)));
@@ -178,14 +190,17 @@ Result<Topology> readSndlibXml(std::string_view text, std::string_view source,
   };
   pugi::xml_node structure = doc.child("network").child("networkStructure");
   if (!structure) {
-    return fail(invalidArgument(fmt::format("{}: no <network><networkStructure> element: not an "
-                                            "SNDlib XML network", source)));
+    return fail(
+        invalidArgument(fmt::format("{}: no <network><networkStructure> element: not an "
+                                    "SNDlib XML network",
+                                    source)));
   }
   GraphSketch sketch;
   sketch.name = baseName(source);
   std::vector<std::string> coordinate_texts;
   pugi::xml_node nodes = structure.child("nodes");
-  const bool declared_planar = std::string_view(nodes.attribute("coordinatesType").as_string()) == "pixel";
+  const bool declared_planar =
+      std::string_view(nodes.attribute("coordinatesType").as_string()) == "pixel";
   for (pugi::xml_node n : nodes.children("node")) {
     std::string id = n.attribute("id").as_string();
     if (id.empty()) return fail(invalidArgument(line(n) + ": <node> has no id attribute"));
@@ -196,9 +211,10 @@ Result<Topology> readSndlibXml(std::string_view text, std::string_view source,
       auto x = parseNumber(x_text);
       auto y = parseNumber(y_text);
       if (!x || !y) {
-        return fail(invalidArgument(fmt::format("{}: node '{}' <x>/<y> must be numbers, got '{}' "
-                                                "and '{}'", line(c), id, excerpt(x_text),
-                                                excerpt(y_text))));
+        return fail(
+            invalidArgument(fmt::format("{}: node '{}' <x>/<y> must be numbers, got '{}' "
+                                        "and '{}'",
+                                        line(c), id, excerpt(x_text), excerpt(y_text))));
       }
       node.location = GeoPoint{*y, *x};
       coordinate_texts.push_back(x_text);

@@ -1,12 +1,12 @@
 // Format detection and dispatch to the readers and writers.
 #include "lightpath/io/topology_io.h"
 
+#include <fmt/format.h>
+
 #include <array>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
-
-#include <fmt/format.h>
 
 #include "lightpath/base/enum_names.h"
 #include "lightpath/io/internal/readers.h"
@@ -78,22 +78,27 @@ Result<TopologyFormat> detectTopologyFormat(std::string_view text, std::string_v
     if (contains(head, "<network") && (contains(head, "xCoord") || ext == "n2p")) {
       return TopologyFormat::Net2Plan;
     }
-    return fail(invalidArgument(fmt::format("{}: XML, but neither SNDlib nor Net2Plan", file_name)));
+    return fail(
+        invalidArgument(fmt::format("{}: XML, but neither SNDlib nor Net2Plan", file_name)));
   }
   if (start.starts_with("graph") || ext == "gml") return TopologyFormat::Gml;
   if (start.starts_with("{") || start.starts_with("[")) {
     if (contains(head, "\"lightpath_topology\"")) return TopologyFormat::NativeJson;
     if (contains(head, "\"path-request\"")) {
-      return fail(invalidArgument(fmt::format("{}: a GNPy service request file (path-request), "
-                                              "not a topology", file_name)));
+      return fail(
+          invalidArgument(fmt::format("{}: a GNPy service request file (path-request), "
+                                      "not a topology",
+                                      file_name)));
     }
     if (contains(head, "\"elements\"") || contains(head, "\"connections\"")) {
       return TopologyFormat::GnpyJson;
     }
     if (contains(head, "\"nodes\"")) return TopologyFormat::NodeLinkJson;
     if (contains(head, "\"FeatureCollection\"")) {
-      return fail(invalidArgument(fmt::format("{}: GeoJSON is written for maps, not read: import "
-                                              "the network from its source format", file_name)));
+      return fail(
+          invalidArgument(fmt::format("{}: GeoJSON is written for maps, not read: import "
+                                      "the network from its source format",
+                                      file_name)));
     }
     if (ext == "json") return TopologyFormat::NativeJson;
   }
@@ -101,8 +106,10 @@ Result<TopologyFormat> detectTopologyFormat(std::string_view text, std::string_v
     return TopologyFormat::NativeYaml;
   }
   if (looksLikeCsvMatrix(start)) {
-    return fail(invalidArgument(fmt::format("{}: a matrix of comma-separated numbers (a traffic "
-                                            "matrix?), not a topology", file_name)));
+    return fail(
+        invalidArgument(fmt::format("{}: a matrix of comma-separated numbers (a traffic "
+                                    "matrix?), not a topology",
+                                    file_name)));
   }
   // An edge list starts (after comments) with a number alone on a line.
   if (!start.empty() && std::isdigit(static_cast<unsigned char>(start[0]))) {
@@ -118,12 +125,14 @@ Result<TopologyFormat> detectTopologyFormat(std::string_view text, std::string_v
 Result<Topology> parseTopology(std::string_view text, std::string_view source_name,
                                const ImportOptions& options) {
   if (text.size() > kMaxTopologyBytes) {
-    return fail(invalidArgument(fmt::format("{}: {} bytes is more than the {} MiB a topology may "
-                                            "have", source_name, text.size(), kMaxTopologyBytes >> 20)));
+    return fail(
+        invalidArgument(fmt::format("{}: {} bytes is more than the {} MiB a topology may "
+                                    "have",
+                                    source_name, text.size(), kMaxTopologyBytes >> 20)));
   }
   if (!(options.route_factor >= 1.0 && options.route_factor <= 5.0)) {
-    return fail(invalidArgument(fmt::format("route factor must be between 1 and 5, got {}",
-                                            options.route_factor)));
+    return fail(invalidArgument(
+        fmt::format("route factor must be between 1 and 5, got {}", options.route_factor)));
   }
   if (!(options.assumed_length.value() > 0) || !std::isfinite(options.assumed_length.value())) {
     return fail(invalidArgument("assumed fiber length must be a positive number of km"));
@@ -137,15 +146,24 @@ Result<Topology> parseTopology(std::string_view text, std::string_view source_na
     format = *detected;
   }
   switch (format) {
-    case TopologyFormat::NativeYaml: return io::readNative(text, source_name, true);
-    case TopologyFormat::NativeJson: return io::readNative(text, source_name, false);
-    case TopologyFormat::Gml: return io::readGml(text, source_name, options);
-    case TopologyFormat::SndlibText: return io::readSndlibText(text, source_name, options);
-    case TopologyFormat::SndlibXml: return io::readSndlibXml(text, source_name, options);
-    case TopologyFormat::NodeLinkJson: return io::readNodeLinkJson(text, source_name, options);
-    case TopologyFormat::GnpyJson: return io::readGnpyJson(text, source_name, options);
-    case TopologyFormat::Net2Plan: return io::readNet2Plan(text, source_name, options);
-    case TopologyFormat::EdgeList: return io::readEdgeList(text, source_name, options);
+    case TopologyFormat::NativeYaml:
+      return io::readNative(text, source_name, true);
+    case TopologyFormat::NativeJson:
+      return io::readNative(text, source_name, false);
+    case TopologyFormat::Gml:
+      return io::readGml(text, source_name, options);
+    case TopologyFormat::SndlibText:
+      return io::readSndlibText(text, source_name, options);
+    case TopologyFormat::SndlibXml:
+      return io::readSndlibXml(text, source_name, options);
+    case TopologyFormat::NodeLinkJson:
+      return io::readNodeLinkJson(text, source_name, options);
+    case TopologyFormat::GnpyJson:
+      return io::readGnpyJson(text, source_name, options);
+    case TopologyFormat::Net2Plan:
+      return io::readNet2Plan(text, source_name, options);
+    case TopologyFormat::EdgeList:
+      return io::readEdgeList(text, source_name, options);
     case TopologyFormat::GeoJson:
       return fail(invalidArgument("GeoJSON is an output format only"));
   }
@@ -161,8 +179,8 @@ Result<std::string> readFileText(const std::string& path, std::size_t max_bytes)
   std::streamoff size = in.tellg();
   if (size < 0) return fail(invalidArgument(fmt::format("{}: not a regular file", path)));
   if (static_cast<std::size_t>(size) > max_bytes) {
-    return fail(invalidArgument(fmt::format("{}: {} bytes is more than the {} bytes allowed",
-                                            path, size, max_bytes)));
+    return fail(invalidArgument(
+        fmt::format("{}: {} bytes is more than the {} bytes allowed", path, size, max_bytes)));
   }
   in.seekg(0);
   std::string text(static_cast<std::size_t>(size), '\0');
@@ -191,8 +209,10 @@ Status writeTopologyFile(const Topology& topology, const std::string& path) {
   } else if (ext == "json") {
     text = writeNativeJson(topology);
   } else {
-    return invalidArgument(fmt::format("{}: cannot tell the output format from the extension "
-                                       "'{}': use .yaml, .json or .geojson", path, ext));
+    return invalidArgument(
+        fmt::format("{}: cannot tell the output format from the extension "
+                    "'{}': use .yaml, .json or .geojson",
+                    path, ext));
   }
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   if (!out) return unavailable(fmt::format("{}: cannot write: {}", path, std::strerror(errno)));

@@ -39,10 +39,10 @@ Result<TopologyFormat> parseTopologyFormat(std::string_view name);
 
 // How coordinates in SNDlib files are written.
 enum class CoordinateConvention {
-  Auto,           // decide from the numbers (see docs/topology-format.md)
-  Decimal,        // decimal degrees
-  DegreesMinutes, // 37.25 means 37 degrees 25 minutes
-  Planar,         // x/y on a plane in unknown units: no geographic position
+  Auto,            // decide from the numbers (see docs/topology-format.md)
+  Decimal,         // decimal degrees
+  DegreesMinutes,  // 37.25 means 37 degrees 25 minutes
+  Planar,          // x/y on a plane in unknown units: no geographic position
 };
 
 struct ImportOptions {
@@ -77,6 +77,7 @@ std::string writeGeoJson(const Topology& topology);
 Status writeTopologyFile(const Topology& topology, const std::string& path);
 
 // Reads a whole file, refusing one larger than max_bytes.
-Result<std::string> readFileText(const std::string& path, std::size_t max_bytes = kMaxTopologyBytes);
+Result<std::string> readFileText(const std::string& path,
+                                 std::size_t max_bytes = kMaxTopologyBytes);
 
 }  // namespace lightpath

@@ -2,10 +2,10 @@
 // found by scanning the entries that overlap in time (a resource holds tens to hundreds).
 #include "lightpath/ledger/ledger.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <array>
-
-#include <fmt/format.h>
 
 #include "lightpath/base/enum_names.h"
 
@@ -52,29 +52,37 @@ std::uint64_t Ledger::capacity(ResourceId resource) const {
 
 Status Ledger::validate(const std::vector<Claim>& claims, const Window& window) const {
   if (!(window.start < window.end)) {
-    return invalidArgument(fmt::format("window {} is empty: the end must come after the start", describe(window)));
+    return invalidArgument(
+        fmt::format("window {} is empty: the end must come after the start", describe(window)));
   }
   if (claims.empty()) return invalidArgument("a reservation needs at least one claim");
   for (std::size_t i = 0; i < claims.size(); ++i) {
     const Claim& c = claims[i];
     auto it = resources_.find(c.resource);
-    if (it == resources_.end()) return invalidArgument(fmt::format("claim {}: unknown resource {}", i, describe(c.resource)));
-    if (c.count == 0) return invalidArgument(fmt::format("claim {}: on {} claims nothing", i, describe(c.resource)));
+    if (it == resources_.end())
+      return invalidArgument(fmt::format("claim {}: unknown resource {}", i, describe(c.resource)));
+    if (c.count == 0)
+      return invalidArgument(
+          fmt::format("claim {}: on {} claims nothing", i, describe(c.resource)));
     const std::uint64_t cap = it->second.capacity;
     if (isDiscrete(c.resource.kind)) {
       if (c.first >= cap || c.count > cap - c.first) {
-        return invalidArgument(fmt::format("claim {}: units {}-{} of {} are beyond its {} units", i, c.first,
-                                           c.first + c.count - 1, describe(c.resource), cap));
+        return invalidArgument(fmt::format("claim {}: units {}-{} of {} are beyond its {} units", i,
+                                           c.first, c.first + c.count - 1, describe(c.resource),
+                                           cap));
       }
     } else if (c.first != 0) {
-      return invalidArgument(fmt::format("claim {}: {} is a quantity; give first = 0", i, describe(c.resource)));
+      return invalidArgument(
+          fmt::format("claim {}: {} is a quantity; give first = 0", i, describe(c.resource)));
     }
     // Two claims of one reservation on one resource must not collide either.
     for (std::size_t j = 0; j < i; ++j) {
       const Claim& d = claims[j];
       if (d.resource != c.resource) continue;
-      if (isDiscrete(c.resource.kind) && c.first < d.first + d.count && d.first < c.first + c.count) {
-        return invalidArgument(fmt::format("claims {} and {} overlap on {}", j, i, describe(c.resource)));
+      if (isDiscrete(c.resource.kind) && c.first < d.first + d.count &&
+          d.first < c.first + c.count) {
+        return invalidArgument(
+            fmt::format("claims {} and {} overlap on {}", j, i, describe(c.resource)));
       }
     }
   }
@@ -124,7 +132,8 @@ std::uint64_t Ledger::peakUse(const Resource& r, const Window& window, HoldId ig
   return static_cast<std::uint64_t>(peak);
 }
 
-Status Ledger::findConflict(const std::vector<Claim>& claims, const Window& window, HoldId ignore) const {
+Status Ledger::findConflict(const std::vector<Claim>& claims, const Window& window,
+                            HoldId ignore) const {
   for (const Claim& c : claims) {
     const Resource& r = resources_.at(c.resource);
     if (isDiscrete(c.resource.kind)) {
@@ -134,8 +143,9 @@ Status Ledger::findConflict(const std::vector<Claim>& claims, const Window& wind
           const Hold& other = holds_.at(e.hold);
           return {StatusCode::ResourceExhausted,
                   fmt::format("{} units {}-{} are held by '{}' over {}", describe(c.resource),
-                              std::max(c.first, e.first), std::min(c.first + c.count, e.first + e.count) - 1,
-                              other.owner, describe(e.window))};
+                              std::max(c.first, e.first),
+                              std::min(c.first + c.count, e.first + e.count) - 1, other.owner,
+                              describe(e.window))};
         }
       }
       continue;
@@ -146,12 +156,14 @@ Status Ledger::findConflict(const std::vector<Claim>& claims, const Window& wind
       if (d.resource == c.resource) wanted += d.count;
     }
     // Without a hold to leave out, the step function answers at once.
-    const std::uint64_t peak = ignore == 0 ? static_cast<std::uint64_t>(std::max<std::int64_t>(0, r.peakLevel(window)))
-                                           : peakUse(r, window, ignore);
+    const std::uint64_t peak =
+        ignore == 0 ? static_cast<std::uint64_t>(std::max<std::int64_t>(0, r.peakLevel(window)))
+                    : peakUse(r, window, ignore);
     if (peak + wanted > r.capacity) {
       return {StatusCode::ResourceExhausted,
-              fmt::format("{}: {} wanted over {}, but only {} of {} is free throughout", describe(c.resource),
-                          wanted, describe(window), r.capacity - std::min(r.capacity, peak), r.capacity)};
+              fmt::format("{}: {} wanted over {}, but only {} of {} is free throughout",
+                          describe(c.resource), wanted, describe(window),
+                          r.capacity - std::min(r.capacity, peak), r.capacity)};
     }
   }
   return Status::ok();
@@ -193,9 +205,11 @@ Result<HoldId> Ledger::reserve(std::string owner, std::vector<Claim> claims, Win
   return id;
 }
 
-Result<HoldId> Ledger::restore(HoldId id, std::string owner, std::vector<Claim> claims, Window window) {
+Result<HoldId> Ledger::restore(HoldId id, std::string owner, std::vector<Claim> claims,
+                               Window window) {
   std::unique_lock lock(mutex_);
-  if (id == 0 || holds_.contains(id)) return fail(alreadyExists(fmt::format("hold {} exists already", id)));
+  if (id == 0 || holds_.contains(id))
+    return fail(alreadyExists(fmt::format("hold {} exists already", id)));
   LP_RETURN_IF_ERROR(validate(claims, window));
   LP_RETURN_IF_ERROR(findConflict(claims, window, 0));
   Hold hold{id, std::move(owner), window, std::move(claims)};
@@ -280,7 +294,8 @@ std::vector<std::uint64_t> Ledger::freeUnits(ResourceId resource, Window window)
   if (cap % 64) mask.back() = (std::uint64_t{1} << (cap % 64)) - 1;
   for (const Entry& e : it->second.entries) {
     if (!e.window.overlaps(window)) continue;
-    for (std::uint64_t u = e.first; u < e.first + e.count; ++u) mask[u / 64] &= ~(std::uint64_t{1} << (u % 64));
+    for (std::uint64_t u = e.first; u < e.first + e.count; ++u)
+      mask[u / 64] &= ~(std::uint64_t{1} << (u % 64));
   }
   return mask;
 }
@@ -289,7 +304,8 @@ std::uint64_t Ledger::freeQuantity(ResourceId resource, Window window) const {
   std::shared_lock lock(mutex_);
   auto it = resources_.find(resource);
   if (it == resources_.end() || isDiscrete(resource.kind)) return 0;
-  const auto peak = static_cast<std::uint64_t>(std::max<std::int64_t>(0, it->second.peakLevel(window)));
+  const auto peak =
+      static_cast<std::uint64_t>(std::max<std::int64_t>(0, it->second.peakLevel(window)));
   return it->second.capacity - std::min(it->second.capacity, peak);
 }
 
@@ -314,7 +330,9 @@ std::vector<Ledger::Use> Ledger::usesAt(ResourceId resource, TimePoint at) const
     auto h = holds_.find(e.hold);
     out.push_back({h == holds_.end() ? "" : h->second.owner, e.hold, e.first, e.count});
   }
-  std::sort(out.begin(), out.end(), [](const Use& a, const Use& b) { return a.first < b.first || (a.first == b.first && a.hold < b.hold); });
+  std::sort(out.begin(), out.end(), [](const Use& a, const Use& b) {
+    return a.first < b.first || (a.first == b.first && a.hold < b.hold);
+  });
   return out;
 }
 
@@ -326,42 +344,48 @@ std::vector<std::string> Ledger::checkInvariants() const {
     entries += r.entries.size();
     for (const Entry& e : r.entries) {
       if (!holds_.contains(e.hold)) {
-        violations.push_back(fmt::format("{}: entry of hold {} that does not exist", describe(id), e.hold));
+        violations.push_back(
+            fmt::format("{}: entry of hold {} that does not exist", describe(id), e.hold));
       }
     }
     if (isDiscrete(id.kind)) {
       // Sort by start time and compare each entry with those that start before it ends.
       std::vector<const Entry*> sorted;
       for (const Entry& e : r.entries) sorted.push_back(&e);
-      std::sort(sorted.begin(), sorted.end(), [](const Entry* a, const Entry* b) { return a->window.start < b->window.start; });
+      std::sort(sorted.begin(), sorted.end(),
+                [](const Entry* a, const Entry* b) { return a->window.start < b->window.start; });
       for (std::size_t i = 0; i < sorted.size(); ++i) {
         const Entry& a = *sorted[i];
         if (a.first + a.count > r.capacity) {
           violations.push_back(fmt::format("{}: hold {} beyond capacity", describe(id), a.hold));
         }
-        for (std::size_t j = i + 1; j < sorted.size() && sorted[j]->window.start < a.window.end; ++j) {
+        for (std::size_t j = i + 1; j < sorted.size() && sorted[j]->window.start < a.window.end;
+             ++j) {
           const Entry& b = *sorted[j];
           if (a.first < b.first + b.count && b.first < a.first + a.count) {
-            violations.push_back(fmt::format("{}: holds {} and {} share units at overlapping times", describe(id),
-                                             a.hold, b.hold));
+            violations.push_back(fmt::format("{}: holds {} and {} share units at overlapping times",
+                                             describe(id), a.hold, b.hold));
           }
         }
       }
     } else {
       const std::uint64_t swept = peakUse(r, {TimePoint::min(), TimePoint::max()}, 0);
       if (swept > r.capacity) {
-        violations.push_back(fmt::format("{}: held beyond its capacity of {}", describe(id), r.capacity));
+        violations.push_back(
+            fmt::format("{}: held beyond its capacity of {}", describe(id), r.capacity));
       }
       // The step function must agree with the holds it summarises.
       if (static_cast<std::int64_t>(swept) != r.peakLevel({TimePoint::min(), TimePoint::max()})) {
-        violations.push_back(fmt::format("{}: usage index out of step with its holds", describe(id)));
+        violations.push_back(
+            fmt::format("{}: usage index out of step with its holds", describe(id)));
       }
     }
   }
   std::size_t claims = 0;
   for (const auto& [id, hold] : holds_) claims += hold.claims.size();
   if (claims != entries) {
-    violations.push_back(fmt::format("{} claims in holds but {} entries in resources", claims, entries));
+    violations.push_back(
+        fmt::format("{} claims in holds but {} entries in resources", claims, entries));
   }
   return violations;
 }

@@ -1,11 +1,11 @@
 #include "lightpath/ledger/ledger.h"
 
-#include <cstdlib>
-#include <map>
-
 #include <gtest/gtest.h>
 #include <rapidcheck.h>
 #include <rapidcheck/gtest.h>
+
+#include <cstdlib>
+#include <map>
 
 #include "lightpath/base/random.h"
 
@@ -95,8 +95,10 @@ TEST(Ledger, RestoreKeepsIdsAndContinuesAboveThem) {
   TwoResources fixture;
   Ledger& l = fixture.l;
   ASSERT_EQ(*l.restore(40, "a", {{kFiber, 0, 4}}, window(0, 10)), 40u);
-  EXPECT_EQ(l.restore(40, "b", {{kFiber, 8, 4}}, window(0, 10)).error().code(), StatusCode::AlreadyExists);
-  EXPECT_EQ(l.restore(41, "b", {{kFiber, 2, 4}}, window(0, 10)).error().code(), StatusCode::ResourceExhausted);
+  EXPECT_EQ(l.restore(40, "b", {{kFiber, 8, 4}}, window(0, 10)).error().code(),
+            StatusCode::AlreadyExists);
+  EXPECT_EQ(l.restore(41, "b", {{kFiber, 2, 4}}, window(0, 10)).error().code(),
+            StatusCode::ResourceExhausted);
   EXPECT_EQ(*l.reserve("c", {{kFiber, 8, 4}}, window(0, 10)), 41u);
   EXPECT_TRUE(l.checkInvariants().empty());
 }
@@ -111,7 +113,8 @@ TEST(Ledger, RejectsMalformedClaims) {
     EXPECT_EQ(r.error().code(), StatusCode::InvalidArgument);
     EXPECT_NE(r.error().message().find(words), std::string::npos) << r.error().message();
   };
-  expectInvalid({{kFiber, 380, 6}}, window(0, 1), "units 380-385 of spectrum #7 are beyond its 384 units");
+  expectInvalid({{kFiber, 380, 6}}, window(0, 1),
+                "units 380-385 of spectrum #7 are beyond its 384 units");
   expectInvalid({{{ResourceKind::Vlans, 1}, 0, 1}}, window(0, 1), "unknown resource vlan #1");
   expectInvalid({{kFiber, 0, 1}}, window(5, 5), "is empty");
   expectInvalid({{kFiber, 0, 0}}, window(0, 1), "claims nothing");
@@ -130,8 +133,10 @@ RC_GTEST_PROP(Ledger, InvariantHoldsUnderRandomOperations, ()) {
   Random random(*rc::gen::arbitrary<std::uint64_t>());
 
   constexpr int kTimes = 40, kUnits = 24;
-  const std::vector<ResourceId> discrete = {{ResourceKind::SpectrumSlots, 0}, {ResourceKind::Vlans, 1}};
-  const std::vector<ResourceId> quantities = {{ResourceKind::PortBandwidth, 0}, {ResourceKind::LinkBandwidth, 5}};
+  const std::vector<ResourceId> discrete = {{ResourceKind::SpectrumSlots, 0},
+                                            {ResourceKind::Vlans, 1}};
+  const std::vector<ResourceId> quantities = {{ResourceKind::PortBandwidth, 0},
+                                              {ResourceKind::LinkBandwidth, 5}};
   Ledger ledger;
   for (auto r : discrete) RC_ASSERT(ledger.addResource(r, kUnits).isOk());
   for (auto r : quantities) RC_ASSERT(ledger.addResource(r, 100).isOk());
@@ -144,11 +149,13 @@ RC_GTEST_PROP(Ledger, InvariantHoldsUnderRandomOperations, ()) {
   long now = 0;
 
   auto apply = [&](const Hold& h, int sign) {
-    for (long t = h.window.start.time_since_epoch().count(); t < std::min<long>(kTimes, h.window.end.time_since_epoch().count()); ++t) {
+    for (long t = h.window.start.time_since_epoch().count();
+         t < std::min<long>(kTimes, h.window.end.time_since_epoch().count()); ++t) {
       for (const Claim& c : h.claims) {
         if (isDiscrete(c.resource.kind)) {
           const std::uint32_t bits = ((1u << c.count) - 1) << c.first;
-          units[c.resource][t] = sign > 0 ? units[c.resource][t] | bits : units[c.resource][t] & ~bits;
+          units[c.resource][t] =
+              sign > 0 ? units[c.resource][t] | bits : units[c.resource][t] & ~bits;
         } else {
           amount[c.resource][t] += sign * static_cast<int>(c.count);
         }
@@ -158,7 +165,8 @@ RC_GTEST_PROP(Ledger, InvariantHoldsUnderRandomOperations, ()) {
   auto fits = [&](const std::vector<Claim>& claims, Window w, HoldId ignore) {
     if (ignore) apply(live.at(ignore), -1);
     bool ok = true;
-    for (long t = w.start.time_since_epoch().count(); t < std::min<long>(kTimes, w.end.time_since_epoch().count()) && ok; ++t) {
+    for (long t = w.start.time_since_epoch().count();
+         t < std::min<long>(kTimes, w.end.time_since_epoch().count()) && ok; ++t) {
       std::map<ResourceId, int> wanted;
       for (const Claim& c : claims) {
         if (isDiscrete(c.resource.kind)) {
@@ -247,7 +255,8 @@ TEST(Ledger, SaysWhoHoldsWhichUnitsAtATime) {
   const ResourceId fiber{ResourceKind::SpectrumSlots, 0};
   ASSERT_TRUE(ledger.addResource(fiber, 384).isOk());
   const TimePoint t0(std::chrono::hours(1));
-  auto late = ledger.reserve("conn_b", {{fiber, 40, 8}}, {t0 + std::chrono::hours(2), TimePoint::max()});
+  auto late =
+      ledger.reserve("conn_b", {{fiber, 40, 8}}, {t0 + std::chrono::hours(2), TimePoint::max()});
   auto now = ledger.reserve("conn_a", {{fiber, 0, 6}}, {t0, TimePoint::max()});
   ASSERT_TRUE(late && now);
   EXPECT_EQ(ledger.usesAt(fiber, t0), (std::vector<Ledger::Use>{{"conn_a", *now, 0, 6}}));

@@ -30,11 +30,11 @@ struct Site {
   std::string id;
   std::string name;
   SiteKind kind = SiteKind::Pop;
-  std::string metro;                   // the metro area it belongs to, e.g. "Washington DC"
-  std::optional<GeoPoint> location;    // absent when the source has no coordinates
-  std::string provider;                // cloud on-ramps: "aws", "azure", "google"
-  std::string region;                  // cloud on-ramps: provider region, e.g. "us-east-1"
-  std::string origin;                  // where it was read from ("file.yaml:12"), for messages
+  std::string metro;                 // the metro area it belongs to, e.g. "Washington DC"
+  std::optional<GeoPoint> location;  // absent when the source has no coordinates
+  std::string provider;              // cloud on-ramps: "aws", "azure", "google"
+  std::string region;                // cloud on-ramps: provider region, e.g. "us-east-1"
+  std::string origin;                // where it was read from ("file.yaml:12"), for messages
   bool operator==(const Site&) const = default;
 };
 
@@ -46,11 +46,11 @@ Result<NodeKind> parseNodeKind(std::string_view text);
 struct Node {
   std::string id;
   std::string name;
-  std::string site;                    // id of the Site it stands in
+  std::string site;  // id of the Site it stands in
   NodeKind kind = NodeKind::Roadm;
-  bool regeneration = true;            // whether regenerators may be placed here
-  bool transit = true;                 // whether paths may pass through (not at customer sites)
-  std::string source_id;               // the id the imported file gave it, when not `id`
+  bool regeneration = true;  // whether regenerators may be placed here
+  bool transit = true;       // whether paths may pass through (not at customer sites)
+  std::string source_id;     // the id the imported file gave it, when not `id`
   std::string origin;
   bool operator==(const Node&) const = default;
 };
@@ -74,14 +74,14 @@ struct SpectrumBand {
 // the SRLGs it belongs to.
 struct Fiber {
   std::string id;
-  std::string a;                       // node id
-  std::string b;                       // node id
+  std::string a;  // node id
+  std::string b;  // node id
   Km length;
   LengthSource length_source = LengthSource::Measured;
-  std::optional<Db> loss;              // total span loss when the source gives it
-  std::optional<double> cost;          // administrative (TE) cost set by the operator
+  std::optional<Db> loss;      // total span loss when the source gives it
+  std::optional<double> cost;  // administrative (TE) cost set by the operator
   std::string fiber_type = "SSMF";
-  std::vector<std::string> srlgs;      // ids of the shared-risk groups it belongs to
+  std::vector<std::string> srlgs;  // ids of the shared-risk groups it belongs to
   SpectrumBand band;
   std::string origin;
   bool operator==(const Fiber&) const = default;
@@ -105,10 +105,10 @@ struct Srlg {
 struct Port {
   std::string id;
   std::string name;
-  std::string site;                    // id of the Site
-  std::string node;                    // id of the Node it is wired to (may be empty)
+  std::string site;  // id of the Site
+  std::string node;  // id of the Node it is wired to (may be empty)
   Gbps speed{0};
-  std::optional<std::string> tenant;   // owner; empty = carrier inventory, not yet sold
+  std::optional<std::string> tenant;  // owner; empty = carrier inventory, not yet sold
   std::string origin;
   bool operator==(const Port&) const = default;
 };
@@ -118,10 +118,10 @@ struct TransceiverSpec {
   std::string id;
   std::string name;
   Gbps line_rate{0};
-  double baud_gbd = 0.0;               // symbol rate in GBd
-  GHz slot_width{0};                   // spectrum it occupies
-  Db min_gsnr{0};                      // required generalized SNR (0.1 nm reference not implied)
-  Km reach{0};                         // vendor-stated maximum unregenerated reach
+  double baud_gbd = 0.0;  // symbol rate in GBd
+  GHz slot_width{0};      // spectrum it occupies
+  Db min_gsnr{0};         // required generalized SNR (0.1 nm reference not implied)
+  Km reach{0};            // vendor-stated maximum unregenerated reach
   std::string origin;
   bool operator==(const TransceiverSpec&) const = default;
 };

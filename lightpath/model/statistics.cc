@@ -52,7 +52,8 @@ Diameter exactDiameter(const Topology& t) {
   std::size_t remaining = n;
   bool pick_upper = true;
   while (remaining > 0) {
-    // The next node: alternately the largest upper and the smallest lower bound (ties: lowest index).
+    // The next node: alternately the largest upper and the smallest lower bound (ties: lowest
+    // index).
     NodeIndex v = 0;
     bool found = false;
     for (NodeIndex w = 0; w < n; ++w) {

@@ -13,9 +13,9 @@ struct TopologyStatistics {
   std::map<SiteKind, std::size_t> sites_by_kind;
   std::size_t sites = 0, nodes = 0, fibers = 0, srlgs = 0, ports = 0, transceivers = 0;
   Km total_length{0};
-  std::string longest_fiber;           // id; empty when there are no fibers
+  std::string longest_fiber;  // id; empty when there are no fibers
   Km longest_fiber_length{0};
-  std::size_t estimated_lengths = 0;   // fibers whose length is estimated or assumed
+  std::size_t estimated_lengths = 0;  // fibers whose length is estimated or assumed
   std::size_t components = 0;
   std::size_t min_degree = 0, max_degree = 0;
   double mean_degree = 0;

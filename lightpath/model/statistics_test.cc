@@ -1,8 +1,8 @@
 #include "lightpath/model/statistics.h"
 
-#include <random>
-
 #include <gtest/gtest.h>
+
+#include <random>
 
 namespace lightpath {
 namespace {
@@ -19,7 +19,8 @@ double bruteForceDiameter(const Topology& t) {
   }
   for (std::size_t k = 0; k < n; ++k) {
     for (std::size_t i = 0; i < n; ++i) {
-      for (std::size_t j = 0; j < n; ++j) d[i * n + j] = std::min(d[i * n + j], d[i * n + k] + d[k * n + j]);
+      for (std::size_t j = 0; j < n; ++j)
+        d[i * n + j] = std::min(d[i * n + j], d[i * n + k] + d[k * n + j]);
     }
   }
   double best = 0;
@@ -45,7 +46,9 @@ TEST(Statistics, DiameterEqualsAllPairsOnRandomNetworks) {
       const int a = static_cast<int>(random() % nodes), z = static_cast<int>(random() % nodes);
       if (a == z) continue;
       const double km = round % 3 == 0 ? 10.0 * (1 + random() % 4) : 1 + random() % 1000;
-      b.addFiber({.id = "f" + std::to_string(f), .a = "n" + std::to_string(a), .b = "n" + std::to_string(z),
+      b.addFiber({.id = "f" + std::to_string(f),
+                  .a = "n" + std::to_string(a),
+                  .b = "n" + std::to_string(z),
                   .length = Km(km)});
     }
     auto t = std::move(b).build();

@@ -1,12 +1,12 @@
 // Validation and indexing of a topology snapshot.
 #include "lightpath/model/topology.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <map>
 #include <set>
-
-#include <fmt/format.h>
 
 #include "lightpath/base/utf8.h"
 
@@ -145,8 +145,9 @@ Result<Topology> TopologyBuilder::build() && {
   }
   if (!errors.empty()) {
     // Later messages quote these texts; stop before printing them.
-    std::string message = fmt::format("topology has {} element{} with text that is not UTF-8:",
-                                      errors.size(), errors.size() == 1 ? "" : "s");
+    std::string message =
+        fmt::format("topology has {} element{} with text that is not UTF-8:", errors.size(),
+                    errors.size() == 1 ? "" : "s");
     for (std::size_t i = 0; i < errors.size() && i < kMaxErrorsInMessage; ++i) {
       message += "\n  " + errors[i].message;
     }
@@ -179,10 +180,10 @@ Result<Topology> TopologyBuilder::build() && {
 
   for (const Site& s : t.sites_) {
     if (s.location && !isValidGeoPoint(*s.location)) {
-      error("bad-coordinates", fmt::format("{}: coordinates ({}, {}) are not a latitude in "
-                                           "[-90, 90] and a longitude in [-180, 180]",
-                                           describe("site", s.id, s.origin), s.location->lat,
-                                           s.location->lon));
+      error("bad-coordinates",
+            fmt::format("{}: coordinates ({}, {}) are not a latitude in "
+                        "[-90, 90] and a longitude in [-180, 180]",
+                        describe("site", s.id, s.origin), s.location->lat, s.location->lon));
     }
   }
 
@@ -205,7 +206,8 @@ Result<Topology> TopologyBuilder::build() && {
     if (!name.empty() && name_count[name] == 1) t.node_by_name_.emplace(name, n);
     // A file's own id names its node too, unless it is already another node's id.
     const std::string& source_id = t.nodes_[n].source_id;
-    if (!source_id.empty() && !t.node_by_id_.contains(source_id)) t.node_by_source_id_.emplace(source_id, n);
+    if (!source_id.empty() && !t.node_by_id_.contains(source_id))
+      t.node_by_source_id_.emplace(source_id, n);
   }
 
   // Fibers: known ends, no self-loops, finite positive lengths, known SRLGs.
@@ -229,16 +231,16 @@ Result<Topology> TopologyBuilder::build() && {
       }
     }
     if (!std::isfinite(fiber.length.value()) || fiber.length.value() <= 0.0) {
-      error("bad-length", fmt::format("{}: length must be a positive number of km, got {}",
-                                      where, fiber.length.value()));
+      error("bad-length", fmt::format("{}: length must be a positive number of km, got {}", where,
+                                      fiber.length.value()));
     }
     if (fiber.loss && (!std::isfinite(fiber.loss->value()) || fiber.loss->value() < 0.0)) {
-      error("bad-loss", fmt::format("{}: loss must be a non-negative number of dB, got {}",
-                                    where, fiber.loss->value()));
+      error("bad-loss", fmt::format("{}: loss must be a non-negative number of dB, got {}", where,
+                                    fiber.loss->value()));
     }
     if (fiber.cost && (!std::isfinite(*fiber.cost) || *fiber.cost < 0.0)) {
-      error("bad-cost", fmt::format("{}: cost must be a non-negative number, got {}", where,
-                                    *fiber.cost));
+      error("bad-cost",
+            fmt::format("{}: cost must be a non-negative number, got {}", where, *fiber.cost));
     }
     if (!(fiber.band.start_thz > 0 && fiber.band.end_thz > fiber.band.start_thz)) {
       error("bad-band", fmt::format("{}: spectrum band {}-{} THz is empty", where,
@@ -260,8 +262,8 @@ Result<Topology> TopologyBuilder::build() && {
       error("dangling-reference", fmt::format("{}: wired to unknown node '{}'", where, port.node));
     }
     if (!std::isfinite(port.speed.value()) || port.speed.value() <= 0) {
-      error("bad-speed", fmt::format("{}: speed must be a positive number of Gbps, got {}",
-                                     where, port.speed.value()));
+      error("bad-speed", fmt::format("{}: speed must be a positive number of Gbps, got {}", where,
+                                     port.speed.value()));
     }
   }
   for (const TransceiverSpec& trx : t.transceivers_) {
@@ -271,7 +273,8 @@ Result<Topology> TopologyBuilder::build() && {
                                 {trx.slot_width.value(), "slot_width_ghz"},
                                 {trx.reach.value(), "reach_km"}}) {
       if (!std::isfinite(value) || value <= 0) {
-        error("bad-transceiver", fmt::format("{}: {} must be positive, got {}", where, field, value));
+        error("bad-transceiver",
+              fmt::format("{}: {} must be positive, got {}", where, field, value));
       }
     }
     if (!std::isfinite(trx.min_gsnr.value())) {
@@ -280,8 +283,8 @@ Result<Topology> TopologyBuilder::build() && {
   }
 
   if (!errors.empty()) {
-    std::string message =
-        fmt::format("topology '{}' has {} error{}:", t.name_, errors.size(), errors.size() == 1 ? "" : "s");
+    std::string message = fmt::format("topology '{}' has {} error{}:", t.name_, errors.size(),
+                                      errors.size() == 1 ? "" : "s");
     for (std::size_t i = 0; i < errors.size() && i < kMaxErrorsInMessage; ++i) {
       message += "\n  " + errors[i].message;
     }

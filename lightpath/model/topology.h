@@ -46,8 +46,7 @@ class Topology {
   }
   // Fibers incident to a node, in the order they were added.
   std::span<const FiberIndex> fibersAt(NodeIndex n) const {
-    return {adjacency_.data() + adjacency_start_[n],
-            adjacency_.data() + adjacency_start_[n + 1]};
+    return {adjacency_.data() + adjacency_start_[n], adjacency_.data() + adjacency_start_[n + 1]};
   }
   std::size_t degree(NodeIndex n) const { return adjacency_start_[n + 1] - adjacency_start_[n]; }
 
@@ -93,7 +92,7 @@ class Topology {
 
   std::unordered_map<std::string, std::uint32_t> site_by_id_;
   std::unordered_map<std::string, NodeIndex> node_by_id_;
-  std::unordered_map<std::string, NodeIndex> node_by_name_;  // only names that are unique
+  std::unordered_map<std::string, NodeIndex> node_by_name_;       // only names that are unique
   std::unordered_map<std::string, NodeIndex> node_by_source_id_;  // the file's own ids, unique ones
   std::unordered_map<std::string, FiberIndex> fiber_by_id_;
   std::unordered_map<std::string, std::uint32_t> srlg_by_id_;
@@ -113,9 +112,7 @@ class TopologyBuilder {
   void addFiber(Fiber fiber) { topology_.fibers_.push_back(std::move(fiber)); }
   void addSrlg(Srlg srlg) { topology_.srlgs_.push_back(std::move(srlg)); }
   void addPort(Port port) { topology_.ports_.push_back(std::move(port)); }
-  void addTransceiver(TransceiverSpec spec) {
-    topology_.transceivers_.push_back(std::move(spec));
-  }
+  void addTransceiver(TransceiverSpec spec) { topology_.transceivers_.push_back(std::move(spec)); }
   // A note from an importer (an estimated coordinate, a dropped duplicate edge).
   void addFinding(Finding finding) { topology_.findings_.push_back(std::move(finding)); }
 

@@ -1,9 +1,9 @@
 #include "lightpath/model/topology.h"
 
+#include <gtest/gtest.h>
+
 #include <set>
 #include <tuple>
-
-#include <gtest/gtest.h>
 
 namespace lightpath {
 namespace {
@@ -12,8 +12,8 @@ namespace {
 TopologyBuilder threeCities() {
   TopologyBuilder b;
   b.setName("three-cities");
-  for (auto [id, lat, lon] : {std::tuple{"sea", 47.61, -122.33}, {"pdx", 45.52, -122.68},
-                              {"sac", 38.58, -121.49}}) {
+  for (auto [id, lat, lon] :
+       {std::tuple{"sea", 47.61, -122.33}, {"pdx", 45.52, -122.68}, {"sac", 38.58, -121.49}}) {
     b.addSite({.id = id, .name = id, .location = GeoPoint{lat, lon}});
     b.addNode({.id = std::string(id) + "-r", .name = id, .site = id});
   }
@@ -45,10 +45,11 @@ TEST(Topology, RejectsDanglingSelfLoopAndBadLength) {
   auto t = std::move(b).build();
   ASSERT_FALSE(t);
   const std::string& m = t.error().message();
-  EXPECT_NE(m.find("fiber 'f3' (x.yaml:7): ends at unknown node 'nowhere'"), std::string::npos) << m;
+  EXPECT_NE(m.find("fiber 'f3' (x.yaml:7): ends at unknown node 'nowhere'"), std::string::npos)
+      << m;
   EXPECT_NE(m.find("fiber 'f4': both ends at node 'sac-r'"), std::string::npos) << m;
-  EXPECT_NE(m.find("fiber 'f5': length must be a positive number of km, got -3"),
-            std::string::npos) << m;
+  EXPECT_NE(m.find("fiber 'f5': length must be a positive number of km, got -3"), std::string::npos)
+      << m;
   EXPECT_NE(m.find("id already used"), std::string::npos) << m;
 }
 

@@ -9,14 +9,15 @@ FiberNoiseTable::FiberNoiseTable(const Topology& topology, std::span<const Trans
                                  const LineSystem& line)
     : fibers_(topology.fibers().size()), noise_(catalog.size() * topology.fibers().size()) {
   for (std::size_t m = 0; m < catalog.size(); ++m) {
-    for (FiberIndex f = 0; f < fibers_; ++f) noise_[m * fibers_ + f] = fiberNoise(topology.fiber(f), catalog[m].baud_gbd, line);
+    for (FiberIndex f = 0; f < fibers_; ++f)
+      noise_[m * fibers_ + f] = fiberNoise(topology.fiber(f), catalog[m].baud_gbd, line);
   }
 }
 
 Result<LightpathPlan> planLightpath(const Topology& t, std::span<const NodeIndex> nodes,
                                     std::span<const FiberIndex> fibers, Gbps line_rate,
-                                    std::span<const TransceiverSpec> catalog, const LineSystem& line,
-                                    const FiberNoiseTable* table) {
+                                    std::span<const TransceiverSpec> catalog,
+                                    const LineSystem& line, const FiberNoiseTable* table) {
   if (fibers.empty() || nodes.size() != fibers.size() + 1) {
     return fail(invalidArgument("a lightpath needs a route of at least one fiber"));
   }
@@ -33,7 +34,8 @@ Result<LightpathPlan> planLightpath(const Topology& t, std::span<const NodeIndex
     any_mode = true;
     for (std::size_t i = 0; i < n; ++i) {
       prefix[i + 1] = prefix[i];
-      prefix[i + 1] += table ? table->get(m, fibers[i]) : fiberNoise(t.fiber(fibers[i]), trx.baud_gbd, line);
+      prefix[i + 1] +=
+          table ? table->get(m, fibers[i]) : fiberNoise(t.fiber(fibers[i]), trx.baud_gbd, line);
     }
     auto segmentQot = [&](std::size_t from, std::size_t to) {
       return combineNoise(prefix[to] - prefix[from], to - from, trx.baud_gbd, line);
@@ -50,13 +52,14 @@ Result<LightpathPlan> planLightpath(const Topology& t, std::span<const NodeIndex
       std::size_t end = start;
       while (end < n && reads(start, end + 1)) ++end;
       if (end == start) {
-        why = fmt::format("{}: fiber '{}' alone gives {:.1f} dB GSNR, below the {:.1f} dB it needs "
-                          "(with {:.1f} dB margin){}", trx.name, t.fiber(fibers[start]).id,
-                          segmentQot(start, start + 1).gsnr.value(), trx.min_gsnr.value() + line.margin_db,
-                          line.margin_db,
-                          km[start + 1] - km[start] > trx.reach.value()
-                              ? fmt::format(", or beyond its {:g} km reach", trx.reach.value())
-                              : "");
+        why = fmt::format(
+            "{}: fiber '{}' alone gives {:.1f} dB GSNR, below the {:.1f} dB it needs "
+            "(with {:.1f} dB margin){}",
+            trx.name, t.fiber(fibers[start]).id, segmentQot(start, start + 1).gsnr.value(),
+            trx.min_gsnr.value() + line.margin_db, line.margin_db,
+            km[start + 1] - km[start] > trx.reach.value()
+                ? fmt::format(", or beyond its {:g} km reach", trx.reach.value())
+                : "");
         ok = false;
         break;
       }
@@ -75,13 +78,14 @@ Result<LightpathPlan> planLightpath(const Topology& t, std::span<const NodeIndex
     }
     if (!ok) continue;
     if (!best || plan.regenerators() < best->regenerators() ||
-        (plan.regenerators() == best->regenerators() && trx.slot_width < best->transceiver->slot_width)) {
+        (plan.regenerators() == best->regenerators() &&
+         trx.slot_width < best->transceiver->slot_width)) {
       best = std::move(plan);
     }
   }
   if (!any_mode) {
-    return fail(invalidArgument(fmt::format("no transceiver in the catalog runs at {:g} Gb/s",
-                                            line_rate.value())));
+    return fail(invalidArgument(
+        fmt::format("no transceiver in the catalog runs at {:g} Gb/s", line_rate.value())));
   }
   if (!best) return fail(failedPrecondition("no transceiver mode reads this route: " + why));
   return *best;

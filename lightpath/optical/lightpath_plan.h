@@ -26,9 +26,12 @@ struct LightpathPlan {
 // does no transcendental maths per decision. Immutable after construction.
 class FiberNoiseTable {
  public:
-  FiberNoiseTable(const Topology& topology, std::span<const TransceiverSpec> catalog, const LineSystem& line);
+  FiberNoiseTable(const Topology& topology, std::span<const TransceiverSpec> catalog,
+                  const LineSystem& line);
   // Noise of `fiber` for the catalog's mode number `mode`.
-  const FiberNoise& get(std::size_t mode, FiberIndex fiber) const { return noise_[mode * fibers_ + fiber]; }
+  const FiberNoise& get(std::size_t mode, FiberIndex fiber) const {
+    return noise_[mode * fibers_ + fiber];
+  }
 
  private:
   std::size_t fibers_;
@@ -41,7 +44,7 @@ class FiberNoiseTable {
 // With `table` (built for this catalog), fiber noise comes from it.
 Result<LightpathPlan> planLightpath(const Topology& topology, std::span<const NodeIndex> nodes,
                                     std::span<const FiberIndex> fibers, Gbps line_rate,
-                                    std::span<const TransceiverSpec> catalog, const LineSystem& line,
-                                    const FiberNoiseTable* table = nullptr);
+                                    std::span<const TransceiverSpec> catalog,
+                                    const LineSystem& line, const FiberNoiseTable* table = nullptr);
 
 }  // namespace lightpath

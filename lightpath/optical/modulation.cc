@@ -20,8 +20,10 @@ const ModulationFormat* densestReaching(const std::vector<ModulationFormat>& for
   return best;
 }
 
-std::uint32_t slotsFor(double gbps, const ModulationFormat& format, double slot_ghz, std::uint32_t guard) {
-  return static_cast<std::uint32_t>(std::ceil(gbps / (format.bits_per_symbol * slot_ghz) - 1e-9)) + guard;
+std::uint32_t slotsFor(double gbps, const ModulationFormat& format, double slot_ghz,
+                       std::uint32_t guard) {
+  return static_cast<std::uint32_t>(std::ceil(gbps / (format.bits_per_symbol * slot_ghz) - 1e-9)) +
+         guard;
 }
 
 }  // namespace lightpath

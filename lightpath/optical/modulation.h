@@ -12,9 +12,9 @@ namespace lightpath {
 
 struct ModulationFormat {
   std::string name;
-  double bits_per_symbol = 0;   // spectral efficiency per polarisation-multiplexed symbol slot
+  double bits_per_symbol = 0;  // spectral efficiency per polarisation-multiplexed symbol slot
   Km max_reach{0};
-  Db min_gsnr{0};               // required GSNR (0.1 nm reference)
+  Db min_gsnr{0};  // required GSNR (0.1 nm reference)
 };
 
 // The table the DeepRMSA benchmarks use (Chen et al., JLT 2019; as distributed with XLRON in
@@ -25,6 +25,7 @@ std::vector<ModulationFormat> deepRmsaModulations();
 const ModulationFormat* densestReaching(const std::vector<ModulationFormat>& formats, Km length);
 
 // Slots for `gbps` at `format`: ceil(gbps / (bits_per_symbol x slot_ghz)) + guard.
-std::uint32_t slotsFor(double gbps, const ModulationFormat& format, double slot_ghz, std::uint32_t guard);
+std::uint32_t slotsFor(double gbps, const ModulationFormat& format, double slot_ghz,
+                       std::uint32_t guard);
 
 }  // namespace lightpath

@@ -27,7 +27,8 @@ SpanNoise spanNoise(double span_km, double loss_db, double baud_gbd, const LineS
   const double l_eff = (1.0 - std::exp(-alpha * length)) / alpha;
   const double l_eff_asym = 1.0 / alpha;
   const double lambda = kLightSpeed / kCentreHz;
-  const double beta2 = std::abs(line.dispersion_ps_nm_km * 1e-6 * lambda * lambda / (2 * pi * kLightSpeed));
+  const double beta2 =
+      std::abs(line.dispersion_ps_nm_km * 1e-6 * lambda * lambda / (2 * pi * kLightSpeed));
   const double gamma = line.gamma_per_w_km / 1000.0;
   const double bandwidth = line.occupied_thz * 1e12;
   SpanNoise noise;
@@ -45,7 +46,8 @@ FiberNoise fiberNoise(const Fiber& fiber, double baud_gbd, const LineSystem& lin
   const double km = fiber.length.value();
   const int spans = std::max(1, static_cast<int>(std::ceil(km / line.span_km - 1e-9)));
   const double span_km = km / spans;
-  const double span_loss_db = fiber.loss ? fiber.loss->value() / spans : span_km * line.attenuation_db_per_km;
+  const double span_loss_db =
+      fiber.loss ? fiber.loss->value() / spans : span_km * line.attenuation_db_per_km;
   const SpanNoise noise = spanNoise(span_km, span_loss_db, baud_gbd, line);
   // Each span at its own optimum power (ASE = 2 x NLI there), or at the fixed launch power.
   const double power = line.optimal_launch ? std::cbrt(noise.ase_w / (2.0 * noise.eta))
@@ -53,10 +55,12 @@ FiberNoise fiberNoise(const Fiber& fiber, double baud_gbd, const LineSystem& lin
   return {spans * noise.ase_w / power, spans * noise.eta * power * power, spans};
 }
 
-QotEstimate combineNoise(const FiberNoise& total, std::size_t fiber_count, double baud_gbd, const LineSystem& line) {
+QotEstimate combineNoise(const FiberNoise& total, std::size_t fiber_count, double baud_gbd,
+                         const LineSystem& line) {
   // Transceiver, add and drop ROADMs, and every ROADM passed on the way.
   double inverse_snr = 1.0 / fromDb(line.tx_osnr_db) + 2.0 / fromDb(line.roadm_osnr_db);
-  if (fiber_count > 1) inverse_snr += static_cast<double>(fiber_count - 1) / fromDb(line.roadm_osnr_db);
+  if (fiber_count > 1)
+    inverse_snr += static_cast<double>(fiber_count - 1) / fromDb(line.roadm_osnr_db);
   inverse_snr += total.ase + total.nli;
   // Reported against the 0.1 nm (12.5 GHz) reference bandwidth, as transceiver data sheets
   // and GNPy quote thresholds: SNR x Rs / 12.5 GHz.
@@ -69,8 +73,8 @@ QotEstimate combineNoise(const FiberNoise& total, std::size_t fiber_count, doubl
   return q;
 }
 
-QotEstimate estimateGsnr(const Topology& topology, std::span<const FiberIndex> fibers, double baud_gbd,
-                         const LineSystem& line) {
+QotEstimate estimateGsnr(const Topology& topology, std::span<const FiberIndex> fibers,
+                         double baud_gbd, const LineSystem& line) {
   FiberNoise total;
   for (FiberIndex f : fibers) total += fiberNoise(topology.fiber(f), baud_gbd, line);
   return combineNoise(total, fibers.size(), baud_gbd, line);

@@ -1,8 +1,8 @@
 #include "lightpath/optical/qot.h"
 
-#include <cmath>
-
 #include <gtest/gtest.h>
+
+#include <cmath>
 
 #include "lightpath/optical/lightpath_plan.h"
 
@@ -17,7 +17,9 @@ std::shared_ptr<const Topology> line(std::vector<double> km, std::vector<bool> r
     b.addNode({.id = id, .site = id, .regeneration = regen.empty() || regen[i]});
   }
   for (std::size_t i = 0; i < km.size(); ++i) {
-    b.addFiber({.id = "f" + std::to_string(i), .a = "n" + std::to_string(i), .b = "n" + std::to_string(i + 1),
+    b.addFiber({.id = "f" + std::to_string(i),
+                .a = "n" + std::to_string(i),
+                .b = "n" + std::to_string(i + 1),
                 .length = Km(km[i])});
   }
   return std::make_shared<const Topology>(*std::move(b).build());
@@ -61,12 +63,27 @@ TEST(Qot, LongFibersAreCutIntoSpans) {
 }
 
 std::vector<TransceiverSpec> catalog() {
-  return {{.id = "qpsk", .name = "100G QPSK", .line_rate = Gbps(100), .baud_gbd = 32, .slot_width = GHz(50),
-           .min_gsnr = Db(12), .reach = Km(5000)},
-          {.id = "16qam", .name = "400G 16QAM", .line_rate = Gbps(400), .baud_gbd = 64, .slot_width = GHz(75),
-           .min_gsnr = Db(21), .reach = Km(1500)},
-          {.id = "pcs", .name = "400G PCS", .line_rate = Gbps(400), .baud_gbd = 90, .slot_width = GHz(100),
-           .min_gsnr = Db(16), .reach = Km(3000)}};
+  return {{.id = "qpsk",
+           .name = "100G QPSK",
+           .line_rate = Gbps(100),
+           .baud_gbd = 32,
+           .slot_width = GHz(50),
+           .min_gsnr = Db(12),
+           .reach = Km(5000)},
+          {.id = "16qam",
+           .name = "400G 16QAM",
+           .line_rate = Gbps(400),
+           .baud_gbd = 64,
+           .slot_width = GHz(75),
+           .min_gsnr = Db(21),
+           .reach = Km(1500)},
+          {.id = "pcs",
+           .name = "400G PCS",
+           .line_rate = Gbps(400),
+           .baud_gbd = 90,
+           .slot_width = GHz(100),
+           .min_gsnr = Db(16),
+           .reach = Km(3000)}};
 }
 
 std::vector<NodeIndex> nodes(const Topology& t) {
@@ -106,7 +123,8 @@ TEST(LightpathPlan, RegeneratesWhereAllowedWithFewestRegenerators) {
   EXPECT_EQ(plan->transceiver->id, "pcs");
   auto none = planLightpath(*t, nodes(*t), all(*t), Gbps(800), trx, ls);
   ASSERT_FALSE(none);
-  EXPECT_NE(none.error().message().find("no transceiver in the catalog runs at 800"), std::string::npos);
+  EXPECT_NE(none.error().message().find("no transceiver in the catalog runs at 800"),
+            std::string::npos);
 }
 
 TEST(LightpathPlan, SaysWhyWhenNoNodeAllowsRegeneration) {
@@ -114,7 +132,8 @@ TEST(LightpathPlan, SaysWhyWhenNoNodeAllowsRegeneration) {
   auto t = line(std::vector<double>(40, 100.0), std::vector<bool>(41, false));
   auto plan = planLightpath(*t, nodes(*t), all(*t), Gbps(400), catalog(), ls);
   ASSERT_FALSE(plan);
-  EXPECT_NE(plan.error().message().find("allows regeneration"), std::string::npos) << plan.error().message();
+  EXPECT_NE(plan.error().message().find("allows regeneration"), std::string::npos)
+      << plan.error().message();
 }
 
 }  // namespace

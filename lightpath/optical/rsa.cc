@@ -20,7 +20,9 @@ constexpr std::array<std::pair<RsaPolicy, std::string_view>, 8> kNames{{
     {RsaPolicy::KspLeastCost, "ksp-lc"},
 }};
 
-bool freeAt(const std::uint64_t* mask, std::uint32_t slot) { return (mask[slot >> 6] >> (slot & 63)) & 1; }
+bool freeAt(const std::uint64_t* mask, std::uint32_t slot) {
+  return (mask[slot >> 6] >> (slot & 63)) & 1;
+}
 
 // How many of the route's links a block [first, first + count) would split into two free
 // pieces: each split leaves a gap that a later demand may be too wide for.
@@ -39,7 +41,9 @@ std::uint32_t splits(const SpectrumState& state, std::span<const std::uint32_t> 
 
 std::string_view toString(RsaPolicy policy) { return nameOf(policy, kNames); }
 
-Result<RsaPolicy> parseRsaPolicy(std::string_view name) { return parseName(name, kNames, "policy"); }
+Result<RsaPolicy> parseRsaPolicy(std::string_view name) {
+  return parseName(name, kNames, "policy");
+}
 
 std::vector<RsaPolicy> allRsaPolicies() {
   std::vector<RsaPolicy> all;
@@ -48,8 +52,11 @@ std::vector<RsaPolicy> allRsaPolicies() {
 }
 
 SpectrumState::SpectrumState(std::uint32_t links, std::uint32_t slots)
-    : links_(links), slots_(slots), words_(wordsFor(slots)),
-      free_(std::size_t{links} * wordsFor(slots), 0), usage_(slots, 0) {
+    : links_(links),
+      slots_(slots),
+      words_(wordsFor(slots)),
+      free_(std::size_t{links} * wordsFor(slots), 0),
+      usage_(slots, 0) {
   for (std::uint32_t l = 0; l < links; ++l) {
     std::uint64_t* m = free_.data() + std::size_t{l} * words_;
     for (std::uint32_t s = 0; s < slots; ++s) m[s >> 6] |= std::uint64_t{1} << (s & 63);
@@ -65,26 +72,31 @@ void SpectrumState::pathFree(std::span<const std::uint32_t> links, std::uint64_t
   }
 }
 
-void SpectrumState::flip(std::span<const std::uint32_t> links, std::uint32_t first, std::uint32_t count,
-                         bool free) {
+void SpectrumState::flip(std::span<const std::uint32_t> links, std::uint32_t first,
+                         std::uint32_t count, bool free) {
   for (std::uint32_t link : links) {
     std::uint64_t* m = free_.data() + std::size_t{link} * words_;
     for (std::uint32_t s = first; s < first + count; ++s) {
       const std::uint64_t bit = std::uint64_t{1} << (s & 63);
       assert(((m[s >> 6] & bit) != 0) != free && "slot already in the requested state");
-      if (free) m[s >> 6] |= bit;
-      else m[s >> 6] &= ~bit;
+      if (free)
+        m[s >> 6] |= bit;
+      else
+        m[s >> 6] &= ~bit;
     }
   }
   for (std::uint32_t s = first; s < first + count; ++s) {
-    if (free) usage_[s] -= static_cast<std::uint32_t>(links.size());
-    else usage_[s] += static_cast<std::uint32_t>(links.size());
+    if (free)
+      usage_[s] -= static_cast<std::uint32_t>(links.size());
+    else
+      usage_[s] += static_cast<std::uint32_t>(links.size());
   }
   const std::uint64_t changed = std::uint64_t{count} * links.size();
   used_ = free ? used_ - changed : used_ + changed;
 }
 
-void SpectrumState::occupy(std::span<const std::uint32_t> links, std::uint32_t first, std::uint32_t count) {
+void SpectrumState::occupy(std::span<const std::uint32_t> links, std::uint32_t first,
+                           std::uint32_t count) {
   flip(links, first, count, false);
 }
 
@@ -107,7 +119,8 @@ void SpectrumState::occupyAllBut(std::uint32_t link, std::span<const std::uint64
   }
 }
 
-void SpectrumState::release(std::span<const std::uint32_t> links, std::uint32_t first, std::uint32_t count) {
+void SpectrumState::release(std::span<const std::uint32_t> links, std::uint32_t first,
+                            std::uint32_t count) {
   flip(links, first, count, true);
 }
 

@@ -24,14 +24,14 @@
 namespace lightpath {
 
 enum class RsaPolicy {
-  FirstFit,     // shortest route, lowest free block
-  Random,       // shortest route, a free block at random
-  MostUsed,     // shortest route, the block whose slots are busiest elsewhere (packs spectrum)
-  BestFit,      // shortest route, the smallest free gap that fits
-  ExactFit,     // shortest route, a gap of exactly the size if any, else first fit
-  KspFirstFit,  // routes in order, the first with any fit, lowest block on it
-  FirstFitKsp,  // the lowest block over all routes (ties: earlier route)
-  KspLeastCost, // ours: see rsa.cc
+  FirstFit,      // shortest route, lowest free block
+  Random,        // shortest route, a free block at random
+  MostUsed,      // shortest route, the block whose slots are busiest elsewhere (packs spectrum)
+  BestFit,       // shortest route, the smallest free gap that fits
+  ExactFit,      // shortest route, a gap of exactly the size if any, else first fit
+  KspFirstFit,   // routes in order, the first with any fit, lowest block on it
+  FirstFitKsp,   // the lowest block over all routes (ties: earlier route)
+  KspLeastCost,  // ours: see rsa.cc
 };
 std::string_view toString(RsaPolicy policy);
 Result<RsaPolicy> parseRsaPolicy(std::string_view name);
@@ -45,7 +45,9 @@ class SpectrumState {
   std::uint32_t links() const { return links_; }
   std::uint32_t slots() const { return slots_; }
   std::uint32_t words() const { return words_; }
-  const std::uint64_t* freeMask(std::uint32_t link) const { return free_.data() + std::size_t{link} * words_; }
+  const std::uint64_t* freeMask(std::uint32_t link) const {
+    return free_.data() + std::size_t{link} * words_;
+  }
   std::uint32_t usage(std::uint32_t slot) const { return usage_[slot]; }
 
   // out = and of the links' masks (out holds words() words).
@@ -60,7 +62,8 @@ class SpectrumState {
   std::uint64_t usedSlotLinks() const { return used_; }
 
  private:
-  void flip(std::span<const std::uint32_t> links, std::uint32_t first, std::uint32_t count, bool free);
+  void flip(std::span<const std::uint32_t> links, std::uint32_t first, std::uint32_t count,
+            bool free);
 
   std::uint32_t links_, slots_, words_;
   std::vector<std::uint64_t> free_;

@@ -30,7 +30,8 @@ TEST(Rsa, SingleRoutePoliciesPickTheirBlock) {
     ASSERT_TRUE(choice);
     std::vector<std::uint64_t> mask(state.words());
     state.pathFree(a, mask.data());
-    for (std::uint32_t s = choice->first; s < choice->first + 3; ++s) EXPECT_TRUE((mask[0] >> s) & 1);
+    for (std::uint32_t s = choice->first; s < choice->first + 3; ++s)
+      EXPECT_TRUE((mask[0] >> s) & 1);
   }
 }
 
@@ -75,7 +76,8 @@ RC_GTEST_PROP(Rsa, NeverGivesASlotTwice, ()) {
     if (!held.empty() && *rc::gen::inRange(0, 3) == 0) {
       const std::size_t i = *rc::gen::inRange<std::size_t>(0, held.size());
       for (std::uint32_t l : held[i].links) {
-        for (std::uint32_t s = held[i].first; s < held[i].first + held[i].count; ++s) used[l][s] = false;
+        for (std::uint32_t s = held[i].first; s < held[i].first + held[i].count; ++s)
+          used[l][s] = false;
       }
       state.release(held[i].links, held[i].first, held[i].count);
       held.erase(held.begin() + static_cast<std::ptrdiff_t>(i));
@@ -102,7 +104,8 @@ RC_GTEST_PROP(Rsa, NeverGivesASlotTwice, ()) {
       }
     }
     state.occupy(c.links, choice->first, c.slots);
-    held.push_back({std::vector<std::uint32_t>(c.links.begin(), c.links.end()), choice->first, c.slots});
+    held.push_back(
+        {std::vector<std::uint32_t>(c.links.begin(), c.links.end()), choice->first, c.slots});
   }
 }
 

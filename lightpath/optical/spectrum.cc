@@ -1,26 +1,27 @@
 // Grid arithmetic and slot searches.
 #include "lightpath/optical/spectrum.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
-
-#include <fmt/format.h>
 
 namespace lightpath {
 
 Result<SpectrumGrid> SpectrumGrid::forBand(SpectrumBand band, double slot_ghz) {
   if (!(slot_ghz > 0) || std::fmod(slot_ghz, kCentreStepGHz) > 1e-9) {
-    return fail(invalidArgument(fmt::format("slot width {} GHz is not a multiple of {} GHz", slot_ghz,
-                                            kCentreStepGHz)));
+    return fail(invalidArgument(
+        fmt::format("slot width {} GHz is not a multiple of {} GHz", slot_ghz, kCentreStepGHz)));
   }
   if (!(band.end_thz > band.start_thz) || !(band.start_thz > 0)) {
-    return fail(invalidArgument(fmt::format("spectrum band {}-{} THz is empty", band.start_thz,
-                                            band.end_thz)));
+    return fail(invalidArgument(
+        fmt::format("spectrum band {}-{} THz is empty", band.start_thz, band.end_thz)));
   }
   // Edges on the 6.25 GHz raster, so centres land on G.694.1 frequencies.
   const double edge_steps = (band.start_thz - kGridAnchorTHz) * 1000.0 / kCentreStepGHz;
   if (std::abs(edge_steps - std::round(edge_steps)) > 1e-6) {
-    return fail(invalidArgument(fmt::format("band edge {} THz is off the 6.25 GHz grid", band.start_thz)));
+    return fail(
+        invalidArgument(fmt::format("band edge {} THz is off the 6.25 GHz grid", band.start_thz)));
   }
   const double count = std::floor((band.end_thz - band.start_thz) * 1000.0 / slot_ghz + 1e-9);
   if (count < 1 || count > kMaxSlots) {
@@ -53,13 +54,16 @@ bool SlotMask::allFree(std::uint32_t first, std::uint32_t count) const {
 void SlotMask::setFree(std::uint32_t first, std::uint32_t count, bool free) {
   for (std::uint32_t s = first; s < first + count && s < slots_; ++s) {
     const std::uint64_t bit = std::uint64_t{1} << (s & 63);
-    if (free) words_[s >> 6] |= bit;
-    else words_[s >> 6] &= ~bit;
+    if (free)
+      words_[s >> 6] |= bit;
+    else
+      words_[s >> 6] &= ~bit;
   }
 }
 
 void SlotMask::andWith(const SlotMask& other) {
-  for (std::size_t w = 0; w < words_.size() && w < other.words_.size(); ++w) words_[w] &= other.words_[w];
+  for (std::size_t w = 0; w < words_.size() && w < other.words_.size(); ++w)
+    words_[w] &= other.words_[w];
 }
 
 std::uint32_t SlotMask::freeCount() const {
@@ -68,7 +72,8 @@ std::uint32_t SlotMask::freeCount() const {
   return n;
 }
 
-std::optional<std::uint32_t> firstFit(const std::uint64_t* free, std::uint32_t slots, std::uint32_t count) {
+std::optional<std::uint32_t> firstFit(const std::uint64_t* free, std::uint32_t slots,
+                                      std::uint32_t count) {
   std::optional<std::uint32_t> found;
   forEachFreeRun(free, slots, [&](std::uint32_t first, std::uint32_t length) {
     if (length >= count) {
@@ -80,7 +85,8 @@ std::optional<std::uint32_t> firstFit(const std::uint64_t* free, std::uint32_t s
   return found;
 }
 
-std::optional<std::uint32_t> lastFit(const std::uint64_t* free, std::uint32_t slots, std::uint32_t count) {
+std::optional<std::uint32_t> lastFit(const std::uint64_t* free, std::uint32_t slots,
+                                     std::uint32_t count) {
   std::optional<std::uint32_t> found;
   forEachFreeRun(free, slots, [&](std::uint32_t first, std::uint32_t length) {
     if (length >= count) found = first + length - count;
@@ -89,8 +95,8 @@ std::optional<std::uint32_t> lastFit(const std::uint64_t* free, std::uint32_t sl
   return found;
 }
 
-std::optional<std::uint32_t> bestFit(const std::uint64_t* free, std::uint32_t slots, std::uint32_t count,
-                                     bool exact_only) {
+std::optional<std::uint32_t> bestFit(const std::uint64_t* free, std::uint32_t slots,
+                                     std::uint32_t count, bool exact_only) {
   std::optional<std::uint32_t> found;
   std::uint32_t best_length = 0;
   forEachFreeRun(free, slots, [&](std::uint32_t first, std::uint32_t length) {

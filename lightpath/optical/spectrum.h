@@ -99,13 +99,15 @@ void forEachFreeRun(const std::uint64_t* free, std::uint32_t slots, Fn&& fn) {
 }
 
 // The lowest first slot of `count` contiguous free slots, if any.
-std::optional<std::uint32_t> firstFit(const std::uint64_t* free, std::uint32_t slots, std::uint32_t count);
+std::optional<std::uint32_t> firstFit(const std::uint64_t* free, std::uint32_t slots,
+                                      std::uint32_t count);
 // The highest.
-std::optional<std::uint32_t> lastFit(const std::uint64_t* free, std::uint32_t slots, std::uint32_t count);
+std::optional<std::uint32_t> lastFit(const std::uint64_t* free, std::uint32_t slots,
+                                     std::uint32_t count);
 // The start of the smallest free run that fits (lowest on ties): best-fit. exact_only: only a
 // run of exactly `count` (exact-fit).
-std::optional<std::uint32_t> bestFit(const std::uint64_t* free, std::uint32_t slots, std::uint32_t count,
-                                     bool exact_only = false);
+std::optional<std::uint32_t> bestFit(const std::uint64_t* free, std::uint32_t slots,
+                                     std::uint32_t count, bool exact_only = false);
 // How many distinct placements of `count` slots fit.
 std::uint32_t placements(const std::uint64_t* free, std::uint32_t slots, std::uint32_t count);
 

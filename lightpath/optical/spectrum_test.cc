@@ -12,7 +12,8 @@ TEST(SpectrumGrid, CBandHolds384SlotsOnTheItuGrid) {
   ASSERT_TRUE(grid);
   EXPECT_EQ(grid->slots(), 384u);
   // A 50 GHz channel (4 slots) starting at 193.1 THz - 25 GHz is centred on 193.1 THz: n = 0.
-  const std::uint32_t first = static_cast<std::uint32_t>((193.1 - 0.025 - 191.3) * 1000 / 12.5 + 0.5);
+  const std::uint32_t first =
+      static_cast<std::uint32_t>((193.1 - 0.025 - 191.3) * 1000 / 12.5 + 0.5);
   EXPECT_NEAR(grid->centreThz(first, 4), 193.1, 1e-9);
   EXPECT_EQ(grid->centreIndex(first, 4), 0);
   EXPECT_EQ(grid->centreIndex(first + 1, 4), 2);  // one slot up: +12.5 GHz = 2 x 6.25 GHz
@@ -20,7 +21,7 @@ TEST(SpectrumGrid, CBandHolds384SlotsOnTheItuGrid) {
 
 TEST(SpectrumGrid, RejectsBadBands) {
   EXPECT_FALSE(SpectrumGrid::forBand({196.1, 191.3}));
-  EXPECT_FALSE(SpectrumGrid::forBand({191.3001, 196.1}));    // edge off the 6.25 GHz raster
+  EXPECT_FALSE(SpectrumGrid::forBand({191.3001, 196.1}));     // edge off the 6.25 GHz raster
   EXPECT_FALSE(SpectrumGrid::forBand({191.3, 196.1}, 10.0));  // not a multiple of 6.25 GHz
   EXPECT_FALSE(SpectrumGrid::forBand({1.0, 200.0}));          // far more than kMaxSlots
   auto fixed = SpectrumGrid::forBand({191.3, 196.1}, 50.0);   // fixed 50 GHz grid
@@ -30,7 +31,7 @@ TEST(SpectrumGrid, RejectsBadBands) {
 
 TEST(SlotSearch, FindsBlocksAcrossWordBoundaries) {
   SlotMask mask(200, false);
-  mask.setFree(60, 10, true);   // 60..69 spans words 0 and 1
+  mask.setFree(60, 10, true);  // 60..69 spans words 0 and 1
   mask.setFree(100, 3, true);
   mask.setFree(150, 50, true);  // to the end
   const auto* w = mask.words().data();

@@ -40,7 +40,7 @@ struct WavelengthRequest {
 };
 
 struct PlannedSegment {
-  LightpathSegment lightpath;     // positions on the route and QoT
+  LightpathSegment lightpath;  // positions on the route and QoT
   std::uint32_t first_slot = 0;
   std::uint32_t slots = 0;
 };
@@ -64,7 +64,8 @@ class WavelengthPlanner {
 
   // Mode, regenerators and spectrum on one given route (a 1+1 leg, say). FailedPrecondition
   // with the reason when the light does not read or the spectrum is full.
-  Result<WavelengthPlan> planOnRoute(const Path& route, Gbps line_rate, const FiberSpectrum& spectrum) const;
+  Result<WavelengthPlan> planOnRoute(const Path& route, Gbps line_rate,
+                                     const FiberSpectrum& spectrum) const;
 
   // Takes / gives back the plan's slots on every fiber of every segment.
   static void occupy(const WavelengthPlan& plan, FiberSpectrum& spectrum);

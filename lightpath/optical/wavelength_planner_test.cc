@@ -1,8 +1,8 @@
 #include "lightpath/optical/wavelength_planner.h"
 
-#include <set>
-
 #include <gtest/gtest.h>
+
+#include <set>
 
 #include "lightpath/io/demo_network.h"
 
@@ -20,15 +20,17 @@ struct Demo {
 
 TEST(WavelengthPlanner, PlansRouteModeRegeneratorsAndSpectrum) {
   Demo d;
-  auto plan = d.planner.plan({.from = d.node("dc-ashburn"), .to = d.node("dc-santa-clara"), .line_rate = Gbps(400)},
-                             d.spectrum, d.ws);
+  auto plan = d.planner.plan(
+      {.from = d.node("dc-ashburn"), .to = d.node("dc-santa-clara"), .line_rate = Gbps(400)},
+      d.spectrum, d.ws);
   ASSERT_TRUE(plan) << plan.error().toString();
   EXPECT_EQ(plan->transceiver->line_rate, Gbps(400));
   ASSERT_FALSE(plan->segments.empty());
   // Coast to coast needs regeneration at 400G; every segment reads with margin.
   EXPECT_GE(plan->segments.size(), 2u);
   for (const PlannedSegment& s : plan->segments) {
-    EXPECT_GE(s.lightpath.qot.gsnr.value(), plan->transceiver->min_gsnr.value() + LineSystem{}.margin_db);
+    EXPECT_GE(s.lightpath.qot.gsnr.value(),
+              plan->transceiver->min_gsnr.value() + LineSystem{}.margin_db);
     EXPECT_EQ(s.slots, 6u);  // 75 GHz
   }
   EXPECT_EQ(plan->segments.front().lightpath.from, 0u);
@@ -41,7 +43,8 @@ TEST(WavelengthPlanner, FillsSpectrumWithoutOverlapThenSaysWhy) {
   std::vector<WavelengthPlan> plans;
   std::set<std::pair<FiberIndex, std::uint32_t>> taken;
   for (int i = 0; i < 200; ++i) {
-    auto plan = d.planner.plan({.from = a, .to = z, .line_rate = Gbps(400), .k = 3}, d.spectrum, d.ws);
+    auto plan =
+        d.planner.plan({.from = a, .to = z, .line_rate = Gbps(400), .k = 3}, d.spectrum, d.ws);
     if (!plan) {
       EXPECT_EQ(plan.error().code(), StatusCode::FailedPrecondition);
       EXPECT_NE(plan.error().message().find("no wavelength of 400 Gb/s"), std::string::npos)
@@ -62,13 +65,15 @@ TEST(WavelengthPlanner, FillsSpectrumWithoutOverlapThenSaysWhy) {
   EXPECT_GT(plans.size(), 64u);
   EXPECT_LT(plans.size(), 200u);
   for (const WavelengthPlan& p : plans) WavelengthPlanner::release(p, d.spectrum);
-  for (FiberIndex f = 0; f < d.topology->fibers().size(); ++f) EXPECT_EQ(d.spectrum.freeCapacity(f), 384);
+  for (FiberIndex f = 0; f < d.topology->fibers().size(); ++f)
+    EXPECT_EQ(d.spectrum.freeCapacity(f), 384);
 }
 
 TEST(WavelengthPlanner, RejectsUnknownRates) {
   Demo d;
-  auto plan = d.planner.plan({.from = d.node("dc-abilene"), .to = d.node("dc-memphis"), .line_rate = Gbps(1600)},
-                             d.spectrum, d.ws);
+  auto plan = d.planner.plan(
+      {.from = d.node("dc-abilene"), .to = d.node("dc-memphis"), .line_rate = Gbps(1600)},
+      d.spectrum, d.ws);
   ASSERT_FALSE(plan);
   EXPECT_EQ(plan.error().code(), StatusCode::InvalidArgument);
 }

@@ -2,6 +2,7 @@
 #include "lightpath/orchestrator/connection_records.h"
 
 #include <fmt/format.h>
+
 #include <nlohmann/json.hpp>
 
 #include "lightpath/service/connection_json.h"
@@ -13,12 +14,18 @@ using nlohmann::json;
 Status ConnectionRecords::save(const Connection& c, std::optional<std::uint64_t> expected_version,
                                const std::string& event_type, const std::string& reason,
                                const std::vector<HoldRecord>& put_holds,
-                               const std::vector<std::uint64_t>& delete_holds, const AlsoInTransaction& also) const {
+                               const std::vector<std::uint64_t>& delete_holds,
+                               const AlsoInTransaction& also) const {
   const ConnectionRecord record{c.id(), c.tenant(), std::string(toString(c.state())), c.version(),
                                 connectionToJson(c)};
-  const EventRecord event{0, event_type, c.id(), c.tenant(), clock_.now().time_since_epoch().count(),
-                          json{{"id", c.id()}, {"state", toString(c.state())}, {"reason", reason}}.dump(
-                              -1, ' ', false, json::error_handler_t::replace)};
+  const EventRecord event{
+      0,
+      event_type,
+      c.id(),
+      c.tenant(),
+      clock_.now().time_since_epoch().count(),
+      json{{"id", c.id()}, {"state", toString(c.state())}, {"reason", reason}}.dump(
+          -1, ' ', false, json::error_handler_t::replace)};
   return store_.transact([&](StoreTransaction& tx) -> Status {
     LP_RETURN_IF_ERROR(tx.putConnection(record, expected_version));
     for (const HoldRecord& h : put_holds) LP_RETURN_IF_ERROR(tx.putHold(h));
@@ -47,8 +54,8 @@ Result<Connection> ConnectionRecords::getAt(const std::string& id,
                                             std::optional<std::uint64_t> expected_version) const {
   auto loaded = get(id);
   if (loaded && expected_version && loaded->version() != *expected_version) {
-    return fail({StatusCode::Aborted, fmt::format("connection {} is at version {}, not {}", id, loaded->version(),
-                                                  *expected_version)});
+    return fail({StatusCode::Aborted, fmt::format("connection {} is at version {}, not {}", id,
+                                                  loaded->version(), *expected_version)});
   }
   return loaded;
 }

@@ -32,13 +32,16 @@ class ConnectionRecords {
 
   // Stores `c` (checked against `expected_version`; 0 for a new one), puts and deletes holds,
   // appends the event {id, state, reason} and runs `also`, in one transaction.
-  Status save(const Connection& c, std::optional<std::uint64_t> expected_version, const std::string& event_type,
-              const std::string& reason, const std::vector<HoldRecord>& put_holds,
-              const std::vector<std::uint64_t>& delete_holds, const AlsoInTransaction& also = {}) const;
+  Status save(const Connection& c, std::optional<std::uint64_t> expected_version,
+              const std::string& event_type, const std::string& reason,
+              const std::vector<HoldRecord>& put_holds,
+              const std::vector<std::uint64_t>& delete_holds,
+              const AlsoInTransaction& also = {}) const;
 
   Result<Connection> get(const std::string& id) const;
   // get(), Aborted unless the connection is at `expected_version` (when given).
-  Result<Connection> getAt(const std::string& id, std::optional<std::uint64_t> expected_version) const;
+  Result<Connection> getAt(const std::string& id,
+                           std::optional<std::uint64_t> expected_version) const;
   // Every connection not in a terminal state, by id.
   Result<std::map<std::string, Connection>> live() const;
 

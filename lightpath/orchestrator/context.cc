@@ -19,8 +19,12 @@ std::uint64_t osSeed() {
 
 OrchestratorContext::OrchestratorContext(ProvisionerDeps d)
     : deps(std::move(d)),
-      planner({.topology = deps.topology, .engine = deps.engine, .planner = deps.planner, .ledger = deps.ledger,
-               .price_book = deps.price_book, .packet_mbps_per_fiber = deps.packet_mbps_per_fiber}),
+      planner({.topology = deps.topology,
+               .engine = deps.engine,
+               .planner = deps.planner,
+               .ledger = deps.ledger,
+               .price_book = deps.price_book,
+               .packet_mbps_per_fiber = deps.packet_mbps_per_fiber}),
       records(*deps.store, *deps.clock),
       calls_(std::make_unique<DeviceCallPool>(8)),
       random_(deps.seed != 0 ? deps.seed : osSeed()) {}
@@ -30,7 +34,8 @@ std::string OrchestratorContext::newId(std::string_view prefix) {
   return lightpath::newId(prefix, random_);
 }
 
-Status OrchestratorContext::configure(const Connection& c, IntentAction action, const std::string& tag) const {
+Status OrchestratorContext::configure(const Connection& c, IntentAction action,
+                                      const std::string& tag) const {
   LP_ASSIGN_OR_RETURN(std::vector<NodeChange> changes, deviceIntent(c, *deps.fleet, now(), action));
   for (NodeChange& change : changes) change.change.transaction += tag;
   return applyToDevices(changes);

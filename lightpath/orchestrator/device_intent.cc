@@ -1,14 +1,14 @@
 // Intent per node, rendered by each node's driver.
 #include "lightpath/orchestrator/device_intent.h"
 
-#include <algorithm>
-
 #include <fmt/format.h>
+
+#include <algorithm>
 
 namespace lightpath {
 
-Result<std::vector<NodeChange>> deviceIntent(const Connection& c, const DeviceFleet& fleet, TimePoint now,
-                                             IntentAction action) {
+Result<std::vector<NodeChange>> deviceIntent(const Connection& c, const DeviceFleet& fleet,
+                                             TimePoint now, IntentAction action) {
   std::vector<NodeChange> changes;
   const Realization& r = c.current();
   const ConnectionSpec& spec = c.requested();
@@ -34,19 +34,22 @@ Result<std::vector<NodeChange>> deviceIntent(const Connection& c, const DeviceFl
         if (!xc) return cannot(nodes[i], "cross-connect spectrum");
         CrossConnectIntent intent{c.id(), name, in, out, {}, {}};
         for (const SpectrumBlock& b : r.spectrum) {
-          if (b.fiber == in || b.fiber == out) intent.slots[b.fiber] = fmt::format("{}+{}", b.first_slot, b.slots);
+          if (b.fiber == in || b.fiber == out)
+            intent.slots[b.fiber] = fmt::format("{}+{}", b.first_slot, b.slots);
         }
         const bool ends = i == 0 || i + 1 == nodes.size();
-        if (ends || std::find(r.regenerators.begin(), r.regenerators.end(), nodes[i]) != r.regenerators.end()) {
+        if (ends || std::find(r.regenerators.begin(), r.regenerators.end(), nodes[i]) !=
+                        r.regenerators.end()) {
           intent.transceiver = r.transceiver;
         }
         change.set.push_back(xc->crossConnect(intent));
       } else {
         const ClientPort* port = (*device)->clientPort();
         if (!port) return cannot(nodes[i], "carry an Ethernet service");
-        change.set.push_back(port->clientService(
-            {c.id(), name, in, out, r.vlan, bandwidthAt(spec, now)}));
-        if (spec.kind == ConnectionKind::Cloud && std::string_view(name) == "working" && i + 1 == nodes.size()) {
+        change.set.push_back(
+            port->clientService({c.id(), name, in, out, r.vlan, bandwidthAt(spec, now)}));
+        if (spec.kind == ConnectionKind::Cloud && std::string_view(name) == "working" &&
+            i + 1 == nodes.size()) {
           const CloudOnRamp* onramp = (*device)->cloudOnRamp();
           if (!onramp) return cannot(nodes[i], "attach a cloud connection");
           change.set.push_back(onramp->cloudAttachment(
@@ -62,7 +65,8 @@ Result<std::vector<NodeChange>> deviceIntent(const Connection& c, const DeviceFl
     return Status::ok();
   };
   LP_RETURN_IF_ERROR(leg(r.nodes, r.fibers, "working"));
-  if (!r.protection_nodes.empty()) LP_RETURN_IF_ERROR(leg(r.protection_nodes, r.protection_fibers, "protection"));
+  if (!r.protection_nodes.empty())
+    LP_RETURN_IF_ERROR(leg(r.protection_nodes, r.protection_fibers, "protection"));
   return changes;
 }
 

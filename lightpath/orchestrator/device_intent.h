@@ -25,7 +25,7 @@ enum class IntentAction {
 
 // One change per node of the working leg, then of the protection leg; transaction ids name the
 // connection, its version, the leg and the hop.
-Result<std::vector<NodeChange>> deviceIntent(const Connection& c, const DeviceFleet& fleet, TimePoint now,
-                                             IntentAction action);
+Result<std::vector<NodeChange>> deviceIntent(const Connection& c, const DeviceFleet& fleet,
+                                             TimePoint now, IntentAction action);
 
 }  // namespace lightpath

@@ -16,17 +16,20 @@ DeviceFleet fleetOf(const std::vector<std::string>& nodes) {
 }
 
 Connection connection(ConnectionKind kind, Realization r) {
-  Connection c = Connection::draft("conn_1", "acme",
-                                   {.kind = kind, .a_end = "a", .z_end = "c", .bandwidth_mbps = 10'000}, kNow, "key");
+  Connection c = Connection::draft(
+      "conn_1", "acme", {.kind = kind, .a_end = "a", .z_end = "c", .bandwidth_mbps = 10'000}, kNow,
+      "key");
   c.setCurrent(std::move(r));
   return c;
 }
 
 TEST(DeviceIntent, EveryNodeOfEveryLegGetsEntriesOwnedByTheConnection) {
   const DeviceFleet fleet = fleetOf({"a", "b", "c", "d"});
-  const Connection c = connection(ConnectionKind::Ethernet, {.nodes = {"a", "b", "c"}, .fibers = {"ab", "bc"},
+  const Connection c = connection(ConnectionKind::Ethernet, {.nodes = {"a", "b", "c"},
+                                                             .fibers = {"ab", "bc"},
                                                              .protection_nodes = {"a", "d", "c"},
-                                                             .protection_fibers = {"ad", "dc"}, .vlan = 100});
+                                                             .protection_fibers = {"ad", "dc"},
+                                                             .vlan = 100});
   auto changes = deviceIntent(c, fleet, kNow, IntentAction::Apply);
   ASSERT_TRUE(changes) << changes.error().toString();
   ASSERT_EQ(changes->size(), 6u);
@@ -49,8 +52,9 @@ TEST(DeviceIntent, EveryNodeOfEveryLegGetsEntriesOwnedByTheConnection) {
 
 TEST(DeviceIntent, ANodeWithoutADeviceIsNotFound) {
   const DeviceFleet fleet = fleetOf({"a", "b"});
-  auto changes = deviceIntent(connection(ConnectionKind::Wavelength, {.nodes = {"a", "b", "c"}, .fibers = {"ab", "bc"}}),
-                              fleet, kNow, IntentAction::Apply);
+  auto changes = deviceIntent(
+      connection(ConnectionKind::Wavelength, {.nodes = {"a", "b", "c"}, .fibers = {"ab", "bc"}}),
+      fleet, kNow, IntentAction::Apply);
   ASSERT_FALSE(changes);
   EXPECT_EQ(changes.error().code(), StatusCode::NotFound);
   EXPECT_NE(changes.error().message().find("'c'"), std::string::npos);

@@ -2,6 +2,7 @@
 #include "lightpath/orchestrator/hold_records.h"
 
 #include <fmt/format.h>
+
 #include <nlohmann/json.hpp>
 
 namespace lightpath {
@@ -36,7 +37,8 @@ Result<std::pair<Window, std::vector<Claim>>> decodeHold(std::string_view body) 
             ResourceKind::LinkBandwidth, ResourceKind::OnrampCapacity}) {
         if (toString(candidate) == kind) k = candidate;
       }
-      if (!k) return fail(invalidArgument(fmt::format("stored hold: unknown resource kind '{}'", kind)));
+      if (!k)
+        return fail(invalidArgument(fmt::format("stored hold: unknown resource kind '{}'", kind)));
       claims.push_back({{*k, c.at("index").get<std::uint32_t>()},
                         c.at("first").get<std::uint64_t>(),
                         c.at("count").get<std::uint64_t>()});
@@ -56,12 +58,15 @@ std::vector<HoldPart> holdParts(const ConnectionSpec& spec, const Window& window
   }
   std::vector<Claim> whole;
   std::vector<Claim> amounts;
-  for (Claim& claim : claims) (isDiscrete(claim.resource.kind) ? whole : amounts).push_back(std::move(claim));
+  for (Claim& claim : claims)
+    (isDiscrete(claim.resource.kind) ? whole : amounts).push_back(std::move(claim));
   parts.emplace_back(window, std::move(whole));
   TimePoint from = window.start;
   for (std::size_t i = 0; i <= spec.steps.size(); ++i) {
-    const TimePoint to = std::max(window.start, i < spec.steps.size() ? spec.steps[i].at : window.end);
-    if (from < to) parts.emplace_back(Window{from, to}, withAmount(amounts, bandwidthAt(spec, from)));
+    const TimePoint to =
+        std::max(window.start, i < spec.steps.size() ? spec.steps[i].at : window.end);
+    if (from < to)
+      parts.emplace_back(Window{from, to}, withAmount(amounts, bandwidthAt(spec, from)));
     from = to;
   }
   return parts;

@@ -30,7 +30,8 @@ Result<std::pair<Window, std::vector<Claim>>> decodeHold(std::string_view body);
 // one for the discrete claims (spectrum, VLANs) over the whole window and one per step's window
 // with the amounts of that step (the route itself is planned for the peak).
 using HoldPart = std::pair<Window, std::vector<Claim>>;
-std::vector<HoldPart> holdParts(const ConnectionSpec& spec, const Window& window, std::vector<Claim> claims);
+std::vector<HoldPart> holdParts(const ConnectionSpec& spec, const Window& window,
+                                std::vector<Claim> claims);
 
 // Reserves every part for `owner`, all or nothing (what was taken is given back on a failure,
 // whose error is the ledger's: ResourceExhausted naming the resource).

@@ -20,21 +20,25 @@ TEST(HoldRecords, EncodeDecodeRoundTrips) {
 }
 
 TEST(HoldRecords, BadRecordsAreErrorsNamingWhy) {
-  for (const char* bad : {"", "{", "[]", R"({"start_us":0,"end_us":1})",
-                          R"({"start_us":0,"end_us":1,"claims":[{"kind":"teleport","index":0,"first":0,"count":1}]})",
-                          R"({"start_us":"x","end_us":1,"claims":[]})"}) {
+  for (const char* bad :
+       {"", "{", "[]", R"({"start_us":0,"end_us":1})",
+        R"({"start_us":0,"end_us":1,"claims":[{"kind":"teleport","index":0,"first":0,"count":1}]})",
+        R"({"start_us":"x","end_us":1,"claims":[]})"}) {
     auto parsed = decodeHold(bad);
     ASSERT_FALSE(parsed) << bad;
     EXPECT_EQ(parsed.error().code(), StatusCode::InvalidArgument);
-    EXPECT_NE(parsed.error().message().find("stored hold"), std::string::npos) << parsed.error().message();
+    EXPECT_NE(parsed.error().message().find("stored hold"), std::string::npos)
+        << parsed.error().message();
   }
 }
 
 TEST(HoldRecords, StepsSplitAmountsByWindowAndKeepDiscreteClaimsWhole) {
-  ConnectionSpec spec{.kind = ConnectionKind::Ethernet, .bandwidth_mbps = 1000,
+  ConnectionSpec spec{.kind = ConnectionKind::Ethernet,
+                      .bandwidth_mbps = 1000,
                       .steps = {{at(10), 5000}, {at(20), 2000}}};
   const Window w{at(0), at(30)};
-  const std::vector<Claim> claims{{{ResourceKind::Vlans, 0}, 100, 1}, {{ResourceKind::PortBandwidth, 0}, 0, 5000}};
+  const std::vector<Claim> claims{{{ResourceKind::Vlans, 0}, 100, 1},
+                                  {{ResourceKind::PortBandwidth, 0}, 0, 5000}};
   const auto parts = holdParts(spec, w, claims);
   ASSERT_EQ(parts.size(), 4u);
   EXPECT_EQ(parts[0].first, w);
@@ -54,8 +58,9 @@ TEST(HoldRecords, ReservePartsIsAllOrNothingAndRestoreKeepsIds) {
   Ledger ledger;
   ASSERT_TRUE(ledger.addResource({ResourceKind::PortBandwidth, 0}, 10'000).isOk());
   ASSERT_TRUE(ledger.addResource({ResourceKind::PortBandwidth, 1}, 1'000).isOk());
-  const std::vector<HoldPart> too_much{{{at(0), at(10)}, {{{ResourceKind::PortBandwidth, 0}, 0, 5000}}},
-                                       {{at(0), at(10)}, {{{ResourceKind::PortBandwidth, 1}, 0, 5000}}}};
+  const std::vector<HoldPart> too_much{
+      {{at(0), at(10)}, {{{ResourceKind::PortBandwidth, 0}, 0, 5000}}},
+      {{at(0), at(10)}, {{{ResourceKind::PortBandwidth, 1}, 0, 5000}}}};
   auto refused = reserveParts(ledger, "conn_a", too_much);
   ASSERT_FALSE(refused);
   EXPECT_EQ(refused.error().code(), StatusCode::ResourceExhausted);

@@ -2,9 +2,9 @@
 // connection as it was after a change cut short.
 #include "lightpath/orchestrator/lifecycle.h"
 
-#include <thread>
-
 #include <fmt/format.h>
+
+#include <thread>
 
 #include "lightpath/orchestrator/hold_records.h"
 #include "lightpath/orchestrator/internal/context.h"
@@ -14,8 +14,8 @@ namespace lightpath {
 
 Lifecycle::Lifecycle(OrchestratorContext& ctx) : ctx_(ctx) {}
 
-Result<Connection> Lifecycle::order(const std::string& tenant, ConnectionSpec spec, const std::string& actor,
-                                   const AlsoInTransaction& also) {
+Result<Connection> Lifecycle::order(const std::string& tenant, ConnectionSpec spec,
+                                    const std::string& actor, const AlsoInTransaction& also) {
   LP_RETURN_IF_ERROR(validateSpec(spec));
   const TimePoint now = ctx_.now();
   const Window window{spec.start.value_or(now), spec.end.value_or(TimePoint::max())};
@@ -30,7 +30,8 @@ Result<Connection> Lifecycle::order(const std::string& tenant, ConnectionSpec sp
     std::lock_guard lock(order_mutex_);
     auto planned = ctx_.planner.plan(spec, window, order_workspace_);
     if (!planned) return fail(planned.error());
-    auto held = reserveParts(*ctx_.deps.ledger, id, holdParts(spec, window, std::move(planned->claims)));
+    auto held =
+        reserveParts(*ctx_.deps.ledger, id, holdParts(spec, window, std::move(planned->claims)));
     if (!held) return fail(held.error());
     holds = std::move(*held);
     realization = std::move(planned->realization);
@@ -38,7 +39,8 @@ Result<Connection> Lifecycle::order(const std::string& tenant, ConnectionSpec sp
   for (const HoldRecord& h : holds) realization.holds.push_back(h.id);
   Connection c = Connection::draft(id, tenant, std::move(spec), now, actor);
   c.setCurrent(std::move(realization));
-  LP_RETURN_IF_ERROR(c.transition(ConnectionState::Provisioning, now, actor, "route and capacity reserved"));
+  LP_RETURN_IF_ERROR(
+      c.transition(ConnectionState::Provisioning, now, actor, "route and capacity reserved"));
   Status saved = ctx_.records.save(c, 0, "connection.created", "ordered", holds, {}, also);
   if (!saved.isOk()) {
     releaseHolds(*ctx_.deps.ledger, holds);  // not durable: hold nothing
@@ -48,7 +50,7 @@ Result<Connection> Lifecycle::order(const std::string& tenant, ConnectionSpec sp
 }
 
 Status Lifecycle::releaseEverything(Connection& c, ConnectionState to, const std::string& actor,
-                                      const std::string& reason) {
+                                    const std::string& reason) {
   for (std::uint64_t h : c.current().holds) (void)ctx_.deps.ledger->release(h);
   const std::vector<std::uint64_t> holds = c.current().holds;
   Realization r = c.current();
@@ -65,7 +67,8 @@ Status Lifecycle::activate(const std::string& id) {
   if (!loaded) return loaded.error();
   Connection c = std::move(*loaded);
   if (c.state() != ConnectionState::Provisioning) {
-    return failedPrecondition(fmt::format("connection {} is {}, not provisioning", id, toString(c.state())));
+    return failedPrecondition(
+        fmt::format("connection {} is {}, not provisioning", id, toString(c.state())));
   }
   if (c.requested().start && *c.requested().start > ctx_.now()) {
     return failedPrecondition(fmt::format("connection {} is scheduled to start at {}", id,
@@ -73,7 +76,8 @@ Status Lifecycle::activate(const std::string& id) {
   }
   Status devices = ctx_.configure(c, IntentAction::Apply);
   for (std::size_t attempt = 0; !devices.isOk() && devices.code() == StatusCode::Unavailable &&
-                                attempt < ctx_.deps.retry_delays.size(); ++attempt) {
+                                attempt < ctx_.deps.retry_delays.size();
+       ++attempt) {
     std::this_thread::sleep_for(ctx_.deps.retry_delays[attempt]);
     devices = ctx_.configure(c, IntentAction::Apply);
   }
@@ -84,14 +88,16 @@ Status Lifecycle::activate(const std::string& id) {
   }
   if (!devices.isOk()) {
     // applyAcrossDevices left no configuration behind; give the capacity back too.
-    LP_RETURN_IF_ERROR(releaseEverything(c, ConnectionState::Failed, "orchestrator", "devices: " + devices.message()));
+    LP_RETURN_IF_ERROR(releaseEverything(c, ConnectionState::Failed, "orchestrator",
+                                         "devices: " + devices.message()));
     return devices;
   }
   const std::uint64_t before = c.version();
   const bool cloud = c.requested().kind == ConnectionKind::Cloud;
-  LP_RETURN_IF_ERROR(c.transition(cloud ? ConnectionState::AwaitingCounterparty : ConnectionState::Active,
-                                  ctx_.now(), "orchestrator",
-                                  cloud ? "configured; waiting for the provider to accept" : "devices configured"));
+  LP_RETURN_IF_ERROR(c.transition(
+      cloud ? ConnectionState::AwaitingCounterparty : ConnectionState::Active, ctx_.now(),
+      "orchestrator",
+      cloud ? "configured; waiting for the provider to accept" : "devices configured"));
   c.setOperState(cloud ? OperState::Down : OperState::Up);
   return ctx_.records.save(c, before, "connection.stateChanged", "activated", {}, {});
 }
@@ -115,7 +121,8 @@ Status Lifecycle::terminate(const std::string& id, const std::string& actor) {
   Connection c = std::move(*begun);
   Status devices = ctx_.configure(c, IntentAction::Remove);
   if (!devices.isOk()) return devices;  // stays deprovisioning; recovery or a retry finishes it
-  return releaseEverything(c, ConnectionState::Terminated, "orchestrator", "configuration removed, capacity released");
+  return releaseEverything(c, ConnectionState::Terminated, "orchestrator",
+                           "configuration removed, capacity released");
 }
 
 Result<Connection> Lifecycle::beginTerminate(const std::string& id, const std::string& actor,
@@ -132,10 +139,10 @@ Result<Connection> Lifecycle::beginTerminateLocked(const std::string& id, const 
   if (c.state() == ConnectionState::Deprovisioning) return c;
   const std::uint64_t before = c.version();
   LP_RETURN_IF_ERROR(c.transition(ConnectionState::Deprovisioning, ctx_.now(), actor, "terminate"));
-  LP_RETURN_IF_ERROR(ctx_.records.save(c, before, "connection.stateChanged", "terminating", {}, {}, also));
+  LP_RETURN_IF_ERROR(
+      ctx_.records.save(c, before, "connection.stateChanged", "terminating", {}, {}, also));
   return c;
 }
-
 
 Status Lifecycle::keepAsItWas(Connection c) {
   auto guard = ctx_.locks.lock(c.id());
@@ -143,8 +150,8 @@ Status Lifecycle::keepAsItWas(Connection c) {
   // change (they are written when a change completes): the devices are put back to that.
   LP_RETURN_IF_ERROR(ctx_.configure(c, IntentAction::Apply, "/kept"));
   const std::uint64_t before = c.version();
-  LP_RETURN_IF_ERROR(
-      c.transition(ConnectionState::Active, ctx_.now(), "orchestrator", "restarted during a change: kept as it was"));
+  LP_RETURN_IF_ERROR(c.transition(ConnectionState::Active, ctx_.now(), "orchestrator",
+                                  "restarted during a change: kept as it was"));
   return ctx_.records.save(c, before, "connection.stateChanged", "kept as it was", {}, {});
 }
 

@@ -28,18 +28,20 @@ class Lifecycle {
   Result<Connection> order(const std::string& tenant, ConnectionSpec spec, const std::string& actor,
                            const AlsoInTransaction& also);
   Status activate(const std::string& id);
-  Result<Connection> beginModify(const std::string& id, std::uint64_t mbps, std::optional<std::uint64_t> expected_version,
+  Result<Connection> beginModify(const std::string& id, std::uint64_t mbps,
+                                 std::optional<std::uint64_t> expected_version,
                                  const std::string& actor, const AlsoInTransaction& also);
   Status finishModify(const std::string& id, std::uint64_t mbps);
   Status acceptCounterparty(const std::string& id);
-  Result<Connection> beginTerminate(const std::string& id, const std::string& actor, const AlsoInTransaction& also);
+  Result<Connection> beginTerminate(const std::string& id, const std::string& actor,
+                                    const AlsoInTransaction& also);
   Status terminate(const std::string& id, const std::string& actor);
   Result<Connection> setEnd(const std::string& id, std::optional<TimePoint> end,
                             std::optional<std::uint64_t> expected_version, const std::string& actor,
                             const AlsoInTransaction& also);
   Result<Connection> setTags(const std::string& id, std::map<std::string, std::string> tags,
-                             std::optional<std::uint64_t> expected_version, const std::string& actor,
-                             const AlsoInTransaction& also);
+                             std::optional<std::uint64_t> expected_version,
+                             const std::string& actor, const AlsoInTransaction& also);
   // A change cut short by a restart: the devices get the stored (old) configuration again and
   // the connection is active as it was.
   Status keepAsItWas(Connection c);
@@ -48,7 +50,8 @@ class Lifecycle {
   Result<Connection> beginTerminateLocked(const std::string& id, const std::string& actor,
                                           const AlsoInTransaction& also);
   // Gives every hold back and moves to `to` (failed, terminated), durably.
-  Status releaseEverything(Connection& c, ConnectionState to, const std::string& actor, const std::string& reason);
+  Status releaseEverything(Connection& c, ConnectionState to, const std::string& actor,
+                           const std::string& reason);
 
   OrchestratorContext& ctx_;
   std::mutex order_mutex_;  // orders plan and reserve one at a time, on this workspace

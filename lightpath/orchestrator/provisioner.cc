@@ -19,8 +19,10 @@ Provisioner::Provisioner(ProvisionerDeps deps)
 Provisioner::~Provisioner() = default;
 
 Result<std::unique_ptr<Provisioner>> Provisioner::create(ProvisionerDeps deps) {
-  if (!deps.topology || !deps.engine || !deps.planner || !deps.ledger || !deps.store || !deps.fleet || !deps.clock) {
-    return fail(invalidArgument("provisioner needs a topology, path engine, planner, ledger, store, fleet and clock"));
+  if (!deps.topology || !deps.engine || !deps.planner || !deps.ledger || !deps.store ||
+      !deps.fleet || !deps.clock) {
+    return fail(invalidArgument(
+        "provisioner needs a topology, path engine, planner, ledger, store, fleet and clock"));
   }
   std::unique_ptr<Provisioner> p(new Provisioner(std::move(deps)));
   LP_RETURN_IF_ERROR(p->ctx_->planner.registerResources());
@@ -28,8 +30,8 @@ Result<std::unique_ptr<Provisioner>> Provisioner::create(ProvisionerDeps deps) {
   return p;
 }
 
-Result<Connection> Provisioner::order(const std::string& tenant, ConnectionSpec spec, const std::string& actor,
-                                      const AlsoInTransaction& also) {
+Result<Connection> Provisioner::order(const std::string& tenant, ConnectionSpec spec,
+                                      const std::string& actor, const AlsoInTransaction& also) {
   return lifecycle_->order(tenant, std::move(spec), actor, also);
 }
 
@@ -39,13 +41,15 @@ Result<Realization> Provisioner::quote(const ConnectionSpec& spec) const {
 
 Status Provisioner::activate(const std::string& id) { return lifecycle_->activate(id); }
 
-Status Provisioner::modifyBandwidth(const std::string& id, std::uint64_t mbps, const std::string& actor) {
+Status Provisioner::modifyBandwidth(const std::string& id, std::uint64_t mbps,
+                                    const std::string& actor) {
   LP_RETURN_IF_ERROR(statusOf(lifecycle_->beginModify(id, mbps, std::nullopt, actor, {})));
   return lifecycle_->finishModify(id, mbps);
 }
 
 Result<Connection> Provisioner::beginModify(const std::string& id, std::uint64_t mbps,
-                                            std::optional<std::uint64_t> expected_version, const std::string& actor,
+                                            std::optional<std::uint64_t> expected_version,
+                                            const std::string& actor,
                                             const AlsoInTransaction& also) {
   return lifecycle_->beginModify(id, mbps, expected_version, actor, also);
 }
@@ -54,7 +58,9 @@ Status Provisioner::finishModify(const std::string& id, std::uint64_t mbps) {
   return lifecycle_->finishModify(id, mbps);
 }
 
-Status Provisioner::acceptCounterparty(const std::string& id) { return lifecycle_->acceptCounterparty(id); }
+Status Provisioner::acceptCounterparty(const std::string& id) {
+  return lifecycle_->acceptCounterparty(id);
+}
 
 Status Provisioner::terminate(const std::string& id, const std::string& actor) {
   return lifecycle_->terminate(id, actor);
@@ -66,29 +72,35 @@ Result<Connection> Provisioner::beginTerminate(const std::string& id, const std:
 }
 
 Result<Connection> Provisioner::setEnd(const std::string& id, std::optional<TimePoint> end,
-                                       std::optional<std::uint64_t> expected_version, const std::string& actor,
-                                       const AlsoInTransaction& also) {
+                                       std::optional<std::uint64_t> expected_version,
+                                       const std::string& actor, const AlsoInTransaction& also) {
   return lifecycle_->setEnd(id, end, expected_version, actor, also);
 }
 
-Result<Connection> Provisioner::setTags(const std::string& id, std::map<std::string, std::string> tags,
-                                        std::optional<std::uint64_t> expected_version, const std::string& actor,
-                                        const AlsoInTransaction& also) {
+Result<Connection> Provisioner::setTags(const std::string& id,
+                                        std::map<std::string, std::string> tags,
+                                        std::optional<std::uint64_t> expected_version,
+                                        const std::string& actor, const AlsoInTransaction& also) {
   return lifecycle_->setTags(id, std::move(tags), expected_version, actor, also);
 }
 
 Result<Connection> Provisioner::get(const std::string& id) const { return ctx_->records.get(id); }
 
-Result<Connection> Provisioner::getAt(const std::string& id, std::optional<std::uint64_t> expected_version) const {
+Result<Connection> Provisioner::getAt(const std::string& id,
+                                      std::optional<std::uint64_t> expected_version) const {
   return ctx_->records.getAt(id, expected_version);
 }
 
 Result<std::size_t> Provisioner::runSchedule(TimePoint now) { return scheduler_->run(now); }
 
-Status Provisioner::recover() { return recoverConnections(*ctx_, *lifecycle_, ctx_->deps.resume_workflows); }
+Status Provisioner::recover() {
+  return recoverConnections(*ctx_, *lifecycle_, ctx_->deps.resume_workflows);
+}
 
 std::vector<std::string> Provisioner::check() const { return reconciler_->check(); }
 
-Provisioner::ReconcileReport Provisioner::reconcile(bool repair) { return reconciler_->reconcile(repair); }
+Provisioner::ReconcileReport Provisioner::reconcile(bool repair) {
+  return reconciler_->reconcile(repair);
+}
 
 }  // namespace lightpath

@@ -42,9 +42,11 @@ struct ProvisionerDeps {
   Store* store = nullptr;
   const DeviceFleet* fleet = nullptr;
   const Clock* clock = nullptr;
-  std::uint64_t seed = 0;  // for connection ids; 0: from the OS, so ids never repeat across restarts
+  std::uint64_t seed =
+      0;  // for connection ids; 0: from the OS, so ids never repeat across restarts
   std::uint64_t packet_mbps_per_fiber = 1'600'000;  // packet capacity each fiber carries
-  std::vector<std::chrono::milliseconds> retry_delays{std::chrono::milliseconds(10), std::chrono::milliseconds(40)};
+  std::vector<std::chrono::milliseconds> retry_delays{std::chrono::milliseconds(10),
+                                                      std::chrono::milliseconds(40)};
   // On start, finish provisioning / deprovisioning left half done (off for read-only checks).
   bool resume_workflows = true;
   // Every device call has this deadline; a hung device fails the step, not the workflow.
@@ -86,7 +88,8 @@ class Provisioner {
   // beginModify checks, holds the new amounts (ResourceExhausted when the route lacks room;
   // nothing changes then) and stores the connection as modifying; finishModify re-prices and
   // configures the devices, and ends active, changed or (on failure) as it was.
-  Result<Connection> beginModify(const std::string& id, std::uint64_t mbps, std::optional<std::uint64_t> expected_version,
+  Result<Connection> beginModify(const std::string& id, std::uint64_t mbps,
+                                 std::optional<std::uint64_t> expected_version,
                                  const std::string& actor, const AlsoInTransaction& also = {});
   Status finishModify(const std::string& id, std::uint64_t mbps);
   // The cloud provider accepted: awaiting_counterparty -> active.
@@ -106,12 +109,13 @@ class Provisioner {
   // Replaces the customer's tags. With expected_version, Aborted unless the connection is still
   // at that version.
   Result<Connection> setTags(const std::string& id, std::map<std::string, std::string> tags,
-                             std::optional<std::uint64_t> expected_version, const std::string& actor,
-                             const AlsoInTransaction& also = {});
+                             std::optional<std::uint64_t> expected_version,
+                             const std::string& actor, const AlsoInTransaction& also = {});
 
   Result<Connection> get(const std::string& id) const;
   // get(), Aborted unless the connection is at `expected_version` (when given).
-  Result<Connection> getAt(const std::string& id, std::optional<std::uint64_t> expected_version) const;
+  Result<Connection> getAt(const std::string& id,
+                           std::optional<std::uint64_t> expected_version) const;
 
   // The schedule at `now`: activates provisioning connections whose scheduled start has come,
   // tells the devices of active ones a bandwidth step that has come, and terminates connections

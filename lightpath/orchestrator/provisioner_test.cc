@@ -1,15 +1,15 @@
 #include "lightpath/orchestrator/provisioner.h"
 
+#include <gtest/gtest.h>
+
 #include <atomic>
 #include <filesystem>
 #include <random>
 #include <thread>
 
-#include <gtest/gtest.h>
-
 #include "lightpath/io/demo_network.h"
-#include "lightpath/service/connection_json.h"
 #include "lightpath/orchestrator/workflow_runner.h"
+#include "lightpath/service/connection_json.h"
 #include "lightpath/southbound/drivers/sim/sim_device.h"
 #include "lightpath/store/sqlite/sqlite_store.h"
 
@@ -33,7 +33,9 @@ struct World {
   PriceBook book = *defaultPriceBook();
 
   World() {
-    dir = (std::filesystem::temp_directory_path() / ("lightpath-prov-" + std::to_string(std::random_device{}()))).string();
+    dir = (std::filesystem::temp_directory_path() /
+           ("lightpath-prov-" + std::to_string(std::random_device{}())))
+              .string();
     std::filesystem::create_directories(dir);
     for (const Node& n : topology->nodes()) {
       devices[n.id] = std::make_shared<SimDevice>(n.id);
@@ -48,17 +50,26 @@ struct World {
     store.reset();
     store = std::move(*openSqliteStore(dir + "/lightpath.db"));
     ledger = std::make_unique<Ledger>();
-    auto p = Provisioner::create({.topology = topology, .engine = &engine, .planner = &planner, .ledger = ledger.get(),
-                                  .store = store.get(), .fleet = &fleet, .clock = &clock,
+    auto p = Provisioner::create({.topology = topology,
+                                  .engine = &engine,
+                                  .planner = &planner,
+                                  .ledger = ledger.get(),
+                                  .store = store.get(),
+                                  .fleet = &fleet,
+                                  .clock = &clock,
                                   .retry_delays = {std::chrono::milliseconds(1)},
-                                  .device_timeout = std::chrono::milliseconds(100), .price_book = &book});
+                                  .device_timeout = std::chrono::milliseconds(100),
+                                  .price_book = &book});
     ASSERT_TRUE(p) << p.error().toString();
     provisioner = std::move(*p);
   }
 };
 
 ConnectionSpec ethernet(std::uint64_t mbps = 10'000) {
-  return {.kind = ConnectionKind::Ethernet, .a_end = "dc-ashburn-p1", .z_end = "dc-santa-clara-p1", .bandwidth_mbps = mbps};
+  return {.kind = ConnectionKind::Ethernet,
+          .a_end = "dc-ashburn-p1",
+          .z_end = "dc-santa-clara-p1",
+          .bandwidth_mbps = mbps};
 }
 
 TEST(Provisioner, OrdersAndActivatesAnEthernetCircuit) {
@@ -87,8 +98,11 @@ TEST(Provisioner, OrdersAndActivatesAnEthernetCircuit) {
 
 TEST(Provisioner, ProtectedWavelengthGetsTwoDiverseLegsWithSpectrum) {
   World w;
-  ConnectionSpec spec{.kind = ConnectionKind::Wavelength, .a_end = "dc-abilene", .z_end = "dc-memphis",
-                      .bandwidth_mbps = 400'000, .protection = Protection::OnePlusOne};
+  ConnectionSpec spec{.kind = ConnectionKind::Wavelength,
+                      .a_end = "dc-abilene",
+                      .z_end = "dc-memphis",
+                      .bandwidth_mbps = 400'000,
+                      .protection = Protection::OnePlusOne};
   auto c = w.provisioner->order("acme", spec, "key:1");
   ASSERT_TRUE(c) << c.error().toString();
   const Realization& r = c->current();
@@ -106,12 +120,14 @@ TEST(Provisioner, RefusesWhatTheNetworkCannotCarryAndHoldsNothing) {
   World w;
   auto too_fast = w.provisioner->order("acme", ethernet(500'000), "key:1");
   ASSERT_FALSE(too_fast);
-  EXPECT_EQ(too_fast.error().message(), "bandwidth: an Ethernet circuit is 50 Mb/s to 100 Gb/s, got 500000 Mb/s");
+  EXPECT_EQ(too_fast.error().message(),
+            "bandwidth: an Ethernet circuit is 50 Mb/s to 100 Gb/s, got 500000 Mb/s");
   auto spec = ethernet();
   spec.max_latency = Micros(5000);
   auto too_far = w.provisioner->order("acme", spec, "key:1");
   ASSERT_FALSE(too_far);
-  EXPECT_NE(too_far.error().message().find("within 5.00 ms"), std::string::npos) << too_far.error().message();
+  EXPECT_NE(too_far.error().message().find("within 5.00 ms"), std::string::npos)
+      << too_far.error().message();
   // Fill the A port, then one more is refused by the ledger.
   for (int i = 0; i < 4; ++i) ASSERT_TRUE(w.provisioner->order("acme", ethernet(100'000), "key:1"));
   auto full = w.provisioner->order("acme", ethernet(100'000), "key:1");
@@ -189,7 +205,8 @@ TEST(Provisioner, UnderRandomDeviceFailuresEveryConnectionEndsCleanly) {
     ASSERT_TRUE(c) << c.error().toString();
     (void)w.provisioner->activate(c->id());
     const ConnectionState state = w.provisioner->get(c->id())->state();
-    ASSERT_TRUE(state == ConnectionState::Active || state == ConnectionState::Failed) << toString(state);
+    ASSERT_TRUE(state == ConnectionState::Active || state == ConnectionState::Failed)
+        << toString(state);
     (state == ConnectionState::Active ? active : failed)++;
   }
   EXPECT_GT(active, 0);
@@ -213,19 +230,23 @@ TEST(Provisioner, UnderFailuresAndHangsAtEveryStepEverythingEndsClean) {
   }
   std::vector<std::string> active;
   for (int i = 0; i < 40; ++i) {
-    ConnectionSpec spec = i % 4 == 3 ? ConnectionSpec{.kind = ConnectionKind::Wavelength, .a_end = "dc-ashburn",
-                                                      .z_end = "dc-santa-clara", .bandwidth_mbps = 400'000}
+    ConnectionSpec spec = i % 4 == 3 ? ConnectionSpec{.kind = ConnectionKind::Wavelength,
+                                                      .a_end = "dc-ashburn",
+                                                      .z_end = "dc-santa-clara",
+                                                      .bandwidth_mbps = 400'000}
                                      : ethernet(100 + 10 * i);
     auto c = w.provisioner->order("acme", spec, "key:1");
     ASSERT_TRUE(c) << c.error().toString();
     (void)w.provisioner->activate(c->id());
     const ConnectionState state = w.provisioner->get(c->id())->state();
-    ASSERT_TRUE(state == ConnectionState::Active || state == ConnectionState::Failed) << toString(state);
+    ASSERT_TRUE(state == ConnectionState::Active || state == ConnectionState::Failed)
+        << toString(state);
     if (state == ConnectionState::Active) active.push_back(c->id());
   }
   ASSERT_FALSE(active.empty());
   EXPECT_LT(active.size(), 40u);  // the faults did bite
-  // Terminate half under the same faults; a failed attempt leaves it deprovisioning, a retry ends it.
+  // Terminate half under the same faults; a failed attempt leaves it deprovisioning, a retry ends
+  // it.
   for (std::size_t i = 0; i < active.size(); i += 2) {
     Status s;
     for (int attempt = 0; attempt < 20; ++attempt) {
@@ -260,7 +281,8 @@ TEST(Provisioner, BookedAheadActivatesAndEndsOnSchedule) {
   auto during = before;
   during.start = now + std::chrono::minutes(90);
   during.end.reset();
-  EXPECT_EQ(w.provisioner->order("acme", during, "key:1").error().code(), StatusCode::ResourceExhausted);
+  EXPECT_EQ(w.provisioner->order("acme", during, "key:1").error().code(),
+            StatusCode::ResourceExhausted);
 
   w.clock.advance(std::chrono::hours(1));
   ASSERT_TRUE(w.provisioner->runSchedule(w.clock.now()));
@@ -302,7 +324,8 @@ TEST(Provisioner, ModifiesBandwidthMakeBeforeBreak) {
   EXPECT_EQ(refused.code(), StatusCode::ResourceExhausted) << refused.toString();
   EXPECT_EQ(w.provisioner->get(s1->id())->state(), ConnectionState::Active);
   EXPECT_EQ(w.provisioner->get(s1->id())->requested().bandwidth_mbps, 10'000u);
-  EXPECT_EQ(w.provisioner->modifyBandwidth(c->id(), 200'000, "key:1").code(), StatusCode::InvalidArgument);
+  EXPECT_EQ(w.provisioner->modifyBandwidth(c->id(), 200'000, "key:1").code(),
+            StatusCode::InvalidArgument);
   // A device failure during the change puts everything back.
   w.devices[node]->setFaults({.fail_at = "apply"});
   Status failed = w.provisioner->modifyBandwidth(c->id(), 20'000, "key:1");
@@ -323,7 +346,8 @@ TEST(Provisioner, AHungDeviceTimesOutAndTheRetryGoesThrough) {
   ASSERT_TRUE(c);
   const std::string victim = c->current().nodes[1];
   // One apply hangs past the 100 ms deadline; the retry finds the device well.
-  w.devices[victim]->setFaults({.hang_at = "apply", .hang = std::chrono::milliseconds(250), .hangs = 1});
+  w.devices[victim]->setFaults(
+      {.hang_at = "apply", .hang = std::chrono::milliseconds(250), .hangs = 1});
   ASSERT_TRUE(w.provisioner->activate(c->id()).isOk());
   EXPECT_EQ(w.provisioner->get(c->id())->state(), ConnectionState::Active);
   std::this_thread::sleep_for(std::chrono::milliseconds(500));  // let the late call land
@@ -344,7 +368,8 @@ TEST(Provisioner, ADeviceThatKeepsHangingFailsTheConnectionCleanly) {
   EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(3));
   EXPECT_EQ(w.provisioner->get(c->id())->state(), ConnectionState::Failed);
   EXPECT_EQ(w.ledger->holdCount(), 0u);
-  std::this_thread::sleep_for(std::chrono::milliseconds(800));  // the hung prepares end, aborts follow
+  std::this_thread::sleep_for(
+      std::chrono::milliseconds(800));  // the hung prepares end, aborts follow
   w.devices[victim]->setFaults({});
   EXPECT_EQ(w.devices[victim]->preparedCount(), 0u);
   const auto violations = w.provisioner->check();
@@ -358,7 +383,8 @@ TEST(Provisioner, CheckFindsDrift) {
   w.devices["chicago-roadm"]->tamper({"conn/conn_ghost/working", "conn_ghost", {}});
   auto violations = w.provisioner->check();
   ASSERT_EQ(violations.size(), 1u);
-  EXPECT_NE(violations[0].find("conn_ghost, which is not a live connection"), std::string::npos) << violations[0];
+  EXPECT_NE(violations[0].find("conn_ghost, which is not a live connection"), std::string::npos)
+      << violations[0];
 }
 
 TEST(Provisioner, ReconcileRepairsDrift) {
@@ -433,7 +459,8 @@ TEST(Provisioner, BandwidthStepsOnASchedule) {
   w.clock.advance(minutes(60));
   ASSERT_TRUE(w.provisioner->runSchedule(w.clock.now()));
   EXPECT_EQ(mbps(node), "100000");
-  EXPECT_EQ(w.provisioner->modifyBandwidth(c->id(), 5'000, "key:1").code(), StatusCode::FailedPrecondition);
+  EXPECT_EQ(w.provisioner->modifyBandwidth(c->id(), 5'000, "key:1").code(),
+            StatusCode::FailedPrecondition);
   // A restart rebuilds the step holds; the first tick after it tells the devices the step
   // that came meanwhile.
   w.clock.advance(minutes(61));
@@ -457,7 +484,9 @@ class RolelessDevice final : public Device {
   Status apply(const std::string& transaction) override { return inner_->apply(transaction); }
   Status abort(const std::string& transaction) override { return inner_->abort(transaction); }
   Result<std::vector<ConfigEntry>> running() override { return inner_->running(); }
-  Result<std::vector<ConfigEntry>> read(const std::vector<std::string>& keys) override { return inner_->read(keys); }
+  Result<std::vector<ConfigEntry>> read(const std::vector<std::string>& keys) override {
+    return inner_->read(keys);
+  }
 
  private:
   std::shared_ptr<SimDevice> inner_;
@@ -471,7 +500,9 @@ TEST(Provisioner, ANodeWhoseDriverLacksTheRoleFailsTheConnectionCleanly) {
   w.fleet.add(node, std::make_shared<RolelessDevice>(w.devices[node]));
   Status s = w.provisioner->activate(c->id());
   EXPECT_EQ(s.code(), StatusCode::FailedPrecondition);
-  EXPECT_NE(s.message().find("node '" + node + "' (" + c->id() + ") cannot carry an Ethernet service"), std::string::npos)
+  EXPECT_NE(
+      s.message().find("node '" + node + "' (" + c->id() + ") cannot carry an Ethernet service"),
+      std::string::npos)
       << s.message();
   EXPECT_EQ(w.provisioner->get(c->id())->state(), ConnectionState::Failed);
   EXPECT_EQ(w.ledger->holdCount(), 0u);
@@ -487,8 +518,10 @@ TEST(Provisioner, OrdersArePricedByThePriceBook) {
   ASSERT_TRUE(c) << c.error().toString();
   ASSERT_TRUE(c->current().price.has_value());
   // The same function a quote uses, on the values the order was routed with.
-  auto quote = priceConnection(w.book, {.kind = ConnectionKind::Ethernet, .bandwidth_mbps = 10'000,
-                                        .route_km = c->current().km, .term = "12"});
+  auto quote = priceConnection(w.book, {.kind = ConnectionKind::Ethernet,
+                                        .bandwidth_mbps = 10'000,
+                                        .route_km = c->current().km,
+                                        .term = "12"});
   ASSERT_TRUE(quote);
   EXPECT_EQ(c->current().price->monthly, quote->monthly);
   EXPECT_EQ(c->current().price->term, "12");
@@ -496,9 +529,12 @@ TEST(Provisioner, OrdersArePricedByThePriceBook) {
   EXPECT_EQ(w.provisioner->get(c->id())->current().price, c->current().price);  // stored with it
   ASSERT_TRUE(w.provisioner->activate(c->id()).isOk());
   ASSERT_TRUE(w.provisioner->modifyBandwidth(c->id(), 40'000, "key:1").isOk());
-  EXPECT_GT(w.provisioner->get(c->id())->current().price->monthly, c->current().price->monthly);  // re-priced
+  EXPECT_GT(w.provisioner->get(c->id())->current().price->monthly,
+            c->current().price->monthly);  // re-priced
 
-  ConnectionSpec wavelength{.kind = ConnectionKind::Wavelength, .a_end = "dc-ashburn", .z_end = "dc-santa-clara",
+  ConnectionSpec wavelength{.kind = ConnectionKind::Wavelength,
+                            .a_end = "dc-ashburn",
+                            .z_end = "dc-santa-clara",
                             .bandwidth_mbps = 400'000};
   auto plain = w.provisioner->order("acme", wavelength, "key:1");
   wavelength.protection = Protection::OnePlusOne;
@@ -515,8 +551,12 @@ TEST(Provisioner, OrdersArePricedByThePriceBook) {
 
 TEST(Provisioner, CloudConnectionsWaitForTheProvider) {
   World w;
-  ConnectionSpec spec{.kind = ConnectionKind::Cloud, .a_end = "dc-ashburn-p2", .z_end = "aws-ashburn-p3",
-                      .bandwidth_mbps = 10'000, .cloud_provider = "aws", .cloud_key = "dxcon-123"};
+  ConnectionSpec spec{.kind = ConnectionKind::Cloud,
+                      .a_end = "dc-ashburn-p2",
+                      .z_end = "aws-ashburn-p3",
+                      .bandwidth_mbps = 10'000,
+                      .cloud_provider = "aws",
+                      .cloud_key = "dxcon-123"};
   auto c = w.provisioner->order("acme", spec, "key:1");
   ASSERT_TRUE(c) << c.error().toString();
   ASSERT_TRUE(w.provisioner->activate(c->id()).isOk());
@@ -534,7 +574,8 @@ TEST(Provisioner, CloudConnectionsWaitForTheProvider) {
   spec.cloud_provider = "azure";
   auto wrong = w.provisioner->order("acme", spec, "key:1");
   ASSERT_FALSE(wrong);
-  EXPECT_NE(wrong.error().message().find("is a aws on-ramp, not azure"), std::string::npos) << wrong.error().message();
+  EXPECT_NE(wrong.error().message().find("is a aws on-ramp, not azure"), std::string::npos)
+      << wrong.error().message();
 }
 
 TEST(Provisioner, AQuoteHoldsNothingAndNamesWhatBinds) {
@@ -549,7 +590,8 @@ TEST(Provisioner, AQuoteHoldsNothingAndNamesWhatBinds) {
   auto refused = w.provisioner->quote(tight);
   ASSERT_FALSE(refused);
   EXPECT_EQ(refused.error().code(), StatusCode::FailedPrecondition);
-  EXPECT_NE(refused.error().message().find("within 1.00 ms"), std::string::npos) << refused.error().message();
+  EXPECT_NE(refused.error().message().find("within 1.00 ms"), std::string::npos)
+      << refused.error().message();
   // The order it quoted gets the same route and price.
   auto c = w.provisioner->order("acme", ethernet(), "key:1");
   ASSERT_TRUE(c);
@@ -559,8 +601,11 @@ TEST(Provisioner, AQuoteHoldsNothingAndNamesWhatBinds) {
 
 TEST(Provisioner, QuotesRunInParallelAndAgreeWithOneAtATime) {
   World w;
-  ConnectionSpec wavelength{.kind = ConnectionKind::Wavelength, .a_end = "dc-ashburn", .z_end = "dc-hillsboro",
-                            .bandwidth_mbps = 400'000, .protection = Protection::OnePlusOne};
+  ConnectionSpec wavelength{.kind = ConnectionKind::Wavelength,
+                            .a_end = "dc-ashburn",
+                            .z_end = "dc-hillsboro",
+                            .bandwidth_mbps = 400'000,
+                            .protection = Protection::OnePlusOne};
   auto alone = w.provisioner->quote(wavelength);
   ASSERT_TRUE(alone) << alone.error().toString();
   std::atomic<int> differ{0};
@@ -569,14 +614,16 @@ TEST(Provisioner, QuotesRunInParallelAndAgreeWithOneAtATime) {
     threads.emplace_back([&] {
       for (int i = 0; i < 50; ++i) {
         auto q = w.provisioner->quote(wavelength);
-        if (!q || q->nodes != alone->nodes || q->protection_nodes != alone->protection_nodes || q->price != alone->price) {
+        if (!q || q->nodes != alone->nodes || q->protection_nodes != alone->protection_nodes ||
+            q->price != alone->price) {
           ++differ;
         }
       }
     });
   }
   // Orders elsewhere meanwhile (they plan under their own lock).
-  for (int i = 0; i < 20; ++i) ASSERT_TRUE(w.provisioner->order("acme", ethernet(100 + i), "key:1"));
+  for (int i = 0; i < 20; ++i)
+    ASSERT_TRUE(w.provisioner->order("acme", ethernet(100 + i), "key:1"));
   for (auto& t : threads) t.join();
   EXPECT_EQ(differ.load(), 0);
 }
@@ -618,11 +665,15 @@ TEST(Provisioner, TheEndMovesOnlyWhereTheCapacityIsFree) {
   auto blocked = w.provisioner->setEnd(a->id(), now + std::chrono::hours(3), std::nullopt, "key:1");
   ASSERT_FALSE(blocked);
   EXPECT_EQ(blocked.error().code(), StatusCode::ResourceExhausted) << blocked.error().toString();
-  EXPECT_EQ(w.ledger->hold(a->current().holds.front())->window.end, now + std::chrono::hours(1)) << "kept as it was";
-  auto shorter = w.provisioner->setEnd(a->id(), now + std::chrono::minutes(30), std::nullopt, "key:1");
+  EXPECT_EQ(w.ledger->hold(a->current().holds.front())->window.end, now + std::chrono::hours(1))
+      << "kept as it was";
+  auto shorter =
+      w.provisioner->setEnd(a->id(), now + std::chrono::minutes(30), std::nullopt, "key:1");
   ASSERT_TRUE(shorter) << shorter.error().toString();
   EXPECT_EQ(shorter->requested().end, now + std::chrono::minutes(30));
-  EXPECT_EQ(w.provisioner->setEnd(a->id(), now - std::chrono::minutes(1), std::nullopt, "key:1").error().code(),
+  EXPECT_EQ(w.provisioner->setEnd(a->id(), now - std::chrono::minutes(1), std::nullopt, "key:1")
+                .error()
+                .code(),
             StatusCode::InvalidArgument);
   // Durable: a restart rebuilds the ledger with the new window.
   w.restart();
@@ -638,10 +689,17 @@ TEST(Provisioner, ARestartDuringAChangeKeepsTheConnectionAsItWas) {
   // already taken the new rate.
   Connection stored = *w.provisioner->get(c->id());
   const std::uint64_t before = stored.version();
-  ASSERT_TRUE(stored.transition(ConnectionState::Modifying, w.clock.now(), "key:1", "bandwidth 1000 -> 5000").isOk());
-  ASSERT_TRUE(w.store->transact([&](StoreTransaction& tx) {
-    return tx.putConnection({stored.id(), stored.tenant(), "modifying", stored.version(), connectionToJson(stored)}, before);
-  }).isOk());
+  ASSERT_TRUE(
+      stored
+          .transition(ConnectionState::Modifying, w.clock.now(), "key:1", "bandwidth 1000 -> 5000")
+          .isOk());
+  ASSERT_TRUE(w.store
+                  ->transact([&](StoreTransaction& tx) {
+                    return tx.putConnection({stored.id(), stored.tenant(), "modifying",
+                                             stored.version(), connectionToJson(stored)},
+                                            before);
+                  })
+                  .isOk());
   const std::string node = stored.current().nodes.front();
   ConfigEntry changed = w.devices[node]->running()->front();
   changed.values["mbps"] = "5000";
@@ -649,11 +707,13 @@ TEST(Provisioner, ARestartDuringAChangeKeepsTheConnectionAsItWas) {
   w.restart();
   auto after = w.provisioner->get(c->id());
   ASSERT_TRUE(after);
-  EXPECT_EQ(after->state(), ConnectionState::Active) << "a restart must not leave it modifying forever";
+  EXPECT_EQ(after->state(), ConnectionState::Active)
+      << "a restart must not leave it modifying forever";
   EXPECT_EQ(after->requested().bandwidth_mbps, 1000u);
   EXPECT_EQ(w.devices[node]->running()->front().values.at("mbps"), "1000");
   EXPECT_TRUE(w.provisioner->check().empty());
-  EXPECT_TRUE(w.provisioner->modifyBandwidth(c->id(), 2000, "key:1").isOk()) << "and it can change again";
+  EXPECT_TRUE(w.provisioner->modifyBandwidth(c->id(), 2000, "key:1").isOk())
+      << "and it can change again";
 }
 
 TEST(Provisioner, ConcurrentChangesToOneConnectionNeverSplitLedgerAndStore) {
@@ -665,9 +725,16 @@ TEST(Provisioner, ConcurrentChangesToOneConnectionNeverSplitLedgerAndStore) {
     for (int t = 0; t < 6; ++t) {
       threads.emplace_back([&, t] {
         switch (t % 3) {
-          case 0: (void)w.provisioner->modifyBandwidth(c->id(), 1000 + 100 * (round * 6 + t), "key:1"); break;
-          case 1: (void)w.provisioner->setTags(c->id(), {{"round", std::to_string(round)}}, std::nullopt, "key:1"); break;
-          default: (void)w.provisioner->setEnd(c->id(), w.clock.now() + std::chrono::hours(100 + t), std::nullopt, "key:1");
+          case 0:
+            (void)w.provisioner->modifyBandwidth(c->id(), 1000 + 100 * (round * 6 + t), "key:1");
+            break;
+          case 1:
+            (void)w.provisioner->setTags(c->id(), {{"round", std::to_string(round)}}, std::nullopt,
+                                         "key:1");
+            break;
+          default:
+            (void)w.provisioner->setEnd(c->id(), w.clock.now() + std::chrono::hours(100 + t),
+                                        std::nullopt, "key:1");
         }
       });
     }
@@ -692,12 +759,13 @@ TEST(WorkflowRunner, RunsEachConnectionsJobsInOrderAndConnectionsInParallel) {
   std::mutex mutex;
   std::map<std::string, std::vector<std::string>> ran;
   std::size_t failed = 0;
-  WorkflowRunner runner(*w.provisioner, w.clock, {.threads = 3, .tick = std::chrono::milliseconds(0)},
-                        [&](const std::string& id, const char* job, const Status& result, std::chrono::microseconds) {
-                          std::lock_guard lock(mutex);
-                          ran[id].push_back(job);
-                          if (!result.isOk()) ++failed;
-                        });
+  WorkflowRunner runner(
+      *w.provisioner, w.clock, {.threads = 3, .tick = std::chrono::milliseconds(0)},
+      [&](const std::string& id, const char* job, const Status& result, std::chrono::microseconds) {
+        std::lock_guard lock(mutex);
+        ran[id].push_back(job);
+        if (!result.isOk()) ++failed;
+      });
   std::vector<std::string> ids;
   for (int i = 0; i < 20; ++i) {
     auto c = w.provisioner->order("acme", ethernet(100 + i), "key:1");

@@ -17,11 +17,13 @@ std::vector<std::string> Reconciler::check() const {
     for (std::uint64_t h : c.current().holds) {
       ++live_holds;
       auto hold = ctx_.deps.ledger->hold(h);
-      if (!hold || hold->owner != id) violations.push_back(fmt::format("{}: hold {} missing from the ledger", id, h));
+      if (!hold || hold->owner != id)
+        violations.push_back(fmt::format("{}: hold {} missing from the ledger", id, h));
     }
   }
   if (ctx_.deps.ledger->holdCount() != live_holds) {
-    violations.push_back(fmt::format("the ledger has {} holds, live connections {}", ctx_.deps.ledger->holdCount(), live_holds));
+    violations.push_back(fmt::format("the ledger has {} holds, live connections {}",
+                                     ctx_.deps.ledger->holdCount(), live_holds));
   }
   std::map<std::string, DeviceChange> unused;
   ReconcileReport devices = deviceDrift(*live, unused);
@@ -39,19 +41,22 @@ ReconcileReport Reconciler::reconcile(bool repair) {
   for (auto& [node, fix] : fixes) {
     fix.transaction = ctx_.newId("reconcile");
     Status s = ctx_.applyToDevices({{node, std::move(fix)}});
-    if (s.isOk()) report.repaired.push_back(node);
-    else report.failed.push_back(fmt::format("{}: repair failed: {}", node, s.message()));
+    if (s.isOk())
+      report.repaired.push_back(node);
+    else
+      report.failed.push_back(fmt::format("{}: repair failed: {}", node, s.message()));
   }
   return report;
 }
 
 ReconcileReport Reconciler::deviceDrift(const std::map<std::string, Connection>& live,
-                                                     std::map<std::string, DeviceChange>& fixes) const {
+                                        std::map<std::string, DeviceChange>& fixes) const {
   ReconcileReport report;
   // What each device should hold: the entries of every configured connection.
   std::map<std::string, std::map<std::string, ConfigEntry>> intended;
   for (const auto& [id, c] : live) {
-    if (c.state() != ConnectionState::Active && c.state() != ConnectionState::AwaitingCounterparty) continue;
+    if (c.state() != ConnectionState::Active && c.state() != ConnectionState::AwaitingCounterparty)
+      continue;
     auto changes = deviceIntent(c, *ctx_.deps.fleet, ctx_.now(), IntentAction::Apply);
     if (!changes) {
       report.failed.push_back(fmt::format("{}: {}", id, changes.error().message()));
@@ -64,7 +69,8 @@ ReconcileReport Reconciler::deviceDrift(const std::map<std::string, Connection>&
   for (const auto& [node, device] : ctx_.deps.fleet->all()) {
     auto running = device->running();
     if (!running) {
-      report.failed.push_back(fmt::format("{}: cannot read the running configuration: {}", node, running.error().message()));
+      report.failed.push_back(fmt::format("{}: cannot read the running configuration: {}", node,
+                                          running.error().message()));
       continue;
     }
     std::map<std::string, ConfigEntry> wanted = intended[node];
@@ -73,29 +79,34 @@ ReconcileReport Reconciler::deviceDrift(const std::map<std::string, Connection>&
       auto it = wanted.find(e.key);
       if (it != wanted.end()) {
         if (it->second != e) {
-          report.drift.push_back(fmt::format("{}: entry '{}' of {} differs from what the service needs", node, e.key, e.owner));
+          report.drift.push_back(fmt::format(
+              "{}: entry '{}' of {} differs from what the service needs", node, e.key, e.owner));
           fix.set.push_back(it->second);
         }
         wanted.erase(it);
       } else if (!live.contains(e.owner)) {
-        report.drift.push_back(fmt::format("{}: entry '{}' for {}, which is not a live connection", node, e.key, e.owner));
+        report.drift.push_back(fmt::format("{}: entry '{}' for {}, which is not a live connection",
+                                           node, e.key, e.owner));
         fix.remove.push_back(e.key);
       } else if (const ConnectionState state = live.at(e.owner).state();
-                 state == ConnectionState::Active || state == ConnectionState::AwaitingCounterparty) {
-        report.drift.push_back(fmt::format("{}: entry '{}' is not part of {}", node, e.key, e.owner));
+                 state == ConnectionState::Active ||
+                 state == ConnectionState::AwaitingCounterparty) {
+        report.drift.push_back(
+            fmt::format("{}: entry '{}' is not part of {}", node, e.key, e.owner));
         fix.remove.push_back(e.key);
       }
     }
     for (auto& [key, e] : wanted) {
-      report.drift.push_back(fmt::format("{}: {} is {}, but the node has no entry '{}' for it", e.owner, node,
-                                   toString(live.at(e.owner).state()), key));
+      report.drift.push_back(fmt::format("{}: {} is {}, but the node has no entry '{}' for it",
+                                         e.owner, node, toString(live.at(e.owner).state()), key));
       fix.set.push_back(std::move(e));
     }
     if (!fix.set.empty() || !fix.remove.empty()) fixes[node] = std::move(fix);
   }
   for (const auto& [node, entries] : intended) {
     if (!ctx_.deps.fleet->device(node) && !entries.empty()) {
-      report.failed.push_back(fmt::format("{}: needed by {}, but there is no device for it", node, entries.begin()->second.owner));
+      report.failed.push_back(fmt::format("{}: needed by {}, but there is no device for it", node,
+                                          entries.begin()->second.owner));
     }
   }
   return report;

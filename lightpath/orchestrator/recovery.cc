@@ -14,7 +14,8 @@ Status recoverConnections(OrchestratorContext& ctx, Lifecycle& lifecycle, bool r
   std::vector<ConnectionRecord> unfinished;
   LP_RETURN_IF_ERROR(ctx.records.store().read([&](StoreTransaction& tx) -> Status {
     LP_ASSIGN_OR_RETURN(stored, tx.holds());
-    for (const char* state : {"provisioning", "modifying", "deprovisioning"}) {  // the states with work left
+    for (const char* state :
+         {"provisioning", "modifying", "deprovisioning"}) {  // the states with work left
       LP_RETURN_IF_ERROR(ConnectionRecords::scan(tx, state, [&](const ConnectionRecord& r) {
         unfinished.push_back(r);
         return Status::ok();
@@ -29,7 +30,8 @@ Status recoverConnections(OrchestratorContext& ctx, Lifecycle& lifecycle, bool r
     Status s;
     if (record.state == "provisioning") {
       auto c = connectionFromJson(record.body);
-      if (c && c->requested().start && *c->requested().start > now) continue;  // the schedule starts it
+      if (c && c->requested().start && *c->requested().start > now)
+        continue;  // the schedule starts it
       s = c ? lifecycle.activate(record.id) : c.error();
     } else if (record.state == "modifying") {
       auto c = connectionFromJson(record.body);

@@ -29,7 +29,8 @@ Status RoutePlanner::registerResources() const {
     auto grid = SpectrumGrid::forBand(t.fiber(f).band);
     if (!grid) return grid.error().withContext(fmt::format("fiber '{}'", t.fiber(f).id));
     LP_RETURN_IF_ERROR(deps_.ledger->addResource({ResourceKind::SpectrumSlots, f}, grid->slots()));
-    LP_RETURN_IF_ERROR(deps_.ledger->addResource({ResourceKind::LinkBandwidth, f}, deps_.packet_mbps_per_fiber));
+    LP_RETURN_IF_ERROR(
+        deps_.ledger->addResource({ResourceKind::LinkBandwidth, f}, deps_.packet_mbps_per_fiber));
   }
   for (std::uint32_t p = 0; p < t.ports().size(); ++p) {
     const auto mbps = static_cast<std::uint64_t>(t.ports()[p].speed.value() * 1000.0);
@@ -41,7 +42,8 @@ Status RoutePlanner::registerResources() const {
     if (t.sites()[s].kind != SiteKind::CloudOnramp) continue;
     std::uint64_t mbps = 0;
     for (const Port& port : t.ports()) {
-      if (port.site == t.sites()[s].id) mbps += static_cast<std::uint64_t>(port.speed.value() * 1000.0);
+      if (port.site == t.sites()[s].id)
+        mbps += static_cast<std::uint64_t>(port.speed.value() * 1000.0);
     }
     LP_RETURN_IF_ERROR(deps_.ledger->addResource({ResourceKind::OnrampCapacity, s}, mbps));
   }
@@ -53,8 +55,9 @@ Result<RoutePlanner::Plan> RoutePlanner::plan(const ConnectionSpec& spec, const 
   ConnectionSpec peak = spec;
   peak.bandwidth_mbps = peakBandwidth(spec);
   Plan out;
-  auto claims = spec.kind == ConnectionKind::Wavelength ? planWavelength(peak, window, out.realization, ws)
-                                                        : planEthernet(peak, window, out.realization, ws);
+  auto claims = spec.kind == ConnectionKind::Wavelength
+                    ? planWavelength(peak, window, out.realization, ws)
+                    : planEthernet(peak, window, out.realization, ws);
   if (!claims) return fail(claims.error());
   out.claims = std::move(*claims);
   auto price = priceOf(spec, out.realization);
@@ -74,8 +77,9 @@ Result<Realization> RoutePlanner::quote(const ConnectionSpec& spec, TimePoint no
   return std::move(planned->realization);
 }
 
-Result<std::vector<Claim>> RoutePlanner::planEthernet(const ConnectionSpec& spec, const Window& window,
-                                                     Realization& out, PathWorkspace& ws) const {
+Result<std::vector<Claim>> RoutePlanner::planEthernet(const ConnectionSpec& spec,
+                                                      const Window& window, Realization& out,
+                                                      PathWorkspace& ws) const {
   const Topology& t = *deps_.topology;
   auto findPort = [&](const std::string& id, const char* field) -> Result<std::uint32_t> {
     for (std::uint32_t p = 0; p < t.ports().size(); ++p) {
@@ -91,19 +95,21 @@ Result<std::vector<Claim>> RoutePlanner::planEthernet(const ConnectionSpec& spec
   const Port& pz = t.ports()[*z];
   for (const Port* port : {&pa, &pz}) {
     if (spec.bandwidth_mbps > port->speed.value() * 1000.0) {
-      return fail(invalidArgument(fmt::format("bandwidth: {} Mb/s is more than port '{}' ({:g} Gb/s)",
-                                              spec.bandwidth_mbps, port->id, port->speed.value())));
+      return fail(
+          invalidArgument(fmt::format("bandwidth: {} Mb/s is more than port '{}' ({:g} Gb/s)",
+                                      spec.bandwidth_mbps, port->id, port->speed.value())));
     }
   }
   std::optional<std::uint32_t> onramp;
   if (spec.kind == ConnectionKind::Cloud) {
     const Site* site = t.findSite(pz.site);
     if (!site || site->kind != SiteKind::CloudOnramp) {
-      return fail(invalidArgument(fmt::format("z_end: port '{}' is not at a cloud on-ramp", pz.id)));
+      return fail(
+          invalidArgument(fmt::format("z_end: port '{}' is not at a cloud on-ramp", pz.id)));
     }
     if (site->provider != spec.cloud_provider) {
-      return fail(invalidArgument(fmt::format("cloud.provider: port '{}' is a {} on-ramp, not {}", pz.id,
-                                              site->provider, spec.cloud_provider)));
+      return fail(invalidArgument(fmt::format("cloud.provider: port '{}' is a {} on-ramp, not {}",
+                                              pz.id, site->provider, spec.cloud_provider)));
     }
     onramp = static_cast<std::uint32_t>(site - t.sites().data());
   }
@@ -152,17 +158,21 @@ Result<std::vector<Claim>> RoutePlanner::planEthernet(const ConnectionSpec& spec
   // The VLAN: the one asked for, or the lowest free on both ports over the whole window.
   const auto free_a = deps_.ledger->freeUnits({ResourceKind::Vlans, *a}, window);
   const auto free_z = deps_.ledger->freeUnits({ResourceKind::Vlans, *z}, window);
-  auto freeOnBoth = [&](std::uint64_t v) { return ((free_a[v / 64] & free_z[v / 64]) >> (v % 64)) & 1; };
+  auto freeOnBoth = [&](std::uint64_t v) {
+    return ((free_a[v / 64] & free_z[v / 64]) >> (v % 64)) & 1;
+  };
   std::optional<std::uint16_t> vlan = spec.vlan;
   if (vlan && !freeOnBoth(*vlan)) {
-    return fail(Status(StatusCode::ResourceExhausted, fmt::format("vlan: {} is in use on port '{}' or '{}'", *vlan,
-                                                                  pa.id, pz.id)));
+    return fail(
+        Status(StatusCode::ResourceExhausted,
+               fmt::format("vlan: {} is in use on port '{}' or '{}'", *vlan, pa.id, pz.id)));
   }
   for (std::uint64_t v = 2; !vlan && v < 4095; ++v) {
     if (freeOnBoth(v)) vlan = static_cast<std::uint16_t>(v);
   }
   if (!vlan) {
-    return fail(Status(StatusCode::ResourceExhausted, fmt::format("no VLAN id free on both '{}' and '{}'", pa.id, pz.id)));
+    return fail(Status(StatusCode::ResourceExhausted,
+                       fmt::format("no VLAN id free on both '{}' and '{}'", pa.id, pz.id)));
   }
   out.vlan = vlan;
   claims.push_back({{ResourceKind::Vlans, *a}, *vlan, 1});
@@ -170,8 +180,9 @@ Result<std::vector<Claim>> RoutePlanner::planEthernet(const ConnectionSpec& spec
   return claims;
 }
 
-Result<std::vector<Claim>> RoutePlanner::planWavelength(const ConnectionSpec& spec, const Window& window,
-                                                       Realization& out, PathWorkspace& ws) const {
+Result<std::vector<Claim>> RoutePlanner::planWavelength(const ConnectionSpec& spec,
+                                                        const Window& window, Realization& out,
+                                                        PathWorkspace& ws) const {
   const Topology& t = *deps_.topology;
   auto a = deps_.engine->resolveNode(spec.a_end);
   if (!a) return fail(a.error().withContext("a_end"));
@@ -181,7 +192,8 @@ Result<std::vector<Claim>> RoutePlanner::planWavelength(const ConnectionSpec& sp
   const std::uint32_t slots = deps_.ledger->capacity({ResourceKind::SpectrumSlots, 0});
   FiberSpectrum spectrum(static_cast<std::uint32_t>(t.fibers().size()), slots);
   for (FiberIndex f = 0; f < t.fibers().size(); ++f) {
-    spectrum.state().occupyAllBut(f, deps_.ledger->freeUnits({ResourceKind::SpectrumSlots, f}, window));
+    spectrum.state().occupyAllBut(
+        f, deps_.ledger->freeUnits({ResourceKind::SpectrumSlots, f}, window));
   }
   const Gbps rate(static_cast<double>(spec.bandwidth_mbps) / 1000.0);
   std::vector<WavelengthPlan> plans;
@@ -228,16 +240,18 @@ Result<std::vector<Claim>> RoutePlanner::planWavelength(const ConnectionSpec& sp
 }
 
 Result<std::optional<Realization::Price>> RoutePlanner::priceOf(const ConnectionSpec& spec,
-                                                               const Realization& r) const {
+                                                                const Realization& r) const {
   if (!deps_.price_book) return std::optional<Realization::Price>{};
   // The price book's function, as a quote uses it; a stepped connection at its peak (its route
   // is kept for the peak).
-  auto quote = priceConnection(*deps_.price_book, {.kind = spec.kind, .bandwidth_mbps = peakBandwidth(spec),
-                                                   .route_km = r.km, .protection_km = r.protection_km,
+  auto quote = priceConnection(*deps_.price_book, {.kind = spec.kind,
+                                                   .bandwidth_mbps = peakBandwidth(spec),
+                                                   .route_km = r.km,
+                                                   .protection_km = r.protection_km,
                                                    .term = spec.term});
   if (!quote) return fail(quote.error().withContext("price"));
-  return std::optional<Realization::Price>(
-      Realization::Price{quote->currency, quote->term, quote->monthly, quote->hourly, quote->setup});
+  return std::optional<Realization::Price>(Realization::Price{
+      quote->currency, quote->term, quote->monthly, quote->hourly, quote->setup});
 }
 
 }  // namespace lightpath

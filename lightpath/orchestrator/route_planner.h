@@ -32,7 +32,7 @@ struct RoutePlannerDeps {
   const PathEngine* engine = nullptr;
   const WavelengthPlanner* planner = nullptr;
   Ledger* ledger = nullptr;
-  const PriceBook* price_book = nullptr;             // none: plans carry no price
+  const PriceBook* price_book = nullptr;            // none: plans carry no price
   std::uint64_t packet_mbps_per_fiber = 1'600'000;  // packet capacity each fiber carries
 };
 
@@ -56,13 +56,14 @@ class RoutePlanner {
 
   // The price book's price for `spec` on route `r` (a stepped connection at its peak); none
   // without a price book.
-  Result<std::optional<Realization::Price>> priceOf(const ConnectionSpec& spec, const Realization& r) const;
+  Result<std::optional<Realization::Price>> priceOf(const ConnectionSpec& spec,
+                                                    const Realization& r) const;
 
  private:
-  Result<std::vector<Claim>> planEthernet(const ConnectionSpec& spec, const Window& window, Realization& out,
-                                          PathWorkspace& ws) const;
-  Result<std::vector<Claim>> planWavelength(const ConnectionSpec& spec, const Window& window, Realization& out,
-                                            PathWorkspace& ws) const;
+  Result<std::vector<Claim>> planEthernet(const ConnectionSpec& spec, const Window& window,
+                                          Realization& out, PathWorkspace& ws) const;
+  Result<std::vector<Claim>> planWavelength(const ConnectionSpec& spec, const Window& window,
+                                            Realization& out, PathWorkspace& ws) const;
 
   RoutePlannerDeps deps_;
 };

@@ -1,9 +1,9 @@
 // The schedule: starts, bandwidth steps and ends as their times come.
 #include "lightpath/orchestrator/schedule.h"
 
-#include <algorithm>
-
 #include <fmt/format.h>
+
+#include <algorithm>
 
 #include "lightpath/base/log.h"
 #include "lightpath/orchestrator/internal/context.h"
@@ -52,15 +52,18 @@ Result<std::size_t> Scheduler::run(TimePoint now) {
       }
       ++moved;
     } else if (c->state() == ConnectionState::Active &&
-               std::any_of(spec.steps.begin(), spec.steps.end(),
-                           [&](const BandwidthStep& step) { return (!since || *since < step.at) && step.at <= now; })) {
+               std::any_of(spec.steps.begin(), spec.steps.end(), [&](const BandwidthStep& step) {
+                 return (!since || *since < step.at) && step.at <= now;
+               })) {
       // A bandwidth step came (or may have, before a restart): the devices get the new rate.
       // The capacity is already held step by step. A failure is left to the next tick.
       auto guard = ctx_.locks.lock(c->id());
-      if (ctx_.configure(*c, IntentAction::Apply, fmt::format("/step{}", bandwidthAt(spec, now))).isOk()) {
+      if (ctx_.configure(*c, IntentAction::Apply, fmt::format("/step{}", bandwidthAt(spec, now)))
+              .isOk()) {
         const std::uint64_t version = c->version();
-        if (Status s = ctx_.records.save(*c, version, "connection.bandwidthChanged",
-                               fmt::format("bandwidth {} Mb/s on schedule", bandwidthAt(spec, now)), {}, {});
+        if (Status s = ctx_.records.save(
+                *c, version, "connection.bandwidthChanged",
+                fmt::format("bandwidth {} Mb/s on schedule", bandwidthAt(spec, now)), {}, {});
             !s.isOk()) {
           log().warn("schedule: bandwidth step of {}: {}", c->id(), s.toString());
           continue;

@@ -26,7 +26,7 @@ class Scheduler {
  private:
   OrchestratorContext& ctx_;
   Lifecycle& lifecycle_;
-  std::mutex mutex_;                 // last_run_
+  std::mutex mutex_;                   // last_run_
   std::optional<TimePoint> last_run_;  // steps after this were not yet told to the devices
 };
 

@@ -1,10 +1,10 @@
 // The path engine: constraints, searches and the explanations of why none succeeded.
 #include "lightpath/pce/path_engine.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
-
-#include <fmt/format.h>
 
 #include "lightpath/pce/internal/disjoint_pair.h"
 #include "lightpath/pce/internal/k_shortest.h"
@@ -25,9 +25,12 @@ Status noPath(std::string message) { return failedPrecondition(std::move(message
 
 std::string_view toString(Diversity diversity) {
   switch (diversity) {
-    case Diversity::Fiber: return "fiber";
-    case Diversity::Node: return "node";
-    case Diversity::Srlg: return "srlg";
+    case Diversity::Fiber:
+      return "fiber";
+    case Diversity::Node:
+      return "node";
+    case Diversity::Srlg:
+      return "srlg";
   }
   return "unknown";
 }
@@ -36,7 +39,8 @@ Result<Diversity> parseDiversity(std::string_view text) {
   for (Diversity d : {Diversity::Fiber, Diversity::Node, Diversity::Srlg}) {
     if (toString(d) == text) return d;
   }
-  return fail(invalidArgument(fmt::format("unknown diversity '{}': expected fiber, node or srlg", text)));
+  return fail(
+      invalidArgument(fmt::format("unknown diversity '{}': expected fiber, node or srlg", text)));
 }
 
 PathEngine::PathEngine(std::shared_ptr<const Topology> topology, PathEngineOptions options)
@@ -59,7 +63,8 @@ Result<NodeIndex> PathEngine::resolveNode(std::string_view name) const {
     at_site += site.id == name || site.name == name;
   }
   if (at_site > 1) {
-    return fail(invalidArgument(fmt::format("site '{}' has {} nodes: name one of them", name, at_site)));
+    return fail(
+        invalidArgument(fmt::format("site '{}' has {} nodes: name one of them", name, at_site)));
   }
   return fail(invalidArgument(fmt::format("unknown node or site '{}'", name)));
 }
@@ -72,7 +77,8 @@ Status PathEngine::addExclusion(std::string_view id, PathConstraints& constraint
   } else if (auto s = graph_.findSrlg(id)) {
     constraints.exclude_srlgs.push_back(*s);
   } else {
-    return invalidArgument(fmt::format("cannot exclude '{}': no node, fiber or SRLG has that id", id));
+    return invalidArgument(
+        fmt::format("cannot exclude '{}': no node, fiber or SRLG has that id", id));
   }
   return Status::ok();
 }
@@ -83,8 +89,8 @@ Status PathEngine::prepare(const PathRequest& request, PathWorkspace& ws) const 
     return invalidArgument("path request names a node that is not in the topology");
   }
   if (request.from == request.to) {
-    return invalidArgument(fmt::format("source and destination are the same node {}",
-                                       describeNode(request.from)));
+    return invalidArgument(
+        fmt::format("source and destination are the same node {}", describeNode(request.from)));
   }
   ws.prepare(graph_);
   for (NodeIndex n : graph_.nonTransitNodes()) {
@@ -94,8 +100,8 @@ Status PathEngine::prepare(const PathRequest& request, PathWorkspace& ws) const 
   for (NodeIndex n : c.exclude_nodes) {
     if (n >= nodes) return invalidArgument("excluded node is not in the topology");
     if (n == request.from || n == request.to) {
-      return invalidArgument(fmt::format("node {} is both an end of the path and excluded",
-                                         describeNode(n)));
+      return invalidArgument(
+          fmt::format("node {} is both an end of the path and excluded", describeNode(n)));
     }
     ws.request_nodes.set(n);
   }
@@ -116,7 +122,8 @@ Status PathEngine::prepare(const PathRequest& request, PathWorkspace& ws) const 
     }
   }
   if (c.max_latency && !(c.max_latency->value() > 0)) {
-    return invalidArgument(fmt::format("maximum latency must be positive, got {} ms", ms(*c.max_latency)));
+    return invalidArgument(
+        fmt::format("maximum latency must be positive, got {} ms", ms(*c.max_latency)));
   }
   if (c.max_hops && *c.max_hops < 1) {
     return invalidArgument(fmt::format("maximum hops must be at least 1, got {}", *c.max_hops));
@@ -177,18 +184,19 @@ Result<Path> PathEngine::searchVia(const PathRequest& request, PathWorkspace& ws
       if (w.index == at) continue;
       auto piece = segment(at, w.index);
       if (!piece) {
-        return fail(noPath(fmt::format("no path from {} through {} to {}: cannot reach {} without "
-                                       "revisiting a node or using an excluded element",
-                                       describeNode(request.from), describeNode(w.index),
-                                       describeNode(request.to), describeNode(w.index))));
+        return fail(
+            noPath(fmt::format("no path from {} through {} to {}: cannot reach {} without "
+                               "revisiting a node or using an excluded element",
+                               describeNode(request.from), describeNode(w.index),
+                               describeNode(request.to), describeNode(w.index))));
       }
       append(*piece);
       continue;
     }
     const FiberIndex f = w.index;
     if (ws.request_fibers.test(f)) {
-      return fail(invalidArgument(fmt::format("fiber {} is both required and ruled out",
-                                              describeFiber(f))));
+      return fail(invalidArgument(
+          fmt::format("fiber {} is both required and ruled out", describeFiber(f))));
     }
     // Cross the fiber in the direction whose near end is closer.
     std::optional<Path> best;
@@ -197,8 +205,10 @@ Result<Path> PathEngine::searchVia(const PathRequest& request, PathWorkspace& ws
                              std::pair{topology().fiberB(f), topology().fiberA(f)}}) {
       if (std::find(path.nodes.begin(), path.nodes.end(), far) != path.nodes.end()) continue;
       if (far == request.to && &w != &request.constraints.via.back()) continue;
-      std::optional<Path> piece = near == at ? Path{{at}, {}, Km(0), Micros(0), 0} : segment(at, near);
-      if (!piece || std::find(piece->nodes.begin(), piece->nodes.end(), far) != piece->nodes.end()) {
+      std::optional<Path> piece =
+          near == at ? Path{{at}, {}, Km(0), Micros(0), 0} : segment(at, near);
+      if (!piece ||
+          std::find(piece->nodes.begin(), piece->nodes.end(), far) != piece->nodes.end()) {
         continue;
       }
       if (!best || piece->cost < best->cost) {
@@ -207,9 +217,9 @@ Result<Path> PathEngine::searchVia(const PathRequest& request, PathWorkspace& ws
       }
     }
     if (!best) {
-      return fail(noPath(fmt::format("no path from {} to {} across fiber {} without revisiting a node",
-                                     describeNode(request.from), describeNode(request.to),
-                                     describeFiber(f))));
+      return fail(noPath(
+          fmt::format("no path from {} to {} across fiber {} without revisiting a node",
+                      describeNode(request.from), describeNode(request.to), describeFiber(f))));
     }
     append(*best);
     path.fibers.push_back(f);
@@ -218,9 +228,10 @@ Result<Path> PathEngine::searchVia(const PathRequest& request, PathWorkspace& ws
   if (path.nodes.back() != request.to) {
     auto piece = segment(path.nodes.back(), request.to);
     if (!piece) {
-      return fail(noPath(fmt::format("no path from {} to {} through the waypoints without "
-                                     "revisiting a node", describeNode(request.from),
-                                     describeNode(request.to))));
+      return fail(
+          noPath(fmt::format("no path from {} to {} through the waypoints without "
+                             "revisiting a node",
+                             describeNode(request.from), describeNode(request.to))));
     }
     append(*piece);
   }
@@ -230,10 +241,13 @@ Result<Path> PathEngine::searchVia(const PathRequest& request, PathWorkspace& ws
 
 Status PathEngine::explainUnreachable(const PathRequest& request, PathWorkspace& ws) const {
   const Topology& t = topology();
-  const std::string ends = fmt::format("from {} to {}", describeNode(request.from), describeNode(request.to));
+  const std::string ends =
+      fmt::format("from {} to {}", describeNode(request.from), describeNode(request.to));
   if (t.componentOf()[request.from] != t.componentOf()[request.to]) {
-    return noPath(fmt::format("no path {}: they are in different parts of the network, joined by "
-                              "no fiber route", ends));
+    return noPath(
+        fmt::format("no path {}: they are in different parts of the network, joined by "
+                    "no fiber route",
+                    ends));
   }
   // Which kind of constraint cuts them apart: exclusions, or too little free capacity?
   const PathConstraints& c = request.constraints;
@@ -241,54 +255,65 @@ Status PathEngine::explainUnreachable(const PathRequest& request, PathWorkspace&
   exclusions_only.constraints.min_free.reset();
   std::vector<std::string> excluded;
   for (NodeIndex n : c.exclude_nodes) excluded.push_back(fmt::format("node {}", describeNode(n)));
-  for (FiberIndex f : c.exclude_fibers) excluded.push_back(fmt::format("fiber '{}'", t.fiber(f).id));
+  for (FiberIndex f : c.exclude_fibers)
+    excluded.push_back(fmt::format("fiber '{}'", t.fiber(f).id));
   for (SrlgIndex s : c.exclude_srlgs) excluded.push_back(fmt::format("SRLG '{}'", t.srlgs()[s].id));
-  if (!prepare(exclusions_only, ws).isOk()) return internalError("request changed while explaining");
+  if (!prepare(exclusions_only, ws).isOk())
+    return internalError("request changed while explaining");
   ws.search_fibers.clear();
   ws.search_nodes.clear();
-  const bool cut_by_exclusions =
-      pce::searchPath(graph_, ws, request.metric, request.from, request.to, Heuristic::None) == kInfinity;
+  const bool cut_by_exclusions = pce::searchPath(graph_, ws, request.metric, request.from,
+                                                 request.to, Heuristic::None) == kInfinity;
   if (cut_by_exclusions || !c.min_free) {
-    return noPath(fmt::format("no path {}: excluding {} leaves no route", ends, fmt::join(excluded, ", ")));
+    return noPath(
+        fmt::format("no path {}: excluding {} leaves no route", ends, fmt::join(excluded, ", ")));
   }
   // Capacity binds: name the short fibers on the route the path would otherwise take.
   Path route = pce::tracePath(graph_, ws, request.metric, request.from, request.to);
   std::vector<std::string> short_fibers;
   for (FiberIndex f : route.fibers) {
     double free = request.resources->freeCapacity(f);
-    if (free < *c.min_free) short_fibers.push_back(fmt::format("'{}' has {:g}", t.fiber(f).id, free));
+    if (free < *c.min_free)
+      short_fibers.push_back(fmt::format("'{}' has {:g}", t.fiber(f).id, free));
   }
-  return noPath(fmt::format("no path {} with {:g} free on every fiber: the shortest route lacks it "
-                            "({})", ends, *c.min_free, fmt::join(short_fibers, ", ")));
+  return noPath(
+      fmt::format("no path {} with {:g} free on every fiber: the shortest route lacks it "
+                  "({})",
+                  ends, *c.min_free, fmt::join(short_fibers, ", ")));
 }
 
 Status PathEngine::explainBounds(const PathRequest& request, PathWorkspace& ws) const {
   const PathConstraints& c = request.constraints;
-  const std::string ends = fmt::format("from {} to {}", describeNode(request.from), describeNode(request.to));
+  const std::string ends =
+      fmt::format("from {} to {}", describeNode(request.from), describeNode(request.to));
   ws.search_fibers.clear();
   ws.search_nodes.clear();
   std::optional<Path> fastest, fewest;
-  if (pce::searchPath(graph_, ws, Metric::Latency, request.from, request.to, Heuristic::None) != kInfinity) {
+  if (pce::searchPath(graph_, ws, Metric::Latency, request.from, request.to, Heuristic::None) !=
+      kInfinity) {
     fastest = pce::tracePath(graph_, ws, Metric::Latency, request.from, request.to);
   }
-  if (pce::searchPath(graph_, ws, Metric::Hops, request.from, request.to, Heuristic::None) != kInfinity) {
+  if (pce::searchPath(graph_, ws, Metric::Hops, request.from, request.to, Heuristic::None) !=
+      kInfinity) {
     fewest = pce::tracePath(graph_, ws, Metric::Hops, request.from, request.to);
   }
   if (!fastest || !fewest) return explainUnreachable(request, ws);
   if (c.max_latency && fastest->latency > *c.max_latency) {
-    return noPath(fmt::format("no path {} within {:.2f} ms: the lowest-latency route is {:.2f} ms "
-                              "({:.1f} km, {} hops)", ends, ms(*c.max_latency), ms(fastest->latency),
-                              fastest->length.value(), fastest->hops()));
+    return noPath(fmt::format(
+        "no path {} within {:.2f} ms: the lowest-latency route is {:.2f} ms "
+        "({:.1f} km, {} hops)",
+        ends, ms(*c.max_latency), ms(fastest->latency), fastest->length.value(), fastest->hops()));
   }
   if (c.max_hops && fewest->hops() > *c.max_hops) {
     return noPath(fmt::format("no path {} within {} hops: the route with fewest hops has {}", ends,
                               *c.max_hops, fewest->hops()));
   }
-  return noPath(fmt::format("no path {} meets {} together among the first {} routes by {}: the "
-                            "lowest-latency route is {:.2f} ms with {} hops", ends,
-                            c.max_latency && c.max_hops ? "the latency and hop limits" : "the limits",
-                            options_.enumeration_budget, toString(request.metric),
-                            ms(fastest->latency), fastest->hops()));
+  return noPath(
+      fmt::format("no path {} meets {} together among the first {} routes by {}: the "
+                  "lowest-latency route is {:.2f} ms with {} hops",
+                  ends, c.max_latency && c.max_hops ? "the latency and hop limits" : "the limits",
+                  options_.enumeration_budget, toString(request.metric), ms(fastest->latency),
+                  fastest->hops()));
 }
 
 Status PathEngine::checkBoundsReachable(const PathRequest& request, PathWorkspace& ws,
@@ -297,7 +322,8 @@ Status PathEngine::checkBoundsReachable(const PathRequest& request, PathWorkspac
   auto extreme = [&](Metric metric) -> std::optional<Path> {
     ws.search_fibers.clear();
     ws.search_nodes.clear();
-    if (pce::searchPath(graph_, ws, metric, request.from, request.to, Heuristic::None) == kInfinity) {
+    if (pce::searchPath(graph_, ws, metric, request.from, request.to, Heuristic::None) ==
+        kInfinity) {
       return std::nullopt;
     }
     return pce::tracePath(graph_, ws, request.metric, request.from, request.to);
@@ -317,8 +343,10 @@ Result<Path> PathEngine::shortestPath(const PathRequest& request, PathWorkspace&
   if (!request.constraints.via.empty()) {
     auto path = searchVia(request, ws);
     if (path && !meetsBounds(request, *path)) {
-      return fail(noPath(fmt::format("the route through the waypoints is {:.2f} ms with {} hops, "
-                                     "beyond the limits", ms(path->latency), path->hops())));
+      return fail(
+          noPath(fmt::format("the route through the waypoints is {:.2f} ms with {} hops, "
+                             "beyond the limits",
+                             ms(path->latency), path->hops())));
     }
     return path;
   }
@@ -343,7 +371,8 @@ Result<Path> PathEngine::shortestPath(const PathRequest& request, PathWorkspace&
 
 Result<std::vector<Path>> PathEngine::kShortestPaths(const PathRequest& request, int k,
                                                      PathWorkspace& ws) const {
-  if (k < 1 || k > 1000) return fail(invalidArgument(fmt::format("k must be 1 to 1000, got {}", k)));
+  if (k < 1 || k > 1000)
+    return fail(invalidArgument(fmt::format("k must be 1 to 1000, got {}", k)));
   if (!request.constraints.via.empty()) {
     return fail(invalidArgument("waypoints are not supported with k shortest paths"));
   }
@@ -363,7 +392,8 @@ Result<std::vector<Path>> PathEngine::kShortestPaths(const PathRequest& request,
   if (!paths.empty()) return paths;
   ws.search_fibers.clear();
   ws.search_nodes.clear();
-  if (pce::searchPath(graph_, ws, request.metric, request.from, request.to, Heuristic::None) == kInfinity) {
+  if (pce::searchPath(graph_, ws, request.metric, request.from, request.to, Heuristic::None) ==
+      kInfinity) {
     return fail(explainUnreachable(request, ws));
   }
   return fail(explainBounds(request, ws));
@@ -380,12 +410,14 @@ Result<DiversePair> PathEngine::diversePair(const PathRequest& request, Diversit
     LP_RETURN_IF_ERROR(checkBoundsReachable(request, ws, &fastest, &fewest));
   }
   const Topology& t = topology();
-  const std::string ends = fmt::format("from {} to {}", describeNode(request.from), describeNode(request.to));
+  const std::string ends =
+      fmt::format("from {} to {}", describeNode(request.from), describeNode(request.to));
 
   // The least-total fiber- or node-disjoint pair, exact by min-cost flow. For SRLG diversity
   // its total is a lower bound (an SRLG-disjoint pair is also fiber-disjoint).
   const bool node_disjoint = diversity == Diversity::Node;
-  auto flow = pce::findDisjointPair(graph_, ws, request.metric, request.from, request.to, node_disjoint);
+  auto flow =
+      pce::findDisjointPair(graph_, ws, request.metric, request.from, request.to, node_disjoint);
   if (!flow.pair) {
     if (flow.cut.disconnected) return fail(explainUnreachable(request, ws));
     if (flow.cut.fiber) {
@@ -449,14 +481,16 @@ Result<DiversePair> PathEngine::diversePair(const PathRequest& request, Diversit
     }
     if (!meetsBounds(request, *leg)) continue;
     conflicts(*leg);
-    if (pce::searchPath(graph_, ws, request.metric, request.from, request.to, Heuristic::None) == kInfinity) {
+    if (pce::searchPath(graph_, ws, request.metric, request.from, request.to, Heuristic::None) ==
+        kInfinity) {
       continue;
     }
     Path partner = pce::tracePath(graph_, ws, request.metric, request.from, request.to);
     if (!meetsBounds(request, partner)) {
       // Settle for the lowest-latency partner if it keeps the bounds: good, but not proven best.
       conflicts(*leg);
-      if (pce::searchPath(graph_, ws, Metric::Latency, request.from, request.to, Heuristic::None) == kInfinity) {
+      if (pce::searchPath(graph_, ws, Metric::Latency, request.from, request.to, Heuristic::None) ==
+          kInfinity) {
         continue;
       }
       partner = pce::tracePath(graph_, ws, request.metric, request.from, request.to);
@@ -483,28 +517,34 @@ Result<DiversePair> PathEngine::diversePair(const PathRequest& request, Diversit
   // No pair: name the risk group every route crosses, if one does.
   ws.search_fibers.clear();
   ws.search_nodes.clear();
-  if (diversity == Diversity::Srlg &&
-      pce::searchPath(graph_, ws, request.metric, request.from, request.to, Heuristic::None) != kInfinity) {
+  if (diversity == Diversity::Srlg && pce::searchPath(graph_, ws, request.metric, request.from,
+                                                      request.to, Heuristic::None) != kInfinity) {
     Path shortest = pce::tracePath(graph_, ws, request.metric, request.from, request.to);
     for (FiberIndex f : shortest.fibers) {
       for (SrlgIndex s : graph_.srlgsOf(f)) {
         ws.search_fibers.clear();
         for (FiberIndex g : graph_.fibersOf(s)) ws.search_fibers.set(g);
-        if (pce::searchPath(graph_, ws, request.metric, request.from, request.to, Heuristic::None) == kInfinity) {
+        if (pce::searchPath(graph_, ws, request.metric, request.from, request.to,
+                            Heuristic::None) == kInfinity) {
           const Srlg& srlg = t.srlgs()[s];
-          return fail(noPath(fmt::format("no srlg-diverse pair {}: every route crosses SRLG '{}' ({})",
-                                         ends, srlg.id, srlg.name)));
+          return fail(
+              noPath(fmt::format("no srlg-diverse pair {}: every route crosses SRLG '{}' ({})",
+                                 ends, srlg.id, srlg.name)));
         }
       }
     }
   }
   if (request.constraints.hasPathBounds()) {
-    return fail(noPath(fmt::format("no {}-diverse pair {} with both legs within the limits among "
-                                   "the {} shortest first legs", toString(diversity), ends, examined)));
+    return fail(
+        noPath(fmt::format("no {}-diverse pair {} with both legs within the limits among "
+                           "the {} shortest first legs",
+                           toString(diversity), ends, examined)));
   }
-  return fail(noPath(fmt::format("no {}-diverse pair {}: {} every pair of routes shares a risk "
-                                 "group", toString(diversity), ends,
-                                 proven ? "" : fmt::format("among the {} shortest first legs,", examined))));
+  return fail(noPath(
+      fmt::format("no {}-diverse pair {}: {} every pair of routes shares a risk "
+                  "group",
+                  toString(diversity), ends,
+                  proven ? "" : fmt::format("among the {} shortest first legs,", examined))));
 }
 
 }  // namespace lightpath

@@ -64,9 +64,9 @@ TEST(PathEngine, FiberDisjointPairIsTheLeastTotal) {
 
 TEST(PathEngine, DisjointPairEscapesTheTrap) {
   // The shortest path s-a-b-t uses the two links the only disjoint pair needs.
-  Fixture f{PathEngine(makeTopology({"s", "a", "b", "t"}, {{"s", "a", 1}, {"a", "b", 1},
-                                                          {"b", "t", 1}, {"s", "b", 3},
-                                                          {"a", "t", 3}}))};
+  Fixture f{PathEngine(
+      makeTopology({"s", "a", "b", "t"},
+                   {{"s", "a", 1}, {"a", "b", 1}, {"b", "t", 1}, {"s", "b", 3}, {"a", "t", 3}}))};
   auto pair = f.engine.diversePair(f.request("s", "t"), Diversity::Fiber, f.ws);
   ASSERT_TRUE(pair) << pair.error().toString();
   EXPECT_DOUBLE_EQ(pair->working.cost + pair->protection.cost, 8);
@@ -87,8 +87,8 @@ TEST(PathEngine, NamesTheBridgeWhenNoDiversePairExists) {
 
 TEST(PathEngine, NamesTheCutNodeForNodeDiversity) {
   // Two fibers each way through m: fiber-diverse, not node-diverse.
-  Fixture f{PathEngine(makeTopology({"a", "m", "z"}, {{"a", "m", 1}, {"a", "m", 2},
-                                                      {"m", "z", 1}, {"m", "z", 2}}))};
+  Fixture f{PathEngine(
+      makeTopology({"a", "m", "z"}, {{"a", "m", 1}, {"a", "m", 2}, {"m", "z", 1}, {"m", "z", 2}}))};
   EXPECT_TRUE(f.engine.diversePair(f.request("a", "z"), Diversity::Fiber, f.ws));
   auto pair = f.engine.diversePair(f.request("a", "z"), Diversity::Node, f.ws);
   ASSERT_FALSE(pair);
@@ -98,9 +98,12 @@ TEST(PathEngine, NamesTheCutNodeForNodeDiversity) {
 
 TEST(PathEngine, SrlgDiversityAvoidsSharedConduits) {
   // a-b and a-c leave a through one conduit; only a-d-z avoids it.
-  auto t = makeTopology({"a", "b", "c", "d", "z"},
-                        {{"a", "b", 1, {"conduit-1"}}, {"b", "z", 1}, {"a", "c", 1, {"conduit-1"}},
-                         {"c", "z", 1}, {"a", "d", 10}, {"d", "z", 10}});
+  auto t = makeTopology({"a", "b", "c", "d", "z"}, {{"a", "b", 1, {"conduit-1"}},
+                                                    {"b", "z", 1},
+                                                    {"a", "c", 1, {"conduit-1"}},
+                                                    {"c", "z", 1},
+                                                    {"a", "d", 10},
+                                                    {"d", "z", 10}});
   Fixture f{PathEngine(t)};
   auto fiber_pair = f.engine.diversePair(f.request("a", "z"), Diversity::Fiber, f.ws);
   ASSERT_TRUE(fiber_pair);
@@ -113,8 +116,9 @@ TEST(PathEngine, SrlgDiversityAvoidsSharedConduits) {
 }
 
 TEST(PathEngine, NamesTheSrlgEveryRouteCrosses) {
-  auto t = makeTopology({"a", "b", "c", "z"}, {{"a", "b", 1, {"bridge-9"}}, {"b", "z", 1},
-                                               {"a", "c", 1, {"bridge-9"}}, {"c", "z", 1}});
+  auto t = makeTopology(
+      {"a", "b", "c", "z"},
+      {{"a", "b", 1, {"bridge-9"}}, {"b", "z", 1}, {"a", "c", 1, {"bridge-9"}}, {"c", "z", 1}});
   Fixture f{PathEngine(t)};
   auto pair = f.engine.diversePair(f.request("a", "z"), Diversity::Srlg, f.ws);
   ASSERT_FALSE(pair);
@@ -135,8 +139,8 @@ TEST(PathEngine, LatencyBoundExplained) {
 
 TEST(PathEngine, LatencyBoundPicksTheBestRouteThatKeepsIt) {
   // By hops the direct fiber wins, but it is 14.7 ms; a-b-z is 4.9 ms.
-  Fixture f{PathEngine(makeTopology({"a", "b", "z"}, {{"a", "z", 3000}, {"a", "b", 500},
-                                                      {"b", "z", 500}}))};
+  Fixture f{PathEngine(
+      makeTopology({"a", "b", "z"}, {{"a", "z", 3000}, {"a", "b", 500}, {"b", "z", 500}}))};
   auto request = f.request("a", "z", Metric::Hops);
   EXPECT_EQ(f.engine.shortestPath(request, f.ws)->hops(), 1);
   request.constraints.max_latency = Micros(10000);
@@ -147,15 +151,21 @@ TEST(PathEngine, LatencyBoundPicksTheBestRouteThatKeepsIt) {
   auto none = f.engine.shortestPath(request, f.ws);
   ASSERT_FALSE(none);
   EXPECT_NE(none.error().message().find("meets the latency and hop limits together"),
-            std::string::npos) << none.error().message();
+            std::string::npos)
+      << none.error().message();
 }
 
 TEST(PathEngine, DiversePairWithBothLegsWithinTheLatencyBound) {
   // The least-total pair is a-s-z (1 km) with a-m-z (10 km). Under a bound of 7 km of latency
   // only the balanced pair a-s-p-z / a-q-s-z (6 km each) keeps both legs in.
-  auto t = makeTopology({"a", "s", "z", "m", "p", "q"},
-                        {{"a", "s", 0.5}, {"s", "z", 0.5}, {"a", "m", 5}, {"m", "z", 5},
-                         {"s", "p", 2.5}, {"p", "z", 3}, {"a", "q", 3}, {"q", "s", 2.5}});
+  auto t = makeTopology({"a", "s", "z", "m", "p", "q"}, {{"a", "s", 0.5},
+                                                         {"s", "z", 0.5},
+                                                         {"a", "m", 5},
+                                                         {"m", "z", 5},
+                                                         {"s", "p", 2.5},
+                                                         {"p", "z", 3},
+                                                         {"a", "q", 3},
+                                                         {"q", "s", 2.5}});
   Fixture f{PathEngine(t)};
   auto free = f.engine.diversePair(f.request("a", "z"), Diversity::Fiber, f.ws);
   ASSERT_TRUE(free);
@@ -237,7 +247,8 @@ TEST(PathEngine, Waypoints) {
   ASSERT_TRUE(path) << path.error().toString();
   EXPECT_EQ(nodeIds(f.engine, *path), (Ids{"a", "c", "d"}));
   auto through_fiber = f.request("a", "d");
-  through_fiber.constraints.via.push_back({.is_fiber = true, .index = *f.engine.topology().findFiber("a-d#5")});
+  through_fiber.constraints.via.push_back(
+      {.is_fiber = true, .index = *f.engine.topology().findFiber("a-d#5")});
   auto direct = f.engine.shortestPath(through_fiber, f.ws);
   ASSERT_TRUE(direct) << direct.error().toString();
   EXPECT_EQ(nodeIds(f.engine, *direct), (Ids{"a", "d"}));
@@ -258,7 +269,8 @@ TEST(PathEngine, RejectsSameEndsAndDisconnectedParts) {
 
 TEST(PathEngine, EqualCostTiesAreDeterministic) {
   // Two equal routes a-b-z and a-c-z: the same one every time, whichever workspace.
-  auto t = makeTopology({"a", "b", "c", "z"}, {{"a", "b", 1}, {"b", "z", 1}, {"a", "c", 1}, {"c", "z", 1}});
+  auto t = makeTopology({"a", "b", "c", "z"},
+                        {{"a", "b", 1}, {"b", "z", 1}, {"a", "c", 1}, {"c", "z", 1}});
   Fixture f{PathEngine(t)};
   auto first = f.engine.shortestPath(f.request("a", "z"), f.ws);
   for (int i = 0; i < 10; ++i) {

@@ -1,21 +1,24 @@
 // Building the CSR path graph and the landmark distances for goal-directed search.
 #include "lightpath/pce/path_graph.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
-
-
-#include <fmt/format.h>
 
 namespace lightpath {
 
 std::string_view toString(Metric metric) {
   switch (metric) {
-    case Metric::Km: return "km";
-    case Metric::Latency: return "latency";
-    case Metric::Hops: return "hops";
-    case Metric::Cost: return "cost";
+    case Metric::Km:
+      return "km";
+    case Metric::Latency:
+      return "latency";
+    case Metric::Hops:
+      return "hops";
+    case Metric::Cost:
+      return "cost";
   }
   return "unknown";
 }
@@ -24,8 +27,8 @@ Result<Metric> parseMetric(std::string_view text) {
   for (Metric m : {Metric::Km, Metric::Latency, Metric::Hops, Metric::Cost}) {
     if (toString(m) == text) return m;
   }
-  return fail(invalidArgument(fmt::format("unknown metric '{}': expected km, latency, hops or cost",
-                                          text)));
+  return fail(invalidArgument(
+      fmt::format("unknown metric '{}': expected km, latency, hops or cost", text)));
 }
 
 PathGraph::PathGraph(std::shared_ptr<const Topology> topology, PathGraphOptions options)

@@ -48,7 +48,9 @@ class PathGraph {
 
   std::uint32_t nodeCount() const { return node_count_; }
   std::uint32_t arcCount() const { return static_cast<std::uint32_t>(head_.size()); }
-  std::uint32_t fiberCount() const { return static_cast<std::uint32_t>(topology_->fibers().size()); }
+  std::uint32_t fiberCount() const {
+    return static_cast<std::uint32_t>(topology_->fibers().size());
+  }
   std::uint32_t srlgCount() const { return static_cast<std::uint32_t>(topology_->srlgs().size()); }
 
   // Arcs leaving node n: [arcBegin(n), arcEnd(n)).
@@ -89,7 +91,7 @@ class PathGraph {
     double bound = 0;
     for (std::uint32_t l = 0; l < landmark_count_; ++l) {
       const double a = v_row[l], b = t_row[l];
-      if (a == b) continue;  // also inf == inf: no information
+      if (a == b) continue;                    // also inf == inf: no information
       const double d = a > b ? a - b : b - a;  // inf when only one side is reachable
       if (d > bound) bound = d;
     }

@@ -1,13 +1,13 @@
 // Properties of the path engine on random small graphs, against a brute force that lists
 // every simple path: shortest, k-shortest order and looplessness, disjointness and the
 // optimality of fiber-, node- and (when claimed) SRLG-disjoint pairs, and bounded search.
-#include <algorithm>
-#include <functional>
-#include <set>
-
 #include <gtest/gtest.h>
 #include <rapidcheck.h>
 #include <rapidcheck/gtest.h>
+
+#include <algorithm>
+#include <functional>
+#include <set>
 
 #include "lightpath/pce/path_engine.h"
 #include "lightpath/pce/testing/topologies.h"
@@ -42,7 +42,8 @@ rc::Gen<RandomNetwork> randomNetwork() {
     std::vector<std::pair<double, double>> coordinates;
     if (*rc::gen::arbitrary<bool>()) {
       for (int i = 0; i < n; ++i) {
-        coordinates.emplace_back(*rc::gen::inRange(-60, 60) * 0.01, *rc::gen::inRange(-60, 60) * 0.01);
+        coordinates.emplace_back(*rc::gen::inRange(-60, 60) * 0.01,
+                                 *rc::gen::inRange(-60, 60) * 0.01);
       }
     }
     RandomNetwork net;
@@ -55,7 +56,8 @@ rc::Gen<RandomNetwork> randomNetwork() {
 }
 
 // Every simple path from `from` to `to`, as fiber lists.
-std::vector<std::vector<FiberIndex>> allSimplePaths(const Topology& t, NodeIndex from, NodeIndex to) {
+std::vector<std::vector<FiberIndex>> allSimplePaths(const Topology& t, NodeIndex from,
+                                                    NodeIndex to) {
   std::vector<std::vector<FiberIndex>> out;
   std::vector<FiberIndex> fibers;
   std::vector<bool> on_path(t.nodes().size(), false);
@@ -84,7 +86,8 @@ double km(const Topology& t, const std::vector<FiberIndex>& fibers) {
   return sum;
 }
 
-std::set<NodeIndex> interiorNodes(const Topology& t, NodeIndex from, const std::vector<FiberIndex>& fibers) {
+std::set<NodeIndex> interiorNodes(const Topology& t, NodeIndex from,
+                                  const std::vector<FiberIndex>& fibers) {
   std::set<NodeIndex> nodes;
   NodeIndex at = from;
   for (std::size_t i = 0; i + 1 < fibers.size(); ++i) {
@@ -101,7 +104,8 @@ bool shareFiber(const std::vector<FiberIndex>& a, const std::vector<FiberIndex>&
   return false;
 }
 
-bool shareSrlg(const Topology& t, const std::vector<FiberIndex>& a, const std::vector<FiberIndex>& b) {
+bool shareSrlg(const Topology& t, const std::vector<FiberIndex>& a,
+               const std::vector<FiberIndex>& b) {
   std::set<std::string> risks;
   for (FiberIndex f : a) risks.insert(t.fiber(f).srlgs.begin(), t.fiber(f).srlgs.end());
   for (FiberIndex f : b) {
@@ -231,7 +235,8 @@ RC_GTEST_PROP(PathProperties, BoundedDiversePairsKeepBothLegsWithinTheBound, ())
   std::optional<double> best;
   for (std::size_t i = 0; i < all.size(); ++i) {
     for (std::size_t j = i + 1; j < all.size(); ++j) {
-      if (shareFiber(all[i], all[j]) || km(t, all[i]) > bound_km || km(t, all[j]) > bound_km) continue;
+      if (shareFiber(all[i], all[j]) || km(t, all[i]) > bound_km || km(t, all[j]) > bound_km)
+        continue;
       double total = km(t, all[i]) + km(t, all[j]);
       if (!best || total < *best) best = total;
     }

@@ -22,7 +22,7 @@ class ResourceView {
 struct PathConstraints {
   std::optional<Micros> max_latency;
   std::optional<int> max_hops;
-  std::optional<double> min_free;          // needs a ResourceView
+  std::optional<double> min_free;  // needs a ResourceView
   std::vector<NodeIndex> exclude_nodes;
   std::vector<FiberIndex> exclude_fibers;
   std::vector<SrlgIndex> exclude_srlgs;
@@ -49,9 +49,11 @@ struct Path {
   std::vector<FiberIndex> fibers;
   Km length{0};
   Micros latency{0};
-  double cost = 0;      // the request's metric, summed
+  double cost = 0;  // the request's metric, summed
   int hops() const { return static_cast<int>(fibers.size()); }
-  bool operator==(const Path& other) const { return fibers == other.fibers && nodes == other.nodes; }
+  bool operator==(const Path& other) const {
+    return fibers == other.fibers && nodes == other.nodes;
+  }
 };
 
 enum class Diversity { Fiber, Node, Srlg };

@@ -68,7 +68,7 @@ class PathWorkspace {
   std::vector<double> bound;  // the heuristic's value, computed once per node per search
   std::vector<ArcIndex> parent;
   std::vector<HeapEntry> heap;
-  std::vector<double> to_target;  // exact distances to the target, as a heuristic
+  std::vector<double> to_target;            // exact distances to the target, as a heuristic
   std::vector<NodeIndex> to_target_next;    // the shortest-path tree toward the target:
   std::vector<FiberIndex> to_target_fiber;  // next node and the fiber to it
   Marks to_target_known;
@@ -80,8 +80,8 @@ class PathWorkspace {
     double cost;
     FiberIndex fiber;  // kNoIndex for node-split arcs
   };
-  std::vector<FlowArc> flow_arcs;           // arc i and i^1 are each other's residual
-  std::vector<std::uint32_t> flow_start;    // CSR over flow nodes
+  std::vector<FlowArc> flow_arcs;         // arc i and i^1 are each other's residual
+  std::vector<std::uint32_t> flow_start;  // CSR over flow nodes
   std::vector<std::uint32_t> flow_order;
   std::vector<double> potential;
   std::vector<std::uint32_t> flow_parent;

@@ -37,8 +37,9 @@ struct ServeConfig {
 };
 
 // Reads a YAML configuration file over `config`. Keys: listen ("host:port"), data, topology,
-// transceivers, driver, price_book, log_level, log_format, workflow_threads, rate_limit (requests per second
-// per key), tls: {certificate, key}. Unknown keys and bad values are errors naming the key.
+// transceivers, driver, price_book, log_level, log_format, workflow_threads, rate_limit (requests
+// per second per key), tls: {certificate, key}. Unknown keys and bad values are errors naming the
+// key.
 Status readServeConfig(const std::string& path, ServeConfig& config);
 // "127.0.0.1:8080", "[::1]:8080", ":8080" -> host and port.
 Status parseListen(std::string_view text, HttpServerOptions& http);

@@ -2,6 +2,7 @@
 #include "lightpath/server/stack.h"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <sys/file.h>
 #include <unistd.h>
 
@@ -11,8 +12,6 @@
 #include <fstream>
 #include <iterator>
 #include <system_error>
-
-#include <fmt/format.h>
 
 #include "lightpath/io/demo_network.h"
 #include "lightpath/io/topology_io.h"
@@ -26,22 +25,30 @@ LockFile::~LockFile() {
 
 Result<std::unique_ptr<Stack>> buildStack(const StackConfig& config) {
   auto stack = std::make_unique<Stack>();
-  auto topology = config.topology_file.empty() ? loadDemoNetwork() : readTopologyFile(config.topology_file);
+  auto topology =
+      config.topology_file.empty() ? loadDemoNetwork() : readTopologyFile(config.topology_file);
   if (!topology) return fail(topology.error());
   stack->topology = std::make_shared<const Topology>(std::move(*topology));
   stack->engine = std::make_unique<PathEngine>(stack->topology);
   auto catalog = loadTransceiverCatalog(config.transceivers_file);
   if (!catalog) return fail(catalog.error());
-  stack->planner = std::make_unique<WavelengthPlanner>(*stack->engine, std::move(*catalog), LineSystem{});
+  stack->planner =
+      std::make_unique<WavelengthPlanner>(*stack->engine, std::move(*catalog), LineSystem{});
   std::error_code error;
   std::filesystem::create_directories(config.data_dir, error);
-  if (error) return fail(unavailable(fmt::format("{}: cannot create: {}", config.data_dir, error.message())));
-  const std::string lock_path = (std::filesystem::path(config.data_dir) / "lightpath.lock").string();
+  if (error)
+    return fail(
+        unavailable(fmt::format("{}: cannot create: {}", config.data_dir, error.message())));
+  const std::string lock_path =
+      (std::filesystem::path(config.data_dir) / "lightpath.lock").string();
   stack->lock.fd = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-  if (stack->lock.fd < 0) return fail(unavailable(fmt::format("{}: cannot open: {}", lock_path, std::strerror(errno))));
+  if (stack->lock.fd < 0)
+    return fail(unavailable(fmt::format("{}: cannot open: {}", lock_path, std::strerror(errno))));
   if (::flock(stack->lock.fd, LOCK_EX | LOCK_NB) != 0) {
-    return fail(failedPrecondition(fmt::format("{} is in use by another Lightpath process (a running lightpath serve?): "
-                                               "stop it first", config.data_dir)));
+    return fail(failedPrecondition(
+        fmt::format("{} is in use by another Lightpath process (a running lightpath serve?): "
+                    "stop it first",
+                    config.data_dir)));
   }
   auto store = openSqliteStore((std::filesystem::path(config.data_dir) / "lightpath.db").string());
   if (!store) return fail(store.error());
@@ -51,11 +58,14 @@ Result<std::unique_ptr<Stack>> buildStack(const StackConfig& config) {
   // process as real devices would (a restart finds them as they were).
   const std::filesystem::path devices = std::filesystem::path(config.data_dir) / "devices";
   std::filesystem::create_directories(devices, error);
-  if (error) return fail(unavailable(fmt::format("{}: cannot create: {}", devices.string(), error.message())));
+  if (error)
+    return fail(
+        unavailable(fmt::format("{}: cannot create: {}", devices.string(), error.message())));
   Result<PriceBook> book = defaultPriceBook();
   if (!config.price_book_file.empty()) {
     std::ifstream in(config.price_book_file, std::ios::binary);
-    if (!in) return fail(notFound(fmt::format("{}: cannot read the price book", config.price_book_file)));
+    if (!in)
+      return fail(notFound(fmt::format("{}: cannot read the price book", config.price_book_file)));
     const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     book = parsePriceBook(text, config.price_book_file);
   }
@@ -68,10 +78,14 @@ Result<std::unique_ptr<Stack>> buildStack(const StackConfig& config) {
     if (!device) return fail(device.error());
     stack->fleet.add(node.id, std::move(*device));
   }
-  auto provisioner = Provisioner::create({.topology = stack->topology, .engine = stack->engine.get(),
-                                          .planner = stack->planner.get(), .ledger = stack->ledger.get(),
-                                          .store = stack->store.get(), .fleet = &stack->fleet,
-                                          .clock = &stack->clock, .resume_workflows = config.resume_workflows,
+  auto provisioner = Provisioner::create({.topology = stack->topology,
+                                          .engine = stack->engine.get(),
+                                          .planner = stack->planner.get(),
+                                          .ledger = stack->ledger.get(),
+                                          .store = stack->store.get(),
+                                          .fleet = &stack->fleet,
+                                          .clock = &stack->clock,
+                                          .resume_workflows = config.resume_workflows,
                                           .price_book = &stack->price_book});
   if (!provisioner) return fail(provisioner.error());
   stack->provisioner = std::move(*provisioner);

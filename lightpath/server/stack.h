@@ -1,7 +1,8 @@
 // The composition root: configuration in, the wired objects out. The only place that knows
 // every library; commands and (later) `lightpath serve` build their stack here.
 //
-//   auto stack = buildStack({.data_dir = "./lightpath-data"});   // demo network, SQLite, sim devices
+//   auto stack = buildStack({.data_dir = "./lightpath-data"});   // demo network, SQLite, sim
+//   devices
 //   (*stack)->provisioner->order(...);
 #pragma once
 

@@ -1,17 +1,19 @@
 // The connection lifecycle and spec checks.
 #include "lightpath/service/connection.h"
 
-#include <array>
-
 #include <fmt/format.h>
+
+#include <array>
 
 #include "lightpath/base/enum_names.h"
 
 namespace lightpath {
 namespace {
 
-constexpr std::array<std::pair<ConnectionKind, std::string_view>, 3> kKinds{{
-    {ConnectionKind::Wavelength, "wavelength"}, {ConnectionKind::Ethernet, "ethernet"}, {ConnectionKind::Cloud, "cloud"}}};
+constexpr std::array<std::pair<ConnectionKind, std::string_view>, 3> kKinds{
+    {{ConnectionKind::Wavelength, "wavelength"},
+     {ConnectionKind::Ethernet, "ethernet"},
+     {ConnectionKind::Cloud, "cloud"}}};
 constexpr std::array<std::pair<ConnectionState, std::string_view>, 10> kStates{{
     {ConnectionState::Draft, "draft"},
     {ConnectionState::Provisioning, "provisioning"},
@@ -24,12 +26,15 @@ constexpr std::array<std::pair<ConnectionState, std::string_view>, 10> kStates{{
     {ConnectionState::Rejected, "rejected"},
     {ConnectionState::Cancelled, "cancelled"},
 }};
-constexpr std::array<std::pair<Protection, std::string_view>, 2> kProtections{{
-    {Protection::None, "none"}, {Protection::OnePlusOne, "1+1"}}};
-constexpr std::array<std::pair<AdminState, std::string_view>, 2> kAdmin{{
-    {AdminState::Enabled, "enabled"}, {AdminState::Disabled, "disabled"}}};
-constexpr std::array<std::pair<OperState, std::string_view>, 4> kOper{{
-    {OperState::Unknown, "unknown"}, {OperState::Up, "up"}, {OperState::Down, "down"}, {OperState::Degraded, "degraded"}}};
+constexpr std::array<std::pair<Protection, std::string_view>, 2> kProtections{
+    {{Protection::None, "none"}, {Protection::OnePlusOne, "1+1"}}};
+constexpr std::array<std::pair<AdminState, std::string_view>, 2> kAdmin{
+    {{AdminState::Enabled, "enabled"}, {AdminState::Disabled, "disabled"}}};
+constexpr std::array<std::pair<OperState, std::string_view>, 4> kOper{
+    {{OperState::Unknown, "unknown"},
+     {OperState::Up, "up"},
+     {OperState::Down, "down"},
+     {OperState::Degraded, "degraded"}}};
 
 using S = ConnectionState;
 
@@ -62,9 +67,15 @@ std::string_view toString(ConnectionState v) { return nameOf(v, kStates); }
 std::string_view toString(Protection v) { return nameOf(v, kProtections); }
 std::string_view toString(AdminState v) { return nameOf(v, kAdmin); }
 std::string_view toString(OperState v) { return nameOf(v, kOper); }
-Result<ConnectionKind> parseConnectionKind(std::string_view t) { return parseName(t, kKinds, "connection kind"); }
-Result<ConnectionState> parseConnectionState(std::string_view t) { return parseName(t, kStates, "connection state"); }
-Result<Protection> parseProtection(std::string_view t) { return parseName(t, kProtections, "protection"); }
+Result<ConnectionKind> parseConnectionKind(std::string_view t) {
+  return parseName(t, kKinds, "connection kind");
+}
+Result<ConnectionState> parseConnectionState(std::string_view t) {
+  return parseName(t, kStates, "connection state");
+}
+Result<Protection> parseProtection(std::string_view t) {
+  return parseName(t, kProtections, "protection");
+}
 
 StateInfo stateInfo(ConnectionState state) {
   switch (state) {
@@ -113,20 +124,23 @@ std::uint64_t peakBandwidth(const ConnectionSpec& spec) {
 Status validateSpec(const ConnectionSpec& s) {
   if (s.a_end.empty()) return invalidArgument("a_end: required");
   if (s.z_end.empty()) return invalidArgument("z_end: required");
-  if (s.a_end == s.z_end) return invalidArgument(fmt::format("z_end: the same as a_end ('{}')", s.a_end));
+  if (s.a_end == s.z_end)
+    return invalidArgument(fmt::format("z_end: the same as a_end ('{}')", s.a_end));
   switch (s.kind) {
     case ConnectionKind::Wavelength:
-      if (s.bandwidth_mbps != 100'000 && s.bandwidth_mbps != 400'000 && s.bandwidth_mbps != 800'000) {
-        return invalidArgument(fmt::format("bandwidth: a wavelength is 100, 400 or 800 Gb/s, got {} Mb/s",
-                                           s.bandwidth_mbps));
+      if (s.bandwidth_mbps != 100'000 && s.bandwidth_mbps != 400'000 &&
+          s.bandwidth_mbps != 800'000) {
+        return invalidArgument(fmt::format(
+            "bandwidth: a wavelength is 100, 400 or 800 Gb/s, got {} Mb/s", s.bandwidth_mbps));
       }
       if (s.vlan) return invalidArgument("vlan: a wavelength carries no VLAN");
       break;
     case ConnectionKind::Ethernet:
     case ConnectionKind::Cloud:
       if (s.bandwidth_mbps < 50 || s.bandwidth_mbps > 100'000) {
-        return invalidArgument(fmt::format("bandwidth: an Ethernet circuit is 50 Mb/s to 100 Gb/s, got {} Mb/s",
-                                           s.bandwidth_mbps));
+        return invalidArgument(
+            fmt::format("bandwidth: an Ethernet circuit is 50 Mb/s to 100 Gb/s, got {} Mb/s",
+                        s.bandwidth_mbps));
       }
       if (s.vlan && (*s.vlan < 1 || *s.vlan > 4094)) {
         return invalidArgument(fmt::format("vlan: 1 to 4094, got {}", *s.vlan));
@@ -135,34 +149,42 @@ Status validateSpec(const ConnectionSpec& s) {
   }
   if (s.kind == ConnectionKind::Cloud) {
     if (s.cloud_provider != "aws" && s.cloud_provider != "azure" && s.cloud_provider != "google") {
-      return invalidArgument(fmt::format("cloud.provider: aws, azure or google, got '{}'", s.cloud_provider));
+      return invalidArgument(
+          fmt::format("cloud.provider: aws, azure or google, got '{}'", s.cloud_provider));
     }
   } else if (!s.cloud_provider.empty() || !s.cloud_key.empty()) {
     return invalidArgument("cloud: only cloud connections have a provider and key");
   }
-  if (s.max_latency && !(s.max_latency->value() > 0)) return invalidArgument("max_latency_ms: must be positive");
+  if (s.max_latency && !(s.max_latency->value() > 0))
+    return invalidArgument("max_latency_ms: must be positive");
   if (s.term != "hourly" && s.term != "1" && s.term != "12" && s.term != "36") {
-    return invalidArgument(fmt::format("term: hourly, 1, 12 or 36 (months), got '{}'", s.term.substr(0, 40)));
+    return invalidArgument(
+        fmt::format("term: hourly, 1, 12 or 36 (months), got '{}'", s.term.substr(0, 40)));
   }
-  if (s.start && s.end && !(*s.start < *s.end)) return invalidArgument("end: must come after start");
+  if (s.start && s.end && !(*s.start < *s.end))
+    return invalidArgument("end: must come after start");
   for (std::size_t i = 0; i < s.steps.size(); ++i) {
     const BandwidthStep& step = s.steps[i];
     if (i > 0 && !(s.steps[i - 1].at < step.at)) {
       return invalidArgument(fmt::format("schedule.steps[{}]: steps must be in time order", i));
     }
     if ((s.start && step.at < *s.start) || (s.end && !(step.at < *s.end))) {
-      return invalidArgument(fmt::format("schedule.steps[{}]: outside the connection's schedule", i));
+      return invalidArgument(
+          fmt::format("schedule.steps[{}]: outside the connection's schedule", i));
     }
     if (s.kind != ConnectionKind::Wavelength && (step.mbps < 50 || step.mbps > 100'000)) {
-      return invalidArgument(fmt::format("schedule.steps[{}].bandwidth: 50 Mb/s to 100 Gb/s, got {}", i, step.mbps));
+      return invalidArgument(
+          fmt::format("schedule.steps[{}].bandwidth: 50 Mb/s to 100 Gb/s, got {}", i, step.mbps));
     }
     if (s.kind == ConnectionKind::Wavelength) {
-      return invalidArgument(fmt::format("schedule.steps[{}]: a wavelength's rate does not step", i));
+      return invalidArgument(
+          fmt::format("schedule.steps[{}]: a wavelength's rate does not step", i));
     }
   }
   for (const auto& [key, value] : s.tags) {
     if (key.empty() || key.size() > 128 || value.size() > 256) {
-      return invalidArgument(fmt::format("tags: keys 1-128 and values up to 256 characters ('{}')", key.substr(0, 40)));
+      return invalidArgument(fmt::format("tags: keys 1-128 and values up to 256 characters ('{}')",
+                                         key.substr(0, 40)));
     }
   }
   return Status::ok();
@@ -178,9 +200,10 @@ Connection Connection::draft(std::string id, std::string tenant, ConnectionSpec 
   return c;
 }
 
-Connection Connection::restore(std::string id, std::string tenant, ConnectionSpec spec, ConnectionState state,
-                               AdminState admin, OperState oper, std::vector<StateChange> history,
-                               Realization current, std::uint64_t version) {
+Connection Connection::restore(std::string id, std::string tenant, ConnectionSpec spec,
+                               ConnectionState state, AdminState admin, OperState oper,
+                               std::vector<StateChange> history, Realization current,
+                               std::uint64_t version) {
   Connection c;
   c.id_ = std::move(id);
   c.tenant_ = std::move(tenant);
@@ -194,12 +217,15 @@ Connection Connection::restore(std::string id, std::string tenant, ConnectionSpe
   return c;
 }
 
-Status Connection::transition(ConnectionState to, TimePoint at, std::string actor, std::string reason) {
+Status Connection::transition(ConnectionState to, TimePoint at, std::string actor,
+                              std::string reason) {
   if (!canTransition(state_, to)) {
     std::string allowed;
-    for (ConnectionState s : nextStates(state_)) allowed += (allowed.empty() ? "" : ", ") + std::string(toString(s));
-    return failedPrecondition(fmt::format("connection {} is {}; it cannot become {} (it can become: {})", id_,
-                                          toString(state_), toString(to), allowed.empty() ? "nothing" : allowed));
+    for (ConnectionState s : nextStates(state_))
+      allowed += (allowed.empty() ? "" : ", ") + std::string(toString(s));
+    return failedPrecondition(
+        fmt::format("connection {} is {}; it cannot become {} (it can become: {})", id_,
+                    toString(state_), toString(to), allowed.empty() ? "nothing" : allowed));
   }
   history_.push_back({at, state_, to, std::move(actor), std::move(reason)});
   state_ = to;

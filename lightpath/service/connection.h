@@ -4,8 +4,8 @@
 // reason.
 //
 //   Connection c = Connection::draft(id, tenant, spec, clock.now(), "api-key:abc");
-//   LP_RETURN_IF_ERROR(c.transition(ConnectionState::Provisioning, now, "orchestrator", "reserved"));
-//   if (stateInfo(c.state()).ready) ...
+//   LP_RETURN_IF_ERROR(c.transition(ConnectionState::Provisioning, now, "orchestrator",
+//   "reserved")); if (stateInfo(c.state()).ready) ...
 //
 // Lifecycle (docs/ARCHITECTURE.md): draft -> provisioning -> [awaiting_counterparty] -> active
 // <-> modifying -> deprovisioning -> terminated; plus failed, rejected and cancelled.
@@ -68,17 +68,17 @@ struct BandwidthStep {
 // What the customer asked for.
 struct ConnectionSpec {
   ConnectionKind kind = ConnectionKind::Ethernet;
-  std::string a_end, z_end;            // port ids (ethernet, cloud A end) or site ids (wavelength)
-  std::uint64_t bandwidth_mbps = 0;    // wavelengths: the line rate (100000, 400000, 800000)
+  std::string a_end, z_end;          // port ids (ethernet, cloud A end) or site ids (wavelength)
+  std::uint64_t bandwidth_mbps = 0;  // wavelengths: the line rate (100000, 400000, 800000)
   Protection protection = Protection::None;
   std::optional<Micros> max_latency;
-  std::optional<TimePoint> start, end; // absent start: now; absent end: until terminated
-  std::vector<BandwidthStep> steps;    // bandwidth changes over time, in order
-  std::optional<std::uint16_t> vlan;   // ethernet/cloud: absent = chosen by Lightpath
-  std::string cloud_provider;          // cloud: aws, azure, google
-  std::string cloud_key;               // cloud: the provider's pairing / service key
+  std::optional<TimePoint> start, end;  // absent start: now; absent end: until terminated
+  std::vector<BandwidthStep> steps;     // bandwidth changes over time, in order
+  std::optional<std::uint16_t> vlan;    // ethernet/cloud: absent = chosen by Lightpath
+  std::string cloud_provider;           // cloud: aws, azure, google
+  std::string cloud_key;                // cloud: the provider's pairing / service key
   std::string sla = "standard";
-  std::string term = "1";              // commitment: "hourly" or 1, 12, 36 (months)
+  std::string term = "1";  // commitment: "hourly" or 1, 12, 36 (months)
   std::map<std::string, std::string> tags;
   bool operator==(const ConnectionSpec&) const = default;
 };
@@ -95,7 +95,7 @@ Status validateSpec(const ConnectionSpec& spec);
 struct StateChange {
   TimePoint at;
   ConnectionState from, to;
-  std::string actor;   // who: an API key id, "orchestrator", "operator:..."
+  std::string actor;  // who: an API key id, "orchestrator", "operator:..."
   std::string reason;
 };
 
@@ -107,8 +107,8 @@ struct SpectrumBlock {
   bool operator==(const SpectrumBlock&) const = default;
 };
 struct Realization {
-  std::vector<std::string> nodes;         // node ids, A to Z
-  std::vector<std::string> fibers;        // fiber ids
+  std::vector<std::string> nodes;                                // node ids, A to Z
+  std::vector<std::string> fibers;                               // fiber ids
   std::vector<std::string> protection_nodes, protection_fibers;  // 1+1: the second leg
   double km = 0;
   double latency_ms = 0;
@@ -133,9 +133,10 @@ class Connection {
   static Connection draft(std::string id, std::string tenant, ConnectionSpec spec, TimePoint at,
                           std::string actor);
   // Rebuilds a connection read from the store (no checks: the store only holds valid ones).
-  static Connection restore(std::string id, std::string tenant, ConnectionSpec spec, ConnectionState state,
-                            AdminState admin, OperState oper, std::vector<StateChange> history,
-                            Realization current, std::uint64_t version);
+  static Connection restore(std::string id, std::string tenant, ConnectionSpec spec,
+                            ConnectionState state, AdminState admin, OperState oper,
+                            std::vector<StateChange> history, Realization current,
+                            std::uint64_t version);
 
   const Realization& current() const { return current_; }
   void setCurrent(Realization current) {

@@ -1,11 +1,11 @@
 // JSON for connections (nlohmann-json at the boundary; exceptions caught here).
 #include "lightpath/service/connection_json.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-
-#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 namespace lightpath {
@@ -16,25 +16,34 @@ using nlohmann::json;
 }  // namespace
 
 json specToJson(const ConnectionSpec& s) {
-  json j{{"kind", toString(s.kind)}, {"a_end", s.a_end}, {"z_end", s.z_end}, {"bandwidth_mbps", s.bandwidth_mbps},
-         {"protection", toString(s.protection)}, {"sla", s.sla}, {"term", s.term}, {"tags", s.tags}};
+  json j{{"kind", toString(s.kind)},
+         {"a_end", s.a_end},
+         {"z_end", s.z_end},
+         {"bandwidth_mbps", s.bandwidth_mbps},
+         {"protection", toString(s.protection)},
+         {"sla", s.sla},
+         {"term", s.term},
+         {"tags", s.tags}};
   if (s.max_latency) j["max_latency_ms"] = s.max_latency->value() / 1000.0;
   if (s.start) j["start"] = formatTime(*s.start);
   if (s.end) j["end"] = formatTime(*s.end);
   if (!s.steps.empty()) {
     json steps = json::array();
-    for (const BandwidthStep& step : s.steps) steps.push_back({{"at", formatTime(step.at)}, {"bandwidth_mbps", step.mbps}});
+    for (const BandwidthStep& step : s.steps)
+      steps.push_back({{"at", formatTime(step.at)}, {"bandwidth_mbps", step.mbps}});
     j["steps"] = steps;
   }
   if (s.vlan) j["vlan"] = *s.vlan;
-  if (!s.cloud_provider.empty()) j["cloud"] = {{"provider", s.cloud_provider}, {"key", s.cloud_key}};
+  if (!s.cloud_provider.empty())
+    j["cloud"] = {{"provider", s.cloud_provider}, {"key", s.cloud_key}};
   return j;
 }
 
 namespace {
 
 // The value of a parse, or the exception the reader below turns into an error (a stored
-// document must never be dereferenced unchecked: corrupt data is an error, not undefined behaviour).
+// document must never be dereferenced unchecked: corrupt data is an error, not undefined
+// behaviour).
 template <typename T>
 T valueOf(Result<T> r, std::string_view where) {
   if (!r) throw std::invalid_argument(fmt::format("{}: {}", where, r.error().message()));
@@ -48,12 +57,14 @@ T need(const json& j, const char* key, const char* where) {
 }
 
 // InvalidArgument naming the first field of `object` not in `allowed`.
-Status onlyFields(const json& object, std::initializer_list<std::string_view> allowed, std::string_view where = "") {
+Status onlyFields(const json& object, std::initializer_list<std::string_view> allowed,
+                  std::string_view where = "") {
   for (const auto& [key, value] : object.items()) {
     if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
       std::string known;
       for (std::string_view a : allowed) known += (known.empty() ? "" : ", ") + std::string(a);
-      return invalidArgument(fmt::format("{}{}: unknown field (known: {})", where, key.substr(0, 64), known));
+      return invalidArgument(
+          fmt::format("{}{}: unknown field (known: {})", where, key.substr(0, 64), known));
     }
   }
   return Status::ok();
@@ -97,21 +108,23 @@ Result<TimePoint> timeField(const json& v, std::string_view field) {
 
 std::string formatTime(TimePoint t) {
   const auto us = t.time_since_epoch().count();
-  const std::time_t seconds = static_cast<std::time_t>(us >= 0 ? us / 1'000'000 : (us - 999'999) / 1'000'000);
+  const std::time_t seconds =
+      static_cast<std::time_t>(us >= 0 ? us / 1'000'000 : (us - 999'999) / 1'000'000);
   const long long micros = us - static_cast<long long>(seconds) * 1'000'000;
   std::tm tm{};
   gmtime_r(&seconds, &tm);
-  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:06}Z", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-                     tm.tm_hour, tm.tm_min, tm.tm_sec, micros);
+  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:06}Z", tm.tm_year + 1900, tm.tm_mon + 1,
+                     tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, micros);
 }
 
 Result<TimePoint> parseTime(std::string_view text) {
   int y, mo, d, h, mi, sec, consumed = 0;
   const std::string s(text);
-  if (std::sscanf(s.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &sec, &consumed) != 6 ||
+  if (std::sscanf(s.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &sec, &consumed) !=
+          6 ||
       consumed != 19 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60) {
-    return fail(invalidArgument(fmt::format("'{}' is not a UTC RFC 3339 time like 2026-11-26T12:00:00Z",
-                                            s.substr(0, 40))));
+    return fail(invalidArgument(
+        fmt::format("'{}' is not a UTC RFC 3339 time like 2026-11-26T12:00:00Z", s.substr(0, 40))));
   }
   std::size_t at = 19;
   long long micros = 0;
@@ -123,26 +136,36 @@ Result<TimePoint> parseTime(std::string_view text) {
     for (; digits < 6; ++digits) micros *= 10;
   }
   if (s.substr(at) != "Z" && s.substr(at) != "+00:00") {
-    return fail(invalidArgument(fmt::format("'{}': give times in UTC (ending in Z)", s.substr(0, 40))));
+    return fail(
+        invalidArgument(fmt::format("'{}': give times in UTC (ending in Z)", s.substr(0, 40))));
   }
-  const std::chrono::year_month_day date{std::chrono::year(y), std::chrono::month(static_cast<unsigned>(mo)),
+  const std::chrono::year_month_day date{std::chrono::year(y),
+                                         std::chrono::month(static_cast<unsigned>(mo)),
                                          std::chrono::day(static_cast<unsigned>(d))};
   if (!date.ok()) return fail(invalidArgument(fmt::format("'{}': no such date", s.substr(0, 40))));
   const auto days = std::chrono::sys_days(date);
-  return TimePoint(std::chrono::duration_cast<std::chrono::microseconds>(days.time_since_epoch()) +
-                   std::chrono::microseconds((h * 3600LL + mi * 60LL + sec) * 1'000'000LL + micros));
+  return TimePoint(
+      std::chrono::duration_cast<std::chrono::microseconds>(days.time_since_epoch()) +
+      std::chrono::microseconds((h * 3600LL + mi * 60LL + sec) * 1'000'000LL + micros));
 }
 
 std::string connectionToJson(const Connection& c) {
   json history = json::array();
   for (const StateChange& h : c.history()) {
-    history.push_back({{"at", formatTime(h.at)}, {"from", toString(h.from)}, {"to", toString(h.to)},
-                       {"actor", h.actor}, {"reason", h.reason}});
+    history.push_back({{"at", formatTime(h.at)},
+                       {"from", toString(h.from)},
+                       {"to", toString(h.to)},
+                       {"actor", h.actor},
+                       {"reason", h.reason}});
   }
   const Realization& r = c.current();
   json spectrum = json::array();
-  for (const SpectrumBlock& b : r.spectrum) spectrum.push_back({{"fiber", b.fiber}, {"first_slot", b.first_slot}, {"slots", b.slots}});
-  json current{{"nodes", r.nodes}, {"fibers", r.fibers}, {"km", r.km}, {"latency_ms", r.latency_ms},
+  for (const SpectrumBlock& b : r.spectrum)
+    spectrum.push_back({{"fiber", b.fiber}, {"first_slot", b.first_slot}, {"slots", b.slots}});
+  json current{{"nodes", r.nodes},
+               {"fibers", r.fibers},
+               {"km", r.km},
+               {"latency_ms", r.latency_ms},
                {"holds", r.holds}};
   if (!r.protection_nodes.empty()) {
     current["protection_nodes"] = r.protection_nodes;
@@ -154,12 +177,20 @@ std::string connectionToJson(const Connection& c) {
   if (!spectrum.empty()) current["spectrum"] = spectrum;
   if (r.protection_km > 0) current["protection_km"] = r.protection_km;
   if (r.price) {
-    current["price"] = {{"currency", r.price->currency}, {"term", r.price->term}, {"monthly", r.price->monthly},
-                        {"hourly", r.price->hourly}, {"setup", r.price->setup}};
+    current["price"] = {{"currency", r.price->currency},
+                        {"term", r.price->term},
+                        {"monthly", r.price->monthly},
+                        {"hourly", r.price->hourly},
+                        {"setup", r.price->setup}};
   }
-  json doc{{"id", c.id()}, {"tenant", c.tenant()}, {"state", toString(c.state())},
-           {"admin_state", toString(c.adminState())}, {"oper_state", toString(c.operState())},
-           {"version", c.version()}, {"requested", specToJson(c.requested())}, {"current", current},
+  json doc{{"id", c.id()},
+           {"tenant", c.tenant()},
+           {"state", toString(c.state())},
+           {"admin_state", toString(c.adminState())},
+           {"oper_state", toString(c.operState())},
+           {"version", c.version()},
+           {"requested", specToJson(c.requested())},
+           {"current", current},
            {"history", history}};
   return doc.dump(-1, ' ', false, json::error_handler_t::replace);
 }
@@ -267,14 +298,17 @@ Result<Connection> connectionFromJson(std::string_view text) {
   std::string id = "(no id)";
   try {
     const json j = json::parse(text);
-    if (j.is_object() && j.contains("id") && j.at("id").is_string()) id = j.at("id").get<std::string>().substr(0, 80);
-    const ConnectionState state = valueOf(parseConnectionState(need<std::string>(j, "state", "connection")), "state");
+    if (j.is_object() && j.contains("id") && j.at("id").is_string())
+      id = j.at("id").get<std::string>().substr(0, 80);
+    const ConnectionState state =
+        valueOf(parseConnectionState(need<std::string>(j, "state", "connection")), "state");
     std::vector<StateChange> history;
     for (const json& h : j.at("history")) {
-      history.push_back({valueOf(parseTime(h.at("at").get<std::string>()), "history.at"),
-                         valueOf(parseConnectionState(h.at("from").get<std::string>()), "history.from"),
-                         valueOf(parseConnectionState(h.at("to").get<std::string>()), "history.to"),
-                         h.at("actor").get<std::string>(), h.at("reason").get<std::string>()});
+      history.push_back(
+          {valueOf(parseTime(h.at("at").get<std::string>()), "history.at"),
+           valueOf(parseConnectionState(h.at("from").get<std::string>()), "history.from"),
+           valueOf(parseConnectionState(h.at("to").get<std::string>()), "history.to"),
+           h.at("actor").get<std::string>(), h.at("reason").get<std::string>()});
     }
     const json& cur = j.at("current");
     Realization r;
@@ -289,7 +323,8 @@ Result<Connection> connectionFromJson(std::string_view text) {
     r.regenerators = cur.value("regenerators", std::vector<std::string>{});
     if (cur.contains("spectrum")) {
       for (const json& b : cur.at("spectrum")) {
-        r.spectrum.push_back({b.at("fiber").get<std::string>(), b.at("first_slot").get<std::uint32_t>(),
+        r.spectrum.push_back({b.at("fiber").get<std::string>(),
+                              b.at("first_slot").get<std::uint32_t>(),
                               b.at("slots").get<std::uint32_t>()});
       }
     }
@@ -297,20 +332,24 @@ Result<Connection> connectionFromJson(std::string_view text) {
     r.protection_km = cur.value("protection_km", 0.0);
     if (cur.contains("price")) {
       const json& p = cur.at("price");
-      r.price = Realization::Price{p.at("currency").get<std::string>(), p.at("term").get<std::string>(),
-                                   p.at("monthly").get<double>(), p.at("hourly").get<double>(),
-                                   p.at("setup").get<double>()};
+      r.price = Realization::Price{p.at("currency").get<std::string>(),
+                                   p.at("term").get<std::string>(), p.at("monthly").get<double>(),
+                                   p.at("hourly").get<double>(), p.at("setup").get<double>()};
     }
     const std::string admin = j.value("admin_state", "enabled");
     const std::string oper = j.value("oper_state", "unknown");
-    return Connection::restore(need<std::string>(j, "id", "connection"), need<std::string>(j, "tenant", "connection"),
-                               valueOf(specFromJson(j.at("requested")), "requested"), state,
-                               admin == "disabled" ? AdminState::Disabled : AdminState::Enabled,
-                               oper == "up" ? OperState::Up : oper == "down" ? OperState::Down
-                                            : oper == "degraded" ? OperState::Degraded : OperState::Unknown,
-                               std::move(history), std::move(r), need<std::uint64_t>(j, "version", "connection"));
+    return Connection::restore(
+        need<std::string>(j, "id", "connection"), need<std::string>(j, "tenant", "connection"),
+        valueOf(specFromJson(j.at("requested")), "requested"), state,
+        admin == "disabled" ? AdminState::Disabled : AdminState::Enabled,
+        oper == "up"         ? OperState::Up
+        : oper == "down"     ? OperState::Down
+        : oper == "degraded" ? OperState::Degraded
+                             : OperState::Unknown,
+        std::move(history), std::move(r), need<std::uint64_t>(j, "version", "connection"));
   } catch (const std::exception& e) {
-    return fail(invalidArgument(fmt::format("stored connection {} is not valid: {}", id, e.what())));
+    return fail(
+        invalidArgument(fmt::format("stored connection {} is not valid: {}", id, e.what())));
   }
 }
 

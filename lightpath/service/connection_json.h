@@ -6,9 +6,8 @@
 //   std::string doc = connectionToJson(c);  // the stored document
 #pragma once
 
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "lightpath/service/connection.h"
 

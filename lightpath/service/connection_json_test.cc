@@ -6,17 +6,34 @@ namespace lightpath {
 namespace {
 
 TEST(ConnectionJson, RoundTripsEverything) {
-  ConnectionSpec spec{.kind = ConnectionKind::Ethernet, .a_end = "p1", .z_end = "p2", .bandwidth_mbps = 10'000,
-                      .protection = Protection::OnePlusOne, .max_latency = Micros(9000),
+  ConnectionSpec spec{.kind = ConnectionKind::Ethernet,
+                      .a_end = "p1",
+                      .z_end = "p2",
+                      .bandwidth_mbps = 10'000,
+                      .protection = Protection::OnePlusOne,
+                      .max_latency = Micros(9000),
                       .start = TimePoint(std::chrono::seconds(1'800'000'000)),
                       .end = TimePoint(std::chrono::seconds(1'900'000'000)),
-                      .steps = {{TimePoint(std::chrono::seconds(1'850'000'000)), 20'000}}, .vlan = 120,
-                      .sla = "gold", .term = "12", .tags = {{"team", "ml"}}};
-  Connection c = Connection::draft("conn_x", "acme", spec, TimePoint(std::chrono::microseconds(1'700'000'000'123'456)), "key:1");
-  ASSERT_TRUE(c.transition(ConnectionState::Provisioning, TimePoint(std::chrono::seconds(1'700'000'001)), "o", "r").isOk());
-  c.setCurrent({.nodes = {"a", "b"}, .fibers = {"f"}, .protection_nodes = {"a", "c", "b"},
-                .protection_fibers = {"g", "h"}, .km = 12.5, .latency_ms = 0.06, .vlan = 120,
-                .spectrum = {{"f", 10, 6}}, .holds = {4, 5}, .protection_km = 20.25,
+                      .steps = {{TimePoint(std::chrono::seconds(1'850'000'000)), 20'000}},
+                      .vlan = 120,
+                      .sla = "gold",
+                      .term = "12",
+                      .tags = {{"team", "ml"}}};
+  Connection c = Connection::draft(
+      "conn_x", "acme", spec, TimePoint(std::chrono::microseconds(1'700'000'000'123'456)), "key:1");
+  ASSERT_TRUE(c.transition(ConnectionState::Provisioning,
+                           TimePoint(std::chrono::seconds(1'700'000'001)), "o", "r")
+                  .isOk());
+  c.setCurrent({.nodes = {"a", "b"},
+                .fibers = {"f"},
+                .protection_nodes = {"a", "c", "b"},
+                .protection_fibers = {"g", "h"},
+                .km = 12.5,
+                .latency_ms = 0.06,
+                .vlan = 120,
+                .spectrum = {{"f", 10, 6}},
+                .holds = {4, 5},
+                .protection_km = 20.25,
                 .price = Realization::Price{"USD", "12", 1234.5, 0, 500}});
   auto back = connectionFromJson(connectionToJson(c));
   ASSERT_TRUE(back) << back.error().toString();
@@ -30,9 +47,10 @@ TEST(ConnectionJson, RoundTripsEverything) {
 }
 
 TEST(ConnectionJson, ACorruptStoredDocumentIsAnErrorNamingIt) {
-  Connection c = Connection::draft("conn_bad", "acme",
-                                   {.kind = ConnectionKind::Ethernet, .a_end = "p1", .z_end = "p2", .bandwidth_mbps = 10},
-                                   TimePoint(std::chrono::seconds(1'700'000'000)), "key:1");
+  Connection c = Connection::draft(
+      "conn_bad", "acme",
+      {.kind = ConnectionKind::Ethernet, .a_end = "p1", .z_end = "p2", .bandwidth_mbps = 10},
+      TimePoint(std::chrono::seconds(1'700'000'000)), "key:1");
   const std::string good = connectionToJson(c);
   // Each value a reader parses (not just reads): a bad one must be an error, never a crash.
   for (const auto& [from, to] : std::vector<std::pair<std::string, std::string>>{

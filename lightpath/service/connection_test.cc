@@ -1,8 +1,8 @@
 #include "lightpath/service/connection.h"
 
-#include <set>
-
 #include <gtest/gtest.h>
+
+#include <set>
 
 #include "lightpath/base/ids.h"
 
@@ -12,14 +12,20 @@ namespace {
 TimePoint at(long long s) { return TimePoint(std::chrono::seconds(s)); }
 
 ConnectionSpec ethernet() {
-  return {.kind = ConnectionKind::Ethernet, .a_end = "dc-ashburn-p1", .z_end = "aws-ashburn-p1", .bandwidth_mbps = 10'000};
+  return {.kind = ConnectionKind::Ethernet,
+          .a_end = "dc-ashburn-p1",
+          .z_end = "aws-ashburn-p1",
+          .bandwidth_mbps = 10'000};
 }
 
 TEST(Connection, WalksTheLifecycleAndRecordsIt) {
   Connection c = Connection::draft("conn_1", "acme", ethernet(), at(0), "key:1");
   EXPECT_EQ(c.state(), ConnectionState::Draft);
-  ASSERT_TRUE(c.transition(ConnectionState::Provisioning, at(1), "orchestrator", "capacity reserved").isOk());
-  ASSERT_TRUE(c.transition(ConnectionState::Active, at(2), "orchestrator", "devices configured").isOk());
+  ASSERT_TRUE(
+      c.transition(ConnectionState::Provisioning, at(1), "orchestrator", "capacity reserved")
+          .isOk());
+  ASSERT_TRUE(
+      c.transition(ConnectionState::Active, at(2), "orchestrator", "devices configured").isOk());
   EXPECT_TRUE(stateInfo(c.state()).ready);
   ASSERT_TRUE(c.transition(ConnectionState::Modifying, at(3), "key:1", "bandwidth 20G").isOk());
   EXPECT_TRUE(stateInfo(c.state()).ready);  // traffic flows while it changes
@@ -38,8 +44,9 @@ TEST(Connection, RefusesIllegalTransitionsAndSaysWhatIsLegal) {
   Connection c = Connection::draft("conn_1", "acme", ethernet(), at(0), "key:1");
   Status s = c.transition(ConnectionState::Active, at(1), "x", "skip");
   EXPECT_EQ(s.code(), StatusCode::FailedPrecondition);
-  EXPECT_EQ(s.message(), "connection conn_1 is draft; it cannot become active (it can become: provisioning, "
-                         "rejected, cancelled)");
+  EXPECT_EQ(s.message(),
+            "connection conn_1 is draft; it cannot become active (it can become: provisioning, "
+            "rejected, cancelled)");
   EXPECT_EQ(c.state(), ConnectionState::Draft);
   EXPECT_EQ(c.history().size(), 1u);
   ASSERT_TRUE(c.transition(ConnectionState::Rejected, at(1), "x", "no capacity").isOk());

@@ -1,10 +1,10 @@
 // Price book parsing and the pricing function.
 #include "lightpath/service/pricing.h"
 
-#include <cmath>
-
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
+
+#include <cmath>
 
 #include "lightpath/service/internal/default_price_book.h"
 
@@ -22,7 +22,8 @@ Result<PriceBook> parsePriceBook(std::string_view yaml, std::string_view source)
   std::string where;  // the field being read, for messages
   try {
     const YAML::Node root = YAML::Load(std::string(yaml));
-    auto field = [&](const YAML::Node& node, const char* name, const std::string& path) -> YAML::Node {
+    auto field = [&](const YAML::Node& node, const char* name,
+                     const std::string& path) -> YAML::Node {
       where = path;
       if (!node[name]) throw YAML::Exception(node.Mark(), "missing '" + std::string(name) + "'");
       return node[name];
@@ -30,7 +31,8 @@ Result<PriceBook> parsePriceBook(std::string_view yaml, std::string_view source)
     auto number = [&](const YAML::Node& node, const std::string& path) {
       where = path;
       const double v = node.as<double>();
-      if (!std::isfinite(v) || v < 0) throw YAML::Exception(node.Mark(), "must be a non-negative number");
+      if (!std::isfinite(v) || v < 0)
+        throw YAML::Exception(node.Mark(), "must be a non-negative number");
       return v;
     };
     book.currency = field(root, "currency", "currency").as<std::string>();
@@ -43,46 +45,58 @@ Result<PriceBook> parsePriceBook(std::string_view yaml, std::string_view source)
     }
     book.wavelength_setup = number(field(wave, "setup", "wavelength.setup"), "wavelength.setup");
     for (auto [name, bands, minimum, setup] :
-         {std::tuple{"ethernet", &book.ethernet_bands, &book.ethernet_minimum, &book.ethernet_setup},
+         {std::tuple{"ethernet", &book.ethernet_bands, &book.ethernet_minimum,
+                     &book.ethernet_setup},
           std::tuple{"cloud", &book.cloud_bands, &book.cloud_minimum, &book.cloud_setup}}) {
       const YAML::Node section = field(root, name, name);
       const std::string path = std::string(name) + ".per_gbps_by_distance";
       double previous = 0;
       for (const YAML::Node& band : field(section, "per_gbps_by_distance", path)) {
-        DistanceBand b{number(field(band, "up_to_km", path), path), number(field(band, "price", path), path)};
-        if (b.up_to_km <= previous) throw YAML::Exception(band.Mark(), "bands must go up in distance");
+        DistanceBand b{number(field(band, "up_to_km", path), path),
+                       number(field(band, "price", path), path)};
+        if (b.up_to_km <= previous)
+          throw YAML::Exception(band.Mark(), "bands must go up in distance");
         previous = b.up_to_km;
         bands->push_back(b);
       }
       if (bands->empty()) throw YAML::Exception(section.Mark(), "needs at least one distance band");
-      *minimum = number(field(section, "minimum", std::string(name) + ".minimum"), std::string(name) + ".minimum");
-      *setup = number(field(section, "setup", std::string(name) + ".setup"), std::string(name) + ".setup");
+      *minimum = number(field(section, "minimum", std::string(name) + ".minimum"),
+                        std::string(name) + ".minimum");
+      *setup = number(field(section, "setup", std::string(name) + ".setup"),
+                      std::string(name) + ".setup");
     }
-    book.protection_share = number(field(root, "protection_share", "protection_share"), "protection_share");
+    book.protection_share =
+        number(field(root, "protection_share", "protection_share"), "protection_share");
     const YAML::Node terms = field(root, "terms", "terms");
     book.hourly_multiplier = number(field(terms, "hourly", "terms.hourly"), "terms.hourly");
     for (const char* months : {"1", "12", "36"}) {
-      book.term_multipliers[months] = number(field(terms, months, std::string("terms.") + months), "terms");
+      book.term_multipliers[months] =
+          number(field(terms, months, std::string("terms.") + months), "terms");
     }
   } catch (const YAML::Exception& e) {
-    return fail(invalidArgument(fmt::format("{}:{}: {}{}", source, e.mark.line + 1, where.empty() ? "" : where + ": ",
-                                            e.msg)));
+    return fail(invalidArgument(fmt::format("{}:{}: {}{}", source, e.mark.line + 1,
+                                            where.empty() ? "" : where + ": ", e.msg)));
   } catch (const std::exception& e) {
-    return fail(invalidArgument(fmt::format("{}: {}{}", source, where.empty() ? "" : where + ": ", e.what())));
+    return fail(invalidArgument(
+        fmt::format("{}: {}{}", source, where.empty() ? "" : where + ": ", e.what())));
   }
   return book;
 }
 
-Result<PriceBook> defaultPriceBook() { return parsePriceBook(defaultPriceBookYaml(), "price-book.yaml"); }
+Result<PriceBook> defaultPriceBook() {
+  return parsePriceBook(defaultPriceBookYaml(), "price-book.yaml");
+}
 
 Result<Quote> priceConnection(const PriceBook& book, const QuoteInput& in) {
-  if (!(in.route_km >= 0) || !(in.protection_km >= 0) || !std::isfinite(in.route_km) || !std::isfinite(in.protection_km)) {
+  if (!(in.route_km >= 0) || !(in.protection_km >= 0) || !std::isfinite(in.route_km) ||
+      !std::isfinite(in.protection_km)) {
     return fail(invalidArgument("route lengths must be non-negative"));
   }
   const bool hourly = in.term == "hourly";
   auto term = book.term_multipliers.find(in.term);
   if (!hourly && term == book.term_multipliers.end()) {
-    return fail(invalidArgument(fmt::format("term: hourly, 1, 12 or 36 (months), got '{}'", in.term)));
+    return fail(
+        invalidArgument(fmt::format("term: hourly, 1, 12 or 36 (months), got '{}'", in.term)));
   }
   Quote q{.currency = book.currency, .term = in.term};
   // The recurring price of one path of `km`.
@@ -95,11 +109,13 @@ Result<Quote> priceConnection(const PriceBook& book, const QuoteInput& in) {
         return fail(invalidArgument(fmt::format("the price book has no {} Gb/s wavelength", gbps)));
       }
       q.lines.push_back({fmt::format("{} {}G wavelength base", leg, gbps), base->second});
-      q.lines.push_back({fmt::format("{} {:.0f} km x {:g}", leg, km, per_km->second), round2(km * per_km->second)});
+      q.lines.push_back({fmt::format("{} {:.0f} km x {:g}", leg, km, per_km->second),
+                         round2(km * per_km->second)});
       return base->second + round2(km * per_km->second);
     }
     const auto& bands = in.kind == ConnectionKind::Cloud ? book.cloud_bands : book.ethernet_bands;
-    const double minimum = in.kind == ConnectionKind::Cloud ? book.cloud_minimum : book.ethernet_minimum;
+    const double minimum =
+        in.kind == ConnectionKind::Cloud ? book.cloud_minimum : book.ethernet_minimum;
     const DistanceBand* band = &bands.back();
     for (const DistanceBand& b : bands) {
       if (km <= b.up_to_km) {
@@ -109,8 +125,10 @@ Result<Quote> priceConnection(const PriceBook& book, const QuoteInput& in) {
     }
     const double gbps = static_cast<double>(in.bandwidth_mbps) / 1000.0;
     const double price = std::max(minimum, round2(gbps * band->price_per_gbps));
-    q.lines.push_back({fmt::format("{} {:g} Gb/s x {:g} (up to {:g} km){}", leg, gbps, band->price_per_gbps,
-                                   band->up_to_km, price == minimum ? ", minimum" : ""), price});
+    q.lines.push_back(
+        {fmt::format("{} {:g} Gb/s x {:g} (up to {:g} km){}", leg, gbps, band->price_per_gbps,
+                     band->up_to_km, price == minimum ? ", minimum" : ""),
+         price});
     return price;
   };
   auto working = pathPrice(in.route_km, "working");
@@ -120,7 +138,9 @@ Result<Quote> priceConnection(const PriceBook& book, const QuoteInput& in) {
     auto protection = pathPrice(in.protection_km, "protection");
     if (!protection) return fail(protection.error());
     const double share = round2(*protection * book.protection_share);
-    q.lines.push_back({fmt::format("1+1 protection at {:g} of the protection path", book.protection_share), share});
+    q.lines.push_back(
+        {fmt::format("1+1 protection at {:g} of the protection path", book.protection_share),
+         share});
     monthly += share;
   }
   q.setup = in.kind == ConnectionKind::Wavelength ? book.wavelength_setup
@@ -129,12 +149,15 @@ Result<Quote> priceConnection(const PriceBook& book, const QuoteInput& in) {
   if (q.setup > 0) q.lines.push_back({"one-off setup", q.setup});
   if (hourly) {
     q.hourly = round2(monthly / kHoursPerMonth * book.hourly_multiplier);
-    q.lines.push_back({fmt::format("hourly: monthly / {:g} x {:g}", kHoursPerMonth, book.hourly_multiplier), q.hourly});
+    q.lines.push_back(
+        {fmt::format("hourly: monthly / {:g} x {:g}", kHoursPerMonth, book.hourly_multiplier),
+         q.hourly});
     q.total_for_term = round2(q.setup + q.hourly);
   } else {
     q.monthly = round2(monthly * term->second);
     if (term->second != 1.0) {
-      q.lines.push_back({fmt::format("{}-month term x {:g}", in.term, term->second), round2(q.monthly - monthly)});
+      q.lines.push_back({fmt::format("{}-month term x {:g}", in.term, term->second),
+                         round2(q.monthly - monthly)});
     }
     q.total_for_term = round2(q.setup + q.monthly * std::stoi(in.term));
   }

@@ -22,7 +22,7 @@ struct DistanceBand {
 
 struct PriceBook {
   std::string currency = "USD";
-  std::map<int, double> wavelength_base;    // by line rate in Gb/s
+  std::map<int, double> wavelength_base;  // by line rate in Gb/s
   std::map<int, double> wavelength_per_km;
   double wavelength_setup = 0;
   std::vector<DistanceBand> ethernet_bands, cloud_bands;
@@ -41,9 +41,9 @@ Result<PriceBook> defaultPriceBook();
 struct QuoteInput {
   ConnectionKind kind = ConnectionKind::Ethernet;
   std::uint64_t bandwidth_mbps = 0;
-  double route_km = 0;        // working path
-  double protection_km = 0;   // protection path; 0 = unprotected
-  std::string term = "1";     // "hourly", "1", "12", "36"
+  double route_km = 0;       // working path
+  double protection_km = 0;  // protection path; 0 = unprotected
+  std::string term = "1";    // "hourly", "1", "12", "36"
 };
 
 struct QuoteLine {
@@ -54,10 +54,10 @@ struct QuoteLine {
 struct Quote {
   std::string currency;
   std::string term;
-  double monthly = 0;          // recurring, after the term multiplier (0 for hourly)
-  double hourly = 0;           // for hourly terms
-  double setup = 0;            // one-off
-  double total_for_term = 0;   // setup + monthly x months (hourly: one hour)
+  double monthly = 0;         // recurring, after the term multiplier (0 for hourly)
+  double hourly = 0;          // for hourly terms
+  double setup = 0;           // one-off
+  double total_for_term = 0;  // setup + monthly x months (hourly: one hour)
   std::vector<QuoteLine> lines;
 };
 

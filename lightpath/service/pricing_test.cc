@@ -1,8 +1,8 @@
 #include "lightpath/service/pricing.h"
 
-#include <cmath>
-
 #include <gtest/gtest.h>
+
+#include <cmath>
 
 namespace lightpath {
 namespace {
@@ -10,7 +10,9 @@ namespace {
 TEST(Pricing, WavelengthBasePlusDistanceAndTerm) {
   auto book = defaultPriceBook();
   ASSERT_TRUE(book) << book.error().toString();
-  auto q = priceConnection(*book, {.kind = ConnectionKind::Wavelength, .bandwidth_mbps = 400'000, .route_km = 1000,
+  auto q = priceConnection(*book, {.kind = ConnectionKind::Wavelength,
+                                   .bandwidth_mbps = 400'000,
+                                   .route_km = 1000,
                                    .term = "12"});
   ASSERT_TRUE(q) << q.error().toString();
   // (6000 + 1000 km x 2.8) x 0.85, plus 1500 setup.
@@ -23,25 +25,32 @@ TEST(Pricing, WavelengthBasePlusDistanceAndTerm) {
 
 TEST(Pricing, ProtectionAndDistanceBandsAndHourly) {
   auto book = *defaultPriceBook();
-  auto plain = *priceConnection(book, {.kind = ConnectionKind::Ethernet, .bandwidth_mbps = 10'000, .route_km = 500});
+  auto plain = *priceConnection(
+      book, {.kind = ConnectionKind::Ethernet, .bandwidth_mbps = 10'000, .route_km = 500});
   EXPECT_DOUBLE_EQ(plain.monthly, 800.0);  // 10 Gb/s x 80 (up to 1000 km)
-  auto protected_ = *priceConnection(
-      book, {.kind = ConnectionKind::Ethernet, .bandwidth_mbps = 10'000, .route_km = 500, .protection_km = 1500});
+  auto protected_ = *priceConnection(book, {.kind = ConnectionKind::Ethernet,
+                                            .bandwidth_mbps = 10'000,
+                                            .route_km = 500,
+                                            .protection_km = 1500});
   EXPECT_DOUBLE_EQ(protected_.monthly, 800.0 + 0.7 * 1300.0);
-  auto small = *priceConnection(book, {.kind = ConnectionKind::Ethernet, .bandwidth_mbps = 100, .route_km = 50});
+  auto small = *priceConnection(
+      book, {.kind = ConnectionKind::Ethernet, .bandwidth_mbps = 100, .route_km = 50});
   EXPECT_DOUBLE_EQ(small.monthly, 90.0);  // the floor
-  auto hourly = *priceConnection(book, {.kind = ConnectionKind::Cloud, .bandwidth_mbps = 10'000, .route_km = 50,
-                                        .term = "hourly"});
+  auto hourly = *priceConnection(
+      book,
+      {.kind = ConnectionKind::Cloud, .bandwidth_mbps = 10'000, .route_km = 50, .term = "hourly"});
   EXPECT_DOUBLE_EQ(hourly.hourly, std::round(450.0 / 730.0 * 1.6 * 100) / 100);
   EXPECT_DOUBLE_EQ(hourly.monthly, 0.0);
 }
 
 TEST(Pricing, RejectsWhatTheBookDoesNotPrice) {
   auto book = *defaultPriceBook();
-  auto bad_term = priceConnection(book, {.kind = ConnectionKind::Ethernet, .bandwidth_mbps = 1000, .term = "24"});
+  auto bad_term = priceConnection(
+      book, {.kind = ConnectionKind::Ethernet, .bandwidth_mbps = 1000, .term = "24"});
   ASSERT_FALSE(bad_term);
   EXPECT_EQ(bad_term.error().message(), "term: hourly, 1, 12 or 36 (months), got '24'");
-  auto bad_rate = priceConnection(book, {.kind = ConnectionKind::Wavelength, .bandwidth_mbps = 200'000});
+  auto bad_rate =
+      priceConnection(book, {.kind = ConnectionKind::Wavelength, .bandwidth_mbps = 200'000});
   ASSERT_FALSE(bad_rate);
   EXPECT_EQ(bad_rate.error().message(), "the price book has no 200 Gb/s wavelength");
 }
@@ -49,9 +58,11 @@ TEST(Pricing, RejectsWhatTheBookDoesNotPrice) {
 TEST(PriceBook, ErrorsNameTheLineAndField) {
   auto missing = parsePriceBook("currency: EUR\nwavelength:\n  base: {100: 1}\n", "book.yaml");
   ASSERT_FALSE(missing);
-  EXPECT_NE(missing.error().message().find("book.yaml:3: wavelength.per_km: missing 'per_km'"), std::string::npos)
+  EXPECT_NE(missing.error().message().find("book.yaml:3: wavelength.per_km: missing 'per_km'"),
+            std::string::npos)
       << missing.error().message();
-  auto negative = parsePriceBook("currency: EUR\nwavelength: {base: {100: -5}, per_km: {}, setup: 0}\n", "book.yaml");
+  auto negative = parsePriceBook(
+      "currency: EUR\nwavelength: {base: {100: -5}, per_km: {}, setup: 0}\n", "book.yaml");
   ASSERT_FALSE(negative);
   EXPECT_NE(negative.error().message().find("must be a non-negative number"), std::string::npos);
   EXPECT_FALSE(parsePriceBook("[[[", "book.yaml"));

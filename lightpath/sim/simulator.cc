@@ -1,12 +1,12 @@
 // The discrete-event loop of the RSA simulator.
 #include "lightpath/sim/simulator.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <queue>
-
-#include <fmt/format.h>
 
 #include "lightpath/base/random.h"
 #include "lightpath/pce/path_engine.h"
@@ -50,15 +50,21 @@ Result<std::unique_ptr<Simulator>> Simulator::create(SimulationSetup setup) {
     return fail(invalidArgument("simulation needs a topology of at least two nodes"));
   }
   if (setup.slots < 1 || setup.slots > kMaxSlots) {
-    return fail(invalidArgument(fmt::format("slots must be 1 to {}, got {}", kMaxSlots, setup.slots)));
+    return fail(
+        invalidArgument(fmt::format("slots must be 1 to {}, got {}", kMaxSlots, setup.slots)));
   }
-  if (setup.k < 1 || setup.k > 100) return fail(invalidArgument(fmt::format("k must be 1 to 100, got {}", setup.k)));
-  if (setup.modulations.empty()) return fail(invalidArgument("simulation needs at least one modulation format"));
-  if (setup.traffic.bitrates_gbps.empty()) return fail(invalidArgument("simulation needs demand bit rates"));
+  if (setup.k < 1 || setup.k > 100)
+    return fail(invalidArgument(fmt::format("k must be 1 to 100, got {}", setup.k)));
+  if (setup.modulations.empty())
+    return fail(invalidArgument("simulation needs at least one modulation format"));
+  if (setup.traffic.bitrates_gbps.empty())
+    return fail(invalidArgument("simulation needs demand bit rates"));
   for (double b : setup.traffic.bitrates_gbps) {
-    if (!(b > 0) || !std::isfinite(b)) return fail(invalidArgument(fmt::format("bit rate {} is not positive", b)));
+    if (!(b > 0) || !std::isfinite(b))
+      return fail(invalidArgument(fmt::format("bit rate {} is not positive", b)));
   }
-  if (!(setup.traffic.mean_holding > 0)) return fail(invalidArgument("mean holding time must be positive"));
+  if (!(setup.traffic.mean_holding > 0))
+    return fail(invalidArgument("mean holding time must be positive"));
   if (setup.requests < 10) return fail(invalidArgument("simulate at least 10 requests"));
   std::unique_ptr<Simulator> sim(new Simulator(std::move(setup)));
   LP_RETURN_IF_ERROR(sim->precompute());
@@ -84,7 +90,8 @@ Status Simulator::precompute() {
   for (std::uint32_t s = 0; s < nodes_; ++s) {
     for (std::uint32_t d = 0; d < nodes_; ++d) {
       const double w = s == d ? 0 : (weights.empty() ? 1.0 : weights[std::size_t{s} * nodes_ + d]);
-      if (!(w >= 0) || !std::isfinite(w)) return invalidArgument("traffic matrix entries must be >= 0");
+      if (!(w >= 0) || !std::isfinite(w))
+        return invalidArgument("traffic matrix entries must be >= 0");
       total += w;
       pair_cumulative_[std::size_t{s} * nodes_ + d] = total;
     }
@@ -95,7 +102,8 @@ Status Simulator::precompute() {
   for (NodeIndex s = 0; s < nodes_; ++s) {
     for (NodeIndex d = 0; d < nodes_; ++d) {
       if (s == d) continue;
-      auto found = engine.kShortestPaths({.from = s, .to = d, .metric = setup_.route_metric}, setup_.k, ws);
+      auto found =
+          engine.kShortestPaths({.from = s, .to = d, .metric = setup_.route_metric}, setup_.k, ws);
       if (!found) continue;  // unreachable pair: every demand for it is blocked
       struct Ranked {
         std::vector<std::uint32_t> links;  // directed links in travel order
@@ -144,7 +152,8 @@ Status Simulator::segmentRoute(const Path& path, std::vector<std::uint32_t>& lin
   const Topology& t = *setup_.topology;
   route.segment_begin = static_cast<std::uint32_t>(segments_.size());
   auto add = [&](std::size_t from, std::size_t to, const ModulationFormat* format) {
-    Segment segment{static_cast<std::uint32_t>(links_.size()), static_cast<std::uint32_t>(to - from), format};
+    Segment segment{static_cast<std::uint32_t>(links_.size()),
+                    static_cast<std::uint32_t>(to - from), format};
     links_.insert(links_.end(), links.begin() + static_cast<std::ptrdiff_t>(from),
                   links.begin() + static_cast<std::ptrdiff_t>(to));
     segments_.push_back(segment);
@@ -159,7 +168,8 @@ Status Simulator::segmentRoute(const Path& path, std::vector<std::uint32_t>& lin
       if (f.max_reach.value() < km) continue;
       if (setup_.qot) {
         if (!gsnr) {
-          gsnr = estimateGsnr(t, std::span(path.fibers).subspan(from, to - from), 32.0, *setup_.qot).gsnr.value();
+          gsnr = estimateGsnr(t, std::span(path.fibers).subspan(from, to - from), 32.0, *setup_.qot)
+                     .gsnr.value();
         }
         if (*gsnr < f.min_gsnr.value() + setup_.qot->margin_db) continue;
       }
@@ -213,7 +223,7 @@ RunResult Simulator::run(RsaPolicy policy, double load_erlang, std::uint64_t see
 
   // What a demand holds: per segment of its route, the first slot of its block.
   struct Holding {
-    std::uint32_t route;  // index into routes_
+    std::uint32_t route;                      // index into routes_
     std::vector<std::uint32_t> first, count;  // per segment
   };
   std::vector<Holding> holdings;
@@ -261,11 +271,14 @@ RunResult Simulator::run(RsaPolicy policy, double load_erlang, std::uint64_t see
     } else {
       const double x = random.uniform() * pair_cumulative_.back();
       const auto at = static_cast<std::uint32_t>(
-          std::upper_bound(pair_cumulative_.begin(), pair_cumulative_.end(), x) - pair_cumulative_.begin());
+          std::upper_bound(pair_cumulative_.begin(), pair_cumulative_.end(), x) -
+          pair_cumulative_.begin());
       s = at / nodes_;
       d = at % nodes_;
     }
-    const double gbps = traffic.bitrates_gbps[random.below(static_cast<std::uint32_t>(traffic.bitrates_gbps.size()))];
+    const double gbps =
+        traffic
+            .bitrates_gbps[random.below(static_cast<std::uint32_t>(traffic.bitrates_gbps.size()))];
     double holding = random.exponential(traffic.mean_holding);
     while (traffic.truncate_holding && holding >= 2 * traffic.mean_holding) {
       holding = random.exponential(traffic.mean_holding);
@@ -290,7 +303,8 @@ RunResult Simulator::run(RsaPolicy policy, double load_erlang, std::uint64_t see
         chosen = choice->route;
         firsts.push_back(choice->first);
         counts.push_back(candidates[choice->route].slots);
-        state.occupy(candidates[choice->route].links, choice->first, candidates[choice->route].slots);
+        state.occupy(candidates[choice->route].links, choice->first,
+                     candidates[choice->route].slots);
       }
     } else {
       // Routes with regenerators or conversion: routes in order, each segment placed by the
@@ -302,8 +316,9 @@ RunResult Simulator::run(RsaPolicy policy, double load_erlang, std::uint64_t see
         for (std::uint32_t g = 0; g < route.segment_count && fits; ++g) {
           const Segment& segment = segments_[route.segment_begin + g];
           const RsaCandidate one{segmentLinks(segment), slotsOf(segment, gbps)};
-          auto choice = one.slots ? assignSpectrum(policy, state, std::span(&one, 1), random, scratch)
-                                  : std::nullopt;
+          auto choice = one.slots
+                            ? assignSpectrum(policy, state, std::span(&one, 1), random, scratch)
+                            : std::nullopt;
           if (!choice) {
             fits = false;
             break;
@@ -352,7 +367,8 @@ RunResult Simulator::run(RsaPolicy policy, double load_erlang, std::uint64_t see
     ++samples;
     if ((i & 1023) == 0) {  // fragmentation is costlier: sample it
       double f = 0;
-      for (std::uint32_t l = 0; l < link_count_; ++l) f += fragmentation(state.freeMask(l), setup_.slots);
+      for (std::uint32_t l = 0; l < link_count_; ++l)
+        f += fragmentation(state.freeMask(l), setup_.slots);
       fragmentation_sum += f / link_count_;
       ++fragmentation_samples;
     }
@@ -361,7 +377,8 @@ RunResult Simulator::run(RsaPolicy policy, double load_erlang, std::uint64_t see
       batch_requests = batch_blocked = 0;
     }
   }
-  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  result.seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   result.blocking = result.requests ? static_cast<double>(result.blocked) / result.requests : 0;
   result.bitrate_blocking = requested_gbps > 0 ? blocked_gbps / requested_gbps : 0;
   result.utilization = samples ? utilization_sum / samples : 0;

@@ -28,10 +28,10 @@ enum class RouteOrder {
 };
 
 struct TrafficModel {
-  double mean_holding = 25;          // time units
-  bool truncate_holding = false;     // redraw holding times of 2 x mean or more (DeepRMSA)
-  std::vector<double> bitrates_gbps; // drawn uniformly
-  std::vector<double> pair_weights;  // N x N, row = source; empty = uniform over ordered pairs
+  double mean_holding = 25;           // time units
+  bool truncate_holding = false;      // redraw holding times of 2 x mean or more (DeepRMSA)
+  std::vector<double> bitrates_gbps;  // drawn uniformly
+  std::vector<double> pair_weights;   // N x N, row = source; empty = uniform over ordered pairs
 };
 
 struct SimulationSetup {
@@ -59,13 +59,13 @@ struct RunResult {
   RsaPolicy policy = RsaPolicy::KspFirstFit;
   double load = 0;
   std::uint64_t seed = 0;
-  std::uint64_t requests = 0;      // counted (after warm-up)
+  std::uint64_t requests = 0;  // counted (after warm-up)
   std::uint64_t blocked = 0;
-  double blocking = 0;             // blocked / requests
-  double bitrate_blocking = 0;     // blocked Gb/s / requested Gb/s
-  double utilization = 0;          // mean fraction of slot-links in use, sampled at arrivals
-  double fragmentation = 0;        // mean over links of 1 - largest free block / free slots
-  double seconds = 0;              // wall time of the run (routes excluded)
+  double blocking = 0;                 // blocked / requests
+  double bitrate_blocking = 0;         // blocked Gb/s / requested Gb/s
+  double utilization = 0;              // mean fraction of slot-links in use, sampled at arrivals
+  double fragmentation = 0;            // mean over links of 1 - largest free block / free slots
+  double seconds = 0;                  // wall time of the run (routes excluded)
   std::vector<double> batch_blocking;  // 10 consecutive batches, for confidence intervals
 };
 
@@ -102,11 +102,11 @@ class Simulator {
   SimulationSetup setup_;
   std::uint32_t nodes_ = 0;
   std::uint32_t link_count_ = 0;
-  std::vector<std::uint32_t> links_;        // link ids of all segments, concatenated
+  std::vector<std::uint32_t> links_;  // link ids of all segments, concatenated
   std::vector<Segment> segments_;
-  std::vector<Route> routes_;               // k per ordered pair (missing ones have none)
-  bool single_segment_ = true;              // every route one segment: the fast path
-  std::vector<double> pair_cumulative_;     // for weighted pair draws
+  std::vector<Route> routes_;            // k per ordered pair (missing ones have none)
+  bool single_segment_ = true;           // every route one segment: the fast path
+  std::vector<double> pair_cumulative_;  // for weighted pair draws
 };
 
 }  // namespace lightpath

@@ -18,7 +18,8 @@ SimulationSetup nsfnet(std::uint64_t requests = 30000) {
 
 std::vector<RunResult> runs(const Simulator& sim, RsaPolicy policy, double load, int seeds) {
   std::vector<RunResult> out;
-  for (int s = 1; s <= seeds; ++s) out.push_back(sim.run(policy, load, static_cast<std::uint64_t>(s)));
+  for (int s = 1; s <= seeds; ++s)
+    out.push_back(sim.run(policy, load, static_cast<std::uint64_t>(s)));
   return out;
 }
 
@@ -44,8 +45,8 @@ TEST(Simulator, BlockingOrderingOfTheLiterature) {
   const Estimate first_fit = blockingEstimate(runs(**sim, RsaPolicy::FirstFit, 250, 5));
   const Estimate random = blockingEstimate(runs(**sim, RsaPolicy::Random, 250, 5));
   EXPECT_GT(random.mean - random.ci95, first_fit.mean + first_fit.ci95)
-      << "random " << random.mean << " +- " << random.ci95 << ", first-fit " << first_fit.mean << " +- "
-      << first_fit.ci95;
+      << "random " << random.mean << " +- " << random.ci95 << ", first-fit " << first_fit.mean
+      << " +- " << first_fit.ci95;
 
   SimulationSetup converting = nsfnet();
   converting.spectrum_conversion = true;
@@ -66,7 +67,8 @@ TEST(Simulator, OursBeatsKspFirstFitOnDeepRmsaNsfnet) {
   const Estimate ksp = blockingEstimate(runs(**sim, RsaPolicy::KspFirstFit, 250, 5));
   const Estimate ours = blockingEstimate(runs(**sim, RsaPolicy::KspLeastCost, 250, 5));
   EXPECT_LT(ours.mean + ours.ci95, ksp.mean - ksp.ci95)
-      << "ksp-lc " << ours.mean << " +- " << ours.ci95 << ", ksp-ff " << ksp.mean << " +- " << ksp.ci95;
+      << "ksp-lc " << ours.mean << " +- " << ours.ci95 << ", ksp-ff " << ksp.mean << " +- "
+      << ksp.ci95;
 }
 
 TEST(Simulator, RegeneratedRoutesCarryTraffic) {
@@ -98,12 +100,15 @@ TEST(Simulator, RejectsSetupsThatCannotRun) {
 }
 
 TEST(Plot, DrawsEverySeriesWithALegend) {
-  const std::string svg = blockingPlotSvg("NSFNET <test>", {{"ksp-ff", {{200, 0.01, 0.001}, {250, 0.04, 0.002}}},
-                                                            {"ksp-lc", {{200, 0.008, 0.001}, {250, 0.035, 0.002}}}});
+  const std::string svg =
+      blockingPlotSvg("NSFNET <test>", {{"ksp-ff", {{200, 0.01, 0.001}, {250, 0.04, 0.002}}},
+                                        {"ksp-lc", {{200, 0.008, 0.001}, {250, 0.035, 0.002}}}});
   EXPECT_NE(svg.find("<svg"), std::string::npos);
   EXPECT_NE(svg.find("NSFNET &lt;test&gt;"), std::string::npos);
   std::size_t lines = 0;
-  for (std::size_t at = svg.find("<polyline"); at != std::string::npos; at = svg.find("<polyline", at + 1)) ++lines;
+  for (std::size_t at = svg.find("<polyline"); at != std::string::npos;
+       at = svg.find("<polyline", at + 1))
+    ++lines;
   EXPECT_EQ(lines, 2u);
   EXPECT_NE(svg.find(">ksp-ff</text>"), std::string::npos);
   EXPECT_NE(svg.find(">ksp-lc</text>"), std::string::npos);

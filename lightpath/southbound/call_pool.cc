@@ -1,14 +1,15 @@
 // The device call pool.
 #include "lightpath/southbound/call_pool.h"
 
-#include <algorithm>
-
 #include <fmt/format.h>
+
+#include <algorithm>
 
 namespace lightpath {
 
 DeviceCallPool::DeviceCallPool(std::size_t threads) {
-  for (std::size_t i = 0; i < std::max<std::size_t>(1, threads); ++i) workers_.emplace_back([this] { work(); });
+  for (std::size_t i = 0; i < std::max<std::size_t>(1, threads); ++i)
+    workers_.emplace_back([this] { work(); });
 }
 
 DeviceCallPool::~DeviceCallPool() {
@@ -29,9 +30,11 @@ void DeviceCallPool::work() {
       std::unique_lock lock(mutex_);
       // The oldest call whose device is free; the queue is short (a few calls per connection).
       auto runnable = [&] {
-        return std::find_if(queue_.begin(), queue_.end(), [&](const Task& t) { return !busy_.contains(t.key); });
+        return std::find_if(queue_.begin(), queue_.end(),
+                            [&](const Task& t) { return !busy_.contains(t.key); });
       };
-      queue_cv_.wait(lock, [&] { return (stopping_ && queue_.empty()) || runnable() != queue_.end(); });
+      queue_cv_.wait(lock,
+                     [&] { return (stopping_ && queue_.empty()) || runnable() != queue_.end(); });
       auto it = runnable();
       if (it == queue_.end()) return;  // stopping, nothing left
       task = std::move(*it);
@@ -56,7 +59,8 @@ void DeviceCallPool::work() {
   }
 }
 
-std::shared_ptr<DeviceCallPool::Pending> DeviceCallPool::submit(const std::string& key, std::function<Status()> fn) {
+std::shared_ptr<DeviceCallPool::Pending> DeviceCallPool::submit(const std::string& key,
+                                                                std::function<Status()> fn) {
   auto pending = std::make_shared<Pending>();
   {
     std::lock_guard lock(mutex_);
@@ -66,8 +70,10 @@ std::shared_ptr<DeviceCallPool::Pending> DeviceCallPool::submit(const std::strin
   return pending;
 }
 
-Status DeviceCallPool::wait(const std::shared_ptr<Pending>& pending, std::chrono::steady_clock::time_point deadline,
-                            std::chrono::milliseconds timeout, const std::string& what, bool* timed_out) {
+Status DeviceCallPool::wait(const std::shared_ptr<Pending>& pending,
+                            std::chrono::steady_clock::time_point deadline,
+                            std::chrono::milliseconds timeout, const std::string& what,
+                            bool* timed_out) {
   std::unique_lock lock(pending->mutex);
   const bool done = pending->done_cv.wait_until(lock, deadline, [&] { return pending->done; });
   if (timed_out) *timed_out = !done;
@@ -75,8 +81,8 @@ Status DeviceCallPool::wait(const std::shared_ptr<Pending>& pending, std::chrono
   return pending->result;
 }
 
-Status DeviceCallPool::call(const std::string& key, std::function<Status()> fn, std::chrono::milliseconds timeout,
-                            const std::string& what) {
+Status DeviceCallPool::call(const std::string& key, std::function<Status()> fn,
+                            std::chrono::milliseconds timeout, const std::string& what) {
   auto pending = submit(key, std::move(fn));
   return wait(pending, std::chrono::steady_clock::now() + timeout, timeout, what);
 }

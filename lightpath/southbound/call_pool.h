@@ -6,7 +6,8 @@
 // parallel.
 //
 //   DeviceCallPool pool(8);
-//   Status s = pool.call("r1", [=] { return device->prepare(change); }, std::chrono::seconds(2), "r1: prepare");
+//   Status s = pool.call("r1", [=] { return device->prepare(change); }, std::chrono::seconds(2),
+//   "r1: prepare");
 //
 // Thread-safe.
 #pragma once
@@ -46,8 +47,10 @@ class DeviceCallPool {
   };
   std::shared_ptr<Pending> submit(const std::string& key, std::function<Status()> fn);
   // Waits until `deadline` at most; `timed_out` (if given) says whether the call is still running.
-  static Status wait(const std::shared_ptr<Pending>& pending, std::chrono::steady_clock::time_point deadline,
-                     std::chrono::milliseconds timeout, const std::string& what, bool* timed_out = nullptr);
+  static Status wait(const std::shared_ptr<Pending>& pending,
+                     std::chrono::steady_clock::time_point deadline,
+                     std::chrono::milliseconds timeout, const std::string& what,
+                     bool* timed_out = nullptr);
 
  private:
   struct Task {

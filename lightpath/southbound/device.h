@@ -66,7 +66,9 @@ class Device {
 // registers; the orchestrator asks it for the device of each node on a path.
 class DeviceFleet {
  public:
-  void add(std::string node, std::shared_ptr<Device> device) { devices_[std::move(node)] = std::move(device); }
+  void add(std::string node, std::shared_ptr<Device> device) {
+    devices_[std::move(node)] = std::move(device);
+  }
   std::shared_ptr<Device> device(const std::string& node) const {
     auto it = devices_.find(node);
     return it == devices_.end() ? nullptr : it->second;

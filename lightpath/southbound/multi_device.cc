@@ -1,11 +1,11 @@
 // Two-phase change across devices with compensation.
 #include "lightpath/southbound/multi_device.h"
 
+#include <fmt/format.h>
+
 #include <map>
 #include <numeric>
 #include <optional>
-
-#include <fmt/format.h>
 
 #include "lightpath/southbound/call_pool.h"
 
@@ -14,7 +14,8 @@ namespace {
 constexpr int kUndoAttempts = 10;
 }  // namespace
 
-Status applyAcrossDevices(const DeviceFleet& fleet, const std::vector<NodeChange>& changes, DeviceCalls calls) {
+Status applyAcrossDevices(const DeviceFleet& fleet, const std::vector<NodeChange>& changes,
+                          DeviceCalls calls) {
   std::vector<std::shared_ptr<Device>> devices;
   for (const NodeChange& c : changes) {
     auto device = fleet.device(c.node);
@@ -36,13 +37,14 @@ Status applyAcrossDevices(const DeviceFleet& fleet, const std::vector<NodeChange
     }
     std::vector<std::shared_ptr<DeviceCallPool::Pending>> pending(changes.size());
     for (std::size_t i : which) {
-      pending[i] = calls.pool->submit(changes[i].node, [device = devices[i], call = step(i)] { return call(*device); });
+      pending[i] = calls.pool->submit(
+          changes[i].node, [device = devices[i], call = step(i)] { return call(*device); });
     }
     const auto deadline = std::chrono::steady_clock::now() + calls.timeout;
     for (std::size_t i : which) {
       bool timed_out = false;
-      results[i] = DeviceCallPool::wait(pending[i], deadline, calls.timeout, fmt::format("{}: {}", changes[i].node, what),
-                                        &timed_out);
+      results[i] = DeviceCallPool::wait(pending[i], deadline, calls.timeout,
+                                        fmt::format("{}: {}", changes[i].node, what), &timed_out);
       late[i] = timed_out;
     }
     return results;
@@ -57,9 +59,8 @@ Status applyAcrossDevices(const DeviceFleet& fleet, const std::vector<NodeChange
   std::iota(all.begin(), all.end(), 0);
   auto abortAll = [&](const std::vector<std::size_t>& which, bool undo_transaction) {
     (void)onEach("abort", which, [&](std::size_t i) -> Call {
-      return [transaction = changes[i].change.transaction + (undo_transaction ? "/undo" : "")](Device& d) {
-        return d.abort(transaction);
-      };
+      return [transaction = changes[i].change.transaction + (undo_transaction ? "/undo" : "")](
+                 Device& d) { return d.abort(transaction); };
     });
   };
 
@@ -69,8 +70,8 @@ Status applyAcrossDevices(const DeviceFleet& fleet, const std::vector<NodeChange
     for (const ConfigEntry& e : changes[i].change.set) keys[i].push_back(e.key);
     keys[i].insert(keys[i].end(), changes[i].change.remove.begin(), changes[i].change.remove.end());
   }
-  auto read = std::make_shared<std::vector<Result<std::vector<ConfigEntry>>>>(changes.size(),
-                                                                             std::vector<ConfigEntry>{});
+  auto read = std::make_shared<std::vector<Result<std::vector<ConfigEntry>>>>(
+      changes.size(), std::vector<ConfigEntry>{});
   std::vector<Status> reads = onEach("read", all, [&](std::size_t i) -> Call {
     return [read, i, keys = keys[i]](Device& d) {
       (*read)[i] = d.read(keys);
@@ -84,8 +85,10 @@ Status applyAcrossDevices(const DeviceFleet& fleet, const std::vector<NodeChange
     for (ConfigEntry& e : *(*read)[i]) before[e.key] = std::move(e);
     undo[i].transaction = changes[i].change.transaction + "/undo";
     for (const ConfigEntry& e : changes[i].change.set) {
-      if (auto it = before.find(e.key); it != before.end()) undo[i].set.push_back(it->second);
-      else undo[i].remove.push_back(e.key);
+      if (auto it = before.find(e.key); it != before.end())
+        undo[i].set.push_back(it->second);
+      else
+        undo[i].remove.push_back(e.key);
     }
     for (const std::string& key : changes[i].change.remove) {
       if (auto it = before.find(key); it != before.end()) undo[i].set.push_back(it->second);
@@ -100,7 +103,8 @@ Status applyAcrossDevices(const DeviceFleet& fleet, const std::vector<NodeChange
     return prepared[*i].withContext(changes[*i].node);
   }
   std::vector<Status> applied = onEach("apply", all, [&](std::size_t i) -> Call {
-    return [transaction = changes[i].change.transaction](Device& d) { return d.apply(transaction); };
+    return
+        [transaction = changes[i].change.transaction](Device& d) { return d.apply(transaction); };
   });
   auto failed = firstFailure(applied);
   if (!failed) return Status::ok();
@@ -116,9 +120,9 @@ Status applyAcrossDevices(const DeviceFleet& fleet, const std::vector<NodeChange
   // Compensation must not give up on a passing fault: try it a few times.
   std::vector<Status> undone(changes.size(), unavailable("not tried"));
   auto stuck = [&](std::size_t i) {
-    return internalError(fmt::format("{}: {}; and undoing it on '{}' failed too ({}): reconcile the device",
-                                     changes[*failed].node, applied[*failed].message(), changes[i].node,
-                                     undone[i].message()));
+    return internalError(fmt::format(
+        "{}: {}; and undoing it on '{}' failed too ({}): reconcile the device",
+        changes[*failed].node, applied[*failed].message(), changes[i].node, undone[i].message()));
   };
   for (int attempt = 0; attempt < kUndoAttempts && !changed.empty(); ++attempt) {
     undone = onEach("undo", changed, [&](std::size_t i) -> Call {

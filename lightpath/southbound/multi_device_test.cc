@@ -2,11 +2,11 @@
 
 #include <gtest/gtest.h>
 
-#include "lightpath/southbound/call_pool.h"
-#include "lightpath/southbound/drivers/sim/sim_device.h"
-
 #include <mutex>
 #include <thread>
+
+#include "lightpath/southbound/call_pool.h"
+#include "lightpath/southbound/drivers/sim/sim_device.h"
 
 namespace lightpath {
 namespace {
@@ -97,7 +97,9 @@ TEST(MultiDevice, HungDevicesTimeOutAndEndAsTheyWere) {
     const auto started = std::chrono::steady_clock::now();
     Status s = applyAcrossDevices(f.fleet, change, {&pool, std::chrono::milliseconds(50)});
     EXPECT_EQ(s.code(), StatusCode::Unavailable) << step;
-    EXPECT_NE(s.message().find(std::string("b: ") + step + " timed out after 50 ms"), std::string::npos) << s.message();
+    EXPECT_NE(s.message().find(std::string("b: ") + step + " timed out after 50 ms"),
+              std::string::npos)
+        << s.message();
     // The caller was not held for the hang...
     EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::milliseconds(1500));
     // ...and once the hung call finishes, the queued compensation puts the device back.
@@ -125,7 +127,8 @@ TEST(DeviceCallPool, CallsToOneDeviceRunInOrderOthersInParallel) {
     auto a2 = pool.submit("a", note("a2", 0));
     auto b1 = pool.submit("b", note("b1", 0));
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-    for (auto* p : {&a1, &a2, &b1}) EXPECT_TRUE(DeviceCallPool::wait(*p, deadline, std::chrono::seconds(10), "x").isOk());
+    for (auto* p : {&a1, &a2, &b1})
+      EXPECT_TRUE(DeviceCallPool::wait(*p, deadline, std::chrono::seconds(10), "x").isOk());
     // Timed out: the caller hears so at once; the call still runs, before the next one to "a".
     Status late = pool.call("a", note("a3", 300), std::chrono::milliseconds(20), "a: apply");
     EXPECT_EQ(late.code(), StatusCode::Unavailable);
@@ -139,7 +142,8 @@ TEST(SimDevice, RandomFailuresAreSeededAndTablesFill) {
   SimDevice d("x", {.failure_rate = 0.5}, 7);
   int failures = 0;
   for (int i = 0; i < 200; ++i) {
-    failures += !d.prepare({"t" + std::to_string(i), {{"k" + std::to_string(i), "o", {}}}, {}}).isOk();
+    failures +=
+        !d.prepare({"t" + std::to_string(i), {{"k" + std::to_string(i), "o", {}}}, {}}).isOk();
   }
   EXPECT_GT(failures, 60);
   EXPECT_LT(failures, 140);

@@ -14,14 +14,17 @@ Status DriverRegistry::add(const std::string& name, DriverFactory factory) {
   return Status::ok();
 }
 
-Result<std::shared_ptr<Device>> DriverRegistry::create(const std::string& name, const DriverContext& context) const {
+Result<std::shared_ptr<Device>> DriverRegistry::create(const std::string& name,
+                                                       const DriverContext& context) const {
   auto it = factories_.find(name);
   if (it == factories_.end()) {
-    return fail(notFound(fmt::format("node '{}': no driver '{}' (there are: {})", context.node.id, name,
-                                     fmt::join(names(), ", "))));
+    return fail(notFound(fmt::format("node '{}': no driver '{}' (there are: {})", context.node.id,
+                                     name, fmt::join(names(), ", "))));
   }
   auto device = it->second(context);
-  if (!device) return fail(device.error().withContext(fmt::format("node '{}' ({} driver)", context.node.id, name)));
+  if (!device)
+    return fail(
+        device.error().withContext(fmt::format("node '{}' ({} driver)", context.node.id, name)));
   return device;
 }
 

@@ -28,7 +28,8 @@ class DriverRegistry {
   // AlreadyExists when the name is taken.
   Status add(const std::string& name, DriverFactory factory);
   // NotFound naming the drivers there are; else the factory's answer, with the node in errors.
-  Result<std::shared_ptr<Device>> create(const std::string& name, const DriverContext& context) const;
+  Result<std::shared_ptr<Device>> create(const std::string& name,
+                                         const DriverContext& context) const;
   std::vector<std::string> names() const;
 
  private:

@@ -1,10 +1,10 @@
 #include "lightpath/southbound/registry.h"
 
+#include <gtest/gtest.h>
+
 #include <filesystem>
 #include <fstream>
 #include <random>
-
-#include <gtest/gtest.h>
 
 #include "lightpath/southbound/drivers/sim/sim_device.h"
 
@@ -13,12 +13,14 @@ namespace {
 
 struct TempDir {
   std::string path = (std::filesystem::temp_directory_path() /
-                      ("lightpath-sb-" + std::to_string(std::random_device{}()))).string();
+                      ("lightpath-sb-" + std::to_string(std::random_device{}())))
+                         .string();
   TempDir() { std::filesystem::create_directories(path); }
   ~TempDir() { std::filesystem::remove_all(path); }
 };
 
-Status applyOne(Device& d, const std::string& tx, std::vector<ConfigEntry> set, std::vector<std::string> remove = {}) {
+Status applyOne(Device& d, const std::string& tx, std::vector<ConfigEntry> set,
+                std::vector<std::string> remove = {}) {
   LP_RETURN_IF_ERROR(d.prepare({tx, std::move(set), std::move(remove)}));
   return d.apply(tx);
 }
@@ -34,7 +36,8 @@ TEST(DriverRegistry, CreatesByNameAndSaysWhatThereIs) {
   auto unknown = registry.create("ciena-wavelogic", {.node = node});
   ASSERT_FALSE(unknown);
   EXPECT_EQ(unknown.error().code(), StatusCode::NotFound);
-  EXPECT_EQ(unknown.error().message(), "node 'chicago-roadm': no driver 'ciena-wavelogic' (there are: sim)");
+  EXPECT_EQ(unknown.error().message(),
+            "node 'chicago-roadm': no driver 'ciena-wavelogic' (there are: sim)");
 }
 
 TEST(SimDevice, BehavioursMakeEntries) {
@@ -42,12 +45,16 @@ TEST(SimDevice, BehavioursMakeEntries) {
   ASSERT_NE(d.crossConnect(), nullptr);
   const ConfigEntry xc = d.crossConnect()->crossConnect(
       {"conn_1", "working", "", "f1", {{"f1", "120+6"}}, "400g-16qam"});
-  EXPECT_EQ(xc, (ConfigEntry{"xc/conn_1/working", "conn_1",
-                             {{"out", "f1"}, {"slots/f1", "120+6"}, {"transceiver", "400g-16qam"}}}));
-  const ConfigEntry evc = d.clientPort()->clientService({"conn_2", "working", "f1", "f2", 120, 1000});
+  EXPECT_EQ(xc,
+            (ConfigEntry{"xc/conn_1/working",
+                         "conn_1",
+                         {{"out", "f1"}, {"slots/f1", "120+6"}, {"transceiver", "400g-16qam"}}}));
+  const ConfigEntry evc =
+      d.clientPort()->clientService({"conn_2", "working", "f1", "f2", 120, 1000});
   EXPECT_EQ(evc.key, "evc/conn_2/working");
   EXPECT_EQ(evc.values.at("vlan"), "120");
-  const ConfigEntry cloud = d.cloudOnRamp()->cloudAttachment({"conn_3", "aws", "dxcon-1", std::nullopt, 500});
+  const ConfigEntry cloud =
+      d.cloudOnRamp()->cloudAttachment({"conn_3", "aws", "dxcon-1", std::nullopt, 500});
   EXPECT_EQ(cloud.values.at("vlan"), "untagged");
   ASSERT_TRUE(applyOne(d, "t1", {xc, evc}).isOk());
   auto status = d.telemetry()->status();
@@ -71,7 +78,8 @@ TEST(SimDevice, KeepsItsConfigurationAcrossRestarts) {
   }
   const std::string file = dir.path + "/a%2Fb.jsonl";
   ASSERT_TRUE(std::filesystem::exists(file));
-  std::ofstream(file, std::ios::app) << R"({"set":[{"key":"k9","owner":"c9","values":{}}],"remove":[])";  // torn
+  std::ofstream(file, std::ios::app)
+      << R"({"set":[{"key":"k9","owner":"c9","values":{}}],"remove":[])";  // torn
   auto again = registry.create("sim", {.node = node, .state_dir = dir.path});
   ASSERT_TRUE(again) << again.error().toString();
   EXPECT_EQ(*(*again)->running(), (std::vector<ConfigEntry>{{"k1", "c1", {{"v", "2"}}}}));
@@ -81,7 +89,8 @@ TEST(SimDevice, KeepsItsConfigurationAcrossRestarts) {
   ASSERT_FALSE(broken);
   EXPECT_NE(broken.error().message().find("a%2Fb.jsonl:2: not a device change"), std::string::npos)
       << broken.error().message();
-  EXPECT_NE(broken.error().message().find("node 'a/b' (sim driver)"), std::string::npos) << broken.error().message();
+  EXPECT_NE(broken.error().message().find("node 'a/b' (sim driver)"), std::string::npos)
+      << broken.error().message();
 }
 
 TEST(SimDevice, ItsJournalStaysSmall) {
@@ -91,7 +100,8 @@ TEST(SimDevice, ItsJournalStaysSmall) {
     SimDevice d("x");
     ASSERT_TRUE(d.keepIn(file).isOk());
     for (int i = 0; i < 5000; ++i) {  // one entry rewritten over and over
-      ASSERT_TRUE(applyOne(d, "t" + std::to_string(i), {{"k", "c", {{"n", std::to_string(i)}}}}).isOk());
+      ASSERT_TRUE(
+          applyOne(d, "t" + std::to_string(i), {{"k", "c", {{"n", std::to_string(i)}}}}).isOk());
     }
   }
   std::ifstream in(file);

@@ -44,8 +44,8 @@ struct EventRecord {
   std::string type;          // "connection.stateChanged", ...
   std::string subject;       // the id it is about
   std::string tenant;
-  std::int64_t at_us = 0;    // UTC microseconds
-  std::string body;          // JSON
+  std::int64_t at_us = 0;  // UTC microseconds
+  std::string body;        // JSON
   bool operator==(const EventRecord&) const = default;
 };
 
@@ -85,9 +85,11 @@ class StoreTransaction {
   virtual Result<std::optional<ConnectionRecord>> connection(const std::string& id) = 0;
   // Writes the record. With expected_version, fails Aborted unless the stored version is that
   // (0 = must not exist yet): optimistic concurrency for read-modify-write.
-  virtual Status putConnection(const ConnectionRecord& record, std::optional<std::uint64_t> expected_version) = 0;
+  virtual Status putConnection(const ConnectionRecord& record,
+                               std::optional<std::uint64_t> expected_version) = 0;
   // In id order; total = how many match the query without offset and limit.
-  virtual Result<std::vector<ConnectionRecord>> connections(const ConnectionQuery& query, std::size_t* total) = 0;
+  virtual Result<std::vector<ConnectionRecord>> connections(const ConnectionQuery& query,
+                                                            std::size_t* total) = 0;
 
   virtual Status putHold(const HoldRecord& hold) = 0;
   virtual Status deleteHold(std::uint64_t id) = 0;
@@ -101,11 +103,13 @@ class StoreTransaction {
 
   // Inserts or replaces (a replaced document keeps its seq).
   virtual Status putDocument(const DocumentRecord& document) = 0;
-  virtual Result<std::optional<DocumentRecord>> document(const std::string& kind, const std::string& id) = 0;
+  virtual Result<std::optional<DocumentRecord>> document(const std::string& kind,
+                                                         const std::string& id) = 0;
   // NotFound when there is none.
   virtual Status deleteDocument(const std::string& kind, const std::string& id) = 0;
   // In seq order; total = how many match without offset and limit.
-  virtual Result<std::vector<DocumentRecord>> documents(const DocumentQuery& query, std::size_t* total) = 0;
+  virtual Result<std::vector<DocumentRecord>> documents(const DocumentQuery& query,
+                                                        std::size_t* total) = 0;
 };
 
 class Store {

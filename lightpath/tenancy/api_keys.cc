@@ -1,10 +1,10 @@
 // Key hashes in the store, principals in memory.
 #include "lightpath/tenancy/api_keys.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <random>
-
-#include <fmt/format.h>
 
 #include "lightpath/base/crypto.h"
 #include "lightpath/base/ids.h"
@@ -20,13 +20,16 @@ constexpr std::string_view kKeyPrefix = "lp_";
 }  // namespace
 
 ApiKeys::ApiKeys(Store& store, const Clock& clock)
-    : store_(store), clock_(clock), random_(std::random_device{}() ^ (std::uint64_t{std::random_device{}()} << 32)) {}
+    : store_(store),
+      clock_(clock),
+      random_(std::random_device{}() ^ (std::uint64_t{std::random_device{}()} << 32)) {}
 
 Status ApiKeys::load() {
   std::unordered_map<std::string, Principal> loaded;
   LP_RETURN_IF_ERROR(store_.read([&](StoreTransaction& tx) -> Status {
     for (std::size_t offset = 0;; offset += 1000) {
-      LP_ASSIGN_OR_RETURN(auto page, tx.documents({.kind = "api_key", .offset = offset, .limit = 1000}, nullptr));
+      LP_ASSIGN_OR_RETURN(
+          auto page, tx.documents({.kind = "api_key", .offset = offset, .limit = 1000}, nullptr));
       for (const DocumentRecord& d : page) {
         const json body = json::parse(d.body, nullptr, false);
         if (body.is_discarded() || !body.contains("hash") || !body.contains("role")) {
@@ -45,7 +48,8 @@ Status ApiKeys::load() {
 }
 
 std::optional<Principal> ApiKeys::authenticate(std::string_view secret) const {
-  if (secret.size() != kKeyPrefix.size() + 64 || secret.substr(0, kKeyPrefix.size()) != kKeyPrefix) {
+  if (secret.size() != kKeyPrefix.size() + 64 ||
+      secret.substr(0, kKeyPrefix.size()) != kKeyPrefix) {
     return std::nullopt;
   }
   const std::string hash = sha256Hex(secret);
@@ -68,7 +72,8 @@ Result<ApiKeys::Made> ApiKeys::make(StoreTransaction& tx, const std::string& ten
                   {"name", name},
                   {"created_at", formatTime(clock_.now())},
                   {"created_by", actor}};
-  LP_RETURN_IF_ERROR(tx.putDocument({"api_key", id, tenant, body.dump(-1, ' ', false, json::error_handler_t::replace)}));
+  LP_RETURN_IF_ERROR(tx.putDocument(
+      {"api_key", id, tenant, body.dump(-1, ' ', false, json::error_handler_t::replace)}));
   return made;
 }
 
@@ -84,8 +89,9 @@ void ApiKeys::forget(const std::string& hash) {
 
 std::size_t ApiKeys::operatorKeys() const {
   std::shared_lock lock(mutex_);
-  return static_cast<std::size_t>(std::count_if(by_hash_.begin(), by_hash_.end(),
-                                                [](const auto& entry) { return entry.second.isOperator(); }));
+  return static_cast<std::size_t>(
+      std::count_if(by_hash_.begin(), by_hash_.end(),
+                    [](const auto& entry) { return entry.second.isOperator(); }));
 }
 
 json ApiKeys::shown(const DocumentRecord& key) {

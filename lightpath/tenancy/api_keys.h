@@ -11,13 +11,12 @@
 #pragma once
 
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <shared_mutex>
 #include <string>
 #include <string_view>
 #include <unordered_map>
-
-#include <nlohmann/json.hpp>
 
 #include "lightpath/base/clock.h"
 #include "lightpath/base/random.h"
@@ -40,8 +39,8 @@ class ApiKeys {
     std::string secret;  // shown once
   };
   // Stores a new key in `tx` (not cached: remember() once the transaction is durable).
-  Result<Made> make(StoreTransaction& tx, const std::string& tenant, Role role, const std::string& name,
-                    const std::string& actor);
+  Result<Made> make(StoreTransaction& tx, const std::string& tenant, Role role,
+                    const std::string& name, const std::string& actor);
   void remember(std::string_view secret, Principal who);
   void forget(const std::string& hash);
   std::size_t operatorKeys() const;

@@ -29,8 +29,8 @@ DocumentRecord auditDocument(const std::string& id, const AuditFacts& f) {
   return {"audit", id, f.who.tenant, dump(body)};
 }
 
-DocumentRecord orderDocument(const std::string& audit_id, const AuditFacts& f, std::string_view type,
-                             const std::string& tenant) {
+DocumentRecord orderDocument(const std::string& audit_id, const AuditFacts& f,
+                             std::string_view type, const std::string& tenant) {
   const std::string id = "ord_" + audit_id.substr(audit_id.find('_') + 1);
   const json body{{"id", id},
                   {"at", formatTime(f.at)},

@@ -26,7 +26,7 @@ struct AuditFacts {
 DocumentRecord auditDocument(const std::string& id, const AuditFacts& facts);
 // Kind "order" ("ord_" + the audit id's suffix) for a `type` ("create", "modify", "terminate")
 // of connection `facts.subject`, belonging to `tenant` (the connection's).
-DocumentRecord orderDocument(const std::string& audit_id, const AuditFacts& facts, std::string_view type,
-                             const std::string& tenant);
+DocumentRecord orderDocument(const std::string& audit_id, const AuditFacts& facts,
+                             std::string_view type, const std::string& tenant);
 
 }  // namespace lightpath

@@ -17,7 +17,8 @@
 namespace lightpath {
 
 struct IdempotencyRecord {
-  std::string request_hash;  // of method, path and body: the same key with another request is refused
+  std::string
+      request_hash;  // of method, path and body: the same key with another request is refused
   int status = 0;
   std::string location;  // the Location header, if any
   std::string body;
@@ -25,9 +26,10 @@ struct IdempotencyRecord {
 
 std::string idempotencyId(const std::string& key_id, const std::string& idempotency_key);
 // Internal for a record that cannot be read.
-Result<std::optional<IdempotencyRecord>> findIdempotencyRecord(StoreTransaction& tx, const std::string& id);
-DocumentRecord idempotencyDocument(const std::string& id, const std::string& tenant, const IdempotencyRecord& r,
-                                   TimePoint at);
+Result<std::optional<IdempotencyRecord>> findIdempotencyRecord(StoreTransaction& tx,
+                                                               const std::string& id);
+DocumentRecord idempotencyDocument(const std::string& id, const std::string& tenant,
+                                   const IdempotencyRecord& r, TimePoint at);
 // Forgets records made before `before`, oldest first in batches; returns how many.
 Result<std::size_t> expireIdempotencyRecords(Store& store, TimePoint before);
 

@@ -21,7 +21,8 @@ Result<Role> parseRole(std::string_view text) {
   if (text == "operator") return Role::Operator;
   if (text == "admin") return Role::Admin;
   if (text == "viewer") return Role::Viewer;
-  return fail(invalidArgument(fmt::format("role: operator, admin or viewer, got '{}'", text.substr(0, 40))));
+  return fail(invalidArgument(
+      fmt::format("role: operator, admin or viewer, got '{}'", text.substr(0, 40))));
 }
 
 bool isTenantId(std::string_view id) {

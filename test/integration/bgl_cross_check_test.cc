@@ -1,11 +1,11 @@
 // Cross-check: the path engine's shortest-path lengths equal the Boost Graph Library's
 // Dijkstra on every vendored topology, for 1,000 seeded random pairs each.
-#include <filesystem>
-#include <random>
+#include <gtest/gtest.h>
 
 #include <boost/graph/adjacency_list.hpp>
 #include <boost/graph/dijkstra_shortest_paths.hpp>
-#include <gtest/gtest.h>
+#include <filesystem>
+#include <random>
 
 #include "lightpath/io/topology_io.h"
 #include "lightpath/pce/path_engine.h"
@@ -15,12 +15,14 @@ namespace {
 
 namespace fs = std::filesystem;
 
-using BoostGraph = boost::adjacency_list<boost::vecS, boost::vecS, boost::undirectedS, boost::no_property,
-                                         boost::property<boost::edge_weight_t, double>>;
+using BoostGraph =
+    boost::adjacency_list<boost::vecS, boost::vecS, boost::undirectedS, boost::no_property,
+                          boost::property<boost::edge_weight_t, double>>;
 
 std::vector<std::string> topologyFiles() {
   std::vector<std::string> files;
-  for (const auto& entry : fs::recursive_directory_iterator(fs::path(LIGHTPATH_TEST_DATA) / "topologies")) {
+  for (const auto& entry :
+       fs::recursive_directory_iterator(fs::path(LIGHTPATH_TEST_DATA) / "topologies")) {
     const std::string path = entry.path().string();
     if (!entry.is_regular_file() || path.find("abilene-tm") != std::string::npos ||
         path.ends_with(".csv") || path.ends_with("CORONET_services.json")) {

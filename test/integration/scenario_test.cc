@@ -1,9 +1,9 @@
 // Runs every path scenario in test/scenarios/ (see its README for the file format).
-#include <algorithm>
-#include <filesystem>
-
 #include <gtest/gtest.h>
 #include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <filesystem>
 
 #include "lightpath/io/topology_io.h"
 #include "lightpath/pce/path_engine.h"
@@ -35,7 +35,8 @@ std::vector<std::string> strings(const YAML::Node& node) {
 }
 
 // The keys a map may have; a misspelled one would otherwise be ignored and its check skipped.
-std::vector<std::string> unknownKeys(const YAML::Node& map, std::initializer_list<std::string_view> known) {
+std::vector<std::string> unknownKeys(const YAML::Node& map,
+                                     std::initializer_list<std::string_view> known) {
   std::vector<std::string> unknown;
   if (!map || !map.IsMap()) return unknown;
   for (const auto& item : map) {
@@ -47,21 +48,26 @@ std::vector<std::string> unknownKeys(const YAML::Node& map, std::initializer_lis
 
 TEST(ScenarioKeys, AMisspelledKeyIsFound) {
   const YAML::Node expect = YAML::Load("{paths: [[a, b]], kms: [1.0]}");
-  EXPECT_EQ(unknownKeys(expect, {"error", "paths", "km", "optimal"}), std::vector<std::string>{"kms"});
+  EXPECT_EQ(unknownKeys(expect, {"error", "paths", "km", "optimal"}),
+            std::vector<std::string>{"kms"});
 }
 
 TEST_P(Scenario, Holds) {
   const YAML::Node scenario = YAML::LoadFile((kRoot / "test/scenarios" / GetParam()).string());
   ASSERT_TRUE(scenario["description"]) << "every scenario says why it matters";
-  EXPECT_EQ(unknownKeys(scenario, {"description", "topology", "topology_file", "request", "expect"}),
+  EXPECT_EQ(
+      unknownKeys(scenario, {"description", "topology", "topology_file", "request", "expect"}),
+      std::vector<std::string>{});
+  EXPECT_EQ(unknownKeys(scenario["request"], {"from", "to", "metric", "max_latency_ms", "max_hops",
+                                              "exclude", "via", "k", "diverse"}),
             std::vector<std::string>{});
-  EXPECT_EQ(unknownKeys(scenario["request"], {"from", "to", "metric", "max_latency_ms", "max_hops", "exclude",
-                                              "via", "k", "diverse"}),
+  EXPECT_EQ(unknownKeys(scenario["expect"], {"error", "paths", "km", "optimal"}),
             std::vector<std::string>{});
-  EXPECT_EQ(unknownKeys(scenario["expect"], {"error", "paths", "km", "optimal"}), std::vector<std::string>{});
-  Result<Topology> topology = scenario["topology_file"]
-      ? readTopologyFile((kRoot / scenario["topology_file"].as<std::string>()).string())
-      : parseTopology(YAML::Dump(scenario["topology"]), GetParam(), {.format = TopologyFormat::NativeYaml});
+  Result<Topology> topology =
+      scenario["topology_file"]
+          ? readTopologyFile((kRoot / scenario["topology_file"].as<std::string>()).string())
+          : parseTopology(YAML::Dump(scenario["topology"]), GetParam(),
+                          {.format = TopologyFormat::NativeYaml});
   ASSERT_TRUE(topology) << topology.error().toString();
   const PathEngine engine(std::make_shared<const Topology>(std::move(*topology)));
   PathWorkspace ws;
@@ -74,7 +80,8 @@ TEST_P(Scenario, Holds) {
   request.from = *from;
   request.to = *to;
   if (r["metric"]) request.metric = *parseMetric(r["metric"].as<std::string>());
-  if (r["max_latency_ms"]) request.constraints.max_latency = Micros(r["max_latency_ms"].as<double>() * 1000);
+  if (r["max_latency_ms"])
+    request.constraints.max_latency = Micros(r["max_latency_ms"].as<double>() * 1000);
   if (r["max_hops"]) request.constraints.max_hops = r["max_hops"].as<int>();
   for (const auto& id : strings(r["exclude"])) {
     ASSERT_TRUE(engine.addExclusion(id, request.constraints).isOk()) << id;
@@ -100,12 +107,16 @@ TEST_P(Scenario, Holds) {
     }
   } else if (r["k"] && r["k"].as<int>() > 1) {
     auto found = engine.kShortestPaths(request, r["k"].as<int>(), ws);
-    if (found) paths = *found;
-    else status = found.error();
+    if (found)
+      paths = *found;
+    else
+      status = found.error();
   } else {
     auto path = engine.shortestPath(request, ws);
-    if (path) paths = {*path};
-    else status = path.error();
+    if (path)
+      paths = {*path};
+    else
+      status = path.error();
   }
 
   const YAML::Node expect = scenario["expect"];

@@ -3,11 +3,11 @@
 // read from the files themselves (node elements, and distinct undirected links: one-way
 // links paired, Topology Zoo's duplicate circuit edges merged). Then round-trips each
 // through the native YAML and JSON formats.
+#include <gtest/gtest.h>
+
 #include <filesystem>
 #include <map>
 #include <set>
-
-#include <gtest/gtest.h>
 
 #include "lightpath/io/demo_network.h"
 #include "lightpath/io/topology_io.h"
@@ -50,14 +50,14 @@ const std::map<std::string, Expected> kTopologies = {
     {"topologybench/nsfnet_deeprmsa_undirected.json", {14, 22}},
     {"topologybench/usnet_gcnrnn_undirected.json", {24, 43}},
     {"topologyzoo/Abilene.gml", {11, 14}},
-    {"topologyzoo/AttMpls.gml", {25, 56}},       // 57 edges, one drawn twice
-    {"topologyzoo/Deltacom.gml", {113, 161}},    // 183 edges
+    {"topologyzoo/AttMpls.gml", {25, 56}},     // 57 edges, one drawn twice
+    {"topologyzoo/Deltacom.gml", {113, 161}},  // 183 edges
     {"topologyzoo/Geant2012.gml", {40, 61}},
     {"topologyzoo/Intellifiber.gml", {73, 95}},  // 97 edges
     {"topologyzoo/Internet2.gml", {20, 26}},
-    {"topologyzoo/Ion.gml", {125, 146}},         // 150 edges
+    {"topologyzoo/Ion.gml", {125, 146}},  // 150 edges
     {"topologyzoo/Sprint.gml", {11, 18}},
-    {"topologyzoo/Tw.gml", {76, 115}},           // 118 edges
+    {"topologyzoo/Tw.gml", {76, 115}},  // 118 edges
     {"topologyzoo/UsCarrier.gml", {158, 189}},
     // Abilene demand matrices: the SNDlib network structure with no links.
     {"abilene-tm/demandMatrix-abilene-zhang-5min-20040301-1100.xml", {12, 0}},
@@ -99,7 +99,8 @@ TEST(SharedData, EveryFileIsInTheTable) {
         << relative << " is new: add its counts to the table";
   }
   std::size_t vendored = kNotTopologies.size();
-  for (const auto& [relative, expected] : kTopologies) vendored += isOptionalExtra(relative) ? 0 : 1;
+  for (const auto& [relative, expected] : kTopologies)
+    vendored += isOptionalExtra(relative) ? 0 : 1;
   EXPECT_EQ(files, vendored);
 }
 
@@ -107,7 +108,8 @@ class SharedTopology : public testing::TestWithParam<std::pair<std::string, Expe
 
 TEST_P(SharedTopology, LoadsWithExpectedCountsAndRoundTrips) {
   const auto& [relative, expected] = GetParam();
-  if (!fs::exists(locate(relative))) GTEST_SKIP() << locate(relative) << " is absent (an optional extra)";
+  if (!fs::exists(locate(relative)))
+    GTEST_SKIP() << locate(relative) << " is absent (an optional extra)";
   auto t = readTopologyFile(locate(relative).string());
   ASSERT_TRUE(t) << t.error().toString();
   EXPECT_EQ(t->nodes().size(), expected.nodes);
@@ -127,13 +129,15 @@ TEST_P(SharedTopology, LoadsWithExpectedCountsAndRoundTrips) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    AllFiles, SharedTopology, testing::ValuesIn(std::vector<std::pair<std::string, Expected>>(kTopologies.begin(), kTopologies.end())),
-    [](const auto& info) {
-      std::string name;
-      for (char c : info.param.first) name += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
-      return name;
-    });
+INSTANTIATE_TEST_SUITE_P(AllFiles, SharedTopology,
+                         testing::ValuesIn(std::vector<std::pair<std::string, Expected>>(
+                             kTopologies.begin(), kTopologies.end())),
+                         [](const auto& info) {
+                           std::string name;
+                           for (char c : info.param.first)
+                             name += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
+                           return name;
+                         });
 
 TEST(SharedData, NonTopologiesAreRejectedWithTheReason) {
   for (const auto& [relative, words] : kNotTopologies) {

@@ -7,13 +7,12 @@
 #include <chrono>
 #include <map>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <shared_mutex>
 #include <string>
 #include <unordered_map>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "lightpath/api/api.h"
 #include "lightpath/api/problem.h"
@@ -121,13 +120,14 @@ struct Api::Impl {
   std::optional<std::string> portOwner(const std::string& port_id) const;
   // The document `kind`/`id` if the caller may see it; NotFound "no <what> '<id>'" otherwise,
   // the same for a foreign id as for a missing one.
-  Result<DocumentRecord> visibleDocument(const Context& ctx, const std::string& kind, const std::string& id,
-                                         std::string_view what) const;
+  Result<DocumentRecord> visibleDocument(const Context& ctx, const std::string& kind,
+                                         const std::string& id, std::string_view what) const;
   // The stored connection `id` if the caller may see it; NotFound otherwise.
   Result<ConnectionRecord> visibleConnection(const Context& ctx, const std::string& id) const;
   // Runs `work` and the records of this mutation (record()) in one transaction; ctx.recorded
   // says whether they landed. `work` may fill `reply` first.
-  Status commit(Context& ctx, HttpResponse& reply, const std::function<Status(StoreTransaction&)>& work);
+  Status commit(Context& ctx, HttpResponse& reply,
+                const std::function<Status(StoreTransaction&)>& work);
   // Writes what a mutation leaves behind (audit, order, idempotency record) in `tx`.
   Status record(StoreTransaction& tx, const Context& ctx, const HttpResponse& response);
   std::string newId(std::string_view prefix);

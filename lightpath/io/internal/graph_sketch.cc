@@ -1,13 +1,13 @@
 // From a GraphSketch to a validated Topology.
 #include "lightpath/io/internal/graph_sketch.h"
 
+#include <fmt/format.h>
+
 #include <cmath>
 #include <cstdint>
 #include <map>
 #include <set>
 #include <unordered_map>
-
-#include <fmt/format.h>
 
 #include "lightpath/base/utf8.h"
 #include "lightpath/io/internal/text.h"
@@ -93,8 +93,11 @@ Result<Topology> buildFromSketch(GraphSketch sketch, const ImportOptions& option
     Site site{.id = ids[i], .name = n.label.empty() ? n.key : n.label, .origin = n.origin};
     if (!sketch.planar) site.location = n.location;
     builder.addSite(std::move(site));
-    builder.addNode({.id = ids[i], .name = n.label.empty() ? n.key : n.label, .site = ids[i],
-                     .source_id = n.key != ids[i] ? n.key : "", .origin = n.origin});
+    builder.addNode({.id = ids[i],
+                     .name = n.label.empty() ? n.key : n.label,
+                     .site = ids[i],
+                     .source_id = n.key != ids[i] ? n.key : "",
+                     .origin = n.origin});
   }
 
   // Resolve link ends; a reference to an unknown node is an error of the file.
@@ -111,14 +114,16 @@ Result<Topology> buildFromSketch(GraphSketch sketch, const ImportOptions& option
                                               a == index_of.end() ? link.a : link.b)));
     }
     if (a->second == b->second) {
-      builder.addFinding({Severity::Warning, "self-loop-dropped",
-                          fmt::format("{}: link from '{}' to itself dropped", link.origin,
-                                      ids[a->second])});
+      builder.addFinding(
+          {Severity::Warning, "self-loop-dropped",
+           fmt::format("{}: link from '{}' to itself dropped", link.origin, ids[a->second])});
       continue;
     }
     if (link.length_km && !(std::isfinite(*link.length_km) && *link.length_km > 0)) {
-      return fail(invalidArgument(fmt::format("{}: link length must be a positive number of km, "
-                                              "got {}", link.origin, *link.length_km)));
+      return fail(
+          invalidArgument(fmt::format("{}: link length must be a positive number of km, "
+                                      "got {}",
+                                      link.origin, *link.length_km)));
     }
     resolved.push_back({a->second, b->second, &link});
   }
@@ -170,10 +175,10 @@ Result<Topology> buildFromSketch(GraphSketch sketch, const ImportOptions& option
 
   auto estimate = [&](std::size_t a, std::size_t b, Fiber& fiber) {
     if (position[a] && position[b]) {
-      double km = sketch.planar
-                      ? std::hypot(position[a]->lat - position[b]->lat,
-                                   position[a]->lon - position[b]->lon)
-                      : greatCircle(*position[a], *position[b]).value() * options.route_factor;
+      double km =
+          sketch.planar
+              ? std::hypot(position[a]->lat - position[b]->lat, position[a]->lon - position[b]->lon)
+              : greatCircle(*position[a], *position[b]).value() * options.route_factor;
       fiber.length = Km(std::max(km, kMinEstimatedKm));
       fiber.length_source = sketch.planar ? LengthSource::Assumed : LengthSource::Estimated;
     } else {
@@ -215,10 +220,11 @@ Result<Topology> buildFromSketch(GraphSketch sketch, const ImportOptions& option
       auto key = std::minmax(r.a, r.b);
       auto [it, inserted] = undirected_seen.emplace(key, i);
       if (!inserted) {
-        builder.addFinding({Severity::Warning, "duplicate-link-merged",
-                            fmt::format("{}: second link between '{}' and '{}' merged with the "
-                                        "one at {}", link.origin, ids[r.a], ids[r.b],
-                                        resolved[it->second].link->origin)});
+        builder.addFinding(
+            {Severity::Warning, "duplicate-link-merged",
+             fmt::format("{}: second link between '{}' and '{}' merged with the "
+                         "one at {}",
+                         link.origin, ids[r.a], ids[r.b], resolved[it->second].link->origin)});
         continue;
       }
     }
@@ -236,10 +242,11 @@ Result<Topology> buildFromSketch(GraphSketch sketch, const ImportOptions& option
     builder.addFiber(std::move(fiber));
   }
   if (unpaired > 0) {
-    builder.addFinding({Severity::Warning, "one-way-link",
-                        fmt::format("{} one-way link{} without a reverse link, kept as fiber "
-                                    "pairs (e.g. {})", unpaired, unpaired == 1 ? "" : "s",
-                                    fmt::join(unpaired_examples, ", "))});
+    builder.addFinding(
+        {Severity::Warning, "one-way-link",
+         fmt::format("{} one-way link{} without a reverse link, kept as fiber "
+                     "pairs (e.g. {})",
+                     unpaired, unpaired == 1 ? "" : "s", fmt::join(unpaired_examples, ", "))});
   }
   return std::move(builder).build();
 }

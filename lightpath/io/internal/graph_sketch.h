@@ -13,17 +13,17 @@
 namespace lightpath::io {
 
 struct SketchNode {
-  std::string key;                   // the identifier links refer to
-  std::string label;                 // human name; may repeat or be empty
+  std::string key;    // the identifier links refer to
+  std::string label;  // human name; may repeat or be empty
   std::optional<GeoPoint> location;
-  std::string origin;                // "file:line" for messages
+  std::string origin;  // "file:line" for messages
 };
 
 struct SketchLink {
-  std::string a, b;                  // node keys
-  std::optional<double> length_km;   // measured length when the source gives one
+  std::string a, b;                 // node keys
+  std::optional<double> length_km;  // measured length when the source gives one
   std::optional<double> loss_db;
-  std::string fiber_type;            // empty: SSMF
+  std::string fiber_type;  // empty: SSMF
   std::string origin;
 };
 
@@ -32,10 +32,10 @@ struct GraphSketch {
   std::string provenance;
   std::vector<SketchNode> nodes;
   std::vector<SketchLink> links;
-  bool directed = false;             // links are one-way: pair a->b with b->a into a fiber pair
-  bool merge_duplicates = false;     // undirected duplicates are one route drawn twice
-  bool planar = false;               // positions are x/y in unknown units, not lat/lon
-  std::vector<Finding> notes;        // the importer's own remarks
+  bool directed = false;          // links are one-way: pair a->b with b->a into a fiber pair
+  bool merge_duplicates = false;  // undirected duplicates are one route drawn twice
+  bool planar = false;            // positions are x/y in unknown units, not lat/lon
+  std::vector<Finding> notes;     // the importer's own remarks
 };
 
 Result<Topology> buildFromSketch(GraphSketch sketch, const ImportOptions& options);

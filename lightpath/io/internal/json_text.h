@@ -2,10 +2,9 @@
 // errors that name the line.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
-
-#include <nlohmann/json.hpp>
 
 #include "lightpath/base/status.h"
 

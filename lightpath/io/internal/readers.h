@@ -9,7 +9,8 @@
 namespace lightpath::io {
 
 Result<Topology> readNative(std::string_view text, std::string_view source, bool yaml);
-Result<Topology> readGml(std::string_view text, std::string_view source, const ImportOptions& options);
+Result<Topology> readGml(std::string_view text, std::string_view source,
+                         const ImportOptions& options);
 Result<Topology> readSndlibText(std::string_view text, std::string_view source,
                                 const ImportOptions& options);
 Result<Topology> readSndlibXml(std::string_view text, std::string_view source,

@@ -65,21 +65,28 @@ int bracketDepth(std::string_view text) {
   bool in_string = false, escaped = false;
   for (char c : text) {
     if (in_string) {
-      if (escaped) escaped = false;
-      else if (c == '\\') escaped = true;
-      else if (c == '"') in_string = false;
+      if (escaped)
+        escaped = false;
+      else if (c == '\\')
+        escaped = true;
+      else if (c == '"')
+        in_string = false;
       continue;
     }
-    if (c == '"') in_string = true;
-    else if (c == '[' || c == '{') deepest = std::max(deepest, ++depth);
-    else if (c == ']' || c == '}') depth = std::max(0, depth - 1);
+    if (c == '"')
+      in_string = true;
+    else if (c == '[' || c == '{')
+      deepest = std::max(deepest, ++depth);
+    else if (c == ']' || c == '}')
+      depth = std::max(0, depth - 1);
   }
   return deepest;
 }
 
 std::string excerpt(std::string_view text) {
   std::string out;
-  for (unsigned char c : text.substr(0, 40)) out += (c < 0x20 || c >= 0x7f) ? '?' : static_cast<char>(c);
+  for (unsigned char c : text.substr(0, 40))
+    out += (c < 0x20 || c >= 0x7f) ? '?' : static_cast<char>(c);
   if (text.size() > 40) out += "...";
   return out;
 }

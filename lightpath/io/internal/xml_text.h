@@ -2,9 +2,8 @@
 // names the line.
 #pragma once
 
-#include <string_view>
-
 #include <pugixml.hpp>
+#include <string_view>
 
 #include "lightpath/base/status.h"
 

@@ -3,9 +3,9 @@
 // forward arc, 2k+1 its residual twin.
 #include "lightpath/pce/internal/disjoint_pair.h"
 
-#include "lightpath/pce/internal/min_heap.h"
-
 #include <algorithm>
+
+#include "lightpath/pce/internal/min_heap.h"
 
 namespace lightpath::pce {
 namespace {
@@ -123,8 +123,10 @@ DisjointPairResult findDisjointPair(const PathGraph& graph, PathWorkspace& ws, M
     for (std::uint32_t a = 0; a < ws.flow_arcs.size(); a += 2) {
       const FlowArc& arc = ws.flow_arcs[a];
       if (arc.capacity == 0 && ws.reached.test(flow.tail(a)) && !ws.reached.test(arc.to)) {
-        if (arc.fiber != kNoIndex) result.cut.fiber = arc.fiber;
-        else result.cut.node = flow.tail(a) / 2;
+        if (arc.fiber != kNoIndex)
+          result.cut.fiber = arc.fiber;
+        else
+          result.cut.node = flow.tail(a) / 2;
         break;
       }
     }

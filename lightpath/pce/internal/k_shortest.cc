@@ -43,8 +43,9 @@ std::optional<Path> KShortestPaths::next() {
   if (found_.empty()) return std::nullopt;
   addSpurCandidates(found_.size() - 1);
   if (candidates_.empty()) return std::nullopt;
-  auto best = std::min_element(candidates_.begin(), candidates_.end(),
-                               [](const Candidate& a, const Candidate& b) { return before(a.path, b.path); });
+  auto best = std::min_element(
+      candidates_.begin(), candidates_.end(),
+      [](const Candidate& a, const Candidate& b) { return before(a.path, b.path); });
   found_.push_back(std::move(*best));
   candidates_.erase(best);
   return found_.back().path;
@@ -70,7 +71,8 @@ bool KShortestPaths::appendSpur(NodeIndex spur) {
   bool tree_usable = true;
   for (NodeIndex n = graph_.head(step); n != target_ && tree_usable;) {
     const NodeIndex next = ws_.to_target_next[n];
-    tree_usable = next != spur && fiberAllowed(ws_, ws_.to_target_fiber[n]) && nodeAllowed(ws_, next);
+    tree_usable =
+        next != spur && fiberAllowed(ws_, ws_.to_target_fiber[n]) && nodeAllowed(ws_, next);
     n = next;
   }
   if (tree_usable) {
@@ -82,7 +84,8 @@ bool KShortestPaths::appendSpur(NodeIndex spur) {
     }
     return true;
   }
-  if (searchPath(graph_, ws_, metric_, spur, target_, Heuristic::ToTarget) == kInfinity) return false;
+  if (searchPath(graph_, ws_, metric_, spur, target_, Heuristic::ToTarget) == kInfinity)
+    return false;
   const std::size_t begin = scratch_.fibers.size();
   for (NodeIndex n = target_; n != spur;) {
     const ArcIndex a = ws_.parent[n];
@@ -91,7 +94,8 @@ bool KShortestPaths::appendSpur(NodeIndex spur) {
     n = graph_.tail(a);
   }
   std::reverse(scratch_.fibers.begin() + static_cast<std::ptrdiff_t>(begin), scratch_.fibers.end());
-  std::reverse(scratch_.nodes.begin() + static_cast<std::ptrdiff_t>(begin) + 1, scratch_.nodes.end());
+  std::reverse(scratch_.nodes.begin() + static_cast<std::ptrdiff_t>(begin) + 1,
+               scratch_.nodes.end());
   return true;
 }
 
@@ -116,15 +120,17 @@ void KShortestPaths::addSpurCandidates(std::size_t from_index) {
     // fibers, not nodes: parallel fibers make different roots through the same nodes.
     for (const Candidate& other : found_) {
       const Path& p = other.path;
-      if (p.fibers.size() > i && std::equal(path.fibers.begin(), path.fibers.begin() + i,
-                                            p.fibers.begin())) {
+      if (p.fibers.size() > i &&
+          std::equal(path.fibers.begin(), path.fibers.begin() + i, p.fibers.begin())) {
         ws_.search_fibers.set(p.fibers[i]);
       }
     }
     // Loopless: the spur path may not revisit the root.
     for (std::size_t r = 0; r < i; ++r) ws_.search_nodes.set(path.nodes[r]);
-    scratch_.nodes.assign(path.nodes.begin(), path.nodes.begin() + static_cast<std::ptrdiff_t>(i) + 1);
-    scratch_.fibers.assign(path.fibers.begin(), path.fibers.begin() + static_cast<std::ptrdiff_t>(i));
+    scratch_.nodes.assign(path.nodes.begin(),
+                          path.nodes.begin() + static_cast<std::ptrdiff_t>(i) + 1);
+    scratch_.fibers.assign(path.fibers.begin(),
+                           path.fibers.begin() + static_cast<std::ptrdiff_t>(i));
     if (!appendSpur(spur)) continue;
     const std::uint64_t hash = hashOf(scratch_.fibers);
     if (isDuplicate(scratch_.fibers, hash)) continue;

@@ -2,9 +2,9 @@
 // heuristic, whether any fiber or node is ruled out): this is where the time goes.
 #include "lightpath/pce/internal/search.h"
 
-#include "lightpath/pce/internal/min_heap.h"
-
 #include <algorithm>
+
+#include "lightpath/pce/internal/min_heap.h"
 
 namespace lightpath::pce {
 namespace {
@@ -34,7 +34,8 @@ struct LandmarkBound {
   std::uint32_t landmark[kActive];
   double at_target[kActive];
 
-  LandmarkBound(const PathGraph& g, Metric m, NodeIndex source, NodeIndex target) : graph(g), metric(m) {
+  LandmarkBound(const PathGraph& g, Metric m, NodeIndex source, NodeIndex target)
+      : graph(g), metric(m) {
     const double* s = graph.landmarkRow(metric, source);
     const double* t = graph.landmarkRow(metric, target);
     double score[kActive];
@@ -145,15 +146,17 @@ double searchPath(const PathGraph& graph, PathWorkspace& ws, Metric metric, Node
     case Heuristic::None:
       return searchWith(graph, ws, weight, source, target, NoBound{}, limit);
     case Heuristic::Landmarks:
-      return searchWith(graph, ws, weight, source, target, LandmarkBound(graph, metric, source, target),
-                        limit);
+      return searchWith(graph, ws, weight, source, target,
+                        LandmarkBound(graph, metric, source, target), limit);
     case Heuristic::ToTarget:
-      return searchWith(graph, ws, weight, source, target, ToTargetBound{ws.to_target.data()}, limit);
+      return searchWith(graph, ws, weight, source, target, ToTargetBound{ws.to_target.data()},
+                        limit);
   }
   return kInfinity;
 }
 
-void computeDistancesTo(const PathGraph& graph, PathWorkspace& ws, Metric metric, NodeIndex target) {
+void computeDistancesTo(const PathGraph& graph, PathWorkspace& ws, Metric metric,
+                        NodeIndex target) {
   // Weights are symmetric, so distances to the target are distances from it.
   const double* weight = graph.weights(metric);
   std::fill(ws.to_target.begin(), ws.to_target.begin() + graph.nodeCount(), kInfinity);

@@ -25,7 +25,8 @@ inline std::shared_ptr<const Topology> makeTopology(
   TopologyBuilder b;
   for (std::size_t i = 0; i < nodes.size(); ++i) {
     Site site{.id = nodes[i], .name = nodes[i]};
-    if (i < coordinates.size()) site.location = GeoPoint{coordinates[i].first, coordinates[i].second};
+    if (i < coordinates.size())
+      site.location = GeoPoint{coordinates[i].first, coordinates[i].second};
     b.addSite(site);
     b.addNode({.id = nodes[i], .name = nodes[i], .site = nodes[i]});
   }
@@ -34,7 +35,10 @@ inline std::shared_ptr<const Topology> makeTopology(
   for (const TestFiber& f : fibers) {
     std::string id = f.a + "-" + f.b;
     ++count;
-    b.addFiber({.id = id + "#" + std::to_string(count), .a = f.a, .b = f.b, .length = Km(f.km),
+    b.addFiber({.id = id + "#" + std::to_string(count),
+                .a = f.a,
+                .b = f.b,
+                .length = Km(f.km),
                 .srlgs = f.srlgs});
     for (const auto& s : f.srlgs) {
       if (std::find(srlgs.begin(), srlgs.end(), s) == srlgs.end()) srlgs.push_back(s);

@@ -2,13 +2,12 @@
 // statements per call.
 #include "lightpath/store/sqlite/sqlite_store.h"
 
+#include <fmt/format.h>
 #include <sqlite3.h>
 
 #include <condition_variable>
 #include <mutex>
 #include <vector>
-
-#include <fmt/format.h>
 
 namespace lightpath {
 namespace {
@@ -60,7 +59,9 @@ constexpr int kSchemaVersion = static_cast<int>(std::size(kMigrations));
 
 class Statement {
  public:
-  Statement(sqlite3* db, const char* sql) { status_ = sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr); }
+  Statement(sqlite3* db, const char* sql) {
+    status_ = sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr);
+  }
   ~Statement() { sqlite3_finalize(stmt_); }
   Statement(const Statement&) = delete;
   Statement& operator=(const Statement&) = delete;
@@ -77,7 +78,8 @@ class Statement {
   int step() { return sqlite3_step(stmt_); }
   std::string text(int col) const {
     const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, col));
-    return p ? std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, col))) : std::string();
+    return p ? std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, col)))
+             : std::string();
   }
   std::int64_t integer(int col) const { return sqlite3_column_int64(stmt_, col); }
 
@@ -120,8 +122,9 @@ class SqliteTransaction final : public StoreTransaction {
       if (!current) return current.error();
       const std::uint64_t stored = *current ? (*current)->version : 0;
       if (stored != *expected) {
-        return {StatusCode::Aborted, fmt::format("connection {} changed meanwhile: version {} expected, {} stored",
-                                                 r.id, *expected, stored)};
+        return {StatusCode::Aborted,
+                fmt::format("connection {} changed meanwhile: version {} expected, {} stored", r.id,
+                            *expected, stored)};
       }
     }
     Statement s(db_,
@@ -129,13 +132,20 @@ class SqliteTransaction final : public StoreTransaction {
                 "ON CONFLICT (id) DO UPDATE SET tenant = excluded.tenant, state = excluded.state, "
                 "version = excluded.version, body = excluded.body");
     if (!s.ok()) return sqliteError(db_, "write connection");
-    s.bind(1, r.id).bind(2, r.tenant).bind(3, r.state).bind(4, static_cast<std::int64_t>(r.version)).bind(5, r.body);
+    s.bind(1, r.id)
+        .bind(2, r.tenant)
+        .bind(3, r.state)
+        .bind(4, static_cast<std::int64_t>(r.version))
+        .bind(5, r.body);
     if (s.step() != SQLITE_DONE) return sqliteError(db_, "write connection");
     return Status::ok();
   }
 
-  Result<std::vector<ConnectionRecord>> connections(const ConnectionQuery& q, std::size_t* total) override {
-    const char* where = "WHERE (?1 IS NULL OR tenant = ?1) AND (?2 IS NULL OR state = ?2) AND (?5 IS NULL OR id > ?5)";
+  Result<std::vector<ConnectionRecord>> connections(const ConnectionQuery& q,
+                                                    std::size_t* total) override {
+    const char* where =
+        "WHERE (?1 IS NULL OR tenant = ?1) AND (?2 IS NULL OR state = ?2) AND (?5 IS NULL OR id > "
+        "?5)";
     if (total) {
       Statement count(db_, fmt::format("SELECT COUNT(*) FROM connections {}", where).c_str());
       if (!count.ok()) return fail(sqliteError(db_, "count connections"));
@@ -143,8 +153,11 @@ class SqliteTransaction final : public StoreTransaction {
       if (count.step() != SQLITE_ROW) return fail(sqliteError(db_, "count connections"));
       *total = static_cast<std::size_t>(count.integer(0));
     }
-    Statement s(db_, fmt::format("SELECT id, tenant, state, version, body FROM connections {} ORDER BY id "
-                                 "LIMIT ?3 OFFSET ?4", where).c_str());
+    Statement s(
+        db_, fmt::format("SELECT id, tenant, state, version, body FROM connections {} ORDER BY id "
+                         "LIMIT ?3 OFFSET ?4",
+                         where)
+                 .c_str());
     if (!s.ok()) return fail(sqliteError(db_, "list connections"));
     bindQuery(s, q);
     s.bind(3, static_cast<std::int64_t>(q.limit)).bind(4, static_cast<std::int64_t>(q.offset));
@@ -156,8 +169,10 @@ class SqliteTransaction final : public StoreTransaction {
   }
 
   Status putHold(const HoldRecord& h) override {
-    Statement s(db_, "INSERT INTO holds (id, owner, body) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
-                     "owner = excluded.owner, body = excluded.body");
+    Statement s(
+        db_,
+        "INSERT INTO holds (id, owner, body) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
+        "owner = excluded.owner, body = excluded.body");
     if (!s.ok()) return sqliteError(db_, "write hold");
     s.bind(1, static_cast<std::int64_t>(h.id)).bind(2, h.owner).bind(3, h.body);
     if (s.step() != SQLITE_DONE) return sqliteError(db_, "write hold");
@@ -186,7 +201,8 @@ class SqliteTransaction final : public StoreTransaction {
   }
 
   Result<std::uint64_t> appendEvent(const EventRecord& e) override {
-    Statement s(db_, "INSERT INTO events (type, subject, tenant, at_us, body) VALUES (?, ?, ?, ?, ?)");
+    Statement s(db_,
+                "INSERT INTO events (type, subject, tenant, at_us, body) VALUES (?, ?, ?, ?, ?)");
     if (!s.ok()) return fail(sqliteError(db_, "append event"));
     s.bind(1, e.type).bind(2, e.subject).bind(3, e.tenant).bind(4, e.at_us).bind(5, e.body);
     if (s.step() != SQLITE_DONE) return fail(sqliteError(db_, "append event"));
@@ -194,14 +210,16 @@ class SqliteTransaction final : public StoreTransaction {
   }
 
   Result<std::vector<EventRecord>> eventsAfter(std::uint64_t cursor, std::size_t limit) override {
-    Statement s(db_, "SELECT cursor, type, subject, tenant, at_us, body FROM events WHERE cursor > ? "
-                     "ORDER BY cursor LIMIT ?");
+    Statement s(db_,
+                "SELECT cursor, type, subject, tenant, at_us, body FROM events WHERE cursor > ? "
+                "ORDER BY cursor LIMIT ?");
     if (!s.ok()) return fail(sqliteError(db_, "read events"));
     s.bind(1, static_cast<std::int64_t>(cursor)).bind(2, static_cast<std::int64_t>(limit));
     std::vector<EventRecord> out;
     int rc;
     while ((rc = s.step()) == SQLITE_ROW) {
-      out.push_back({static_cast<std::uint64_t>(s.integer(0)), s.text(1), s.text(2), s.text(3), s.integer(4), s.text(5)});
+      out.push_back({static_cast<std::uint64_t>(s.integer(0)), s.text(1), s.text(2), s.text(3),
+                     s.integer(4), s.text(5)});
     }
     if (rc != SQLITE_DONE) return fail(sqliteError(db_, "read events"));
     return out;
@@ -214,15 +232,18 @@ class SqliteTransaction final : public StoreTransaction {
   }
 
   Status putDocument(const DocumentRecord& d) override {
-    Statement s(db_, "INSERT INTO documents (kind, id, tenant, body) VALUES (?, ?, ?, ?) ON CONFLICT (kind, id) "
-                     "DO UPDATE SET tenant = excluded.tenant, body = excluded.body");
+    Statement s(
+        db_,
+        "INSERT INTO documents (kind, id, tenant, body) VALUES (?, ?, ?, ?) ON CONFLICT (kind, id) "
+        "DO UPDATE SET tenant = excluded.tenant, body = excluded.body");
     if (!s.ok()) return sqliteError(db_, "write document");
     s.bind(1, d.kind).bind(2, d.id).bind(3, d.tenant).bind(4, d.body);
     if (s.step() != SQLITE_DONE) return sqliteError(db_, "write document");
     return Status::ok();
   }
 
-  Result<std::optional<DocumentRecord>> document(const std::string& kind, const std::string& id) override {
+  Result<std::optional<DocumentRecord>> document(const std::string& kind,
+                                                 const std::string& id) override {
     Statement s(db_, "SELECT kind, id, tenant, body, seq FROM documents WHERE kind = ? AND id = ?");
     if (!s.ok()) return fail(sqliteError(db_, "read document"));
     s.bind(1, kind).bind(2, id);
@@ -241,7 +262,8 @@ class SqliteTransaction final : public StoreTransaction {
     return Status::ok();
   }
 
-  Result<std::vector<DocumentRecord>> documents(const DocumentQuery& q, std::size_t* total) override {
+  Result<std::vector<DocumentRecord>> documents(const DocumentQuery& q,
+                                                std::size_t* total) override {
     const char* where = "WHERE kind = ?1 AND (?2 IS NULL OR tenant = ?2)";
     auto bind = [&](Statement& s) {
       s.bind(1, q.kind);
@@ -254,8 +276,12 @@ class SqliteTransaction final : public StoreTransaction {
       if (count.step() != SQLITE_ROW) return fail(sqliteError(db_, "count documents"));
       *total = static_cast<std::size_t>(count.integer(0));
     }
-    Statement s(db_, fmt::format("SELECT kind, id, tenant, body, seq FROM documents {} ORDER BY seq {} LIMIT ?3 "
-                                 "OFFSET ?4", where, q.newest_first ? "DESC" : "ASC").c_str());
+    Statement s(
+        db_,
+        fmt::format("SELECT kind, id, tenant, body, seq FROM documents {} ORDER BY seq {} LIMIT ?3 "
+                    "OFFSET ?4",
+                    where, q.newest_first ? "DESC" : "ASC")
+            .c_str());
     if (!s.ok()) return fail(sqliteError(db_, "list documents"));
     bind(s);
     s.bind(3, static_cast<std::int64_t>(q.limit)).bind(4, static_cast<std::int64_t>(q.offset));
@@ -374,8 +400,10 @@ class SqliteStore final : public Store {
       }
     }
     sqlite3* reader = nullptr;
-    if (sqlite3_open_v2(path_.c_str(), &reader, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr) != SQLITE_OK) {
-      Status s = unavailable(fmt::format("{}: cannot open for reading: {}", path_, reader ? sqlite3_errmsg(reader) : "out of memory"));
+    if (sqlite3_open_v2(path_.c_str(), &reader, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX,
+                        nullptr) != SQLITE_OK) {
+      Status s = unavailable(fmt::format("{}: cannot open for reading: {}", path_,
+                                         reader ? sqlite3_errmsg(reader) : "out of memory"));
       sqlite3_close(reader);
       return fail(s);
     }
@@ -402,8 +430,10 @@ Status migrate(sqlite3* db, const std::string& path) {
   if (!version.ok() || version.step() != SQLITE_ROW) return sqliteError(db, "read schema version");
   const auto current = static_cast<int>(version.integer(0));
   if (current > kSchemaVersion) {
-    return failedPrecondition(fmt::format("{}: schema version {} is newer than this Lightpath's {}; upgrade "
-                                          "Lightpath", path, current, kSchemaVersion));
+    return failedPrecondition(
+        fmt::format("{}: schema version {} is newer than this Lightpath's {}; upgrade "
+                    "Lightpath",
+                    path, current, kSchemaVersion));
   }
   for (int v = current; v < kSchemaVersion; ++v) {
     LP_RETURN_IF_ERROR(exec(db, "BEGIN IMMEDIATE"));
@@ -422,17 +452,20 @@ Status migrate(sqlite3* db, const std::string& path) {
 
 Result<std::unique_ptr<Store>> openSqliteStore(const std::string& path) {
   sqlite3* db = nullptr;
-  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
+  if (sqlite3_open_v2(path.c_str(), &db,
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
                       nullptr) != SQLITE_OK) {
-    Status s = unavailable(fmt::format("{}: cannot open: {}", path, db ? sqlite3_errmsg(db) : "out of memory"));
+    Status s = unavailable(
+        fmt::format("{}: cannot open: {}", path, db ? sqlite3_errmsg(db) : "out of memory"));
     sqlite3_close(db);
     return fail(s);
   }
   sqlite3_busy_timeout(db, 5000);
   // WAL for readers beside the writer; FULL so a commit is on disk before it is acknowledged.
   // A 64 MiB page cache and memory-mapped reads: start-up reads every live connection.
-  for (const char* pragma : {"PRAGMA journal_mode = WAL", "PRAGMA synchronous = FULL", "PRAGMA foreign_keys = ON",
-                             "PRAGMA cache_size = -65536", "PRAGMA mmap_size = 268435456"}) {
+  for (const char* pragma :
+       {"PRAGMA journal_mode = WAL", "PRAGMA synchronous = FULL", "PRAGMA foreign_keys = ON",
+        "PRAGMA cache_size = -65536", "PRAGMA mmap_size = 268435456"}) {
     if (Status s = exec(db, pragma); !s.isOk()) {
       sqlite3_close(db);
       return fail(s.withContext(path));

@@ -1,9 +1,9 @@
 #include "lightpath/store/sqlite/sqlite_store.h"
 
+#include <gtest/gtest.h>
+
 #include <filesystem>
 #include <fstream>
-
-#include <gtest/gtest.h>
 
 #include "lightpath/store/testing/store_conformance.h"
 
@@ -12,10 +12,11 @@ namespace {
 
 using testing::StoreConformance;
 
-INSTANTIATE_TEST_SUITE_P(Sqlite, StoreConformance,
-                         ::testing::Values(testing::StoreFactory{
-                             "sqlite", [](const std::string& dir) { return openSqliteStore(dir + "/lightpath.db"); }}),
-                         [](const auto& info) { return info.param.name; });
+INSTANTIATE_TEST_SUITE_P(
+    Sqlite, StoreConformance,
+    ::testing::Values(testing::StoreFactory{
+        "sqlite", [](const std::string& dir) { return openSqliteStore(dir + "/lightpath.db"); }}),
+    [](const auto& info) { return info.param.name; });
 
 TEST(SqliteStore, RefusesANewerSchemaAndGarbage) {
   const auto dir = std::filesystem::temp_directory_path() / "lightpath-sqlite-schema-test";
@@ -26,7 +27,8 @@ TEST(SqliteStore, RefusesANewerSchemaAndGarbage) {
   }
   {
     // Pretend a later Lightpath wrote it.
-    std::string cmd = "sqlite3 " + (dir / "a.db").string() + " 'PRAGMA user_version = 99' 2>/dev/null";
+    std::string cmd =
+        "sqlite3 " + (dir / "a.db").string() + " 'PRAGMA user_version = 99' 2>/dev/null";
     if (std::system(cmd.c_str()) == 0) {
       auto newer = openSqliteStore((dir / "a.db").string());
       ASSERT_FALSE(newer);
@@ -34,7 +36,8 @@ TEST(SqliteStore, RefusesANewerSchemaAndGarbage) {
       EXPECT_NE(newer.error().message().find("schema version 99 is newer"), std::string::npos);
     }
   }
-  std::ofstream(dir / "garbage.db") << "this is not a database, not even close, and it is long enough";
+  std::ofstream(dir / "garbage.db")
+      << "this is not a database, not even close, and it is long enough";
   auto garbage = openSqliteStore((dir / "garbage.db").string());
   ASSERT_FALSE(garbage);
   EXPECT_EQ(garbage.error().code(), StatusCode::Unavailable);

@@ -1,18 +1,19 @@
 // The store conformance cases.
 #include "lightpath/store/testing/store_conformance.h"
 
+#include <fmt/format.h>
+
+#include <atomic>
 #include <filesystem>
 #include <random>
-#include <atomic>
 #include <thread>
-
-#include <fmt/format.h>
 
 namespace lightpath::testing {
 
 void StoreConformance::SetUp() {
   std::random_device seed;
-  dir_ = (std::filesystem::temp_directory_path() / ("lightpath-store-" + std::to_string(seed()))).string();
+  dir_ = (std::filesystem::temp_directory_path() / ("lightpath-store-" + std::to_string(seed())))
+             .string();
   std::filesystem::create_directories(dir_);
 }
 
@@ -33,23 +34,28 @@ ConnectionRecord record(std::string id, std::string tenant, std::uint64_t versio
 TEST_P(StoreConformance, WritesAndReadsBackInOneTransaction) {
   auto store = open();
   ASSERT_TRUE(store);
-  ASSERT_TRUE(store->transact([](StoreTransaction& tx) -> Status {
-    LP_RETURN_IF_ERROR(tx.putConnection(record("conn_a", "acme"), 0));
-    LP_RETURN_IF_ERROR(tx.putHold({7, "conn_a", R"({"claims":[]})"}));
-    return statusOf(tx.appendEvent({0, "connection.created", "conn_a", "acme", 123, "{}"}));
-  }).isOk());
-  ASSERT_TRUE(store->transact([](StoreTransaction& tx) -> Status {
-    auto c = tx.connection("conn_a");
-    if (!c || !*c) return internalError("connection missing");
-    EXPECT_EQ(**c, record("conn_a", "acme"));
-    auto holds = tx.holds();
-    EXPECT_EQ(holds->size(), 1u);
-    auto events = tx.eventsAfter(0, 10);
-    EXPECT_EQ(events->size(), 1u);
-    EXPECT_EQ((*events)[0].subject, "conn_a");
-    EXPECT_FALSE(*tx.connection("conn_none"));
-    return Status::ok();
-  }).isOk());
+  ASSERT_TRUE(
+      store
+          ->transact([](StoreTransaction& tx) -> Status {
+            LP_RETURN_IF_ERROR(tx.putConnection(record("conn_a", "acme"), 0));
+            LP_RETURN_IF_ERROR(tx.putHold({7, "conn_a", R"({"claims":[]})"}));
+            return statusOf(tx.appendEvent({0, "connection.created", "conn_a", "acme", 123, "{}"}));
+          })
+          .isOk());
+  ASSERT_TRUE(store
+                  ->transact([](StoreTransaction& tx) -> Status {
+                    auto c = tx.connection("conn_a");
+                    if (!c || !*c) return internalError("connection missing");
+                    EXPECT_EQ(**c, record("conn_a", "acme"));
+                    auto holds = tx.holds();
+                    EXPECT_EQ(holds->size(), 1u);
+                    auto events = tx.eventsAfter(0, 10);
+                    EXPECT_EQ(events->size(), 1u);
+                    EXPECT_EQ((*events)[0].subject, "conn_a");
+                    EXPECT_FALSE(*tx.connection("conn_none"));
+                    return Status::ok();
+                  })
+                  .isOk());
 }
 
 TEST_P(StoreConformance, AFailedTransactionLeavesNoTrace) {
@@ -57,59 +63,81 @@ TEST_P(StoreConformance, AFailedTransactionLeavesNoTrace) {
   ASSERT_TRUE(store);
   Status s = store->transact([](StoreTransaction& tx) -> Status {
     LP_RETURN_IF_ERROR(tx.putConnection(record("conn_a", "acme"), 0));
-    LP_RETURN_IF_ERROR(statusOf(tx.appendEvent({0, "connection.created", "conn_a", "acme", 1, "{}"})));
+    LP_RETURN_IF_ERROR(
+        statusOf(tx.appendEvent({0, "connection.created", "conn_a", "acme", 1, "{}"})));
     return Status(StatusCode::ResourceExhausted, "no spectrum");
   });
   EXPECT_EQ(s.code(), StatusCode::ResourceExhausted);
-  ASSERT_TRUE(store->transact([](StoreTransaction& tx) -> Status {
-    EXPECT_FALSE(*tx.connection("conn_a"));
-    EXPECT_TRUE(tx.eventsAfter(0, 10)->empty());
-    return Status::ok();
-  }).isOk());
+  ASSERT_TRUE(store
+                  ->transact([](StoreTransaction& tx) -> Status {
+                    EXPECT_FALSE(*tx.connection("conn_a"));
+                    EXPECT_TRUE(tx.eventsAfter(0, 10)->empty());
+                    return Status::ok();
+                  })
+                  .isOk());
 }
 
 TEST_P(StoreConformance, OptimisticVersionsCatchLostUpdates) {
   auto store = open();
   ASSERT_TRUE(store);
-  ASSERT_TRUE(store->transact([](StoreTransaction& tx) -> Status { return tx.putConnection(record("conn_a", "acme", 1), 0); }).isOk());
+  ASSERT_TRUE(store
+                  ->transact([](StoreTransaction& tx) -> Status {
+                    return tx.putConnection(record("conn_a", "acme", 1), 0);
+                  })
+                  .isOk());
   // Creating it again as new fails; updating from the right version works; from a stale one not.
-  Status again = store->transact([](StoreTransaction& tx) -> Status { return tx.putConnection(record("conn_a", "acme", 1), 0); });
+  Status again = store->transact([](StoreTransaction& tx) -> Status {
+    return tx.putConnection(record("conn_a", "acme", 1), 0);
+  });
   EXPECT_EQ(again.code(), StatusCode::Aborted);
-  EXPECT_TRUE(store->transact([](StoreTransaction& tx) -> Status { return tx.putConnection(record("conn_a", "acme", 2), 1); }).isOk());
-  Status stale = store->transact([](StoreTransaction& tx) -> Status { return tx.putConnection(record("conn_a", "acme", 3), 1); });
+  EXPECT_TRUE(store
+                  ->transact([](StoreTransaction& tx) -> Status {
+                    return tx.putConnection(record("conn_a", "acme", 2), 1);
+                  })
+                  .isOk());
+  Status stale = store->transact([](StoreTransaction& tx) -> Status {
+    return tx.putConnection(record("conn_a", "acme", 3), 1);
+  });
   EXPECT_EQ(stale.code(), StatusCode::Aborted);
-  EXPECT_NE(stale.message().find("version 1 expected, 2 stored"), std::string::npos) << stale.message();
+  EXPECT_NE(stale.message().find("version 1 expected, 2 stored"), std::string::npos)
+      << stale.message();
 }
 
 TEST_P(StoreConformance, ListsByTenantAndStateWithPaging) {
   auto store = open();
   ASSERT_TRUE(store);
-  ASSERT_TRUE(store->transact([](StoreTransaction& tx) -> Status {
-    for (int i = 0; i < 25; ++i) {
-      ConnectionRecord r = record("conn_" + std::string(1, static_cast<char>('a' + i)), i % 2 ? "acme" : "globex");
-      if (i % 5 == 0) r.state = "active";
-      LP_RETURN_IF_ERROR(tx.putConnection(r, 0));
-    }
-    return Status::ok();
-  }).isOk());
-  ASSERT_TRUE(store->transact([](StoreTransaction& tx) -> Status {
-    std::size_t total = 0;
-    auto page = tx.connections({.tenant = "acme", .offset = 5, .limit = 5}, &total);
-    EXPECT_EQ(total, 12u);
-    EXPECT_EQ(page->size(), 5u);
-    for (const auto& r : *page) EXPECT_EQ(r.tenant, "acme");
-    EXPECT_LT((*page)[0].id, (*page)[1].id);
-    auto active = tx.connections({.state = "active"}, &total);
-    EXPECT_EQ(total, 5u);
-    auto all = tx.connections({.limit = 1000}, &total);
-    EXPECT_EQ(all->size(), 25u);
-    // Keyset paging: everything after an id, in order.
-    auto after = tx.connections({.after_id = (*all)[9].id, .limit = 1000}, &total);
-    EXPECT_EQ(after->size(), 15u);
-    EXPECT_EQ(total, 15u);
-    EXPECT_EQ(after->front().id, (*all)[10].id);
-    return Status::ok();
-  }).isOk());
+  ASSERT_TRUE(store
+                  ->transact([](StoreTransaction& tx) -> Status {
+                    for (int i = 0; i < 25; ++i) {
+                      ConnectionRecord r =
+                          record("conn_" + std::string(1, static_cast<char>('a' + i)),
+                                 i % 2 ? "acme" : "globex");
+                      if (i % 5 == 0) r.state = "active";
+                      LP_RETURN_IF_ERROR(tx.putConnection(r, 0));
+                    }
+                    return Status::ok();
+                  })
+                  .isOk());
+  ASSERT_TRUE(store
+                  ->transact([](StoreTransaction& tx) -> Status {
+                    std::size_t total = 0;
+                    auto page = tx.connections({.tenant = "acme", .offset = 5, .limit = 5}, &total);
+                    EXPECT_EQ(total, 12u);
+                    EXPECT_EQ(page->size(), 5u);
+                    for (const auto& r : *page) EXPECT_EQ(r.tenant, "acme");
+                    EXPECT_LT((*page)[0].id, (*page)[1].id);
+                    auto active = tx.connections({.state = "active"}, &total);
+                    EXPECT_EQ(total, 5u);
+                    auto all = tx.connections({.limit = 1000}, &total);
+                    EXPECT_EQ(all->size(), 25u);
+                    // Keyset paging: everything after an id, in order.
+                    auto after = tx.connections({.after_id = (*all)[9].id, .limit = 1000}, &total);
+                    EXPECT_EQ(after->size(), 15u);
+                    EXPECT_EQ(total, 15u);
+                    EXPECT_EQ(after->front().id, (*all)[10].id);
+                    return Status::ok();
+                  })
+                  .isOk());
 }
 
 TEST_P(StoreConformance, EventCursorsOnlyGoUpAndReplayAfterACursor) {
@@ -117,60 +145,75 @@ TEST_P(StoreConformance, EventCursorsOnlyGoUpAndReplayAfterACursor) {
   ASSERT_TRUE(store);
   std::vector<std::uint64_t> cursors;
   for (int i = 0; i < 20; ++i) {
-    ASSERT_TRUE(store->transact([&](StoreTransaction& tx) -> Status {
-      auto c = tx.appendEvent({0, "tick", "s", "t", i, std::to_string(i)});
-      if (!c) return c.error();
-      cursors.push_back(*c);
-      return Status::ok();
-    }).isOk());
+    ASSERT_TRUE(store
+                    ->transact([&](StoreTransaction& tx) -> Status {
+                      auto c = tx.appendEvent({0, "tick", "s", "t", i, std::to_string(i)});
+                      if (!c) return c.error();
+                      cursors.push_back(*c);
+                      return Status::ok();
+                    })
+                    .isOk());
   }
   for (std::size_t i = 1; i < cursors.size(); ++i) EXPECT_GT(cursors[i], cursors[i - 1]);
-  ASSERT_TRUE(store->transact([&](StoreTransaction& tx) -> Status {
-    auto rest = tx.eventsAfter(cursors[9], 100);
-    EXPECT_EQ(rest->size(), 10u);
-    EXPECT_EQ(rest->front().body, "10");
-    EXPECT_EQ(tx.eventsAfter(cursors[9], 3)->size(), 3u);
-    return Status::ok();
-  }).isOk());
+  ASSERT_TRUE(store
+                  ->transact([&](StoreTransaction& tx) -> Status {
+                    auto rest = tx.eventsAfter(cursors[9], 100);
+                    EXPECT_EQ(rest->size(), 10u);
+                    EXPECT_EQ(rest->front().body, "10");
+                    EXPECT_EQ(tx.eventsAfter(cursors[9], 3)->size(), 3u);
+                    return Status::ok();
+                  })
+                  .isOk());
 }
 
 TEST_P(StoreConformance, TheLastEventCursorIsTheNewest) {
   auto store = open();
   ASSERT_TRUE(store);
-  ASSERT_TRUE(store->read([](StoreTransaction& tx) -> Status {
-    EXPECT_EQ(*tx.lastEventCursor(), 0u);
-    return Status::ok();
-  }).isOk());
+  ASSERT_TRUE(store
+                  ->read([](StoreTransaction& tx) -> Status {
+                    EXPECT_EQ(*tx.lastEventCursor(), 0u);
+                    return Status::ok();
+                  })
+                  .isOk());
   std::uint64_t last = 0;
   for (int i = 0; i < 3; ++i) {
-    ASSERT_TRUE(store->transact([&](StoreTransaction& tx) -> Status {
-      auto cursor = tx.appendEvent({0, "x", "y", "acme", i, "{}"});
-      if (cursor) last = *cursor;
-      return statusOf(cursor);
-    }).isOk());
+    ASSERT_TRUE(store
+                    ->transact([&](StoreTransaction& tx) -> Status {
+                      auto cursor = tx.appendEvent({0, "x", "y", "acme", i, "{}"});
+                      if (cursor) last = *cursor;
+                      return statusOf(cursor);
+                    })
+                    .isOk());
   }
-  ASSERT_TRUE(store->read([&](StoreTransaction& tx) -> Status {
-    EXPECT_EQ(*tx.lastEventCursor(), last);
-    return Status::ok();
-  }).isOk());
+  ASSERT_TRUE(store
+                  ->read([&](StoreTransaction& tx) -> Status {
+                    EXPECT_EQ(*tx.lastEventCursor(), last);
+                    return Status::ok();
+                  })
+                  .isOk());
 }
 
 TEST_P(StoreConformance, WhatWasCommittedSurvivesAReopen) {
   {
     auto store = open();
     ASSERT_TRUE(store);
-    ASSERT_TRUE(store->transact([](StoreTransaction& tx) -> Status {
-      LP_RETURN_IF_ERROR(tx.putConnection(record("conn_a", "acme"), 0));
-      return statusOf(tx.appendEvent({0, "connection.created", "conn_a", "acme", 1, "{}"}));
-    }).isOk());
+    ASSERT_TRUE(
+        store
+            ->transact([](StoreTransaction& tx) -> Status {
+              LP_RETURN_IF_ERROR(tx.putConnection(record("conn_a", "acme"), 0));
+              return statusOf(tx.appendEvent({0, "connection.created", "conn_a", "acme", 1, "{}"}));
+            })
+            .isOk());
   }
   auto reopened = open();
   ASSERT_TRUE(reopened);
-  ASSERT_TRUE(reopened->transact([](StoreTransaction& tx) -> Status {
-    EXPECT_TRUE(*tx.connection("conn_a"));
-    EXPECT_EQ(tx.eventsAfter(0, 10)->size(), 1u);
-    return Status::ok();
-  }).isOk());
+  ASSERT_TRUE(reopened
+                  ->transact([](StoreTransaction& tx) -> Status {
+                    EXPECT_TRUE(*tx.connection("conn_a"));
+                    EXPECT_EQ(tx.eventsAfter(0, 10)->size(), 1u);
+                    return Status::ok();
+                  })
+                  .isOk());
 }
 
 TEST_P(StoreConformance, ConcurrentTransactionsDoNotLoseWrites) {
@@ -189,33 +232,45 @@ TEST_P(StoreConformance, ConcurrentTransactionsDoNotLoseWrites) {
     });
   }
   for (auto& th : threads) th.join();
-  ASSERT_TRUE(store->transact([](StoreTransaction& tx) -> Status {
-    std::size_t total = 0;
-    (void)tx.connections({}, &total);
-    EXPECT_EQ(total, 100u);
-    EXPECT_EQ(tx.eventsAfter(0, 1000)->size(), 100u);
-    return Status::ok();
-  }).isOk());
+  ASSERT_TRUE(store
+                  ->transact([](StoreTransaction& tx) -> Status {
+                    std::size_t total = 0;
+                    (void)tx.connections({}, &total);
+                    EXPECT_EQ(total, 100u);
+                    EXPECT_EQ(tx.eventsAfter(0, 1000)->size(), 100u);
+                    return Status::ok();
+                  })
+                  .isOk());
 }
 
 TEST_P(StoreConformance, ReadsSeeWhatIsCommittedAndCannotWrite) {
   auto store = open();
   ASSERT_TRUE(store);
-  ASSERT_TRUE(store->transact([](StoreTransaction& tx) { return tx.putConnection(record("conn_1", "acme"), 0); }).isOk());
-  ASSERT_TRUE(store->read([](StoreTransaction& tx) -> Status {
-    auto c = tx.connection("conn_1");
-    EXPECT_TRUE(c && *c);
-    EXPECT_FALSE(tx.putConnection(record("conn_2", "acme"), 0).isOk()) << "a read wrote";
-    return Status::ok();
-  }).isOk());
+  ASSERT_TRUE(store
+                  ->transact([](StoreTransaction& tx) {
+                    return tx.putConnection(record("conn_1", "acme"), 0);
+                  })
+                  .isOk());
+  ASSERT_TRUE(store
+                  ->read([](StoreTransaction& tx) -> Status {
+                    auto c = tx.connection("conn_1");
+                    EXPECT_TRUE(c && *c);
+                    EXPECT_FALSE(tx.putConnection(record("conn_2", "acme"), 0).isOk())
+                        << "a read wrote";
+                    return Status::ok();
+                  })
+                  .isOk());
   // A read that fails returns its error and leaves the store as it was.
-  EXPECT_EQ(store->read([](StoreTransaction&) { return notFound("x"); }).code(), StatusCode::NotFound);
-  ASSERT_TRUE(store->read([](StoreTransaction& tx) -> Status {
-    std::size_t total = 0;
-    EXPECT_TRUE(tx.connections({}, &total));
-    EXPECT_EQ(total, 1u);
-    return Status::ok();
-  }).isOk());
+  EXPECT_EQ(store->read([](StoreTransaction&) { return notFound("x"); }).code(),
+            StatusCode::NotFound);
+  ASSERT_TRUE(store
+                  ->read([](StoreTransaction& tx) -> Status {
+                    std::size_t total = 0;
+                    EXPECT_TRUE(tx.connections({}, &total));
+                    EXPECT_EQ(total, 1u);
+                    return Status::ok();
+                  })
+                  .isOk());
 }
 
 TEST_P(StoreConformance, ConcurrentTransactionsCommitOrFailEachOnItsOwn) {
@@ -226,12 +281,15 @@ TEST_P(StoreConformance, ConcurrentTransactionsCommitOrFailEachOnItsOwn) {
   std::atomic<bool> stop{false};
   std::thread reader([&] {
     while (!stop) {
-      ASSERT_TRUE(store->read([](StoreTransaction& tx) -> Status {
-        std::size_t connections = 0;
-        EXPECT_TRUE(tx.connections({}, &connections));
-        EXPECT_EQ(tx.eventsAfter(0, 100000)->size(), connections) << "a transaction seen half done";
-        return Status::ok();
-      }).isOk());
+      ASSERT_TRUE(store
+                      ->read([](StoreTransaction& tx) -> Status {
+                        std::size_t connections = 0;
+                        EXPECT_TRUE(tx.connections({}, &connections));
+                        EXPECT_EQ(tx.eventsAfter(0, 100000)->size(), connections)
+                            << "a transaction seen half done";
+                        return Status::ok();
+                      })
+                      .isOk());
     }
   });
   std::vector<std::thread> writers;
@@ -241,7 +299,8 @@ TEST_P(StoreConformance, ConcurrentTransactionsCommitOrFailEachOnItsOwn) {
         const bool doomed = i % 3 == 0;
         Status s = store->transact([&](StoreTransaction& tx) -> Status {
           LP_RETURN_IF_ERROR(tx.putConnection(record(fmt::format("conn_{}_{}", t, i), "acme"), 0));
-          LP_RETURN_IF_ERROR(statusOf(tx.appendEvent({0, "connection.created", "x", "acme", i, "{}"})));
+          LP_RETURN_IF_ERROR(
+              statusOf(tx.appendEvent({0, "connection.created", "x", "acme", i, "{}"})));
           return doomed ? Status{StatusCode::Aborted, "changed my mind"} : Status::ok();
         });
         EXPECT_EQ(s.isOk(), !doomed) << s.toString();
@@ -251,15 +310,17 @@ TEST_P(StoreConformance, ConcurrentTransactionsCommitOrFailEachOnItsOwn) {
   for (auto& w : writers) w.join();
   stop = true;
   reader.join();
-  ASSERT_TRUE(store->read([](StoreTransaction& tx) -> Status {
-    std::size_t total = 0;
-    (void)tx.connections({}, &total);
-    EXPECT_EQ(total, 8u * 26u);
-    EXPECT_EQ(tx.eventsAfter(0, 100000)->size(), 8u * 26u);
-    EXPECT_FALSE(*tx.connection("conn_0_0"));
-    EXPECT_TRUE(*tx.connection("conn_0_1"));
-    return Status::ok();
-  }).isOk());
+  ASSERT_TRUE(store
+                  ->read([](StoreTransaction& tx) -> Status {
+                    std::size_t total = 0;
+                    (void)tx.connections({}, &total);
+                    EXPECT_EQ(total, 8u * 26u);
+                    EXPECT_EQ(tx.eventsAfter(0, 100000)->size(), 8u * 26u);
+                    EXPECT_FALSE(*tx.connection("conn_0_0"));
+                    EXPECT_TRUE(*tx.connection("conn_0_1"));
+                    return Status::ok();
+                  })
+                  .isOk());
 }
 
 TEST_P(StoreConformance, DeletingAMissingHoldIsNotFound) {
@@ -272,39 +333,45 @@ TEST_P(StoreConformance, DeletingAMissingHoldIsNotFound) {
 TEST_P(StoreConformance, DocumentsKeepTheirOrderAndFilterByKindAndTenant) {
   auto store = open();
   ASSERT_TRUE(store);
-  ASSERT_TRUE(store->transact([](StoreTransaction& tx) -> Status {
-    LP_RETURN_IF_ERROR(tx.putDocument({"tenant", "acme", "", R"({"name":"Acme"})"}));
-    LP_RETURN_IF_ERROR(tx.putDocument({"api_key", "k1", "acme", "{}"}));
-    LP_RETURN_IF_ERROR(tx.putDocument({"api_key", "k2", "globex", "{}"}));
-    LP_RETURN_IF_ERROR(tx.putDocument({"api_key", "k3", "acme", "{}"}));
-    return tx.putDocument({"tenant", "acme", "", R"({"name":"Acme Corp"})"});  // replaces
-  }).isOk());
-  ASSERT_TRUE(store->transact([](StoreTransaction& tx) -> Status {
-    auto acme = tx.document("tenant", "acme");
-    EXPECT_TRUE(acme && *acme);
-    if (acme && *acme) {
-      EXPECT_EQ((*acme)->body, R"({"name":"Acme Corp"})");
-    }
-    auto missing = tx.document("api_key", "acme");  // ids are per kind
-    EXPECT_TRUE(missing && !*missing);
-    std::size_t total = 0;
-    auto keys = tx.documents({.kind = "api_key", .tenant = "acme"}, &total);
-    EXPECT_TRUE(keys);
-    EXPECT_EQ(total, 2u);
-    if (keys && keys->size() == 2) {
-      EXPECT_EQ((*keys)[0].id, "k1");
-      EXPECT_EQ((*keys)[1].id, "k3");
-      EXPECT_LT((*keys)[0].seq, (*keys)[1].seq);
-    }
-    auto newest = tx.documents({.kind = "api_key", .limit = 1, .newest_first = true}, &total);
-    EXPECT_EQ(total, 3u);
-    EXPECT_TRUE(newest && newest->size() == 1 && (*newest)[0].id == "k3");
-    auto page = tx.documents({.kind = "api_key", .offset = 1, .limit = 1}, nullptr);
-    EXPECT_TRUE(page && page->size() == 1 && (*page)[0].id == "k2");
-    EXPECT_TRUE(tx.deleteDocument("api_key", "k2").isOk());
-    EXPECT_EQ(tx.deleteDocument("api_key", "k2").code(), StatusCode::NotFound);
-    return Status::ok();
-  }).isOk());
+  ASSERT_TRUE(
+      store
+          ->transact([](StoreTransaction& tx) -> Status {
+            LP_RETURN_IF_ERROR(tx.putDocument({"tenant", "acme", "", R"({"name":"Acme"})"}));
+            LP_RETURN_IF_ERROR(tx.putDocument({"api_key", "k1", "acme", "{}"}));
+            LP_RETURN_IF_ERROR(tx.putDocument({"api_key", "k2", "globex", "{}"}));
+            LP_RETURN_IF_ERROR(tx.putDocument({"api_key", "k3", "acme", "{}"}));
+            return tx.putDocument({"tenant", "acme", "", R"({"name":"Acme Corp"})"});  // replaces
+          })
+          .isOk());
+  ASSERT_TRUE(store
+                  ->transact([](StoreTransaction& tx) -> Status {
+                    auto acme = tx.document("tenant", "acme");
+                    EXPECT_TRUE(acme && *acme);
+                    if (acme && *acme) {
+                      EXPECT_EQ((*acme)->body, R"({"name":"Acme Corp"})");
+                    }
+                    auto missing = tx.document("api_key", "acme");  // ids are per kind
+                    EXPECT_TRUE(missing && !*missing);
+                    std::size_t total = 0;
+                    auto keys = tx.documents({.kind = "api_key", .tenant = "acme"}, &total);
+                    EXPECT_TRUE(keys);
+                    EXPECT_EQ(total, 2u);
+                    if (keys && keys->size() == 2) {
+                      EXPECT_EQ((*keys)[0].id, "k1");
+                      EXPECT_EQ((*keys)[1].id, "k3");
+                      EXPECT_LT((*keys)[0].seq, (*keys)[1].seq);
+                    }
+                    auto newest =
+                        tx.documents({.kind = "api_key", .limit = 1, .newest_first = true}, &total);
+                    EXPECT_EQ(total, 3u);
+                    EXPECT_TRUE(newest && newest->size() == 1 && (*newest)[0].id == "k3");
+                    auto page = tx.documents({.kind = "api_key", .offset = 1, .limit = 1}, nullptr);
+                    EXPECT_TRUE(page && page->size() == 1 && (*page)[0].id == "k2");
+                    EXPECT_TRUE(tx.deleteDocument("api_key", "k2").isOk());
+                    EXPECT_EQ(tx.deleteDocument("api_key", "k2").code(), StatusCode::NotFound);
+                    return Status::ok();
+                  })
+                  .isOk());
 }
 
 }  // namespace

@@ -7,11 +7,11 @@
 // must reopen the same data (durability).
 #pragma once
 
+#include <gtest/gtest.h>
+
 #include <functional>
 #include <ostream>
 #include <string>
-
-#include <gtest/gtest.h>
 
 #include "lightpath/store/store.h"
 

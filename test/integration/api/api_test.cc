@@ -64,15 +64,18 @@ TEST_F(ApiFixture, MeSaysWhoCallsAndConnectionsShowNoLedgerInternals) {
 
   // The stored document keeps the ledger's hold ids; no reply shows them, and the first entry
   // of the history is the order itself (no "from").
-  Reply made = call("POST", "/v1/connections", acme, ethernetOrder("dc-ashburn-p1", "dc-hillsboro-p1"));
+  Reply made =
+      call("POST", "/v1/connections", acme, ethernetOrder("dc-ashburn-p1", "dc-hillsboro-p1"));
   ASSERT_EQ(made.status, 201) << made.raw;
   const std::string id = made.body.value("id", "");
   EXPECT_EQ(waitFor(acme, id, "active"), "active");
-  for (const Reply& r : {made, call("GET", "/v1/connections/{id}", acme, "", "/v1/connections/" + id),
-                         call("GET", "/v1/connections", acme)}) {
+  for (const Reply& r :
+       {made, call("GET", "/v1/connections/{id}", acme, "", "/v1/connections/" + id),
+        call("GET", "/v1/connections", acme)}) {
     EXPECT_EQ(r.raw.find("\"holds\""), std::string::npos) << r.raw.substr(0, 400);
   }
-  const json history = call("GET", "/v1/connections/{id}", acme, "", "/v1/connections/" + id).body["history"];
+  const json history =
+      call("GET", "/v1/connections/{id}", acme, "", "/v1/connections/" + id).body["history"];
   ASSERT_GE(history.size(), 2u);
   EXPECT_FALSE(history[0].contains("from")) << history[0];
   EXPECT_EQ(history[0].value("to", ""), "draft");

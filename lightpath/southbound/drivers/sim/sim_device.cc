@@ -2,18 +2,17 @@
 #include "lightpath/southbound/drivers/sim/sim_device.h"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <cctype>
 #include <cerrno>
-#include <filesystem>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
-#include <thread>
-
-#include <fmt/format.h>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 namespace lightpath {
 namespace {
@@ -34,9 +33,11 @@ SimDevice::~SimDevice() {
 
 namespace {
 
-std::string changeLine(const std::vector<ConfigEntry>& set, const std::vector<std::string>& remove) {
+std::string changeLine(const std::vector<ConfigEntry>& set,
+                       const std::vector<std::string>& remove) {
   nlohmann::json j{{"set", nlohmann::json::array()}, {"remove", remove}};
-  for (const ConfigEntry& e : set) j["set"].push_back({{"key", e.key}, {"owner", e.owner}, {"values", e.values}});
+  for (const ConfigEntry& e : set)
+    j["set"].push_back({{"key", e.key}, {"owner", e.owner}, {"values", e.values}});
   return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
@@ -67,7 +68,8 @@ Status SimDevice::keepIn(const std::string& path) {
         running_[entry.key] = std::move(entry);
       }
     } catch (const nlohmann::json::exception& error) {
-      return invalidArgument(fmt::format("{}:{}: not a device change: {}", path, number, error.what()));
+      return invalidArgument(
+          fmt::format("{}:{}: not a device change: {}", path, number, error.what()));
     }
   }
   journal_path_ = path;
@@ -83,7 +85,8 @@ Status SimDevice::compact() {
   const int out = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (out < 0) return unavailable(fmt::format("{}: cannot create: {}", tmp, std::strerror(errno)));
   Status written = writeAll(out, changeLine(all, {}), tmp);
-  if (written.isOk() && ::fsync(out) != 0) written = unavailable(fmt::format("{}: fsync: {}", tmp, std::strerror(errno)));
+  if (written.isOk() && ::fsync(out) != 0)
+    written = unavailable(fmt::format("{}: fsync: {}", tmp, std::strerror(errno)));
   ::close(out);
   LP_RETURN_IF_ERROR(written);
   if (std::rename(tmp.c_str(), journal_path_.c_str()) != 0) {
@@ -91,7 +94,8 @@ Status SimDevice::compact() {
   }
   if (journal_fd_ >= 0) ::close(journal_fd_);
   journal_fd_ = ::open(journal_path_.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
-  if (journal_fd_ < 0) return unavailable(fmt::format("{}: cannot open: {}", journal_path_, std::strerror(errno)));
+  if (journal_fd_ < 0)
+    return unavailable(fmt::format("{}: cannot open: {}", journal_path_, std::strerror(errno)));
   journal_lines_ = 1;
   return Status::ok();
 }
@@ -114,13 +118,15 @@ std::size_t SimDevice::preparedCount() const {
 }
 
 Status SimDevice::validate(const DeviceChange& change) const {
-  if (change.transaction.empty()) return invalidArgument(fmt::format("{}: a change needs a transaction id", name_));
+  if (change.transaction.empty())
+    return invalidArgument(fmt::format("{}: a change needs a transaction id", name_));
   std::set<std::string> keys;
   for (const ConfigEntry& e : change.set) {
     if (e.key.empty() || e.owner.empty()) {
       return invalidArgument(fmt::format("{}: entries need a key and an owner", name_));
     }
-    if (!keys.insert(e.key).second) return invalidArgument(fmt::format("{}: key '{}' set twice", name_, e.key));
+    if (!keys.insert(e.key).second)
+      return invalidArgument(fmt::format("{}: key '{}' set twice", name_, e.key));
   }
   return Status::ok();
 }
@@ -150,7 +156,8 @@ Status SimDevice::prepare(const DeviceChange& change) {
   for (const ConfigEntry& e : change.set) after += running_.contains(e.key) ? 0 : 1;
   for (const std::string& key : change.remove) after -= running_.contains(key) ? 1 : 0;
   if (after > faults_.max_entries) {
-    return failedPrecondition(fmt::format("{}: table full ({} entries)", name_, faults_.max_entries));
+    return failedPrecondition(
+        fmt::format("{}: table full ({} entries)", name_, faults_.max_entries));
   }
   prepared_[change.transaction] = change;
   return Status::ok();
@@ -160,7 +167,8 @@ Status SimDevice::apply(const std::string& transaction) {
   std::lock_guard lock(mutex_);
   auto it = prepared_.find(transaction);
   if (it == prepared_.end()) {
-    return failedPrecondition(fmt::format("{}: nothing prepared for transaction {}", name_, transaction));
+    return failedPrecondition(
+        fmt::format("{}: nothing prepared for transaction {}", name_, transaction));
   }
   LP_RETURN_IF_ERROR(maybeFail("apply"));
   LP_RETURN_IF_ERROR(journal(it->second));
@@ -169,7 +177,8 @@ Status SimDevice::apply(const std::string& transaction) {
   prepared_.erase(it);
   // Keep the journal within a few times the configuration; if compacting fails, the journal
   // as it is still holds everything.
-  if (journal_fd_ >= 0 && ++journal_lines_ > std::max<std::size_t>(kJournalMinLines, 2 * running_.size())) {
+  if (journal_fd_ >= 0 &&
+      ++journal_lines_ > std::max<std::size_t>(kJournalMinLines, 2 * running_.size())) {
     (void)compact();
   }
   return Status::ok();
@@ -237,8 +246,10 @@ namespace {
 std::string fileNameOf(const std::string& id) {
   std::string out;
   for (unsigned char ch : id) {
-    if (std::isalnum(ch) || ch == '-' || ch == '_' || (ch == '.' && !out.empty())) out += static_cast<char>(ch);
-    else out += fmt::format("%{:02X}", ch);
+    if (std::isalnum(ch) || ch == '-' || ch == '_' || (ch == '.' && !out.empty()))
+      out += static_cast<char>(ch);
+    else
+      out += fmt::format("%{:02X}", ch);
   }
   return out;
 }
@@ -246,14 +257,16 @@ std::string fileNameOf(const std::string& id) {
 }  // namespace
 
 Status registerSimDriver(DriverRegistry& registry, SimFaults faults) {
-  return registry.add("sim", [faults](const DriverContext& context) -> Result<std::shared_ptr<Device>> {
-    auto device = std::make_shared<SimDevice>(context.node.id, faults);
-    if (!context.state_dir.empty()) {
-      LP_RETURN_IF_ERROR(device->keepIn(
-          (std::filesystem::path(context.state_dir) / (fileNameOf(context.node.id) + ".jsonl")).string()));
-    }
-    return std::shared_ptr<Device>(std::move(device));
-  });
+  return registry.add(
+      "sim", [faults](const DriverContext& context) -> Result<std::shared_ptr<Device>> {
+        auto device = std::make_shared<SimDevice>(context.node.id, faults);
+        if (!context.state_dir.empty()) {
+          LP_RETURN_IF_ERROR(device->keepIn(
+              (std::filesystem::path(context.state_dir) / (fileNameOf(context.node.id) + ".jsonl"))
+                  .string()));
+        }
+        return std::shared_ptr<Device>(std::move(device));
+      });
 }
 
 }  // namespace lightpath

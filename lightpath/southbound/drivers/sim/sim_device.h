@@ -15,14 +15,14 @@
 namespace lightpath {
 
 struct SimFaults {
-  std::chrono::microseconds latency{0};     // every call sleeps this long
-  double failure_rate = 0.0;                // each prepare/apply fails with this probability
-  std::optional<std::string> fail_at;       // "prepare" or "apply": always fail there
-  std::optional<std::string> hang_at;       // "prepare" or "apply": sleep for `hang` first
+  std::chrono::microseconds latency{0};  // every call sleeps this long
+  double failure_rate = 0.0;             // each prepare/apply fails with this probability
+  std::optional<std::string> fail_at;    // "prepare" or "apply": always fail there
+  std::optional<std::string> hang_at;    // "prepare" or "apply": sleep for `hang` first
   std::chrono::milliseconds hang{0};
-  int hangs = -1;                           // how many times it hangs; -1: every time
-  bool down = false;                        // telemetry reports every service down
-  std::size_t max_entries = 100000;         // capacity of the device's table
+  int hangs = -1;                    // how many times it hangs; -1: every time
+  bool down = false;                 // telemetry reports every service down
+  std::size_t max_entries = 100000;  // capacity of the device's table
 };
 
 // Plays every role (ROADM cross-connects, client services, cloud attachments, telemetry), with
