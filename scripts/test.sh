@@ -1,6 +1,7 @@
 #!/bin/bash
-# Installs what is missing, builds, and runs every test: the release build, the same tests
-# under AddressSanitizer + UndefinedBehaviorSanitizer, and a short libFuzzer run per reader.
+# Installs what is missing, builds, and runs every test: the release build, the code checks
+# (format, layering, clang-tidy), the same tests under AddressSanitizer +
+# UndefinedBehaviorSanitizer, and a short libFuzzer run per reader.
 # Set LIGHTPATH_FUZZ_SECONDS to fuzz longer (default 10 s per target).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,8 +12,11 @@ echo "== portal build (npm)"
 scripts/build-web.sh
 
 echo "== release build"
-scripts/build.sh build -DCMAKE_BUILD_TYPE=RelWithDebInfo
-(cd build && ctest -j "$jobs" --output-on-failure)
+scripts/build.sh build-release -DCMAKE_BUILD_TYPE=Release
+(cd build-release && ctest -j "$jobs" --output-on-failure)
+
+echo "== code checks"
+scripts/lint.sh build-release
 
 echo "== sanitizer build (ASan + UBSan)"
 scripts/build.sh build-asan -DCMAKE_BUILD_TYPE=Debug -DLIGHTPATH_SANITIZE=ON -DLIGHTPATH_BENCH=OFF

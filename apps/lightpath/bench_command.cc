@@ -117,7 +117,7 @@ int runBench(const BenchFlags& flags) {
           spec.a_end = a->id;
           spec.z_end = z->id;
           spec.bandwidth_mbps = flags.mbps > 0 ? static_cast<std::uint64_t>(flags.mbps)
-                                               : 100 * (1 + random.below(10));
+                                               : std::uint64_t{100} * (1 + random.below(10));
         }
         const auto t0 = Clock::now();
         auto c = (*stack)->provisioner->order("bench", spec, "bench");

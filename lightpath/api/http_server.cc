@@ -19,11 +19,14 @@
 namespace lightpath {
 namespace {
 
+// RESTinio reads these names; they are its, not ours.
 struct PlainTraits : restinio::default_traits_t {
-  static constexpr bool use_connection_count_limiter = true;
+  static constexpr bool use_connection_count_limiter =
+      true;  // NOLINT(readability-identifier-naming)
 };
 struct TlsTraits : restinio::default_tls_traits_t {
-  static constexpr bool use_connection_count_limiter = true;
+  static constexpr bool use_connection_count_limiter =
+      true;  // NOLINT(readability-identifier-naming)
 };
 
 HttpRequest toRequest(const restinio::request_handle_t& req, std::string& error) {

@@ -19,10 +19,10 @@ struct HttpServerOptions {
   std::uint16_t port = 8080;
   std::size_t threads = 2;
   std::size_t max_connections = 4096;
-  std::size_t max_header_bytes = 16 * 1024;  // per header value and for the URL
-  std::size_t max_body_bytes = 4 << 20;      // the connection is closed beyond this; the API
-                                             // answers 413 between its own limit and this one
-  std::chrono::seconds read_timeout{15};     // to receive a whole request (slow clients)
+  std::size_t max_header_bytes = std::size_t{16} * 1024;  // per header value and for the URL
+  std::size_t max_body_bytes = 4 << 20;   // the connection is closed beyond this; the API
+                                          // answers 413 between its own limit and this one
+  std::chrono::seconds read_timeout{15};  // to receive a whole request (slow clients)
   std::chrono::seconds handle_timeout{30};
   std::string tls_certificate_file;  // PEM; both set: HTTPS only
   std::string tls_key_file;

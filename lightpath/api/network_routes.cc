@@ -2,6 +2,8 @@
 // spectrum. Everyone sees the network; only operators see how full it is.
 #include <fmt/format.h>
 
+#include <cmath>
+
 #include "lightpath/api/internal/api_impl.h"
 #include "lightpath/service/connection_json.h"
 
@@ -82,9 +84,8 @@ Result<HttpResponse> Api::Impl::listPorts(Context& ctx) {
       if (ctx.isOperator() || mine) {
         j["tenant"] = owner ? json(*owner) : json(nullptr);
         j["used_mbps"] = static_cast<std::uint64_t>(
-            deps.ledger->utilization({ResourceKind::PortBandwidth, i}, now) * p.speed.value() *
-                1000.0 +
-            0.5);
+            std::llround(deps.ledger->utilization({ResourceKind::PortBandwidth, i}, now) *
+                         p.speed.value() * 1000.0));
       }
       items.push_back(dumpJson(j));
     }

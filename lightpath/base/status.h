@@ -90,7 +90,10 @@ template <typename T>
 class [[nodiscard]] Result : public tl::expected<T, Status> {
  public:
   using tl::expected<T, Status>::expected;
+  // Implicit on purpose: a Result is a tl::expected, made must-check.
+  // NOLINTNEXTLINE(google-explicit-constructor)
   Result(const tl::expected<T, Status>& e) : tl::expected<T, Status>(e) {}
+  // NOLINTNEXTLINE(google-explicit-constructor)
   Result(tl::expected<T, Status>&& e) : tl::expected<T, Status>(std::move(e)) {}
 };
 
@@ -109,9 +112,9 @@ namespace internal {
 // Converts to Status or to any Result<T>, so one macro serves both kinds of function.
 struct ErrorReturn {
   Status status;
-  operator Status() const { return status; }
+  operator Status() const { return status; }  // NOLINT(google-explicit-constructor)
   template <typename T>
-  operator Result<T>() const {
+  operator Result<T>() const {  // NOLINT(google-explicit-constructor)
     return tl::unexpected<Status>(status);
   }
 };
@@ -126,14 +129,17 @@ struct ErrorReturn {
 // returns Status or Result<U>), else assigns the value to `lhs` (a declaration or a variable).
 #define LP_ASSIGN_OR_RETURN(lhs, expr) \
   LP_ASSIGN_OR_RETURN_IMPL(LP_STATUS_CONCAT(lp_result_, __LINE__), lhs, expr)
+// `lhs` may be a declaration ("auto x"), so it cannot be parenthesised.
+// NOLINTBEGIN(bugprone-macro-parentheses)
 #define LP_ASSIGN_OR_RETURN_IMPL(result, lhs, expr)                                  \
   auto result = (expr);                                                              \
   if (!result) return ::lightpath::internal::ErrorReturn{std::move(result).error()}; \
   lhs = std::move(*result)
+// NOLINTEND(bugprone-macro-parentheses)
 
 // Returns a failed Status from the current function (which returns Status or Result<T>).
 #define LP_RETURN_IF_ERROR(expr)                                                   \
   do {                                                                             \
-    ::lightpath::Status lp_status_ = (expr);                                       \
+    const ::lightpath::Status& lp_status_ = (expr);                                \
     if (!lp_status_.isOk()) return ::lightpath::internal::ErrorReturn{lp_status_}; \
   } while (false)

@@ -89,7 +89,7 @@ Result<json> yamlToJson(const YAML::Node& node, const std::string& pointer, int 
           return fail(invalidArgument(fmt::format("{}:{}: key '{}' appears twice", source,
                                                   item.first.Mark().line + 1, excerpt(key))));
         }
-        auto value = yamlToJson(item.second, pointer + "/" + key, depth + 1, locator, source);
+        auto value = yamlToJson(item.second, pointer + '/' + key, depth + 1, locator, source);
         if (!value) return value;
         object[key] = std::move(*value);
       }

@@ -73,7 +73,7 @@ Result<std::map<std::string, Connection>> ConnectionRecords::live() const {
   return live;
 }
 
-Status ConnectionRecords::scan(StoreTransaction& tx, std::optional<std::string> state,
+Status ConnectionRecords::scan(StoreTransaction& tx, const std::optional<std::string>& state,
                                const std::function<Status(const ConnectionRecord&)>& visit) {
   constexpr std::size_t kPage = 1000;
   std::optional<std::string> after;

@@ -46,7 +46,7 @@ class ConnectionRecords {
   Result<std::map<std::string, Connection>> live() const;
 
   // Every stored connection (of one state, if given), a page at a time by id.
-  static Status scan(StoreTransaction& tx, std::optional<std::string> state,
+  static Status scan(StoreTransaction& tx, const std::optional<std::string>& state,
                      const std::function<Status(const ConnectionRecord&)>& visit);
 
   Store& store() const { return store_; }

@@ -58,8 +58,7 @@ std::vector<HoldPart> holdParts(const ConnectionSpec& spec, const Window& window
   }
   std::vector<Claim> whole;
   std::vector<Claim> amounts;
-  for (Claim& claim : claims)
-    (isDiscrete(claim.resource.kind) ? whole : amounts).push_back(std::move(claim));
+  for (Claim& claim : claims) (isDiscrete(claim.resource.kind) ? whole : amounts).push_back(claim);
   parts.emplace_back(window, std::move(whole));
   TimePoint from = window.start;
   for (std::size_t i = 0; i <= spec.steps.size(); ++i) {

@@ -251,7 +251,8 @@ Result<ConnectionSpec> specFromJson(const json& j) {
         return fail(wrongType(fmt::format("steps[{}]", i), "an object {at, bandwidth_mbps}"));
       LP_RETURN_IF_ERROR(onlyFields(step, {"at", "bandwidth_mbps"}, where));
       if (!step.contains("at") || !step.contains("bandwidth_mbps")) {
-        return fail(invalidArgument(where + "at, " + where + "bandwidth_mbps: both required"));
+        return fail(
+            invalidArgument(fmt::format("{}at, {}bandwidth_mbps: both required", where, where)));
       }
       auto at = timeField(step.at("at"), where + "at");
       if (!at) return fail(at.error());

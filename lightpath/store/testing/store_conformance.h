@@ -23,7 +23,11 @@ struct StoreFactory {
 };
 
 // Test names show the adapter, not the factory's bytes.
-inline void PrintTo(const StoreFactory& factory, std::ostream* os) { *os << factory.name; }
+// GoogleTest finds it by this name.
+inline void PrintTo(const StoreFactory& factory,
+                    std::ostream* os) {  // NOLINT(readability-identifier-naming)
+  *os << factory.name;
+}
 
 class StoreConformance : public ::testing::TestWithParam<StoreFactory> {
  protected:

@@ -256,7 +256,7 @@ std::string fileNameOf(const std::string& id) {
 
 }  // namespace
 
-Status registerSimDriver(DriverRegistry& registry, SimFaults faults) {
+Status registerSimDriver(DriverRegistry& registry, const SimFaults& faults) {
   return registry.add(
       "sim", [faults](const DriverContext& context) -> Result<std::shared_ptr<Device>> {
         auto device = std::make_shared<SimDevice>(context.node.id, faults);

@@ -29,7 +29,7 @@ struct SimFaults {
 // readable entries: "xc/<connection>/<leg>", "evc/<connection>/<leg>", "cloud/<connection>".
 class SimDevice final : public Device, CrossConnect, ClientPort, CloudOnRamp, Telemetry {
  public:
-  SimDevice(std::string name, SimFaults faults = {}, std::uint64_t seed = 1);
+  explicit SimDevice(std::string name, SimFaults faults = {}, std::uint64_t seed = 1);
 
   const std::string& name() const override { return name_; }
   Status validate(const DeviceChange& change) const override;
@@ -80,6 +80,6 @@ class SimDevice final : public Device, CrossConnect, ClientPort, CloudOnRamp, Te
 
 // Registers "sim": one simulated device per node, keeping its configuration under the
 // context's state_dir when there is one (devices/<node>.jsonl).
-Status registerSimDriver(DriverRegistry& registry, SimFaults faults = {});
+Status registerSimDriver(DriverRegistry& registry, const SimFaults& faults = {});
 
 }  // namespace lightpath
