@@ -55,15 +55,12 @@ void printPath(const Topology& t, const std::string& label, const Path& p) {
 Result<PathRequest> makeRequest(const PathEngine& engine, const PathFlags& flags,
                                 const std::string& from, const std::string& to) {
   PathRequest request;
-  auto a = engine.resolveNode(from);
-  if (!a) return fail(a.error());
-  auto z = engine.resolveNode(to);
-  if (!z) return fail(z.error());
-  request.from = *a;
-  request.to = *z;
-  auto metric = parseMetric(flags.metric);
-  if (!metric) return fail(metric.error());
-  request.metric = *metric;
+  LP_ASSIGN_OR_RETURN(auto a, engine.resolveNode(from));
+  LP_ASSIGN_OR_RETURN(auto z, engine.resolveNode(to));
+  request.from = a;
+  request.to = z;
+  LP_ASSIGN_OR_RETURN(auto metric, parseMetric(flags.metric));
+  request.metric = metric;
   if (flags.max_latency_ms > 0)
     request.constraints.max_latency = Micros(flags.max_latency_ms * 1000.0);
   if (flags.max_hops > 0) request.constraints.max_hops = flags.max_hops;

@@ -34,10 +34,9 @@ struct SimulateFlags {
 };
 
 Result<std::vector<double>> readMatrix(const std::string& path, std::size_t nodes) {
-  auto text = readFileText(path, 16u << 20);
-  if (!text) return fail(text.error());
+  LP_ASSIGN_OR_RETURN(auto text, readFileText(path, 16u << 20));
   std::vector<double> values;
-  std::istringstream lines(*text);
+  std::istringstream lines(text);
   std::string line;
   std::size_t row = 0;
   while (std::getline(lines, line)) {
@@ -74,9 +73,8 @@ Result<std::vector<double>> readMatrix(const std::string& path, std::size_t node
 Result<std::pair<SimulationSetup, double>> makeSetup(const SimulateFlags& flags) {
   std::pair<SimulationSetup, double> result;
   if (!flags.preset.empty()) {
-    auto preset = presetSetup(flags.preset);
-    if (!preset) return fail(preset.error());
-    result = std::move(*preset);
+    LP_ASSIGN_OR_RETURN(auto preset, presetSetup(flags.preset));
+    result = std::move(preset);
   } else {
     result.first.name = "custom";
     result.first.traffic.bitrates_gbps = deepRmsaBitrates();
@@ -84,9 +82,8 @@ Result<std::pair<SimulationSetup, double>> makeSetup(const SimulateFlags& flags)
   }
   SimulationSetup& setup = result.first;
   if (!flags.topology.empty()) {
-    auto t = readTopologyFile(flags.topology);
-    if (!t) return fail(t.error());
-    setup.topology = std::make_shared<const Topology>(std::move(*t));
+    LP_ASSIGN_OR_RETURN(auto t, readTopologyFile(flags.topology));
+    setup.topology = std::make_shared<const Topology>(std::move(t));
   }
   if (!setup.topology) return fail(invalidArgument("give --topology FILE or --preset NAME"));
   auto inRange = [](std::int64_t v, std::int64_t low, std::int64_t high,
@@ -112,9 +109,8 @@ Result<std::pair<SimulationSetup, double>> makeSetup(const SimulateFlags& flags)
   if (!flags.bitrates.empty()) setup.traffic.bitrates_gbps = flags.bitrates;
   if (flags.bidirectional) setup.bidirectional = true;
   if (!flags.route_metric.empty()) {
-    auto m = parseMetric(flags.route_metric);
-    if (!m) return fail(m.error());
-    setup.route_metric = *m;
+    LP_ASSIGN_OR_RETURN(auto m, parseMetric(flags.route_metric));
+    setup.route_metric = m;
   }
   if (flags.route_order == "length")
     setup.route_order = RouteOrder::Length;
@@ -123,9 +119,8 @@ Result<std::pair<SimulationSetup, double>> makeSetup(const SimulateFlags& flags)
   else if (!flags.route_order.empty())
     return fail(invalidArgument("--route-order must be length or resources"));
   if (!flags.matrix.empty()) {
-    auto m = readMatrix(flags.matrix, setup.topology->nodes().size());
-    if (!m) return fail(m.error());
-    setup.traffic.pair_weights = std::move(*m);
+    LP_ASSIGN_OR_RETURN(auto m, readMatrix(flags.matrix, setup.topology->nodes().size()));
+    setup.traffic.pair_weights = std::move(m);
   }
   return result;
 }

@@ -40,9 +40,8 @@ Result<Topology> load(const std::string& file, const ImportFlags& flags) {
   ImportOptions options;
   options.route_factor = flags.route_factor;
   if (!flags.format.empty()) {
-    auto format = parseTopologyFormat(flags.format);
-    if (!format) return fail(format.error());
-    options.format = *format;
+    LP_ASSIGN_OR_RETURN(auto format, parseTopologyFormat(flags.format));
+    options.format = format;
   }
   if (flags.coordinates == "decimal")
     options.coordinates = CoordinateConvention::Decimal;

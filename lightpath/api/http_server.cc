@@ -21,12 +21,12 @@ namespace {
 
 // RESTinio reads these names; they are its, not ours.
 struct PlainTraits : restinio::default_traits_t {
-  static constexpr bool use_connection_count_limiter =
-      true;  // NOLINT(readability-identifier-naming)
+  // NOLINTNEXTLINE(readability-identifier-naming)
+  static constexpr bool use_connection_count_limiter = true;
 };
 struct TlsTraits : restinio::default_tls_traits_t {
-  static constexpr bool use_connection_count_limiter =
-      true;  // NOLINT(readability-identifier-naming)
+  // NOLINTNEXTLINE(readability-identifier-naming)
+  static constexpr bool use_connection_count_limiter = true;
 };
 
 HttpRequest toRequest(const restinio::request_handle_t& req, std::string& error) {

@@ -36,12 +36,11 @@ Result<std::pair<std::size_t, std::size_t>> paging(const HttpRequest& request) {
       return fail(invalidArgument(fmt::format("{}: at most {}, got {}", name, max, value)));
     return value;
   };
-  auto offset = number("offset", 0, 100'000'000);
-  if (!offset) return fail(offset.error());
+  LP_ASSIGN_OR_RETURN(auto offset, number("offset", 0, 100'000'000));
   auto limit = number("limit", 100, 1000);
   if (!limit) return fail(limit.error());
   if (*limit == 0) return fail(invalidArgument("limit: at least 1"));
-  return std::pair{*offset, *limit};
+  return std::pair{offset, *limit};
 }
 
 std::string pageJson(const std::vector<std::string>& items, std::size_t total, std::size_t offset,
@@ -59,9 +58,8 @@ Result<std::optional<DocumentRecord>> readDocument(Store& store, const std::stri
                                                    const std::string& id) {
   std::optional<DocumentRecord> doc;
   LP_RETURN_IF_ERROR(store.read([&](StoreTransaction& tx) -> Status {
-    auto d = tx.document(kind, id);
-    if (!d) return d.error();
-    doc = std::move(*d);
+    LP_ASSIGN_OR_RETURN(auto d, tx.document(kind, id));
+    doc = std::move(d);
     return Status::ok();
   }));
   return doc;

@@ -159,9 +159,8 @@ void WebhookDispatcher::run(std::size_t shard) {
 void WebhookDispatcher::deliverSome(std::size_t shard, std::map<std::string, Backoff>& state) {
   std::vector<DocumentRecord> subscriptions;
   Status read = store_.read([&](StoreTransaction& tx) -> Status {
-    auto docs = tx.documents({.kind = "webhook", .limit = 100000}, nullptr);
-    if (!docs) return docs.error();
-    subscriptions = std::move(*docs);
+    LP_ASSIGN_OR_RETURN(auto docs, tx.documents({.kind = "webhook", .limit = 100000}, nullptr));
+    subscriptions = std::move(docs);
     return Status::ok();
   });
   if (!read.isOk()) {
@@ -223,10 +222,9 @@ void WebhookDispatcher::deliverSome(std::size_t shard, std::map<std::string, Bac
                                     : "cannot deliver: " + httplib::to_string(response.error());
       // Keep what happened with the subscription (if it still exists).
       Status saved = store_.transact([&](StoreTransaction& tx) -> Status {
-        auto current = tx.document("webhook", doc.id);
-        if (!current) return current.error();
-        if (!*current) return Status::ok();
-        json now_body = json::parse((*current)->body, nullptr, false);
+        LP_ASSIGN_OR_RETURN(auto current, tx.document("webhook", doc.id));
+        if (!current) return Status::ok();
+        json now_body = json::parse((current)->body, nullptr, false);
         if (now_body.is_discarded()) return Status::ok();
         const std::string at_text = formatTime(clock_.now());
         now_body["last_attempt_at"] = at_text;
@@ -239,7 +237,7 @@ void WebhookDispatcher::deliverSome(std::size_t shard, std::map<std::string, Bac
           now_body["failures"] = now_body.value("failures", 0) + 1;
           now_body["last_error"] = error;
         }
-        DocumentRecord updated = **current;
+        DocumentRecord updated = *current;
         updated.body = now_body.dump(-1, ' ', false, json::error_handler_t::replace);
         return tx.putDocument(updated);
       });

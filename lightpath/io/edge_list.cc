@@ -38,18 +38,16 @@ Result<Topology> readEdgeList(std::string_view text, std::string_view source,
     }
     return static_cast<std::size_t>(*n);
   };
-  auto node_count = count(0, "node count");
-  if (!node_count) return fail(node_count.error());
-  auto link_count = count(1, "link count");
-  if (!link_count) return fail(link_count.error());
-  if (rows.size() - 2 != *link_count) {
-    return fail(invalidArgument(fmt::format("{}: header says {} links, file has {}", source,
-                                            *link_count, rows.size() - 2)));
+  LP_ASSIGN_OR_RETURN(auto node_count, count(0, "node count"));
+  LP_ASSIGN_OR_RETURN(auto link_count, count(1, "link count"));
+  if (rows.size() - 2 != link_count) {
+    return fail(invalidArgument(
+        fmt::format("{}: header says {} links, file has {}", source, link_count, rows.size() - 2)));
   }
   GraphSketch sketch;
   sketch.name = baseName(source);
   sketch.provenance = "edge list: " + sketch.name;
-  for (std::size_t n = 1; n <= *node_count; ++n) {
+  for (std::size_t n = 1; n <= node_count; ++n) {
     sketch.nodes.push_back({.key = std::to_string(n),
                             .label = std::to_string(n),
                             .origin = fmt::format("{}:{}", source, rows[0].first)});

@@ -191,9 +191,8 @@ std::optional<GeoPoint> positionOf(const GmlValue& node) {
 Result<Topology> readGml(std::string_view text, std::string_view source,
                          const ImportOptions& options) {
   GmlParser parser(text, source);
-  auto document = parser.parseDocument();
-  if (!document) return fail(document.error());
-  const GmlValue* graph = document->find("graph");
+  LP_ASSIGN_OR_RETURN(auto document, parser.parseDocument());
+  const GmlValue* graph = document.find("graph");
   if (!graph || graph->kind != GmlValue::Kind::List) {
     return fail(invalidArgument(fmt::format("{}: no 'graph [ ... ]' found", source)));
   }

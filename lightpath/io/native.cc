@@ -89,7 +89,8 @@ Result<json> yamlToJson(const YAML::Node& node, const std::string& pointer, int 
           return fail(invalidArgument(fmt::format("{}:{}: key '{}' appears twice", source,
                                                   item.first.Mark().line + 1, excerpt(key))));
         }
-        auto value = yamlToJson(item.second, pointer + '/' + key, depth + 1, locator, source);
+        auto value =
+            yamlToJson(item.second, fmt::format("{}/{}", pointer, key), depth + 1, locator, source);
         if (!value) return value;
         object[key] = std::move(*value);
       }
@@ -424,9 +425,8 @@ void emitYaml(YAML::Emitter& out, const ordered_json& value, bool flow) {
 Result<Topology> readNative(std::string_view text, std::string_view source, bool yaml) {
   Locator locator{std::string(source)};
   if (!yaml) {
-    auto doc = parseJson(text, source);
-    if (!doc) return fail(doc.error());
-    return fromJson(*doc, locator);
+    LP_ASSIGN_OR_RETURN(auto doc, parseJson(text, source));
+    return fromJson(doc, locator);
   }
   YAML::Node root;
   try {
@@ -437,9 +437,8 @@ Result<Topology> readNative(std::string_view text, std::string_view source, bool
   } catch (const std::exception& e) {
     return fail(invalidArgument(fmt::format("{}: not valid YAML: {}", source, e.what())));
   }
-  auto doc = yamlToJson(root, "", 0, locator, source);
-  if (!doc) return fail(doc.error());
-  return fromJson(*doc, locator);
+  LP_ASSIGN_OR_RETURN(auto doc, yamlToJson(root, "", 0, locator, source));
+  return fromJson(doc, locator);
 }
 
 std::string nativeJson(const Topology& topology) { return toJson(topology).dump(2) + "\n"; }

@@ -29,9 +29,8 @@ std::optional<double> numberIn(const nlohmann::json& object,
 
 Result<Topology> readNodeLinkJson(std::string_view text, std::string_view source,
                                   const ImportOptions& options) {
-  auto json = parseJson(text, source);
-  if (!json) return fail(json.error());
-  const auto& doc = *json;
+  LP_ASSIGN_OR_RETURN(auto json, parseJson(text, source));
+  const auto& doc = json;
   if (!doc.is_object() || !doc.contains("nodes") || !doc["nodes"].is_array()) {
     return fail(
         invalidArgument(fmt::format("{}: expected an object with a \"nodes\" array", source)));

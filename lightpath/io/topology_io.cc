@@ -141,9 +141,8 @@ Result<Topology> parseTopology(std::string_view text, std::string_view source_na
   if (options.format) {
     format = *options.format;
   } else {
-    auto detected = detectTopologyFormat(text, source_name);
-    if (!detected) return fail(detected.error());
-    format = *detected;
+    LP_ASSIGN_OR_RETURN(auto detected, detectTopologyFormat(text, source_name));
+    format = detected;
   }
   switch (format) {
     case TopologyFormat::NativeYaml:
@@ -190,9 +189,8 @@ Result<std::string> readFileText(const std::string& path, std::size_t max_bytes)
 }
 
 Result<Topology> readTopologyFile(const std::string& path, const ImportOptions& options) {
-  auto text = readFileText(path);
-  if (!text) return fail(text.error());
-  return parseTopology(*text, path, options);
+  LP_ASSIGN_OR_RETURN(auto text, readFileText(path));
+  return parseTopology(text, path, options);
 }
 
 std::string writeNativeYaml(const Topology& topology) { return io::nativeYaml(topology); }

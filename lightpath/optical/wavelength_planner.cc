@@ -68,14 +68,13 @@ Result<WavelengthPlan> WavelengthPlanner::plan(const WavelengthRequest& request,
 
 Result<WavelengthPlan> WavelengthPlanner::planOnRoute(const Path& route, Gbps line_rate,
                                                       const FiberSpectrum& spectrum) const {
-  auto light = planLightpath(engine_.topology(), route.nodes, route.fibers, line_rate, catalog_,
-                             line_, &noise_);
-  if (!light) return fail(light.error());
+  LP_ASSIGN_OR_RETURN(auto light, planLightpath(engine_.topology(), route.nodes, route.fibers,
+                                                line_rate, catalog_, line_, &noise_));
   const auto slots = static_cast<std::uint32_t>(
-      std::ceil(light->transceiver->slot_width.value() / slot_ghz_ - 1e-9));
-  WavelengthPlan plan{.route = route, .transceiver = light->transceiver};
+      std::ceil(light.transceiver->slot_width.value() / slot_ghz_ - 1e-9));
+  WavelengthPlan plan{.route = route, .transceiver = light.transceiver};
   std::vector<std::uint64_t> mask(spectrum.state().words());
-  for (const LightpathSegment& segment : light->segments) {
+  for (const LightpathSegment& segment : light.segments) {
     std::span<const FiberIndex> fibers(route.fibers.data() + segment.from,
                                        segment.to - segment.from);
     spectrum.state().pathFree(fibers, mask.data());

@@ -62,9 +62,8 @@ Result<Connection> Lifecycle::beginModify(const std::string& id, std::uint64_t m
 
 Status Lifecycle::finishModify(const std::string& id, std::uint64_t mbps) {
   auto guard = ctx_.locks.lock(id);
-  auto loaded = ctx_.records.get(id);
-  if (!loaded) return loaded.error();
-  Connection c = std::move(*loaded);
+  LP_ASSIGN_OR_RETURN(auto loaded, ctx_.records.get(id));
+  Connection c = std::move(loaded);
   if (c.state() != ConnectionState::Modifying) {
     return failedPrecondition(
         fmt::format("connection {} is {}, not modifying", id, toString(c.state())));

@@ -41,9 +41,8 @@ Status ConnectionRecords::save(const Connection& c, std::optional<std::uint64_t>
 Result<Connection> ConnectionRecords::get(const std::string& id) const {
   std::optional<ConnectionRecord> record;
   LP_RETURN_IF_ERROR(store_.read([&](StoreTransaction& tx) -> Status {
-    auto r = tx.connection(id);
-    if (!r) return r.error();
-    record = std::move(*r);
+    LP_ASSIGN_OR_RETURN(auto r, tx.connection(id));
+    record = std::move(r);
     return Status::ok();
   }));
   if (!record) return fail(notFound(fmt::format("no connection {}", id)));
@@ -64,9 +63,8 @@ Result<std::map<std::string, Connection>> ConnectionRecords::live() const {
   std::map<std::string, Connection> live;
   LP_RETURN_IF_ERROR(store_.read([&](StoreTransaction& tx) -> Status {
     return scan(tx, std::nullopt, [&](const ConnectionRecord& r) -> Status {
-      auto c = connectionFromJson(r.body);
-      if (!c) return c.error();
-      if (!stateInfo(c->state()).terminal) live.emplace(c->id(), std::move(*c));
+      LP_ASSIGN_OR_RETURN(auto c, connectionFromJson(r.body));
+      if (!stateInfo(c.state()).terminal) live.emplace(c.id(), std::move(c));
       return Status::ok();
     });
   }));
@@ -78,11 +76,11 @@ Status ConnectionRecords::scan(StoreTransaction& tx, const std::optional<std::st
   constexpr std::size_t kPage = 1000;
   std::optional<std::string> after;
   for (;;) {
-    auto page = tx.connections({.state = state, .after_id = after, .limit = kPage}, nullptr);
-    if (!page) return page.error();
-    for (const ConnectionRecord& r : *page) LP_RETURN_IF_ERROR(visit(r));
-    if (page->size() < kPage) return Status::ok();
-    after = page->back().id;
+    LP_ASSIGN_OR_RETURN(
+        auto page, tx.connections({.state = state, .after_id = after, .limit = kPage}, nullptr));
+    for (const ConnectionRecord& r : page) LP_RETURN_IF_ERROR(visit(r));
+    if (page.size() < kPage) return Status::ok();
+    after = page.back().id;
   }
 }
 

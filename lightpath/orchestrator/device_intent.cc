@@ -24,13 +24,12 @@ Result<std::vector<NodeChange>> deviceIntent(const Connection& c, const DeviceFl
   auto leg = [&](const std::vector<std::string>& nodes, const std::vector<std::string>& fibers,
                  const char* name) -> Status {
     for (std::size_t i = 0; i < nodes.size(); ++i) {
-      auto device = deviceOf(nodes[i]);
-      if (!device) return device.error();
+      LP_ASSIGN_OR_RETURN(auto device, deviceOf(nodes[i]));
       const std::string in = i > 0 ? fibers[i - 1] : "";
       const std::string out = i < fibers.size() ? fibers[i] : "";
       DeviceChange change{fmt::format("{}/v{}/{}/{}", c.id(), c.version(), name, i), {}, {}};
       if (wavelength) {
-        const CrossConnect* xc = (*device)->crossConnect();
+        const CrossConnect* xc = (device)->crossConnect();
         if (!xc) return cannot(nodes[i], "cross-connect spectrum");
         CrossConnectIntent intent{c.id(), name, in, out, {}, {}};
         for (const SpectrumBlock& b : r.spectrum) {
@@ -44,13 +43,13 @@ Result<std::vector<NodeChange>> deviceIntent(const Connection& c, const DeviceFl
         }
         change.set.push_back(xc->crossConnect(intent));
       } else {
-        const ClientPort* port = (*device)->clientPort();
+        const ClientPort* port = (device)->clientPort();
         if (!port) return cannot(nodes[i], "carry an Ethernet service");
         change.set.push_back(
             port->clientService({c.id(), name, in, out, r.vlan, bandwidthAt(spec, now)}));
         if (spec.kind == ConnectionKind::Cloud && std::string_view(name) == "working" &&
             i + 1 == nodes.size()) {
-          const CloudOnRamp* onramp = (*device)->cloudOnRamp();
+          const CloudOnRamp* onramp = (device)->cloudOnRamp();
           if (!onramp) return cannot(nodes[i], "attach a cloud connection");
           change.set.push_back(onramp->cloudAttachment(
               {c.id(), spec.cloud_provider, spec.cloud_key, r.vlan, bandwidthAt(spec, now)}));

@@ -28,13 +28,12 @@ Result<Connection> Lifecycle::order(const std::string& tenant, ConnectionSpec sp
     // capacity. Bandwidth that steps over time: the route carries the peak; capacity is held
     // step by step (one hold per step's window), the VLAN over the whole window.
     std::lock_guard lock(order_mutex_);
-    auto planned = ctx_.planner.plan(spec, window, order_workspace_);
-    if (!planned) return fail(planned.error());
+    LP_ASSIGN_OR_RETURN(auto planned, ctx_.planner.plan(spec, window, order_workspace_));
     auto held =
-        reserveParts(*ctx_.deps.ledger, id, holdParts(spec, window, std::move(planned->claims)));
+        reserveParts(*ctx_.deps.ledger, id, holdParts(spec, window, std::move(planned.claims)));
     if (!held) return fail(held.error());
     holds = std::move(*held);
-    realization = std::move(planned->realization);
+    realization = std::move(planned.realization);
   }
   for (const HoldRecord& h : holds) realization.holds.push_back(h.id);
   Connection c = Connection::draft(id, tenant, std::move(spec), now, actor);
@@ -63,9 +62,8 @@ Status Lifecycle::releaseEverything(Connection& c, ConnectionState to, const std
 
 Status Lifecycle::activate(const std::string& id) {
   auto guard = ctx_.locks.lock(id);
-  auto loaded = ctx_.records.get(id);
-  if (!loaded) return loaded.error();
-  Connection c = std::move(*loaded);
+  LP_ASSIGN_OR_RETURN(auto loaded, ctx_.records.get(id));
+  Connection c = std::move(loaded);
   if (c.state() != ConnectionState::Provisioning) {
     return failedPrecondition(
         fmt::format("connection {} is {}, not provisioning", id, toString(c.state())));
@@ -104,9 +102,8 @@ Status Lifecycle::activate(const std::string& id) {
 
 Status Lifecycle::acceptCounterparty(const std::string& id) {
   auto guard = ctx_.locks.lock(id);
-  auto loaded = ctx_.records.get(id);
-  if (!loaded) return loaded.error();
-  Connection c = std::move(*loaded);
+  LP_ASSIGN_OR_RETURN(auto loaded, ctx_.records.get(id));
+  Connection c = std::move(loaded);
   const std::uint64_t before = c.version();
   LP_RETURN_IF_ERROR(c.transition(ConnectionState::Active, ctx_.now(), c.requested().cloud_provider,
                                   "accepted by the provider"));
@@ -116,9 +113,8 @@ Status Lifecycle::acceptCounterparty(const std::string& id) {
 
 Status Lifecycle::terminate(const std::string& id, const std::string& actor) {
   auto guard = ctx_.locks.lock(id);
-  auto begun = beginTerminateLocked(id, actor, {});
-  if (!begun) return begun.error();
-  Connection c = std::move(*begun);
+  LP_ASSIGN_OR_RETURN(auto begun, beginTerminateLocked(id, actor, {}));
+  Connection c = std::move(begun);
   Status devices = ctx_.configure(c, IntentAction::Remove);
   if (!devices.isOk()) return devices;  // stays deprovisioning; recovery or a retry finishes it
   return releaseEverything(c, ConnectionState::Terminated, "orchestrator",

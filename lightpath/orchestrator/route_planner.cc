@@ -55,14 +55,12 @@ Result<RoutePlanner::Plan> RoutePlanner::plan(const ConnectionSpec& spec, const 
   ConnectionSpec peak = spec;
   peak.bandwidth_mbps = peakBandwidth(spec);
   Plan out;
-  auto claims = spec.kind == ConnectionKind::Wavelength
-                    ? planWavelength(peak, window, out.realization, ws)
-                    : planEthernet(peak, window, out.realization, ws);
-  if (!claims) return fail(claims.error());
-  out.claims = std::move(*claims);
-  auto price = priceOf(spec, out.realization);
-  if (!price) return fail(price.error());
-  out.realization.price = *price;
+  LP_ASSIGN_OR_RETURN(auto claims, spec.kind == ConnectionKind::Wavelength
+                                       ? planWavelength(peak, window, out.realization, ws)
+                                       : planEthernet(peak, window, out.realization, ws));
+  out.claims = std::move(claims);
+  LP_ASSIGN_OR_RETURN(auto price, priceOf(spec, out.realization));
+  out.realization.price = price;
   return out;
 }
 
@@ -72,9 +70,10 @@ Result<Realization> RoutePlanner::quote(const ConnectionSpec& spec, TimePoint no
   // Nothing is held, so quotes need not wait for each other or for orders: a workspace per
   // thread, and the ledger's own (shared) lock for reading free capacity.
   thread_local PathWorkspace ws;
-  auto planned = plan(spec, {spec.start.value_or(now), spec.end.value_or(TimePoint::max())}, ws);
-  if (!planned) return fail(planned.error());
-  return std::move(planned->realization);
+  LP_ASSIGN_OR_RETURN(
+      auto planned,
+      plan(spec, {spec.start.value_or(now), spec.end.value_or(TimePoint::max())}, ws));
+  return std::move(planned.realization);
 }
 
 Result<std::vector<Claim>> RoutePlanner::planEthernet(const ConnectionSpec& spec,
@@ -89,10 +88,9 @@ Result<std::vector<Claim>> RoutePlanner::planEthernet(const ConnectionSpec& spec
   };
   auto a = findPort(spec.a_end, "a_end");
   if (!a) return fail(a.error());
-  auto z = findPort(spec.z_end, "z_end");
-  if (!z) return fail(z.error());
+  LP_ASSIGN_OR_RETURN(auto z, findPort(spec.z_end, "z_end"));
   const Port& pa = t.ports()[*a];
-  const Port& pz = t.ports()[*z];
+  const Port& pz = t.ports()[z];
   for (const Port* port : {&pa, &pz}) {
     if (spec.bandwidth_mbps > port->speed.value() * 1000.0) {
       return fail(
@@ -117,28 +115,24 @@ Result<std::vector<Claim>> RoutePlanner::planEthernet(const ConnectionSpec& spec
     if (!port.node.empty()) return deps_.engine->resolveNode(port.node);
     return deps_.engine->resolveNode(port.site);
   };
-  auto na = nodeOf(pa);
-  if (!na) return fail(na.error());
-  auto nz = nodeOf(pz);
-  if (!nz) return fail(nz.error());
+  LP_ASSIGN_OR_RETURN(auto na, nodeOf(pa));
+  LP_ASSIGN_OR_RETURN(auto nz, nodeOf(pz));
 
   std::vector<Claim> claims{{{ResourceKind::PortBandwidth, *a}, 0, spec.bandwidth_mbps},
-                            {{ResourceKind::PortBandwidth, *z}, 0, spec.bandwidth_mbps}};
+                            {{ResourceKind::PortBandwidth, z}, 0, spec.bandwidth_mbps}};
   if (onramp) claims.push_back({{ResourceKind::OnrampCapacity, *onramp}, 0, spec.bandwidth_mbps});
-  if (*na != *nz) {
+  if (na != nz) {
     LinkCapacityView capacity(*deps_.ledger, window);
-    PathRequest request{.from = *na, .to = *nz, .metric = Metric::Latency, .resources = &capacity};
+    PathRequest request{.from = na, .to = nz, .metric = Metric::Latency, .resources = &capacity};
     request.constraints.min_free = static_cast<double>(spec.bandwidth_mbps);
     request.constraints.max_latency = spec.max_latency;
     std::vector<Path> legs;
     if (spec.protection == Protection::OnePlusOne) {
-      auto pair = deps_.engine->diversePair(request, Diversity::Srlg, ws);
-      if (!pair) return fail(pair.error());
-      legs = {pair->working, pair->protection};
+      LP_ASSIGN_OR_RETURN(auto pair, deps_.engine->diversePair(request, Diversity::Srlg, ws));
+      legs = {pair.working, pair.protection};
     } else {
-      auto path = deps_.engine->shortestPath(request, ws);
-      if (!path) return fail(path.error());
-      legs = {*path};
+      LP_ASSIGN_OR_RETURN(auto path, deps_.engine->shortestPath(request, ws));
+      legs = {path};
     }
     for (std::size_t leg = 0; leg < legs.size(); ++leg) {
       auto& nodes = leg == 0 ? out.nodes : out.protection_nodes;
@@ -153,11 +147,11 @@ Result<std::vector<Claim>> RoutePlanner::planEthernet(const ConnectionSpec& spec
     out.latency_ms = legs[0].latency.value() / 1000.0;
     if (legs.size() > 1) out.protection_km = legs[1].length.value();
   } else {
-    out.nodes = {t.node(*na).id};
+    out.nodes = {t.node(na).id};
   }
   // The VLAN: the one asked for, or the lowest free on both ports over the whole window.
   const auto free_a = deps_.ledger->freeUnits({ResourceKind::Vlans, *a}, window);
-  const auto free_z = deps_.ledger->freeUnits({ResourceKind::Vlans, *z}, window);
+  const auto free_z = deps_.ledger->freeUnits({ResourceKind::Vlans, z}, window);
   auto freeOnBoth = [&](std::uint64_t v) {
     return ((free_a[v / 64] & free_z[v / 64]) >> (v % 64)) & 1;
   };
@@ -176,7 +170,7 @@ Result<std::vector<Claim>> RoutePlanner::planEthernet(const ConnectionSpec& spec
   }
   out.vlan = vlan;
   claims.push_back({{ResourceKind::Vlans, *a}, *vlan, 1});
-  claims.push_back({{ResourceKind::Vlans, *z}, *vlan, 1});
+  claims.push_back({{ResourceKind::Vlans, z}, *vlan, 1});
   return claims;
 }
 
@@ -200,20 +194,17 @@ Result<std::vector<Claim>> RoutePlanner::planWavelength(const ConnectionSpec& sp
   if (spec.protection == Protection::OnePlusOne) {
     PathRequest request{.from = *a, .to = *z, .metric = Metric::Latency};
     request.constraints.max_latency = spec.max_latency;
-    auto pair = deps_.engine->diversePair(request, Diversity::Srlg, ws);
-    if (!pair) return fail(pair.error());
-    for (const Path* leg : {&pair->working, &pair->protection}) {
-      auto plan = deps_.planner->planOnRoute(*leg, rate, spectrum);
-      if (!plan) return fail(plan.error());
-      WavelengthPlanner::occupy(*plan, spectrum);
-      plans.push_back(std::move(*plan));
+    LP_ASSIGN_OR_RETURN(auto pair, deps_.engine->diversePair(request, Diversity::Srlg, ws));
+    for (const Path* leg : {&pair.working, &pair.protection}) {
+      LP_ASSIGN_OR_RETURN(auto plan, deps_.planner->planOnRoute(*leg, rate, spectrum));
+      WavelengthPlanner::occupy(plan, spectrum);
+      plans.push_back(std::move(plan));
     }
   } else {
     WavelengthRequest request{.from = *a, .to = *z, .line_rate = rate};
     request.constraints.max_latency = spec.max_latency;
-    auto plan = deps_.planner->plan(request, spectrum, ws);
-    if (!plan) return fail(plan.error());
-    plans.push_back(std::move(*plan));
+    LP_ASSIGN_OR_RETURN(auto plan, deps_.planner->plan(request, spectrum, ws));
+    plans.push_back(std::move(plan));
   }
   std::vector<Claim> claims;
   for (std::size_t leg = 0; leg < plans.size(); ++leg) {

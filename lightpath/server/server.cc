@@ -140,9 +140,8 @@ Result<std::unique_ptr<Server>> Server::start(const ServeConfig& config, std::os
   LP_RETURN_IF_ERROR(setLogLevel(config.log_level));
   LP_RETURN_IF_ERROR(setLogFormat(config.log_format));
   std::unique_ptr<Server> server(new Server());
-  auto stack = buildStack(config.stack);
-  if (!stack) return fail(stack.error());
-  server->stack_ = std::move(*stack);
+  LP_ASSIGN_OR_RETURN(auto stack, buildStack(config.stack));
+  server->stack_ = std::move(stack);
   Stack& s = *server->stack_;
   // The API is made after the runner; the runner reports into the API's metrics once it exists.
   server->workflows_ = std::make_unique<WorkflowRunner>(
@@ -164,25 +163,24 @@ Result<std::unique_ptr<Server>> Server::start(const ServeConfig& config, std::os
       server->portal_ = std::move(*files);
     }
   }
-  auto api = Api::create({.provisioner = s.provisioner.get(),
-                          .workflows = server->workflows_.get(),
-                          .store = s.store.get(),
-                          .topology = s.topology,
-                          .ledger = s.ledger.get(),
-                          .clock = &s.clock,
-                          .webhooks = server->webhooks_.get(),
-                          .portal = server->portal_ ? &*server->portal_ : nullptr},
-                         config.limits);
-  if (!api) return fail(api.error());
-  server->api_ = std::move(*api);
-  auto secret = server->api_->ensureOperatorKey();
-  if (!secret) return fail(secret.error());
+  LP_ASSIGN_OR_RETURN(auto api,
+                      Api::create({.provisioner = s.provisioner.get(),
+                                   .workflows = server->workflows_.get(),
+                                   .store = s.store.get(),
+                                   .topology = s.topology,
+                                   .ledger = s.ledger.get(),
+                                   .clock = &s.clock,
+                                   .webhooks = server->webhooks_.get(),
+                                   .portal = server->portal_ ? &*server->portal_ : nullptr},
+                                  config.limits));
+  server->api_ = std::move(api);
+  LP_ASSIGN_OR_RETURN(auto secret, server->api_->ensureOperatorKey());
   const std::string key_file =
       (std::filesystem::path(config.stack.data_dir) / "operator.key").string();
-  if (!secret->empty()) {
-    LP_RETURN_IF_ERROR(writeKeyFile(key_file, *secret));
+  if (!secret.empty()) {
+    LP_RETURN_IF_ERROR(writeKeyFile(key_file, secret));
     out << "operator API key (shown once; also in " << key_file
-        << ", readable by its owner only):\n  " << *secret << "\n";
+        << ", readable by its owner only):\n  " << secret << "\n";
   }
   server->webhooks_->start();
   auto http = HttpServer::start(*server->api_, config.http);

@@ -30,10 +30,9 @@ Result<std::unique_ptr<Stack>> buildStack(const StackConfig& config) {
   if (!topology) return fail(topology.error());
   stack->topology = std::make_shared<const Topology>(std::move(*topology));
   stack->engine = std::make_unique<PathEngine>(stack->topology);
-  auto catalog = loadTransceiverCatalog(config.transceivers_file);
-  if (!catalog) return fail(catalog.error());
+  LP_ASSIGN_OR_RETURN(auto catalog, loadTransceiverCatalog(config.transceivers_file));
   stack->planner =
-      std::make_unique<WavelengthPlanner>(*stack->engine, std::move(*catalog), LineSystem{});
+      std::make_unique<WavelengthPlanner>(*stack->engine, std::move(catalog), LineSystem{});
   std::error_code error;
   std::filesystem::create_directories(config.data_dir, error);
   if (error)
@@ -50,9 +49,10 @@ Result<std::unique_ptr<Stack>> buildStack(const StackConfig& config) {
                     "stop it first",
                     config.data_dir)));
   }
-  auto store = openSqliteStore((std::filesystem::path(config.data_dir) / "lightpath.db").string());
-  if (!store) return fail(store.error());
-  stack->store = std::move(*store);
+  LP_ASSIGN_OR_RETURN(
+      auto store,
+      openSqliteStore((std::filesystem::path(config.data_dir) / "lightpath.db").string()));
+  stack->store = std::move(store);
   stack->ledger = std::make_unique<Ledger>();
   // The simulated devices keep their configuration in the data directory, so they outlive the
   // process as real devices would (a restart finds them as they were).
@@ -74,21 +74,21 @@ Result<std::unique_ptr<Stack>> buildStack(const StackConfig& config) {
   DriverRegistry drivers;
   LP_RETURN_IF_ERROR(registerSimDriver(drivers));
   for (const Node& node : stack->topology->nodes()) {
-    auto device = drivers.create(config.driver, {.node = node, .state_dir = devices.string()});
-    if (!device) return fail(device.error());
-    stack->fleet.add(node.id, std::move(*device));
+    LP_ASSIGN_OR_RETURN(
+        auto device, drivers.create(config.driver, {.node = node, .state_dir = devices.string()}));
+    stack->fleet.add(node.id, std::move(device));
   }
-  auto provisioner = Provisioner::create({.topology = stack->topology,
-                                          .engine = stack->engine.get(),
-                                          .planner = stack->planner.get(),
-                                          .ledger = stack->ledger.get(),
-                                          .store = stack->store.get(),
-                                          .fleet = &stack->fleet,
-                                          .clock = &stack->clock,
-                                          .resume_workflows = config.resume_workflows,
-                                          .price_book = &stack->price_book});
-  if (!provisioner) return fail(provisioner.error());
-  stack->provisioner = std::move(*provisioner);
+  LP_ASSIGN_OR_RETURN(auto provisioner,
+                      Provisioner::create({.topology = stack->topology,
+                                           .engine = stack->engine.get(),
+                                           .planner = stack->planner.get(),
+                                           .ledger = stack->ledger.get(),
+                                           .store = stack->store.get(),
+                                           .fleet = &stack->fleet,
+                                           .clock = &stack->clock,
+                                           .resume_workflows = config.resume_workflows,
+                                           .price_book = &stack->price_book}));
+  stack->provisioner = std::move(provisioner);
   return stack;
 }
 

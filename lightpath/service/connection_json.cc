@@ -209,20 +209,17 @@ Result<ConnectionSpec> specFromJson(const json& j) {
   s.kind = *parsed_kind;
   auto a = stringField(j, "a_end", "", true);
   if (!a) return fail(a.error());
-  auto z = stringField(j, "z_end", "", true);
-  if (!z) return fail(z.error());
+  LP_ASSIGN_OR_RETURN(auto z, stringField(j, "z_end", "", true));
   s.a_end = *a;
-  s.z_end = *z;
+  s.z_end = z;
   if (!j.contains("bandwidth_mbps")) return fail(invalidArgument("bandwidth_mbps: required"));
-  auto mbps = unsignedField(j, "bandwidth_mbps", "");
-  if (!mbps) return fail(mbps.error());
-  s.bandwidth_mbps = *mbps;
+  LP_ASSIGN_OR_RETURN(auto mbps, unsignedField(j, "bandwidth_mbps", ""));
+  s.bandwidth_mbps = mbps;
   if (j.contains("protection")) {
-    auto p = stringField(j, "protection", "", false);
-    if (!p) return fail(p.error());
-    auto protection = parseProtection(*p);
+    LP_ASSIGN_OR_RETURN(auto p, stringField(j, "protection", "", false));
+    auto protection = parseProtection(p);
     if (!protection)
-      return fail(invalidArgument("protection: none or 1+1, got '" + p->substr(0, 40) + "'"));
+      return fail(invalidArgument("protection: none or 1+1, got '" + p.substr(0, 40) + "'"));
     s.protection = *protection;
   }
   if (j.contains("max_latency_ms")) {
@@ -236,9 +233,8 @@ Result<ConnectionSpec> specFromJson(const json& j) {
   }
   for (const char* key : {"start", "end"}) {
     if (!j.contains(key)) continue;
-    auto t = timeField(j.at(key), key);
-    if (!t) return fail(t.error());
-    (std::string_view(key) == "start" ? s.start : s.end) = *t;
+    LP_ASSIGN_OR_RETURN(auto t, timeField(j.at(key), key));
+    (std::string_view(key) == "start" ? s.start : s.end) = t;
   }
   if (j.contains("steps")) {
     const json& steps = j.at("steps");
@@ -254,11 +250,9 @@ Result<ConnectionSpec> specFromJson(const json& j) {
         return fail(
             invalidArgument(fmt::format("{}at, {}bandwidth_mbps: both required", where, where)));
       }
-      auto at = timeField(step.at("at"), where + "at");
-      if (!at) return fail(at.error());
-      auto step_mbps = unsignedField(step, "bandwidth_mbps", where);
-      if (!step_mbps) return fail(step_mbps.error());
-      s.steps.push_back({*at, *step_mbps});
+      LP_ASSIGN_OR_RETURN(auto at, timeField(step.at("at"), where + "at"));
+      LP_ASSIGN_OR_RETURN(auto step_mbps, unsignedField(step, "bandwidth_mbps", where));
+      s.steps.push_back({at, step_mbps});
     }
   }
   if (j.contains("vlan")) {
@@ -271,18 +265,15 @@ Result<ConnectionSpec> specFromJson(const json& j) {
     const json& cloud = j.at("cloud");
     if (!cloud.is_object()) return fail(wrongType("cloud", "an object {provider, key}"));
     LP_RETURN_IF_ERROR(onlyFields(cloud, {"provider", "key"}, "cloud."));
-    auto provider = stringField(cloud, "provider", "cloud.", true);
-    if (!provider) return fail(provider.error());
-    auto key = stringField(cloud, "key", "cloud.", false);
-    if (!key) return fail(key.error());
-    s.cloud_provider = *provider;
-    s.cloud_key = *key;
+    LP_ASSIGN_OR_RETURN(auto provider, stringField(cloud, "provider", "cloud.", true));
+    LP_ASSIGN_OR_RETURN(auto key, stringField(cloud, "key", "cloud.", false));
+    s.cloud_provider = provider;
+    s.cloud_key = key;
   }
   for (auto [key, out] : {std::pair{"sla", &s.sla}, std::pair{"term", &s.term}}) {
     if (!j.contains(key)) continue;
-    auto v = stringField(j, key, "", false);
-    if (!v) return fail(v.error());
-    *out = *v;
+    LP_ASSIGN_OR_RETURN(auto v, stringField(j, key, "", false));
+    *out = v;
   }
   if (j.contains("tags")) {
     const json& tags = j.at("tags");

@@ -131,9 +131,8 @@ Result<Quote> priceConnection(const PriceBook& book, const QuoteInput& in) {
          price});
     return price;
   };
-  auto working = pathPrice(in.route_km, "working");
-  if (!working) return fail(working.error());
-  double monthly = *working;
+  LP_ASSIGN_OR_RETURN(auto working, pathPrice(in.route_km, "working"));
+  double monthly = working;
   if (in.protection_km > 0) {
     auto protection = pathPrice(in.protection_km, "protection");
     if (!protection) return fail(protection.error());

@@ -118,9 +118,8 @@ class SqliteTransaction final : public StoreTransaction {
 
   Status putConnection(const ConnectionRecord& r, std::optional<std::uint64_t> expected) override {
     if (expected) {
-      auto current = connection(r.id);
-      if (!current) return current.error();
-      const std::uint64_t stored = *current ? (*current)->version : 0;
+      LP_ASSIGN_OR_RETURN(auto current, connection(r.id));
+      const std::uint64_t stored = current ? (current)->version : 0;
       if (stored != *expected) {
         return {StatusCode::Aborted,
                 fmt::format("connection {} changed meanwhile: version {} expected, {} stored", r.id,
@@ -341,16 +340,15 @@ class SqliteStore final : public Store {
   }
 
   Status read(const std::function<Status(StoreTransaction&)>& work) override {
-    auto reader = takeReader();
-    if (!reader) return reader.error();
-    Status result = exec(*reader, "BEGIN");
+    LP_ASSIGN_OR_RETURN(auto reader, takeReader());
+    Status result = exec(reader, "BEGIN");
     if (result.isOk()) {
-      SqliteTransaction tx(*reader);
+      SqliteTransaction tx(reader);
       result = work(tx);
-      (void)exec(*reader, "COMMIT");
+      (void)exec(reader, "COMMIT");
     }
     std::lock_guard lock(readers_mutex_);
-    free_readers_.push_back(*reader);
+    free_readers_.push_back(reader);
     return result;
   }
 

@@ -147,9 +147,9 @@ TEST_P(StoreConformance, EventCursorsOnlyGoUpAndReplayAfterACursor) {
   for (int i = 0; i < 20; ++i) {
     ASSERT_TRUE(store
                     ->transact([&](StoreTransaction& tx) -> Status {
-                      auto c = tx.appendEvent({0, "tick", "s", "t", i, std::to_string(i)});
-                      if (!c) return c.error();
-                      cursors.push_back(*c);
+                      LP_ASSIGN_OR_RETURN(
+                          auto c, tx.appendEvent({0, "tick", "s", "t", i, std::to_string(i)}));
+                      cursors.push_back(c);
                       return Status::ok();
                     })
                     .isOk());

@@ -24,10 +24,8 @@ struct StoreFactory {
 
 // Test names show the adapter, not the factory's bytes.
 // GoogleTest finds it by this name.
-inline void PrintTo(const StoreFactory& factory,
-                    std::ostream* os) {  // NOLINT(readability-identifier-naming)
-  *os << factory.name;
-}
+// NOLINTNEXTLINE(readability-identifier-naming)
+inline void PrintTo(const StoreFactory& factory, std::ostream* os) { *os << factory.name; }
 
 class StoreConformance : public ::testing::TestWithParam<StoreFactory> {
  protected:
