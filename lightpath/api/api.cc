@@ -18,21 +18,6 @@ extern const char* const kOpenApiDocument;  // openapi.json, compiled in by CMak
 
 namespace {
 
-std::vector<std::string> split(std::string_view path) {
-  std::vector<std::string> out;
-  std::size_t at = 0;
-  while (at < path.size()) {
-    if (path[at] == '/') {
-      ++at;
-      continue;
-    }
-    const std::size_t end = std::min(path.find('/', at), path.size());
-    out.emplace_back(path.substr(at, end - at));
-    at = end;
-  }
-  return out;
-}
-
 using Impl = Api::Impl;
 constexpr Access kPublic = Access::Public, kAny = Access::AnyRole, kAdmin = Access::TenantAdmin,
                  kOperator = Access::Operator;
@@ -81,7 +66,7 @@ std::vector<Impl::Route> routeTable() {
 std::vector<std::string> routeNames(std::vector<Impl::Route>& routes) {
   std::vector<std::string> names;
   for (Impl::Route& r : routes) {
-    r.segments = split(r.pattern);
+    for (std::string_view segment : pathSegments(r.pattern)) r.segments.emplace_back(segment);
     names.push_back(r.method + " " + r.pattern);
   }
   names.push_back("unmatched");

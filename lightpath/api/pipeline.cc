@@ -13,13 +13,8 @@
 #include "lightpath/tenancy/idempotency.h"
 
 namespace lightpath {
-namespace {
 
-bool isMutation(const std::string& method) {
-  return method == "POST" || method == "PATCH" || method == "PUT" || method == "DELETE";
-}
-
-std::vector<std::string_view> segmentsOf(std::string_view path) {
+std::vector<std::string_view> pathSegments(std::string_view path) {
   std::vector<std::string_view> out;
   std::size_t at = 0;
   while (at < path.size()) {
@@ -32,6 +27,12 @@ std::vector<std::string_view> segmentsOf(std::string_view path) {
     at = end;
   }
   return out;
+}
+
+namespace {
+
+bool isMutation(const std::string& method) {
+  return method == "POST" || method == "PATCH" || method == "PUT" || method == "DELETE";
 }
 
 HttpResponse unauthenticatedReply() {
@@ -52,7 +53,7 @@ std::optional<Principal> Api::Impl::authenticate(const HttpRequest& request) con
 const Api::Impl::Route* Api::Impl::match(const HttpRequest& request, Context& ctx,
                                          std::size_t& index,
                                          std::optional<HttpResponse>& answer) const {
-  const std::vector<std::string_view> segments = segmentsOf(request.path);
+  const std::vector<std::string_view> segments = pathSegments(request.path);
   bool path_known = false;
   for (std::size_t i = 0; i < routes.size(); ++i) {
     const Route& r = routes[i];

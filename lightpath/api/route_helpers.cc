@@ -107,19 +107,6 @@ Result<json> parseObject(std::string_view body) {
   return j;
 }
 
-Status onlyFields(const json& object, std::initializer_list<std::string_view> allowed,
-                  std::string_view where) {
-  for (const auto& [key, value] : object.items()) {
-    if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
-      std::string known;
-      for (std::string_view a : allowed) known += (known.empty() ? "" : ", ") + std::string(a);
-      return invalidArgument(
-          fmt::format("{}{}: unknown field (known: {})", where, key.substr(0, 64), known));
-    }
-  }
-  return Status::ok();
-}
-
 std::optional<std::string> Api::Impl::portOwner(const std::string& port_id) const {
   {
     std::shared_lock lock(ports_mutex);

@@ -56,9 +56,10 @@ T need(const json& j, const char* key, const char* where) {
   return j.at(key).get<T>();
 }
 
-// InvalidArgument naming the first field of `object` not in `allowed`.
+}  // namespace
+
 Status onlyFields(const json& object, std::initializer_list<std::string_view> allowed,
-                  std::string_view where = "") {
+                  std::string_view where) {
   for (const auto& [key, value] : object.items()) {
     if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
       std::string known;
@@ -69,6 +70,8 @@ Status onlyFields(const json& object, std::initializer_list<std::string_view> al
   }
   return Status::ok();
 }
+
+namespace {
 
 Status wrongType(std::string_view field, std::string_view wanted) {
   return invalidArgument(fmt::format("{}: must be {}", field, wanted));

@@ -19,6 +19,11 @@ nlohmann::json specToJson(const ConnectionSpec& spec);
 Result<ConnectionSpec> specFromJson(const nlohmann::json& j);
 
 std::string connectionToJson(const Connection& connection);
+
+// InvalidArgument naming the first field of `object` not in `allowed` (with `where` before it:
+// "steps[0]."), and the fields it knows. For every strict reader of a JSON object.
+Status onlyFields(const nlohmann::json& object, std::initializer_list<std::string_view> allowed,
+                  std::string_view where = "");
 Result<Connection> connectionFromJson(std::string_view json);
 
 // UTC RFC 3339 with microseconds: "2026-11-26T01:50:38.123456Z".

@@ -152,6 +152,9 @@ struct Api::Impl {
   Random random;
 };
 
+// "/v1/connections/x" -> {"v1", "connections", "x"} (empty segments dropped).
+std::vector<std::string_view> pathSegments(std::string_view path);
+
 // Helpers for route files.
 HttpResponse jsonReply(int status, std::string body);
 HttpResponse jsonReply(int status, const json& body);
@@ -169,9 +172,6 @@ Result<HttpResponse> documentPage(Store& store, const HttpRequest& request, Docu
                                   const std::function<std::string(DocumentRecord&)>& show);
 // Parses a JSON object body; InvalidArgument with the parser's position when it is not one.
 Result<json> parseObject(std::string_view body);
-// InvalidArgument naming the first field of `object` not in `allowed`.
-Status onlyFields(const json& object, std::initializer_list<std::string_view> allowed,
-                  std::string_view where = "");
 // The connection as the API shows it (connection_view.cc): no ledger internals.
 json connectionView(const Connection& c);
 // A stored connection document shown as connectionView() would (Internal when unreadable).
