@@ -2,15 +2,20 @@
 // stream open and feeds it live).
 #include <fmt/format.h>
 
+#include <limits>
+
 #include "lightpath/api/internal/api_impl.h"
 #include "lightpath/events/event_json.h"
 
 namespace lightpath {
 namespace {
 
+// A cursor is a whole number the event log can hold (a signed 64-bit one): beyond that it
+// would wrap to a cursor the caller never meant.
 bool isCursor(const std::string& value) {
   return !value.empty() && value.size() <= 19 &&
-         value.find_first_not_of("0123456789") == std::string::npos;
+         value.find_first_not_of("0123456789") == std::string::npos &&
+         std::stoull(value) <= static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());
 }
 
 }  // namespace

@@ -237,23 +237,30 @@ void Api::Impl::observe(std::size_t route_index, const Context& ctx, HttpRespons
   response.headers.emplace_back("X-Request-Id", ctx.request_id);
   metrics.recordRequest(route_index, response.status, seconds);
   if (response.status >= 500) {
-    log().error("{} {} -> {} ({}): {}", request.method, request.path.substr(0, 200),
-                response.status, ctx.request_id, response.body.substr(0, 300));
+    log().error("{} {} -> {} ({}): {}", printable(request.method.substr(0, 16)),
+                printable(request.path.substr(0, 200)), response.status, ctx.request_id,
+                response.body.substr(0, 300));
   } else if (isMutation(request.method) && !ctx.who.key_id.empty()) {
     // Changes are few and matter: one line each, with who and the request id.
-    log().info("{} {} -> {} ({}, {}, {}, {:.3f} ms)", request.method, request.path.substr(0, 200),
-               response.status, ctx.request_id, ctx.who.key_id, request.remote, seconds * 1e3);
+    log().info("{} {} -> {} ({}, {}, {}, {:.3f} ms)", printable(request.method.substr(0, 16)),
+               printable(request.path.substr(0, 200)), response.status, ctx.request_id,
+               ctx.who.key_id, printable(request.remote), seconds * 1e3);
   } else {
-    log().debug("{} {} -> {} ({}, {:.3f} ms)", request.method, request.path.substr(0, 200),
-                response.status, ctx.request_id, seconds * 1e3);
+    log().debug("{} {} -> {} ({}, {:.3f} ms)", printable(request.method.substr(0, 16)),
+                printable(request.path.substr(0, 200)), response.status, ctx.request_id,
+                seconds * 1e3);
   }
 }
 
 HttpResponse Api::Impl::handle(const HttpRequest& request) {
   const auto start = std::chrono::steady_clock::now();
   Context ctx{request, {}, {}, {}};
+  // A caller's own request id is kept when it is a plain token (it goes into headers and logs).
   if (const std::string* given = request.header("x-request-id");
-      given && !given->empty() && given->size() <= 64) {
+      given && !given->empty() && given->size() <= 64 &&
+      given->find_first_not_of(
+          "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._:-") ==
+          std::string::npos) {
     ctx.request_id = *given;
   } else {
     ctx.request_id =

@@ -105,6 +105,7 @@ Result<HttpResponse> Api::Impl::createKey(Context& ctx) {
   // The secret is in this reply only; the idempotency record kept the reply without it.
   shown["secret"] = secret;
   reply.body = dumpJson(shown);
+  reply.headers.emplace_back("Cache-Control", "no-store");  // the secret must not be kept anywhere
   keys.remember(secret, Principal{ctx.subject, tenant, role});
   return reply;
 }
@@ -121,8 +122,13 @@ Result<HttpResponse> Api::Impl::deleteKey(Context& ctx) {
   LP_ASSIGN_OR_RETURN(DocumentRecord doc, visibleDocument(ctx, "api_key", id, "api key"));
   const json body = json::parse(doc.body, nullptr, false);
   const std::string hash = body.is_discarded() ? "" : body.value("hash", "");
-  if (!body.is_discarded() && body.value("role", "") == "operator" && keys.operatorKeys() <= 1) {
-    return fail(failedPrecondition("this is the last operator key: make another first"));
+  // Operator keys go one at a time, so two deletions of the last two cannot both pass the check.
+  std::unique_lock<std::mutex> one_operator_key_at_a_time;
+  if (!body.is_discarded() && body.value("role", "") == "operator") {
+    one_operator_key_at_a_time = std::unique_lock(operator_keys_mutex);
+    if (keys.operatorKeys() <= 1) {
+      return fail(failedPrecondition("this is the last operator key: make another first"));
+    }
   }
   ctx.subject = id;
   ctx.owner = doc.tenant;

@@ -74,6 +74,7 @@ Result<HttpResponse> Api::Impl::createWebhook(Context& ctx) {
   // The secret is in this reply only; the idempotency record kept the reply without it.
   shown["secret"] = secret;
   reply.body = dumpJson(shown);
+  reply.headers.emplace_back("Cache-Control", "no-store");  // the secret must not be kept anywhere
   if (deps.webhooks) deps.webhooks->wake();
   return reply;
 }

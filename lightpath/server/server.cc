@@ -118,6 +118,22 @@ Status writeKeyFile(const std::string& path, const std::string& secret) {
   return Status::ok();
 }
 
+// What serve writes (the store and its WAL, device journals, keys) is the owner's alone: it holds
+// webhook secrets and key hashes. New files 0600 and directories 0700 (umask), and a data
+// directory made by an older version is tightened the same way.
+void keepDataPrivate(const std::string& data_dir) {
+  namespace fs = std::filesystem;
+  std::error_code error;
+  const auto owner_only = fs::perms::owner_read | fs::perms::owner_write;
+  fs::permissions(data_dir, owner_only | fs::perms::owner_exec, error);
+  for (const auto& entry : fs::recursive_directory_iterator(data_dir, error)) {
+    if (entry.is_symlink(error)) continue;
+    fs::permissions(entry.path(),
+                    entry.is_directory(error) ? owner_only | fs::perms::owner_exec : owner_only,
+                    error);
+  }
+}
+
 // The portal's directory: as configured, else web/dist of the source tree the executable was
 // built in (build/apps/lightpath/lightpath), else ./web/dist.
 std::string findWebDir(const std::string& configured) {
@@ -140,7 +156,9 @@ Result<std::unique_ptr<Server>> Server::start(const ServeConfig& config, std::os
   LP_RETURN_IF_ERROR(setLogLevel(config.log_level));
   LP_RETURN_IF_ERROR(setLogFormat(config.log_format));
   std::unique_ptr<Server> server(new Server());
+  ::umask(077);
   LP_ASSIGN_OR_RETURN(auto stack, buildStack(config.stack));
+  keepDataPrivate(config.stack.data_dir);
   server->stack_ = std::move(stack);
   Stack& s = *server->stack_;
   // The API is made after the runner; the runner reports into the API's metrics once it exists.

@@ -35,6 +35,11 @@ start
 key=$(cat "$tmp/data/operator.key")
 grep -qF "$key" "$tmp/serve.out" || fail "the first start did not show the operator key"
 [ "$(stat -c %a "$tmp/data/operator.key")" = 600 ] || fail "operator.key is not owner-only"
+# The store holds webhook secrets and key hashes: the data directory is the owner's alone.
+[ "$(stat -c %a "$tmp/data")" = 700 ] || fail "the data directory is $(stat -c %a "$tmp/data"), not 700"
+for f in "$tmp/data/lightpath.db" "$tmp/data"/devices/*.jsonl; do
+  [ "$(stat -c %a "$f")" = 600 ] || { fail "$f is $(stat -c %a "$f"), not 600"; break; }
+done
 export LIGHTPATH_API_KEY=$key
 curl -sf "$LIGHTPATH_URL/readyz" >/dev/null || fail "readyz"
 curl -sf -H "Authorization: Bearer $key" -H 'Content-Type: application/json' \

@@ -150,6 +150,7 @@ struct Api::Impl {
   std::array<std::mutex, 64> idempotency_locks;  // one POST per key at a time
   std::mutex random_mutex;
   Random random;
+  std::mutex operator_keys_mutex;  // deletions of operator keys, one at a time
 };
 
 // "/v1/connections/x" -> {"v1", "connections", "x"} (empty segments dropped).

@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <mutex>
+#include <thread>
 
 #include "test/integration/api/api_fixture.h"
 
@@ -80,6 +81,55 @@ TEST_F(ApiFixture, MeSaysWhoCallsAndConnectionsShowNoLedgerInternals) {
   EXPECT_FALSE(history[0].contains("from")) << history[0];
   EXPECT_EQ(history[0].value("to", ""), "draft");
   EXPECT_EQ(history[1].value("from", ""), "draft");
+}
+
+TEST_F(ApiFixture, TheLastOperatorKeySurvivesConcurrentDeletions) {
+  start();
+  // Each round: two operator keys delete each other at once. One may go, never both.
+  std::string survivor = operator_key_;
+  for (int round = 0; round < 15; ++round) {
+    Reply made = call("POST", "/v1/api-keys", survivor,
+                      json{{"role", "operator"}, {"name", "spare"}}.dump());
+    ASSERT_EQ(made.status, 201) << made.raw;
+    const std::string spare = made.body.value("secret", "");
+    const std::string spare_id = made.body.value("id", "");
+    const std::string survivor_id = call("GET", "/v1/me", survivor).body.value("key_id", "");
+    Reply first, second;
+    std::thread a([&] {
+      first = call("DELETE", "/v1/api-keys/{id}", spare, "", "/v1/api-keys/" + survivor_id);
+    });
+    std::thread b([&] {
+      second = call("DELETE", "/v1/api-keys/{id}", survivor, "", "/v1/api-keys/" + spare_id);
+    });
+    a.join();
+    b.join();
+    ASSERT_FALSE(first.status == 204 && second.status == 204)
+        << "round " << round << ": both operator keys went";
+    const bool spare_lives = call("GET", "/v1/me", spare).status == 200;
+    const bool survivor_lives = call("GET", "/v1/me", survivor).status == 200;
+    ASSERT_TRUE(spare_lives || survivor_lives) << "round " << round << ": no operator key left";
+    survivor = survivor_lives ? survivor : spare;
+  }
+}
+
+TEST_F(ApiFixture, SecretsAreNotCachedAndCursorsDoNotWrap) {
+  start();
+  addTenant("acme", {});
+  Reply key = call("POST", "/v1/api-keys", operator_key_,
+                   json{{"tenant", "acme"}, {"role", "viewer"}}.dump());
+  ASSERT_EQ(key.status, 201);
+  EXPECT_EQ(key.header("Cache-Control"), "no-store");
+  EXPECT_EQ(
+      call("GET", "/v1/events", operator_key_, "", "/v1/events?after=9223372036854775807").status,
+      200);
+  Reply wrapped =
+      call("GET", "/v1/events", operator_key_, "", "/v1/events?after=9223372036854775808");
+  EXPECT_EQ(wrapped.status, 400);
+  EXPECT_EQ(wrapped.body.value("field", ""), "after");
+  EXPECT_EQ(call("GET", "/v1/events/stream", operator_key_, "",
+                 "/v1/events/stream?after=18446744073709551615")
+                .status,
+            400);
 }
 
 TEST_F(ApiFixture, OrderQuoteWatchChangeAndTerminate) {
