@@ -29,6 +29,12 @@ struct TlsTraits : restinio::default_tls_traits_t {
   static constexpr bool use_connection_count_limiter = true;
 };
 
+bool isSingleHeader(std::string_view lower_case_name) {
+  return lower_case_name == "authorization" || lower_case_name == "idempotency-key" ||
+         lower_case_name == "if-match" || lower_case_name == "content-length" ||
+         lower_case_name == "last-event-id";
+}
+
 HttpRequest toRequest(const restinio::request_handle_t& req, std::string& error) {
   HttpRequest r;
   const auto& head = req->header();
@@ -52,6 +58,11 @@ HttpRequest toRequest(const restinio::request_handle_t& req, std::string& error)
     std::string name = f.name();
     std::transform(name.begin(), name.end(), name.begin(),
                    [](unsigned char c) { return std::tolower(c); });
+    // Headers that decide who calls and what happens are taken once: with two, which one a
+    // proxy, a cache and this server each believe would differ.
+    if (isSingleHeader(name) && r.headers.contains(name) && error.empty()) {
+      error = fmt::format("{}: given more than once; send it once", f.name());
+    }
     r.headers[std::move(name)] = f.value();
   });
   r.body = req->body();

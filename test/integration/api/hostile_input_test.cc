@@ -137,6 +137,36 @@ TEST_F(HostileInputTest, BadBodiesAreRefusedWithTheFieldAndChangeNothing) {
   EXPECT_EQ(call("GET", "/healthz", "").status, 200);
 }
 
+TEST_F(HostileInputTest, HeadersThatDecideWhoAndWhatAreTakenOnce) {
+  start();
+  addTenant("acme", {"dc-ashburn-p1", "dc-hillsboro-p1"});
+  const std::string order = ethernetOrder("dc-ashburn-p1", "dc-hillsboro-p1");
+  for (const std::string& twice :
+       {"Authorization: Bearer " + operator_key_ + "\r\nAuthorization: Bearer lp_" +
+            std::string(64, '0'),
+        "Authorization: Bearer " + operator_key_ + "\r\nIdempotency-Key: a\r\nIdempotency-Key: b",
+        "Authorization: Bearer " + operator_key_ + "\r\nIf-Match: \"1\"\r\nIf-Match: *"}) {
+    const std::string reply = rawExchange(
+        server_->port(),
+        "POST /v1/quotes HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: "
+        "application/json\r\n" +
+            twice + "\r\nContent-Length: " + std::to_string(order.size()) + "\r\n\r\n" + order,
+        std::chrono::milliseconds(3000));
+    EXPECT_EQ(reply.rfind("HTTP/1.1 400", 0), 0u) << twice << "\n" << reply.substr(0, 300);
+    EXPECT_NE(reply.find("given more than once"), std::string::npos) << reply.substr(0, 400);
+  }
+  // Once each, the same request is fine.
+  const std::string once =
+      rawExchange(server_->port(),
+                  "POST /v1/quotes HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: "
+                  "application/json\r\n"
+                  "Authorization: Bearer " +
+                      operator_key_ + "\r\nContent-Length: " + std::to_string(order.size()) +
+                      "\r\n\r\n" + order,
+                  std::chrono::milliseconds(3000));
+  EXPECT_EQ(once.rfind("HTTP/1.1 200", 0), 0u) << once.substr(0, 300);
+}
+
 TEST_F(HostileInputTest, SlowClientsAreCutOff) {
   config_.http.read_timeout = std::chrono::seconds(1);
   start();
