@@ -19,7 +19,7 @@ Result<Connection> Lifecycle::order(const std::string& tenant, ConnectionSpec sp
   LP_RETURN_IF_ERROR(validateSpec(spec));
   const TimePoint now = ctx_.now();
   const Window window{spec.start.value_or(now), spec.end.value_or(TimePoint::max())};
-  if (spec.end && *spec.end <= now) return fail(invalidArgument("end: already in the past"));
+  LP_RETURN_IF_ERROR(checkWindowAt(spec, now));
   const std::string id = ctx_.newId("conn");
   Realization realization;
   std::vector<HoldRecord> holds;

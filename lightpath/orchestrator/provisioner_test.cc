@@ -235,6 +235,10 @@ TEST(Provisioner, BookedAheadActivatesAndEndsOnSchedule) {
   w.clock.advance(std::chrono::hours(1));
   ASSERT_TRUE(w.provisioner->runSchedule(w.clock.now()));
   EXPECT_EQ(w.provisioner->get(booked->id())->state(), ConnectionState::Terminated);
+  // Its start has passed by now (refused as such); from now on, the capacity is free again.
+  EXPECT_EQ(w.provisioner->order("acme", during, "key:1").error().message(),
+            "start: already in the past; leave it out to start now");
+  during.start.reset();
   EXPECT_TRUE(w.provisioner->order("acme", during, "key:1"));
   EXPECT_TRUE(w.provisioner->check().empty());
 }

@@ -66,7 +66,7 @@ Result<RoutePlanner::Plan> RoutePlanner::plan(const ConnectionSpec& spec, const 
 
 Result<Realization> RoutePlanner::quote(const ConnectionSpec& spec, TimePoint now) const {
   LP_RETURN_IF_ERROR(validateSpec(spec));
-  if (spec.end && *spec.end <= now) return fail(invalidArgument("end: already in the past"));
+  LP_RETURN_IF_ERROR(checkWindowAt(spec, now));
   // Nothing is held, so quotes need not wait for each other or for orders: a workspace per
   // thread, and the ledger's own (shared) lock for reading free capacity.
   thread_local PathWorkspace ws;

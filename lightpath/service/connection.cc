@@ -181,11 +181,23 @@ Status validateSpec(const ConnectionSpec& s) {
           fmt::format("schedule.steps[{}]: a wavelength's rate does not step", i));
     }
   }
+  // Each change of a connection is kept (event, order, audit entry): its size is bounded.
+  if (s.tags.size() > kMaxTags) {
+    return invalidArgument(fmt::format("tags: at most {}, got {}", kMaxTags, s.tags.size()));
+  }
   for (const auto& [key, value] : s.tags) {
     if (key.empty() || key.size() > 128 || value.size() > 256) {
       return invalidArgument(fmt::format("tags: keys 1-128 and values up to 256 characters ('{}')",
                                          key.substr(0, 40)));
     }
+  }
+  return Status::ok();
+}
+
+Status checkWindowAt(const ConnectionSpec& spec, TimePoint now) {
+  if (spec.end && *spec.end <= now) return invalidArgument("end: already in the past");
+  if (spec.start && *spec.start < now - kStartGrace) {
+    return invalidArgument("start: already in the past; leave it out to start now");
   }
   return Status::ok();
 }

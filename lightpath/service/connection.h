@@ -88,9 +88,18 @@ std::uint64_t bandwidthAt(const ConnectionSpec& spec, TimePoint t);
 // The most it ever asks for.
 std::uint64_t peakBandwidth(const ConnectionSpec& spec);
 
+// Tags a connection may carry (each at most 128 / 256 characters).
+inline constexpr std::size_t kMaxTags = 64;
+// How far in the past an order's start may lie (clocks differ); earlier is refused.
+inline constexpr std::chrono::seconds kStartGrace{60};
+
 // Checks a spec on its own (the network checks come later): the ends, the bandwidth range of
-// its kind, schedule order, VLAN range, the cloud fields. InvalidArgument names the field.
+// its kind, schedule order, VLAN range, the cloud fields, the number of tags. InvalidArgument
+// names the field.
 Status validateSpec(const ConnectionSpec& spec);
+// The window against the clock: InvalidArgument when the end has passed or the start lies
+// more than kStartGrace in the past.
+Status checkWindowAt(const ConnectionSpec& spec, TimePoint now);
 
 struct StateChange {
   TimePoint at;

@@ -89,6 +89,24 @@ TEST(ConnectionSpec, ValidationNamesTheField) {
   s.end = at(100);
   s.steps = {{at(50), 20'000}, {at(40), 30'000}};
   EXPECT_EQ(error(s), "schedule.steps[1]: steps must be in time order");
+  s = ethernet();
+  for (std::size_t i = 0; i <= kMaxTags; ++i) s.tags["t" + std::to_string(i)] = "v";
+  EXPECT_EQ(error(s), "tags: at most 64, got 65");
+  s.tags.erase("t0");
+  EXPECT_TRUE(validateSpec(s).isOk());
+}
+
+TEST(ConnectionSpec, AStartInThePastIsRefusedBeyondClockSkew) {
+  auto s = ethernet();
+  EXPECT_TRUE(checkWindowAt(s, at(100)).isOk());
+  s.start = at(100) - std::chrono::seconds(30);  // clocks differ a little
+  EXPECT_TRUE(checkWindowAt(s, at(100)).isOk());
+  s.start = at(100) - std::chrono::minutes(5);
+  EXPECT_EQ(checkWindowAt(s, at(100)).message(),
+            "start: already in the past; leave it out to start now");
+  s.start.reset();
+  s.end = at(99);
+  EXPECT_EQ(checkWindowAt(s, at(100)).message(), "end: already in the past");
 }
 
 TEST(Ids, HaveTheirPrefixAndDoNotRepeat) {
