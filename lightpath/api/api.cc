@@ -25,7 +25,7 @@ constexpr bool kAudited = true, kIdempotent = true, kNo = false;
 
 // Every route, with who may call it and what the chain does around it.
 std::vector<Impl::Route> routeTable() {
-  return {
+  std::vector<Impl::Route> routes{
       // method, path, handler, access, audited, idempotent
       {"GET", "/healthz", &Impl::health, kPublic, kNo, kNo},
       {"GET", "/readyz", &Impl::ready, kPublic, kNo, kNo},
@@ -61,14 +61,16 @@ std::vector<Impl::Route> routeTable() {
       {"GET", "/v1/webhooks/{id}", &Impl::getWebhook, kAny, kNo, kNo},
       {"DELETE", "/v1/webhooks/{id}", &Impl::deleteWebhook, kAdmin, kAudited, kNo},
   };
-}
-
-std::vector<std::string> routeNames(std::vector<Impl::Route>& routes) {
-  std::vector<std::string> names;
   for (Impl::Route& r : routes) {
     for (std::string_view segment : pathSegments(r.pattern)) r.segments.emplace_back(segment);
-    names.push_back(r.method + " " + r.pattern);
   }
+  return routes;
+}
+
+// The metrics' name of each route ("GET /v1/connections/{id}"), then "unmatched".
+std::vector<std::string> routeNames(const std::vector<Impl::Route>& routes) {
+  std::vector<std::string> names;
+  for (const Impl::Route& r : routes) names.push_back(r.method + " " + r.pattern);
   names.push_back("unmatched");
   return names;
 }

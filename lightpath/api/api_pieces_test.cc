@@ -5,11 +5,13 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "lightpath/api/internal/api_impl.h"
 #include "lightpath/api/metrics.h"
 #include "lightpath/api/problem.h"
 #include "lightpath/api/static_files.h"
 #include "lightpath/base/crypto.h"
 #include "lightpath/events/webhooks.h"
+#include "lightpath/service/connection_json.h"
 
 namespace lightpath {
 namespace {
@@ -30,6 +32,35 @@ TEST(Problem, MapsEveryCodeToOneStatusAndNamesTheField) {
   EXPECT_FALSE(plain.contains("field"));
   EXPECT_FALSE(nlohmann::json::parse(problemOf(notFound("x: y")).body).contains("field"))
       << "only bad input names fields";
+}
+
+TEST(ConnectionView, DropsOnlyTheLedgerHoldsWhateverTheTagsSay) {
+  // Tags that spell the member to drop, in keys and values, must come through untouched.
+  const std::map<std::string, std::string> tags{
+      {"holds", "[1,2]"}, {"note", "\"holds\":[3]"}, {"z", "holds"}};
+  Connection c = Connection::draft("conn_v", "acme",
+                                   {.kind = ConnectionKind::Ethernet,
+                                    .a_end = "p1",
+                                    .z_end = "p2",
+                                    .bandwidth_mbps = 100,
+                                    .tags = tags},
+                                   TimePoint(std::chrono::seconds(1'800'000'000)), "key_1");
+  for (const std::vector<std::uint64_t>& holds :
+       {std::vector<std::uint64_t>{}, std::vector<std::uint64_t>{7},
+        std::vector<std::uint64_t>{7, 8, 9}}) {
+    c.setCurrent({.nodes = {"a", "b"}, .fibers = {"ab"}, .km = 12.5, .holds = holds});
+    const nlohmann::json stored = nlohmann::json::parse(connectionToJson(c));
+    const nlohmann::json shown = nlohmann::json::parse(connectionView(c));
+    ASSERT_TRUE(stored["current"].contains("holds"));
+    EXPECT_FALSE(shown["current"].contains("holds")) << shown.dump();
+    nlohmann::json expected = stored;
+    expected["current"].erase("holds");
+    EXPECT_EQ(shown, expected);
+    const auto shown_tags = shown["requested"]["tags"].get<std::map<std::string, std::string>>();
+    EXPECT_EQ(shown_tags, tags);
+  }
+  // The order is the first history entry and comes from nowhere.
+  EXPECT_FALSE(nlohmann::json::parse(connectionView(c))["history"][0].contains("from"));
 }
 
 TEST(Metrics, CountsByRouteAndCodeAndFillsCumulativeBuckets) {

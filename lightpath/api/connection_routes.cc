@@ -123,8 +123,7 @@ Result<HttpResponse> Api::Impl::listConnections(Context& ctx) {
   LP_RETURN_IF_ERROR(deps.store->read([&](StoreTransaction& tx) -> Status {
     LP_ASSIGN_OR_RETURN(auto rows, tx.connections(query, &total));
     for (ConnectionRecord& r : rows) {
-      LP_ASSIGN_OR_RETURN(std::string shown, connectionViewOf(r.body));
-      items.push_back(std::move(shown));
+      items.push_back(withoutLedgerInternals(std::move(r.body)));
     }
     return Status::ok();
   }));
@@ -133,8 +132,7 @@ Result<HttpResponse> Api::Impl::listConnections(Context& ctx) {
 
 Result<HttpResponse> Api::Impl::getConnection(Context& ctx) {
   LP_ASSIGN_OR_RETURN(ConnectionRecord record, visibleConnection(ctx, ctx.params[0]));
-  LP_ASSIGN_OR_RETURN(std::string shown, connectionViewOf(record.body));
-  HttpResponse r = jsonReply(200, std::move(shown));
+  HttpResponse r = jsonReply(200, withoutLedgerInternals(std::move(record.body)));
   r.headers.emplace_back("ETag", etagOf(record.version));
   return r;
 }
@@ -277,7 +275,7 @@ Result<HttpResponse> Api::Impl::createQuote(Context& ctx) {
   Connection draft =
       Connection::draft("quote", ctx.who.tenant, spec, deps.clock->now(), ctx.who.key_id);
   draft.setCurrent(*quoted);
-  json shown = connectionView(draft);
+  json shown = json::parse(connectionView(draft));
   json out{{"feasible", true}, {"requested", std::move(shown["requested"])}};
   for (auto& [key, value] : shown["current"].items()) out[key] = std::move(value);
   if (spec.max_latency)

@@ -274,13 +274,12 @@ HttpResponse Api::Impl::handle(const HttpRequest& request) {
     if ((answer = admit(*route, ctx))) return std::move(*answer);
     if ((answer = throttle(ctx))) return std::move(*answer);
     if ((answer = checkBody(request))) return std::move(*answer);
-    std::unique_lock<std::mutex>
-        one_at_a_time;  // the same Idempotency-Key is handled once at a time
-    if (route->idempotent && request.header("idempotency-key")) {
-      const std::string* key = request.header("idempotency-key");
-      one_at_a_time =
-          std::unique_lock(idempotency_locks[std::hash<std::string>{}(ctx.who.key_id + ":" + *key) %
-                                             idempotency_locks.size()]);
+    // The same Idempotency-Key is handled once at a time, so a retry waits for the first answer.
+    std::unique_lock<std::mutex> one_at_a_time;
+    if (const std::string* key = request.header("idempotency-key"); route->idempotent && key) {
+      const std::string doc = idempotencyId(ctx.who.key_id, *key);
+      one_at_a_time = std::unique_lock(
+          idempotency_locks[std::hash<std::string>{}(doc) % idempotency_locks.size()]);
     }
     if ((answer = replay(*route, ctx))) return std::move(*answer);
     Result<HttpResponse> handled = (this->*(route->handler))(ctx);

@@ -37,10 +37,9 @@ Result<std::pair<std::size_t, std::size_t>> paging(const HttpRequest& request) {
     return value;
   };
   LP_ASSIGN_OR_RETURN(auto offset, number("offset", 0, 100'000'000));
-  auto limit = number("limit", 100, 1000);
-  if (!limit) return fail(limit.error());
-  if (*limit == 0) return fail(invalidArgument("limit: at least 1"));
-  return std::pair{offset, *limit};
+  LP_ASSIGN_OR_RETURN(auto limit, number("limit", 100, 1000));
+  if (limit == 0) return fail(invalidArgument("limit: at least 1"));
+  return std::pair{offset, limit};
 }
 
 std::string pageJson(const std::vector<std::string>& items, std::size_t total, std::size_t offset,

@@ -13,9 +13,7 @@ Result<Connection> Lifecycle::beginModify(const std::string& id, std::uint64_t m
                                           std::optional<std::uint64_t> expected_version,
                                           const std::string& actor, const AlsoInTransaction& also) {
   auto guard = ctx_.locks.lock(id);
-  auto loaded = ctx_.records.getAt(id, expected_version);
-  if (!loaded) return loaded;
-  Connection c = std::move(*loaded);
+  LP_ASSIGN_OR_RETURN(Connection c, ctx_.records.getAt(id, expected_version));
   if (c.requested().kind == ConnectionKind::Wavelength) {
     return fail(
         invalidArgument("bandwidth_mbps: a wavelength's rate is its transceiver's: order a new "
@@ -32,19 +30,13 @@ Result<Connection> Lifecycle::beginModify(const std::string& id, std::uint64_t m
     return fail(failedPrecondition(fmt::format(
         "connection {} steps its bandwidth on a schedule: change the schedule instead", id)));
   }
-  if (c.current().holds.size() != 1)
-    return fail(internalError(fmt::format("connection {} has no single hold", id)));
-  auto price = ctx_.planner.priceOf(
-      wanted, c.current());  // refuse what cannot be priced before holding anything
-  if (!price) return fail(price.error());
-  const HoldId hold_id = c.current().holds.front();
-  auto old_hold = ctx_.deps.ledger->hold(hold_id);
-  if (!old_hold)
-    return fail(
-        internalError(fmt::format("connection {}: hold {} is not in the ledger", id, hold_id)));
+  // Refuse what cannot be priced before holding anything.
+  LP_RETURN_IF_ERROR(statusOf(ctx_.planner.priceOf(wanted, c.current())));
+  LP_ASSIGN_OR_RETURN(const Hold old_hold, singleHold(c));
+  const HoldId hold_id = old_hold.id;
   // Make: hold the new amounts, checked against everyone else; the old ones go in the same step.
   LP_RETURN_IF_ERROR(
-      ctx_.deps.ledger->modify(hold_id, withAmount(old_hold->claims, mbps), old_hold->window));
+      ctx_.deps.ledger->modify(hold_id, withAmount(old_hold.claims, mbps), old_hold.window));
   // Stored as modifying with the old spec and hold: a crash now recovers to the connection as it
   // was (recover() puts the devices back), never to half a change.
   const std::uint64_t before = c.version();
@@ -54,7 +46,7 @@ Result<Connection> Lifecycle::beginModify(const std::string& id, std::uint64_t m
   if (saved.isOk())
     saved = ctx_.records.save(c, before, "connection.stateChanged", "modifying", {}, {}, also);
   if (!saved.isOk()) {
-    (void)ctx_.deps.ledger->modify(hold_id, old_hold->claims, old_hold->window);
+    (void)ctx_.deps.ledger->modify(hold_id, old_hold.claims, old_hold.window);
     return fail(saved);
   }
   return c;
@@ -62,20 +54,17 @@ Result<Connection> Lifecycle::beginModify(const std::string& id, std::uint64_t m
 
 Status Lifecycle::finishModify(const std::string& id, std::uint64_t mbps) {
   auto guard = ctx_.locks.lock(id);
-  LP_ASSIGN_OR_RETURN(auto loaded, ctx_.records.get(id));
-  Connection c = std::move(loaded);
+  LP_ASSIGN_OR_RETURN(Connection c, ctx_.records.get(id));
   if (c.state() != ConnectionState::Modifying) {
     return failedPrecondition(
         fmt::format("connection {} is {}, not modifying", id, toString(c.state())));
   }
-  const HoldId hold_id = c.current().holds.front();
-  auto hold = ctx_.deps.ledger->hold(hold_id);
-  if (!hold)
-    return internalError(fmt::format("connection {}: hold {} is not in the ledger", id, hold_id));
-  const std::vector<Claim> claims = withAmount(hold->claims, mbps);
-  const std::vector<Claim> old_claims = withAmount(hold->claims, c.requested().bandwidth_mbps);
+  LP_ASSIGN_OR_RETURN(const Hold hold, singleHold(c));
+  const HoldId hold_id = hold.id;
+  const std::vector<Claim> claims = withAmount(hold.claims, mbps);
+  const std::vector<Claim> old_claims = withAmount(hold.claims, c.requested().bandwidth_mbps);
   auto back = [&](const std::string& why) {
-    (void)ctx_.deps.ledger->modify(hold_id, old_claims, hold->window);  // break nothing
+    (void)ctx_.deps.ledger->modify(hold_id, old_claims, hold.window);  // break nothing
     const std::uint64_t v = c.version();
     (void)c.transition(ConnectionState::Active, ctx_.now(), "orchestrator", why);
     return ctx_.records.save(c, v, "connection.stateChanged", why, {}, {});
@@ -101,7 +90,7 @@ Status Lifecycle::finishModify(const std::string& id, std::uint64_t mbps) {
   LP_RETURN_IF_ERROR(updated.transition(ConnectionState::Active, ctx_.now(), "orchestrator",
                                         fmt::format("bandwidth now {} Mb/s", mbps)));
   return ctx_.records.save(updated, v, "connection.stateChanged", "modified",
-                           {{hold_id, id, encodeHold(hold->window, claims)}}, {});
+                           {{hold_id, id, encodeHold(hold.window, claims)}}, {});
 }
 
 Result<Connection> Lifecycle::setEnd(const std::string& id, std::optional<TimePoint> end,
@@ -124,15 +113,10 @@ Result<Connection> Lifecycle::setEnd(const std::string& id, std::optional<TimePo
   ConnectionSpec spec = loaded->requested();
   spec.end = end;
   LP_RETURN_IF_ERROR(validateSpec(spec));
-  if (loaded->current().holds.size() != 1)
-    return fail(internalError(fmt::format("connection {} has no single hold", id)));
-  const HoldId hold_id = loaded->current().holds.front();
-  auto old_hold = ctx_.deps.ledger->hold(hold_id);
-  if (!old_hold)
-    return fail(
-        internalError(fmt::format("connection {}: hold {} is not in the ledger", id, hold_id)));
-  const Window window{old_hold->window.start, end.value_or(TimePoint::max())};
-  LP_RETURN_IF_ERROR(ctx_.deps.ledger->modify(hold_id, old_hold->claims, window));
+  LP_ASSIGN_OR_RETURN(const Hold old_hold, singleHold(*loaded));
+  const HoldId hold_id = old_hold.id;
+  const Window window{old_hold.window.start, end.value_or(TimePoint::max())};
+  LP_RETURN_IF_ERROR(ctx_.deps.ledger->modify(hold_id, old_hold.claims, window));
   const std::uint64_t before = loaded->version();
   Connection c =
       Connection::restore(id, loaded->tenant(), std::move(spec), state, loaded->adminState(),
@@ -140,10 +124,10 @@ Result<Connection> Lifecycle::setEnd(const std::string& id, std::optional<TimePo
   Status saved = ctx_.records.save(c, before, "connection.scheduleChanged",
                                    end ? "ends " + formatTime(*end) + " (" + actor + ")"
                                        : "runs until terminated (" + actor + ")",
-                                   {{hold_id, id, encodeHold(window, old_hold->claims)}}, {}, also);
+                                   {{hold_id, id, encodeHold(window, old_hold.claims)}}, {}, also);
   if (!saved.isOk()) {
-    (void)ctx_.deps.ledger->modify(hold_id, old_hold->claims,
-                                   old_hold->window);  // not durable: as it was
+    (void)ctx_.deps.ledger->modify(hold_id, old_hold.claims,
+                                   old_hold.window);  // not durable: as it was
     return fail(saved);
   }
   return c;

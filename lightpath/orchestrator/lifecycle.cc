@@ -62,8 +62,7 @@ Status Lifecycle::releaseEverything(Connection& c, ConnectionState to, const std
 
 Status Lifecycle::activate(const std::string& id) {
   auto guard = ctx_.locks.lock(id);
-  LP_ASSIGN_OR_RETURN(auto loaded, ctx_.records.get(id));
-  Connection c = std::move(loaded);
+  LP_ASSIGN_OR_RETURN(Connection c, ctx_.records.get(id));
   if (c.state() != ConnectionState::Provisioning) {
     return failedPrecondition(
         fmt::format("connection {} is {}, not provisioning", id, toString(c.state())));
@@ -102,8 +101,7 @@ Status Lifecycle::activate(const std::string& id) {
 
 Status Lifecycle::acceptCounterparty(const std::string& id) {
   auto guard = ctx_.locks.lock(id);
-  LP_ASSIGN_OR_RETURN(auto loaded, ctx_.records.get(id));
-  Connection c = std::move(loaded);
+  LP_ASSIGN_OR_RETURN(Connection c, ctx_.records.get(id));
   const std::uint64_t before = c.version();
   LP_RETURN_IF_ERROR(c.transition(ConnectionState::Active, ctx_.now(), c.requested().cloud_provider,
                                   "accepted by the provider"));
@@ -113,8 +111,7 @@ Status Lifecycle::acceptCounterparty(const std::string& id) {
 
 Status Lifecycle::terminate(const std::string& id, const std::string& actor) {
   auto guard = ctx_.locks.lock(id);
-  LP_ASSIGN_OR_RETURN(auto begun, beginTerminateLocked(id, actor, {}));
-  Connection c = std::move(begun);
+  LP_ASSIGN_OR_RETURN(Connection c, beginTerminateLocked(id, actor, {}));
   Status devices = ctx_.configure(c, IntentAction::Remove);
   if (!devices.isOk()) return devices;  // stays deprovisioning; recovery or a retry finishes it
   return releaseEverything(c, ConnectionState::Terminated, "orchestrator",
@@ -129,15 +126,25 @@ Result<Connection> Lifecycle::beginTerminate(const std::string& id, const std::s
 
 Result<Connection> Lifecycle::beginTerminateLocked(const std::string& id, const std::string& actor,
                                                    const AlsoInTransaction& also) {
-  auto loaded = ctx_.records.get(id);
-  if (!loaded) return loaded;
-  Connection c = std::move(*loaded);
+  LP_ASSIGN_OR_RETURN(Connection c, ctx_.records.get(id));
   if (c.state() == ConnectionState::Deprovisioning) return c;
   const std::uint64_t before = c.version();
   LP_RETURN_IF_ERROR(c.transition(ConnectionState::Deprovisioning, ctx_.now(), actor, "terminate"));
   LP_RETURN_IF_ERROR(
       ctx_.records.save(c, before, "connection.stateChanged", "terminating", {}, {}, also));
   return c;
+}
+
+Result<Hold> Lifecycle::singleHold(const Connection& c) const {
+  if (c.current().holds.size() != 1) {
+    return fail(internalError(fmt::format("connection {} has no single hold", c.id())));
+  }
+  auto hold = ctx_.deps.ledger->hold(c.current().holds.front());
+  if (!hold) {
+    return fail(internalError(fmt::format("connection {}: hold {} is not in the ledger", c.id(),
+                                          c.current().holds.front())));
+  }
+  return *hold;
 }
 
 Status Lifecycle::keepAsItWas(Connection c) {

@@ -14,6 +14,7 @@
 #include <optional>
 #include <string>
 
+#include "lightpath/ledger/ledger.h"
 #include "lightpath/orchestrator/connection_records.h"
 #include "lightpath/pce/workspace.h"
 
@@ -49,6 +50,9 @@ class Lifecycle {
  private:
   Result<Connection> beginTerminateLocked(const std::string& id, const std::string& actor,
                                           const AlsoInTransaction& also);
+  // The one hold of a connection whose capacity does not step (Internal when the ledger and the
+  // record disagree).
+  Result<Hold> singleHold(const Connection& c) const;
   // Gives every hold back and moves to `to` (failed, terminated), durably.
   Status releaseEverything(Connection& c, ConnectionState to, const std::string& actor,
                            const std::string& reason);

@@ -155,11 +155,11 @@ Result<TimePoint> parseTime(std::string_view text) {
 std::string connectionToJson(const Connection& c) {
   json history = json::array();
   for (const StateChange& h : c.history()) {
-    history.push_back({{"at", formatTime(h.at)},
-                       {"from", toString(h.from)},
-                       {"to", toString(h.to)},
-                       {"actor", h.actor},
-                       {"reason", h.reason}});
+    json entry{
+        {"at", formatTime(h.at)}, {"to", toString(h.to)}, {"actor", h.actor}, {"reason", h.reason}};
+    // The first entry is the order itself (draft to draft): it comes from nowhere.
+    if (h.from != h.to) entry["from"] = toString(h.from);
+    history.push_back(std::move(entry));
   }
   const Realization& r = c.current();
   json spectrum = json::array();
@@ -299,11 +299,14 @@ Result<Connection> connectionFromJson(std::string_view text) {
         valueOf(parseConnectionState(need<std::string>(j, "state", "connection")), "state");
     std::vector<StateChange> history;
     for (const json& h : j.at("history")) {
+      const ConnectionState to =
+          valueOf(parseConnectionState(h.at("to").get<std::string>()), "history.to");
       history.push_back(
           {valueOf(parseTime(h.at("at").get<std::string>()), "history.at"),
-           valueOf(parseConnectionState(h.at("from").get<std::string>()), "history.from"),
-           valueOf(parseConnectionState(h.at("to").get<std::string>()), "history.to"),
-           h.at("actor").get<std::string>(), h.at("reason").get<std::string>()});
+           h.contains("from")
+               ? valueOf(parseConnectionState(h.at("from").get<std::string>()), "history.from")
+               : to,
+           to, h.at("actor").get<std::string>(), h.at("reason").get<std::string>()});
     }
     const json& cur = j.at("current");
     Realization r;

@@ -44,6 +44,11 @@ TEST(ConnectionJson, RoundTripsEverything) {
   ASSERT_EQ(back->history().size(), 2u);
   EXPECT_EQ(back->history()[0].at, c.history()[0].at);
   EXPECT_EQ(connectionToJson(*back), connectionToJson(c));
+  // The first entry (the order) is written without "from" and read back as draft -> draft.
+  const auto stored = nlohmann::json::parse(connectionToJson(c))["history"];
+  EXPECT_FALSE(stored[0].contains("from"));
+  EXPECT_EQ(stored[1].value("from", ""), "draft");
+  EXPECT_EQ(back->history()[0].from, ConnectionState::Draft);
 }
 
 TEST(ConnectionJson, ACorruptStoredDocumentIsAnErrorNamingIt) {
@@ -51,10 +56,13 @@ TEST(ConnectionJson, ACorruptStoredDocumentIsAnErrorNamingIt) {
       "conn_bad", "acme",
       {.kind = ConnectionKind::Ethernet, .a_end = "p1", .z_end = "p2", .bandwidth_mbps = 10},
       TimePoint(std::chrono::seconds(1'700'000'000)), "key:1");
+  ASSERT_TRUE(c.transition(ConnectionState::Provisioning,
+                           TimePoint(std::chrono::seconds(1'700'000'001)), "o", "r")
+                  .isOk());
   const std::string good = connectionToJson(c);
   // Each value a reader parses (not just reads): a bad one must be an error, never a crash.
   for (const auto& [from, to] : std::vector<std::pair<std::string, std::string>>{
-           {R"("state":"draft")", R"("state":"melted")"},
+           {R"("state":"provisioning")", R"("state":"melted")"},
            {R"("kind":"ethernet")", R"("kind":"fax")"},
            {R"("protection":"none")", R"("protection":"2+2")"},
            {R"("from":"draft")", R"("from":"nowhere")"},

@@ -173,9 +173,9 @@ Result<HttpResponse> documentPage(Store& store, const HttpRequest& request, Docu
                                   const std::function<std::string(DocumentRecord&)>& show);
 // Parses a JSON object body; InvalidArgument with the parser's position when it is not one.
 Result<json> parseObject(std::string_view body);
-// The connection as the API shows it (connection_view.cc): no ledger internals.
-json connectionView(const Connection& c);
-// A stored connection document shown as connectionView() would (Internal when unreadable).
-Result<std::string> connectionViewOf(const std::string& stored_body);
+// The connection as the API shows it (connection_view.cc): the stored document without ledger
+// internals. withoutLedgerInternals() does the same to a stored document's text.
+std::string connectionView(const Connection& c);
+std::string withoutLedgerInternals(std::string stored);
 
 }  // namespace lightpath
