@@ -245,7 +245,7 @@ void Api::Impl::observe(std::size_t route_index, const Context& ctx, HttpRespons
     log().info("{} {} -> {} ({}, {}, {}, {:.3f} ms)", printable(request.method.substr(0, 16)),
                printable(request.path.substr(0, 200)), response.status, ctx.request_id,
                ctx.who.key_id, printable(request.remote), seconds * 1e3);
-  } else {
+  } else if (log().should_log(spdlog::level::debug)) {  // reads are many: no work unless shown
     log().debug("{} {} -> {} ({}, {:.3f} ms)", printable(request.method.substr(0, 16)),
                 printable(request.path.substr(0, 200)), response.status, ctx.request_id,
                 seconds * 1e3);

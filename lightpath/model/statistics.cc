@@ -72,12 +72,9 @@ Diameter exactDiameter(const Topology& t) {
       upper[w] = std::min(upper[w], ecc + dist[w]);
     }
     for (NodeIndex w = 0; w < n; ++w) {
-      // Done with w when it cannot beat the best, or its eccentricity is known exactly.
-      if (open[w] && (upper[w] <= best.length.value() || lower[w] == upper[w])) {
-        if (lower[w] > best.length.value()) {
-          // Known exactly and larger: its farthest node is needed, so search it after all.
-          continue;
-        }
+      // Done with w when it cannot beat the best. (One whose eccentricity is known and larger
+      // stays open: the search from it names the diameter's ends.)
+      if (open[w] && upper[w] <= best.length.value()) {
         open[w] = 0;
         --remaining;
       }
