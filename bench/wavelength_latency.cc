@@ -29,7 +29,7 @@ int main(int argc, char** argv) {
     std::cerr << catalog.error().message() << "\n";
     return 1;
   }
-  const WavelengthPlanner planner(engine, *catalog, LineSystem{});
+  const WavelengthPlanner planner(engine, *catalog, defaultEquipment());
   FiberSpectrum spectrum(static_cast<std::uint32_t>(topology->fibers().size()), 384);
   PathWorkspace ws;
   std::mt19937 random(20261126);

@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "lightpath/model/optical_equipment.h"
 #include "lightpath/model/topology.h"
 
 namespace lightpath {
@@ -20,5 +21,11 @@ Result<Topology> loadDemoNetwork();
 // also compiled in; a catalog file is a native topology document with only `transceivers`.
 std::string_view defaultTransceiverCatalogYaml();
 Result<std::vector<TransceiverSpec>> loadTransceiverCatalog(const std::string& path = {});
+
+// The default optical equipment library (data/optical/equipment.json, GNPy's format), compiled
+// in. loadEquipment reads the GNPy equipment file at `path`, or this one when `path` is empty.
+std::string_view defaultEquipmentJson();
+Result<OpticalEquipment> loadEquipment(const std::string& path = {});
+const OpticalEquipment& defaultEquipment();
 
 }  // namespace lightpath

@@ -16,6 +16,7 @@
 #include <string_view>
 
 #include "lightpath/base/status.h"
+#include "lightpath/model/optical_equipment.h"
 #include "lightpath/model/topology.h"
 
 namespace lightpath {
@@ -79,5 +80,10 @@ Status writeTopologyFile(const Topology& topology, const std::string& path);
 // Reads a whole file, refusing one larger than max_bytes.
 Result<std::string> readFileText(const std::string& path,
                                  std::size_t max_bytes = kMaxTopologyBytes);
+
+// A GNPy equipment file (eqpt_config.json) as Lightpath's optical equipment library. Missing or
+// contradictory entries are refused with the JSON pointer and the reason, e.g.
+// "eqpt.json: /Edfa/3/nf_min: expected a number".
+Result<OpticalEquipment> readGnpyEquipment(std::string_view text, std::string_view source);
 
 }  // namespace lightpath

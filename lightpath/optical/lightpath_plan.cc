@@ -6,18 +6,20 @@
 
 namespace lightpath {
 FiberNoiseTable::FiberNoiseTable(const Topology& topology, std::span<const TransceiverSpec> catalog,
-                                 const LineSystem& line)
+                                 const OpticalEquipment& equipment)
     : fibers_(topology.fibers().size()), noise_(catalog.size() * topology.fibers().size()) {
   for (std::size_t m = 0; m < catalog.size(); ++m) {
     for (FiberIndex f = 0; f < fibers_; ++f)
-      noise_[m * fibers_ + f] = fiberNoise(topology.fiber(f), catalog[m].baud_gbd, line);
+      noise_[m * fibers_ + f] = fiberNoise(topology.fiber(f), catalog[m].baud_gbd,
+                                          catalog[m].slot_width.value(), equipment);
   }
 }
 
 Result<LightpathPlan> planLightpath(const Topology& t, std::span<const NodeIndex> nodes,
                                     std::span<const FiberIndex> fibers, Gbps line_rate,
                                     std::span<const TransceiverSpec> catalog,
-                                    const LineSystem& line, const FiberNoiseTable* table) {
+                                    const OpticalEquipment& equipment,
+                                    const FiberNoiseTable* table) {
   if (fibers.empty() || nodes.size() != fibers.size() + 1) {
     return fail(invalidArgument("a lightpath needs a route of at least one fiber"));
   }
@@ -28,6 +30,7 @@ Result<LightpathPlan> planLightpath(const Topology& t, std::span<const NodeIndex
   std::optional<LightpathPlan> best;
   std::string why;
   bool any_mode = false;
+  const double margin = equipment.load.sys_margins_db;
   for (std::size_t m = 0; m < catalog.size(); ++m) {
     const TransceiverSpec& trx = catalog[m];
     if (trx.line_rate != line_rate) continue;
@@ -35,14 +38,15 @@ Result<LightpathPlan> planLightpath(const Topology& t, std::span<const NodeIndex
     for (std::size_t i = 0; i < n; ++i) {
       prefix[i + 1] = prefix[i];
       prefix[i + 1] +=
-          table ? table->get(m, fibers[i]) : fiberNoise(t.fiber(fibers[i]), trx.baud_gbd, line);
+          table ? table->get(m, fibers[i])
+                : fiberNoise(t.fiber(fibers[i]), trx.baud_gbd, trx.slot_width.value(), equipment);
     }
     auto segmentQot = [&](std::size_t from, std::size_t to) {
-      return combineNoise(prefix[to] - prefix[from], to - from, trx.baud_gbd, line);
+      return combineNoise(prefix[to] - prefix[from], trx.baud_gbd, equipment);
     };
     auto reads = [&](std::size_t from, std::size_t to) {
       return km[to] - km[from] <= trx.reach.value() &&
-             segmentQot(from, to).gsnr.value() >= trx.min_gsnr.value() + line.margin_db;
+             segmentQot(from, to).gsnr.value() >= trx.min_gsnr.value() + margin;
     };
     LightpathPlan plan{.transceiver = &trx};
     std::size_t start = 0;
@@ -52,11 +56,13 @@ Result<LightpathPlan> planLightpath(const Topology& t, std::span<const NodeIndex
       std::size_t end = start;
       while (end < n && reads(start, end + 1)) ++end;
       if (end == start) {
-        why = fmt::format(
-            "{}: fiber '{}' alone gives {:.1f} dB GSNR, below the {:.1f} dB it needs "
-            "(with {:.1f} dB margin){}",
-            trx.name, t.fiber(fibers[start]).id, segmentQot(start, start + 1).gsnr.value(),
-            trx.min_gsnr.value() + line.margin_db, line.margin_db,
+        const double alone = segmentQot(start, start + 1).gsnr.value();
+        why += fmt::format(
+            "{}{}: fiber '{}' alone gives {:.1f} dB GSNR (0.1 nm), short by {:.1f} dB of the "
+            "{:.1f} dB it needs ({:g} dB threshold + {:g} dB system margin){}",
+            why.empty() ? "" : "; ", trx.name, t.fiber(fibers[start]).id, alone,
+            trx.min_gsnr.value() + margin - alone, trx.min_gsnr.value() + margin,
+            trx.min_gsnr.value(), margin,
             km[start + 1] - km[start] > trx.reach.value()
                 ? fmt::format(", or beyond its {:g} km reach", trx.reach.value())
                 : "");
@@ -67,7 +73,8 @@ Result<LightpathPlan> planLightpath(const Topology& t, std::span<const NodeIndex
         // Step back to the last node in reach that allows regeneration.
         while (end > start && !t.node(nodes[end]).regeneration) --end;
         if (end == start) {
-          why = fmt::format("{}: no node between '{}' and '{}' allows regeneration", trx.name,
+          why += fmt::format("{}{}: no node between '{}' and '{}' allows regeneration",
+                             why.empty() ? "" : "; ", trx.name,
                             t.node(nodes[start]).id, t.node(nodes[std::min(n, start + 1)]).id);
           ok = false;
           break;

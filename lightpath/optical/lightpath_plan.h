@@ -27,7 +27,7 @@ struct LightpathPlan {
 class FiberNoiseTable {
  public:
   FiberNoiseTable(const Topology& topology, std::span<const TransceiverSpec> catalog,
-                  const LineSystem& line);
+                  const OpticalEquipment& equipment);
   // Noise of `fiber` for the catalog's mode number `mode`.
   const FiberNoise& get(std::size_t mode, FiberIndex fiber) const {
     return noise_[mode * fibers_ + fiber];
@@ -39,12 +39,15 @@ class FiberNoiseTable {
 };
 
 // `nodes` and `fibers` describe the route (nodes.size() == fibers.size() + 1). Tries every
-// mode of `line_rate` in the catalog; picks the fewest regenerators, then the narrowest slot
-// width. FailedPrecondition, with the reason, when no mode works even with regenerators.
-// With `table` (built for this catalog), fiber noise comes from it.
+// mode of `line_rate` in the catalog; a mode reads a segment when its GSNR is at least the
+// mode's threshold plus the system margin (the equipment's sys_margins). Picks the fewest
+// regenerators, then the narrowest slot width. FailedPrecondition, with the reason (which
+// constraint fails and by how much), when no mode works even with regenerators. With `table`
+// (built for this catalog), fiber noise comes from it.
 Result<LightpathPlan> planLightpath(const Topology& topology, std::span<const NodeIndex> nodes,
                                     std::span<const FiberIndex> fibers, Gbps line_rate,
                                     std::span<const TransceiverSpec> catalog,
-                                    const LineSystem& line, const FiberNoiseTable* table = nullptr);
+                                    const OpticalEquipment& equipment,
+                                    const FiberNoiseTable* table = nullptr);
 
 }  // namespace lightpath

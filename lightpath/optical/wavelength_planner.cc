@@ -18,11 +18,11 @@ double FiberSpectrum::freeCapacity(FiberIndex fiber) const {
 }
 
 WavelengthPlanner::WavelengthPlanner(const PathEngine& engine, std::vector<TransceiverSpec> catalog,
-                                     LineSystem line, double slot_ghz)
+                                     OpticalEquipment equipment, double slot_ghz)
     : engine_(engine),
       catalog_(std::move(catalog)),
-      line_(line),
-      noise_(engine.topology(), catalog_, line_),
+      equipment_(std::move(equipment)),
+      noise_(engine.topology(), catalog_, equipment_),
       slot_ghz_(slot_ghz) {}
 
 Result<WavelengthPlan> WavelengthPlanner::plan(const WavelengthRequest& request,
@@ -69,7 +69,7 @@ Result<WavelengthPlan> WavelengthPlanner::plan(const WavelengthRequest& request,
 Result<WavelengthPlan> WavelengthPlanner::planOnRoute(const Path& route, Gbps line_rate,
                                                       const FiberSpectrum& spectrum) const {
   LP_ASSIGN_OR_RETURN(auto light, planLightpath(engine_.topology(), route.nodes, route.fibers,
-                                                line_rate, catalog_, line_, &noise_));
+                                                line_rate, catalog_, equipment_, &noise_));
   const auto slots = static_cast<std::uint32_t>(
       std::ceil(light.transceiver->slot_width.value() / slot_ghz_ - 1e-9));
   WavelengthPlan plan{.route = route, .transceiver = light.transceiver};

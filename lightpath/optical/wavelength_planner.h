@@ -3,7 +3,7 @@
 // of spectrum on every segment, free on each of its fibers.
 //
 //   FiberSpectrum spectrum(topology.fibers().size(), grid.slots());
-//   WavelengthPlanner planner(engine, catalog, LineSystem{});
+//   WavelengthPlanner planner(engine, catalog, defaultEquipment());
 //   Result<WavelengthPlan> plan = planner.plan({.from = a, .to = z, .line_rate = Gbps(400)},
 //                                              spectrum, workspace);
 //   if (plan) spectrum.occupyPlan(*plan);
@@ -53,10 +53,11 @@ struct WavelengthPlan {
 
 class WavelengthPlanner {
  public:
-  WavelengthPlanner(const PathEngine& engine, std::vector<TransceiverSpec> catalog, LineSystem line,
-                    double slot_ghz = kSlotWidthGHz);
+  WavelengthPlanner(const PathEngine& engine, std::vector<TransceiverSpec> catalog,
+                    OpticalEquipment equipment, double slot_ghz = kSlotWidthGHz);
 
   const std::vector<TransceiverSpec>& catalog() const { return catalog_; }
+  const OpticalEquipment& equipment() const { return equipment_; }
 
   // FailedPrecondition with the reason when no route has readable light and free spectrum.
   Result<WavelengthPlan> plan(const WavelengthRequest& request, const FiberSpectrum& spectrum,
@@ -74,7 +75,7 @@ class WavelengthPlanner {
  private:
   const PathEngine& engine_;
   std::vector<TransceiverSpec> catalog_;
-  LineSystem line_;
+  OpticalEquipment equipment_;
   FiberNoiseTable noise_;
   double slot_ghz_;
 };

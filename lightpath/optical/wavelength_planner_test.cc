@@ -12,7 +12,7 @@ namespace {
 struct Demo {
   std::shared_ptr<const Topology> topology = std::make_shared<const Topology>(*loadDemoNetwork());
   PathEngine engine{topology};
-  WavelengthPlanner planner{engine, *loadTransceiverCatalog(), LineSystem{}};
+  WavelengthPlanner planner{engine, *loadTransceiverCatalog(), defaultEquipment()};
   FiberSpectrum spectrum{static_cast<std::uint32_t>(topology->fibers().size()), 384};
   PathWorkspace ws;
   NodeIndex node(const char* name) { return *engine.resolveNode(name); }
@@ -30,7 +30,7 @@ TEST(WavelengthPlanner, PlansRouteModeRegeneratorsAndSpectrum) {
   EXPECT_GE(plan->segments.size(), 2u);
   for (const PlannedSegment& s : plan->segments) {
     EXPECT_GE(s.lightpath.qot.gsnr.value(),
-              plan->transceiver->min_gsnr.value() + LineSystem{}.margin_db);
+              plan->transceiver->min_gsnr.value() + defaultEquipment().load.sys_margins_db);
     EXPECT_EQ(s.slots, 6u);  // 75 GHz
   }
   EXPECT_EQ(plan->segments.front().lightpath.from, 0u);

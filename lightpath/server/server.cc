@@ -55,6 +55,12 @@ Status readServeConfig(const std::string& path, ServeConfig& config) {
         config.stack.topology_file = value.as<std::string>();
       } else if (key == "transceivers") {
         config.stack.transceivers_file = value.as<std::string>();
+      } else if (key == "equipment") {
+        config.stack.equipment_file = value.as<std::string>();
+      } else if (key == "margin_db") {
+        const double margin = value.as<double>();
+        if (!(margin >= 0 && margin <= 20)) return invalidArgument(where + ": 0-20 dB");
+        config.stack.margin_db = margin;
       } else if (key == "driver") {
         config.stack.driver = value.as<std::string>();
       } else if (key == "price_book") {
@@ -92,8 +98,8 @@ Status readServeConfig(const std::string& path, ServeConfig& config) {
         }
       } else {
         return invalidArgument(
-            fmt::format("{}: unknown setting (known: listen, data, topology, transceivers, driver, "
-                        "price_book, log_level, workflow_threads, rate_limit, web, tls)",
+            fmt::format("{}: unknown setting (known: listen, data, topology, transceivers, equipment, "
+                        "margin_db, driver, price_book, log_level, workflow_threads, rate_limit, web, tls)",
                         where));
       }
     }

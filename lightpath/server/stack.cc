@@ -31,8 +31,15 @@ Result<std::unique_ptr<Stack>> buildStack(const StackConfig& config) {
   stack->topology = std::make_shared<const Topology>(std::move(*topology));
   stack->engine = std::make_unique<PathEngine>(stack->topology);
   LP_ASSIGN_OR_RETURN(auto catalog, loadTransceiverCatalog(config.transceivers_file));
-  stack->planner =
-      std::make_unique<WavelengthPlanner>(*stack->engine, std::move(catalog), LineSystem{});
+  LP_ASSIGN_OR_RETURN(OpticalEquipment equipment, loadEquipment(config.equipment_file));
+  if (config.margin_db) equipment.load.sys_margins_db = *config.margin_db;
+  // A GNPy equipment file's transceiver modes replace the default catalog.
+  if (!config.equipment_file.empty() && !equipment.transceivers.empty() &&
+      config.transceivers_file.empty()) {
+    catalog = equipment.transceivers;
+  }
+  stack->planner = std::make_unique<WavelengthPlanner>(*stack->engine, std::move(catalog),
+                                                       std::move(equipment));
   std::error_code error;
   std::filesystem::create_directories(config.data_dir, error);
   if (error)

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "lightpath/orchestrator/provisioner.h"
@@ -19,6 +20,8 @@ struct StackConfig {
                                             // live here (created if missing)
   std::string topology_file;                // empty: the built-in demo network
   std::string transceivers_file;            // empty: the built-in catalog
+  std::string equipment_file;               // GNPy eqpt_config.json; empty: the built-in library
+  std::optional<double> margin_db;          // planning margin; default: the library's sys_margins
   std::string driver = "sim";               // the device driver of every node
   std::string price_book_file;              // empty: the built-in price book
   bool resume_workflows = true;

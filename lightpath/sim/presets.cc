@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "lightpath/io/demo_network.h"
 #include "lightpath/io/topology_io.h"
 #include "lightpath/sim/internal/benchmark_networks.h"
 
@@ -52,7 +53,7 @@ Result<std::pair<SimulationSetup, double>> presetSetup(std::string_view name) {
     // GSNR on the route; demands of 100-400 Gb/s.
     network = benchmarkNetwork("conus75");
     setup.slots = 384;
-    setup.qot = LineSystem{};
+    setup.qot = defaultEquipment();
     setup.traffic.mean_holding = 25;
     setup.traffic.bitrates_gbps = {100, 200, 300, 400};
     load = 150;

@@ -77,6 +77,10 @@ Status Simulator::precompute() {
   const PathEngine engine(setup_.topology);
   const PathGraph& graph = engine.graph();
   link_count_ = setup_.bidirectional ? graph.fiberCount() : graph.arcCount();
+  if (setup_.qot) {
+    fiber_noise_.clear();
+    for (const Fiber& fiber : t.fibers()) fiber_noise_.push_back(fiberNoise(fiber, 32.0, 0, *setup_.qot));
+  }
   PathWorkspace ws;
 
   // Traffic weights: uniform unless given; cumulative over ordered pairs for drawing.
@@ -168,10 +172,11 @@ Status Simulator::segmentRoute(const Path& path, std::vector<std::uint32_t>& lin
       if (f.max_reach.value() < km) continue;
       if (setup_.qot) {
         if (!gsnr) {
-          gsnr = estimateGsnr(t, std::span(path.fibers).subspan(from, to - from), 32.0, *setup_.qot)
-                     .gsnr.value();
+          FiberNoise total;
+          for (std::size_t i = from; i < to; ++i) total += fiber_noise_[path.fibers[i]];
+          gsnr = combineNoise(total, 32.0, *setup_.qot).gsnr.value();
         }
-        if (*gsnr < f.min_gsnr.value() + setup_.qot->margin_db) continue;
+        if (*gsnr < f.min_gsnr.value() + setup_.qot->load.sys_margins_db) continue;
       }
       if (!best || f.bits_per_symbol > best->bits_per_symbol) best = &f;
     }

@@ -47,7 +47,7 @@ struct SimulationSetup {
   std::vector<ModulationFormat> modulations = deepRmsaModulations();
   // Set: a format must also clear its GSNR, and routes too long for any format are cut into
   // segments at regeneration-capable nodes, each with its own format and spectrum.
-  std::optional<LineSystem> qot;
+  std::optional<OpticalEquipment> qot;
   // Every link converts spectrum (no continuity constraint): a lower bound on blocking.
   bool spectrum_conversion = false;
   TrafficModel traffic;
@@ -100,6 +100,7 @@ class Simulator {
   Status precompute();
 
   SimulationSetup setup_;
+  std::vector<FiberNoise> fiber_noise_;  // per fiber, with QoT: a 32 GBd channel's noise
   std::uint32_t nodes_ = 0;
   std::uint32_t link_count_ = 0;
   std::vector<std::uint32_t> links_;  // link ids of all segments, concatenated

@@ -23,7 +23,7 @@ namespace lightpath::testing {
 struct World {
   std::shared_ptr<const Topology> topology = std::make_shared<const Topology>(*loadDemoNetwork());
   PathEngine engine{topology};
-  WavelengthPlanner planner{engine, *loadTransceiverCatalog(), LineSystem{}};
+  WavelengthPlanner planner{engine, *loadTransceiverCatalog(), defaultEquipment()};
   ManualClock clock{TimePoint(std::chrono::seconds(1'800'000'000))};
   DeviceFleet fleet;
   std::map<std::string, std::shared_ptr<SimDevice>> devices;
