@@ -21,12 +21,12 @@ struct Demo {
 TEST(WavelengthPlanner, PlansRouteModeRegeneratorsAndSpectrum) {
   Demo d;
   auto plan = d.planner.plan(
-      {.from = d.node("dc-ashburn"), .to = d.node("dc-santa-clara"), .line_rate = Gbps(400)},
+      {.from = d.node("dc-ashburn"), .to = d.node("dc-santa-clara"), .line_rate = Gbps(200)},
       d.spectrum, d.ws);
   ASSERT_TRUE(plan) << plan.error().toString();
-  EXPECT_EQ(plan->transceiver->line_rate, Gbps(400));
+  EXPECT_EQ(plan->transceiver->line_rate, Gbps(200));
   ASSERT_FALSE(plan->segments.empty());
-  // Coast to coast needs regeneration at 400G; every segment reads with margin.
+  // Coast to coast needs regeneration at 200G; every segment reads with margin.
   EXPECT_GE(plan->segments.size(), 2u);
   for (const PlannedSegment& s : plan->segments) {
     EXPECT_GE(s.lightpath.qot.gsnr.value(),

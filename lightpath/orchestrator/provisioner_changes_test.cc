@@ -141,7 +141,7 @@ TEST(Provisioner, OrdersArePricedByThePriceBook) {
   ConnectionSpec wavelength{.kind = ConnectionKind::Wavelength,
                             .a_end = "dc-ashburn",
                             .z_end = "dc-santa-clara",
-                            .bandwidth_mbps = 400'000};
+                            .bandwidth_mbps = 200'000};
   auto plain = w.provisioner->order("acme", wavelength, "key:1");
   wavelength.protection = Protection::OnePlusOne;
   auto protected_ = w.provisioner->order("acme", wavelength, "key:1");
@@ -210,7 +210,7 @@ TEST(Provisioner, QuotesRunInParallelAndAgreeWithOneAtATime) {
   ConnectionSpec wavelength{.kind = ConnectionKind::Wavelength,
                             .a_end = "dc-ashburn",
                             .z_end = "dc-hillsboro",
-                            .bandwidth_mbps = 400'000,
+                            .bandwidth_mbps = 200'000,
                             .protection = Protection::OnePlusOne};
   auto alone = w.provisioner->quote(wavelength);
   ASSERT_TRUE(alone) << alone.error().toString();

@@ -178,7 +178,7 @@ TEST(Provisioner, UnderFailuresAndHangsAtEveryStepEverythingEndsClean) {
     ConnectionSpec spec = i % 4 == 3 ? ConnectionSpec{.kind = ConnectionKind::Wavelength,
                                                       .a_end = "dc-ashburn",
                                                       .z_end = "dc-santa-clara",
-                                                      .bandwidth_mbps = 400'000}
+                                                      .bandwidth_mbps = 200'000}
                                      : ethernet(100 + 10 * i);
     auto c = w.provisioner->order("acme", spec, "key:1");
     ASSERT_TRUE(c) << c.error().toString();

@@ -128,10 +128,12 @@ Status validateSpec(const ConnectionSpec& s) {
     return invalidArgument(fmt::format("z_end: the same as a_end ('{}')", s.a_end));
   switch (s.kind) {
     case ConnectionKind::Wavelength:
-      if (s.bandwidth_mbps != 100'000 && s.bandwidth_mbps != 400'000 &&
+      if (s.bandwidth_mbps != 100'000 && s.bandwidth_mbps != 200'000 &&
+          s.bandwidth_mbps != 300'000 && s.bandwidth_mbps != 400'000 &&
           s.bandwidth_mbps != 800'000) {
         return invalidArgument(fmt::format(
-            "bandwidth: a wavelength is 100, 400 or 800 Gb/s, got {} Mb/s", s.bandwidth_mbps));
+            "bandwidth: a wavelength is 100, 200, 300, 400 or 800 Gb/s, got {} Mb/s",
+            s.bandwidth_mbps));
       }
       if (s.vlan) return invalidArgument("vlan: a wavelength carries no VLAN");
       break;

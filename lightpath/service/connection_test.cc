@@ -75,7 +75,7 @@ TEST(ConnectionSpec, ValidationNamesTheField) {
   EXPECT_EQ(error(s), "vlan: 1 to 4094, got 4095");
   s = ethernet();
   s.kind = ConnectionKind::Wavelength;
-  EXPECT_EQ(error(s), "bandwidth: a wavelength is 100, 400 or 800 Gb/s, got 10000 Mb/s");
+  EXPECT_EQ(error(s), "bandwidth: a wavelength is 100, 200, 300, 400 or 800 Gb/s, got 10000 Mb/s");
   s = ethernet();
   s.kind = ConnectionKind::Cloud;
   s.cloud_provider = "oracle";

@@ -50,9 +50,9 @@ TEST(Pricing, RejectsWhatTheBookDoesNotPrice) {
   ASSERT_FALSE(bad_term);
   EXPECT_EQ(bad_term.error().message(), "term: hourly, 1, 12 or 36 (months), got '24'");
   auto bad_rate =
-      priceConnection(book, {.kind = ConnectionKind::Wavelength, .bandwidth_mbps = 200'000});
+      priceConnection(book, {.kind = ConnectionKind::Wavelength, .bandwidth_mbps = 1'600'000});
   ASSERT_FALSE(bad_rate);
-  EXPECT_EQ(bad_rate.error().message(), "the price book has no 200 Gb/s wavelength");
+  EXPECT_EQ(bad_rate.error().message(), "the price book has no 1600 Gb/s wavelength");
 }
 
 TEST(PriceBook, ErrorsNameTheLineAndField) {

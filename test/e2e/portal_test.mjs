@@ -1,5 +1,5 @@
 // The portal in a real browser: Debian's Chromium driven by playwright-core against a
-// `lightpath serve` started here on a free port. Sign in, the map, ordering a protected 400G
+// `lightpath serve` started here on a free port. Sign in, the map, ordering a protected 200G
 // wavelength with its quote in view, watching it become active with its path drawn, an
 // infeasible request's reason, tenant isolation, the operator's views. Screenshots go to
 // $LIGHTPATH_SCREENSHOTS (default: a temporary directory).
@@ -59,7 +59,7 @@ before(async () => {
     const a = dcs[i % dcs.length];
     const z = dcs[(i * 5 + 3) % dcs.length];
     if (a === z) continue;
-    await call(operatorKey, "POST", "/v1/connections", { kind: "wavelength", a_end: a, z_end: z, bandwidth_mbps: 400000, tenant: "globex" });
+    await call(operatorKey, "POST", "/v1/connections", { kind: "wavelength", a_end: a, z_end: z, bandwidth_mbps: 200000, tenant: "globex" });
   }
   browser = await chromium.launch({
     executablePath: "/usr/bin/chromium",
@@ -118,13 +118,13 @@ test("an operator sees the whole network on the map, offline", async () => {
   await page.close();
 });
 
-test("a customer orders a protected 400G wavelength with the quote in view and watches it come up", async () => {
+test("a customer orders a protected 200G wavelength with the quote in view and watches it come up", async () => {
   const page = await signedIn(keys.acme);
   await page.getByRole("link", { name: "Order" }).click();
   await page.getByLabel("Kind").selectOption("wavelength");
   await page.getByLabel("A end").fill("dc-ashburn");
   await page.getByLabel("Z end").fill("dc-hillsboro");
-  await page.getByLabel("Bandwidth").selectOption("400000");
+  await page.getByLabel("Bandwidth").selectOption("200000");
   await page.getByLabel("Protection").selectOption("1+1");
   const quote = page.locator('#quote[data-feasible="true"]');
   await quote.waitFor();

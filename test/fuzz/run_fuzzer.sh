@@ -22,7 +22,7 @@ case $format in
   api) # first byte: which key (0 operator, 1 tenant admin, 2 none); then "METHOD PATH\n" and the body
        n=0; while IFS= read -r line; do n=$((n + 1)); printf '%b' "$line" >"$work/seeds/request-$n"; done <<'SEEDS'
 \x01POST /v1/connections\n{"kind":"ethernet","a_end":"dc-ashburn-p1","z_end":"dc-hillsboro-p1","bandwidth_mbps":1000}
-\x01POST /v1/quotes\n{"kind":"wavelength","a_end":"dc-ashburn","z_end":"dc-hillsboro","bandwidth_mbps":400000,"protection":"1+1","max_latency_ms":40}
+\x01POST /v1/quotes\n{"kind":"wavelength","a_end":"dc-ashburn","z_end":"dc-hillsboro","bandwidth_mbps":200000,"protection":"1+1","max_latency_ms":40}
 \x01GET /v1/connections?state=active&limit=5&offset=1\n
 \x00GET /v1/events?after=0&limit=10\n
 \x00POST /v1/api-keys\n{"tenant":"acme","role":"viewer","name":"x"}

@@ -45,14 +45,14 @@ curl -sf "$LIGHTPATH_URL/readyz" >/dev/null || fail "readyz"
 curl -sf -H "Authorization: Bearer $key" -H 'Content-Type: application/json' \
   -d '{"id":"acme","name":"Acme AI"}' "$LIGHTPATH_URL/v1/tenants" >/dev/null || fail "add tenant"
 
-"$lp" quote --kind wavelength --a dc-ashburn --z dc-hillsboro --mbps 400000 --protection 1+1 >"$tmp/quote" ||
+"$lp" quote --kind wavelength --a dc-ashburn --z dc-hillsboro --mbps 200000 --protection 1+1 >"$tmp/quote" ||
   fail "quote exit $?"
 grep -q "^feasible" "$tmp/quote" || fail "quote output: $(cat "$tmp/quote")"
-"$lp" quote --kind wavelength --a dc-ashburn --z dc-hillsboro --mbps 400000 --max-latency-ms 2 >"$tmp/quote"
+"$lp" quote --kind wavelength --a dc-ashburn --z dc-hillsboro --mbps 200000 --max-latency-ms 2 >"$tmp/quote"
 [ $? = 1 ] || fail "an infeasible quote must exit 1"
 grep -q "within 2.00 ms" "$tmp/quote" || fail "infeasible quote gives no reason: $(cat "$tmp/quote")"
 
-"$lp" connections create --kind wavelength --a dc-ashburn --z dc-hillsboro --mbps 400000 --protection 1+1 \
+"$lp" connections create --kind wavelength --a dc-ashburn --z dc-hillsboro --mbps 200000 --protection 1+1 \
   --tenant acme --wait --json >"$tmp/made" 2>"$tmp/progress" || fail "create --wait exit $?"
 id=$(/usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["id"])' "$tmp/made")
 grep -q "active" "$tmp/progress" || fail "no progress shown: $(cat "$tmp/progress")"

@@ -140,7 +140,7 @@ TEST_F(ApiFixture, OrderQuoteWatchChangeAndTerminate) {
       {"kind", "wavelength"},
       {"a_end", "dc-ashburn"},
       {"z_end", "dc-hillsboro"},
-      {"bandwidth_mbps", 400000},
+      {"bandwidth_mbps", 200000},
       {"protection", "1+1"}}.dump();
   Reply quote = call("POST", "/v1/quotes", acme, wavelength);
   ASSERT_EQ(quote.status, 200) << quote.raw;

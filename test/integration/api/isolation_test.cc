@@ -49,7 +49,7 @@ TEST_F(IsolationTest, NoRouteLetsOneTenantSeeOrTouchAnothersThings) {
 
   Reply lambda = call(
       "POST", "/v1/connections", acme_admin,
-      R"({"kind":"wavelength","a_end":"dc-ashburn","z_end":"dc-hillsboro","bandwidth_mbps":400000})");
+      R"({"kind":"wavelength","a_end":"dc-ashburn","z_end":"dc-hillsboro","bandwidth_mbps":200000})");
   ASSERT_EQ(lambda.status, 201);
   const std::string wavelength = lambda.body.value("id", "");
   const std::string lit_fiber = lambda.body["current"]["fibers"][0];

@@ -39,8 +39,8 @@ function fillEnds() {
   fill("order-a-list", aOptions);
   fill("order-z-list", zOptions);
   state.endOptions = { a: aOptions, z: zOptions };
-  const rates = kind === "wavelength" ? [100000, 400000, 800000] : [50, 100, 500, 1000, 10000, 100000];
-  setHtml($("order-rate"), rates.map((m) => (m === 400000 || m === 1000
+  const rates = kind === "wavelength" ? [100000, 200000, 300000, 400000, 800000] : [50, 100, 500, 1000, 10000, 100000];
+  setHtml($("order-rate"), rates.map((m) => (m === 200000 || m === 1000
     ? html`<option value="${m}" selected>${rate(m)}</option>`
     : html`<option value="${m}">${rate(m)}</option>`)));
   document.querySelectorAll("[data-kind=cloud]").forEach((e) => (e.hidden = kind !== "cloud"));
