@@ -5,7 +5,7 @@
 //   qot_report [--gnpy DIR] [--check] [--markdown]
 //
 // DIR is a GNPy source tree runnable with its run.sh (default ../shared/peers/gnpy beside the
-// repository); without it only Lightpath's figures are printed (and --check skips, exit 77).
+// repository, the CMake cache's LIGHTPATH_GNPY); without it only Lightpath's figures are printed (and --check skips, exit 77).
 // Routes: the shortest by km between 23 city pairs, 24 km to 6,472 km, and each is propagated by
 // GNPy (bench/gnpy_qot.py) with its default equipment, auto-design and full 76-channel load.
 #include <fmt/format.h>
@@ -157,7 +157,7 @@ int run(const std::string& gnpy_dir, bool check, bool markdown) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string gnpy = std::string(LIGHTPATH_SOURCE_DIR) + "/../shared/peers/gnpy";
+  std::string gnpy = LIGHTPATH_GNPY;
   bool check = false, markdown = false;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];

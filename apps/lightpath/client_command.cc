@@ -427,6 +427,20 @@ void addClientCommands(CLI::App& app, int* exit_code) {
         a.body.contains("protection_fibers")
             ? fmt::format("; protection {:.1f} km", a.body.value("protection_km", 0.0))
             : "");
+    if (a.body.contains("transceiver")) {
+      std::string regenerators;
+      for (const auto& r : a.body.value("regenerators", json::array())) {
+        regenerators += (regenerators.empty() ? "" : ", ") + r.get<std::string>();
+      }
+      std::cout << fmt::format("transceiver: {}{}\n", a.body.value("transceiver", ""),
+                               regenerators.empty() ? "" : "; regenerators at " + regenerators);
+    }
+    const json legs = a.body.value("qot", json::array());
+    for (std::size_t i = 0; i < legs.size(); ++i) {
+      std::cout << fmt::format("{} light: GSNR {:.2f} dB (0.1 nm), {:.2f} dB margin\n",
+                               i == 0 ? "working" : "protection", legs[i].value("gsnr_db", 0.0),
+                               legs[i].value("margin_db", 0.0));
+    }
     const json price = a.body.value("price", json());
     if (price.is_object()) {
       std::cout << fmt::format("price: {:.2f} {} a month, {:.2f} setup ({} month term)\n",

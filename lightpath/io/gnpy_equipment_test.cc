@@ -32,8 +32,8 @@ TEST(GnpyEquipment, TheDefaultLibraryIsGnpysDesignSet) {
 }
 
 TEST(GnpyEquipment, ReadsGnpysOwnFileWithItsTransceiverModes) {
-  const std::string file = std::string(LIGHTPATH_SOURCE_DIR) +
-                           "/../shared/peers/gnpy/src/gnpy/example-data/eqpt_config.json";
+  const std::string file =
+      std::string(LIGHTPATH_GNPY) + "/src/gnpy/example-data/eqpt_config.json";
   if (!std::filesystem::exists(file)) GTEST_SKIP() << "GNPy's example data is not beside the repository";
   auto eq = loadEquipment(file);
   ASSERT_TRUE(eq) << eq.error().toString();

@@ -3,6 +3,8 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
+
 namespace lightpath {
 namespace {
 
@@ -213,8 +215,13 @@ Result<std::vector<Claim>> RoutePlanner::planWavelength(const ConnectionSpec& sp
     auto& fibers = leg == 0 ? out.fibers : out.protection_fibers;
     for (NodeIndex n : plan.route.nodes) nodes.push_back(t.node(n).id);
     for (FiberIndex f : plan.route.fibers) fibers.push_back(t.fiber(f).id);
+    Realization::LegQot quality{1e9, 1e9};
     for (std::size_t s = 0; s < plan.segments.size(); ++s) {
       const PlannedSegment& seg = plan.segments[s];
+      const double gsnr = seg.lightpath.qot.gsnr.value();
+      if (gsnr < quality.gsnr_db) {
+        quality = {gsnr, gsnr - plan.transceiver->min_gsnr.value()};
+      }
       if (s > 0) out.regenerators.push_back(t.node(plan.route.nodes[seg.lightpath.from]).id);
       for (std::size_t i = seg.lightpath.from; i < seg.lightpath.to; ++i) {
         const FiberIndex f = plan.route.fibers[i];
@@ -222,6 +229,10 @@ Result<std::vector<Claim>> RoutePlanner::planWavelength(const ConnectionSpec& sp
         out.spectrum.push_back({t.fiber(f).id, seg.first_slot, seg.slots});
       }
     }
+    // Rounded as shown: stored documents and quotes compare equal after a round trip.
+    quality.gsnr_db = std::round(quality.gsnr_db * 100) / 100;
+    quality.margin_db = std::round(quality.margin_db * 100) / 100;
+    out.qot.push_back(quality);
   }
   out.transceiver = plans[0].transceiver->id;
   out.km = plans[0].route.length.value();

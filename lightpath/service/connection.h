@@ -127,6 +127,13 @@ struct Realization {
   std::vector<SpectrumBlock> spectrum;    // wavelength: per fiber
   std::vector<std::uint64_t> holds;       // ledger holds
   double protection_km = 0;               // 1+1: the second leg's length
+  // Wavelength: the light's quality per leg (working, then protection), at its weakest
+  // segment: GSNR in 0.1 nm and its margin over the transceiver's threshold.
+  struct LegQot {
+    double gsnr_db = 0, margin_db = 0;
+    bool operator==(const LegQot&) const = default;
+  };
+  std::vector<LegQot> qot;
   // The price agreed when it was ordered (the price book's, for these values).
   struct Price {
     std::string currency, term;

@@ -179,6 +179,13 @@ std::string connectionToJson(const Connection& c) {
   if (!r.regenerators.empty()) current["regenerators"] = r.regenerators;
   if (!spectrum.empty()) current["spectrum"] = spectrum;
   if (r.protection_km > 0) current["protection_km"] = r.protection_km;
+  if (!r.qot.empty()) {
+    json legs = json::array();
+    for (const Realization::LegQot& q : r.qot) {
+      legs.push_back({{"gsnr_db", q.gsnr_db}, {"margin_db", q.margin_db}});
+    }
+    current["qot"] = std::move(legs);
+  }
   if (r.price) {
     current["price"] = {{"currency", r.price->currency},
                         {"term", r.price->term},
@@ -328,6 +335,11 @@ Result<Connection> connectionFromJson(std::string_view text) {
     }
     r.holds = cur.value("holds", std::vector<std::uint64_t>{});
     r.protection_km = cur.value("protection_km", 0.0);
+    if (cur.contains("qot")) {
+      for (const json& q : cur.at("qot")) {
+        r.qot.push_back({q.at("gsnr_db").get<double>(), q.at("margin_db").get<double>()});
+      }
+    }
     if (cur.contains("price")) {
       const json& p = cur.at("price");
       r.price = Realization::Price{p.at("currency").get<std::string>(),

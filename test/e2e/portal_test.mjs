@@ -131,6 +131,7 @@ test("a customer orders a protected 200G wavelength with the quote in view and w
   assert.match(await quote.innerText(), /USD a month/);
   assert.match(await quote.innerText(), /ms one way/);
   assert.match(await quote.innerText(), /protection path/);
+  assert.match(await quote.innerText(), /protection light: GSNR \d+\.\d dB, \d+\.\d dB margin/);
   assert.equal(await page.locator("#map polyline.route.quote").count(), 2, "both legs of the quote are drawn");
   await page.screenshot({ path: join(shots, "portal-order-quote.png") });
 

@@ -48,6 +48,8 @@ curl -sf -H "Authorization: Bearer $key" -H 'Content-Type: application/json' \
 "$lp" quote --kind wavelength --a dc-ashburn --z dc-hillsboro --mbps 200000 --protection 1+1 >"$tmp/quote" ||
   fail "quote exit $?"
 grep -q "^feasible" "$tmp/quote" || fail "quote output: $(cat "$tmp/quote")"
+grep -q "^protection light: GSNR [0-9.]* dB (0.1 nm), [0-9.]* dB margin" "$tmp/quote" ||
+  fail "the quote shows no GSNR and margin per leg: $(cat "$tmp/quote")"
 "$lp" quote --kind wavelength --a dc-ashburn --z dc-hillsboro --mbps 200000 --max-latency-ms 2 >"$tmp/quote"
 [ $? = 1 ] || fail "an infeasible quote must exit 1"
 grep -q "within 2.00 ms" "$tmp/quote" || fail "infeasible quote gives no reason: $(cat "$tmp/quote")"

@@ -147,6 +147,13 @@ TEST_F(ApiFixture, OrderQuoteWatchChangeAndTerminate) {
   EXPECT_TRUE(quote.body.value("feasible", false));
   EXPECT_GT(quote.body.value("latency_ms", 0.0), 20.0);
   EXPECT_FALSE(quote.body["protection_fibers"].empty());
+  // The light of both legs: GSNR and margin over the mode's threshold, at least the 2 dB
+  // system margin the plan requires.
+  ASSERT_EQ(quote.body["qot"].size(), 2u) << quote.raw;
+  for (const json& leg : quote.body["qot"]) {
+    EXPECT_GE(leg.value("margin_db", 0.0), 2.0) << quote.raw;
+    EXPECT_GT(leg.value("gsnr_db", 0.0), 16.0) << quote.raw;
+  }
   EXPECT_GT(quote.body["price"].value("monthly", 0.0), 0.0);
   json tight = json::parse(wavelength);
   tight["max_latency_ms"] = 5;

@@ -54,6 +54,8 @@ function renderDetail(c) {
   if (r.max_latency_ms) facts.push(["Latency bound", `${r.max_latency_ms} ms`]);
   if (cur.transceiver) facts.push(["Transceiver", cur.transceiver]);
   if (cur.regenerators && cur.regenerators.length) facts.push(["Regenerators", cur.regenerators.join(", ")]);
+  (cur.qot || []).forEach((leg, i) => facts.push([i === 0 ? "Light (GSNR, margin)" : "Protection light",
+    `${leg.gsnr_db.toFixed(1)} dB, ${leg.margin_db.toFixed(1)} dB over the threshold`]));
   if (cur.vlan !== undefined) facts.push(["VLAN", String(cur.vlan)]);
   facts.push(["Schedule", `${r.start ? new Date(r.start).toLocaleString() : "now"} – ${r.end ? new Date(r.end).toLocaleString() : "until terminated"}`]);
   facts.push(["Price", cur.price ? `${money(cur.price)} a month, ${cur.price.setup} setup (${cur.price.term} month term)` : "–"]);

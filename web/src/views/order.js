@@ -121,6 +121,7 @@ async function quote() {
     html`<div data-latency>${q.latency_ms.toFixed(2)} ms one way${bound} · ${q.km.toFixed(0)} km over ${q.fibers.length} fibers</div>`,
     q.protection_fibers ? html`<div>protection path: ${q.protection_km.toFixed(0)} km over ${q.protection_fibers.length} fibers, SRLG-diverse</div>` : "",
     q.transceiver ? html`<div>transceiver ${q.transceiver}${q.regenerators && q.regenerators.length ? `, regenerators at ${q.regenerators.join(", ")}` : ""}</div>` : "",
+    ...(q.qot || []).map((leg, i) => html`<div data-qot>${i === 0 ? "working" : "protection"} light: GSNR ${leg.gsnr_db.toFixed(1)} dB, ${leg.margin_db.toFixed(1)} dB margin</div>`),
   ]);
   const routes = [{ nodes: q.nodes, cls: "route quote" }];
   if (q.protection_nodes) routes.push({ nodes: q.protection_nodes, cls: "route quote protection" });
