@@ -42,7 +42,9 @@ QotEstimate combineNoise(const FiberNoise& total, double baud_gbd,
   QotEstimate q;
   q.gsnr = Db(reference(line + terminals));
   q.gsnr_signal = Db(q.gsnr.value() - toDb(to_reference));
-  q.osnr_ase = Db(reference(std::expm1(total.ase) + terminals));
+  // ASE's share of the compounded line noise (NLI dilutes the signal ASE is measured against).
+  const double ase_share = total.ase + total.nli > 0 ? total.ase / (total.ase + total.nli) : 0;
+  q.osnr_ase = Db(reference(line * ase_share + terminals));
   q.snr_nli = Db(reference(std::expm1(total.nli)));
   q.spans = total.spans;
   return q;
