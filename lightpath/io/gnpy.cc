@@ -134,6 +134,10 @@ Result<Topology> readGnpyJson(std::string_view text, std::string_view source,
       double km = 0, loss = 0;
       bool loss_known = true;
       std::string fiber_type;
+      // The line as the file lays it out: spans (a Fused joins two fibers into one span) and
+      // the amplifier after each, kept when the file places amplifiers or cuts spans itself.
+      std::vector<FiberSpan> spans;
+      bool amplified = false, joined = false;
       std::size_t at = first;
       std::size_t steps = 0;
       for (;;) {
@@ -164,15 +168,38 @@ Result<Topology> readGnpyJson(std::string_view text, std::string_view source,
                                             e.where, units)));
           }
           km += span_km;
-          if (auto coef = numberAt(params, "loss_coef")) {
-            loss += span_km * *coef + numberAt(params, "con_in").value_or(0) +
-                    numberAt(params, "con_out").value_or(0);
+          const auto coef = numberAt(params, "loss_coef");
+          const double span_loss = span_km * coef.value_or(0.2) +
+                                   numberAt(params, "con_in").value_or(0) +
+                                   numberAt(params, "con_out").value_or(0);
+          if (coef) {
+            loss += span_loss;
           } else {
             loss_known = false;
           }
+          if (joined && !spans.empty()) {
+            spans.back().length = Km(spans.back().length.value() + span_km);
+            spans.back().loss = Db(spans.back().loss.value() + span_loss);
+          } else {
+            spans.push_back({Km(span_km), Db(span_loss), ""});
+          }
+          joined = false;
           if (fiber_type.empty() && e.json->contains("type_variety") &&
               (*e.json)["type_variety"].is_string()) {
             fiber_type = (*e.json)["type_variety"].get<std::string>();
+          }
+        }
+        if (e.type == "Fused") {
+          joined = true;
+          const auto& params = e.json->value("params", nlohmann::json::object());
+          if (!spans.empty()) {
+            spans.back().loss = Db(spans.back().loss.value() + numberAt(params, "loss").value_or(1));
+          }
+        } else if (e.type == "Edfa") {
+          amplified = true;
+          if (!spans.empty() && e.json->contains("type_variety") &&
+              (*e.json)["type_variety"].is_string()) {
+            spans.back().amplifier = (*e.json)["type_variety"].get<std::string>();
           }
         }
         if (e.next.size() != 1) {
@@ -196,6 +223,7 @@ Result<Topology> readGnpyJson(std::string_view text, std::string_view source,
                       .fiber_type = fiber_type,
                       .origin = elements[first].where};
       if (loss_known) link.loss_db = loss;
+      if (amplified || spans.size() > 1) link.spans = std::move(spans);
       sketch.links.push_back(std::move(link));
     }
   }

@@ -269,6 +269,16 @@ TEST(Gnpy, ChainsSpansAndAmplifiers) {
   ASSERT_EQ(t->fibers().size(), 1u);
   EXPECT_DOUBLE_EQ(t->fibers()[0].length.value(), 120.0);
   EXPECT_DOUBLE_EQ(t->fibers()[0].loss->value(), 80 * 0.2 + 40 * 0.25 + 0.5);
+  // The file places an amplifier: its spans are kept for the line design.
+  const auto& spans = t->fibers()[0].spans;
+  ASSERT_EQ(spans.size(), 2u);
+  EXPECT_DOUBLE_EQ(spans[0].length.value(), 80);
+  EXPECT_DOUBLE_EQ(spans[0].loss.value(), 16);
+  EXPECT_DOUBLE_EQ(spans[1].loss.value(), 10.5);
+  // Natively written and read back, spans and all.
+  auto again = parseTopology(writeNativeYaml(*t), "n.yaml");
+  ASSERT_TRUE(again) << errorOf(again);
+  EXPECT_EQ(again->fibers()[0].spans, spans);
   auto loop = parseTopology(
       R"({"elements": [{"uid": "r", "type": "Roadm"}, {"uid": "f", "type": "Fiber", "params": {"length": 3}}],
      "connections": [{"from_node": "r", "to_node": "f"}, {"from_node": "f", "to_node": "f"}]})",
@@ -281,6 +291,48 @@ TEST(Gnpy, ChainsSpansAndAmplifiers) {
   EXPECT_NE(unknown.error().message().find("/connections/0: connects unknown element 'r'"),
             std::string::npos)
       << unknown.error().message();
+}
+
+TEST(Gnpy, FusedJoinsSpansAndNamedAmplifiersStay) {
+  std::string_view text = R"({"elements": [
+    {"uid": "roadm A", "type": "Roadm"}, {"uid": "roadm B", "type": "Roadm"},
+    {"uid": "boost", "type": "Edfa", "type_variety": "std_medium_gain"},
+    {"uid": "f1", "type": "Fiber", "params": {"length": 50, "loss_coef": 0.2}},
+    {"uid": "splice", "type": "Fused", "params": {"loss": 0.5}},
+    {"uid": "f2", "type": "Fiber", "params": {"length": 30, "loss_coef": 0.2}},
+    {"uid": "pre", "type": "Edfa", "type_variety": "std_low_gain"}],
+   "connections": [
+    {"from_node": "roadm A", "to_node": "boost"}, {"from_node": "boost", "to_node": "f1"},
+    {"from_node": "f1", "to_node": "splice"}, {"from_node": "splice", "to_node": "f2"},
+    {"from_node": "f2", "to_node": "pre"}, {"from_node": "pre", "to_node": "roadm B"}]})";
+  auto t = parseTopology(text, "g.json");
+  ASSERT_TRUE(t) << errorOf(t);
+  const auto& spans = t->fibers()[0].spans;
+  ASSERT_EQ(spans.size(), 1u);  // the splice joins the two fibers into one span
+  EXPECT_DOUBLE_EQ(spans[0].length.value(), 80);
+  EXPECT_DOUBLE_EQ(spans[0].loss.value(), 16.5);
+  EXPECT_EQ(spans[0].amplifier, "std_low_gain");  // the booster belongs to the ROADM
+}
+
+TEST(Native, RefusesSpansThatDoNotMakeTheFiber) {
+  const std::string head = R"(lightpath_topology: 1
+sites: [{id: a}, {id: b}]
+nodes: [{id: a, site: a}, {id: b, site: b}]
+fibers:
+  - {id: f, a: a, b: b, length_km: 100, spans: )";
+  auto bad_sum = parseTopology(head + "[{km: 60, loss_db: 12}]}\n", "s.yaml");
+  ASSERT_FALSE(bad_sum);
+  EXPECT_NE(bad_sum.error().message().find("its spans add up to 60 km, not its length 100 km"),
+            std::string::npos)
+      << bad_sum.error().message();
+  auto bad_entry = parseTopology(head + "[{km: 100}]}\n", "s.yaml");
+  ASSERT_FALSE(bad_entry);
+  EXPECT_NE(bad_entry.error().message().find("/fibers/0/spans/0"), std::string::npos)
+      << bad_entry.error().message();
+  auto good = parseTopology(head + "[{km: 40, loss_db: 8}, {km: 60, loss_db: 13, amplifier: x}]}\n",
+                            "s.yaml");
+  ASSERT_TRUE(good) << errorOf(good);
+  EXPECT_EQ(good->fibers()[0].spans[1].amplifier, "x");
 }
 
 TEST(EdgeList, ChecksHeaderAgainstLines) {

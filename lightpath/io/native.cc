@@ -172,6 +172,7 @@ class Fields {
     if (status_.isOk()) status_ = invalidArgument(fmt::format("{}: {}", where_(pointer), why));
   }
   std::string origin() const { return where_(pointer_); }
+  const std::string& pointer() const { return pointer_; }
 
   // Reports the first key nobody asked for.
   void finish() {
@@ -278,9 +279,27 @@ Result<Topology> fromJson(const json& doc, const Locator& where) {
     if (const json* band = f.raw("band_thz")) {
       if (!band->is_array() || band->size() != 2 || !(*band)[0].is_number() ||
           !(*band)[1].is_number()) {
-        f.setError("/band_thz", "expected [start, end] in THz");
+        f.setError(f.pointer() + "/band_thz", "expected [start, end] in THz");
       } else {
         fiber.band = {(*band)[0].get<double>(), (*band)[1].get<double>()};
+      }
+    }
+    if (const json* spans = f.raw("spans")) {
+      if (!spans->is_array()) {
+        f.setError(f.pointer() + "/spans", "expected a list of {km, loss_db, amplifier}");
+      } else {
+        for (std::size_t i = 0; i < spans->size(); ++i) {
+          const json& span = (*spans)[i];
+          if (!span.is_object() || !span.contains("km") || !span["km"].is_number() ||
+              !span.contains("loss_db") || !span["loss_db"].is_number() ||
+              (span.contains("amplifier") && !span["amplifier"].is_string())) {
+            f.setError(fmt::format("{}/spans/{}", f.pointer(), i),
+                       "expected {km: number, loss_db: number, amplifier: name (optional)}");
+            break;
+          }
+          fiber.spans.push_back({Km(span["km"].get<double>()), Db(span["loss_db"].get<double>()),
+                                 span.value("amplifier", std::string())});
+        }
       }
     }
     fiber.origin = f.origin();
@@ -350,6 +369,14 @@ ordered_json toJson(const Topology& t) {
     if (f.fiber_type != "SSMF") j["fiber_type"] = f.fiber_type;
     if (!f.srlgs.empty()) j["srlgs"] = f.srlgs;
     if (f.band != SpectrumBand{}) j["band_thz"] = {f.band.start_thz, f.band.end_thz};
+    if (!f.spans.empty()) {
+      auto& spans = j["spans"] = ordered_json::array();
+      for (const FiberSpan& span : f.spans) {
+        ordered_json one{{"km", span.length.value()}, {"loss_db", span.loss.value()}};
+        if (!span.amplifier.empty()) one["amplifier"] = span.amplifier;
+        spans.push_back(std::move(one));
+      }
+    }
     fibers.push_back(std::move(j));
   }
   auto& ports = doc["ports"] = ordered_json::array();

@@ -72,6 +72,15 @@ struct SpectrumBand {
 
 // A fiber pair (one fiber each way) between two nodes; its cable route is described by
 // the SRLGs it belongs to.
+// One amplified span of a fiber whose line the source describes span by span (a GNPy topology
+// with its amplifiers): the line design uses these instead of cutting the fiber itself.
+struct FiberSpan {
+  Km length{0};
+  Db loss{0};             // fiber + connectors
+  std::string amplifier;  // type_variety of the amplifier after it; empty: chosen by design
+  bool operator==(const FiberSpan&) const = default;
+};
+
 struct Fiber {
   std::string id;
   std::string a;  // node id
@@ -83,6 +92,7 @@ struct Fiber {
   std::string fiber_type = "SSMF";
   std::vector<std::string> srlgs;  // ids of the shared-risk groups it belongs to
   SpectrumBand band;
+  std::vector<FiberSpan> spans;  // empty: the line design cuts it into spans
   std::string origin;
   bool operator==(const Fiber&) const = default;
 };

@@ -238,6 +238,21 @@ Result<Topology> TopologyBuilder::build() && {
       error("bad-loss", fmt::format("{}: loss must be a non-negative number of dB, got {}", where,
                                     fiber.loss->value()));
     }
+    double span_km = 0;
+    for (std::size_t i = 0; i < fiber.spans.size(); ++i) {
+      const FiberSpan& span = fiber.spans[i];
+      if (!(span.length.value() > 0) || !std::isfinite(span.length.value()) ||
+          !(span.loss.value() >= 0) || !std::isfinite(span.loss.value())) {
+        error("bad-span", fmt::format("{}: span {} needs a positive length and a non-negative "
+                                      "loss, got {} km and {} dB",
+                                      where, i, span.length.value(), span.loss.value()));
+      }
+      span_km += span.length.value();
+    }
+    if (!fiber.spans.empty() && std::abs(span_km - fiber.length.value()) > 0.001 * span_km + 0.01) {
+      error("bad-span", fmt::format("{}: its spans add up to {:g} km, not its length {:g} km",
+                                    where, span_km, fiber.length.value()));
+    }
     if (fiber.cost && (!std::isfinite(*fiber.cost) || *fiber.cost < 0.0)) {
       error("bad-cost",
             fmt::format("{}: cost must be a non-negative number, got {}", where, *fiber.cost));

@@ -156,31 +156,49 @@ std::pair<int, double> spanSplit(double length_km, const SpanRules& rules) {
 Result<OmsDesign> designOms(const Fiber& fiber, const OpticalEquipment& eq) {
   const SpanRules& rules = eq.span;
   OmsDesign design;
-  const auto [count, span_km] = spanSplit(fiber.length.value(), rules);
-  // A fiber's own loss, when the topology gives it, is spread evenly over its spans.
-  const double coef = fiber.loss && fiber.length.value() > 0
-                          ? fiber.loss->value() / fiber.length.value()
-                          : eq.attenuation_db_per_km;
   const FiberType& type = eq.fiberType(fiber.fiber_type);
-  for (int i = 0; i < count; ++i) {
-    SpanDesign span{.length_km = span_km,
-                    .loss_coef_db_per_km = coef,
-                    .con_in_db = rules.con_in_db,
-                    .con_out_db = rules.con_out_db + rules.eol_db,
-                    .type = &type};
-    if (span.loss_db() < rules.padding_db) span.att_in_db = rules.padding_db - span.loss_db();
-    design.spans.push_back(span);
+  // The amplifier the topology names after each span, if any.
+  std::vector<const AmplifierModel*> named;
+  auto addSpans = [&](double km, double coef, const AmplifierModel* after) {
+    const auto [count, span_km] = spanSplit(km, rules);
+    for (int i = 0; i < count; ++i) {
+      SpanDesign span{.length_km = span_km,
+                      .loss_coef_db_per_km = coef,
+                      .con_in_db = rules.con_in_db,
+                      .con_out_db = rules.con_out_db + rules.eol_db,
+                      .type = &type};
+      if (span.loss_db() < rules.padding_db) span.att_in_db = rules.padding_db - span.loss_db();
+      design.spans.push_back(span);
+      named.push_back(i + 1 == count ? after : nullptr);
+    }
+  };
+  if (fiber.spans.empty()) {
+    // A fiber's own loss, when the topology gives it, is spread evenly over its spans.
+    addSpans(fiber.length.value(),
+             fiber.loss && fiber.length.value() > 0 ? fiber.loss->value() / fiber.length.value()
+                                                    : eq.attenuation_db_per_km,
+             nullptr);
+  } else {
+    // The line as the topology lays it out (GNPy cuts even these when longer than its maximum);
+    // connector losses are counted as fiber attenuation.
+    for (const FiberSpan& span : fiber.spans) {
+      addSpans(span.length.value(), span.loss.value() / span.length.value(),
+               span.amplifier.empty() ? nullptr : eq.amplifier(span.amplifier));
+    }
   }
 
   const double pref = eq.load.power_dbm;
   const double channels = std::floor((eq.load.f_max_hz - eq.load.f_min_hz) / eq.load.spacing_hz);
   const double pref_total = pref + toDb(channels);
-  const bool raman_fiber = coef < rules.max_fiber_lineic_loss_for_raman_db_per_km;
   auto setAmplifier = [&](double prev_loss, double prev_dp, double dp,
-                          const std::vector<std::string>& restrictions,
-                          bool raman_allowed) -> Result<AmplifierSetting> {
+                          const std::vector<std::string>& restrictions, bool raman_allowed,
+                          const AmplifierModel* given) -> Result<AmplifierSetting> {
     double gain = prev_loss + dp - prev_dp;
     const double power_target = pref_total + dp;
+    if (given) {  // GNPy's set_one_amplifier with a type_variety: only the power is capped
+      const double reduction = std::min(0.0, given->p_max_dbm - power_target);
+      return AmplifierSetting{given, gain + reduction, dp + reduction};
+    }
     LP_ASSIGN_OR_RETURN(auto chosen,
                         selectAmplifier(eq, restrictions, raman_allowed, gain, power_target));
     const auto [model, reduction] = chosen;
@@ -190,18 +208,20 @@ Result<OmsDesign> designOms(const Fiber& fiber, const OpticalEquipment& eq) {
   // Booster: from the ROADM's output target to the first span's launch power.
   double prev_dp = eq.roadm.target_pch_out_dbm - pref;
   const double first_dp = launchOffset(design.spans.front().loss_db(), rules);
-  LP_ASSIGN_OR_RETURN(design.booster,
-                      setAmplifier(0.0, prev_dp, first_dp, eq.roadm.booster_restrictions, false));
+  LP_ASSIGN_OR_RETURN(design.booster, setAmplifier(0.0, prev_dp, first_dp,
+                                                   eq.roadm.booster_restrictions, false, nullptr));
   prev_dp = design.booster.delta_p_db;
   for (std::size_t i = 0; i < design.spans.size(); ++i) {
     const bool last = i + 1 == design.spans.size();
     // The preamplifier aims at the reference power into the next ROADM (dP = 0).
     const double dp = last ? 0.0 : launchOffset(design.spans[i + 1].loss_db(), rules);
     static const std::vector<std::string> kNone;
+    const bool raman_fiber = design.spans[i].loss_coef_db_per_km <
+                             rules.max_fiber_lineic_loss_for_raman_db_per_km;
     LP_ASSIGN_OR_RETURN(
         AmplifierSetting amp,
         setAmplifier(design.spans[i].loss_db(), prev_dp, dp,
-                     last ? eq.roadm.preamp_restrictions : kNone, raman_fiber));
+                     last ? eq.roadm.preamp_restrictions : kNone, raman_fiber, named[i]));
     design.amplifiers.push_back(amp);
     prev_dp = amp.delta_p_db;
   }

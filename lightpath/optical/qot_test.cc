@@ -79,6 +79,26 @@ TEST(LineDesign, AFibersOwnLossIsSpreadOverItsSpans) {
   EXPECT_NEAR(design->spans[0].loss_db(), 30.0, 1e-9);
 }
 
+TEST(LineDesign, TakesTheSpansAndAmplifiersATopologyGives) {
+  // Spans as GNPy would cut them: the same noise as the design's own.
+  Fiber cut{.id = "c", .a = "a", .b = "b", .length = Km(444.2)};
+  Fiber laid = cut;
+  for (int i = 0; i < 5; ++i) laid.spans.push_back({Km(88.84), Db(88.84 * 0.2), ""});
+  const FiberNoise auto_noise = fiberNoise(cut, 32, 0, eq());
+  const FiberNoise laid_noise = fiberNoise(laid, 32, 0, eq());
+  EXPECT_NEAR(laid_noise.ase, auto_noise.ase, 1e-9);
+  EXPECT_NEAR(laid_noise.nli, auto_noise.nli, 1e-9);
+  // Uneven spans and a named amplifier are used as given.
+  Fiber uneven{.id = "u", .a = "a", .b = "b", .length = Km(150)};
+  uneven.spans = {{Km(30), Db(6), "std_medium_gain"}, {Km(120), Db(26), ""}};
+  auto design = designOms(uneven, eq());
+  ASSERT_TRUE(design);
+  ASSERT_EQ(design->spans.size(), 2u);
+  EXPECT_NEAR(design->spans[0].loss_db(), 10.0, 1e-9);  // padded
+  EXPECT_NEAR(design->spans[1].loss_db(), 26.0, 1e-9);
+  EXPECT_EQ(design->amplifiers[0].model->type_variety, "std_medium_gain");
+}
+
 TEST(Qot, MoreSpansMoreNoise) {
   auto ten = line(std::vector<double>(10, 80.0));
   auto twenty = line(std::vector<double>(20, 80.0));

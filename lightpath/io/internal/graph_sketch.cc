@@ -239,6 +239,7 @@ Result<Topology> buildFromSketch(GraphSketch sketch, const ImportOptions& option
     }
     if (link.loss_db) fiber.loss = Db(*link.loss_db);
     if (!link.fiber_type.empty()) fiber.fiber_type = link.fiber_type;
+    fiber.spans = link.spans;
     builder.addFiber(std::move(fiber));
   }
   if (unpaired > 0) {

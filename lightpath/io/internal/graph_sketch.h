@@ -24,6 +24,7 @@ struct SketchLink {
   std::optional<double> length_km;  // measured length when the source gives one
   std::optional<double> loss_db;
   std::string fiber_type;  // empty: SSMF
+  std::vector<FiberSpan> spans;  // when the source lays the line out span by span
   std::string origin;
 };
 
