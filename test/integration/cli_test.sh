@@ -91,6 +91,30 @@ check "path batch" 1 "$lp" path --pairs "$tmp/pairs.txt"
 expect_in "path batch" "$tmp/out" '"from":"Boston","to":"Miami","paths":'
 expect_in "path batch" "$tmp/out" "\"error\":\"unknown node or site 'atlantis'\""
 
+# lightpath path --qot: GSNR, mode, margin and regenerators per path (docs/optical.md)
+check "path qot human" 0 "$lp" path --from dc-ashburn --to dc-hillsboro --metric latency --qot --rate 200
+expect_in "path qot human" "$tmp/out" "mode gnpy-voyager-200g"
+expect_in "path qot human" "$tmp/out" "regenerators at"
+check "path qot json" 0 "$lp" path --from dc-abilene --to dc-memphis --k 2 --metric latency --qot --json
+/usr/bin/python3 - "$tmp/out" <<'PY' || failures=$((failures + 1))
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert len(d["paths"]) == 2, d
+for p in d["paths"]:
+    for key in ("gsnr_db", "gsnr_signal_db", "osnr_db", "mode", "margin_db", "system_margin_db",
+                "regenerators"):
+        assert key in p, (key, p)
+    # 32 or 66 GBd: the signal-bandwidth figure is below the 0.1 nm one.
+    assert p["gsnr_signal_db"] < p["gsnr_db"] < p["osnr_db"] + 0.01, p
+    assert p["system_margin_db"] == 2 and p["margin_db"] >= 2, p
+PY
+check "path qot 400G refused" 0 "$lp" path --from dc-ashburn --to dc-hillsboro --metric latency --qot --rate 400 --json
+expect_in "path qot 400G refused" "$tmp/out" "short by 0.5 dB of the 23.0 dB it needs"
+printf '{"Edfa": [{"type_variety": "x", "gain_flatmax": 26, "gain_min": 15, "p_max": 23, "nf_min": 12, "nf_max": 10}]}' >"$tmp/eqpt.json"
+check "path qot bad equipment" 1 "$lp" path --from Chicago --to Denver --qot --equipment "$tmp/eqpt.json"
+expect_in "path qot bad equipment" "$tmp/err" "eqpt.json: /Edfa/0/nf_min: 12 dB is above nf_max 10 dB"
+check "path equipment without qot" 2 "$lp" path --from Chicago --to Denver --equipment "$tmp/eqpt.json"
+
 # lightpath simulate
 check "simulate json" 0 "$lp" simulate --preset deeprmsa-nsfnet --policy ksp-ff,ksp-lc --load 200,250 --requests 5000 --json
 /usr/bin/python3 - "$tmp/out" <<'PY' || failures=$((failures + 1))
