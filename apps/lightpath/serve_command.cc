@@ -15,8 +15,9 @@ namespace {
 
 struct ServeFlags {
   std::string config_file, listen, data, topology, driver, price_book, log_level, tls_certificate,
-      tls_key, web, log_format;
+      tls_key, web, log_format, equipment;
   std::size_t workflow_threads = 0;
+  double margin_db = -1;
 };
 
 int runServe(const ServeFlags& flags) {
@@ -39,6 +40,8 @@ int runServe(const ServeFlags& flags) {
   if (!flags.topology.empty()) config.stack.topology_file = flags.topology;
   if (!flags.driver.empty()) config.stack.driver = flags.driver;
   if (!flags.price_book.empty()) config.stack.price_book_file = flags.price_book;
+  if (!flags.equipment.empty()) config.stack.equipment_file = flags.equipment;
+  if (flags.margin_db >= 0) config.stack.margin_db = flags.margin_db;
   if (!flags.log_level.empty()) config.log_level = flags.log_level;
   if (!flags.log_format.empty()) config.log_format = flags.log_format;
   if (!flags.tls_certificate.empty()) config.http.tls_certificate_file = flags.tls_certificate;
@@ -76,8 +79,8 @@ void addServeCommand(CLI::App& app, int* exit_code) {
                          "run the service: the REST API on the demo network with simulated devices "
                          "unless told otherwise");
   serve->add_option("--config", flags.config_file,
-                    "YAML settings (listen, data, topology, driver, price_book, "
-                    "log_level, workflow_threads, rate_limit, tls); flags win");
+                    "YAML settings (listen, data, topology, equipment, margin_db, driver, "
+                    "price_book, log_level, workflow_threads, rate_limit, tls); flags win");
   serve->add_option("--listen", flags.listen,
                     "HOST:PORT to listen on (default 127.0.0.1:8080; port 0: any free)");
   serve->add_option("--data", flags.data,
@@ -88,6 +91,13 @@ void addServeCommand(CLI::App& app, int* exit_code) {
   serve->add_option("--driver", flags.driver, "device driver of every node (default sim)");
   serve->add_option("--price-book", flags.price_book,
                     "price book YAML (default: the built-in one)");
+  serve->add_option("--equipment", flags.equipment,
+                    "optical equipment library, a GNPy eqpt_config.json (default: the built-in "
+                    "one, docs/optical.md); its transceiver modes replace the catalog");
+  serve->add_option("--margin", flags.margin_db,
+                    "planning margin in dB over each mode's GSNR threshold (default: the "
+                    "library's sys_margins, 2)")
+      ->check(CLI::Range(0.0, 20.0));
   serve->add_option("--log-level", flags.log_level,
                     "trace, debug, info, warn, error, off (default info)");
   serve->add_option("--log-format", flags.log_format,

@@ -114,6 +114,8 @@ printf '{"Edfa": [{"type_variety": "x", "gain_flatmax": 26, "gain_min": 15, "p_m
 check "path qot bad equipment" 1 "$lp" path --from Chicago --to Denver --qot --equipment "$tmp/eqpt.json"
 expect_in "path qot bad equipment" "$tmp/err" "eqpt.json: /Edfa/0/nf_min: 12 dB is above nf_max 10 dB"
 check "path equipment without qot" 2 "$lp" path --from Chicago --to Denver --equipment "$tmp/eqpt.json"
+check "serve bad equipment" 1 "$lp" serve --equipment "$tmp/eqpt.json" --data "$tmp/serve-data" --listen 127.0.0.1:0
+expect_in "serve bad equipment" "$tmp/err" "eqpt.json: /Edfa/0/nf_min: 12 dB is above nf_max 10 dB"
 
 # lightpath simulate
 check "simulate json" 0 "$lp" simulate --preset deeprmsa-nsfnet --policy ksp-ff,ksp-lc --load 200,250 --requests 5000 --json
