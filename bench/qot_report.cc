@@ -5,9 +5,10 @@
 //   qot_report [--gnpy DIR] [--check] [--markdown]
 //
 // DIR is a GNPy source tree runnable with its run.sh (default ../shared/peers/gnpy beside the
-// repository, the CMake cache's LIGHTPATH_GNPY); without it only Lightpath's figures are printed (and --check skips, exit 77).
-// Routes: the shortest by km between 23 city pairs, 24 km to 6,472 km, and each is propagated by
-// GNPy (bench/gnpy_qot.py) with its default equipment, auto-design and full 76-channel load.
+// repository, the CMake cache's LIGHTPATH_GNPY); without it only Lightpath's figures are printed
+// (and --check skips, exit 77). Routes: the shortest by km between 23 city pairs, 24 km to 6,472
+// km, and each is propagated by GNPy (bench/gnpy_qot.py) with its default equipment, auto-design
+// and full 76-channel load.
 #include <fmt/format.h>
 
 #include <cmath>
@@ -27,19 +28,29 @@ namespace {
 
 using namespace lightpath;
 
-constexpr std::pair<const char*, const char*> kPairs[] = {
-    {"New_York", "Newark"},         {"San_Francisco", "Oakland"},
-    {"Los_Angeles", "San_Diego"},   {"Chicago", "Milwaukee"},
-    {"Boston", "Providence"},       {"Dallas", "Houston"},
-    {"Los_Angeles", "San_Francisco"}, {"Boston", "Washington_DC"},
-    {"Atlanta", "Charlotte"},       {"Denver", "Salt_Lake_City"},
-    {"Chicago", "Nashville"},       {"Seattle", "Portland"},
-    {"New_York", "Chicago"},        {"Phoenix", "Dallas"},
-    {"Denver", "Chicago"},          {"Atlanta", "Miami"},
-    {"Seattle", "Denver"},          {"Los_Angeles", "Dallas"},
-    {"Abilene", "Albany"},          {"New_York", "Los_Angeles"},
-    {"Boston", "San_Diego"},        {"Miami", "Seattle"},
-    {"Seattle", "Miami"}};
+constexpr std::pair<const char*, const char*> kPairs[] = {{"New_York", "Newark"},
+                                                          {"San_Francisco", "Oakland"},
+                                                          {"Los_Angeles", "San_Diego"},
+                                                          {"Chicago", "Milwaukee"},
+                                                          {"Boston", "Providence"},
+                                                          {"Dallas", "Houston"},
+                                                          {"Los_Angeles", "San_Francisco"},
+                                                          {"Boston", "Washington_DC"},
+                                                          {"Atlanta", "Charlotte"},
+                                                          {"Denver", "Salt_Lake_City"},
+                                                          {"Chicago", "Nashville"},
+                                                          {"Seattle", "Portland"},
+                                                          {"New_York", "Chicago"},
+                                                          {"Phoenix", "Dallas"},
+                                                          {"Denver", "Chicago"},
+                                                          {"Atlanta", "Miami"},
+                                                          {"Seattle", "Denver"},
+                                                          {"Los_Angeles", "Dallas"},
+                                                          {"Abilene", "Albany"},
+                                                          {"New_York", "Los_Angeles"},
+                                                          {"Boston", "San_Diego"},
+                                                          {"Miami", "Seattle"},
+                                                          {"Seattle", "Miami"}};
 
 struct Row {
   std::string a, z;
@@ -120,7 +131,8 @@ int run(const std::string& gnpy_dir, bool check, bool markdown) {
   double sum = 0, worst = 0, most_optimistic = -1e9;
   if (markdown) {
     fmt::print(
-        "| route | km | spans (LP / GNPy) | GSNR 0.1 nm: Lightpath | GNPy | delta | OSNR: Lightpath "
+        "| route | km | spans (LP / GNPy) | GSNR 0.1 nm: Lightpath | GNPy | delta | OSNR: "
+        "Lightpath "
         "| GNPy |\n|---|---:|---:|---:|---:|---:|---:|---:|\n");
   }
   for (const Row& r : rows) {
@@ -132,8 +144,8 @@ int run(const std::string& gnpy_dir, bool check, bool markdown) {
     }
     if (markdown) {
       fmt::print("| {} - {} | {:.0f} | {} / {} | {:.2f} | {:.2f} | {:+.2f} | {:.2f} | {:.2f} |\n",
-                 r.a, r.z, r.km, r.lightpath.spans, r.gnpy_spans, r.lightpath.gsnr.value(),
-                 r.gnpy, delta, r.lightpath.osnr_ase.value(), r.gnpy_osnr);
+                 r.a, r.z, r.km, r.lightpath.spans, r.gnpy_spans, r.lightpath.gsnr.value(), r.gnpy,
+                 delta, r.lightpath.osnr_ase.value(), r.gnpy_osnr);
     } else {
       fmt::print("{:<32} {:>6.0f} km  lightpath {:6.2f} dB  gnpy {:6.2f} dB  delta {:+.2f}\n",
                  r.a + std::string(" - ") + r.z, r.km, r.lightpath.gsnr.value(), r.gnpy, delta);
@@ -145,8 +157,9 @@ int run(const std::string& gnpy_dir, bool check, bool markdown) {
     return check ? 77 : 0;
   }
   const double mean = sum / static_cast<double>(rows.size());
-  fmt::print("{} routes: mean |delta| {:.3f} dB, max |delta| {:.3f} dB, most optimistic {:+.3f} dB\n",
-             rows.size(), mean, worst, most_optimistic);
+  fmt::print(
+      "{} routes: mean |delta| {:.3f} dB, max |delta| {:.3f} dB, most optimistic {:+.3f} dB\n",
+      rows.size(), mean, worst, most_optimistic);
   if (check && (mean > 0.3 || worst > 0.5 || most_optimistic > 0.5)) {
     fmt::print(stderr, "FAIL: Lightpath and GNPy disagree beyond 0.3 dB mean / 0.5 dB max\n");
     return 1;

@@ -224,7 +224,9 @@ void addOrderFlags(CLI::App* command, OrderFlags& o) {
   command->add_option("--a", o.a, "A end: a site (wavelength) or a port")->required();
   command->add_option("--z", o.z, "Z end: a site (wavelength), a port, or an on-ramp port (cloud)")
       ->required();
-  command->add_option("--mbps", o.mbps, "bandwidth in Mb/s (wavelength: a transceiver rate, 100000 to 800000)")
+  command
+      ->add_option("--mbps", o.mbps,
+                   "bandwidth in Mb/s (wavelength: a transceiver rate, 100000 to 800000)")
       ->required();
   command->add_option("--protection", o.protection, "none or 1+1");
   command->add_option("--max-latency-ms", o.max_latency_ms, "latency bound, one way");

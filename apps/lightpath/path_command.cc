@@ -5,9 +5,9 @@
 
 #include <algorithm>
 #include <fstream>
-#include <optional>
 #include <iostream>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <sstream>
 
 #include "exit_codes.h"
@@ -148,9 +148,9 @@ Result<PathRequest> makeRequest(const PathEngine& engine, const PathFlags& flags
 }
 
 // Runs one request; returns the JSON answer ({"paths": [...]} or {"error": ...}).
-nlohmann::ordered_json solve(const PathEngine& engine, const PathFlags& flags,
-                             const Optics* optics, const std::string& from, const std::string& to,
-                             PathWorkspace& ws, bool print_human) {
+nlohmann::ordered_json solve(const PathEngine& engine, const PathFlags& flags, const Optics* optics,
+                             const std::string& from, const std::string& to, PathWorkspace& ws,
+                             bool print_human) {
   const Topology& t = engine.topology();
   auto describe = [&](const std::string& label, const Path& p) {
     if (print_human) printPath(t, label, p);

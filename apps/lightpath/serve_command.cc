@@ -94,9 +94,10 @@ void addServeCommand(CLI::App& app, int* exit_code) {
   serve->add_option("--equipment", flags.equipment,
                     "optical equipment library, a GNPy eqpt_config.json (default: the built-in "
                     "one, docs/optical.md); its transceiver modes replace the catalog");
-  serve->add_option("--margin", flags.margin_db,
-                    "planning margin in dB over each mode's GSNR threshold (default: the "
-                    "library's sys_margins, 2)")
+  serve
+      ->add_option("--margin", flags.margin_db,
+                   "planning margin in dB over each mode's GSNR threshold (default: the "
+                   "library's sys_margins, 2)")
       ->check(CLI::Range(0.0, 20.0));
   serve->add_option("--log-level", flags.log_level,
                     "trace, debug, info, warn, error, off (default info)");

@@ -193,7 +193,8 @@ Result<Topology> readGnpyJson(std::string_view text, std::string_view source,
           joined = true;
           const auto& params = e.json->value("params", nlohmann::json::object());
           if (!spans.empty()) {
-            spans.back().loss = Db(spans.back().loss.value() + numberAt(params, "loss").value_or(1));
+            spans.back().loss =
+                Db(spans.back().loss.value() + numberAt(params, "loss").value_or(1));
           }
         } else if (e.type == "Edfa") {
           amplified = true;

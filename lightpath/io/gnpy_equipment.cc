@@ -137,7 +137,8 @@ Result<AmplifierModel> readAmplifier(const Reader& r) {
   LP_ASSIGN_OR_RETURN(amp.raman, r.flag("raman", false));
   LP_ASSIGN_OR_RETURN(amp.f_min_hz, r.number("f_min", amp.f_min_hz));
   LP_ASSIGN_OR_RETURN(amp.f_max_hz, r.number("f_max", amp.f_max_hz));
-  static constexpr const char* kKinds[] = {"variable_gain", "fixed_gain", "dual_stage", "openroadm",
+  static constexpr const char* kKinds[] = {"variable_gain",    "fixed_gain",
+                                           "dual_stage",       "openroadm",
                                            "openroadm_preamp", "openroadm_booster"};
   if (std::find(std::begin(kKinds), std::end(kKinds), kind) == std::end(kKinds)) {
     return fail(invalidArgument(fmt::format(
@@ -204,19 +205,20 @@ Status readAmplifiers(const Json& doc, OpticalEquipment& eq, const std::string& 
     if (kind == "advanced_model" || kind == "multi_band") {
       LP_ASSIGN_OR_RETURN(bool allowed, r.flag("allowed_for_design", false));
       if (allowed) {
-        return invalidArgument(fmt::format(
-            "{}/type_def: \"{}\" amplifiers are not supported for design; set "
-            "allowed_for_design to false",
-            r.where(), kind));
+        return invalidArgument(
+            fmt::format("{}/type_def: \"{}\" amplifiers are not supported for design; set "
+                        "allowed_for_design to false",
+                        r.where(), kind));
       }
       continue;
     }
     LP_ASSIGN_OR_RETURN(AmplifierModel amp, readAmplifier(r));
     if (eq.amplifier(amp.type_variety)) {
-      return invalidArgument(fmt::format("{}/type_variety: \"{}\" is defined twice", r.where(),
-                                         amp.type_variety));
+      return invalidArgument(
+          fmt::format("{}/type_variety: \"{}\" is defined twice", r.where(), amp.type_variety));
     }
-    if (amp.kind == AmplifierModel::Kind::DualStage) dual.emplace_back(eq.amplifiers.size(), &list[i]);
+    if (amp.kind == AmplifierModel::Kind::DualStage)
+      dual.emplace_back(eq.amplifiers.size(), &list[i]);
     eq.amplifiers.push_back(std::move(amp));
   }
   for (auto [index, json] : dual) {
@@ -240,9 +242,9 @@ Status readAmplifiers(const Json& doc, OpticalEquipment& eq, const std::string& 
     amp.p_max_dbm = boost.p_max_dbm;
     amp.gain_flatmax_db = boost.gain_flatmax_db + pre.gain_flatmax_db;
     if (amp.gain_min_db < pre.gain_min_db) {
-      return invalidArgument(fmt::format(
-          "{}/gain_min: {:g} dB is below its preamp's minimum gain {:g} dB", where,
-          amp.gain_min_db, pre.gain_min_db));
+      return invalidArgument(
+          fmt::format("{}/gain_min: {:g} dB is below its preamp's minimum gain {:g} dB", where,
+                      amp.gain_min_db, pre.gain_min_db));
     }
   }
   if (std::none_of(eq.amplifiers.begin(), eq.amplifiers.end(),
@@ -285,9 +287,8 @@ Status readSpan(const Json& doc, OpticalEquipment& eq, const std::string& source
   LP_ASSIGN_OR_RETURN(s.power_mode, r.flag("power_mode", true));
   if (r.has("delta_power_range_db")) {
     const Json& range = (*entry)["delta_power_range_db"];
-    if (!range.is_array() || range.size() != 3 || !range[0].is_number() ||
-        !range[1].is_number() || !range[2].is_number() || range[0] > range[1] ||
-        range[2].get<double>() <= 0) {
+    if (!range.is_array() || range.size() != 3 || !range[0].is_number() || !range[1].is_number() ||
+        !range[2].is_number() || range[0] > range[1] || range[2].get<double>() <= 0) {
       return invalidArgument(r.where() +
                              "/delta_power_range_db: expected [lower, upper, step] with "
                              "lower <= upper and a positive step");
@@ -331,7 +332,8 @@ Status readRoadm(const Json& doc, OpticalEquipment& eq, const std::string& sourc
   LP_ASSIGN_OR_RETURN(eq.roadm.add_drop_osnr_db, r.number("add_drop_osnr"));
   if (r.has("restrictions")) {
     const Json& restrictions = (*entry)["restrictions"];
-    if (!restrictions.is_object()) return invalidArgument(r.where() + "/restrictions: expected an object");
+    if (!restrictions.is_object())
+      return invalidArgument(r.where() + "/restrictions: expected an object");
     if (restrictions.contains("booster_variety_list")) {
       LP_ASSIGN_OR_RETURN(eq.roadm.booster_restrictions,
                           r.names(restrictions["booster_variety_list"],
@@ -376,7 +378,8 @@ Status readLoad(const Json& doc, OpticalEquipment& eq, const std::string& source
   if (l.f_max_hz - l.f_min_hz < l.spacing_hz) {
     return invalidArgument(r.where() + "/f_max: the band from f_min to f_max holds no channel");
   }
-  if (l.sys_margins_db < 0) return invalidArgument(r.where() + "/sys_margins: must not be negative");
+  if (l.sys_margins_db < 0)
+    return invalidArgument(r.where() + "/sys_margins: must not be negative");
   return Status{};
 }
 
@@ -403,13 +406,14 @@ Status readTransceivers(const Json& doc, OpticalEquipment& eq, const std::string
       LP_RETURN_IF_ERROR(mode.positive("baud_rate", baud));
       LP_RETURN_IF_ERROR(mode.positive("bit_rate", bit_rate));
       if (spacing < baud) {
-        return invalidArgument(fmt::format(
-            "{}/min_spacing: {:g} GHz is narrower than the {:g} GBd signal", mode.where(),
-            spacing / 1e9, baud / 1e9));
+        return invalidArgument(
+            fmt::format("{}/min_spacing: {:g} GHz is narrower than the {:g} GBd signal",
+                        mode.where(), spacing / 1e9, baud / 1e9));
       }
       TransceiverSpec spec;
       spec.id = variety + " " + format;
-      spec.name = fmt::format("{} {} ({:g}G, {:g} GBd)", variety, format, bit_rate / 1e9, baud / 1e9);
+      spec.name =
+          fmt::format("{} {} ({:g}G, {:g} GBd)", variety, format, bit_rate / 1e9, baud / 1e9);
       spec.line_rate = Gbps(bit_rate / 1e9);
       spec.baud_gbd = baud / 1e9;
       spec.slot_width = GHz(spacing / 1e9);
@@ -441,7 +445,6 @@ Result<OpticalEquipment> readGnpyEquipment(std::string_view text, std::string_vi
   LP_RETURN_IF_ERROR(readTransceivers(doc, eq, source));
   return eq;
 }
-
 
 Result<OpticalEquipment> loadEquipment(const std::string& path) {
   if (path.empty()) return readGnpyEquipment(defaultEquipmentJson(), "equipment.json");

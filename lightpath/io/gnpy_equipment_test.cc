@@ -32,9 +32,9 @@ TEST(GnpyEquipment, TheDefaultLibraryIsGnpysDesignSet) {
 }
 
 TEST(GnpyEquipment, ReadsGnpysOwnFileWithItsTransceiverModes) {
-  const std::string file =
-      std::string(LIGHTPATH_GNPY) + "/src/gnpy/example-data/eqpt_config.json";
-  if (!std::filesystem::exists(file)) GTEST_SKIP() << "GNPy's example data is not beside the repository";
+  const std::string file = std::string(LIGHTPATH_GNPY) + "/src/gnpy/example-data/eqpt_config.json";
+  if (!std::filesystem::exists(file))
+    GTEST_SKIP() << "GNPy's example data is not beside the repository";
   auto eq = loadEquipment(file);
   ASSERT_TRUE(eq) << eq.error().toString();
   EXPECT_NE(eq->amplifier("openroadm_ila_low_noise"), nullptr);

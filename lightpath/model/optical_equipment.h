@@ -16,14 +16,21 @@
 namespace lightpath {
 
 struct AmplifierModel {
-  enum class Kind { VariableGain, FixedGain, DualStage, OpenRoadm, OpenRoadmPreamp, OpenRoadmBooster };
+  enum class Kind {
+    VariableGain,
+    FixedGain,
+    DualStage,
+    OpenRoadm,
+    OpenRoadmPreamp,
+    OpenRoadmBooster
+  };
   std::string type_variety;
   Kind kind = Kind::VariableGain;
   double gain_flatmax_db = 0, gain_min_db = 0, p_max_dbm = 0;
   // Variable gain: the two-coil model GNPy fits to nf_min / nf_max (its estimate_nf_model).
   double nf_min_db = 0, nf_max_db = 0, nf1_db = 0, nf2_db = 0, delta_p_db = 0;
-  double nf0_db = 0;                // fixed gain
-  std::vector<double> nf_coef;      // OpenROADM in-line amplifier: OSNR polynomial
+  double nf0_db = 0;                    // fixed gain
+  std::vector<double> nf_coef;          // OpenROADM in-line amplifier: OSNR polynomial
   std::size_t preamp = 0, booster = 0;  // dual stage: indices of its two stages
   bool raman = false;
   bool allowed_for_design = false;

@@ -11,7 +11,7 @@ FiberNoiseTable::FiberNoiseTable(const Topology& topology, std::span<const Trans
   for (std::size_t m = 0; m < catalog.size(); ++m) {
     for (FiberIndex f = 0; f < fibers_; ++f)
       noise_[m * fibers_ + f] = fiberNoise(topology.fiber(f), catalog[m].baud_gbd,
-                                          catalog[m].slot_width.value(), equipment);
+                                           catalog[m].slot_width.value(), equipment);
   }
 }
 
@@ -74,8 +74,8 @@ Result<LightpathPlan> planLightpath(const Topology& t, std::span<const NodeIndex
         while (end > start && !t.node(nodes[end]).regeneration) --end;
         if (end == start) {
           why += fmt::format("{}{}: no node between '{}' and '{}' allows regeneration",
-                             why.empty() ? "" : "; ", trx.name,
-                            t.node(nodes[start]).id, t.node(nodes[std::min(n, start + 1)]).id);
+                             why.empty() ? "" : "; ", trx.name, t.node(nodes[start]).id,
+                             t.node(nodes[std::min(n, start + 1)]).id);
           ok = false;
           break;
         }

@@ -67,10 +67,9 @@ Result<std::pair<const AmplifierModel*, double>> selectAmplifier(
   const double pin = power_target - gain_target;
   std::vector<Candidate> edfas, ramans;
   for (const AmplifierModel& m : eq.amplifiers) {
-    const bool allowed =
-        restrictions.empty()
-            ? m.allowed_for_design
-            : std::find(restrictions.begin(), restrictions.end(), m.type_variety) != restrictions.end();
+    const bool allowed = restrictions.empty() ? m.allowed_for_design
+                                              : std::find(restrictions.begin(), restrictions.end(),
+                                                          m.type_variety) != restrictions.end();
     if (!allowed || m.f_min_hz > eq.load.f_min_hz || m.f_max_hz < eq.load.f_max_hz) continue;
     if (m.raman && !raman_allowed) continue;
     Candidate c{&m,
@@ -216,8 +215,8 @@ Result<OmsDesign> designOms(const Fiber& fiber, const OpticalEquipment& eq) {
     // The preamplifier aims at the reference power into the next ROADM (dP = 0).
     const double dp = last ? 0.0 : launchOffset(design.spans[i + 1].loss_db(), rules);
     static const std::vector<std::string> kNone;
-    const bool raman_fiber = design.spans[i].loss_coef_db_per_km <
-                             rules.max_fiber_lineic_loss_for_raman_db_per_km;
+    const bool raman_fiber =
+        design.spans[i].loss_coef_db_per_km < rules.max_fiber_lineic_loss_for_raman_db_per_km;
     LP_ASSIGN_OR_RETURN(
         AmplifierSetting amp,
         setAmplifier(design.spans[i].loss_db(), prev_dp, dp,

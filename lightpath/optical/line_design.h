@@ -32,7 +32,9 @@ struct SpanDesign {
   double loss_coef_db_per_km = 0;
   double con_in_db = 0, con_out_db = 0, att_in_db = 0;
   const FiberType* type = nullptr;
-  double loss_db() const { return loss_coef_db_per_km * length_km + con_in_db + con_out_db + att_in_db; }
+  double loss_db() const {
+    return loss_coef_db_per_km * length_km + con_in_db + con_out_db + att_in_db;
+  }
 };
 
 struct OmsDesign {
@@ -50,8 +52,7 @@ std::pair<int, double> spanSplit(double length_km, const SpanRules& rules);
 
 // Noise figure of `model` at `gain_db` (GNPy's Edfa._nf, including the input padding below
 // the model's minimum gain). `pin_per_channel_dbm` and `slot_hz` matter for OpenROADM models.
-double noiseFigureDb(const OpticalEquipment& equipment, const AmplifierModel& model,
-                     double gain_db, double pin_per_channel_dbm = -19.44,
-                     double slot_hz = 50e9);
+double noiseFigureDb(const OpticalEquipment& equipment, const AmplifierModel& model, double gain_db,
+                     double pin_per_channel_dbm = -19.44, double slot_hz = 50e9);
 
 }  // namespace lightpath

@@ -28,8 +28,8 @@ double gammaAt(double frequency, double effective_area) {
   const double root = kLightSpeed / (2 * kPi * f_ref * kCoreRadius * kCoreIndex) *
                       std::exp(kPi * kCoreRadius * kCoreRadius / effective_area);
   const double contrast = 0.5 * root * root;
-  const double v = 2 * kPi * frequency / kLightSpeed * kCoreRadius * kCoreIndex *
-                   std::sqrt(2 * contrast);
+  const double v =
+      2 * kPi * frequency / kLightSpeed * kCoreRadius * kCoreIndex * std::sqrt(2 * contrast);
   const double w = kCoreRadius / std::sqrt(std::log(v));
   return 2 * kPi * kN2 * frequency / (kLightSpeed * kPi * w * w);
 }

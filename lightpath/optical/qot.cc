@@ -38,7 +38,9 @@ QotEstimate combineNoise(const FiberNoise& total, double baud_gbd,
       (1.0 / fromDb(equipment.load.tx_osnr_db) + 1.0 / fromDb(equipment.roadm.add_drop_osnr_db)) *
       to_reference;
   const double line = std::expm1(total.ase + total.nli);  // inverse SNR, signal bandwidth
-  auto reference = [&](double inverse) { return inverse > 0 ? toDb(to_reference / inverse) : 99.0; };
+  auto reference = [&](double inverse) {
+    return inverse > 0 ? toDb(to_reference / inverse) : 99.0;
+  };
   QotEstimate q;
   q.gsnr = Db(reference(line + terminals));
   q.gsnr_signal = Db(q.gsnr.value() - toDb(to_reference));

@@ -97,10 +97,10 @@ Status readServeConfig(const std::string& path, ServeConfig& config) {
           }
         }
       } else {
-        return invalidArgument(
-            fmt::format("{}: unknown setting (known: listen, data, topology, transceivers, equipment, "
-                        "margin_db, driver, price_book, log_level, workflow_threads, rate_limit, web, tls)",
-                        where));
+        return invalidArgument(fmt::format(
+            "{}: unknown setting (known: listen, data, topology, transceivers, equipment, "
+            "margin_db, driver, price_book, log_level, workflow_threads, rate_limit, web, tls)",
+            where));
       }
     }
   } catch (const YAML::Exception& e) {

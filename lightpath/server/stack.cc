@@ -38,8 +38,8 @@ Result<std::unique_ptr<Stack>> buildStack(const StackConfig& config) {
       config.transceivers_file.empty()) {
     catalog = equipment.transceivers;
   }
-  stack->planner = std::make_unique<WavelengthPlanner>(*stack->engine, std::move(catalog),
-                                                       std::move(equipment));
+  stack->planner =
+      std::make_unique<WavelengthPlanner>(*stack->engine, std::move(catalog), std::move(equipment));
   std::error_code error;
   std::filesystem::create_directories(config.data_dir, error);
   if (error)

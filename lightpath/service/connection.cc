@@ -131,9 +131,9 @@ Status validateSpec(const ConnectionSpec& s) {
       if (s.bandwidth_mbps != 100'000 && s.bandwidth_mbps != 200'000 &&
           s.bandwidth_mbps != 300'000 && s.bandwidth_mbps != 400'000 &&
           s.bandwidth_mbps != 800'000) {
-        return invalidArgument(fmt::format(
-            "bandwidth: a wavelength is 100, 200, 300, 400 or 800 Gb/s, got {} Mb/s",
-            s.bandwidth_mbps));
+        return invalidArgument(
+            fmt::format("bandwidth: a wavelength is 100, 200, 300, 400 or 800 Gb/s, got {} Mb/s",
+                        s.bandwidth_mbps));
       }
       if (s.vlan) return invalidArgument("vlan: a wavelength carries no VLAN");
       break;

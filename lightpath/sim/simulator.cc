@@ -79,7 +79,8 @@ Status Simulator::precompute() {
   link_count_ = setup_.bidirectional ? graph.fiberCount() : graph.arcCount();
   if (setup_.qot) {
     fiber_noise_.clear();
-    for (const Fiber& fiber : t.fibers()) fiber_noise_.push_back(fiberNoise(fiber, 32.0, 0, *setup_.qot));
+    for (const Fiber& fiber : t.fibers())
+      fiber_noise_.push_back(fiberNoise(fiber, 32.0, 0, *setup_.qot));
   }
   PathWorkspace ws;
 

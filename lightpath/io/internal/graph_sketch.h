@@ -23,7 +23,7 @@ struct SketchLink {
   std::string a, b;                 // node keys
   std::optional<double> length_km;  // measured length when the source gives one
   std::optional<double> loss_db;
-  std::string fiber_type;  // empty: SSMF
+  std::string fiber_type;        // empty: SSMF
   std::vector<FiberSpan> spans;  // when the source lays the line out span by span
   std::string origin;
 };
