@@ -221,11 +221,12 @@ Status readAmplifiers(const Json& doc, OpticalEquipment& eq, const std::string& 
       dual.emplace_back(eq.amplifiers.size(), &list[i]);
     eq.amplifiers.push_back(std::move(amp));
   }
-  for (auto [index, json] : dual) {
+  for (const auto& [index, json] : dual) {
     const std::string where = fmt::format("{}: /Edfa/{}", source, index);
     AmplifierModel& amp = eq.amplifiers[index];
+    const Json& entry = *json;
     auto stage = [&](const char* key) -> Result<std::size_t> {
-      Reader r(*json, where);
+      Reader r(entry, where);
       LP_ASSIGN_OR_RETURN(std::string name, r.text(key));
       for (std::size_t i = 0; i < eq.amplifiers.size(); ++i) {
         if (eq.amplifiers[i].type_variety == name &&
@@ -411,7 +412,7 @@ Status readTransceivers(const Json& doc, OpticalEquipment& eq, const std::string
                         mode.where(), spacing / 1e9, baud / 1e9));
       }
       TransceiverSpec spec;
-      spec.id = variety + " " + format;
+      spec.id = fmt::format("{} {}", variety, format);
       spec.name =
           fmt::format("{} {} ({:g}G, {:g} GBd)", variety, format, bit_rate / 1e9, baud / 1e9);
       spec.line_rate = Gbps(bit_rate / 1e9);

@@ -166,7 +166,7 @@ Result<OmsDesign> designOms(const Fiber& fiber, const OpticalEquipment& eq) {
                       .con_in_db = rules.con_in_db,
                       .con_out_db = rules.con_out_db + rules.eol_db,
                       .type = &type};
-      if (span.loss_db() < rules.padding_db) span.att_in_db = rules.padding_db - span.loss_db();
+      if (span.lossDb() < rules.padding_db) span.att_in_db = rules.padding_db - span.lossDb();
       design.spans.push_back(span);
       named.push_back(i + 1 == count ? after : nullptr);
     }
@@ -206,20 +206,20 @@ Result<OmsDesign> designOms(const Fiber& fiber, const OpticalEquipment& eq) {
 
   // Booster: from the ROADM's output target to the first span's launch power.
   double prev_dp = eq.roadm.target_pch_out_dbm - pref;
-  const double first_dp = launchOffset(design.spans.front().loss_db(), rules);
+  const double first_dp = launchOffset(design.spans.front().lossDb(), rules);
   LP_ASSIGN_OR_RETURN(design.booster, setAmplifier(0.0, prev_dp, first_dp,
                                                    eq.roadm.booster_restrictions, false, nullptr));
   prev_dp = design.booster.delta_p_db;
   for (std::size_t i = 0; i < design.spans.size(); ++i) {
     const bool last = i + 1 == design.spans.size();
     // The preamplifier aims at the reference power into the next ROADM (dP = 0).
-    const double dp = last ? 0.0 : launchOffset(design.spans[i + 1].loss_db(), rules);
+    const double dp = last ? 0.0 : launchOffset(design.spans[i + 1].lossDb(), rules);
     static const std::vector<std::string> kNone;
     const bool raman_fiber =
         design.spans[i].loss_coef_db_per_km < rules.max_fiber_lineic_loss_for_raman_db_per_km;
     LP_ASSIGN_OR_RETURN(
         AmplifierSetting amp,
-        setAmplifier(design.spans[i].loss_db(), prev_dp, dp,
+        setAmplifier(design.spans[i].lossDb(), prev_dp, dp,
                      last ? eq.roadm.preamp_restrictions : kNone, raman_fiber, named[i]));
     design.amplifiers.push_back(amp);
     prev_dp = amp.delta_p_db;

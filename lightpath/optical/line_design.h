@@ -32,7 +32,7 @@ struct SpanDesign {
   double loss_coef_db_per_km = 0;
   double con_in_db = 0, con_out_db = 0, att_in_db = 0;
   const FiberType* type = nullptr;
-  double loss_db() const {
+  double lossDb() const {
     return loss_coef_db_per_km * length_km + con_in_db + con_out_db + att_in_db;
   }
 };

@@ -52,7 +52,7 @@ TEST(LineDesign, PadsShortSpansAndSetsPowerFromSpanLoss) {
   ASSERT_TRUE(design);
   ASSERT_EQ(design->spans.size(), 1u);
   EXPECT_NEAR(design->spans[0].att_in_db, 6.0, 1e-9);  // 4 dB of fiber padded to 10 dB
-  EXPECT_NEAR(design->spans[0].loss_db(), 10.0, 1e-9);
+  EXPECT_NEAR(design->spans[0].lossDb(), 10.0, 1e-9);
   // dP = 0.3 x (10 - 20) = -3, clamped to -2; the preamp returns to the reference power.
   EXPECT_DOUBLE_EQ(design->booster.delta_p_db, -2.0);
   EXPECT_DOUBLE_EQ(design->amplifiers.back().delta_p_db, 0.0);
@@ -76,7 +76,7 @@ TEST(LineDesign, AFibersOwnLossIsSpreadOverItsSpans) {
   auto design = designOms(lossy, eq());
   ASSERT_TRUE(design);
   ASSERT_EQ(design->spans.size(), 2u);
-  EXPECT_NEAR(design->spans[0].loss_db(), 30.0, 1e-9);
+  EXPECT_NEAR(design->spans[0].lossDb(), 30.0, 1e-9);
 }
 
 TEST(LineDesign, TakesTheSpansAndAmplifiersATopologyGives) {
@@ -94,8 +94,8 @@ TEST(LineDesign, TakesTheSpansAndAmplifiersATopologyGives) {
   auto design = designOms(uneven, eq());
   ASSERT_TRUE(design);
   ASSERT_EQ(design->spans.size(), 2u);
-  EXPECT_NEAR(design->spans[0].loss_db(), 10.0, 1e-9);  // padded
-  EXPECT_NEAR(design->spans[1].loss_db(), 26.0, 1e-9);
+  EXPECT_NEAR(design->spans[0].lossDb(), 10.0, 1e-9);  // padded
+  EXPECT_NEAR(design->spans[1].lossDb(), 26.0, 1e-9);
   EXPECT_EQ(design->amplifiers[0].model->type_variety, "std_medium_gain");
 }
 
