@@ -134,6 +134,43 @@ TEST(WebhookUrl, KnowsPrivateAddresses) {
                          "::ffff:1.1.1.1", "example.com", ""}) {
     EXPECT_FALSE(isPrivateAddress(ip)) << ip;
   }
+  // Loopback and private written the other ways resolvers read them, IPv6 forms that carry a
+  // private IPv4 address, and the special-purpose ranges.
+  for (const char* ip : {"127.1",
+                         "2130706433",
+                         "0x7f000001",
+                         "0177.0.0.1",
+                         "10.1",
+                         "0xa9fea9fe",
+                         "::ffff:0:127.0.0.1",
+                         "::127.0.0.1",
+                         "64:ff9b::7f00:1",
+                         "64:ff9b::a00:1",
+                         "64:ff9b:1::1",
+                         "2002:7f00:1::1",
+                         "2002:a00:1::",
+                         "2001:0:4136:e378:8000:63bf:80ff:fffe",
+                         "100::1",
+                         "2001:db8::1",
+                         "fec0::1",
+                         "192.0.2.1",
+                         "198.51.100.7",
+                         "203.0.113.9",
+                         "198.18.0.1",
+                         "192.0.0.8",
+                         "255.255.255.255"}) {
+    EXPECT_TRUE(isPrivateAddress(ip)) << ip;
+  }
+  for (const char* ip : {"134744072" /* 8.8.8.8 */, "0x08080808", "64:ff9b::808:808",
+                         "2002:808:808::1", "2606:4700:4700::1111"}) {
+    EXPECT_FALSE(isPrivateAddress(ip)) << ip;
+  }
+  for (const char* host : {"localhost", "LOCALHOST.", "api.localhost", "127.1"}) {
+    EXPECT_TRUE(isPrivateHost(host)) << host;
+  }
+  for (const char* host : {"localhost.example.com", "hooks.example.com", "deadbeef.cafe"}) {
+    EXPECT_FALSE(isPrivateHost(host)) << host;
+  }
   EXPECT_EQ(parseWebhookUrl("http://[::1]:8080/x")->host, "::1");
   EXPECT_EQ(parseWebhookUrl("https://hooks.example.com:8443/x")->host, "hooks.example.com");
   auto refused = resolveReceiver("localhost", false);

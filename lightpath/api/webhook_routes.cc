@@ -25,7 +25,7 @@ Result<HttpResponse> Api::Impl::createWebhook(Context& ctx) {
     return fail(invalidArgument("url: required"));
   const std::string url = body.at("url").get<std::string>();
   LP_ASSIGN_OR_RETURN(WebhookUrl parsed, parseWebhookUrl(url));
-  if (deps.webhooks && !deps.webhooks->allowsPrivateAddresses() && isPrivateAddress(parsed.host)) {
+  if (deps.webhooks && !deps.webhooks->allowsPrivateAddresses() && isPrivateHost(parsed.host)) {
     return fail(invalidArgument(
         fmt::format("url: {} is a private address: receivers must be public", parsed.host)));
   }

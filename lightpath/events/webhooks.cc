@@ -9,6 +9,7 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
+#include <cctype>
 #include <cstring>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -54,30 +55,74 @@ Result<WebhookUrl> parseWebhookUrl(std::string_view url) {
   return out;
 }
 
+namespace {
+
+// Not a public unicast IPv4 address: "this network", private, shared (CGNAT), loopback,
+// link-local, IETF protocol assignments, documentation, 6to4 relay, benchmarking, multicast,
+// reserved and broadcast (IANA special-purpose registry, RFC 6890).
+bool isPrivateV4(std::uint32_t a) {
+  auto in = [&](std::uint32_t net, int bits) { return (a >> (32 - bits)) == (net >> (32 - bits)); };
+  return in(0x00000000, 8) || in(0x0A000000, 8) || in(0x64400000, 10) || in(0x7F000000, 8) ||
+         in(0xA9FE0000, 16) || in(0xAC100000, 12) || in(0xC0000000, 24) || in(0xC0000200, 24) ||
+         in(0xC0586300, 24) || in(0xC0A80000, 16) || in(0xC6120000, 15) || in(0xC6336400, 24) ||
+         in(0xCB007100, 24) || in(0xE0000000, 4) || in(0xF0000000, 4);
+}
+
+std::uint32_t v4At(const unsigned char* b) {
+  return (std::uint32_t{b[0]} << 24) | (std::uint32_t{b[1]} << 16) | (std::uint32_t{b[2]} << 8) |
+         b[3];
+}
+
+// IPv6 that is not public unicast, or that carries an IPv4 address that is not (mapped,
+// translated, compatible, NAT64, 6to4, Teredo): a receiver must not be reachable that way.
+bool isPrivateV6(const unsigned char* b) {
+  static const unsigned char kZero[16] = {};
+  if (std::memcmp(b, kZero, 10) == 0 && b[10] == 0xff && b[11] == 0xff) {
+    return isPrivateV4(v4At(b + 12));  // ::ffff:a.b.c.d, mapped
+  }
+  if (std::memcmp(b, kZero, 8) == 0 && b[8] == 0xff && b[9] == 0xff && b[10] == 0 && b[11] == 0) {
+    return isPrivateV4(v4At(b + 12));  // ::ffff:0:a.b.c.d, translated
+  }
+  if (std::memcmp(b, kZero, 12) == 0) return true;  // ::, ::1 and the deprecated ::a.b.c.d
+  const bool nat64 = b[0] == 0x00 && b[1] == 0x64 && b[2] == 0xff && b[3] == 0x9b;
+  if (nat64 && std::memcmp(b + 4, kZero, 8) == 0) return isPrivateV4(v4At(b + 12));
+  if (nat64 && b[4] == 0x00 && b[5] == 0x01) return true;             // 64:ff9b:1::/48, local NAT64
+  if (b[0] == 0x20 && b[1] == 0x02) return isPrivateV4(v4At(b + 2));  // 6to4
+  if (b[0] == 0x20 && b[1] == 0x01 && b[2] == 0x00 && b[3] == 0x00) {  // Teredo
+    const unsigned char client[4] = {
+        static_cast<unsigned char>(~b[12]), static_cast<unsigned char>(~b[13]),
+        static_cast<unsigned char>(~b[14]), static_cast<unsigned char>(~b[15])};
+    return isPrivateV4(v4At(b + 4)) || isPrivateV4(v4At(client));
+  }
+  const bool discard = b[0] == 0x01 && std::memcmp(b + 1, kZero, 7) == 0;  // 100::/64
+  const bool documentation = b[0] == 0x20 && b[1] == 0x01 && b[2] == 0x0d && b[3] == 0xb8;
+  return discard || documentation || (b[0] & 0xfe) == 0xfc /* fc00::/7 */ ||
+         (b[0] == 0xfe && (b[1] & 0xc0) == 0x80) /* fe80::/10 */ ||
+         (b[0] == 0xfe && (b[1] & 0xc0) == 0xc0) /* fec0::/10 */ || b[0] == 0xff /* multicast */;
+}
+
+}  // namespace
+
 bool isPrivateAddress(std::string_view ip) {
   const std::string text(ip);
   in_addr v4{};
-  if (::inet_pton(AF_INET, text.c_str(), &v4) == 1) {
-    const std::uint32_t a = ntohl(v4.s_addr);
-    auto in = [&](std::uint32_t net, int bits) {
-      return (a >> (32 - bits)) == (net >> (32 - bits));
-    };
-    return in(0x00000000, 8) || in(0x0A000000, 8) || in(0x64400000, 10) || in(0x7F000000, 8) ||
-           in(0xA9FE0000, 16) || in(0xAC100000, 12) || in(0xC0A80000, 16) || in(0xE0000000, 4) ||
-           in(0xF0000000, 4);
-  }
+  if (::inet_pton(AF_INET, text.c_str(), &v4) == 1) return isPrivateV4(ntohl(v4.s_addr));
   in6_addr v6{};
-  if (::inet_pton(AF_INET6, text.c_str(), &v6) == 1) {
-    const unsigned char* b = v6.s6_addr;
-    static const unsigned char kZero[16] = {};
-    const bool unspecified = std::memcmp(b, kZero, 16) == 0;
-    const bool loopback = std::memcmp(b, kZero, 15) == 0 && b[15] == 1;
-    const bool mapped = std::memcmp(b, kZero, 10) == 0 && b[10] == 0xff && b[11] == 0xff;
-    if (mapped) return isPrivateAddress(fmt::format("{}.{}.{}.{}", b[12], b[13], b[14], b[15]));
-    return unspecified || loopback || (b[0] & 0xfe) == 0xfc /* fc00::/7 */ ||
-           (b[0] == 0xfe && (b[1] & 0xc0) == 0x80) /* fe80::/10 */ || b[0] == 0xff /* multicast */;
-  }
+  if (::inet_pton(AF_INET6, text.c_str(), &v6) == 1) return isPrivateV6(v6.s6_addr);
+  // The older IPv4 spellings resolvers still accept: 127.1, 2130706433, 0x7f000001, 0177.0.0.1.
+  const bool numeric =
+      !text.empty() && text.find_first_not_of("0123456789abcdefABCDEFxX.") == std::string::npos;
+  if (numeric && ::inet_aton(text.c_str(), &v4) != 0) return isPrivateV4(ntohl(v4.s_addr));
   return false;
+}
+
+bool isPrivateHost(std::string_view host) {
+  std::string name(host);
+  for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  while (!name.empty() && name.back() == '.') name.pop_back();
+  // RFC 6761: localhost and every name under it are loopback, whatever a resolver says.
+  if (name == "localhost" || name.ends_with(".localhost")) return true;
+  return isPrivateAddress(name);
 }
 
 Result<std::string> resolveReceiver(const std::string& host, bool allow_private) {

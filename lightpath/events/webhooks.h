@@ -49,9 +49,14 @@ struct WebhookUrl {
 };
 Result<WebhookUrl> parseWebhookUrl(std::string_view url);
 
-// Whether a numeric IPv4 / IPv6 address is loopback, private, link-local, shared (CGNAT),
-// unspecified or multicast. Not an address: false.
+// Whether a numeric IPv4 / IPv6 address is anything but public unicast: loopback, private,
+// link-local, shared (CGNAT), unspecified, documentation, reserved, multicast, or an IPv6 form
+// carrying such an IPv4 address (mapped, NAT64, 6to4, Teredo). Older IPv4 spellings count
+// (127.1, 2130706433, 0x7f000001). Not an address: false.
 bool isPrivateAddress(std::string_view ip);
+// isPrivateAddress, and `localhost` or any name under it (RFC 6761), in any case, with or
+// without the final dot. Other names are checked when a delivery resolves them.
+bool isPrivateHost(std::string_view host);
 // The address `host` resolves to (the first), refused with the reason when it is private and
 // `allow_private` is false. Deliveries connect to exactly this address (no second lookup).
 Result<std::string> resolveReceiver(const std::string& host, bool allow_private);

@@ -222,33 +222,20 @@ TEST_F(WebhookTest, ReceiversOnTheCarriersOwnNetworkAreRefused) {
   config_.webhooks.allow_private_addresses = false;  // the default
   start();
   const std::string acme = addTenant("acme", {"dc-ashburn-p1", "dc-hillsboro-p1"});
+  // Refused at creation: private literals in every spelling resolvers accept, IPv6 forms that
+  // carry them, and localhost by name.
   for (const char* url :
        {"http://127.0.0.1:9/x", "http://10.1.2.3/x", "http://169.254.169.254/latest/meta-data",
-        "http://[::1]:8080/x", "http://192.168.0.7/x"}) {
+        "http://[::1]:8080/x", "http://192.168.0.7/x", "http://127.1/x", "http://2130706433/x",
+        "http://0x7f000001:8080/x", "http://localhost/x", "http://LocalHost.:80/x",
+        "http://[::ffff:127.0.0.1]/x", "http://[64:ff9b::7f00:1]/x", "http://[2002:7f00:1::]/x"}) {
     Reply r = call("POST", "/v1/webhooks", acme, json{{"url", url}}.dump());
     EXPECT_EQ(r.status, 400) << url;
     EXPECT_EQ(r.body.value("field", ""), "url") << url;
   }
-  // A name that resolves to loopback passes the first check and is refused at delivery.
-  Receiver receiver(0);
-  std::string url = receiver.url();
-  url.replace(url.find("127.0.0.1"), 9, "localhost");
-  Reply made = call("POST", "/v1/webhooks", acme, json{{"url", url}}.dump());
-  ASSERT_EQ(made.status, 201) << made.raw;
-  ASSERT_EQ(call("POST", "/v1/connections", acme, ethernetOrder("dc-ashburn-p1", "dc-hillsboro-p1"))
-                .status,
-            201);
-  Reply status;
-  for (int i = 0; i < 500; ++i) {
-    status =
-        call("GET", "/v1/webhooks/{id}", acme, "", "/v1/webhooks/" + made.body.value("id", ""));
-    if (status.body.value("failures", 0) > 0) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  EXPECT_GT(status.body.value("failures", 0), 0);
-  EXPECT_NE(status.body.value("last_error", "").find("private address"), std::string::npos)
-      << status.raw;
-  EXPECT_EQ(receiver.attempts(), 0) << "nothing may reach a private receiver";
+  // Other names are checked where a delivery resolves them (resolveReceiver, unit-tested with
+  // localhost): that check cannot be reached through the API without an outside resolver.
+  EXPECT_EQ(call("GET", "/v1/webhooks", acme).body["items"].size(), 0u);
 }
 
 TEST_F(WebhookTest, BadSubscriptionsAreRefused) {
