@@ -169,22 +169,29 @@ Result<HttpResponse> Api::Impl::getFiberSpectrum(Context& ctx) {
     }
     return Status::ok();
   }));
+  // A tenant sees its own blocks and how full the fiber is, never where others' light sits:
+  // other tenants' blocks, fiber by fiber, would spell out their routes, ends and rates.
   json blocks = json::array();
+  std::uint64_t used = 0;
   for (const Ledger::Use& u : uses) {
-    json b{{"first_slot", u.first}, {"slots", u.count}};
+    used += u.count;
     const std::string& tenant = tenant_of[u.owner];
-    if (ctx.who.sees(tenant)) {
-      b["connection"] = u.owner;
-      if (ctx.isOperator()) b["tenant"] = tenant;
-    }
+    if (!ctx.who.sees(tenant)) continue;
+    json b{{"first_slot", u.first}, {"slots", u.count}, {"connection", u.owner}};
+    if (ctx.isOperator()) b["tenant"] = tenant;
     blocks.push_back(std::move(b));
   }
   const Fiber& f = t.fiber(*fiber);
-  return jsonReply(200, json{{"fiber", f.id},
-                             {"slots", deps.ledger->capacity(resource)},
-                             {"start_thz", f.band.start_thz},
-                             {"end_thz", f.band.end_thz},
-                             {"blocks", std::move(blocks)}});
+  const auto capacity = deps.ledger->capacity(resource);
+  return jsonReply(
+      200, json{{"fiber", f.id},
+                {"slots", capacity},
+                {"used_slots", used},
+                {"utilization",
+                 capacity > 0 ? static_cast<double>(used) / static_cast<double>(capacity) : 0.0},
+                {"start_thz", f.band.start_thz},
+                {"end_thz", f.band.end_thz},
+                {"blocks", std::move(blocks)}});
 }
 
 }  // namespace lightpath

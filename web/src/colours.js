@@ -17,6 +17,5 @@ export function utilizationColour(u) {
   return `rgb(${c[0]},${c[1]},${c[2]})`;
 }
 
-// One colour per connection on a fiber's spectrum; another tenant's slots are grey.
+// One colour per connection on a fiber's spectrum (the caller's own; others' are only counted).
 export const SPECTRUM_PALETTE = ["#0b5cad", "#7b2cbf", "#2b8a3e", "#d9480f", "#c2255c", "#1098ad", "#5c940d", "#862e9c"];
-export const FOREIGN_SLOTS = "#9aa5b1";

@@ -1,6 +1,6 @@
 // The network view: the legend, a site selected on the map, and a fiber's spectrum.
 import { api } from "../api.js";
-import { FOREIGN_SLOTS, SPECTRUM_PALETTE, UTILIZATION_STOPS, utilizationColour } from "../colours.js";
+import { SPECTRUM_PALETTE, UTILIZATION_STOPS, utilizationColour } from "../colours.js";
 import { html, raw, setHtml } from "../html.js";
 import { fiberText } from "../map.js";
 import { $, state } from "../state.js";
@@ -37,27 +37,29 @@ export async function showSpectrum(fiberId) {
     return;
   }
   const s = r.body;
-  const used = s.blocks.reduce((n, b) => n + b.slots, 0);
+  const used = s.used_slots;
   $("spectrum-title").textContent = `Spectrum of ${fiberId}`;
   setHtml($("spectrum-summary"), html`${raw(fiberText(f).replace(/<br>/g, " · "))} · ${used} of ${s.slots} slots in use (12.5 GHz each, ${s.start_thz}–${s.end_thz} THz)`);
   const svg = $("spectrum");
   const width = 960;
   svg.setAttribute("viewBox", `0 0 ${width} 60`);
-  const foreign = "in use by another tenant";
-  const owners = [...new Set(s.blocks.map((b) => b.connection || foreign))];
-  const colour = (b) => (b.connection ? SPECTRUM_PALETTE[owners.indexOf(b.connection) % SPECTRUM_PALETTE.length] : FOREIGN_SLOTS);
+  // Blocks are the caller's own (an operator's: all); others' are only counted in used_slots.
+  const owners = [...new Set(s.blocks.map((b) => b.connection))];
+  const colour = (b) => SPECTRUM_PALETTE[owners.indexOf(b.connection) % SPECTRUM_PALETTE.length];
+  const others = used - s.blocks.reduce((n, b) => n + b.slots, 0);
   const w = width / s.slots;
   setHtml(svg, [
     html`<rect x="0" y="10" width="${width}" height="40" class="spectrum-band"></rect>`,
-    s.blocks.map((b) => html`<rect class="block" data-connection="${b.connection || ""}" x="${(b.first_slot * w).toFixed(2)}" y="10" width="${(b.slots * w).toFixed(2)}" height="40" fill="${colour(b)}"><title>slots ${b.first_slot}–${b.first_slot + b.slots - 1}: ${b.connection || "another tenant's"}</title></rect>`),
+    s.blocks.map((b) => html`<rect class="block" data-connection="${b.connection}" x="${(b.first_slot * w).toFixed(2)}" y="10" width="${(b.slots * w).toFixed(2)}" height="40" fill="${colour(b)}"><title>slots ${b.first_slot}–${b.first_slot + b.slots - 1}: ${b.connection}</title></rect>`),
   ]);
   const items = owners.map((o) => {
-    const mine = s.blocks.filter((x) => (x.connection || foreign) === o);
+    const mine = s.blocks.filter((x) => x.connection === o);
     const slots = mine.map((x) => `${x.first_slot}–${x.first_slot + x.slots - 1}`).join(", ");
     const b = mine[0];
-    const label = b.connection ? html`<a href="#/connections/${o}">${o}</a>${b.tenant ? ` (${b.tenant})` : ""}` : html`${o}`;
+    const label = html`<a href="#/connections/${o}">${o}</a>${b.tenant ? ` (${b.tenant})` : ""}`;
     return html`<li><span class="swatch" data-colour="${colour(b)}"></span>${label}: slots ${slots}</li>`;
   });
+  if (others > 0) items.push(html`<li>${others} slots in use by other tenants' connections (where is theirs to know)</li>`);
   setHtml($("spectrum-legend"), items.length ? items : html`<li>No slot is in use.</li>`);
   $("spectrum-legend").querySelectorAll("[data-colour]").forEach((e) => (e.style.background = e.dataset.colour));
 }
