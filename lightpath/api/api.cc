@@ -29,7 +29,8 @@ std::vector<Impl::Route> routeTable() {
       // method, path, handler, access, audited, idempotent
       {"GET", "/healthz", &Impl::health, kPublic, kNo, kNo},
       {"GET", "/readyz", &Impl::ready, kPublic, kNo, kNo},
-      {"GET", "/metrics", &Impl::metricsText, kPublic, kNo, kNo},
+      // Every tenant's counts and traffic: operators only (Prometheus sends a Bearer key).
+      {"GET", "/metrics", &Impl::metricsText, kOperator, kNo, kNo},
       {"GET", "/v1/openapi.json", &Impl::openapi, kPublic, kNo, kNo},
       {"GET", "/v1/me", &Impl::getMe, kAny, kNo, kNo},
       {"POST", "/v1/connections", &Impl::createConnection, kAdmin, kAudited, kIdempotent},

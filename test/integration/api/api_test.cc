@@ -38,7 +38,9 @@ TEST_F(ApiFixture, OpenEndpointsAndAuthentication) {
   EXPECT_EQ(call("GET", "/v1/connections", "not-a-key").status, 401);
   EXPECT_EQ(call("GET", "/v1/nothing-here", operator_key_).status, 404);
   EXPECT_EQ(call("PUT", "/v1/connections", operator_key_, "{}").status, 405);
-  Reply metrics = call("GET", "/metrics", "");
+  // Metrics count every tenant's traffic: operators only.
+  EXPECT_EQ(call("GET", "/metrics", "").status, 401);
+  Reply metrics = call("GET", "/metrics", operator_key_);
   EXPECT_NE(metrics.raw.find(
                 "lightpath_http_requests_total{route=\"GET /v1/connections\",code=\"401\"} 3"),
             std::string::npos)
@@ -277,7 +279,7 @@ TEST_F(ApiFixture, OrderQuoteWatchChangeAndTerminate) {
   Reply audit = call("GET", "/v1/audit", operator_key_, "", "/v1/audit?tenant=acme");
   EXPECT_GE(audit.body.value("total", 0), 6);
   EXPECT_EQ(audit.body["items"][0].value("method", ""), "DELETE");
-  Reply metrics = call("GET", "/metrics", "");
+  Reply metrics = call("GET", "/metrics", operator_key_);
   EXPECT_NE(metrics.raw.find("lightpath_workflows_total{job=\"activate\",result=\"ok\"} 2"),
             std::string::npos);
 }
@@ -422,7 +424,7 @@ TEST_F(ApiFixture, EventStreamsCarryEachTenantItsOwnEventsLiveAndResume) {
   EXPECT_NE(seen.find("\"subject\":\"" + id + "\""), std::string::npos) << seen;
   EXPECT_NE(operator_stream.waitFor("\"state\":\"active\"").find("\"tenant\":\"acme\""),
             std::string::npos);
-  EXPECT_NE(call("GET", "/metrics", "").raw.find("lightpath_event_streams 3"), std::string::npos);
+  EXPECT_NE(call("GET", "/metrics", operator_key_).raw.find("lightpath_event_streams 3"), std::string::npos);
   Reply theirs = call("POST", "/v1/connections", globex,
                       ethernetOrder("dc-santa-clara-p1", "dc-elk-grove-p1"));
   ASSERT_EQ(theirs.status, 201);

@@ -159,7 +159,7 @@ TEST_F(WebhookTest, EveryEventArrivesSignedInOrderAtLeastOnceAcrossARestart) {
       << receiver.received().size() << " of " << expected.size();
   EXPECT_GE(receiver.attempts(), 3 + 16) << "the first three attempts failed and were retried";
   EXPECT_EQ(receiver.badSignatures(), 0);
-  const std::string metrics = call("GET", "/metrics", "").raw;
+  const std::string metrics = call("GET", "/metrics", operator_key_).raw;
   EXPECT_NE(metrics.find("lightpath_webhook_deliveries_total{result=\"ok\"}"), std::string::npos);
   const auto got = receiver.received();
   EXPECT_TRUE(std::is_sorted(got.begin(), got.end())) << "deliveries out of order";
