@@ -234,6 +234,8 @@ Result<std::size_t> Api::expireIdempotencyRecords(TimePoint before) {
 }
 
 void Api::streamsChanged(int by) { impl_->open_streams += by; }
+std::uint64_t Api::keyRevocations() const { return impl_->keys.revocations(); }
+bool Api::mayStillFollow(const Principal& who) const { return impl_->keys.isLive(who.key_id); }
 
 void Api::setReady(bool ready) { impl_->ready_flag = ready; }
 Metrics& Api::metrics() { return impl_->metrics; }

@@ -71,6 +71,10 @@ class Api {
   };
   // The HTTP server counts its open streams here (for /metrics): +1 on open, -1 on close.
   void streamsChanged(int by);
+  // Revoking a key ends its open streams: when keyRevocations() moves, the server closes the
+  // streams whose caller mayStillFollow() no more.
+  std::uint64_t keyRevocations() const;
+  bool mayStillFollow(const Principal& who) const;
   // Every tenant's events after `after`, oldest first; the caller shows each only to its tenant.
   Result<std::vector<EventFrame>> eventFrames(std::uint64_t after, std::size_t limit);
 

@@ -213,6 +213,16 @@ class RestinioServer final : public HttpServer {
     while (!stopping_) {
       streams_wake_.wait_for(lock, std::chrono::milliseconds(200));
       if (stopping_) return;
+      if (const auto revocations = api_.keyRevocations(); revocations != revocations_seen_) {
+        revocations_seen_ = revocations;
+        for (Stream& s : streams_) {
+          if (s.broken->load() || api_.mayStillFollow(s.who)) continue;
+          // A revoked key follows no more: say so and end the response.
+          s.out.append_chunk("event: revoked\ndata: the API key was revoked\n\n");
+          s.out.done();
+          s.broken->store(true);
+        }
+      }
       const auto closed = streams_.remove_if([](const Stream& s) { return s.broken->load(); });
       if (closed > 0) api_.streamsChanged(-static_cast<int>(closed));
       if (streams_.empty()) continue;
@@ -296,6 +306,7 @@ class RestinioServer final : public HttpServer {
   std::condition_variable streams_wake_;
   std::list<Stream> streams_;  // a list: response builders cannot be assigned
   bool stopping_ = false;
+  std::uint64_t revocations_seen_ = 0;  // Api::keyRevocations() when streams were last checked
   std::thread streamer_;
 };
 

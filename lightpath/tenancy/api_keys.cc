@@ -84,7 +84,13 @@ void ApiKeys::remember(std::string_view secret, Principal who) {
 
 void ApiKeys::forget(const std::string& hash) {
   std::unique_lock lock(mutex_);
-  by_hash_.erase(hash);
+  if (by_hash_.erase(hash) > 0) ++revocations_;
+}
+
+bool ApiKeys::isLive(const std::string& key_id) const {
+  std::shared_lock lock(mutex_);
+  return std::any_of(by_hash_.begin(), by_hash_.end(),
+                     [&](const auto& entry) { return entry.second.key_id == key_id; });
 }
 
 std::size_t ApiKeys::operatorKeys() const {

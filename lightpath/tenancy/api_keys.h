@@ -10,6 +10,7 @@
 // Thread-safe: authenticate() runs concurrently with remember() / forget().
 #pragma once
 
+#include <atomic>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -44,6 +45,10 @@ class ApiKeys {
   void remember(std::string_view secret, Principal who);
   void forget(const std::string& hash);
   std::size_t operatorKeys() const;
+  // Whether the key of this id still authenticates (open event streams re-check on revocation).
+  bool isLive(const std::string& key_id) const;
+  // Counts revocations: a cheap way to learn that isLive() may have changed.
+  std::uint64_t revocations() const { return revocations_.load(); }
 
   // The stored document as the API shows it: no hash.
   static nlohmann::json shown(const DocumentRecord& key);
@@ -53,6 +58,7 @@ class ApiKeys {
   const Clock& clock_;
   mutable std::shared_mutex mutex_;
   std::unordered_map<std::string, Principal> by_hash_;  // sha-256 of the secret -> who
+  std::atomic<std::uint64_t> revocations_{0};
   std::mutex random_mutex_;
   Random random_;
 };

@@ -424,7 +424,8 @@ TEST_F(ApiFixture, EventStreamsCarryEachTenantItsOwnEventsLiveAndResume) {
   EXPECT_NE(seen.find("\"subject\":\"" + id + "\""), std::string::npos) << seen;
   EXPECT_NE(operator_stream.waitFor("\"state\":\"active\"").find("\"tenant\":\"acme\""),
             std::string::npos);
-  EXPECT_NE(call("GET", "/metrics", operator_key_).raw.find("lightpath_event_streams 3"), std::string::npos);
+  EXPECT_NE(call("GET", "/metrics", operator_key_).raw.find("lightpath_event_streams 3"),
+            std::string::npos);
   Reply theirs = call("POST", "/v1/connections", globex,
                       ethernetOrder("dc-santa-clara-p1", "dc-elk-grove-p1"));
   ASSERT_EQ(theirs.status, 201);
@@ -441,6 +442,39 @@ TEST_F(ApiFixture, EventStreamsCarryEachTenantItsOwnEventsLiveAndResume) {
   EXPECT_NE(again.find("id: 2\n"), std::string::npos) << again;
   EXPECT_EQ(call("GET", "/v1/events/stream", acme, "", "", {{"Last-Event-ID", "x"}}).status, 400);
   EXPECT_EQ(call("GET", "/v1/events/stream", "").status, 401);
+}
+
+TEST_F(ApiFixture, RevokingAKeyEndsItsEventStreams) {
+  config_.http.handle_timeout = std::chrono::seconds(1);  // keep-alives often: readers end soon
+  start();
+  const std::string acme = addTenant("acme", {"dc-ashburn-p1", "dc-hillsboro-p1"});
+  Reply viewer = call("POST", "/v1/api-keys", acme, R"({"role":"viewer","name":"dashboard"})");
+  ASSERT_EQ(viewer.status, 201) << viewer.raw;
+  StreamReader watching(server_->port(), viewer.body.value("secret", ""));
+  StreamReader staying(server_->port(), acme);
+  ASSERT_NE(watching.waitFor(": connected").find(": connected"), std::string::npos);
+  ASSERT_NE(staying.waitFor(": connected").find(": connected"), std::string::npos);
+  ASSERT_EQ(
+      call("DELETE", "/v1/api-keys/{id}", acme, "", "/v1/api-keys/" + viewer.body.value("id", ""))
+          .status,
+      204);
+  EXPECT_NE(watching.waitFor("event: revoked").find("event: revoked"), std::string::npos)
+      << watching.peek();
+  // What happens after the revocation reaches the other key's stream, not the revoked one's.
+  Reply made =
+      call("POST", "/v1/connections", acme, ethernetOrder("dc-ashburn-p1", "dc-hillsboro-p1"));
+  ASSERT_EQ(made.status, 201);
+  const std::string id = made.body.value("id", "");
+  EXPECT_NE(staying.waitFor(id).find(id), std::string::npos);
+  EXPECT_EQ(watching.peek().find(id), std::string::npos) << watching.peek();
+  for (int i = 0;
+       i < 100 && call("GET", "/metrics", operator_key_).raw.find("lightpath_event_streams 1") ==
+                      std::string::npos;
+       ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_NE(call("GET", "/metrics", operator_key_).raw.find("lightpath_event_streams 1"),
+            std::string::npos);
 }
 
 }  // namespace
