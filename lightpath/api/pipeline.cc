@@ -4,6 +4,7 @@
 // mapping (problemOf) turns a Status into a problem document.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "lightpath/api/internal/api_impl.h"
@@ -84,10 +85,57 @@ const Api::Impl::Route* Api::Impl::match(const HttpRequest& request, Context& ct
   return nullptr;
 }
 
+namespace {
+
+// "203.0.113.7:51234" -> "203.0.113.7", "[2001:db8::1]:443" -> "2001:db8::1": the caller's
+// address without the port it happened to use.
+std::string addressOf(const std::string& remote) {
+  if (remote.starts_with('[')) return remote.substr(1, remote.find(']') - 1);
+  if (std::count(remote.begin(), remote.end(), ':') == 1) return remote.substr(0, remote.find(':'));
+  return remote;
+}
+
+}  // namespace
+
+void Api::Impl::noteFailedAuthentication(const Context& ctx) {
+  const auto now = std::chrono::steady_clock::now();
+  int count = 0;
+  {
+    std::lock_guard lock(failed_auths_mutex);
+    if (failed_auths.size() > 100'000) failed_auths.clear();  // bounded, whoever is calling
+    FailedAuths& seen = failed_auths[addressOf(ctx.request.remote)];
+    if (now - seen.minute > std::chrono::minutes(1)) seen = {now, 0};
+    count = ++seen.count;
+  }
+  if (count > kFailedAuthsPerMinute) return;
+  const char* why =
+      ctx.request.header("authorization") ? "unknown, revoked or malformed key" : "no key";
+  log().warn(
+      "authentication failed: {} {} from {} ({}): {}{}",
+      printable(ctx.request.method.substr(0, 16)), printable(ctx.request.path.substr(0, 200)),
+      printable(ctx.request.remote), ctx.request_id, why,
+      count == kFailedAuthsPerMinute ? "; more from this address this minute go unrecorded" : "");
+  const AuditFacts facts{.who = Principal{.key_id = "unauthenticated"},
+                         .method = ctx.request.method,
+                         .path = ctx.request.path,
+                         .remote = ctx.request.remote,
+                         .request_id = ctx.request_id,
+                         .status = 401,
+                         .subject = why,
+                         .at = deps.clock->now()};
+  const std::string id = newId("aud");
+  Status saved = deps.store->transact(
+      [&](StoreTransaction& tx) { return tx.putDocument(auditDocument(id, facts)); });
+  if (!saved.isOk()) log().error("request {}: audit: {}", ctx.request_id, saved.toString());
+}
+
 std::optional<HttpResponse> Api::Impl::admit(const Route& route, Context& ctx) {
   if (route.access == Access::Public) return std::nullopt;
   auto who = authenticate(ctx.request);
-  if (!who) return unauthenticatedReply();
+  if (!who) {
+    noteFailedAuthentication(ctx);
+    return unauthenticatedReply();
+  }
   ctx.who = std::move(*who);
   switch (route.access) {
     case Access::Public:

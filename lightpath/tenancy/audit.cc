@@ -18,7 +18,7 @@ DocumentRecord auditDocument(const std::string& id, const AuditFacts& f) {
   const json body{{"id", id},
                   {"at", formatTime(f.at)},
                   {"actor", f.who.key_id},
-                  {"role", toString(f.who.role)},
+                  {"role", f.who.key_id == "unauthenticated" ? "none" : toString(f.who.role)},
                   {"tenant", f.who.tenant},
                   {"method", f.method},
                   {"path", f.path},

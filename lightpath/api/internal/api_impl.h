@@ -65,6 +65,10 @@ struct Api::Impl {
   Status load();
   HttpResponse handle(const HttpRequest& request);
   std::optional<Principal> authenticate(const HttpRequest& request) const;
+  // Records a refused credential: a warning and an audit entry, at most kFailedAuthsPerMinute
+  // per source address a minute.
+  void noteFailedAuthentication(const Context& ctx);
+  static constexpr int kFailedAuthsPerMinute = 10;
 
   // The chain (pipeline.cc), in order; each step either lets the request on or answers it.
   const Route* match(const HttpRequest& request, Context& ctx, std::size_t& index,
@@ -147,6 +151,14 @@ struct Api::Impl {
   std::map<std::string, const Port*> ports_by_id;
   std::mutex buckets_mutex;
   std::unordered_map<std::string, Bucket> buckets;
+  // Failed authentications recorded per source address in the current minute (audit and log
+  // are rate-limited, so a key-guessing client cannot flood either).
+  struct FailedAuths {
+    std::chrono::steady_clock::time_point minute;
+    int count = 0;
+  };
+  std::mutex failed_auths_mutex;
+  std::unordered_map<std::string, FailedAuths> failed_auths;
   std::array<std::mutex, 64> idempotency_locks;  // one POST per key at a time
   std::mutex random_mutex;
   Random random;

@@ -444,6 +444,27 @@ TEST_F(ApiFixture, EventStreamsCarryEachTenantItsOwnEventsLiveAndResume) {
   EXPECT_EQ(call("GET", "/v1/events/stream", "").status, 401);
 }
 
+TEST_F(ApiFixture, FailedAuthenticationsAreAuditedAndLoggedAtABoundedRate) {
+  start();
+  for (int i = 0; i < 15; ++i) {
+    ASSERT_EQ(call("GET", "/v1/connections", i % 2 ? "lp_" + std::string(64, 'b') : "").status,
+              401);
+  }
+  Reply audit = call("GET", "/v1/audit", operator_key_, "", "/v1/audit?limit=100");
+  ASSERT_EQ(audit.status, 200) << audit.raw;
+  int refused = 0;
+  for (const json& entry : audit.body["items"]) {
+    if (entry.value("actor", "") != "unauthenticated") continue;
+    ++refused;
+    EXPECT_EQ(entry.value("status", 0), 401);
+    EXPECT_EQ(entry.value("role", ""), "none");
+    EXPECT_EQ(entry.value("path", ""), "/v1/connections");
+    EXPECT_FALSE(entry.value("remote", "").empty());
+    EXPECT_FALSE(entry.value("subject", "").empty());  // why: no key, or an unknown one
+  }
+  EXPECT_EQ(refused, 10) << "ten a minute per address are recorded, the rest only refused";
+}
+
 TEST_F(ApiFixture, RevokingAKeyEndsItsEventStreams) {
   config_.http.handle_timeout = std::chrono::seconds(1);  // keep-alives often: readers end soon
   start();
