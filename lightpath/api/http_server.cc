@@ -192,6 +192,7 @@ class RestinioServer final : public HttpServer {
     auto start = api_.startEventStream(request);
     if (auto* refused = std::get_if<HttpResponse>(&start)) return reply(req, std::move(*refused));
     auto& s = std::get<Api::StreamStart>(start);
+    if (auto refused = overStreamLimits(s.who)) return reply(req, std::move(*refused));
     auto out = req->create_response<restinio::chunked_output_t>();
     out.append_header(restinio::http_field::content_type, "text/event-stream");
     out.append_header(restinio::http_field::cache_control, "no-cache");
@@ -204,6 +205,28 @@ class RestinioServer final : public HttpServer {
     api_.streamsChanged(+1);
     streams_wake_.notify_all();
     return restinio::request_accepted();
+  }
+
+  // Streams are long-lived connections: a key, and a tenant, may hold only so many.
+  std::optional<HttpResponse> overStreamLimits(const Principal& who) {
+    std::lock_guard lock(streams_mutex_);
+    std::size_t by_key = 0, by_tenant = 0;
+    for (const Stream& s : streams_) {
+      if (s.broken->load()) continue;
+      by_key += s.who.key_id == who.key_id;
+      by_tenant += !who.isOperator() && s.who.tenant == who.tenant;
+    }
+    if (by_key >= options_.max_streams_per_key) {
+      return problem(429, "too-many-streams",
+                     fmt::format("this key has {} event streams open; at most {}", by_key,
+                                 options_.max_streams_per_key));
+    }
+    if (by_tenant >= options_.max_streams_per_tenant) {
+      return problem(429, "too-many-streams",
+                     fmt::format("this tenant has {} event streams open; at most {}", by_tenant,
+                                 options_.max_streams_per_tenant));
+    }
+    return std::nullopt;
   }
 
   // One reader of the event log for every open stream: each gets the frames of its tenant,

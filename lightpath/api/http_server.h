@@ -24,6 +24,9 @@ struct HttpServerOptions {
                                           // answers 413 between its own limit and this one
   std::chrono::seconds read_timeout{15};  // to receive a whole request (slow clients)
   std::chrono::seconds handle_timeout{30};
+  // Open event streams (GET /v1/events/stream) a key, and a tenant's keys together, may hold.
+  std::size_t max_streams_per_key = 5;
+  std::size_t max_streams_per_tenant = 25;
   std::string tls_certificate_file;  // PEM; both set: HTTPS only
   std::string tls_key_file;
 };

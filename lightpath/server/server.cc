@@ -79,6 +79,12 @@ Status readServeConfig(const std::string& path, ServeConfig& config) {
           return invalidArgument(where + ": requests per second per key, more than 0");
         config.limits.requests_per_second = rps;
         config.limits.burst = 2 * rps;
+      } else if (key == "event_streams_per_key" || key == "event_streams_per_tenant") {
+        const int n = value.as<int>();
+        if (n < 1 || n > 10000) return invalidArgument(where + ": 1-10000 open streams");
+        (key == "event_streams_per_key" ? config.http.max_streams_per_key
+                                        : config.http.max_streams_per_tenant) =
+            static_cast<std::size_t>(n);
       } else if (key == "webhooks_allow_private") {
         config.webhooks.allow_private_addresses = value.as<bool>();
       } else if (key == "web") {
@@ -99,7 +105,8 @@ Status readServeConfig(const std::string& path, ServeConfig& config) {
       } else {
         return invalidArgument(fmt::format(
             "{}: unknown setting (known: listen, data, topology, transceivers, equipment, "
-            "margin_db, driver, price_book, log_level, workflow_threads, rate_limit, web, tls)",
+            "margin_db, driver, price_book, event_streams_per_key, event_streams_per_tenant, "
+            "log_level, workflow_threads, rate_limit, web, tls)",
             where));
       }
     }

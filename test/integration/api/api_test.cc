@@ -444,6 +444,37 @@ TEST_F(ApiFixture, EventStreamsCarryEachTenantItsOwnEventsLiveAndResume) {
   EXPECT_EQ(call("GET", "/v1/events/stream", "").status, 401);
 }
 
+TEST_F(ApiFixture, EventStreamsAreCappedPerKeyAndPerTenant) {
+  config_.http.handle_timeout = std::chrono::seconds(1);  // keep-alives often: readers end soon
+  config_.http.max_streams_per_key = 2;
+  config_.http.max_streams_per_tenant = 3;
+  start();
+  const std::string acme = addTenant("acme", {"dc-ashburn-p1", "dc-hillsboro-p1"});
+  Reply second = call("POST", "/v1/api-keys", acme, R"({"role":"viewer","name":"second"})");
+  ASSERT_EQ(second.status, 201);
+  const std::string other = second.body.value("secret", "");
+  std::vector<std::unique_ptr<StreamReader>> open;
+  for (int i = 0; i < 2; ++i) {
+    open.push_back(std::make_unique<StreamReader>(server_->port(), acme));
+    ASSERT_NE(open.back()->waitFor(": connected").find(": connected"), std::string::npos);
+  }
+  Reply by_key = call("GET", "/v1/events/stream", acme);
+  EXPECT_EQ(by_key.status, 429) << by_key.raw;
+  EXPECT_NE(by_key.body.value("detail", "").find("this key has 2 event streams open"),
+            std::string::npos)
+      << by_key.raw;
+  open.push_back(std::make_unique<StreamReader>(server_->port(), other));
+  ASSERT_NE(open.back()->waitFor(": connected").find(": connected"), std::string::npos);
+  Reply by_tenant = call("GET", "/v1/events/stream", other);
+  EXPECT_EQ(by_tenant.status, 429) << by_tenant.raw;
+  EXPECT_NE(by_tenant.body.value("detail", "").find("this tenant has 3 event streams open"),
+            std::string::npos)
+      << by_tenant.raw;
+  // Operators are not a tenant: their streams count per key only.
+  StreamReader operator_stream(server_->port(), operator_key_);
+  EXPECT_NE(operator_stream.waitFor(": connected").find(": connected"), std::string::npos);
+}
+
 TEST_F(ApiFixture, FailedAuthenticationsAreAuditedAndLoggedAtABoundedRate) {
   start();
   for (int i = 0; i < 15; ++i) {
