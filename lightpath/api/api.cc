@@ -5,10 +5,8 @@
 
 #include <fmt/format.h>
 
-#include <random>
-
 #include "lightpath/api/internal/api_impl.h"
-#include "lightpath/base/ids.h"
+#include "lightpath/base/crypto.h"
 #include "lightpath/events/event_json.h"
 #include "lightpath/tenancy/idempotency.h"
 
@@ -83,8 +81,7 @@ Api::Impl::Impl(ApiDeps d, ApiLimits l)
       limits(l),
       routes(routeTable()),
       metrics(routeNames(routes)),
-      keys(*deps.store, *deps.clock),
-      random(std::random_device{}() ^ (std::uint64_t{std::random_device{}()} << 32)) {
+      keys(*deps.store, *deps.clock) {
   for (const Port& p : deps.topology->ports()) ports_by_id[p.id] = &p;
   metrics.setGauges([this] { return gauges(); });
 }
@@ -102,10 +99,7 @@ Status Api::Impl::load() {
   });
 }
 
-std::string Api::Impl::newId(std::string_view prefix) {
-  std::lock_guard lock(random_mutex);
-  return lightpath::newId(prefix, random);
-}
+std::string Api::Impl::newId(std::string_view prefix) { return secureId(prefix); }
 
 Result<HttpResponse> Api::Impl::health(Context&) {
   return jsonReply(200, std::string(R"({"status":"ok"})"));

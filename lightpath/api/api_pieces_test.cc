@@ -10,6 +10,7 @@
 #include "lightpath/api/problem.h"
 #include "lightpath/api/static_files.h"
 #include "lightpath/base/crypto.h"
+#include "lightpath/base/ids.h"
 #include "lightpath/events/webhooks.h"
 #include "lightpath/service/connection_json.h"
 
@@ -118,6 +119,10 @@ TEST(Crypto, HashesAndSignaturesMatchKnownValues) {
       "f7bc83f430538424b13298e6aa6fb143ef4d59a14946175997479dbc2d1a3cd8");  // the widely published
                                                                             // example value
   EXPECT_EQ(randomHex(32).size(), 64u);
+  // Ids anyone sees come from the cryptographic generator, in the usual format.
+  const std::string a = secureId("conn"), b = secureId("conn");
+  EXPECT_TRUE(isId(a, "conn")) << a;
+  EXPECT_NE(a, b);
   EXPECT_NE(randomHex(16), randomHex(16));
   EXPECT_TRUE(constantTimeEquals("abc", "abc"));
   EXPECT_FALSE(constantTimeEquals("abc", "abd"));

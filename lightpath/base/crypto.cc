@@ -1,4 +1,4 @@
-// OpenSSL behind three functions; failures of the OS's generator are fatal (no key without it).
+// OpenSSL behind a few functions; failures of the OS's generator are fatal (no key without it).
 #include "lightpath/base/crypto.h"
 
 #include <openssl/crypto.h>
@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "lightpath/base/check.h"
+#include "lightpath/base/ids.h"
 
 namespace lightpath {
 namespace {
@@ -30,6 +31,13 @@ std::string randomHex(std::size_t bytes) {
   LP_CHECK(RAND_bytes(buffer.data(), static_cast<int>(bytes)) == 1,
            "the OS random generator failed");
   return hex(buffer.data(), bytes);
+}
+
+std::string secureId(std::string_view prefix) {
+  std::uint64_t bits[2] = {};
+  LP_CHECK(RAND_bytes(reinterpret_cast<unsigned char*>(bits), sizeof(bits)) == 1,
+           "the OS random generator failed");
+  return idFromBits(prefix, bits[0], bits[1]);
 }
 
 std::string sha256Hex(std::string_view data) {

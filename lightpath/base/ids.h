@@ -9,17 +9,26 @@
 
 namespace lightpath {
 
-inline std::string newId(std::string_view prefix, Random& random) {
+// The id made of two 64-bit draws: 60 bits of the first and 40 of the second.
+inline std::string idFromBits(std::string_view prefix, std::uint64_t first, std::uint64_t second) {
   static constexpr char kAlphabet[] = "0123456789abcdefghjkmnpqrstvwxyz";  // Crockford, lower case
   std::string id(prefix);
   id += '_';
-  std::uint64_t bits = random.next();
+  std::uint64_t bits = first;
   for (int i = 0; i < 20; ++i) {
-    if (i == 12) bits = random.next();  // 12 x 5 = 60 bits from the first draw, 40 from the second
+    if (i == 12) bits = second;
     id += kAlphabet[bits & 31];
     bits >>= 5;
   }
   return id;
+}
+
+// From a seeded generator: reproducible, for tests and simulations. Ids anyone may see in
+// production come from secureId() (base/crypto.h): a generator's outputs would predict the
+// next ids.
+inline std::string newId(std::string_view prefix, Random& random) {
+  const std::uint64_t first = random.next();
+  return idFromBits(prefix, first, random.next());
 }
 
 // True for "prefix_" followed by 20 characters of the alphabet above.

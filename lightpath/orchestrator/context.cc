@@ -4,6 +4,7 @@
 #include <chrono>
 #include <random>
 
+#include "lightpath/base/crypto.h"
 #include "lightpath/base/ids.h"
 
 namespace lightpath {
@@ -30,7 +31,8 @@ OrchestratorContext::OrchestratorContext(ProvisionerDeps d)
       random_(deps.seed != 0 ? deps.seed : osSeed()) {}
 
 std::string OrchestratorContext::newId(std::string_view prefix) {
-  std::lock_guard lock(random_mutex_);
+  if (deps.seed == 0) return secureId(prefix);  // production: unpredictable ids
+  std::lock_guard lock(random_mutex_);          // a seeded run: the same ids every time
   return lightpath::newId(prefix, random_);
 }
 

@@ -42,8 +42,9 @@ struct ProvisionerDeps {
   Store* store = nullptr;
   const DeviceFleet* fleet = nullptr;
   const Clock* clock = nullptr;
-  std::uint64_t seed =
-      0;  // for connection ids; 0: from the OS, so ids never repeat across restarts
+  // For connection ids: a seed makes them reproducible (tests); 0, the default, draws them from
+  // the OS's cryptographic generator, so they never repeat and cannot be predicted.
+  std::uint64_t seed = 0;
   std::uint64_t packet_mbps_per_fiber = 1'600'000;  // packet capacity each fiber carries
   std::vector<std::chrono::milliseconds> retry_delays{std::chrono::milliseconds(10),
                                                       std::chrono::milliseconds(40)};

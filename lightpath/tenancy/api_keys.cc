@@ -4,7 +4,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <random>
 
 #include "lightpath/base/crypto.h"
 #include "lightpath/base/ids.h"
@@ -19,10 +18,7 @@ constexpr std::string_view kKeyPrefix = "lp_";
 
 }  // namespace
 
-ApiKeys::ApiKeys(Store& store, const Clock& clock)
-    : store_(store),
-      clock_(clock),
-      random_(std::random_device{}() ^ (std::uint64_t{std::random_device{}()} << 32)) {}
+ApiKeys::ApiKeys(Store& store, const Clock& clock) : store_(store), clock_(clock) {}
 
 Status ApiKeys::load() {
   std::unordered_map<std::string, Principal> loaded;
@@ -61,11 +57,7 @@ std::optional<Principal> ApiKeys::authenticate(std::string_view secret) const {
 
 Result<ApiKeys::Made> ApiKeys::make(StoreTransaction& tx, const std::string& tenant, Role role,
                                     const std::string& name, const std::string& actor) {
-  std::string id;
-  {
-    std::lock_guard lock(random_mutex_);
-    id = newId("key", random_);
-  }
+  const std::string id = secureId("key");
   Made made{id, std::string(kKeyPrefix) + randomHex(32)};  // 256 bits
   const json body{{"hash", sha256Hex(made.secret)},
                   {"role", toString(role)},

@@ -20,7 +20,6 @@
 #include <unordered_map>
 
 #include "lightpath/base/clock.h"
-#include "lightpath/base/random.h"
 #include "lightpath/store/store.h"
 #include "lightpath/tenancy/roles.h"
 
@@ -59,8 +58,6 @@ class ApiKeys {
   mutable std::shared_mutex mutex_;
   std::unordered_map<std::string, Principal> by_hash_;  // sha-256 of the secret -> who
   std::atomic<std::uint64_t> revocations_{0};
-  std::mutex random_mutex_;
-  Random random_;
 };
 
 }  // namespace lightpath

@@ -160,9 +160,7 @@ struct Api::Impl {
   std::mutex failed_auths_mutex;
   std::unordered_map<std::string, FailedAuths> failed_auths;
   std::array<std::mutex, 64> idempotency_locks;  // one POST per key at a time
-  std::mutex random_mutex;
-  Random random;
-  std::mutex operator_keys_mutex;  // deletions of operator keys, one at a time
+  std::mutex operator_keys_mutex;                // deletions of operator keys, one at a time
 };
 
 // "/v1/connections/x" -> {"v1", "connections", "x"} (empty segments dropped).
