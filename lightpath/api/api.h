@@ -43,6 +43,11 @@ struct ApiLimits {
   std::size_t max_body_bytes = 1 << 20;  // larger bodies: 413
   double requests_per_second = 1000;     // per API key, sustained; above: 429 with Retry-After
   double burst = 2000;
+  // Per tenant, all its keys together (minting keys does not multiply the limit).
+  double tenant_requests_per_second = 2000;
+  // Requests without a valid key, per source address: guessing keys is slow.
+  double unauthenticated_per_second = 20;
+  std::size_t max_keys_per_tenant = 50;
 };
 
 class Api {

@@ -95,6 +95,13 @@ std::string addressOf(const std::string& remote) {
   return remote;
 }
 
+HttpResponse slowDown(double wait, const std::string& what) {
+  HttpResponse slow = problem(429, "rate-limited", what);
+  slow.headers.emplace_back("Retry-After",
+                            std::to_string(std::max(1, static_cast<int>(std::ceil(wait)))));
+  return slow;
+}
+
 }  // namespace
 
 void Api::Impl::noteFailedAuthentication(const Context& ctx) {
@@ -133,6 +140,14 @@ std::optional<HttpResponse> Api::Impl::admit(const Route& route, Context& ctx) {
   if (route.access == Access::Public) return std::nullopt;
   auto who = authenticate(ctx.request);
   if (!who) {
+    // Without a valid key a caller is known by its address alone: guessing keys is throttled.
+    const std::string address = "address " + addressOf(ctx.request.remote);
+    if (double wait = takeToken(address, limits.unauthenticated_per_second,
+                                2 * limits.unauthenticated_per_second)) {
+      return slowDown(wait, fmt::format("more than {:.0f} requests a second without a valid key "
+                                        "from this address",
+                                        limits.unauthenticated_per_second));
+    }
     noteFailedAuthentication(ctx);
     return unauthenticatedReply();
   }
@@ -153,30 +168,40 @@ std::optional<HttpResponse> Api::Impl::admit(const Route& route, Context& ctx) {
   return std::nullopt;
 }
 
+// Takes a token from the bucket `name` (refilled at `rate` a second up to twice that); the
+// seconds to wait when it is empty, else 0.
+double Api::Impl::takeToken(const std::string& name, double rate, double burst) {
+  const auto now = std::chrono::steady_clock::now();
+  std::lock_guard lock(buckets_mutex);
+  if (buckets.size() > 200'000) buckets.clear();  // bounded, whoever is calling
+  auto [it, fresh] = buckets.try_emplace(name, Bucket{burst, now});
+  Bucket& b = it->second;
+  if (!fresh) {
+    const double elapsed = std::chrono::duration<double>(now - b.at).count();
+    b.tokens = std::min(burst, b.tokens + elapsed * rate);
+    b.at = now;
+  }
+  if (b.tokens >= 1.0) {
+    b.tokens -= 1.0;
+    return 0;
+  }
+  return (1.0 - b.tokens) / rate;
+}
+
 std::optional<HttpResponse> Api::Impl::throttle(Context& ctx) {
   if (ctx.who.key_id.empty()) return std::nullopt;
-  const auto now = std::chrono::steady_clock::now();
-  double wait = 0;
-  {
-    std::lock_guard lock(buckets_mutex);
-    auto [it, fresh] = buckets.try_emplace(ctx.who.key_id, Bucket{limits.burst, now});
-    Bucket& b = it->second;
-    if (!fresh) {
-      const double elapsed = std::chrono::duration<double>(now - b.at).count();
-      b.tokens = std::min(limits.burst, b.tokens + elapsed * limits.requests_per_second);
-      b.at = now;
-    }
-    if (b.tokens >= 1.0) {
-      b.tokens -= 1.0;
-      return std::nullopt;
-    }
-    wait = (1.0 - b.tokens) / limits.requests_per_second;
+  if (double wait = takeToken("key " + ctx.who.key_id, limits.requests_per_second, limits.burst)) {
+    return slowDown(wait, fmt::format("more than {:.0f} requests per second with this key",
+                                      limits.requests_per_second));
   }
-  HttpResponse slow = problem(429, "rate-limited",
-                              fmt::format("more than {:.0f} requests per second with this key",
-                                          limits.requests_per_second));
-  slow.headers.emplace_back("Retry-After", std::to_string(static_cast<int>(std::ceil(wait))));
-  return slow;
+  if (ctx.isOperator()) return std::nullopt;
+  if (double wait = takeToken("tenant " + ctx.who.tenant, limits.tenant_requests_per_second,
+                              2 * limits.tenant_requests_per_second)) {
+    return slowDown(wait, fmt::format("more than {:.0f} requests per second from this tenant's "
+                                      "keys together",
+                                      limits.tenant_requests_per_second));
+  }
+  return std::nullopt;
 }
 
 std::optional<HttpResponse> Api::Impl::checkBody(const HttpRequest& request) const {

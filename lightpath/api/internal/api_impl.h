@@ -149,8 +149,9 @@ struct Api::Impl {
   mutable std::shared_mutex ports_mutex;
   std::map<std::string, std::string> port_owner;  // operator assignments
   std::map<std::string, const Port*> ports_by_id;
+  double takeToken(const std::string& name, double rate, double burst);
   std::mutex buckets_mutex;
-  std::unordered_map<std::string, Bucket> buckets;
+  std::unordered_map<std::string, Bucket> buckets;  // "key ...", "tenant ...", "address ..."
   // Failed authentications recorded per source address in the current minute (audit and log
   // are rate-limited, so a key-guessing client cannot flood either).
   struct FailedAuths {

@@ -47,6 +47,8 @@ class ApiFixture : public ::testing::Test {
     config_.log_level = "warn";
     config_.limits.requests_per_second = 100000;
     config_.limits.burst = 100000;
+    config_.limits.tenant_requests_per_second = 100000;
+    config_.limits.unauthenticated_per_second = 100000;
     config_.webhooks.allow_private_addresses = true;  // the test receivers listen on loopback
   }
   void TearDown() override {

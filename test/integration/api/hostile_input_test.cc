@@ -221,6 +221,52 @@ TEST_F(HostileInputTest, TooManyRequestsAnswer429WithRetryAfter) {
   EXPECT_EQ(call("GET", "/healthz", "").status, 200) << "health checks are not limited";
 }
 
+TEST_F(HostileInputTest, MintingKeysDoesNotMultiplyATenantsLimit) {
+  config_.limits.tenant_requests_per_second = 5;  // bursts of 10
+  config_.limits.max_keys_per_tenant = 4;
+  start();
+  const std::string acme = addTenant("acme", {"dc-ashburn-p1", "dc-hillsboro-p1"});
+  std::vector<std::string> keys{acme};
+  for (int i = 0; i < 3; ++i) {
+    Reply made = call("POST", "/v1/api-keys", acme, R"({"role":"viewer"})");
+    ASSERT_EQ(made.status, 201) << made.raw;
+    keys.push_back(made.body.value("secret", ""));
+  }
+  // A fifth key is one too many.
+  Reply fifth = call("POST", "/v1/api-keys", acme, R"({"role":"viewer"})");
+  EXPECT_EQ(fifth.status, 422) << fifth.raw;
+  EXPECT_NE(fifth.body.value("detail", "").find("has 4 API keys, the most it may hold"),
+            std::string::npos)
+      << fifth.raw;
+  // Four keys at once: the tenant's limit holds, whichever key asks.
+  int limited = 0;
+  for (int i = 0; i < 40; ++i) {
+    Reply r = call("GET", "/v1/connections", keys[i % keys.size()]);
+    if (r.status == 429) {
+      ++limited;
+      EXPECT_NE(r.body.value("detail", "").find("this tenant's keys together"), std::string::npos)
+          << r.raw;
+    }
+  }
+  EXPECT_GE(limited, 20);
+  EXPECT_EQ(call("GET", "/v1/tenants", operator_key_).status, 200) << "operators are not acme";
+}
+
+TEST_F(HostileInputTest, GuessingKeysIsThrottledPerAddress) {
+  config_.limits.unauthenticated_per_second = 2;  // bursts of 4
+  start();
+  int refused = 0, limited = 0;
+  for (int i = 0; i < 20; ++i) {
+    const int status = call("GET", "/v1/connections", "lp_" + std::string(64, 'c')).status;
+    refused += status == 401;
+    limited += status == 429;
+  }
+  EXPECT_LE(refused, 6);
+  EXPECT_GE(limited, 14);
+  EXPECT_EQ(call("GET", "/v1/tenants", operator_key_).status, 200)
+      << "a valid key from the same address is not held up";
+}
+
 TEST_F(HostileInputTest, ARestartLosesNothingAcknowledged) {
   start();
   const std::string acme = addTenant("acme", {"dc-ashburn-p1", "dc-hillsboro-p1"});
