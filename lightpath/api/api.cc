@@ -154,6 +154,10 @@ std::string Api::Impl::gauges() const {
                        deps.webhooks->delivered());
     out += fmt::format("lightpath_webhook_deliveries_total{{result=\"failed\"}} {}\n",
                        deps.webhooks->failedAttempts());
+    out +=
+        "# HELP lightpath_webhook_passes_total Passes of the webhook dispatcher over its "
+        "subscriptions (none while idle).\n# TYPE lightpath_webhook_passes_total counter\n";
+    out += fmt::format("lightpath_webhook_passes_total {}\n", deps.webhooks->passes());
   }
   out +=
       "# HELP lightpath_event_streams Open Server-Sent Events streams.\n# TYPE "

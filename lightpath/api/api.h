@@ -48,6 +48,7 @@ struct ApiLimits {
   // Requests without a valid key, per source address: guessing keys is slow.
   double unauthenticated_per_second = 20;
   std::size_t max_keys_per_tenant = 50;
+  std::size_t max_webhooks_per_tenant = 100;
 };
 
 class Api {

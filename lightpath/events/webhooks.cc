@@ -9,6 +9,7 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cstring>
 #include <nlohmann/json.hpp>
@@ -187,15 +188,41 @@ void WebhookDispatcher::wake() {
   wake_.notify_all();
 }
 
+bool WebhookDispatcher::retryDue(const std::map<std::string, Backoff>& state) {
+  const auto now = std::chrono::steady_clock::now();
+  return std::any_of(state.begin(), state.end(), [&](const auto& entry) {
+    return entry.second.failures > 0 && now >= entry.second.next;
+  });
+}
+
 void WebhookDispatcher::run(std::size_t shard) {
   std::map<std::string, Backoff> state;  // this thread's subscriptions
   std::unique_lock lock(mutex_);
-  std::uint64_t seen_wakes = wakes_;
+  std::uint64_t seen_wakes = wakes_ - 1;  // a first pass at start
+  std::uint64_t seen_cursor = 0;          // the event log's end at the last pass
+  auto last_pass = std::chrono::steady_clock::now();
   while (!stopping_) {
     wake_.wait_for(lock, options_.poll, [&] { return stopping_ || wakes_ != seen_wakes; });
-    seen_wakes = wakes_;
     if (stopping_) return;
+    // A pass only when there is something to do: a subscription came, the event log grew (one
+    // indexed read tells), a retry is due, or the periodic sweep. Idle, nothing is parsed or
+    // resolved.
+    bool due = wakes_ != seen_wakes;
+    seen_wakes = wakes_;
     lock.unlock();
+    std::uint64_t end = seen_cursor;
+    (void)store_.read([&](StoreTransaction& tx) -> Status {
+      LP_ASSIGN_OR_RETURN(end, tx.lastEventCursor());
+      return Status::ok();
+    });
+    const auto now = std::chrono::steady_clock::now();
+    due = due || end != seen_cursor || retryDue(state) || now - last_pass >= options_.sweep;
+    lock.lock();
+    if (!due) continue;
+    seen_cursor = end;
+    last_pass = now;
+    lock.unlock();
+    passes_.fetch_add(1);
     deliverSome(shard, state);
     lock.lock();
   }
@@ -204,9 +231,17 @@ void WebhookDispatcher::run(std::size_t shard) {
 void WebhookDispatcher::deliverSome(std::size_t shard, std::map<std::string, Backoff>& state) {
   std::vector<DocumentRecord> subscriptions;
   Status read = store_.read([&](StoreTransaction& tx) -> Status {
-    LP_ASSIGN_OR_RETURN(auto docs, tx.documents({.kind = "webhook", .limit = 100000}, nullptr));
-    subscriptions = std::move(docs);
-    return Status::ok();
+    // Page through them all: none is ever left out, however many there are.
+    constexpr std::size_t kPage = 10'000;
+    for (std::size_t offset = 0;; offset += kPage) {
+      LP_ASSIGN_OR_RETURN(
+          auto docs, tx.documents({.kind = "webhook", .offset = offset, .limit = kPage}, nullptr));
+      const std::size_t got = docs.size();
+      for (DocumentRecord& d : docs) {
+        if (shardOf(d.id) == shard) subscriptions.push_back(std::move(d));
+      }
+      if (got < kPage) return Status::ok();
+    }
   });
   if (!read.isOk()) {
     log().warn("webhooks: {}", read.toString());
@@ -215,7 +250,6 @@ void WebhookDispatcher::deliverSome(std::size_t shard, std::map<std::string, Bac
   const auto now = std::chrono::steady_clock::now();
   std::map<std::string, Backoff> still;
   for (const DocumentRecord& doc : subscriptions) {
-    if (shardOf(doc.id) != shard) continue;
     Backoff& backoff = still[doc.id] = state[doc.id];
     if (now < backoff.next) continue;
     json sub = json::parse(doc.body, nullptr, false);
@@ -230,6 +264,15 @@ void WebhookDispatcher::deliverSome(std::size_t shard, std::map<std::string, Bac
       if (e) events = std::move(*e);
       return Status::ok();
     });
+    // Nothing of theirs: no lookup, no connection.
+    const bool any = std::any_of(events.begin(), events.end(), [&](const EventRecord& e) {
+      return (doc.tenant.empty() || e.tenant == doc.tenant) &&
+             (types.empty() || types.contains(e.type));
+    });
+    if (!any) {
+      if (!events.empty()) backoff.scanned = events.back().cursor;
+      continue;
+    }
     httplib::Client client(url->scheme_host_port);
     // Resolved once and pinned: the address checked is the address connected to.
     auto address = resolveReceiver(url->host, options_.allow_private_addresses);

@@ -30,7 +30,10 @@
 namespace lightpath {
 
 struct WebhookOptions {
-  std::chrono::milliseconds poll{200};           // how often the event log is looked at
+  // How often the end of the event log is read; a pass over the subscriptions runs only when
+  // it moved, a subscription came, a retry is due, or every `sweep`: idle costs next to nothing.
+  std::chrono::milliseconds poll{200};
+  std::chrono::seconds sweep{10};
   std::chrono::milliseconds first_retry{1000};   // backoff after a failure, doubling ...
   std::chrono::milliseconds max_retry{300'000};  // ... up to this
   std::chrono::seconds timeout{5};               // per delivery
@@ -77,6 +80,8 @@ class WebhookDispatcher {
   // Deliveries so far, for /metrics.
   std::uint64_t delivered() const { return delivered_.load(); }
   std::uint64_t failedAttempts() const { return failed_.load(); }
+  // Passes over the subscriptions so far (each thread counts its own), for /metrics.
+  std::uint64_t passes() const { return passes_.load(); }
   bool allowsPrivateAddresses() const { return options_.allow_private_addresses; }
   // Which of the threads delivers for subscription `id`.
   std::size_t shardOf(const std::string& id) const {
@@ -89,6 +94,8 @@ class WebhookDispatcher {
     int failures = 0;
     std::chrono::steady_clock::time_point next{};
   };
+  // Whether a subscription of this thread waits for a retry that is due.
+  static bool retryDue(const std::map<std::string, Backoff>& state);
   void run(std::size_t shard);
   // Delivers what is due for the subscriptions of `shard` (hash of the id modulo the threads).
   void deliverSome(std::size_t shard, std::map<std::string, Backoff>& state);
@@ -100,6 +107,7 @@ class WebhookDispatcher {
   std::condition_variable wake_;
   bool stopping_ = false;
   std::uint64_t wakes_ = 0;  // every thread looks once per wake
+  std::atomic<std::uint64_t> passes_{0};
   std::atomic<std::uint64_t> delivered_{0}, failed_{0};
   std::vector<std::thread> threads_;
 };

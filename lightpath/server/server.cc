@@ -84,10 +84,12 @@ Status readServeConfig(const std::string& path, ServeConfig& config) {
         if (!(rps > 0)) return invalidArgument(where + ": requests per second, more than 0");
         (key == "rate_limit_tenant" ? config.limits.tenant_requests_per_second
                                     : config.limits.unauthenticated_per_second) = rps;
-      } else if (key == "max_keys_per_tenant") {
+      } else if (key == "max_keys_per_tenant" || key == "max_webhooks_per_tenant") {
         const int n = value.as<int>();
-        if (n < 1 || n > 100000) return invalidArgument(where + ": 1-100000 keys");
-        config.limits.max_keys_per_tenant = static_cast<std::size_t>(n);
+        if (n < 1 || n > 100000) return invalidArgument(where + ": 1-100000");
+        (key == "max_keys_per_tenant" ? config.limits.max_keys_per_tenant
+                                      : config.limits.max_webhooks_per_tenant) =
+            static_cast<std::size_t>(n);
       } else if (key == "event_streams_per_key" || key == "event_streams_per_tenant") {
         const int n = value.as<int>();
         if (n < 1 || n > 10000) return invalidArgument(where + ": 1-10000 open streams");
@@ -115,7 +117,8 @@ Status readServeConfig(const std::string& path, ServeConfig& config) {
         return invalidArgument(fmt::format(
             "{}: unknown setting (known: listen, data, topology, transceivers, equipment, "
             "margin_db, driver, price_book, rate_limit_tenant, rate_limit_unauthenticated, "
-            "max_keys_per_tenant, event_streams_per_key, event_streams_per_tenant, "
+            "max_keys_per_tenant, max_webhooks_per_tenant, event_streams_per_key, "
+            "event_streams_per_tenant, "
             "log_level, workflow_threads, rate_limit, web, tls)",
             where));
       }

@@ -238,6 +238,39 @@ TEST_F(WebhookTest, ReceiversOnTheCarriersOwnNetworkAreRefused) {
   EXPECT_EQ(call("GET", "/v1/webhooks", acme).body["items"].size(), 0u);
 }
 
+TEST_F(WebhookTest, IdleSubscriptionsCostNothingAndATenantHoldsAFew) {
+  config_.limits.max_webhooks_per_tenant = 3;
+  start();
+  const std::string acme = addTenant("acme", {"dc-ashburn-p1", "dc-hillsboro-p1"});
+  Receiver receiver(0);
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_EQ(call("POST", "/v1/webhooks", acme, json{{"url", receiver.url()}}.dump()).status, 201);
+  }
+  Reply fourth = call("POST", "/v1/webhooks", acme, json{{"url", receiver.url()}}.dump());
+  EXPECT_EQ(fourth.status, 422) << fourth.raw;
+  EXPECT_NE(fourth.body.value("detail", "").find("the most one tenant may hold"), std::string::npos)
+      << fourth.raw;
+  auto passes = [&] {
+    const std::string text = call("GET", "/metrics", operator_key_).raw;
+    const auto at = text.find("\nlightpath_webhook_passes_total ");
+    return at == std::string::npos ? -1 : std::stol(text.substr(at + 32));
+  };
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // the wakes of the creations
+  const long before = passes();
+  ASSERT_GE(before, 0);
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  EXPECT_EQ(passes(), before) << "nothing happened, so nothing was read or resolved";
+  // An event wakes it and is delivered to all three.
+  ASSERT_EQ(call("POST", "/v1/connections", acme, ethernetOrder("dc-ashburn-p1", "dc-hillsboro-p1"))
+                .status,
+            201);
+  for (int i = 0; i < 500 && receiver.attempts() < 3; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_GE(receiver.attempts(), 3);
+  EXPECT_GT(passes(), before);
+}
+
 TEST_F(WebhookTest, BadSubscriptionsAreRefused) {
   start();
   const std::string acme = addTenant("acme", {});
