@@ -56,6 +56,7 @@ const Api::Impl::Route* Api::Impl::match(const HttpRequest& request, Context& ct
                                          std::optional<HttpResponse>& answer) const {
   const std::vector<std::string_view> segments = pathSegments(request.path);
   bool path_known = false;
+  std::string allowed;  // the methods this path takes, for a 405's Allow header (RFC 9110)
   for (std::size_t i = 0; i < routes.size(); ++i) {
     const Route& r = routes[i];
     if (r.segments.size() != segments.size()) continue;
@@ -70,14 +71,20 @@ const Api::Impl::Route* Api::Impl::match(const HttpRequest& request, Context& ct
     }
     if (!same) continue;
     path_known = true;
-    if (r.method != request.method) continue;
+    if (r.method != request.method) {
+      if (allowed.find(r.method) == std::string::npos)
+        allowed += (allowed.empty() ? "" : ", ") + r.method;
+      continue;
+    }
     index = i;
     ctx.params = std::move(params);
     return &r;
   }
   if (path_known) {
     answer = problem(405, "method-not-allowed",
-                     fmt::format("{} is not allowed here", request.method.substr(0, 10)));
+                     fmt::format("{} is not allowed here; {} is",
+                                 printable(request.method.substr(0, 10)), allowed));
+    answer->headers.emplace_back("Allow", allowed);
   } else if (deps.portal && request.method == "GET" && !request.path.starts_with("/v1/")) {
     if (auto file = deps.portal->get(request.path)) answer = std::move(*file);
   }

@@ -37,7 +37,9 @@ TEST_F(ApiFixture, OpenEndpointsAndAuthentication) {
   EXPECT_EQ(call("GET", "/v1/connections", "lp_" + std::string(64, 'a')).status, 401);
   EXPECT_EQ(call("GET", "/v1/connections", "not-a-key").status, 401);
   EXPECT_EQ(call("GET", "/v1/nothing-here", operator_key_).status, 404);
-  EXPECT_EQ(call("PUT", "/v1/connections", operator_key_, "{}").status, 405);
+  Reply put = call("PUT", "/v1/connections", operator_key_, "{}");
+  EXPECT_EQ(put.status, 405);
+  EXPECT_EQ(put.header("Allow"), "POST, GET") << "RFC 9110: a 405 says what the path takes";
   // Metrics count every tenant's traffic: operators only.
   EXPECT_EQ(call("GET", "/metrics", "").status, 401);
   Reply metrics = call("GET", "/metrics", operator_key_);
