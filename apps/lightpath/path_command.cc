@@ -222,6 +222,12 @@ int run(const PathFlags& flags) {
     fmt::print(stderr, "error: --equipment, --rate and --margin go with --qot\n");
     return kExitUsage;
   }
+  if (optics) {
+    if (Status designed = checkLineDesign(*topology, optics->equipment); !designed.isOk()) {
+      fmt::print(stderr, "error: {}\n", designed.message());
+      return kExitRejected;
+    }
+  }
   PathEngineOptions options;
   options.graph.node_latency = Micros(flags.node_latency_us);
   const PathEngine engine(std::make_shared<const Topology>(std::move(*topology)), options);

@@ -4,14 +4,30 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
+
 namespace lightpath {
 FiberNoiseTable::FiberNoiseTable(const Topology& topology, std::span<const TransceiverSpec> catalog,
                                  const OpticalEquipment& equipment)
     : fibers_(topology.fibers().size()), noise_(catalog.size() * topology.fibers().size()) {
-  for (std::size_t m = 0; m < catalog.size(); ++m) {
-    for (FiberIndex f = 0; f < fibers_; ++f)
-      noise_[m * fibers_ + f] = fiberNoise(topology.fiber(f), catalog[m].baud_gbd,
-                                           catalog[m].slot_width.value(), equipment);
+  for (FiberIndex f = 0; f < fibers_; ++f) {
+    const auto design = designOms(topology.fiber(f), equipment);  // once: it is the same per mode
+    for (std::size_t m = 0; m < catalog.size(); ++m) {
+      // Modes of the same symbol rate and grid see the same noise (200G and 400G at 66 GBd).
+      std::size_t same = 0;
+      while (same < m && (catalog[same].baud_gbd != catalog[m].baud_gbd ||
+                          catalog[same].slot_width != catalog[m].slot_width)) {
+        ++same;
+      }
+      FiberNoise& noise = noise_[m * fibers_ + f];
+      if (!design) {
+        noise = {HUGE_VAL, HUGE_VAL, 0};
+      } else if (same < m) {
+        noise = noise_[same * fibers_ + f];
+      } else {
+        noise = fiberNoise(*design, catalog[m].baud_gbd, catalog[m].slot_width.value(), equipment);
+      }
+    }
   }
 }
 

@@ -180,9 +180,15 @@ Result<OmsDesign> designOms(const Fiber& fiber, const OpticalEquipment& eq) {
   } else {
     // The line as the topology lays it out (GNPy cuts even these when longer than its maximum);
     // connector losses are counted as fiber attenuation.
-    for (const FiberSpan& span : fiber.spans) {
-      addSpans(span.length.value(), span.loss.value() / span.length.value(),
-               span.amplifier.empty() ? nullptr : eq.amplifier(span.amplifier));
+    for (std::size_t i = 0; i < fiber.spans.size(); ++i) {
+      const FiberSpan& span = fiber.spans[i];
+      const AmplifierModel* after = nullptr;
+      if (!span.amplifier.empty() && !(after = eq.amplifier(span.amplifier))) {
+        return fail(failedPrecondition(
+            fmt::format("fiber '{}', span {}: amplifier '{}' is not in the equipment library {}",
+                        fiber.id, i, span.amplifier, eq.source)));
+      }
+      addSpans(span.length.value(), span.loss.value() / span.length.value(), after);
     }
   }
 
@@ -207,8 +213,11 @@ Result<OmsDesign> designOms(const Fiber& fiber, const OpticalEquipment& eq) {
   // Booster: from the ROADM's output target to the first span's launch power.
   double prev_dp = eq.roadm.target_pch_out_dbm - pref;
   const double first_dp = launchOffset(design.spans.front().lossDb(), rules);
-  LP_ASSIGN_OR_RETURN(design.booster, setAmplifier(0.0, prev_dp, first_dp,
-                                                   eq.roadm.booster_restrictions, false, nullptr));
+  auto booster =
+      setAmplifier(0.0, prev_dp, first_dp, eq.roadm.booster_restrictions, false, nullptr);
+  if (!booster)
+    return fail(failedPrecondition("fiber '" + fiber.id + "': " + booster.error().message()));
+  design.booster = *booster;
   prev_dp = design.booster.delta_p_db;
   for (std::size_t i = 0; i < design.spans.size(); ++i) {
     const bool last = i + 1 == design.spans.size();
@@ -217,14 +226,20 @@ Result<OmsDesign> designOms(const Fiber& fiber, const OpticalEquipment& eq) {
     static const std::vector<std::string> kNone;
     const bool raman_fiber =
         design.spans[i].loss_coef_db_per_km < rules.max_fiber_lineic_loss_for_raman_db_per_km;
-    LP_ASSIGN_OR_RETURN(
-        AmplifierSetting amp,
-        setAmplifier(design.spans[i].lossDb(), prev_dp, dp,
-                     last ? eq.roadm.preamp_restrictions : kNone, raman_fiber, named[i]));
-    design.amplifiers.push_back(amp);
-    prev_dp = amp.delta_p_db;
+    auto amp = setAmplifier(design.spans[i].lossDb(), prev_dp, dp,
+                            last ? eq.roadm.preamp_restrictions : kNone, raman_fiber, named[i]);
+    if (!amp) return fail(failedPrecondition("fiber '" + fiber.id + "': " + amp.error().message()));
+    design.amplifiers.push_back(*amp);
+    prev_dp = amp->delta_p_db;
   }
   return design;
+}
+
+Status checkLineDesign(const Topology& topology, const OpticalEquipment& equipment) {
+  for (const Fiber& fiber : topology.fibers()) {
+    if (auto design = designOms(fiber, equipment); !design) return design.error();
+  }
+  return Status::ok();
 }
 
 }  // namespace lightpath

@@ -16,8 +16,8 @@
 
 #include <vector>
 
-#include "lightpath/model/elements.h"
 #include "lightpath/model/optical_equipment.h"
+#include "lightpath/model/topology.h"
 
 namespace lightpath {
 
@@ -43,9 +43,14 @@ struct OmsDesign {
   std::vector<AmplifierSetting> amplifiers;  // after each span; the last is the preamplifier
 };
 
-// The design of `fiber` under `equipment`. Fails only when the library has no amplifier a
-// design may use.
+// The design of `fiber` under `equipment`. FailedPrecondition, naming the fiber, when a span
+// names an amplifier the library does not have, or no amplifier of the library may serve.
 Result<OmsDesign> designOms(const Fiber& fiber, const OpticalEquipment& equipment);
+
+// Every fiber of `topology` designed under `equipment`: the first refusal, or ok. Run where a
+// topology meets an equipment library (serve's start, path --qot), so that a mismatch is said
+// there and then rather than seen later as a fiber no mode reads.
+Status checkLineDesign(const Topology& topology, const OpticalEquipment& equipment);
 
 // Spans GNPy's auto-design cuts a fiber of `length_km` into: {count, length of each}.
 std::pair<int, double> spanSplit(double length_km, const SpanRules& rules);

@@ -20,13 +20,18 @@ double mean(const std::vector<double>& v) {
 
 }  // namespace
 
+FiberNoise fiberNoise(const OmsDesign& design, double baud_gbd, double slot_ghz,
+                      const OpticalEquipment& equipment) {
+  const OmsNoise noise =
+      propagateOms(design, channelComb(equipment.load, baud_gbd, slot_ghz), equipment);
+  return {mean(noise.ase), mean(noise.nli), static_cast<int>(design.spans.size())};
+}
+
 FiberNoise fiberNoise(const Fiber& fiber, double baud_gbd, double slot_ghz,
                       const OpticalEquipment& equipment) {
   auto design = designOms(fiber, equipment);
-  if (!design) return {HUGE_VAL, HUGE_VAL, 0};  // no amplifier fits: nothing reads this fiber
-  const OmsNoise noise =
-      propagateOms(*design, channelComb(equipment.load, baud_gbd, slot_ghz), equipment);
-  return {mean(noise.ase), mean(noise.nli), static_cast<int>(design->spans.size())};
+  if (!design) return {HUGE_VAL, HUGE_VAL, 0};  // nothing reads a fiber that cannot be designed
+  return fiberNoise(*design, baud_gbd, slot_ghz, equipment);
 }
 
 QotEstimate combineNoise(const FiberNoise& total, double baud_gbd,

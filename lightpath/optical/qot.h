@@ -12,6 +12,7 @@
 
 #include "lightpath/model/optical_equipment.h"
 #include "lightpath/model/topology.h"
+#include "lightpath/optical/line_design.h"
 
 namespace lightpath {
 
@@ -41,7 +42,12 @@ struct FiberNoise {
   }
 };
 
-// The noise of `fiber` for a signal of `baud_gbd` on a `slot_ghz` grid (0: the design load's).
+// The noise of a designed fiber for a signal of `baud_gbd` on a `slot_ghz` grid (0: the design
+// load's). The design does not depend on the signal: design once, then ask per mode.
+FiberNoise fiberNoise(const OmsDesign& design, double baud_gbd, double slot_ghz,
+                      const OpticalEquipment& equipment);
+// The same for `fiber`, designed here; a fiber no amplifier of the library can serve gets
+// infinite noise (checkLineDesign says why, at start).
 FiberNoise fiberNoise(const Fiber& fiber, double baud_gbd, double slot_ghz,
                       const OpticalEquipment& equipment);
 

@@ -97,6 +97,23 @@ TEST(LineDesign, TakesTheSpansAndAmplifiersATopologyGives) {
   EXPECT_NEAR(design->spans[0].lossDb(), 10.0, 1e-9);  // padded
   EXPECT_NEAR(design->spans[1].lossDb(), 26.0, 1e-9);
   EXPECT_EQ(design->amplifiers[0].model->type_variety, "std_medium_gain");
+  // An amplifier the library lacks is refused, naming the fiber and the span.
+  uneven.spans[1].amplifier = "ghost";
+  auto refused = designOms(uneven, eq());
+  ASSERT_FALSE(refused);
+  EXPECT_NE(refused.error().message().find("fiber 'u', span 1: amplifier 'ghost' is not in"),
+            std::string::npos)
+      << refused.error().message();
+  TopologyBuilder b;
+  for (const char* id : {"a", "b"}) {
+    b.addSite({.id = id});
+    b.addNode({.id = id, .site = id});
+  }
+  b.addFiber(uneven);
+  auto with_ghost = std::move(b).build();
+  ASSERT_TRUE(with_ghost) << with_ghost.error().toString();
+  EXPECT_FALSE(checkLineDesign(*with_ghost, eq()).isOk());
+  EXPECT_TRUE(checkLineDesign(*line({80, 400}), eq()).isOk());
 }
 
 TEST(Qot, MoreSpansMoreNoise) {

@@ -15,6 +15,7 @@
 
 #include "lightpath/io/demo_network.h"
 #include "lightpath/io/topology_io.h"
+#include "lightpath/optical/line_design.h"
 #include "lightpath/store/sqlite/sqlite_store.h"
 
 namespace lightpath {
@@ -33,6 +34,7 @@ Result<std::unique_ptr<Stack>> buildStack(const StackConfig& config) {
   LP_ASSIGN_OR_RETURN(auto catalog, loadTransceiverCatalog(config.transceivers_file));
   LP_ASSIGN_OR_RETURN(OpticalEquipment equipment, loadEquipment(config.equipment_file));
   if (config.margin_db) equipment.load.sys_margins_db = *config.margin_db;
+  LP_RETURN_IF_ERROR(checkLineDesign(*stack->topology, equipment));
   // A GNPy equipment file's transceiver modes replace the default catalog.
   if (!config.equipment_file.empty() && !equipment.transceivers.empty() &&
       config.transceivers_file.empty()) {

@@ -113,6 +113,9 @@ expect_in "path qot 400G refused" "$tmp/out" "short by 0.5 dB of the 23.0 dB it 
 printf '{"Edfa": [{"type_variety": "x", "gain_flatmax": 26, "gain_min": 15, "p_max": 23, "nf_min": 12, "nf_max": 10}]}' >"$tmp/eqpt.json"
 check "path qot bad equipment" 1 "$lp" path --from Chicago --to Denver --qot --equipment "$tmp/eqpt.json"
 expect_in "path qot bad equipment" "$tmp/err" "eqpt.json: /Edfa/0/nf_min: 12 dB is above nf_max 10 dB"
+printf 'lightpath_topology: 1\nsites: [{id: a}, {id: b}]\nnodes: [{id: a, site: a}, {id: b, site: b}]\nfibers:\n  - {id: f, a: a, b: b, length_km: 100, spans: [{km: 100, loss_db: 20, amplifier: ghost}]}\n' >"$tmp/ghost.yaml"
+check "path qot unknown amplifier" 1 "$lp" path --topology "$tmp/ghost.yaml" --from a --to b --qot
+expect_in "path qot unknown amplifier" "$tmp/err" "fiber 'f', span 0: amplifier 'ghost' is not in the equipment library"
 check "path equipment without qot" 2 "$lp" path --from Chicago --to Denver --equipment "$tmp/eqpt.json"
 check "serve bad equipment" 1 "$lp" serve --equipment "$tmp/eqpt.json" --data "$tmp/serve-data" --listen 127.0.0.1:0
 expect_in "serve bad equipment" "$tmp/err" "eqpt.json: /Edfa/0/nf_min: 12 dB is above nf_max 10 dB"
