@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <numbers>
+#include <optional>
 
 #include "lightpath/io/demo_network.h"
 #include "lightpath/io/internal/json_text.h"
@@ -81,19 +83,25 @@ class Reader {
   std::string where_;
 };
 
-// The first entry of a GNPy section that holds one default ("Span", "Roadm", "SI"), or null.
-Result<const Json*> defaultEntry(const Json& doc, const char* section, const std::string& source) {
-  if (!doc.contains(section)) return static_cast<const Json*>(nullptr);
+// The default entry of a GNPy section that holds one ("Span", "Roadm", "SI"): the one without a
+// type_variety or named "default", else the first; read where it stands, so that messages
+// point at it. None when the section is absent.
+Result<std::optional<Reader>> defaultEntry(const Json& doc, const char* section,
+                                           const std::string& source) {
+  if (!doc.contains(section)) return std::optional<Reader>{};
   const Json& list = doc[section];
   if (!list.is_array() || list.empty()) {
     return fail(invalidArgument(
         fmt::format("{}: /{}: expected a non-empty array of objects", source, section)));
   }
-  for (const Json& entry : list) {
-    if (!entry.is_object() || !entry.contains("type_variety") || entry["type_variety"] == "default")
-      return &entry;
+  std::size_t at = 0;
+  while (at < list.size() && list[at].is_object() && list[at].contains("type_variety") &&
+         list[at]["type_variety"] != "default") {
+    ++at;
   }
-  return &list[0];
+  if (at == list.size()) at = 0;
+  return std::optional<Reader>(std::in_place, list[at],
+                               fmt::format("{}: /{}/{}", source, section, at));
 }
 
 // GNPy's estimate_nf_model: nf_min and nf_max at the two ends of the gain range come from two
@@ -271,7 +279,7 @@ Status readFibers(const Json& doc, OpticalEquipment& eq, const std::string& sour
       LP_ASSIGN_OR_RETURN(double gamma, r.number("gamma"));
       LP_RETURN_IF_ERROR(r.positive("gamma", gamma));
       // gamma = 2 pi n2 / (lambda Aeff) at 1550 nm, n2 = 2.6e-20 m^2/W (GNPy's FiberParams)
-      type.effective_area_m2 = 2 * 3.141592653589793 * 2.6e-20 / (1550e-9 * gamma);
+      type.effective_area_m2 = 2 * std::numbers::pi * 2.6e-20 / (1550e-9 * gamma);
     }
     LP_RETURN_IF_ERROR(r.positive("effective_area", type.effective_area_m2));
     eq.fiber_types.push_back(std::move(type));
@@ -280,14 +288,19 @@ Status readFibers(const Json& doc, OpticalEquipment& eq, const std::string& sour
 }
 
 Status readSpan(const Json& doc, OpticalEquipment& eq, const std::string& source) {
-  LP_ASSIGN_OR_RETURN(const Json* entry, defaultEntry(doc, "Span", source));
-  if (!entry) return Status{};
-  Reader r(*entry, source + ": /Span/0");
+  LP_ASSIGN_OR_RETURN(auto found, defaultEntry(doc, "Span", source));
+  if (!found) return Status{};
+  const Reader& r = *found;
   LP_RETURN_IF_ERROR(r.isObject());
   SpanRules& s = eq.span;
-  LP_ASSIGN_OR_RETURN(s.power_mode, r.flag("power_mode", true));
+  LP_ASSIGN_OR_RETURN(const bool power_mode, r.flag("power_mode", true));
+  if (!power_mode) {
+    return invalidArgument(r.where() +
+                           "/power_mode: false (gain mode) is not supported; lines are designed "
+                           "in power mode, GNPy's default");
+  }
   if (r.has("delta_power_range_db")) {
-    const Json& range = (*entry)["delta_power_range_db"];
+    const Json& range = r.json()["delta_power_range_db"];
     if (!range.is_array() || range.size() != 3 || !range[0].is_number() || !range[1].is_number() ||
         !range[2].is_number() || range[0] > range[1] || range[2].get<double>() <= 0) {
       return invalidArgument(r.where() +
@@ -320,9 +333,9 @@ Status readSpan(const Json& doc, OpticalEquipment& eq, const std::string& source
 }
 
 Status readRoadm(const Json& doc, OpticalEquipment& eq, const std::string& source) {
-  LP_ASSIGN_OR_RETURN(const Json* entry, defaultEntry(doc, "Roadm", source));
-  if (!entry) return Status{};
-  Reader r(*entry, source + ": /Roadm/0");
+  LP_ASSIGN_OR_RETURN(auto found, defaultEntry(doc, "Roadm", source));
+  if (!found) return Status{};
+  const Reader& r = *found;
   LP_RETURN_IF_ERROR(r.isObject());
   if (!r.has("target_pch_out_db")) {
     return invalidArgument(r.where() +
@@ -332,7 +345,7 @@ Status readRoadm(const Json& doc, OpticalEquipment& eq, const std::string& sourc
   LP_ASSIGN_OR_RETURN(eq.roadm.target_pch_out_dbm, r.number("target_pch_out_db"));
   LP_ASSIGN_OR_RETURN(eq.roadm.add_drop_osnr_db, r.number("add_drop_osnr"));
   if (r.has("restrictions")) {
-    const Json& restrictions = (*entry)["restrictions"];
+    const Json& restrictions = r.json()["restrictions"];
     if (!restrictions.is_object())
       return invalidArgument(r.where() + "/restrictions: expected an object");
     if (restrictions.contains("booster_variety_list")) {
@@ -358,9 +371,9 @@ Status readRoadm(const Json& doc, OpticalEquipment& eq, const std::string& sourc
 }
 
 Status readLoad(const Json& doc, OpticalEquipment& eq, const std::string& source) {
-  LP_ASSIGN_OR_RETURN(const Json* entry, defaultEntry(doc, "SI", source));
-  if (!entry) return Status{};
-  Reader r(*entry, source + ": /SI/0");
+  LP_ASSIGN_OR_RETURN(auto found, defaultEntry(doc, "SI", source));
+  if (!found) return Status{};
+  const Reader& r = *found;
   LP_RETURN_IF_ERROR(r.isObject());
   ChannelLoad& l = eq.load;
   LP_ASSIGN_OR_RETURN(l.f_min_hz, r.number("f_min"));

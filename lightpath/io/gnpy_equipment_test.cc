@@ -101,6 +101,14 @@ TEST(GnpyEquipment, RefusesMissingAndContradictoryEntries) {
                              "p_max": 23, "nf_min": 6, "nf_max": 10})")),
             "eqpt.json: /Edfa: no amplifier is allowed_for_design");
   EXPECT_NE(refusal("{\"Edfa\": [").find("not valid JSON"), std::string::npos);
+  // Gain mode would design other lines than GNPy's default: refused, not ignored.
+  EXPECT_EQ(refusal(with(kAmp, R"(, "Span": [{"power_mode": false}])")),
+            "eqpt.json: /Span/0/power_mode: false (gain mode) is not supported; lines are "
+            "designed in power mode, GNPy's default");
+  // The default entry is read, and pointed at, where it stands.
+  EXPECT_EQ(refusal(with(kAmp, R"(, "Roadm": [{"type_variety": "other", "target_pch_out_db": -18,
+      "add_drop_osnr": 35}, {"target_pch_out_db": "low", "add_drop_osnr": 38}])")),
+            "eqpt.json: /Roadm/1/target_pch_out_db: expected a number");
 }
 
 }  // namespace

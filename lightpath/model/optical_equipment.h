@@ -45,7 +45,6 @@ struct FiberType {
 
 // How a line is designed where the topology gives only a fiber's length (GNPy's "Span").
 struct SpanRules {
-  bool power_mode = true;
   double delta_power_min_db = -2, delta_power_max_db = 3, delta_power_step_db = 0.5;
   double target_extended_gain_db = 2.5;
   double max_length_km = 150;
