@@ -148,9 +148,9 @@ std::optional<HttpResponse> Api::Impl::admit(const Route& route, Context& ctx) {
   auto who = authenticate(ctx.request);
   if (!who) {
     // Without a valid key a caller is known by its address alone: guessing keys is throttled.
-    const std::string address = "address " + addressOf(ctx.request.remote);
-    if (double wait = takeToken(address, limits.unauthenticated_per_second,
-                                2 * limits.unauthenticated_per_second)) {
+    if (double wait =
+            takeToken(kAddressBucket, addressOf(ctx.request.remote),
+                      limits.unauthenticated_per_second, 2 * limits.unauthenticated_per_second)) {
       return slowDown(wait, fmt::format("more than {:.0f} requests a second without a valid key "
                                         "from this address",
                                         limits.unauthenticated_per_second));
@@ -175,13 +175,14 @@ std::optional<HttpResponse> Api::Impl::admit(const Route& route, Context& ctx) {
   return std::nullopt;
 }
 
-// Takes a token from the bucket `name` (refilled at `rate` a second up to twice that); the
+// Takes a token from the bucket `name` of `kind` (refilled at `rate` a second, up to `burst`);
 // seconds to wait when it is empty, else 0.
-double Api::Impl::takeToken(const std::string& name, double rate, double burst) {
+double Api::Impl::takeToken(BucketKind kind, const std::string& name, double rate, double burst) {
   const auto now = std::chrono::steady_clock::now();
   std::lock_guard lock(buckets_mutex);
-  if (buckets.size() > 200'000) buckets.clear();  // bounded, whoever is calling
-  auto [it, fresh] = buckets.try_emplace(name, Bucket{burst, now});
+  auto& of_kind = buckets[kind];
+  if (of_kind.size() > 100'000) of_kind.clear();  // bounded, whoever is calling
+  auto [it, fresh] = of_kind.try_emplace(name, Bucket{burst, now});
   Bucket& b = it->second;
   if (!fresh) {
     const double elapsed = std::chrono::duration<double>(now - b.at).count();
@@ -197,12 +198,13 @@ double Api::Impl::takeToken(const std::string& name, double rate, double burst) 
 
 std::optional<HttpResponse> Api::Impl::throttle(Context& ctx) {
   if (ctx.who.key_id.empty()) return std::nullopt;
-  if (double wait = takeToken("key " + ctx.who.key_id, limits.requests_per_second, limits.burst)) {
+  if (double wait =
+          takeToken(kKeyBucket, ctx.who.key_id, limits.requests_per_second, limits.burst)) {
     return slowDown(wait, fmt::format("more than {:.0f} requests per second with this key",
                                       limits.requests_per_second));
   }
   if (ctx.isOperator()) return std::nullopt;
-  if (double wait = takeToken("tenant " + ctx.who.tenant, limits.tenant_requests_per_second,
+  if (double wait = takeToken(kTenantBucket, ctx.who.tenant, limits.tenant_requests_per_second,
                               2 * limits.tenant_requests_per_second)) {
     return slowDown(wait, fmt::format("more than {:.0f} requests per second from this tenant's "
                                       "keys together",

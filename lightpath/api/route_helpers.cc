@@ -53,6 +53,16 @@ std::string pageJson(const std::vector<std::string>& items, std::size_t total, s
   return out;
 }
 
+Status checkHolding(StoreTransaction& tx, const std::string& kind, const std::string& tenant,
+                    std::size_t most, std::string_view what) {
+  if (tenant.empty()) return Status::ok();
+  std::size_t held = 0;
+  LP_RETURN_IF_ERROR(statusOf(tx.documents({.kind = kind, .tenant = tenant, .limit = 1}, &held)));
+  if (held < most) return Status::ok();
+  return failedPrecondition(fmt::format(
+      "tenant '{}' has {} {}, the most it may hold; remove one first", tenant, most, what));
+}
+
 Result<std::optional<DocumentRecord>> readDocument(Store& store, const std::string& kind,
                                                    const std::string& id) {
   std::optional<DocumentRecord> doc;

@@ -92,17 +92,8 @@ Result<HttpResponse> Api::Impl::createKey(Context& ctx) {
   std::string secret;
   json shown;
   LP_RETURN_IF_ERROR(commit(ctx, reply, [&](StoreTransaction& tx) -> Status {
-    if (!tenant.empty()) {  // more keys would multiply what a tenant may ask of the server
-      std::size_t held = 0;
-      LP_ASSIGN_OR_RETURN(auto first,
-                          tx.documents({.kind = "api_key", .tenant = tenant, .limit = 1}, &held));
-      (void)first;
-      if (held >= limits.max_keys_per_tenant) {
-        return failedPrecondition(
-            fmt::format("tenant '{}' has {} API keys, the most it may hold; revoke one first",
-                        tenant, limits.max_keys_per_tenant));
-      }
-    }
+    // More keys would multiply what a tenant may ask of the server.
+    LP_RETURN_IF_ERROR(checkHolding(tx, "api_key", tenant, limits.max_keys_per_tenant, "API keys"));
     LP_ASSIGN_OR_RETURN(ApiKeys::Made made, keys.make(tx, tenant, role, name, ctx.who.key_id));
     secret = made.secret;
     ctx.subject = made.id;

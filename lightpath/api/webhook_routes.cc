@@ -56,15 +56,8 @@ Result<HttpResponse> Api::Impl::createWebhook(Context& ctx) {
   HttpResponse reply;
   json shown;
   LP_RETURN_IF_ERROR(commit(ctx, reply, [&](StoreTransaction& tx) -> Status {
-    std::size_t held = 0;
-    LP_ASSIGN_OR_RETURN(
-        auto first, tx.documents({.kind = "webhook", .tenant = ctx.who.tenant, .limit = 1}, &held));
-    (void)first;
-    if (held >= limits.max_webhooks_per_tenant) {
-      return failedPrecondition(
-          fmt::format("{} webhooks already, the most one tenant may hold; delete one first",
-                      limits.max_webhooks_per_tenant));
-    }
+    LP_RETURN_IF_ERROR(
+        checkHolding(tx, "webhook", ctx.who.tenant, limits.max_webhooks_per_tenant, "webhooks"));
     LP_ASSIGN_OR_RETURN(std::uint64_t last, tx.lastEventCursor());  // only what happens from now on
     const json doc{{"id", id},
                    {"url", url},

@@ -47,6 +47,19 @@ Status readServeConfig(const std::string& path, ServeConfig& config) {
       const std::string key = entry.first.as<std::string>();
       const YAML::Node& value = entry.second;
       const std::string where = fmt::format("{}:{}: {}", path, value.Mark().line + 1, key);
+      // A count from 1 to `most`, and a rate above 0, checked where they are read.
+      auto count = [&](std::size_t& into, int most) -> Status {
+        const int n = value.as<int>();
+        if (n < 1 || n > most) return invalidArgument(fmt::format("{}: 1-{}", where, most));
+        into = static_cast<std::size_t>(n);
+        return Status::ok();
+      };
+      auto perSecond = [&](double& into) -> Status {
+        const double rps = value.as<double>();
+        if (!(rps > 0)) return invalidArgument(where + ": requests per second, more than 0");
+        into = rps;
+        return Status::ok();
+      };
       if (key == "listen") {
         LP_RETURN_IF_ERROR(parseListen(value.as<std::string>(), config.http).withContext(where));
       } else if (key == "data") {
@@ -70,32 +83,22 @@ Status readServeConfig(const std::string& path, ServeConfig& config) {
       } else if (key == "log_format") {
         config.log_format = value.as<std::string>();
       } else if (key == "workflow_threads") {
-        const int n = value.as<int>();
-        if (n < 1 || n > 256) return invalidArgument(where + ": 1-256");
-        config.workflow_threads = static_cast<std::size_t>(n);
+        LP_RETURN_IF_ERROR(count(config.workflow_threads, 256));
       } else if (key == "rate_limit") {
-        const double rps = value.as<double>();
-        if (!(rps > 0))
-          return invalidArgument(where + ": requests per second per key, more than 0");
-        config.limits.requests_per_second = rps;
-        config.limits.burst = 2 * rps;
-      } else if (key == "rate_limit_tenant" || key == "rate_limit_unauthenticated") {
-        const double rps = value.as<double>();
-        if (!(rps > 0)) return invalidArgument(where + ": requests per second, more than 0");
-        (key == "rate_limit_tenant" ? config.limits.tenant_requests_per_second
-                                    : config.limits.unauthenticated_per_second) = rps;
-      } else if (key == "max_keys_per_tenant" || key == "max_webhooks_per_tenant") {
-        const int n = value.as<int>();
-        if (n < 1 || n > 100000) return invalidArgument(where + ": 1-100000");
-        (key == "max_keys_per_tenant" ? config.limits.max_keys_per_tenant
-                                      : config.limits.max_webhooks_per_tenant) =
-            static_cast<std::size_t>(n);
-      } else if (key == "event_streams_per_key" || key == "event_streams_per_tenant") {
-        const int n = value.as<int>();
-        if (n < 1 || n > 10000) return invalidArgument(where + ": 1-10000 open streams");
-        (key == "event_streams_per_key" ? config.http.max_streams_per_key
-                                        : config.http.max_streams_per_tenant) =
-            static_cast<std::size_t>(n);
+        LP_RETURN_IF_ERROR(perSecond(config.limits.requests_per_second));
+        config.limits.burst = 2 * config.limits.requests_per_second;
+      } else if (key == "rate_limit_tenant") {
+        LP_RETURN_IF_ERROR(perSecond(config.limits.tenant_requests_per_second));
+      } else if (key == "rate_limit_unauthenticated") {
+        LP_RETURN_IF_ERROR(perSecond(config.limits.unauthenticated_per_second));
+      } else if (key == "max_keys_per_tenant") {
+        LP_RETURN_IF_ERROR(count(config.limits.max_keys_per_tenant, 100000));
+      } else if (key == "max_webhooks_per_tenant") {
+        LP_RETURN_IF_ERROR(count(config.limits.max_webhooks_per_tenant, 100000));
+      } else if (key == "event_streams_per_key") {
+        LP_RETURN_IF_ERROR(count(config.http.max_streams_per_key, 10000));
+      } else if (key == "event_streams_per_tenant") {
+        LP_RETURN_IF_ERROR(count(config.http.max_streams_per_tenant, 10000));
       } else if (key == "webhooks_allow_private") {
         config.webhooks.allow_private_addresses = value.as<bool>();
       } else if (key == "web") {

@@ -149,9 +149,11 @@ struct Api::Impl {
   mutable std::shared_mutex ports_mutex;
   std::map<std::string, std::string> port_owner;  // operator assignments
   std::map<std::string, const Port*> ports_by_id;
-  double takeToken(const std::string& name, double rate, double burst);
+  // Token buckets by API key id, by tenant, and by source address (requests without a key).
+  enum BucketKind { kKeyBucket, kTenantBucket, kAddressBucket };
+  double takeToken(BucketKind kind, const std::string& name, double rate, double burst);
   std::mutex buckets_mutex;
-  std::unordered_map<std::string, Bucket> buckets;  // "key ...", "tenant ...", "address ..."
+  std::array<std::unordered_map<std::string, Bucket>, 3> buckets;
   // Failed authentications recorded per source address in the current minute (audit and log
   // are rate-limited, so a key-guessing client cannot flood either).
   struct FailedAuths {
@@ -179,6 +181,10 @@ std::string pageJson(const std::vector<std::string>& items, std::size_t total, s
 // One document (none when it does not exist).
 Result<std::optional<DocumentRecord>> readDocument(Store& store, const std::string& kind,
                                                    const std::string& id);
+// FailedPrecondition, naming `what`, when `tenant` already holds `most` documents of `kind`
+// (operators, tenant "", hold any number). Inside the transaction that adds one.
+Status checkHolding(StoreTransaction& tx, const std::string& kind, const std::string& tenant,
+                    std::size_t most, std::string_view what);
 // A page (offset/limit from the request) of documents matching `query`, each shown by `show`.
 Result<HttpResponse> documentPage(Store& store, const HttpRequest& request, DocumentQuery query,
                                   const std::function<std::string(DocumentRecord&)>& show);

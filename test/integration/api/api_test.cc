@@ -472,7 +472,7 @@ TEST_F(ApiFixture, EventStreamsAreCappedPerKeyAndPerTenant) {
   EXPECT_NE(by_tenant.body.value("detail", "").find("this tenant has 3 event streams open"),
             std::string::npos)
       << by_tenant.raw;
-  // Operators are not a tenant: their streams count per key only.
+  // Another principal (an operator's key) is not held up by acme's streams.
   StreamReader operator_stream(server_->port(), operator_key_);
   EXPECT_NE(operator_stream.waitFor(": connected").find(": connected"), std::string::npos);
 }
