@@ -149,7 +149,7 @@ std::optional<HttpResponse> Api::Impl::admit(const Route& route, Context& ctx) {
   if (!who) {
     // Without a valid key a caller is known by its address alone: guessing keys is throttled.
     if (double wait =
-            takeToken(kAddressBucket, addressOf(ctx.request.remote),
+            takeToken(BucketKind::Address, addressOf(ctx.request.remote),
                       limits.unauthenticated_per_second, 2 * limits.unauthenticated_per_second)) {
       return slowDown(wait, fmt::format("more than {:.0f} requests a second without a valid key "
                                         "from this address",
@@ -180,7 +180,7 @@ std::optional<HttpResponse> Api::Impl::admit(const Route& route, Context& ctx) {
 double Api::Impl::takeToken(BucketKind kind, const std::string& name, double rate, double burst) {
   const auto now = std::chrono::steady_clock::now();
   std::lock_guard lock(buckets_mutex);
-  auto& of_kind = buckets[kind];
+  auto& of_kind = buckets[static_cast<std::size_t>(kind)];
   if (of_kind.size() > 100'000) of_kind.clear();  // bounded, whoever is calling
   auto [it, fresh] = of_kind.try_emplace(name, Bucket{burst, now});
   Bucket& b = it->second;
@@ -199,12 +199,12 @@ double Api::Impl::takeToken(BucketKind kind, const std::string& name, double rat
 std::optional<HttpResponse> Api::Impl::throttle(Context& ctx) {
   if (ctx.who.key_id.empty()) return std::nullopt;
   if (double wait =
-          takeToken(kKeyBucket, ctx.who.key_id, limits.requests_per_second, limits.burst)) {
+          takeToken(BucketKind::Key, ctx.who.key_id, limits.requests_per_second, limits.burst)) {
     return slowDown(wait, fmt::format("more than {:.0f} requests per second with this key",
                                       limits.requests_per_second));
   }
   if (ctx.isOperator()) return std::nullopt;
-  if (double wait = takeToken(kTenantBucket, ctx.who.tenant, limits.tenant_requests_per_second,
+  if (double wait = takeToken(BucketKind::Tenant, ctx.who.tenant, limits.tenant_requests_per_second,
                               2 * limits.tenant_requests_per_second)) {
     return slowDown(wait, fmt::format("more than {:.0f} requests per second from this tenant's "
                                       "keys together",

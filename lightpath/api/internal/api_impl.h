@@ -150,7 +150,7 @@ struct Api::Impl {
   std::map<std::string, std::string> port_owner;  // operator assignments
   std::map<std::string, const Port*> ports_by_id;
   // Token buckets by API key id, by tenant, and by source address (requests without a key).
-  enum BucketKind { kKeyBucket, kTenantBucket, kAddressBucket };
+  enum class BucketKind { Key, Tenant, Address };
   double takeToken(BucketKind kind, const std::string& name, double rate, double burst);
   std::mutex buckets_mutex;
   std::array<std::unordered_map<std::string, Bucket>, 3> buckets;
