@@ -59,6 +59,13 @@ std::vector<Impl::Route> routeTable() {
       {"GET", "/v1/webhooks", &Impl::listWebhooks, kAny, kNo, kNo},
       {"GET", "/v1/webhooks/{id}", &Impl::getWebhook, kAny, kNo, kNo},
       {"DELETE", "/v1/webhooks/{id}", &Impl::deleteWebhook, kAdmin, kAudited, kNo},
+      // Failures of the network: recorded by operators (or, later, raised by devices). A second
+      // POST for what is down already answers 409, so retries need no Idempotency-Key.
+      {"POST", "/v1/failures", &Impl::createFailure, kOperator, kAudited, kNo},
+      {"GET", "/v1/failures", &Impl::listFailures, kOperator, kNo, kNo},
+      {"GET", "/v1/failures/{id}", &Impl::getFailure, kOperator, kNo, kNo},
+      {"DELETE", "/v1/failures/{id}", &Impl::repairFailure, kOperator, kAudited, kNo},
+      {"POST", "/v1/analysis/failure", &Impl::analyzeFailure, kOperator, kNo, kNo},
   };
   for (Impl::Route& r : routes) {
     for (std::string_view segment : pathSegments(r.pattern)) r.segments.emplace_back(segment);

@@ -32,6 +32,16 @@ std::string describe(const Window& w) {
 
 std::string_view toString(ResourceKind kind) { return nameOf(kind, kKinds); }
 
+std::unique_ptr<Ledger> Ledger::copy() const {
+  auto out = std::make_unique<Ledger>();
+  std::shared_lock lock(mutex_);
+  out->resources_ = resources_;
+  out->holds_ = holds_;
+  out->next_id_ = next_id_;
+  out->version_ = version_;
+  return out;
+}
+
 Status Ledger::addResource(ResourceId resource, std::uint64_t capacity) {
   std::unique_lock lock(mutex_);
   if (isDiscrete(resource.kind) && capacity > (1u << 20)) {

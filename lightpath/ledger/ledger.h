@@ -19,6 +19,7 @@
 #include <cstdint>
 #include <limits>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <shared_mutex>
@@ -77,6 +78,8 @@ struct Hold {
 class Ledger {
  public:
   Ledger() = default;
+  // A copy of everything as it is now (what-if analyses plan on it and throw it away).
+  std::unique_ptr<Ledger> copy() const;
 
   // Registers a resource with its capacity (units for discrete kinds, Mb/s for quantities).
   // AlreadyExists if registered before.

@@ -9,6 +9,7 @@
 #include <functional>
 #include <mutex>
 #include <string>
+#include <vector>
 
 namespace lightpath {
 
@@ -16,6 +17,14 @@ class ConnectionLocks {
  public:
   [[nodiscard]] std::unique_lock<std::mutex> lock(const std::string& id) const {
     return std::unique_lock(stripes_[std::hash<std::string>{}(id) % stripes_.size()]);
+  }
+  // Every connection at once (a restoration changes many together): the stripes in order, so
+  // it cannot deadlock with another lockAll, and no unit holds one stripe while taking another.
+  [[nodiscard]] std::vector<std::unique_lock<std::mutex>> lockAll() const {
+    std::vector<std::unique_lock<std::mutex>> all;
+    all.reserve(stripes_.size());
+    for (std::mutex& m : stripes_) all.emplace_back(m);
+    return all;
   }
 
  private:

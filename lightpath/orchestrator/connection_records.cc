@@ -16,26 +16,40 @@ Status ConnectionRecords::save(const Connection& c, std::optional<std::uint64_t>
                                const std::vector<HoldRecord>& put_holds,
                                const std::vector<std::uint64_t>& delete_holds,
                                const AlsoInTransaction& also) const {
+  const Change change{&c, expected_version, event_type, reason, put_holds, delete_holds};
+  return store_.transact([&](StoreTransaction& tx) -> Status {
+    LP_RETURN_IF_ERROR(write(tx, change));
+    return also ? also(tx, c) : Status::ok();
+  });
+}
+
+Status ConnectionRecords::saveAll(const std::vector<Change>& changes,
+                                  const std::function<Status(StoreTransaction&)>& also) const {
+  return store_.transact([&](StoreTransaction& tx) -> Status {
+    for (const Change& change : changes) LP_RETURN_IF_ERROR(write(tx, change));
+    return also ? also(tx) : Status::ok();
+  });
+}
+
+Status ConnectionRecords::write(StoreTransaction& tx, const Change& change) const {
+  const Connection& c = *change.connection;
   const ConnectionRecord record{c.id(), c.tenant(), std::string(toString(c.state())), c.version(),
                                 connectionToJson(c)};
   const EventRecord event{
       0,
-      event_type,
+      change.event_type,
       c.id(),
       c.tenant(),
       clock_.now().time_since_epoch().count(),
-      json{{"id", c.id()}, {"state", toString(c.state())}, {"reason", reason}}.dump(
+      json{{"id", c.id()}, {"state", toString(c.state())}, {"reason", change.reason}}.dump(
           -1, ' ', false, json::error_handler_t::replace)};
-  return store_.transact([&](StoreTransaction& tx) -> Status {
-    LP_RETURN_IF_ERROR(tx.putConnection(record, expected_version));
-    for (const HoldRecord& h : put_holds) LP_RETURN_IF_ERROR(tx.putHold(h));
-    for (std::uint64_t h : delete_holds) {
-      Status s = tx.deleteHold(h);
-      if (!s.isOk() && s.code() != StatusCode::NotFound) return s;
-    }
-    LP_RETURN_IF_ERROR(statusOf(tx.appendEvent(event)));
-    return also ? also(tx, c) : Status::ok();
-  });
+  LP_RETURN_IF_ERROR(tx.putConnection(record, change.expected_version));
+  for (const HoldRecord& h : change.put_holds) LP_RETURN_IF_ERROR(tx.putHold(h));
+  for (std::uint64_t h : change.delete_holds) {
+    Status s = tx.deleteHold(h);
+    if (!s.isOk() && s.code() != StatusCode::NotFound) return s;
+  }
+  return statusOf(tx.appendEvent(event));
 }
 
 Result<Connection> ConnectionRecords::get(const std::string& id) const {

@@ -38,6 +38,16 @@ class ConnectionRecords {
               const std::vector<std::uint64_t>& delete_holds,
               const AlsoInTransaction& also = {}) const;
 
+  // Several changes (each as save() takes it) in one transaction: all or none.
+  struct Change {
+    const Connection* connection = nullptr;
+    std::optional<std::uint64_t> expected_version;
+    std::string event_type, reason;
+    std::vector<HoldRecord> put_holds;
+    std::vector<std::uint64_t> delete_holds;
+  };
+  Status saveAll(const std::vector<Change>& changes, const std::function<Status(StoreTransaction&)>& also = {}) const;
+
   Result<Connection> get(const std::string& id) const;
   // get(), Aborted unless the connection is at `expected_version` (when given).
   Result<Connection> getAt(const std::string& id,
@@ -52,6 +62,8 @@ class ConnectionRecords {
   Store& store() const { return store_; }
 
  private:
+  Status write(StoreTransaction& tx, const Change& change) const;
+
   Store& store_;
   const Clock& clock_;
 };

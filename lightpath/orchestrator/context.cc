@@ -25,7 +25,8 @@ OrchestratorContext::OrchestratorContext(ProvisionerDeps d)
                .planner = deps.planner,
                .ledger = deps.ledger,
                .price_book = deps.price_book,
-               .packet_mbps_per_fiber = deps.packet_mbps_per_fiber}),
+               .packet_mbps_per_fiber = deps.packet_mbps_per_fiber,
+               .health = &health}),
       records(*deps.store, *deps.clock),
       calls_(std::make_unique<DeviceCallPool>(8)),
       random_(deps.seed != 0 ? deps.seed : osSeed()) {}

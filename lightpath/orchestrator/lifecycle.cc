@@ -27,7 +27,7 @@ Result<Connection> Lifecycle::order(const std::string& tenant, ConnectionSpec sp
     // Reserve before letting the next order plan, so two orders never plan on the same free
     // capacity. Bandwidth that steps over time: the route carries the peak; capacity is held
     // step by step (one hold per step's window), the VLAN over the whole window.
-    std::lock_guard lock(order_mutex_);
+    std::lock_guard lock(ctx_.planning_mutex);
     LP_ASSIGN_OR_RETURN(auto planned, ctx_.planner.plan(spec, window, order_workspace_));
     auto held =
         reserveParts(*ctx_.deps.ledger, id, holdParts(spec, window, std::move(planned.claims)));

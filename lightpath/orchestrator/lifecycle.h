@@ -58,8 +58,7 @@ class Lifecycle {
                            const std::string& reason);
 
   OrchestratorContext& ctx_;
-  std::mutex order_mutex_;  // orders plan and reserve one at a time, on this workspace
-  PathWorkspace order_workspace_;
+  PathWorkspace order_workspace_;  // under the context's planning mutex
 };
 
 }  // namespace lightpath

@@ -2,10 +2,12 @@
 // owns it.
 #include "lightpath/orchestrator/provisioner.h"
 
+#include "lightpath/base/log.h"
 #include "lightpath/orchestrator/internal/context.h"
 #include "lightpath/orchestrator/lifecycle.h"
 #include "lightpath/orchestrator/reconciler.h"
 #include "lightpath/orchestrator/recovery.h"
+#include "lightpath/orchestrator/restoration.h"
 #include "lightpath/orchestrator/schedule.h"
 
 namespace lightpath {
@@ -14,7 +16,8 @@ Provisioner::Provisioner(ProvisionerDeps deps)
     : ctx_(std::make_unique<OrchestratorContext>(std::move(deps))),
       lifecycle_(std::make_unique<Lifecycle>(*ctx_)),
       scheduler_(std::make_unique<Scheduler>(*ctx_, *lifecycle_)),
-      reconciler_(std::make_unique<Reconciler>(*ctx_)) {}
+      reconciler_(std::make_unique<Reconciler>(*ctx_)),
+      restorer_(std::make_unique<Restorer>(*ctx_)) {}
 
 Provisioner::~Provisioner() = default;
 
@@ -94,7 +97,37 @@ Result<Connection> Provisioner::getAt(const std::string& id,
 Result<std::size_t> Provisioner::runSchedule(TimePoint now) { return scheduler_->run(now); }
 
 Status Provisioner::recover() {
-  return recoverConnections(*ctx_, *lifecycle_, ctx_->deps.resume_workflows);
+  // What is down first: everything planned from here on avoids it.
+  LP_ASSIGN_OR_RETURN(std::size_t failures, restorer_->load());
+  LP_RETURN_IF_ERROR(
+      recoverConnections(*ctx_, *lifecycle_, *restorer_, ctx_->deps.resume_workflows));
+  if (failures == 0 || !ctx_->deps.resume_workflows) return Status::ok();
+  // A pass cut short by the restart is finished: connections still on what is down answered,
+  // the down ones tried again, and device entries of routes left behind removed.
+  auto effect = restorer_->respond("restart with failures unrepaired");
+  if (!effect) log().warn("restoration after restart: {}", effect.error().toString());
+  const ReconcileReport report = reconciler_->reconcile(true);
+  for (const std::string& line : report.failed) log().warn("reconcile after restart: {}", line);
+  return Status::ok();
+}
+
+Result<FailureRecord> Provisioner::recordFailure(const FailureTarget& target,
+                                                 const std::string& reason,
+                                                 const std::string& actor, const StoreWork& also) {
+  return restorer_->failure(target, reason, actor, also);
+}
+
+Result<FailureRecord> Provisioner::repairFailure(const std::string& id, const std::string& actor,
+                                                 const StoreWork& also) {
+  return restorer_->repair(id, actor, also);
+}
+
+Result<FailureEffect> Provisioner::analyzeFailure(const FailureTarget& target) {
+  return restorer_->analyze(target);
+}
+
+Result<FailureEffect> Provisioner::restoreDown() {
+  return restorer_->respond("retry of connections down");
 }
 
 std::vector<std::string> Provisioner::check() const { return reconciler_->check(); }

@@ -26,6 +26,7 @@
 #include "lightpath/ledger/ledger.h"
 #include "lightpath/optical/wavelength_planner.h"
 #include "lightpath/orchestrator/connection_records.h"
+#include "lightpath/orchestrator/failures.h"
 #include "lightpath/orchestrator/reconciler.h"
 #include "lightpath/service/connection.h"
 #include "lightpath/service/pricing.h"
@@ -60,6 +61,7 @@ class OrchestratorContext;
 class Lifecycle;
 class Scheduler;
 class Reconciler;
+class Restorer;
 
 class Provisioner {
  public:
@@ -130,6 +132,22 @@ class Provisioner {
   // finished now is logged and left for a retry; an error only when the store cannot be read.
   Status recover();
 
+  // Failures (orchestrator/restoration.h): a fiber, shared-risk group or node recorded as
+  // down (with `also` in the same transaction) and answered at once: 1+1 connections switched,
+  // others restored on surviving capacity or down with the reason. InvalidArgument for a target
+  // the topology lacks; AlreadyExists when it is down already.
+  using StoreWork = std::function<Status(StoreTransaction&)>;
+  Result<FailureRecord> recordFailure(const FailureTarget& target, const std::string& reason,
+                                      const std::string& actor, const StoreWork& also = {});
+  // The repair: protection back, down connections tried again. NotFound; FailedPrecondition
+  // when repaired already.
+  Result<FailureRecord> repairFailure(const std::string& id, const std::string& actor,
+                                      const StoreWork& also = {});
+  // What recordFailure(target) would do now; nothing changes.
+  Result<FailureEffect> analyzeFailure(const FailureTarget& target);
+  // Tries the connections down since a failure again (capacity may have come free).
+  Result<FailureEffect> restoreDown();
+
   // Every invariant (ledger, store, devices) that does not hold, as messages.
   std::vector<std::string> check() const;
 
@@ -147,6 +165,7 @@ class Provisioner {
   std::unique_ptr<Lifecycle> lifecycle_;
   std::unique_ptr<Scheduler> scheduler_;
   std::unique_ptr<Reconciler> reconciler_;
+  std::unique_ptr<Restorer> restorer_;
 };
 
 }  // namespace lightpath

@@ -23,6 +23,22 @@ class LinkCapacityView final : public ResourceView {
   Window window_;
 };
 
+// Keeps a request off what is down; FailedPrecondition when an end itself is down.
+Status avoidDown(const NetworkHealth* health, const Topology& t, NodeIndex a, NodeIndex z,
+                 PathConstraints& constraints) {
+  if (!health) return Status::ok();
+  const auto down = health->down();
+  for (NodeIndex end : {a, z}) {
+    if (down->nodeDown(end))
+      return failedPrecondition(fmt::format("node '{}' is down", t.node(end).id));
+  }
+  constraints.exclude_fibers.insert(constraints.exclude_fibers.end(), down->fibers().begin(),
+                                    down->fibers().end());
+  constraints.exclude_nodes.insert(constraints.exclude_nodes.end(), down->nodes().begin(),
+                                   down->nodes().end());
+  return Status::ok();
+}
+
 }  // namespace
 
 Status RoutePlanner::registerResources() const {
@@ -128,6 +144,7 @@ Result<std::vector<Claim>> RoutePlanner::planEthernet(const ConnectionSpec& spec
     PathRequest request{.from = na, .to = nz, .metric = Metric::Latency, .resources = &capacity};
     request.constraints.min_free = static_cast<double>(spec.bandwidth_mbps);
     request.constraints.max_latency = spec.max_latency;
+    LP_RETURN_IF_ERROR(avoidDown(deps_.health, t, na, nz, request.constraints));
     std::vector<Path> legs;
     if (spec.protection == Protection::OnePlusOne) {
       LP_ASSIGN_OR_RETURN(auto pair, deps_.engine->diversePair(request, Diversity::Srlg, ws));
@@ -196,6 +213,7 @@ Result<std::vector<Claim>> RoutePlanner::planWavelength(const ConnectionSpec& sp
   if (spec.protection == Protection::OnePlusOne) {
     PathRequest request{.from = *a, .to = *z, .metric = Metric::Latency};
     request.constraints.max_latency = spec.max_latency;
+    LP_RETURN_IF_ERROR(avoidDown(deps_.health, t, *a, *z, request.constraints));
     LP_ASSIGN_OR_RETURN(auto pair, deps_.engine->diversePair(request, Diversity::Srlg, ws));
     for (const Path* leg : {&pair.working, &pair.protection}) {
       LP_ASSIGN_OR_RETURN(auto plan, deps_.planner->planOnRoute(*leg, rate, spectrum));
@@ -205,6 +223,7 @@ Result<std::vector<Claim>> RoutePlanner::planWavelength(const ConnectionSpec& sp
   } else {
     WavelengthRequest request{.from = *a, .to = *z, .line_rate = rate};
     request.constraints.max_latency = spec.max_latency;
+    LP_RETURN_IF_ERROR(avoidDown(deps_.health, t, *a, *z, request.constraints));
     LP_ASSIGN_OR_RETURN(auto plan, deps_.planner->plan(request, spectrum, ws));
     plans.push_back(std::move(plan));
   }

@@ -22,6 +22,7 @@
 
 #include "lightpath/ledger/ledger.h"
 #include "lightpath/optical/wavelength_planner.h"
+#include "lightpath/orchestrator/failures.h"
 #include "lightpath/service/connection.h"
 #include "lightpath/service/pricing.h"
 
@@ -34,11 +35,20 @@ struct RoutePlannerDeps {
   Ledger* ledger = nullptr;
   const PriceBook* price_book = nullptr;            // none: plans carry no price
   std::uint64_t packet_mbps_per_fiber = 1'600'000;  // packet capacity each fiber carries
+  const NetworkHealth* health = nullptr;  // what is down; routes avoid it (none: nothing is)
 };
 
 class RoutePlanner {
  public:
   explicit RoutePlanner(RoutePlannerDeps deps) : deps_(std::move(deps)) {}
+
+  // The same planner over another ledger and health (what-if analyses plan on copies).
+  RoutePlanner over(Ledger* ledger, const NetworkHealth* health) const {
+    RoutePlannerDeps deps = deps_;
+    deps.ledger = ledger;
+    deps.health = health;
+    return RoutePlanner(std::move(deps));
+  }
 
   // Registers every resource of the topology in the ledger: spectrum and packet capacity per
   // fiber, bandwidth and VLANs per port, each cloud on-ramp's interconnect.

@@ -217,7 +217,7 @@ Connection Connection::draft(std::string id, std::string tenant, ConnectionSpec 
 Connection Connection::restore(std::string id, std::string tenant, ConnectionSpec spec,
                                ConnectionState state, AdminState admin, OperState oper,
                                std::vector<StateChange> history, Realization current,
-                               std::uint64_t version) {
+                               std::uint64_t version, std::vector<Outage> outages) {
   Connection c;
   c.id_ = std::move(id);
   c.tenant_ = std::move(tenant);
@@ -228,6 +228,7 @@ Connection Connection::restore(std::string id, std::string tenant, ConnectionSpe
   c.history_ = std::move(history);
   c.current_ = std::move(current);
   c.version_ = version;
+  c.outages_ = std::move(outages);
   return c;
 }
 

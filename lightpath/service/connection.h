@@ -144,6 +144,15 @@ struct Realization {
   bool operator==(const Realization&) const = default;
 };
 
+// A time the service carried no traffic (a failure until its switch or restoration); open while
+// it lasts.
+struct Outage {
+  TimePoint start;
+  std::optional<TimePoint> end;
+  std::string reason;
+  bool operator==(const Outage&) const = default;
+};
+
 class Connection {
  public:
   static Connection draft(std::string id, std::string tenant, ConnectionSpec spec, TimePoint at,
@@ -152,7 +161,7 @@ class Connection {
   static Connection restore(std::string id, std::string tenant, ConnectionSpec spec,
                             ConnectionState state, AdminState admin, OperState oper,
                             std::vector<StateChange> history, Realization current,
-                            std::uint64_t version);
+                            std::uint64_t version, std::vector<Outage> outages = {});
 
   const Realization& current() const { return current_; }
   void setCurrent(Realization current) {
@@ -179,6 +188,11 @@ class Connection {
     admin_ = state;
     ++version_;
   }
+  const std::vector<Outage>& outages() const { return outages_; }
+  void setOutages(std::vector<Outage> outages) {
+    outages_ = std::move(outages);
+    ++version_;
+  }
 
  private:
   std::string id_, tenant_;
@@ -188,6 +202,7 @@ class Connection {
   OperState oper_ = OperState::Unknown;
   std::vector<StateChange> history_;
   Realization current_;
+  std::vector<Outage> outages_;
   std::uint64_t version_ = 1;
 };
 

@@ -202,6 +202,15 @@ std::string connectionToJson(const Connection& c) {
            {"requested", specToJson(c.requested())},
            {"current", current},
            {"history", history}};
+  if (!c.outages().empty()) {
+    json outages = json::array();
+    for (const Outage& o : c.outages()) {
+      json entry{{"start", formatTime(o.start)}, {"reason", o.reason}};
+      if (o.end) entry["end"] = formatTime(*o.end);
+      outages.push_back(std::move(entry));
+    }
+    doc["outages"] = std::move(outages);
+  }
   return doc.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
@@ -346,6 +355,14 @@ Result<Connection> connectionFromJson(std::string_view text) {
                                    p.at("term").get<std::string>(), p.at("monthly").get<double>(),
                                    p.at("hourly").get<double>(), p.at("setup").get<double>()};
     }
+    std::vector<Outage> outages;
+    for (const json& o : j.value("outages", json::array())) {
+      Outage outage{valueOf(parseTime(o.at("start").get<std::string>()), "outages.start"),
+                    std::nullopt, o.at("reason").get<std::string>()};
+      if (o.contains("end"))
+        outage.end = valueOf(parseTime(o.at("end").get<std::string>()), "outages.end");
+      outages.push_back(std::move(outage));
+    }
     const std::string admin = j.value("admin_state", "enabled");
     const std::string oper = j.value("oper_state", "unknown");
     return Connection::restore(
@@ -356,7 +373,8 @@ Result<Connection> connectionFromJson(std::string_view text) {
         : oper == "down"     ? OperState::Down
         : oper == "degraded" ? OperState::Degraded
                              : OperState::Unknown,
-        std::move(history), std::move(r), need<std::uint64_t>(j, "version", "connection"));
+        std::move(history), std::move(r), need<std::uint64_t>(j, "version", "connection"),
+        std::move(outages));
   } catch (const std::exception& e) {
     return fail(
         invalidArgument(fmt::format("stored connection {} is not valid: {}", id, e.what())));

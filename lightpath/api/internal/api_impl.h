@@ -114,6 +114,12 @@ struct Api::Impl {
   Result<HttpResponse> getWebhook(Context& ctx);
   Result<HttpResponse> deleteWebhook(Context& ctx);
   // api.cc:
+  Result<HttpResponse> createFailure(Context& ctx);
+  Result<HttpResponse> listFailures(Context& ctx);
+  Result<HttpResponse> getFailure(Context& ctx);
+  Result<HttpResponse> repairFailure(Context& ctx);
+  Result<HttpResponse> analyzeFailure(Context& ctx);
+
   Result<HttpResponse> health(Context& ctx);
   Result<HttpResponse> ready(Context& ctx);
   Result<HttpResponse> metricsText(Context& ctx);

@@ -31,7 +31,10 @@ class OrchestratorContext {
   Status applyToDevices(const std::vector<NodeChange>& changes) const;
 
   const ProvisionerDeps deps;
+  NetworkHealth health;  // what is down now: every plan avoids it
   const RoutePlanner planner;
+  // Plans that reserve (orders, restorations) take it, so two never plan on the same capacity.
+  std::mutex planning_mutex;
   const ConnectionRecords records;
   const ConnectionLocks locks;
 

@@ -1,0 +1,80 @@
+// When the network fails: a failure is recorded, every route planned from then on avoids what
+// it took down, and the live connections on it are answered in one pass, by priority (SLA
+// class, then order age): 1+1 connections switch to their surviving leg (degraded while they
+// have no protection), unprotected ones are restored on a new route over surviving capacity
+// (their VLAN kept, the latency bound kept or the breach reported with its figure, the dead
+// path's capacity given back), and those that cannot be carried go down with the reason and
+// their capacity released. A repair brings protection back and tries the down ones again.
+//
+// One pass is three steps, so a thousand services are answered in one store round trip on
+// each side of the devices: (1) decide and reserve on the ledger, persist every change as
+// `modifying` (crash-safe: recovery finishes a restoration cut short); (2) one all-or-nothing
+// change per device for the whole pass, falling back to one connection at a time if a device
+// refuses; (3) persist the outcome with its events (connection.switched, connection.restored,
+// connection.down, connection.degraded, connection.protected).
+//
+// The what-if analysis runs step (1) on a copy of the ledger: what it answers is what a
+// failure then does on the same state.
+//
+// Thread-safety: passes run one at a time and hold every connection's lock while they run.
+#pragma once
+
+#include <functional>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "lightpath/orchestrator/failures.h"
+#include "lightpath/orchestrator/route_planner.h"
+#include "lightpath/pce/workspace.h"
+#include "lightpath/store/store.h"
+
+namespace lightpath {
+
+class OrchestratorContext;
+
+class Restorer {
+ public:
+  explicit Restorer(OrchestratorContext& ctx);
+  ~Restorer();
+
+  // Reads the failures not yet repaired into the network's health (at start, before anything
+  // plans). Returns how many there are.
+  Result<std::size_t> load();
+
+  using StoreWork = std::function<Status(StoreTransaction&)>;
+  // Records the failure (with `also`, one transaction) and answers it. InvalidArgument for a
+  // target not in the topology; AlreadyExists when an unrepaired failure has the same target.
+  Result<FailureRecord> failure(const FailureTarget& target, const std::string& reason,
+                             const std::string& actor, const StoreWork& also);
+  // Records the repair and answers it: protection back, down connections tried again.
+  // NotFound for an unknown failure; FailedPrecondition when it was repaired already.
+  Result<FailureRecord> repair(const std::string& id, const std::string& actor,
+                               const StoreWork& also);
+  // What failing `target` (beside what is down already) would do now; nothing changes.
+  Result<FailureEffect> analyze(const FailureTarget& target);
+  // One pass over what is down now (after a restart, or to retry the down ones).
+  Result<FailureEffect> respond(const std::string& why);
+  // A restoration a restart cut short (stored as modifying, "restoring..."): the devices get the
+  // stored route and the connection is active again.
+  Status finishRestoring(Connection c);
+  static bool isRestoring(const Connection& c);
+
+ private:
+  struct Decision;
+  struct Pass;
+  // Step (1): every live connection against `down`, decided in priority order and reserved on
+  // `ledger` through `planner`.
+  Result<Pass> decide(const RoutePlanner& planner, Ledger& ledger, const DownSet& down,
+                      const std::string& why);
+  // Steps (2) and (3).
+  Status execute(Pass& pass);
+  Result<std::vector<FailureRecord>> activeFailures() const;
+  Status setDown(const std::vector<FailureTarget>& targets);
+
+  OrchestratorContext& ctx_;
+  std::mutex mutex_;  // one pass (or failure, repair, analysis) at a time
+  PathWorkspace ws_;
+};
+
+}  // namespace lightpath
