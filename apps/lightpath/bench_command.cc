@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "exit_codes.h"
+#include "failure_command.h"
 #include "lightpath/base/random.h"
 #include "lightpath/server/stack.h"
 
@@ -270,6 +271,7 @@ void addAdminCommand(CLI::App& app, int* exit_code) {
   reconcile->add_flag("--repair", repair,
                       "put drifted devices right (then exit 0 when every repair worked)");
   reconcile->callback([exit_code] { *exit_code = runReconcile(data, repair); });
+  addFailureCommands(admin, exit_code);
 }
 
 }  // namespace lightpath::cli

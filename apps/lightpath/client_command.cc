@@ -13,6 +13,7 @@
 #include <random>
 #include <thread>
 
+#include "api_client.h"
 #include "exit_codes.h"
 #include "lightpath/base/status.h"
 
@@ -20,11 +21,6 @@ namespace lightpath::cli {
 namespace {
 
 using nlohmann::json;
-
-struct ClientFlags {
-  std::string server, api_key;
-  bool json_output = false;
-};
 
 struct OrderFlags {
   std::string kind = "ethernet", a, z, protection, start, end, cloud_provider, cloud_key, term, sla,
@@ -37,82 +33,9 @@ struct OrderFlags {
   int wait_seconds = 120;
 };
 
-std::string env(const char* name, const char* fallback) {
-  const char* v = std::getenv(name);
-  return v && *v ? v : fallback;
-}
-
-struct Answer {
-  int exit = kExitOk;  // kExitOk for 2xx
-  int status = 0;
-  json body;
-};
-
-class Client {
- public:
-  explicit Client(const ClientFlags& f) : flags_(f), http_(f.server) {
-    http_.set_connection_timeout(5, 0);
-    http_.set_read_timeout(30, 0);
-    http_.set_keep_alive(true);
-  }
-
-  Answer call(const std::string& method, const std::string& path, const std::string& body = "",
-              httplib::Headers headers = {}) {
-    if (!flags_.api_key.empty()) headers.emplace("Authorization", "Bearer " + flags_.api_key);
-    auto send = [&] {
-      return method == "GET"     ? http_.Get(path, headers)
-             : method == "POST"  ? http_.Post(path, headers, body, "application/json")
-             : method == "PATCH" ? http_.Patch(path, headers, body, "application/json")
-                                 : http_.Delete(path, headers);
-    };
-    httplib::Result r = send();
-    if (!r)
-      r = send();  // one retry on a dropped keep-alive connection (POSTs carry an Idempotency-Key)
-    Answer a;
-    if (!r) {
-      std::cerr << fmt::format("lightpath: cannot reach {}: {}\n", flags_.server,
-                               httplib::to_string(r.error()));
-      a.exit = kExitUnavailable;
-      return a;
-    }
-    a.status = r->status;
-    a.body = json::parse(r->body, nullptr, false);
-    if (r->status >= 400) {
-      const std::string detail = a.body.is_object() ? a.body.value("detail", r->body) : r->body;
-      std::cerr << fmt::format("lightpath: {} {}: {}{}\n", r->status,
-                               a.body.is_object() ? a.body.value("title", "") : "", detail,
-                               a.body.is_object() && a.body.contains("field")
-                                   ? " (field " + a.body.value("field", "") + ")"
-                                   : "");
-      a.exit = r->status >= 500 || r->status == 429   ? kExitUnavailable
-               : r->status == 401 || r->status == 403 ? kExitDenied
-                                                      : kExitRejected;
-    }
-    return a;
-  }
-
- private:
-  const ClientFlags& flags_;
-  httplib::Client http_;
-};
-
 std::string money(const json& price) {
   if (!price.is_object()) return "-";
   return fmt::format("{:.2f} {}/mo", price.value("monthly", 0.0), price.value("currency", ""));
-}
-
-void printTable(const std::vector<std::vector<std::string>>& rows) {
-  std::vector<std::size_t> width;
-  for (const auto& row : rows) {
-    width.resize(std::max(width.size(), row.size()));
-    for (std::size_t i = 0; i < row.size(); ++i) width[i] = std::max(width[i], row[i].size());
-  }
-  for (const auto& row : rows) {
-    std::string line;
-    for (std::size_t i = 0; i < row.size(); ++i)
-      line += i + 1 < row.size() ? fmt::format("{:<{}}  ", row[i], width[i]) : row[i];
-    std::cout << line << "\n";
-  }
 }
 
 std::vector<std::string> connectionRow(const json& c) {
@@ -212,13 +135,6 @@ int waitUntilSettled(Client& client, const ClientFlags& flags, const std::string
   return kExitUnavailable;
 }
 
-void addServerFlags(CLI::App* command, ClientFlags& flags) {
-  command->add_option("--server", flags.server,
-                      "API URL (env LIGHTPATH_URL; default http://127.0.0.1:8080)");
-  command->add_option("--api-key", flags.api_key, "API key (env LIGHTPATH_API_KEY)");
-  command->add_flag("--json", flags.json_output, "JSON output for scripts");
-}
-
 void addOrderFlags(CLI::App* command, OrderFlags& o) {
   command->add_option("--kind", o.kind, "wavelength, ethernet or cloud")->capture_default_str();
   command->add_option("--a", o.a, "A end: a site (wavelength) or a port")->required();
@@ -250,10 +166,7 @@ void addClientCommands(CLI::App& app, int* exit_code) {
   static std::size_t limit = 100, offset = 0;
   static std::uint64_t after = 0;
   static bool follow = false;
-  auto resolve = [] {
-    if (flags.server.empty()) flags.server = env("LIGHTPATH_URL", "http://127.0.0.1:8080");
-    if (flags.api_key.empty()) flags.api_key = env("LIGHTPATH_API_KEY", "");
-  };
+  auto resolve = [] { resolveServerFlags(flags); };
 
   CLI::App* connections =
       app.add_subcommand("connections", "order, list, show, change and delete connections");

@@ -1,0 +1,48 @@
+// The API from the command line: one HTTP client of a running `lightpath serve` (its URL and key
+// from flags or the environment), errors printed as the server explains them, and the exit code
+// they mean (exit_codes.h); plus the table printer the client commands share.
+#pragma once
+
+#include <httplib.h>
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "exit_codes.h"
+
+namespace lightpath::cli {
+
+struct ClientFlags {
+  std::string server, api_key;
+  bool json_output = false;
+};
+
+// --server, --api-key, --json on `command`.
+void addServerFlags(CLI::App* command, ClientFlags& flags);
+// Fills what the flags left out from LIGHTPATH_URL / LIGHTPATH_API_KEY (or the defaults).
+void resolveServerFlags(ClientFlags& flags);
+
+struct Answer {
+  int exit = kExitOk;  // kExitOk for 2xx
+  int status = 0;
+  nlohmann::json body;
+};
+
+class Client {
+ public:
+  explicit Client(const ClientFlags& f);
+  // One request; a 4xx/5xx is printed to stderr (title, detail, field) and mapped to an exit code.
+  Answer call(const std::string& method, const std::string& path, const std::string& body = "",
+              httplib::Headers headers = {});
+
+ private:
+  const ClientFlags& flags_;
+  httplib::Client http_;
+};
+
+// Columns padded to their widest cell.
+void printTable(const std::vector<std::vector<std::string>>& rows);
+
+}  // namespace lightpath::cli
