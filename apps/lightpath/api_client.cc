@@ -35,7 +35,7 @@ Client::Client(const ClientFlags& f) : flags_(f), http_(f.server) {
 }
 
 Answer Client::call(const std::string& method, const std::string& path, const std::string& body,
-                  httplib::Headers headers) {
+                    httplib::Headers headers) {
   if (!flags_.api_key.empty()) headers.emplace("Authorization", "Bearer " + flags_.api_key);
   auto send = [&] {
     return method == "GET"     ? http_.Get(path, headers)

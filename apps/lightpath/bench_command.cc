@@ -17,6 +17,7 @@
 #include "failure_command.h"
 #include "lightpath/base/random.h"
 #include "lightpath/server/stack.h"
+#include "restore_bench.h"
 
 namespace lightpath::cli {
 namespace {
@@ -254,6 +255,7 @@ void addBenchCommand(CLI::App& app, int* exit_code) {
                         "append each acknowledged connection id to this file");
   provision->add_flag("--json", flags.json, "print one JSON object");
   provision->callback([exit_code] { *exit_code = runBench(flags); });
+  addRestoreBench(bench, exit_code);
 }
 
 void addAdminCommand(CLI::App& app, int* exit_code) {

@@ -46,7 +46,8 @@ class ConnectionRecords {
     std::vector<HoldRecord> put_holds;
     std::vector<std::uint64_t> delete_holds;
   };
-  Status saveAll(const std::vector<Change>& changes, const std::function<Status(StoreTransaction&)>& also = {}) const;
+  Status saveAll(const std::vector<Change>& changes,
+                 const std::function<Status(StoreTransaction&)>& also = {}) const;
 
   Result<Connection> get(const std::string& id) const;
   // get(), Aborted unless the connection is at `expected_version` (when given).

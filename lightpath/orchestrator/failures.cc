@@ -80,12 +80,8 @@ json effectJson(const FailureEffect& e) {
   for (const auto& u : e.unrestorable) unrestorable.push_back({{"id", u.id}, {"reason", u.reason}});
   json shortfall = json::array();
   for (const auto& s : e.shortfall) shortfall.push_back({{"fiber", s.fiber}, {"mbps", s.mbps}});
-  return {{"hit", e.hit},
-          {"switched", e.switched},
-          {"restored", e.restored},
-          {"degraded", e.degraded},
-          {"reprotected", e.reprotected},
-          {"unrestorable", unrestorable},
+  return {{"hit", e.hit},           {"switched", e.switched},       {"restored", e.restored},
+          {"degraded", e.degraded}, {"reprotected", e.reprotected}, {"unrestorable", unrestorable},
           {"shortfall", shortfall}};
 }
 

@@ -80,10 +80,10 @@ struct FailureEffect {
     std::uint64_t mbps = 0;
     bool operator==(const Shortfall&) const = default;
   };
-  std::vector<std::string> hit;       // connections whose route used what failed
-  std::vector<std::string> switched;  // 1+1: now on the surviving leg
-  std::vector<std::string> restored;  // on a new route
-  std::vector<std::string> degraded;  // carrying traffic, protection lost
+  std::vector<std::string> hit;          // connections whose route used what failed
+  std::vector<std::string> switched;     // 1+1: now on the surviving leg
+  std::vector<std::string> restored;     // on a new route
+  std::vector<std::string> degraded;     // carrying traffic, protection lost
   std::vector<std::string> reprotected;  // protection leg back (after a repair)
   std::vector<Unrestorable> unrestorable;
   std::vector<Shortfall> shortfall;

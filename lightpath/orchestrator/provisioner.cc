@@ -99,11 +99,12 @@ Result<std::size_t> Provisioner::runSchedule(TimePoint now) { return scheduler_-
 Status Provisioner::recover() {
   // What is down first: everything planned from here on avoids it.
   LP_ASSIGN_OR_RETURN(std::size_t failures, restorer_->load());
-  LP_RETURN_IF_ERROR(
-      recoverConnections(*ctx_, *lifecycle_, *restorer_, ctx_->deps.resume_workflows));
+  LP_RETURN_IF_ERROR(recoverConnections(*ctx_, *lifecycle_, ctx_->deps.resume_workflows));
   if (failures == 0 || !ctx_->deps.resume_workflows) return Status::ok();
-  // A pass cut short by the restart is finished: connections still on what is down answered,
-  // the down ones tried again, and device entries of routes left behind removed.
+  // A pass cut short by the restart is done again (connections still stored on what is down
+  // are answered, the down ones tried again), then devices are made to match the store: a
+  // pass configures devices before it stores the outcome, so a kill in between left entries
+  // of routes the store does not know.
   auto effect = restorer_->respond("restart with failures unrepaired");
   if (!effect) log().warn("restoration after restart: {}", effect.error().toString());
   const ReconcileReport report = reconciler_->reconcile(true);

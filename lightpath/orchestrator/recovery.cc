@@ -5,13 +5,11 @@
 #include "lightpath/orchestrator/hold_records.h"
 #include "lightpath/orchestrator/internal/context.h"
 #include "lightpath/orchestrator/lifecycle.h"
-#include "lightpath/orchestrator/restoration.h"
 #include "lightpath/service/connection_json.h"
 
 namespace lightpath {
 
-Status recoverConnections(OrchestratorContext& ctx, Lifecycle& lifecycle, Restorer& restorer,
-                          bool resume_workflows) {
+Status recoverConnections(OrchestratorContext& ctx, Lifecycle& lifecycle, bool resume_workflows) {
   std::vector<HoldRecord> stored;
   std::vector<ConnectionRecord> unfinished;
   LP_RETURN_IF_ERROR(ctx.records.store().read([&](StoreTransaction& tx) -> Status {
@@ -37,12 +35,7 @@ Status recoverConnections(OrchestratorContext& ctx, Lifecycle& lifecycle, Restor
       s = c ? lifecycle.activate(record.id) : c.error();
     } else if (record.state == "modifying") {
       auto c = connectionFromJson(record.body);
-      if (!c)
-        s = c.error();
-      else if (Restorer::isRestoring(*c))
-        s = restorer.finishRestoring(std::move(*c));
-      else
-        s = lifecycle.keepAsItWas(std::move(*c));
+      s = c ? lifecycle.keepAsItWas(std::move(*c)) : c.error();
     } else if (record.state == "deprovisioning") {
       s = lifecycle.terminate(record.id, "orchestrator");
     }

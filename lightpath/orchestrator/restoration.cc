@@ -1,20 +1,22 @@
-// Failures answered: decide and reserve, persist as modifying, devices in one change, outcome.
+// Failures answered: decide and reserve, devices in one change, then the outcome stored at once.
 #include "lightpath/orchestrator/restoration.h"
 
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <set>
 
 #include "lightpath/base/log.h"
 #include "lightpath/orchestrator/hold_records.h"
 #include "lightpath/orchestrator/internal/context.h"
+#include "lightpath/service/connection_json.h"
 
 namespace lightpath {
 namespace {
 
-constexpr std::string_view kRestoring = "restoring";
 // A 1+1 switch, modelled as bidirectional APS: loss of signal detected, the far end told over
 // the protection leg, both selectors moved.
 constexpr double kDetectMs = 10, kSelectMs = 10;
@@ -58,20 +60,12 @@ std::vector<Outage> closed(std::vector<Outage> outages, TimePoint at) {
   return outages;
 }
 
-// Up, or degraded while a 1+1 connection lacks a working protection leg.
-OperState operStateOf(const Connection& c, const DownSet& down, const Topology& t) {
-  if (c.requested().protection == Protection::None) return OperState::Up;
-  const Realization& r = c.current();
-  if (r.protection_nodes.empty() || down.crosses(t, r.protection_fibers, r.protection_nodes))
-    return OperState::Degraded;
-  return OperState::Up;
-}
-
 // The device change that takes `before`'s entries away and puts `after`'s in place (entries
 // both need stay), per node.
 Result<std::map<std::string, DeviceChange>> rerouteChanges(const Connection& before,
-                                                          const Connection* after,
-                                                          const DeviceFleet& fleet, TimePoint now) {
+                                                           const Connection* after,
+                                                           const DeviceFleet& fleet,
+                                                           TimePoint now) {
   std::map<std::string, DeviceChange> by_node;
   std::map<std::string, std::set<std::string>> kept;
   if (after) {
@@ -108,18 +102,20 @@ std::vector<NodeChange> asNodeChanges(std::map<std::string, DeviceChange> by_nod
 struct Restorer::Decision {
   enum class Kind { Switch, Degrade, Protect, Restore, Down };
   Kind kind = Kind::Down;
-  Connection before;                      // as stored
-  Realization next;                       // Switch, Restore: the route after
-  OperState oper = OperState::Up;         // after
-  std::vector<HoldRecord> new_holds;      // Restore
-  std::vector<Hold> old_holds;            // Restore, Down: given back on the ledger
-  std::string reason;                     // the outcome, for its event
-  double switch_ms = 0;                   // Switch
+  Connection before;                  // as stored
+  Connection after;                   // as it will be stored
+  Realization next;                   // Switch, Restore: the route after
+  OperState oper = OperState::Up;     // after
+  std::vector<HoldRecord> new_holds;  // Restore
+  std::vector<Hold> old_holds;        // Restore, Down: given back on the ledger
+  std::string reason;                 // the outcome, for its event
+  double switch_ms = 0;               // Switch
   bool devices_ok = true;
   std::map<std::string, DeviceChange> devices;  // Switch, Restore, Down
 };
 
 struct Restorer::Pass {
+  std::set<std::string> seen;  // the live connections looked at
   std::vector<Decision> decisions;
   FailureEffect effect;
   TimePoint at;
@@ -129,18 +125,33 @@ struct Restorer::Pass {
 Restorer::Restorer(OrchestratorContext& ctx) : ctx_(ctx) {}
 Restorer::~Restorer() = default;
 
-bool Restorer::isRestoring(const Connection& c) {
-  return c.state() == ConnectionState::Modifying && !c.history().empty() &&
-         c.history().back().reason.starts_with(kRestoring);
-}
-
 Result<Restorer::Pass> Restorer::decide(const RoutePlanner& planner, Ledger& ledger,
-                                        const DownSet& down, const std::string& why) {
-  LP_ASSIGN_OR_RETURN(auto live, ctx_.records.live());
+                                        const DownSet& down, const std::vector<FiberIndex>& touched,
+                                        const std::string& why) {
+  // The connections to look at: those holding capacity on the fibers touched (the ledger knows
+  // them without reading the rest) and those down since an earlier failure.
+  const TimePoint now = ctx_.now();
+  std::set<std::string> ids(down_ids_.begin(), down_ids_.end());
+  for (FiberIndex f : touched) {
+    for (ResourceKind kind : {ResourceKind::LinkBandwidth, ResourceKind::SpectrumSlots}) {
+      for (const Ledger::Use& use : ledger.usesAt({kind, f}, now)) ids.insert(use.owner);
+    }
+  }
+  std::map<std::string, Connection> live;
+  LP_RETURN_IF_ERROR(ctx_.records.store().read([&](StoreTransaction& tx) -> Status {
+    for (const std::string& id : ids) {
+      LP_ASSIGN_OR_RETURN(auto record, tx.connection(id));
+      if (!record) continue;
+      LP_ASSIGN_OR_RETURN(Connection c, connectionFromJson(record->body));
+      if (!stateInfo(c.state()).terminal) live.emplace(id, std::move(c));
+    }
+    return Status::ok();
+  }));
   const Topology& t = *ctx_.deps.topology;
   Pass pass;
-  pass.at = ctx_.now();
+  pass.at = now;
   pass.why = why;
+  for (const auto& [id, c] : live) pass.seen.insert(id);
   std::vector<const Connection*> to_restore;
   for (const auto& [id, c] : live) {
     if (c.state() != ConnectionState::Active) continue;
@@ -151,7 +162,8 @@ Result<Restorer::Pass> Restorer::decide(const RoutePlanner& planner, Ledger& led
     }
     const bool protected_now = !r.protection_nodes.empty();
     const bool working = down.crosses(t, r.fibers, r.nodes);
-    const bool protection = protected_now && down.crosses(t, r.protection_fibers, r.protection_nodes);
+    const bool protection =
+        protected_now && down.crosses(t, r.protection_fibers, r.protection_nodes);
     Decision d{.before = c};
     if (!working && !protection) {
       if (!protected_now || c.operState() != OperState::Degraded) continue;
@@ -181,11 +193,12 @@ Result<Restorer::Pass> Restorer::decide(const RoutePlanner& planner, Ledger& led
     }
     to_restore.push_back(&c);
   }
-  std::stable_sort(to_restore.begin(), to_restore.end(), [](const Connection* a, const Connection* b) {
-    const int ra = slaRank(a->requested().sla), rb = slaRank(b->requested().sla);
-    if (ra != rb) return ra < rb;
-    return orderedAt(*a) < orderedAt(*b);
-  });
+  std::stable_sort(to_restore.begin(), to_restore.end(),
+                   [](const Connection* a, const Connection* b) {
+                     const int ra = slaRank(a->requested().sla), rb = slaRank(b->requested().sla);
+                     if (ra != rb) return ra < rb;
+                     return orderedAt(*a) < orderedAt(*b);
+                   });
   // Every dead route's capacity is given back first, so the first in line may use any of it.
   std::vector<std::vector<Hold>> released(to_restore.size());
   for (std::size_t i = 0; i < to_restore.size(); ++i) {
@@ -279,69 +292,42 @@ Result<Restorer::Pass> Restorer::decide(const RoutePlanner& planner, Ledger& led
 
 Status Restorer::execute(Pass& pass) {
   using K = Decision::Kind;
-  const Topology& t = *ctx_.deps.topology;
-  const auto down = ctx_.health.down();
-  // (1) Durable first: routes that change are stored as modifying (recovery finishes them),
-  // the rest as they end.
-  std::vector<Connection> first;
-  first.reserve(pass.decisions.size());
-  std::vector<ConnectionRecords::Change> changes;
+  if (pass.decisions.empty()) return Status::ok();
+  // Each connection as it will be, and what its devices must change.
   for (Decision& d : pass.decisions) {
-    Connection c = d.before;
-    ConnectionRecords::Change change{.expected_version = d.before.version()};
-    std::vector<std::uint64_t> old_ids;
-    for (const Hold& h : d.old_holds) old_ids.push_back(h.id);
+    Connection& c = d.after = d.before;
     switch (d.kind) {
       case K::Switch:
       case K::Restore:
         c.setCurrent(d.next);
-        LP_RETURN_IF_ERROR(c.transition(ConnectionState::Modifying, pass.at, "orchestrator",
-                                        fmt::format("{}: {}", kRestoring, pass.why)));
-        c.setOperState(OperState::Down);
+        c.setOperState(d.oper);
         c.setOutages(opened(c.outages(), pass.at, pass.why));
-        change.event_type = "connection.stateChanged";
-        change.reason = fmt::format("{}: {}", kRestoring, pass.why);
-        change.put_holds = d.new_holds;
-        change.delete_holds = old_ids;
         break;
       case K::Down:
         c.setCurrent(routeless(c.current()));
         c.setOperState(OperState::Down);
         c.setOutages(opened(c.outages(), pass.at, pass.why));
-        change.event_type = "connection.down";
-        change.reason = d.reason;
-        change.delete_holds = old_ids;
         break;
       case K::Degrade:
       case K::Protect:
         c.setOperState(d.oper);
-        change.event_type = d.kind == K::Degrade ? "connection.degraded" : "connection.protected";
-        change.reason = d.reason;
         break;
     }
     if (d.kind == K::Switch || d.kind == K::Restore || d.kind == K::Down) {
-      auto devices = rerouteChanges(d.before, d.kind == K::Down ? nullptr : &c, *ctx_.deps.fleet,
-                                    pass.at);
-      if (devices) d.devices = std::move(*devices);
-      else d.devices_ok = false;
+      auto devices =
+          rerouteChanges(d.before, d.kind == K::Down ? nullptr : &c, *ctx_.deps.fleet, pass.at);
+      if (devices) {
+        d.devices = std::move(*devices);
+      } else {
+        d.devices_ok = false;
+        d.reason = "devices: " + devices.error().message();
+      }
     }
-    first.push_back(std::move(c));
-    change.connection = &first.back();
-    changes.push_back(std::move(change));
   }
-  if (changes.empty()) return Status::ok();
-  Status saved = ctx_.records.saveAll(changes);
-  if (!saved.isOk()) {
-    // Nothing was stored: the ledger goes back to what the store says.
-    for (Decision& d : pass.decisions) {
-      for (const HoldRecord& h : d.new_holds) (void)ctx_.deps.ledger->release(h.id);
-      for (const Hold& h : d.old_holds)
-        (void)ctx_.deps.ledger->restore(h.id, h.owner, h.claims, h.window);
-    }
-    return saved;
-  }
-  // (2) The devices: one change per device for the whole pass; one connection at a time if a
-  // device refuses it (all or nothing, so the first try left nothing behind).
+  // The devices first: one change per device for the whole pass; one connection at a time if
+  // a device refuses it (all or nothing, so the first try left nothing behind). A kill before
+  // the store has the outcome leaves devices ahead of it: the restart's pass and reconcile
+  // bring them back in line.
   std::map<std::string, DeviceChange> merged;
   for (const Decision& d : pass.decisions) {
     for (const auto& [node, change] : d.devices) {
@@ -352,8 +338,7 @@ Status Restorer::execute(Pass& pass) {
   }
   const std::string transaction = ctx_.newId("restore");
   if (!ctx_.applyToDevices(asNodeChanges(merged, transaction)).isOk()) {
-    for (std::size_t i = 0; i < pass.decisions.size(); ++i) {
-      Decision& d = pass.decisions[i];
+    for (Decision& d : pass.decisions) {
       if (d.devices.empty() || !d.devices_ok) continue;
       Status s = ctx_.applyToDevices(
           asNodeChanges(d.devices, fmt::format("{}/{}", transaction, d.before.id())));
@@ -364,81 +349,94 @@ Status Restorer::execute(Pass& pass) {
       }
     }
   }
-  // (3) The outcome, with its events.
-  std::vector<Connection> last;
-  last.reserve(pass.decisions.size());
-  changes.clear();
-  for (std::size_t i = 0; i < pass.decisions.size(); ++i) {
-    Decision& d = pass.decisions[i];
-    if (d.kind != K::Switch && d.kind != K::Restore) continue;
-    Connection c = first[i];
-    ConnectionRecords::Change change{.expected_version = c.version()};
-    if (d.devices_ok) {
-      LP_RETURN_IF_ERROR(
-          c.transition(ConnectionState::Active, ctx_.now(), "orchestrator", d.reason));
-      c.setOperState(d.kind == K::Switch ? OperState::Degraded : operStateOf(c, *down, t));
-      const TimePoint end = d.kind == K::Switch
-                                ? pass.at + std::chrono::microseconds(
-                                                static_cast<std::int64_t>(d.switch_ms * 1000))
-                                : ctx_.now();
-      c.setOutages(closed(c.outages(), end));
-      change.event_type = d.kind == K::Switch ? "connection.switched" : "connection.restored";
-    } else {
+  // Then the outcome, all in one transaction, with its events.
+  const TimePoint done = ctx_.now();
+  std::vector<ConnectionRecords::Change> changes;
+  for (Decision& d : pass.decisions) {
+    std::vector<std::uint64_t> old_ids;
+    for (const Hold& h : d.old_holds) old_ids.push_back(h.id);
+    if (!d.devices_ok && d.kind != K::Down) {
       // The devices kept the old route's entries: take them off, give the new capacity back.
       if (!ctx_.configure(d.before, IntentAction::Remove, "/down").isOk())
         log().warn("{}: old entries left for reconcile", d.before.id());
-      for (const HoldRecord& h : d.new_holds) {
-        (void)ctx_.deps.ledger->release(h.id);
-        change.delete_holds.push_back(h.id);
-      }
-      c.setCurrent(routeless(c.current()));
-      LP_RETURN_IF_ERROR(
-          c.transition(ConnectionState::Active, ctx_.now(), "orchestrator", d.reason));
-      c.setOperState(OperState::Down);
-      change.event_type = "connection.down";
+      for (const HoldRecord& h : d.new_holds) (void)ctx_.deps.ledger->release(h.id);
+      d.new_holds.clear();
+      d.after.setCurrent(routeless(d.before.current()));
+      d.after.setOperState(OperState::Down);
       auto& e = pass.effect;
-      for (auto* list : {&e.switched, &e.restored, &e.degraded})
+      for (auto* list : {&e.switched, &e.restored, &e.degraded, &e.reprotected})
         list->erase(std::remove(list->begin(), list->end(), d.before.id()), list->end());
       e.unrestorable.push_back({d.before.id(), d.reason});
+      d.kind = K::Down;
     }
-    change.reason = d.reason;
-    last.push_back(std::move(c));
-    change.connection = &last.back();
-    changes.push_back(std::move(change));
+    if (d.kind == K::Switch) {
+      d.after.setOutages(closed(
+          d.after.outages(),
+          pass.at + std::chrono::microseconds(static_cast<std::int64_t>(d.switch_ms * 1000))));
+    } else if (d.kind == K::Restore) {
+      d.after.setOutages(closed(d.after.outages(), done));
+    }
+    static constexpr std::array<std::string_view, 5> kEvents{
+        "connection.switched", "connection.degraded", "connection.protected", "connection.restored",
+        "connection.down"};
+    changes.push_back({.connection = &d.after,
+                       .expected_version = d.before.version(),
+                       .event_type = std::string(kEvents[static_cast<int>(d.kind)]),
+                       .reason = d.reason,
+                       .put_holds = d.new_holds,
+                       .delete_holds = old_ids});
+    if (d.kind == K::Down) down_ids_.insert(d.before.id());
+    if (d.kind == K::Restore) down_ids_.erase(d.before.id());
   }
-  return changes.empty() ? Status::ok() : ctx_.records.saveAll(changes);
+  for (auto it = down_ids_.begin(); it != down_ids_.end();) {  // terminated meanwhile
+    it = pass.seen.contains(*it) ? std::next(it) : down_ids_.erase(it);
+  }
+  const std::string down_doc =
+      nlohmann::json(std::vector<std::string>(down_ids_.begin(), down_ids_.end())).dump();
+  Status saved = ctx_.records.saveAll(changes, [&](StoreTransaction& tx) {
+    return tx.putDocument({"restoration", "down", "", down_doc});
+  });
+  if (!saved.isOk()) {
+    // Nothing was stored: the ledger goes back to what the store says; devices are left to
+    // reconcile (the next pass or a restart redoes the work).
+    for (Decision& d : pass.decisions) {
+      for (const HoldRecord& h : d.new_holds) (void)ctx_.deps.ledger->release(h.id);
+      for (const Hold& h : d.old_holds)
+        (void)ctx_.deps.ledger->restore(h.id, h.owner, h.claims, h.window);
+    }
+    (void)loadDownIds();
+    return saved;
+  }
+  return Status::ok();
 }
 
-Result<FailureEffect> Restorer::respond(const std::string& why) {
+Result<FailureEffect> Restorer::respond(const std::string& why,
+                                        const std::vector<FiberIndex>& also_touched) {
   std::lock_guard lock(mutex_);
+  return respondLocked(why, also_touched);
+}
+
+Result<FailureEffect> Restorer::respondLocked(const std::string& why,
+                                              const std::vector<FiberIndex>& also_touched) {
   auto connections = ctx_.locks.lockAll();
+  const auto down = ctx_.health.down();
+  std::vector<FiberIndex> touched = down->fibers();
+  touched.insert(touched.end(), also_touched.begin(), also_touched.end());
   std::optional<Pass> pass;
   {
     std::lock_guard planning(ctx_.planning_mutex);
-    LP_ASSIGN_OR_RETURN(pass, decide(ctx_.planner, *ctx_.deps.ledger, *ctx_.health.down(), why));
+    LP_ASSIGN_OR_RETURN(pass, decide(ctx_.planner, *ctx_.deps.ledger, *down, touched, why));
   }
   LP_RETURN_IF_ERROR(execute(*pass));
   return pass->effect;
-}
-
-Status Restorer::finishRestoring(Connection c) {
-  auto guard = ctx_.locks.lock(c.id());
-  LP_RETURN_IF_ERROR(ctx_.configure(c, IntentAction::Apply, "/restored"));
-  const std::uint64_t before = c.version();
-  LP_RETURN_IF_ERROR(c.transition(ConnectionState::Active, ctx_.now(), "orchestrator",
-                                  "restoration finished after a restart"));
-  c.setOperState(operStateOf(c, *ctx_.health.down(), *ctx_.deps.topology));
-  c.setOutages(closed(c.outages(), ctx_.now()));
-  return ctx_.records.save(c, before, "connection.restored", "restoration finished after a restart",
-                           {}, {});
 }
 
 Result<std::vector<FailureRecord>> Restorer::activeFailures() const {
   std::vector<FailureRecord> out;
   LP_RETURN_IF_ERROR(ctx_.records.store().read([&](StoreTransaction& tx) -> Status {
     for (std::size_t offset = 0;; offset += 500) {
-      LP_ASSIGN_OR_RETURN(auto page,
-                          tx.documents({.kind = "failure", .offset = offset, .limit = 500}, nullptr));
+      LP_ASSIGN_OR_RETURN(
+          auto page, tx.documents({.kind = "failure", .offset = offset, .limit = 500}, nullptr));
       for (const DocumentRecord& d : page) {
         LP_ASSIGN_OR_RETURN(FailureRecord f, failureFromJson(d.body));
         if (!f.repaired_at) out.push_back(std::move(f));
@@ -461,7 +459,24 @@ Result<std::size_t> Restorer::load() {
   std::vector<FailureTarget> targets;
   for (const FailureRecord& f : active) targets.push_back(f.target);
   LP_RETURN_IF_ERROR(setDown(targets));
+  LP_RETURN_IF_ERROR(loadDownIds());
   return active.size();
+}
+
+Status Restorer::loadDownIds() {
+  std::optional<DocumentRecord> doc;
+  LP_RETURN_IF_ERROR(ctx_.records.store().read([&](StoreTransaction& tx) -> Status {
+    LP_ASSIGN_OR_RETURN(doc, tx.document("restoration", "down"));
+    return Status::ok();
+  }));
+  down_ids_.clear();
+  if (!doc) return Status::ok();
+  const auto ids = nlohmann::json::parse(doc->body, nullptr, false);
+  if (!ids.is_array()) return internalError("the stored list of down connections is not a list");
+  for (const auto& id : ids) {
+    if (id.is_string()) down_ids_.insert(id.get<std::string>());
+  }
+  return Status::ok();
 }
 
 namespace {
@@ -473,38 +488,36 @@ std::string describe(const FailureRecord& f) {
 
 }  // namespace
 
-Result<FailureRecord> Restorer::failure(const FailureTarget& target,
-                                        const std::string& reason, const std::string& actor, const StoreWork& also) {
+Result<FailureRecord> Restorer::failure(const FailureTarget& target, const std::string& reason,
+                                        const std::string& actor, const StoreWork& also) {
   const Topology& t = *ctx_.deps.topology;
   FailureRecord record;
-  {
-    std::lock_guard lock(mutex_);
-    LP_ASSIGN_OR_RETURN(auto active, activeFailures());
-    std::vector<FailureTarget> targets;
-    for (const FailureRecord& f : active) {
-      if (f.target == target) {
-        return fail(Status(StatusCode::AlreadyExists,
-                           fmt::format("{} '{}' is down already (failure {})",
-                                       toString(target.kind), target.id, f.id)));
-      }
-      targets.push_back(f.target);
+  std::lock_guard lock(mutex_);
+  LP_ASSIGN_OR_RETURN(auto active, activeFailures());
+  std::vector<FailureTarget> targets;
+  for (const FailureRecord& f : active) {
+    if (f.target == target) {
+      return fail(
+          Status(StatusCode::AlreadyExists, fmt::format("{} '{}' is down already (failure {})",
+                                                        toString(target.kind), target.id, f.id)));
     }
-    LP_ASSIGN_OR_RETURN(DownSet own, DownSet::of(t, {target}));
-    record = {.id = ctx_.newId("fail"),
-              .target = target,
-              .reason = reason,
-              .actor = actor,
-              .at = ctx_.now()};
-    for (FiberIndex f : own.fibers()) record.fibers.push_back(t.fiber(f).id);
-    for (NodeIndex n : own.nodes()) record.nodes.push_back(t.node(n).id);
-    LP_RETURN_IF_ERROR(ctx_.records.store().transact([&](StoreTransaction& tx) -> Status {
-      LP_RETURN_IF_ERROR(tx.putDocument({"failure", record.id, "", failureToJson(record)}));
-      return also ? also(tx) : Status::ok();
-    }));
-    targets.push_back(target);
-    LP_RETURN_IF_ERROR(setDown(targets));
+    targets.push_back(f.target);
   }
-  LP_ASSIGN_OR_RETURN(record.effect, respond(describe(record)));
+  LP_ASSIGN_OR_RETURN(DownSet own, DownSet::of(t, {target}));
+  record = {.id = ctx_.newId("fail"),
+            .target = target,
+            .reason = reason,
+            .actor = actor,
+            .at = ctx_.now()};
+  for (FiberIndex f : own.fibers()) record.fibers.push_back(t.fiber(f).id);
+  for (NodeIndex n : own.nodes()) record.nodes.push_back(t.node(n).id);
+  LP_RETURN_IF_ERROR(ctx_.records.store().transact([&](StoreTransaction& tx) -> Status {
+    LP_RETURN_IF_ERROR(tx.putDocument({"failure", record.id, "", failureToJson(record)}));
+    return also ? also(tx) : Status::ok();
+  }));
+  targets.push_back(target);
+  LP_RETURN_IF_ERROR(setDown(targets));
+  LP_ASSIGN_OR_RETURN(record.effect, respondLocked(describe(record), {}));
   LP_RETURN_IF_ERROR(ctx_.records.store().transact([&](StoreTransaction& tx) {
     return tx.putDocument({"failure", record.id, "", failureToJson(record)});
   }));
@@ -514,37 +527,40 @@ Result<FailureRecord> Restorer::failure(const FailureTarget& target,
 Result<FailureRecord> Restorer::repair(const std::string& id, const std::string& actor,
                                        const StoreWork& also) {
   FailureRecord record;
-  {
-    std::lock_guard lock(mutex_);
-    LP_ASSIGN_OR_RETURN(auto active, activeFailures());
-    std::vector<FailureTarget> targets;
-    bool found = false;
-    for (FailureRecord& f : active) {
-      if (f.id == id) {
-        record = std::move(f);
-        found = true;
-      } else {
-        targets.push_back(f.target);
-      }
+  std::lock_guard lock(mutex_);
+  LP_ASSIGN_OR_RETURN(auto active, activeFailures());
+  std::vector<FailureTarget> targets;
+  bool found = false;
+  for (FailureRecord& f : active) {
+    if (f.id == id) {
+      record = std::move(f);
+      found = true;
+    } else {
+      targets.push_back(f.target);
     }
-    if (!found) {
-      std::optional<DocumentRecord> doc;
-      LP_RETURN_IF_ERROR(ctx_.records.store().read([&](StoreTransaction& tx) -> Status {
-        LP_ASSIGN_OR_RETURN(doc, tx.document("failure", id));
-        return Status::ok();
-      }));
-      if (doc) return fail(failedPrecondition(fmt::format("failure {} is repaired already", id)));
-      return fail(notFound(fmt::format("no failure '{}'", id)));
-    }
-    record.repaired_at = ctx_.now();
-    LP_RETURN_IF_ERROR(ctx_.records.store().transact([&](StoreTransaction& tx) -> Status {
-      LP_RETURN_IF_ERROR(tx.putDocument({"failure", record.id, "", failureToJson(record)}));
-      return also ? also(tx) : Status::ok();
-    }));
-    (void)actor;
-    LP_RETURN_IF_ERROR(setDown(targets));
   }
-  LP_ASSIGN_OR_RETURN(record.repair_effect, respond("repair of " + describe(record)));
+  if (!found) {
+    std::optional<DocumentRecord> doc;
+    LP_RETURN_IF_ERROR(ctx_.records.store().read([&](StoreTransaction& tx) -> Status {
+      LP_ASSIGN_OR_RETURN(doc, tx.document("failure", id));
+      return Status::ok();
+    }));
+    if (doc) return fail(failedPrecondition(fmt::format("failure {} is repaired already", id)));
+    return fail(notFound(fmt::format("no failure '{}'", id)));
+  }
+  record.repaired_at = ctx_.now();
+  LP_RETURN_IF_ERROR(ctx_.records.store().transact([&](StoreTransaction& tx) -> Status {
+    LP_RETURN_IF_ERROR(tx.putDocument({"failure", record.id, "", failureToJson(record)}));
+    return also ? also(tx) : Status::ok();
+  }));
+  (void)actor;
+  LP_RETURN_IF_ERROR(setDown(targets));
+  std::vector<FiberIndex> repaired;
+  for (const std::string& id : record.fibers) {
+    if (auto f = ctx_.deps.topology->findFiber(id)) repaired.push_back(*f);
+  }
+  LP_ASSIGN_OR_RETURN(record.repair_effect,
+                      respondLocked("repair of " + describe(record), repaired));
   LP_RETURN_IF_ERROR(ctx_.records.store().transact([&](StoreTransaction& tx) {
     return tx.putDocument({"failure", record.id, "", failureToJson(record)});
   }));
@@ -567,7 +583,7 @@ Result<FailureEffect> Restorer::analyze(const FailureTarget& target) {
     ledger = ctx_.deps.ledger->copy();
   }
   const RoutePlanner planner = ctx_.planner.over(ledger.get(), &what_if);
-  LP_ASSIGN_OR_RETURN(Pass pass, decide(planner, *ledger, down, "what-if"));
+  LP_ASSIGN_OR_RETURN(Pass pass, decide(planner, *ledger, down, down.fibers(), "what-if"));
   return pass.effect;
 }
 

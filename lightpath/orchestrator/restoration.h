@@ -6,12 +6,14 @@
 // path's capacity given back), and those that cannot be carried go down with the reason and
 // their capacity released. A repair brings protection back and tries the down ones again.
 //
-// One pass is three steps, so a thousand services are answered in one store round trip on
-// each side of the devices: (1) decide and reserve on the ledger, persist every change as
-// `modifying` (crash-safe: recovery finishes a restoration cut short); (2) one all-or-nothing
-// change per device for the whole pass, falling back to one connection at a time if a device
-// refuses; (3) persist the outcome with its events (connection.switched, connection.restored,
-// connection.down, connection.degraded, connection.protected).
+// One pass is three steps, so a thousand services cost one change per device and one store
+// transaction: (1) the connections holding capacity on what failed (the ledger's index, no
+// scan of the book) and those down since earlier are decided in order and reserved on the
+// ledger; (2) one all-or-nothing change per device for the whole pass, falling back to one
+// connection at a time if a device refuses; (3) every outcome stored at once with its events
+// (connection.switched, .restored, .down, .degraded, .protected). A kill between (2) and (3)
+// leaves the devices ahead of the store: at the restart the failure is still recorded, so the
+// pass runs again and reconcile removes what it no longer needs.
 //
 // The what-if analysis runs step (1) on a copy of the ledger: what it answers is what a
 // failure then does on the same state.
@@ -21,6 +23,7 @@
 
 #include <functional>
 #include <mutex>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -46,35 +49,37 @@ class Restorer {
   // Records the failure (with `also`, one transaction) and answers it. InvalidArgument for a
   // target not in the topology; AlreadyExists when an unrepaired failure has the same target.
   Result<FailureRecord> failure(const FailureTarget& target, const std::string& reason,
-                             const std::string& actor, const StoreWork& also);
+                                const std::string& actor, const StoreWork& also);
   // Records the repair and answers it: protection back, down connections tried again.
   // NotFound for an unknown failure; FailedPrecondition when it was repaired already.
   Result<FailureRecord> repair(const std::string& id, const std::string& actor,
                                const StoreWork& also);
   // What failing `target` (beside what is down already) would do now; nothing changes.
   Result<FailureEffect> analyze(const FailureTarget& target);
-  // One pass over what is down now (after a restart, or to retry the down ones).
-  Result<FailureEffect> respond(const std::string& why);
-  // A restoration a restart cut short (stored as modifying, "restoring..."): the devices get the
-  // stored route and the connection is active again.
-  Status finishRestoring(Connection c);
-  static bool isRestoring(const Connection& c);
+  // One pass over what is down now (after a restart, or to retry the down ones); connections
+  // on `also_touched` are looked at too (a repair: their protection may be back).
+  Result<FailureEffect> respond(const std::string& why,
+                                const std::vector<FiberIndex>& also_touched = {});
 
  private:
   struct Decision;
   struct Pass;
-  // Step (1): every live connection against `down`, decided in priority order and reserved on
-  // `ledger` through `planner`.
+  Result<FailureEffect> respondLocked(const std::string& why,
+                                      const std::vector<FiberIndex>& also_touched);
+  // Step (1): the connections on `touched` and the down ones against `down`, decided in
+  // priority order and reserved on `ledger` through `planner`.
   Result<Pass> decide(const RoutePlanner& planner, Ledger& ledger, const DownSet& down,
-                      const std::string& why);
+                      const std::vector<FiberIndex>& touched, const std::string& why);
   // Steps (2) and (3).
   Status execute(Pass& pass);
   Result<std::vector<FailureRecord>> activeFailures() const;
   Status setDown(const std::vector<FailureTarget>& targets);
+  Status loadDownIds();
 
   OrchestratorContext& ctx_;
   std::mutex mutex_;  // one pass (or failure, repair, analysis) at a time
   PathWorkspace ws_;
+  std::set<std::string> down_ids_;  // down since a failure, waiting for capacity (stored too)
 };
 
 }  // namespace lightpath

@@ -115,10 +115,9 @@ TEST(Restoration, EndNodeDownLeavesTheConnectionDownUntilTheRepair) {
   EXPECT_EQ(w.ledger->holdCount(), 0u);
   for (auto& [id, device] : w.devices) EXPECT_TRUE(device->running()->empty()) << id;
   EXPECT_TRUE(w.provisioner->check().empty()) << w.provisioner->check().front();
-  EXPECT_EQ(w.provisioner->recordFailure({FailureTarget::Kind::Node, node}, "", "op")
-                .error()
-                .code(),
-            StatusCode::AlreadyExists);
+  EXPECT_EQ(
+      w.provisioner->recordFailure({FailureTarget::Kind::Node, node}, "", "op").error().code(),
+      StatusCode::AlreadyExists);
 
   w.clock.advance(std::chrono::hours(2));
   auto repaired = w.provisioner->repairFailure(failure->id, "op");
@@ -184,7 +183,8 @@ TEST(Restoration, RefusingDevicesLeaveItDownAndARestartRetriesIt) {
   ASSERT_EQ(failure->effect.unrestorable.size(), 1u);
   EXPECT_NE(failure->effect.unrestorable[0].reason.find("devices"), std::string::npos);
   for (auto& [id, d] : w.devices) d->setFaults({});
-  // The old entries could not be taken off either: reconcile's work. A restart with the failure unrepaired tries the down connection again.
+  // The old entries could not be taken off either: reconcile's work. A restart with the failure
+  // unrepaired tries the down connection again.
   w.restart();
   const Connection after = *w.provisioner->get(before.id());
   EXPECT_EQ(after.operState(), OperState::Up);
@@ -194,14 +194,12 @@ TEST(Restoration, RefusingDevicesLeaveItDownAndARestartRetriesIt) {
 
 TEST(Restoration, UnknownTargetsAndFailuresAreRefused) {
   World w;
-  EXPECT_EQ(w.provisioner->recordFailure({FailureTarget::Kind::Fiber, "nope"}, "", "op")
-                .error()
-                .code(),
-            StatusCode::InvalidArgument);
-  EXPECT_EQ(w.provisioner->recordFailure({FailureTarget::Kind::Srlg, "nope"}, "", "op")
-                .error()
-                .code(),
-            StatusCode::InvalidArgument);
+  EXPECT_EQ(
+      w.provisioner->recordFailure({FailureTarget::Kind::Fiber, "nope"}, "", "op").error().code(),
+      StatusCode::InvalidArgument);
+  EXPECT_EQ(
+      w.provisioner->recordFailure({FailureTarget::Kind::Srlg, "nope"}, "", "op").error().code(),
+      StatusCode::InvalidArgument);
   EXPECT_EQ(w.provisioner->repairFailure("fail_nope", "op").error().code(), StatusCode::NotFound);
 }
 

@@ -365,16 +365,16 @@ Result<Connection> connectionFromJson(std::string_view text) {
     }
     const std::string admin = j.value("admin_state", "enabled");
     const std::string oper = j.value("oper_state", "unknown");
-    return Connection::restore(
-        need<std::string>(j, "id", "connection"), need<std::string>(j, "tenant", "connection"),
-        valueOf(specFromJson(j.at("requested")), "requested"), state,
-        admin == "disabled" ? AdminState::Disabled : AdminState::Enabled,
-        oper == "up"         ? OperState::Up
-        : oper == "down"     ? OperState::Down
-        : oper == "degraded" ? OperState::Degraded
-                             : OperState::Unknown,
-        std::move(history), std::move(r), need<std::uint64_t>(j, "version", "connection"),
-        std::move(outages));
+    return Connection::restore(need<std::string>(j, "id", "connection"),
+                               need<std::string>(j, "tenant", "connection"),
+                               valueOf(specFromJson(j.at("requested")), "requested"), state,
+                               admin == "disabled" ? AdminState::Disabled : AdminState::Enabled,
+                               oper == "up"         ? OperState::Up
+                               : oper == "down"     ? OperState::Down
+                               : oper == "degraded" ? OperState::Degraded
+                                                    : OperState::Unknown,
+                               std::move(history), std::move(r),
+                               need<std::uint64_t>(j, "version", "connection"), std::move(outages));
   } catch (const std::exception& e) {
     return fail(
         invalidArgument(fmt::format("stored connection {} is not valid: {}", id, e.what())));

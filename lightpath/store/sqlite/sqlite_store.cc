@@ -7,6 +7,7 @@
 
 #include <condition_variable>
 #include <mutex>
+#include <unordered_map>
 #include <vector>
 
 namespace lightpath {
@@ -57,12 +58,64 @@ constexpr const char* kMigrations[] = {
 };
 constexpr int kSchemaVersion = static_cast<int>(std::size(kMigrations));
 
+// Prepared statements kept per database handle: compiling one costs more than running most of
+// ours. A statement is taken out while in use (so a nested use of the same SQL compiles a
+// second one) and put back reset; forget() finalizes a handle's before it is closed.
+class StatementCache {
+ public:
+  static sqlite3_stmt* take(sqlite3* db, const char* sql, int* status) {
+    {
+      std::lock_guard lock(mutex());
+      auto& of_db = cache()[db];
+      if (auto it = of_db.find(sql); it != of_db.end()) {
+        sqlite3_stmt* stmt = it->second;
+        of_db.erase(it);
+        *status = SQLITE_OK;
+        return stmt;
+      }
+    }
+    sqlite3_stmt* stmt = nullptr;
+    *status = sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
+    return stmt;
+  }
+  static void give(sqlite3* db, sqlite3_stmt* stmt) {
+    if (!stmt) return;
+    sqlite3_reset(stmt);
+    sqlite3_clear_bindings(stmt);
+    std::lock_guard lock(mutex());
+    auto& of_db = cache()[db];
+    if (!of_db.emplace(sqlite3_sql(stmt), stmt).second) sqlite3_finalize(stmt);
+  }
+  static void forget(sqlite3* db) {
+    std::lock_guard lock(mutex());
+    auto it = cache().find(db);
+    if (it == cache().end()) return;
+    for (auto& [sql, stmt] : it->second) sqlite3_finalize(stmt);
+    cache().erase(it);
+  }
+
+ private:
+  static std::mutex& mutex() {
+    static std::mutex m;
+    return m;
+  }
+  static std::unordered_map<sqlite3*, std::unordered_map<std::string, sqlite3_stmt*>>& cache() {
+    static std::unordered_map<sqlite3*, std::unordered_map<std::string, sqlite3_stmt*>> c;
+    return c;
+  }
+};
+
+void closeDatabase(sqlite3* db) {
+  StatementCache::forget(db);
+  sqlite3_close(db);
+}
+
 class Statement {
  public:
-  Statement(sqlite3* db, const char* sql) {
-    status_ = sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr);
+  Statement(sqlite3* db, const char* sql) : db_(db) {
+    stmt_ = StatementCache::take(db, sql, &status_);
   }
-  ~Statement() { sqlite3_finalize(stmt_); }
+  ~Statement() { StatementCache::give(db_, stmt_); }
   Statement(const Statement&) = delete;
   Statement& operator=(const Statement&) = delete;
 
@@ -84,6 +137,7 @@ class Statement {
   std::int64_t integer(int col) const { return sqlite3_column_int64(stmt_, col); }
 
  private:
+  sqlite3* db_;
   sqlite3_stmt* stmt_ = nullptr;
   int status_;
 };
@@ -118,8 +172,13 @@ class SqliteTransaction final : public StoreTransaction {
 
   Status putConnection(const ConnectionRecord& r, std::optional<std::uint64_t> expected) override {
     if (expected) {
-      LP_ASSIGN_OR_RETURN(auto current, connection(r.id));
-      const std::uint64_t stored = current ? (current)->version : 0;
+      Statement version(db_, "SELECT version FROM connections WHERE id = ?");
+      if (!version.ok()) return sqliteError(db_, "read connection version");
+      version.bind(1, r.id);
+      const int rc = version.step();
+      if (rc != SQLITE_ROW && rc != SQLITE_DONE) return sqliteError(db_, "read connection version");
+      const std::uint64_t stored =
+          rc == SQLITE_ROW ? static_cast<std::uint64_t>(version.integer(0)) : 0;
       if (stored != *expected) {
         return {StatusCode::Aborted,
                 fmt::format("connection {} changed meanwhile: version {} expected, {} stored", r.id,
@@ -317,8 +376,8 @@ class SqliteStore final : public Store {
  public:
   SqliteStore(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
   ~SqliteStore() override {
-    for (sqlite3* reader : readers_) sqlite3_close(reader);
-    sqlite3_close(db_);
+    for (sqlite3* reader : readers_) closeDatabase(reader);
+    closeDatabase(db_);
   }
 
   Status transact(const std::function<Status(StoreTransaction&)>& work) override {
@@ -470,7 +529,7 @@ Result<std::unique_ptr<Store>> openSqliteStore(const std::string& path) {
     }
   }
   if (Status s = migrate(db, path); !s.isOk()) {
-    sqlite3_close(db);
+    closeDatabase(db);
     return fail(s);
   }
   return std::unique_ptr<Store>(new SqliteStore(db, path));
