@@ -36,6 +36,8 @@ std::vector<Impl::Route> routeTable() {
       {"GET", "/v1/connections/{id}", &Impl::getConnection, kAny, kNo, kNo},
       {"PATCH", "/v1/connections/{id}", &Impl::patchConnection, kAdmin, kAudited, kNo},
       {"DELETE", "/v1/connections/{id}", &Impl::deleteConnection, kAdmin, kAudited, kNo},
+      {"GET", "/v1/connections/{id}/sla", &Impl::getConnectionSla, kAny, kNo, kNo},
+      {"GET", "/v1/sla", &Impl::getSlaReport, kAny, kNo, kNo},
       // A quote changes nothing: any role, not audited, not remembered (a retry quotes again).
       {"POST", "/v1/quotes", &Impl::createQuote, kAny, kNo, kNo},
       {"GET", "/v1/orders", &Impl::listOrders, kAny, kNo, kNo},

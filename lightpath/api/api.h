@@ -37,6 +37,7 @@ struct ApiDeps {
   const Clock* clock = nullptr;
   WebhookDispatcher* webhooks = nullptr;  // woken when a subscription is made (optional)
   const StaticFiles* portal = nullptr;    // the web portal's files, served outside /v1 (optional)
+  const PriceBook* price_book = nullptr;  // SLA classes and credits (optional: 99.9%, no credit)
 };
 
 struct ApiLimits {

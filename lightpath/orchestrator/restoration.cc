@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <array>
+#include <limits>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -21,12 +22,11 @@ namespace {
 // the protection leg, both selectors moved.
 constexpr double kDetectMs = 10, kSelectMs = 10;
 
-// Who is restored first when capacity is short: the SLA class, then the oldest order.
-int slaRank(const std::string& sla) {
-  if (sla == "platinum") return 0;
-  if (sla == "gold") return 1;
-  if (sla == "silver") return 2;
-  return 3;
+// Who is restored first when capacity is short: the SLA class's priority (the price book's),
+// then the oldest order.
+int slaRank(const PriceBook* book, const std::string& sla) {
+  const SlaClass* c = book ? book->slaClass(sla) : nullptr;
+  return c ? c->priority : std::numeric_limits<int>::max();
 }
 
 TimePoint orderedAt(const Connection& c) {
@@ -193,12 +193,13 @@ Result<Restorer::Pass> Restorer::decide(const RoutePlanner& planner, Ledger& led
     }
     to_restore.push_back(&c);
   }
-  std::stable_sort(to_restore.begin(), to_restore.end(),
-                   [](const Connection* a, const Connection* b) {
-                     const int ra = slaRank(a->requested().sla), rb = slaRank(b->requested().sla);
-                     if (ra != rb) return ra < rb;
-                     return orderedAt(*a) < orderedAt(*b);
-                   });
+  const PriceBook* book = ctx_.deps.price_book;
+  std::stable_sort(
+      to_restore.begin(), to_restore.end(), [book](const Connection* a, const Connection* b) {
+        const int ra = slaRank(book, a->requested().sla), rb = slaRank(book, b->requested().sla);
+        if (ra != rb) return ra < rb;
+        return orderedAt(*a) < orderedAt(*b);
+      });
   // Every dead route's capacity is given back first, so the first in line may use any of it.
   std::vector<std::vector<Hold>> released(to_restore.size());
   for (std::size_t i = 0; i < to_restore.size(); ++i) {

@@ -263,6 +263,13 @@ Result<std::vector<Claim>> RoutePlanner::planWavelength(const ConnectionSpec& sp
 Result<std::optional<Realization::Price>> RoutePlanner::priceOf(const ConnectionSpec& spec,
                                                                 const Realization& r) const {
   if (!deps_.price_book) return std::optional<Realization::Price>{};
+  if (!deps_.price_book->slaClass(spec.sla)) {
+    std::string classes;
+    for (const SlaClass& c : deps_.price_book->sla_classes)
+      classes += (classes.empty() ? "" : ", ") + c.name;
+    return fail(invalidArgument(
+        fmt::format("sla: '{}' is not a service level of the price book ({})", spec.sla, classes)));
+  }
   // The price book's function, as a quote uses it; a stepped connection at its peak (its route
   // is kept for the peak).
   auto quote = priceConnection(*deps_.price_book, {.kind = spec.kind,

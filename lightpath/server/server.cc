@@ -218,7 +218,8 @@ Result<std::unique_ptr<Server>> Server::start(const ServeConfig& config, std::os
                                    .ledger = s.ledger.get(),
                                    .clock = &s.clock,
                                    .webhooks = server->webhooks_.get(),
-                                   .portal = server->portal_ ? &*server->portal_ : nullptr},
+                                   .portal = server->portal_ ? &*server->portal_ : nullptr,
+                                   .price_book = &s.price_book},
                                   config.limits));
   server->api_ = std::move(api);
   LP_ASSIGN_OR_RETURN(auto secret, server->api_->ensureOperatorKey());

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "lightpath/service/internal/default_price_book.h"
@@ -73,6 +74,35 @@ Result<PriceBook> parsePriceBook(std::string_view yaml, std::string_view source)
       book.term_multipliers[months] =
           number(field(terms, months, std::string("terms.") + months), "terms");
     }
+    if (const YAML::Node sla = root["sla"]) {
+      for (const auto& kv : sla) {
+        const std::string name = kv.first.as<std::string>();
+        const std::string path = "sla." + name;
+        SlaClass c{.name = name};
+        c.availability_percent =
+            number(field(kv.second, "availability", path + ".availability"), path);
+        if (c.availability_percent > 100)
+          throw YAML::Exception(kv.second.Mark(), "availability is a percentage (at most 100)");
+        c.priority = static_cast<int>(number(field(kv.second, "priority", path), path));
+        c.latency_credit_percent = kv.second["latency_credit"] ? number(kv.second["latency_credit"],
+                                                                        path + ".latency_credit")
+                                                               : 0;
+        for (const YAML::Node& credit : field(kv.second, "credits", path + ".credits")) {
+          c.credits.push_back({number(field(credit, "below", path + ".credits"), path),
+                               number(field(credit, "percent", path + ".credits"), path)});
+        }
+        book.sla_classes.push_back(std::move(c));
+      }
+    }
+    if (!book.slaClass("standard")) {  // the default class of every order
+      book.sla_classes.push_back({.name = "standard",
+                                  .availability_percent = 99.9,
+                                  .priority = 1000,
+                                  .credits = {},
+                                  .latency_credit_percent = 0});
+    }
+    std::stable_sort(book.sla_classes.begin(), book.sla_classes.end(),
+                     [](const SlaClass& a, const SlaClass& b) { return a.priority < b.priority; });
   } catch (const YAML::Exception& e) {
     return fail(invalidArgument(fmt::format("{}:{}: {}{}", source, e.mark.line + 1,
                                             where.empty() ? "" : where + ": ", e.msg)));
@@ -81,6 +111,13 @@ Result<PriceBook> parsePriceBook(std::string_view yaml, std::string_view source)
         fmt::format("{}: {}{}", source, where.empty() ? "" : where + ": ", e.what())));
   }
   return book;
+}
+
+const SlaClass* PriceBook::slaClass(std::string_view name) const {
+  for (const SlaClass& c : sla_classes) {
+    if (c.name == name) return &c;
+  }
+  return nullptr;
 }
 
 Result<PriceBook> defaultPriceBook() {

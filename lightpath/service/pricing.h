@@ -20,6 +20,20 @@ struct DistanceBand {
   double price_per_gbps = 0;
 };
 
+// A service level: the availability promised each month, the restoration priority after a
+// failure (lower first) and the service credits, in percent of the month's price.
+struct SlaClass {
+  std::string name;
+  double availability_percent = 99.9;
+  int priority = 0;
+  struct Credit {
+    double below_percent = 0;  // availability under this earns
+    double percent = 0;        // this share of the month's price
+  };
+  std::vector<Credit> credits;
+  double latency_credit_percent = 0;  // the path breaks the order's latency bound
+};
+
 struct PriceBook {
   std::string currency = "USD";
   std::map<int, double> wavelength_base;  // by line rate in Gb/s
@@ -31,6 +45,9 @@ struct PriceBook {
   double protection_share = 1.0;
   double hourly_multiplier = 1.0;
   std::map<std::string, double> term_multipliers;  // "1", "12", "36" months
+  std::vector<SlaClass> sla_classes;               // by priority; "standard" always among them
+  // The class called `name`; none when the book has no such class.
+  const SlaClass* slaClass(std::string_view name) const;
 };
 
 // Parses a price book; errors name the line and the field.

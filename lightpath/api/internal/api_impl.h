@@ -114,6 +114,8 @@ struct Api::Impl {
   Result<HttpResponse> getWebhook(Context& ctx);
   Result<HttpResponse> deleteWebhook(Context& ctx);
   // api.cc:
+  Result<HttpResponse> getConnectionSla(Context& ctx);
+  Result<HttpResponse> getSlaReport(Context& ctx);
   Result<HttpResponse> createFailure(Context& ctx);
   Result<HttpResponse> listFailures(Context& ctx);
   Result<HttpResponse> getFailure(Context& ctx);
