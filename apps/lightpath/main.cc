@@ -2,6 +2,7 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 
+#include "analyze_command.h"
 #include "bench_command.h"
 #include "client_command.h"
 #include "exit_codes.h"
@@ -22,6 +23,7 @@ int main(int argc, char** argv) {
   lightpath::cli::addSimulateCommand(app, &exit_code);
   lightpath::cli::addBenchCommand(app, &exit_code);
   lightpath::cli::addAdminCommand(app, &exit_code);
+  lightpath::cli::addAnalyzeCommand(app, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

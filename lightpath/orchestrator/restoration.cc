@@ -86,13 +86,13 @@ Result<std::map<std::string, DeviceChange>> rerouteChanges(const Connection& bef
   return by_node;
 }
 
-std::vector<NodeChange> asNodeChanges(std::map<std::string, DeviceChange> by_node,
+std::vector<NodeChange> asNodeChanges(const std::map<std::string, DeviceChange>& by_node,
                                       const std::string& transaction) {
   std::vector<NodeChange> out;
-  for (auto& [node, change] : by_node) {
+  for (const auto& [node, change] : by_node) {
     if (change.set.empty() && change.remove.empty()) continue;
-    change.transaction = transaction;
-    out.push_back({node, std::move(change)});
+    out.push_back({node, change});
+    out.back().change.transaction = transaction;
   }
   return out;
 }

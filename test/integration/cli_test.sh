@@ -158,6 +158,13 @@ assert d["succeeded"] > 30, d
 PY
 check "admin check clean" 0 "$lp" admin check --data "$tmp/store"
 expect_in "admin check clean" "$tmp/out" "every invariant holds"
+# lightpath analyze survivability: every shared-risk group against the services, worst first.
+check "survivability" 0 "$lp" analyze survivability --data "$tmp/store"
+expect_in "survivability" "$tmp/out" "srlg entry-dallas-west"
+check "survivability json" 0 "$lp" analyze survivability --data "$tmp/store" --by fiber --json
+expect_in "survivability json" "$tmp/out" '"restorable_share"'
+check "survivability bad by" 2 "$lp" analyze survivability --data "$tmp/store" --by duct
+check "survivability no store" 1 "$lp" analyze survivability --data "$tmp/nowhere"
 check "admin check no store" 1 "$lp" admin check --data "$tmp/nowhere"
 expect_in "admin check no store" "$tmp/err" "no Lightpath store here"
 [ ! -e "$tmp/nowhere" ] || { echo "FAIL admin check created $tmp/nowhere"; failures=$((failures + 1)); }
