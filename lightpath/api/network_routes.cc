@@ -134,6 +134,7 @@ Result<HttpResponse> Api::Impl::getTopology(Context& ctx) {
     nodes.push_back({{"id", n.id}, {"name", n.name}, {"site", n.site}, {"kind", toString(n.kind)}});
   }
   json fibers = json::array();
+  const auto down = deps.provisioner->down();  // cut fibers: everyone's map shows them
   for (std::uint32_t f = 0; f < t.fibers().size(); ++f) {
     const Fiber& fiber = t.fiber(f);
     json j{{"id", fiber.id},
@@ -142,6 +143,7 @@ Result<HttpResponse> Api::Impl::getTopology(Context& ctx) {
            {"km", fiber.length.value()},
            {"latency_ms", fiberLatency(fiber.length).value() / 1000.0},
            {"srlgs", fiber.srlgs}};
+    if (down->fiberDown(f)) j["down"] = true;
     if (ctx.isOperator()) {
       j["spectrum_utilization"] = deps.ledger->utilization({ResourceKind::SpectrumSlots, f}, now);
       j["packet_utilization"] = deps.ledger->utilization({ResourceKind::LinkBandwidth, f}, now);

@@ -127,6 +127,8 @@ Result<FailureEffect> Provisioner::analyzeFailure(const FailureTarget& target) {
   return restorer_->analyze(target);
 }
 
+std::shared_ptr<const DownSet> Provisioner::down() const { return ctx_->health.down(); }
+
 Result<FailureEffect> Provisioner::restoreDown() {
   return restorer_->respond("retry of connections down");
 }

@@ -147,6 +147,8 @@ class Provisioner {
   Result<FailureEffect> analyzeFailure(const FailureTarget& target);
   // Tries the connections down since a failure again (capacity may have come free).
   Result<FailureEffect> restoreDown();
+  // What is down now (failures not yet repaired).
+  std::shared_ptr<const DownSet> down() const;
 
   // Every invariant (ledger, store, devices) that does not hold, as messages.
   std::vector<std::string> check() const;

@@ -210,3 +210,23 @@ test("the operator's views: loaded fibers, tenants, the audit log", async () => 
   assert.equal(await page.locator("#conn-search").inputValue(), "acme");
   await page.close();
 });
+
+test("a fiber cut: the customer's connection is restored live, the outage is on its timeline and the cut on the map", async () => {
+  const made = await call(keys.acme, "POST", "/v1/connections", { kind: "ethernet", a_end: "dc-ashburn-p1", z_end: "dc-hillsboro-p1", bandwidth_mbps: 1000 });
+  assert.equal(made.status, 201);
+  const id = made.body.id;
+  const page = await signedIn(keys.acme);
+  await page.goto(`${url}/#/connections/${id}`);
+  await page.locator('#detail-facts[data-state="active"]').waitFor({ timeout: 15000 });
+  const cut = (await call(keys.acme, "GET", `/v1/connections/${id}`)).body.current.fibers[1];
+  const failure = await call(operatorKey, "POST", "/v1/failures", { fiber: cut, reason: "backhoe" });
+  assert.equal(failure.status, 201);
+  assert.ok(failure.body.restored.includes(id));
+  // Live, from the event stream: the outage among the moves, the cut fiber dashed on the map.
+  await page.locator("#detail-timeline li.outage", { hasText: "backhoe" }).waitFor();
+  await page.locator(`#map line.fiber.cut[data-fiber="${cut}"]`).waitFor();
+  assert.match(await page.locator("#detail-facts").innerText(), /Availability/);
+  await page.screenshot({ path: join(shots, "portal-fiber-cut.png") });
+  await page.close();
+  assert.equal((await call(operatorKey, "DELETE", `/v1/failures/${failure.body.id}`)).status, 200);
+});

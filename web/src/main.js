@@ -24,6 +24,14 @@ async function signIn(key) {
   state.tenant = me.body.tenant;
 }
 
+const FAILURE_EVENTS = new Set(["connection.switched", "connection.restored", "connection.down", "connection.degraded", "connection.protected"]);
+
+async function refreshCuts() {
+  const r = await api("GET", "/v1/topology");
+  if (r.status !== 200) return;
+  state.map.markCut(new Set(r.body.fibers.filter((f) => f.down).map((f) => f.id)));
+}
+
 async function start() {
   $("sign-in").hidden = true;
   $("app").hidden = false;
@@ -48,7 +56,11 @@ async function start() {
   drawLegend();
   // Live from now on: a connection is fetched again whenever an event about it arrives. The
   // stream starts before the list is read, so nothing falls between them.
-  state.stopEvents = followEvents(null, onEvent);
+  state.stopEvents = followEvents(null, (event) => {
+    // A failure or its repair moves connections: the map's cut fibers are read again.
+    if (FAILURE_EVENTS.has(event.type)) refreshCuts();
+    return onEvent(event);
+  });
   state.ports = await all("/v1/ports");
   await loadConnections();
   await prepareOrderForm();

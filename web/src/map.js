@@ -67,11 +67,11 @@ export class NetworkMap {
       .selectAll("line")
       .data(fibers, (d) => d.f.id)
       .join("line")
-      .attr("class", "fiber")
+      .attr("class", (d) => (d.f.down ? "fiber cut" : "fiber"))
       .attr("data-fiber", (d) => d.f.id)
       .attr("x1", (d) => d.a[0]).attr("y1", (d) => d.a[1])
       .attr("x2", (d) => d.b[0]).attr("y2", (d) => d.b[1])
-      .style("stroke", (d) => utilizationColour(d.f.spectrum_utilization))
+      .style("stroke", (d) => (d.f.down ? null : utilizationColour(d.f.spectrum_utilization)))
       .style("stroke-width", (d) => (d.f.spectrum_utilization ? 1.6 + 4 * Math.min(1, d.f.spectrum_utilization) : null))
       .on("mouseenter", (event, d) => this.tip(event, fiberText(d.f)))
       .on("mouseleave", () => this.untip())
@@ -119,6 +119,15 @@ export class NetworkMap {
     this.routeLayer.selectAll("polyline").remove();
   }
 
+  // Fibers cut now (after a failure or its repair): dashed, in the cut colour.
+  markCut(downIds) {
+    this.fiberLayer.selectAll("line").each((d) => (d.f.down = downIds.has(d.f.id)));
+    this.fiberLayer
+      .selectAll("line")
+      .attr("class", (d) => (d.f.down ? "fiber cut" : "fiber"))
+      .style("stroke", (d) => (d.f.down ? null : utilizationColour(d.f.spectrum_utilization)));
+  }
+
   select(fiberId) {
     this.fiberLayer.selectAll("line").classed("selected", (d) => d.f.id === fiberId);
   }
@@ -144,5 +153,6 @@ function siteText(s) {
 export function fiberText(f) {
   const used = f.spectrum_utilization !== undefined ? `<br>spectrum in use ${(f.spectrum_utilization * 100).toFixed(1)}%` : "";
   return `<strong>${escapeHtml(f.id)}</strong><br>${f.km.toFixed(0)} km · ${f.latency_ms.toFixed(2)} ms` +
-    (f.srlgs.length ? `<br>SRLGs: ${f.srlgs.map(escapeHtml).join(", ")}` : "") + used;
+    (f.srlgs.length ? `<br>SRLGs: ${f.srlgs.map(escapeHtml).join(", ")}` : "") + used +
+    (f.down ? "<br><strong>cut</strong>: down until repaired" : "");
 }

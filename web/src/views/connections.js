@@ -36,10 +36,20 @@ export async function showDetail(id) {
     setHtml($("detail-timeline"), "");
     return;
   }
-  renderDetail(c);
+  const measured = await api("GET", `/v1/connections/${encodeURIComponent(id)}/sla`);
+  renderDetail(c, measured.status === 200 ? measured.body : null);
 }
 
-function renderDetail(c) {
+// "37 ms", "4.2 s", "2 h 5 min"
+function duration(from, to) {
+  const ms = new Date(to) - new Date(from);
+  if (ms < 1000) return `${ms} ms`;
+  if (ms < 60000) return `${(ms / 1000).toFixed(1)} s`;
+  const min = Math.round(ms / 60000);
+  return min < 60 ? `${min} min` : `${Math.floor(min / 60)} h ${min % 60} min`;
+}
+
+function renderDetail(c, sla) {
   const r = c.requested;
   const cur = c.current;
   setHtml($("detail-title"), html`${c.id} ${badge(c.state)}`);
@@ -60,14 +70,25 @@ function renderDetail(c) {
   facts.push(["Schedule", `${r.start ? new Date(r.start).toLocaleString() : "now"} – ${r.end ? new Date(r.end).toLocaleString() : "until terminated"}`]);
   facts.push(["Price", cur.price ? `${money(cur.price)} a month, ${cur.price.setup} setup (${cur.price.term} month term)` : "–"]);
   facts.push(["SLA", r.sla]);
+  facts.push(["Operational state", c.oper_state]);
+  if (sla) {
+    facts.push(["Availability", `${sla.availability_percent.toFixed(3)}% since it went live (target ${sla.target_percent}%)` +
+      (sla.latency_met ? "" : "; latency bound broken") + (sla.credit_percent ? `; credit ${sla.credit_percent}% (${sla.credit_amount} ${sla.currency || ""})` : "")]);
+  }
   if (state.role === "operator") facts.push(["Tenant", c.tenant]);
   if (Object.keys(r.tags || {}).length) facts.push(["Tags", Object.entries(r.tags).map(([k, v]) => `${k}=${v}`).join(", ")]);
   setHtml($("detail-facts"), facts.map(([k, v]) => html`<dt>${k}</dt><dd>${v}</dd>`));
   $("detail-facts").dataset.state = c.state;
   // The first entry is the order (no "from"); the next one says the same with its outcome.
-  setHtml($("detail-timeline"), c.history
+  // Outages (a failure until the switch or restoration) go in among the moves, by time.
+  const moves = c.history
     .filter((h) => h.from && h.from !== h.to)
-    .map((h) => html`<li><time datetime="${h.at}">${new Date(h.at).toLocaleString()}</time> ${badge(h.to)} ${h.reason} <small>(${h.actor})</small></li>`));
+    .map((h) => ({ at: h.at, item: html`<li><time datetime="${h.at}">${new Date(h.at).toLocaleString()}</time> ${badge(h.to)} ${h.reason} <small>(${h.actor})</small></li>` }));
+  const outages = (c.outages || []).map((o) => ({
+    at: o.start,
+    item: html`<li class="outage"><time datetime="${o.start}">${new Date(o.start).toLocaleString()}</time> ${badge("down")} outage ${o.end ? `of ${duration(o.start, o.end)}` : "(still down)"}: ${o.reason}</li>`,
+  }));
+  setHtml($("detail-timeline"), [...moves, ...outages].sort((a, b) => (a.at < b.at ? -1 : 1)).map((x) => x.item));
   const routes = [{ nodes: cur.nodes, cls: "route working" }];
   if (cur.protection_nodes) routes.push({ nodes: cur.protection_nodes, cls: "route protection" });
   state.map.drawRoutes(routes);
@@ -78,6 +99,6 @@ export async function onEvent(event) {
   const fresh = await api("GET", `/v1/connections/${encodeURIComponent(event.subject)}`);
   if (fresh.status !== 200) return;
   state.connections.set(event.subject, fresh.body);
-  if (state.detailId === event.subject) renderDetail(fresh.body);
+  if (state.detailId === event.subject) await showDetail(event.subject);
   if (!$("view-connections").hidden) renderConnections();
 }

@@ -14,6 +14,7 @@ export function drawLegend() {
     kinds.map(([k, label]) => html`<span><span class="swatch kind ${k}"></span>${label}</span>`),
     utilization,
     html`<span><span class="bar route-working"></span>path</span><span><span class="bar route-protection"></span>protection path</span>`,
+    html`<span><span class="bar fiber-cut"></span>cut fiber</span>`,
   ]);
   $("legend").querySelectorAll("[data-u]").forEach((e) => (e.style.background = utilizationColour(Number(e.dataset.u))));
 }
