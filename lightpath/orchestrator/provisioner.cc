@@ -94,7 +94,11 @@ Result<Connection> Provisioner::getAt(const std::string& id,
   return ctx_->records.getAt(id, expected_version);
 }
 
-Result<std::size_t> Provisioner::runSchedule(TimePoint now) { return scheduler_->run(now); }
+Result<std::size_t> Provisioner::runSchedule(TimePoint now) {
+  LP_ASSIGN_OR_RETURN(std::size_t moved, scheduler_->run(now));
+  LP_ASSIGN_OR_RETURN(std::size_t reverted, restorer_->revertDue(now));
+  return moved + reverted;
+}
 
 Status Provisioner::recover() {
   // What is down first: everything planned from here on avoids it.

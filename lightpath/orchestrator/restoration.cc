@@ -100,11 +100,11 @@ std::vector<NodeChange> asNodeChanges(const std::map<std::string, DeviceChange>&
 }  // namespace
 
 struct Restorer::Decision {
-  enum class Kind { Switch, Degrade, Protect, Restore, Down };
+  enum class Kind { Switch, Degrade, Protect, Restore, Down, Revert };
   Kind kind = Kind::Down;
   Connection before;                  // as stored
   Connection after;                   // as it will be stored
-  Realization next;                   // Switch, Restore: the route after
+  Realization next;                   // the route after (Degrade: as it was)
   OperState oper = OperState::Up;     // after
   std::vector<HoldRecord> new_holds;  // Restore
   std::vector<Hold> old_holds;        // Restore, Down: given back on the ledger
@@ -115,7 +115,7 @@ struct Restorer::Decision {
 };
 
 struct Restorer::Pass {
-  std::set<std::string> seen;  // the live connections looked at
+  std::set<std::string> gone;  // looked for, but terminated or no more
   std::vector<Decision> decisions;
   FailureEffect effect;
   TimePoint at;
@@ -138,12 +138,18 @@ Result<Restorer::Pass> Restorer::decide(const RoutePlanner& planner, Ledger& led
     }
   }
   std::map<std::string, Connection> live;
+  std::set<std::string> gone;
   LP_RETURN_IF_ERROR(ctx_.records.store().read([&](StoreTransaction& tx) -> Status {
     for (const std::string& id : ids) {
       LP_ASSIGN_OR_RETURN(auto record, tx.connection(id));
-      if (!record) continue;
-      LP_ASSIGN_OR_RETURN(Connection c, connectionFromJson(record->body));
-      if (!stateInfo(c.state()).terminal) live.emplace(id, std::move(c));
+      std::optional<Connection> c;
+      if (record) {
+        LP_ASSIGN_OR_RETURN(c, connectionFromJson(record->body));
+      }
+      if (c && !stateInfo(c->state()).terminal)
+        live.emplace(id, std::move(*c));
+      else
+        gone.insert(id);
     }
     return Status::ok();
   }));
@@ -151,7 +157,7 @@ Result<Restorer::Pass> Restorer::decide(const RoutePlanner& planner, Ledger& led
   Pass pass;
   pass.at = now;
   pass.why = why;
-  for (const auto& [id, c] : live) pass.seen.insert(id);
+  pass.gone = std::move(gone);
   std::vector<const Connection*> to_restore;
   for (const auto& [id, c] : live) {
     if (c.state() != ConnectionState::Active) continue;
@@ -164,11 +170,15 @@ Result<Restorer::Pass> Restorer::decide(const RoutePlanner& planner, Ledger& led
     const bool working = down.crosses(t, r.fibers, r.nodes);
     const bool protection =
         protected_now && down.crosses(t, r.protection_fibers, r.protection_nodes);
-    Decision d{.before = c};
+    Decision d{.before = c, .next = r};
     if (!working && !protection) {
       if (!protected_now || c.operState() != OperState::Degraded) continue;
       d.kind = Decision::Kind::Protect;
       d.reason = "protection leg back in service";
+      if (c.requested().wait_to_restore && r.on_protection) {  // revertive
+        d.next.revert_at = now + *c.requested().wait_to_restore;
+        d.reason += fmt::format("; back on the working leg at {}", formatTime(*d.next.revert_at));
+      }
       pass.decisions.push_back(std::move(d));
       continue;
     }
@@ -185,6 +195,8 @@ Result<Restorer::Pass> Restorer::decide(const RoutePlanner& planner, Ledger& led
     if (protected_now && !protection) {
       d.kind = Decision::Kind::Switch;
       d.next = swapped(r);
+      d.next.on_protection = !r.on_protection;
+      d.next.revert_at.reset();
       d.oper = OperState::Degraded;
       d.switch_ms = kDetectMs + d.next.latency_ms + kSelectMs;
       d.reason = fmt::format("switched to the protection leg in {:.1f} ms ({})", d.switch_ms, why);
@@ -304,6 +316,10 @@ Status Restorer::execute(Pass& pass) {
         c.setOperState(d.oper);
         c.setOutages(opened(c.outages(), pass.at, pass.why));
         break;
+      case K::Revert:  // bridged first, then selected: no outage counted
+        c.setCurrent(d.next);
+        c.setOperState(d.oper);
+        break;
       case K::Down:
         c.setCurrent(routeless(c.current()));
         c.setOperState(OperState::Down);
@@ -311,10 +327,11 @@ Status Restorer::execute(Pass& pass) {
         break;
       case K::Degrade:
       case K::Protect:
+        c.setCurrent(d.next);
         c.setOperState(d.oper);
         break;
     }
-    if (d.kind == K::Switch || d.kind == K::Restore || d.kind == K::Down) {
+    if (d.kind == K::Switch || d.kind == K::Restore || d.kind == K::Down || d.kind == K::Revert) {
       auto devices =
           rerouteChanges(d.before, d.kind == K::Down ? nullptr : &c, *ctx_.deps.fleet, pass.at);
       if (devices) {
@@ -377,9 +394,9 @@ Status Restorer::execute(Pass& pass) {
     } else if (d.kind == K::Restore) {
       d.after.setOutages(closed(d.after.outages(), done));
     }
-    static constexpr std::array<std::string_view, 5> kEvents{
-        "connection.switched", "connection.degraded", "connection.protected", "connection.restored",
-        "connection.down"};
+    static constexpr std::array<std::string_view, 6> kEvents{
+        "connection.switched", "connection.degraded", "connection.protected",
+        "connection.restored", "connection.down",     "connection.reverted"};
     changes.push_back({.connection = &d.after,
                        .expected_version = d.before.version(),
                        .event_type = std::string(kEvents[static_cast<int>(d.kind)]),
@@ -388,14 +405,18 @@ Status Restorer::execute(Pass& pass) {
                        .delete_holds = old_ids});
     if (d.kind == K::Down) down_ids_.insert(d.before.id());
     if (d.kind == K::Restore) down_ids_.erase(d.before.id());
+    if (d.after.current().revert_at)
+      reverts_[d.before.id()] = *d.after.current().revert_at;
+    else
+      reverts_.erase(d.before.id());
   }
-  for (auto it = down_ids_.begin(); it != down_ids_.end();) {  // terminated meanwhile
-    it = pass.seen.contains(*it) ? std::next(it) : down_ids_.erase(it);
+  for (const std::string& id : pass.gone) {  // terminated meanwhile
+    down_ids_.erase(id);
+    reverts_.erase(id);
   }
-  const std::string down_doc =
-      nlohmann::json(std::vector<std::string>(down_ids_.begin(), down_ids_.end())).dump();
+  const std::string state = stateJson();
   Status saved = ctx_.records.saveAll(changes, [&](StoreTransaction& tx) {
-    return tx.putDocument({"restoration", "down", "", down_doc});
+    return tx.putDocument({"restoration", "state", "", state});
   });
   if (!saved.isOk()) {
     // Nothing was stored: the ledger goes back to what the store says; devices are left to
@@ -405,10 +426,57 @@ Status Restorer::execute(Pass& pass) {
       for (const Hold& h : d.old_holds)
         (void)ctx_.deps.ledger->restore(h.id, h.owner, h.claims, h.window);
     }
-    (void)loadDownIds();
+    (void)loadState();
     return saved;
   }
   return Status::ok();
+}
+
+Result<std::size_t> Restorer::revertDue(TimePoint now) {
+  std::lock_guard lock(mutex_);
+  std::vector<std::string> due;
+  for (const auto& [id, at] : reverts_) {
+    if (at <= now) due.push_back(id);
+  }
+  if (due.empty()) return std::size_t{0};
+  auto connections = ctx_.locks.lockAll();
+  const auto down = ctx_.health.down();
+  const Topology& t = *ctx_.deps.topology;
+  Pass pass{.at = ctx_.now(), .why = "wait-to-restore over"};
+  LP_RETURN_IF_ERROR(ctx_.records.store().read([&](StoreTransaction& tx) -> Status {
+    for (const std::string& id : due) {
+      LP_ASSIGN_OR_RETURN(auto record, tx.connection(id));
+      std::optional<Connection> c;
+      if (record) {
+        LP_ASSIGN_OR_RETURN(c, connectionFromJson(record->body));
+      }
+      const Realization* r = c ? &c->current() : nullptr;
+      if (!c || c->state() != ConnectionState::Active || !r->on_protection || !r->revert_at ||
+          down->crosses(t, r->fibers, r->nodes) ||
+          down->crosses(t, r->protection_fibers, r->protection_nodes)) {
+        pass.gone.insert(id);  // nothing to revert (any more)
+        continue;
+      }
+      Decision d{.kind = Decision::Kind::Revert, .before = *c, .next = swapped(*r)};
+      d.next.on_protection = false;
+      d.next.revert_at.reset();
+      d.oper = OperState::Up;
+      d.reason = "back on the working leg: wait-to-restore over (revertive)";
+      pass.decisions.push_back(std::move(d));
+    }
+    return Status::ok();
+  }));
+  const std::size_t reverted = pass.decisions.size();
+  if (pass.decisions.empty() && !pass.gone.empty()) {
+    for (const std::string& id : pass.gone) reverts_.erase(id);
+    const std::string state = stateJson();
+    LP_RETURN_IF_ERROR(ctx_.records.store().transact([&](StoreTransaction& tx) {
+      return tx.putDocument({"restoration", "state", "", state});
+    }));
+    return std::size_t{0};
+  }
+  LP_RETURN_IF_ERROR(execute(pass));
+  return reverted;
 }
 
 Result<FailureEffect> Restorer::respond(const std::string& why,
@@ -430,142 +498,6 @@ Result<FailureEffect> Restorer::respondLocked(const std::string& why,
   }
   LP_RETURN_IF_ERROR(execute(*pass));
   return pass->effect;
-}
-
-Result<std::vector<FailureRecord>> Restorer::activeFailures() const {
-  std::vector<FailureRecord> out;
-  LP_RETURN_IF_ERROR(ctx_.records.store().read([&](StoreTransaction& tx) -> Status {
-    for (std::size_t offset = 0;; offset += 500) {
-      LP_ASSIGN_OR_RETURN(
-          auto page, tx.documents({.kind = "failure", .offset = offset, .limit = 500}, nullptr));
-      for (const DocumentRecord& d : page) {
-        LP_ASSIGN_OR_RETURN(FailureRecord f, failureFromJson(d.body));
-        if (!f.repaired_at) out.push_back(std::move(f));
-      }
-      if (page.size() < 500) return Status::ok();
-    }
-  }));
-  return out;
-}
-
-Status Restorer::setDown(const std::vector<FailureTarget>& targets) {
-  LP_ASSIGN_OR_RETURN(DownSet down, DownSet::of(*ctx_.deps.topology, targets));
-  ctx_.health.set(std::make_shared<const DownSet>(std::move(down)));
-  return Status::ok();
-}
-
-Result<std::size_t> Restorer::load() {
-  std::lock_guard lock(mutex_);
-  LP_ASSIGN_OR_RETURN(auto active, activeFailures());
-  std::vector<FailureTarget> targets;
-  for (const FailureRecord& f : active) targets.push_back(f.target);
-  LP_RETURN_IF_ERROR(setDown(targets));
-  LP_RETURN_IF_ERROR(loadDownIds());
-  return active.size();
-}
-
-Status Restorer::loadDownIds() {
-  std::optional<DocumentRecord> doc;
-  LP_RETURN_IF_ERROR(ctx_.records.store().read([&](StoreTransaction& tx) -> Status {
-    LP_ASSIGN_OR_RETURN(doc, tx.document("restoration", "down"));
-    return Status::ok();
-  }));
-  down_ids_.clear();
-  if (!doc) return Status::ok();
-  const auto ids = nlohmann::json::parse(doc->body, nullptr, false);
-  if (!ids.is_array()) return internalError("the stored list of down connections is not a list");
-  for (const auto& id : ids) {
-    if (id.is_string()) down_ids_.insert(id.get<std::string>());
-  }
-  return Status::ok();
-}
-
-namespace {
-
-std::string describe(const FailureRecord& f) {
-  return fmt::format("failure {}: {} {}{}", f.id, toString(f.target.kind), f.target.id,
-                     f.reason.empty() ? "" : ", " + f.reason);
-}
-
-}  // namespace
-
-Result<FailureRecord> Restorer::failure(const FailureTarget& target, const std::string& reason,
-                                        const std::string& actor, const StoreWork& also) {
-  const Topology& t = *ctx_.deps.topology;
-  FailureRecord record;
-  std::lock_guard lock(mutex_);
-  LP_ASSIGN_OR_RETURN(auto active, activeFailures());
-  std::vector<FailureTarget> targets;
-  for (const FailureRecord& f : active) {
-    if (f.target == target) {
-      return fail(
-          Status(StatusCode::AlreadyExists, fmt::format("{} '{}' is down already (failure {})",
-                                                        toString(target.kind), target.id, f.id)));
-    }
-    targets.push_back(f.target);
-  }
-  LP_ASSIGN_OR_RETURN(DownSet own, DownSet::of(t, {target}));
-  record = {.id = ctx_.newId("fail"),
-            .target = target,
-            .reason = reason,
-            .actor = actor,
-            .at = ctx_.now()};
-  for (FiberIndex f : own.fibers()) record.fibers.push_back(t.fiber(f).id);
-  for (NodeIndex n : own.nodes()) record.nodes.push_back(t.node(n).id);
-  LP_RETURN_IF_ERROR(ctx_.records.store().transact([&](StoreTransaction& tx) -> Status {
-    LP_RETURN_IF_ERROR(tx.putDocument({"failure", record.id, "", failureToJson(record)}));
-    return also ? also(tx) : Status::ok();
-  }));
-  targets.push_back(target);
-  LP_RETURN_IF_ERROR(setDown(targets));
-  LP_ASSIGN_OR_RETURN(record.effect, respondLocked(describe(record), {}));
-  LP_RETURN_IF_ERROR(ctx_.records.store().transact([&](StoreTransaction& tx) {
-    return tx.putDocument({"failure", record.id, "", failureToJson(record)});
-  }));
-  return record;
-}
-
-Result<FailureRecord> Restorer::repair(const std::string& id, const std::string& actor,
-                                       const StoreWork& also) {
-  FailureRecord record;
-  std::lock_guard lock(mutex_);
-  LP_ASSIGN_OR_RETURN(auto active, activeFailures());
-  std::vector<FailureTarget> targets;
-  bool found = false;
-  for (FailureRecord& f : active) {
-    if (f.id == id) {
-      record = std::move(f);
-      found = true;
-    } else {
-      targets.push_back(f.target);
-    }
-  }
-  if (!found) {
-    std::optional<DocumentRecord> doc;
-    LP_RETURN_IF_ERROR(ctx_.records.store().read([&](StoreTransaction& tx) -> Status {
-      LP_ASSIGN_OR_RETURN(doc, tx.document("failure", id));
-      return Status::ok();
-    }));
-    if (doc) return fail(failedPrecondition(fmt::format("failure {} is repaired already", id)));
-    return fail(notFound(fmt::format("no failure '{}'", id)));
-  }
-  record.repaired_at = ctx_.now();
-  LP_RETURN_IF_ERROR(ctx_.records.store().transact([&](StoreTransaction& tx) -> Status {
-    LP_RETURN_IF_ERROR(tx.putDocument({"failure", record.id, "", failureToJson(record)}));
-    return also ? also(tx) : Status::ok();
-  }));
-  (void)actor;
-  LP_RETURN_IF_ERROR(setDown(targets));
-  std::vector<FiberIndex> repaired;
-  for (const std::string& id : record.fibers) {
-    if (auto f = ctx_.deps.topology->findFiber(id)) repaired.push_back(*f);
-  }
-  LP_ASSIGN_OR_RETURN(record.repair_effect,
-                      respondLocked("repair of " + describe(record), repaired));
-  LP_RETURN_IF_ERROR(ctx_.records.store().transact([&](StoreTransaction& tx) {
-    return tx.putDocument({"failure", record.id, "", failureToJson(record)});
-  }));
-  return record;
 }
 
 Result<FailureEffect> Restorer::analyze(const FailureTarget& target) {

@@ -22,6 +22,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <mutex>
 #include <set>
 #include <string>
@@ -60,6 +61,9 @@ class Restorer {
   // on `also_touched` are looked at too (a repair: their protection may be back).
   Result<FailureEffect> respond(const std::string& why,
                                 const std::vector<FiberIndex>& also_touched = {});
+  // Revertive 1+1 connections whose wait-to-restore has passed go back to the leg ordered first
+  // (when both legs are up; otherwise the next repair sets a new time). Returns how many did.
+  Result<std::size_t> revertDue(TimePoint now);
 
  private:
   struct Decision;
@@ -74,12 +78,16 @@ class Restorer {
   Status execute(Pass& pass);
   Result<std::vector<FailureRecord>> activeFailures() const;
   Status setDown(const std::vector<FailureTarget>& targets);
-  Status loadDownIds();
+  Status loadState();
+  std::string stateJson() const;
 
   OrchestratorContext& ctx_;
   std::mutex mutex_;  // one pass (or failure, repair, analysis) at a time
   PathWorkspace ws_;
-  std::set<std::string> down_ids_;  // down since a failure, waiting for capacity (stored too)
+  // Stored too (one document): connections down since a failure, waiting for capacity, and
+  // revertive ones waiting to go back to their working leg.
+  std::set<std::string> down_ids_;
+  std::map<std::string, TimePoint> reverts_;
 };
 
 }  // namespace lightpath

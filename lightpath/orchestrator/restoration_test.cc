@@ -99,6 +99,43 @@ TEST(Restoration, ProtectedConnectionSwitchesAndRepairBringsProtectionBack) {
             StatusCode::FailedPrecondition);
 }
 
+TEST(Restoration, RevertiveConnectionGoesBackAfterTheWaitToRestore) {
+  World w;
+  ConnectionSpec spec = ethernet();
+  spec.protection = Protection::OnePlusOne;
+  spec.wait_to_restore = std::chrono::seconds(60);
+  const Connection before = activeConnection(w, spec);
+  auto failure = w.provisioner->recordFailure(
+      {FailureTarget::Kind::Fiber, before.current().fibers.front()}, "", "op");
+  ASSERT_TRUE(failure) << failure.error().toString();
+  EXPECT_TRUE(w.provisioner->get(before.id())->current().on_protection);
+  ASSERT_TRUE(w.provisioner->repairFailure(failure->id, "op"));
+  Connection repaired = *w.provisioner->get(before.id());
+  EXPECT_EQ(repaired.operState(), OperState::Up);
+  ASSERT_TRUE(repaired.current().revert_at.has_value());
+  EXPECT_EQ(*repaired.current().revert_at, w.clock.now() + std::chrono::seconds(60));
+  EXPECT_EQ(*w.provisioner->runSchedule(w.clock.now()), 0u);  // not yet
+  EXPECT_EQ(w.provisioner->get(before.id())->current().fibers, before.current().protection_fibers);
+  w.clock.advance(std::chrono::seconds(61));
+  // A restart in between keeps the time to go back.
+  w.restart();
+  EXPECT_EQ(*w.provisioner->runSchedule(w.clock.now()), 1u);
+  const Connection back = *w.provisioner->get(before.id());
+  EXPECT_EQ(back.current().fibers, before.current().fibers);
+  EXPECT_FALSE(back.current().on_protection);
+  EXPECT_FALSE(back.current().revert_at.has_value());
+  EXPECT_EQ(back.operState(), OperState::Up);
+  EXPECT_EQ(back.outages().size(), 1u);  // the switch; going back is bridged first
+  EXPECT_TRUE(lists(eventTypes(w, before.id()), "connection.reverted"));
+  EXPECT_TRUE(w.provisioner->check().empty()) << w.provisioner->check().front();
+  EXPECT_EQ(*w.provisioner->runSchedule(w.clock.now()), 0u);
+  // Revertive needs 1+1.
+  ConnectionSpec plain = ethernet();
+  plain.wait_to_restore = std::chrono::seconds(60);
+  EXPECT_EQ(w.provisioner->order("acme", plain, "key:1").error().code(),
+            StatusCode::InvalidArgument);
+}
+
 TEST(Restoration, EndNodeDownLeavesTheConnectionDownUntilTheRepair) {
   World w;
   const Connection before = activeConnection(w, ethernet());

@@ -157,6 +157,12 @@ Status validateSpec(const ConnectionSpec& s) {
   } else if (!s.cloud_provider.empty() || !s.cloud_key.empty()) {
     return invalidArgument("cloud: only cloud connections have a provider and key");
   }
+  if (s.wait_to_restore) {
+    if (s.protection != Protection::OnePlusOne)
+      return invalidArgument("revertive: only 1+1 connections switch, and so revert");
+    if (s.wait_to_restore->count() < 0 || s.wait_to_restore->count() > 86'400)
+      return invalidArgument("wait_to_restore_s: 0 to 86400");
+  }
   if (s.max_latency && !(s.max_latency->value() > 0))
     return invalidArgument("max_latency_ms: must be positive");
   if (s.term != "hourly" && s.term != "1" && s.term != "12" && s.term != "36") {

@@ -71,6 +71,9 @@ struct ConnectionSpec {
   std::string a_end, z_end;          // port ids (ethernet, cloud A end) or site ids (wavelength)
   std::uint64_t bandwidth_mbps = 0;  // wavelengths: the line rate (100000, 400000, 800000)
   Protection protection = Protection::None;
+  // 1+1: present = revertive, back on the working leg this long after the repair; absent =
+  // non-revertive (stays on the leg it switched to).
+  std::optional<std::chrono::seconds> wait_to_restore;
   std::optional<Micros> max_latency;
   std::optional<TimePoint> start, end;  // absent start: now; absent end: until terminated
   std::vector<BandwidthStep> steps;     // bandwidth changes over time, in order
@@ -127,6 +130,8 @@ struct Realization {
   std::vector<SpectrumBlock> spectrum;    // wavelength: per fiber
   std::vector<std::uint64_t> holds;       // ledger holds
   double protection_km = 0;               // 1+1: the second leg's length
+  bool on_protection = false;             // 1+1: switched: traffic is on the leg ordered second
+  std::optional<TimePoint> revert_at;     // revertive 1+1: when it goes back to the first leg
   // Wavelength: the light's quality per leg (working, then protection), at its weakest
   // segment: GSNR in 0.1 nm and its margin over the transceiver's threshold.
   struct LegQot {

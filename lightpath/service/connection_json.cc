@@ -24,6 +24,10 @@ json specToJson(const ConnectionSpec& s) {
          {"sla", s.sla},
          {"term", s.term},
          {"tags", s.tags}};
+  if (s.wait_to_restore) {
+    j["revertive"] = true;
+    j["wait_to_restore_s"] = s.wait_to_restore->count();
+  }
   if (s.max_latency) j["max_latency_ms"] = s.max_latency->value() / 1000.0;
   if (s.start) j["start"] = formatTime(*s.start);
   if (s.end) j["end"] = formatTime(*s.end);
@@ -179,6 +183,8 @@ std::string connectionToJson(const Connection& c) {
   if (!r.regenerators.empty()) current["regenerators"] = r.regenerators;
   if (!spectrum.empty()) current["spectrum"] = spectrum;
   if (r.protection_km > 0) current["protection_km"] = r.protection_km;
+  if (r.on_protection) current["on_protection"] = true;
+  if (r.revert_at) current["revert_at"] = formatTime(*r.revert_at);
   if (!r.qot.empty()) {
     json legs = json::array();
     for (const Realization::LegQot& q : r.qot) {
@@ -215,9 +221,9 @@ std::string connectionToJson(const Connection& c) {
 }
 
 Result<ConnectionSpec> specFromJson(const json& j) {
-  LP_RETURN_IF_ERROR(
-      onlyFields(j, {"kind", "a_end", "z_end", "bandwidth_mbps", "protection", "max_latency_ms",
-                     "start", "end", "steps", "vlan", "cloud", "sla", "term", "tags"}));
+  LP_RETURN_IF_ERROR(onlyFields(j, {"kind", "a_end", "z_end", "bandwidth_mbps", "protection",
+                                    "revertive", "wait_to_restore_s", "max_latency_ms", "start",
+                                    "end", "steps", "vlan", "cloud", "sla", "term", "tags"}));
   ConnectionSpec s;
   auto kind = stringField(j, "kind", "", true);
   if (!kind) return fail(kind.error());
@@ -240,6 +246,17 @@ Result<ConnectionSpec> specFromJson(const json& j) {
     if (!protection)
       return fail(invalidArgument("protection: none or 1+1, got '" + p.substr(0, 40) + "'"));
     s.protection = *protection;
+  }
+  if (j.contains("revertive")) {
+    if (!j.at("revertive").is_boolean()) return fail(wrongType("revertive", "true or false"));
+    if (j.at("revertive").get<bool>()) s.wait_to_restore = std::chrono::seconds(300);
+  }
+  if (j.contains("wait_to_restore_s")) {
+    if (!s.wait_to_restore)
+      return fail(invalidArgument("wait_to_restore_s: only with \"revertive\": true"));
+    LP_ASSIGN_OR_RETURN(auto wtr, unsignedField(j, "wait_to_restore_s", ""));
+    if (wtr > 86'400) return fail(invalidArgument("wait_to_restore_s: 0 to 86400"));
+    s.wait_to_restore = std::chrono::seconds(wtr);
   }
   if (j.contains("max_latency_ms")) {
     const json& v = j.at("max_latency_ms");
@@ -344,6 +361,9 @@ Result<Connection> connectionFromJson(std::string_view text) {
     }
     r.holds = cur.value("holds", std::vector<std::uint64_t>{});
     r.protection_km = cur.value("protection_km", 0.0);
+    r.on_protection = cur.value("on_protection", false);
+    if (cur.contains("revert_at"))
+      r.revert_at = valueOf(parseTime(cur.at("revert_at").get<std::string>()), "current.revert_at");
     if (cur.contains("qot")) {
       for (const json& q : cur.at("qot")) {
         r.qot.push_back({q.at("gsnr_db").get<double>(), q.at("margin_db").get<double>()});
