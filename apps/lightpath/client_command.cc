@@ -31,6 +31,8 @@ struct OrderFlags {
   std::vector<std::string> tags;
   bool wait = false;
   int wait_seconds = 120;
+  bool revertive = false;
+  int wait_to_restore_s = -1;  // -1: the server's default
 };
 
 std::string money(const json& price) {
@@ -82,6 +84,8 @@ void showConnection(const json& c) {
 Result<json> orderBody(const OrderFlags& o) {
   json j{{"kind", o.kind}, {"a_end", o.a}, {"z_end", o.z}, {"bandwidth_mbps", o.mbps}};
   if (!o.protection.empty()) j["protection"] = o.protection;
+  if (o.revertive) j["revertive"] = true;
+  if (o.wait_to_restore_s >= 0) j["wait_to_restore_s"] = o.wait_to_restore_s;
   if (o.max_latency_ms > 0) j["max_latency_ms"] = o.max_latency_ms;
   if (!o.start.empty()) j["start"] = o.start;
   if (!o.end.empty()) j["end"] = o.end;
@@ -145,6 +149,10 @@ void addOrderFlags(CLI::App* command, OrderFlags& o) {
                    "bandwidth in Mb/s (wavelength: a transceiver rate, 100000 to 800000)")
       ->required();
   command->add_option("--protection", o.protection, "none or 1+1");
+  command->add_flag("--revertive", o.revertive,
+                    "1+1: back on the first leg after a repair (default: stays switched)");
+  command->add_option("--wait-to-restore", o.wait_to_restore_s,
+                      "revertive: seconds after the repair before going back (default 300)");
   command->add_option("--max-latency-ms", o.max_latency_ms, "latency bound, one way");
   command->add_option("--start", o.start, "UTC RFC 3339 start (default now)");
   command->add_option("--end", o.end, "UTC RFC 3339 end (default: until deleted)");
