@@ -31,6 +31,9 @@ struct SimulateFlags {
   std::vector<double> bitrates;
   std::string route_metric, route_order;
   bool bidirectional = false, json = false, warmup_set = false;
+  // Fiber cuts (--failures): availability per policy beside blocking.
+  bool failures = false, no_restore = false;
+  double cuts_per_1000km_year = 2, repair_hours = 12, holding_hours = 730;
 };
 
 Result<std::vector<double>> readMatrix(const std::string& path, std::size_t nodes) {
@@ -122,6 +125,17 @@ Result<std::pair<SimulationSetup, double>> makeSetup(const SimulateFlags& flags)
     LP_ASSIGN_OR_RETURN(auto m, readMatrix(flags.matrix, setup.topology->nodes().size()));
     setup.traffic.pair_weights = std::move(m);
   }
+  if (flags.failures) {
+    if (!(flags.cuts_per_1000km_year > 0) || !(flags.repair_hours > 0) ||
+        !(flags.holding_hours > 0)) {
+      return fail(invalidArgument(
+          "--cuts-per-1000km-year, --repair-hours and --holding-hours must be positive"));
+    }
+    setup.failures = {.cuts_per_1000km_year = flags.cuts_per_1000km_year,
+                      .repair_hours = flags.repair_hours,
+                      .holding_hours = flags.holding_hours,
+                      .restore = !flags.no_restore};
+  }
   return result;
 }
 
@@ -170,14 +184,26 @@ int run(const SimulateFlags& flags) {
       return kExitRejected;
     }
     csv << "policy,load,seeds,requests,blocking,ci95,bitrate_blocking,utilization,fragmentation,"
-           "requests_per_second\n";
+           "requests_per_second"
+        << (flags.failures ? ",availability,availability_unrestored,cuts,hit,restored" : "")
+        << "\n";
   }
   if (!flags.json) {
     fmt::print("{} | {} nodes, {} slots, k={}, {} requests after {} warm-up, {} seed{}\n",
                setup.name, setup.topology->nodes().size(), setup.slots, setup.k, setup.requests,
                setup.warmup, flags.seeds, flags.seeds == 1 ? "" : "s");
-    fmt::print("{:<10} {:>8} {:>10} {:>9} {:>10} {:>8} {:>8} {:>12}\n", "policy", "load",
-               "blocking", "+-95%", "bit-rate", "util", "frag", "requests/s");
+    if (flags.failures) {
+      fmt::print(
+          "fiber cuts: {:g} per 1,000 km a year, repaired in {:g} h on average; demands "
+          "held {:g} h on average; {}\n",
+          flags.cuts_per_1000km_year, flags.repair_hours, flags.holding_hours,
+          flags.no_restore ? "no restoration" : "restored on another of their k routes");
+    }
+    fmt::print("{:<10} {:>8} {:>10} {:>9} {:>10} {:>8} {:>8} {:>12}{}\n", "policy", "load",
+               "blocking", "+-95%", "bit-rate", "util", "frag", "requests/s",
+               flags.failures ? fmt::format(" {:>10} {:>12} {:>6} {:>7} {:>9}", "avail",
+                                            "unrestored", "cuts", "hit", "restored")
+                              : "");
   }
   std::vector<PlotSeries> series;
   for (RsaPolicy policy : policies) {
@@ -207,6 +233,15 @@ int run(const SimulateFlags& flags) {
         arrivals += static_cast<double>(r.requests + setup.warmup);
       }
       const double rate = seconds > 0 ? arrivals / seconds : 0;
+      double availability = 0, unrestored = 0;
+      std::uint64_t cuts = 0, hit = 0, restored = 0;
+      for (const RunResult& r : runs) {
+        availability += r.availability / runs.size();
+        unrestored += r.availability_unrestored / runs.size();
+        cuts += r.cuts;
+        hit += r.hit;
+        restored += r.restored;
+      }
       line.points.push_back({load, blocking.mean, blocking.ci95});
       if (flags.json) {
         nlohmann::ordered_json j{{"policy", toString(policy)},  {"load", load},
@@ -214,16 +249,29 @@ int run(const SimulateFlags& flags) {
                                  {"blocking", blocking.mean},   {"ci95", blocking.ci95},
                                  {"bitrate_blocking", bitrate}, {"utilization", utilization},
                                  {"fragmentation", frag},       {"requests_per_second", rate}};
+        if (flags.failures) {
+          j["availability"] = availability;
+          j["availability_unrestored"] = unrestored;
+          j["cuts"] = cuts;
+          j["hit"] = hit;
+          j["restored"] = restored;
+        }
         std::cout << j.dump() << "\n";
       } else {
-        fmt::print("{:<10} {:>8g} {:>10.5f} {:>9.5f} {:>10.5f} {:>8.3f} {:>8.3f} {:>12.0f}\n",
-                   toString(policy), load, blocking.mean, blocking.ci95, bitrate, utilization, frag,
-                   rate);
+        fmt::print(
+            "{:<10} {:>8g} {:>10.5f} {:>9.5f} {:>10.5f} {:>8.3f} {:>8.3f} {:>12.0f}{}\n",
+            toString(policy), load, blocking.mean, blocking.ci95, bitrate, utilization, frag, rate,
+            flags.failures ? fmt::format(" {:>9.5f}% {:>11.5f}% {:>6} {:>7} {:>9}",
+                                         100 * availability, 100 * unrestored, cuts, hit, restored)
+                           : "");
       }
       if (csv) {
-        csv << fmt::format("{},{},{},{},{},{},{},{},{},{}\n", toString(policy), load, flags.seeds,
-                           requests, blocking.mean, blocking.ci95, bitrate, utilization, frag,
-                           rate);
+        csv << fmt::format("{},{},{},{},{},{},{},{},{},{}", toString(policy), load, flags.seeds,
+                           requests, blocking.mean, blocking.ci95, bitrate, utilization, frag, rate)
+            << (flags.failures
+                    ? fmt::format(",{},{},{},{},{}", availability, unrestored, cuts, hit, restored)
+                    : "")
+            << "\n";
       }
     }
     series.push_back(std::move(line));
@@ -270,6 +318,20 @@ void addSimulateCommand(CLI::App& app, int* exit_code) {
   simulate->add_flag("--bidirectional", flags.bidirectional,
                      "one spectrum per fiber pair, not per direction");
   simulate->add_option("--matrix", flags.matrix, "traffic matrix CSV (N x N relative weights)");
+  simulate->add_flag("--failures", flags.failures,
+                     "cut fibers at random and report availability per policy beside blocking");
+  simulate
+      ->add_option("--cuts-per-1000km-year", flags.cuts_per_1000km_year,
+                   "with --failures: cuts per 1,000 km of fiber a year")
+      ->capture_default_str();
+  simulate->add_option("--repair-hours", flags.repair_hours, "with --failures: mean time to repair")
+      ->capture_default_str();
+  simulate
+      ->add_option("--holding-hours", flags.holding_hours,
+                   "with --failures: the demands' mean holding time in hours (sets the clock)")
+      ->capture_default_str();
+  simulate->add_flag("--no-restore", flags.no_restore,
+                     "with --failures: demands on a cut wait for the repair");
   simulate->add_flag("--json", flags.json, "one JSON object per (policy, load)");
   simulate->add_option("--csv", flags.csv, "also write the results as CSV");
   simulate->add_option("--plot", flags.plot, "draw blocking vs load to an SVG file");

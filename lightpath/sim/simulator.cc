@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <limits>
 #include <queue>
 
 #include "lightpath/base/random.h"
@@ -77,6 +78,9 @@ Status Simulator::precompute() {
   const PathEngine engine(setup_.topology);
   const PathGraph& graph = engine.graph();
   link_count_ = setup_.bidirectional ? graph.fiberCount() : graph.arcCount();
+  fiber_links_.assign(t.fibers().size(), {});
+  for (std::uint32_t l = 0; l < link_count_; ++l)
+    fiber_links_[setup_.bidirectional ? l : graph.fiber(l)].push_back(l);
   if (setup_.qot) {
     fiber_noise_.clear();
     for (const Fiber& fiber : t.fibers())
@@ -227,10 +231,15 @@ RunResult Simulator::run(RsaPolicy policy, double load_erlang, std::uint64_t see
   const double mean_interarrival = traffic.mean_holding / load_erlang;
   const std::size_t k = static_cast<std::size_t>(setup_.k);
 
-  // What a demand holds: per segment of its route, the first slot of its block.
+  // What a demand holds: per segment of its route, the first slot of its block; and, with fiber
+  // cuts, since when it is down and for how long it was.
   struct Holding {
     std::uint32_t route;                      // index into routes_
     std::vector<std::uint32_t> first, count;  // per segment
+    std::size_t base = 0;                     // its pair's first route
+    double gbps = 0, start = 0, end = 0;
+    double down_since = -1, downtime = 0, unrestored_downtime = 0;
+    bool counted = false;
   };
   std::vector<Holding> holdings;
   std::vector<std::uint32_t> free_holdings;
@@ -256,17 +265,175 @@ RunResult Simulator::run(RsaPolicy policy, double load_erlang, std::uint64_t see
     return n > setup_.slots ? 0 : n;
   };
 
+  // Fiber cuts: links down (a count per link), drawn from their own generator so the traffic
+  // is the same with and without them.
+  const FailureModel& cuts = setup_.failures;
+  Random cut_random(seed ^ 0x9e3779b97f4a7c15ULL);
+  std::vector<std::uint32_t> link_down(link_count_, 0);
+  std::uint32_t links_down = 0;
+  struct CutEvent {
+    double at;
+    std::uint32_t fiber;
+    bool repair;
+    bool operator>(const CutEvent& o) const { return at > o.at; }
+  };
+  std::priority_queue<CutEvent, std::vector<CutEvent>, std::greater<>> cut_events;
+  std::vector<double> cut_rate(fiber_links_.size(), 0);  // per time unit
+  const double unit_hours = cuts.holding_hours / traffic.mean_holding;
+  if (cuts.cuts_per_1000km_year > 0) {
+    for (std::uint32_t f = 0; f < fiber_links_.size(); ++f) {
+      cut_rate[f] = cuts.cuts_per_1000km_year * setup_.topology->fiber(f).length.value() / 1000.0 /
+                    8766.0 * unit_hours;
+      if (cut_rate[f] > 0) cut_events.push({cut_random.exponential(1 / cut_rate[f]), f, false});
+    }
+  }
+  std::vector<std::uint32_t> down_holdings;
+  auto routeUp = [&](const Route& route) {
+    if (links_down == 0) return true;
+    for (std::uint32_t g = 0; g < route.segment_count; ++g) {
+      for (std::uint32_t l : segmentLinks(segments_[route.segment_begin + g]))
+        if (link_down[l]) return false;
+    }
+    return true;
+  };
+
+  // Places a demand of `gbps` on one of the k routes from `base` that are up; fills firsts and
+  // counts, occupies the spectrum, and returns the route's position.
+  auto place = [&](std::size_t base, double gbps) -> std::optional<std::uint32_t> {
+    firsts.clear();
+    counts.clear();
+    if (single_segment_) {
+      // Every route is one segment: the policy sees all k at once.
+      for (std::size_t r = 0; r < k; ++r) {
+        const Route& route = routes_[base + r];
+        if (route.segment_count == 0 || !routeUp(route)) {
+          candidates[r] = {};
+          continue;
+        }
+        const Segment& segment = segments_[route.segment_begin];
+        candidates[r] = {segmentLinks(segment), slotsOf(segment, gbps)};
+      }
+      auto choice = assignSpectrum(policy, state, candidates, random, scratch);
+      if (!choice) return std::nullopt;
+      firsts.push_back(choice->first);
+      counts.push_back(candidates[choice->route].slots);
+      state.occupy(candidates[choice->route].links, choice->first, candidates[choice->route].slots);
+      return choice->route;
+    }
+    // Routes with regenerators or conversion: routes in order, each segment placed by the
+    // policy on its own; the first route whose every segment fits wins.
+    for (std::size_t r = 0; r < k; ++r) {
+      const Route& route = routes_[base + r];
+      if (route.segment_count == 0 || !routeUp(route)) continue;
+      bool fits = true;
+      for (std::uint32_t g = 0; g < route.segment_count && fits; ++g) {
+        const Segment& segment = segments_[route.segment_begin + g];
+        const RsaCandidate one{segmentLinks(segment), slotsOf(segment, gbps)};
+        auto choice = one.slots ? assignSpectrum(policy, state, std::span(&one, 1), random, scratch)
+                                : std::nullopt;
+        if (!choice) {
+          fits = false;
+          break;
+        }
+        state.occupy(one.links, choice->first, one.slots);
+        firsts.push_back(choice->first);
+        counts.push_back(one.slots);
+      }
+      if (fits) return static_cast<std::uint32_t>(r);
+      for (std::size_t g = 0; g < firsts.size(); ++g) {  // undo this route's segments
+        state.release(segmentLinks(segments_[route.segment_begin + g]), firsts[g], counts[g]);
+      }
+      firsts.clear();
+      counts.clear();
+    }
+    return std::nullopt;
+  };
+  auto releaseHolding = [&](const Holding& h) {
+    const Route& route = routes_[h.route];
+    for (std::uint32_t g = 0; g < route.segment_count; ++g)
+      state.release(segmentLinks(segments_[route.segment_begin + g]), h.first[g], h.count[g]);
+  };
+  auto occupyHolding = [&](const Holding& h) {
+    const Route& route = routes_[h.route];
+    for (std::uint32_t g = 0; g < route.segment_count; ++g)
+      state.occupy(segmentLinks(segments_[route.segment_begin + g]), h.first[g], h.count[g]);
+  };
+  double served = 0, downtime = 0, unrestored_downtime = 0;
+  std::vector<char> alive;
+
+  // A fiber cut at `t`: its links go down; every demand on them is restored on another of its
+  // routes (when the model restores and one has room) or waits for the repair.
+  auto cut = [&](std::uint32_t fiber, double t) {
+    const double repaired = t + cut_random.exponential(cuts.repair_hours / unit_hours);
+    cut_events.push({repaired, fiber, true});
+    for (std::uint32_t l : fiber_links_[fiber]) links_down += link_down[l]++ == 0;
+    ++result.cuts;
+    for (std::uint32_t id = 0; id < holdings.size(); ++id) {
+      Holding& h = holdings[id];
+      if (!alive[id] || h.down_since >= 0 || routeUp(routes_[h.route])) continue;
+      ++result.hit;
+      h.unrestored_downtime += std::min(repaired, h.end) - t;
+      if (cuts.restore) {
+        releaseHolding(h);
+        if (auto r = place(h.base, h.gbps)) {
+          h.route = static_cast<std::uint32_t>(h.base + *r);
+          h.first.assign(firsts.begin(), firsts.end());
+          h.count.assign(counts.begin(), counts.end());
+          ++result.restored;
+          continue;
+        }
+        occupyHolding(h);  // it keeps its spectrum for when the fiber is back
+      }
+      h.down_since = t;
+      down_holdings.push_back(id);
+    }
+  };
+  auto repair = [&](std::uint32_t fiber, double t) {
+    for (std::uint32_t l : fiber_links_[fiber]) links_down -= --link_down[l] == 0;
+    cut_events.push({t + cut_random.exponential(1 / cut_rate[fiber]), fiber, false});
+    std::erase_if(down_holdings, [&](std::uint32_t id) {
+      Holding& h = holdings[id];
+      if (!routeUp(routes_[h.route])) return false;  // another cut still holds it down
+      h.downtime += t - h.down_since;
+      h.down_since = -1;
+      return true;
+    });
+  };
+  auto depart = [&](std::uint32_t id, double t) {
+    Holding& h = holdings[id];
+    releaseHolding(h);
+    if (h.down_since >= 0) {
+      h.downtime += t - h.down_since;
+      std::erase(down_holdings, id);
+    }
+    if (h.counted) {
+      served += h.end - h.start;
+      downtime += h.downtime;
+      unrestored_downtime += h.unrestored_downtime;
+    }
+    alive[id] = 0;
+    free_holdings.push_back(id);
+  };
+
   const auto started = std::chrono::steady_clock::now();
   for (std::uint64_t i = 0; i < total; ++i) {
     now += random.exponential(mean_interarrival);
-    while (!departures.empty() && departures.top().first <= now) {
-      const Holding& h = holdings[departures.top().second];
-      const Route& route = routes_[h.route];
-      for (std::uint32_t g = 0; g < route.segment_count; ++g) {
-        state.release(segmentLinks(segments_[route.segment_begin + g]), h.first[g], h.count[g]);
+    // Departures, cuts and repairs up to now, in time order.
+    for (;;) {
+      const double next_departure =
+          departures.empty() ? std::numeric_limits<double>::infinity() : departures.top().first;
+      const double next_cut =
+          cut_events.empty() ? std::numeric_limits<double>::infinity() : cut_events.top().at;
+      if (std::min(next_departure, next_cut) > now) break;
+      if (next_departure <= next_cut) {
+        const std::uint32_t id = departures.top().second;
+        departures.pop();
+        depart(id, next_departure);
+      } else {
+        const CutEvent e = cut_events.top();
+        cut_events.pop();
+        e.repair ? repair(e.fiber, e.at) : cut(e.fiber, e.at);
       }
-      free_holdings.push_back(departures.top().second);
-      departures.pop();
     }
     // The demand: a pair, a bit rate, a holding time.
     std::uint32_t s, d;
@@ -291,72 +458,26 @@ RunResult Simulator::run(RsaPolicy policy, double load_erlang, std::uint64_t see
     }
 
     const std::size_t base = (std::size_t{s} * nodes_ + d) * k;
-    std::optional<std::uint32_t> chosen;  // route index within the pair's k
-    firsts.clear();
-    counts.clear();
-    if (single_segment_) {
-      // Every route is one segment: the policy sees all k at once.
-      for (std::size_t r = 0; r < k; ++r) {
-        const Route& route = routes_[base + r];
-        if (route.segment_count == 0) {
-          candidates[r] = {};
-          continue;
-        }
-        const Segment& segment = segments_[route.segment_begin];
-        candidates[r] = {segmentLinks(segment), slotsOf(segment, gbps)};
-      }
-      if (auto choice = assignSpectrum(policy, state, candidates, random, scratch)) {
-        chosen = choice->route;
-        firsts.push_back(choice->first);
-        counts.push_back(candidates[choice->route].slots);
-        state.occupy(candidates[choice->route].links, choice->first,
-                     candidates[choice->route].slots);
-      }
-    } else {
-      // Routes with regenerators or conversion: routes in order, each segment placed by the
-      // policy on its own; the first route whose every segment fits wins.
-      for (std::size_t r = 0; r < k && !chosen; ++r) {
-        const Route& route = routes_[base + r];
-        if (route.segment_count == 0) continue;
-        bool fits = true;
-        for (std::uint32_t g = 0; g < route.segment_count && fits; ++g) {
-          const Segment& segment = segments_[route.segment_begin + g];
-          const RsaCandidate one{segmentLinks(segment), slotsOf(segment, gbps)};
-          auto choice = one.slots
-                            ? assignSpectrum(policy, state, std::span(&one, 1), random, scratch)
-                            : std::nullopt;
-          if (!choice) {
-            fits = false;
-            break;
-          }
-          state.occupy(one.links, choice->first, one.slots);
-          firsts.push_back(choice->first);
-          counts.push_back(one.slots);
-        }
-        if (fits) {
-          chosen = static_cast<std::uint32_t>(r);
-        } else {  // undo this route's segments
-          for (std::size_t g = 0; g < firsts.size(); ++g) {
-            state.release(segmentLinks(segments_[route.segment_begin + g]), firsts[g], counts[g]);
-          }
-          firsts.clear();
-          counts.clear();
-        }
-      }
-    }
+    const std::optional<std::uint32_t> chosen = place(base, gbps);
     if (chosen) {
       std::uint32_t id;
       if (free_holdings.empty()) {
         id = static_cast<std::uint32_t>(holdings.size());
         holdings.push_back({});
+        alive.push_back(0);
       } else {
         id = free_holdings.back();
         free_holdings.pop_back();
       }
-      Holding& h = holdings[id];
-      h.route = static_cast<std::uint32_t>(base + *chosen);
-      h.first.assign(firsts.begin(), firsts.end());
-      h.count.assign(counts.begin(), counts.end());
+      holdings[id] = {.route = static_cast<std::uint32_t>(base + *chosen),
+                      .first = firsts,
+                      .count = counts,
+                      .base = base,
+                      .gbps = gbps,
+                      .start = now,
+                      .end = now + holding,
+                      .counted = i >= setup_.warmup};
+      alive[id] = 1;
       departures.push({now + holding, id});
     }
     const bool accepted = chosen.has_value();
@@ -389,6 +510,9 @@ RunResult Simulator::run(RsaPolicy policy, double load_erlang, std::uint64_t see
   result.bitrate_blocking = requested_gbps > 0 ? blocked_gbps / requested_gbps : 0;
   result.utilization = samples ? utilization_sum / samples : 0;
   result.fragmentation = fragmentation_samples ? fragmentation_sum / fragmentation_samples : 0;
+  // Over the demands that ended during the run.
+  result.availability = served > 0 ? 1 - downtime / served : 1;
+  result.availability_unrestored = served > 0 ? 1 - unrestored_downtime / served : 1;
   return result;
 }
 

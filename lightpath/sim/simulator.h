@@ -34,6 +34,17 @@ struct TrafficModel {
   std::vector<double> pair_weights;   // N x N, row = source; empty = uniform over ordered pairs
 };
 
+// Fiber cuts: each fiber is cut as a Poisson process at `cuts_per_1000km_year` x its length and
+// repaired after an exponential time (mean `repair_hours`); the demands' mean holding time is
+// `holding_hours`, which sets the clock. Demands on a cut fiber are restored on another of their
+// k routes with room (`restore`), or wait for the repair.
+struct FailureModel {
+  double cuts_per_1000km_year = 0;  // 0: no cuts
+  double repair_hours = 12;
+  double holding_hours = 730;  // a month
+  bool restore = true;
+};
+
 struct SimulationSetup {
   std::string name;
   std::shared_ptr<const Topology> topology;
@@ -51,6 +62,7 @@ struct SimulationSetup {
   // Every link converts spectrum (no continuity constraint): a lower bound on blocking.
   bool spectrum_conversion = false;
   TrafficModel traffic;
+  FailureModel failures;
   std::uint64_t requests = 100000;
   std::uint64_t warmup = 3000;
 };
@@ -67,6 +79,10 @@ struct RunResult {
   double fragmentation = 0;            // mean over links of 1 - largest free block / free slots
   double seconds = 0;                  // wall time of the run (routes excluded)
   std::vector<double> batch_blocking;  // 10 consecutive batches, for confidence intervals
+  // With fiber cuts: the share of the demands' time they carried traffic (those that ended in
+  // the run), and what it would have been had none been restored; cuts, demands hit, restored.
+  double availability = 1, availability_unrestored = 1;
+  std::uint64_t cuts = 0, hit = 0, restored = 0;
 };
 
 // Mean and 95% half-width over several runs (Student t); a single run uses its batches.
@@ -103,7 +119,8 @@ class Simulator {
   std::vector<FiberNoise> fiber_noise_;  // per fiber, with QoT: a 32 GBd channel's noise
   std::uint32_t nodes_ = 0;
   std::uint32_t link_count_ = 0;
-  std::vector<std::uint32_t> links_;  // link ids of all segments, concatenated
+  std::vector<std::uint32_t> links_;                     // link ids of all segments, concatenated
+  std::vector<std::vector<std::uint32_t>> fiber_links_;  // per fiber, its links (1 or 2)
   std::vector<Segment> segments_;
   std::vector<Route> routes_;            // k per ordered pair (missing ones have none)
   bool single_segment_ = true;           // every route one segment: the fast path
