@@ -44,6 +44,29 @@ Status OrchestratorContext::configure(const Connection& c, IntentAction action,
   return applyToDevices(changes);
 }
 
+std::map<std::string, Status> OrchestratorContext::nodeHealth() const {
+  std::map<std::string, std::shared_ptr<DeviceCallPool::Pending>> asked;
+  std::map<std::string, std::shared_ptr<Status>> answers;
+  for (const auto& [node, device] : deps.fleet->all()) {
+    if (!device->telemetry()) continue;
+    auto answer = std::make_shared<Status>();
+    answers[node] = answer;
+    asked[node] = calls_->submit(node, [device, answer]() -> Status {
+      auto up = device->telemetry()->nodeUp();
+      *answer = !up ? up.error() : *up ? Status::ok() : unavailable("the node reports itself down");
+      return Status::ok();
+    });
+  }
+  const auto deadline = std::chrono::steady_clock::now() + deps.device_timeout;
+  std::map<std::string, Status> health;
+  for (auto& [node, pending] : asked) {
+    Status called =
+        DeviceCallPool::wait(pending, deadline, deps.device_timeout, "telemetry of " + node);
+    health[node] = called.isOk() ? *answers[node] : called;
+  }
+  return health;
+}
+
 Status OrchestratorContext::applyToDevices(const std::vector<NodeChange>& changes) const {
   return applyAcrossDevices(*deps.fleet, changes, {calls_.get(), deps.device_timeout});
 }

@@ -97,7 +97,8 @@ Result<Connection> Provisioner::getAt(const std::string& id,
 Result<std::size_t> Provisioner::runSchedule(TimePoint now) {
   LP_ASSIGN_OR_RETURN(std::size_t moved, scheduler_->run(now));
   LP_ASSIGN_OR_RETURN(std::size_t reverted, restorer_->revertDue(now));
-  return moved + reverted;
+  LP_ASSIGN_OR_RETURN(std::size_t health, restorer_->watchHealth());
+  return moved + reverted + health;
 }
 
 Status Provisioner::recover() {

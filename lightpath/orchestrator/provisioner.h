@@ -120,7 +120,9 @@ class Provisioner {
   Result<Connection> getAt(const std::string& id,
                            std::optional<std::uint64_t> expected_version) const;
 
-  // The schedule at `now`: activates provisioning connections whose scheduled start has come,
+  // The schedule at `now` (and the network's health: revertive connections whose time to go
+  // back has come, nodes whose devices report them down or back up; restoration.h):
+  // activates provisioning connections whose scheduled start has come,
   // tells the devices of active ones a bandwidth step that has come, and terminates connections
   // whose end has passed. Call it from a timer (the clock is injected, so tests drive it). A
   // connection that cannot move is logged and tried again next time. Returns how many moved;

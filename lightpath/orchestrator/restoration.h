@@ -61,6 +61,13 @@ class Restorer {
   // on `also_touched` are looked at too (a repair: their protection may be back).
   Result<FailureEffect> respond(const std::string& why,
                                 const std::vector<FiberIndex>& also_touched = {});
+  // Device health (the Telemetry role), polled once a schedule tick: a node whose device says
+  // it is down, or does not answer in time, kPollsToDecide polls in a row, is recorded as a
+  // failure by "telemetry" and answered like any other; when it is up again as many polls in a
+  // row, that failure is repaired. Returns how many failures it recorded or repaired.
+  Result<std::size_t> watchHealth();
+  static constexpr int kPollsToDecide = 3;
+  static constexpr const char* kTelemetryActor = "telemetry";
   // Revertive 1+1 connections whose wait-to-restore has passed go back to the leg ordered first
   // (when both legs are up; otherwise the next repair sets a new time). Returns how many did.
   Result<std::size_t> revertDue(TimePoint now);
@@ -88,6 +95,8 @@ class Restorer {
   // revertive ones waiting to go back to their working leg.
   std::set<std::string> down_ids_;
   std::map<std::string, TimePoint> reverts_;
+  std::map<std::string, std::string> raised_;  // node -> the failure telemetry recorded for it
+  std::map<std::string, int> polls_;           // node -> polls in a row up (> 0) or down (< 0)
 };
 
 }  // namespace lightpath

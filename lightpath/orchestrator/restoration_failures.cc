@@ -3,8 +3,11 @@
 // to revert).
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cstdlib>
 #include <nlohmann/json.hpp>
 
+#include "lightpath/base/log.h"
 #include "lightpath/orchestrator/internal/context.h"
 #include "lightpath/orchestrator/restoration.h"
 #include "lightpath/service/connection_json.h"
@@ -37,7 +40,12 @@ Result<std::size_t> Restorer::load() {
   std::lock_guard lock(mutex_);
   LP_ASSIGN_OR_RETURN(auto active, activeFailures());
   std::vector<FailureTarget> targets;
-  for (const FailureRecord& f : active) targets.push_back(f.target);
+  raised_.clear();
+  for (const FailureRecord& f : active) {
+    targets.push_back(f.target);
+    if (f.actor == kTelemetryActor && f.target.kind == FailureTarget::Kind::Node)
+      raised_[f.target.id] = f.id;
+  }
   LP_RETURN_IF_ERROR(setDown(targets));
   LP_RETURN_IF_ERROR(loadState());
   return active.size();
@@ -70,6 +78,62 @@ std::string Restorer::stateJson() const {
   nlohmann::json revert = nlohmann::json::object();
   for (const auto& [id, at] : reverts_) revert[id] = formatTime(at);
   return nlohmann::json{{"down", down_ids_}, {"revert", revert}}.dump();
+}
+
+Result<std::size_t> Restorer::watchHealth() {
+  const std::map<std::string, Status> health = ctx_.nodeHealth();
+  std::map<std::string, std::string> raised;
+  {
+    std::lock_guard lock(mutex_);
+    raised = raised_;
+  }
+  std::size_t changed = 0;
+  std::optional<std::vector<FailureRecord>> active;  // read only when a node is down
+  for (const auto& [node, status] : health) {
+    const auto it = raised.find(node);
+    // A node changes state after kPollsToDecide polls in a row agree (one slow answer is not
+    // a node down).
+    {
+      std::lock_guard lock(mutex_);
+      int& streak = polls_[node];
+      streak = status.isOk() ? std::max(streak, 0) + 1 : std::min(streak, 0) - 1;
+      if (std::abs(streak) < kPollsToDecide) continue;
+    }
+    if (status.isOk()) {
+      if (it == raised.end()) continue;
+      // Back: the failure telemetry raised is repaired (one an operator recorded stays).
+      auto repaired = repair(it->second, kTelemetryActor, {});
+      if (repaired || repaired.error().code() == StatusCode::FailedPrecondition) {
+        std::lock_guard lock(mutex_);
+        raised_.erase(node);
+        changed += repaired.has_value();
+      } else {
+        log().warn("telemetry: repair of {} failed: {}", node, repaired.error().toString());
+      }
+      continue;
+    }
+    if (it != raised.end()) continue;  // down already, by telemetry
+    if (!active) {
+      std::lock_guard lock(mutex_);
+      LP_ASSIGN_OR_RETURN(active, activeFailures());
+    }
+    const bool recorded = std::any_of(active->begin(), active->end(), [&](const FailureRecord& f) {
+      return f.target.kind == FailureTarget::Kind::Node && f.target.id == node;
+    });
+    if (recorded) continue;  // an operator recorded it already
+    auto failed = failure({FailureTarget::Kind::Node, node}, "telemetry: " + status.message(),
+                          kTelemetryActor, {});
+    if (!failed) {
+      log().warn("telemetry: {} is down ({}), but recording it failed: {}", node, status.message(),
+                 failed.error().toString());
+      continue;
+    }
+    log().warn("telemetry: {} is down ({}): failure {}", node, status.message(), failed->id);
+    std::lock_guard lock(mutex_);
+    raised_[node] = failed->id;
+    ++changed;
+  }
+  return changed;
 }
 
 namespace {

@@ -229,6 +229,45 @@ TEST(Restoration, RefusingDevicesLeaveItDownAndARestartRetriesIt) {
   EXPECT_TRUE(w.provisioner->check().empty()) << w.provisioner->check().front();
 }
 
+TEST(Restoration, TelemetryRaisesAndRepairsANodeFailure) {
+  World w;
+  const Connection before = activeConnection(w, ethernet());
+  const std::string node = before.current().nodes[2];         // a transit node
+  EXPECT_EQ(*w.provisioner->runSchedule(w.clock.now()), 0u);  // all up: nothing to do
+  w.devices[node]->setFaults({.down = true});
+  // Three polls in a row decide (one slow answer is not a node down).
+  EXPECT_EQ(*w.provisioner->runSchedule(w.clock.now()), 0u);
+  EXPECT_EQ(*w.provisioner->runSchedule(w.clock.now()), 0u);
+  EXPECT_EQ(*w.provisioner->runSchedule(w.clock.now()), 1u);
+  const Connection moved = *w.provisioner->get(before.id());
+  EXPECT_FALSE(lists(moved.current().nodes, node));
+  EXPECT_EQ(moved.operState(), OperState::Up);
+  EXPECT_TRUE(w.provisioner->down()->nodeDown(*w.topology->findNode(node)));
+  EXPECT_EQ(*w.provisioner->runSchedule(w.clock.now()), 0u);  // recorded once
+  // A restart remembers who raised it; back up, telemetry repairs it.
+  w.restart();
+  w.devices[node]->setFaults({});
+  EXPECT_EQ(*w.provisioner->runSchedule(w.clock.now()), 0u);
+  EXPECT_EQ(*w.provisioner->runSchedule(w.clock.now()), 0u);
+  EXPECT_EQ(*w.provisioner->runSchedule(w.clock.now()), 1u);
+  EXPECT_FALSE(w.provisioner->down()->nodeDown(*w.topology->findNode(node)));
+  std::size_t failures = 0;
+  ASSERT_TRUE(w.store
+                  ->read([&](StoreTransaction& tx) -> Status {
+                    LP_ASSIGN_OR_RETURN(auto docs, tx.documents({.kind = "failure"}, nullptr));
+                    for (const DocumentRecord& d : docs) {
+                      auto f = failureFromJson(d.body);
+                      EXPECT_EQ(f->actor, "telemetry");
+                      EXPECT_TRUE(f->repaired_at.has_value());
+                      ++failures;
+                    }
+                    return Status::ok();
+                  })
+                  .isOk());
+  EXPECT_EQ(failures, 1u);
+  EXPECT_TRUE(w.provisioner->check().empty()) << w.provisioner->check().front();
+}
+
 TEST(Restoration, UnknownTargetsAndFailuresAreRefused) {
   World w;
   EXPECT_EQ(

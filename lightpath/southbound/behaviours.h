@@ -71,6 +71,9 @@ class Telemetry {
  public:
   virtual ~Telemetry() = default;
   virtual Result<std::vector<EntryStatus>> status() = 0;
+  // Whether the node itself is in service (its line side lit, no node-level alarm); a device
+  // that cannot answer is down too.
+  virtual Result<bool> nodeUp() = 0;
 };
 
 }  // namespace lightpath

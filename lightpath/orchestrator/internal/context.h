@@ -2,6 +2,7 @@
 // planner, the connection records, the device call pool, per-connection locks and the id source.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -27,6 +28,9 @@ class OrchestratorContext {
   // Applies (or removes) the connection's configuration on every device of its route, all or
   // nothing, each call with the deadline; `tag` keeps the transaction ids distinct.
   Status configure(const Connection& c, IntentAction action, const std::string& tag = "") const;
+  // Every device with the Telemetry role asked whether its node is up, all at once, each within
+  // the deadline: ok when up, else why not (a device that does not answer is down).
+  std::map<std::string, Status> nodeHealth() const;
   // One all-or-nothing change across devices, with the deadline.
   Status applyToDevices(const std::vector<NodeChange>& changes) const;
 

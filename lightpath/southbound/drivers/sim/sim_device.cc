@@ -233,6 +233,11 @@ Result<std::vector<EntryStatus>> SimDevice::status() {
   return out;
 }
 
+Result<bool> SimDevice::nodeUp() {
+  std::lock_guard lock(mutex_);
+  return !faults_.down;
+}
+
 Result<std::vector<ConfigEntry>> SimDevice::running() {
   std::lock_guard lock(mutex_);
   std::vector<ConfigEntry> out;

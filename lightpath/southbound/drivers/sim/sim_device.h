@@ -21,7 +21,7 @@ struct SimFaults {
   std::optional<std::string> hang_at;    // "prepare" or "apply": sleep for `hang` first
   std::chrono::milliseconds hang{0};
   int hangs = -1;                    // how many times it hangs; -1: every time
-  bool down = false;                 // telemetry reports every service down
+  bool down = false;                 // telemetry reports the node and every service down
   std::size_t max_entries = 100000;  // capacity of the device's table
 };
 
@@ -47,6 +47,7 @@ class SimDevice final : public Device, CrossConnect, ClientPort, CloudOnRamp, Te
   ConfigEntry clientService(const ClientServiceIntent& intent) const override;
   ConfigEntry cloudAttachment(const CloudAttachmentIntent& intent) const override;
   Result<std::vector<EntryStatus>> status() override;
+  Result<bool> nodeUp() override;
 
   // Keeps the running configuration in `path`, a journal of applied changes (one JSON line
   // each), so the device outlives the process as a real box would: a restart, even after
