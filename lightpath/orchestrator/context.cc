@@ -47,7 +47,9 @@ Status OrchestratorContext::configure(const Connection& c, IntentAction action,
 std::map<std::string, Status> OrchestratorContext::nodeHealth() const {
   std::map<std::string, std::shared_ptr<DeviceCallPool::Pending>> asked;
   std::map<std::string, std::shared_ptr<Status>> answers;
-  for (const auto& [node, device] : deps.fleet->all()) {
+  for (const auto& entry : deps.fleet->all()) {
+    const std::string& node = entry.first;
+    std::shared_ptr<Device> device = entry.second;
     if (!device->telemetry()) continue;
     auto answer = std::make_shared<Status>();
     answers[node] = answer;

@@ -117,8 +117,9 @@ Result<std::size_t> Restorer::watchHealth() {
       std::lock_guard lock(mutex_);
       LP_ASSIGN_OR_RETURN(active, activeFailures());
     }
+    const std::string& name = node;  // clang 14 cannot capture a structured binding
     const bool recorded = std::any_of(active->begin(), active->end(), [&](const FailureRecord& f) {
-      return f.target.kind == FailureTarget::Kind::Node && f.target.id == node;
+      return f.target.kind == FailureTarget::Kind::Node && f.target.id == name;
     });
     if (recorded) continue;  // an operator recorded it already
     auto failed = failure({FailureTarget::Kind::Node, node}, "telemetry: " + status.message(),
