@@ -125,20 +125,9 @@ struct Restorer::Pass {
 Restorer::Restorer(OrchestratorContext& ctx) : ctx_(ctx) {}
 Restorer::~Restorer() = default;
 
-Result<Restorer::Pass> Restorer::decide(const RoutePlanner& planner, Ledger& ledger,
-                                        const DownSet& down, const std::vector<FiberIndex>& touched,
-                                        const std::string& why) {
-  // The connections to look at: those holding capacity on the fibers touched (the ledger knows
-  // them without reading the rest) and those down since an earlier failure.
-  const TimePoint now = ctx_.now();
-  std::set<std::string> ids(down_ids_.begin(), down_ids_.end());
-  for (FiberIndex f : touched) {
-    for (ResourceKind kind : {ResourceKind::LinkBandwidth, ResourceKind::SpectrumSlots}) {
-      for (const Ledger::Use& use : ledger.usesAt({kind, f}, now)) ids.insert(use.owner);
-    }
-  }
+Result<std::map<std::string, Connection>> Restorer::readLive(const std::set<std::string>& ids,
+                                                             std::set<std::string>& gone) const {
   std::map<std::string, Connection> live;
-  std::set<std::string> gone;
   LP_RETURN_IF_ERROR(ctx_.records.store().read([&](StoreTransaction& tx) -> Status {
     for (const std::string& id : ids) {
       LP_ASSIGN_OR_RETURN(auto record, tx.connection(id));
@@ -153,6 +142,23 @@ Result<Restorer::Pass> Restorer::decide(const RoutePlanner& planner, Ledger& led
     }
     return Status::ok();
   }));
+  return live;
+}
+
+Result<Restorer::Pass> Restorer::decide(const RoutePlanner& planner, Ledger& ledger,
+                                        const DownSet& down, const std::vector<FiberIndex>& touched,
+                                        const std::string& why) {
+  // The connections to look at: those holding capacity on the fibers touched (the ledger knows
+  // them without reading the rest) and those down since an earlier failure.
+  const TimePoint now = ctx_.now();
+  std::set<std::string> ids(down_ids_.begin(), down_ids_.end());
+  for (FiberIndex f : touched) {
+    for (ResourceKind kind : {ResourceKind::LinkBandwidth, ResourceKind::SpectrumSlots}) {
+      for (const Ledger::Use& use : ledger.usesAt({kind, f}, now)) ids.insert(use.owner);
+    }
+  }
+  std::set<std::string> gone;
+  LP_ASSIGN_OR_RETURN(auto live, readLive(ids, gone));
   const Topology& t = *ctx_.deps.topology;
   Pass pass;
   pass.at = now;
@@ -443,29 +449,22 @@ Result<std::size_t> Restorer::revertDue(TimePoint now) {
   const auto down = ctx_.health.down();
   const Topology& t = *ctx_.deps.topology;
   Pass pass{.at = ctx_.now(), .why = "wait-to-restore over"};
-  LP_RETURN_IF_ERROR(ctx_.records.store().read([&](StoreTransaction& tx) -> Status {
-    for (const std::string& id : due) {
-      LP_ASSIGN_OR_RETURN(auto record, tx.connection(id));
-      std::optional<Connection> c;
-      if (record) {
-        LP_ASSIGN_OR_RETURN(c, connectionFromJson(record->body));
-      }
-      const Realization* r = c ? &c->current() : nullptr;
-      if (!c || c->state() != ConnectionState::Active || !r->on_protection || !r->revert_at ||
-          down->crosses(t, r->fibers, r->nodes) ||
-          down->crosses(t, r->protection_fibers, r->protection_nodes)) {
-        pass.gone.insert(id);  // nothing to revert (any more)
-        continue;
-      }
-      Decision d{.kind = Decision::Kind::Revert, .before = *c, .next = swapped(*r)};
-      d.next.on_protection = false;
-      d.next.revert_at.reset();
-      d.oper = OperState::Up;
-      d.reason = "back on the working leg: wait-to-restore over (revertive)";
-      pass.decisions.push_back(std::move(d));
+  LP_ASSIGN_OR_RETURN(auto live, readLive({due.begin(), due.end()}, pass.gone));
+  for (auto& [id, c] : live) {
+    const Realization& r = c.current();
+    if (c.state() != ConnectionState::Active || !r.on_protection || !r.revert_at ||
+        down->crosses(t, r.fibers, r.nodes) ||
+        down->crosses(t, r.protection_fibers, r.protection_nodes)) {
+      pass.gone.insert(id);  // nothing to revert (any more)
+      continue;
     }
-    return Status::ok();
-  }));
+    Decision d{.kind = Decision::Kind::Revert, .before = c, .next = swapped(r)};
+    d.next.on_protection = false;
+    d.next.revert_at.reset();
+    d.oper = OperState::Up;
+    d.reason = "back on the working leg: wait-to-restore over (revertive)";
+    pass.decisions.push_back(std::move(d));
+  }
   const std::size_t reverted = pass.decisions.size();
   if (pass.decisions.empty() && !pass.gone.empty()) {
     for (const std::string& id : pass.gone) reverts_.erase(id);

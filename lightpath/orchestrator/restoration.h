@@ -75,6 +75,9 @@ class Restorer {
  private:
   struct Decision;
   struct Pass;
+  // The connections `ids` names that are not terminal; the others go to `gone`.
+  Result<std::map<std::string, Connection>> readLive(const std::set<std::string>& ids,
+                                                     std::set<std::string>& gone) const;
   Result<FailureEffect> respondLocked(const std::string& why,
                                       const std::vector<FiberIndex>& also_touched);
   // Step (1): the connections on `touched` and the down ones against `down`, decided in

@@ -9,20 +9,7 @@ set -u
 lp=$1
 cycles=${2:-3}
 tmp=$(mktemp -d)
-pid=
-trap '[ -n "$pid" ] && kill -9 "$pid" 2>/dev/null; rm -rf "$tmp"' EXIT
-failures=0
-fail() { echo "FAIL $*"; failures=$((failures + 1)); }
-
-start() {
-  "$lp" serve --data "$tmp/data" --listen 127.0.0.1:0 --log-level error >"$tmp/serve.out" 2>&1 &
-  pid=$!
-  for _ in $(seq 600); do grep -q "API:" "$tmp/serve.out" 2>/dev/null && break; sleep 0.05; done
-  url=$(grep -o 'http://127.0.0.1:[0-9]*' "$tmp/serve.out" | head -1)
-  [ -n "$url" ] || { fail "serve did not start: $(cat "$tmp/serve.out")"; exit 1; }
-  key=$(cat "$tmp/data/operator.key")
-}
-api() { curl -s -H "Authorization: Bearer $key" -H 'Content-Type: application/json' "$@"; }
+source "$(dirname "$0")/serve_helpers.sh"
 
 # Nothing down stays on a path, and a routeless active connection is down.
 verify() {

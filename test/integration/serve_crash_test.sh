@@ -8,22 +8,7 @@ set -u
 lp=$1
 cycles=${2:-3}
 tmp=$(mktemp -d)
-pid=
-trap '[ -n "$pid" ] && kill -9 "$pid" 2>/dev/null; rm -rf "$tmp"' EXIT
-failures=0
-fail() {
-  echo "FAIL $*"; failures=$((failures + 1))
-  echo "--- the server said:"; tail -5 "$tmp/serve.out" 2>/dev/null
-}
-
-start() {
-  "$lp" serve --data "$tmp/data" --listen 127.0.0.1:0 --log-level error >"$tmp/serve.out" 2>&1 &
-  pid=$!
-  for _ in $(seq 600); do grep -q "API:" "$tmp/serve.out" 2>/dev/null && break; sleep 0.05; done
-  url=$(grep -o 'http://127.0.0.1:[0-9]*' "$tmp/serve.out" | head -1)
-  [ -n "$url" ] || { fail "serve did not start: $(cat "$tmp/serve.out")"; exit 1; }
-}
-api() { curl -s -H "Authorization: Bearer $key" -H 'Content-Type: application/json' "$@"; }
+source "$(dirname "$0")/serve_helpers.sh"
 events() {  # every event cursor, paging with after=
   /usr/bin/python3 - "$url" "$key" <<'PY'
 import json, sys, urllib.request
@@ -40,7 +25,6 @@ PY
 }
 
 start
-key=$(cat "$tmp/data/operator.key")
 api -d '{"id":"acme"}' "$url/v1/tenants" >/dev/null
 for p in dc-ashburn-p1 dc-ashburn-p2 dc-hillsboro-p1 dc-hillsboro-p2 dc-santa-clara-p1 dc-memphis-p1; do
   api -X PATCH -d '{"tenant":"acme"}' "$url/v1/ports/$p" >/dev/null
