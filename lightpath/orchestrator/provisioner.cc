@@ -96,6 +96,12 @@ Result<Connection> Provisioner::getAt(const std::string& id,
 
 Result<std::size_t> Provisioner::runSchedule(TimePoint now) {
   LP_ASSIGN_OR_RETURN(std::size_t moved, scheduler_->run(now));
+  if (moved > 0 && !ctx_->health.down()->empty()) {
+    // A connection planned before a cut may just have started on it: answer it as the cut's
+    // own pass would.
+    auto effect = restorer_->respond("scheduled start on a route through what is down");
+    if (!effect) log().warn("restoration after the schedule: {}", effect.error().toString());
+  }
   LP_ASSIGN_OR_RETURN(std::size_t reverted, restorer_->revertDue(now));
   LP_ASSIGN_OR_RETURN(std::size_t health, restorer_->watchHealth());
   return moved + reverted + health;

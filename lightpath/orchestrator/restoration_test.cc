@@ -268,6 +268,25 @@ TEST(Restoration, TelemetryRaisesAndRepairsANodeFailure) {
   EXPECT_TRUE(w.provisioner->check().empty()) << w.provisioner->check().front();
 }
 
+TEST(Restoration, AConnectionScheduledBeforeACutStartsAroundIt) {
+  World w;
+  ConnectionSpec spec = ethernet();
+  spec.start = w.clock.now() + std::chrono::hours(1);
+  auto c = w.provisioner->order("acme", spec, "key:1");
+  ASSERT_TRUE(c) << c.error().toString();
+  const std::string cut = c->current().fibers[2];
+  auto failure = w.provisioner->recordFailure({FailureTarget::Kind::Fiber, cut}, "", "op");
+  ASSERT_TRUE(failure) << failure.error().toString();
+  EXPECT_TRUE(failure->effect.hit.empty());  // not live yet
+  w.clock.advance(std::chrono::hours(1) + std::chrono::seconds(1));
+  ASSERT_TRUE(w.provisioner->runSchedule(w.clock.now()));
+  const Connection started = *w.provisioner->get(c->id());
+  EXPECT_EQ(started.state(), ConnectionState::Active);
+  EXPECT_EQ(started.operState(), OperState::Up);
+  EXPECT_FALSE(lists(started.current().fibers, cut));
+  EXPECT_TRUE(w.provisioner->check().empty()) << w.provisioner->check().front();
+}
+
 TEST(Restoration, UnknownTargetsAndFailuresAreRefused) {
   World w;
   EXPECT_EQ(
