@@ -1,3 +1,4 @@
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <set>
@@ -140,6 +141,22 @@ TEST(NativeFormat, RejectsDeepNesting) {
   ASSERT_FALSE(t);
   EXPECT_NE(t.error().message().find("nested deeper than 64 levels"), std::string::npos)
       << t.error().message();
+}
+
+// "Billion laughs": each alias repeats the one before ten times; expanded, 10^9 values.
+TEST(NativeFormat, RefusesAliasesThatExpandBeyondTheFile) {
+  std::string text = "lightpath_topology: 1\na0: &a0 [x, x, x, x, x, x, x, x, x, x]\n";
+  for (int i = 1; i < 9; ++i) {
+    text += fmt::format("a{}: &a{} [", i, i);
+    for (int j = 0; j < 10; ++j) text += fmt::format("{}*a{}", j ? ", " : "", i - 1);
+    text += "]\n";
+  }
+  auto t = parseYaml(text);
+  ASSERT_FALSE(t);
+  EXPECT_NE(t.error().message().find("aliases repeated"), std::string::npos) << t.error().message();
+  // An alias used a few times is fine.
+  EXPECT_EQ(errorOf(parseYaml("lightpath_topology: 1\nx: &x [1, 2]\ny: *x\n")).find("aliases"),
+            std::string::npos);
 }
 
 TEST(JsonInput, ErrorsNameTheLineAndPointer) {

@@ -41,9 +41,16 @@ class Locator {
   std::map<std::string, std::size_t> lines_;
 };
 
-// YAML -> JSON with YAML 1.2 core-schema typing of plain scalars.
+// YAML -> JSON with YAML 1.2 core-schema typing of plain scalars. `budget` is how many values
+// the document may still expand to: aliases repeat a node wherever they stand, so a small file
+// can stand for an exponential one ("billion laughs"); it is refused instead of expanded.
 Result<json> yamlToJson(const YAML::Node& node, const std::string& pointer, int depth,
-                        Locator& locator, std::string_view source) {
+                        Locator& locator, std::string_view source, std::size_t& budget) {
+  if (budget == 0) {
+    return fail(invalidArgument(fmt::format(
+        "{}: expands to more values than a file of its size holds (aliases repeated?)", source)));
+  }
+  --budget;
   if (depth > kMaxNestingDepth) {
     return fail(invalidArgument(fmt::format("{}:{}: nested deeper than {} levels", source,
                                             node.Mark().line + 1, kMaxNestingDepth)));
@@ -70,8 +77,8 @@ Result<json> yamlToJson(const YAML::Node& node, const std::string& pointer, int 
       json array = json::array();
       std::size_t i = 0;
       for (const auto& item : node) {
-        auto value =
-            yamlToJson(item, pointer + "/" + std::to_string(i++), depth + 1, locator, source);
+        auto value = yamlToJson(item, pointer + "/" + std::to_string(i++), depth + 1, locator,
+                                source, budget);
         if (!value) return value;
         array.push_back(std::move(*value));
       }
@@ -89,8 +96,8 @@ Result<json> yamlToJson(const YAML::Node& node, const std::string& pointer, int 
           return fail(invalidArgument(fmt::format("{}:{}: key '{}' appears twice", source,
                                                   item.first.Mark().line + 1, excerpt(key))));
         }
-        auto value =
-            yamlToJson(item.second, fmt::format("{}/{}", pointer, key), depth + 1, locator, source);
+        auto value = yamlToJson(item.second, fmt::format("{}/{}", pointer, key), depth + 1, locator,
+                                source, budget);
         if (!value) return value;
         object[key] = std::move(*value);
       }
@@ -464,7 +471,9 @@ Result<Topology> readNative(std::string_view text, std::string_view source, bool
   } catch (const std::exception& e) {
     return fail(invalidArgument(fmt::format("{}: not valid YAML: {}", source, e.what())));
   }
-  LP_ASSIGN_OR_RETURN(auto doc, yamlToJson(root, "", 0, locator, source));
+  // Without aliases a value takes at least a byte of YAML: room for every honest file.
+  std::size_t budget = text.size() + 16;
+  LP_ASSIGN_OR_RETURN(auto doc, yamlToJson(root, "", 0, locator, source, budget));
   return fromJson(doc, locator);
 }
 
