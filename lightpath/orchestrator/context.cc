@@ -28,7 +28,7 @@ OrchestratorContext::OrchestratorContext(ProvisionerDeps d)
                .packet_mbps_per_fiber = deps.packet_mbps_per_fiber,
                .health = &health}),
       records(*deps.store, *deps.clock),
-      calls_(std::make_unique<DeviceCallPool>(32)),
+      calls_(std::make_unique<DeviceCallPool>(8)),
       random_(deps.seed != 0 ? deps.seed : osSeed()) {}
 
 std::string OrchestratorContext::newId(std::string_view prefix) {

@@ -117,6 +117,7 @@ std::string failureToJson(const FailureRecord& f) {
          {"effect", effectJson(f.effect)}};
   if (f.repaired_at) {
     j["repaired_at"] = formatTime(*f.repaired_at);
+    j["repaired_by"] = f.repaired_by;
     j["repair_effect"] = effectJson(f.repair_effect);
   }
   return j.dump(-1, ' ', false, json::error_handler_t::replace);
@@ -141,6 +142,7 @@ Result<FailureRecord> failureFromJson(std::string_view text) {
     LP_ASSIGN_OR_RETURN(f.at, parseTime(j.at("at").get<std::string>()));
     if (j.contains("repaired_at")) {
       LP_ASSIGN_OR_RETURN(f.repaired_at, parseTime(j.at("repaired_at").get<std::string>()));
+      f.repaired_by = j.value("repaired_by", "");
       f.repair_effect = effectOf(j.at("repair_effect"));
     }
     f.fibers = j.at("fibers").get<std::vector<std::string>>();

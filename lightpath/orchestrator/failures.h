@@ -96,6 +96,7 @@ struct FailureRecord {
   std::string reason, actor;
   TimePoint at;
   std::optional<TimePoint> repaired_at;
+  std::string repaired_by;                 // who recorded the repair
   std::vector<std::string> fibers, nodes;  // what it took down
   FailureEffect effect;                    // when it happened
   FailureEffect repair_effect;             // when it was repaired: restored, no longer degraded

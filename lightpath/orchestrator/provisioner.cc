@@ -140,10 +140,6 @@ Result<FailureEffect> Provisioner::analyzeFailure(const FailureTarget& target) {
 
 std::shared_ptr<const DownSet> Provisioner::down() const { return ctx_->health.down(); }
 
-Result<FailureEffect> Provisioner::restoreDown() {
-  return restorer_->respond("retry of connections down");
-}
-
 std::vector<std::string> Provisioner::check() const { return reconciler_->check(); }
 
 Provisioner::ReconcileReport Provisioner::reconcile(bool repair) {

@@ -147,8 +147,6 @@ class Provisioner {
                                       const StoreWork& also = {});
   // What recordFailure(target) would do now; nothing changes.
   Result<FailureEffect> analyzeFailure(const FailureTarget& target);
-  // Tries the connections down since a failure again (capacity may have come free).
-  Result<FailureEffect> restoreDown();
   // What is down now (failures not yet repaired).
   std::shared_ptr<const DownSet> down() const;
 

@@ -4,7 +4,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <array>
 #include <limits>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -112,6 +111,25 @@ struct Restorer::Decision {
   double switch_ms = 0;               // Switch
   bool devices_ok = true;
   std::map<std::string, DeviceChange> devices;  // Switch, Restore, Down
+
+  // The event its outcome is told by.
+  std::string event() const {
+    switch (kind) {
+      case Kind::Switch:
+        return "connection.switched";
+      case Kind::Degrade:
+        return "connection.degraded";
+      case Kind::Protect:
+        return "connection.protected";
+      case Kind::Restore:
+        return "connection.restored";
+      case Kind::Down:
+        return "connection.down";
+      case Kind::Revert:
+        return "connection.reverted";
+    }
+    return "connection.stateChanged";
+  }
 };
 
 struct Restorer::Pass {
@@ -311,7 +329,7 @@ Result<Restorer::Pass> Restorer::decide(const RoutePlanner& planner, Ledger& led
 
 Status Restorer::execute(Pass& pass) {
   using K = Decision::Kind;
-  if (pass.decisions.empty()) return Status::ok();
+  if (pass.decisions.empty() && pass.gone.empty()) return Status::ok();
   // Each connection as it will be, and what its devices must change.
   for (Decision& d : pass.decisions) {
     Connection& c = d.after = d.before;
@@ -400,12 +418,9 @@ Status Restorer::execute(Pass& pass) {
     } else if (d.kind == K::Restore) {
       d.after.setOutages(closed(d.after.outages(), done));
     }
-    static constexpr std::array<std::string_view, 6> kEvents{
-        "connection.switched", "connection.degraded", "connection.protected",
-        "connection.restored", "connection.down",     "connection.reverted"};
     changes.push_back({.connection = &d.after,
                        .expected_version = d.before.version(),
-                       .event_type = std::string(kEvents[static_cast<int>(d.kind)]),
+                       .event_type = d.event(),
                        .reason = d.reason,
                        .put_holds = d.new_holds,
                        .delete_holds = old_ids});
@@ -466,14 +481,6 @@ Result<std::size_t> Restorer::revertDue(TimePoint now) {
     pass.decisions.push_back(std::move(d));
   }
   const std::size_t reverted = pass.decisions.size();
-  if (pass.decisions.empty() && !pass.gone.empty()) {
-    for (const std::string& id : pass.gone) reverts_.erase(id);
-    const std::string state = stateJson();
-    LP_RETURN_IF_ERROR(ctx_.records.store().transact([&](StoreTransaction& tx) {
-      return tx.putDocument({"restoration", "state", "", state});
-    }));
-    return std::size_t{0};
-  }
   LP_RETURN_IF_ERROR(execute(pass));
   return reverted;
 }
@@ -501,10 +508,7 @@ Result<FailureEffect> Restorer::respondLocked(const std::string& why,
 
 Result<FailureEffect> Restorer::analyze(const FailureTarget& target) {
   std::lock_guard lock(mutex_);
-  LP_ASSIGN_OR_RETURN(auto active, activeFailures());
-  std::vector<FailureTarget> targets;
-  for (const FailureRecord& f : active) targets.push_back(f.target);
-  targets.push_back(target);
+  LP_ASSIGN_OR_RETURN(auto targets, downWith(target));
   LP_ASSIGN_OR_RETURN(DownSet down, DownSet::of(*ctx_.deps.topology, targets));
   NetworkHealth what_if;
   what_if.set(std::make_shared<const DownSet>(down));

@@ -55,7 +55,8 @@ class Restorer {
   // NotFound for an unknown failure; FailedPrecondition when it was repaired already.
   Result<FailureRecord> repair(const std::string& id, const std::string& actor,
                                const StoreWork& also);
-  // What failing `target` (beside what is down already) would do now; nothing changes.
+  // What failing `target` (beside what is down already) would do now; nothing changes. The
+  // same refusals as failure().
   Result<FailureEffect> analyze(const FailureTarget& target);
   // One pass over what is down now (after a restart, or to retry the down ones); connections
   // on `also_touched` are looked at too (a repair: their protection may be back).
@@ -87,6 +88,8 @@ class Restorer {
   // Steps (2) and (3).
   Status execute(Pass& pass);
   Result<std::vector<FailureRecord>> activeFailures() const;
+  // The targets of the unrepaired failures and `target`; AlreadyExists when one has it.
+  Result<std::vector<FailureTarget>> downWith(const FailureTarget& target) const;
   Status setDown(const std::vector<FailureTarget>& targets);
   Status loadState();
   std::string stateJson() const;

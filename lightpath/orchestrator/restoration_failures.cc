@@ -3,7 +3,6 @@
 // to revert).
 #include <fmt/format.h>
 
-#include <algorithm>
 #include <cstdlib>
 #include <nlohmann/json.hpp>
 
@@ -88,7 +87,6 @@ Result<std::size_t> Restorer::watchHealth() {
     raised = raised_;
   }
   std::size_t changed = 0;
-  std::optional<std::vector<FailureRecord>> active;  // read only when a node is down
   for (const auto& [node, status] : health) {
     const auto it = raised.find(node);
     // A node changes state after kPollsToDecide polls in a row agree (one slow answer is not
@@ -113,17 +111,9 @@ Result<std::size_t> Restorer::watchHealth() {
       continue;
     }
     if (it != raised.end()) continue;  // down already, by telemetry
-    if (!active) {
-      std::lock_guard lock(mutex_);
-      LP_ASSIGN_OR_RETURN(active, activeFailures());
-    }
-    const std::string& name = node;  // clang 14 cannot capture a structured binding
-    const bool recorded = std::any_of(active->begin(), active->end(), [&](const FailureRecord& f) {
-      return f.target.kind == FailureTarget::Kind::Node && f.target.id == name;
-    });
-    if (recorded) continue;  // an operator recorded it already
     auto failed = failure({FailureTarget::Kind::Node, node}, "telemetry: " + status.message(),
                           kTelemetryActor, {});
+    if (!failed && failed.error().code() == StatusCode::AlreadyExists) continue;  // an operator's
     if (!failed) {
       log().warn("telemetry: {} is down ({}), but recording it failed: {}", node, status.message(),
                  failed.error().toString());
@@ -146,11 +136,7 @@ std::string describe(const FailureRecord& f) {
 
 }  // namespace
 
-Result<FailureRecord> Restorer::failure(const FailureTarget& target, const std::string& reason,
-                                        const std::string& actor, const StoreWork& also) {
-  const Topology& t = *ctx_.deps.topology;
-  FailureRecord record;
-  std::lock_guard lock(mutex_);
+Result<std::vector<FailureTarget>> Restorer::downWith(const FailureTarget& target) const {
   LP_ASSIGN_OR_RETURN(auto active, activeFailures());
   std::vector<FailureTarget> targets;
   for (const FailureRecord& f : active) {
@@ -161,6 +147,16 @@ Result<FailureRecord> Restorer::failure(const FailureTarget& target, const std::
     }
     targets.push_back(f.target);
   }
+  targets.push_back(target);
+  return targets;
+}
+
+Result<FailureRecord> Restorer::failure(const FailureTarget& target, const std::string& reason,
+                                        const std::string& actor, const StoreWork& also) {
+  const Topology& t = *ctx_.deps.topology;
+  FailureRecord record;
+  std::lock_guard lock(mutex_);
+  LP_ASSIGN_OR_RETURN(auto targets, downWith(target));
   LP_ASSIGN_OR_RETURN(DownSet own, DownSet::of(t, {target}));
   record = {.id = ctx_.newId("fail"),
             .target = target,
@@ -173,7 +169,6 @@ Result<FailureRecord> Restorer::failure(const FailureTarget& target, const std::
     LP_RETURN_IF_ERROR(tx.putDocument({"failure", record.id, "", failureToJson(record)}));
     return also ? also(tx) : Status::ok();
   }));
-  targets.push_back(target);
   LP_RETURN_IF_ERROR(setDown(targets));
   LP_ASSIGN_OR_RETURN(record.effect, respondLocked(describe(record), {}));
   LP_RETURN_IF_ERROR(ctx_.records.store().transact([&](StoreTransaction& tx) {
@@ -207,12 +202,14 @@ Result<FailureRecord> Restorer::repair(const std::string& id, const std::string&
     return fail(notFound(fmt::format("no failure '{}'", id)));
   }
   record.repaired_at = ctx_.now();
+  record.repaired_by = actor;
   LP_RETURN_IF_ERROR(ctx_.records.store().transact([&](StoreTransaction& tx) -> Status {
     LP_RETURN_IF_ERROR(tx.putDocument({"failure", record.id, "", failureToJson(record)}));
     return also ? also(tx) : Status::ok();
   }));
-  (void)actor;
   LP_RETURN_IF_ERROR(setDown(targets));
+  // Whoever repairs it, telemetry no longer holds it (it raises it again if the node is down).
+  std::erase_if(raised_, [&](const auto& node_failure) { return node_failure.second == id; });
   std::vector<FiberIndex> repaired;
   for (const std::string& id : record.fibers) {
     if (auto f = ctx_.deps.topology->findFiber(id)) repaired.push_back(*f);

@@ -155,10 +155,14 @@ TEST(Restoration, EndNodeDownLeavesTheConnectionDownUntilTheRepair) {
   EXPECT_EQ(
       w.provisioner->recordFailure({FailureTarget::Kind::Node, node}, "", "op").error().code(),
       StatusCode::AlreadyExists);
+  // The what-if answers as the failure would.
+  EXPECT_EQ(w.provisioner->analyzeFailure({FailureTarget::Kind::Node, node}).error().code(),
+            StatusCode::AlreadyExists);
 
   w.clock.advance(std::chrono::hours(2));
-  auto repaired = w.provisioner->repairFailure(failure->id, "op");
+  auto repaired = w.provisioner->repairFailure(failure->id, "op:2");
   ASSERT_TRUE(repaired) << repaired.error().toString();
+  EXPECT_EQ(repaired->repaired_by, "op:2");
   EXPECT_EQ(repaired->repair_effect.restored, std::vector<std::string>{before.id()});
   const Connection back = *w.provisioner->get(before.id());
   EXPECT_EQ(back.operState(), OperState::Up);

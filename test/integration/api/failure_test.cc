@@ -51,6 +51,7 @@ TEST_F(ApiFixture, FiberCutIsAnsweredAndRepairedOverTheApi) {
   EXPECT_EQ(failure.body["restored"], json::array({a}));
   EXPECT_EQ(failure.body["switched"], json::array({b}));
   EXPECT_EQ(call("POST", "/v1/failures", operator_key_, body).status, 409);
+  EXPECT_EQ(call("POST", "/v1/analysis/failure", operator_key_, body).status, 409);
   const std::string id = failure.body.value("id", "");
   EXPECT_EQ(failure.header("Location"), "/v1/failures/" + id);
   EXPECT_EQ(call("GET", "/v1/failures/{id}", operator_key_, "", "/v1/failures/" + id).status, 200);
