@@ -16,6 +16,7 @@
 #include "exit_codes.h"
 #include "failure_command.h"
 #include "lightpath/base/random.h"
+#include "lightpath/server/server.h"
 #include "lightpath/server/stack.h"
 #include "restore_bench.h"
 
@@ -186,15 +187,27 @@ int runBench(const BenchFlags& flags) {
   return kExitOk;
 }
 
+// Where admin commands find the store, the network and the devices: a serve config, or just a
+// data directory of the demo network with simulated devices.
+struct AdminFlags {
+  std::string data;  // empty: the config's, else ./lightpath-data
+  std::string config_file;
+};
+
 // The stack of an existing data directory, as it is: no workflow resumed.
-Result<std::unique_ptr<Stack>> openExisting(const std::string& data) {
+Result<std::unique_ptr<Stack>> openExisting(const AdminFlags& flags) {
+  ServeConfig config;
+  if (!flags.config_file.empty()) LP_RETURN_IF_ERROR(readServeConfig(flags.config_file, config));
+  if (!flags.data.empty()) config.stack.data_dir = flags.data;
+  const std::string data = config.stack.data_dir;
   if (!std::filesystem::exists(std::filesystem::path(data) / "lightpath.db")) {
     return fail(notFound(fmt::format("{}: no Lightpath store here (lightpath.db)", data)));
   }
-  return buildStack({.data_dir = data, .resume_workflows = false});
+  config.stack.resume_workflows = false;
+  return buildStack(config.stack);
 }
 
-int runCheck(const std::string& data) {
+int runCheck(const AdminFlags& data) {
   auto stack = openExisting(data);
   if (!stack) {
     fmt::print(stderr, "error: {}\n", stack.error().message());
@@ -210,7 +223,7 @@ int runCheck(const std::string& data) {
   return kExitRejected;
 }
 
-int runReconcile(const std::string& data, bool repair) {
+int runReconcile(const AdminFlags& data, bool repair) {
   auto stack = openExisting(data);
   if (!stack) {
     fmt::print(stderr, "error: {}\n", stack.error().message());
@@ -259,20 +272,24 @@ void addBenchCommand(CLI::App& app, int* exit_code) {
 }
 
 void addAdminCommand(CLI::App& app, int* exit_code) {
-  static std::string data = "lightpath-data";
+  static AdminFlags flags;
   CLI::App* admin = app.add_subcommand("admin", "operator tools");
   admin->require_subcommand(1);
   CLI::App* check =
       admin->add_subcommand("check", "verify every invariant of a store: exit 0 when all hold");
-  check->add_option("--data", data, "data directory")->capture_default_str();
-  check->callback([exit_code] { *exit_code = runCheck(data); });
-  static bool repair = false;
   CLI::App* reconcile = admin->add_subcommand(
       "reconcile", "compare every device with what the services need; exit 0 when they agree");
-  reconcile->add_option("--data", data, "data directory")->capture_default_str();
+  for (CLI::App* command : {check, reconcile}) {
+    command->add_option("--data", flags.data,
+                        "data directory (default: the config's, else ./lightpath-data)");
+    command->add_option("--config", flags.config_file,
+                        "the serve config (data, topology, devices, ...); --data wins");
+  }
+  check->callback([exit_code] { *exit_code = runCheck(flags); });
+  static bool repair = false;
   reconcile->add_flag("--repair", repair,
                       "put drifted devices right (then exit 0 when every repair worked)");
-  reconcile->callback([exit_code] { *exit_code = runReconcile(data, repair); });
+  reconcile->callback([exit_code] { *exit_code = runReconcile(flags, repair); });
   addFailureCommands(admin, exit_code);
 }
 

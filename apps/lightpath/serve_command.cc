@@ -14,8 +14,8 @@ namespace lightpath::cli {
 namespace {
 
 struct ServeFlags {
-  std::string config_file, listen, data, topology, driver, price_book, log_level, tls_certificate,
-      tls_key, web, log_format, equipment;
+  std::string config_file, listen, data, topology, driver, devices, price_book, log_level,
+      tls_certificate, tls_key, web, log_format, equipment;
   std::size_t workflow_threads = 0;
   double margin_db = -1;
 };
@@ -39,6 +39,7 @@ int runServe(const ServeFlags& flags) {
   if (!flags.data.empty()) config.stack.data_dir = flags.data;
   if (!flags.topology.empty()) config.stack.topology_file = flags.topology;
   if (!flags.driver.empty()) config.stack.driver = flags.driver;
+  if (!flags.devices.empty()) config.stack.devices_file = flags.devices;
   if (!flags.price_book.empty()) config.stack.price_book_file = flags.price_book;
   if (!flags.equipment.empty()) config.stack.equipment_file = flags.equipment;
   if (flags.margin_db >= 0) config.stack.margin_db = flags.margin_db;
@@ -79,7 +80,7 @@ void addServeCommand(CLI::App& app, int* exit_code) {
                          "run the service: the REST API on the demo network with simulated devices "
                          "unless told otherwise");
   serve->add_option("--config", flags.config_file,
-                    "YAML settings (listen, data, topology, equipment, margin_db, driver, "
+                    "YAML settings (listen, data, topology, equipment, margin_db, driver, devices, "
                     "price_book, log_level, workflow_threads, rate_limit, tls); flags win");
   serve->add_option("--listen", flags.listen,
                     "HOST:PORT to listen on (default 127.0.0.1:8080; port 0: any free)");
@@ -88,7 +89,10 @@ void addServeCommand(CLI::App& app, int* exit_code) {
                     "(default ./lightpath-data)");
   serve->add_option("--topology", flags.topology,
                     "topology file (default: the built-in demo network)");
-  serve->add_option("--driver", flags.driver, "device driver of every node (default sim)");
+  serve->add_option("--driver", flags.driver,
+                    "device driver of the nodes the devices file lacks (default sim)");
+  serve->add_option("--devices", flags.devices,
+                    "devices file: the real (NETCONF) device of each node it lists");
   serve->add_option("--price-book", flags.price_book,
                     "price book YAML (default: the built-in one)");
   serve->add_option("--equipment", flags.equipment,

@@ -76,6 +76,8 @@ Status readServeConfig(const std::string& path, ServeConfig& config) {
         config.stack.margin_db = margin;
       } else if (key == "driver") {
         config.stack.driver = value.as<std::string>();
+      } else if (key == "devices") {
+        config.stack.devices_file = value.as<std::string>();
       } else if (key == "price_book") {
         config.stack.price_book_file = value.as<std::string>();
       } else if (key == "log_level") {
@@ -119,7 +121,8 @@ Status readServeConfig(const std::string& path, ServeConfig& config) {
       } else {
         return invalidArgument(fmt::format(
             "{}: unknown setting (known: listen, data, topology, transceivers, equipment, "
-            "margin_db, driver, price_book, rate_limit_tenant, rate_limit_unauthenticated, "
+            "margin_db, driver, devices, price_book, rate_limit_tenant, "
+            "rate_limit_unauthenticated, "
             "max_keys_per_tenant, max_webhooks_per_tenant, event_streams_per_key, "
             "event_streams_per_tenant, "
             "log_level, workflow_threads, rate_limit, web, tls)",
@@ -249,9 +252,13 @@ Result<std::unique_ptr<Server>> Server::start(const ServeConfig& config, std::os
   const std::string host = config.http.host.find(':') != std::string::npos
                                ? "[" + config.http.host + "]"
                                : config.http.host;
-  out << fmt::format("lightpath serving {} ({} sites, {} fibers) with {} devices; data in {}\n",
+  const std::string devices = config.stack.devices_file.empty()
+                                  ? fmt::format("{} devices", config.stack.driver)
+                                  : fmt::format("the devices of {} ({} for the rest)",
+                                                config.stack.devices_file, config.stack.driver);
+  out << fmt::format("lightpath serving {} ({} sites, {} fibers) with {}; data in {}\n",
                      s.topology->name(), s.topology->sites().size(), s.topology->fibers().size(),
-                     config.stack.driver, config.stack.data_dir)
+                     devices, config.stack.data_dir)
       << fmt::format("  API:     {}://{}:{}/v1/  (OpenAPI: /v1/openapi.json)\n", scheme, host,
                      server->port())
       << fmt::format("  metrics: {}://{}:{}/metrics\n", scheme, host, server->port())

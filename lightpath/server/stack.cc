@@ -11,11 +11,13 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <set>
 #include <system_error>
 
 #include "lightpath/io/demo_network.h"
 #include "lightpath/io/topology_io.h"
 #include "lightpath/optical/line_design.h"
+#include "lightpath/southbound/drivers/netconf/devices_file.h"
 #include "lightpath/store/sqlite/sqlite_store.h"
 
 namespace lightpath {
@@ -82,9 +84,25 @@ Result<std::unique_ptr<Stack>> buildStack(const StackConfig& config) {
   stack->price_book = std::move(*book);
   DriverRegistry drivers;
   LP_RETURN_IF_ERROR(registerSimDriver(drivers));
+  std::map<std::string, NetconfNode> real;
+  if (!config.devices_file.empty()) {
+    LP_ASSIGN_OR_RETURN(real, readDevicesFile(config.devices_file));
+    for (const auto& [node, access] : real) {
+      if (!stack->topology->findNode(node) ||
+          stack->topology->node(*stack->topology->findNode(node)).id != node)
+        return fail(invalidArgument(
+            fmt::format("{}: node '{}' is not in the network", config.devices_file, node)));
+    }
+  }
+  std::set<std::string> real_nodes;
+  for (const auto& [node, access] : real) real_nodes.insert(node);
+  LP_RETURN_IF_ERROR(registerNetconfDriver(drivers, std::move(real)));
   for (const Node& node : stack->topology->nodes()) {
     LP_ASSIGN_OR_RETURN(
-        auto device, drivers.create(config.driver, {.node = node, .state_dir = devices.string()}));
+        auto device,
+        drivers.create(
+            real_nodes.contains(node.id) ? "netconf" : config.driver,
+            {.node = node, .state_dir = devices.string(), .topology = stack->topology.get()}));
     stack->fleet.add(node.id, std::move(device));
   }
   LP_ASSIGN_OR_RETURN(auto provisioner,

@@ -22,7 +22,8 @@ struct StackConfig {
   std::string transceivers_file;            // empty: the built-in catalog
   std::string equipment_file;               // GNPy eqpt_config.json; empty: the built-in library
   std::optional<double> margin_db;          // planning margin; default: the library's sys_margins
-  std::string driver = "sim";               // the device driver of every node
+  std::string driver = "sim";               // the device driver of nodes the devices file lacks
+  std::string devices_file;                 // real devices (NETCONF), by node; empty: none
   std::string price_book_file;              // empty: the built-in price book
   bool resume_workflows = true;
 };

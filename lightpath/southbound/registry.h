@@ -17,9 +17,11 @@
 
 namespace lightpath {
 
+class Topology;
 struct DriverContext {
   const Node& node;
-  std::string state_dir;  // where a driver may keep state of its own; empty: nowhere
+  std::string state_dir;               // where a driver may keep state of its own; empty: nowhere
+  const Topology* topology = nullptr;  // the network (fiber bands, for frequencies)
 };
 using DriverFactory = std::function<Result<std::shared_ptr<Device>>(const DriverContext&)>;
 

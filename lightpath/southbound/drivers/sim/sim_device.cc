@@ -14,6 +14,8 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "lightpath/southbound/entries.h"
+
 namespace lightpath {
 namespace {
 constexpr std::size_t kJournalMinLines = 1024;
@@ -200,30 +202,15 @@ Result<std::vector<ConfigEntry>> SimDevice::read(const std::vector<std::string>&
 }
 
 ConfigEntry SimDevice::crossConnect(const CrossConnectIntent& intent) const {
-  ConfigEntry e{fmt::format("xc/{}/{}", intent.connection, intent.leg), intent.connection, {}};
-  if (!intent.in_fiber.empty()) e.values["in"] = intent.in_fiber;
-  if (!intent.out_fiber.empty()) e.values["out"] = intent.out_fiber;
-  for (const auto& [fiber, slots] : intent.slots) e.values["slots/" + fiber] = slots;
-  if (!intent.transceiver.empty()) e.values["transceiver"] = intent.transceiver;
-  return e;
+  return crossConnectEntry(intent);
 }
 
 ConfigEntry SimDevice::clientService(const ClientServiceIntent& intent) const {
-  ConfigEntry e{fmt::format("evc/{}/{}", intent.connection, intent.leg), intent.connection, {}};
-  if (!intent.in_fiber.empty()) e.values["in"] = intent.in_fiber;
-  if (!intent.out_fiber.empty()) e.values["out"] = intent.out_fiber;
-  e.values["vlan"] = intent.vlan ? std::to_string(*intent.vlan) : "untagged";
-  e.values["mbps"] = std::to_string(intent.mbps);
-  return e;
+  return clientServiceEntry(intent);
 }
 
 ConfigEntry SimDevice::cloudAttachment(const CloudAttachmentIntent& intent) const {
-  ConfigEntry e{fmt::format("cloud/{}", intent.connection), intent.connection, {}};
-  e.values["provider"] = intent.provider;
-  e.values["key"] = intent.key;
-  e.values["vlan"] = intent.vlan ? std::to_string(*intent.vlan) : "untagged";
-  e.values["mbps"] = std::to_string(intent.mbps);
-  return e;
+  return cloudAttachmentEntry(intent);
 }
 
 Result<std::vector<EntryStatus>> SimDevice::status() {
