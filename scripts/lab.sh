@@ -39,8 +39,9 @@ start_device() {  # netconfd with no startup config (empty, as after a power cut
   local port module target
   read -r port module target <"$d/device"
   rm -f "$d/ncxserver.sock"
+  # A device may have a module of its own (an older release of the model) in its yang/.
   netconfd --port="$port" --ncxserver-sockname="$d/ncxserver.sock" --no-startup --superuser=root \
-    --target="$target" --modpath="$dir/yang:/usr/share/yuma/modules" --module="$module" \
+    --target="$target" --modpath="$d/yang:$dir/yang:/usr/share/yuma/modules" --module="$module" \
     --log="$d/netconfd.log" >"$d/netconfd.out" 2>&1 &
   echo $! >"$d/netconfd.pid"
   /usr/sbin/sshd -f "$d/sshd_config" -E "$d/sshd.log"

@@ -104,7 +104,34 @@ Result<std::size_t> Provisioner::runSchedule(TimePoint now) {
   }
   LP_ASSIGN_OR_RETURN(std::size_t reverted, restorer_->revertDue(now));
   LP_ASSIGN_OR_RETURN(std::size_t health, restorer_->watchHealth());
+  watchDrift(now);
   return moved + reverted + health;
+}
+
+void Provisioner::watchDrift(TimePoint now) {
+  std::vector<std::string> restarted;
+  for (const auto& [node, device] : ctx_->deps.fleet->all()) {
+    const Telemetry* telemetry = device->telemetry();
+    if (!telemetry) continue;
+    const std::uint64_t epoch = telemetry->epoch();
+    auto [it, first] = epochs_.emplace(node, epoch);
+    if (!first && it->second != epoch) restarted.push_back(node);
+    it->second = epoch;
+  }
+  if (restarted.empty() && now < next_reconcile_) return;
+  if (next_reconcile_ == TimePoint{} && restarted.empty()) {  // not at start: recovery did it
+    next_reconcile_ = now + ctx_->deps.reconcile_interval;
+    return;
+  }
+  next_reconcile_ = now + ctx_->deps.reconcile_interval;
+  const ReconcileReport report = reconciler_->reconcile(true);
+  for (const std::string& node : report.repaired) {
+    log().warn("drift repaired on {}{}", node,
+               std::find(restarted.begin(), restarted.end(), node) != restarted.end()
+                   ? " (its session was re-established: the device may have restarted)"
+                   : "");
+  }
+  for (const std::string& line : report.failed) log().warn("drift check: {}", line);
 }
 
 Status Provisioner::recover() {

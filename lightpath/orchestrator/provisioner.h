@@ -55,6 +55,9 @@ struct ProvisionerDeps {
   std::chrono::milliseconds device_timeout{2000};
   // Prices each order (recorded with it); none: orders carry no price.
   const PriceBook* price_book = nullptr;
+  // How often the schedule compares every device with the store and repairs drift; a device that
+  // may have restarted empty (Telemetry::epoch) is put right at the next tick anyway.
+  std::chrono::seconds reconcile_interval{300};
 };
 
 class OrchestratorContext;
@@ -168,6 +171,11 @@ class Provisioner {
   std::unique_ptr<Scheduler> scheduler_;
   std::unique_ptr<Reconciler> reconciler_;
   std::unique_ptr<Restorer> restorer_;
+  // The drift watch of runSchedule: each device's last epoch, and when to reconcile anyway.
+  std::map<std::string, std::uint64_t> epochs_;
+  TimePoint next_reconcile_{};
+  // Reconciles when a device may have restarted empty, or the interval has passed.
+  void watchDrift(TimePoint now);
 };
 
 }  // namespace lightpath

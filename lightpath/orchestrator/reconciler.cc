@@ -33,6 +33,9 @@ std::vector<std::string> Reconciler::check() const {
 }
 
 ReconcileReport Reconciler::reconcile(bool repair) {
+  // No workflow may change a connection between reading the store and the devices (the service
+  // reconciles while it runs): a connection deleted in between would look like missing entries.
+  auto connections = ctx_.locks.lockAll();
   auto live = ctx_.records.live();
   if (!live) return {.failed = {live.error().message()}};
   std::map<std::string, DeviceChange> fixes;

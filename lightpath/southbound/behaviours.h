@@ -74,6 +74,10 @@ class Telemetry {
   // Whether the node itself is in service (its line side lit, no node-level alarm); a device
   // that cannot answer is down too.
   virtual Result<bool> nodeUp() = 0;
+  // Changes whenever the device may have lost its configuration since last asked (a new session
+  // after a lost one: the box may have restarted empty). No I/O; devices that keep their state
+  // whatever happens answer 0 always.
+  virtual std::uint64_t epoch() const { return 0; }
 };
 
 }  // namespace lightpath

@@ -62,6 +62,7 @@ Result<NetconfSession*> NetconfDevice::session() {
     return fail(opened.error().withContext(name_));
   }
   failures_ = 0;
+  ++sessions_opened_;
   session_ = std::move(*opened);
   return session_.get();
 }

@@ -13,6 +13,7 @@
 // a backoff with jitter while the device keeps failing. Thread-safe (calls are serialised).
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <map>
 #include <memory>
@@ -47,6 +48,7 @@ class NetconfDevice final : public Device, CrossConnect, ClientPort, CloudOnRamp
   ConfigEntry cloudAttachment(const CloudAttachmentIntent& intent) const override;
   Result<std::vector<EntryStatus>> status() override;
   Result<bool> nodeUp() override;
+  std::uint64_t epoch() const override { return sessions_opened_.load(); }
 
  private:
   // With the mutex held: the open session, or a new one (Unavailable while backing off).
@@ -66,6 +68,7 @@ class NetconfDevice final : public Device, CrossConnect, ClientPort, CloudOnRamp
   std::map<std::string, std::string> prepared_;  // transaction -> the rendered edit
   std::chrono::steady_clock::time_point retry_at_{};
   int failures_ = 0;
+  std::atomic<std::uint64_t> sessions_opened_{0};
   std::string last_error_;
   Random jitter_;
 };

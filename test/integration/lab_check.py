@@ -1,0 +1,68 @@
+#!/usr/bin/python3
+"""An independent look at the NETCONF lab's devices (ncclient, not Lightpath's code).
+
+  lab_check.py holds LAB CONNECTION NODE...   every node holds configuration naming the
+                                              connection, in the lists of its own dialect
+  lab_check.py none LAB CONNECTION...         no device holds anything naming them
+"""
+import json
+import sys
+import xml.etree.ElementTree as ET
+
+from ncclient import manager
+
+# Where each dialect keeps a connection's configuration: (list element, key leaf).
+LISTS = {
+    "openconfig": [("channel", "name"), ("optical-channel", "name"), ("ethernet-service", "name")],
+    "openroadm": [("roadm-connections", "connection-name"), ("odu-connection", "connection-name"),
+                  ("interface", "name")],
+    "switch": [("evc", "name"), ("cloud-attachment", "name")],
+}
+
+
+def local(tag):
+    return tag.rsplit("}", 1)[-1]
+
+
+def owned(lab, device):
+    """(list, name) of every list entry on the device whose description names a connection."""
+    m = manager.connect(host=device["host"], port=device["port"], username=device["username"],
+                        key_filename=f"{lab}/client_key", hostkey_verify=False,
+                        allow_agent=False, look_for_keys=False, timeout=10)
+    try:
+        data = ET.fromstring(m.get_config("running").data_xml)
+    finally:
+        m.close_session()
+    found = []
+    for element in data.iter():
+        for list_name, key in LISTS[device["dialect"]]:
+            if local(element.tag) != list_name:
+                continue
+            leaves = {local(c.tag): (c.text or "") for c in element}
+            found.append((list_name, leaves.get(key, ""), leaves.get("description", "")))
+    return found
+
+
+def main():
+    command, lab = sys.argv[1], sys.argv[2]
+    devices = {d["node"]: d for d in json.load(open(f"{lab}/devices.json"))}
+    bad = 0
+    if command == "holds":
+        connection = sys.argv[3]
+        for node in sys.argv[4:]:
+            entries = [e for e in owned(lab, devices[node]) if e[2] == connection and connection in e[1]]
+            if not entries:
+                print(f"{node} ({devices[node]['dialect']}) holds nothing of {connection}")
+                bad += 1
+    elif command == "none":
+        for node, device in devices.items():
+            for list_name, name, description in owned(lab, device):
+                if any(c and (c in name or c == description) for c in sys.argv[3:]):
+                    print(f"{node} still holds {list_name} {name}")
+                    bad += 1
+    else:
+        sys.exit(__doc__)
+    sys.exit(1 if bad else 0)
+
+
+main()
