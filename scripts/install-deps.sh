@@ -10,8 +10,8 @@ packages=(
   libfmt-dev libspdlog-dev nlohmann-json3-dev libyaml-cpp-dev libcli11-dev libexpected-dev
   libpugixml-dev libsqlite3-dev sqlite3
   librestinio-dev libasio-dev libhttp-parser-dev libssl-dev libcpp-httplib-dev
-  # the NETCONF driver (libyuma-base: the NETCONF base YANG module its sessions load)
-  libnetconf2-dev libyang2-dev libssh-dev libyuma-base
+  # the NETCONF driver
+  libssh-dev
   # the NETCONF lab (scripts/lab.sh) and its independent checker
   netconfd openssh-server openssh-client python3-ncclient
   # tests, fuzzing, benchmarks and their peers

@@ -8,7 +8,7 @@
 #                                       DIR/topology.yaml, DIR/devices.json, DIR/known_hosts,
 #                                       DIR/client_key and DIR/lightpath.yaml (data in DIR/data)
 #   scripts/lab.sh down DIR             stop exactly what `up` started
-#   scripts/lab.sh stop DIR NODE        stop one device (its datastore is lost, as at a power cut)
+#   scripts/lab.sh stop DIR NODE        power one device off (SIGKILL: its datastore is lost)
 #   scripts/lab.sh start DIR NODE       start it again, empty
 #   scripts/lab.sh pause|resume DIR NODE  freeze / thaw its netconfd (a hung device)
 #
@@ -25,9 +25,9 @@ pids_of() {  # the processes of one device
   local d=$dir/devices/$1
   cat "$d/netconfd.pid" "$d/sshd.pid" 2>/dev/null || true
 }
-stop_device() {
-  local d=$dir/devices/$1 pid
-  for pid in $(pids_of "$1"); do kill -CONT "$pid" 2>/dev/null || true; kill "$pid" 2>/dev/null || true; done
+stop_device() {  # NODE [SIGNAL]: TERM to shut down, KILL for a power cut
+  local d=$dir/devices/$1 pid signal=${2:-TERM}
+  for pid in $(pids_of "$1"); do kill -CONT "$pid" 2>/dev/null || true; kill -"$signal" "$pid" 2>/dev/null || true; done
   for pid in $(pids_of "$1"); do
     for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
     kill -9 "$pid" 2>/dev/null || true
@@ -106,9 +106,11 @@ YAML
   ;;
 down)
   [ -d "$dir/devices" ] || exit 0
-  for d in "$dir"/devices/*/; do stop_device "$(basename "$d")"; done
+  # Every device asked to stop first, then waited for (netconfd takes a few seconds each).
+  for d in "$dir"/devices/*/; do stop_device "$(basename "$d")" & done
+  wait
   ;;
-stop) [ $# -eq 3 ] || usage; stop_device "$3" ;;
+stop) [ $# -eq 3 ] || usage; stop_device "$3" KILL ;;
 start) [ $# -eq 3 ] || usage; dir=$(cd "$dir" && pwd); start_device "$3"; wait_ready "$3" ;;
 pause) [ $# -eq 3 ] || usage; kill -STOP "$(cat "$dir/devices/$3/netconfd.pid")" ;;
 resume) [ $# -eq 3 ] || usage; kill -CONT "$(cat "$dir/devices/$3/netconfd.pid")" ;;

@@ -69,6 +69,33 @@ std::map<std::string, Status> OrchestratorContext::nodeHealth() const {
   return health;
 }
 
+std::map<std::string, Result<std::vector<ConfigEntry>>> OrchestratorContext::runningConfigs()
+    const {
+  using Read = Result<std::vector<ConfigEntry>>;
+  std::map<std::string, std::shared_ptr<DeviceCallPool::Pending>> asked;
+  std::map<std::string, std::shared_ptr<Read>> answers;
+  for (const auto& entry : deps.fleet->all()) {
+    std::shared_ptr<Device> device = entry.second;
+    auto answer = std::make_shared<Read>(std::vector<ConfigEntry>{});
+    answers[entry.first] = answer;
+    asked[entry.first] = calls_->submit(entry.first, [device, answer]() -> Status {
+      *answer = device->running();
+      return statusOf(*answer);
+    });
+  }
+  const auto deadline = std::chrono::steady_clock::now() + deps.device_timeout;
+  std::map<std::string, Read> out;
+  for (auto& [node, pending] : asked) {
+    Status called =
+        DeviceCallPool::wait(pending, deadline, deps.device_timeout, "reading " + node);
+    if (called.isOk())
+      out.emplace(node, std::move(*answers[node]));
+    else
+      out.emplace(node, fail(called));
+  }
+  return out;
+}
+
 Status OrchestratorContext::applyToDevices(const std::vector<NodeChange>& changes) const {
   return applyAcrossDevices(*deps.fleet, changes, {calls_.get(), deps.device_timeout});
 }

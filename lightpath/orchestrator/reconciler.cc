@@ -69,8 +69,8 @@ ReconcileReport Reconciler::deviceDrift(const std::map<std::string, Connection>&
       for (ConfigEntry& e : nc.change.set) intended[nc.node][e.key] = std::move(e);
     }
   }
-  for (const auto& [node, device] : ctx_.deps.fleet->all()) {
-    auto running = device->running();
+  auto configs = ctx_.runningConfigs();
+  for (auto& [node, running] : configs) {
     if (!running) {
       report.failed.push_back(fmt::format("{}: cannot read the running configuration: {}", node,
                                           running.error().message()));

@@ -31,6 +31,8 @@ class OrchestratorContext {
   // Every device with the Telemetry role asked whether its node is up, all at once, each within
   // the deadline: ok when up, else why not (a device that does not answer is down).
   std::map<std::string, Status> nodeHealth() const;
+  // Every device's running configuration, all read at once, each within the deadline.
+  std::map<std::string, Result<std::vector<ConfigEntry>>> runningConfigs() const;
   // One all-or-nothing change across devices, with the deadline.
   Status applyToDevices(const std::vector<NodeChange>& changes) const;
 

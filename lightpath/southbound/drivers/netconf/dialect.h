@@ -32,9 +32,8 @@ class Dialect {
  public:
   virtual ~Dialect() = default;
   virtual std::string_view name() const = 0;
-  // The YANG module a device of this dialect loads, and its text (carried in the binary).
+  // The YANG module a device of this dialect loads (yang/<module>.yang).
   virtual std::string_view module() const = 0;
-  std::string_view schema() const;
   virtual bool crossConnects() const = 0;
   virtual bool cloudAttachments() const = 0;
 

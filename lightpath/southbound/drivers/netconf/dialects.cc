@@ -6,11 +6,8 @@
 #include <sstream>
 
 #include "lightpath/southbound/drivers/netconf/dialect.h"
-#include "lightpath/southbound/drivers/netconf/yang_modules.h"
 
 namespace lightpath {
-
-std::string_view Dialect::schema() const { return yangModule(module()); }
 
 namespace {
 

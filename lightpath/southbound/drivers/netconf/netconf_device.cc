@@ -47,8 +47,8 @@ Result<NetconfSession*> NetconfDevice::session() {
   const auto now = std::chrono::steady_clock::now();
   if (now < retry_at_) {
     const auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(retry_at_ - now);
-    return fail(unavailable(fmt::format("{}: not answering (trying again in {} ms): {}", name_,
-                                        wait.count(), last_error_)));
+    return fail(unavailable(
+        fmt::format("not answering (trying again in {} ms): {}", wait.count(), last_error_)));
   }
   auto opened = NetconfSession::open(access_);
   if (!opened) {
@@ -59,7 +59,7 @@ Result<NetconfSession*> NetconfDevice::session() {
                               static_cast<double>(kFirstBackoff.count()) * factor)),
                           kMaxBackoff);
     last_error_ = opened.error().message();
-    return fail(opened.error().withContext(name_));
+    return fail(opened.error());
   }
   failures_ = 0;
   ++sessions_opened_;
@@ -83,9 +83,8 @@ Datastore NetconfDevice::target() const {
 }
 
 Status NetconfDevice::validate(const DeviceChange& change) const {
-  if (change.transaction.empty())
-    return invalidArgument(fmt::format("{}: a change needs a transaction id", name_));
-  return statusOf(dialect_->edit(change.set, change.remove, {})).withContext(name_);
+  if (change.transaction.empty()) return invalidArgument("a change needs a transaction id");
+  return statusOf(dialect_->edit(change.set, change.remove, {}));
 }
 
 Status NetconfDevice::prepare(const DeviceChange& change) {
@@ -101,7 +100,7 @@ Status NetconfDevice::prepare(const DeviceChange& change) {
   // the change as it was (nothing has been applied anywhere yet).
   LP_RETURN_IF_ERROR(statusOf(withSession(
       [&](NetconfSession& s) -> Result<bool> {
-        if (!s.supports(":validate:1.1") && !s.supports(":validate")) return true;
+        if (!s.supports(":validate")) return true;
         LP_RETURN_IF_ERROR(s.edit(target(), edit, /*test_only=*/true));
         return true;
       },
@@ -145,9 +144,7 @@ Result<std::vector<ConfigEntry>> NetconfDevice::readAll() {
   return withSession(
       [&](NetconfSession& s) -> Result<std::vector<ConfigEntry>> {
         LP_ASSIGN_OR_RETURN(std::string reply, s.getConfig(Datastore::Running, dialect_->filter()));
-        auto entries = dialect_->parse(reply);
-        if (!entries) return fail(entries.error().withContext(name_));
-        return entries;
+        return dialect_->parse(reply);
       },
       /*read_only=*/true);
 }
@@ -196,10 +193,8 @@ Status registerNetconfDriver(DriverRegistry& registry, std::map<std::string, Net
           return static_cast<std::uint64_t>(std::llround(topology->fiber(*f).band.start_thz * 1e6));
         };
         LP_ASSIGN_OR_RETURN(auto dialect, makeDialect(it->second.dialect, std::move(band)));
-        NetconfAccess access = it->second.access;
-        access.schema = std::string(dialect->schema());
         return std::shared_ptr<Device>(std::make_shared<NetconfDevice>(
-            context.node.id, std::move(access), std::move(dialect)));
+            context.node.id, it->second.access, std::move(dialect)));
       });
 }
 

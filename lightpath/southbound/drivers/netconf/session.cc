@@ -1,44 +1,21 @@
-// A NETCONF session: SSH by libssh (host key and client key checked here), NETCONF by
-// libnetconf2.
+// A NETCONF session over libssh: SSH (host key and client key checked here), the netconf
+// subsystem, <hello>, framed RPCs.
 #include "lightpath/southbound/drivers/netconf/session.h"
 
 #include <fmt/format.h>
-#include <libnetconf2/log.h>
-#include <libnetconf2/messages_client.h>
-#include <libnetconf2/session_client.h>
 #include <libssh/libssh.h>
-#include <libyang/libyang.h>
 
-#include <cstdlib>
-#include <mutex>
+#include <algorithm>
+#include <cstring>
 #include <pugixml.hpp>
 
 namespace lightpath {
 namespace {
 
-// libnetconf2 reports why a call failed through its log; keep the last line of this thread's
-// for the error message instead of letting it print to stderr.
-thread_local std::string last_library_error;
+constexpr const char* kBaseNs = "urn:ietf:params:xml:ns:netconf:base:1.0";
+constexpr const char* kEndOfMessage = "]]>]]>";
 
-void initLibraries() {
-  static std::once_flag once;
-  std::call_once(once, [] {
-    nc_client_init();
-    nc_verbosity(NC_VERB_ERROR);
-    nc_set_print_clb_session([](const nc_session*, NC_VERB_LEVEL, const char* message) {
-      last_library_error = message ? message : "";
-    });
-    ly_log_options(0);
-  });
-}
-
-std::string libraryError() {
-  std::string out = last_library_error.empty() ? "no detail" : last_library_error;
-  last_library_error.clear();
-  return out;
-}
-
-// Frees what libssh and libyang hand out.
+// Frees what libssh hands out.
 struct SshDeleter {
   void operator()(ssh_session s) const {
     if (s) ssh_free(s);
@@ -50,22 +27,6 @@ struct KeyDeleter {
     if (k) ssh_key_free(k);
   }
 };
-struct LydDeleter {
-  void operator()(lyd_node* n) const {
-    if (n) lyd_free_all(n);
-  }
-};
-using LydPtr = std::unique_ptr<lyd_node, LydDeleter>;
-
-std::string printXml(const lyd_node* node) {
-  if (!node) return {};
-  char* text = nullptr;
-  if (lyd_print_mem(&text, node, LYD_XML, LYD_PRINT_WITHSIBLINGS) != LY_SUCCESS || !text) return {};
-  std::string out(text);
-  std::free(text);
-  return out;
-}
-
 std::string localName(const char* name) {
   const std::string_view n(name);
   const auto colon = n.find(':');
@@ -96,7 +57,6 @@ std::string replyErrors(const std::string& envelope) {
 }  // namespace
 
 Result<std::unique_ptr<NetconfSession>> NetconfSession::open(const NetconfAccess& access) {
-  initLibraries();
   const std::string where = fmt::format("{}@{}:{}", access.username, access.host, access.port);
   SshPtr ssh(ssh_new());
   if (!ssh) return fail(internalError("cannot create an SSH session"));
@@ -150,101 +110,192 @@ Result<std::unique_ptr<NetconfSession>> NetconfSession::open(const NetconfAccess
     return fail(permissionDenied(
         fmt::format("{}: the device refused the client key {}", where, access.key_file)));
   }
-  ly_ctx* raw_schemas = nullptr;
-  if (ly_ctx_new(access.schema_dir.c_str(), 0, &raw_schemas) != LY_SUCCESS) {
-    return fail(internalError(fmt::format("{}: cannot create a schema context", where)));
+  ssh_channel channel = ssh_channel_new(ssh.get());
+  if (!channel || ssh_channel_open_session(channel) != SSH_OK ||
+      ssh_channel_request_subsystem(channel, "netconf") != SSH_OK) {
+    const std::string error = ssh_get_error(ssh.get());
+    if (channel) ssh_channel_free(channel);
+    return fail(unavailable(fmt::format("{}: no netconf subsystem: {}", where, error)));
   }
-  std::unique_ptr<ly_ctx, void (*)(ly_ctx*)> schemas(raw_schemas,
-                                                     [](ly_ctx* c) { ly_ctx_destroy(c); });
-  const char* all_features[] = {"*", nullptr};
-  if (!ly_ctx_load_module(schemas.get(), "ietf-netconf", nullptr, all_features)) {
-    return fail(failedPrecondition(fmt::format(
-        "{}: the NETCONF base module (ietf-netconf) is not in {}", where, access.schema_dir)));
+  std::unique_ptr<NetconfSession> session(
+      new NetconfSession(ssh.release(), channel, where, access.timeout));
+  // Both sides say hello at once (RFC 6241 8.1), each with end-of-message framing.
+  LP_RETURN_IF_ERROR(session->send(
+      "<?xml version=\"1.0\" encoding=\"UTF-8\"?><hello xmlns=\"" + std::string(kBaseNs) +
+      "\"><capabilities><capability>urn:ietf:params:netconf:base:1.0</capability>"
+      "<capability>urn:ietf:params:netconf:base:1.1</capability></capabilities></hello>"));
+  LP_ASSIGN_OR_RETURN(std::string hello,
+                      session->receive(std::chrono::steady_clock::now() + access.timeout));
+  pugi::xml_document doc;
+  if (!doc.load_string(hello.c_str()))
+    return fail(unavailable(fmt::format("{}: the device's <hello> is not XML", where)));
+  for (const pugi::xpath_node& c : doc.select_nodes("//*[local-name()='capability']")) {
+    std::string text = c.node().text().get();
+    text.erase(0, text.find_first_not_of(" \t\r\n"));
+    text.erase(text.find_last_not_of(" \t\r\n") + 1);
+    session->capabilities_.push_back(std::move(text));
   }
-  if (!access.schema.empty() &&
-      lys_parse_mem(schemas.get(), access.schema.c_str(), LYS_IN_YANG, nullptr) != LY_SUCCESS) {
-    return fail(internalError(fmt::format("{}: the device's YANG module does not parse", where)));
-  }
-  // libnetconf2 takes the authenticated SSH session over (and frees it with its own).
-  nc_session* session = nc_connect_libssh(ssh.release(), schemas.get());
-  if (!session) {
-    return fail(unavailable(fmt::format("{}: no NETCONF session: {}", where, libraryError())));
-  }
-  return std::unique_ptr<NetconfSession>(
-      new NetconfSession(schemas.release(), session, where, access.timeout));
+  session->chunked_ = session->supports("urn:ietf:params:netconf:base:1.1");
+  return session;
 }
 
-NetconfSession::NetconfSession(ly_ctx* schemas, nc_session* session, std::string where,
-                               std::chrono::milliseconds timeout)
-    : schemas_(schemas), session_(session), where_(std::move(where)), timeout_(timeout) {}
+NetconfSession::NetconfSession(ssh_session_struct* ssh, ssh_channel_struct* channel,
+                               std::string where, std::chrono::milliseconds timeout)
+    : ssh_(ssh), channel_(channel), where_(std::move(where)), timeout_(timeout) {}
 
 NetconfSession::~NetconfSession() {
-  nc_session_free(session_, nullptr);
-  ly_ctx_destroy(schemas_);
+  // No <close-session>: waiting for its reply could stall; closing the channel ends the session.
+  ssh_channel_close(channel_);
+  ssh_channel_free(channel_);
+  ssh_disconnect(ssh_);
+  ssh_free(ssh_);
 }
 
 bool NetconfSession::supports(std::string_view capability) const {
-  std::string full(capability);
+  std::string prefix(capability);
   if (capability.starts_with(':')) {
-    full = fmt::format("urn:ietf:params:netconf:capability:{}", capability.substr(1));
+    prefix = fmt::format("urn:ietf:params:netconf:capability:{}", capability.substr(1));
   }
-  return nc_session_cpblt(session_, full.c_str()) != nullptr;
+  return std::any_of(capabilities_.begin(), capabilities_.end(),
+                     [&](const std::string& c) { return c.starts_with(prefix); });
 }
 
-Result<std::string> NetconfSession::call(nc_rpc* rpc, const char* what) {
-  if (!rpc) return fail(internalError(fmt::format("{}: cannot build <{}>", where_, what)));
-  const std::unique_ptr<nc_rpc, void (*)(nc_rpc*)> owned(rpc, nc_rpc_free);
-  if (broken_) return fail(unavailable(fmt::format("{}: the session is closed", where_)));
-  const int timeout = static_cast<int>(timeout_.count());
-  std::uint64_t id = 0;
-  if (nc_send_rpc(session_, rpc, timeout, &id) != NC_MSG_RPC) {
-    broken_ = true;
-    return fail(unavailable(fmt::format("{}: cannot send <{}>: {}", where_, what, libraryError())));
+Status NetconfSession::send(const std::string& message) {
+  const std::string framed = chunked_ ? fmt::format("\n#{}\n{}\n##\n", message.size(), message)
+                                      : message + kEndOfMessage;
+  for (std::size_t done = 0; done < framed.size();) {
+    const int n = ssh_channel_write(channel_, framed.data() + done,
+                                    static_cast<std::uint32_t>(framed.size() - done));
+    if (n <= 0) {
+      broken_ = true;
+      return unavailable(fmt::format("{}: cannot send: {}", where_, ssh_get_error(ssh_)));
+    }
+    done += static_cast<std::size_t>(n);
   }
+  return Status::ok();
+}
+
+Result<std::string> NetconfSession::receive(std::chrono::steady_clock::time_point deadline) {
   for (;;) {
-    lyd_node* envelope_raw = nullptr;
-    lyd_node* op_raw = nullptr;
-    const NC_MSG_TYPE type = nc_recv_reply(session_, rpc, id, timeout, &envelope_raw, &op_raw);
-    const LydPtr envelope(envelope_raw), op(op_raw);
-    if (type == NC_MSG_NOTIF) continue;
-    if (type == NC_MSG_WOULDBLOCK) {
-      broken_ = true;
-      return fail(unavailable(
-          fmt::format("{}: <{}> timed out after {} ms", where_, what, timeout_.count())));
+    // A whole message in the buffer?
+    if (!chunked_) {
+      if (auto end = buffer_.find(kEndOfMessage); end != std::string::npos) {
+        std::string message = buffer_.substr(0, end);
+        buffer_.erase(0, end + std::strlen(kEndOfMessage));
+        return message;
+      }
+    } else {
+      // Chunks: "\n#<size>\n<size bytes>" ... "\n##\n".
+      std::string message;
+      std::size_t at = 0;
+      bool complete = false, malformed = false;
+      while (at < buffer_.size()) {
+        if (buffer_.compare(at, 4, "\n##\n") == 0) {
+          complete = true;
+          at += 4;
+          break;
+        }
+        if (buffer_.size() - at < 4) break;
+        if (buffer_.compare(at, 2, "\n#") != 0) {
+          malformed = true;
+          break;
+        }
+        const auto newline = buffer_.find('\n', at + 2);
+        if (newline == std::string::npos) break;
+        std::size_t size = 0;
+        for (std::size_t i = at + 2; i < newline; ++i) {
+          if (buffer_[i] < '0' || buffer_[i] > '9' || size > 100'000'000) malformed = true;
+          size = size * 10 + static_cast<std::size_t>(buffer_[i] - '0');
+        }
+        if (malformed || size == 0) {
+          malformed = true;
+          break;
+        }
+        if (buffer_.size() < newline + 1 + size) break;
+        message.append(buffer_, newline + 1, size);
+        at = newline + 1 + size;
+      }
+      if (malformed) {
+        broken_ = true;
+        return fail(unavailable(fmt::format("{}: the device broke the chunked framing", where_)));
+      }
+      if (complete) {
+        buffer_.erase(0, at);
+        return message;
+      }
     }
-    if (type != NC_MSG_REPLY) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) {
       broken_ = true;
-      return fail(
-          unavailable(fmt::format("{}: no reply to <{}>: {}", where_, what, libraryError())));
+      return fail(unavailable(fmt::format("{}: no answer within {} ms", where_, timeout_.count())));
     }
-    const std::string errors = replyErrors(printXml(envelope.get()));
+    char chunk[16384];
+    const int n = ssh_channel_read_timeout(channel_, chunk, sizeof chunk, 0,
+                                           static_cast<int>(left.count()));
+    if (n == SSH_ERROR || (n == 0 && ssh_channel_is_eof(channel_))) {
+      broken_ = true;
+      return fail(unavailable(fmt::format("{}: the device closed the session", where_)));
+    }
+    if (n > 0) buffer_.append(chunk, static_cast<std::size_t>(n));
+    if (buffer_.size() > 256u << 20) {
+      broken_ = true;
+      return fail(unavailable(fmt::format("{}: a reply of more than 256 MB", where_)));
+    }
+  }
+}
+
+Result<std::string> NetconfSession::call(const std::string& body, const char* what) {
+  if (broken_) return fail(unavailable(fmt::format("{}: the session is closed", where_)));
+  const std::string id = std::to_string(next_id_++);
+  LP_RETURN_IF_ERROR(send(fmt::format("<?xml version=\"1.0\" encoding=\"UTF-8\"?><rpc "
+                                      "message-id=\"{}\" xmlns=\"{}\">{}</rpc>",
+                                      id, kBaseNs, body)));
+  const auto deadline = std::chrono::steady_clock::now() + timeout_;
+  for (;;) {
+    auto message = receive(deadline);
+    if (!message) {
+      return fail(unavailable(fmt::format("<{}>: {}", what, message.error().message())));
+    }
+    pugi::xml_document doc;
+    if (!doc.load_buffer(message->data(), message->size())) {
+      broken_ = true;
+      return fail(unavailable(fmt::format("{}: the reply to <{}> is not XML", where_, what)));
+    }
+    const pugi::xml_node reply = doc.first_child();
+    if (localName(reply.name()) != "rpc-reply") continue;  // a notification
+    if (std::string_view(reply.attribute("message-id").value()) != id) continue;  // a late one
+    const std::string errors = replyErrors(*message);
     if (!errors.empty()) {
       return fail(failedPrecondition(fmt::format("{} refused <{}>: {}", where_, what, errors)));
     }
-    return printXml(op.get());
+    return std::move(*message);
   }
 }
 
+namespace {
+const char* datastore(Datastore d) { return d == Datastore::Candidate ? "<candidate/>" : "<running/>"; }
+}  // namespace
+
 Status NetconfSession::edit(Datastore target, const std::string& config, bool test_only) {
-  nc_rpc* rpc = nc_rpc_edit(
-      target == Datastore::Candidate ? NC_DATASTORE_CANDIDATE : NC_DATASTORE_RUNNING,
-      NC_RPC_EDIT_DFLTOP_MERGE, test_only ? NC_RPC_EDIT_TESTOPT_TEST : NC_RPC_EDIT_TESTOPT_TESTSET,
-      NC_RPC_EDIT_ERROPT_ROLLBACK, config.c_str(), NC_PARAMTYPE_CONST);
-  return statusOf(call(rpc, test_only ? "edit-config test-only" : "edit-config"));
+  return statusOf(call(
+      fmt::format("<edit-config><target>{}</target>{}<error-option>rollback-on-error</error-option>"
+                  "<config xmlns:nc=\"{}\">{}</config></edit-config>",
+                  datastore(target), test_only ? "<test-option>test-only</test-option>" : "",
+                  kBaseNs, config),
+      test_only ? "edit-config test-only" : "edit-config"));
 }
 
-Status NetconfSession::commit() {
-  return statusOf(call(nc_rpc_commit(0, 0, nullptr, nullptr, NC_PARAMTYPE_CONST), "commit"));
-}
+Status NetconfSession::commit() { return statusOf(call("<commit/>", "commit")); }
 
 Status NetconfSession::discardChanges() {
-  return statusOf(call(nc_rpc_discard(), "discard-changes"));
+  return statusOf(call("<discard-changes/>", "discard-changes"));
 }
 
 Result<std::string> NetconfSession::getConfig(Datastore source, const std::string& filter) {
-  return call(nc_rpc_getconfig(
-                  source == Datastore::Candidate ? NC_DATASTORE_CANDIDATE : NC_DATASTORE_RUNNING,
-                  filter.c_str(), NC_WD_UNKNOWN, NC_PARAMTYPE_CONST),
+  return call(fmt::format("<get-config><source>{}</source><filter type=\"subtree\">{}</filter>"
+                          "</get-config>",
+                          datastore(source), filter),
               "get-config");
 }
 

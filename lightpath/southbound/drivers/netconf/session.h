@@ -1,15 +1,15 @@
-// One NETCONF session over SSH to one device (RFC 6241 over RFC 6242), on libssh and
-// libnetconf2. SSH is set up here, so that the host key is checked against the configured
-// known_hosts file (an unknown or changed key is refused with the reason) and the client key
-// is the configured one; libnetconf2 then speaks NETCONF on the authenticated session, with
-// the schemas given here: the device's own module (which Lightpath carries) and the NETCONF base
-// module from a directory (Debian's libyuma-base). Asking the device for its schemas
-// (<get-schema>) instead costs a second per session, and netconfd 2.13 crashes on the second
-// session that does it.
+// One NETCONF session over SSH to one device (RFC 6241 over RFC 6242), on libssh. The host key
+// is checked against the configured known_hosts file (an unknown or changed key is refused with
+// the reason) and the client key is the configured one; then the "netconf" subsystem, <hello>,
+// and RPCs framed by end-of-message (base:1.0) or chunks (base:1.1, when both sides have it).
+// The framing is Lightpath's own (a few dozen lines) rather than libnetconf2's: libnetconf2
+// 2.0.24, with sessions set up concurrently, was seen waiting 300 s inside its set-up (reading
+// the device's YANG library), past any deadline of ours; here every read has the call's
+// deadline.
 //
-// Not thread-safe: the device that owns a session serialises its calls. Every call has a
-// deadline; a call that misses it or loses the transport leaves the session broken (a late
-// reply must never be taken for the next call's), and the owner opens a new one.
+// Not thread-safe: the device that owns a session serialises its calls. A call that misses its
+// deadline or loses the transport leaves the session broken (a late reply must never be taken
+// for the next call's), and the owner opens a new one.
 #pragma once
 
 #include <chrono>
@@ -21,9 +21,8 @@
 
 #include "lightpath/base/status.h"
 
-struct nc_session;
-struct nc_rpc;
-struct ly_ctx;
+struct ssh_session_struct;
+struct ssh_channel_struct;
 
 namespace lightpath {
 
@@ -36,8 +35,6 @@ struct NetconfAccess {
   std::string key_file;                     // the client's private key (OpenSSH format)
   std::string known_hosts;                  // the device's host key must be listed here
   std::chrono::milliseconds timeout{5000};  // connect, and each call
-  std::string schema;                       // the YANG text of the device's module
-  std::string schema_dir = "/usr/share/yuma/modules/ietf";  // holds ietf-netconf and its imports
 };
 
 enum class Datastore { Running, Candidate };
@@ -62,20 +59,27 @@ class NetconfSession {
   Status edit(Datastore target, const std::string& config, bool test_only);
   Status commit();
   Status discardChanges();
-  // The content of <data> of a <get-config> with this subtree filter, as XML text.
+  // The <rpc-reply> of a <get-config> with this subtree filter, as XML text.
   Result<std::string> getConfig(Datastore source, const std::string& filter);
 
  private:
-  NetconfSession(ly_ctx* schemas, nc_session* session, std::string where,
+  NetconfSession(ssh_session_struct* ssh, ssh_channel_struct* channel, std::string where,
                  std::chrono::milliseconds timeout);
-  // Sends and waits for the reply; the reply's <data> (if any) as XML text.
-  Result<std::string> call(nc_rpc* rpc, const char* what);
+  Status send(const std::string& message);
+  // The next message, read within the deadline.
+  Result<std::string> receive(std::chrono::steady_clock::time_point deadline);
+  // Sends the RPC body and returns its reply; an <rpc-error> is FailedPrecondition.
+  Result<std::string> call(const std::string& body, const char* what);
 
-  ly_ctx* schemas_;  // outlives the session, which uses it
-  nc_session* session_;
+  ssh_session_struct* ssh_;
+  ssh_channel_struct* channel_;
   std::string where_;  // "user@host:port", for messages
   std::chrono::milliseconds timeout_;
+  std::vector<std::string> capabilities_;
+  bool chunked_ = false;  // base:1.1 framing
   bool broken_ = false;
+  std::uint64_t next_id_ = 1;
+  std::string buffer_;  // read but not yet a whole message
 };
 
 }  // namespace lightpath
