@@ -55,13 +55,18 @@ int main(int argc, char** argv) {
     times["open session (ssh + hello)"].push_back(ms(Clock::now() - t0));
     session = std::move(*opened);
   }
-  const Datastore target = session->supports(":candidate") ? Datastore::Candidate : Datastore::Running;
+  const Datastore target =
+      session->supports(":candidate") ? Datastore::Candidate : Datastore::Running;
   for (int i = 0; i < rounds; ++i) {
-    const ConfigEntry e = node.dialect == "switch"
-                              ? clientServiceEntry({fmt::format("bench{}", i), "working", "f1", "",
-                                                    100, 1000})
-                              : crossConnectEntry({fmt::format("bench{}", i), "working", "f1", "f2",
-                                                   {{"f1", "0+6"}, {"f2", "0+6"}}, "400G"});
+    const ConfigEntry e =
+        node.dialect == "switch"
+            ? clientServiceEntry({fmt::format("bench{}", i), "working", "f1", "", 100, 1000})
+            : crossConnectEntry({fmt::format("bench{}", i),
+                                 "working",
+                                 "f1",
+                                 "f2",
+                                 {{"f1", "0+6"}, {"f2", "0+6"}},
+                                 "400G"});
     const std::string set = (*dialect)->edit({e}, {}, {}).value();
     const std::string remove = (*dialect)->edit({}, {e.key}, {{e.key, e}}).value();
     auto timed = [&](const char* step, auto fn) {
@@ -78,8 +83,9 @@ int main(int argc, char** argv) {
       if (s.isOk() && target == Datastore::Candidate) s = session->commit();
       return s;
     };
-    timed(target == Datastore::Candidate ? "apply (edit candidate + commit)" : "apply (edit running)",
-          [&] { return apply(set); });
+    timed(
+        target == Datastore::Candidate ? "apply (edit candidate + commit)" : "apply (edit running)",
+        [&] { return apply(set); });
     timed("remove (same, the inverse)", [&] { return apply(remove); });
   }
   fmt::print("{} ({} dialect, {}):\n", argv[2], node.dialect,

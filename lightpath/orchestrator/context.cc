@@ -86,8 +86,7 @@ std::map<std::string, Result<std::vector<ConfigEntry>>> OrchestratorContext::run
   const auto deadline = std::chrono::steady_clock::now() + deps.device_timeout;
   std::map<std::string, Read> out;
   for (auto& [node, pending] : asked) {
-    Status called =
-        DeviceCallPool::wait(pending, deadline, deps.device_timeout, "reading " + node);
+    Status called = DeviceCallPool::wait(pending, deadline, deps.device_timeout, "reading " + node);
     if (called.isOk())
       out.emplace(node, std::move(*answers[node]));
     else

@@ -116,7 +116,7 @@ Status NetconfDevice::apply(const std::string& transaction) {
     return failedPrecondition(
         fmt::format("{}: nothing prepared for transaction {}", name_, transaction));
   }
-  const Status applied = statusOf(withSession(
+  Status applied = statusOf(withSession(
       [&](NetconfSession& s) -> Result<bool> {
         if (target() == Datastore::Running) {
           LP_RETURN_IF_ERROR(s.edit(Datastore::Running, it->second, false));

@@ -161,8 +161,8 @@ bool NetconfSession::supports(std::string_view capability) const {
 }
 
 Status NetconfSession::send(const std::string& message) {
-  const std::string framed = chunked_ ? fmt::format("\n#{}\n{}\n##\n", message.size(), message)
-                                      : message + kEndOfMessage;
+  const std::string framed =
+      chunked_ ? fmt::format("\n#{}\n{}\n##\n", message.size(), message) : message + kEndOfMessage;
   for (std::size_t done = 0; done < framed.size();) {
     const int n = ssh_channel_write(channel_, framed.data() + done,
                                     static_cast<std::uint32_t>(framed.size() - done));
@@ -231,8 +231,8 @@ Result<std::string> NetconfSession::receive(std::chrono::steady_clock::time_poin
       return fail(unavailable(fmt::format("{}: no answer within {} ms", where_, timeout_.count())));
     }
     char chunk[16384];
-    const int n = ssh_channel_read_timeout(channel_, chunk, sizeof chunk, 0,
-                                           static_cast<int>(left.count()));
+    const int n =
+        ssh_channel_read_timeout(channel_, chunk, sizeof chunk, 0, static_cast<int>(left.count()));
     if (n == SSH_ERROR || (n == 0 && ssh_channel_is_eof(channel_))) {
       broken_ = true;
       return fail(unavailable(fmt::format("{}: the device closed the session", where_)));
@@ -248,9 +248,10 @@ Result<std::string> NetconfSession::receive(std::chrono::steady_clock::time_poin
 Result<std::string> NetconfSession::call(const std::string& body, const char* what) {
   if (broken_) return fail(unavailable(fmt::format("{}: the session is closed", where_)));
   const std::string id = std::to_string(next_id_++);
-  LP_RETURN_IF_ERROR(send(fmt::format("<?xml version=\"1.0\" encoding=\"UTF-8\"?><rpc "
-                                      "message-id=\"{}\" xmlns=\"{}\">{}</rpc>",
-                                      id, kBaseNs, body)));
+  LP_RETURN_IF_ERROR(
+      send(fmt::format("<?xml version=\"1.0\" encoding=\"UTF-8\"?><rpc "
+                       "message-id=\"{}\" xmlns=\"{}\">{}</rpc>",
+                       id, kBaseNs, body)));
   const auto deadline = std::chrono::steady_clock::now() + timeout_;
   for (;;) {
     auto message = receive(deadline);
@@ -263,7 +264,7 @@ Result<std::string> NetconfSession::call(const std::string& body, const char* wh
       return fail(unavailable(fmt::format("{}: the reply to <{}> is not XML", where_, what)));
     }
     const pugi::xml_node reply = doc.first_child();
-    if (localName(reply.name()) != "rpc-reply") continue;  // a notification
+    if (localName(reply.name()) != "rpc-reply") continue;                         // a notification
     if (std::string_view(reply.attribute("message-id").value()) != id) continue;  // a late one
     const std::string errors = replyErrors(*message);
     if (!errors.empty()) {
@@ -274,7 +275,9 @@ Result<std::string> NetconfSession::call(const std::string& body, const char* wh
 }
 
 namespace {
-const char* datastore(Datastore d) { return d == Datastore::Candidate ? "<candidate/>" : "<running/>"; }
+const char* datastore(Datastore d) {
+  return d == Datastore::Candidate ? "<candidate/>" : "<running/>";
+}
 }  // namespace
 
 Status NetconfSession::edit(Datastore target, const std::string& config, bool test_only) {
