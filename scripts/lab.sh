@@ -100,6 +100,8 @@ listen: 127.0.0.1:8080
 data: $dir/data
 topology: $dir/topology.yaml
 devices: $dir/devices.json
+# A call that must first open the device's session (~0.2 s, more on a loaded machine) included.
+device_timeout_ms: 5000
 YAML
   while read -r node _; do wait_ready "$node"; done <"$dir/nodes.txt"
   echo "lab up: $(wc -l <"$dir/nodes.txt") devices on 127.0.0.1:$base-$((port - 1)); lightpath serve --config $dir/lightpath.yaml"

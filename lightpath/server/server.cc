@@ -78,6 +78,10 @@ Status readServeConfig(const std::string& path, ServeConfig& config) {
         config.stack.driver = value.as<std::string>();
       } else if (key == "devices") {
         config.stack.devices_file = value.as<std::string>();
+      } else if (key == "device_timeout_ms") {
+        const int ms = value.as<int>();
+        if (ms < 10 || ms > 600000) return invalidArgument(where + ": 10-600000 ms");
+        config.stack.device_timeout = std::chrono::milliseconds(ms);
       } else if (key == "price_book") {
         config.stack.price_book_file = value.as<std::string>();
       } else if (key == "log_level") {
@@ -121,7 +125,7 @@ Status readServeConfig(const std::string& path, ServeConfig& config) {
       } else {
         return invalidArgument(fmt::format(
             "{}: unknown setting (known: listen, data, topology, transceivers, equipment, "
-            "margin_db, driver, devices, price_book, rate_limit_tenant, "
+            "margin_db, driver, devices, device_timeout_ms, price_book, rate_limit_tenant, "
             "rate_limit_unauthenticated, "
             "max_keys_per_tenant, max_webhooks_per_tenant, event_streams_per_key, "
             "event_streams_per_tenant, "

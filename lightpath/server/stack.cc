@@ -114,6 +114,7 @@ Result<std::unique_ptr<Stack>> buildStack(const StackConfig& config) {
                                            .fleet = &stack->fleet,
                                            .clock = &stack->clock,
                                            .resume_workflows = config.resume_workflows,
+                                           .device_timeout = config.device_timeout,
                                            .price_book = &stack->price_book}));
   stack->provisioner = std::move(provisioner);
   return stack;

@@ -6,6 +6,7 @@
 //   (*stack)->provisioner->order(...);
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <optional>
 #include <string>
@@ -24,7 +25,8 @@ struct StackConfig {
   std::optional<double> margin_db;          // planning margin; default: the library's sys_margins
   std::string driver = "sim";               // the device driver of nodes the devices file lacks
   std::string devices_file;                 // real devices (NETCONF), by node; empty: none
-  std::string price_book_file;              // empty: the built-in price book
+  std::chrono::milliseconds device_timeout{2000};  // the deadline of every device call
+  std::string price_book_file;                     // empty: the built-in price book
   bool resume_workflows = true;
 };
 

@@ -132,7 +132,7 @@ pid=
 serve
 ids=$(api "$url/v1/connections?limit=100" | /usr/bin/python3 -c 'import json,sys; print(" ".join(c["id"] for c in json.load(sys.stdin)["items"] if c["state"] == "active"))')
 for id in $ids; do api -X DELETE "$url/v1/connections/$id" >/dev/null; done
-for _ in $(seq 100); do
+for _ in $(seq 300); do
   api "$url/v1/connections?limit=100" | grep -q '"active"\|"deprovisioning"' || break
   sleep 0.1
 done
