@@ -53,7 +53,8 @@ wait_ready() {  # until netconfd has its socket and sshd its port
     if [ -S "$d/ncxserver.sock" ] && (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then return 0; fi
     sleep 0.1
   done
-  echo "lab: device $node did not start (see $d/netconfd.log and $d/sshd.log)" >&2
+  echo "lab: device $node did not start:" >&2
+  tail -3 "$d/netconfd.out" "$d/netconfd.log" "$d/sshd.log" >&2 2>/dev/null
   return 1
 }
 
