@@ -28,7 +28,9 @@ OrchestratorContext::OrchestratorContext(ProvisionerDeps d)
                .packet_mbps_per_fiber = deps.packet_mbps_per_fiber,
                .health = &health}),
       records(*deps.store, *deps.clock),
-      calls_(std::make_unique<DeviceCallPool>(8)),
+      // Device calls mostly wait on the network: enough threads that a fleet of real devices can
+      // open its sessions at once.
+      calls_(std::make_unique<DeviceCallPool>(32)),
       random_(deps.seed != 0 ? deps.seed : osSeed()) {}
 
 std::string OrchestratorContext::newId(std::string_view prefix) {
