@@ -118,11 +118,9 @@ void Provisioner::watchDrift(TimePoint now) {
     if (!first && it->second != epoch) restarted.push_back(node);
     it->second = epoch;
   }
+  // The first tick starts the interval's clock.
+  if (next_reconcile_ == TimePoint{}) next_reconcile_ = now + ctx_->deps.reconcile_interval;
   if (restarted.empty() && now < next_reconcile_) return;
-  if (next_reconcile_ == TimePoint{} && restarted.empty()) {  // not at start: recovery did it
-    next_reconcile_ = now + ctx_->deps.reconcile_interval;
-    return;
-  }
   next_reconcile_ = now + ctx_->deps.reconcile_interval;
   const ReconcileReport report = reconciler_->reconcile(true);
   for (const std::string& node : report.repaired) {

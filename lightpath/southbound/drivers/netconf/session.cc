@@ -27,6 +27,7 @@ struct KeyDeleter {
     if (k) ssh_key_free(k);
   }
 };
+
 std::string localName(const char* name) {
   const std::string_view n(name);
   const auto colon = n.find(':');
