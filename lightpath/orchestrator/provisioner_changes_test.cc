@@ -394,5 +394,35 @@ TEST(WorkflowRunner, RunsEachConnectionsJobsInOrderAndConnectionsInParallel) {
   EXPECT_EQ(runner.pending(), 0u);
 }
 
+TEST(WorkflowRunner, TriesATerminationAgainUntilTheDeviceTakesIt) {
+  World w;
+  std::atomic<int> failed = 0;
+  WorkflowRunner runner(
+      *w.provisioner, w.clock,
+      {.threads = 2, .tick = std::chrono::milliseconds(5), .retry = std::chrono::milliseconds(20)},
+      [&](const std::string&, const char*, const Status& result, std::chrono::microseconds) {
+        if (result.code() == StatusCode::Unavailable) ++failed;
+      });
+  auto c = w.provisioner->order("acme", ethernet(100), "key:1");
+  ASSERT_TRUE(c) << c.error().toString();
+  ASSERT_TRUE(w.provisioner->activate(c->id()).isOk());
+  SimDevice* device = w.devices.at(w.provisioner->get(c->id())->current().nodes.front()).get();
+  device->setFaults({.fail_at = "prepare"});  // the device does not answer
+  runner.terminate(c->id(), "key:1");
+  for (int i = 0; i < 2000 && failed < 3; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  ASSERT_GE(failed, 3);  // asked again and again
+  EXPECT_EQ(w.provisioner->get(c->id())->state(), ConnectionState::Deprovisioning);
+  device->setFaults({});  // back: the next attempt removes it
+  for (int i = 0; i < 2000 && w.provisioner->get(c->id())->state() != ConnectionState::Terminated;
+       ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  EXPECT_EQ(w.provisioner->get(c->id())->state(), ConnectionState::Terminated);
+  EXPECT_TRUE(device->running()->empty());
+  EXPECT_EQ(w.ledger->holdCount(), 0u);
+  runner.stop();
+}
+
 }  // namespace
 }  // namespace lightpath

@@ -21,7 +21,30 @@ void WorkflowRunner::activate(const std::string& id) {
 }
 
 void WorkflowRunner::terminate(const std::string& id, const std::string& actor) {
-  submit(id, "terminate", [this, id, actor] { return provisioner_.terminate(id, actor); });
+  terminateAttempt(id, actor, 0);
+}
+
+// A device that did not answer leaves the connection deprovisioning: it is asked again after
+// 1 s, 2 s, 4 s ... (Options::retry doubling) at most a minute apart, until the configuration
+// is gone. Other failures
+// (a device refusing the removal) are the operator's to look at, as reported.
+void WorkflowRunner::terminateAttempt(const std::string& id, const std::string& actor,
+                                      int attempt) {
+  {
+    std::lock_guard lock(mutex_);
+    retries_.erase(id);  // this attempt supersedes a planned one
+  }
+  submit(id, "terminate", [this, id, actor, attempt] {
+    Status result = provisioner_.terminate(id, actor);
+    if (result.code() == StatusCode::Unavailable) {
+      const auto wait = std::min<std::chrono::milliseconds>(
+          options_.retry * (1 << std::min(attempt, 6)), std::chrono::minutes(1));
+      std::lock_guard lock(mutex_);
+      retries_[id] = {
+          .due = std::chrono::steady_clock::now() + wait, .actor = actor, .attempt = attempt + 1};
+    }
+    return result;
+  });
 }
 
 void WorkflowRunner::finishModify(const std::string& id, std::uint64_t mbps) {
@@ -77,7 +100,28 @@ void WorkflowRunner::tick() {
     if (auto moved = provisioner_.runSchedule(clock_.now()); !moved) {
       log().error("schedule: {}", moved.error().toString());
     }
+    retryDue();
     lock.lock();
+  }
+}
+
+void WorkflowRunner::retryDue() {
+  std::vector<std::pair<std::string, Retry>> due;
+  {
+    std::lock_guard lock(mutex_);
+    const auto now = std::chrono::steady_clock::now();
+    for (auto it = retries_.begin(); it != retries_.end();) {
+      if (it->second.due > now) {
+        ++it;
+        continue;
+      }
+      due.emplace_back(it->first, std::move(it->second));
+      it = retries_.erase(it);
+    }
+  }
+  for (auto& [id, retry] : due) {
+    log().info("terminate of {}: trying again (attempt {})", id, retry.attempt + 1);
+    terminateAttempt(id, retry.actor, retry.attempt);
   }
 }
 

@@ -1,6 +1,7 @@
 // Runs connection workflows off the request path. An API acknowledges an order once it is
 // durable and hands the device work here: jobs of one connection run one after another in the
-// order submitted, jobs of different connections in parallel; a timer runs the schedule.
+// order submitted, jobs of different connections in parallel; a timer runs the schedule and
+// retries terminations a device could not take (`unavailable`): a deletion always completes.
 //
 //   WorkflowRunner runner(provisioner, clock, {.threads = 2});
 //   runner.activate(c.id());                 // returns at once
@@ -28,7 +29,8 @@ class WorkflowRunner {
  public:
   struct Options {
     std::size_t threads = 2;
-    std::chrono::milliseconds tick{1000};  // how often the schedule runs; 0: never
+    std::chrono::milliseconds tick{1000};   // how often the schedule runs; 0: never
+    std::chrono::milliseconds retry{1000};  // first wait before a termination is tried again
   };
   // Told after each job: the connection, what ran ("activate", "terminate") and how it ended.
   using Listener = std::function<void(const std::string& id, const char* job, const Status& result,
@@ -52,9 +54,16 @@ class WorkflowRunner {
 
  private:
   using Job = std::function<void()>;
+  struct Retry {
+    std::chrono::steady_clock::time_point due;
+    std::string actor;
+    int attempt = 0;
+  };
+  void terminateAttempt(const std::string& id, const std::string& actor, int attempt);
   void submit(const std::string& id, const char* name, std::function<Status()> work);
   void work();
   void tick();
+  void retryDue();
 
   Provisioner& provisioner_;
   const Clock& clock_;
@@ -64,6 +73,7 @@ class WorkflowRunner {
   std::condition_variable wake_, idle_, stopped_;  // workers; drain(); the ticker
   std::map<std::string, std::deque<Job>> queues_;  // per connection, in order
   std::deque<std::string> ready_;                  // connections with a job and none running
+  std::map<std::string, Retry> retries_;           // terminations to try again, by the ticker
   std::size_t pending_ = 0;
   bool stopping_ = false;
   std::vector<std::thread> threads_;
