@@ -8,10 +8,12 @@ packages=(
   cmake g++ ninja-build ccache pkg-config git
   # libraries (docs/ARCHITECTURE.md, "Chosen dependencies")
   libfmt-dev libspdlog-dev nlohmann-json3-dev libyaml-cpp-dev libcli11-dev libexpected-dev
-  libpugixml-dev libsqlite3-dev sqlite3
+  libpugixml-dev libsqlite3-dev sqlite3 libpq-dev
   librestinio-dev libasio-dev libhttp-parser-dev libssl-dev libcpp-httplib-dev
   # the NETCONF driver
   libssh-dev
+  # a throwaway PostgreSQL server for the shared store's tests (scripts/postgres.sh)
+  postgresql postgresql-client
   # the NETCONF lab (scripts/lab.sh) and its independent checker
   netconfd openssh-server openssh-client python3-ncclient
   # tests, fuzzing, benchmarks and their peers

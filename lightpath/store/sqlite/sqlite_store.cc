@@ -5,10 +5,11 @@
 #include <fmt/format.h>
 #include <sqlite3.h>
 
-#include <condition_variable>
 #include <mutex>
 #include <unordered_map>
 #include <vector>
+
+#include "lightpath/store/group_commit.h"
 
 namespace lightpath {
 namespace {
@@ -366,10 +367,7 @@ class SqliteTransaction final : public StoreTransaction {
   sqlite3* db_;
 };
 
-// Writes: one connection, transactions committed in groups. Whoever finds no commit under way
-// leads: it takes every transaction queued so far, runs each inside its own SAVEPOINT (a failed
-// one is rolled back alone), commits once, and hands each caller its result. Callers wait until
-// the commit that holds their work is durable.
+// Writes: one connection, transactions committed in groups (group_commit.h).
 // Reads: a pool of read-only connections, each on its own snapshot (WAL lets them run beside
 // the writer).
 class SqliteStore final : public Store {
@@ -381,21 +379,17 @@ class SqliteStore final : public Store {
   }
 
   Status transact(const std::function<Status(StoreTransaction&)>& work) override {
-    Pending me{&work};
-    std::unique_lock lock(mutex_);
-    queue_.push_back(&me);
-    committed_.wait(lock, [&] { return me.done || !leading_; });
-    if (me.done) return me.result;
-    leading_ = true;
-    std::vector<Pending*> batch;
-    batch.swap(queue_);
-    lock.unlock();
-    commitGroup(batch);
-    lock.lock();
-    leading_ = false;
-    for (Pending* p : batch) p->done = true;
-    committed_.notify_all();
-    return me.result;
+    return group_.run(work, [this](GroupCommit::Batch& batch) {
+      SqliteTransaction tx(db_);
+      auto run = [this](const char* sql) { return [this, sql] { return exec(db_, sql); }; };
+      GroupCommit::commitBatch(batch, tx,
+                               {.begin = run("BEGIN IMMEDIATE"),
+                                .commit = run("COMMIT"),
+                                .rollback = run("ROLLBACK"),
+                                .savepoint = run("SAVEPOINT work"),
+                                .rollback_to_savepoint = run("ROLLBACK TO work"),
+                                .release_savepoint = run("RELEASE work")});
+    });
   }
 
   Status read(const std::function<Status(StoreTransaction&)>& work) override {
@@ -412,41 +406,6 @@ class SqliteStore final : public Store {
   }
 
  private:
-  struct Pending {
-    const std::function<Status(StoreTransaction&)>* work;
-    Status result;
-    bool done = false;
-  };
-
-  void commitGroup(const std::vector<Pending*>& batch) {
-    if (Status begun = exec(db_, "BEGIN IMMEDIATE"); !begun.isOk()) {
-      for (Pending* p : batch) p->result = begun;
-      return;
-    }
-    SqliteTransaction tx(db_);
-    bool any = false;
-    for (Pending* p : batch) {
-      if (Status s = exec(db_, "SAVEPOINT work"); !s.isOk()) {
-        p->result = s;
-        continue;
-      }
-      p->result = (*p->work)(tx);
-      if (!p->result.isOk()) (void)exec(db_, "ROLLBACK TO work");
-      (void)exec(db_, "RELEASE work");
-      any = any || p->result.isOk();
-    }
-    if (!any) {
-      (void)exec(db_, "ROLLBACK");
-      return;
-    }
-    if (Status committed = exec(db_, "COMMIT"); !committed.isOk()) {
-      (void)exec(db_, "ROLLBACK");
-      for (Pending* p : batch) {
-        if (p->result.isOk()) p->result = committed;
-      }
-    }
-  }
-
   Result<sqlite3*> takeReader() {
     {
       std::lock_guard lock(readers_mutex_);
@@ -474,10 +433,7 @@ class SqliteStore final : public Store {
 
   sqlite3* db_;
   std::string path_;
-  std::mutex mutex_;
-  std::condition_variable committed_;
-  std::vector<Pending*> queue_;
-  bool leading_ = false;
+  GroupCommit group_;
   std::mutex readers_mutex_;
   std::vector<sqlite3*> readers_, free_readers_;
 };

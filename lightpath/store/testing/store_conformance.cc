@@ -11,13 +11,16 @@
 namespace lightpath::testing {
 
 void StoreConformance::SetUp() {
+  if (!GetParam().skip.empty()) GTEST_SKIP() << GetParam().skip;
   std::random_device seed;
   dir_ = (std::filesystem::temp_directory_path() / ("lightpath-store-" + std::to_string(seed())))
              .string();
   std::filesystem::create_directories(dir_);
 }
 
-void StoreConformance::TearDown() { std::filesystem::remove_all(dir_); }
+void StoreConformance::TearDown() {
+  if (!dir_.empty()) std::filesystem::remove_all(dir_);
+}
 
 std::unique_ptr<Store> StoreConformance::open() {
   auto store = GetParam().open(dir_);

@@ -20,6 +20,7 @@ namespace lightpath::testing {
 struct StoreFactory {
   std::string name;
   std::function<Result<std::unique_ptr<Store>>(const std::string& dir)> open;
+  std::string skip;  // why the adapter cannot be tried here (no server); empty: it can
 };
 
 // Test names show the adapter, not the factory's bytes.
