@@ -27,6 +27,7 @@ using Clock = std::chrono::steady_clock;
 
 struct BenchFlags {
   std::string data = "lightpath-data";
+  std::string store;  // empty: SQLite in the data directory
   std::string topology;
   int connections = 1000;
   int concurrency = 1;
@@ -55,7 +56,8 @@ int runBench(const BenchFlags& flags) {
     return kExitUsage;
   }
   const auto started = Clock::now();
-  auto stack = buildStack({.data_dir = flags.data, .topology_file = flags.topology});
+  auto stack =
+      buildStack({.data_dir = flags.data, .store = flags.store, .topology_file = flags.topology});
   if (!stack) {
     fmt::print(stderr, "error: {}\n", stack.error().message());
     return kExitRejected;
@@ -190,7 +192,8 @@ int runBench(const BenchFlags& flags) {
 // Where admin commands find the store, the network and the devices: a serve config, or just a
 // data directory of the demo network with simulated devices.
 struct AdminFlags {
-  std::string data;  // empty: the config's, else ./lightpath-data
+  std::string data;   // empty: the config's, else ./lightpath-data
+  std::string store;  // empty: the config's, else the data directory's SQLite file
   std::string config_file;
 };
 
@@ -199,9 +202,10 @@ Result<std::unique_ptr<Stack>> openExisting(const AdminFlags& flags) {
   ServeConfig config;
   if (!flags.config_file.empty()) LP_RETURN_IF_ERROR(readServeConfig(flags.config_file, config));
   if (!flags.data.empty()) config.stack.data_dir = flags.data;
-  const std::string data = config.stack.data_dir;
-  if (!std::filesystem::exists(std::filesystem::path(data) / "lightpath.db")) {
-    return fail(notFound(fmt::format("{}: no Lightpath store here (lightpath.db)", data)));
+  if (!flags.store.empty()) config.stack.store = flags.store;
+  if (!storeExists(config.stack)) {
+    return fail(
+        notFound(fmt::format("{}: no Lightpath store here (lightpath.db)", config.stack.data_dir)));
   }
   config.stack.resume_workflows = false;
   return buildStack(config.stack);
@@ -250,6 +254,8 @@ void addBenchCommand(CLI::App& app, int* exit_code) {
   provision
       ->add_option("--data", flags.data, "data directory (the store); runs add to what is there")
       ->capture_default_str();
+  provision->add_option("--store", flags.store,
+                        "sqlite:PATH or postgresql://... (default: SQLite in the data directory)");
   provision->add_option("--topology", flags.topology, "network file (default: the demo network)");
   provision->add_option("--connections", flags.connections, "orders to place")
       ->capture_default_str();
@@ -282,8 +288,11 @@ void addAdminCommand(CLI::App& app, int* exit_code) {
   for (CLI::App* command : {check, reconcile}) {
     command->add_option("--data", flags.data,
                         "data directory (default: the config's, else ./lightpath-data)");
+    command->add_option("--store", flags.store,
+                        "sqlite:PATH or postgresql://... (default: the config's, else SQLite in "
+                        "the data directory)");
     command->add_option("--config", flags.config_file,
-                        "the serve config (data, topology, devices, ...); --data wins");
+                        "the serve config (data, store, topology, devices, ...); flags win");
   }
   check->callback([exit_code] { *exit_code = runCheck(flags); });
   static bool repair = false;

@@ -14,7 +14,7 @@ namespace lightpath::cli {
 namespace {
 
 struct ServeFlags {
-  std::string config_file, listen, data, topology, driver, devices, price_book, log_level,
+  std::string config_file, listen, data, store, topology, driver, devices, price_book, log_level,
       tls_certificate, tls_key, web, log_format, equipment;
   std::size_t workflow_threads = 0;
   double margin_db = -1;
@@ -37,6 +37,7 @@ int runServe(const ServeFlags& flags) {
     }
   }
   if (!flags.data.empty()) config.stack.data_dir = flags.data;
+  if (!flags.store.empty()) config.stack.store = flags.store;
   if (!flags.topology.empty()) config.stack.topology_file = flags.topology;
   if (!flags.driver.empty()) config.stack.driver = flags.driver;
   if (!flags.devices.empty()) config.stack.devices_file = flags.devices;
@@ -79,14 +80,18 @@ void addServeCommand(CLI::App& app, int* exit_code) {
       app.add_subcommand("serve",
                          "run the service: the REST API on the demo network with simulated devices "
                          "unless told otherwise");
-  serve->add_option("--config", flags.config_file,
-                    "YAML settings (listen, data, topology, equipment, margin_db, driver, devices, "
-                    "price_book, log_level, workflow_threads, rate_limit, tls); flags win");
+  serve->add_option(
+      "--config", flags.config_file,
+      "YAML settings (listen, data, store, topology, equipment, margin_db, driver, devices, "
+      "price_book, log_level, workflow_threads, rate_limit, tls); flags win");
   serve->add_option("--listen", flags.listen,
                     "HOST:PORT to listen on (default 127.0.0.1:8080; port 0: any free)");
   serve->add_option("--data", flags.data,
                     "data directory: the SQLite store, device state, operator.key "
                     "(default ./lightpath-data)");
+  serve->add_option("--store", flags.store,
+                    "sqlite:PATH or postgresql://USER@HOST:PORT/DATABASE (default: SQLite in the "
+                    "data directory); the password from PGPASSWORD or a passfile");
   serve->add_option("--topology", flags.topology,
                     "topology file (default: the built-in demo network)");
   serve->add_option("--driver", flags.driver,

@@ -64,6 +64,8 @@ Status readServeConfig(const std::string& path, ServeConfig& config) {
         LP_RETURN_IF_ERROR(parseListen(value.as<std::string>(), config.http).withContext(where));
       } else if (key == "data") {
         config.stack.data_dir = value.as<std::string>();
+      } else if (key == "store") {
+        config.stack.store = value.as<std::string>();
       } else if (key == "topology") {
         config.stack.topology_file = value.as<std::string>();
       } else if (key == "transceivers") {

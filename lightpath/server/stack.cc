@@ -18,12 +18,40 @@
 #include "lightpath/io/topology_io.h"
 #include "lightpath/optical/line_design.h"
 #include "lightpath/southbound/drivers/netconf/devices_file.h"
+#include "lightpath/store/postgres/postgres_store.h"
 #include "lightpath/store/sqlite/sqlite_store.h"
 
 namespace lightpath {
 
 LockFile::~LockFile() {
   if (fd >= 0) ::close(fd);
+}
+
+namespace {
+
+bool isPostgres(const std::string& store) {
+  return store.starts_with("postgresql://") || store.starts_with("postgres://");
+}
+
+std::string sqlitePath(const StackConfig& config) {
+  if (config.store.starts_with("sqlite:")) return config.store.substr(7);
+  return (std::filesystem::path(config.data_dir) / "lightpath.db").string();
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Store>> openStore(const StackConfig& config) {
+  if (isPostgres(config.store)) return openPostgresStore({.url = config.store});
+  if (!config.store.empty() && !config.store.starts_with("sqlite:")) {
+    return fail(invalidArgument(
+        fmt::format("store '{}': use sqlite:PATH or postgresql://USER@HOST:PORT/DATABASE",
+                    redactedUrl(config.store))));
+  }
+  return openSqliteStore(sqlitePath(config));
+}
+
+bool storeExists(const StackConfig& config) {
+  return isPostgres(config.store) || std::filesystem::exists(sqlitePath(config));
 }
 
 Result<std::unique_ptr<Stack>> buildStack(const StackConfig& config) {
@@ -60,10 +88,7 @@ Result<std::unique_ptr<Stack>> buildStack(const StackConfig& config) {
                     "stop it first",
                     config.data_dir)));
   }
-  LP_ASSIGN_OR_RETURN(
-      auto store,
-      openSqliteStore((std::filesystem::path(config.data_dir) / "lightpath.db").string()));
-  stack->store = std::move(store);
+  LP_ASSIGN_OR_RETURN(stack->store, openStore(config));
   stack->ledger = std::make_unique<Ledger>();
   // The simulated devices keep their configuration in the data directory, so they outlive the
   // process as real devices would (a restart finds them as they were).

@@ -19,12 +19,15 @@ namespace lightpath {
 struct StackConfig {
   std::string data_dir = "lightpath-data";  // the SQLite store and the simulated devices' state
                                             // live here (created if missing)
-  std::string topology_file;                // empty: the built-in demo network
-  std::string transceivers_file;            // empty: the built-in catalog
-  std::string equipment_file;               // GNPy eqpt_config.json; empty: the built-in library
-  std::optional<double> margin_db;          // planning margin; default: the library's sys_margins
-  std::string driver = "sim";               // the device driver of nodes the devices file lacks
-  std::string devices_file;                 // real devices (NETCONF), by node; empty: none
+  // "sqlite:PATH" or a PostgreSQL URL ("postgresql://user@host:port/db"); empty: SQLite in
+  // data_dir. The PostgreSQL password comes from PGPASSWORD or a passfile, or the URL.
+  std::string store;
+  std::string topology_file;        // empty: the built-in demo network
+  std::string transceivers_file;    // empty: the built-in catalog
+  std::string equipment_file;       // GNPy eqpt_config.json; empty: the built-in library
+  std::optional<double> margin_db;  // planning margin; default: the library's sys_margins
+  std::string driver = "sim";       // the device driver of nodes the devices file lacks
+  std::string devices_file;         // real devices (NETCONF), by node; empty: none
   std::chrono::milliseconds device_timeout{2000};  // the deadline of every device call
   std::string price_book_file;                     // empty: the built-in price book
   bool resume_workflows = true;
@@ -55,5 +58,10 @@ struct Stack {
 };
 
 Result<std::unique_ptr<Stack>> buildStack(const StackConfig& config);
+
+// Opens the store `config.store` names (see StackConfig::store).
+Result<std::unique_ptr<Store>> openStore(const StackConfig& config);
+// Whether `config` names a store that exists: a server's database is assumed to.
+bool storeExists(const StackConfig& config);
 
 }  // namespace lightpath
