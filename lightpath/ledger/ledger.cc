@@ -38,6 +38,8 @@ std::unique_ptr<Ledger> Ledger::copy() const {
   out->resources_ = resources_;
   out->holds_ = holds_;
   out->next_id_ = next_id_;
+  out->first_id_ = first_id_;
+  out->end_id_ = end_id_;
   out->version_ = version_;
   return out;
 }
@@ -203,10 +205,21 @@ void Ledger::erase(const Hold& hold) {
   }
 }
 
+void Ledger::useIds(HoldId first, HoldId end) {
+  std::unique_lock lock(mutex_);
+  first_id_ = first;
+  end_id_ = end;
+  next_id_ = first;
+  for (const auto& [id, hold] : holds_) {
+    if (id >= first && id < end) next_id_ = std::max(next_id_, id + 1);
+  }
+}
+
 Result<HoldId> Ledger::reserve(std::string owner, std::vector<Claim> claims, Window window) {
   std::unique_lock lock(mutex_);
   LP_RETURN_IF_ERROR(validate(claims, window));
   LP_RETURN_IF_ERROR(findConflict(claims, window, 0));
+  if (next_id_ >= end_id_) return fail(resourceExhausted("the ledger's hold ids are used up"));
   Hold hold{next_id_++, std::move(owner), window, std::move(claims)};
   insert(hold);
   const HoldId id = hold.id;
@@ -225,7 +238,7 @@ Result<HoldId> Ledger::restore(HoldId id, std::string owner, std::vector<Claim> 
   Hold hold{id, std::move(owner), window, std::move(claims)};
   insert(hold);
   holds_.emplace(id, std::move(hold));
-  next_id_ = std::max(next_id_, id + 1);
+  if (id >= first_id_ && id < end_id_) next_id_ = std::max(next_id_, id + 1);
   ++version_;
   return id;
 }

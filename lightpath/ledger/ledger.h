@@ -81,6 +81,11 @@ class Ledger {
   // A copy of everything as it is now (what-if analyses plan on it and throw it away).
   std::unique_ptr<Ledger> copy() const;
 
+  // Ids this ledger hands out: from `first`, below `end`. Instances sharing one store each take
+  // a range of their own, so their holds never share an id; restore() of an id outside the
+  // range (another instance's) leaves the next id alone. Default: from 1, unbounded.
+  void useIds(HoldId first, HoldId end);
+
   // Registers a resource with its capacity (units for discrete kinds, Mb/s for quantities).
   // AlreadyExists if registered before.
   Status addResource(ResourceId resource, std::uint64_t capacity);
@@ -157,6 +162,7 @@ class Ledger {
   std::map<ResourceId, Resource> resources_;
   std::unordered_map<HoldId, Hold> holds_;
   HoldId next_id_ = 1;
+  HoldId first_id_ = 1, end_id_ = ~HoldId{0};
   std::uint64_t version_ = 0;
 };
 

@@ -100,6 +100,26 @@ Status restoreHolds(Ledger& ledger, const std::vector<HoldRecord>& records) {
   return Status::ok();
 }
 
+std::size_t applyHoldChanges(Ledger& ledger, const std::vector<HoldChange>& changes) {
+  std::size_t applied = 0;
+  for (const HoldChange& change : changes) {
+    const auto held = ledger.hold(change.hold.id);
+    if (held && held->owner != change.hold.owner) break;  // ours, not yet committed: we lose
+    if (change.deleted) {
+      if (held) (void)ledger.release(change.hold.id);
+    } else {
+      auto parsed = decodeHold(change.hold.body);
+      if (!parsed) break;
+      const Status s = held ? ledger.modify(change.hold.id, parsed->second, parsed->first)
+                            : statusOf(ledger.restore(change.hold.id, change.hold.owner,
+                                                      parsed->second, parsed->first));
+      if (!s.isOk()) break;
+    }
+    ++applied;
+  }
+  return applied;
+}
+
 std::vector<Claim> withAmount(std::vector<Claim> claims, std::uint64_t mbps) {
   for (Claim& claim : claims) {
     if (!isDiscrete(claim.resource.kind)) claim.count = mbps;

@@ -43,6 +43,11 @@ void releaseHolds(Ledger& ledger, const std::vector<HoldRecord>& holds);
 // The ledger again from stored records, each under its stored id.
 Status restoreHolds(Ledger& ledger, const std::vector<HoldRecord>& records);
 
+// Another instance's hold changes, in order, until one does not fit beside what this ledger
+// holds (a hold of ours not yet committed, or an id we hold for another owner); returns how many
+// were applied. A hold that changed is modified in place, so a refused change leaves the old.
+std::size_t applyHoldChanges(Ledger& ledger, const std::vector<HoldChange>& changes);
+
 // `claims` with every quantity (not spectrum or VLANs) set to `mbps`: a bandwidth change keeps
 // the route, ports and VLAN.
 std::vector<Claim> withAmount(std::vector<Claim> claims, std::uint64_t mbps);

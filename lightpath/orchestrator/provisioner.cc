@@ -2,6 +2,9 @@
 // owns it.
 #include "lightpath/orchestrator/provisioner.h"
 
+#include <random>
+#include <thread>
+
 #include "lightpath/base/log.h"
 #include "lightpath/orchestrator/internal/context.h"
 #include "lightpath/orchestrator/lifecycle.h"
@@ -28,6 +31,10 @@ Result<std::unique_ptr<Provisioner>> Provisioner::create(ProvisionerDeps deps) {
         "provisioner needs a topology, path engine, planner, ledger, store, fleet and clock"));
   }
   std::unique_ptr<Provisioner> p(new Provisioner(std::move(deps)));
+  // Instances sharing a store hand out hold ids from ranges of their own.
+  if (const std::uint64_t instance = p->ctx_->deps.store->instance(); instance > 0) {
+    p->ctx_->deps.ledger->useIds(instance << 40, (instance + 1) << 40);
+  }
   LP_RETURN_IF_ERROR(p->ctx_->planner.registerResources());
   LP_RETURN_IF_ERROR(p->recover());
   return p;
@@ -35,7 +42,20 @@ Result<std::unique_ptr<Provisioner>> Provisioner::create(ProvisionerDeps deps) {
 
 Result<Connection> Provisioner::order(const std::string& tenant, ConnectionSpec spec,
                                       const std::string& actor, const AlsoInTransaction& also) {
-  return lifecycle_->order(tenant, std::move(spec), actor, also);
+  // Instances sharing the store: the ledger catches up with what the others hold before
+  // planning. One may still take the capacity planned on before ours is written: then ours is
+  // given back and planned again, after a short random pause (the others' turn).
+  for (int attempt = 1;; ++attempt) {
+    if (Status s = ctx_->deps.store->refresh(); !s.isOk()) return fail(s);
+    auto c = lifecycle_->order(tenant, spec, actor, also);
+    if (c || attempt == 10 || c.error().code() != StatusCode::Aborted ||
+        c.error().message().find(kCapacityRace) == std::string::npos) {
+      return c;
+    }
+    thread_local std::minstd_rand jitter(std::random_device{}());
+    std::this_thread::sleep_for(
+        std::chrono::microseconds(std::uniform_int_distribution<int>(0, 1000 * attempt)(jitter)));
+  }
 }
 
 Result<Realization> Provisioner::quote(const ConnectionSpec& spec) const {
@@ -95,6 +115,8 @@ Result<Connection> Provisioner::getAt(const std::string& id,
 }
 
 Result<std::size_t> Provisioner::runSchedule(TimePoint now) {
+  // An idle instance sharing the store still follows what the others hold (quotes, views).
+  if (Status s = ctx_->deps.store->refresh(); !s.isOk()) log().warn("store: {}", s.toString());
   LP_ASSIGN_OR_RETURN(std::size_t moved, scheduler_->run(now));
   if (moved > 0 && !ctx_->health.down()->empty()) {
     // A connection planned before a cut may just have started on it: answer it as the cut's

@@ -12,8 +12,10 @@ namespace lightpath {
 Status recoverConnections(OrchestratorContext& ctx, Lifecycle& lifecycle, bool resume_workflows) {
   std::vector<HoldRecord> stored;
   std::vector<ConnectionRecord> unfinished;
+  std::uint64_t hold_cursor = 0;
   LP_RETURN_IF_ERROR(ctx.records.store().read([&](StoreTransaction& tx) -> Status {
     LP_ASSIGN_OR_RETURN(stored, tx.holds());
+    LP_ASSIGN_OR_RETURN(hold_cursor, tx.holdCursor());
     for (const char* state :
          {"provisioning", "modifying", "deprovisioning"}) {  // the states with work left
       LP_RETURN_IF_ERROR(ConnectionRecords::scan(tx, state, [&](const ConnectionRecord& r) {
@@ -24,6 +26,11 @@ Status recoverConnections(OrchestratorContext& ctx, Lifecycle& lifecycle, bool r
     return Status::ok();
   }));
   LP_RETURN_IF_ERROR(restoreHolds(*ctx.deps.ledger, stored));
+  // Instances sharing the store: from here on, what the others hold reaches this ledger before
+  // each write of ours.
+  ctx.records.store().followHolds(hold_cursor, [ledger = ctx.deps.ledger](const auto& changes) {
+    return applyHoldChanges(*ledger, changes);
+  });
   if (!resume_workflows) return Status::ok();
   const TimePoint now = ctx.now();
   for (const ConnectionRecord& record : unfinished) {

@@ -14,6 +14,7 @@
 
 #include "lightpath/model/elements.h"
 #include "lightpath/southbound/device.h"
+#include "lightpath/store/store.h"
 
 namespace lightpath {
 
@@ -22,6 +23,7 @@ struct DriverContext {
   const Node& node;
   std::string state_dir;               // where a driver may keep state of its own; empty: nowhere
   const Topology* topology = nullptr;  // the network (fiber bands, for frequencies)
+  Store* store = nullptr;              // the service's store (simulated devices may keep state)
 };
 using DriverFactory = std::function<Result<std::shared_ptr<Device>>(const DriverContext&)>;
 

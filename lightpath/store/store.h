@@ -57,6 +57,20 @@ struct ConnectionQuery {
   std::size_t limit = 100;
 };
 
+// A hold written or deleted by another instance sharing the store, in commit order.
+struct HoldChange {
+  std::uint64_t cursor = 0;
+  HoldRecord hold;  // for a deletion: id and owner, no body
+  bool deleted = false;
+};
+// Applies changes in order; returns how many it could (a prefix). Those it could not are
+// handed again next time.
+using HoldChangeSink = std::function<std::size_t(const std::vector<HoldChange>&)>;
+
+// The message prefix of the Aborted status a hold write gets when another instance took
+// capacity meanwhile: plan again and retry.
+inline constexpr std::string_view kCapacityRace = "capacity changed on another instance";
+
 // A small document kept for the API and the operator: tenants, API keys, port assignments,
 // idempotency records, webhooks, audit entries. `id` is unique within its `kind`; `seq` is
 // assigned by the store on first write and orders documents by when they were created.
@@ -98,6 +112,9 @@ class StoreTransaction {
   // Returns the event's cursor.
   virtual Result<std::uint64_t> appendEvent(const EventRecord& event) = 0;
   virtual Result<std::vector<EventRecord>> eventsAfter(std::uint64_t cursor, std::size_t limit) = 0;
+  // Where the hold changes of a shared store stand (the cursor to follow them from, read with
+  // holds() in one snapshot); 0 for a store of one process.
+  virtual Result<std::uint64_t> holdCursor() { return std::uint64_t{0}; }
   // The cursor of the newest event; 0 when there is none.
   virtual Result<std::uint64_t> lastEventCursor() = 0;
 
@@ -122,6 +139,19 @@ class Store {
   // Runs `work` on a consistent snapshot of what is committed, beside writers and other readers
   // (it neither waits for nor blocks them). `work` must only read: writes fail.
   virtual Status read(const std::function<Status(StoreTransaction&)>& work) = 0;
+
+  // --- Several instances on one store (PostgreSQL); a store of one process keeps the defaults.
+  // This instance's number, unique among the instances that ever opened the store; 0: alone.
+  virtual std::uint64_t instance() const { return 0; }
+  // From now on, before each write, hands `sink` the hold changes other instances committed
+  // after `cursor`. Writes are serialised across instances, so what the sink has applied is
+  // everything committed: a hold written while the sink is behind fails Aborted (kCapacityRace).
+  virtual void followHolds(std::uint64_t cursor, HoldChangeSink sink) {
+    (void)cursor;
+    (void)sink;
+  }
+  // Brings the followed holds up to date now (an idle instance); ok when there is nothing to do.
+  virtual Status refresh() { return Status::ok(); }
 };
 
 }  // namespace lightpath

@@ -54,10 +54,24 @@ constexpr const char* kMigrations[] = {
         UNIQUE (kind, id)
       );
       CREATE INDEX documents_by_tenant ON documents (kind, tenant, seq);
+      -- Several instances: each hold write, in commit order, for the others' ledgers to follow;
+      -- instance numbers (hold id ranges); who last wrote each connection (work ownership).
+      CREATE TABLE hold_changes (
+        seq bigserial PRIMARY KEY,
+        instance bigint NOT NULL,
+        hold_id bigint NOT NULL,
+        owner text NOT NULL,
+        body text
+      );
+      CREATE SEQUENCE instance_numbers;
+      ALTER TABLE connections ADD COLUMN instance bigint;
     )sql",
 };
 constexpr int kSchemaVersion = static_cast<int>(std::size(kMigrations));
 constexpr std::int64_t kMigrationLock = 0x6c69676874706174;  // "lightpat"
+// Held by each write transaction: instances write one after another, so what an instance has
+// read of the others' hold changes before writing is everything committed.
+constexpr std::int64_t kWriteLock = 0x6c69676874777274;  // "lightwrt"
 
 using Param = std::optional<std::string>;
 
@@ -190,7 +204,9 @@ std::string number(std::int64_t v) { return std::to_string(v); }
 
 class PostgresTransaction final : public StoreTransaction {
  public:
-  explicit PostgresTransaction(PgConnection& db) : db_(db) {}
+  // `capacity_race`: set when this instance is behind on other instances' hold changes.
+  PostgresTransaction(PgConnection& db, std::uint64_t instance, const bool* capacity_race)
+      : db_(db), instance_(number(instance)), capacity_race_(capacity_race) {}
 
   Result<std::optional<ConnectionRecord>> connection(const std::string& id) override {
     LP_ASSIGN_OR_RETURN(
@@ -257,16 +273,26 @@ class PostgresTransaction final : public StoreTransaction {
     return out;
   }
 
+  // Each hold write is also a hold change the other instances follow.
   Status putHold(const HoldRecord& h) override {
+    if (*capacity_race_) {
+      return {StatusCode::Aborted,
+              fmt::format("{}: hold {} not written; plan again", kCapacityRace, h.id)};
+    }
     return statusOf(db_.run(
-        "INSERT INTO holds (id, owner, body) VALUES ($1, $2, $3) ON CONFLICT (id) DO UPDATE SET "
-        "owner = excluded.owner, body = excluded.body",
-        {number(h.id), h.owner, h.body}, "write hold"));
+        "WITH w AS (INSERT INTO holds (id, owner, body) VALUES ($1, $2, $3) ON CONFLICT (id) DO "
+        "UPDATE SET owner = excluded.owner, body = excluded.body) "
+        "INSERT INTO hold_changes (instance, hold_id, owner, body) VALUES ($4, $1, $2, $3)",
+        {number(h.id), h.owner, h.body, instance_}, "write hold"));
   }
 
+  // Freeing capacity never overbooks: allowed even while behind.
   Status deleteHold(std::uint64_t id) override {
     LP_ASSIGN_OR_RETURN(PgResult r,
-                        db_.run("DELETE FROM holds WHERE id = $1", {number(id)}, "delete hold"));
+                        db_.run("WITH d AS (DELETE FROM holds WHERE id = $1 RETURNING id, owner) "
+                                "INSERT INTO hold_changes (instance, hold_id, owner, body) "
+                                "SELECT $2, id, owner, NULL FROM d",
+                                {number(id), instance_}, "delete hold"));
     if (r.affected() == 0) return notFound(fmt::format("no hold {}", id));
     return Status::ok();
   }
@@ -304,6 +330,12 @@ class PostgresTransaction final : public StoreTransaction {
                      r.integer(i, 4), r.text(i, 5)});
     }
     return out;
+  }
+
+  Result<std::uint64_t> holdCursor() override {
+    LP_ASSIGN_OR_RETURN(PgResult r, db_.run("SELECT COALESCE(MAX(seq), 0) FROM hold_changes", {},
+                                            "read the hold cursor"));
+    return r.unsignedInteger(0, 0);
   }
 
   Result<std::uint64_t> lastEventCursor() override {
@@ -374,12 +406,33 @@ class PostgresTransaction final : public StoreTransaction {
   }
 
   PgConnection& db_;
+  std::string instance_;
+  const bool* capacity_race_;
 };
 
 class PostgresStore final : public Store {
  public:
-  PostgresStore(PostgresOptions options, std::unique_ptr<PgConnection> writer)
-      : options_(std::move(options)), writer_(std::move(writer)) {}
+  PostgresStore(PostgresOptions options, std::unique_ptr<PgConnection> writer,
+                std::uint64_t instance)
+      : options_(std::move(options)), writer_(std::move(writer)), instance_(instance) {}
+
+  std::uint64_t instance() const override { return instance_; }
+
+  void followHolds(std::uint64_t cursor, HoldChangeSink sink) override {
+    std::lock_guard lock(follow_mutex_);
+    followed_ = cursor;
+    sink_ = std::move(sink);
+  }
+
+  // Without the write lock: hold changes are numbered and committed under it, one writer after
+  // another, so any snapshot holds a prefix of them.
+  Status refresh() override {
+    LP_ASSIGN_OR_RETURN(std::unique_ptr<PgConnection> reader, takeReader());
+    Status result = statusOf(catchUp(*reader));
+    std::lock_guard lock(readers_mutex_);
+    readers_.push_back(std::move(reader));
+    return result;
+  }
 
   Status transact(const std::function<Status(StoreTransaction&)>& work) override {
     return group_.run(work, [this](GroupCommit::Batch& batch) {
@@ -387,12 +440,23 @@ class PostgresStore final : public Store {
         for (GroupCommit::Pending* p : batch) p->result = up;
         return;
       }
-      PostgresTransaction tx(*writer_);
+      bool capacity_race = false;
+      PostgresTransaction tx(*writer_, instance_, &capacity_race);
       auto run = [this](const char* sql) {
         return [this, sql] { return writer_->exec(sql, sql); };
       };
+      const std::string begin = fmt::format("BEGIN; SELECT pg_advisory_xact_lock({})", kWriteLock);
       GroupCommit::commitBatch(batch, tx,
-                               {.begin = run("BEGIN"),
+                               {.begin = [&]() -> Status {
+                                  LP_RETURN_IF_ERROR(writer_->exec(begin, "begin"));
+                                  auto behind = catchUp(*writer_);
+                                  if (!behind) {
+                                    (void)writer_->exec("ROLLBACK", "roll back");
+                                    return behind.error();
+                                  }
+                                  capacity_race = *behind;
+                                  return Status::ok();
+                                },
                                 .commit = run("COMMIT"),
                                 .rollback = run("ROLLBACK"),
                                 .savepoint = run("SAVEPOINT work"),
@@ -405,7 +469,8 @@ class PostgresStore final : public Store {
     LP_ASSIGN_OR_RETURN(std::unique_ptr<PgConnection> reader, takeReader());
     Status result = reader->exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", "begin a read");
     if (result.isOk()) {
-      PostgresTransaction tx(*reader);
+      const bool no_race = false;
+      PostgresTransaction tx(*reader, instance_, &no_race);
       result = work(tx);
       (void)reader->exec("ROLLBACK", "end a read");
     }
@@ -415,6 +480,30 @@ class PostgresStore final : public Store {
   }
 
  private:
+  // Hands the sink what the other instances committed since it last looked. True when it could
+  // not take them all (under the write lock: this batch must not write holds).
+  Result<bool> catchUp(PgConnection& db) {
+    std::lock_guard lock(follow_mutex_);
+    if (!sink_) return false;
+    LP_ASSIGN_OR_RETURN(PgResult r,
+                        db.run("SELECT seq, hold_id, owner, body FROM hold_changes WHERE seq > "
+                               "$1 AND instance <> $2 ORDER BY seq",
+                               {number(followed_), number(instance_)}, "read hold changes"));
+    if (r.rows() == 0) return false;
+    std::vector<HoldChange> changes;
+    changes.reserve(static_cast<std::size_t>(r.rows()));
+    for (int i = 0; i < r.rows(); ++i) {
+      const bool deleted = PQgetisnull(r.get(), i, 3) != 0;
+      changes.push_back(
+          {.cursor = r.unsignedInteger(i, 0),
+           .hold = {r.unsignedInteger(i, 1), r.text(i, 2), deleted ? std::string() : r.text(i, 3)},
+           .deleted = deleted});
+    }
+    const std::size_t applied = std::min(sink_(changes), changes.size());
+    if (applied > 0) followed_ = changes[applied - 1].cursor;
+    return applied < changes.size();
+  }
+
   Result<std::unique_ptr<PgConnection>> takeReader() {
     std::unique_ptr<PgConnection> reader;
     {
@@ -431,9 +520,13 @@ class PostgresStore final : public Store {
 
   PostgresOptions options_;
   std::unique_ptr<PgConnection> writer_;
+  const std::uint64_t instance_;
   GroupCommit group_;
   std::mutex readers_mutex_;
   std::vector<std::unique_ptr<PgConnection>> readers_;  // idle ones
+  std::mutex follow_mutex_;
+  std::uint64_t followed_ = 0;  // the last hold change the sink applied
+  HoldChangeSink sink_;
 };
 
 // Instances starting together: the advisory lock lets one migrate while the others wait.
@@ -489,7 +582,10 @@ std::string redactedUrl(const std::string& url) {
 Result<std::unique_ptr<Store>> openPostgresStore(const PostgresOptions& options) {
   LP_ASSIGN_OR_RETURN(std::unique_ptr<PgConnection> writer, PgConnection::open(options));
   LP_RETURN_IF_ERROR(migrate(*writer, "postgresql " + redactedUrl(options.url)));
-  return std::unique_ptr<Store>(new PostgresStore(options, std::move(writer)));
+  LP_ASSIGN_OR_RETURN(PgResult number, writer->run("SELECT nextval('instance_numbers')", {},
+                                                   "take an instance number"));
+  return std::unique_ptr<Store>(
+      new PostgresStore(options, std::move(writer), number.unsignedInteger(0, 0)));
 }
 
 }  // namespace lightpath

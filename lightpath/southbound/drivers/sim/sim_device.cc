@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cerrno>
 #include <cstdio>
@@ -111,12 +112,76 @@ Status SimDevice::journal(const DeviceChange& change) {
 void SimDevice::tamper(ConfigEntry entry) {
   std::lock_guard lock(mutex_);
   (void)journal({"tamper", {entry}, {}});
+  (void)storeChange({"tamper", {entry}, {}});
   running_[entry.key] = std::move(entry);
 }
 
 std::size_t SimDevice::preparedCount() const {
   std::lock_guard lock(mutex_);
   return prepared_.size();
+}
+
+// Entries in the store: kind "sim-entry", under the node (the document's tenant), id
+// "<node>|<key>", the body as a journal line's entry.
+namespace {
+constexpr const char* kEntryKind = "sim-entry";
+}  // namespace
+
+void SimDevice::keepInStore(Store* store) {
+  std::lock_guard lock(mutex_);
+  store_ = store;
+}
+
+Status SimDevice::storeChange(const DeviceChange& change) {
+  if (!store_) return Status::ok();
+  return store_->transact([&](StoreTransaction& tx) -> Status {
+    for (const std::string& key : change.remove) {
+      Status s = tx.deleteDocument(kEntryKind, name_ + "|" + key);
+      if (!s.isOk() && s.code() != StatusCode::NotFound) return s;
+    }
+    for (const ConfigEntry& e : change.set) {
+      const nlohmann::json body{{"key", e.key}, {"owner", e.owner}, {"values", e.values}};
+      LP_RETURN_IF_ERROR(tx.putDocument(
+          {.kind = kEntryKind, .id = name_ + "|" + e.key, .tenant = name_, .body = body.dump()}));
+    }
+    return Status::ok();
+  });
+}
+
+Result<std::vector<ConfigEntry>> SimDevice::storedEntries(
+    const std::vector<std::string>* keys) const {
+  std::vector<ConfigEntry> out;
+  auto decode = [&](const DocumentRecord& d) -> Status {
+    try {
+      const auto j = nlohmann::json::parse(d.body);
+      out.push_back({j.at("key").get<std::string>(), j.at("owner").get<std::string>(),
+                     j.at("values").get<std::map<std::string, std::string>>()});
+      return Status::ok();
+    } catch (const nlohmann::json::exception& error) {
+      return invalidArgument(fmt::format("{}: stored entry {}: {}", name_, d.id, error.what()));
+    }
+  };
+  LP_RETURN_IF_ERROR(store_->read([&](StoreTransaction& tx) -> Status {
+    if (keys) {
+      for (const std::string& key : *keys) {
+        LP_ASSIGN_OR_RETURN(auto d, tx.document(kEntryKind, name_ + "|" + key));
+        if (d) LP_RETURN_IF_ERROR(decode(*d));
+      }
+      return Status::ok();
+    }
+    constexpr std::size_t kPage = 1000;
+    for (std::size_t offset = 0;; offset += kPage) {
+      LP_ASSIGN_OR_RETURN(
+          auto page,
+          tx.documents({.kind = kEntryKind, .tenant = name_, .offset = offset, .limit = kPage},
+                       nullptr));
+      for (const DocumentRecord& d : page) LP_RETURN_IF_ERROR(decode(d));
+      if (page.size() < kPage) return Status::ok();
+    }
+  }));
+  std::sort(out.begin(), out.end(),
+            [](const ConfigEntry& a, const ConfigEntry& b) { return a.key < b.key; });
+  return out;
 }
 
 Status SimDevice::validate(const DeviceChange& change) const {
@@ -174,6 +239,7 @@ Status SimDevice::apply(const std::string& transaction) {
   }
   LP_RETURN_IF_ERROR(maybeFail("apply"));
   LP_RETURN_IF_ERROR(journal(it->second));
+  LP_RETURN_IF_ERROR(storeChange(it->second));
   for (const std::string& key : it->second.remove) running_.erase(key);
   for (const ConfigEntry& e : it->second.set) running_[e.key] = e;
   prepared_.erase(it);
@@ -194,6 +260,7 @@ Status SimDevice::abort(const std::string& transaction) {
 
 Result<std::vector<ConfigEntry>> SimDevice::read(const std::vector<std::string>& keys) {
   std::lock_guard lock(mutex_);
+  if (store_) return storedEntries(&keys);
   std::vector<ConfigEntry> out;
   for (const std::string& key : keys) {
     if (auto it = running_.find(key); it != running_.end()) out.push_back(it->second);
@@ -214,9 +281,10 @@ ConfigEntry SimDevice::cloudAttachment(const CloudAttachmentIntent& intent) cons
 }
 
 Result<std::vector<EntryStatus>> SimDevice::status() {
+  LP_ASSIGN_OR_RETURN(std::vector<ConfigEntry> entries, running());
   std::lock_guard lock(mutex_);
   std::vector<EntryStatus> out;
-  for (const auto& [key, e] : running_) out.push_back({key, e.owner, !faults_.down});
+  for (const ConfigEntry& e : entries) out.push_back({e.key, e.owner, !faults_.down});
   return out;
 }
 
@@ -227,6 +295,7 @@ Result<bool> SimDevice::nodeUp() {
 
 Result<std::vector<ConfigEntry>> SimDevice::running() {
   std::lock_guard lock(mutex_);
+  if (store_) return storedEntries(nullptr);
   std::vector<ConfigEntry> out;
   for (const auto& [key, e] : running_) out.push_back(e);
   return out;
@@ -252,7 +321,9 @@ Status registerSimDriver(DriverRegistry& registry, const SimFaults& faults) {
   return registry.add(
       "sim", [faults](const DriverContext& context) -> Result<std::shared_ptr<Device>> {
         auto device = std::make_shared<SimDevice>(context.node.id, faults);
-        if (!context.state_dir.empty()) {
+        if (context.store && context.store->instance() > 0) {
+          device->keepInStore(context.store);
+        } else if (!context.state_dir.empty()) {
           LP_RETURN_IF_ERROR(device->keepIn(
               (std::filesystem::path(context.state_dir) / (fileNameOf(context.node.id) + ".jsonl"))
                   .string()));

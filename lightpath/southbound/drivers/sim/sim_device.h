@@ -11,6 +11,7 @@
 #include "lightpath/base/random.h"
 #include "lightpath/southbound/device.h"
 #include "lightpath/southbound/registry.h"
+#include "lightpath/store/store.h"
 
 namespace lightpath {
 
@@ -55,6 +56,10 @@ class SimDevice final : public Device, CrossConnect, ClientPort, CloudOnRamp, Te
   // applied), compacts it, then appends every change before applying it, compacting again when
   // the journal grows past twice the configuration.
   Status keepIn(const std::string& path);
+  // Keeps the running configuration in `store` instead (documents "sim-entry", one per entry,
+  // under the node), where every instance sharing the store sees the same device. Reads go to
+  // the store each time.
+  void keepInStore(Store* store);
   ~SimDevice() override;
 
   // Test hooks: change faults at run time; edit the running config behind Lightpath's back
@@ -67,6 +72,8 @@ class SimDevice final : public Device, CrossConnect, ClientPort, CloudOnRamp, Te
   Status maybeFail(const char* step);
   Status journal(const DeviceChange& change);  // with the mutex held
   Status compact();                            // with the mutex held
+  Status storeChange(const DeviceChange& change);
+  Result<std::vector<ConfigEntry>> storedEntries(const std::vector<std::string>* keys) const;
 
   const std::string name_;
   mutable std::mutex mutex_;
@@ -77,10 +84,12 @@ class SimDevice final : public Device, CrossConnect, ClientPort, CloudOnRamp, Te
   int journal_fd_ = -1;
   std::string journal_path_;
   std::size_t journal_lines_ = 0;
+  Store* store_ = nullptr;
 };
 
-// Registers "sim": one simulated device per node, keeping its configuration under the
-// context's state_dir when there is one (devices/<node>.jsonl).
+// Registers "sim": one simulated device per node, keeping its configuration in the context's
+// store when several instances share it, else under its state_dir when there is one
+// (devices/<node>.jsonl).
 Status registerSimDriver(DriverRegistry& registry, const SimFaults& faults = {});
 
 }  // namespace lightpath
