@@ -116,6 +116,10 @@ Result<HttpResponse> Api::Impl::health(Context&) {
 
 Result<HttpResponse> Api::Impl::ready(Context&) {
   if (!ready_flag.load()) return fail(unavailable("starting or draining"));
+  // Ready only while the store answers (a database server restarting or failing over).
+  Status store =
+      deps.store->read([](StoreTransaction& tx) { return statusOf(tx.lastEventCursor()); });
+  if (!store.isOk()) return fail(unavailable("the store does not answer: " + store.message()));
   return jsonReply(200, std::string(R"({"status":"ready"})"));
 }
 

@@ -229,6 +229,9 @@ void WebhookDispatcher::run(std::size_t shard) {
 }
 
 void WebhookDispatcher::deliverSome(std::size_t shard, std::map<std::string, Backoff>& state) {
+  // Instances sharing a store: one delivers, so each event goes out once (again only if the
+  // deliverer stops between sending and recording it).
+  if (!store_.leads()) return;
   std::vector<DocumentRecord> subscriptions;
   Status read = store_.read([&](StoreTransaction& tx) -> Status {
     // Page through them all: none is ever left out, however many there are.

@@ -2,6 +2,8 @@
 // owns it.
 #include "lightpath/orchestrator/provisioner.h"
 
+#include <fmt/format.h>
+
 #include <random>
 #include <thread>
 
@@ -48,13 +50,15 @@ Result<Connection> Provisioner::order(const std::string& tenant, ConnectionSpec 
   for (int attempt = 1;; ++attempt) {
     if (Status s = ctx_->deps.store->refresh(); !s.isOk()) return fail(s);
     auto c = lifecycle_->order(tenant, spec, actor, also);
-    if (c || attempt == 10 || c.error().code() != StatusCode::Aborted ||
+    // Every round of a race has a winner, so a few dozen tries see it through even when many
+    // instances want the same first free slots.
+    if (c || attempt == 50 || c.error().code() != StatusCode::Aborted ||
         c.error().message().find(kCapacityRace) == std::string::npos) {
       return c;
     }
     thread_local std::minstd_rand jitter(std::random_device{}());
-    std::this_thread::sleep_for(
-        std::chrono::microseconds(std::uniform_int_distribution<int>(0, 1000 * attempt)(jitter)));
+    std::this_thread::sleep_for(std::chrono::microseconds(
+        std::uniform_int_distribution<int>(0, 500 * std::min(attempt, 10))(jitter)));
   }
 }
 
@@ -117,6 +121,8 @@ Result<Connection> Provisioner::getAt(const std::string& id,
 Result<std::size_t> Provisioner::runSchedule(TimePoint now) {
   // An idle instance sharing the store still follows what the others hold (quotes, views).
   if (Status s = ctx_->deps.store->refresh(); !s.isOk()) log().warn("store: {}", s.toString());
+  // The cluster's duties run on one instance at a time.
+  if (!ctx_->deps.store->leads()) return std::size_t{0};
   LP_ASSIGN_OR_RETURN(std::size_t moved, scheduler_->run(now));
   if (moved > 0 && !ctx_->health.down()->empty()) {
     // A connection planned before a cut may just have started on it: answer it as the cut's
@@ -128,6 +134,21 @@ Result<std::size_t> Provisioner::runSchedule(TimePoint now) {
   LP_ASSIGN_OR_RETURN(std::size_t health, restorer_->watchHealth());
   watchDrift(now);
   return moved + reverted + health;
+}
+
+Result<std::vector<std::string>> Provisioner::claimOrphans() {
+  return ctx_->deps.store->claimOrphans(ctx_->deps.work_lease);
+}
+
+Status Provisioner::resume(const std::string& id) {
+  std::optional<ConnectionRecord> record;
+  LP_RETURN_IF_ERROR(ctx_->deps.store->read([&](StoreTransaction& tx) -> Status {
+    LP_ASSIGN_OR_RETURN(record, tx.connection(id));
+    return Status::ok();
+  }));
+  if (!record) return notFound(fmt::format("no connection {}", id));
+  log().warn("taking over {} ({}) from an instance that stopped", id, record->state);
+  return resumeWork(*ctx_, *lifecycle_, *record);
 }
 
 void Provisioner::watchDrift(TimePoint now) {
@@ -158,7 +179,8 @@ Status Provisioner::recover() {
   // What is down first: everything planned from here on avoids it.
   LP_ASSIGN_OR_RETURN(std::size_t failures, restorer_->load());
   LP_RETURN_IF_ERROR(recoverConnections(*ctx_, *lifecycle_, ctx_->deps.resume_workflows));
-  if (failures == 0 || !ctx_->deps.resume_workflows) return Status::ok();
+  if (failures == 0 || !ctx_->deps.resume_workflows || !ctx_->deps.store->leads())
+    return Status::ok();
   // A pass cut short by the restart is done again (connections still stored on what is down
   // are answered, the down ones tried again), then devices are made to match the store: a
   // pass configures devices before it stores the outcome, so a kill in between left entries

@@ -58,6 +58,9 @@ struct ProvisionerDeps {
   // How often the schedule compares every device with the store and repairs drift; a device that
   // may have restarted empty (Telemetry::epoch) is put right at the next tick anyway.
   std::chrono::seconds reconcile_interval{300};
+  // Instances sharing a store: how long an instance may go without renewing its lease before
+  // the others take over its unfinished work.
+  std::chrono::seconds work_lease{10};
 };
 
 class OrchestratorContext;
@@ -131,6 +134,11 @@ class Provisioner {
   // connection that cannot move is logged and tried again next time. Returns how many moved;
   // an error only when the store cannot be read.
   Result<std::size_t> runSchedule(TimePoint now);
+
+  // Instances sharing a store: renews this one's lease and claims the connections whose work
+  // an instance with a lapsed lease left unfinished; resume() each (a workflow job).
+  Result<std::vector<std::string>> claimOrphans();
+  Status resume(const std::string& id);
 
   // Rebuilds the ledger from the store and finishes what a previous process left unfinished
   // (connections scheduled to start later wait for the schedule). A connection that cannot be

@@ -31,23 +31,27 @@ Status recoverConnections(OrchestratorContext& ctx, Lifecycle& lifecycle, bool r
   ctx.records.store().followHolds(hold_cursor, [ledger = ctx.deps.ledger](const auto& changes) {
     return applyHoldChanges(*ledger, changes);
   });
-  if (!resume_workflows) return Status::ok();
-  const TimePoint now = ctx.now();
+  if (!resume_workflows || ctx.records.store().instance() > 0) return Status::ok();
   for (const ConnectionRecord& record : unfinished) {
-    Status s;
-    if (record.state == "provisioning") {
-      auto c = connectionFromJson(record.body);
-      if (c && c->requested().start && *c->requested().start > now)
-        continue;  // the schedule starts it
-      s = c ? lifecycle.activate(record.id) : c.error();
-    } else if (record.state == "modifying") {
-      auto c = connectionFromJson(record.body);
-      s = c ? lifecycle.keepAsItWas(std::move(*c)) : c.error();
-    } else if (record.state == "deprovisioning") {
-      s = lifecycle.terminate(record.id, "orchestrator");
-    }
+    Status s = resumeWork(ctx, lifecycle, record);
     if (!s.isOk()) log().warn("recovery: {} ({}): {}", record.id, record.state, s.toString());
   }
+  return Status::ok();
+}
+
+Status resumeWork(OrchestratorContext& ctx, Lifecycle& lifecycle, const ConnectionRecord& record) {
+  if (record.state == "provisioning") {
+    auto c = connectionFromJson(record.body);
+    if (!c) return c.error();
+    if (c->requested().start && *c->requested().start > ctx.now())
+      return Status::ok();  // the schedule starts it
+    return lifecycle.activate(record.id);
+  }
+  if (record.state == "modifying") {
+    auto c = connectionFromJson(record.body);
+    return c ? lifecycle.keepAsItWas(std::move(*c)) : c.error();
+  }
+  if (record.state == "deprovisioning") return lifecycle.terminate(record.id, "orchestrator");
   return Status::ok();
 }
 

@@ -4,9 +4,14 @@
 // them), a bandwidth change cut short put back as it was, deprovisioning ones terminated. One
 // connection's trouble is logged and left for a retry; it must not keep the others, or the
 // service, from starting.
+//
+// Instances sharing a store resume nothing at start: another live instance may be running that
+// work. Each claims, every tick, the work of instances whose lease ran out, and resumes it
+// (resumeWork), one connection at a time.
 #pragma once
 
 #include "lightpath/base/status.h"
+#include "lightpath/store/store.h"
 
 namespace lightpath {
 
@@ -16,5 +21,9 @@ class Lifecycle;
 // An error only when the store cannot be read or a stored hold does not fit the ledger.
 // With `resume_workflows` false (read-only checks), only the ledger is rebuilt.
 Status recoverConnections(OrchestratorContext& ctx, Lifecycle& lifecycle, bool resume_workflows);
+
+// Finishes or undoes the work one stored connection was left in (provisioning, modifying,
+// deprovisioning); ok for a connection with none.
+Status resumeWork(OrchestratorContext& ctx, Lifecycle& lifecycle, const ConnectionRecord& record);
 
 }  // namespace lightpath

@@ -101,6 +101,13 @@ void WorkflowRunner::tick() {
       log().error("schedule: {}", moved.error().toString());
     }
     retryDue();
+    // Work an instance that stopped left unfinished (instances sharing a store).
+    if (auto orphans = provisioner_.claimOrphans(); !orphans) {
+      log().warn("claiming unfinished work: {}", orphans.error().toString());
+    } else {
+      for (const std::string& id : *orphans)
+        submit(id, "resume", [this, id] { return provisioner_.resume(id); });
+    }
     lock.lock();
   }
 }

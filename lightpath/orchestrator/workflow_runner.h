@@ -1,7 +1,8 @@
 // Runs connection workflows off the request path. An API acknowledges an order once it is
 // durable and hands the device work here: jobs of one connection run one after another in the
-// order submitted, jobs of different connections in parallel; a timer runs the schedule and
-// retries terminations a device could not take (`unavailable`): a deletion always completes.
+// order submitted, jobs of different connections in parallel; a timer runs the schedule,
+// retries terminations a device could not take (`unavailable`: a deletion always completes) and
+// resumes the work of instances that stopped (instances sharing a store).
 //
 //   WorkflowRunner runner(provisioner, clock, {.threads = 2});
 //   runner.activate(c.id());                 // returns at once

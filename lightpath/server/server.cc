@@ -84,6 +84,10 @@ Status readServeConfig(const std::string& path, ServeConfig& config) {
         const int ms = value.as<int>();
         if (ms < 10 || ms > 600000) return invalidArgument(where + ": 10-600000 ms");
         config.stack.device_timeout = std::chrono::milliseconds(ms);
+      } else if (key == "work_lease_seconds") {
+        const int seconds = value.as<int>();
+        if (seconds < 2 || seconds > 3600) return invalidArgument(where + ": 2-3600 s");
+        config.stack.work_lease = std::chrono::seconds(seconds);
       } else if (key == "price_book") {
         config.stack.price_book_file = value.as<std::string>();
       } else if (key == "log_level") {
@@ -127,7 +131,8 @@ Status readServeConfig(const std::string& path, ServeConfig& config) {
       } else {
         return invalidArgument(fmt::format(
             "{}: unknown setting (known: listen, data, topology, transceivers, equipment, "
-            "margin_db, driver, devices, device_timeout_ms, price_book, rate_limit_tenant, "
+            "margin_db, driver, devices, device_timeout_ms, work_lease_seconds, price_book, "
+            "rate_limit_tenant, "
             "rate_limit_unauthenticated, "
             "max_keys_per_tenant, max_webhooks_per_tenant, event_streams_per_key, "
             "event_streams_per_tenant, "
@@ -287,6 +292,7 @@ void Server::stop() {
   if (http_) http_->stop();
   if (workflows_) workflows_->stop();
   if (webhooks_) webhooks_->stop();
+  if (stack_) stack_->store->leave();
 }
 
 }  // namespace lightpath

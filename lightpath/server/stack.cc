@@ -141,7 +141,8 @@ Result<std::unique_ptr<Stack>> buildStack(const StackConfig& config) {
                                            .clock = &stack->clock,
                                            .resume_workflows = config.resume_workflows,
                                            .device_timeout = config.device_timeout,
-                                           .price_book = &stack->price_book}));
+                                           .price_book = &stack->price_book,
+                                           .work_lease = config.work_lease}));
   stack->provisioner = std::move(provisioner);
   return stack;
 }

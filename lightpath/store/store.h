@@ -12,6 +12,7 @@
 // thread; an adapter serialises or isolates them.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -152,6 +153,18 @@ class Store {
   }
   // Brings the followed holds up to date now (an idle instance); ok when there is nothing to do.
   virtual Status refresh() { return Status::ok(); }
+  // Renews this instance's lease and claims the connections left in a working state
+  // (provisioning, modifying, deprovisioning) by instances whose lease ran out: each is claimed
+  // by exactly one instance, which finishes or undoes the work. Alone: none.
+  virtual Result<std::vector<std::string>> claimOrphans(std::chrono::seconds lease) {
+    (void)lease;
+    return std::vector<std::string>{};
+  }
+  // Whether this instance runs the cluster's duties (the schedule, restoration, drift repair,
+  // webhook delivery): one instance at a time, another once it is gone. Alone: always.
+  virtual bool leads() { return true; }
+  // Leaves the cluster at a clean stop: the duties and this instance's lease go at once.
+  virtual void leave() {}
 };
 
 }  // namespace lightpath

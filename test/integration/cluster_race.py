@@ -1,7 +1,11 @@
 """Several Lightpath instances on one store, raced for scarce capacity.
 
-  cluster_race.py race KEY URL...      orders more than fits from many threads, spread over the
-                                       instances; checks every answer; prints a JSON summary
+  cluster_race.py race SET KEY URL...  orders more than fits from many threads, spread over the
+                                       instances; checks every answer; prints a JSON summary.
+                                       SET a or b: which ports and data centers (two races on one
+                                       store do not meet)
+  cluster_race.py burst KEY URL N      N small orders at once; prints each acknowledged id
+  cluster_race.py receive PORT FILE    a webhook receiver: appends each delivery's event id to FILE
   cluster_race.py holds                reads `owner<TAB>body` lines of the holds table (stdin) and
                                        checks, apart from Lightpath, that no spectrum slot or VLAN
                                        is held twice at once
@@ -46,19 +50,22 @@ def request(url, key, method, path, body=None):
     raise AssertionError("unreachable")
 
 
-def race(key, urls):
+SETS = {"a": ("dc-ashburn", "dc-new-albany"), "b": ("dc-abilene", "dc-fort-worth")}
+
+
+def race(which, key, urls):
     problems = []
     orders = []
+    a, z = SETS[which]
     # 20 VLANs on one pair of ports, 15 orders for each: exactly 20 can be had.
     for vlan in range(200, 220):
         for _ in range(15):
-            orders.append(("vlan", {"tenant": "acme", "kind": "ethernet", "a_end": "dc-ashburn-p2",
-                                    "z_end": "dc-new-albany-p2", "bandwidth_mbps": 100,
-                                    "vlan": vlan}))
+            orders.append(("vlan", {"tenant": "acme", "kind": "ethernet", "a_end": a + "-p2",
+                                    "z_end": z + "-p2", "bandwidth_mbps": 100, "vlan": vlan}))
     # 400G wavelengths between two data centers: far more than the fibers out of them carry.
     for _ in range(300):
-        orders.append(("spectrum", {"tenant": "acme", "kind": "wavelength", "a_end": "dc-ashburn",
-                                    "z_end": "dc-new-albany", "bandwidth_mbps": 400000}))
+        orders.append(("spectrum", {"tenant": "acme", "kind": "wavelength", "a_end": a,
+                                    "z_end": z, "bandwidth_mbps": 400000}))
     random.Random(7).shuffle(orders)
 
     def place(i):
@@ -79,7 +86,8 @@ def race(key, urls):
                 problems.append(f"{kind} order at {url}: {status} {reply}")
             elif kind == "vlan" and f"vlan: {body['vlan']} is in use" not in detail:
                 problems.append(f"vlan refusal does not name the VLAN: {detail}")
-            elif kind == "spectrum" and "free on every fiber" not in detail:
+            elif kind == "spectrum" and not ("free on every fiber" in detail
+                                             or detail.startswith("spectrum #")):
                 problems.append(f"wavelength refusal does not say the spectrum ran out: {detail}")
     vlans = collections.Counter(vlan for _, vlan in created["vlan"])
     if sorted(vlans) != list(range(200, 220)) or any(n != 1 for n in vlans.values()):
@@ -96,6 +104,40 @@ def race(key, urls):
                       "created": {k: len(v) for k, v in created.items()},
                       "refused": dict(refused), "problems": problems[:20]}))
     return not problems
+
+
+def burst(key, url, n):
+    """N orders at once on one instance (its workflows are left to run); acknowledged ids."""
+    def place(i):
+        body = {"tenant": "acme", "kind": "ethernet", "a_end": f"dc-ashburn-p{3 + i % 4}",
+                "z_end": f"dc-new-albany-p{3 + i % 4}", "bandwidth_mbps": 50}
+        try:
+            return request(url, key, "POST", "/v1/connections", body)
+        except (http.client.HTTPException, OSError):
+            return 0, {}
+    with concurrent.futures.ThreadPoolExecutor(max_workers=16) as pool:
+        for status, reply in pool.map(place, range(n)):
+            if status == 201:
+                print(reply["id"], flush=True)
+    return True
+
+
+def receive(port, path):
+    """Appends the Lightpath-Event-Id of every POST to `path`; answers 204."""
+    import http.server
+
+    class Receiver(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):
+            self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            with open(path, "a") as out:
+                out.write(self.headers.get("Lightpath-Event-Id", "?") + "\n")
+            self.send_response(204)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    http.server.ThreadingHTTPServer(("127.0.0.1", port), Receiver).serve_forever()
 
 
 def holds():
@@ -130,8 +172,12 @@ def holds():
 
 
 if __name__ == "__main__":
-    if len(sys.argv) >= 4 and sys.argv[1] == "race":
-        sys.exit(0 if race(sys.argv[2], sys.argv[3:]) else 1)
+    if len(sys.argv) >= 5 and sys.argv[1] == "race":
+        sys.exit(0 if race(sys.argv[2], sys.argv[3], sys.argv[4:]) else 1)
+    if len(sys.argv) == 5 and sys.argv[1] == "burst":
+        sys.exit(0 if burst(sys.argv[2], sys.argv[3], int(sys.argv[4])) else 1)
+    if len(sys.argv) == 4 and sys.argv[1] == "receive":
+        receive(int(sys.argv[2]), sys.argv[3])
     if len(sys.argv) == 2 and sys.argv[1] == "holds":
         sys.exit(0 if holds() else 1)
     print(__doc__, file=sys.stderr)

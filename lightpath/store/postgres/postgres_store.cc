@@ -65,10 +65,17 @@ constexpr const char* kMigrations[] = {
       );
       CREATE SEQUENCE instance_numbers;
       ALTER TABLE connections ADD COLUMN instance bigint;
+      CREATE INDEX connections_by_instance ON connections (state, instance);
+      CREATE TABLE instances (
+        number bigint PRIMARY KEY,
+        renewed_at timestamptz NOT NULL
+      );
     )sql",
 };
 constexpr int kSchemaVersion = static_cast<int>(std::size(kMigrations));
 constexpr std::int64_t kMigrationLock = 0x6c69676874706174;  // "lightpat"
+// Held (for as long as its connection lives) by the instance that runs the cluster's duties.
+constexpr std::int64_t kLeadLock = 0x6c69676874647479;  // "lightdty"
 // Held by each write transaction: instances write one after another, so what an instance has
 // read of the others' hold changes before writing is everything committed.
 constexpr std::int64_t kWriteLock = 0x6c69676874777274;  // "lightwrt"
@@ -129,8 +136,11 @@ class PgConnection {
   Status ensure() {
     if (PQstatus(conn_) == CONNECTION_OK) return Status::ok();
     PQreset(conn_);
+    ++sessions_;
     return setUp();
   }
+  // How many sessions this connection has had: session state (locks) is gone when it changes.
+  std::uint64_t sessions() const { return sessions_; }
 
   // Runs `sql` (prepared once per connection) with text parameters; nullopt is NULL.
   Result<PgResult> run(const char* sql, const std::vector<Param>& params, std::string_view what) {
@@ -197,6 +207,7 @@ class PgConnection {
   PostgresOptions options_;
   PGconn* conn_;
   std::unordered_map<std::string, std::string> prepared_;  // SQL -> statement name
+  std::uint64_t sessions_ = 1;
 };
 
 std::string number(std::uint64_t v) { return std::to_string(v); }
@@ -218,25 +229,28 @@ class PostgresTransaction final : public StoreTransaction {
   }
 
   Status putConnection(const ConnectionRecord& c, std::optional<std::uint64_t> expected) override {
-    const std::vector<Param> values = {c.id, c.tenant, c.state, number(c.version), c.body};
+    // Each write names the instance that made it: the owner of any work the connection is in.
+    std::vector<Param> values = {c.id, c.tenant, c.state, number(c.version), c.body, instance_};
     if (!expected) {
       return statusOf(db_.run(
-          "INSERT INTO connections (id, tenant, state, version, body) VALUES ($1, $2, $3, $4, $5) "
-          "ON CONFLICT (id) DO UPDATE SET tenant = excluded.tenant, state = excluded.state, "
-          "version = excluded.version, body = excluded.body",
+          "INSERT INTO connections (id, tenant, state, version, body, instance) VALUES ($1, $2, "
+          "$3, $4, $5, $6) ON CONFLICT (id) DO UPDATE SET tenant = excluded.tenant, state = "
+          "excluded.state, version = excluded.version, body = excluded.body, instance = "
+          "excluded.instance",
           values, "write connection"));
     }
     // The check and the write are one statement, so two instances cannot both pass it.
     Result<PgResult> written =
         *expected == 0
             ? db_.run(
-                  "INSERT INTO connections (id, tenant, state, version, body) "
-                  "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO NOTHING",
+                  "INSERT INTO connections (id, tenant, state, version, body, instance) "
+                  "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO NOTHING",
                   values, "write connection")
             : db_.run(
-                  "UPDATE connections SET tenant = $2, state = $3, version = $4, body = $5 "
-                  "WHERE id = $1 AND version = $6",
-                  {c.id, c.tenant, c.state, number(c.version), c.body, number(*expected)},
+                  "UPDATE connections SET tenant = $2, state = $3, version = $4, body = $5, "
+                  "instance = $6 WHERE id = $1 AND version = $7",
+                  {c.id, c.tenant, c.state, number(c.version), c.body, instance_,
+                   number(*expected)},
                   "write connection");
     if (!written) return written.error();
     if (written->affected() == 1) return Status::ok();
@@ -434,6 +448,51 @@ class PostgresStore final : public Store {
     return result;
   }
 
+  Result<std::vector<std::string>> claimOrphans(std::chrono::seconds lease) override {
+    std::lock_guard lock(coordination_mutex_);
+    LP_ASSIGN_OR_RETURN(PgConnection * db, coordination());
+    LP_RETURN_IF_ERROR(statusOf(db->run(
+        "INSERT INTO instances (number, renewed_at) VALUES ($1, now()) ON CONFLICT (number) DO "
+        "UPDATE SET renewed_at = now()",
+        {number(instance_)}, "renew the lease")));
+    // One statement: two instances claiming at once never both get a connection.
+    LP_ASSIGN_OR_RETURN(
+        PgResult r,
+        db->run("UPDATE connections SET instance = $1 WHERE state IN ('provisioning', "
+                "'modifying', 'deprovisioning') AND (instance IS NULL OR instance NOT IN (SELECT "
+                "number FROM instances WHERE renewed_at > now() - make_interval(secs => $2))) "
+                "RETURNING id",
+                {number(instance_), number(static_cast<std::int64_t>(lease.count()))},
+                "claim orphaned work"));
+    std::vector<std::string> ids;
+    for (int i = 0; i < r.rows(); ++i) ids.push_back(r.text(i, 0));
+    return ids;
+  }
+
+  bool leads() override {
+    std::lock_guard lock(coordination_mutex_);
+    auto db = coordination();
+    if (!db) return leading_ = false;
+    // The lock lives with the session: while the same session answers, it is still ours.
+    if (leading_ && lead_session_ == (*db)->sessions()) {
+      if ((*db)->run("SELECT 1", {}, "lead")) return true;
+      return leading_ = false;
+    }
+    auto taken = (*db)->run("SELECT pg_try_advisory_lock($1)", {number(kLeadLock)}, "lead");
+    leading_ = taken && taken->text(0, 0) == "t";
+    lead_session_ = (*db)->sessions();
+    return leading_;
+  }
+
+  void leave() override {
+    std::lock_guard lock(coordination_mutex_);
+    if (!coordination_) return;
+    (void)coordination_->run("DELETE FROM instances WHERE number = $1", {number(instance_)},
+                             "leave");
+    coordination_.reset();  // the session ends: the duties' lock goes with it
+    leading_ = false;
+  }
+
   Status transact(const std::function<Status(StoreTransaction&)>& work) override {
     return group_.run(work, [this](GroupCommit::Batch& batch) {
       if (Status up = writer_->ensure(); !up.isOk()) {
@@ -504,6 +563,16 @@ class PostgresStore final : public Store {
     return applied < changes.size();
   }
 
+  // The session that holds this instance's lease and the duties' lock; reopened if lost.
+  Result<PgConnection*> coordination() {
+    if (!coordination_) {
+      LP_ASSIGN_OR_RETURN(coordination_, PgConnection::open(options_));
+    } else {
+      LP_RETURN_IF_ERROR(coordination_->ensure());
+    }
+    return coordination_.get();
+  }
+
   Result<std::unique_ptr<PgConnection>> takeReader() {
     std::unique_ptr<PgConnection> reader;
     {
@@ -527,6 +596,10 @@ class PostgresStore final : public Store {
   std::mutex follow_mutex_;
   std::uint64_t followed_ = 0;  // the last hold change the sink applied
   HoldChangeSink sink_;
+  std::mutex coordination_mutex_;
+  std::unique_ptr<PgConnection> coordination_;
+  bool leading_ = false;
+  std::uint64_t lead_session_ = 0;  // the coordination session the lock was taken in
 };
 
 // Instances starting together: the advisory lock lets one migrate while the others wait.
@@ -582,8 +655,12 @@ std::string redactedUrl(const std::string& url) {
 Result<std::unique_ptr<Store>> openPostgresStore(const PostgresOptions& options) {
   LP_ASSIGN_OR_RETURN(std::unique_ptr<PgConnection> writer, PgConnection::open(options));
   LP_RETURN_IF_ERROR(migrate(*writer, "postgresql " + redactedUrl(options.url)));
-  LP_ASSIGN_OR_RETURN(PgResult number, writer->run("SELECT nextval('instance_numbers')", {},
-                                                   "take an instance number"));
+  // The number, and the lease from the start: work this instance takes on is never orphaned.
+  LP_ASSIGN_OR_RETURN(PgResult number,
+                      writer->run("WITH n AS (SELECT nextval('instance_numbers') "
+                                  "AS number) INSERT INTO instances SELECT number, "
+                                  "now() FROM n RETURNING number",
+                                  {}, "take an instance number"));
   return std::unique_ptr<Store>(
       new PostgresStore(options, std::move(writer), number.unsignedInteger(0, 0)));
 }
