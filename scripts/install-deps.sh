@@ -12,8 +12,9 @@ packages=(
   librestinio-dev libasio-dev libhttp-parser-dev libssl-dev libcpp-httplib-dev
   # the NETCONF driver
   libssh-dev
-  # a throwaway PostgreSQL server for the shared store's tests (scripts/postgres.sh)
-  postgresql postgresql-client
+  # a throwaway PostgreSQL server for the shared store's tests (scripts/postgres.sh), and the
+  # load balancer the cluster test puts in front of the instances
+  postgresql postgresql-client haproxy
   # the NETCONF lab (scripts/lab.sh) and its independent checker
   netconfd openssh-server openssh-client python3-ncclient
   # tests, fuzzing, benchmarks and their peers

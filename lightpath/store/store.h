@@ -1,6 +1,6 @@
 // The persistence port: what Lightpath keeps durable, independent of the database. Adapters:
-// sqlite/ (the embedded default) and, later, postgres/. Every adapter must pass the
-// conformance suite in testing/.
+// sqlite/ (the embedded default) and postgres/ (several instances on one database). Every
+// adapter must pass the conformance suite in testing/.
 //
 //   Status s = store.transact([&](StoreTransaction& tx) -> Status {
 //     LP_RETURN_IF_ERROR(tx.putConnection(record, /*expected_version=*/previous));

@@ -100,7 +100,7 @@ def race(which, key, urls):
         status, reply = request(urls[(n + 1) % len(urls)], key, "GET", f"/v1/connections/{cid}")
         if status != 200 or reply.get("id") != cid:
             problems.append(f"{cid} was acknowledged but is not there: {status}")
-    print(json.dumps({"instances": len(urls), "orders": len(orders),
+    print(json.dumps({"urls": len(urls), "orders": len(orders),
                       "created": {k: len(v) for k, v in created.items()},
                       "refused": dict(refused), "problems": problems[:20]}))
     return not problems

@@ -1,7 +1,7 @@
 #!/bin/bash
 # Several `lightpath serve` instances on one PostgreSQL store (run under `scripts/postgres.sh run`,
 # which starts a throwaway server and names it in LIGHTPATH_TEST_POSTGRES; skipped without one):
-# - 3, then 2 instances race for scarce VLANs and spectrum: each VLAN once, no spectrum slot or
+# - 3 instances, then 2 behind HAProxy, race for scarce VLANs and spectrum: each VLAN once, no spectrum slot or
 #   VLAN held twice (read from the holds table apart from Lightpath), every acknowledged order
 #   there whichever instance is asked, every refusal names what ran out, `admin check` clean;
 # - each webhook event is delivered once across the instances;
@@ -19,8 +19,9 @@ command -v psql >/dev/null || { echo "SKIP: no psql"; exit 77; }
 tmp=$(mktemp -d)
 pids=()
 failures=0
-trap 'for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null; done; kill -9 $receiver 2>/dev/null; rm -rf "$tmp"' EXIT
 receiver=
+trap 'for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null; done; kill -9 $receiver 2>/dev/null
+      [ -f "$tmp/haproxy.pid" ] && kill "$(cat "$tmp/haproxy.pid")"; rm -rf "$tmp"' EXIT
 fail() {
   echo "FAIL $*"
   failures=$((failures + 1))
@@ -65,8 +66,20 @@ echo "$made" | grep -q '"secret"' || fail "webhook not made: $made"
 # The race, on 3 instances, then on 2.
 race race a "$key" "${urls[1]}" "${urls[2]}" "${urls[3]}" >"$tmp/race3.json" ||
   fail "3 instances: $(cat "$tmp/race3.json")"
-race race b "$key" "${urls[1]}" "${urls[2]}" >"$tmp/race2.json" ||
-  fail "2 instances: $(cat "$tmp/race2.json")"
+# Two instances behind HAProxy (the configuration of docs/operations.md), when it is installed.
+front=("${urls[1]}" "${urls[2]}")
+if command -v haproxy >/dev/null; then
+  lb_port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  sed -e "s|^  bind .*|  bind 127.0.0.1:$lb_port|" \
+    -e "s|^  server a .*|  server a ${urls[1]#http://} check inter 1s fall 2 rise 1|" \
+    -e "s|^  server b .*|  server b ${urls[2]#http://} check inter 1s fall 2 rise 1|" \
+    -e '/^  server c /d' "$root/docs/haproxy.cfg" >"$tmp/haproxy.cfg"
+  haproxy -f "$tmp/haproxy.cfg" -D -p "$tmp/haproxy.pid" || fail "haproxy did not start"
+  for _ in $(seq 100); do curl -s "http://127.0.0.1:$lb_port/readyz" | grep -q ready && break; sleep 0.05; done
+  front=("http://127.0.0.1:$lb_port")
+fi
+race race b "$key" "${front[@]}" >"$tmp/race2.json" ||
+  fail "2 instances (${front[*]}): $(cat "$tmp/race2.json")"
 sql "SELECT owner, body FROM holds" | race holds >"$tmp/holds.json" ||
   fail "capacity held twice: $(cat "$tmp/holds.json")"
 "$lp" admin check --store "$store" --data "$tmp/check" >"$tmp/check.out" 2>&1 ||
@@ -130,7 +143,7 @@ for _ in $(seq 300); do [ "$(state_count provisioning)" -eq 0 ] && break; sleep 
   fail "admin check at the end: $(cat "$tmp/check.out")"
 
 echo "race, 3 instances: $(cat "$tmp/race3.json")"
-echo "race, 2 instances: $(cat "$tmp/race2.json")"
+echo "race, 2 instances (${front[*]}): $(cat "$tmp/race2.json")"
 echo "holds: $(cat "$tmp/holds.json")"
 echo "takeover: $(wc -l <"$tmp/burst.ids") acknowledged by the killed instance, $left left provisioning, $taken taken over"
 echo "webhooks: $delivered deliveries of $events events"
