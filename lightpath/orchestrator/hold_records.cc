@@ -120,6 +120,25 @@ std::size_t applyHoldChanges(Ledger& ledger, const std::vector<HoldChange>& chan
   return applied;
 }
 
+bool sharesCapacity(const HoldRecord& hold, const std::vector<HoldChange>& pending) {
+  auto mine = decodeHold(hold.body);
+  if (!mine) return true;
+  for (const HoldChange& change : pending) {
+    if (change.deleted) continue;  // freeing never overbooks
+    auto theirs = decodeHold(change.hold.body);
+    if (!theirs) return true;
+    const Window& a = mine->first;
+    const Window& b = theirs->first;
+    if (!(a.start < b.end && b.start < a.end)) continue;
+    for (const Claim& x : mine->second) {
+      for (const Claim& y : theirs->second) {
+        if (x.resource == y.resource) return true;
+      }
+    }
+  }
+  return false;
+}
+
 std::vector<Claim> withAmount(std::vector<Claim> claims, std::uint64_t mbps) {
   for (Claim& claim : claims) {
     if (!isDiscrete(claim.resource.kind)) claim.count = mbps;

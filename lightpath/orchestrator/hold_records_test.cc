@@ -79,5 +79,46 @@ TEST(HoldRecords, ReservePartsIsAllOrNothingAndRestoreKeepsIds) {
   EXPECT_FALSE(restoreHolds(again, {{99, "conn_b", "not json"}}).isOk());
 }
 
+TEST(HoldRecords, AnotherInstancesHoldsAreFollowedUntilOneDoesNotFit) {
+  Ledger ledger;
+  const ResourceId vlans{ResourceKind::Vlans, 0};
+  ASSERT_TRUE(ledger.addResource(vlans, 4094).isOk());
+  ledger.useIds(1, 100);  // ours; theirs come from 100 up
+  const Window w{at(0), at(100)};
+  // Ours, not committed yet: VLAN 5.
+  auto ours = ledger.reserve("conn_ours", {{vlans, 5, 1}}, w);
+  ASSERT_TRUE(ours);
+  auto change = [&](std::uint64_t cursor, std::uint64_t id, std::uint64_t vlan, bool deleted) {
+    return HoldChange{.cursor = cursor,
+                      .hold = {id, "conn_theirs_" + std::to_string(id),
+                               deleted ? "" : encodeHold(w, {{vlans, vlan, 1}})},
+                      .deleted = deleted};
+  };
+  // VLAN 7 fits, VLAN 5 does not (ours holds it): one applied, the rest waits.
+  const std::vector<HoldChange> changes{change(1, 100, 7, false), change(2, 101, 5, false),
+                                        change(3, 102, 9, false)};
+  EXPECT_EQ(applyHoldChanges(ledger, changes), 1u);
+  EXPECT_TRUE(ledger.hold(100));
+  EXPECT_FALSE(ledger.hold(101));
+  // While theirs waits, a hold of ours on the same VLANs is blocked, one elsewhere is not.
+  const std::vector<HoldChange> pending(changes.begin() + 1, changes.end());
+  const HoldRecord same{*ours, "conn_ours", encodeHold(w, {{vlans, 5, 1}})};
+  EXPECT_TRUE(sharesCapacity(same, pending));
+  const ResourceId other{ResourceKind::Vlans, 1};
+  ASSERT_TRUE(ledger.addResource(other, 4094).isOk());
+  EXPECT_FALSE(sharesCapacity({3, "conn_x", encodeHold(w, {{other, 5, 1}})}, pending));
+  EXPECT_FALSE(sharesCapacity({4, "conn_y", encodeHold({at(200), at(300)}, {{vlans, 5, 1}})},
+                              pending));                              // later: no overlap in time
+  EXPECT_TRUE(sharesCapacity({5, "conn_z", "not a hold"}, pending));  // unreadable: blocked
+  // Ours given back: theirs apply, and a deletion of theirs later too. Our next id stays ours.
+  ASSERT_TRUE(ledger.release(*ours).isOk());
+  EXPECT_EQ(applyHoldChanges(ledger, pending), 2u);
+  EXPECT_EQ(applyHoldChanges(ledger, {change(4, 101, 0, true)}), 1u);
+  EXPECT_FALSE(ledger.hold(101));
+  auto next = ledger.reserve("conn_next", {{vlans, 11, 1}}, w);
+  ASSERT_TRUE(next);
+  EXPECT_LT(*next, 100u);
+}
+
 }  // namespace
 }  // namespace lightpath

@@ -28,9 +28,11 @@ Status recoverConnections(OrchestratorContext& ctx, Lifecycle& lifecycle, bool r
   LP_RETURN_IF_ERROR(restoreHolds(*ctx.deps.ledger, stored));
   // Instances sharing the store: from here on, what the others hold reaches this ledger before
   // each write of ours.
-  ctx.records.store().followHolds(hold_cursor, [ledger = ctx.deps.ledger](const auto& changes) {
-    return applyHoldChanges(*ledger, changes);
-  });
+  ctx.records.store().followHolds(
+      hold_cursor,
+      {.apply = [ledger = ctx.deps.ledger](
+                    const auto& changes) { return applyHoldChanges(*ledger, changes); },
+       .blocks = sharesCapacity});
   if (!resume_workflows || ctx.records.store().instance() > 0) return Status::ok();
   for (const ConnectionRecord& record : unfinished) {
     Status s = resumeWork(ctx, lifecycle, record);

@@ -64,9 +64,15 @@ struct HoldChange {
   HoldRecord hold;  // for a deletion: id and owner, no body
   bool deleted = false;
 };
-// Applies changes in order; returns how many it could (a prefix). Those it could not are
-// handed again next time.
-using HoldChangeSink = std::function<std::size_t(const std::vector<HoldChange>&)>;
+// How an instance follows the others' holds.
+struct HoldFollower {
+  // Applies changes in order; returns how many it could (a prefix). Those it could not are
+  // handed again next time.
+  std::function<std::size_t(const std::vector<HoldChange>&)> apply;
+  // Whether `hold` may not be written while `pending` (changes not applied yet) are not: it
+  // would share capacity with them.
+  std::function<bool(const HoldRecord& hold, const std::vector<HoldChange>& pending)> blocks;
+};
 
 // The message prefix of the Aborted status a hold write gets when another instance took
 // capacity meanwhile: plan again and retry.
@@ -144,12 +150,13 @@ class Store {
   // --- Several instances on one store (PostgreSQL); a store of one process keeps the defaults.
   // This instance's number, unique among the instances that ever opened the store; 0: alone.
   virtual std::uint64_t instance() const { return 0; }
-  // From now on, before each write, hands `sink` the hold changes other instances committed
-  // after `cursor`. Writes are serialised across instances, so what the sink has applied is
-  // everything committed: a hold written while the sink is behind fails Aborted (kCapacityRace).
-  virtual void followHolds(std::uint64_t cursor, HoldChangeSink sink) {
+  // From now on, before each write of holds or events, hands `follower` the hold changes other
+  // instances committed after `cursor`. Such writes are serialised across instances, so what
+  // it has applied is everything committed: a hold that `blocks` on what it could not apply
+  // fails Aborted (kCapacityRace).
+  virtual void followHolds(std::uint64_t cursor, HoldFollower follower) {
     (void)cursor;
-    (void)sink;
+    (void)follower;
   }
   // Brings the followed holds up to date now (an idle instance); ok when there is nothing to do.
   virtual Status refresh() { return Status::ok(); }

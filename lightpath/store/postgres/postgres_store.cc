@@ -213,11 +213,25 @@ class PgConnection {
 std::string number(std::uint64_t v) { return std::to_string(v); }
 std::string number(std::int64_t v) { return std::to_string(v); }
 
+// Before a write transaction's first hold or event write: take the instances' write lock and
+// catch up with their holds. Returns whether a hold may not be written (it would share capacity
+// with a change of theirs not applied yet).
+using HoldGate = std::function<Result<std::function<bool(const HoldRecord&)>>()>;
+
 class PostgresTransaction final : public StoreTransaction {
  public:
-  // `capacity_race`: set when this instance is behind on other instances' hold changes.
-  PostgresTransaction(PgConnection& db, std::uint64_t instance, const bool* capacity_race)
-      : db_(db), instance_(number(instance)), capacity_race_(capacity_race) {}
+  // `gate`: none for reads.
+  PostgresTransaction(PgConnection& db, std::uint64_t instance, HoldGate gate = {})
+      : db_(db), instance_(number(instance)), gate_(std::move(gate)) {}
+
+  // A work of a batch starts (in its savepoint) / was rolled back to it: a lock taken inside
+  // the rolled-back savepoint went with it.
+  void workStarts() { locked_in_work_ = false; }
+  void workRolledBack() {
+    if (!locked_in_work_) return;
+    locked_ = false;
+    blocked_ = nullptr;
+  }
 
   Result<std::optional<ConnectionRecord>> connection(const std::string& id) override {
     LP_ASSIGN_OR_RETURN(
@@ -289,7 +303,8 @@ class PostgresTransaction final : public StoreTransaction {
 
   // Each hold write is also a hold change the other instances follow.
   Status putHold(const HoldRecord& h) override {
-    if (*capacity_race_) {
+    LP_RETURN_IF_ERROR(beforeHoldWrite());
+    if (blocked_ && blocked_(h)) {
       return {StatusCode::Aborted,
               fmt::format("{}: hold {} not written; plan again", kCapacityRace, h.id)};
     }
@@ -302,6 +317,7 @@ class PostgresTransaction final : public StoreTransaction {
 
   // Freeing capacity never overbooks: allowed even while behind.
   Status deleteHold(std::uint64_t id) override {
+    LP_RETURN_IF_ERROR(beforeHoldWrite());
     LP_ASSIGN_OR_RETURN(PgResult r,
                         db_.run("WITH d AS (DELETE FROM holds WHERE id = $1 RETURNING id, owner) "
                                 "INSERT INTO hold_changes (instance, hold_id, owner, body) "
@@ -323,6 +339,9 @@ class PostgresTransaction final : public StoreTransaction {
 
   Result<std::uint64_t> appendEvent(const EventRecord& e) override {
     // The clock row stays locked until commit: cursors appear in the order they are committed.
+    // The write lock first, always before the clock row, so two batches never wait on each
+    // other in opposite orders.
+    LP_RETURN_IF_ERROR(beforeHoldWrite());
     LP_ASSIGN_OR_RETURN(
         PgResult r,
         db_.run("WITH c AS (UPDATE event_clock SET last = last + 1 RETURNING last) "
@@ -419,9 +438,19 @@ class PostgresTransaction final : public StoreTransaction {
     return {r.text(i, 0), r.text(i, 1), r.text(i, 2), r.text(i, 3), r.unsignedInteger(i, 4)};
   }
 
+  Status beforeHoldWrite() {
+    if (!gate_ || locked_) return Status::ok();
+    LP_ASSIGN_OR_RETURN(blocked_, gate_());
+    locked_ = locked_in_work_ = true;
+    return Status::ok();
+  }
+
   PgConnection& db_;
   std::string instance_;
-  const bool* capacity_race_;
+  HoldGate gate_;
+  bool locked_ = false;          // the write lock is held and the holds caught up
+  bool locked_in_work_ = false;  // ... taken by the current work of the batch
+  std::function<bool(const HoldRecord&)> blocked_;  // none: caught up
 };
 
 class PostgresStore final : public Store {
@@ -432,10 +461,10 @@ class PostgresStore final : public Store {
 
   std::uint64_t instance() const override { return instance_; }
 
-  void followHolds(std::uint64_t cursor, HoldChangeSink sink) override {
+  void followHolds(std::uint64_t cursor, HoldFollower follower) override {
     std::lock_guard lock(follow_mutex_);
     followed_ = cursor;
-    sink_ = std::move(sink);
+    follower_ = std::move(follower);
   }
 
   // Without the write lock: hold changes are numbered and committed under it, one writer after
@@ -499,27 +528,32 @@ class PostgresStore final : public Store {
         for (GroupCommit::Pending* p : batch) p->result = up;
         return;
       }
-      bool capacity_race = false;
-      PostgresTransaction tx(*writer_, instance_, &capacity_race);
+      // Only hold and event writes need the instances' order: the write lock is taken at a
+      // batch's first of them, not for every write (a simulated device's entries).
+      PostgresTransaction tx(
+          *writer_, instance_, [this]() -> Result<std::function<bool(const HoldRecord&)>> {
+            LP_RETURN_IF_ERROR(
+                writer_->exec(fmt::format("SELECT pg_advisory_xact_lock({})", kWriteLock), "lock"));
+            return catchUp(*writer_);
+          });
       auto run = [this](const char* sql) {
         return [this, sql] { return writer_->exec(sql, sql); };
       };
-      const std::string begin = fmt::format("BEGIN; SELECT pg_advisory_xact_lock({})", kWriteLock);
       GroupCommit::commitBatch(batch, tx,
-                               {.begin = [&]() -> Status {
-                                  LP_RETURN_IF_ERROR(writer_->exec(begin, "begin"));
-                                  auto behind = catchUp(*writer_);
-                                  if (!behind) {
-                                    (void)writer_->exec("ROLLBACK", "roll back");
-                                    return behind.error();
-                                  }
-                                  capacity_race = *behind;
-                                  return Status::ok();
-                                },
+                               {.begin = run("BEGIN"),
                                 .commit = run("COMMIT"),
                                 .rollback = run("ROLLBACK"),
-                                .savepoint = run("SAVEPOINT work"),
-                                .rollback_to_savepoint = run("ROLLBACK TO SAVEPOINT work"),
+                                .savepoint =
+                                    [&] {
+                                      tx.workStarts();
+                                      return writer_->exec("SAVEPOINT work", "savepoint");
+                                    },
+                                .rollback_to_savepoint =
+                                    [&] {
+                                      tx.workRolledBack();
+                                      return writer_->exec("ROLLBACK TO SAVEPOINT work",
+                                                           "roll back to the savepoint");
+                                    },
                                 .release_savepoint = run("RELEASE SAVEPOINT work")});
     });
   }
@@ -528,8 +562,7 @@ class PostgresStore final : public Store {
     LP_ASSIGN_OR_RETURN(std::unique_ptr<PgConnection> reader, takeReader());
     Status result = reader->exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", "begin a read");
     if (result.isOk()) {
-      const bool no_race = false;
-      PostgresTransaction tx(*reader, instance_, &no_race);
+      PostgresTransaction tx(*reader, instance_);
       result = work(tx);
       (void)reader->exec("ROLLBACK", "end a read");
     }
@@ -539,16 +572,16 @@ class PostgresStore final : public Store {
   }
 
  private:
-  // Hands the sink what the other instances committed since it last looked. True when it could
-  // not take them all (under the write lock: this batch must not write holds).
-  Result<bool> catchUp(PgConnection& db) {
+  // Hands the follower what the other instances committed since it last looked. Returns, when
+  // it could not apply them all, which holds they block (none: caught up).
+  Result<std::function<bool(const HoldRecord&)>> catchUp(PgConnection& db) {
     std::lock_guard lock(follow_mutex_);
-    if (!sink_) return false;
-    LP_ASSIGN_OR_RETURN(PgResult r,
-                        db.run("SELECT seq, hold_id, owner, body FROM hold_changes WHERE seq > "
-                               "$1 AND instance <> $2 ORDER BY seq",
-                               {number(followed_), number(instance_)}, "read hold changes"));
-    if (r.rows() == 0) return false;
+    if (!follower_.apply) return std::function<bool(const HoldRecord&)>();
+    LP_ASSIGN_OR_RETURN(
+        PgResult r, db.run("SELECT seq, hold_id, owner, body FROM hold_changes WHERE seq > $1 AND "
+                           "instance <> $2 ORDER BY seq",
+                           {number(followed_), number(instance_)}, "read hold changes"));
+    if (r.rows() == 0) return std::function<bool(const HoldRecord&)>();
     std::vector<HoldChange> changes;
     changes.reserve(static_cast<std::size_t>(r.rows()));
     for (int i = 0; i < r.rows(); ++i) {
@@ -558,9 +591,14 @@ class PostgresStore final : public Store {
            .hold = {r.unsignedInteger(i, 1), r.text(i, 2), deleted ? std::string() : r.text(i, 3)},
            .deleted = deleted});
     }
-    const std::size_t applied = std::min(sink_(changes), changes.size());
+    const std::size_t applied = std::min(follower_.apply(changes), changes.size());
     if (applied > 0) followed_ = changes[applied - 1].cursor;
-    return applied < changes.size();
+    if (applied == changes.size()) return std::function<bool(const HoldRecord&)>();
+    changes.erase(changes.begin(), changes.begin() + static_cast<std::ptrdiff_t>(applied));
+    return std::function<bool(const HoldRecord&)>(
+        [blocks = follower_.blocks, pending = std::move(changes)](const HoldRecord& h) {
+          return !blocks || blocks(h, pending);
+        });
   }
 
   // The session that holds this instance's lease and the duties' lock; reopened if lost.
@@ -595,7 +633,7 @@ class PostgresStore final : public Store {
   std::vector<std::unique_ptr<PgConnection>> readers_;  // idle ones
   std::mutex follow_mutex_;
   std::uint64_t followed_ = 0;  // the last hold change the sink applied
-  HoldChangeSink sink_;
+  HoldFollower follower_;
   std::mutex coordination_mutex_;
   std::unique_ptr<PgConnection> coordination_;
   bool leading_ = false;
