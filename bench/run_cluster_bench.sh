@@ -13,7 +13,7 @@ lp=$build/apps/lightpath/lightpath
 tmp=$(mktemp -d)
 pg=$(mktemp -d /tmp/lightpath-pg.XXXXXX)  # the server's own user must reach it
 trap '"$root/scripts/postgres.sh" stop "$pg"; rm -rf "$tmp" "$pg"' EXIT
-url=$(PG_FSYNC=on "$root/scripts/postgres.sh" start "$pg")
+url=$(PG_FSYNC=${PG_FSYNC:-on} "$root/scripts/postgres.sh" start "$pg")  # PG_FSYNC=off: what fsync costs
 run() {  # run NAME INSTANCES STORE...: prints one summary line
   local name=$1 n=$2 store=$3 i
   for i in $(seq "$n"); do
@@ -35,7 +35,7 @@ print(f"{sys.argv[1]:<24} {len(runs)} x {runs[0]['connections']} orders: "
 PY
 }
 reset() { psql "$url" -qc 'DROP SCHEMA public CASCADE; CREATE SCHEMA public' 2>/dev/null; }
-echo "$(nproc) cores; $orders Ethernet orders in all, $concurrency in flight per instance"
+echo "$(nproc) cores; $orders Ethernet orders in all, $concurrency in flight per instance; PostgreSQL fsync ${PG_FSYNC:-on}"
 run sqlite 1 ""
 for n in 1 2 3; do
   reset

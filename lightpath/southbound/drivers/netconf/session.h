@@ -2,9 +2,9 @@
 // is checked against the configured known_hosts file (an unknown or changed key is refused with
 // the reason) and the client key is the configured one; then the "netconf" subsystem, <hello>,
 // and RPCs framed by end-of-message (base:1.0) or chunks (base:1.1, when both sides have it).
-// The framing is Lightpath's own (RFC 6242 end-of-message and chunks) rather than libnetconf2's: libnetconf2
-// 2.0.24, with sessions set up concurrently, was seen waiting 300 s inside its set-up (reading
-// the device's YANG library), past any deadline of ours; here every read has the call's
+// The framing is Lightpath's own (RFC 6242 end-of-message and chunks) rather than libnetconf2's:
+// libnetconf2 2.0.24, with sessions set up concurrently, was seen waiting 300 s inside its set-up
+// (reading the device's YANG library), past any deadline of ours; here every read has the call's
 // deadline.
 //
 // Not thread-safe: the device that owns a session serialises its calls. A call that misses its

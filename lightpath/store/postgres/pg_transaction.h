@@ -1,0 +1,255 @@
+// A store transaction on one PostgreSQL connection: the StoreTransaction calls as SQL, hold
+// writes recorded as hold changes for the other instances, and the write lock taken before the
+// first hold or event write. Internal to postgres/.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "lightpath/store/postgres/pg_connection.h"
+#include "lightpath/store/store.h"
+
+namespace lightpath::pg {
+
+// Before a write transaction's first hold or event write: take the instances' write lock and
+// catch up with their holds. Returns whether a hold may not be written (it would share capacity
+// with a change of theirs not applied yet).
+using HoldGate = std::function<Result<std::function<bool(const HoldRecord&)>>()>;
+
+class PostgresTransaction final : public StoreTransaction {
+ public:
+  // `gate`: none for reads.
+  PostgresTransaction(PgConnection& db, std::uint64_t instance, HoldGate gate = {})
+      : db_(db), instance_(number(instance)), gate_(std::move(gate)) {}
+
+  // A work of a batch starts (in its savepoint) / was rolled back to it: a lock taken inside
+  // the rolled-back savepoint went with it.
+  void workStarts() { locked_in_work_ = false; }
+  void workRolledBack() {
+    if (!locked_in_work_) return;
+    locked_ = false;
+    blocked_ = nullptr;
+  }
+
+  Result<std::optional<ConnectionRecord>> connection(const std::string& id) override {
+    LP_ASSIGN_OR_RETURN(
+        PgResult r,
+        db_.run("SELECT id, tenant, state, version, body FROM connections WHERE id = $1", {id},
+                "read connection"));
+    if (r.rows() == 0) return std::optional<ConnectionRecord>();
+    return std::optional<ConnectionRecord>(connectionRow(r, 0));
+  }
+
+  Status putConnection(const ConnectionRecord& c, std::optional<std::uint64_t> expected) override {
+    // Each write names the instance that made it: the owner of any work the connection is in.
+    std::vector<Param> values = {c.id, c.tenant, c.state, number(c.version), c.body, instance_};
+    if (!expected) {
+      return statusOf(db_.run(
+          "INSERT INTO connections (id, tenant, state, version, body, instance) VALUES ($1, $2, "
+          "$3, $4, $5, $6) ON CONFLICT (id) DO UPDATE SET tenant = excluded.tenant, state = "
+          "excluded.state, version = excluded.version, body = excluded.body, instance = "
+          "excluded.instance",
+          values, "write connection"));
+    }
+    // The check and the write are one statement, so two instances cannot both pass it.
+    Result<PgResult> written =
+        *expected == 0
+            ? db_.run(
+                  "INSERT INTO connections (id, tenant, state, version, body, instance) "
+                  "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO NOTHING",
+                  values, "write connection")
+            : db_.run(
+                  "UPDATE connections SET tenant = $2, state = $3, version = $4, body = $5, "
+                  "instance = $6 WHERE id = $1 AND version = $7",
+                  {c.id, c.tenant, c.state, number(c.version), c.body, instance_,
+                   number(*expected)},
+                  "write connection");
+    if (!written) return written.error();
+    if (written->affected() == 1) return Status::ok();
+    LP_ASSIGN_OR_RETURN(PgResult stored, db_.run("SELECT version FROM connections WHERE id = $1",
+                                                 {c.id}, "read connection version"));
+    return {StatusCode::Aborted,
+            fmt::format("connection {} changed meanwhile: version {} expected, {} stored", c.id,
+                        *expected, stored.rows() ? stored.unsignedInteger(0, 0) : 0)};
+  }
+
+  Result<std::vector<ConnectionRecord>> connections(const ConnectionQuery& q,
+                                                    std::size_t* total) override {
+    const std::vector<Param> filter = {q.tenant, q.state, q.after_id};
+    if (total) {
+      LP_ASSIGN_OR_RETURN(
+          PgResult count,
+          db_.run("SELECT COUNT(*) FROM connections WHERE ($1::text IS NULL OR tenant = $1) AND "
+                  "($2::text IS NULL OR state = $2) AND ($3::text IS NULL OR id > $3)",
+                  filter, "count connections"));
+      *total = static_cast<std::size_t>(count.unsignedInteger(0, 0));
+    }
+    std::vector<Param> params = filter;
+    params.emplace_back(number(std::uint64_t{q.limit}));
+    params.emplace_back(number(std::uint64_t{q.offset}));
+    LP_ASSIGN_OR_RETURN(
+        PgResult r,
+        db_.run("SELECT id, tenant, state, version, body FROM connections WHERE ($1::text IS NULL "
+                "OR tenant = $1) AND ($2::text IS NULL OR state = $2) AND ($3::text IS NULL OR id "
+                "> $3) ORDER BY id LIMIT $4 OFFSET $5",
+                params, "list connections"));
+    std::vector<ConnectionRecord> out;
+    out.reserve(static_cast<std::size_t>(r.rows()));
+    for (int i = 0; i < r.rows(); ++i) out.push_back(connectionRow(r, i));
+    return out;
+  }
+
+  // Each hold write is also a hold change the other instances follow.
+  Status putHold(const HoldRecord& h) override {
+    LP_RETURN_IF_ERROR(beforeHoldWrite());
+    if (blocked_ && blocked_(h)) {
+      return {StatusCode::Aborted,
+              fmt::format("{}: hold {} not written; plan again", kCapacityRace, h.id)};
+    }
+    return statusOf(db_.run(
+        "WITH w AS (INSERT INTO holds (id, owner, body) VALUES ($1, $2, $3) ON CONFLICT (id) DO "
+        "UPDATE SET owner = excluded.owner, body = excluded.body) "
+        "INSERT INTO hold_changes (instance, hold_id, owner, body) VALUES ($4, $1, $2, $3)",
+        {number(h.id), h.owner, h.body, instance_}, "write hold"));
+  }
+
+  // Freeing capacity never overbooks: allowed even while behind.
+  Status deleteHold(std::uint64_t id) override {
+    LP_RETURN_IF_ERROR(beforeHoldWrite());
+    LP_ASSIGN_OR_RETURN(PgResult r,
+                        db_.run("WITH d AS (DELETE FROM holds WHERE id = $1 RETURNING id, owner) "
+                                "INSERT INTO hold_changes (instance, hold_id, owner, body) "
+                                "SELECT $2, id, owner, NULL FROM d",
+                                {number(id), instance_}, "delete hold"));
+    if (r.affected() == 0) return notFound(fmt::format("no hold {}", id));
+    return Status::ok();
+  }
+
+  Result<std::vector<HoldRecord>> holds() override {
+    LP_ASSIGN_OR_RETURN(PgResult r,
+                        db_.run("SELECT id, owner, body FROM holds ORDER BY id", {}, "read holds"));
+    std::vector<HoldRecord> out;
+    out.reserve(static_cast<std::size_t>(r.rows()));
+    for (int i = 0; i < r.rows(); ++i)
+      out.push_back({r.unsignedInteger(i, 0), r.text(i, 1), r.text(i, 2)});
+    return out;
+  }
+
+  Result<std::uint64_t> appendEvent(const EventRecord& e) override {
+    // The clock row stays locked until commit: cursors appear in the order they are committed.
+    // The write lock first, always before the clock row, so two batches never wait on each
+    // other in opposite orders.
+    LP_RETURN_IF_ERROR(beforeHoldWrite());
+    LP_ASSIGN_OR_RETURN(
+        PgResult r,
+        db_.run("WITH c AS (UPDATE event_clock SET last = last + 1 RETURNING last) "
+                "INSERT INTO events (cursor, type, subject, tenant, at_us, body) "
+                "SELECT last, $1, $2, $3, $4, $5 FROM c RETURNING cursor",
+                {e.type, e.subject, e.tenant, number(e.at_us), e.body}, "append event"));
+    return r.unsignedInteger(0, 0);
+  }
+
+  Result<std::vector<EventRecord>> eventsAfter(std::uint64_t cursor, std::size_t limit) override {
+    LP_ASSIGN_OR_RETURN(
+        PgResult r, db_.run("SELECT cursor, type, subject, tenant, at_us, body FROM events WHERE "
+                            "cursor > $1 ORDER BY cursor LIMIT $2",
+                            {number(cursor), number(std::uint64_t{limit})}, "read events"));
+    std::vector<EventRecord> out;
+    out.reserve(static_cast<std::size_t>(r.rows()));
+    for (int i = 0; i < r.rows(); ++i) {
+      out.push_back({r.unsignedInteger(i, 0), r.text(i, 1), r.text(i, 2), r.text(i, 3),
+                     r.integer(i, 4), r.text(i, 5)});
+    }
+    return out;
+  }
+
+  Result<std::uint64_t> holdCursor() override {
+    LP_ASSIGN_OR_RETURN(PgResult r, db_.run("SELECT COALESCE(MAX(seq), 0) FROM hold_changes", {},
+                                            "read the hold cursor"));
+    return r.unsignedInteger(0, 0);
+  }
+
+  Result<std::uint64_t> lastEventCursor() override {
+    LP_ASSIGN_OR_RETURN(PgResult r,
+                        db_.run("SELECT last FROM event_clock", {}, "read the last event"));
+    return r.unsignedInteger(0, 0);
+  }
+
+  Status putDocument(const DocumentRecord& d) override {
+    return statusOf(db_.run(
+        "INSERT INTO documents (kind, id, tenant, body) VALUES ($1, $2, $3, $4) ON CONFLICT "
+        "(kind, id) DO UPDATE SET tenant = excluded.tenant, body = excluded.body",
+        {d.kind, d.id, d.tenant, d.body}, "write document"));
+  }
+
+  Result<std::optional<DocumentRecord>> document(const std::string& kind,
+                                                 const std::string& id) override {
+    LP_ASSIGN_OR_RETURN(
+        PgResult r,
+        db_.run("SELECT kind, id, tenant, body, seq FROM documents WHERE kind = $1 AND id = $2",
+                {kind, id}, "read document"));
+    if (r.rows() == 0) return std::optional<DocumentRecord>();
+    return std::optional<DocumentRecord>(documentRow(r, 0));
+  }
+
+  Status deleteDocument(const std::string& kind, const std::string& id) override {
+    LP_ASSIGN_OR_RETURN(PgResult r, db_.run("DELETE FROM documents WHERE kind = $1 AND id = $2",
+                                            {kind, id}, "delete document"));
+    if (r.affected() == 0) return notFound(fmt::format("no {} {}", kind, id));
+    return Status::ok();
+  }
+
+  Result<std::vector<DocumentRecord>> documents(const DocumentQuery& q,
+                                                std::size_t* total) override {
+    if (total) {
+      LP_ASSIGN_OR_RETURN(
+          PgResult count,
+          db_.run("SELECT COUNT(*) FROM documents WHERE kind = $1 AND ($2::text IS NULL OR "
+                  "tenant = $2)",
+                  {q.kind, q.tenant}, "count documents"));
+      *total = static_cast<std::size_t>(count.unsignedInteger(0, 0));
+    }
+    const std::vector<Param> params = {q.kind, q.tenant, number(std::uint64_t{q.limit}),
+                                       number(std::uint64_t{q.offset})};
+    auto listed =
+        q.newest_first
+            ? db_.run(
+                  "SELECT kind, id, tenant, body, seq FROM documents WHERE kind = $1 AND "
+                  "($2::text IS NULL OR tenant = $2) ORDER BY seq DESC LIMIT $3 OFFSET $4",
+                  params, "list documents")
+            : db_.run(
+                  "SELECT kind, id, tenant, body, seq FROM documents WHERE kind = $1 AND "
+                  "($2::text IS NULL OR tenant = $2) ORDER BY seq ASC LIMIT $3 OFFSET $4",
+                  params, "list documents");
+    if (!listed) return fail(listed.error());
+    std::vector<DocumentRecord> out;
+    out.reserve(static_cast<std::size_t>(listed->rows()));
+    for (int i = 0; i < listed->rows(); ++i) out.push_back(documentRow(*listed, i));
+    return out;
+  }
+
+ private:
+  static ConnectionRecord connectionRow(const PgResult& r, int i) {
+    return {r.text(i, 0), r.text(i, 1), r.text(i, 2), r.unsignedInteger(i, 3), r.text(i, 4)};
+  }
+  static DocumentRecord documentRow(const PgResult& r, int i) {
+    return {r.text(i, 0), r.text(i, 1), r.text(i, 2), r.text(i, 3), r.unsignedInteger(i, 4)};
+  }
+
+  Status beforeHoldWrite() {
+    if (!gate_ || locked_) return Status::ok();
+    LP_ASSIGN_OR_RETURN(blocked_, gate_());
+    locked_ = locked_in_work_ = true;
+    return Status::ok();
+  }
+
+  PgConnection& db_;
+  std::string instance_;
+  HoldGate gate_;
+  bool locked_ = false;          // the write lock is held and the holds caught up
+  bool locked_in_work_ = false;  // ... taken by the current work of the batch
+  std::function<bool(const HoldRecord&)> blocked_;  // none: caught up
+};
+
+}  // namespace lightpath::pg
