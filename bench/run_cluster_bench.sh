@@ -14,11 +14,11 @@ tmp=$(mktemp -d)
 pg=$(mktemp -d /tmp/lightpath-pg.XXXXXX)  # the server's own user must reach it
 trap '"$root/scripts/postgres.sh" stop "$pg"; rm -rf "$tmp" "$pg"' EXIT
 url=$(PG_FSYNC=${PG_FSYNC:-on} "$root/scripts/postgres.sh" start "$pg")  # PG_FSYNC=off: what fsync costs
-run() {  # run NAME INSTANCES STORE...: prints one summary line
-  local name=$1 n=$2 store=$3 i
+run() {  # run NAME INSTANCES STORE [FLAG]: prints one summary line
+  local name=$1 n=$2 store=$3 flag=${4:-} i
   for i in $(seq "$n"); do
     "$lp" bench provision --json --kind ethernet --seed "$i" --connections $((orders / n)) \
-      --concurrency "$concurrency" --data "$tmp/$name-$i" ${store:+--store "$store"} \
+      --concurrency "$concurrency" --data "$tmp/$name-$i" ${store:+--store "$store"} $flag \
       >"$tmp/$name-$i.json" &
   done
   wait
@@ -37,7 +37,13 @@ PY
 reset() { psql "$url" -qc 'DROP SCHEMA public CASCADE; CREATE SCHEMA public' 2>/dev/null; }
 echo "$(nproc) cores; $orders Ethernet orders in all, $concurrency in flight per instance; PostgreSQL fsync ${PG_FSYNC:-on}"
 run sqlite 1 ""
+# Simulated devices in the store (the shared lab: every device write and read is a round trip),
+# then in each instance's data directory (the store's own cost).
 for n in 1 2 3; do
   reset
   run "postgresql-$n-instance" "$n" "$url"
+done
+for n in 1 2 3; do
+  reset
+  run "postgresql-$n-store-only" "$n" "$url" --sim-devices-local
 done

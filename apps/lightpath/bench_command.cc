@@ -28,6 +28,7 @@ using Clock = std::chrono::steady_clock;
 struct BenchFlags {
   std::string data = "lightpath-data";
   std::string store;  // empty: SQLite in the data directory
+  bool sim_devices_local = false;
   std::string topology;
   int connections = 1000;
   int concurrency = 1;
@@ -56,8 +57,10 @@ int runBench(const BenchFlags& flags) {
     return kExitUsage;
   }
   const auto started = Clock::now();
-  auto stack =
-      buildStack({.data_dir = flags.data, .store = flags.store, .topology_file = flags.topology});
+  auto stack = buildStack({.data_dir = flags.data,
+                           .store = flags.store,
+                           .topology_file = flags.topology,
+                           .sim_devices_in_store = !flags.sim_devices_local});
   if (!stack) {
     fmt::print(stderr, "error: {}\n", stack.error().message());
     return kExitRejected;
@@ -256,6 +259,9 @@ void addBenchCommand(CLI::App& app, int* exit_code) {
       ->capture_default_str();
   provision->add_option("--store", flags.store,
                         "sqlite:PATH or postgresql://... (default: SQLite in the data directory)");
+  provision->add_flag("--sim-devices-local", flags.sim_devices_local,
+                      "keep the simulated devices in the data directory even on a shared store "
+                      "(measures the store alone)");
   provision->add_option("--topology", flags.topology, "network file (default: the demo network)");
   provision->add_option("--connections", flags.connections, "orders to place")
       ->capture_default_str();

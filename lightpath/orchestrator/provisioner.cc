@@ -42,7 +42,7 @@ Result<std::unique_ptr<Provisioner>> Provisioner::create(ProvisionerDeps deps) {
   return p;
 }
 
-Result<Connection> Provisioner::order(const std::string& tenant, ConnectionSpec spec,
+Result<Connection> Provisioner::order(const std::string& tenant, const ConnectionSpec& spec,
                                       const std::string& actor, const AlsoInTransaction& also) {
   // Instances sharing the store: the ledger catches up with what the others hold before
   // planning. One may still take the capacity planned on before ours is written: then ours is

@@ -78,8 +78,8 @@ class Provisioner {
   // Validates, routes, reserves and persists: the connection comes back in `provisioning`.
   // InvalidArgument for a bad order; FailedPrecondition / ResourceExhausted with the reason
   // when the network cannot carry it (nothing is held then).
-  Result<Connection> order(const std::string& tenant, ConnectionSpec spec, const std::string& actor,
-                           const AlsoInTransaction& also = {});
+  Result<Connection> order(const std::string& tenant, const ConnectionSpec& spec,
+                           const std::string& actor, const AlsoInTransaction& also = {});
 
   // What order() would choose and charge for `spec` now: route, latency, price; nothing is
   // held (a later order may find the capacity gone). Same errors as order().

@@ -11,6 +11,7 @@
 #include <filesystem>
 
 #include "lightpath/base/log.h"
+#include "lightpath/store/postgres/postgres_store.h"
 
 namespace lightpath {
 
@@ -267,9 +268,13 @@ Result<std::unique_ptr<Server>> Server::start(const ServeConfig& config, std::os
                                   ? fmt::format("{} devices", config.stack.driver)
                                   : fmt::format("the devices of {} ({} for the rest)",
                                                 config.stack.devices_file, config.stack.driver);
-  out << fmt::format("lightpath serving {} ({} sites, {} fibers) with {}; data in {}\n",
+  const std::string store = config.stack.store.empty() || config.stack.store.starts_with("sqlite:")
+                                ? ""
+                                : fmt::format(", store {} (instance {})",
+                                              redactedUrl(config.stack.store), s.store->instance());
+  out << fmt::format("lightpath serving {} ({} sites, {} fibers) with {}; data in {}{}\n",
                      s.topology->name(), s.topology->sites().size(), s.topology->fibers().size(),
-                     devices, config.stack.data_dir)
+                     devices, config.stack.data_dir, store)
       << fmt::format("  API:     {}://{}:{}/v1/  (OpenAPI: /v1/openapi.json)\n", scheme, host,
                      server->port())
       << fmt::format("  metrics: {}://{}:{}/metrics\n", scheme, host, server->port())

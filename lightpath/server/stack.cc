@@ -123,12 +123,13 @@ Result<std::unique_ptr<Stack>> buildStack(const StackConfig& config) {
   for (const auto& [node, access] : real) real_nodes.insert(node);
   LP_RETURN_IF_ERROR(registerNetconfDriver(drivers, std::move(real)));
   for (const Node& node : stack->topology->nodes()) {
-    LP_ASSIGN_OR_RETURN(auto device,
-                        drivers.create(real_nodes.contains(node.id) ? "netconf" : config.driver,
-                                       {.node = node,
-                                        .state_dir = devices.string(),
-                                        .topology = stack->topology.get(),
-                                        .store = stack->store.get()}));
+    LP_ASSIGN_OR_RETURN(
+        auto device,
+        drivers.create(real_nodes.contains(node.id) ? "netconf" : config.driver,
+                       {.node = node,
+                        .state_dir = devices.string(),
+                        .topology = stack->topology.get(),
+                        .store = config.sim_devices_in_store ? stack->store.get() : nullptr}));
     stack->fleet.add(node.id, std::move(device));
   }
   LP_ASSIGN_OR_RETURN(auto provisioner,

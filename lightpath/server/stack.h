@@ -32,6 +32,9 @@ struct StackConfig {
   std::chrono::seconds work_lease{10};             // instances sharing a store: takeover after this
   std::string price_book_file;                     // empty: the built-in price book
   bool resume_workflows = true;
+  // Simulated devices keep their configuration in a shared store (every instance sees the same
+  // lab); false: in the data directory (benchmarks of the store alone).
+  bool sim_devices_in_store = true;
 };
 
 // Closes the file (and so drops its lock) when the stack goes.

@@ -154,7 +154,7 @@ class Store {
   // instances committed after `cursor`. Such writes are serialised across instances, so what
   // it has applied is everything committed: a hold that `blocks` on what it could not apply
   // fails Aborted (kCapacityRace).
-  virtual void followHolds(std::uint64_t cursor, HoldFollower follower) {
+  virtual void followHolds(std::uint64_t cursor, const HoldFollower& follower) {
     (void)cursor;
     (void)follower;
   }

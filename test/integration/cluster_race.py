@@ -57,13 +57,13 @@ def race(which, key, urls):
     problems = []
     orders = []
     a, z = SETS[which]
-    # 20 VLANs on one pair of ports, 15 orders for each: exactly 20 can be had.
+    # 20 VLANs on one pair of ports, 30 orders for each: exactly 20 can be had.
     for vlan in range(200, 220):
-        for _ in range(15):
+        for _ in range(30):
             orders.append(("vlan", {"tenant": "acme", "kind": "ethernet", "a_end": a + "-p2",
                                     "z_end": z + "-p2", "bandwidth_mbps": 100, "vlan": vlan}))
     # 400G wavelengths between two data centers: far more than the fibers out of them carry.
-    for _ in range(300):
+    for _ in range(600):
         orders.append(("spectrum", {"tenant": "acme", "kind": "wavelength", "a_end": a,
                                     "z_end": z, "bandwidth_mbps": 400000}))
     random.Random(7).shuffle(orders)

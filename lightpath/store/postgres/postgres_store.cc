@@ -94,10 +94,10 @@ class PostgresStore final : public Store {
 
   std::uint64_t instance() const override { return instance_; }
 
-  void followHolds(std::uint64_t cursor, HoldFollower follower) override {
+  void followHolds(std::uint64_t cursor, const HoldFollower& follower) override {
     std::lock_guard lock(follow_mutex_);
     followed_ = cursor;
-    follower_ = std::move(follower);
+    follower_ = follower;
   }
 
   // Without the write lock: hold changes are numbered and committed under it, one writer after
