@@ -101,6 +101,13 @@ class PgConnection {
     return check(r, what);
   }
 
+  // Statements without parameters, one round trip; the last one's rows.
+  Result<PgResult> query(const std::string& sql, std::string_view what) {
+    PgResult r(PQexec(conn_, sql.c_str()));
+    LP_RETURN_IF_ERROR(check(r, what));
+    return r;
+  }
+
  private:
   Status setUp() {
     prepared_.clear();

@@ -6,8 +6,10 @@
 #include <fmt/format.h>
 #include <libpq-fe.h>
 
+#include <chrono>
 #include <mutex>
 #include <regex>
+#include <thread>
 #include <vector>
 
 #include "lightpath/store/group_commit.h"
@@ -172,22 +174,33 @@ class PostgresStore final : public Store {
       auto run = [this](const char* sql) {
         return [this, sql] { return writer_->exec(sql, sql); };
       };
-      GroupCommit::commitBatch(batch, tx,
-                               {.begin = run("BEGIN"),
-                                .commit = run("COMMIT"),
-                                .rollback = run("ROLLBACK"),
-                                .savepoint =
-                                    [&] {
-                                      tx.workStarts();
-                                      return writer_->exec("SAVEPOINT work", "savepoint");
-                                    },
-                                .rollback_to_savepoint =
-                                    [&] {
-                                      tx.workRolledBack();
-                                      return writer_->exec("ROLLBACK TO SAVEPOINT work",
-                                                           "roll back to the savepoint");
-                                    },
-                                .release_savepoint = run("RELEASE SAVEPOINT work")});
+      std::string txid;  // to ask, if the answer to COMMIT is lost, whether it happened
+      GroupCommit::commitBatch(
+          batch, tx,
+          {.begin = [&]() -> Status {
+             LP_ASSIGN_OR_RETURN(PgResult r,
+                                 writer_->query("BEGIN; SELECT txid_current()", "begin"));
+             txid = r.text(0, 0);
+             return Status::ok();
+           },
+           .commit =
+               [&] {
+                 Status s = writer_->exec("COMMIT", "commit");
+                 if (s.code() != StatusCode::Unavailable) return s;
+                 return commitOutcome(txid, s);
+               },
+           .rollback = run("ROLLBACK"),
+           .savepoint =
+               [&] {
+                 tx.workStarts();
+                 return writer_->exec("SAVEPOINT work", "savepoint");
+               },
+           .rollback_to_savepoint =
+               [&] {
+                 tx.workRolledBack();
+                 return writer_->exec("ROLLBACK TO SAVEPOINT work", "roll back to the savepoint");
+               },
+           .release_savepoint = run("RELEASE SAVEPOINT work")});
     });
   }
 
@@ -232,6 +245,22 @@ class PostgresStore final : public Store {
         [blocks = follower_.blocks, pending = std::move(changes)](const HoldRecord& h) {
           return !blocks || blocks(h, pending);
         });
+  }
+
+  // The server went away during COMMIT: the transaction may or may not have committed, and
+  // the ledger must agree with the database. Asks the server again (it may be restarting) for
+  // up to 30 s; unknown after that is reported as the lost COMMIT's error.
+  Status commitOutcome(const std::string& txid, const Status& lost) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (std::chrono::steady_clock::now() < deadline) {
+      if (writer_->ensure().isOk()) {
+        auto status = writer_->run("SELECT txid_status($1)", {txid}, "ask whether it committed");
+        if (status && status->text(0, 0) == "committed") return Status::ok();
+        if (status && status->text(0, 0) != "in progress") return lost;  // aborted
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    }
+    return lost.withContext("the outcome of a COMMIT is unknown");
   }
 
   // The session that holds this instance's lease and the duties' lock; reopened if lost.
