@@ -50,14 +50,17 @@ Result<Connection> Lifecycle::order(const std::string& tenant, ConnectionSpec sp
 
 Status Lifecycle::releaseEverything(Connection& c, ConnectionState to, const std::string& actor,
                                     const std::string& reason) {
-  for (std::uint64_t h : c.current().holds) (void)ctx_.deps.ledger->release(h);
   const std::vector<std::uint64_t> holds = c.current().holds;
   Realization r = c.current();
   r.holds.clear();
   const std::uint64_t before = c.version();
   c.setCurrent(std::move(r));
   LP_RETURN_IF_ERROR(c.transition(to, ctx_.now(), actor, reason));
-  return ctx_.records.save(c, before, "connection.stateChanged", reason, {}, holds);
+  // The ledger gives the capacity back only once the store has: if the write fails (a database
+  // restarting), the holds stay booked in both, never free in one and held in the other.
+  LP_RETURN_IF_ERROR(ctx_.records.save(c, before, "connection.stateChanged", reason, {}, holds));
+  for (std::uint64_t h : holds) (void)ctx_.deps.ledger->release(h);
+  return Status::ok();
 }
 
 Status Lifecycle::activate(const std::string& id) {

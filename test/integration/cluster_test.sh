@@ -139,6 +139,8 @@ for id in $(cat "$tmp/restart.ids"); do
   [ -n "$(sql "SELECT id FROM connections WHERE id = '$id'")" ] || fail "$id acknowledged, then lost"
 done
 for _ in $(seq 300); do [ "$(state_count provisioning)" -eq 0 ] && break; sleep 0.1; done
+sql "SELECT owner, body FROM holds" | race holds >"$tmp/holds-end.json" ||
+  fail "capacity held twice after the restart: $(cat "$tmp/holds-end.json")"
 "$lp" admin check --store "$store" --data "$tmp/check" >"$tmp/check.out" 2>&1 ||
   fail "admin check at the end: $(cat "$tmp/check.out")"
 
