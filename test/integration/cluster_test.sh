@@ -57,7 +57,9 @@ done
 
 # Webhooks: one receiver, one subscription; every event reaches it once.
 hook_port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-race receive "$hook_port" "$tmp/deliveries" &
+# Its own process (not a shell function's subshell): the trap must reach it, or it would hold
+# ctest's output pipe open after the test.
+/usr/bin/python3 "$here/cluster_race.py" receive "$hook_port" "$tmp/deliveries" </dev/null >/dev/null 2>&1 &
 receiver=$!
 hook_from=$(sql "SELECT last FROM event_clock")
 made=$(api -d "{\"url\":\"http://127.0.0.1:$hook_port/hook\"}" "${urls[1]}/v1/webhooks")
@@ -74,7 +76,8 @@ if command -v haproxy >/dev/null; then
     -e "s|^  server a .*|  server a ${urls[1]#http://} check inter 1s fall 2 rise 1|" \
     -e "s|^  server b .*|  server b ${urls[2]#http://} check inter 1s fall 2 rise 1|" \
     -e '/^  server c /d' "$root/docs/haproxy.cfg" >"$tmp/haproxy.cfg"
-  haproxy -f "$tmp/haproxy.cfg" -D -p "$tmp/haproxy.pid" || fail "haproxy did not start"
+  haproxy -f "$tmp/haproxy.cfg" -D -p "$tmp/haproxy.pid" </dev/null >/dev/null 2>&1 ||
+    fail "haproxy did not start"
   for _ in $(seq 100); do curl -s "http://127.0.0.1:$lb_port/readyz" | grep -q ready && break; sleep 0.05; done
   front=("http://127.0.0.1:$lb_port")
 fi
