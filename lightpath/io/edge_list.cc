@@ -47,11 +47,6 @@ Result<Topology> readEdgeList(std::string_view text, std::string_view source,
   GraphSketch sketch;
   sketch.name = baseName(source);
   sketch.provenance = "edge list: " + sketch.name;
-  for (std::size_t n = 1; n <= node_count; ++n) {
-    sketch.nodes.push_back({.key = std::to_string(n),
-                            .label = std::to_string(n),
-                            .origin = fmt::format("{}:{}", source, rows[0].first)});
-  }
   for (std::size_t r = 2; r < rows.size(); ++r) {
     const auto& [at, w] = rows[r];
     std::string where = fmt::format("{}:{}", source, at);
@@ -64,6 +59,18 @@ Result<Topology> readEdgeList(std::string_view text, std::string_view source,
           invalidArgument(fmt::format("{}: length '{}' is not a number", where, excerpt(w[2]))));
     sketch.links.push_back(
         {.a = std::string(w[0]), .b = std::string(w[1]), .length_km = *km, .origin = where});
+  }
+  // Every node is an end of some link: a count beyond what the links can join is a wrong
+  // header (and would make a small file a huge network).
+  if (node_count > 2 * link_count) {
+    return fail(invalidArgument(
+        fmt::format("{}:{}: the node count says {}, but {} links join at most {} nodes", source,
+                    rows[0].first, node_count, link_count, 2 * link_count)));
+  }
+  for (std::size_t n = 1; n <= node_count; ++n) {
+    sketch.nodes.push_back({.key = std::to_string(n),
+                            .label = std::to_string(n),
+                            .origin = fmt::format("{}:{}", source, rows[0].first)});
   }
   return buildFromSketch(std::move(sketch), options);
 }

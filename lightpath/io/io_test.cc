@@ -359,6 +359,12 @@ TEST(EdgeList, ChecksHeaderAgainstLines) {
   auto bad = parseTopology("3\n3\n1 2 100\n", "e.txt");
   ASSERT_FALSE(bad);
   EXPECT_NE(bad.error().message().find("header says 3 links, file has 1"), std::string::npos);
+  auto huge = parseTopology("113645\n1\n1 2 100\n", "e.txt", {.format = TopologyFormat::EdgeList});
+  ASSERT_FALSE(huge);
+  EXPECT_NE(huge.error().message().find("e.txt:1: the node count says 113645, but 1 links join "
+                                        "at most 2 nodes"),
+            std::string::npos)
+      << huge.error().message();
   auto nan = parseTopology("3\n1\n1 2 nan\n", "e.txt", {.format = TopologyFormat::EdgeList});
   ASSERT_FALSE(nan);
   EXPECT_NE(nan.error().message().find("e.txt:3: length 'nan' is not a number"), std::string::npos)
