@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include <map>
 #include <nlohmann/json.hpp>
 
 namespace lightpath {
@@ -120,21 +121,32 @@ std::size_t applyHoldChanges(Ledger& ledger, const std::vector<HoldChange>& chan
   return applied;
 }
 
-bool sharesCapacity(const HoldRecord& hold, const std::vector<HoldChange>& pending) {
+bool sharesCapacity(const Ledger& ledger, const HoldRecord& hold,
+                    const std::vector<HoldChange>& pending) {
   auto mine = decodeHold(hold.body);
   if (!mine) return true;
+  const Window& a = mine->first;
+  std::map<ResourceId, std::uint64_t> added;  // what they add to the quantities we take
   for (const HoldChange& change : pending) {
     if (change.deleted) continue;  // freeing never overbooks
     auto theirs = decodeHold(change.hold.body);
     if (!theirs) return true;
-    const Window& a = mine->first;
     const Window& b = theirs->first;
     if (!(a.start < b.end && b.start < a.end)) continue;
     for (const Claim& x : mine->second) {
       for (const Claim& y : theirs->second) {
-        if (x.resource == y.resource) return true;
+        if (x.resource != y.resource) continue;
+        if (!isDiscrete(x.resource.kind)) {
+          added[x.resource] += y.count;
+        } else if (x.first < y.first + y.count && y.first < x.first + x.count) {
+          return true;  // the same units
+        }
       }
     }
+  }
+  // Ours is in the ledger already: what is left must take theirs too.
+  for (const auto& [resource, amount] : added) {
+    if (ledger.freeQuantity(resource, a) < amount) return true;
   }
   return false;
 }

@@ -47,10 +47,12 @@ Status restoreHolds(Ledger& ledger, const std::vector<HoldRecord>& records);
 // holds (a hold of ours not yet committed, or an id we hold for another owner); returns how many
 // were applied. A hold that changed is modified in place, so a refused change leaves the old.
 std::size_t applyHoldChanges(Ledger& ledger, const std::vector<HoldChange>& changes);
-// Whether `hold` shares a resource, over overlapping time, with a hold `pending` writes: while
-// those are not applied, writing it could book capacity twice. A body that cannot be read
-// blocks (the safe answer).
-bool sharesCapacity(const HoldRecord& hold, const std::vector<HoldChange>& pending);
+// Whether writing `hold` (already in `ledger`) could book capacity twice while the changes
+// `pending` are not applied: it takes a spectrum slot or VLAN one of them takes over
+// overlapping time, or a bandwidth whose room left in the ledger is less than they add. A body
+// that cannot be read blocks (the safe answer).
+bool sharesCapacity(const Ledger& ledger, const HoldRecord& hold,
+                    const std::vector<HoldChange>& pending);
 
 // `claims` with every quantity (not spectrum or VLANs) set to `mbps`: a bandwidth change keeps
 // the route, ports and VLAN.

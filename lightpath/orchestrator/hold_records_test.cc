@@ -103,13 +103,30 @@ TEST(HoldRecords, AnotherInstancesHoldsAreFollowedUntilOneDoesNotFit) {
   // While theirs waits, a hold of ours on the same VLANs is blocked, one elsewhere is not.
   const std::vector<HoldChange> pending(changes.begin() + 1, changes.end());
   const HoldRecord same{*ours, "conn_ours", encodeHold(w, {{vlans, 5, 1}})};
-  EXPECT_TRUE(sharesCapacity(same, pending));
+  EXPECT_TRUE(sharesCapacity(ledger, same, pending));
+  EXPECT_FALSE(sharesCapacity(ledger, {*ours, "conn_ours", encodeHold(w, {{vlans, 6, 1}})},
+                              pending));  // another VLAN of the same port
   const ResourceId other{ResourceKind::Vlans, 1};
   ASSERT_TRUE(ledger.addResource(other, 4094).isOk());
-  EXPECT_FALSE(sharesCapacity({3, "conn_x", encodeHold(w, {{other, 5, 1}})}, pending));
-  EXPECT_FALSE(sharesCapacity({4, "conn_y", encodeHold({at(200), at(300)}, {{vlans, 5, 1}})},
-                              pending));                              // later: no overlap in time
-  EXPECT_TRUE(sharesCapacity({5, "conn_z", "not a hold"}, pending));  // unreadable: blocked
+  EXPECT_FALSE(sharesCapacity(ledger, {3, "conn_x", encodeHold(w, {{other, 5, 1}})}, pending));
+  EXPECT_FALSE(sharesCapacity(ledger,
+                              {4, "conn_y", encodeHold({at(200), at(300)}, {{vlans, 5, 1}})},
+                              pending));  // later: no overlap in time
+  EXPECT_TRUE(sharesCapacity(ledger, {5, "conn_z", "not a hold"}, pending));  // unreadable
+  // Bandwidth: blocked only when what is left cannot take theirs as well.
+  const ResourceId link{ResourceKind::LinkBandwidth, 0};
+  ASSERT_TRUE(ledger.addResource(link, 1000).isOk());
+  auto mbps = ledger.reserve("conn_bw", {{link, 0, 600}}, w);
+  ASSERT_TRUE(mbps);
+  const HoldRecord bw{*mbps, "conn_bw", encodeHold(w, {{link, 0, 600}})};
+  auto wants = [&](std::uint64_t amount) {
+    return std::vector<HoldChange>{{.cursor = 9,
+                                    .hold = {150, "conn_far", encodeHold(w, {{link, 0, amount}})},
+                                    .deleted = false}};
+  };
+  EXPECT_FALSE(sharesCapacity(ledger, bw, wants(400)));
+  EXPECT_TRUE(sharesCapacity(ledger, bw, wants(401)));
+  ASSERT_TRUE(ledger.release(*mbps).isOk());
   // Ours given back: theirs apply, and a deletion of theirs later too. Our next id stays ours.
   ASSERT_TRUE(ledger.release(*ours).isOk());
   EXPECT_EQ(applyHoldChanges(ledger, pending), 2u);

@@ -28,11 +28,16 @@ Status recoverConnections(OrchestratorContext& ctx, Lifecycle& lifecycle, bool r
   LP_RETURN_IF_ERROR(restoreHolds(*ctx.deps.ledger, stored));
   // Instances sharing the store: from here on, what the others hold reaches this ledger before
   // each write of ours.
+  Ledger* ledger = ctx.deps.ledger;
   ctx.records.store().followHolds(
-      hold_cursor,
-      {.apply = [ledger = ctx.deps.ledger](
-                    const auto& changes) { return applyHoldChanges(*ledger, changes); },
-       .blocks = sharesCapacity});
+      hold_cursor, {.apply =
+                        [ledger](const std::vector<HoldChange>& changes) {
+                          return applyHoldChanges(*ledger, changes);
+                        },
+                    .blocks =
+                        [ledger](const HoldRecord& hold, const std::vector<HoldChange>& pending) {
+                          return sharesCapacity(*ledger, hold, pending);
+                        }});
   if (!resume_workflows || ctx.records.store().instance() > 0) return Status::ok();
   for (const ConnectionRecord& record : unfinished) {
     Status s = resumeWork(ctx, lifecycle, record);
