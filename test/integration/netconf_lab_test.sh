@@ -23,6 +23,7 @@ trap '[ -n "$pid" ] && kill -9 "$pid" 2>/dev/null; "$root/scripts/lab.sh" down "
 check() { /usr/bin/python3 "$here/lab_check.py" "$@"; }
 serve() {
   [ -f "$tmp/serve.out" ] && cat "$tmp/serve.out" >>"$tmp/serve.log"
+  : >"$tmp/serve.out"  # now: the job's own redirection comes later than the wait below looks
   "$lp" serve --config "$lab/lightpath.yaml" --listen 127.0.0.1:0 --log-level warn \
     >"$tmp/serve.out" 2>&1 &
   pid=$!

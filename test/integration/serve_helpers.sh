@@ -10,6 +10,9 @@ fail() {
 }
 # Starts the service on a free port of the loopback and waits until it serves.
 start() {
+  # Emptied here, not by the background job's redirection: that runs later, and the wait below
+  # could read the previous run's "API:" line.
+  : >"$tmp/serve.out"
   "$lp" serve --data "$tmp/data" --listen 127.0.0.1:0 --log-level error >"$tmp/serve.out" 2>&1 &
   pid=$!
   for _ in $(seq 600); do grep -q "API:" "$tmp/serve.out" 2>/dev/null && break; sleep 0.05; done

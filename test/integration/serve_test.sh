@@ -12,6 +12,7 @@ failures=0
 fail() { echo "FAIL $*"; failures=$((failures + 1)); }
 
 start() {  # starts serve on a free port; sets pid and LIGHTPATH_URL
+  : >"$tmp/serve.out"  # emptied now: the job's own redirection may come after the first look
   "$lp" serve --data "$tmp/data" --listen 127.0.0.1:0 --log-level warn >"$tmp/serve.out" 2>"$tmp/serve.err" &
   pid=$!
   for _ in $(seq 100); do
@@ -83,6 +84,7 @@ stop
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 1 -subj /CN=127.0.0.1 \
   -keyout "$tmp/key.pem" -out "$tmp/cert.pem" >/dev/null 2>&1 || fail "openssl could not make a certificate"
 printf 'listen: 127.0.0.1:0\nlog_level: warn\ntls:\n  certificate: %s\n  key: %s\n' "$tmp/cert.pem" "$tmp/key.pem" >"$tmp/tls.yaml"
+: >"$tmp/serve.out"
 "$lp" serve --config "$tmp/tls.yaml" --data "$tmp/data" >"$tmp/serve.out" 2>"$tmp/serve.err" &
 pid=$!
 for _ in $(seq 100); do grep -q "API:" "$tmp/serve.out" 2>/dev/null && break; sleep 0.1; done
@@ -104,6 +106,7 @@ printf 'listen: 127.0.0.1:0\ncolour: blue\n' >"$tmp/bad.yaml"
 grep -q "colour: unknown setting" "$tmp/out" || fail "the refusal does not name the setting: $(cat "$tmp/out")"
 
 # JSON logs: one object per line, a line per change with its request id.
+: >"$tmp/serve.out"
 "$lp" serve --data "$tmp/data" --listen 127.0.0.1:0 --log-format json >"$tmp/serve.out" 2>"$tmp/json.log" &
 pid=$!
 for _ in $(seq 100); do grep -q "API:" "$tmp/serve.out" 2>/dev/null && break; sleep 0.1; done
