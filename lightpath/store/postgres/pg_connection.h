@@ -96,17 +96,13 @@ class PgConnection {
     return r;
   }
 
-  Status exec(const std::string& sql, std::string_view what) {
-    PgResult r(PQexec(conn_, sql.c_str()));
-    return check(r, what);
-  }
-
   // Statements without parameters, one round trip; the last one's rows.
   Result<PgResult> query(const std::string& sql, std::string_view what) {
     PgResult r(PQexec(conn_, sql.c_str()));
     LP_RETURN_IF_ERROR(check(r, what));
     return r;
   }
+  Status exec(const std::string& sql, std::string_view what) { return statusOf(query(sql, what)); }
 
  private:
   Status setUp() {

@@ -94,6 +94,9 @@ class PostgresStore final : public Store {
                 std::uint64_t instance)
       : options_(std::move(options)), writer_(std::move(writer)), instance_(instance) {}
 
+  // A process that ends without a clean stop (admin commands, benchmarks) still leaves.
+  ~PostgresStore() override { leave(); }
+
   std::uint64_t instance() const override { return instance_; }
 
   void followHolds(std::uint64_t cursor, const HoldFollower& follower) override {
@@ -150,9 +153,11 @@ class PostgresStore final : public Store {
 
   void leave() override {
     std::lock_guard lock(coordination_mutex_);
-    if (!coordination_) return;
-    (void)coordination_->run("DELETE FROM instances WHERE number = $1", {number(instance_)},
-                             "leave");
+    if (left_) return;
+    left_ = true;
+    // No new connection for it: the writer (nothing writes any more) when there is no other.
+    PgConnection& db = coordination_ ? *coordination_ : *writer_;
+    (void)db.run("DELETE FROM instances WHERE number = $1", {number(instance_)}, "leave");
     coordination_.reset();  // the session ends: the duties' lock goes with it
     leading_ = false;
   }
@@ -299,6 +304,7 @@ class PostgresStore final : public Store {
   std::mutex coordination_mutex_;
   std::unique_ptr<PgConnection> coordination_;
   bool leading_ = false;
+  bool left_ = false;
   std::uint64_t lead_session_ = 0;  // the coordination session the lock was taken in
 };
 

@@ -281,10 +281,14 @@ ConfigEntry SimDevice::cloudAttachment(const CloudAttachmentIntent& intent) cons
 }
 
 Result<std::vector<EntryStatus>> SimDevice::status() {
-  LP_ASSIGN_OR_RETURN(std::vector<ConfigEntry> entries, running());
   std::lock_guard lock(mutex_);
   std::vector<EntryStatus> out;
-  for (const ConfigEntry& e : entries) out.push_back({e.key, e.owner, !faults_.down});
+  if (store_) {
+    LP_ASSIGN_OR_RETURN(std::vector<ConfigEntry> entries, storedEntries(nullptr));
+    for (const ConfigEntry& e : entries) out.push_back({e.key, e.owner, !faults_.down});
+    return out;
+  }
+  for (const auto& [key, e] : running_) out.push_back({key, e.owner, !faults_.down});  // no copy
   return out;
 }
 
