@@ -1,6 +1,7 @@
 #include "lightpath/store/sqlite/sqlite_store.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -19,7 +20,8 @@ INSTANTIATE_TEST_SUITE_P(
     [](const auto& info) { return info.param.name; });
 
 TEST(SqliteStore, RefusesANewerSchemaAndGarbage) {
-  const auto dir = std::filesystem::temp_directory_path() / "lightpath-sqlite-schema-test";
+  const auto dir = std::filesystem::temp_directory_path() /
+                   ("lightpath-sqlite-schema-test-" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   {
     auto store = openSqliteStore((dir / "a.db").string());

@@ -3,6 +3,7 @@
 #include "lightpath/southbound/drivers/netconf/devices_file.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -17,7 +18,8 @@ class DevicesFileTest : public ::testing::Test {
     return path_;
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }
-  std::string dir_ = ::testing::TempDir() + "devices_file_test";
+  // One directory per process: ctest runs the tests of this suite side by side.
+  std::string dir_ = ::testing::TempDir() + "devices_file_test-" + std::to_string(::getpid());
   std::string path_ = (std::filesystem::create_directories(dir_), dir_ + "/devices.json");
 };
 
