@@ -5,6 +5,7 @@
 
 #include <map>
 #include <nlohmann/json.hpp>
+#include <set>
 
 namespace lightpath {
 
@@ -101,24 +102,30 @@ Status restoreHolds(Ledger& ledger, const std::vector<HoldRecord>& records) {
   return Status::ok();
 }
 
-std::size_t applyHoldChanges(Ledger& ledger, const std::vector<HoldChange>& changes) {
-  std::size_t applied = 0;
-  for (const HoldChange& change : changes) {
+std::vector<HoldChange> applyHoldChanges(Ledger& ledger, const std::vector<HoldChange>& changes) {
+  std::vector<HoldChange> left;
+  std::set<std::uint64_t> waiting;  // holds with a change left: their later changes wait too
+  auto apply = [&](const HoldChange& change) {
     const auto held = ledger.hold(change.hold.id);
-    if (held && held->owner != change.hold.owner) break;  // ours, not yet committed: we lose
+    if (held && held->owner != change.hold.owner) return false;  // ours, not yet committed
     if (change.deleted) {
       if (held) (void)ledger.release(change.hold.id);
-    } else {
-      auto parsed = decodeHold(change.hold.body);
-      if (!parsed) break;
-      const Status s = held ? ledger.modify(change.hold.id, parsed->second, parsed->first)
-                            : statusOf(ledger.restore(change.hold.id, change.hold.owner,
-                                                      parsed->second, parsed->first));
-      if (!s.isOk()) break;
+      return true;
     }
-    ++applied;
+    auto parsed = decodeHold(change.hold.body);
+    if (!parsed) return false;
+    return (held ? ledger.modify(change.hold.id, parsed->second, parsed->first)
+                 : statusOf(ledger.restore(change.hold.id, change.hold.owner, parsed->second,
+                                           parsed->first)))
+        .isOk();
+  };
+  for (const HoldChange& change : changes) {
+    if (waiting.contains(change.hold.id) || !apply(change)) {
+      waiting.insert(change.hold.id);
+      left.push_back(change);
+    }
   }
-  return applied;
+  return left;
 }
 
 bool sharesCapacity(const Ledger& ledger, const HoldRecord& hold,

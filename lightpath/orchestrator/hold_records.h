@@ -43,10 +43,14 @@ void releaseHolds(Ledger& ledger, const std::vector<HoldRecord>& holds);
 // The ledger again from stored records, each under its stored id.
 Status restoreHolds(Ledger& ledger, const std::vector<HoldRecord>& records);
 
-// Another instance's hold changes, in order, until one does not fit beside what this ledger
-// holds (a hold of ours not yet committed, or an id we hold for another owner); returns how many
-// were applied. A hold that changed is modified in place, so a refused change leaves the old.
-std::size_t applyHoldChanges(Ledger& ledger, const std::vector<HoldChange>& changes);
+// Other instances' hold changes, in commit order, each that fits beside what this ledger holds;
+// returns those that do not (they take what a hold of ours not yet committed takes, or reuse an
+// id we hold for another owner), and every later change of the same hold, in order. Skipping
+// one is safe: committed holds never overlap, so only our uncommitted holds can be in the way,
+// and `sharesCapacity` keeps those from being written. Waiting only on the changes in the way
+// (not on everything after the first) keeps a busy instance from falling behind the others.
+// A hold that changed is modified in place, so a refused change leaves the old.
+std::vector<HoldChange> applyHoldChanges(Ledger& ledger, const std::vector<HoldChange>& changes);
 // Whether writing `hold` (already in `ledger`) could book capacity twice while the changes
 // `pending` are not applied: it takes a spectrum slot or VLAN one of them takes over
 // overlapping time, or a bandwidth whose room left in the ledger is less than they add. A body

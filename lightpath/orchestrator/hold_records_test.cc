@@ -79,7 +79,7 @@ TEST(HoldRecords, ReservePartsIsAllOrNothingAndRestoreKeepsIds) {
   EXPECT_FALSE(restoreHolds(again, {{99, "conn_b", "not json"}}).isOk());
 }
 
-TEST(HoldRecords, AnotherInstancesHoldsAreFollowedUntilOneDoesNotFit) {
+TEST(HoldRecords, AnotherInstancesHoldsAreFollowedAndThoseInTheWayWait) {
   Ledger ledger;
   const ResourceId vlans{ResourceKind::Vlans, 0};
   ASSERT_TRUE(ledger.addResource(vlans, 4094).isOk());
@@ -94,14 +94,19 @@ TEST(HoldRecords, AnotherInstancesHoldsAreFollowedUntilOneDoesNotFit) {
                                deleted ? "" : encodeHold(w, {{vlans, vlan, 1}})},
                       .deleted = deleted};
   };
-  // VLAN 7 fits, VLAN 5 does not (ours holds it): one applied, the rest waits.
+  // VLANs 7 and 9 fit, VLAN 5 does not (ours holds it): it waits, and so does what comes later
+  // for the same hold; the others are applied.
   const std::vector<HoldChange> changes{change(1, 100, 7, false), change(2, 101, 5, false),
-                                        change(3, 102, 9, false)};
-  EXPECT_EQ(applyHoldChanges(ledger, changes), 1u);
+                                        change(3, 102, 9, false), change(4, 101, 0, true)};
+  const std::vector<HoldChange> left = applyHoldChanges(ledger, changes);
+  ASSERT_EQ(left.size(), 2u);
+  EXPECT_EQ(left[0].cursor, 2u);
+  EXPECT_EQ(left[1].cursor, 4u);
   EXPECT_TRUE(ledger.hold(100));
   EXPECT_FALSE(ledger.hold(101));
+  EXPECT_TRUE(ledger.hold(102));
   // While theirs waits, a hold of ours on the same VLANs is blocked, one elsewhere is not.
-  const std::vector<HoldChange> pending(changes.begin() + 1, changes.end());
+  const std::vector<HoldChange> pending(changes.begin() + 1, changes.begin() + 2);
   const HoldRecord same{*ours, "conn_ours", encodeHold(w, {{vlans, 5, 1}})};
   EXPECT_TRUE(sharesCapacity(ledger, same, pending));
   EXPECT_FALSE(sharesCapacity(ledger, {*ours, "conn_ours", encodeHold(w, {{vlans, 6, 1}})},
@@ -127,10 +132,11 @@ TEST(HoldRecords, AnotherInstancesHoldsAreFollowedUntilOneDoesNotFit) {
   EXPECT_FALSE(sharesCapacity(ledger, bw, wants(400)));
   EXPECT_TRUE(sharesCapacity(ledger, bw, wants(401)));
   ASSERT_TRUE(ledger.release(*mbps).isOk());
-  // Ours given back: theirs apply, and a deletion of theirs later too. Our next id stays ours.
+  // Ours given back: theirs apply, and its deletion after it. Our next id stays ours.
   ASSERT_TRUE(ledger.release(*ours).isOk());
-  EXPECT_EQ(applyHoldChanges(ledger, pending), 2u);
-  EXPECT_EQ(applyHoldChanges(ledger, {change(4, 101, 0, true)}), 1u);
+  EXPECT_TRUE(applyHoldChanges(ledger, {change(2, 101, 5, false)}).empty());
+  EXPECT_TRUE(ledger.hold(101));
+  EXPECT_TRUE(applyHoldChanges(ledger, {change(4, 101, 0, true)}).empty());
   EXPECT_FALSE(ledger.hold(101));
   auto next = ledger.reserve("conn_next", {{vlans, 11, 1}}, w);
   ASSERT_TRUE(next);

@@ -66,9 +66,9 @@ struct HoldChange {
 };
 // How an instance follows the others' holds.
 struct HoldFollower {
-  // Applies changes in order; returns how many it could (a prefix). Those it could not are
-  // handed again next time.
-  std::function<std::size_t(const std::vector<HoldChange>&)> apply;
+  // Applies what it can of `changes` (in order); returns those it could not, in order: they
+  // are handed again next time, before newer ones, and block the writes `blocks` says.
+  std::function<std::vector<HoldChange>(const std::vector<HoldChange>&)> apply;
   // Whether `hold` may not be written while `pending` (changes not applied yet) are not: it
   // would share capacity with them.
   std::function<bool(const HoldRecord& hold, const std::vector<HoldChange>& pending)> blocks;

@@ -103,6 +103,7 @@ class PostgresStore final : public Store {
     std::lock_guard lock(follow_mutex_);
     followed_ = cursor;
     follower_ = follower;
+    unapplied_.clear();
   }
 
   // Without the write lock: hold changes are numbered and committed under it, one writer after
@@ -223,8 +224,9 @@ class PostgresStore final : public Store {
   }
 
  private:
-  // Hands the follower what the other instances committed since it last looked. Returns, when
-  // it could not apply them all, which holds they block (none: caught up).
+  // Hands the follower what the other instances committed since it last looked, after what it
+  // could not apply before (our holds that were in the way may be gone). Returns, when some are
+  // left, which holds they block (none: caught up).
   Result<std::function<bool(const HoldRecord&)>> catchUp(PgConnection& db) {
     std::lock_guard lock(follow_mutex_);
     if (!follower_.apply) return std::function<bool(const HoldRecord&)>();
@@ -232,9 +234,9 @@ class PostgresStore final : public Store {
         PgResult r, db.run("SELECT seq, hold_id, owner, body FROM hold_changes WHERE seq > $1 AND "
                            "instance <> $2 ORDER BY seq",
                            {number(followed_), number(instance_)}, "read hold changes"));
-    if (r.rows() == 0) return std::function<bool(const HoldRecord&)>();
-    std::vector<HoldChange> changes;
-    changes.reserve(static_cast<std::size_t>(r.rows()));
+    if (r.rows() == 0 && unapplied_.empty()) return std::function<bool(const HoldRecord&)>();
+    std::vector<HoldChange> changes = std::move(unapplied_);
+    changes.reserve(changes.size() + static_cast<std::size_t>(r.rows()));
     for (int i = 0; i < r.rows(); ++i) {
       const bool deleted = PQgetisnull(r.get(), i, 3) != 0;
       changes.push_back(
@@ -242,12 +244,11 @@ class PostgresStore final : public Store {
            .hold = {r.unsignedInteger(i, 1), r.text(i, 2), deleted ? std::string() : r.text(i, 3)},
            .deleted = deleted});
     }
-    const std::size_t applied = std::min(follower_.apply(changes), changes.size());
-    if (applied > 0) followed_ = changes[applied - 1].cursor;
-    if (applied == changes.size()) return std::function<bool(const HoldRecord&)>();
-    changes.erase(changes.begin(), changes.begin() + static_cast<std::ptrdiff_t>(applied));
+    if (r.rows() > 0) followed_ = changes.back().cursor;
+    unapplied_ = follower_.apply(changes);
+    if (unapplied_.empty()) return std::function<bool(const HoldRecord&)>();
     return std::function<bool(const HoldRecord&)>(
-        [blocks = follower_.blocks, pending = std::move(changes)](const HoldRecord& h) {
+        [blocks = follower_.blocks, pending = unapplied_](const HoldRecord& h) {
           return !blocks || blocks(h, pending);
         });
   }
@@ -299,7 +300,8 @@ class PostgresStore final : public Store {
   std::mutex readers_mutex_;
   std::vector<std::unique_ptr<PgConnection>> readers_;  // idle ones
   std::mutex follow_mutex_;
-  std::uint64_t followed_ = 0;  // the last hold change the sink applied
+  std::uint64_t followed_ = 0;         // the last hold change read
+  std::vector<HoldChange> unapplied_;  // read, not applied yet (in the way of holds of ours)
   HoldFollower follower_;
   std::mutex coordination_mutex_;
   std::unique_ptr<PgConnection> coordination_;
