@@ -21,10 +21,11 @@ as_server() {
   if [ "$(id -u)" = 0 ]; then su postgres -s /bin/bash -c "$*"; else bash -c "$*"; fi
 }
 
+# Below the kernel's ephemeral range (32768 up), where other tests' outgoing connections live.
 free_port() {
   local port
   while true; do
-    port=$((20000 + RANDOM % 40000))
+    port=$((20000 + RANDOM % 12000))
     (echo >/dev/tcp/127.0.0.1/$port) 2>/dev/null || { echo $port; return; }
   done
 }
@@ -41,7 +42,17 @@ start() {
   mkdir -p "$dir"
   [ "$(id -u)" = 0 ] && chown postgres:postgres "$dir"
   as_server "$bin/initdb -D $dir/data -U postgres -A trust --no-sync -E UTF8 >$dir/initdb.log"
-  pg_start "$dir" "$port"
+  # A free port can be taken before the server binds it: another one then, a few times.
+  local tries=1
+  until pg_start "$dir" "$port"; do
+    if [ $tries -ge 5 ] || [ -n "${2:-}" ] || ! grep -q "Address already in use" "$dir/server.log"; then
+      echo "postgres.sh: the server did not start; $dir/server.log says:" >&2
+      tail -5 "$dir/server.log" >&2
+      return 1
+    fi
+    tries=$((tries + 1))
+    port=$(free_port)
+  done
   as_server "$bin/psql -h 127.0.0.1 -p $port -U postgres -qc \
     \"CREATE ROLE lightpath LOGIN PASSWORD 'lightpath'\" -c 'CREATE DATABASE lightpath OWNER lightpath'"
   echo "$port" >"$dir/port"

@@ -49,7 +49,7 @@ Status ConnectionRecords::write(StoreTransaction& tx, const Change& change) cons
     Status s = tx.deleteHold(h);
     if (!s.isOk() && s.code() != StatusCode::NotFound) return s;
   }
-  return statusOf(tx.appendEvent(event));
+  return tx.recordEvent(event);
 }
 
 Result<Connection> ConnectionRecords::get(const std::string& id) const {

@@ -31,6 +31,9 @@ class GroupCommit {
   struct Steps {
     std::function<Status()> begin, commit, rollback;
     std::function<Status()> savepoint, rollback_to_savepoint, release_savepoint;
+    // After a work that succeeded, in a batch of several: what it sent later must be done
+    // before the next starts (its error is that work's). Optional.
+    std::function<Status()> end_work;
   };
 
   // Runs `work` in the next batch; `commit` is called by the leader with the whole batch and
@@ -69,6 +72,7 @@ class GroupCommit {
         }
       }
       p->result = (*p->work)(tx);
+      if (!alone && p->result.isOk() && steps.end_work) p->result = steps.end_work();
       if (!alone) {
         if (!p->result.isOk()) (void)steps.rollback_to_savepoint();
         (void)steps.release_savepoint();

@@ -105,19 +105,24 @@ class StoreTransaction {
 
   virtual Result<std::optional<ConnectionRecord>> connection(const std::string& id) = 0;
   // Writes the record. With expected_version, fails Aborted unless the stored version is that
-  // (0 = must not exist yet): optimistic concurrency for read-modify-write.
+  // (0 = must not exist yet): optimistic concurrency for read-modify-write. A server store may
+  // report either later in the transaction, as putHold.
   virtual Status putConnection(const ConnectionRecord& record,
                                std::optional<std::uint64_t> expected_version) = 0;
   // In id order; total = how many match the query without offset and limit.
   virtual Result<std::vector<ConnectionRecord>> connections(const ConnectionQuery& query,
                                                             std::size_t* total) = 0;
 
+  // A server store may send it with the next statement: a database error then comes from a
+  // later call of the transaction, or from the commit (the work's result either way).
   virtual Status putHold(const HoldRecord& hold) = 0;
   virtual Status deleteHold(std::uint64_t id) = 0;
   virtual Result<std::vector<HoldRecord>> holds() = 0;
 
   // Returns the event's cursor.
   virtual Result<std::uint64_t> appendEvent(const EventRecord& event) = 0;
+  // The same when the cursor is not needed: sent later as putHold may be.
+  virtual Status recordEvent(const EventRecord& event) { return statusOf(appendEvent(event)); }
   virtual Result<std::vector<EventRecord>> eventsAfter(std::uint64_t cursor, std::size_t limit) = 0;
   // Where the hold changes of a shared store stand (the cursor to follow them from, read with
   // holds() in one snapshot); 0 for a store of one process.

@@ -12,10 +12,14 @@
 
 namespace lightpath::pg {
 
-// Before a write transaction's first hold or event write: take the instances' write lock and
-// catch up with their holds. Returns whether a hold may not be written (it would share capacity
-// with a change of theirs not applied yet).
-using HoldGate = std::function<Result<std::function<bool(const HoldRecord&)>>()>;
+// How a write transaction keeps the instances' order. Before its first hold or event write,
+// `lock` defers taking the instances' write lock; before its first hold write, `catchUp` (run
+// under it) applies their holds and returns whether a hold may not be written (it would share
+// capacity with a change of theirs not applied yet).
+struct HoldGate {
+  std::function<void()> lock;
+  std::function<Result<std::function<bool(const HoldRecord&)>>()> catchUp;
+};
 
 class PostgresTransaction final : public StoreTransaction {
  public:
@@ -28,7 +32,7 @@ class PostgresTransaction final : public StoreTransaction {
   void workStarts() { locked_in_work_ = false; }
   void workRolledBack() {
     if (!locked_in_work_) return;
-    locked_ = false;
+    locked_ = caught_up_ = false;
     blocked_ = nullptr;
   }
 
@@ -45,33 +49,23 @@ class PostgresTransaction final : public StoreTransaction {
     // Each write names the instance that made it: the owner of any work the connection is in.
     std::vector<Param> values = {c.id, c.tenant, c.state, number(c.version), c.body, instance_};
     if (!expected) {
-      return statusOf(db_.run(
+      static constexpr const char* kUpsert =
           "INSERT INTO connections (id, tenant, state, version, body, instance) VALUES ($1, $2, "
           "$3, $4, $5, $6) ON CONFLICT (id) DO UPDATE SET tenant = excluded.tenant, state = "
           "excluded.state, version = excluded.version, body = excluded.body, instance = "
-          "excluded.instance",
-          values, "write connection"));
+          "excluded.instance";
+      if (!gate_.lock) return statusOf(db_.run(kUpsert, values, "write connection"));
+      db_.defer(kUpsert, true, std::move(values), "write connection");
+      return Status::ok();
     }
-    // The check and the write are one statement, so two instances cannot both pass it.
-    Result<PgResult> written =
-        *expected == 0
-            ? db_.run(
-                  "INSERT INTO connections (id, tenant, state, version, body, instance) "
-                  "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO NOTHING",
-                  values, "write connection")
-            : db_.run(
-                  "UPDATE connections SET tenant = $2, state = $3, version = $4, body = $5, "
-                  "instance = $6 WHERE id = $1 AND version = $7",
-                  {c.id, c.tenant, c.state, number(c.version), c.body, instance_,
-                   number(*expected)},
-                  "write connection");
-    if (!written) return written.error();
-    if (written->affected() == 1) return Status::ok();
-    LP_ASSIGN_OR_RETURN(PgResult stored, db_.run("SELECT version FROM connections WHERE id = $1",
-                                                 {c.id}, "read connection version"));
-    return {StatusCode::Aborted,
-            fmt::format("connection {} changed meanwhile: version {} expected, {} stored", c.id,
-                        *expected, stored.rows() ? stored.unsignedInteger(0, 0) : 0)};
+    // The check and the write are one statement, so two instances cannot both pass it. In a
+    // write transaction it goes with the next statement: a stale version fails that one.
+    static constexpr const char* kPut =
+        "SELECT lightpath_put_connection($1, $2, $3, $4, $5, $6, $7)";
+    values.emplace_back(number(*expected));
+    if (!gate_.lock) return statusOf(db_.run(kPut, values, "write connection"));
+    db_.defer(kPut, true, std::move(values), "write connection");
+    return Status::ok();
   }
 
   Result<std::vector<ConnectionRecord>> connections(const ConnectionQuery& q,
@@ -100,23 +94,27 @@ class PostgresTransaction final : public StoreTransaction {
     return out;
   }
 
-  // Each hold write is also a hold change the other instances follow.
+  // Each hold write is also a hold change the other instances follow. Deferred in a write
+  // transaction: it can only fail as the database fails.
   Status putHold(const HoldRecord& h) override {
     LP_RETURN_IF_ERROR(beforeHoldWrite());
     if (blocked_ && blocked_(h)) {
       return {StatusCode::Aborted,
               fmt::format("{}: hold {} not written; plan again", kCapacityRace, h.id)};
     }
-    return statusOf(db_.run(
+    static constexpr const char* kSql =
         "WITH w AS (INSERT INTO holds (id, owner, body) VALUES ($1, $2, $3) ON CONFLICT (id) DO "
         "UPDATE SET owner = excluded.owner, body = excluded.body) "
-        "INSERT INTO hold_changes (instance, hold_id, owner, body) VALUES ($4, $1, $2, $3)",
-        {number(h.id), h.owner, h.body, instance_}, "write hold"));
+        "INSERT INTO hold_changes (instance, hold_id, owner, body) VALUES ($4, $1, $2, $3)";
+    std::vector<Param> params = {number(h.id), h.owner, h.body, instance_};
+    if (!gate_.lock) return statusOf(db_.run(kSql, params, "write hold"));
+    db_.defer(kSql, true, std::move(params), "write hold");
+    return Status::ok();
   }
 
   // Freeing capacity never overbooks: allowed even while behind.
   Status deleteHold(std::uint64_t id) override {
-    LP_RETURN_IF_ERROR(beforeHoldWrite());
+    takeWriteLock();
     LP_ASSIGN_OR_RETURN(PgResult r,
                         db_.run("WITH d AS (DELETE FROM holds WHERE id = $1 RETURNING id, owner) "
                                 "INSERT INTO hold_changes (instance, hold_id, owner, body) "
@@ -140,14 +138,16 @@ class PostgresTransaction final : public StoreTransaction {
     // The clock row stays locked until commit: cursors appear in the order they are committed.
     // The write lock first, always before the clock row, so two batches never wait on each
     // other in opposite orders.
-    LP_RETURN_IF_ERROR(beforeHoldWrite());
-    LP_ASSIGN_OR_RETURN(
-        PgResult r,
-        db_.run("WITH c AS (UPDATE event_clock SET last = last + 1 RETURNING last) "
-                "INSERT INTO events (cursor, type, subject, tenant, at_us, body) "
-                "SELECT last, $1, $2, $3, $4, $5 FROM c RETURNING cursor",
-                {e.type, e.subject, e.tenant, number(e.at_us), e.body}, "append event"));
+    takeWriteLock();
+    LP_ASSIGN_OR_RETURN(PgResult r, db_.run(kAppendEvent, eventParams(e), "append event"));
     return r.unsignedInteger(0, 0);
+  }
+  // Deferred in a write transaction, as a hold write.
+  Status recordEvent(const EventRecord& e) override {
+    if (!gate_.lock) return statusOf(appendEvent(e));
+    takeWriteLock();
+    db_.defer(kAppendEvent, true, eventParams(e), "append event");
+    return Status::ok();
   }
 
   Result<std::vector<EventRecord>> eventsAfter(std::uint64_t cursor, std::size_t limit) override {
@@ -230,6 +230,14 @@ class PostgresTransaction final : public StoreTransaction {
   }
 
  private:
+  static constexpr const char* kAppendEvent =
+      "WITH c AS (UPDATE event_clock SET last = last + 1 RETURNING last) "
+      "INSERT INTO events (cursor, type, subject, tenant, at_us, body) "
+      "SELECT last, $1, $2, $3, $4, $5 FROM c RETURNING cursor";
+  static std::vector<Param> eventParams(const EventRecord& e) {
+    return {e.type, e.subject, e.tenant, number(e.at_us), e.body};
+  }
+
   static ConnectionRecord connectionRow(const PgResult& r, int i) {
     return {r.text(i, 0), r.text(i, 1), r.text(i, 2), r.unsignedInteger(i, 3), r.text(i, 4)};
   }
@@ -237,18 +245,25 @@ class PostgresTransaction final : public StoreTransaction {
     return {r.text(i, 0), r.text(i, 1), r.text(i, 2), r.text(i, 3), r.unsignedInteger(i, 4)};
   }
 
-  Status beforeHoldWrite() {
-    if (!gate_ || locked_) return Status::ok();
-    LP_ASSIGN_OR_RETURN(blocked_, gate_());
+  void takeWriteLock() {
+    if (!gate_.lock || locked_) return;
+    gate_.lock();
     locked_ = locked_in_work_ = true;
+  }
+  Status beforeHoldWrite() {
+    takeWriteLock();
+    if (!gate_.catchUp || caught_up_) return Status::ok();
+    LP_ASSIGN_OR_RETURN(blocked_, gate_.catchUp());
+    caught_up_ = true;
     return Status::ok();
   }
 
   PgConnection& db_;
   std::string instance_;
   HoldGate gate_;
-  bool locked_ = false;          // the write lock is held and the holds caught up
-  bool locked_in_work_ = false;  // ... taken by the current work of the batch
+  bool locked_ = false;          // the write lock is asked for (sent, or with the next statement)
+  bool caught_up_ = false;       // ... and the holds caught up under it
+  bool locked_in_work_ = false;  // ... asked for by the current work of the batch
   std::function<bool(const HoldRecord&)> blocked_;  // none: caught up
 };
 

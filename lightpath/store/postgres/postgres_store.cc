@@ -79,6 +79,30 @@ constexpr const char* kMigrations[] = {
         renewed_at timestamptz NOT NULL
       );
     )sql",
+    // 2: a connection's version check and write in one call that fails on a stale version, so
+    // the write can go along with the transaction's next statement (code LP409: Aborted).
+    R"sql(
+      CREATE FUNCTION lightpath_put_connection(p_id text, p_tenant text, p_state text,
+          p_version bigint, p_body text, p_instance bigint, p_expected bigint) RETURNS void
+      LANGUAGE plpgsql AS $$
+      DECLARE
+        stored bigint;
+      BEGIN
+        IF p_expected = 0 THEN
+          INSERT INTO connections (id, tenant, state, version, body, instance)
+            VALUES (p_id, p_tenant, p_state, p_version, p_body, p_instance)
+            ON CONFLICT (id) DO NOTHING;
+        ELSE
+          UPDATE connections SET tenant = p_tenant, state = p_state, version = p_version,
+            body = p_body, instance = p_instance WHERE id = p_id AND version = p_expected;
+        END IF;
+        IF NOT FOUND THEN
+          SELECT c.version INTO stored FROM connections c WHERE c.id = p_id;
+          RAISE EXCEPTION 'connection % changed meanwhile: version % expected, % stored',
+            p_id, p_expected, COALESCE(stored, 0) USING ERRCODE = 'LP409';
+        END IF;
+      END $$;
+    )sql",
 };
 constexpr int kSchemaVersion = static_cast<int>(std::size(kMigrations));
 constexpr std::int64_t kMigrationLock = 0x6c69676874706174;  // "lightpat"
@@ -171,51 +195,71 @@ class PostgresStore final : public Store {
       }
       // Only hold and event writes need the instances' order: the write lock is taken at a
       // batch's first of them, not for every write (a simulated device's entries).
-      PostgresTransaction tx(
-          *writer_, instance_, [this]() -> Result<std::function<bool(const HoldRecord&)>> {
-            LP_RETURN_IF_ERROR(
-                writer_->exec(fmt::format("SELECT pg_advisory_xact_lock({})", kWriteLock), "lock"));
-            return catchUp(*writer_);
-          });
-      auto run = [this](const char* sql) {
-        return [this, sql] { return writer_->exec(sql, sql); };
-      };
+      PostgresTransaction tx(*writer_, instance_,
+                             {.lock =
+                                  [this] {
+                                    writer_->defer(
+                                        fmt::format("SELECT pg_advisory_xact_lock({})", kWriteLock),
+                                        false, {}, "lock");
+                                  },
+                              .catchUp = [this] { return catchUp(*writer_); }});
+      // Statements without an answer to wait for go with the next that has one: BEGIN and
+      // SAVEPOINT with a work's first read, hold and event writes with the COMMIT.
       std::string txid;  // to ask, if the answer to COMMIT is lost, whether it happened
       GroupCommit::commitBatch(
           batch, tx,
-          {.begin = [&]() -> Status {
-             LP_ASSIGN_OR_RETURN(PgResult r,
-                                 writer_->query("BEGIN; SELECT txid_current()", "begin"));
-             txid = r.text(0, 0);
-             return Status::ok();
-           },
-           .commit =
+          {.begin =
                [&] {
-                 Status s = writer_->exec("COMMIT", "commit");
-                 if (s.code() != StatusCode::Unavailable) return s;
-                 return commitOutcome(txid, s);
+                 writer_->defer("BEGIN", false, {}, "begin");
+                 writer_->defer("SELECT txid_current()", false, {}, "begin",
+                                [&](const PgResult& r) { txid = r.text(0, 0); });
+                 return Status::ok();
                },
-           .rollback = run("ROLLBACK"),
+           .commit = [&]() -> Status {
+             // Not COMMIT before the transaction's id is known: without it a lost answer
+             // to COMMIT could not be settled.
+             if (txid.empty()) {
+               LP_RETURN_IF_ERROR(writer_->flush());
+             }
+             Status s = writer_->exec("COMMIT", "commit");
+             if (s.code() != StatusCode::Unavailable) return s;
+             return commitOutcome(txid, s);
+           },
+           .rollback =
+               [&] {
+                 writer_->discard();
+                 return writer_->exec("ROLLBACK", "roll back");
+               },
            .savepoint =
                [&] {
                  tx.workStarts();
-                 return writer_->exec("SAVEPOINT work", "savepoint");
+                 writer_->defer("SAVEPOINT work", false, {}, "savepoint");
+                 return Status::ok();
                },
            .rollback_to_savepoint =
                [&] {
                  tx.workRolledBack();
+                 // What the work deferred is sent first (a pipeline after an error runs nothing,
+                 // so not in the same one): the savepoint must exist to roll back to.
+                 (void)writer_->flush();
                  return writer_->exec("ROLLBACK TO SAVEPOINT work", "roll back to the savepoint");
                },
-           .release_savepoint = run("RELEASE SAVEPOINT work")});
+           // Not released: the next SAVEPOINT of the same name nests, ROLLBACK TO takes the
+           // newest, COMMIT takes them all; a round trip per work saved.
+           .release_savepoint = [] { return Status::ok(); },
+           .end_work = [&] { return writer_->flush(); }});
     });
   }
 
   Status read(const std::function<Status(StoreTransaction&)>& work) override {
     LP_ASSIGN_OR_RETURN(std::unique_ptr<PgConnection> reader, takeReader());
-    Status result = reader->exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", "begin a read");
-    if (result.isOk()) {
-      PostgresTransaction tx(*reader, instance_);
-      result = work(tx);
+    // BEGIN goes with the first read; a work that read nothing began nothing.
+    reader->defer("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", false, {}, "begin a read");
+    PostgresTransaction tx(*reader, instance_);
+    Status result = work(tx);
+    if (reader->deferring()) {
+      reader->discard();
+    } else {
       (void)reader->exec("ROLLBACK", "end a read");
     }
     std::lock_guard lock(readers_mutex_);
