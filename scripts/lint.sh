@@ -1,7 +1,7 @@
 #!/bin/bash
 # The code checks of the test command: format (clang-format, .clang-format), size (no library
-# source over 600 lines), layering (scripts/check-layering.sh) and clang-tidy (.clang-tidy) over
-# every library and app source.
+# source over 600 lines), layering (scripts/check-layering.sh), clang-tidy (.clang-tidy) over
+# every library and app source, and the API document's linters (scripts/lint-api.sh).
 # Usage: scripts/lint.sh BUILD_DIR   (a configured build tree: its compile_commands.json)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -39,4 +39,7 @@ if ! run-clang-tidy-14 -p "$build" -j "$(nproc)" -quiet -extra-arg=-Wno-unknown-
 else
   echo "clang-tidy: clean over ${#sources[@]} files"
 fi
+
+echo "-- API document"
+scripts/lint-api.sh || failed=1
 exit $failed
