@@ -64,6 +64,18 @@ TEST(ConnectionView, DropsOnlyTheLedgerHoldsWhateverTheTagsSay) {
   EXPECT_FALSE(nlohmann::json::parse(connectionView(c))["history"][0].contains("from"));
 }
 
+TEST(Http, MediaTypesAndAcceptAreReadWhateverTheirCase) {
+  EXPECT_EQ(mediaType(" Application/JSON ; charset=utf-8"), "application/json");
+  EXPECT_EQ(mediaType("text/csv"), "text/csv");
+  HttpRequest request;
+  EXPECT_FALSE(request.accepts("text/csv"));
+  request.headers["accept"] = "application/json;q=0.9, Text/CSV;q=1";
+  EXPECT_TRUE(request.accepts("text/csv"));
+  EXPECT_TRUE(request.accepts("application/json"));
+  request.headers["accept"] = "text/csvx, application/json";
+  EXPECT_FALSE(request.accepts("text/csv"));
+}
+
 TEST(Metrics, CountsByRouteAndCodeAndFillsCumulativeBuckets) {
   Metrics m({"GET /a", "POST /b"});
   m.recordRequest(0, 200, 0.0003);

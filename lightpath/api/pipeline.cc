@@ -47,7 +47,10 @@ HttpResponse unauthenticatedReply() {
 
 std::optional<Principal> Api::Impl::authenticate(const HttpRequest& request) const {
   const std::string* header = request.header("authorization");
-  if (!header || header->size() < 7 || header->compare(0, 7, "Bearer ") != 0) return std::nullopt;
+  // The scheme's name is case-insensitive (RFC 9110 11.1).
+  if (!header || header->size() < 7 || asciiLower(header->substr(0, 7)) != "bearer ") {
+    return std::nullopt;
+  }
   return keys.authenticate(std::string_view(*header).substr(7));
 }
 
@@ -221,8 +224,8 @@ std::optional<HttpResponse> Api::Impl::checkBody(const HttpRequest& request) con
                                limits.max_body_bytes));
   }
   const std::string* type = request.header("content-type");
-  if (!request.body.empty() && type && !type->starts_with("application/json") &&
-      !type->starts_with("application/merge-patch+json")) {
+  if (!request.body.empty() && type && mediaType(*type) != "application/json" &&
+      mediaType(*type) != "application/merge-patch+json") {
     return problem(415, "unsupported-media-type",
                    fmt::format("send application/json, not '{}'", type->substr(0, 60)));
   }

@@ -35,9 +35,7 @@ Result<HttpResponse> Api::Impl::getSlaReport(Context& ctx) {
                                       key.substr(0, 40), ctx.isOperator() ? ", tenant" : "")));
     }
   }
-  if (const std::string* accept = ctx.request.header("accept");
-      accept && accept->find("text/csv") != std::string::npos)
-    csv = true;
+  if (ctx.request.accepts("text/csv")) csv = true;
   // The month: [first day, first day of the next) in UTC.
   int year = 0, mon = 0;
   char tail = 0;

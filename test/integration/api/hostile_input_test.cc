@@ -114,6 +114,14 @@ TEST_F(HostileInputTest, BadBodiesAreRefusedWithTheFieldAndChangeNothing) {
       client_->Post("/v1/connections", text, "kind=ethernet", "application/x-www-form-urlencoded");
   ASSERT_TRUE(form);
   EXPECT_EQ(form->status, 415);
+  auto near_json = client_->Post("/v1/quotes", text, "{}", "application/jsonx");
+  ASSERT_TRUE(near_json);
+  EXPECT_EQ(near_json->status, 415);
+  // Scheme and media type names are case-insensitive (RFC 9110): this one is a quote like any.
+  auto any_case = client_->Post("/v1/quotes", {{"Authorization", "bEARER " + acme}}, ok_order,
+                                "Application/JSON; Charset=UTF-8");
+  ASSERT_TRUE(any_case);
+  EXPECT_EQ(any_case->status, 200) << any_case->body;
   EXPECT_EQ(call("GET", "/v1/connections/{id}", acme, "", "/v1/connections/%zz").status, 400);
   EXPECT_EQ(
       call("GET", "/v1/connections/{id}", acme, "", "/v1/connections/" + std::string(200, 'a'))
