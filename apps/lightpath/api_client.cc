@@ -28,7 +28,22 @@ void resolveServerFlags(ClientFlags& flags) {
   if (flags.api_key.empty()) flags.api_key = env("LIGHTPATH_API_KEY", "");
 }
 
-Client::Client(const ClientFlags& f) : flags_(f), http_(f.server) {
+std::pair<std::string, std::string> splitServerUrl(const std::string& url) {
+  const std::size_t scheme = url.find("://");
+  const std::size_t path = url.find('/', scheme == std::string::npos ? 0 : scheme + 3);
+  if (path == std::string::npos) return {url, ""};
+  std::string prefix = url.substr(path);
+  auto trim = [&] {
+    while (!prefix.empty() && prefix.back() == '/') prefix.pop_back();
+  };
+  trim();
+  if (prefix.ends_with("/v1")) prefix.resize(prefix.size() - 3);
+  trim();
+  return {url.substr(0, path), prefix};
+}
+
+Client::Client(const ClientFlags& f)
+    : flags_(f), prefix_(splitServerUrl(f.server).second), http_(splitServerUrl(f.server).first) {
   http_.set_connection_timeout(5, 0);
   http_.set_read_timeout(30, 0);
   http_.set_keep_alive(true);
@@ -37,11 +52,12 @@ Client::Client(const ClientFlags& f) : flags_(f), http_(f.server) {
 Answer Client::call(const std::string& method, const std::string& path, const std::string& body,
                     httplib::Headers headers) {
   if (!flags_.api_key.empty()) headers.emplace("Authorization", "Bearer " + flags_.api_key);
+  const std::string target = prefix_ + path;
   auto send = [&] {
-    return method == "GET"     ? http_.Get(path, headers)
-           : method == "POST"  ? http_.Post(path, headers, body, "application/json")
-           : method == "PATCH" ? http_.Patch(path, headers, body, "application/json")
-                               : http_.Delete(path, headers);
+    return method == "GET"     ? http_.Get(target, headers)
+           : method == "POST"  ? http_.Post(target, headers, body, "application/json")
+           : method == "PATCH" ? http_.Patch(target, headers, body, "application/json")
+                               : http_.Delete(target, headers);
   };
   httplib::Result r = send();
   if (!r)

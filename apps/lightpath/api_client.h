@@ -39,8 +39,13 @@ class Client {
 
  private:
   const ClientFlags& flags_;
+  std::string prefix_;  // a path the URL puts before the API's ("/lightpath" behind a proxy)
   httplib::Client http_;
 };
+
+// A server URL as scheme://host:port and the path before the API's: the URL `serve` prints
+// works with or without a trailing slash or /v1 ("http://h:8080/v1/" -> {"http://h:8080", ""}).
+std::pair<std::string, std::string> splitServerUrl(const std::string& url);
 
 // Columns padded to their widest cell.
 void printTable(const std::vector<std::vector<std::string>>& rows);

@@ -64,6 +64,9 @@ grep -q "active" "$tmp/progress" || fail "no progress shown: $(cat "$tmp/progres
 grep -q "in use by another Lightpath process" "$tmp/out" || fail "no reason given: $(cat "$tmp/out")"
 "$lp" serve --data "$tmp/data" --listen 127.0.0.1:0 >"$tmp/out" 2>&1
 [ $? = 1 ] || fail "a second serve started on the same data directory"
+# The URL serve prints, with a trailing slash or /v1/, reaches it too.
+LIGHTPATH_URL="$LIGHTPATH_URL/" "$lp" connections list >/dev/null || fail "a URL ending in / exit $?"
+"$lp" connections list --server "$LIGHTPATH_URL/v1/" >/dev/null || fail "a URL ending in /v1/ exit $?"
 "$lp" connections show nope >/dev/null 2>&1
 [ $? = 1 ] || fail "show of a missing connection must exit 1"
 LIGHTPATH_API_KEY=lp_wrong "$lp" connections list >/dev/null 2>&1
