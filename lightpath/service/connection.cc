@@ -141,7 +141,7 @@ Status validateSpec(const ConnectionSpec& s) {
     case ConnectionKind::Cloud:
       if (s.bandwidth_mbps < 50 || s.bandwidth_mbps > 100'000) {
         return invalidArgument(
-            fmt::format("bandwidth: an Ethernet circuit is 50 Mb/s to 100 Gb/s, got {} Mb/s",
+            fmt::format("bandwidth_mbps: an Ethernet circuit is 50 Mb/s to 100 Gb/s, got {} Mb/s",
                         s.bandwidth_mbps));
       }
       if (s.vlan && (*s.vlan < 1 || *s.vlan > 4094)) {
@@ -174,19 +174,19 @@ Status validateSpec(const ConnectionSpec& s) {
   for (std::size_t i = 0; i < s.steps.size(); ++i) {
     const BandwidthStep& step = s.steps[i];
     if (i > 0 && !(s.steps[i - 1].at < step.at)) {
-      return invalidArgument(fmt::format("schedule.steps[{}]: steps must be in time order", i));
+      return invalidArgument(fmt::format("steps[{}]: steps must be in time order", i));
     }
     if ((s.start && step.at < *s.start) || (s.end && !(step.at < *s.end))) {
       return invalidArgument(
-          fmt::format("schedule.steps[{}]: outside the connection's schedule", i));
+          fmt::format("steps[{}]: outside the connection's schedule", i));
     }
     if (s.kind != ConnectionKind::Wavelength && (step.mbps < 50 || step.mbps > 100'000)) {
       return invalidArgument(
-          fmt::format("schedule.steps[{}].bandwidth: 50 Mb/s to 100 Gb/s, got {}", i, step.mbps));
+          fmt::format("steps[{}].bandwidth_mbps: 50 Mb/s to 100 Gb/s, got {}", i, step.mbps));
     }
     if (s.kind == ConnectionKind::Wavelength) {
       return invalidArgument(
-          fmt::format("schedule.steps[{}]: a wavelength's rate does not step", i));
+          fmt::format("steps[{}]: a wavelength's rate does not step", i));
     }
   }
   // Each change of a connection is kept (event, order, audit entry): its size is bounded.

@@ -88,7 +88,7 @@ TEST(ConnectionSpec, ValidationNamesTheField) {
   s.start = at(0);
   s.end = at(100);
   s.steps = {{at(50), 20'000}, {at(40), 30'000}};
-  EXPECT_EQ(error(s), "schedule.steps[1]: steps must be in time order");
+  EXPECT_EQ(error(s), "steps[1]: steps must be in time order");
   s = ethernet();
   for (std::size_t i = 0; i <= kMaxTags; ++i) s.tags["t" + std::to_string(i)] = "v";
   EXPECT_EQ(error(s), "tags: at most 64, got 65");
