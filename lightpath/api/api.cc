@@ -21,6 +21,33 @@ constexpr Access kPublic = Access::Public, kAny = Access::AnyRole, kAdmin = Acce
                  kOperator = Access::Operator;
 constexpr bool kAudited = true, kIdempotent = true, kNo = false;
 
+// The query parameters each route's operation declares in the API document (its own and its
+// path's, references resolved): one list, kept with the document, of what a route takes, so
+// whatever else it is given is refused the same way on every route.
+void declareQueries(std::vector<Impl::Route>& routes) {
+  const json doc = json::parse(kOpenApiDocument);
+  const json& paths = doc.at("paths");
+  auto resolve = [&](const json& p) -> const json& {
+    if (!p.contains("$ref")) return p;
+    const std::string ref = p.at("$ref").get<std::string>();
+    return doc.at("components").at("parameters").at(ref.substr(ref.rfind('/') + 1));
+  };
+  for (Impl::Route& r : routes) {
+    const auto item = paths.find(r.pattern);
+    if (item == paths.end()) continue;
+    const auto operation = item->find(asciiLower(r.method));
+    if (operation == item->end()) continue;
+    std::vector<std::string> names;
+    for (const json* list : {&*item, &*operation}) {
+      for (const json& p : list->value("parameters", json::array())) {
+        const json& parameter = resolve(p);
+        if (parameter.value("in", "") == "query") names.push_back(parameter.at("name"));
+      }
+    }
+    r.query = std::move(names);
+  }
+}
+
 // Every route, with who may call it and what the chain does around it.
 std::vector<Impl::Route> routeTable() {
   std::vector<Impl::Route> routes{
@@ -72,6 +99,7 @@ std::vector<Impl::Route> routeTable() {
   for (Impl::Route& r : routes) {
     for (std::string_view segment : pathSegments(r.pattern)) r.segments.emplace_back(segment);
   }
+  declareQueries(routes);
   return routes;
 }
 

@@ -54,6 +54,8 @@ HttpRequest toRequest(const restinio::request_handle_t& req, std::string& error)
     return r;
   }
   for (const auto& [key, value] : *query) r.query.emplace(std::string(key), std::string(value));
+  // A lone word ("?debug") is a parameter without a value too, not nothing.
+  if (const auto tag = query->tag()) r.query.emplace(std::string(*tag), std::string());
   head.for_each_field([&](const restinio::http_header_field_t& f) {
     std::string name = f.name();
     std::transform(name.begin(), name.end(), name.begin(),

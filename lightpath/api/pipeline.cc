@@ -232,6 +232,21 @@ std::optional<HttpResponse> Api::Impl::checkBody(const HttpRequest& request) con
   return std::nullopt;
 }
 
+std::optional<HttpResponse> Api::Impl::checkQuery(const Route& route, const HttpRequest& request) {
+  if (!route.query) return std::nullopt;
+  for (const auto& [key, value] : request.query) {
+    if (std::find(route.query->begin(), route.query->end(), key) != route.query->end()) continue;
+    const std::string name = printable(key.substr(0, 40));
+    return problem(
+        400, "invalid-argument",
+        route.query->empty()
+            ? fmt::format("{}: unknown parameter (this takes none)", name)
+            : fmt::format("{}: unknown parameter (known: {})", name, fmt::join(*route.query, ", ")),
+        name);
+  }
+  return std::nullopt;
+}
+
 std::optional<HttpResponse> Api::Impl::replay(const Route& route, Context& ctx) {
   const std::string* key = route.idempotent ? ctx.request.header("idempotency-key") : nullptr;
   if (!key) return std::nullopt;
@@ -359,6 +374,7 @@ HttpResponse Api::Impl::handle(const HttpRequest& request) {
     if ((answer = admit(*route, ctx))) return std::move(*answer);
     if ((answer = throttle(ctx))) return std::move(*answer);
     if ((answer = checkBody(request))) return std::move(*answer);
+    if ((answer = checkQuery(*route, request))) return std::move(*answer);
     // The same Idempotency-Key is handled once at a time, so a retry waits for the first answer.
     std::unique_lock<std::mutex> one_at_a_time;
     if (const std::string* key = request.header("idempotency-key"); route->idempotent && key) {

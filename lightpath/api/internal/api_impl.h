@@ -55,6 +55,8 @@ struct Api::Impl {
     bool audited = false;     // leaves an audit entry (and an order for connections)
     bool idempotent = false;  // honours Idempotency-Key
     std::vector<std::string> segments{};
+    // The query parameters its operation declares in the API document; none: not documented.
+    std::optional<std::vector<std::string>> query{};
   };
   struct Bucket {
     double tokens = 0;
@@ -76,7 +78,9 @@ struct Api::Impl {
   std::optional<HttpResponse> admit(const Route& route, Context& ctx);      // key, role
   std::optional<HttpResponse> throttle(Context& ctx);                       // rate per key
   std::optional<HttpResponse> checkBody(const HttpRequest& request) const;  // size, media type
-  std::optional<HttpResponse> replay(const Route& route, Context& ctx);     // Idempotency-Key
+  // A query parameter the route's operation does not declare: 400 naming it.
+  static std::optional<HttpResponse> checkQuery(const Route& route, const HttpRequest& request);
+  std::optional<HttpResponse> replay(const Route& route, Context& ctx);  // Idempotency-Key
   void audit(const Route& route, Context& ctx, const HttpResponse& response);
   void observe(std::size_t route_index, const Context& ctx, HttpResponse& response, double seconds);
 
