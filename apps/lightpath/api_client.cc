@@ -3,8 +3,11 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <chrono>
 #include <cstdlib>
 #include <iostream>
+#include <thread>
 
 namespace lightpath::cli {
 namespace {
@@ -62,6 +65,16 @@ Answer Client::call(const std::string& method, const std::string& path, const st
   httplib::Result r = send();
   if (!r)
     r = send();  // one retry on a dropped keep-alive connection (POSTs carry an Idempotency-Key)
+  // Too many requests: the server did nothing; ask again when it says (up to 3 times, 30 s each).
+  for (int tries = 0; r && r->status == 429 && tries < 3; ++tries) {
+    const std::string after = r->get_header_value("Retry-After");
+    const int seconds = after.empty() || after.find_first_not_of("0123456789") != std::string::npos
+                            ? 1
+                            : std::clamp(std::atoi(after.c_str()), 1, 30);
+    std::cerr << fmt::format("lightpath: the server is busy; asking again in {} s\n", seconds);
+    std::this_thread::sleep_for(std::chrono::seconds(seconds));
+    r = send();
+  }
   Answer a;
   if (!r) {
     std::cerr << fmt::format("lightpath: cannot reach {}: {}\n", flags_.server,

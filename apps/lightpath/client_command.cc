@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <httplib.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <iostream>
@@ -16,6 +17,7 @@
 #include "api_client.h"
 #include "exit_codes.h"
 #include "lightpath/base/status.h"
+#include "lightpath/service/connection_json.h"
 
 namespace lightpath::cli {
 namespace {
@@ -108,10 +110,13 @@ Result<json> orderBody(const OrderFlags& o) {
   return j;
 }
 
-// Polls until the connection settles; prints each state it passes through.
+// Polls until the connection settles: active, terminated, waiting for the provider, failed, or
+// booked to start later (the schedule activates it then: waiting would only time out). Prints
+// each state it passes through; asks again after 50 ms, then less often, at most every second.
 int waitUntilSettled(Client& client, const ClientFlags& flags, const std::string& id, int seconds) {
   const auto began = std::chrono::steady_clock::now();
   std::string last;
+  auto pause = std::chrono::milliseconds(50);
   while (std::chrono::steady_clock::now() - began < std::chrono::seconds(seconds)) {
     Answer a = client.call("GET", "/v1/connections/" + id);
     if (a.exit != kExitOk) return a.exit;
@@ -122,6 +127,15 @@ int waitUntilSettled(Client& client, const ClientFlags& flags, const std::string
           std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count(), state);
     }
     last = state;
+    const json& requested = a.body["requested"];
+    if (state == "provisioning" && requested.is_object() && requested.contains("start")) {
+      const std::string start = requested.value("start", "");
+      if (auto at = parseTime(start); at && *at > std::chrono::system_clock::now()) {
+        std::cerr << fmt::format("lightpath: {} is booked; it starts at {}\n", id, start);
+        if (flags.json_output) std::cout << a.body.dump(2) << "\n";
+        return kExitOk;
+      }
+    }
     if (state == "active" || state == "terminated" || state == "awaiting_counterparty") {
       if (flags.json_output) std::cout << a.body.dump(2) << "\n";
       return kExitOk;
@@ -133,7 +147,8 @@ int waitUntilSettled(Client& client, const ClientFlags& flags, const std::string
       if (flags.json_output) std::cout << a.body.dump(2) << "\n";
       return kExitRejected;
     }
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    std::this_thread::sleep_for(pause);
+    pause = std::min(pause * 3 / 2, std::chrono::milliseconds(1000));
   }
   std::cerr << fmt::format("lightpath: {} is still {} after {} s\n", id, last, seconds);
   return kExitUnavailable;
@@ -185,7 +200,8 @@ void addClientCommands(CLI::App& app, int* exit_code) {
   addOrderFlags(create, order);
   create->add_option("--idempotency-key", order.idempotency_key,
                      "retry-safe key (default: a fresh one)");
-  create->add_flag("--wait", order.wait, "show progress until active (or failed)");
+  create->add_flag("--wait", order.wait,
+                   "show progress until active or failed (a booked one: until it is booked)");
   create->add_option("--wait-seconds", order.wait_seconds, "give up waiting after this")
       ->capture_default_str();
   create->callback([exit_code, resolve] {

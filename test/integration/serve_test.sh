@@ -59,6 +59,14 @@ grep -q "within 2.00 ms" "$tmp/quote" || fail "infeasible quote gives no reason:
   --tenant acme --wait --json >"$tmp/made" 2>"$tmp/progress" || fail "create --wait exit $?"
 id=$(/usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["id"])' "$tmp/made")
 grep -q "active" "$tmp/progress" || fail "no progress shown: $(cat "$tmp/progress")"
+# Booked for later: --wait says when it starts and succeeds, instead of timing out.
+start=$(date -u -d '+1 hour' +%Y-%m-%dT%H:%M:%SZ)
+"$lp" connections create --kind wavelength --a dc-ashburn --z dc-hillsboro --mbps 100000 \
+  --tenant acme --start "$start" --wait --wait-seconds 5 >/dev/null 2>"$tmp/booked" ||
+  fail "a booked create --wait exit $?: $(cat "$tmp/booked")"
+grep -q "starts at ${start%Z}" "$tmp/booked" || fail "a booked create did not say when: $(cat "$tmp/booked")"
+booked=$(head -1 "$tmp/booked")
+"$lp" connections delete "$booked" --wait >/dev/null 2>&1 || fail "delete of the booked one exit $?"
 "$lp" admin check --data "$tmp/data" >"$tmp/out" 2>&1
 [ $? = 1 ] || fail "admin check ran beside a running serve"
 grep -q "in use by another Lightpath process" "$tmp/out" || fail "no reason given: $(cat "$tmp/out")"
@@ -125,6 +133,20 @@ assert any("trace-me-1" in l["msg"] for l in lines), lines
 PY
 "$lp" serve --data "$tmp/data" --listen 127.0.0.1:0 --log-format xml >"$tmp/out" 2>&1
 [ $? = 1 ] || fail "an unknown log format must be refused"
+
+# A server that answers 429: the client waits as Retry-After says and asks again.
+printf 'rate_limit: 1\n' >"$tmp/slow.yaml"
+"$lp" serve --data "$tmp/data" --config "$tmp/slow.yaml" --listen 127.0.0.1:0 --log-level warn \
+  >"$tmp/serve.out" 2>"$tmp/serve.err" &
+pid=$!
+for _ in $(seq 100); do grep -q "API:" "$tmp/serve.out" 2>/dev/null && break; sleep 0.1; done
+slow=$(grep -o 'http://127.0.0.1:[0-9]*' "$tmp/serve.out" | head -1)
+for i in 1 2 3 4; do
+  "$lp" connections list --server "$slow" --api-key "$key" >/dev/null 2>>"$tmp/busy" ||
+    fail "list $i against a rate-limited server exit $?: $(cat "$tmp/busy")"
+done
+grep -q "asking again" "$tmp/busy" || fail "the client never met a 429 (rate limit not applied?)"
+stop
 
 [ "$failures" = 0 ] && echo "serve_test: all passed"
 exit "$failures"
