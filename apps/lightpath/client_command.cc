@@ -37,8 +37,11 @@ struct OrderFlags {
   int wait_to_restore_s = -1;  // -1: the server's default
 };
 
+// A price as it recurs: by the hour for hourly terms, else by the month.
 std::string money(const json& price) {
   if (!price.is_object()) return "-";
+  if (price.value("term", "") == "hourly")
+    return fmt::format("{:.2f} {}/h", price.value("hourly", 0.0), price.value("currency", ""));
   return fmt::format("{:.2f} {}/mo", price.value("monthly", 0.0), price.value("currency", ""));
 }
 
@@ -382,9 +385,12 @@ void addClientCommands(CLI::App& app, int* exit_code) {
     }
     const json price = a.body.value("price", json());
     if (price.is_object()) {
-      std::cout << fmt::format("price: {:.2f} {} a month, {:.2f} setup ({} month term)\n",
-                               price.value("monthly", 0.0), price.value("currency", ""),
-                               price.value("setup", 0.0), price.value("term", ""));
+      const bool hourly = price.value("term", "") == "hourly";
+      std::cout << fmt::format(
+          "price: {:.2f} {} {}, {:.2f} setup ({})\n",
+          price.value(hourly ? "hourly" : "monthly", 0.0), price.value("currency", ""),
+          hourly ? "an hour" : "a month", price.value("setup", 0.0),
+          hourly ? "billed by the hour" : price.value("term", "") + " month term");
     }
   });
 

@@ -49,6 +49,10 @@ curl -sf -H "Authorization: Bearer $key" -H 'Content-Type: application/json' \
 "$lp" quote --kind wavelength --a dc-ashburn --z dc-hillsboro --mbps 200000 --protection 1+1 >"$tmp/quote" ||
   fail "quote exit $?"
 grep -q "^feasible" "$tmp/quote" || fail "quote output: $(cat "$tmp/quote")"
+"$lp" quote --kind wavelength --a dc-ashburn --z dc-hillsboro --mbps 100000 --term hourly \
+  >"$tmp/hourly" || fail "hourly quote exit $?"
+grep -qE "^price: [0-9]*[1-9][0-9]*\.[0-9]+ USD an hour" "$tmp/hourly" ||
+  fail "an hourly quote does not show its hourly rate: $(cat "$tmp/hourly")"
 grep -q "^protection light: GSNR [0-9.]* dB (0.1 nm), [0-9.]* dB margin" "$tmp/quote" ||
   fail "the quote shows no GSNR and margin per leg: $(cat "$tmp/quote")"
 "$lp" quote --kind wavelength --a dc-ashburn --z dc-hillsboro --mbps 200000 --max-latency-ms 2 >"$tmp/quote"

@@ -1,8 +1,13 @@
 // How values read on the page.
 import { html } from "./html.js";
 
+// A price as it recurs: by the hour for hourly terms, else by the month.
 export function money(price) {
-  return price ? `${price.monthly.toLocaleString("en-US", { maximumFractionDigits: 0 })} ${price.currency}` : "–";
+  if (!price) return "–";
+  if (price.term === "hourly") {
+    return `${price.hourly.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })} ${price.currency} an hour`;
+  }
+  return `${price.monthly.toLocaleString("en-US", { maximumFractionDigits: 0 })} ${price.currency} a month`;
 }
 
 export function rate(mbps) {

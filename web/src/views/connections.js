@@ -68,7 +68,8 @@ function renderDetail(c, sla) {
     `${leg.gsnr_db.toFixed(1)} dB, ${leg.margin_db.toFixed(1)} dB over the threshold`]));
   if (cur.vlan !== undefined) facts.push(["VLAN", String(cur.vlan)]);
   facts.push(["Schedule", `${r.start ? new Date(r.start).toLocaleString() : "now"} – ${r.end ? new Date(r.end).toLocaleString() : "until terminated"}`]);
-  facts.push(["Price", cur.price ? `${money(cur.price)} a month, ${cur.price.setup} setup (${cur.price.term} month term)` : "–"]);
+  const term = (p) => (p.term === "hourly" ? "billed by the hour" : `${p.term} month term`);
+  facts.push(["Price", cur.price ? `${money(cur.price)}, ${cur.price.setup} setup (${term(cur.price)})` : "–"]);
   facts.push(["SLA", r.sla]);
   facts.push(["Operational state", c.oper_state]);
   if (sla) {

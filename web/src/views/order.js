@@ -116,7 +116,7 @@ async function quote() {
   box.dataset.feasible = "true";
   const bound = body.max_latency_ms ? ` (bound ${body.max_latency_ms} ms, ${q.latency_margin_ms.toFixed(2)} ms to spare)` : "";
   setHtml(box, [
-    html`<div class="price" data-price>${money(q.price)} a month</div>`,
+    html`<div class="price" data-price>${money(q.price)}</div>`,
     html`<div>${q.price ? `${q.price.setup} ${q.price.currency} setup · ${q.price.term} month term` : ""}</div>`,
     html`<div data-latency>${q.latency_ms.toFixed(2)} ms one way${bound} · ${q.km.toFixed(0)} km over ${q.fibers.length} fibers</div>`,
     q.protection_fibers ? html`<div>protection path: ${q.protection_km.toFixed(0)} km over ${q.protection_fibers.length} fibers, SRLG-diverse</div>` : "",
