@@ -178,14 +178,18 @@ void keepDataPrivate(const std::string& data_dir) {
   }
 }
 
-// The portal's directory: as configured, else web/dist of the source tree the executable was
+// The portal's directory: as configured, else where `cmake --install` puts it beside the
+// executable (PREFIX/share/lightpath/web), else web/dist of the source tree the executable was
 // built in (build/apps/lightpath/lightpath), else ./web/dist.
 std::string findWebDir(const std::string& configured) {
   if (!configured.empty()) return configured;
   std::error_code error;
   const auto exe = std::filesystem::read_symlink("/proc/self/exe", error);
   std::vector<std::filesystem::path> candidates;
-  if (!error) candidates.push_back(exe.parent_path() / "../../../web/dist");
+  if (!error) {
+    candidates.push_back(exe.parent_path() / "../share/lightpath/web");
+    candidates.push_back(exe.parent_path() / "../../../web/dist");
+  }
   candidates.emplace_back("web/dist");
   for (const auto& c : candidates) {
     if (std::filesystem::is_regular_file(c / "index.html", error))
