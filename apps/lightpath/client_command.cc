@@ -177,7 +177,7 @@ void addOrderFlags(CLI::App* command, OrderFlags& o) {
   command->add_option("--vlan", o.vlan, "VLAN id (default: chosen)");
   command->add_option("--cloud-provider", o.cloud_provider, "cloud: aws, azure or google");
   command->add_option("--cloud-key", o.cloud_key, "cloud: the provider's pairing key");
-  command->add_option("--term", o.term, "hourly, 1, 12 or 36 (months)");
+  command->add_option("--term", o.term, "hourly, 1, 12, 24 or 36 (months)");
   command->add_option("--sla", o.sla, "service level");
   command->add_option("--tag", o.tags, "KEY=VALUE (repeatable)");
   command->add_option("--tenant", o.tenant, "operators: the tenant it is for");

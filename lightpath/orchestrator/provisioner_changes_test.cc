@@ -152,7 +152,7 @@ TEST(Provisioner, OrdersArePricedByThePriceBook) {
   spec.term = "7";
   auto bad = w.provisioner->order("acme", spec, "key:1");
   ASSERT_FALSE(bad);
-  EXPECT_EQ(bad.error().message(), "term: hourly, 1, 12 or 36 (months), got '7'");
+  EXPECT_EQ(bad.error().message(), "term: hourly, 1, 12, 24 or 36 (months), got '7'");
 }
 
 TEST(Provisioner, CloudConnectionsWaitForTheProvider) {

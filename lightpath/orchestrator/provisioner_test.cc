@@ -66,7 +66,7 @@ TEST(Provisioner, RefusesWhatTheNetworkCannotCarryAndHoldsNothing) {
   auto too_fast = w.provisioner->order("acme", ethernet(500'000), "key:1");
   ASSERT_FALSE(too_fast);
   EXPECT_EQ(too_fast.error().message(),
-            "bandwidth: an Ethernet circuit is 50 Mb/s to 100 Gb/s, got 500000 Mb/s");
+            "bandwidth_mbps: an Ethernet circuit is 50 Mb/s to 100 Gb/s, got 500000 Mb/s");
   auto spec = ethernet();
   spec.max_latency = Micros(5000);
   auto too_far = w.provisioner->order("acme", spec, "key:1");

@@ -112,7 +112,7 @@ Result<std::vector<Claim>> RoutePlanner::planEthernet(const ConnectionSpec& spec
   for (const Port* port : {&pa, &pz}) {
     if (spec.bandwidth_mbps > port->speed.value() * 1000.0) {
       return fail(
-          invalidArgument(fmt::format("bandwidth: {} Mb/s is more than port '{}' ({:g} Gb/s)",
+          invalidArgument(fmt::format("bandwidth_mbps: {} Mb/s is more than port '{}' ({:g} Gb/s)",
                                       spec.bandwidth_mbps, port->id, port->speed.value())));
     }
   }

@@ -131,9 +131,9 @@ Status validateSpec(const ConnectionSpec& s) {
       if (s.bandwidth_mbps != 100'000 && s.bandwidth_mbps != 200'000 &&
           s.bandwidth_mbps != 300'000 && s.bandwidth_mbps != 400'000 &&
           s.bandwidth_mbps != 800'000) {
-        return invalidArgument(
-            fmt::format("bandwidth: a wavelength is 100, 200, 300, 400 or 800 Gb/s, got {} Mb/s",
-                        s.bandwidth_mbps));
+        return invalidArgument(fmt::format(
+            "bandwidth_mbps: a wavelength is 100, 200, 300, 400 or 800 Gb/s, got {} Mb/s",
+            s.bandwidth_mbps));
       }
       if (s.vlan) return invalidArgument("vlan: a wavelength carries no VLAN");
       break;
@@ -165,9 +165,9 @@ Status validateSpec(const ConnectionSpec& s) {
   }
   if (s.max_latency && !(s.max_latency->value() > 0))
     return invalidArgument("max_latency_ms: must be positive");
-  if (s.term != "hourly" && s.term != "1" && s.term != "12" && s.term != "36") {
+  if (s.term != "hourly" && s.term != "1" && s.term != "12" && s.term != "24" && s.term != "36") {
     return invalidArgument(
-        fmt::format("term: hourly, 1, 12 or 36 (months), got '{}'", s.term.substr(0, 40)));
+        fmt::format("term: hourly, 1, 12, 24 or 36 (months), got '{}'", s.term.substr(0, 40)));
   }
   if (s.start && s.end && !(*s.start < *s.end))
     return invalidArgument("end: must come after start");
@@ -177,16 +177,14 @@ Status validateSpec(const ConnectionSpec& s) {
       return invalidArgument(fmt::format("steps[{}]: steps must be in time order", i));
     }
     if ((s.start && step.at < *s.start) || (s.end && !(step.at < *s.end))) {
-      return invalidArgument(
-          fmt::format("steps[{}]: outside the connection's schedule", i));
+      return invalidArgument(fmt::format("steps[{}]: outside the connection's schedule", i));
     }
     if (s.kind != ConnectionKind::Wavelength && (step.mbps < 50 || step.mbps > 100'000)) {
       return invalidArgument(
           fmt::format("steps[{}].bandwidth_mbps: 50 Mb/s to 100 Gb/s, got {}", i, step.mbps));
     }
     if (s.kind == ConnectionKind::Wavelength) {
-      return invalidArgument(
-          fmt::format("steps[{}]: a wavelength's rate does not step", i));
+      return invalidArgument(fmt::format("steps[{}]: a wavelength's rate does not step", i));
     }
   }
   // Each change of a connection is kept (event, order, audit entry): its size is bounded.

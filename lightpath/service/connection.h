@@ -81,7 +81,7 @@ struct ConnectionSpec {
   std::string cloud_provider;           // cloud: aws, azure, google
   std::string cloud_key;                // cloud: the provider's pairing / service key
   std::string sla = "standard";
-  std::string term = "1";  // commitment: "hourly" or 1, 12, 36 (months)
+  std::string term = "1";  // commitment: "hourly" or 1, 12, 24, 36 (months)
   std::map<std::string, std::string> tags;
   bool operator==(const ConnectionSpec&) const = default;
 };

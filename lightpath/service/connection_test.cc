@@ -66,7 +66,7 @@ TEST(ConnectionSpec, ValidationNamesTheField) {
   EXPECT_TRUE(validateSpec(ethernet()).isOk());
   auto s = ethernet();
   s.bandwidth_mbps = 10;
-  EXPECT_EQ(error(s), "bandwidth: an Ethernet circuit is 50 Mb/s to 100 Gb/s, got 10 Mb/s");
+  EXPECT_EQ(error(s), "bandwidth_mbps: an Ethernet circuit is 50 Mb/s to 100 Gb/s, got 10 Mb/s");
   s = ethernet();
   s.z_end = s.a_end;
   EXPECT_EQ(error(s), "z_end: the same as a_end ('dc-ashburn-p1')");
@@ -75,7 +75,8 @@ TEST(ConnectionSpec, ValidationNamesTheField) {
   EXPECT_EQ(error(s), "vlan: 1 to 4094, got 4095");
   s = ethernet();
   s.kind = ConnectionKind::Wavelength;
-  EXPECT_EQ(error(s), "bandwidth: a wavelength is 100, 200, 300, 400 or 800 Gb/s, got 10000 Mb/s");
+  EXPECT_EQ(error(s),
+            "bandwidth_mbps: a wavelength is 100, 200, 300, 400 or 800 Gb/s, got 10000 Mb/s");
   s = ethernet();
   s.kind = ConnectionKind::Cloud;
   s.cloud_provider = "oracle";

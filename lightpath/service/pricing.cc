@@ -74,6 +74,8 @@ Result<PriceBook> parsePriceBook(std::string_view yaml, std::string_view source)
       book.term_multipliers[months] =
           number(field(terms, months, std::string("terms.") + months), "terms");
     }
+    // Two-year terms are sold by some and not others: offered when the book prices them.
+    if (terms["24"]) book.term_multipliers["24"] = number(terms["24"], "terms.24");
     if (const YAML::Node sla = root["sla"]) {
       for (const auto& kv : sla) {
         const std::string name = kv.first.as<std::string>();
@@ -132,8 +134,10 @@ Result<Quote> priceConnection(const PriceBook& book, const QuoteInput& in) {
   const bool hourly = in.term == "hourly";
   auto term = book.term_multipliers.find(in.term);
   if (!hourly && term == book.term_multipliers.end()) {
-    return fail(
-        invalidArgument(fmt::format("term: hourly, 1, 12 or 36 (months), got '{}'", in.term)));
+    std::string offered = "hourly";
+    for (const auto& [months, multiplier] : book.term_multipliers) offered += ", " + months;
+    return fail(invalidArgument(fmt::format("term: this price book offers {} (months), not '{}'",
+                                            offered, in.term.substr(0, 40))));
   }
   Quote q{.currency = book.currency, .term = in.term};
   // The recurring price of one path of `km`.

@@ -44,7 +44,7 @@ struct PriceBook {
   double ethernet_setup = 0, cloud_setup = 0;
   double protection_share = 1.0;
   double hourly_multiplier = 1.0;
-  std::map<std::string, double> term_multipliers;  // "1", "12", "36" months
+  std::map<std::string, double> term_multipliers;  // "1", "12", "36" months; "24" if priced
   std::vector<SlaClass> sla_classes;               // by priority; "standard" always among them
   // The class called `name`; none when the book has no such class.
   const SlaClass* slaClass(std::string_view name) const;
@@ -60,7 +60,7 @@ struct QuoteInput {
   std::uint64_t bandwidth_mbps = 0;
   double route_km = 0;       // working path
   double protection_km = 0;  // protection path; 0 = unprotected
-  std::string term = "1";    // "hourly", "1", "12", "36"
+  std::string term = "1";    // "hourly", "1", "12", "24", "36"
 };
 
 struct QuoteLine {

@@ -21,6 +21,13 @@ TEST(Pricing, WavelengthBasePlusDistanceAndTerm) {
   EXPECT_DOUBLE_EQ(q->total_for_term, 1500.0 + 12 * 7480.0);
   EXPECT_EQ(q->currency, "USD");
   EXPECT_GE(q->lines.size(), 3u);
+  auto two_years = priceConnection(*book, {.kind = ConnectionKind::Wavelength,
+                                           .bandwidth_mbps = 400'000,
+                                           .route_km = 1000,
+                                           .term = "24"});
+  ASSERT_TRUE(two_years) << two_years.error().toString();
+  EXPECT_DOUBLE_EQ(two_years->monthly, 8800.0 * 0.78);
+  EXPECT_DOUBLE_EQ(two_years->total_for_term, 1500.0 + 24 * 8800.0 * 0.78);
 }
 
 TEST(Pricing, ProtectionAndDistanceBandsAndHourly) {
@@ -46,9 +53,17 @@ TEST(Pricing, ProtectionAndDistanceBandsAndHourly) {
 TEST(Pricing, RejectsWhatTheBookDoesNotPrice) {
   auto book = *defaultPriceBook();
   auto bad_term = priceConnection(
-      book, {.kind = ConnectionKind::Ethernet, .bandwidth_mbps = 1000, .term = "24"});
+      book, {.kind = ConnectionKind::Ethernet, .bandwidth_mbps = 1000, .term = "48"});
   ASSERT_FALSE(bad_term);
-  EXPECT_EQ(bad_term.error().message(), "term: hourly, 1, 12 or 36 (months), got '24'");
+  EXPECT_EQ(bad_term.error().message(),
+            "term: this price book offers hourly, 1, 12, 24, 36 (months), not '48'");
+  // A book that does not price two years does not sell them.
+  book.term_multipliers.erase("24");
+  auto no_two_years = priceConnection(
+      book, {.kind = ConnectionKind::Ethernet, .bandwidth_mbps = 1000, .term = "24"});
+  ASSERT_FALSE(no_two_years);
+  EXPECT_EQ(no_two_years.error().message(),
+            "term: this price book offers hourly, 1, 12, 36 (months), not '24'");
   auto bad_rate =
       priceConnection(book, {.kind = ConnectionKind::Wavelength, .bandwidth_mbps = 1'600'000});
   ASSERT_FALSE(bad_rate);
