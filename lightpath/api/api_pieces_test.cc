@@ -139,6 +139,28 @@ TEST(Crypto, HashesAndSignaturesMatchKnownValues) {
   EXPECT_TRUE(constantTimeEquals("abc", "abc"));
   EXPECT_FALSE(constantTimeEquals("abc", "abd"));
   EXPECT_EQ(webhookSignature("s", 10, "{}"), "t=10,v1=" + hmacSha256Hex("s", "10.{}"));
+  // RFC 4648's test vectors.
+  for (const auto& [plain, encoded] : std::vector<std::pair<std::string, std::string>>{
+           {"", ""}, {"f", "Zg=="}, {"fo", "Zm8="}, {"foo", "Zm9v"}, {"foobar", "Zm9vYmFy"}}) {
+    EXPECT_EQ(base64Encode(plain), encoded);
+    if (!plain.empty()) {
+      EXPECT_EQ(base64Decode(encoded), plain);
+    }
+  }
+  EXPECT_FALSE(base64Decode("Zm9"));   // not a multiple of 4
+  EXPECT_FALSE(base64Decode("Zm!v"));  // not the alphabet
+  EXPECT_EQ(randomBytes(24).size(), 24u);
+}
+
+TEST(Crypto, StandardWebhooksSignaturesMatchTheSpecificationsExample) {
+  // The example of the Standard Webhooks specification and its libraries' tests.
+  EXPECT_EQ(standardWebhookSignature("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+                                     "msg_p5jXN8AQM9LWM0D4loKWxJek", 1614265330,
+                                     R"({"test": 2432232314})"),
+            "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=");
+  // A secret the subscriber chose that is not base64 keys the HMAC with its own bytes.
+  EXPECT_EQ(standardWebhookSignature("my own secret!!!", "m", 1, "{}"),
+            "v1," + base64Encode(hmacSha256("my own secret!!!", "m.1.{}")));
 }
 
 TEST(WebhookUrl, KnowsPrivateAddresses) {

@@ -43,7 +43,8 @@ Result<HttpResponse> Api::Impl::createWebhook(Context& ctx) {
       events.push_back(type);
     }
   }
-  std::string secret = "whsec_" + randomHex(24);
+  // Standard Webhooks' form: whsec_ and the key's bytes in base64.
+  std::string secret = "whsec_" + base64Encode(randomBytes(24));
   if (body.contains("secret")) {
     const json& s = body.at("secret");
     if (!s.is_string() || s.get<std::string>().size() < 16 || s.get<std::string>().size() > 200) {

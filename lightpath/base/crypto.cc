@@ -48,14 +48,54 @@ std::string sha256Hex(std::string_view data) {
   return hex(digest, size);
 }
 
-std::string hmacSha256Hex(std::string_view key, std::string_view data) {
+std::string hmacSha256(std::string_view key, std::string_view data) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int size = 0;
   LP_CHECK(HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
                 reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest,
                 &size) != nullptr,
            "hmac-sha256 failed");
-  return hex(digest, size);
+  return {reinterpret_cast<const char*>(digest), size};
+}
+
+std::string hmacSha256Hex(std::string_view key, std::string_view data) {
+  const std::string digest = hmacSha256(key, data);
+  return hex(reinterpret_cast<const unsigned char*>(digest.data()), digest.size());
+}
+
+std::string randomBytes(std::size_t bytes) {
+  std::string buffer(bytes, '\0');
+  LP_CHECK(
+      RAND_bytes(reinterpret_cast<unsigned char*>(buffer.data()), static_cast<int>(bytes)) == 1,
+      "the OS random generator failed");
+  return buffer;
+}
+
+std::string base64Encode(std::string_view data) {
+  std::string out(4 * ((data.size() + 2) / 3), '\0');
+  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                                reinterpret_cast<const unsigned char*>(data.data()),
+                                static_cast<int>(data.size()));
+  out.resize(static_cast<std::size_t>(n));
+  return out;
+}
+
+std::optional<std::string> base64Decode(std::string_view text) {
+  if (text.empty() || text.size() % 4 != 0) return std::nullopt;
+  std::string out(3 * text.size() / 4, '\0');
+  const int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                                reinterpret_cast<const unsigned char*>(text.data()),
+                                static_cast<int>(text.size()));
+  if (n < 0) return std::nullopt;
+  // EVP_DecodeBlock counts the padding as zero bytes: drop them.
+  std::size_t size = static_cast<std::size_t>(n);
+  if (text.ends_with("==")) {
+    size -= 2;
+  } else if (text.ends_with('=')) {
+    size -= 1;
+  }
+  out.resize(size);
+  return out;
 }
 
 bool constantTimeEquals(std::string_view a, std::string_view b) {

@@ -2,6 +2,7 @@
 // SHA-256 to store API keys as hashes only, HMAC-SHA256 to sign webhook deliveries.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -13,6 +14,14 @@ std::string randomHex(std::size_t bytes);
 std::string secureId(std::string_view prefix);
 std::string sha256Hex(std::string_view data);
 std::string hmacSha256Hex(std::string_view key, std::string_view data);
+// The same, the 32 bytes themselves.
+std::string hmacSha256(std::string_view key, std::string_view data);
+// `bytes` random bytes from the OS.
+std::string randomBytes(std::size_t bytes);
+// Standard base64 (RFC 4648, padded).
+std::string base64Encode(std::string_view data);
+// Nothing when `text` is not padded standard base64.
+std::optional<std::string> base64Decode(std::string_view text);
 // Compares in time independent of where the strings differ.
 bool constantTimeEquals(std::string_view a, std::string_view b);
 

@@ -158,6 +158,16 @@ std::string webhookSignature(const std::string& secret, std::int64_t unix_second
                      hmacSha256Hex(secret, fmt::format("{}.{}", unix_seconds, body)));
 }
 
+std::string standardWebhookSignature(const std::string& secret, const std::string& message_id,
+                                     std::int64_t unix_seconds, const std::string& body) {
+  const std::string_view encoded = std::string_view(secret).starts_with("whsec_")
+                                       ? std::string_view(secret).substr(6)
+                                       : std::string_view(secret);
+  const std::string key = base64Decode(encoded).value_or(secret);
+  return "v1," +
+         base64Encode(hmacSha256(key, fmt::format("{}.{}.{}", message_id, unix_seconds, body)));
+}
+
 WebhookDispatcher::WebhookDispatcher(Store& store, const Clock& clock, WebhookOptions options)
     : store_(store), clock_(clock), options_(options) {}
 
@@ -297,11 +307,17 @@ void WebhookDispatcher::deliverSome(std::size_t shard, std::map<std::string, Bac
           eventJson(e, doc.tenant.empty()).dump(-1, ' ', false, json::error_handler_t::replace);
       const std::int64_t at =
           std::chrono::duration_cast<std::chrono::seconds>(clock_.now().time_since_epoch()).count();
+      // The same message id on every attempt: receivers drop repeats by it.
+      const std::string message_id = fmt::format("msg_{}_{}", e.cursor, doc.id);
+      const std::string secret = sub.value("secret", "");
       httplib::Headers headers{
+          {"webhook-id", message_id},
+          {"webhook-timestamp", std::to_string(at)},
+          {"webhook-signature", standardWebhookSignature(secret, message_id, at, body)},
           {"Lightpath-Event-Id", std::to_string(e.cursor)},
           {"Lightpath-Event-Type", e.type},
           {"Lightpath-Webhook-Id", doc.id},
-          {"Lightpath-Signature", webhookSignature(sub.value("secret", ""), at, body)},
+          {"Lightpath-Signature", webhookSignature(secret, at, body)},
           {"User-Agent", "lightpath-webhooks"}};
       auto response = address ? client.Post(url->path, headers, body, "application/json")
                               : httplib::Result(nullptr, httplib::Error::Connection);

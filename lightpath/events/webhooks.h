@@ -67,6 +67,12 @@ Result<std::string> resolveReceiver(const std::string& host, bool allow_private)
 // The signature header value for `body` sent at `unix_seconds`.
 std::string webhookSignature(const std::string& secret, std::int64_t unix_seconds,
                              const std::string& body);
+// The Standard Webhooks signature (standardwebhooks.com), which its verifier libraries accept:
+// "v1," + base64 of HMAC-SHA256("<id>.<t>.<body>") keyed with the secret's key — the base64
+// after "whsec_" decoded, or the secret's own bytes when that is not base64 (a secret the
+// subscriber chose).
+std::string standardWebhookSignature(const std::string& secret, const std::string& message_id,
+                                     std::int64_t unix_seconds, const std::string& body);
 
 class WebhookDispatcher {
  public:

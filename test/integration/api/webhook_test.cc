@@ -30,6 +30,18 @@ class Receiver {
         res.status = 400;
         return;
       }
+      // And as Standard Webhooks: the same message id on every attempt of an event.
+      const std::string id = req.get_header_value("webhook-id");
+      const std::string at = req.get_header_value("webhook-timestamp");
+      if (id != "msg_" + req.get_header_value("Lightpath-Event-Id") + "_" +
+                    req.get_header_value("Lightpath-Webhook-Id") ||
+          at != t ||
+          req.get_header_value("webhook-signature") !=
+              standardWebhookSignature(secret_, id, std::stoll(at), req.body)) {
+        bad_signatures_++;
+        res.status = 400;
+        return;
+      }
       received_.push_back(std::stoull(req.get_header_value("Lightpath-Event-Id")));
       bodies_.push_back(json::parse(req.body));
       res.status = 204;
