@@ -53,17 +53,23 @@ Result<StaticFiles> StaticFiles::load(const std::string& dir) {
 
 std::optional<HttpResponse> StaticFiles::get(std::string_view path) const {
   if (path == "/" || path.empty()) path = "/index.html";
+  if (path == "/docs" || path == "/docs/") path = "/docs/index.html";
   auto it = files_.find(path);
   if (it == files_.end()) return std::nullopt;
   HttpResponse r;
   r.headers.emplace_back("Content-Type", it->second.content_type);
+  // The API reference (Redoc) styles itself with inline styles and searches in a worker.
+  const bool reference = path.starts_with("/docs/");
   r.headers.emplace_back(
       "Content-Security-Policy",
-      "default-src 'self'; img-src 'self' data:; style-src 'self'; connect-src 'self'; "
-      "frame-ancestors 'none'; base-uri 'none'; form-action 'self'");
+      fmt::format("default-src 'self'; img-src 'self' data:; style-src 'self'{}; "
+                  "connect-src 'self'; {}frame-ancestors 'none'; base-uri 'none'; "
+                  "form-action 'self'",
+                  reference ? " 'unsafe-inline'" : "", reference ? "worker-src blob:; " : ""));
   r.headers.emplace_back("X-Content-Type-Options", "nosniff");
   r.headers.emplace_back("Referrer-Policy", "no-referrer");
-  r.headers.emplace_back("Cache-Control", path == "/index.html" ? "no-cache" : "max-age=300");
+  r.headers.emplace_back("Cache-Control",
+                         path.ends_with("/index.html") ? "no-cache" : "max-age=300");
   r.body = it->second.body;
   return r;
 }

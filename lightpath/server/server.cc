@@ -279,8 +279,8 @@ Result<std::unique_ptr<Server>> Server::start(const ServeConfig& config, std::os
   out << fmt::format("lightpath serving {} ({} sites, {} fibers) with {}; data in {}{}\n",
                      s.topology->name(), s.topology->sites().size(), s.topology->fibers().size(),
                      devices, config.stack.data_dir, store)
-      << fmt::format("  API:     {}://{}:{}/v1/  (OpenAPI: /v1/openapi.json)\n", scheme, host,
-                     server->port())
+      << fmt::format("  API:     {}://{}:{}/v1/  (OpenAPI: /v1/openapi.json{})\n", scheme, host,
+                     server->port(), server->portal_ ? "; reference: /docs" : "")
       << fmt::format("  metrics: {}://{}:{}/metrics\n", scheme, host, server->port())
       << (server->portal_ ? fmt::format("  portal:  {}://{}:{}/\n", scheme, host, server->port())
                           : std::string("  portal:  not built (scripts/build-web.sh)\n"))

@@ -230,3 +230,21 @@ test("a fiber cut: the customer's connection is restored live, the outage is on 
   await page.close();
   assert.equal((await call(operatorKey, "DELETE", `/v1/failures/${failure.body.id}`)).status, 200);
 });
+
+test("the API reference at /docs renders the served document, offline", async () => {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  const outside = [], errors = [];
+  page.on("request", (r) => { if (!r.url().startsWith(url) && !r.url().startsWith("blob:")) outside.push(r.url()); });
+  page.on("pageerror", (e) => errors.push(String(e)));
+  page.on("console", (m) => { if (m.type() === "error") errors.push(m.text()); });
+  await page.goto(url + "/docs");
+  // Each operation under its tag, with its summary; the document's title.
+  await page.locator("h1", { hasText: "Lightpath API" }).waitFor({ timeout: 60000 });
+  await page.locator("h2", { hasText: "Order a connection" }).waitFor();
+  await page.locator("h2", { hasText: "Quote a connection" }).waitFor();
+  await page.getByText("Service levels").first().waitFor({ state: "attached" });  // a tag, in the menu
+  await page.screenshot({ path: join(shots, "api-reference.png") });
+  assert.deepEqual(errors, [], "the page ran without errors (a blocked style or script shows here)");
+  assert.deepEqual(outside, [], "no request left the machine");
+  await page.close();
+});
