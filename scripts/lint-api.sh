@@ -8,10 +8,8 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 document=$(realpath "${1:-$root/lightpath/api/openapi.json}")
+"$root/scripts/install-npm.sh" "$root/tools/api-lint"
 cd "$root/tools/api-lint"
-if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  npm ci --no-audit --no-fund --loglevel=error
-fi
 offline=()
 if unshare --net true 2>/dev/null; then
   offline=(unshare --net)

@@ -8,7 +8,8 @@ cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 jobs=$(nproc)
 
-echo "== portal build (npm)"
+echo "== npm packages (the portal, the API document's linters, the generated client's test)"
+scripts/install-npm.sh web tools/api-lint test/sdk
 scripts/build-web.sh
 
 echo "== release build"
