@@ -47,8 +47,9 @@ HttpRequest toRequest(const restinio::request_handle_t& req, std::string& error)
     return r;
   }
   r.path = std::move(*path);
-  auto query =
-      restinio::try_parse_query<restinio::parse_query_traits::javascript_compatible>(head.query());
+  // Query values may hold what RFC 3986 allows there unencoded (":", "/", ",", "@", ...); "&"
+  // separates parameters.
+  auto query = restinio::try_parse_query<restinio::parse_query_traits::relaxed>(head.query());
   if (!query) {
     error = "the query string cannot be parsed";
     return r;

@@ -145,6 +145,12 @@ TEST_F(HostileInputTest, BadBodiesAreRefusedWithTheFieldAndChangeNothing) {
   }
   EXPECT_EQ(call("GET", "/v1/orders", acme, "", "/v1/orders?limit=5&offset=0").status, 200);
   EXPECT_EQ(call("GET", "/v1/connections/{id}", acme, "", "/v1/connections/%zz").status, 400);
+  // Query values hold what RFC 3986 allows unencoded there, and bad percent-encoding is refused.
+  Reply odd = call("GET", "/v1/connections", acme, "", "/v1/connections?state=a:b,c/d@e");
+  EXPECT_EQ(odd.status, 400);  // read, and refused for what it says: no such state
+  EXPECT_NE(odd.body.value("detail", "").find("no state 'a:b,c/d@e'"), std::string::npos)
+      << odd.raw;
+  EXPECT_EQ(call("GET", "/v1/connections", acme, "", "/v1/connections?state=%zz").status, 400);
   EXPECT_EQ(
       call("GET", "/v1/connections/{id}", acme, "", "/v1/connections/" + std::string(200, 'a'))
           .status,
