@@ -45,8 +45,8 @@ std::pair<std::string, std::string> splitServerUrl(const std::string& url) {
   return {url.substr(0, path), prefix};
 }
 
-Client::Client(const ClientFlags& f)
-    : flags_(f), prefix_(splitServerUrl(f.server).second), http_(splitServerUrl(f.server).first) {
+Client::Client(const ClientFlags& f, std::pair<std::string, std::string> origin_and_prefix)
+    : flags_(f), prefix_(std::move(origin_and_prefix.second)), http_(origin_and_prefix.first) {
   http_.set_connection_timeout(5, 0);
   http_.set_read_timeout(30, 0);
   http_.set_keep_alive(true);

@@ -30,22 +30,23 @@ struct Answer {
   nlohmann::json body;
 };
 
+// A server URL as scheme://host:port and the path before the API's: the URL `serve` prints
+// works with or without a trailing slash or /v1 ("http://h:8080/v1/" -> {"http://h:8080", ""}).
+std::pair<std::string, std::string> splitServerUrl(const std::string& url);
+
 class Client {
  public:
-  explicit Client(const ClientFlags& f);
+  explicit Client(const ClientFlags& f) : Client(f, splitServerUrl(f.server)) {}
   // One request; a 4xx/5xx is printed to stderr (title, detail, field) and mapped to an exit code.
   Answer call(const std::string& method, const std::string& path, const std::string& body = "",
               httplib::Headers headers = {});
 
  private:
+  Client(const ClientFlags& f, std::pair<std::string, std::string> origin_and_prefix);
   const ClientFlags& flags_;
   std::string prefix_;  // a path the URL puts before the API's ("/lightpath" behind a proxy)
   httplib::Client http_;
 };
-
-// A server URL as scheme://host:port and the path before the API's: the URL `serve` prints
-// works with or without a trailing slash or /v1 ("http://h:8080/v1/" -> {"http://h:8080", ""}).
-std::pair<std::string, std::string> splitServerUrl(const std::string& url);
 
 // Columns padded to their widest cell.
 void printTable(const std::vector<std::vector<std::string>>& rows);

@@ -224,8 +224,9 @@ std::optional<HttpResponse> Api::Impl::checkBody(const HttpRequest& request) con
                                limits.max_body_bytes));
   }
   const std::string* type = request.header("content-type");
-  if (!request.body.empty() && type && mediaType(*type) != "application/json" &&
-      mediaType(*type) != "application/merge-patch+json") {
+  const std::string media = type ? mediaType(*type) : "";
+  if (!request.body.empty() && type && media != "application/json" &&
+      media != "application/merge-patch+json") {
     return problem(415, "unsupported-media-type",
                    fmt::format("send application/json, not '{}'", type->substr(0, 60)));
   }
