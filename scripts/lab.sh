@@ -83,12 +83,14 @@ up)
     echo "$port lightpath-lab-$dialect $target" >"$d/device"
     ssh-keygen -q -t ed25519 -N '' -C "$node" -f "$d/host_key"
     cp "$dir/client_key.pub" "$d/authorized_keys"
+    # sshd starts the subsystem through the user's shell, which reads HOME/.bashrc: a home of the
+    # device's own keeps the machine's shell setup (seen: ~0.1 s of CPU per session) out of it.
     printf '%s\n' "ListenAddress 127.0.0.1" "Port $port" "HostKey $d/host_key" \
       "PidFile $d/sshd.pid" "AuthorizedKeysFile $d/authorized_keys" \
       "PermitRootLogin prohibit-password" "PasswordAuthentication no" \
       "KbdInteractiveAuthentication no" "UsePAM no" "StrictModes no" \
       "Subsystem netconf /usr/sbin/netconf-subsystem --ncxserver-sockname=$port@$d/ncxserver.sock" \
-      >"$d/sshd_config"
+      "SetEnv HOME=$d" >"$d/sshd_config"
     echo "[127.0.0.1]:$port $(cut -d' ' -f1,2 "$d/host_key.pub")" >>"$dir/known_hosts"
     devices+=("{\"node\": \"$node\", \"host\": \"127.0.0.1\", \"port\": $port, \"username\": \"root\", \"key_file\": \"client_key\", \"known_hosts\": \"known_hosts\", \"dialect\": \"$dialect\"}")
     start_device "$node"

@@ -104,7 +104,7 @@ h_id=$(echo "$h" | field 'c.get("id", "none")')
 [ "$(echo "$h" | field 'c.get("state")')" = failed ] || fail "hung device: not failed: $h"
 echo "$h" | grep -q "timed out" || fail "hung device: no deadline in the reason: $h"
 # The health poll may have found the frozen switch down meanwhile: wait until it is back.
-for _ in $(seq 100); do api "$url/v1/failures" | grep -q '"active"' || break; sleep 0.2; done
+for _ in $(seq 100); do api "$url/v1/failures" | grep -q '"state":"active"' || break; sleep 0.2; done
 check none "$lab" "$h_id" "$d_id" || fail "a hung or down device left configuration behind"
 
 # SIGKILL while orders are being configured; after a restart the devices and the store agree.
@@ -118,7 +118,7 @@ wait 2>/dev/null
 pid=
 serve
 for _ in $(seq 100); do
-  api "$url/v1/connections?limit=100" | grep -q '"provisioning"' || break
+  api "$url/v1/connections?limit=100" | grep -q '"state":"provisioning"' || break
   sleep 0.1
 done
 kill "$pid"
@@ -129,6 +129,7 @@ pid=
 for _ in 1 2 3 4 5 6; do
   "$lp" admin check --config "$lab/lightpath.yaml" >"$tmp/check.out" 2>&1 && break
   grep -q "cannot read the running configuration" "$tmp/check.out" || break
+  echo "admin check, not yet: $(grep -c "cannot read" "$tmp/check.out") devices unread: $(grep -o "violation: [a-z_-]*" "$tmp/check.out" | tr "\n" " ")"
   sleep 5
 done
 grep -q "^ok:" "$tmp/check.out" || fail "admin check after the kill: $(cat "$tmp/check.out")"
@@ -147,7 +148,7 @@ for id in $ids; do api -X DELETE "$url/v1/connections/$id" >/dev/null; done
 # A termination a device did not answer in time (one slow to take a new session after the
 # service's restart was seen under load) is tried again by the service until it completes.
 for _ in $(seq 900); do
-  api "$url/v1/connections?limit=100" | grep -q '"deprovisioning"' || break
+  api "$url/v1/connections?limit=100" | grep -q '"state":"deprovisioning"' || break
   sleep 0.2
 done
 left=$(api "$url/v1/connections?limit=100" | /usr/bin/python3 -c 'import json,sys; print(" ".join(c["id"] + ":" + c["state"] for c in json.load(sys.stdin)["items"] if c["state"] in ("active", "deprovisioning")))')

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cstring>
 #include <pugixml.hpp>
+#include <thread>
 
 namespace lightpath {
 namespace {
@@ -137,6 +138,12 @@ Result<std::unique_ptr<NetconfSession>> NetconfSession::open(const NetconfAccess
     session->capabilities_.push_back(std::move(text));
   }
   session->chunked_ = session->supports("urn:ietf:params:netconf:base:1.1");
+  // Framing turns chunked once the device has read our <hello>. A device that reads our hello
+  // and the first RPC in one go may still take the RPC as end-of-message framed and wait for
+  // "]]>]]>" forever (yuma123's netconfd does: reading 27 of them at once, one to four hung until
+  // the deadline in half the tries). A short pause, once per session, lets it take the hello alone
+  // first.
+  if (session->chunked_) std::this_thread::sleep_for(std::chrono::milliseconds(50));
   return session;
 }
 
