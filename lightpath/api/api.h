@@ -38,6 +38,7 @@ struct ApiDeps {
   WebhookDispatcher* webhooks = nullptr;  // woken when a subscription is made (optional)
   const StaticFiles* portal = nullptr;    // the web portal's files, served outside /v1 (optional)
   const PriceBook* price_book = nullptr;  // SLA classes and credits (optional: 99.9%, no credit)
+  const Sealer* sealer = nullptr;         // seals webhook secrets at rest (optional: kept in clear)
 };
 
 struct ApiLimits {

@@ -63,7 +63,7 @@ Result<HttpResponse> Api::Impl::createWebhook(Context& ctx) {
     const json doc{{"id", id},
                    {"url", url},
                    {"events", events},
-                   {"secret", secret},
+                   {"secret", sealWebhookSecret(deps.sealer, secret, id)},
                    {"created_at", formatTime(deps.clock->now())},
                    {"delivered_cursor", last},
                    {"failures", 0}};

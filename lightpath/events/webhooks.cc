@@ -168,8 +168,42 @@ std::string standardWebhookSignature(const std::string& secret, const std::strin
          base64Encode(hmacSha256(key, fmt::format("{}.{}.{}", message_id, unix_seconds, body)));
 }
 
-WebhookDispatcher::WebhookDispatcher(Store& store, const Clock& clock, WebhookOptions options)
-    : store_(store), clock_(clock), options_(options) {}
+std::string sealWebhookSecret(const Sealer* sealer, const std::string& secret,
+                              const std::string& webhook_id) {
+  return sealer ? sealer->seal(secret, "webhook/" + webhook_id) : secret;
+}
+
+Result<std::string> openWebhookSecret(const Sealer* sealer, const std::string& stored,
+                                      const std::string& webhook_id) {
+  if (!Sealer::isSealed(stored)) return stored;
+  if (!sealer) return fail(failedPrecondition("the secret is sealed and no master key is loaded"));
+  return sealer->open(stored, "webhook/" + webhook_id);
+}
+
+Result<std::size_t> sealWebhookSecrets(Store& store, const Sealer& sealer) {
+  std::size_t sealed = 0;
+  LP_RETURN_IF_ERROR(store.transact([&](StoreTransaction& tx) -> Status {
+    sealed = 0;
+    LP_ASSIGN_OR_RETURN(auto docs, tx.documents({.kind = "webhook"}, nullptr));
+    for (DocumentRecord& doc : docs) {
+      json body = json::parse(doc.body, nullptr, false);
+      if (body.is_discarded() || !body.contains("secret") || !body.at("secret").is_string())
+        continue;
+      const std::string secret = body.at("secret").get<std::string>();
+      if (Sealer::isSealed(secret)) continue;
+      body["secret"] = sealWebhookSecret(&sealer, secret, doc.id);
+      doc.body = body.dump(-1, ' ', false, json::error_handler_t::replace);
+      LP_RETURN_IF_ERROR(tx.putDocument(doc));
+      ++sealed;
+    }
+    return Status::ok();
+  }));
+  return sealed;
+}
+
+WebhookDispatcher::WebhookDispatcher(Store& store, const Clock& clock, WebhookOptions options,
+                                     const Sealer* sealer)
+    : store_(store), clock_(clock), options_(options), sealer_(sealer) {}
 
 WebhookDispatcher::~WebhookDispatcher() { stop(); }
 
@@ -290,6 +324,7 @@ void WebhookDispatcher::deliverSome(std::size_t shard, std::map<std::string, Bac
     // Resolved once and pinned: the address checked is the address connected to.
     auto address = resolveReceiver(url->host, options_.allow_private_addresses);
     if (address) client.set_hostname_addr_map({{url->host, *address}});
+    const Result<std::string> secret = openWebhookSecret(sealer_, sub.value("secret", ""), doc.id);
     client.set_connection_timeout(options_.timeout);
     client.set_read_timeout(options_.timeout);
     client.set_write_timeout(options_.timeout);
@@ -309,20 +344,22 @@ void WebhookDispatcher::deliverSome(std::size_t shard, std::map<std::string, Bac
           std::chrono::duration_cast<std::chrono::seconds>(clock_.now().time_since_epoch()).count();
       // The same message id on every attempt: receivers drop repeats by it.
       const std::string message_id = fmt::format("msg_{}_{}", e.cursor, doc.id);
-      const std::string secret = sub.value("secret", "");
+      const std::string key = secret.value_or("");
       httplib::Headers headers{
           {"webhook-id", message_id},
           {"webhook-timestamp", std::to_string(at)},
-          {"webhook-signature", standardWebhookSignature(secret, message_id, at, body)},
+          {"webhook-signature", standardWebhookSignature(key, message_id, at, body)},
           {"Lightpath-Event-Id", std::to_string(e.cursor)},
           {"Lightpath-Event-Type", e.type},
           {"Lightpath-Webhook-Id", doc.id},
-          {"Lightpath-Signature", webhookSignature(secret, at, body)},
+          {"Lightpath-Signature", webhookSignature(key, at, body)},
           {"User-Agent", "lightpath-webhooks"}};
-      auto response = address ? client.Post(url->path, headers, body, "application/json")
-                              : httplib::Result(nullptr, httplib::Error::Connection);
+      // Never sent unsigned: a secret that does not open is the delivery's failure.
+      auto response = address && secret ? client.Post(url->path, headers, body, "application/json")
+                                        : httplib::Result(nullptr, httplib::Error::Connection);
       const bool ok = response && response->status >= 200 && response->status < 300;
       const std::string error = ok         ? ""
+                                : !secret  ? "the signing secret: " + secret.error().message()
                                 : !address ? address.error().message()
                                 : response
                                     ? fmt::format("the receiver answered {}", response->status)

@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "lightpath/base/clock.h"
+#include "lightpath/base/seal.h"
 #include "lightpath/store/store.h"
 
 namespace lightpath {
@@ -74,9 +75,21 @@ std::string webhookSignature(const std::string& secret, std::int64_t unix_second
 std::string standardWebhookSignature(const std::string& secret, const std::string& message_id,
                                      std::int64_t unix_seconds, const std::string& body);
 
+// A subscription's signing secret as stored: sealed under the master key for that subscription
+// alone (kept in clear only without a sealer, in tests of one library).
+std::string sealWebhookSecret(const Sealer* sealer, const std::string& secret,
+                              const std::string& webhook_id);
+// The secret back; one stored in clear (by an older version) is returned as it is.
+Result<std::string> openWebhookSecret(const Sealer* sealer, const std::string& stored,
+                                      const std::string& webhook_id);
+// Seals the secrets an older version kept in clear; how many it sealed.
+Result<std::size_t> sealWebhookSecrets(Store& store, const Sealer& sealer);
+
 class WebhookDispatcher {
  public:
-  WebhookDispatcher(Store& store, const Clock& clock, WebhookOptions options);
+  // `sealer` opens the subscriptions' secrets (nullptr: they are kept in clear).
+  WebhookDispatcher(Store& store, const Clock& clock, WebhookOptions options,
+                    const Sealer* sealer = nullptr);
   ~WebhookDispatcher();
   void start();
   // Finishes the delivery in flight, then stops.
@@ -109,6 +122,7 @@ class WebhookDispatcher {
   Store& store_;
   const Clock& clock_;
   WebhookOptions options_;
+  const Sealer* sealer_;
   std::mutex mutex_;
   std::condition_variable wake_;
   bool stopping_ = false;

@@ -8,6 +8,8 @@
 #include <unistd.h>
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 
 #include "lightpath/base/log.h"
@@ -114,6 +116,8 @@ Status readServeConfig(const std::string& path, ServeConfig& config) {
         LP_RETURN_IF_ERROR(count(config.http.max_streams_per_tenant, 10000));
       } else if (key == "webhooks_allow_private") {
         config.webhooks.allow_private_addresses = value.as<bool>();
+      } else if (key == "master_key_file") {
+        config.master_key_file = value.as<std::string>();
       } else if (key == "web") {
         config.web_dir = value.as<std::string>();
       } else if (key == "tls") {
@@ -137,7 +141,7 @@ Status readServeConfig(const std::string& path, ServeConfig& config) {
             "rate_limit_unauthenticated, "
             "max_keys_per_tenant, max_webhooks_per_tenant, event_streams_per_key, "
             "event_streams_per_tenant, "
-            "log_level, workflow_threads, rate_limit, web, tls)",
+            "log_level, workflow_threads, rate_limit, master_key_file, web, tls)",
             where));
       }
     }
@@ -176,6 +180,20 @@ void keepDataPrivate(const std::string& data_dir) {
                     entry.is_directory(error) ? owner_only | fs::perms::owner_exec : owner_only,
                     error);
   }
+}
+
+// The master key kept in the data directory would go wherever the database is copied.
+Status checkMasterKeyApart(const std::string& key_file, const std::string& data_dir) {
+  namespace fs = std::filesystem;
+  std::error_code error;
+  const fs::path key = fs::weakly_canonical(fs::absolute(key_file, error), error);
+  const fs::path data = fs::weakly_canonical(fs::absolute(data_dir, error), error);
+  auto [d, k] = std::mismatch(data.begin(), data.end(), key.begin(), key.end());
+  if (d != data.end()) return Status::ok();
+  return invalidArgument(
+      fmt::format("the master key {} is inside the data directory {}, and would be copied with the "
+                  "database: set master_key_file (or LIGHTPATH_MASTER_KEY) to keep it elsewhere",
+                  key_file, data_dir));
 }
 
 // The portal's directory: as configured, else where `cmake --install` puts it beside the
@@ -218,7 +236,20 @@ Result<std::unique_ptr<Server>> Server::start(const ServeConfig& config, std::os
         if (server->api_)
           server->api_->metrics().recordWorkflow(job, result.isOk(), took.count() / 1e6);
       });
-  server->webhooks_ = std::make_unique<WebhookDispatcher>(*s.store, s.clock, config.webhooks);
+  const std::string master_file =
+      config.master_key_file.empty() ? defaultMasterKeyFile() : config.master_key_file;
+  if (std::getenv("LIGHTPATH_MASTER_KEY") == nullptr)
+    LP_RETURN_IF_ERROR(checkMasterKeyApart(master_file, config.stack.data_dir));
+  LP_ASSIGN_OR_RETURN(MasterKey master, loadMasterKey(master_file));
+  if (master.created) {
+    out << "made the master key that seals secrets in the store: " << master.source
+        << " (keep a copy apart from the database; every instance sharing it needs the same)\n";
+  }
+  server->sealer_ = std::move(master.sealer);
+  LP_ASSIGN_OR_RETURN(std::size_t sealed, sealWebhookSecrets(*s.store, *server->sealer_));
+  if (sealed > 0) log().info("sealed {} webhook secrets kept in clear", sealed);
+  server->webhooks_ =
+      std::make_unique<WebhookDispatcher>(*s.store, s.clock, config.webhooks, &*server->sealer_);
   const std::string web_dir = findWebDir(config.web_dir);
   if (!web_dir.empty()) {
     auto files = StaticFiles::load(web_dir);
@@ -238,7 +269,8 @@ Result<std::unique_ptr<Server>> Server::start(const ServeConfig& config, std::os
                                    .clock = &s.clock,
                                    .webhooks = server->webhooks_.get(),
                                    .portal = server->portal_ ? &*server->portal_ : nullptr,
-                                   .price_book = &s.price_book},
+                                   .price_book = &s.price_book,
+                                   .sealer = &*server->sealer_},
                                   config.limits));
   server->api_ = std::move(api);
   LP_ASSIGN_OR_RETURN(auto secret, server->api_->ensureOperatorKey());

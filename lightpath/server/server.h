@@ -32,6 +32,9 @@ struct ServeConfig {
   // The built portal (web/dist). Empty: found beside the executable's source tree or in
   // ./web/dist; none found: the API alone.
   std::string web_dir;
+  // The master key that seals secrets at rest (loadMasterKey: LIGHTPATH_MASTER_KEY, else this
+  // file, else the user's ~/.config/lightpath/master.key, made when missing).
+  std::string master_key_file;
   // How long an Idempotency-Key is remembered (Stripe-like: a day).
   std::chrono::hours idempotency_ttl{24};
 };
@@ -59,6 +62,7 @@ class Server {
  private:
   Server() = default;
   std::unique_ptr<Stack> stack_;
+  std::optional<Sealer> sealer_;
   std::unique_ptr<WorkflowRunner> workflows_;
   std::unique_ptr<WebhookDispatcher> webhooks_;
   std::optional<StaticFiles> portal_;

@@ -40,6 +40,7 @@ class ApiFixture : public ::testing::Test {
             ::testing::UnitTest::GetInstance()->current_test_info()->name());
     std::filesystem::remove_all(dir_);
     config_.stack.data_dir = dir_.string();
+    config_.master_key_file = dir_.string() + ".master.key";  // beside, not in, the data
     config_.http.port = 0;
     config_.http.threads = 2;
     config_.http.read_timeout = std::chrono::seconds(2);
@@ -54,6 +55,7 @@ class ApiFixture : public ::testing::Test {
   void TearDown() override {
     server_.reset();
     std::filesystem::remove_all(dir_);
+    std::filesystem::remove(config_.master_key_file);
   }
 
   void start() {

@@ -129,6 +129,17 @@ class WebhookTest : public ApiFixture {
                 201);
     }
   }
+  // The data directory's files that hold `text`, if any.
+  std::string filesHolding(const std::string& text) {
+    std::string found;
+    for (const auto& f : std::filesystem::recursive_directory_iterator(dir_)) {
+      if (!f.is_regular_file()) continue;
+      std::ifstream in(f.path(), std::ios::binary);
+      const std::string bytes((std::istreambuf_iterator<char>(in)), {});
+      if (bytes.find(text) != std::string::npos) found += f.path().string() + " ";
+    }
+    return found;
+  }
   // Waits until `receiver` has every one of `cursors`.
   bool waitForAll(Receiver& receiver, const std::vector<std::uint64_t>& cursors) {
     for (int i = 0; i < 1000; ++i) {
@@ -156,6 +167,7 @@ TEST_F(WebhookTest, EveryEventArrivesSignedInOrderAtLeastOnceAcrossARestart) {
   const std::string hook = made.body.value("id", "");
   EXPECT_FALSE(
       call("GET", "/v1/webhooks/{id}", acme, "", "/v1/webhooks/" + hook).body.contains("secret"));
+  EXPECT_EQ(filesHolding(secret.substr(6)), "") << "the secret is kept in clear";
   EXPECT_EQ(call("GET", "/v1/webhooks/{id}", globex, "", "/v1/webhooks/" + hook).status, 404);
 
   orderSome(acme, 5, 100);
@@ -193,6 +205,65 @@ TEST_F(WebhookTest, EveryEventArrivesSignedInOrderAtLeastOnceAcrossARestart) {
   EXPECT_EQ(call("GET", "/v1/webhooks", globex).body.value("total", 0), 0);
   EXPECT_EQ(call("DELETE", "/v1/webhooks/{id}", globex, "", "/v1/webhooks/" + hook).status, 404);
   EXPECT_EQ(call("DELETE", "/v1/webhooks/{id}", acme, "", "/v1/webhooks/" + hook).status, 204);
+}
+
+TEST_F(WebhookTest, SecretsKeptInClearAreSealedAndAnotherMasterKeyIsNamed) {
+  start();
+  const std::string acme = addTenant("acme", {"dc-ashburn-p1", "dc-hillsboro-p1"});
+  Receiver receiver(/*fail_first=*/0);
+  // A subscription as an older version kept it: the secret in clear.
+  const std::string secret = "an old secret in clear, 0123456789";
+  const std::string made_before =
+      R"({"id":"whk_old","url":")" + receiver.url() + R"(","events":[],"secret":")" + secret +
+      R"(","created_at":"2026-01-01T00:00:00Z","delivered_cursor":0,"failures":0})";
+  ASSERT_TRUE(server_->stack()
+                  .store
+                  ->transact([&](StoreTransaction& tx) {
+                    return tx.putDocument({"webhook", "whk_old", "acme", made_before});
+                  })
+                  .isOk());
+  server_.reset();
+  start();  // seals it
+  auto stored = [&] {
+    std::string body;
+    (void)server_->stack().store->read([&](StoreTransaction& tx) -> Status {
+      auto doc = tx.document("webhook", "whk_old");
+      if (doc && *doc) body = (*doc)->body;
+      return Status::ok();
+    });
+    return json::parse(body).value("secret", "");
+  };
+  EXPECT_TRUE(Sealer::isSealed(stored())) << stored();
+  receiver.setSecret(secret);
+  orderSome(acme, 1, 100);
+  const std::vector<std::uint64_t> expected = waitForEvents(acme, 2);
+  ASSERT_TRUE(waitForAll(receiver, expected));
+  EXPECT_EQ(receiver.badSignatures(), 0);
+
+  // Started with another master key: nothing goes out unsigned, and the subscription says why.
+  server_.reset();
+  std::filesystem::remove(config_.master_key_file);
+  start();
+  const std::size_t before = receiver.received().size();
+  orderSome(acme, 1, 200);
+  std::string error;
+  for (int i = 0; i < 500 && error.empty(); ++i) {
+    error = call("GET", "/v1/webhooks/{id}", acme, "", "/v1/webhooks/whk_old")
+                .body.value("last_error", "");
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_NE(error.find("sealed under master key mk_"), std::string::npos) << error;
+  EXPECT_EQ(receiver.received().size(), before);
+}
+
+TEST_F(WebhookTest, TheMasterKeyIsNotKeptWithTheDatabase) {
+  config_.master_key_file = (dir_ / "keys" / "master.key").string();
+  std::ostringstream out;
+  auto server = Server::start(config_, out);
+  ASSERT_FALSE(server);
+  EXPECT_NE(server.error().message().find("inside the data directory"), std::string::npos)
+      << server.error().message();
+  EXPECT_FALSE(std::filesystem::exists(config_.master_key_file));
 }
 
 TEST_F(WebhookTest, AReceiverThatHangsHoldsUpOnlyItsOwnDeliveries) {
