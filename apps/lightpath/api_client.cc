@@ -2,12 +2,17 @@
 #include "api_client.h"
 
 #include <fmt/format.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <cstdlib>
 #include <iostream>
 #include <thread>
+
+#include "lightpath/base/crypto.h"
 
 namespace lightpath::cli {
 namespace {
@@ -17,18 +22,56 @@ std::string env(const char* name, const char* fallback) {
   return v && *v ? v : fallback;
 }
 
+// "ab:cd" and "ABCD" are the same fingerprint.
+std::string plainHex(std::string_view fingerprint) {
+  std::string out;
+  for (char c : fingerprint) {
+    if (std::isxdigit(static_cast<unsigned char>(c)))
+      out += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  }
+  return out;
+}
+
+}  // namespace
+
+struct PinCheck {
+  std::string pin;    // plain hex
+  std::string* seen;  // the certificate's fingerprint, for the error message
+};
+
+namespace {
+
+// Replaces the check against certificate authorities: the server's own certificate must be the
+// pinned one. (The host name is still checked against the certificate's names.)
+int checkPin(X509_STORE_CTX* store, void* arg) {
+  const auto* check = static_cast<const PinCheck*>(arg);
+  X509* cert = X509_STORE_CTX_get0_cert(store);
+  unsigned char* der = nullptr;
+  const int length = cert ? i2d_X509(cert, &der) : 0;
+  if (length <= 0) return 0;
+  *check->seen = certificateFingerprint(std::string_view(reinterpret_cast<char*>(der), length));
+  OPENSSL_free(der);
+  if (plainHex(*check->seen) == check->pin) return 1;
+  X509_STORE_CTX_set_error(store, X509_V_ERR_CERT_UNTRUSTED);
+  return 0;
+}
+
 }  // namespace
 
 void addServerFlags(CLI::App* command, ClientFlags& flags) {
   command->add_option("--server", flags.server,
                       "API URL (env LIGHTPATH_URL; default http://127.0.0.1:8080)");
   command->add_option("--api-key", flags.api_key, "API key (env LIGHTPATH_API_KEY)");
+  command->add_option("--pin", flags.pin,
+                      "trust the server certificate with this SHA-256 fingerprint, as serve "
+                      "prints it (env LIGHTPATH_PIN)");
   command->add_flag("--json", flags.json_output, "JSON output for scripts");
 }
 
 void resolveServerFlags(ClientFlags& flags) {
   if (flags.server.empty()) flags.server = env("LIGHTPATH_URL", "http://127.0.0.1:8080");
   if (flags.api_key.empty()) flags.api_key = env("LIGHTPATH_API_KEY", "");
+  if (flags.pin.empty()) flags.pin = env("LIGHTPATH_PIN", "");
 }
 
 std::pair<std::string, std::string> splitServerUrl(const std::string& url) {
@@ -50,7 +93,15 @@ Client::Client(const ClientFlags& f, std::pair<std::string, std::string> origin_
   http_.set_connection_timeout(5, 0);
   http_.set_read_timeout(30, 0);
   http_.set_keep_alive(true);
+  if (!flags_.pin.empty()) {
+    if (SSL_CTX* ctx = http_.ssl_context()) {
+      pin_check_ = std::make_unique<PinCheck>(PinCheck{plainHex(flags_.pin), &seen_fingerprint_});
+      SSL_CTX_set_cert_verify_callback(ctx, checkPin, pin_check_.get());
+    }
+  }
 }
+
+Client::~Client() = default;
 
 Answer Client::call(const std::string& method, const std::string& path, const std::string& body,
                     httplib::Headers headers) {
@@ -77,8 +128,19 @@ Answer Client::call(const std::string& method, const std::string& path, const st
   }
   Answer a;
   if (!r) {
-    std::cerr << fmt::format("lightpath: cannot reach {}: {}\n", flags_.server,
-                             httplib::to_string(r.error()));
+    if (r.error() == httplib::Error::SSLServerVerification && !flags_.pin.empty() &&
+        !seen_fingerprint_.empty() && plainHex(seen_fingerprint_) != plainHex(flags_.pin)) {
+      std::cerr << fmt::format(
+          "lightpath: {}: the server's certificate is not the pinned one (its fingerprint: {})\n",
+          flags_.server, seen_fingerprint_);
+    } else {
+      const bool untrusted = r.error() == httplib::Error::SSLServerVerification;
+      std::cerr << fmt::format(
+          "lightpath: cannot reach {}: {}{}\n", flags_.server, httplib::to_string(r.error()),
+          untrusted && flags_.pin.empty()
+              ? " (a self-signed certificate? --pin the fingerprint serve printed)"
+              : "");
+    }
     a.exit = kExitUnavailable;
     return a;
   }

@@ -6,6 +6,7 @@
 #include <httplib.h>
 
 #include <CLI/CLI.hpp>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -16,12 +17,16 @@ namespace lightpath::cli {
 
 struct ClientFlags {
   std::string server, api_key;
+  // The server certificate's SHA-256 fingerprint ("AB:CD:...", as serve prints it): trusted
+  // instead of certificate authorities (a self-signed certificate).
+  std::string pin;
   bool json_output = false;
 };
 
-// --server, --api-key, --json on `command`.
+// --server, --api-key, --pin, --json on `command`.
 void addServerFlags(CLI::App* command, ClientFlags& flags);
-// Fills what the flags left out from LIGHTPATH_URL / LIGHTPATH_API_KEY (or the defaults).
+// Fills what the flags left out from LIGHTPATH_URL / LIGHTPATH_API_KEY / LIGHTPATH_PIN (or the
+// defaults).
 void resolveServerFlags(ClientFlags& flags);
 
 struct Answer {
@@ -34,9 +39,14 @@ struct Answer {
 // works with or without a trailing slash or /v1 ("http://h:8080/v1/" -> {"http://h:8080", ""}).
 std::pair<std::string, std::string> splitServerUrl(const std::string& url);
 
+struct PinCheck;
+
 class Client {
  public:
   explicit Client(const ClientFlags& f) : Client(f, splitServerUrl(f.server)) {}
+  ~Client();
+  Client(const Client&) = delete;
+  Client& operator=(const Client&) = delete;
   // One request; a 4xx/5xx is printed to stderr (title, detail, field) and mapped to an exit code.
   Answer call(const std::string& method, const std::string& path, const std::string& body = "",
               httplib::Headers headers = {});
@@ -46,6 +56,8 @@ class Client {
   const ClientFlags& flags_;
   std::string prefix_;  // a path the URL puts before the API's ("/lightpath" behind a proxy)
   httplib::Client http_;
+  std::string seen_fingerprint_;  // the server certificate's, when a pin is checked
+  std::unique_ptr<PinCheck> pin_check_;
 };
 
 // Columns padded to their widest cell.

@@ -18,6 +18,7 @@ struct ServeFlags {
       tls_certificate, tls_key, web, log_format, equipment;
   std::size_t workflow_threads = 0;
   double margin_db = -1;
+  bool insecure_http = false;
 };
 
 int runServe(const ServeFlags& flags) {
@@ -50,6 +51,7 @@ int runServe(const ServeFlags& flags) {
   if (!flags.tls_key.empty()) config.http.tls_key_file = flags.tls_key;
   if (flags.workflow_threads > 0) config.workflow_threads = flags.workflow_threads;
   if (!flags.web.empty()) config.web_dir = flags.web;
+  if (flags.insecure_http) config.insecure_http = true;
 
   // Every thread started from here on inherits the mask; this one waits for the signal.
   sigset_t signals;
@@ -114,6 +116,9 @@ void addServeCommand(CLI::App& app, int* exit_code) {
                     "text (default) or json: one object per line");
   serve->add_option("--tls-cert", flags.tls_certificate, "PEM certificate chain: serve HTTPS only");
   serve->add_option("--tls-key", flags.tls_key, "PEM private key of --tls-cert");
+  serve->add_flag("--insecure-http", flags.insecure_http,
+                  "beyond loopback without --tls-cert: plain HTTP (default: a self-signed "
+                  "certificate in the data directory)");
   serve->add_option("--web", flags.web, "the built portal (default: web/dist of the source tree)");
   serve->add_option("--workflow-threads", flags.workflow_threads,
                     "threads configuring devices (default 4)");

@@ -6,6 +6,7 @@
 #include <openssl/hmac.h>
 #include <openssl/rand.h>
 
+#include <cctype>
 #include <vector>
 
 #include "lightpath/base/check.h"
@@ -38,6 +39,17 @@ std::string secureId(std::string_view prefix) {
   LP_CHECK(RAND_bytes(reinterpret_cast<unsigned char*>(bits), sizeof(bits)) == 1,
            "the OS random generator failed");
   return idFromBits(prefix, bits[0], bits[1]);
+}
+
+std::string certificateFingerprint(std::string_view der) {
+  const std::string digest = sha256Hex(der);
+  std::string out;
+  for (std::size_t i = 0; i < digest.size(); i += 2) {
+    if (!out.empty()) out += ':';
+    out += static_cast<char>(std::toupper(static_cast<unsigned char>(digest[i])));
+    out += static_cast<char>(std::toupper(static_cast<unsigned char>(digest[i + 1])));
+  }
+  return out;
 }
 
 std::string sha256Hex(std::string_view data) {

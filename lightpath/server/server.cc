@@ -13,6 +13,7 @@
 #include <filesystem>
 
 #include "lightpath/base/log.h"
+#include "lightpath/server/self_signed.h"
 #include "lightpath/store/postgres/postgres_store.h"
 
 namespace lightpath {
@@ -116,6 +117,8 @@ Status readServeConfig(const std::string& path, ServeConfig& config) {
         LP_RETURN_IF_ERROR(count(config.http.max_streams_per_tenant, 10000));
       } else if (key == "webhooks_allow_private") {
         config.webhooks.allow_private_addresses = value.as<bool>();
+      } else if (key == "insecure_http") {
+        config.insecure_http = value.as<bool>();
       } else if (key == "master_key_file") {
         config.master_key_file = value.as<std::string>();
       } else if (key == "web") {
@@ -141,7 +144,7 @@ Status readServeConfig(const std::string& path, ServeConfig& config) {
             "rate_limit_unauthenticated, "
             "max_keys_per_tenant, max_webhooks_per_tenant, event_streams_per_key, "
             "event_streams_per_tenant, "
-            "log_level, workflow_threads, rate_limit, master_key_file, web, tls)",
+            "log_level, workflow_threads, rate_limit, master_key_file, web, tls, insecure_http)",
             where));
       }
     }
@@ -281,8 +284,28 @@ Result<std::unique_ptr<Server>> Server::start(const ServeConfig& config, std::os
     out << "operator API key (shown once; also in " << key_file
         << ", readable by its owner only):\n  " << secret << "\n";
   }
+  // Beyond loopback, HTTPS unless told otherwise: keys and secrets must not cross a network in
+  // clear. Without a certificate of its own, a self-signed one, kept in the data directory.
+  HttpServerOptions http_options = config.http;
+  std::string tls_note;
+  if (http_options.tls_certificate_file.empty() && !isLoopbackHost(http_options.host) &&
+      !config.insecure_http) {
+    LP_ASSIGN_OR_RETURN(
+        auto cert,
+        ensureSelfSignedCertificate((std::filesystem::path(config.stack.data_dir) / "tls").string(),
+                                    {http_options.host}));
+    http_options.tls_certificate_file = cert.certificate_file;
+    http_options.tls_key_file = cert.key_file;
+    tls_note = fmt::format(
+        "  TLS:     {} self-signed certificate {},\n"
+        "           SHA-256 fingerprint {}\n"
+        "           (clients pin it: lightpath --pin FINGERPRINT, or trust the file; a "
+        "certificate\n"
+        "           of your own: tls:, plain HTTP: --insecure-http)\n",
+        cert.created ? "made a" : "the", cert.certificate_file, cert.fingerprint);
+  }
   server->webhooks_->start();
-  auto http = HttpServer::start(*server->api_, config.http);
+  auto http = HttpServer::start(*server->api_, http_options);
   if (!http) return fail(http.error());
   server->http_ = std::move(*http);
   server->api_->setReady(true);
@@ -296,7 +319,7 @@ Result<std::unique_ptr<Server>> Server::start(const ServeConfig& config, std::os
     } while (!server->housekeeping_wake_.wait_for(lock, std::chrono::hours(1),
                                                   [&] { return server->stopping_; }));
   });
-  const std::string scheme = config.http.tls_certificate_file.empty() ? "http" : "https";
+  const std::string scheme = http_options.tls_certificate_file.empty() ? "http" : "https";
   const std::string host = config.http.host.find(':') != std::string::npos
                                ? "[" + config.http.host + "]"
                                : config.http.host;
@@ -316,7 +339,7 @@ Result<std::unique_ptr<Server>> Server::start(const ServeConfig& config, std::os
       << fmt::format("  metrics: {}://{}:{}/metrics\n", scheme, host, server->port())
       << (server->portal_ ? fmt::format("  portal:  {}://{}:{}/\n", scheme, host, server->port())
                           : std::string("  portal:  not built (scripts/build-web.sh)\n"))
-      << std::flush;
+      << tls_note << std::flush;
   return server;
 }
 

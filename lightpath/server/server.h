@@ -32,6 +32,9 @@ struct ServeConfig {
   // The built portal (web/dist). Empty: found beside the executable's source tree or in
   // ./web/dist; none found: the API alone.
   std::string web_dir;
+  // Listening beyond loopback without a certificate: plain HTTP instead of a self-signed
+  // certificate (behind a proxy that terminates TLS).
+  bool insecure_http = false;
   // The master key that seals secrets at rest (loadMasterKey: LIGHTPATH_MASTER_KEY, else this
   // file, else the user's ~/.config/lightpath/master.key, made when missing).
   std::string master_key_file;
