@@ -117,6 +117,14 @@ Status readServeConfig(const std::string& path, ServeConfig& config) {
         LP_RETURN_IF_ERROR(count(config.http.max_streams_per_tenant, 10000));
       } else if (key == "webhooks_allow_private") {
         config.webhooks.allow_private_addresses = value.as<bool>();
+      } else if (key == "retain_events_days" || key == "retain_orders_days" ||
+                 key == "retain_audit_days") {
+        const int days = value.as<int>();
+        if (days < 1 || days > 36500) return invalidArgument(where + ": 1-36500 days");
+        auto& kept = key == "retain_events_days"   ? config.retention.events
+                     : key == "retain_orders_days" ? config.retention.orders
+                                                   : config.retention.audit;
+        kept = std::chrono::hours(24 * days);
       } else if (key == "insecure_http") {
         config.insecure_http = value.as<bool>();
       } else if (key == "master_key_file") {
@@ -144,7 +152,8 @@ Status readServeConfig(const std::string& path, ServeConfig& config) {
             "rate_limit_unauthenticated, "
             "max_keys_per_tenant, max_webhooks_per_tenant, event_streams_per_key, "
             "event_streams_per_tenant, "
-            "log_level, workflow_threads, rate_limit, master_key_file, web, tls, insecure_http)",
+            "log_level, workflow_threads, rate_limit, master_key_file, web, tls, insecure_http, "
+            "retain_events_days, retain_orders_days, retain_audit_days)",
             where));
       }
     }
@@ -309,12 +318,23 @@ Result<std::unique_ptr<Server>> Server::start(const ServeConfig& config, std::os
   if (!http) return fail(http.error());
   server->http_ = std::move(*http);
   server->api_->setReady(true);
-  server->housekeeper_ = std::thread([server = server.get(), ttl = config.idempotency_ttl] {
+  server->housekeeper_ = std::thread([server = server.get(), ttl = config.idempotency_ttl,
+                                      retention = config.retention] {
     std::unique_lock lock(server->housekeeping_mutex_);
     do {
       lock.unlock();
       auto expired = server->api_->expireIdempotencyRecords(server->stack_->clock.now() - ttl);
       if (!expired) log().warn("housekeeping: {}", expired.error().toString());
+      if (server->stack_->store->leads()) {  // one instance prunes for all
+        auto pruned =
+            pruneOldRecords(*server->stack_->store, server->stack_->clock.now(), retention);
+        if (!pruned) {
+          log().warn("housekeeping: {}", pruned.error().toString());
+        } else if (pruned->events + pruned->orders + pruned->audit > 0) {
+          log().info("housekeeping: past their retention: {} events, {} orders, {} audit entries",
+                     pruned->events, pruned->orders, pruned->audit);
+        }
+      }
       lock.lock();
     } while (!server->housekeeping_wake_.wait_for(lock, std::chrono::hours(1),
                                                   [&] { return server->stopping_; }));

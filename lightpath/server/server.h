@@ -17,6 +17,7 @@
 #include "lightpath/api/http_server.h"
 #include "lightpath/orchestrator/workflow_runner.h"
 #include "lightpath/server/stack.h"
+#include "lightpath/tenancy/retention.h"
 
 namespace lightpath {
 
@@ -38,6 +39,8 @@ struct ServeConfig {
   // The master key that seals secrets at rest (loadMasterKey: LIGHTPATH_MASTER_KEY, else this
   // file, else the user's ~/.config/lightpath/master.key, made when missing).
   std::string master_key_file;
+  // How long events, orders and audit entries are kept (pruned hourly).
+  Retention retention;
   // How long an Idempotency-Key is remembered (Stripe-like: a day).
   std::chrono::hours idempotency_ttl{24};
 };
@@ -71,7 +74,7 @@ class Server {
   std::optional<StaticFiles> portal_;
   std::unique_ptr<Api> api_;
   std::unique_ptr<HttpServer> http_;
-  // Housekeeping: expires idempotency records every hour.
+  // Housekeeping: every hour, expires idempotency records and prunes what is past retention.
   std::thread housekeeper_;
   std::mutex housekeeping_mutex_;
   std::condition_variable housekeeping_wake_;

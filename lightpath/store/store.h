@@ -129,6 +129,9 @@ class StoreTransaction {
   virtual Result<std::uint64_t> holdCursor() { return std::uint64_t{0}; }
   // The cursor of the newest event; 0 when there is none.
   virtual Result<std::uint64_t> lastEventCursor() = 0;
+  // Deletes the oldest events (in cursor order) that happened before `at_us`, at most `limit`;
+  // how many it deleted. Cursors are never given out again.
+  virtual Result<std::size_t> deleteEventsBefore(std::int64_t at_us, std::size_t limit) = 0;
 
   // Inserts or replaces (a replaced document keeps its seq).
   virtual Status putDocument(const DocumentRecord& document) = 0;

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "lightpath/service/connection_json.h"
+#include "lightpath/tenancy/retention.h"
 
 namespace lightpath {
 namespace {
@@ -39,26 +40,7 @@ DocumentRecord idempotencyDocument(const std::string& id, const std::string& ten
 }
 
 Result<std::size_t> expireIdempotencyRecords(Store& store, TimePoint before) {
-  // Oldest first (documents keep their insertion order), in batches, until one is recent.
-  constexpr std::size_t kBatch = 500;
-  std::size_t expired = 0;
-  for (bool more = true; more;) {
-    more = false;
-    LP_RETURN_IF_ERROR(store.transact([&](StoreTransaction& tx) -> Status {
-      LP_ASSIGN_OR_RETURN(auto oldest,
-                          tx.documents({.kind = "idempotency", .limit = kBatch}, nullptr));
-      for (const DocumentRecord& d : oldest) {
-        const json body = json::parse(d.body, nullptr, false);
-        auto at = parseTime(body.is_discarded() ? "" : body.value("at", ""));
-        if (at && *at >= before) return Status::ok();
-        LP_RETURN_IF_ERROR(tx.deleteDocument("idempotency", d.id));
-        ++expired;
-      }
-      more = oldest.size() == kBatch;
-      return Status::ok();
-    }));
-  }
-  return expired;
+  return expireDocuments(store, "idempotency", before);
 }
 
 }  // namespace lightpath

@@ -176,6 +176,15 @@ class PostgresTransaction final : public StoreTransaction {
     return r.unsignedInteger(0, 0);
   }
 
+  Result<std::size_t> deleteEventsBefore(std::int64_t at_us, std::size_t limit) override {
+    LP_ASSIGN_OR_RETURN(
+        PgResult r,
+        db_.run("DELETE FROM events WHERE cursor IN (SELECT cursor FROM events WHERE "
+                "at_us < $1 ORDER BY cursor LIMIT $2)",
+                {std::to_string(at_us), number(std::uint64_t{limit})}, "delete events"));
+    return static_cast<std::size_t>(r.affected());
+  }
+
   Status putDocument(const DocumentRecord& d) override {
     return statusOf(db_.run(
         "INSERT INTO documents (kind, id, tenant, body) VALUES ($1, $2, $3, $4) ON CONFLICT "

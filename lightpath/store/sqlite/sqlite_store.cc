@@ -290,6 +290,16 @@ class SqliteTransaction final : public StoreTransaction {
     return static_cast<std::uint64_t>(s.integer(0));
   }
 
+  Result<std::size_t> deleteEventsBefore(std::int64_t at_us, std::size_t limit) override {
+    Statement s(db_,
+                "DELETE FROM events WHERE cursor IN (SELECT cursor FROM events WHERE at_us < ? "
+                "ORDER BY cursor LIMIT ?)");
+    if (!s.ok()) return fail(sqliteError(db_, "delete events"));
+    s.bind(1, at_us).bind(2, static_cast<std::int64_t>(limit));
+    if (s.step() != SQLITE_DONE) return fail(sqliteError(db_, "delete events"));
+    return static_cast<std::size_t>(sqlite3_changes(db_));
+  }
+
   Status putDocument(const DocumentRecord& d) override {
     Statement s(
         db_,

@@ -169,6 +169,53 @@ TEST_P(StoreConformance, EventCursorsOnlyGoUpAndReplayAfterACursor) {
                   .isOk());
 }
 
+TEST_P(StoreConformance, OldEventsAreDeletedOldestFirstAndCursorsAreNotReused) {
+  auto store = open();
+  ASSERT_TRUE(store);
+  auto append = [&](std::int64_t at_us) {
+    std::uint64_t cursor = 0;
+    EXPECT_TRUE(store
+                    ->transact([&](StoreTransaction& tx) -> Status {
+                      LP_ASSIGN_OR_RETURN(cursor, tx.appendEvent({0, "x", "y", "acme", at_us,
+                                                                  std::to_string(at_us)}));
+                      return Status::ok();
+                    })
+                    .isOk());
+    return cursor;
+  };
+  for (int i = 1; i <= 10; ++i) append(i * 100);
+  std::size_t deleted = 0;
+  ASSERT_TRUE(store
+                  ->transact([&](StoreTransaction& tx) -> Status {
+                    LP_ASSIGN_OR_RETURN(deleted, tx.deleteEventsBefore(650, 4));  // at most 4
+                    EXPECT_EQ(deleted, 4u);
+                    LP_ASSIGN_OR_RETURN(deleted, tx.deleteEventsBefore(650, 100));
+                    EXPECT_EQ(deleted, 2u);  // 500 and 600; 700 on are kept
+                    return Status::ok();
+                  })
+                  .isOk());
+  const std::uint64_t last = append(1100);
+  ASSERT_TRUE(store
+                  ->read([&](StoreTransaction& tx) -> Status {
+                    LP_ASSIGN_OR_RETURN(auto kept, tx.eventsAfter(0, 100));
+                    EXPECT_EQ(kept.size(), 5u);
+                    if (!kept.empty()) {
+                      EXPECT_EQ(kept.front().body, "700");
+                    }
+                    LP_ASSIGN_OR_RETURN(auto newest, tx.lastEventCursor());
+                    EXPECT_EQ(newest, last);
+                    return Status::ok();
+                  })
+                  .isOk());
+  // Everything deleted: a new event still gets a cursor after every earlier one.
+  ASSERT_TRUE(store
+                  ->transact([&](StoreTransaction& tx) {
+                    return statusOf(tx.deleteEventsBefore(1'000'000, 100));
+                  })
+                  .isOk());
+  EXPECT_GT(append(1200), last);
+}
+
 TEST_P(StoreConformance, TheLastEventCursorIsTheNewest) {
   auto store = open();
   ASSERT_TRUE(store);

@@ -315,6 +315,63 @@ TEST_F(ApiFixture, IdempotencyKeysAreForgottenAfterTheirTime) {
             "true");
 }
 
+TEST_F(ApiFixture, EventsOrdersAndAuditEntriesGoAfterTheirRetention) {
+  start();
+  const std::string acme = addTenant("acme", {"dc-ashburn-p1", "dc-hillsboro-p1"});
+  ASSERT_EQ(call("POST", "/v1/connections", acme, ethernetOrder("dc-ashburn-p1", "dc-hillsboro-p1"))
+                .status,
+            201);
+  auto count = [&](const std::string& path) {
+    return call("GET", path.substr(0, path.find('?')), operator_key_, "", path)
+        .body["items"]
+        .size();
+  };
+  const std::uint64_t last_before =
+      call("GET", "/v1/events", operator_key_, "", "/v1/events?limit=1000")
+          .body["items"]
+          .back()
+          .value("cursor", std::uint64_t{0});
+  ASSERT_GT(count("/v1/orders"), 0u);
+  ASSERT_GT(count("/v1/audit"), 0u);
+  Store& store = *server_->stack().store;
+  const TimePoint now = server_->stack().clock.now();
+  // Within their retention (the defaults): nothing goes.
+  auto kept = pruneOldRecords(store, now, Retention{});
+  ASSERT_TRUE(kept) << kept.error().toString();
+  EXPECT_EQ(kept->events + kept->orders + kept->audit, 0u);
+  // An hour's retention, two hours on: all of it goes.
+  const Retention hour{std::chrono::hours(1), std::chrono::hours(1), std::chrono::hours(1)};
+  auto pruned = pruneOldRecords(store, now + std::chrono::hours(2), hour);
+  ASSERT_TRUE(pruned) << pruned.error().toString();
+  EXPECT_GT(pruned->events, 0u);
+  EXPECT_GT(pruned->orders, 0u);
+  EXPECT_GT(pruned->audit, 0u);
+  EXPECT_EQ(count("/v1/events?limit=1000"), 0u);
+  EXPECT_EQ(count("/v1/orders"), 0u);
+  // What happens next is recorded as before, with cursors after every pruned one.
+  ASSERT_EQ(
+      call("POST", "/v1/connections", acme, ethernetOrder("dc-ashburn-p1", "dc-hillsboro-p1", 200))
+          .status,
+      201);
+  Reply events = call("GET", "/v1/events", operator_key_, "", "/v1/events?limit=1000");
+  ASSERT_FALSE(events.body["items"].empty());
+  EXPECT_GT(events.body["items"].front().value("cursor", std::uint64_t{0}), last_before);
+  EXPECT_EQ(count("/v1/orders"), 1u);
+
+  ServeConfig read;
+  const auto file = dir_.string() + ".yaml";
+  std::ofstream(file) << "retain_events_days: 30\nretain_audit_days: 3650\n";
+  ASSERT_TRUE(readServeConfig(file, read).isOk());
+  EXPECT_EQ(read.retention.events, std::chrono::hours(24 * 30));
+  EXPECT_EQ(read.retention.audit, std::chrono::hours(24 * 3650));
+  EXPECT_EQ(read.retention.orders, Retention{}.orders);
+  std::ofstream(file) << "retain_orders_days: 0\n";
+  Status bad = readServeConfig(file, read);
+  EXPECT_NE(bad.message().find("retain_orders_days: 1-36500 days"), std::string::npos)
+      << bad.message();
+  std::filesystem::remove(file);
+}
+
 TEST_F(ApiFixture, OperatorsSeeEverythingAndOrderForTenants) {
   start();
   addTenant("acme", {"dc-ashburn-p1", "dc-hillsboro-p1"});
