@@ -81,6 +81,12 @@ std::vector<Impl::Route> routeTable() {
       {"POST", "/v1/api-keys", &Impl::createKey, kAdmin, kAudited, kIdempotent},
       {"GET", "/v1/api-keys", &Impl::listKeys, kAdmin, kNo, kNo},
       {"DELETE", "/v1/api-keys/{id}", &Impl::deleteKey, kAdmin, kAudited, kNo},
+      // OAuth2 client credentials: clients made like keys; their secret buys access tokens.
+      {"POST", "/v1/oauth-clients", &Impl::createOAuthClient, kAdmin, kAudited, kIdempotent},
+      {"GET", "/v1/oauth-clients", &Impl::listOAuthClients, kAdmin, kNo, kNo},
+      {"DELETE", "/v1/oauth-clients/{id}", &Impl::deleteOAuthClient, kAdmin, kAudited, kNo},
+      {"POST", "/oauth/token", &Impl::issueToken, kPublic, kNo, kNo},
+      {"GET", "/.well-known/jwks.json", &Impl::getJwks, kPublic, kNo, kNo},
       {"GET", "/v1/topology", &Impl::getTopology, kAny, kNo, kNo},
       {"GET", "/v1/fibers/{id}/spectrum", &Impl::getFiberSpectrum, kAny, kNo, kNo},
       {"GET", "/v1/audit", &Impl::listAudit, kOperator, kNo, kNo},
@@ -118,13 +124,17 @@ Api::Impl::Impl(ApiDeps d, ApiLimits l)
       limits(l),
       routes(routeTable()),
       metrics(routeNames(routes)),
-      keys(*deps.store, *deps.clock) {
+      keys(*deps.store, *deps.clock),
+      clients(*deps.store, *deps.clock, kOAuthClients),
+      tokens(*deps.store, *deps.clock, deps.sealer, {.lifetime = l.access_token_lifetime}) {
   for (const Port& p : deps.topology->ports()) ports_by_id[p.id] = &p;
   metrics.setGauges([this] { return gauges(); });
 }
 
 Status Api::Impl::load() {
   LP_RETURN_IF_ERROR(keys.load());
+  LP_RETURN_IF_ERROR(clients.load());
+  LP_RETURN_IF_ERROR(tokens.load());
   return deps.store->read([&](StoreTransaction& tx) -> Status {
     for (std::size_t offset = 0;; offset += 1000) {
       LP_ASSIGN_OR_RETURN(
@@ -273,8 +283,13 @@ Result<std::size_t> Api::expireIdempotencyRecords(TimePoint before) {
 }
 
 void Api::streamsChanged(int by) { impl_->open_streams += by; }
-std::uint64_t Api::keyRevocations() const { return impl_->keys.revocations(); }
-bool Api::mayStillFollow(const Principal& who) const { return impl_->keys.isLive(who.key_id); }
+std::uint64_t Api::keyRevocations() const {
+  return impl_->keys.revocations() + impl_->clients.revocations();
+}
+bool Api::mayStillFollow(const Principal& who) const {
+  return impl_->keys.isLive(who.key_id) || impl_->clients.isLive(who.key_id);
+}
+Status Api::rotateSigningKeys() { return impl_->tokens.load(); }
 
 void Api::setReady(bool ready) { impl_->ready_flag = ready; }
 Metrics& Api::metrics() { return impl_->metrics; }

@@ -51,6 +51,8 @@ struct ApiLimits {
   double unauthenticated_per_second = 20;
   std::size_t max_keys_per_tenant = 50;
   std::size_t max_webhooks_per_tenant = 100;
+  std::size_t max_oauth_clients_per_tenant = 50;
+  std::chrono::seconds access_token_lifetime{3600};
 };
 
 class Api {
@@ -83,6 +85,8 @@ class Api {
   // streams whose caller mayStillFollow() no more.
   std::uint64_t keyRevocations() const;
   bool mayStillFollow(const Principal& who) const;
+  // Makes a new signing key for access tokens when the newest is due (hourly, by the server).
+  Status rotateSigningKeys();
   // Every tenant's events after `after`, oldest first; the caller shows each only to its tenant.
   Result<std::vector<EventFrame>> eventFrames(std::uint64_t after, std::size_t limit);
 

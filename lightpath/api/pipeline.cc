@@ -38,7 +38,8 @@ bool isMutation(const std::string& method) {
 
 HttpResponse unauthenticatedReply() {
   HttpResponse denied =
-      problemOf(unauthenticated("give a valid API key: Authorization: Bearer lp_..."));
+      problemOf(unauthenticated("give a valid API key (Authorization: Bearer lp_...) or OAuth "
+                                "access token (POST /oauth/token)"));
   denied.headers.emplace_back("WWW-Authenticate", "Bearer");
   return denied;
 }
@@ -51,7 +52,12 @@ std::optional<Principal> Api::Impl::authenticate(const HttpRequest& request) con
   if (!header || header->size() < 7 || asciiLower(header->substr(0, 7)) != "bearer ") {
     return std::nullopt;
   }
-  return keys.authenticate(std::string_view(*header).substr(7));
+  const std::string_view token = std::string_view(*header).substr(7);
+  if (token.starts_with(keys.kind().secret_prefix)) return keys.authenticate(token);
+  // An OAuth access token, good while its client is: revoking the client ends its tokens.
+  auto who = tokens.verify(token);
+  if (!who || !clients.isLive(who->key_id)) return std::nullopt;
+  return *who;
 }
 
 const Api::Impl::Route* Api::Impl::match(const HttpRequest& request, Context& ctx,
@@ -95,10 +101,6 @@ const Api::Impl::Route* Api::Impl::match(const HttpRequest& request, Context& ct
   return nullptr;
 }
 
-namespace {
-
-// "203.0.113.7:51234" -> "203.0.113.7", "[2001:db8::1]:443" -> "2001:db8::1": the caller's
-// address without the port it happened to use.
 std::string addressOf(const std::string& remote) {
   if (remote.starts_with('[')) return remote.substr(1, remote.find(']') - 1);
   if (std::count(remote.begin(), remote.end(), ':') == 1) return remote.substr(0, remote.find(':'));
@@ -111,8 +113,6 @@ HttpResponse slowDown(double wait, const std::string& what) {
                             std::to_string(std::max(1, static_cast<int>(std::ceil(wait)))));
   return slow;
 }
-
-}  // namespace
 
 void Api::Impl::noteFailedAuthentication(const Context& ctx) {
   const auto now = std::chrono::steady_clock::now();
@@ -225,6 +225,7 @@ std::optional<HttpResponse> Api::Impl::checkBody(const HttpRequest& request) con
   }
   const std::string* type = request.header("content-type");
   const std::string media = type ? mediaType(*type) : "";
+  if (request.path == "/oauth/token") return std::nullopt;  // form-encoded (RFC 6749): its own
   if (!request.body.empty() && type && media != "application/json" &&
       media != "application/merge-patch+json") {
     return problem(415, "unsupported-media-type",

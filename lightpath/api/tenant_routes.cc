@@ -54,6 +54,12 @@ Result<HttpResponse> Api::Impl::getTenant(Context& ctx) {
 }
 
 Result<HttpResponse> Api::Impl::createKey(Context& ctx) {
+  return createCredential(ctx, keys, "/v1/api-keys/", "secret", limits.max_keys_per_tenant);
+}
+
+Result<HttpResponse> Api::Impl::createCredential(Context& ctx, ApiKeys& set, std::string_view path,
+                                                 std::string_view secret_field, std::size_t most) {
+  const std::string what = set.kind().document == "api_key" ? "keys" : "clients";
   LP_ASSIGN_OR_RETURN(json body, parseObject(ctx.request.body));
   LP_RETURN_IF_ERROR(onlyFields(body, {"tenant", "role", "name"}));
   Role role = Role::Viewer;
@@ -75,14 +81,16 @@ Result<HttpResponse> Api::Impl::createKey(Context& ctx) {
     name = body.at("name").get<std::string>();
   }
   if (!ctx.isOperator()) {
-    if (role == Role::Operator) return fail(permissionDenied("only operators make operator keys"));
+    if (role == Role::Operator)
+      return fail(permissionDenied("only operators make operator " + what));
     if (tenant != ctx.who.tenant)
       return fail(invalidArgument(fmt::format("tenant: no tenant '{}'", tenant.substr(0, 40))));
   }
   if (role == Role::Operator && !tenant.empty())
-    return fail(invalidArgument("tenant: operator keys belong to no tenant"));
+    return fail(invalidArgument("tenant: operator " + what + " belong to no tenant"));
   if (role != Role::Operator) {
-    if (tenant.empty()) return fail(invalidArgument("tenant: required for admin and viewer keys"));
+    if (tenant.empty())
+      return fail(invalidArgument("tenant: required for admin and viewer " + what));
     LP_ASSIGN_OR_RETURN(auto known, readDocument(*deps.store, "tenant", tenant));
     if (!known)
       return fail(invalidArgument(fmt::format("tenant: no tenant '{}'", tenant.substr(0, 40))));
@@ -92,23 +100,24 @@ Result<HttpResponse> Api::Impl::createKey(Context& ctx) {
   std::string secret;
   json shown;
   LP_RETURN_IF_ERROR(commit(ctx, reply, [&](StoreTransaction& tx) -> Status {
-    // More keys would multiply what a tenant may ask of the server.
-    LP_RETURN_IF_ERROR(checkHolding(tx, "api_key", tenant, limits.max_keys_per_tenant, "API keys"));
-    LP_ASSIGN_OR_RETURN(ApiKeys::Made made, keys.make(tx, tenant, role, name, ctx.who.key_id));
+    // More credentials would multiply what a tenant may ask of the server.
+    LP_RETURN_IF_ERROR(checkHolding(tx, set.kind().document, tenant, most,
+                                    what == "keys" ? "API keys" : "OAuth clients"));
+    LP_ASSIGN_OR_RETURN(ApiKeys::Made made, set.make(tx, tenant, role, name, ctx.who.key_id));
     secret = made.secret;
     ctx.subject = made.id;
-    LP_ASSIGN_OR_RETURN(auto doc, tx.document("api_key", made.id));
-    if (!doc) return internalError("the new key was not stored");
+    LP_ASSIGN_OR_RETURN(auto doc, tx.document(set.kind().document, made.id));
+    if (!doc) return internalError("the new credential was not stored");
     shown = ApiKeys::shown(*doc);
     reply = jsonReply(201, shown);
-    reply.headers.emplace_back("Location", "/v1/api-keys/" + made.id);
+    reply.headers.emplace_back("Location", std::string(path) + made.id);
     return Status::ok();
   }));
   // The secret is in this reply only; the idempotency record kept the reply without it.
-  shown["secret"] = secret;
+  shown[std::string(secret_field)] = secret;
   reply.body = dumpJson(shown);
   reply.headers.emplace_back("Cache-Control", "no-store");  // the secret must not be kept anywhere
-  keys.remember(secret, Principal{ctx.subject, tenant, role});
+  set.remember(secret, Principal{ctx.subject, tenant, role});
   return reply;
 }
 

@@ -125,6 +125,12 @@ Status readServeConfig(const std::string& path, ServeConfig& config) {
                      : key == "retain_orders_days" ? config.retention.orders
                                                    : config.retention.audit;
         kept = std::chrono::hours(24 * days);
+      } else if (key == "access_token_seconds") {
+        const int seconds = value.as<int>();
+        if (seconds < 60 || seconds > 86400) return invalidArgument(where + ": 60-86400 s");
+        config.limits.access_token_lifetime = std::chrono::seconds(seconds);
+      } else if (key == "max_oauth_clients_per_tenant") {
+        LP_RETURN_IF_ERROR(count(config.limits.max_oauth_clients_per_tenant, 100000));
       } else if (key == "insecure_http") {
         config.insecure_http = value.as<bool>();
       } else if (key == "master_key_file") {
@@ -153,7 +159,8 @@ Status readServeConfig(const std::string& path, ServeConfig& config) {
             "max_keys_per_tenant, max_webhooks_per_tenant, event_streams_per_key, "
             "event_streams_per_tenant, "
             "log_level, workflow_threads, rate_limit, master_key_file, web, tls, insecure_http, "
-            "retain_events_days, retain_orders_days, retain_audit_days)",
+            "retain_events_days, retain_orders_days, retain_audit_days, access_token_seconds, "
+            "max_oauth_clients_per_tenant)",
             where));
       }
     }
@@ -325,6 +332,8 @@ Result<std::unique_ptr<Server>> Server::start(const ServeConfig& config, std::os
       lock.unlock();
       auto expired = server->api_->expireIdempotencyRecords(server->stack_->clock.now() - ttl);
       if (!expired) log().warn("housekeeping: {}", expired.error().toString());
+      if (Status rotated = server->api_->rotateSigningKeys(); !rotated.isOk())
+        log().warn("housekeeping: signing keys: {}", rotated.toString());
       if (server->stack_->store->leads()) {  // one instance prunes for all
         auto pruned =
             pruneOldRecords(*server->stack_->store, server->stack_->clock.now(), retention);

@@ -14,25 +14,25 @@ namespace {
 
 using nlohmann::json;
 
-constexpr std::string_view kKeyPrefix = "lp_";
-
 }  // namespace
 
-ApiKeys::ApiKeys(Store& store, const Clock& clock) : store_(store), clock_(clock) {}
+ApiKeys::ApiKeys(Store& store, const Clock& clock, CredentialKind kind)
+    : store_(store), clock_(clock), kind_(std::move(kind)) {}
 
 Status ApiKeys::load() {
   std::unordered_map<std::string, Principal> loaded;
   LP_RETURN_IF_ERROR(store_.read([&](StoreTransaction& tx) -> Status {
     for (std::size_t offset = 0;; offset += 1000) {
       LP_ASSIGN_OR_RETURN(
-          auto page, tx.documents({.kind = "api_key", .offset = offset, .limit = 1000}, nullptr));
+          auto page,
+          tx.documents({.kind = kind_.document, .offset = offset, .limit = 1000}, nullptr));
       for (const DocumentRecord& d : page) {
         const json body = json::parse(d.body, nullptr, false);
         if (body.is_discarded() || !body.contains("hash") || !body.contains("role")) {
-          return internalError(fmt::format("api key {}: unreadable record", d.id));
+          return internalError(fmt::format("{} {}: unreadable record", kind_.document, d.id));
         }
         auto role = parseRole(body.value("role", ""));
-        if (!role) return role.error().withContext("api key " + d.id);
+        if (!role) return role.error().withContext(kind_.document + " " + d.id);
         loaded[body.value("hash", "")] = Principal{d.id, d.tenant, *role};
       }
       if (page.size() < 1000) return Status::ok();
@@ -44,8 +44,8 @@ Status ApiKeys::load() {
 }
 
 std::optional<Principal> ApiKeys::authenticate(std::string_view secret) const {
-  if (secret.size() != kKeyPrefix.size() + 64 ||
-      secret.substr(0, kKeyPrefix.size()) != kKeyPrefix) {
+  if (secret.size() != kind_.secret_prefix.size() + 64 ||
+      !secret.starts_with(kind_.secret_prefix)) {
     return std::nullopt;
   }
   const std::string hash = sha256Hex(secret);
@@ -57,15 +57,15 @@ std::optional<Principal> ApiKeys::authenticate(std::string_view secret) const {
 
 Result<ApiKeys::Made> ApiKeys::make(StoreTransaction& tx, const std::string& tenant, Role role,
                                     const std::string& name, const std::string& actor) {
-  const std::string id = secureId("key");
-  Made made{id, std::string(kKeyPrefix) + randomHex(32)};  // 256 bits
+  const std::string id = secureId(kind_.id_prefix);
+  Made made{id, kind_.secret_prefix + randomHex(32)};  // 256 bits
   const json body{{"hash", sha256Hex(made.secret)},
                   {"role", toString(role)},
                   {"name", name},
                   {"created_at", formatTime(clock_.now())},
                   {"created_by", actor}};
   LP_RETURN_IF_ERROR(tx.putDocument(
-      {"api_key", id, tenant, body.dump(-1, ' ', false, json::error_handler_t::replace)}));
+      {kind_.document, id, tenant, body.dump(-1, ' ', false, json::error_handler_t::replace)}));
   return made;
 }
 
@@ -98,6 +98,7 @@ json ApiKeys::shown(const DocumentRecord& key) {
   body.erase("hash");  // never shown
   body["id"] = key.id;
   body["tenant"] = key.tenant;
+  if (key.kind == kOAuthClients.document) body["client_id"] = key.id;
   return body;
 }
 

@@ -25,13 +25,22 @@
 
 namespace lightpath {
 
+// What the credentials are: API keys, or OAuth clients (whose secret only buys access tokens).
+struct CredentialKind {
+  std::string document = "api_key";  // the store's document kind
+  std::string secret_prefix = "lp_";
+  std::string id_prefix = "key";
+};
+inline const CredentialKind kOAuthClients{"oauth_client", "lpc_", "cli"};
+
 class ApiKeys {
  public:
-  ApiKeys(Store& store, const Clock& clock);
+  ApiKeys(Store& store, const Clock& clock, CredentialKind kind = {});
+  const CredentialKind& kind() const { return kind_; }
 
   // Reads every stored key into the cache; Internal for a record that cannot be read.
   Status load();
-  // The caller of a bearer secret ("lp_" + 64 hex), or none.
+  // The caller of a secret (the kind's prefix + 64 hex), or none.
   std::optional<Principal> authenticate(std::string_view secret) const;
 
   struct Made {
@@ -55,6 +64,7 @@ class ApiKeys {
  private:
   Store& store_;
   const Clock& clock_;
+  CredentialKind kind_;
   mutable std::shared_mutex mutex_;
   std::unordered_map<std::string, Principal> by_hash_;  // sha-256 of the secret -> who
   std::atomic<std::uint64_t> revocations_{0};

@@ -16,6 +16,7 @@
 
 #include "lightpath/api/api.h"
 #include "lightpath/api/problem.h"
+#include "lightpath/tenancy/access_tokens.h"
 #include "lightpath/tenancy/api_keys.h"
 
 namespace lightpath {
@@ -112,6 +113,15 @@ struct Api::Impl {
   Result<HttpResponse> listKeys(Context& ctx);
   Result<HttpResponse> deleteKey(Context& ctx);
   Result<HttpResponse> listAudit(Context& ctx);
+  // API keys and OAuth clients are made alike: the caller's own tenant (operators: any), a role
+  // no higher than the caller's, the secret shown once.
+  Result<HttpResponse> createCredential(Context& ctx, ApiKeys& set, std::string_view path,
+                                        std::string_view secret_field, std::size_t most);
+  Result<HttpResponse> createOAuthClient(Context& ctx);
+  Result<HttpResponse> listOAuthClients(Context& ctx);
+  Result<HttpResponse> deleteOAuthClient(Context& ctx);
+  Result<HttpResponse> issueToken(Context& ctx);
+  Result<HttpResponse> getJwks(Context& ctx);
   // webhook_routes.cc:
   Result<HttpResponse> createWebhook(Context& ctx);
   Result<HttpResponse> listWebhooks(Context& ctx);
@@ -154,6 +164,8 @@ struct Api::Impl {
   std::vector<Route> routes;
   Metrics metrics;
   ApiKeys keys;
+  ApiKeys clients;      // OAuth clients: their secrets buy access tokens, never a request
+  AccessTokens tokens;  // the access tokens those clients get
   std::atomic<bool> ready_flag{false};
   std::atomic<std::uint64_t> request_counter{0};
   std::atomic<std::int64_t> open_streams{0};  // told by the HTTP server
@@ -182,6 +194,11 @@ struct Api::Impl {
 std::vector<std::string_view> pathSegments(std::string_view path);
 
 // Helpers for route files.
+// "203.0.113.7:51234" -> "203.0.113.7", "[2001:db8::1]:443" -> "2001:db8::1": the caller's
+// address without the port it happened to use.
+std::string addressOf(const std::string& remote);
+// 429 with Retry-After.
+HttpResponse slowDown(double wait, const std::string& what);
 HttpResponse jsonReply(int status, std::string body);
 HttpResponse jsonReply(int status, const json& body);
 std::string dumpJson(const json& j);

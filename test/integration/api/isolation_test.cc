@@ -58,19 +58,23 @@ TEST_F(IsolationTest, NoRouteLetsOneTenantSeeOrTouchAnothersThings) {
       call("POST", "/v1/webhooks", acme_admin, R"({"url":"http://127.0.0.1:9/acme-hooks"})")
           .body.value("id", "");
   ASSERT_FALSE(webhook.empty());
+  const std::string client =
+      call("POST", "/v1/oauth-clients", acme_admin, R"({"role":"viewer"})").body.value("id", "");
+  ASSERT_FALSE(client.empty());
 
   // Everything of acme's a probe could name, and what must never show up elsewhere.
-  const std::vector<std::string> acme_ids{connection, order,           acme_key_id,      webhook,
-                                          "acme",     "dc-ashburn-p1", "dc-hillsboro-p1"};
-  const std::vector<std::string> secrets{connection,      wavelength,        order,
-                                         acme_key_id,     webhook,           "acme-hooks",
-                                         "dc-ashburn-p1", "dc-hillsboro-p1", "\"acme\""};
+  const std::vector<std::string> acme_ids{connection, order,  acme_key_id,     webhook,
+                                          client,     "acme", "dc-ashburn-p1", "dc-hillsboro-p1"};
+  const std::vector<std::string> secrets{connection,        wavelength,   order,  acme_key_id,
+                                         webhook,           "acme-hooks", client, "dc-ashburn-p1",
+                                         "dc-hillsboro-p1", "\"acme\""};
   const json hostile_order = json::parse(ethernetOrder("dc-ashburn-p1", "dc-hillsboro-p1"));
   auto bodyFor = [&](const std::string& method, const std::string& route) -> std::string {
     if (route == "/v1/connections" || route == "/v1/quotes") return hostile_order.dump();
     if (route == "/v1/connections/{id}") return R"({"bandwidth_mbps":5000,"tags":{"owned":"yes"}})";
     if (route == "/v1/ports/{id}") return R"({"tenant":"globex"})";
-    if (route == "/v1/api-keys") return R"({"tenant":"acme","role":"admin"})";
+    if (route == "/v1/api-keys" || route == "/v1/oauth-clients")
+      return R"({"tenant":"acme","role":"admin"})";
     if (route == "/v1/tenants") return R"({"id":"acme-2"})";
     if (route == "/v1/webhooks")
       return R"({"url":"http://127.0.0.1:9/globex-hooks","tenant":"acme"})";  // to hear acme
