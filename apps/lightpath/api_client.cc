@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <iostream>
+#include <random>
 #include <thread>
 
 #include "lightpath/base/crypto.h"
@@ -158,6 +159,11 @@ Answer Client::call(const std::string& method, const std::string& path, const st
                                                     : kExitRejected;
   }
   return a;
+}
+
+std::string newIdempotencyKey() {
+  std::random_device random;
+  return fmt::format("cli-{:08x}{:08x}", random(), random());
 }
 
 void printTable(const std::vector<std::vector<std::string>>& rows) {

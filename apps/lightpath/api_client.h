@@ -60,6 +60,8 @@ class Client {
   std::unique_ptr<PinCheck> pin_check_;
 };
 
+// A fresh Idempotency-Key for one POST (its retry on a dropped connection reuses it).
+std::string newIdempotencyKey();
 // Columns padded to their widest cell.
 void printTable(const std::vector<std::vector<std::string>>& rows);
 

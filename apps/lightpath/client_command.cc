@@ -11,7 +11,6 @@
 #include <iostream>
 #include <map>
 #include <nlohmann/json.hpp>
-#include <random>
 #include <thread>
 
 #include "api_client.h"
@@ -215,9 +214,7 @@ void addClientCommands(CLI::App& app, int* exit_code) {
       *exit_code = kExitUsage;
       return;
     }
-    if (order.idempotency_key.empty())
-      order.idempotency_key = fmt::format(
-          "cli-{:016x}", std::random_device{}() * 0x9e3779b97f4a7c15ull ^ std::random_device{}());
+    if (order.idempotency_key.empty()) order.idempotency_key = newIdempotencyKey();
     Client client(flags);
     Answer a = client.call("POST", "/v1/connections", body->dump(),
                            {{"Idempotency-Key", order.idempotency_key}});

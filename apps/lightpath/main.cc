@@ -2,6 +2,7 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 
+#include "account_command.h"
 #include "analyze_command.h"
 #include "bench_command.h"
 #include "client_command.h"
@@ -18,6 +19,7 @@ int main(int argc, char** argv) {
   int exit_code = lightpath::cli::kExitOk;
   lightpath::cli::addServeCommand(app, &exit_code);
   lightpath::cli::addClientCommands(app, &exit_code);
+  lightpath::cli::addAccountCommands(app, &exit_code);
   lightpath::cli::addTopologyCommands(app, &exit_code);
   lightpath::cli::addPathCommand(app, &exit_code);
   lightpath::cli::addSimulateCommand(app, &exit_code);

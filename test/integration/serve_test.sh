@@ -43,8 +43,24 @@ for f in "$tmp/data/lightpath.db" "$tmp/data"/devices/*.jsonl; do
 done
 export LIGHTPATH_API_KEY=$key
 curl -sf "$LIGHTPATH_URL/readyz" >/dev/null || fail "readyz"
-curl -sf -H "Authorization: Bearer $key" -H 'Content-Type: application/json' \
-  -d '{"id":"acme","name":"Acme AI"}' "$LIGHTPATH_URL/v1/tenants" >/dev/null || fail "add tenant"
+"$lp" tenants create --id acme --name "Acme AI" >/dev/null || fail "tenants create exit $?"
+"$lp" tenants list | grep -q "^acme  *Acme AI" || fail "tenants list: $("$lp" tenants list)"
+# An OAuth client made from the CLI, its token used by curl, then revoked from the CLI.
+"$lp" oauth-clients create --tenant acme --role viewer --name ci >"$tmp/client" ||
+  fail "oauth-clients create exit $?"
+client_id=$(grep -o 'cli_[a-z0-9]*' "$tmp/client" | head -1)
+client_secret=$(grep -o 'lpc_[0-9a-f]*' "$tmp/client")
+token=$(curl -s -u "$client_id:$client_secret" -d grant_type=client_credentials \
+  "$LIGHTPATH_URL/oauth/token" | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
+curl -sf -H "Authorization: Bearer $token" "$LIGHTPATH_URL/v1/connections" >/dev/null ||
+  fail "the client's access token was not taken"
+"$lp" oauth-clients list | grep -q "$client_id  *acme  *viewer  *ci" ||
+  fail "oauth-clients list: $("$lp" oauth-clients list)"
+"$lp" oauth-clients delete "$client_id" >/dev/null || fail "oauth-clients delete exit $?"
+[ "$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $token" \
+  "$LIGHTPATH_URL/v1/connections")" = 401 ] || fail "a revoked client's token still works"
+"$lp" api-keys create --tenant acme --role viewer | grep -q "secret (shown once" ||
+  fail "api-keys create"
 
 "$lp" quote --kind wavelength --a dc-ashburn --z dc-hillsboro --mbps 200000 --protection 1+1 >"$tmp/quote" ||
   fail "quote exit $?"

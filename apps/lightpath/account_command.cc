@@ -1,0 +1,153 @@
+// `lightpath tenants|api-keys|oauth-clients|webhooks`: the account's things, each listed, made and
+// (where the API allows) removed alike. A made secret is printed once, as the API shows it once.
+#include "account_command.h"
+
+#include <fmt/format.h>
+
+#include <iostream>
+#include <map>
+#include <memory>
+#include <nlohmann/json.hpp>
+
+#include "api_client.h"
+
+namespace lightpath::cli {
+namespace {
+
+using nlohmann::json;
+
+struct Resource {
+  const char* command;                                       // "api-keys"
+  const char* path;                                          // "/v1/api-keys"
+  const char* description;                                   // of the command
+  std::vector<std::pair<const char*, const char*>> columns;  // header, field
+  std::vector<std::pair<const char*, const char*>> fields;   // flag, what (POST body strings)
+  const char* secret_field;                                  // shown once on creation, or null
+  bool deletable;
+};
+
+std::string cell(const json& item, const char* field) {
+  if (!item.contains(field) || item.at(field).is_null()) return "";
+  const json& v = item.at(field);
+  return v.is_string() ? v.get<std::string>() : v.dump();
+}
+
+void addResource(CLI::App& app, const Resource& r, ClientFlags& flags, int* exit_code) {
+  CLI::App* command = app.add_subcommand(r.command, r.description);
+  command->require_subcommand(1);
+
+  CLI::App* list =
+      command->add_subcommand("list", std::string("the ") + r.command + " this key may see");
+  addServerFlags(list, flags);
+  list->callback([&flags, r, exit_code] {
+    resolveServerFlags(flags);
+    Client client(flags);
+    Answer a = client.call("GET", std::string(r.path) + "?limit=1000");
+    if ((*exit_code = a.exit) != kExitOk) return;
+    if (flags.json_output) {
+      std::cout << a.body.dump(2) << "\n";
+      return;
+    }
+    std::vector<std::vector<std::string>> rows(1);
+    for (const auto& [header, field] : r.columns) rows[0].emplace_back(header);
+    for (const json& item : a.body["items"]) {
+      rows.emplace_back();
+      for (const auto& [header, field] : r.columns) rows.back().push_back(cell(item, field));
+    }
+    printTable(rows);
+  });
+
+  CLI::App* create = command->add_subcommand("create", std::string("make one of the ") + r.command);
+  addServerFlags(create, flags);
+  auto values = std::make_shared<std::map<std::string, std::string>>();
+  for (const auto& [flag, what] : r.fields)
+    create->add_option(std::string("--") + flag, (*values)[flag], what);
+  create->callback([&flags, r, exit_code, values] {
+    resolveServerFlags(flags);
+    json body = json::object();
+    for (const auto& [flag, value] : *values) {
+      if (!value.empty()) body[flag] = value;
+    }
+    Client client(flags);
+    Answer a = client.call("POST", r.path, body.dump(), {{"Idempotency-Key", newIdempotencyKey()}});
+    if ((*exit_code = a.exit) != kExitOk) return;
+    if (flags.json_output) {
+      std::cout << a.body.dump(2) << "\n";
+      return;
+    }
+    std::cout << fmt::format("made {}\n", cell(a.body, "id"));
+    if (r.secret_field && a.body.contains(r.secret_field)) {
+      std::cout << fmt::format("{} (shown once: keep it now): {}\n", r.secret_field,
+                               cell(a.body, r.secret_field));
+    }
+  });
+
+  if (!r.deletable) return;
+  auto id = std::make_shared<std::string>();
+  CLI::App* remove = command->add_subcommand("delete", "remove (revoke) one by id");
+  addServerFlags(remove, flags);
+  remove->add_option("id", *id, "its id")->required();
+  remove->callback([&flags, r, exit_code, id] {
+    resolveServerFlags(flags);
+    Client client(flags);
+    Answer a =
+        client.call("DELETE", std::string(r.path) + "/" + httplib::detail::encode_query_param(*id));
+    if ((*exit_code = a.exit) != kExitOk) return;
+    if (!flags.json_output) std::cout << fmt::format("deleted {}\n", *id);
+  });
+}
+
+}  // namespace
+
+void addAccountCommands(CLI::App& app, int* exit_code) {
+  static ClientFlags flags;
+  const std::vector<Resource> resources{
+      {"tenants",
+       "/v1/tenants",
+       "the carrier's customers (operators make them)",
+       {{"ID", "id"}, {"NAME", "name"}, {"CREATED", "created_at"}},
+       {{"id", "1-40 of a-z, 0-9 and '-'"}, {"name", "what people call it"}},
+       nullptr,
+       false},
+      {"api-keys",
+       "/v1/api-keys",
+       "keys for people and scripts: made, listed, revoked",
+       {{"ID", "id"},
+        {"TENANT", "tenant"},
+        {"ROLE", "role"},
+        {"NAME", "name"},
+        {"CREATED", "created_at"}},
+       {{"tenant", "whose (operators: any; else your own)"},
+        {"role", "operator, admin or viewer"},
+        {"name", "what it is for"}},
+       "secret",
+       true},
+      {"oauth-clients",
+       "/v1/oauth-clients",
+       "OAuth2 clients: their secret buys access tokens at /oauth/token",
+       {{"CLIENT ID", "client_id"},
+        {"TENANT", "tenant"},
+        {"ROLE", "role"},
+        {"NAME", "name"},
+        {"CREATED", "created_at"}},
+       {{"tenant", "whose (operators: any; else your own)"},
+        {"role", "operator, admin or viewer"},
+        {"name", "what it is for"}},
+       "client_secret",
+       true},
+      {"webhooks",
+       "/v1/webhooks",
+       "where your events are posted, signed",
+       {{"ID", "id"},
+        {"TENANT", "tenant"},
+        {"URL", "url"},
+        {"FAILURES", "failures"},
+        {"LAST ERROR", "last_error"}},
+       {{"url", "the receiver (https://...)"}, {"secret", "your own signing secret (optional)"}},
+       "secret",
+       true},
+  };
+  for (const Resource& r : resources) addResource(app, r, flags, exit_code);
+}
+
+}  // namespace lightpath::cli
