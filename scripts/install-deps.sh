@@ -19,7 +19,7 @@ packages=(
   netconfd openssh-server openssh-client python3-ncclient
   # tests, fuzzing, benchmarks and their peers
   libgtest-dev libgmock-dev librapidcheck-dev libbenchmark-dev clang-14 libclang-rt-14-dev
-  libboost-graph-dev python3 python3-networkx wrk curl openssl
+  libboost-graph-dev python3 python3-networkx wrk curl openssl jq
   # GNPy, the QoT peer (../shared/peers/gnpy, run from source): what bench/gnpy_qot.py imports
   python3-numpy python3-scipy python3-openpyxl python3-xlrd
   # code checks (scripts/lint.sh)
