@@ -318,9 +318,11 @@ TEST_F(ApiFixture, IdempotencyKeysAreForgottenAfterTheirTime) {
 TEST_F(ApiFixture, EventsOrdersAndAuditEntriesGoAfterTheirRetention) {
   start();
   const std::string acme = addTenant("acme", {"dc-ashburn-p1", "dc-hillsboro-p1"});
-  ASSERT_EQ(call("POST", "/v1/connections", acme, ethernetOrder("dc-ashburn-p1", "dc-hillsboro-p1"))
-                .status,
-            201);
+  Reply first =
+      call("POST", "/v1/connections", acme, ethernetOrder("dc-ashburn-p1", "dc-hillsboro-p1"));
+  ASSERT_EQ(first.status, 201);
+  // Settled: no event of it comes after the pruning below.
+  ASSERT_EQ(waitFor(acme, first.body.value("id", ""), "active"), "active");
   auto count = [&](const std::string& path) {
     return call("GET", path.substr(0, path.find('?')), operator_key_, "", path)
         .body["items"]
