@@ -1,5 +1,6 @@
-// `lightpath tenants|api-keys|oauth-clients|webhooks`: the account's things, each listed, made and
-// (where the API allows) removed alike. A made secret is printed once, as the API shows it once.
+// `lightpath tenants|api-keys|oauth-clients|webhooks|ports|orders|audit`: the account's things,
+// each listed, made and removed alike where the API allows it. A made secret is printed once, as
+// the API shows it once. `ports assign` gives a port to a tenant (operators).
 #include "account_command.h"
 
 #include <fmt/format.h>
@@ -23,6 +24,7 @@ struct Resource {
   std::vector<std::pair<const char*, const char*>> columns;  // header, field
   std::vector<std::pair<const char*, const char*>> fields;   // flag, what (POST body strings)
   const char* secret_field;                                  // shown once on creation, or null
+  bool creatable;
   bool deletable;
 };
 
@@ -57,6 +59,7 @@ void addResource(CLI::App& app, const Resource& r, ClientFlags& flags, int* exit
     printTable(rows);
   });
 
+  if (!r.creatable) return;
   CLI::App* create = command->add_subcommand("create", std::string("make one of the ") + r.command);
   addServerFlags(create, flags);
   auto values = std::make_shared<std::map<std::string, std::string>>();
@@ -108,6 +111,7 @@ void addAccountCommands(CLI::App& app, int* exit_code) {
        {{"ID", "id"}, {"NAME", "name"}, {"CREATED", "created_at"}},
        {{"id", "1-40 of a-z, 0-9 and '-'"}, {"name", "what people call it"}},
        nullptr,
+       true,
        false},
       {"api-keys",
        "/v1/api-keys",
@@ -121,6 +125,7 @@ void addAccountCommands(CLI::App& app, int* exit_code) {
         {"role", "operator, admin or viewer"},
         {"name", "what it is for"}},
        "secret",
+       true,
        true},
       {"oauth-clients",
        "/v1/oauth-clients",
@@ -134,6 +139,7 @@ void addAccountCommands(CLI::App& app, int* exit_code) {
         {"role", "operator, admin or viewer"},
         {"name", "what it is for"}},
        "client_secret",
+       true,
        true},
       {"webhooks",
        "/v1/webhooks",
@@ -145,9 +151,72 @@ void addAccountCommands(CLI::App& app, int* exit_code) {
         {"LAST ERROR", "last_error"}},
        {{"url", "the receiver (https://...)"}, {"secret", "your own signing secret (optional)"}},
        "secret",
+       true,
        true},
+      {"ports",
+       "/v1/ports",
+       "customer ports and whose they are (operators assign them)",
+       {{"ID", "id"},
+        {"SITE", "site"},
+        {"GBPS", "speed_gbps"},
+        {"TENANT", "tenant"},
+        {"USED MBPS", "used_mbps"}},
+       {},
+       nullptr,
+       false,
+       false},
+      {"orders",
+       "/v1/orders",
+       "what was asked of the service, newest first",
+       {{"ID", "id"},
+        {"TYPE", "type"},
+        {"CONNECTION", "connection"},
+        {"TENANT", "tenant"},
+        {"AT", "at"},
+        {"STATUS", "status"}},
+       {},
+       nullptr,
+       false,
+       false},
+      {"audit",
+       "/v1/audit",
+       "who changed what (operators)",
+       {{"AT", "at"},
+        {"ACTOR", "actor"},
+        {"METHOD", "method"},
+        {"PATH", "path"},
+        {"STATUS", "status"}},
+       {},
+       nullptr,
+       false,
+       false},
   };
   for (const Resource& r : resources) addResource(app, r, flags, exit_code);
+
+  // ports assign PORT --tenant T (or --release): the operator's PATCH of a port's tenant.
+  static std::string port, tenant;
+  static bool release = false;
+  CLI::App* ports = app.get_subcommand("ports");
+  CLI::App* assign = ports->add_subcommand("assign", "give a port to a tenant (operators)");
+  addServerFlags(assign, flags);
+  assign->add_option("port", port, "the port's id")->required();
+  auto* to = assign->add_option("--tenant", tenant, "the tenant it goes to");
+  assign->add_flag("--release", release, "take it back from its tenant")->excludes(to);
+  assign->callback([exit_code] {
+    resolveServerFlags(flags);
+    if (tenant.empty() && !release) {
+      std::cerr << "lightpath: ports assign: --tenant T or --release\n";
+      *exit_code = kExitUsage;
+      return;
+    }
+    Client client(flags);
+    const json body{{"tenant", release ? json(nullptr) : json(tenant)}};
+    Answer a =
+        client.call("PATCH", "/v1/ports/" + httplib::detail::encode_query_param(port), body.dump());
+    if ((*exit_code = a.exit) != kExitOk) return;
+    if (!flags.json_output)
+      std::cout << fmt::format("{} {}\n", port, release ? "released" : "assigned to " + tenant);
+  });
 }
 
 }  // namespace lightpath::cli
