@@ -18,6 +18,7 @@
 #include <shared_mutex>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 #include "lightpath/base/clock.h"
 #include "lightpath/base/seal.h"
@@ -55,7 +56,13 @@ class AccessTokens {
 
  private:
   struct Key;
+  struct Verified {
+    Principal who;
+    std::int64_t expires = 0;  // unix seconds
+  };
   Result<std::shared_ptr<const Key>> makeKey(TimePoint now);
+  // The signature and claims of a token, expiry aside.
+  Result<Verified> check(std::string_view token) const;
 
   Store& store_;
   const Clock& clock_;
@@ -64,6 +71,8 @@ class AccessTokens {
   mutable std::shared_mutex mutex_;
   std::map<std::string, std::shared_ptr<const Key>> keys_;  // by kid
   std::shared_ptr<const Key> newest_;
+  mutable std::mutex verified_mutex_;
+  mutable std::unordered_map<std::string, Verified> verified_;  // tokens whose signature held
 };
 
 }  // namespace lightpath
