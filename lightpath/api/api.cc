@@ -126,7 +126,8 @@ Api::Impl::Impl(ApiDeps d, ApiLimits l)
       metrics(routeNames(routes)),
       keys(*deps.store, *deps.clock),
       clients(*deps.store, *deps.clock, kOAuthClients),
-      tokens(*deps.store, *deps.clock, deps.sealer, {.lifetime = l.access_token_lifetime}) {
+      tokens(*deps.store, *deps.clock, deps.sealer, {.lifetime = l.access_token_lifetime}),
+      quote_key(deps.sealer ? deps.sealer->derive("lightpath quote ids") : randomBytes(32)) {
   for (const Port& p : deps.topology->ports()) ports_by_id[p.id] = &p;
   metrics.setGauges([this] { return gauges(); });
 }

@@ -53,6 +53,8 @@ struct ApiLimits {
   std::size_t max_webhooks_per_tenant = 100;
   std::size_t max_oauth_clients_per_tenant = 50;
   std::chrono::seconds access_token_lifetime{3600};
+  // How long a quote's price holds for an order that names it (quote_id).
+  std::chrono::seconds quote_validity{900};
 };
 
 class Api {

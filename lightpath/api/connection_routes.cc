@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include "lightpath/api/internal/api_impl.h"
+#include "lightpath/base/crypto.h"
 #include "lightpath/service/connection_json.h"
 
 namespace lightpath {
@@ -20,6 +21,52 @@ Status checkEnds(const Api::Impl& api, const Context& ctx, const ConnectionSpec&
   LP_RETURN_IF_ERROR(mine(spec.a_end, "a_end"));
   if (spec.kind == ConnectionKind::Ethernet) return mine(spec.z_end, "z_end");
   return Status::ok();
+}
+
+// A quote's id is the quote itself, signed: the tenant, the spec (hashed), the price and when
+// it lapses, under a key derived from the master key. Any instance honours it; nothing is
+// stored per quote (quotes stay as cheap as reads).
+std::string priceText(const Realization::Price& p) {
+  return fmt::format("{} {} {:.2f}/mo {:.4f}/h {:.2f} setup", p.currency, p.term, p.monthly,
+                     p.hourly, p.setup);
+}
+
+// What a quote is for: the spec but its tags (they change no price).
+std::string specHash(ConnectionSpec spec) {
+  spec.tags.clear();
+  return sha256Hex(specToJson(spec).dump());
+}
+
+std::string quoteId(const std::string& key, const std::string& tenant, const ConnectionSpec& spec,
+                    const Realization::Price& price, std::int64_t until) {
+  const json claims{{"t", tenant}, {"s", specHash(spec)}, {"p", priceText(price)}, {"u", until}};
+  const std::string payload = base64UrlEncode(claims.dump());
+  return "quo_" + payload + "." + base64UrlEncode(hmacSha256(key, payload));
+}
+
+// The price an order naming `id` must get; 400 when it is no quote of ours (or another
+// tenant's), 409 when it lapsed or was for another order.
+Result<std::string> quotedPrice(const std::string& key, const std::string& id,
+                                const std::string& tenant, const ConnectionSpec& spec,
+                                std::int64_t now) {
+  const auto dot = id.rfind('.');
+  const std::string payload =
+      id.starts_with("quo_") && dot != std::string::npos ? id.substr(4, dot - 4) : std::string();
+  const auto signature = base64UrlDecode(dot == std::string::npos ? "" : id.substr(dot + 1));
+  const auto text = base64UrlDecode(payload);
+  const json claims = text ? json::parse(*text, nullptr, false) : json();
+  if (payload.empty() || !signature || !constantTimeEquals(*signature, hmacSha256(key, payload)) ||
+      !claims.is_object() || claims.value("t", "") != tenant) {
+    return fail(invalidArgument("quote_id: not a quote of this service for this tenant"));
+  }
+  if (claims.value("u", std::int64_t{0}) <= now) {
+    return fail(
+        aborted(fmt::format("quote_id: the quote lapsed at {}: quote again",
+                            formatTime(TimePoint(std::chrono::seconds(claims.value("u", 0)))))));
+  }
+  if (claims.value("s", "") != specHash(spec))
+    return fail(aborted("quote_id: the quote was for another order: quote this one"));
+  return claims.value("p", "");
 }
 
 // An order's or quote's body: the connection's spec in the shape connections show it
@@ -58,6 +105,13 @@ std::optional<HttpResponse> checkIfMatch(const Context& ctx, std::uint64_t versi
 
 Result<HttpResponse> Api::Impl::createConnection(Context& ctx) {
   LP_ASSIGN_OR_RETURN(json body, parseObject(ctx.request.body));
+  std::optional<std::string> quote_id;
+  if (body.contains("quote_id")) {
+    if (!body.at("quote_id").is_string())
+      return fail(invalidArgument("quote_id: the id of a quote (POST /v1/quotes)"));
+    quote_id = body.at("quote_id").get<std::string>();
+    body.erase("quote_id");
+  }
   LP_ASSIGN_OR_RETURN(ConnectionSpec spec, specOfBody(body));
   std::string tenant = ctx.who.tenant;
   if (body.contains("tenant")) {
@@ -74,10 +128,26 @@ Result<HttpResponse> Api::Impl::createConnection(Context& ctx) {
       return fail(invalidArgument(fmt::format("tenant: no tenant '{}'", tenant.substr(0, 40))));
   }
   LP_RETURN_IF_ERROR(checkEnds(*this, ctx, spec));
+  std::optional<std::string> agreed;
+  if (quote_id) {
+    const std::int64_t now =
+        std::chrono::duration_cast<std::chrono::seconds>(deps.clock->now().time_since_epoch())
+            .count();
+    LP_ASSIGN_OR_RETURN(agreed, quotedPrice(quote_key, *quote_id, tenant, spec, now));
+  }
   ctx.owner = tenant;
   HttpResponse reply;
   auto created = deps.provisioner->order(
       tenant, spec, ctx.who.key_id, [&](StoreTransaction& tx, const Connection& c) {
+        // Exactly the quoted price, or nothing is held (the route, and so the price, may have
+        // changed with the network since).
+        const auto& price = c.current().price;
+        if (agreed && (!price || priceText(*price) != *agreed)) {
+          return aborted(
+              fmt::format("quote_id: the price is no longer the quoted one ({}; now {}): "
+                          "quote again",
+                          *agreed, price ? priceText(*price) : "none"));
+        }
         // The audit entry, the order and the idempotency record commit with the connection.
         reply = connectionReply(201, c);
         reply.headers.emplace_back("Location", "/v1/connections/" + c.id());
@@ -256,6 +326,7 @@ Result<HttpResponse> Api::Impl::deleteConnection(Context& ctx) {
 
 Result<HttpResponse> Api::Impl::createQuote(Context& ctx) {
   LP_ASSIGN_OR_RETURN(json body, parseObject(ctx.request.body));
+  if (body.contains("quote_id")) return fail(invalidArgument("quote_id: only orders name a quote"));
   if (body.contains("tenant") && !ctx.isOperator()) {
     return fail(invalidArgument("tenant: only operators order for a tenant"));
   }
@@ -277,6 +348,16 @@ Result<HttpResponse> Api::Impl::createQuote(Context& ctx) {
   draft.setCurrent(*quoted);
   json shown = json::parse(connectionView(draft));
   json out{{"feasible", true}, {"requested", std::move(shown["requested"])}};
+  // An id an order can name to get this price (the tenant's own: an operator's quote names the
+  // tenant it is for).
+  const std::string tenant = body.value("tenant", ctx.who.tenant);
+  if (quoted->price && !tenant.empty()) {
+    const TimePoint until = deps.clock->now() + limits.quote_validity;
+    out["id"] =
+        quoteId(quote_key, tenant, spec, *quoted->price,
+                std::chrono::duration_cast<std::chrono::seconds>(until.time_since_epoch()).count());
+    out["valid_until"] = formatTime(until);
+  }
   for (auto& [key, value] : shown["current"].items()) out[key] = std::move(value);
   if (spec.max_latency)
     out["latency_margin_ms"] = spec.max_latency->value() / 1000.0 - quoted->latency_ms;

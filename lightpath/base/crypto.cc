@@ -41,6 +41,21 @@ std::string secureId(std::string_view prefix) {
   return idFromBits(prefix, bits[0], bits[1]);
 }
 
+std::string base64UrlEncode(std::string_view data) {
+  std::string out = base64Encode(data);
+  while (!out.empty() && out.back() == '=') out.pop_back();
+  for (char& c : out) c = c == '+' ? '-' : c == '/' ? '_' : c;
+  return out;
+}
+
+std::optional<std::string> base64UrlDecode(std::string_view text) {
+  if (text.find_first_of("+/=") != std::string_view::npos) return std::nullopt;
+  std::string padded(text);
+  for (char& c : padded) c = c == '-' ? '+' : c == '_' ? '/' : c;
+  padded.append((4 - padded.size() % 4) % 4, '=');
+  return base64Decode(padded);
+}
+
 std::string certificateFingerprint(std::string_view der) {
   const std::string digest = sha256Hex(der);
   std::string out;

@@ -22,6 +22,9 @@ std::string randomBytes(std::size_t bytes);
 std::string base64Encode(std::string_view data);
 // Nothing when `text` is not padded standard base64.
 std::optional<std::string> base64Decode(std::string_view text);
+// The URL-safe alphabet without padding (RFC 4648 5), as JWTs and URLs use it.
+std::string base64UrlEncode(std::string_view data);
+std::optional<std::string> base64UrlDecode(std::string_view text);
 // A certificate's SHA-256 fingerprint from its DER bytes, as `openssl x509 -fingerprint -sha256`
 // prints it: "AB:CD:...".
 std::string certificateFingerprint(std::string_view der);

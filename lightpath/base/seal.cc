@@ -176,6 +176,8 @@ Result<std::string> Sealer::open(std::string_view sealed, std::string_view conte
 
 bool Sealer::isSealed(std::string_view value) { return value.starts_with(kPrefix); }
 
+std::string Sealer::derive(std::string_view purpose) const { return hmacSha256(key_, purpose); }
+
 std::string defaultMasterKeyFile() {
   const char* config = std::getenv("XDG_CONFIG_HOME");
   const char* home = std::getenv("HOME");

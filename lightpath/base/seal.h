@@ -25,6 +25,9 @@ class Sealer {
   // FailedPrecondition when sealed under another master key (its id named), InvalidArgument when
   // damaged or sealed for another context.
   Result<std::string> open(std::string_view sealed, std::string_view context) const;
+  // A key for `purpose` derived from the master key (HMAC-SHA256): every instance with the same
+  // master key derives the same one (signed quote ids).
+  std::string derive(std::string_view purpose) const;
   // "mk_" and 12 hex digits of a hash of the key: names the key without revealing it.
   const std::string& keyId() const { return key_id_; }
   static bool isSealed(std::string_view value);

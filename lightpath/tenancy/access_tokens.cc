@@ -31,23 +31,6 @@ namespace {
 constexpr std::string_view kAudience = "lightpath-api";
 constexpr std::size_t kCoordinate = 32;  // P-256
 
-std::string base64Url(std::string_view data) {
-  std::string out = base64Encode(data);
-  while (!out.empty() && out.back() == '=') out.pop_back();
-  std::replace(out.begin(), out.end(), '+', '-');
-  std::replace(out.begin(), out.end(), '/', '_');
-  return out;
-}
-
-std::optional<std::string> fromBase64Url(std::string_view text) {
-  if (text.find_first_of("+/=") != std::string_view::npos) return std::nullopt;
-  std::string padded(text);
-  std::replace(padded.begin(), padded.end(), '-', '+');
-  std::replace(padded.begin(), padded.end(), '_', '/');
-  padded.append((4 - padded.size() % 4) % 4, '=');
-  return base64Decode(padded);
-}
-
 std::shared_ptr<EVP_PKEY> owned(EVP_PKEY* k) { return {k, EVP_PKEY_free}; }
 
 std::string privatePem(EVP_PKEY* key) {
@@ -73,7 +56,7 @@ std::string coordinate(EVP_PKEY* key, const char* name) {
   if (EVP_PKEY_get_bn_param(key, name, &bn) != 1) return "";
   BN_bn2binpad(bn, reinterpret_cast<unsigned char*>(out.data()), kCoordinate);
   BN_free(bn);
-  return base64Url(out);
+  return base64UrlEncode(out);
 }
 
 const unsigned char* bytes(std::string_view s) {
@@ -212,10 +195,11 @@ Result<AccessTokens::Issued> AccessTokens::issue(const Principal& who) const {
               {"jti", randomHex(16)},
               {"scope", toString(who.role)}};
   if (!who.tenant.empty()) claims["tenant"] = who.tenant;
-  const std::string signing_input = base64Url(header.dump()) + "." + base64Url(claims.dump());
+  const std::string signing_input =
+      base64UrlEncode(header.dump()) + "." + base64UrlEncode(claims.dump());
   const std::string signature = sign(key->pkey.get(), signing_input);
   if (signature.empty()) return fail(internalError("cannot sign the token"));
-  return Issued{signing_input + "." + base64Url(signature), options_.lifetime};
+  return Issued{signing_input + "." + base64UrlEncode(signature), options_.lifetime};
 }
 
 Result<Principal> AccessTokens::verify(std::string_view token) const {
@@ -243,9 +227,9 @@ Result<AccessTokens::Verified> AccessTokens::check(std::string_view token) const
   const auto second = first == std::string_view::npos ? first : token.find('.', first + 1);
   if (second == std::string_view::npos || token.find('.', second + 1) != std::string_view::npos)
     return fail(unauthenticated("not a JWT"));
-  const auto header_text = fromBase64Url(token.substr(0, first));
-  const auto claims_text = fromBase64Url(token.substr(first + 1, second - first - 1));
-  const auto signature = fromBase64Url(token.substr(second + 1));
+  const auto header_text = base64UrlDecode(token.substr(0, first));
+  const auto claims_text = base64UrlDecode(token.substr(first + 1, second - first - 1));
+  const auto signature = base64UrlDecode(token.substr(second + 1));
   if (!header_text || !claims_text || !signature) return fail(unauthenticated("not a JWT"));
   const json header = json::parse(*header_text, nullptr, false);
   const json claims = json::parse(*claims_text, nullptr, false);

@@ -166,6 +166,8 @@ struct Api::Impl {
   ApiKeys keys;
   ApiKeys clients;      // OAuth clients: their secrets buy access tokens, never a request
   AccessTokens tokens;  // the access tokens those clients get
+  std::string
+      quote_key;  // signs quote ids (derived from the master key: any instance honours them)
   std::atomic<bool> ready_flag{false};
   std::atomic<std::uint64_t> request_counter{0};
   std::atomic<std::int64_t> open_streams{0};  // told by the HTTP server
