@@ -183,7 +183,7 @@ TEST_P(StoreConformance, OldEventsAreDeletedOldestFirstAndCursorsAreNotReused) {
                     .isOk());
     return cursor;
   };
-  for (int i = 1; i <= 10; ++i) append(i * 100);
+  for (std::int64_t i = 1; i <= 10; ++i) append(i * 100);
   std::size_t deleted = 0;
   ASSERT_TRUE(store
                   ->transact([&](StoreTransaction& tx) -> Status {
