@@ -100,10 +100,24 @@ void addResource(CLI::App& app, const Resource& r, ClientFlags& flags, int* exit
   });
 }
 
+// API keys and OAuth clients are made and shown alike.
+std::vector<std::pair<const char*, const char*>> credentialColumns(const char* id_header,
+                                                                   const char* id_field) {
+  return {{id_header, id_field},
+          {"TENANT", "tenant"},
+          {"ROLE", "role"},
+          {"NAME", "name"},
+          {"CREATED", "created_at"}};
+}
+
 }  // namespace
 
 void addAccountCommands(CLI::App& app, int* exit_code) {
   static ClientFlags flags;
+  const std::vector<std::pair<const char*, const char*>> credential_fields{
+      {"tenant", "whose (operators: any; else your own)"},
+      {"role", "operator, admin or viewer"},
+      {"name", "what it is for"}};
   const std::vector<Resource> resources{
       {"tenants",
        "/v1/tenants",
@@ -113,34 +127,11 @@ void addAccountCommands(CLI::App& app, int* exit_code) {
        nullptr,
        true,
        false},
-      {"api-keys",
-       "/v1/api-keys",
-       "keys for people and scripts: made, listed, revoked",
-       {{"ID", "id"},
-        {"TENANT", "tenant"},
-        {"ROLE", "role"},
-        {"NAME", "name"},
-        {"CREATED", "created_at"}},
-       {{"tenant", "whose (operators: any; else your own)"},
-        {"role", "operator, admin or viewer"},
-        {"name", "what it is for"}},
-       "secret",
-       true,
-       true},
-      {"oauth-clients",
-       "/v1/oauth-clients",
+      {"api-keys", "/v1/api-keys", "keys for people and scripts: made, listed, revoked",
+       credentialColumns("ID", "id"), credential_fields, "secret", true, true},
+      {"oauth-clients", "/v1/oauth-clients",
        "OAuth2 clients: their secret buys access tokens at /oauth/token",
-       {{"CLIENT ID", "client_id"},
-        {"TENANT", "tenant"},
-        {"ROLE", "role"},
-        {"NAME", "name"},
-        {"CREATED", "created_at"}},
-       {{"tenant", "whose (operators: any; else your own)"},
-        {"role", "operator, admin or viewer"},
-        {"name", "what it is for"}},
-       "client_secret",
-       true,
-       true},
+       credentialColumns("CLIENT ID", "client_id"), credential_fields, "client_secret", true, true},
       {"webhooks",
        "/v1/webhooks",
        "where your events are posted, signed",
