@@ -328,12 +328,15 @@ Result<std::unique_ptr<Server>> Server::start(const ServeConfig& config, std::os
   server->housekeeper_ = std::thread([server = server.get(), ttl = config.idempotency_ttl,
                                       retention = config.retention] {
     std::unique_lock lock(server->housekeeping_mutex_);
+    bool first = true;  // the API loaded the signing keys just now
     do {
       lock.unlock();
       auto expired = server->api_->expireIdempotencyRecords(server->stack_->clock.now() - ttl);
       if (!expired) log().warn("housekeeping: {}", expired.error().toString());
-      if (Status rotated = server->api_->rotateSigningKeys(); !rotated.isOk())
+      if (Status rotated = first ? Status::ok() : server->api_->rotateSigningKeys();
+          !rotated.isOk())
         log().warn("housekeeping: signing keys: {}", rotated.toString());
+      first = false;
       if (server->stack_->store->leads()) {  // one instance prunes for all
         auto pruned =
             pruneOldRecords(*server->stack_->store, server->stack_->clock.now(), retention);
