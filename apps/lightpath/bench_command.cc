@@ -211,6 +211,9 @@ Result<std::unique_ptr<Stack>> openExisting(const AdminFlags& flags) {
         notFound(fmt::format("{}: no Lightpath store here (lightpath.db)", config.stack.data_dir)));
   }
   config.stack.resume_workflows = false;
+  // Repairs push encrypted connections' keys: the same master key as the service's.
+  LP_ASSIGN_OR_RETURN(MasterKey master, loadServeMasterKey(config));
+  config.stack.sealer = std::move(master.sealer);
   return buildStack(config.stack);
 }
 

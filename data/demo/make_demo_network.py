@@ -173,8 +173,13 @@ def main():
             net["fibers"].append(fiber)
         speeds = [400, 400, 400, 400, 800, 800, 100, 100] if kind == "datacenter" else [100, 100, 400, 400]
         for i, speed in enumerate(speeds, start=1):
-            net["ports"].append({"id": f"{sid}-p{i}", "name": f"{speed}G port {i}", "site": sid,
-                                 "node": node_id, "speed_gbps": speed})
+            port = {"id": f"{sid}-p{i}", "name": f"{speed}G port {i}", "site": sid,
+                    "node": node_id, "speed_gbps": speed}
+            # MACsec on the data centers' 400G and 800G ports (their line cards encrypt); not on
+            # the 100G ones, nor on the on-ramps' hosted connections.
+            if kind == "datacenter" and speed >= 400:
+                port["macsec"] = True
+            net["ports"].append(port)
 
     for sid, name, metro, lat, lon, homes in DATACENTERS:
         add_site(sid, name, "datacenter", metro, lat, lon, homes)

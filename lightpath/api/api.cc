@@ -64,6 +64,8 @@ std::vector<Impl::Route> routeTable() {
       {"PATCH", "/v1/connections/{id}", &Impl::patchConnection, kAdmin, kAudited, kNo},
       {"DELETE", "/v1/connections/{id}", &Impl::deleteConnection, kAdmin, kAudited, kNo},
       {"GET", "/v1/connections/{id}/sla", &Impl::getConnectionSla, kAny, kNo, kNo},
+      {"POST", "/v1/connections/{id}/rotate-key", &Impl::rotateConnectionKey, kAdmin, kAudited,
+       kIdempotent},
       {"GET", "/v1/sla", &Impl::getSlaReport, kAny, kNo, kNo},
       // A quote changes nothing: any role, not audited, not remembered (a retry quotes again).
       {"POST", "/v1/quotes", &Impl::createQuote, kAny, kNo, kNo},

@@ -193,7 +193,7 @@ Result<HttpResponse> Api::Impl::listConnections(Context& ctx) {
   LP_RETURN_IF_ERROR(deps.store->read([&](StoreTransaction& tx) -> Status {
     LP_ASSIGN_OR_RETURN(auto rows, tx.connections(query, &total));
     for (ConnectionRecord& r : rows) {
-      items.push_back(withoutLedgerInternals(std::move(r.body)));
+      items.push_back(storedConnectionView(std::move(r.body)));
     }
     return Status::ok();
   }));
@@ -202,7 +202,7 @@ Result<HttpResponse> Api::Impl::listConnections(Context& ctx) {
 
 Result<HttpResponse> Api::Impl::getConnection(Context& ctx) {
   LP_ASSIGN_OR_RETURN(ConnectionRecord record, visibleConnection(ctx, ctx.params[0]));
-  HttpResponse r = jsonReply(200, withoutLedgerInternals(std::move(record.body)));
+  HttpResponse r = jsonReply(200, storedConnectionView(std::move(record.body)));
   r.headers.emplace_back("ETag", etagOf(record.version));
   return r;
 }
@@ -320,6 +320,37 @@ Result<HttpResponse> Api::Impl::deleteConnection(Context& ctx) {
     deps.workflows->terminate(stored.id, ctx.who.key_id);
   } else {
     (void)deps.provisioner->terminate(stored.id, ctx.who.key_id);
+  }
+  return reply;
+}
+
+// A new key now (make-before-break on both ends, off the request path): 202 with the connection
+// showing the rotation under way; its events say when the new key is in use.
+Result<HttpResponse> Api::Impl::rotateConnectionKey(Context& ctx) {
+  LP_ASSIGN_OR_RETURN(ConnectionRecord stored, visibleConnection(ctx, ctx.params[0]));
+  ctx.subject = stored.id;
+  ctx.owner = stored.tenant;
+  if (!ctx.request.body.empty()) {
+    LP_ASSIGN_OR_RETURN(json body, parseObject(ctx.request.body));
+    if (!body.empty()) return fail(invalidArgument("the body: rotate-key takes no fields"));
+  }
+  if (auto refused = checkIfMatch(ctx, stored.version)) return *refused;
+  HttpResponse reply;
+  auto begun = deps.provisioner->beginRotateKey(stored.id, ctx.who.key_id,
+                                                [&](StoreTransaction& tx, const Connection& c) {
+                                                  reply = connectionReply(202, c);
+                                                  ctx.recorded = true;
+                                                  return record(tx, ctx, reply);
+                                                });
+  if (!begun) {
+    ctx.recorded = false;
+    return fail(begun.error());
+  }
+  if (!ctx.recorded) reply = connectionReply(202, *begun);  // under way already
+  if (deps.workflows) {
+    deps.workflows->finishRotateKey(stored.id);
+  } else {
+    (void)deps.provisioner->finishRotateKey(stored.id);
   }
   return reply;
 }

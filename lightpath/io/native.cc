@@ -317,7 +317,8 @@ Result<Topology> fromJson(const json& doc, const Locator& where) {
            .name = f.str("name", false),
            .site = f.str("site", true),
            .node = f.str("node", false),
-           .speed = Gbps(f.num("speed_gbps", true).value_or(0))};
+           .speed = Gbps(f.num("speed_gbps", true).value_or(0)),
+           .macsec = f.flag("macsec", false)};
     std::string tenant = f.str("tenant", false);
     if (!tenant.empty()) p.tenant = tenant;
     p.origin = f.origin();
@@ -331,6 +332,7 @@ Result<Topology> fromJson(const json& doc, const Locator& where) {
                       .slot_width = GHz(f.num("slot_width_ghz", true).value_or(0)),
                       .min_gsnr = Db(f.num("min_gsnr_db", true).value_or(0)),
                       .reach = Km(f.num("reach_km", true).value_or(0)),
+                      .layer1_encryption = f.flag("layer1_encryption", false),
                       .origin = f.origin()});
   });
   top.finish();
@@ -392,6 +394,7 @@ ordered_json toJson(const Topology& t) {
     if (!p.node.empty()) j["node"] = p.node;
     j["speed_gbps"] = p.speed.value();
     if (p.tenant) j["tenant"] = *p.tenant;
+    if (p.macsec) j["macsec"] = true;
     ports.push_back(std::move(j));
   }
   auto& transceivers = doc["transceivers"] = ordered_json::array();
@@ -403,6 +406,7 @@ ordered_json toJson(const Topology& t) {
                             {"slot_width_ghz", x.slot_width.value()},
                             {"min_gsnr_db", x.min_gsnr.value()},
                             {"reach_km", x.reach.value()}});
+    if (x.layer1_encryption) transceivers.back()["layer1_encryption"] = true;
   }
   return doc;
 }

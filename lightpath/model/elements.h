@@ -119,6 +119,7 @@ struct Port {
   std::string node;  // id of the Node it is wired to (may be empty)
   Gbps speed{0};
   std::optional<std::string> tenant;  // owner; empty = carrier inventory, not yet sold
+  bool macsec = false;                // its equipment encrypts Ethernet with MACsec (802.1AE)
   std::string origin;
   bool operator==(const Port&) const = default;
 };
@@ -128,10 +129,11 @@ struct TransceiverSpec {
   std::string id;
   std::string name;
   Gbps line_rate{0};
-  double baud_gbd = 0.0;  // symbol rate in GBd
-  GHz slot_width{0};      // spectrum it occupies
-  Db min_gsnr{0};         // required generalized SNR (0.1 nm reference not implied)
-  Km reach{0};            // vendor-stated maximum unregenerated reach
+  double baud_gbd = 0.0;           // symbol rate in GBd
+  GHz slot_width{0};               // spectrum it occupies
+  Db min_gsnr{0};                  // required generalized SNR (0.1 nm reference not implied)
+  Km reach{0};                     // vendor-stated maximum unregenerated reach
+  bool layer1_encryption = false;  // encrypts what it carries (AES-256-GCM in the transponder)
   std::string origin;
   bool operator==(const TransceiverSpec&) const = default;
 };

@@ -34,8 +34,8 @@ FiberNoiseTable::FiberNoiseTable(const Topology& topology, std::span<const Trans
 Result<LightpathPlan> planLightpath(const Topology& t, std::span<const NodeIndex> nodes,
                                     std::span<const FiberIndex> fibers, Gbps line_rate,
                                     std::span<const TransceiverSpec> catalog,
-                                    const OpticalEquipment& equipment,
-                                    const FiberNoiseTable* table) {
+                                    const OpticalEquipment& equipment, const FiberNoiseTable* table,
+                                    bool encrypted) {
   if (fibers.empty() || nodes.size() != fibers.size() + 1) {
     return fail(invalidArgument("a lightpath needs a route of at least one fiber"));
   }
@@ -45,11 +45,13 @@ Result<LightpathPlan> planLightpath(const Topology& t, std::span<const NodeIndex
   for (std::size_t i = 0; i < n; ++i) km[i + 1] = km[i] + t.fiber(fibers[i]).length.value();
   std::optional<LightpathPlan> best;
   std::string why;
-  bool any_mode = false;
+  bool any_mode = false, any_rate = false;
   const double margin = equipment.load.sys_margins_db;
   for (std::size_t m = 0; m < catalog.size(); ++m) {
     const TransceiverSpec& trx = catalog[m];
     if (trx.line_rate != line_rate) continue;
+    any_rate = true;
+    if (encrypted && !trx.layer1_encryption) continue;
     any_mode = true;
     for (std::size_t i = 0; i < n; ++i) {
       prefix[i + 1] = prefix[i];
@@ -105,6 +107,11 @@ Result<LightpathPlan> planLightpath(const Topology& t, std::span<const NodeIndex
          trx.slot_width < best->transceiver->slot_width)) {
       best = std::move(plan);
     }
+  }
+  if (any_rate && !any_mode) {
+    return fail(invalidArgument(
+        fmt::format("encryption: no {:g} Gb/s transceiver in the catalog encrypts at layer 1",
+                    line_rate.value())));
   }
   if (!any_mode) {
     return fail(invalidArgument(

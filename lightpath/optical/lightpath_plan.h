@@ -43,11 +43,12 @@ class FiberNoiseTable {
 // mode's threshold plus the system margin (the equipment's sys_margins). Picks the fewest
 // regenerators, then the narrowest slot width. FailedPrecondition, with the reason (which
 // constraint fails and by how much), when no mode works even with regenerators. With `table`
-// (built for this catalog), fiber noise comes from it.
+// (built for this catalog), fiber noise comes from it. With `encrypted`, only modes whose
+// transponders encrypt (layer1_encryption) are tried.
 Result<LightpathPlan> planLightpath(const Topology& topology, std::span<const NodeIndex> nodes,
                                     std::span<const FiberIndex> fibers, Gbps line_rate,
                                     std::span<const TransceiverSpec> catalog,
                                     const OpticalEquipment& equipment,
-                                    const FiberNoiseTable* table = nullptr);
+                                    const FiberNoiseTable* table = nullptr, bool encrypted = false);
 
 }  // namespace lightpath

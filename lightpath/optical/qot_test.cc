@@ -206,6 +206,23 @@ TEST(LightpathPlan, PicksTheDensestModeThatReads) {
   EXPECT_EQ(plan->transceiver->id, "16qam");
 }
 
+TEST(LightpathPlan, EncryptedLightTakesOnlyModesThatEncrypt) {
+  auto t = line({80, 80, 80});
+  auto trx = catalog();
+  for (auto& m : trx) m.layer1_encryption = m.id == "pcs";  // 16QAM would be chosen otherwise
+  auto plain = planLightpath(*t, nodes(*t), all(*t), Gbps(400), trx, eq());
+  ASSERT_TRUE(plain);
+  EXPECT_EQ(plain->transceiver->id, "16qam");
+  auto encrypted = planLightpath(*t, nodes(*t), all(*t), Gbps(400), trx, eq(), nullptr, true);
+  ASSERT_TRUE(encrypted) << encrypted.error().toString();
+  EXPECT_EQ(encrypted->transceiver->id, "pcs");
+  for (auto& m : trx) m.layer1_encryption = false;
+  auto none = planLightpath(*t, nodes(*t), all(*t), Gbps(400), trx, eq(), nullptr, true);
+  ASSERT_FALSE(none);
+  EXPECT_EQ(none.error().code(), StatusCode::InvalidArgument);
+  EXPECT_NE(none.error().message().find("encrypts at layer 1"), std::string::npos);
+}
+
 TEST(LightpathPlan, TheMarginDecides) {
   // A route that the 16QAM mode reads with 2 dB of margin but not with 6.
   auto t = line({80, 80, 80});

@@ -33,9 +33,15 @@ Result<WavelengthPlan> WavelengthPlanner::plan(const WavelengthRequest& request,
   std::uint32_t narrowest = 0;
   for (const TransceiverSpec& trx : catalog_) {
     if (trx.line_rate != request.line_rate) continue;
+    if (request.encrypted && !trx.layer1_encryption) continue;
     const auto slots =
         static_cast<std::uint32_t>(std::ceil(trx.slot_width.value() / slot_ghz_ - 1e-9));
     if (narrowest == 0 || slots < narrowest) narrowest = slots;
+  }
+  if (narrowest == 0 && request.encrypted) {
+    return fail(invalidArgument(
+        fmt::format("encryption: no {:g} Gb/s transceiver in the catalog encrypts at layer 1",
+                    request.line_rate.value())));
   }
   if (narrowest == 0) {
     return fail(invalidArgument(
@@ -58,7 +64,7 @@ Result<WavelengthPlan> WavelengthPlanner::plan(const WavelengthRequest& request,
 
   std::string first_reason;
   for (const Path& route : *routes) {
-    auto plan = planOnRoute(route, request.line_rate, spectrum);
+    auto plan = planOnRoute(route, request.line_rate, spectrum, request.encrypted);
     if (plan) return plan;
     if (first_reason.empty()) first_reason = plan.error().message();
   }
@@ -67,9 +73,11 @@ Result<WavelengthPlan> WavelengthPlanner::plan(const WavelengthRequest& request,
 }
 
 Result<WavelengthPlan> WavelengthPlanner::planOnRoute(const Path& route, Gbps line_rate,
-                                                      const FiberSpectrum& spectrum) const {
-  LP_ASSIGN_OR_RETURN(auto light, planLightpath(engine_.topology(), route.nodes, route.fibers,
-                                                line_rate, catalog_, equipment_, &noise_));
+                                                      const FiberSpectrum& spectrum,
+                                                      bool encrypted) const {
+  LP_ASSIGN_OR_RETURN(
+      auto light, planLightpath(engine_.topology(), route.nodes, route.fibers, line_rate, catalog_,
+                                equipment_, &noise_, encrypted));
   const auto slots = static_cast<std::uint32_t>(
       std::ceil(light.transceiver->slot_width.value() / slot_ghz_ - 1e-9));
   WavelengthPlan plan{.route = route, .transceiver = light.transceiver};

@@ -35,6 +35,7 @@ class FiberSpectrum final : public ResourceView {
 struct WavelengthRequest {
   NodeIndex from = 0, to = 0;
   Gbps line_rate{400};
+  bool encrypted = false;  // only modes that encrypt at layer 1
   int k = 5;
   PathConstraints constraints;
 };
@@ -66,7 +67,7 @@ class WavelengthPlanner {
   // Mode, regenerators and spectrum on one given route (a 1+1 leg, say). FailedPrecondition
   // with the reason when the light does not read or the spectrum is full.
   Result<WavelengthPlan> planOnRoute(const Path& route, Gbps line_rate,
-                                     const FiberSpectrum& spectrum) const;
+                                     const FiberSpectrum& spectrum, bool encrypted = false) const;
 
   // Takes / gives back the plan's slots on every fiber of every segment.
   static void occupy(const WavelengthPlan& plan, FiberSpectrum& spectrum);

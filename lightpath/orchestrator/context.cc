@@ -41,7 +41,8 @@ std::string OrchestratorContext::newId(std::string_view prefix) {
 
 Status OrchestratorContext::configure(const Connection& c, IntentAction action,
                                       const std::string& tag) const {
-  LP_ASSIGN_OR_RETURN(std::vector<NodeChange> changes, deviceIntent(c, *deps.fleet, now(), action));
+  LP_ASSIGN_OR_RETURN(std::vector<NodeChange> changes,
+                      deviceIntent(c, *deps.fleet, now(), action, deps.sealer));
   for (NodeChange& change : changes) change.change.transaction += tag;
   return applyToDevices(changes);
 }

@@ -5,11 +5,18 @@
 
 #include <algorithm>
 
+#include "lightpath/orchestrator/encryption_keys.h"
+
 namespace lightpath {
 
 Result<std::vector<NodeChange>> deviceIntent(const Connection& c, const DeviceFleet& fleet,
-                                             TimePoint now, IntentAction action) {
+                                             TimePoint now, IntentAction action,
+                                             const Sealer* sealer) {
   std::vector<NodeChange> changes;
+  std::optional<EncryptionIntent> encryption;
+  if (action == IntentAction::Apply) {
+    LP_ASSIGN_OR_RETURN(encryption, encryptionIntent(c, sealer));
+  }
   const Realization& r = c.current();
   const ConnectionSpec& spec = c.requested();
   const bool wavelength = spec.kind == ConnectionKind::Wavelength;
@@ -27,6 +34,7 @@ Result<std::vector<NodeChange>> deviceIntent(const Connection& c, const DeviceFl
       LP_ASSIGN_OR_RETURN(auto device, deviceOf(nodes[i]));
       const std::string in = i > 0 ? fibers[i - 1] : "";
       const std::string out = i < fibers.size() ? fibers[i] : "";
+      const bool ends = i == 0 || i + 1 == nodes.size();
       DeviceChange change{fmt::format("{}/v{}/{}/{}", c.id(), c.version(), name, i), {}, {}};
       if (wavelength) {
         const CrossConnect* xc = (device)->crossConnect();
@@ -36,7 +44,7 @@ Result<std::vector<NodeChange>> deviceIntent(const Connection& c, const DeviceFl
           if (b.fiber == in || b.fiber == out)
             intent.slots[b.fiber] = fmt::format("{}+{}", b.first_slot, b.slots);
         }
-        const bool ends = i == 0 || i + 1 == nodes.size();
+        if (ends) intent.encryption = encryption;
         if (ends || std::find(r.regenerators.begin(), r.regenerators.end(), nodes[i]) !=
                         r.regenerators.end()) {
           intent.transceiver = r.transceiver;
@@ -46,7 +54,8 @@ Result<std::vector<NodeChange>> deviceIntent(const Connection& c, const DeviceFl
         const ClientPort* port = (device)->clientPort();
         if (!port) return cannot(nodes[i], "carry an Ethernet service");
         change.set.push_back(
-            port->clientService({c.id(), name, in, out, r.vlan, bandwidthAt(spec, now)}));
+            port->clientService({c.id(), name, in, out, r.vlan, bandwidthAt(spec, now),
+                                 ends ? encryption : std::nullopt}));
         if (spec.kind == ConnectionKind::Cloud && std::string_view(name) == "working" &&
             i + 1 == nodes.size()) {
           const CloudOnRamp* onramp = (device)->cloudOnRamp();

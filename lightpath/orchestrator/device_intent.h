@@ -7,12 +7,17 @@
 //   auto changes = deviceIntent(connection, fleet, clock.now(), IntentAction::Apply);
 //   applyAcrossDevices(fleet, *changes, calls);          // all or nothing
 //
+// An encrypted connection's ends (the client ports of an Ethernet connection, the add / drop
+// cross-connects of a wavelength) also hold its keys, opened with `sealer` (none: fingerprints
+// only, enough to compare with what devices hold).
+//
 // Errors: NotFound when a node has no device, FailedPrecondition when its device cannot play
-// the role. Pure: reads the fleet's drivers, changes nothing.
+// the role or a key does not open. Pure: reads the fleet's drivers, changes nothing.
 #pragma once
 
 #include <vector>
 
+#include "lightpath/base/seal.h"
 #include "lightpath/service/connection.h"
 #include "lightpath/southbound/multi_device.h"
 
@@ -26,6 +31,7 @@ enum class IntentAction {
 // One change per node of the working leg, then of the protection leg; transaction ids name the
 // connection, its version, the leg and the hop.
 Result<std::vector<NodeChange>> deviceIntent(const Connection& c, const DeviceFleet& fleet,
-                                             TimePoint now, IntentAction action);
+                                             TimePoint now, IntentAction action,
+                                             const Sealer* sealer = nullptr);
 
 }  // namespace lightpath

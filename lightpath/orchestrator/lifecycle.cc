@@ -6,6 +6,7 @@
 
 #include <thread>
 
+#include "lightpath/orchestrator/encryption_keys.h"
 #include "lightpath/orchestrator/hold_records.h"
 #include "lightpath/orchestrator/internal/context.h"
 #include "lightpath/service/connection_json.h"
@@ -20,6 +21,8 @@ Result<Connection> Lifecycle::order(const std::string& tenant, ConnectionSpec sp
   const TimePoint now = ctx_.now();
   const Window window{spec.start.value_or(now), spec.end.value_or(TimePoint::max())};
   LP_RETURN_IF_ERROR(checkWindowAt(spec, now));
+  if (spec.encryption != Encryption::None && !ctx_.deps.sealer)
+    return fail(failedPrecondition("encryption: no master key to seal connection keys with"));
   const std::string id = ctx_.newId("conn");
   Realization realization;
   std::vector<HoldRecord> holds;
@@ -36,6 +39,10 @@ Result<Connection> Lifecycle::order(const std::string& tenant, ConnectionSpec sp
     realization = std::move(planned.realization);
   }
   for (const HoldRecord& h : holds) realization.holds.push_back(h.id);
+  if (spec.encryption != Encryption::None) {
+    realization.keys =
+        firstKeys(makeEncryptionKey(*ctx_.deps.sealer, id, now), now, ctx_.deps.key_rotation);
+  }
   Connection c = Connection::draft(id, tenant, std::move(spec), now, actor);
   c.setCurrent(std::move(realization));
   LP_RETURN_IF_ERROR(

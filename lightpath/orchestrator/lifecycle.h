@@ -46,6 +46,12 @@ class Lifecycle {
   // A change cut short by a restart: the devices get the stored (old) configuration again and
   // the connection is active as it was.
   Status keepAsItWas(Connection c);
+  // Key rotation in two halves (key_rotation.cc): the next key made and stored beside the one in
+  // use (durable, so a restart finishes it), then on the devices make-before-break: installed at
+  // both ends, used, the old one removed. A failure puts the old key back alone.
+  Result<Connection> beginRotateKey(const std::string& id, const std::string& actor,
+                                    const AlsoInTransaction& also);
+  Status finishRotateKey(const std::string& id);
 
  private:
   Result<Connection> beginTerminateLocked(const std::string& id, const std::string& actor,

@@ -85,6 +85,15 @@ Status Provisioner::finishModify(const std::string& id, std::uint64_t mbps) {
   return lifecycle_->finishModify(id, mbps);
 }
 
+Result<Connection> Provisioner::beginRotateKey(const std::string& id, const std::string& actor,
+                                               const AlsoInTransaction& also) {
+  return lifecycle_->beginRotateKey(id, actor, also);
+}
+
+Status Provisioner::finishRotateKey(const std::string& id) {
+  return lifecycle_->finishRotateKey(id);
+}
+
 Status Provisioner::acceptCounterparty(const std::string& id) {
   return lifecycle_->acceptCounterparty(id);
 }

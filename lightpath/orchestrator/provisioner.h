@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "lightpath/base/clock.h"
+#include "lightpath/base/seal.h"
 #include "lightpath/ledger/ledger.h"
 #include "lightpath/optical/wavelength_planner.h"
 #include "lightpath/orchestrator/connection_records.h"
@@ -61,6 +62,10 @@ struct ProvisionerDeps {
   // Instances sharing a store: how long an instance may go without renewing its lease before
   // the others take over its unfinished work.
   std::chrono::seconds work_lease{10};
+  // Seals and opens encrypted connections' keys (the master key); none: encryption is refused.
+  const Sealer* sealer = nullptr;
+  // How often an encrypted connection's key is replaced (make-before-break, on the schedule).
+  std::chrono::seconds key_rotation{std::chrono::hours(24 * 30)};
 };
 
 class OrchestratorContext;
@@ -101,6 +106,16 @@ class Provisioner {
                                  std::optional<std::uint64_t> expected_version,
                                  const std::string& actor, const AlsoInTransaction& also = {});
   Status finishModify(const std::string& id, std::uint64_t mbps);
+  // An encrypted connection's key replaced now, in two halves: beginRotateKey makes the next
+  // key and stores it beside the one in use (FailedPrecondition unless the connection is
+  // encrypted and active; the connection as it is when a rotation is under way already);
+  // finishRotateKey puts it on both ends make-before-break (installed, used, the old one
+  // removed). On a device failure the old key stays alone and the error is returned. The
+  // schedule rotates each key when its `key_rotation` period has passed, and finishes a rotation
+  // a restart cut short.
+  Result<Connection> beginRotateKey(const std::string& id, const std::string& actor,
+                                    const AlsoInTransaction& also = {});
+  Status finishRotateKey(const std::string& id);
   // The cloud provider accepted: awaiting_counterparty -> active.
   Status acceptCounterparty(const std::string& id);
   // Removes the configuration, releases the capacity: terminated.

@@ -3,9 +3,31 @@
 
 #include <fmt/format.h>
 
+#include <set>
+
 #include "lightpath/orchestrator/internal/context.h"
 
 namespace lightpath {
+namespace {
+
+// What differs, said the way an operator looks for it: an encrypting end that does not use the
+// connection's current key (it missed a rotation) is named as such.
+std::string differs(const std::string& node, const ConfigEntry& held, const ConfigEntry& wanted) {
+  auto value = [](const ConfigEntry& e, const std::string& name) {
+    auto it = e.values.find(name);
+    return it == e.values.end() ? std::string("none") : it->second;
+  };
+  if (wanted.values.contains("active-key") &&
+      value(held, "active-key") != value(wanted, "active-key")) {
+    return fmt::format("{}: entry '{}' of {} uses key {}, not the connection's current key {}",
+                       node, held.key, held.owner, value(held, "active-key"),
+                       value(wanted, "active-key"));
+  }
+  return fmt::format("{}: entry '{}' of {} differs from what the service needs", node, held.key,
+                     held.owner);
+}
+
+}  // namespace
 
 std::vector<std::string> Reconciler::check() const {
   std::vector<std::string> violations = ctx_.deps.ledger->checkInvariants();
@@ -57,10 +79,16 @@ ReconcileReport Reconciler::deviceDrift(const std::map<std::string, Connection>&
   ReconcileReport report;
   // What each device should hold: the entries of every configured connection.
   std::map<std::string, std::map<std::string, ConfigEntry>> intended;
+  std::set<std::string> rotating;  // their keys are the rotation's business until it ends
   for (const auto& [id, c] : live) {
     if (c.state() != ConnectionState::Active && c.state() != ConnectionState::AwaitingCounterparty)
       continue;
-    auto changes = deviceIntent(c, *ctx_.deps.fleet, ctx_.now(), IntentAction::Apply);
+    if (c.current().keys && c.current().keys->rotating()) {
+      rotating.insert(id);
+      continue;
+    }
+    auto changes =
+        deviceIntent(c, *ctx_.deps.fleet, ctx_.now(), IntentAction::Apply, ctx_.deps.sealer);
     if (!changes) {
       report.failed.push_back(fmt::format("{}: {}", id, changes.error().message()));
       continue;
@@ -79,11 +107,11 @@ ReconcileReport Reconciler::deviceDrift(const std::map<std::string, Connection>&
     std::map<std::string, ConfigEntry> wanted = intended[node];
     DeviceChange fix;
     for (ConfigEntry& e : *running) {
+      if (rotating.contains(e.owner)) continue;
       auto it = wanted.find(e.key);
       if (it != wanted.end()) {
         if (it->second != e) {
-          report.drift.push_back(fmt::format(
-              "{}: entry '{}' of {} differs from what the service needs", node, e.key, e.owner));
+          report.drift.push_back(differs(node, e, it->second));
           fix.set.push_back(it->second);
         }
         wanted.erase(it);

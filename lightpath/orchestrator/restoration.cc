@@ -63,12 +63,13 @@ std::vector<Outage> closed(std::vector<Outage> outages, TimePoint at) {
 // both need stay), per node.
 Result<std::map<std::string, DeviceChange>> rerouteChanges(const Connection& before,
                                                            const Connection* after,
-                                                           const DeviceFleet& fleet,
-                                                           TimePoint now) {
+                                                           const DeviceFleet& fleet, TimePoint now,
+                                                           const Sealer* sealer) {
   std::map<std::string, DeviceChange> by_node;
   std::map<std::string, std::set<std::string>> kept;
   if (after) {
-    LP_ASSIGN_OR_RETURN(auto applies, deviceIntent(*after, fleet, now, IntentAction::Apply));
+    LP_ASSIGN_OR_RETURN(auto applies,
+                        deviceIntent(*after, fleet, now, IntentAction::Apply, sealer));
     for (NodeChange& nc : applies) {
       for (ConfigEntry& e : nc.change.set) {
         kept[nc.node].insert(e.key);
@@ -356,8 +357,8 @@ Status Restorer::execute(Pass& pass) {
         break;
     }
     if (d.kind == K::Switch || d.kind == K::Restore || d.kind == K::Down || d.kind == K::Revert) {
-      auto devices =
-          rerouteChanges(d.before, d.kind == K::Down ? nullptr : &c, *ctx_.deps.fleet, pass.at);
+      auto devices = rerouteChanges(d.before, d.kind == K::Down ? nullptr : &c, *ctx_.deps.fleet,
+                                    pass.at, ctx_.deps.sealer);
       if (devices) {
         d.devices = std::move(*devices);
       } else {

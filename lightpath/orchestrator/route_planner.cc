@@ -115,6 +115,10 @@ Result<std::vector<Claim>> RoutePlanner::planEthernet(const ConnectionSpec& spec
           invalidArgument(fmt::format("bandwidth_mbps: {} Mb/s is more than port '{}' ({:g} Gb/s)",
                                       spec.bandwidth_mbps, port->id, port->speed.value())));
     }
+    if (spec.encryption == Encryption::Macsec && !port->macsec) {
+      return fail(invalidArgument(fmt::format(
+          "encryption: port '{}' cannot encrypt with MACsec (its equipment lacks it)", port->id)));
+    }
   }
   std::optional<std::uint32_t> onramp;
   if (spec.kind == ConnectionKind::Cloud) {
@@ -216,12 +220,15 @@ Result<std::vector<Claim>> RoutePlanner::planWavelength(const ConnectionSpec& sp
     LP_RETURN_IF_ERROR(avoidDown(deps_.health, t, *a, *z, request.constraints));
     LP_ASSIGN_OR_RETURN(auto pair, deps_.engine->diversePair(request, Diversity::Srlg, ws));
     for (const Path* leg : {&pair.working, &pair.protection}) {
-      LP_ASSIGN_OR_RETURN(auto plan, deps_.planner->planOnRoute(*leg, rate, spectrum));
+      LP_ASSIGN_OR_RETURN(
+          auto plan,
+          deps_.planner->planOnRoute(*leg, rate, spectrum, spec.encryption != Encryption::None));
       WavelengthPlanner::occupy(plan, spectrum);
       plans.push_back(std::move(plan));
     }
   } else {
-    WavelengthRequest request{.from = *a, .to = *z, .line_rate = rate};
+    WavelengthRequest request{
+        .from = *a, .to = *z, .line_rate = rate, .encrypted = spec.encryption != Encryption::None};
     request.constraints.max_latency = spec.max_latency;
     LP_RETURN_IF_ERROR(avoidDown(deps_.health, t, *a, *z, request.constraints));
     LP_ASSIGN_OR_RETURN(auto plan, deps_.planner->plan(request, spectrum, ws));
@@ -276,7 +283,8 @@ Result<std::optional<Realization::Price>> RoutePlanner::priceOf(const Connection
                                                    .bandwidth_mbps = peakBandwidth(spec),
                                                    .route_km = r.km,
                                                    .protection_km = r.protection_km,
-                                                   .term = spec.term});
+                                                   .term = spec.term,
+                                                   .encryption = spec.encryption});
   if (!quote) return fail(quote.error().withContext("price"));
   return std::optional<Realization::Price>(Realization::Price{
       quote->currency, quote->term, quote->monthly, quote->hourly, quote->setup});

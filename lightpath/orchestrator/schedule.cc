@@ -74,6 +74,22 @@ Result<std::size_t> Scheduler::run(TimePoint now) {
         last_run_ = since;  // try again next tick
       }
     }
+    const auto& keys = c->current().keys;
+    if (c->state() == ConnectionState::Active && keys &&
+        (keys->rotating() || keys->next_rotation <= now)) {
+      // A key whose time has come, or a rotation a restart cut short.
+      if (!keys->rotating()) {
+        if (auto begun = lifecycle_.beginRotateKey(c->id(), "schedule", {}); !begun) {
+          log().warn("schedule: rotating the key of {}: {}", c->id(), begun.error().toString());
+          continue;
+        }
+      }
+      if (Status s = lifecycle_.finishRotateKey(c->id()); !s.isOk()) {
+        log().warn("schedule: rotating the key of {}: {}", c->id(), s.toString());
+        continue;
+      }
+      ++moved;
+    }
   }
   return moved;
 }

@@ -1,6 +1,7 @@
 // The schedule at a given time: activates provisioning connections whose scheduled start has
 // come, tells the devices of active ones a bandwidth step that has come (the capacity is held
-// step by step already), and terminates connections whose end has passed. The clock is the
+// step by step already), rotates encryption keys whose time has come, and terminates
+// connections whose end has passed. The clock is the
 // caller's (a timer in serve; tests drive it). One connection's trouble is logged and left for
 // the next run; the others still move.
 #pragma once

@@ -51,6 +51,10 @@ void WorkflowRunner::finishModify(const std::string& id, std::uint64_t mbps) {
   submit(id, "modify", [this, id, mbps] { return provisioner_.finishModify(id, mbps); });
 }
 
+void WorkflowRunner::finishRotateKey(const std::string& id) {
+  submit(id, "rotate-key", [this, id] { return provisioner_.finishRotateKey(id); });
+}
+
 void WorkflowRunner::submit(const std::string& id, const char* name, std::function<Status()> work) {
   Job job = [this, id, name, work = std::move(work)] {
     const auto start = std::chrono::steady_clock::now();

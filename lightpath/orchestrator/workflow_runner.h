@@ -46,6 +46,7 @@ class WorkflowRunner {
   void activate(const std::string& id);
   void terminate(const std::string& id, const std::string& actor);
   void finishModify(const std::string& id, std::uint64_t mbps);
+  void finishRotateKey(const std::string& id);
   // Jobs queued or running.
   std::size_t pending() const;
   // Waits until nothing is queued or running (tests).

@@ -133,6 +133,10 @@ Status readServeConfig(const std::string& path, ServeConfig& config) {
         LP_RETURN_IF_ERROR(count(config.limits.max_oauth_clients_per_tenant, 100000));
       } else if (key == "insecure_http") {
         config.insecure_http = value.as<bool>();
+      } else if (key == "key_rotation_days") {
+        const int days = value.as<int>();
+        if (days < 1 || days > 3650) return invalidArgument(where + ": 1-3650 days");
+        config.stack.key_rotation = std::chrono::hours(24 * days);
       } else if (key == "master_key_file") {
         config.master_key_file = value.as<std::string>();
       } else if (key == "web") {
@@ -160,7 +164,7 @@ Status readServeConfig(const std::string& path, ServeConfig& config) {
             "event_streams_per_tenant, "
             "log_level, workflow_threads, rate_limit, master_key_file, web, tls, insecure_http, "
             "retain_events_days, retain_orders_days, retain_audit_days, access_token_seconds, "
-            "max_oauth_clients_per_tenant)",
+            "max_oauth_clients_per_tenant, key_rotation_days)",
             where));
       }
     }
@@ -215,6 +219,18 @@ Status checkMasterKeyApart(const std::string& key_file, const std::string& data_
                   key_file, data_dir));
 }
 
+}  // namespace
+
+Result<MasterKey> loadServeMasterKey(const ServeConfig& config) {
+  const std::string master_file =
+      config.master_key_file.empty() ? defaultMasterKeyFile() : config.master_key_file;
+  if (std::getenv("LIGHTPATH_MASTER_KEY") == nullptr)
+    LP_RETURN_IF_ERROR(checkMasterKeyApart(master_file, config.stack.data_dir));
+  return loadMasterKey(master_file);
+}
+
+namespace {
+
 // The portal's directory: as configured, else where `cmake --install` puts it beside the
 // executable (PREFIX/share/lightpath/web), else web/dist of the source tree the executable was
 // built in (build/apps/lightpath/lightpath), else ./web/dist.
@@ -242,10 +258,19 @@ Result<std::unique_ptr<Server>> Server::start(const ServeConfig& config, std::os
   LP_RETURN_IF_ERROR(setLogFormat(config.log_format));
   std::unique_ptr<Server> server(new Server());
   ::umask(077);
-  LP_ASSIGN_OR_RETURN(auto stack, buildStack(config.stack));
+  // Loaded before the stack: recovery may push encrypted connections' keys to devices.
+  LP_ASSIGN_OR_RETURN(MasterKey master, loadServeMasterKey(config));
+  if (master.created) {
+    out << "made the master key that seals secrets in the store: " << master.source
+        << " (keep a copy apart from the database; every instance sharing it needs the same)\n";
+  }
+  StackConfig stack_config = config.stack;
+  stack_config.sealer = master.sealer;
+  LP_ASSIGN_OR_RETURN(auto stack, buildStack(stack_config));
   keepDataPrivate(config.stack.data_dir);
   server->stack_ = std::move(stack);
   Stack& s = *server->stack_;
+  server->sealer_ = std::move(master.sealer);
   // The API is made after the runner; the runner reports into the API's metrics once it exists.
   server->workflows_ = std::make_unique<WorkflowRunner>(
       *s.provisioner, s.clock,
@@ -255,16 +280,6 @@ Result<std::unique_ptr<Server>> Server::start(const ServeConfig& config, std::os
         if (server->api_)
           server->api_->metrics().recordWorkflow(job, result.isOk(), took.count() / 1e6);
       });
-  const std::string master_file =
-      config.master_key_file.empty() ? defaultMasterKeyFile() : config.master_key_file;
-  if (std::getenv("LIGHTPATH_MASTER_KEY") == nullptr)
-    LP_RETURN_IF_ERROR(checkMasterKeyApart(master_file, config.stack.data_dir));
-  LP_ASSIGN_OR_RETURN(MasterKey master, loadMasterKey(master_file));
-  if (master.created) {
-    out << "made the master key that seals secrets in the store: " << master.source
-        << " (keep a copy apart from the database; every instance sharing it needs the same)\n";
-  }
-  server->sealer_ = std::move(master.sealer);
   LP_ASSIGN_OR_RETURN(std::size_t sealed, sealWebhookSecrets(*s.store, *server->sealer_));
   if (sealed > 0) log().info("sealed {} webhook secrets kept in clear", sealed);
   server->webhooks_ =

@@ -50,6 +50,9 @@ struct ServeConfig {
 // per second per key), tls: {certificate, key}. Unknown keys and bad values are errors naming the
 // key.
 Status readServeConfig(const std::string& path, ServeConfig& config);
+// The master key `config` names (LIGHTPATH_MASTER_KEY, master_key_file, else the user's default,
+// made when missing); InvalidArgument for a key file inside the data directory.
+Result<MasterKey> loadServeMasterKey(const ServeConfig& config);
 // "127.0.0.1:8080", "[::1]:8080", ":8080" -> host and port.
 Status parseListen(std::string_view text, HttpServerOptions& http);
 

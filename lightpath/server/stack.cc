@@ -107,6 +107,7 @@ Result<std::unique_ptr<Stack>> buildStack(const StackConfig& config) {
   }
   if (!book) return fail(book.error());
   stack->price_book = std::move(*book);
+  stack->sealer = config.sealer;
   DriverRegistry drivers;
   LP_RETURN_IF_ERROR(registerSimDriver(drivers));
   std::map<std::string, NetconfNode> real;
@@ -143,7 +144,9 @@ Result<std::unique_ptr<Stack>> buildStack(const StackConfig& config) {
                                            .resume_workflows = config.resume_workflows,
                                            .device_timeout = config.device_timeout,
                                            .price_book = &stack->price_book,
-                                           .work_lease = config.work_lease}));
+                                           .work_lease = config.work_lease,
+                                           .sealer = stack->sealer ? &*stack->sealer : nullptr,
+                                           .key_rotation = config.key_rotation}));
   stack->provisioner = std::move(provisioner);
   return stack;
 }

@@ -35,6 +35,11 @@ struct StackConfig {
   // Simulated devices keep their configuration in a shared store (every instance sees the same
   // lab); false: in the data directory (benchmarks of the store alone).
   bool sim_devices_in_store = true;
+  // The master key (base/seal.h) that seals encrypted connections' keys; none: encryption is
+  // refused (tools that only read).
+  std::optional<Sealer> sealer;
+  // How often an encrypted connection's key is replaced.
+  std::chrono::seconds key_rotation{std::chrono::hours(24 * 30)};
 };
 
 // Closes the file (and so drops its lock) when the stack goes.
@@ -56,6 +61,7 @@ struct Stack {
   std::unique_ptr<Ledger> ledger;
   std::unique_ptr<Store> store;
   PriceBook price_book;
+  std::optional<Sealer> sealer;
   DeviceFleet fleet;
   SystemClock clock;
   std::unique_ptr<Provisioner> provisioner;

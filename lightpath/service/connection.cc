@@ -28,6 +28,8 @@ constexpr std::array<std::pair<ConnectionState, std::string_view>, 10> kStates{{
 }};
 constexpr std::array<std::pair<Protection, std::string_view>, 2> kProtections{
     {{Protection::None, "none"}, {Protection::OnePlusOne, "1+1"}}};
+constexpr std::array<std::pair<Encryption, std::string_view>, 3> kEncryptions{
+    {{Encryption::None, "none"}, {Encryption::Macsec, "macsec"}, {Encryption::Layer1, "layer1"}}};
 constexpr std::array<std::pair<AdminState, std::string_view>, 2> kAdmin{
     {{AdminState::Enabled, "enabled"}, {AdminState::Disabled, "disabled"}}};
 constexpr std::array<std::pair<OperState, std::string_view>, 4> kOper{
@@ -65,6 +67,7 @@ constexpr std::array<std::pair<S, S>, 17> kTransitions{{
 std::string_view toString(ConnectionKind v) { return nameOf(v, kKinds); }
 std::string_view toString(ConnectionState v) { return nameOf(v, kStates); }
 std::string_view toString(Protection v) { return nameOf(v, kProtections); }
+std::string_view toString(Encryption v) { return nameOf(v, kEncryptions); }
 std::string_view toString(AdminState v) { return nameOf(v, kAdmin); }
 std::string_view toString(OperState v) { return nameOf(v, kOper); }
 Result<ConnectionKind> parseConnectionKind(std::string_view t) {
@@ -75,6 +78,9 @@ Result<ConnectionState> parseConnectionState(std::string_view t) {
 }
 Result<Protection> parseProtection(std::string_view t) {
   return parseName(t, kProtections, "protection");
+}
+Result<Encryption> parseEncryption(std::string_view t) {
+  return parseName(t, kEncryptions, "encryption");
 }
 
 StateInfo stateInfo(ConnectionState state) {
@@ -156,6 +162,17 @@ Status validateSpec(const ConnectionSpec& s) {
     }
   } else if (!s.cloud_provider.empty() || !s.cloud_key.empty()) {
     return invalidArgument("cloud: only cloud connections have a provider and key");
+  }
+  if (s.encryption == Encryption::Macsec && s.kind != ConnectionKind::Ethernet) {
+    return invalidArgument(
+        s.kind == ConnectionKind::Wavelength
+            ? "encryption: macsec is for Ethernet connections; a wavelength takes layer1"
+            : "encryption: cloud on-ramps' hosted connections do not take MACsec");
+  }
+  if (s.encryption == Encryption::Layer1 && s.kind != ConnectionKind::Wavelength) {
+    return invalidArgument(
+        "encryption: layer1 is for wavelengths; an Ethernet connection takes "
+        "macsec");
   }
   if (s.wait_to_restore) {
     if (s.protection != Protection::OnePlusOne)

@@ -38,17 +38,23 @@ enum class ConnectionState {
   Cancelled,
 };
 enum class Protection { None, OnePlusOne };
+// Encryption of the traffic between the ends: MACsec (IEEE 802.1AE, keyed by a CAK/CKN pair for
+// MKA) on an Ethernet connection's end ports, or the transponders' own AES-256-GCM on a
+// wavelength (layer 1).
+enum class Encryption { None, Macsec, Layer1 };
 enum class AdminState { Enabled, Disabled };
 enum class OperState { Unknown, Up, Down, Degraded };
 
 std::string_view toString(ConnectionKind v);
 std::string_view toString(ConnectionState v);
 std::string_view toString(Protection v);
+std::string_view toString(Encryption v);
 std::string_view toString(AdminState v);
 std::string_view toString(OperState v);
 Result<ConnectionKind> parseConnectionKind(std::string_view text);
 Result<ConnectionState> parseConnectionState(std::string_view text);
 Result<Protection> parseProtection(std::string_view text);
+Result<Encryption> parseEncryption(std::string_view text);
 
 struct StateInfo {
   bool ready;     // the service carries traffic as ordered
@@ -82,6 +88,7 @@ struct ConnectionSpec {
   std::string cloud_key;                // cloud: the provider's pairing / service key
   std::string sla = "standard";
   std::string term = "1";  // commitment: "hourly" or 1, 12, 24, 36 (months)
+  Encryption encryption = Encryption::None;
   std::map<std::string, std::string> tags;
   bool operator==(const ConnectionSpec&) const = default;
 };
@@ -118,6 +125,25 @@ struct SpectrumBlock {
   std::uint32_t slots = 0;
   bool operator==(const SpectrumBlock&) const = default;
 };
+// A key both ends of an encrypted connection hold: its id (also the MACsec CKN) and its 256 bits,
+// sealed under the master key (base/seal.h): the clear key exists only on its way to a device.
+struct EncryptionKey {
+  std::string id;           // 32 hex digits
+  std::string sealed;       // "sealed:v1:...", context "connection-key/<connection>/<id>"
+  std::string fingerprint;  // what the devices show of it (southbound keyFingerprint)
+  TimePoint created;
+  bool operator==(const EncryptionKey&) const = default;
+};
+struct EncryptionKeys {
+  // One key; two while a rotation is under way (the next is installed beside the one in use,
+  // then used, then the old one removed: make-before-break).
+  std::vector<EncryptionKey> installed;
+  std::string active;  // the id of the key in use
+  TimePoint rotated_at, next_rotation;
+  bool rotating() const { return installed.size() > 1; }
+  bool operator==(const EncryptionKeys&) const = default;
+};
+
 struct Realization {
   std::vector<std::string> nodes;                                // node ids, A to Z
   std::vector<std::string> fibers;                               // fiber ids
@@ -146,6 +172,7 @@ struct Realization {
     bool operator==(const Price&) const = default;
   };
   std::optional<Price> price;
+  std::optional<EncryptionKeys> keys;  // encrypted connections
   bool operator==(const Realization&) const = default;
 };
 

@@ -38,6 +38,7 @@ json specToJson(const ConnectionSpec& s) {
     j["steps"] = steps;
   }
   if (s.vlan) j["vlan"] = *s.vlan;
+  if (s.encryption != Encryption::None) j["encryption"] = toString(s.encryption);
   if (!s.cloud_provider.empty())
     j["cloud"] = {{"provider", s.cloud_provider}, {"key", s.cloud_key}};
   return j;
@@ -199,6 +200,19 @@ std::string connectionToJson(const Connection& c) {
                         {"hourly", r.price->hourly},
                         {"setup", r.price->setup}};
   }
+  if (r.keys) {
+    json installed = json::array();
+    for (const EncryptionKey& k : r.keys->installed) {
+      installed.push_back({{"id", k.id},
+                           {"sealed", k.sealed},
+                           {"fingerprint", k.fingerprint},
+                           {"created", formatTime(k.created)}});
+    }
+    current["keys"] = {{"installed", std::move(installed)},
+                       {"active", r.keys->active},
+                       {"rotated_at", formatTime(r.keys->rotated_at)},
+                       {"next_rotation", formatTime(r.keys->next_rotation)}};
+  }
   json doc{{"id", c.id()},
            {"tenant", c.tenant()},
            {"state", toString(c.state())},
@@ -221,9 +235,10 @@ std::string connectionToJson(const Connection& c) {
 }
 
 Result<ConnectionSpec> specFromJson(const json& j) {
-  LP_RETURN_IF_ERROR(onlyFields(j, {"kind", "a_end", "z_end", "bandwidth_mbps", "protection",
-                                    "revertive", "wait_to_restore_s", "max_latency_ms", "start",
-                                    "end", "steps", "vlan", "cloud", "sla", "term", "tags"}));
+  LP_RETURN_IF_ERROR(
+      onlyFields(j, {"kind", "a_end", "z_end", "bandwidth_mbps", "protection", "revertive",
+                     "wait_to_restore_s", "max_latency_ms", "start", "end", "steps", "vlan",
+                     "cloud", "sla", "term", "encryption", "tags"}));
   ConnectionSpec s;
   auto kind = stringField(j, "kind", "", true);
   if (!kind) return fail(kind.error());
@@ -306,6 +321,15 @@ Result<ConnectionSpec> specFromJson(const json& j) {
     s.cloud_provider = provider;
     s.cloud_key = key;
   }
+  if (j.contains("encryption")) {
+    LP_ASSIGN_OR_RETURN(auto e, stringField(j, "encryption", "", false));
+    auto encryption = parseEncryption(e);
+    if (!encryption) {
+      return fail(
+          invalidArgument("encryption: none, macsec or layer1, got '" + e.substr(0, 40) + "'"));
+    }
+    s.encryption = *encryption;
+  }
   for (auto [key, out] : {std::pair{"sla", &s.sla}, std::pair{"term", &s.term}}) {
     if (!j.contains(key)) continue;
     LP_ASSIGN_OR_RETURN(auto v, stringField(j, key, "", false));
@@ -374,6 +398,22 @@ Result<Connection> connectionFromJson(std::string_view text) {
       r.price = Realization::Price{p.at("currency").get<std::string>(),
                                    p.at("term").get<std::string>(), p.at("monthly").get<double>(),
                                    p.at("hourly").get<double>(), p.at("setup").get<double>()};
+    }
+    if (cur.contains("keys")) {
+      const json& k = cur.at("keys");
+      EncryptionKeys keys;
+      for (const json& key : k.at("installed")) {
+        keys.installed.push_back(
+            {key.at("id").get<std::string>(), key.at("sealed").get<std::string>(),
+             key.at("fingerprint").get<std::string>(),
+             valueOf(parseTime(key.at("created").get<std::string>()), "keys.created")});
+      }
+      keys.active = k.at("active").get<std::string>();
+      keys.rotated_at =
+          valueOf(parseTime(k.at("rotated_at").get<std::string>()), "keys.rotated_at");
+      keys.next_rotation =
+          valueOf(parseTime(k.at("next_rotation").get<std::string>()), "keys.next_rotation");
+      r.keys = std::move(keys);
     }
     std::vector<Outage> outages;
     for (const json& o : j.value("outages", json::array())) {

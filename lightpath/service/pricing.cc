@@ -76,6 +76,15 @@ Result<PriceBook> parsePriceBook(std::string_view yaml, std::string_view source)
     }
     // Two-year terms are sold by some and not others: offered when the book prices them.
     if (terms["24"]) book.term_multipliers["24"] = number(terms["24"], "terms.24");
+    if (const YAML::Node encryption = root["encryption"]) {
+      for (const auto& kv : encryption) {
+        const std::string mode = kv.first.as<std::string>();
+        where = "encryption." + mode;
+        if (mode != "macsec" && mode != "layer1")
+          throw YAML::Exception(kv.first.Mark(), "an encryption mode is macsec or layer1");
+        book.encryption_monthly[mode] = number(kv.second, where);
+      }
+    }
     if (const YAML::Node sla = root["sla"]) {
       for (const auto& kv : sla) {
         const std::string name = kv.first.as<std::string>();
@@ -182,6 +191,18 @@ Result<Quote> priceConnection(const PriceBook& book, const QuoteInput& in) {
         {fmt::format("1+1 protection at {:g} of the protection path", book.protection_share),
          share});
     monthly += share;
+  }
+  if (in.encryption != Encryption::None) {
+    const std::string mode(toString(in.encryption));
+    auto price = book.encryption_monthly.find(mode);
+    if (price == book.encryption_monthly.end())
+      return fail(
+          invalidArgument(fmt::format("encryption: the price book does not sell {}", mode)));
+    q.lines.push_back({in.encryption == Encryption::Macsec
+                           ? "MACsec encryption, keys managed and rotated"
+                           : "layer-1 encryption, keys managed and rotated",
+                       price->second});
+    monthly += price->second;
   }
   q.setup = in.kind == ConnectionKind::Wavelength ? book.wavelength_setup
             : in.kind == ConnectionKind::Cloud    ? book.cloud_setup

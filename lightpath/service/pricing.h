@@ -43,6 +43,9 @@ struct PriceBook {
   double ethernet_minimum = 0, cloud_minimum = 0;
   double ethernet_setup = 0, cloud_setup = 0;
   double protection_share = 1.0;
+  // Encryption, a monthly price per connection by mode ("macsec", "layer1"); a mode the book
+  // does not price is not sold.
+  std::map<std::string, double> encryption_monthly;
   double hourly_multiplier = 1.0;
   std::map<std::string, double> term_multipliers;  // "1", "12", "36" months; "24" if priced
   std::vector<SlaClass> sla_classes;               // by priority; "standard" always among them
@@ -61,6 +64,7 @@ struct QuoteInput {
   double route_km = 0;       // working path
   double protection_km = 0;  // protection path; 0 = unprotected
   std::string term = "1";    // "hourly", "1", "12", "24", "36"
+  Encryption encryption = Encryption::None;
 };
 
 struct QuoteLine {

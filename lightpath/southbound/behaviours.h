@@ -16,13 +16,27 @@ namespace lightpath {
 
 struct ConfigEntry;
 
+// The keys an encrypting end holds: every installed key (two while a rotation is under way) and
+// the one in use. The secrets are clear here, on their way to the device only.
+struct EncryptionIntent {
+  std::string mode;  // "macsec" or "layer1"
+  struct Key {
+    std::string id;           // 32 hex digits (MACsec: the CKN)
+    std::string secret;       // 64 hex digits: 256 bits (MACsec: the CAK); empty: not opened
+    std::string fingerprint;  // keyFingerprint(secret)
+  };
+  std::vector<Key> keys;
+  std::string active;
+};
+
 // A ROADM adds, drops or expresses a spectrum slice.
 struct CrossConnectIntent {
   std::string connection;
-  std::string leg;                           // "working" or "protection"
-  std::string in_fiber, out_fiber;           // empty at the add / drop end
-  std::map<std::string, std::string> slots;  // fiber id -> "first+count", for in and out
-  std::string transceiver;                   // the mode, at the add / drop ends
+  std::string leg;                             // "working" or "protection"
+  std::string in_fiber, out_fiber;             // empty at the add / drop end
+  std::map<std::string, std::string> slots;    // fiber id -> "first+count", for in and out
+  std::string transceiver;                     // the mode, at the add / drop ends
+  std::optional<EncryptionIntent> encryption;  // layer 1, at the add / drop ends
 };
 
 // A packet hop (switch or client port) carries an Ethernet service.
@@ -32,6 +46,7 @@ struct ClientServiceIntent {
   std::string in_fiber, out_fiber;  // empty at the client end
   std::optional<std::uint16_t> vlan;
   std::uint64_t mbps = 0;
+  std::optional<EncryptionIntent> encryption;  // MACsec, at the client ends
 };
 
 // The on-ramp end of a cloud connection.

@@ -26,7 +26,13 @@ struct ConfigEntry {
   std::string key;    // unique on the device: "xc/<connection>/<n>", "evc/<connection>", ...
   std::string owner;  // the connection it serves
   std::map<std::string, std::string> values;
-  bool operator==(const ConfigEntry&) const = default;
+  // Write-only values (encryption keys), by the name of the value holding their fingerprint:
+  // sent to the device and nowhere else (never stored, logged or read back). Two entries
+  // compare by their values, so a key is checked by its fingerprint.
+  std::map<std::string, std::string> secrets;
+  bool operator==(const ConfigEntry& o) const {
+    return key == o.key && owner == o.owner && values == o.values;
+  }
 };
 
 // A change to a device: entries to set (create or replace) and keys to remove.

@@ -129,6 +129,7 @@ struct Api::Impl {
   Result<HttpResponse> deleteWebhook(Context& ctx);
   // api.cc:
   Result<HttpResponse> getConnectionSla(Context& ctx);
+  Result<HttpResponse> rotateConnectionKey(Context& ctx);
   Result<HttpResponse> getSlaReport(Context& ctx);
   Result<HttpResponse> createFailure(Context& ctx);
   Result<HttpResponse> listFailures(Context& ctx);
@@ -222,8 +223,9 @@ Result<HttpResponse> documentPage(Store& store, const HttpRequest& request, Docu
 // Parses a JSON object body; InvalidArgument with the parser's position when it is not one.
 Result<json> parseObject(std::string_view body);
 // The connection as the API shows it (connection_view.cc): the stored document without ledger
-// internals. withoutLedgerInternals() does the same to a stored document's text.
+// hold ids, and with "encryption" (the key in use, when it turns) in place of the sealed keys.
+// storedConnectionView() does the same to a stored document's text.
 std::string connectionView(const Connection& c);
-std::string withoutLedgerInternals(std::string stored);
+std::string storedConnectionView(std::string stored);
 
 }  // namespace lightpath

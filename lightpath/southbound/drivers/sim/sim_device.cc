@@ -241,7 +241,11 @@ Status SimDevice::apply(const std::string& transaction) {
   LP_RETURN_IF_ERROR(journal(it->second));
   LP_RETURN_IF_ERROR(storeChange(it->second));
   for (const std::string& key : it->second.remove) running_.erase(key);
-  for (const ConfigEntry& e : it->second.set) running_[e.key] = e;
+  for (const ConfigEntry& e : it->second.set) {
+    // Like a device that never shows its keys: only their fingerprints are kept (and journaled).
+    ConfigEntry& kept = running_[e.key] = e;
+    kept.secrets.clear();
+  }
   prepared_.erase(it);
   // Keep the journal within a few times the configuration; if compacting fails, the journal
   // as it is still holds everything.
