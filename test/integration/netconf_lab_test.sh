@@ -5,7 +5,8 @@
 # device that refuses its edit (its YANG range), one that hangs and one that is down fail the
 # order with the device's reason and leave nothing anywhere; a device restarted empty is
 # re-asserted by the running service; SIGKILL mid-provisioning, then the store and the devices
-# agree; a wrong host key, client key or port is refused with the reason.
+# agree; a wrong host key, client key or port is refused with the reason. The wavelength and the
+# Ethernet are encrypted: their keys reach both ends, rotate, and come back after a restart.
 # Usage: netconf_lab_test.sh LIGHTPATH_BINARY   (exit 77, skipped, without netconfd/sshd/ncclient)
 set -u
 lp=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
@@ -56,20 +57,35 @@ serve
 api -d '{"id":"acme","name":"Acme AI"}' "$url/v1/tenants" >/dev/null
 
 # A protected 400G wavelength: both legs, every device, in its own dialect.
-w=$(order '{"tenant":"acme","kind":"wavelength","a_end":"dc-ashburn","z_end":"buffalo","bandwidth_mbps":400000,"protection":"1+1","sla":"gold"}')
+w=$(order '{"tenant":"acme","kind":"wavelength","a_end":"dc-ashburn","z_end":"buffalo","bandwidth_mbps":400000,"protection":"1+1","sla":"gold","encryption":"layer1"}')
 w_id=$(echo "$w" | field 'c["id"]')
 [ "$(echo "$w" | field 'c["state"]')" = active ] || fail "wavelength not active: $w"
 hops=$(echo "$w" | field 'len(c["current"]["fibers"])')
 [ "$hops" -ge 6 ] || fail "the wavelength's working leg has $hops hops, want 6 or more"
 w_nodes=$(echo "$w" | field '" ".join(c["current"]["nodes"] + c["current"]["protection_nodes"])')
 check holds "$lab" "$w_id" $w_nodes || fail "wavelength configuration missing"
+# Encrypted at layer 1: both ends' transceivers (of both legs) hold the same key, in use.
+key_of() { api "$url/v1/connections/$1" | field 'c["current"]["encryption"]["key_id"]'; }
+w_ends=$(echo "$w" | field '" ".join(sorted({c["current"]["nodes"][0], c["current"]["nodes"][-1]}))')
+check keys "$lab" "$w_id" "$(key_of "$w_id")" $w_ends || fail "wavelength keys"
 
 # Ethernet between two data centers, 500 Mb/s.
-e=$(order '{"tenant":"acme","kind":"ethernet","a_end":"dc-ashburn-p3","z_end":"dc-new-albany-p1","bandwidth_mbps":500,"sla":"gold"}')
+e=$(order '{"tenant":"acme","kind":"ethernet","a_end":"dc-ashburn-p3","z_end":"dc-new-albany-p1","bandwidth_mbps":500,"sla":"gold","encryption":"macsec"}')
 e_id=$(echo "$e" | field 'c["id"]')
 [ "$(echo "$e" | field 'c["state"]')" = active ] || fail "ethernet not active: $e"
 e_nodes=$(echo "$e" | field '" ".join(c["current"]["nodes"])')
 check holds "$lab" "$e_id" $e_nodes || fail "ethernet configuration missing"
+# MACsec at both end ports; a rotation puts a new key at both ends and removes the old one.
+e_ends=$(echo "$e" | field '" ".join([c["current"]["nodes"][0], c["current"]["nodes"][-1]])')
+e_key=$(key_of "$e_id")
+check keys "$lab" "$e_id" "$e_key" $e_ends || fail "ethernet keys"
+api -X POST "$url/v1/connections/$e_id/rotate-key" >/dev/null
+for _ in $(seq 100); do
+  [ "$(key_of "$e_id")" != "$e_key" ] && api "$url/v1/connections/$e_id" | grep -q '"rotating":false' && break
+  sleep 0.1
+done
+[ "$(key_of "$e_id")" != "$e_key" ] || fail "the key was not rotated"
+check keys "$lab" "$e_id" "$(key_of "$e_id")" $e_ends || fail "ethernet keys after the rotation"
 
 # The Ethernet's far end gets an older model that carries at most 1,000 Mb/s per service, and
 # restarts empty: the service puts the 500 Mb/s service back by itself.
@@ -81,6 +97,7 @@ sed 's/range "1..800000"/range "1..1000"/' "$lab/yang/$module.yang" >"$lab/devic
   fail "restart of $far"
 for _ in $(seq 100); do check holds "$lab" "$e_id" $far >/dev/null 2>&1 && break; sleep 0.2; done
 check holds "$lab" "$e_id" $far || fail "$far restarted empty and was not re-asserted"
+check keys "$lab" "$e_id" "$(key_of "$e_id")" $e_ends || fail "$far was re-asserted without its key"
 
 # It refuses 5,000 Mb/s: the order fails with the device's own words, nothing stays anywhere.
 r=$(order '{"tenant":"acme","kind":"ethernet","a_end":"dc-ashburn-p4","z_end":"dc-new-albany-p2","bandwidth_mbps":5000,"sla":"gold"}')

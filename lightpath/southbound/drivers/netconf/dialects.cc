@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "lightpath/southbound/drivers/netconf/dialect.h"
+#include "lightpath/southbound/entries.h"
 
 namespace lightpath {
 
@@ -73,6 +74,41 @@ void leaf(pugi::xml_node parent, const char* name, const std::string& value) {
 }
 void optionalLeaf(pugi::xml_node parent, const char* name, const std::string& value) {
   if (!value.empty()) leaf(parent, name, value);
+}
+
+// An encrypting end's keys (entries.h: "encryption", "key/<id>", "active-key"), in the container
+// every lab model imports (lightpath-lab-encryption): each key with its secret. A key whose
+// secret is not at hand (a compensation re-writing what was read back) cannot be written.
+Status renderEncryption(pugi::xml_node parent, const ConfigEntry& e) {
+  const std::string mode = valueOr(e, "encryption");
+  if (mode.empty()) return Status::ok();
+  pugi::xml_node enc = parent.append_child("encryption");
+  leaf(enc, "mode", mode);
+  leaf(enc, "active-key", valueOr(e, "active-key"));
+  for (const auto& [name, fingerprint] : e.values) {
+    if (!name.starts_with("key/")) continue;
+    auto secret = e.secrets.find(name);
+    if (secret == e.secrets.end())
+      return invalidArgument(fmt::format("{}: the secret of {} is not at hand", e.key, name));
+    pugi::xml_node k = enc.append_child("key");
+    leaf(k, "id", name.substr(4));
+    leaf(k, "secret", secret->second);
+  }
+  return Status::ok();
+}
+// What the device holds of the keys: fingerprints in the values, the secrets beside them (for
+// a compensation that must write them back; never stored).
+void readEncryption(pugi::xml_node parent, ConfigEntry& e) {
+  pugi::xml_node enc = child(parent, "encryption");
+  if (!enc) return;
+  e.values["encryption"] = text(enc, "mode");
+  e.values["active-key"] = text(enc, "active-key");
+  for (pugi::xml_node k : children(enc, "key")) {
+    const std::string name = "key/" + text(k, "id");
+    const std::string secret = text(k, "secret");
+    e.values[name] = keyFingerprint(secret);
+    e.secrets[name] = secret;
+  }
 }
 
 // The frequency range of an entry's slots on a fiber, in MHz.
@@ -230,6 +266,9 @@ class OpenConfig final : public Base {
               listEntry(out, "terminal-device", "optical-channel", "name", e.key, false);
           leaf(och, "description", e.owner);
           leaf(och, "operational-mode", mode);
+          LP_RETURN_IF_ERROR(renderEncryption(och, e));  // the transceiver encrypts
+        } else if (!valueOr(e, "encryption").empty()) {
+          return invalidArgument("encryption needs a transceiver to do it");
         } else if (was && !valueOr(*was, "transceiver").empty()) {
           listEntry(out, "terminal-device", "optical-channel", "name", e.key, true);
         }
@@ -243,7 +282,7 @@ class OpenConfig final : public Base {
         optionalLeaf(s, "egress-port", valueOr(e, "out"));
         leaf(s, "vlan", valueOr(e, "vlan"));
         leaf(s, "rate-mbps", valueOr(e, "mbps"));
-        return Status::ok();
+        return renderEncryption(s, e);
       }
       default:
         return refuse("openconfig", e);
@@ -260,11 +299,11 @@ class OpenConfig final : public Base {
   }
   Status read(const std::map<std::string, pugi::xml_node>& tops,
               std::vector<ConfigEntry>& out) const override {
-    std::map<std::string, std::string> modes;
+    std::map<std::string, pugi::xml_node> channels;  // optical channels (transceivers) by name
     pugi::xml_node terminal =
         tops.contains("terminal-device") ? tops.at("terminal-device") : pugi::xml_node();
     for (pugi::xml_node och : children(terminal, "optical-channel")) {
-      if (auto mode = text(och, "operational-mode"); !mode.empty()) modes[text(och, "name")] = mode;
+      if (!text(och, "operational-mode").empty()) channels[text(och, "name")] = och;
     }
     pugi::xml_node router =
         tops.contains("wavelength-router") ? tops.at("wavelength-router") : pugi::xml_node();
@@ -281,7 +320,10 @@ class OpenConfig final : public Base {
         if (!lower || !upper) continue;
         LP_ASSIGN_OR_RETURN(e.values["slots/" + fiber], slotsOf(fiber, *lower, *upper));
       }
-      if (auto it = modes.find(e.key); it != modes.end()) e.values["transceiver"] = it->second;
+      if (auto it = channels.find(e.key); it != channels.end()) {
+        e.values["transceiver"] = text(it->second, "operational-mode");
+        readEncryption(it->second, e);
+      }
       out.push_back(std::move(e));
     }
     for (pugi::xml_node s : children(terminal, "ethernet-service")) {
@@ -291,6 +333,7 @@ class OpenConfig final : public Base {
       if (auto o = text(s, "egress-port"); !o.empty()) e.values["out"] = o;
       e.values["vlan"] = text(s, "vlan");
       e.values["mbps"] = text(s, "rate-mbps");
+      readEncryption(s, e);
       out.push_back(std::move(e));
     }
     return Status::ok();
@@ -352,7 +395,7 @@ class OpenRoadm final : public Base {
     if (!optical) leaf(c, "rate-mbps", valueOr(e, "mbps"));
     leaf(c.append_child("source"), "src-if", e.key + "/in");
     leaf(c.append_child("destination"), "dst-if", e.key + "/out");
-    return Status::ok();
+    return renderEncryption(c, e);
   }
   void erase(Doc& out, const ConfigEntry& was) const override {
     const EntryKind kind = kindOf(was.key);
@@ -399,6 +442,7 @@ class OpenRoadm final : public Base {
           LP_ASSIGN_OR_RETURN(e.values["slots/" + fiber], slotsOf(fiber, *lower, *upper));
         }
         if (kind == EntryKind::Service) e.values["mbps"] = text(c, "rate-mbps");
+        readEncryption(c, e);
         out.push_back(std::move(e));
       }
     }
@@ -425,7 +469,7 @@ class Switch final : public Base {
       optionalLeaf(s, "egress-port", valueOr(e, "out"));
       leaf(s, "vlan", valueOr(e, "vlan"));
       leaf(s.append_child("bandwidth-profile"), "cir-mbps", valueOr(e, "mbps"));
-      return Status::ok();
+      return renderEncryption(s, e);
     }
     if (kindOf(e.key) == EntryKind::Cloud) {
       pugi::xml_node a = listEntry(out, "switch", "cloud-attachment", "name", e.key, false);
@@ -454,6 +498,7 @@ class Switch final : public Base {
       if (auto o = text(s, "egress-port"); !o.empty()) e.values["out"] = o;
       e.values["vlan"] = text(s, "vlan");
       e.values["mbps"] = text(child(s, "bandwidth-profile"), "cir-mbps");
+      readEncryption(s, e);
       out.push_back(std::move(e));
     }
     for (pugi::xml_node a : children(sw, "cloud-attachment")) {

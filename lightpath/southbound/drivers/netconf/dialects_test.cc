@@ -102,6 +102,46 @@ TEST(DialectTest, RemovesWhatTheDeviceHoldsOnly) {
   EXPECT_EQ(config->find("optical-channel"), std::string::npos);
 }
 
+// Two keys, as while a rotation is under way; the second in use.
+EncryptionIntent twoKeys(const char* mode) {
+  const std::string a(64, 'a'), b(64, 'b');
+  return {
+      mode,
+      {{std::string(32, '1'), a, keyFingerprint(a)}, {std::string(32, '2'), b, keyFingerprint(b)}},
+      std::string(32, '2')};
+}
+
+TEST(DialectTest, KeysAreWrittenWithTheirSecretsAndReadBackByFingerprint) {
+  CrossConnectIntent end{"C1", "working", "", "f1", {{"f1", "0+6"}}, "400G-16QAM"};
+  end.encryption = twoKeys("layer1");
+  ClientServiceIntent port{"E1", "working", "", "f2", 120, 10000};
+  port.encryption = twoKeys("macsec");
+  for (const char* name : {"openconfig", "openroadm", "switch"}) {
+    SCOPED_TRACE(name);
+    auto dialect = makeDialect(name, cBand);
+    std::vector<ConfigEntry> entries{clientServiceEntry(port)};
+    if ((*dialect)->crossConnects()) entries.push_back(crossConnectEntry(end));
+    auto config = (*dialect)->edit(entries, {}, {});
+    ASSERT_TRUE(config) << config.error().message();
+    EXPECT_NE(config->find("<secret>" + std::string(64, 'b') + "</secret>"), std::string::npos);
+    auto back = (*dialect)->parse(asReply(*config));
+    ASSERT_TRUE(back) << back.error().message();
+    ASSERT_EQ(back->size(), entries.size());
+    for (const ConfigEntry& e : *back) {
+      const ConfigEntry& wanted = e.key == entries[0].key ? entries[0] : entries.back();
+      EXPECT_EQ(e, wanted) << e.key;
+      EXPECT_EQ(e.values.at("active-key"), std::string(32, '2'));
+      EXPECT_EQ(e.secrets, wanted.secrets) << e.key;  // a compensation can write them back
+    }
+    // Without its secret (as read back from a store of fingerprints), a key is not written.
+    ConfigEntry bare = entries[0];
+    bare.secrets.clear();
+    auto refused = (*dialect)->edit({bare}, {}, {});
+    ASSERT_FALSE(refused);
+    EXPECT_NE(refused.error().message().find("not at hand"), std::string::npos);
+  }
+}
+
 TEST(DialectTest, WhatAModelCannotHoldIsRefusedWithTheEntry) {
   auto sw = makeDialect("switch", cBand);
   auto xc =
