@@ -25,7 +25,7 @@ using nlohmann::json;
 
 struct OrderFlags {
   std::string kind = "ethernet", a, z, protection, start, end, cloud_provider, cloud_key, term, sla,
-              idempotency_key, tenant;
+              idempotency_key, tenant, encryption;
   std::uint64_t mbps = 0;
   double max_latency_ms = 0;
   int vlan = -1;
@@ -76,6 +76,12 @@ void showConnection(const json& c) {
                              cur.value("protection_km", 0.0), cur["protection_fibers"].size());
   }
   std::cout << fmt::format("  price:      {}\n", money(cur.value("price", json())));
+  if (cur.contains("encryption")) {
+    const json& e = cur["encryption"];
+    std::cout << fmt::format("  encryption: {}, key {}{}, next rotation {}\n", e.value("mode", ""),
+                             e.value("key_id", ""), e.value("rotating", false) ? " (rotating)" : "",
+                             e.value("next_rotation", ""));
+  }
   for (const auto& h : c.value("history", json::array())) {
     // The first entry is the order itself: it comes from nowhere.
     const std::string move =
@@ -97,6 +103,7 @@ Result<json> orderBody(const OrderFlags& o) {
   if (!o.term.empty()) j["term"] = o.term;
   if (!o.sla.empty()) j["sla"] = o.sla;
   if (!o.tenant.empty()) j["tenant"] = o.tenant;
+  if (!o.encryption.empty()) j["encryption"] = o.encryption;
   if (!o.cloud_provider.empty())
     j["cloud"] = {{"provider", o.cloud_provider}, {"key", o.cloud_key}};
   if (!o.tags.empty()) {
@@ -178,6 +185,8 @@ void addOrderFlags(CLI::App* command, OrderFlags& o) {
   command->add_option("--cloud-key", o.cloud_key, "cloud: the provider's pairing key");
   command->add_option("--term", o.term, "hourly, 1, 12, 24 or 36 (months)");
   command->add_option("--sla", o.sla, "service level");
+  command->add_option("--encryption", o.encryption,
+                      "none, macsec (Ethernet) or layer1 (wavelength); keys managed by Lightpath");
   command->add_option("--tag", o.tags, "KEY=VALUE (repeatable)");
   command->add_option("--tenant", o.tenant, "operators: the tenant it is for");
 }
@@ -335,6 +344,40 @@ void addClientCommands(CLI::App& app, int* exit_code) {
       std::cout << a.body.dump(2) << "\n";
     } else {
       std::cout << fmt::format("{} {}\n", id, a.body.value("state", ""));
+    }
+  });
+
+  CLI::App* rotate = connections->add_subcommand(
+      "rotate-key", "replace an encrypted connection's key now (make-before-break)");
+  addServerFlags(rotate, flags);
+  rotate->add_option("id", id, "connection id")->required();
+  rotate->add_flag("--wait", order.wait, "wait until both ends use the new key");
+  rotate->callback([exit_code, resolve] {
+    resolve();
+    Client client(flags);
+    const std::string path =
+        "/v1/connections/" + httplib::detail::encode_query_param(id) + "/rotate-key";
+    Answer a = client.call("POST", path, "");
+    if ((*exit_code = a.exit) != kExitOk) return;
+    const std::string old_key = a.body["current"]["encryption"].value("key_id", "");
+    for (int i = 0; order.wait && i < order.wait_seconds * 10; ++i) {
+      a = client.call("GET", "/v1/connections/" + httplib::detail::encode_query_param(id));
+      if ((*exit_code = a.exit) != kExitOk) return;
+      if (!a.body["current"]["encryption"].value("rotating", true)) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    const json& e = a.body["current"]["encryption"];
+    if (order.wait && e.value("key_id", "") == old_key) {
+      std::cerr << "lightpath: " << id << " kept key " << old_key
+                << " (see its events: connection.keyRotationFailed)\n";
+      *exit_code = kExitRejected;
+      return;
+    }
+    if (flags.json_output) {
+      std::cout << a.body.dump(2) << "\n";
+    } else {
+      std::cout << fmt::format("{} key {}{}\n", id, e.value("key_id", ""),
+                               e.value("rotating", false) ? " (rotating)" : "");
     }
   });
 

@@ -76,7 +76,8 @@ Result<HttpResponse> Api::Impl::listPorts(Context& ctx) {
              {"name", p.name},
              {"site", p.site},
              {"node", p.node},
-             {"speed_gbps", p.speed.value()}};
+             {"speed_gbps", p.speed.value()},
+             {"macsec", p.macsec}};
       if (onramp) {
         j["cloud_provider"] = site->provider;
         j["cloud_region"] = site->region;

@@ -151,6 +151,9 @@ test("a customer orders a protected 200G wavelength with the quote in view and w
   assert.ok(await page.getByRole("button", { name: "Order" }).isDisabled());
   await page.getByLabel("Max latency (ms, optional)").fill("");
   await quote.waitFor();
+  // Encrypted in the transponders, keys managed by Lightpath.
+  await page.getByLabel("Encryption").selectOption("on");
+  await quote.waitFor();
 
   await page.getByRole("button", { name: "Order" }).click();
   await page.waitForURL(/#\/connections\/conn_/);
@@ -163,6 +166,9 @@ test("a customer orders a protected 200G wavelength with the quote in view and w
   const stored = (await call(keys.acme, "GET", `/v1/connections/${id}`)).body;
   assert.equal(stored.state, "active");
   assert.equal(stored.requested.protection, "1+1");
+  assert.equal(stored.requested.encryption, "layer1");
+  assert.match(await page.locator("#detail-facts").innerText(),
+    new RegExp(`layer 1, key ${stored.current.encryption.key_id.slice(0, 8)}`));
 
   // Its fiber's spectrum shows it.
   await page.goto(`${url}/#/spectrum/${stored.current.fibers[0]}`);

@@ -79,6 +79,18 @@ grep -q "within 2.00 ms" "$tmp/quote" || fail "infeasible quote gives no reason:
   --tenant acme --wait --json >"$tmp/made" 2>"$tmp/progress" || fail "create --wait exit $?"
 id=$(/usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["id"])' "$tmp/made")
 grep -q "active" "$tmp/progress" || fail "no progress shown: $(cat "$tmp/progress")"
+# Encrypted at layer 1: the key shows (never the key itself) and rotates on demand.
+"$lp" connections create --kind wavelength --a dc-ashburn --z dc-hillsboro --mbps 100000 \
+  --encryption layer1 --tenant acme --wait --json >"$tmp/sealed" 2>/dev/null || fail "create --encryption exit $?"
+sealed=$(/usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["id"])' "$tmp/sealed")
+"$lp" connections show "$sealed" >"$tmp/show" || fail "show of the encrypted one exit $?"
+grep -qE "^  encryption: layer1, key [0-9a-f]{32}, next rotation" "$tmp/show" ||
+  fail "show says nothing of the encryption: $(cat "$tmp/show")"
+first=$(grep -oE "key [0-9a-f]{32}" "$tmp/show")
+"$lp" connections rotate-key "$sealed" --wait >"$tmp/rotated" || fail "rotate-key --wait exit $?"
+grep -qE "^$sealed key [0-9a-f]{32}$" "$tmp/rotated" || fail "rotate-key output: $(cat "$tmp/rotated")"
+grep -q "$first" "$tmp/rotated" && fail "rotate-key kept the key: $(cat "$tmp/rotated")"
+"$lp" connections delete "$sealed" --wait >/dev/null 2>&1 || fail "delete of the encrypted one exit $?"
 # Booked for later: --wait says when it starts and succeeds, instead of timing out.
 start=$(date -u -d '+1 hour' +%Y-%m-%dT%H:%M:%SZ)
 "$lp" connections create --kind wavelength --a dc-ashburn --z dc-hillsboro --mbps 100000 \

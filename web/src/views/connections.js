@@ -71,6 +71,11 @@ function renderDetail(c, sla) {
   const term = (p) => (p.term === "hourly" ? "billed by the hour" : `${p.term} month term`);
   facts.push(["Price", cur.price ? `${money(cur.price)}, ${cur.price.setup} setup (${term(cur.price)})` : "–"]);
   facts.push(["SLA", r.sla]);
+  if (cur.encryption) {
+    const e = cur.encryption;
+    facts.push(["Encryption", `${e.mode === "macsec" ? "MACsec" : "layer 1"}, key ${e.key_id.slice(0, 8)}…` +
+      (e.rotating ? " (rotating now)" : `, next rotation ${new Date(e.next_rotation).toLocaleString()}`)]);
+  }
   facts.push(["Operational state", c.oper_state]);
   if (sla) {
     facts.push(["Availability", `${sla.availability_percent.toFixed(3)}% since it went live (target ${sla.target_percent}%)` +

@@ -11,7 +11,7 @@ export async function prepareOrderForm() {
     setHtml($("order-tenant"), tenants.map((t) => html`<option value="${t.id}">${t.name} (${t.id})</option>`));
   }
   fillEnds();
-  for (const id of ["order-kind", "order-a", "order-z", "order-rate", "order-protection", "order-latency", "order-start", "order-end", "order-tenant", "order-cloud-key"]) {
+  for (const id of ["order-kind", "order-a", "order-z", "order-rate", "order-protection", "order-encryption", "order-latency", "order-start", "order-end", "order-tenant", "order-cloud-key"]) {
     $(id).addEventListener("input", () => {
       if (id === "order-kind") fillEnds();
       requestQuote();
@@ -29,7 +29,7 @@ function fillEnds() {
     const sites = state.sites.filter((s) => s.kind !== "cloud_onramp");
     aOptions = zOptions = sites.map((s) => [s.id, `${label(s)} · ${s.kind.replace("_", " ")}`]);
   } else {
-    const portLabel = (p) => [p.id, `${p.name} at ${label(siteById.get(p.site) || { name: p.site })}`];
+    const portLabel = (p) => [p.id, `${p.name}${p.macsec ? " (MACsec)" : ""} at ${label(siteById.get(p.site) || { name: p.site })}`];
     const own = state.ports.filter((p) => !p.cloud_provider);
     const onramps = state.ports.filter((p) => p.cloud_provider);
     aOptions = own.map(portLabel);
@@ -44,6 +44,13 @@ function fillEnds() {
     ? html`<option value="${m}" selected>${rate(m)}</option>`
     : html`<option value="${m}">${rate(m)}</option>`)));
   document.querySelectorAll("[data-kind=cloud]").forEach((e) => (e.hidden = kind !== "cloud"));
+  // MACsec on Ethernet ports that have it, the transponders' own encryption on wavelengths;
+  // cloud on-ramps' hosted connections take neither.
+  document.querySelectorAll("[data-encryptable]").forEach((e) => (e.hidden = kind === "cloud"));
+  $("order-encryption-on").textContent = kind === "wavelength"
+    ? "layer 1 (AES-256-GCM in the transponders)"
+    : "MACsec (802.1AE on both end ports)";
+  if (kind === "cloud") $("order-encryption").value = "none";
 }
 
 // What was typed as an end: an id as it is; else the one choice whose label names it (a city,
@@ -65,6 +72,7 @@ function orderBody() {
     bandwidth_mbps: Number($("order-rate").value),
     protection: $("order-protection").value,
   };
+  if ($("order-encryption").value === "on") body.encryption = kind === "wavelength" ? "layer1" : "macsec";
   const latency = Number($("order-latency").value);
   if ($("order-latency").value && latency > 0) body.max_latency_ms = latency;
   if ($("order-start").value) body.start = new Date($("order-start").value).toISOString();
