@@ -60,7 +60,9 @@ Status Lifecycle::finishRotateKey(const std::string& id) {
   if (old_key == keys.installed.end() || next_key == keys.installed.end()) {
     return internalError(fmt::format("connection {}: its keys are not a rotation", id));
   }
-  const EncryptionKey old = *old_key, next = *next_key;
+  // Copies: the connection's keys change below.
+  EncryptionKey old = *old_key;
+  EncryptionKey next = *next_key;
   const Connection as_was = withKeys(c, {old}, old.id);
   Status devices = Status::ok();
   if (c.state() == ConnectionState::Active) {
