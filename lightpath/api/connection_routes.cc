@@ -262,17 +262,10 @@ Result<HttpResponse> Api::Impl::patchConnection(Context& ctx) {
     if (tags || end)
       return fail(invalidArgument("bandwidth_mbps: change it on its own, not with tags or end"));
     const std::uint64_t mbps = v.get<std::uint64_t>();
-    HttpResponse reply;
-    auto begun = deps.provisioner->beginModify(stored.id, mbps, expected, ctx.who.key_id,
-                                               [&](StoreTransaction& tx, const Connection& c) {
-                                                 reply = connectionReply(202, c);
-                                                 ctx.recorded = true;
-                                                 return record(tx, ctx, reply);
-                                               });
-    if (!begun) {
-      ctx.recorded = false;
-      return fail(begun.error());
-    }
+    LP_ASSIGN_OR_RETURN(HttpResponse reply, acknowledge(ctx, [&](const AlsoInTransaction& also) {
+                          return deps.provisioner->beginModify(stored.id, mbps, expected,
+                                                               ctx.who.key_id, also);
+                        }));
     if (deps.workflows) {
       deps.workflows->finishModify(stored.id, mbps);
     } else {
@@ -295,6 +288,22 @@ Result<HttpResponse> Api::Impl::patchConnection(Context& ctx) {
   return connectionReply(200, now);
 }
 
+Result<HttpResponse> Api::Impl::acknowledge(
+    Context& ctx, const std::function<Result<Connection>(const AlsoInTransaction&)>& begin) {
+  HttpResponse reply;
+  auto begun = begin([&](StoreTransaction& tx, const Connection& c) {
+    reply = connectionReply(202, c);
+    ctx.recorded = true;
+    return record(tx, ctx, reply);
+  });
+  if (!begun) {
+    ctx.recorded = false;
+    return fail(begun.error());
+  }
+  if (!ctx.recorded) reply = connectionReply(202, *begun);  // nothing to store: as it is
+  return reply;
+}
+
 Result<HttpResponse> Api::Impl::deleteConnection(Context& ctx) {
   LP_ASSIGN_OR_RETURN(ConnectionRecord stored, visibleConnection(ctx, ctx.params[0]));
   ctx.subject = stored.id;
@@ -304,18 +313,10 @@ Result<HttpResponse> Api::Impl::deleteConnection(Context& ctx) {
     LP_ASSIGN_OR_RETURN(Connection c, connectionFromJson(stored.body));
     return connectionReply(200, c);  // already gone: deleting again changes nothing
   }
-  HttpResponse reply;
-  auto begun = deps.provisioner->beginTerminate(stored.id, ctx.who.key_id,
-                                                [&](StoreTransaction& tx, const Connection& c) {
-                                                  reply = connectionReply(202, c);
-                                                  ctx.recorded = true;
-                                                  return record(tx, ctx, reply);
-                                                });
-  if (!begun) {
-    ctx.recorded = false;
-    return fail(begun.error());
-  }
-  if (!ctx.recorded) reply = connectionReply(202, *begun);  // it was deprovisioning already
+  // Deprovisioning already: answered as it is.
+  LP_ASSIGN_OR_RETURN(HttpResponse reply, acknowledge(ctx, [&](const AlsoInTransaction& also) {
+                        return deps.provisioner->beginTerminate(stored.id, ctx.who.key_id, also);
+                      }));
   if (deps.workflows) {
     deps.workflows->terminate(stored.id, ctx.who.key_id);
   } else {
@@ -335,18 +336,10 @@ Result<HttpResponse> Api::Impl::rotateConnectionKey(Context& ctx) {
     if (!body.empty()) return fail(invalidArgument("the body: rotate-key takes no fields"));
   }
   if (auto refused = checkIfMatch(ctx, stored.version)) return *refused;
-  HttpResponse reply;
-  auto begun = deps.provisioner->beginRotateKey(stored.id, ctx.who.key_id,
-                                                [&](StoreTransaction& tx, const Connection& c) {
-                                                  reply = connectionReply(202, c);
-                                                  ctx.recorded = true;
-                                                  return record(tx, ctx, reply);
-                                                });
-  if (!begun) {
-    ctx.recorded = false;
-    return fail(begun.error());
-  }
-  if (!ctx.recorded) reply = connectionReply(202, *begun);  // under way already
+  // Under way already: answered as it is.
+  LP_ASSIGN_OR_RETURN(HttpResponse reply, acknowledge(ctx, [&](const AlsoInTransaction& also) {
+                        return deps.provisioner->beginRotateKey(stored.id, ctx.who.key_id, also);
+                      }));
   if (deps.workflows) {
     deps.workflows->finishRotateKey(stored.id);
   } else {

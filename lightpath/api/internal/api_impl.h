@@ -130,6 +130,12 @@ struct Api::Impl {
   // api.cc:
   Result<HttpResponse> getConnectionSla(Context& ctx);
   Result<HttpResponse> rotateConnectionKey(Context& ctx);
+  // The durable first half of a change, answered 202: `begin` stores it, and in the same
+  // transaction what this request leaves (audit entry, order, idempotency record); the devices
+  // follow on the workflow runner. A change that needs no storing (under way already) answers
+  // the connection as it is.
+  Result<HttpResponse> acknowledge(
+      Context& ctx, const std::function<Result<Connection>(const AlsoInTransaction&)>& begin);
   Result<HttpResponse> getSlaReport(Context& ctx);
   Result<HttpResponse> createFailure(Context& ctx);
   Result<HttpResponse> listFailures(Context& ctx);

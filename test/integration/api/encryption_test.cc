@@ -21,6 +21,15 @@ std::string encryptedEthernet(const std::string& a, const std::string& z) {
 
 class EncryptionTest : public ApiFixture {
  protected:
+  // An encrypted Ethernet between acme's first Ashburn and Hillsboro ports, active; its id (empty
+  // when it did not come up).
+  std::string activeEncryptedEthernet(const std::string& key) {
+    Reply made =
+        call("POST", "/v1/connections", key, encryptedEthernet("dc-ashburn-p1", "dc-hillsboro-p1"));
+    const std::string id = made.body.value("id", "");
+    return waitFor(key, id, "active") == "active" ? id : "";
+  }
+
   // The entries the devices at both ends of `id` hold for it, by node.
   std::map<std::string, ConfigEntry> endEntries(const std::string& id) {
     auto c = server_->stack().provisioner->get(id);
@@ -209,10 +218,8 @@ TEST_F(EncryptionTest, Layer1WavelengthsUseATransponderThatEncrypts) {
 TEST_F(EncryptionTest, KeysRotateMakeBeforeBreakOnDemandAndAudited) {
   start();
   const std::string acme = addTenant("acme", {"dc-ashburn-p1", "dc-hillsboro-p1"});
-  Reply made =
-      call("POST", "/v1/connections", acme, encryptedEthernet("dc-ashburn-p1", "dc-hillsboro-p1"));
-  const std::string id = made.body.value("id", "");
-  ASSERT_EQ(waitFor(acme, id, "active"), "active");
+  const std::string id = activeEncryptedEthernet(acme);
+  ASSERT_FALSE(id.empty());
   const std::string first = keyIdOf(acme, id);
   Reply rotate = call("POST", "/v1/connections/{id}/rotate-key", acme, "",
                       "/v1/connections/" + id + "/rotate-key");
@@ -250,10 +257,8 @@ TEST_F(EncryptionTest, KeysRotateOnTheSchedule) {
   config_.stack.key_rotation = std::chrono::seconds(1);
   start();
   const std::string acme = addTenant("acme", {"dc-ashburn-p1", "dc-hillsboro-p1"});
-  Reply made =
-      call("POST", "/v1/connections", acme, encryptedEthernet("dc-ashburn-p1", "dc-hillsboro-p1"));
-  const std::string id = made.body.value("id", "");
-  ASSERT_EQ(waitFor(acme, id, "active"), "active");
+  const std::string id = activeEncryptedEthernet(acme);
+  ASSERT_FALSE(id.empty());
   const std::string first = keyIdOf(acme, id);
   // The schedule replaces it once its period has passed, nobody asking.
   const std::string second = waitForNewKey(acme, id, first);
@@ -265,10 +270,8 @@ TEST_F(EncryptionTest, KeysRotateOnTheSchedule) {
 TEST_F(EncryptionTest, AFailedRotationKeepsTheKeyInUseAtBothEnds) {
   start();
   const std::string acme = addTenant("acme", {"dc-ashburn-p1", "dc-hillsboro-p1"});
-  Reply made =
-      call("POST", "/v1/connections", acme, encryptedEthernet("dc-ashburn-p1", "dc-hillsboro-p1"));
-  const std::string id = made.body.value("id", "");
-  ASSERT_EQ(waitFor(acme, id, "active"), "active");
+  const std::string id = activeEncryptedEthernet(acme);
+  ASSERT_FALSE(id.empty());
   // One end refuses every change: the rotation fails, both ends keep the key in use.
   auto c = server_->stack().provisioner->get(id);
   ASSERT_TRUE(c);
@@ -295,10 +298,8 @@ TEST_F(EncryptionTest, AFailedRotationKeepsTheKeyInUseAtBothEnds) {
 TEST_F(EncryptionTest, ARotationCutShortByARestartIsFinished) {
   start();
   const std::string acme = addTenant("acme", {"dc-ashburn-p1", "dc-hillsboro-p1"});
-  Reply made =
-      call("POST", "/v1/connections", acme, encryptedEthernet("dc-ashburn-p1", "dc-hillsboro-p1"));
-  const std::string id = made.body.value("id", "");
-  ASSERT_EQ(waitFor(acme, id, "active"), "active");
+  const std::string id = activeEncryptedEthernet(acme);
+  ASSERT_FALSE(id.empty());
   const std::string first = keyIdOf(acme, id);
   // The next key made and stored, the devices not yet told: then the process stops.
   ASSERT_TRUE(server_->stack().provisioner->beginRotateKey(id, "test"));
@@ -314,10 +315,8 @@ TEST_F(EncryptionTest, ARotationCutShortByARestartIsFinished) {
 TEST_F(EncryptionTest, AnEndThatMissedARotationIsFoundAndReKeyed) {
   start();
   const std::string acme = addTenant("acme", {"dc-ashburn-p1", "dc-hillsboro-p1"});
-  Reply made =
-      call("POST", "/v1/connections", acme, encryptedEthernet("dc-ashburn-p1", "dc-hillsboro-p1"));
-  const std::string id = made.body.value("id", "");
-  ASSERT_EQ(waitFor(acme, id, "active"), "active");
+  const std::string id = activeEncryptedEthernet(acme);
+  ASSERT_FALSE(id.empty());
   const std::string key_id = keyIdOf(acme, id);
   // Someone at the far end puts another key in use behind Lightpath's back.
   auto ends = endEntries(id);
