@@ -253,10 +253,20 @@ void addClientCommands(CLI::App& app, int* exit_code) {
   list->add_option("--tenant", order.tenant, "operators: only this tenant's");
   list->add_option("--limit", limit, "at most this many")->capture_default_str();
   list->add_option("--offset", offset, "skip this many")->capture_default_str();
+  static std::string list_after, created_after;
+  static bool newest = false;
+  list->add_option("--after", list_after, "the page after this cursor (the `next:` of a page)");
+  list->add_flag("--newest", newest, "newest first (default: in the order they were made)");
+  list->add_option("--created-after", created_after, "only those ordered after this UTC time");
   list->callback([exit_code, resolve] {
     resolve();
     Client client(flags);
-    std::string path = fmt::format("/v1/connections?limit={}&offset={}", limit, offset);
+    std::string path = fmt::format("/v1/connections?limit={}", limit);
+    if (offset > 0) path += fmt::format("&offset={}", offset);
+    if (!list_after.empty()) path += "&after=" + httplib::detail::encode_query_param(list_after);
+    if (newest) path += "&sort=-created_at";
+    if (!created_after.empty())
+      path += "&created_after=" + httplib::detail::encode_query_param(created_after);
     if (!state.empty()) path += "&state=" + httplib::detail::encode_query_param(state);
     if (!order.tenant.empty())
       path += "&tenant=" + httplib::detail::encode_query_param(order.tenant);
@@ -270,6 +280,8 @@ void addClientCommands(CLI::App& app, int* exit_code) {
     for (const auto& c : a.body["items"]) rows.push_back(connectionRow(c));
     printTable(rows);
     std::cout << fmt::format("{} of {} shown\n", a.body["items"].size(), a.body.value("total", 0));
+    if (a.body.contains("next_cursor"))
+      std::cout << fmt::format("next: --after {}\n", a.body.value("next_cursor", ""));
   });
 
   CLI::App* show = connections->add_subcommand("show", "one connection: path, price, history");

@@ -3,6 +3,7 @@
 
 #include "lightpath/api/internal/api_impl.h"
 #include "lightpath/base/crypto.h"
+#include "lightpath/base/ids.h"
 #include "lightpath/service/connection_json.h"
 
 namespace lightpath {
@@ -170,10 +171,22 @@ Result<HttpResponse> Api::Impl::createConnection(Context& ctx) {
   return reply;
 }
 
+// Ids sort by when they were made (base/ids.h), so the list's order is the order of creation, a
+// cursor (the last id seen) does not shift when connections are added, and a creation window is
+// a range of ids.
 Result<HttpResponse> Api::Impl::listConnections(Context& ctx) {
   LP_ASSIGN_OR_RETURN(auto page, paging(ctx.request));
   ConnectionQuery query{.offset = page.first, .limit = page.second};
   if (!ctx.isOperator()) query.tenant = ctx.who.tenant;
+  std::optional<std::string> cursor;
+  auto idAt = [](std::string_view field, const std::string& value,
+                 int after_ms) -> Result<std::string> {
+    auto t = parseTime(value);
+    if (!t) return fail(invalidArgument(fmt::format("{}: a UTC RFC 3339 time", field)));
+    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(t->time_since_epoch());
+    if (ms.count() < 0) return fail(invalidArgument(fmt::format("{}: before 1970", field)));
+    return idTimePrefix("conn", static_cast<std::uint64_t>(ms.count() + after_ms));
+  };
   for (const auto& [key, value] : ctx.request.query) {
     if (key == "state") {
       if (!parseConnectionState(value))
@@ -181,23 +194,50 @@ Result<HttpResponse> Api::Impl::listConnections(Context& ctx) {
       query.state = value;
     } else if (key == "tenant" && ctx.isOperator()) {
       query.tenant = value;
+    } else if (key == "after") {
+      if (!isId(value, "conn")) return fail(invalidArgument("after: a connection id"));
+      cursor = value;
+    } else if (key == "sort") {
+      if (value != "created_at" && value != "-created_at")
+        return fail(invalidArgument("sort: created_at (oldest first) or -created_at"));
+      query.newest_first = value == "-created_at";
+    } else if (key == "created_after") {
+      LP_ASSIGN_OR_RETURN(query.after_id, idAt(key, value, 1));  // made in a later millisecond
+    } else if (key == "created_before") {
+      LP_ASSIGN_OR_RETURN(query.before_id, idAt(key, value, 0));
     } else if (key != "offset" && key != "limit") {
       return problem(400, "invalid-argument",
-                     fmt::format("{}: unknown filter (known: state, offset, limit{})",
+                     fmt::format("{}: unknown filter (known: state, created_after, created_before, "
+                                 "sort, after, offset, limit{})",
                                  key.substr(0, 40), ctx.isOperator() ? ", tenant" : ""),
                      key.substr(0, 40));
     }
   }
+  if (cursor && query.offset > 0)
+    return fail(invalidArgument("after: a cursor or an offset, not both"));
   std::vector<std::string> items;
   std::size_t total = 0;
+  std::optional<std::string> next;
   LP_RETURN_IF_ERROR(deps.store->read([&](StoreTransaction& tx) -> Status {
-    LP_ASSIGN_OR_RETURN(auto rows, tx.connections(query, &total));
+    ConnectionQuery window = query;  // `total` counts the whole window, not what is left of it
+    if (cursor) {
+      LP_RETURN_IF_ERROR(statusOf(tx.connections({.tenant = query.tenant,
+                                                  .state = query.state,
+                                                  .after_id = query.after_id,
+                                                  .before_id = query.before_id,
+                                                  .limit = 0},
+                                                 &total)));
+      auto& bound = query.newest_first ? window.before_id : window.after_id;
+      if (!bound || (query.newest_first ? *cursor < *bound : *cursor > *bound)) bound = cursor;
+    }
+    LP_ASSIGN_OR_RETURN(auto rows, tx.connections(window, cursor ? nullptr : &total));
+    if (rows.size() == query.limit && !rows.empty()) next = rows.back().id;
     for (ConnectionRecord& r : rows) {
       items.push_back(storedConnectionView(std::move(r.body)));
     }
     return Status::ok();
   }));
-  return jsonReply(200, pageJson(items, total, query.offset, query.limit));
+  return jsonReply(200, pageJson(items, total, query.offset, query.limit, next));
 }
 
 Result<HttpResponse> Api::Impl::getConnection(Context& ctx) {

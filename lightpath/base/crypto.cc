@@ -7,6 +7,7 @@
 #include <openssl/rand.h>
 
 #include <cctype>
+#include <chrono>
 #include <vector>
 
 #include "lightpath/base/check.h"
@@ -38,7 +39,10 @@ std::string secureId(std::string_view prefix) {
   std::uint64_t bits[2] = {};
   LP_CHECK(RAND_bytes(reinterpret_cast<unsigned char*>(bits), sizeof(bits)) == 1,
            "the OS random generator failed");
-  return idFromBits(prefix, bits[0], bits[1]);
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                      std::chrono::system_clock::now().time_since_epoch())
+                      .count();
+  return timeSortableId(prefix, static_cast<std::uint64_t>(ms), bits[0], bits[1]);
 }
 
 std::string base64UrlEncode(std::string_view data) {

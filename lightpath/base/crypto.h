@@ -10,7 +10,8 @@ namespace lightpath {
 
 // `bytes` random bytes from the OS, hex-encoded (2 x bytes characters).
 std::string randomHex(std::size_t bytes);
-// An id like newId() (base/ids.h) from the OS's cryptographic generator: unpredictable.
+// A time-sortable id (base/ids.h) whose 80 random bits come from the OS's cryptographic
+// generator: unpredictable.
 std::string secureId(std::string_view prefix);
 std::string sha256Hex(std::string_view data);
 std::string hmacSha256Hex(std::string_view key, std::string_view data);

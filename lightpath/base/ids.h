@@ -1,5 +1,8 @@
-// Identifiers with a readable prefix ("conn_", "ord_", "evt_"): 20 base-32 characters of
-// randomness (100 bits) after it, so ids never collide in practice and say what they name.
+// Identifiers with a readable prefix ("conn_", "ord_", "evt_") that say what they name and never
+// collide in practice. Made in production (secureId, base/crypto.h): 26 base-32 characters, the
+// time in milliseconds (10) then 80 random bits (16), so ids sort by when they were made (as
+// ULIDs do) and lists page by id in a stable order. Seeded ones (tests, simulations): 20
+// characters of randomness (100 bits).
 #pragma once
 
 #include <string>
@@ -9,15 +12,17 @@
 
 namespace lightpath {
 
+// Crockford's base 32 in lower case: ascending in ASCII, so ids sort as their values.
+inline constexpr char kIdAlphabet[] = "0123456789abcdefghjkmnpqrstvwxyz";
+
 // The id made of two 64-bit draws: 60 bits of the first and 40 of the second.
 inline std::string idFromBits(std::string_view prefix, std::uint64_t first, std::uint64_t second) {
-  static constexpr char kAlphabet[] = "0123456789abcdefghjkmnpqrstvwxyz";  // Crockford, lower case
   std::string id(prefix);
   id += '_';
   std::uint64_t bits = first;
   for (int i = 0; i < 20; ++i) {
     if (i == 12) bits = second;
-    id += kAlphabet[bits & 31];
+    id += kIdAlphabet[bits & 31];
     bits >>= 5;
   }
   return id;
@@ -31,10 +36,32 @@ inline std::string newId(std::string_view prefix, Random& random) {
   return idFromBits(prefix, first, random.next());
 }
 
-// True for "prefix_" followed by 20 characters of the alphabet above.
+// "prefix_" and the time in milliseconds since 1970 as 10 base-32 characters, most significant
+// first: every time-sortable id made at `ms` or later sorts after it, every one made before
+// sorts before it (list filters by creation time).
+inline std::string idTimePrefix(std::string_view prefix, std::uint64_t ms) {
+  std::string id(prefix);
+  id += '_';
+  for (int i = 9; i >= 0; --i) id += kIdAlphabet[(ms >> (5 * i)) & 31];
+  return id;
+}
+
+// The time-sortable id of `ms` with 80 random bits (64 of `first`, 16 of `second`).
+inline std::string timeSortableId(std::string_view prefix, std::uint64_t ms, std::uint64_t first,
+                                  std::uint64_t second) {
+  std::string id = idTimePrefix(prefix, ms);
+  for (int i = 0; i < 16; ++i) {
+    if (i == 12) first = second;  // 12 x 5 = 60 bits of the first, 20 of the second
+    id += kIdAlphabet[first & 31];
+    first >>= 5;
+  }
+  return id;
+}
+
+// True for "prefix_" followed by 20 (seeded) or 26 (time-sortable) characters of the alphabet.
 inline bool isId(std::string_view id, std::string_view prefix) {
-  if (id.size() != prefix.size() + 21 || id.substr(0, prefix.size()) != prefix ||
-      id[prefix.size()] != '_') {
+  if ((id.size() != prefix.size() + 21 && id.size() != prefix.size() + 27) ||
+      id.substr(0, prefix.size()) != prefix || id[prefix.size()] != '_') {
     return false;
   }
   for (char c : id.substr(prefix.size() + 1)) {

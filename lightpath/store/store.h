@@ -53,8 +53,10 @@ struct EventRecord {
 struct ConnectionQuery {
   std::optional<std::string> tenant;
   std::optional<std::string> state;
-  std::optional<std::string> after_id;  // keyset paging for scans: ids greater than this
-  std::size_t offset = 0;               // for pages people ask for
+  std::optional<std::string> after_id;   // keyset paging: ids greater than this
+  std::optional<std::string> before_id;  // and less than this
+  bool newest_first = false;             // by id, descending (time-sortable ids: by creation)
+  std::size_t offset = 0;                // for pages people ask for
   std::size_t limit = 100;
 };
 

@@ -70,13 +70,15 @@ class PostgresTransaction final : public StoreTransaction {
 
   Result<std::vector<ConnectionRecord>> connections(const ConnectionQuery& q,
                                                     std::size_t* total) override {
-    const std::vector<Param> filter = {q.tenant, q.state, q.after_id};
+    const std::vector<Param> filter = {q.tenant, q.state, q.after_id, q.before_id};
+    static constexpr const char* kWhere =
+        "WHERE ($1::text IS NULL OR tenant = $1) AND ($2::text IS NULL OR state = $2) AND "
+        "($3::text IS NULL OR id > $3) AND ($4::text IS NULL OR id < $4)";
     if (total) {
       LP_ASSIGN_OR_RETURN(
           PgResult count,
-          db_.run("SELECT COUNT(*) FROM connections WHERE ($1::text IS NULL OR tenant = $1) AND "
-                  "($2::text IS NULL OR state = $2) AND ($3::text IS NULL OR id > $3)",
-                  filter, "count connections"));
+          db_.run(fmt::format("SELECT COUNT(*) FROM connections {}", kWhere).c_str(), filter,
+                  "count connections"));
       *total = static_cast<std::size_t>(count.unsignedInteger(0, 0));
     }
     std::vector<Param> params = filter;
@@ -84,9 +86,10 @@ class PostgresTransaction final : public StoreTransaction {
     params.emplace_back(number(std::uint64_t{q.offset}));
     LP_ASSIGN_OR_RETURN(
         PgResult r,
-        db_.run("SELECT id, tenant, state, version, body FROM connections WHERE ($1::text IS NULL "
-                "OR tenant = $1) AND ($2::text IS NULL OR state = $2) AND ($3::text IS NULL OR id "
-                "> $3) ORDER BY id LIMIT $4 OFFSET $5",
+        db_.run(fmt::format("SELECT id, tenant, state, version, body FROM connections {} ORDER BY "
+                            "id{} LIMIT $5 OFFSET $6",
+                            kWhere, q.newest_first ? " DESC" : "")
+                    .c_str(),
                 params, "list connections"));
     std::vector<ConnectionRecord> out;
     out.reserve(static_cast<std::size_t>(r.rows()));

@@ -204,7 +204,7 @@ class SqliteTransaction final : public StoreTransaction {
                                                     std::size_t* total) override {
     const char* where =
         "WHERE (?1 IS NULL OR tenant = ?1) AND (?2 IS NULL OR state = ?2) AND (?5 IS NULL OR id > "
-        "?5)";
+        "?5) AND (?6 IS NULL OR id < ?6)";
     if (total) {
       Statement count(db_, fmt::format("SELECT COUNT(*) FROM connections {}", where).c_str());
       if (!count.ok()) return fail(sqliteError(db_, "count connections"));
@@ -213,10 +213,11 @@ class SqliteTransaction final : public StoreTransaction {
       *total = static_cast<std::size_t>(count.integer(0));
     }
     Statement s(
-        db_, fmt::format("SELECT id, tenant, state, version, body FROM connections {} ORDER BY id "
-                         "LIMIT ?3 OFFSET ?4",
-                         where)
-                 .c_str());
+        db_,
+        fmt::format("SELECT id, tenant, state, version, body FROM connections {} ORDER BY id{} "
+                    "LIMIT ?3 OFFSET ?4",
+                    where, q.newest_first ? " DESC" : "")
+            .c_str());
     if (!s.ok()) return fail(sqliteError(db_, "list connections"));
     bindQuery(s, q);
     s.bind(3, static_cast<std::int64_t>(q.limit)).bind(4, static_cast<std::int64_t>(q.offset));
@@ -372,6 +373,7 @@ class SqliteTransaction final : public StoreTransaction {
     if (q.tenant) s.bind(1, *q.tenant);
     if (q.state) s.bind(2, *q.state);
     if (q.after_id) s.bind(5, *q.after_id);
+    if (q.before_id) s.bind(6, *q.before_id);
   }
 
   sqlite3* db_;

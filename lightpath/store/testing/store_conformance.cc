@@ -138,6 +138,20 @@ TEST_P(StoreConformance, ListsByTenantAndStateWithPaging) {
                     EXPECT_EQ(after->size(), 15u);
                     EXPECT_EQ(total, 15u);
                     EXPECT_EQ(after->front().id, (*all)[10].id);
+                    // Between two ids, and newest (greatest id) first.
+                    auto between = tx.connections(
+                        {.after_id = (*all)[9].id, .before_id = (*all)[15].id, .limit = 1000},
+                        &total);
+                    EXPECT_EQ(total, 5u);
+                    EXPECT_EQ(between->front().id, (*all)[10].id);
+                    auto newest = tx.connections(
+                        {.before_id = (*all)[15].id, .newest_first = true, .limit = 3}, &total);
+                    EXPECT_EQ(total, 15u);
+                    EXPECT_EQ(newest->size(), 3u);
+                    if (newest->size() == 3) {
+                      EXPECT_EQ((*newest)[0].id, (*all)[14].id);
+                      EXPECT_EQ((*newest)[2].id, (*all)[12].id);
+                    }
                     return Status::ok();
                   })
                   .isOk());

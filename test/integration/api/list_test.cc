@@ -1,0 +1,85 @@
+// Lists in a stable order: ids sort by when they were made, a cursor that does not shift when
+// connections are added, newest first on request, and a creation window.
+#include "lightpath/base/ids.h"
+#include "lightpath/service/connection_json.h"
+#include "test/integration/api/api_fixture.h"
+
+namespace lightpath::testing {
+namespace {
+
+std::vector<std::string> idsOf(const Reply& page) {
+  std::vector<std::string> ids;
+  for (const json& c : page.body["items"]) ids.push_back(c.value("id", ""));
+  return ids;
+}
+
+TEST_F(ApiFixture, ListsPageInCreationOrderWithACursorThatDoesNotShift) {
+  start();
+  const std::string acme = addTenant("acme", {"dc-ashburn-p1", "dc-hillsboro-p1"});
+  std::vector<std::string> made;
+  std::string middle;  // a time between the second and the third
+  for (int i = 0; i < 5; ++i) {
+    if (i == 2) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+      middle = formatTime(std::chrono::time_point_cast<std::chrono::microseconds>(
+          std::chrono::system_clock::now()));
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    Reply r = call("POST", "/v1/connections", acme,
+                   ethernetOrder("dc-ashburn-p1", "dc-hillsboro-p1", 50));
+    ASSERT_EQ(r.status, 201) << r.raw;
+    made.push_back(r.body.value("id", ""));
+    EXPECT_TRUE(isId(made.back(), "conn")) << made.back();
+    EXPECT_EQ(made.back().size(), 31u) << "time-sortable: conn_ and 26 characters";
+  }
+  EXPECT_TRUE(std::is_sorted(made.begin(), made.end())) << "ids sort by when they were made";
+
+  Reply first = call("GET", "/v1/connections", acme, "", "/v1/connections?limit=2");
+  ASSERT_EQ(first.status, 200) << first.raw;
+  EXPECT_EQ(idsOf(first), (std::vector<std::string>{made[0], made[1]}));
+  EXPECT_EQ(first.body.value("total", 0), 5);
+  const std::string cursor = first.body.value("next_cursor", "");
+  EXPECT_EQ(cursor, made[1]);
+  // A new connection arrives between two pages: the next page is what followed, unshifted.
+  Reply late =
+      call("POST", "/v1/connections", acme, ethernetOrder("dc-ashburn-p1", "dc-hillsboro-p1", 50));
+  made.push_back(late.body.value("id", ""));
+  Reply second =
+      call("GET", "/v1/connections", acme, "", "/v1/connections?limit=2&after=" + cursor);
+  EXPECT_EQ(idsOf(second), (std::vector<std::string>{made[2], made[3]})) << second.raw;
+  EXPECT_EQ(second.body.value("total", 0), 6);
+  Reply last = call("GET", "/v1/connections", acme, "",
+                    "/v1/connections?limit=5&after=" + second.body.value("next_cursor", ""));
+  EXPECT_EQ(idsOf(last), (std::vector<std::string>{made[4], made[5]}));
+  EXPECT_FALSE(last.body.contains("next_cursor")) << "the last page has no cursor";
+
+  // Newest first, with its own cursor.
+  Reply newest =
+      call("GET", "/v1/connections", acme, "", "/v1/connections?limit=2&sort=-created_at");
+  EXPECT_EQ(idsOf(newest), (std::vector<std::string>{made[5], made[4]}));
+  Reply older = call(
+      "GET", "/v1/connections", acme, "",
+      "/v1/connections?limit=2&sort=-created_at&after=" + newest.body.value("next_cursor", ""));
+  EXPECT_EQ(idsOf(older), (std::vector<std::string>{made[3], made[2]}));
+
+  // A creation window.
+  Reply since = call("GET", "/v1/connections", acme, "", "/v1/connections?created_after=" + middle);
+  EXPECT_EQ(idsOf(since), (std::vector<std::string>(made.begin() + 2, made.end()))) << middle;
+  Reply before =
+      call("GET", "/v1/connections", acme, "", "/v1/connections?created_before=" + middle);
+  EXPECT_EQ(idsOf(before), (std::vector<std::string>{made[0], made[1]}));
+
+  // Bad input, each named.
+  for (const char* query : {"after=conn_nope", "sort=price", "created_after=yesterday",
+                            "after=" /* empty */, "offset=1&after="}) {
+    Reply bad = call("GET", "/v1/connections", acme, "", std::string("/v1/connections?") + query);
+    EXPECT_EQ(bad.status, 400) << query << ": " << bad.raw;
+  }
+  Reply both =
+      call("GET", "/v1/connections", acme, "", "/v1/connections?offset=1&after=" + made[0]);
+  EXPECT_EQ(both.status, 400);
+  EXPECT_EQ(both.body.value("field", ""), "after");
+}
+
+}  // namespace
+}  // namespace lightpath::testing
