@@ -40,6 +40,13 @@ TEST_F(ApiFixture, OpenEndpointsAndAuthentication) {
   Reply put = call("PUT", "/v1/connections", operator_key_, "{}");
   EXPECT_EQ(put.status, 405);
   EXPECT_EQ(put.header("Allow"), "POST, GET") << "RFC 9110: a 405 says what the path takes";
+  // ... and the document says so for every operation.
+  for (const auto& [path, item] : openapi_["paths"].items()) {
+    for (const auto& [method, operation] : item.items()) {
+      if (method == "parameters") continue;
+      EXPECT_TRUE(operation["responses"].contains("405")) << method << " " << path;
+    }
+  }
   // Metrics count every tenant's traffic: operators only.
   EXPECT_EQ(call("GET", "/metrics", "").status, 401);
   Reply metrics = call("GET", "/metrics", operator_key_);
