@@ -104,6 +104,32 @@ Client::Client(const ClientFlags& f, std::pair<std::string, std::string> origin_
 
 Client::~Client() = default;
 
+int Client::stream(const std::string& path, httplib::Headers headers,
+                   const std::function<bool(std::string_view)>& receive) {
+  if (!flags_.api_key.empty()) headers.emplace("Authorization", "Bearer " + flags_.api_key);
+  http_.set_read_timeout(60, 0);  // the server speaks at least every 15 s on an open stream
+  int status = 0;
+  httplib::Result r = http_.Get(
+      prefix_ + path, headers,
+      [&](const httplib::Response& response) {
+        status = response.status;
+        return true;
+      },
+      [&](const char* data, std::size_t size) {
+        return status >= 400 || receive(std::string_view(data, size));
+      });
+  if (status >= 400) {
+    std::cerr << fmt::format("lightpath: {} on {}\n", status, path);
+    return status == 401 || status == 403 ? kExitDenied : kExitRejected;
+  }
+  if (!r && r.error() != httplib::Error::Canceled && r.error() != httplib::Error::Read) {
+    std::cerr << fmt::format("lightpath: cannot reach {}: {}\n", flags_.server,
+                             httplib::to_string(r.error()));
+    return kExitUnavailable;
+  }
+  return kExitOk;
+}
+
 Answer Client::call(const std::string& method, const std::string& path, const std::string& body,
                     httplib::Headers headers) {
   if (!flags_.api_key.empty()) headers.emplace("Authorization", "Bearer " + flags_.api_key);

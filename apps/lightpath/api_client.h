@@ -50,6 +50,10 @@ class Client {
   // One request; a 4xx/5xx is printed to stderr (title, detail, field) and mapped to an exit code.
   Answer call(const std::string& method, const std::string& path, const std::string& body = "",
               httplib::Headers headers = {});
+  // A GET whose body keeps coming (Server-Sent Events): each piece to `receive` (false stops).
+  // Returns when the server ends it or the connection drops; the exit code as for call().
+  int stream(const std::string& path, httplib::Headers headers,
+             const std::function<bool(std::string_view)>& receive);
 
  private:
   Client(const ClientFlags& f, std::pair<std::string, std::string> origin_and_prefix);

@@ -198,7 +198,6 @@ void addClientCommands(CLI::App& app, int* exit_code) {
   static OrderFlags order;
   static std::string id, state, kind;
   static std::size_t limit = 100, offset = 0;
-  static std::uint64_t after = 0;
   static bool follow = false;
   auto resolve = [] { resolveServerFlags(flags); };
 
@@ -472,29 +471,55 @@ void addClientCommands(CLI::App& app, int* exit_code) {
   CLI::App* events =
       app.add_subcommand("events", "what happened, after a cursor; --follow to keep watching");
   addServerFlags(events, flags);
-  events->add_option("--after", after, "cursor to start after")->capture_default_str();
-  events->add_flag("--follow", follow, "keep polling for new events");
+  static std::string events_after;
+  events->add_option("--after", events_after, "the cursor to start after (default: the oldest)");
+  events->add_flag("--follow", follow, "then keep watching, live (the event stream)");
   events->callback([exit_code, resolve] {
     resolve();
     Client client(flags);
-    std::uint64_t cursor = after;
-    do {
-      Answer a = client.call("GET", fmt::format("/v1/events?after={}&limit=1000", cursor));
-      if ((*exit_code = a.exit) != kExitOk) return;
-      for (const auto& e : a.body["items"]) {
-        if (flags.json_output) {
-          std::cout << e.dump() << "\n";
-        } else {
-          std::cout << fmt::format("{:>6}  {}  {:<26} {}  {}\n", e.value("cursor", 0),
-                                   e.value("at", ""), e.value("type", ""), e.value("subject", ""),
-                                   e["data"].value("state", ""));
-        }
+    auto print = [](const json& e) {
+      if (flags.json_output) {
+        std::cout << e.dump() << "\n";
+      } else {
+        std::cout << fmt::format("{}  {:<32} {}  {}\n", e.value("at", ""), e.value("type", ""),
+                                 e.value("subject", ""), e["data"].value("state", ""));
       }
       std::cout << std::flush;
-      const std::uint64_t next = a.body.value("next_cursor", cursor);
-      if (follow && next == cursor) std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    };
+    // What happened so far, page by page.
+    std::string cursor = events_after;
+    for (;;) {
+      std::string path = "/v1/events?limit=1000";
+      if (!cursor.empty()) path += "&after=" + httplib::detail::encode_query_param(cursor);
+      Answer a = client.call("GET", path);
+      if ((*exit_code = a.exit) != kExitOk) return;
+      for (const auto& e : a.body["items"]) print(e);
+      const std::string next = a.body.value("next_cursor", cursor);
+      const bool done = a.body["items"].empty() || next == cursor;
       cursor = next;
-    } while (follow);
+      if (done) break;
+    }
+    // Then live: Server-Sent Events from that cursor, resumed after a drop.
+    while (follow) {
+      std::string pending;
+      *exit_code = client.stream(
+          "/v1/events/stream", {{"Last-Event-ID", cursor}}, [&](std::string_view piece) {
+            pending.append(piece);
+            for (std::size_t end; (end = pending.find("\n\n")) != std::string::npos;) {
+              const std::string frame = pending.substr(0, end);
+              pending.erase(0, end + 2);
+              const auto data = frame.find("data: ");
+              if (data == std::string::npos) continue;  // a keep-alive
+              const json e = json::parse(frame.substr(data + 6), nullptr, false);
+              if (!e.is_object()) continue;
+              print(e);
+              cursor = e.value("cursor", cursor);
+            }
+            return true;
+          });
+      if (*exit_code != kExitOk) return;
+      std::this_thread::sleep_for(std::chrono::seconds(1));  // dropped: resume where it was
+    }
   });
 }
 

@@ -129,7 +129,8 @@ Api::Impl::Impl(ApiDeps d, ApiLimits l)
       keys(*deps.store, *deps.clock),
       clients(*deps.store, *deps.clock, kOAuthClients),
       tokens(*deps.store, *deps.clock, deps.sealer, {.lifetime = l.access_token_lifetime}),
-      quote_key(deps.sealer ? deps.sealer->derive("lightpath quote ids") : randomBytes(32)) {
+      quote_key(deps.sealer ? deps.sealer->derive("lightpath quote ids") : randomBytes(32)),
+      cursors(eventCursorsOf(deps.sealer)) {
   for (const Port& p : deps.topology->ports()) ports_by_id[p.id] = &p;
   metrics.setGauges([this] { return gauges(); });
 }
@@ -255,10 +256,11 @@ std::variant<Api::StreamStart, HttpResponse> Api::startEventStream(const HttpReq
   auto who = impl_->authenticate(request);
   if (!who) return problemOf(unauthenticated("give a valid API key: Authorization: Bearer lp_..."));
   StreamStart start{*who, 0};
+  const std::string viewer = Impl::viewerOf(*who);
   if (const std::string* last = request.header("last-event-id")) {
-    start.after = std::stoull(*last);  // checked by the handler
+    start.after = impl_->cursors.decode(*last, viewer).value_or(0);  // checked by the handler
   } else if (auto it = request.query.find("after"); it != request.query.end()) {
-    start.after = std::stoull(it->second);
+    start.after = impl_->cursors.decode(it->second, viewer).value_or(0);
   } else {
     // No cursor: from now on.
     Status read = impl_->deps.store->read([&](StoreTransaction& tx) -> Status {
@@ -274,8 +276,11 @@ Result<std::vector<Api::EventFrame>> Api::eventFrames(std::uint64_t after, std::
   std::vector<EventFrame> frames;
   LP_RETURN_IF_ERROR(impl_->deps.store->read([&](StoreTransaction& tx) -> Status {
     LP_ASSIGN_OR_RETURN(auto events, tx.eventsAfter(after, limit));
-    for (const EventRecord& e : events)
-      frames.push_back({e.cursor, e.tenant, sseFrame(e, false), sseFrame(e, true)});
+    // The tenant's frame goes to that tenant only, so its cursor is that tenant's own.
+    for (const EventRecord& e : events) {
+      frames.push_back({e.cursor, e.tenant, sseFrame(e, impl_->cursors, e.tenant),
+                        sseFrame(e, impl_->cursors, kOperatorViewer)});
+    }
     return Status::ok();
   }));
   return frames;

@@ -2,20 +2,17 @@
 // stream open and feeds it live).
 #include <fmt/format.h>
 
-#include <limits>
-
 #include "lightpath/api/internal/api_impl.h"
 #include "lightpath/events/event_json.h"
 
 namespace lightpath {
 namespace {
 
-// A cursor is a whole number the event log can hold (a signed 64-bit one): beyond that it
-// would wrap to a cursor the caller never meant.
-bool isCursor(const std::string& value) {
-  return !value.empty() && value.size() <= 19 &&
-         value.find_first_not_of("0123456789") == std::string::npos &&
-         std::stoull(value) <= static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());
+// A limit: a whole number 1-1000.
+bool isLimit(const std::string& value) {
+  return !value.empty() && value.size() <= 4 &&
+         value.find_first_not_of("0123456789") == std::string::npos && std::stoul(value) >= 1 &&
+         std::stoul(value) <= 1000;
 }
 
 }  // namespace
@@ -23,16 +20,16 @@ bool isCursor(const std::string& value) {
 Result<HttpResponse> Api::Impl::listEvents(Context& ctx) {
   std::uint64_t after = 0;
   std::size_t limit = 100;
+  const std::string viewer = viewerOf(ctx.who);
   // Other parameters were refused before: the pipeline takes only those the document declares.
   for (const auto& [key, value] : ctx.request.query) {
     if (key == "after") {
-      if (!isCursor(value)) return fail(invalidArgument("after: an event cursor (a whole number)"));
-      after = std::stoull(value);
+      auto decoded = cursors.decode(value, viewer);
+      if (!decoded) return fail(decoded.error().withContext("after"));
+      after = *decoded;
     } else if (key == "limit") {
-      if (!isCursor(value) || std::stoull(value) == 0 || std::stoull(value) > 1000) {
-        return fail(invalidArgument("limit: 1-1000"));
-      }
-      limit = std::stoull(value);
+      if (!isLimit(value)) return fail(invalidArgument("limit: 1-1000"));
+      limit = std::stoul(value);
     }
   }
   json items = json::array();
@@ -46,29 +43,32 @@ Result<HttpResponse> Api::Impl::listEvents(Context& ctx) {
         if (items.size() >= limit) break;
         cursor = e.cursor;
         if (!ctx.who.sees(e.tenant)) continue;
-        items.push_back(eventJson(e, ctx.isOperator()));
+        items.push_back(eventJson(e, cursors, viewer));
       }
       if (events.size() < 1000) break;
     }
     return Status::ok();
   }));
-  return jsonReply(200, json{{"items", std::move(items)}, {"next_cursor", cursor}});
+  return jsonReply(
+      200, json{{"items", std::move(items)}, {"next_cursor", cursors.encode(cursor, viewer)}});
 }
 
 // Without a streaming transport (tests, the fuzz target) the stream is the backlog: the events
 // after the cursor as one text/event-stream body. The HTTP server streams instead.
 Result<HttpResponse> Api::Impl::streamEvents(Context& ctx) {
   std::uint64_t after = 0;
+  const std::string viewer = viewerOf(ctx.who);
   if (const std::string* last = ctx.request.header("last-event-id")) {
-    if (!isCursor(*last)) {
-      return problem(400, "invalid-argument", "Last-Event-ID: an event cursor (a whole number)",
+    auto decoded = cursors.decode(*last, viewer);
+    if (!decoded) {
+      return problem(400, "invalid-argument", "Last-Event-ID: " + decoded.error().message(),
                      "Last-Event-ID");
     }
-    after = std::stoull(*last);
+    after = *decoded;
   } else if (auto it = ctx.request.query.find("after"); it != ctx.request.query.end()) {
-    if (!isCursor(it->second))
-      return fail(invalidArgument("after: an event cursor (a whole number)"));
-    after = std::stoull(it->second);
+    auto decoded = cursors.decode(it->second, viewer);
+    if (!decoded) return fail(decoded.error().withContext("after"));
+    after = *decoded;
   }
   const bool from_now =
       !ctx.request.header("last-event-id") && !ctx.request.query.contains("after");
@@ -77,7 +77,7 @@ Result<HttpResponse> Api::Impl::streamEvents(Context& ctx) {
     LP_RETURN_IF_ERROR(deps.store->read([&](StoreTransaction& tx) -> Status {
       LP_ASSIGN_OR_RETURN(auto events, tx.eventsAfter(after, 1000));
       for (const EventRecord& e : events) {
-        if (ctx.who.sees(e.tenant)) body += sseFrame(e, ctx.isOperator());
+        if (ctx.who.sees(e.tenant)) body += sseFrame(e, cursors, viewer);
       }
       return Status::ok();
     }));

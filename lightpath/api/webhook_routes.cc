@@ -8,11 +8,16 @@
 namespace lightpath {
 namespace {
 
-json webhookJson(const DocumentRecord& d) {
+// The subscription as its owner sees it: no secret, and its place in the event log as a cursor
+// of that owner's (event_cursors.h).
+json webhookJson(const DocumentRecord& d, const EventCursors& cursors) {
   json body = json::parse(d.body, nullptr, false);
   if (body.is_discarded()) body = json::object();
   body.erase("secret");  // shown once, when made
   body["tenant"] = d.tenant;
+  const std::uint64_t delivered = body.value("delivered_cursor", std::uint64_t{0});
+  body["delivered_cursor"] =
+      cursors.encode(delivered, d.tenant.empty() ? std::string(kOperatorViewer) : d.tenant);
   return body;
 }
 
@@ -69,7 +74,7 @@ Result<HttpResponse> Api::Impl::createWebhook(Context& ctx) {
                    {"failures", 0}};
     const DocumentRecord record_doc{"webhook", id, ctx.who.tenant, dumpJson(doc)};
     LP_RETURN_IF_ERROR(tx.putDocument(record_doc));
-    shown = webhookJson(record_doc);
+    shown = webhookJson(record_doc, cursors);
     reply = jsonReply(201, shown);
     reply.headers.emplace_back("Location", "/v1/webhooks/" + id);
     return Status::ok();
@@ -86,13 +91,13 @@ Result<HttpResponse> Api::Impl::listWebhooks(Context& ctx) {
   DocumentQuery query{.kind = "webhook"};
   if (!ctx.isOperator()) query.tenant = ctx.who.tenant;
   return documentPage(*deps.store, ctx.request, query,
-                      [](DocumentRecord& d) { return dumpJson(webhookJson(d)); });
+                      [this](DocumentRecord& d) { return dumpJson(webhookJson(d, cursors)); });
 }
 
 Result<HttpResponse> Api::Impl::getWebhook(Context& ctx) {
   LP_ASSIGN_OR_RETURN(DocumentRecord doc,
                       visibleDocument(ctx, "webhook", ctx.params[0], "webhook"));
-  return jsonReply(200, webhookJson(doc));
+  return jsonReply(200, webhookJson(doc, cursors));
 }
 
 Result<HttpResponse> Api::Impl::deleteWebhook(Context& ctx) {

@@ -8,6 +8,7 @@
 
 #include <cctype>
 #include <chrono>
+#include <memory>
 #include <vector>
 
 #include "lightpath/base/check.h"
@@ -127,6 +128,35 @@ std::optional<std::string> base64Decode(std::string_view text) {
   }
   out.resize(size);
   return out;
+}
+
+namespace {
+
+std::string aes256Block(std::string_view key, std::string_view block, bool encrypt) {
+  LP_CHECK(key.size() == 32 && block.size() == 16, "AES-256 takes a 32-byte key, 16-byte blocks");
+  std::unique_ptr<EVP_CIPHER_CTX, decltype(&EVP_CIPHER_CTX_free)> ctx(EVP_CIPHER_CTX_new(),
+                                                                      &EVP_CIPHER_CTX_free);
+  std::string out(32, '\0');
+  int n = 0;
+  const auto* k = reinterpret_cast<const unsigned char*>(key.data());
+  LP_CHECK(ctx &&
+               EVP_CipherInit_ex(ctx.get(), EVP_aes_256_ecb(), nullptr, k, nullptr,
+                                 encrypt ? 1 : 0) == 1 &&
+               EVP_CIPHER_CTX_set_padding(ctx.get(), 0) == 1 &&
+               EVP_CipherUpdate(ctx.get(), reinterpret_cast<unsigned char*>(out.data()), &n,
+                                reinterpret_cast<const unsigned char*>(block.data()), 16) == 1,
+           "AES failed");
+  out.resize(static_cast<std::size_t>(n));
+  return out;
+}
+
+}  // namespace
+
+std::string aes256EncryptBlock(std::string_view key, std::string_view block) {
+  return aes256Block(key, block, true);
+}
+std::string aes256DecryptBlock(std::string_view key, std::string_view block) {
+  return aes256Block(key, block, false);
 }
 
 bool constantTimeEquals(std::string_view a, std::string_view b) {

@@ -29,6 +29,10 @@ std::optional<std::string> base64UrlDecode(std::string_view text);
 // A certificate's SHA-256 fingerprint from its DER bytes, as `openssl x509 -fingerprint -sha256`
 // prints it: "AB:CD:...".
 std::string certificateFingerprint(std::string_view der);
+// One 16-byte block through AES-256 (`key`: 32 bytes), a pseudorandom permutation: what it
+// makes reveals nothing of the block's order or value without the key.
+std::string aes256EncryptBlock(std::string_view key, std::string_view block);
+std::string aes256DecryptBlock(std::string_view key, std::string_view block);
 // Compares in time independent of where the strings differ.
 bool constantTimeEquals(std::string_view a, std::string_view b);
 

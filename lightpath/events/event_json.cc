@@ -9,22 +9,22 @@ namespace lightpath {
 
 using nlohmann::json;
 
-json eventJson(const EventRecord& e, bool with_tenant) {
+json eventJson(const EventRecord& e, const EventCursors& cursors, std::string_view viewer) {
   json data = json::parse(e.body, nullptr, false);
   if (data.is_discarded()) data = json::object();
-  json item{{"cursor", e.cursor},
+  json item{{"cursor", cursors.encode(e.cursor, viewer)},
             {"type", e.type},
             {"subject", e.subject},
             {"at", formatTime(TimePoint(std::chrono::microseconds(e.at_us)))},
             {"data", std::move(data)}};
-  if (with_tenant) item["tenant"] = e.tenant;
+  if (viewer == kOperatorViewer) item["tenant"] = e.tenant;
   return item;
 }
 
-std::string sseFrame(const EventRecord& e, bool with_tenant) {
-  return fmt::format(
-      "id: {}\nevent: {}\ndata: {}\n\n", e.cursor, e.type,
-      eventJson(e, with_tenant).dump(-1, ' ', false, json::error_handler_t::replace));
+std::string sseFrame(const EventRecord& e, const EventCursors& cursors, std::string_view viewer) {
+  const json item = eventJson(e, cursors, viewer);
+  return fmt::format("id: {}\nevent: {}\ndata: {}\n\n", item.at("cursor").get<std::string>(),
+                     e.type, item.dump(-1, ' ', false, json::error_handler_t::replace));
 }
 
 }  // namespace lightpath

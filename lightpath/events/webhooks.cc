@@ -203,7 +203,11 @@ Result<std::size_t> sealWebhookSecrets(Store& store, const Sealer& sealer) {
 
 WebhookDispatcher::WebhookDispatcher(Store& store, const Clock& clock, WebhookOptions options,
                                      const Sealer* sealer)
-    : store_(store), clock_(clock), options_(options), sealer_(sealer) {}
+    : store_(store),
+      clock_(clock),
+      options_(options),
+      sealer_(sealer),
+      cursors_(eventCursorsOf(sealer)) {}
 
 WebhookDispatcher::~WebhookDispatcher() { stop(); }
 
@@ -338,18 +342,20 @@ void WebhookDispatcher::deliverSome(std::size_t shard, std::map<std::string, Bac
         backoff.scanned = e.cursor;
         continue;
       }
-      const std::string body =
-          eventJson(e, doc.tenant.empty()).dump(-1, ' ', false, json::error_handler_t::replace);
+      const std::string viewer = doc.tenant.empty() ? std::string(kOperatorViewer) : doc.tenant;
+      const json shown = eventJson(e, cursors_, viewer);
+      const std::string body = shown.dump(-1, ' ', false, json::error_handler_t::replace);
+      const std::string event_id = shown.at("cursor").get<std::string>();
       const std::int64_t at =
           std::chrono::duration_cast<std::chrono::seconds>(clock_.now().time_since_epoch()).count();
       // The same message id on every attempt: receivers drop repeats by it.
-      const std::string message_id = fmt::format("msg_{}_{}", e.cursor, doc.id);
+      const std::string message_id = fmt::format("msg_{}_{}", event_id, doc.id);
       const std::string key = secret.value_or("");
       httplib::Headers headers{
           {"webhook-id", message_id},
           {"webhook-timestamp", std::to_string(at)},
           {"webhook-signature", standardWebhookSignature(key, message_id, at, body)},
-          {"Lightpath-Event-Id", std::to_string(e.cursor)},
+          {"Lightpath-Event-Id", event_id},
           {"Lightpath-Event-Type", e.type},
           {"Lightpath-Webhook-Id", doc.id},
           {"Lightpath-Signature", webhookSignature(key, at, body)},

@@ -26,6 +26,7 @@
 
 #include "lightpath/base/clock.h"
 #include "lightpath/base/seal.h"
+#include "lightpath/events/event_cursors.h"
 #include "lightpath/store/store.h"
 
 namespace lightpath {
@@ -123,6 +124,7 @@ class WebhookDispatcher {
   const Clock& clock_;
   WebhookOptions options_;
   const Sealer* sealer_;
+  const EventCursors cursors_;  // each subscription's tenant sees cursors of its own
   std::mutex mutex_;
   std::condition_variable wake_;
   bool stopping_ = false;

@@ -12,13 +12,14 @@ source "$(dirname "$0")/serve_helpers.sh"
 events() {  # every event cursor, paging with after=
   /usr/bin/python3 - "$url" "$key" <<'PY'
 import json, sys, urllib.request
-url, key, after = sys.argv[1], sys.argv[2], 0
+url, key, after = sys.argv[1], sys.argv[2], None
 while True:
-    req = urllib.request.Request(f"{url}/v1/events?after={after}&limit=1000", headers={"Authorization": "Bearer " + key})
+    query = f"after={after}&" if after else ""
+    req = urllib.request.Request(f"{url}/v1/events?{query}limit=1000", headers={"Authorization": "Bearer " + key})
     page = json.load(urllib.request.urlopen(req))
     for e in page["items"]:
         print(e["cursor"])
-    if page["next_cursor"] == after:
+    if not page["items"] or page["next_cursor"] == after:
         break
     after = page["next_cursor"]
 PY

@@ -21,16 +21,19 @@ const client = createClient<paths>({
   headers: { Authorization: `Bearer ${env("LIGHTPATH_API_KEY")}` },
 });
 
-// Follows the event feed from `after` until the connection reaches `state`; returns the cursor.
-async function waitFor(id: string, state: State, after: number): Promise<number> {
+// Follows the event feed from `after` (none: the oldest) until the connection reaches `state`;
+// returns the cursor (opaque) to go on from.
+async function waitFor(id: string, state: State, after?: string): Promise<string | undefined> {
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline) {
-    const { data, error } = await client.GET("/v1/events", { params: { query: { after, limit: 100 } } });
+    const query = after === undefined ? { limit: 100 } : { after, limit: 100 };
+    const { data, error } = await client.GET("/v1/events", { params: { query } });
     if (error) throw new Error(`events: ${error.detail}`);
     for (const event of data.items) {
       after = event.cursor;
       if (event.subject === id && event.data.state === state) return after;
     }
+    after = data.next_cursor;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new Error(`${id} did not become ${state} within 30 s`);
@@ -44,7 +47,7 @@ if (ordered.error) throw new Error(`order: ${ordered.error.detail}`);
 const connection: Connection = ordered.data;
 console.log(`ordered ${connection.id}: ${connection.state}`);
 
-let cursor = await waitFor(connection.id, "active", 0);
+let cursor = await waitFor(connection.id, "active");
 console.log(`${connection.id} is active`);
 
 const removed = await client.DELETE("/v1/connections/{id}", { params: { path: { id: connection.id } } });

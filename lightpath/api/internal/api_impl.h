@@ -16,6 +16,7 @@
 
 #include "lightpath/api/api.h"
 #include "lightpath/api/problem.h"
+#include "lightpath/events/event_json.h"
 #include "lightpath/tenancy/access_tokens.h"
 #include "lightpath/tenancy/api_keys.h"
 
@@ -174,7 +175,12 @@ struct Api::Impl {
   ApiKeys clients;      // OAuth clients: their secrets buy access tokens, never a request
   AccessTokens tokens;  // the access tokens those clients get
   std::string
-      quote_key;  // signs quote ids (derived from the master key: any instance honours them)
+      quote_key;         // signs quote ids (derived from the master key: any instance honours them)
+  EventCursors cursors;  // event cursors as each caller sees them: opaque, its own
+  // Who the caller is to the event log: its tenant, or every tenant for operators.
+  static std::string viewerOf(const Principal& who) {
+    return who.role == Role::Operator ? std::string(kOperatorViewer) : who.tenant;
+  }
   std::atomic<bool> ready_flag{false};
   std::atomic<std::uint64_t> request_counter{0};
   std::atomic<std::int64_t> open_streams{0};  // told by the HTTP server

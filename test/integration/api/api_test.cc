@@ -123,24 +123,53 @@ TEST_F(ApiFixture, TheLastOperatorKeySurvivesConcurrentDeletions) {
   }
 }
 
-TEST_F(ApiFixture, SecretsAreNotCachedAndCursorsDoNotWrap) {
+TEST_F(ApiFixture, SecretsAreNotCachedAndEventCursorsRevealNothing) {
   start();
-  addTenant("acme", {});
+  const std::string acme = addTenant("acme", {"dc-ashburn-p1", "dc-hillsboro-p1"});
+  const std::string globex = addTenant("globex", {"dc-santa-clara-p1", "dc-goodyear-p1"});
   Reply key = call("POST", "/v1/api-keys", operator_key_,
                    json{{"tenant", "acme"}, {"role", "viewer"}}.dump());
   ASSERT_EQ(key.status, 201);
   EXPECT_EQ(key.header("Cache-Control"), "no-store");
-  EXPECT_EQ(
-      call("GET", "/v1/events", operator_key_, "", "/v1/events?after=9223372036854775807").status,
-      200);
-  Reply wrapped =
-      call("GET", "/v1/events", operator_key_, "", "/v1/events?after=9223372036854775808");
-  EXPECT_EQ(wrapped.status, 400);
-  EXPECT_EQ(wrapped.body.value("field", ""), "after");
-  EXPECT_EQ(call("GET", "/v1/events/stream", operator_key_, "",
-                 "/v1/events/stream?after=18446744073709551615")
+  // Numbers are not cursors (nor wrap to one).
+  for (const char* bad : {"0", "9223372036854775808", "18446744073709551615", "abc"}) {
+    Reply refused =
+        call("GET", "/v1/events", operator_key_, "", std::string("/v1/events?after=") + bad);
+    EXPECT_EQ(refused.status, 400) << bad;
+    EXPECT_EQ(refused.body.value("field", ""), "after");
+    EXPECT_EQ(call("GET", "/v1/events/stream", operator_key_, "",
+                   std::string("/v1/events/stream?after=") + bad)
+                  .status,
+              400);
+  }
+  // Globex's orders between two of acme's events change nothing acme sees of its cursors: the
+  // same events, the same cursors, whatever happened in between.
+  ASSERT_EQ(call("POST", "/v1/connections", acme, ethernetOrder("dc-ashburn-p1", "dc-hillsboro-p1"))
                 .status,
-            400);
+            201);
+  Reply before = call("GET", "/v1/events", acme);
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_EQ(call("POST", "/v1/connections", globex,
+                   ethernetOrder("dc-santa-clara-p1", "dc-goodyear-p1", 50))
+                  .status,
+              201);
+  }
+  Reply again = call("GET", "/v1/events", acme);
+  ASSERT_FALSE(before.body["items"].empty());
+  EXPECT_EQ(again.body["items"].front().value("cursor", ""),
+            before.body["items"].front().value("cursor", ""));
+  const std::string cursor = before.body["items"].front().value("cursor", "");
+  EXPECT_EQ(
+      cursor.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"),
+      std::string::npos);
+  // Another tenant's (or the operator's) cursor is refused; the operator's view has its own.
+  Reply foreign = call("GET", "/v1/events", globex, "", "/v1/events?after=" + cursor);
+  EXPECT_EQ(foreign.status, 400) << foreign.raw;
+  Reply operator_view = call("GET", "/v1/events", operator_key_);
+  for (const json& e : operator_view.body["items"]) EXPECT_NE(e.value("cursor", ""), cursor);
+  EXPECT_EQ(
+      call("GET", "/v1/events/stream", globex, "", "/v1/events/stream?after=" + cursor).status,
+      400);
 }
 
 TEST_F(ApiFixture, OrderQuoteWatchChangeAndTerminate) {
@@ -266,7 +295,7 @@ TEST_F(ApiFixture, OrderQuoteWatchChangeAndTerminate) {
   EXPECT_EQ(call("DELETE", "/v1/connections/{id}", acme, "", "/v1/connections/" + eth).status, 200);
 
   // Events replay after a cursor; orders and the audit log saw it all.
-  Reply events = call("GET", "/v1/events", acme, "", "/v1/events?after=0&limit=1000");
+  Reply events = call("GET", "/v1/events", acme, "", "/v1/events?limit=1000");
   ASSERT_EQ(events.status, 200);
   std::vector<std::string> seen;
   for (const auto& e : events.body["items"]) {
@@ -275,9 +304,10 @@ TEST_F(ApiFixture, OrderQuoteWatchChangeAndTerminate) {
   EXPECT_EQ(seen, (std::vector<std::string>{"provisioning", "active", "modifying", "active",
                                             "active", "active", "active", "deprovisioning",
                                             "terminated"}));  // bandwidth, tags, end, end
-  const std::uint64_t cursor = events.body["items"][2].value("cursor", 0);
-  Reply later = call("GET", "/v1/events", acme, "", "/v1/events?after=" + std::to_string(cursor));
-  EXPECT_EQ(later.body["items"][0].value("cursor", 0u), cursor + 1);
+  const std::string cursor = events.body["items"][2].value("cursor", "");
+  Reply later = call("GET", "/v1/events", acme, "", "/v1/events?after=" + cursor);
+  EXPECT_EQ(later.body["items"][0].value("cursor", ""),
+            events.body["items"][3].value("cursor", ""));
   Reply orders = call("GET", "/v1/orders", acme);
   EXPECT_EQ(orders.body.value("total", 0),
             7);  // two creates, four modifies (bandwidth, tags, end twice), a terminate
@@ -335,11 +365,11 @@ TEST_F(ApiFixture, EventsOrdersAndAuditEntriesGoAfterTheirRetention) {
         .body["items"]
         .size();
   };
-  const std::uint64_t last_before =
+  const std::string last_before =
       call("GET", "/v1/events", operator_key_, "", "/v1/events?limit=1000")
           .body["items"]
           .back()
-          .value("cursor", std::uint64_t{0});
+          .value("cursor", "");
   ASSERT_GT(count("/v1/orders"), 0u);
   ASSERT_GT(count("/v1/audit"), 0u);
   Store& store = *server_->stack().store;
@@ -364,7 +394,11 @@ TEST_F(ApiFixture, EventsOrdersAndAuditEntriesGoAfterTheirRetention) {
       201);
   Reply events = call("GET", "/v1/events", operator_key_, "", "/v1/events?limit=1000");
   ASSERT_FALSE(events.body["items"].empty());
-  EXPECT_GT(events.body["items"].front().value("cursor", std::uint64_t{0}), last_before);
+  // (Cursors are opaque: the page after the last one seen before the pruning starts with it.)
+  Reply after_last =
+      call("GET", "/v1/events", operator_key_, "", "/v1/events?after=" + last_before);
+  ASSERT_FALSE(after_last.body["items"].empty());
+  EXPECT_EQ(after_last.body["items"].front(), events.body["items"].front());
   EXPECT_EQ(count("/v1/orders"), 1u);
 
   ServeConfig read;
@@ -503,11 +537,16 @@ TEST_F(ApiFixture, EventStreamsCarryEachTenantItsOwnEventsLiveAndResume) {
   // The feed offers each event to every stream in one pass: acme's has been offered it by now.
   EXPECT_EQ(acme_stream.peek().find(theirs.body.value("id", "")), std::string::npos)
       << "acme saw globex's";
-  // Resuming after the first event gives the rest, from the second on.
-  StreamReader resumed(server_->port(), acme, {{"Last-Event-ID", "1"}});
-  const std::string again = resumed.waitFor("id: 2\n");
-  EXPECT_EQ(again.find("id: 1\n"), std::string::npos);
-  EXPECT_NE(again.find("id: 2\n"), std::string::npos) << again;
+  // Resuming after the first event gives the rest, from the second on (ids: acme's cursors).
+  const json acme_events = call("GET", "/v1/events", acme).body["items"];
+  ASSERT_GE(acme_events.size(), 2u);
+  const std::string first_id = acme_events[0].value("cursor", "");
+  const std::string second_id = acme_events[1].value("cursor", "");
+  EXPECT_NE(seen.find("id: " + first_id + "\n"), std::string::npos) << "live and listed agree";
+  StreamReader resumed(server_->port(), acme, {{"Last-Event-ID", first_id}});
+  const std::string again = resumed.waitFor("id: " + second_id + "\n");
+  EXPECT_EQ(again.find("id: " + first_id + "\n"), std::string::npos);
+  EXPECT_NE(again.find("id: " + second_id + "\n"), std::string::npos) << again;
   EXPECT_EQ(call("GET", "/v1/events/stream", acme, "", "", {{"Last-Event-ID", "x"}}).status, 400);
   EXPECT_EQ(call("GET", "/v1/events/stream", "").status, 401);
 }
