@@ -29,6 +29,20 @@ inline void checkSchema(const nlohmann::json& value, const nlohmann::json& schem
     checkSchema(value, root.at(nlohmann::json::json_pointer(ref.substr(1))), root, at, errors);
     return;
   }
+  // A union told apart by one property (OpenAPI's discriminator): the schema its value names.
+  if (schema.contains("oneOf") && schema.contains("discriminator")) {
+    const std::string property = schema["discriminator"]["propertyName"];
+    const auto& mapping = schema["discriminator"]["mapping"];
+    const std::string tag = value.is_object() ? value.value(property, "") : "";
+    if (!mapping.contains(tag)) {
+      errors.push_back(at + "." + property + ": '" + tag + "' names no schema of the union");
+      return;
+    }
+    checkSchema(value, {{"$ref", mapping[tag]}}, root, at, errors);
+    return;
+  }
+  if (schema.contains("const") && value != schema["const"])
+    errors.push_back(at + ": " + value.dump() + " is not " + schema["const"].dump());
   if (schema.contains("type")) {
     bool ok = false;
     if (schema["type"].is_array()) {
