@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "api_client.h"
+#include "cli_config.h"
 
 namespace lightpath::cli {
 namespace {
@@ -47,7 +48,7 @@ void addResource(CLI::App& app, const Resource& r, ClientFlags& flags, int* exit
     Answer a = client.call("GET", std::string(r.path) + "?limit=1000");
     if ((*exit_code = a.exit) != kExitOk) return;
     if (flags.json_output) {
-      std::cout << a.body.dump(2) << "\n";
+      printDocument(flags, a.body);
       return;
     }
     std::vector<std::vector<std::string>> rows(1);
@@ -75,7 +76,7 @@ void addResource(CLI::App& app, const Resource& r, ClientFlags& flags, int* exit
     Answer a = client.call("POST", r.path, body.dump(), {{"Idempotency-Key", newIdempotencyKey()}});
     if ((*exit_code = a.exit) != kExitOk) return;
     if (flags.json_output) {
-      std::cout << a.body.dump(2) << "\n";
+      printDocument(flags, a.body);
       return;
     }
     std::cout << fmt::format("made {}\n", cell(a.body, "id"));

@@ -13,6 +13,7 @@
 #include <random>
 #include <thread>
 
+#include "cli_config.h"
 #include "lightpath/base/crypto.h"
 
 namespace lightpath::cli {
@@ -66,13 +67,29 @@ void addServerFlags(CLI::App* command, ClientFlags& flags) {
   command->add_option("--pin", flags.pin,
                       "trust the server certificate with this SHA-256 fingerprint, as serve "
                       "prints it (env LIGHTPATH_PIN)");
-  command->add_flag("--json", flags.json_output, "JSON output for scripts");
+  command->add_option("--profile", flags.profile,
+                      "settings of this profile of ~/.config/lightpath/config.yaml (env "
+                      "LIGHTPATH_PROFILE)");
+  command->add_option("--output,-o", flags.output, "table, json or yaml");
+  command->add_flag("--json", flags.json_output, "JSON output for scripts (--output json)");
 }
 
 void resolveServerFlags(ClientFlags& flags) {
-  if (flags.server.empty()) flags.server = env("LIGHTPATH_URL", "http://127.0.0.1:8080");
+  if (flags.json_output && flags.output.empty()) flags.output = "json";
+  if (flags.server.empty()) flags.server = env("LIGHTPATH_URL", "");
   if (flags.api_key.empty()) flags.api_key = env("LIGHTPATH_API_KEY", "");
   if (flags.pin.empty()) flags.pin = env("LIGHTPATH_PIN", "");
+  if (Status s = applyProfile(flags); !s.isOk()) {
+    std::cerr << "lightpath: " << s.message() << "\n";
+    std::exit(kExitUsage);
+  }
+  if (flags.server.empty()) flags.server = "http://127.0.0.1:8080";
+  if (flags.output.empty()) flags.output = "table";
+  if (flags.output != "table" && flags.output != "json" && flags.output != "yaml") {
+    std::cerr << fmt::format("lightpath: --output: table, json or yaml, not '{}'\n", flags.output);
+    std::exit(kExitUsage);
+  }
+  flags.json_output = flags.output != "table";
 }
 
 std::pair<std::string, std::string> splitServerUrl(const std::string& url) {

@@ -20,13 +20,16 @@ struct ClientFlags {
   // The server certificate's SHA-256 fingerprint ("AB:CD:...", as serve prints it): trusted
   // instead of certificate authorities (a self-signed certificate).
   std::string pin;
-  bool json_output = false;
+  std::string profile;       // of the config file (cli_config.h)
+  std::string output;        // table, json or yaml
+  bool json_output = false;  // json or yaml: documents, not tables
 };
 
-// --server, --api-key, --pin, --json on `command`.
+// --server, --api-key, --pin, --profile, --output, --json on `command`.
 void addServerFlags(CLI::App* command, ClientFlags& flags);
-// Fills what the flags left out from LIGHTPATH_URL / LIGHTPATH_API_KEY / LIGHTPATH_PIN (or the
-// defaults).
+// Fills what the flags left out from LIGHTPATH_URL / LIGHTPATH_API_KEY / LIGHTPATH_PIN, then the
+// config file's profile (cli_config.h), then the defaults. A profile that cannot be had, or an
+// unknown output format, ends the process with the reason (exit 2).
 void resolveServerFlags(ClientFlags& flags);
 
 struct Answer {

@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "api_client.h"
+#include "cli_config.h"
 #include "exit_codes.h"
 #include "lightpath/base/status.h"
 #include "lightpath/service/connection_json.h"
@@ -141,19 +142,19 @@ int waitUntilSettled(Client& client, const ClientFlags& flags, const std::string
       const std::string start = requested.value("start", "");
       if (auto at = parseTime(start); at && *at > std::chrono::system_clock::now()) {
         std::cerr << fmt::format("lightpath: {} is booked; it starts at {}\n", id, start);
-        if (flags.json_output) std::cout << a.body.dump(2) << "\n";
+        if (flags.json_output) printDocument(flags, a.body);
         return kExitOk;
       }
     }
     if (state == "active" || state == "terminated" || state == "awaiting_counterparty") {
-      if (flags.json_output) std::cout << a.body.dump(2) << "\n";
+      if (flags.json_output) printDocument(flags, a.body);
       return kExitOk;
     }
     if (state == "failed" || state == "rejected" || state == "cancelled") {
       const json& history = a.body["history"];
       std::cerr << "lightpath: " << id << " " << state << ": "
                 << (history.empty() ? "" : history.back().value("reason", "")) << "\n";
-      if (flags.json_output) std::cout << a.body.dump(2) << "\n";
+      if (flags.json_output) printDocument(flags, a.body);
       return kExitRejected;
     }
     std::this_thread::sleep_for(pause);
@@ -165,8 +166,10 @@ int waitUntilSettled(Client& client, const ClientFlags& flags, const std::string
 
 void addOrderFlags(CLI::App* command, OrderFlags& o) {
   command->add_option("--kind", o.kind, "wavelength, ethernet or cloud")->capture_default_str();
-  command->add_option("--a", o.a, "A end: a site (wavelength) or a port")->required();
-  command->add_option("--z", o.z, "Z end: a site (wavelength), a port, or an on-ramp port (cloud)")
+  command->add_option("--a,--from", o.a, "A end: a site (wavelength) or a port")->required();
+  command
+      ->add_option("--z,--to", o.z,
+                   "Z end: a site (wavelength), a port, or an on-ramp port (cloud)")
       ->required();
   command
       ->add_option("--mbps", o.mbps,
@@ -240,7 +243,7 @@ void addClientCommands(CLI::App& app, int* exit_code) {
       return;
     }
     if (flags.json_output) {
-      std::cout << a.body.dump(2) << "\n";
+      printDocument(flags, a.body);
     } else {
       printTable({kConnectionHeader, connectionRow(a.body)});
     }
@@ -272,7 +275,7 @@ void addClientCommands(CLI::App& app, int* exit_code) {
     Answer a = client.call("GET", path);
     if ((*exit_code = a.exit) != kExitOk) return;
     if (flags.json_output) {
-      std::cout << a.body.dump(2) << "\n";
+      printDocument(flags, a.body);
       return;
     }
     std::vector<std::vector<std::string>> rows{kConnectionHeader};
@@ -292,7 +295,7 @@ void addClientCommands(CLI::App& app, int* exit_code) {
     Answer a = client.call("GET", "/v1/connections/" + httplib::detail::encode_query_param(id));
     if ((*exit_code = a.exit) != kExitOk) return;
     if (flags.json_output) {
-      std::cout << a.body.dump(2) << "\n";
+      printDocument(flags, a.body);
     } else {
       showConnection(a.body);
     }
@@ -332,7 +335,7 @@ void addClientCommands(CLI::App& app, int* exit_code) {
       return;
     }
     if (flags.json_output) {
-      std::cout << a.body.dump(2) << "\n";
+      printDocument(flags, a.body);
     } else {
       printTable({kConnectionHeader, connectionRow(a.body)});
     }
@@ -352,7 +355,7 @@ void addClientCommands(CLI::App& app, int* exit_code) {
       return;
     }
     if (flags.json_output) {
-      std::cout << a.body.dump(2) << "\n";
+      printDocument(flags, a.body);
     } else {
       std::cout << fmt::format("{} {}\n", id, a.body.value("state", ""));
     }
@@ -385,7 +388,7 @@ void addClientCommands(CLI::App& app, int* exit_code) {
       return;
     }
     if (flags.json_output) {
-      std::cout << a.body.dump(2) << "\n";
+      printDocument(flags, a.body);
     } else {
       std::cout << fmt::format("{} key {}{}\n", id, e.value("key_id", ""),
                                e.value("rotating", false) ? " (rotating)" : "");
@@ -407,7 +410,7 @@ void addClientCommands(CLI::App& app, int* exit_code) {
     Client client(flags);
     Answer a = client.call("POST", "/v1/quotes", body->dump());
     if ((*exit_code = a.exit) != kExitOk) return;
-    if (flags.json_output) std::cout << a.body.dump(2) << "\n";
+    if (flags.json_output) printDocument(flags, a.body);
     if (!a.body.value("feasible", false)) {
       if (!flags.json_output) std::cout << "not feasible: " << a.body.value("reason", "") << "\n";
       *exit_code = kExitRejected;
@@ -457,7 +460,7 @@ void addClientCommands(CLI::App& app, int* exit_code) {
     Answer a = client.call("GET", path);
     if ((*exit_code = a.exit) != kExitOk) return;
     if (flags.json_output) {
-      std::cout << a.body.dump(2) << "\n";
+      printDocument(flags, a.body);
       return;
     }
     std::vector<std::vector<std::string>> rows{{"ID", "KIND", "NAME", "METRO", "PROVIDER"}};

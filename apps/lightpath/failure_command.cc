@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "api_client.h"
+#include "cli_config.h"
 
 namespace lightpath::cli {
 namespace {
@@ -67,7 +68,7 @@ void addFailureCommands(CLI::App* admin, int* exit_code) {
     Answer a = client.call("POST", what_if ? "/v1/analysis/failure" : "/v1/failures", body.dump());
     if ((*exit_code = a.exit) != kExitOk) return;
     if (flags.json_output) {
-      std::cout << a.body.dump(2) << "\n";
+      printDocument(flags, a.body);
       return;
     }
     if (!what_if) std::cout << fmt::format("failure {}\n", a.body.value("id", ""));
@@ -83,7 +84,7 @@ void addFailureCommands(CLI::App* admin, int* exit_code) {
     Answer a = client.call("DELETE", "/v1/failures/" + httplib::detail::encode_query_param(id));
     if ((*exit_code = a.exit) != kExitOk) return;
     if (flags.json_output) {
-      std::cout << a.body.dump(2) << "\n";
+      printDocument(flags, a.body);
       return;
     }
     std::cout << fmt::format("failure {} repaired\n", id);
@@ -98,7 +99,7 @@ void addFailureCommands(CLI::App* admin, int* exit_code) {
     Answer a = client.call("GET", "/v1/failures?limit=1000");
     if ((*exit_code = a.exit) != kExitOk) return;
     if (flags.json_output) {
-      std::cout << a.body.dump(2) << "\n";
+      printDocument(flags, a.body);
       return;
     }
     std::vector<std::vector<std::string>> rows{{"ID", "WHAT", "STATE", "AT", "HIT", "DOWN"}};

@@ -263,7 +263,7 @@ int run(const PathFlags& flags) {
   }
 
   if (flags.from.empty() || flags.to.empty()) {
-    fmt::print(stderr, "error: --from and --to are required (or --pairs FILE)\n");
+    fmt::print(stderr, "error: --a and --z are required (or --pairs FILE)\n");
     return kExitUsage;
   }
   auto answer =
@@ -285,8 +285,10 @@ void addPathCommand(CLI::App& app, int* exit_code) {
       "path", "shortest, constrained, k-shortest or diverse paths between two nodes or sites");
   path->add_option("--topology", flags.topology,
                    "network file (default: the built-in demo network)");
-  path->add_option("--from", flags.from, "start: node or site id or name");
-  path->add_option("--to", flags.to, "end: node or site id or name");
+  // One vocabulary across the commands: --a / --z are the ends (as the API's a_end / z_end);
+  // --from / --to say the same.
+  path->add_option("--a,--from", flags.from, "start: node or site id or name");
+  path->add_option("--z,--to", flags.to, "end: node or site id or name");
   path->add_option("--metric", flags.metric, "km, latency, hops or cost")->capture_default_str();
   path->add_option("--k", flags.k, "number of shortest paths")->capture_default_str();
   path->add_option("--diverse", flags.diverse, "a 1+1 pair: fiber, node or srlg diverse");

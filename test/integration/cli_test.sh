@@ -60,7 +60,7 @@ check "bad format name" 1 "$lp" topology inspect --format pdf "$data/sndlib/abil
 expect_in "bad format name" "$tmp/err" "unknown topology format 'pdf'"
 
 # lightpath path
-check "path human" 0 "$lp" path --from dc-ashburn --to dc-santa-clara
+check "path human" 0 "$lp" path --a dc-ashburn --z dc-santa-clara
 expect_in "path human" "$tmp/out" "route       dc-ashburn-roadm -> washington_dc-roadm"
 check "path json" 0 "$lp" path --from "New York" --to Chicago --k 3 --metric latency --json
 /usr/bin/python3 - "$tmp/out" <<'PY' || failures=$((failures + 1))
@@ -74,7 +74,7 @@ for p in d["paths"]:
 lat = [p["latency_ms"] for p in d["paths"]]
 assert lat == sorted(lat), lat
 PY
-check "path diverse" 0 "$lp" path --from aws-ashburn --to google-ashburn --diverse srlg --json
+check "path diverse" 0 "$lp" path --a aws-ashburn --z google-ashburn --diverse srlg --json
 expect_in "path diverse" "$tmp/out" '"optimal": true'
 check "path infeasible" 1 "$lp" path --from dc-ashburn --to dc-santa-clara --max-latency-ms 20 --json
 expect_in "path infeasible" "$tmp/out" "the lowest-latency route is 25.19 ms"

@@ -113,6 +113,34 @@ LIGHTPATH_API_KEY=lp_wrong "$lp" connections list >/dev/null 2>&1
 [ $? = 4 ] || fail "a bad key must exit 4"
 "$lp" connections list --server http://127.0.0.1:1 >/dev/null 2>&1
 [ $? = 3 ] || fail "an unreachable server must exit 3"
+# Profiles in a config file; flags and the environment win over them; YAML output.
+printf '%s\n' "$key" >"$tmp/lab.key"
+cat >"$tmp/config.yaml" <<EOF
+default: lab
+profiles:
+  lab:
+    server: $LIGHTPATH_URL
+    api_key_file: $tmp/lab.key
+    output: yaml
+  nowhere:
+    server: http://127.0.0.1:1
+EOF
+export LIGHTPATH_CONFIG=$tmp/config.yaml
+(unset LIGHTPATH_URL LIGHTPATH_API_KEY; "$lp" connections list >"$tmp/yaml") || fail "the default profile: exit $?"
+grep -q "^items:" "$tmp/yaml" && grep -q "^total: " "$tmp/yaml" || fail "no YAML from the profile: $(head -3 "$tmp/yaml")"
+(unset LIGHTPATH_URL; "$lp" connections list --profile nowhere >/dev/null 2>&1)
+[ $? = 3 ] || fail "--profile nowhere must reach for its server"
+"$lp" connections list --profile nowhere -o json >"$tmp/json" || fail "LIGHTPATH_URL wins over a profile"
+/usr/bin/python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$tmp/json" || fail "-o json is not JSON"
+"$lp" connections list --profile missing >/dev/null 2>"$tmp/err"
+[ $? = 2 ] && grep -q "no profile 'missing' (there are: lab, nowhere)" "$tmp/err" ||
+  fail "an unknown profile: $(cat "$tmp/err")"
+printf 'profiles: [\n' >"$tmp/bad.yaml"
+LIGHTPATH_CONFIG=$tmp/bad.yaml "$lp" connections list >/dev/null 2>"$tmp/err"
+[ $? = 2 ] && grep -q "bad.yaml:[0-9]" "$tmp/err" || fail "a broken config file: $(cat "$tmp/err")"
+"$lp" connections list -o xml >/dev/null 2>&1
+[ $? = 2 ] || fail "-o xml must be refused"
+unset LIGHTPATH_CONFIG
 stop
 
 start
