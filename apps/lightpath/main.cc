@@ -7,6 +7,7 @@
 #include "bench_command.h"
 #include "client_command.h"
 #include "exit_codes.h"
+#include "help_command.h"
 #include "path_command.h"
 #include "serve_command.h"
 #include "simulate_command.h"
@@ -26,6 +27,7 @@ int main(int argc, char** argv) {
   lightpath::cli::addBenchCommand(app, &exit_code);
   lightpath::cli::addAdminCommand(app, &exit_code);
   lightpath::cli::addAnalyzeCommand(app, &exit_code);
+  lightpath::cli::addHelpCommands(app, &exit_code);  // last: it reads the others
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -191,5 +191,24 @@ check "admin check broken" 1 "$lp" admin check --data "$tmp/store"
 expect_in "admin check broken" "$tmp/out" "missing from the ledger"
 check "bench bad kind" 2 "$lp" bench provision --data "$tmp/store" --kind fax
 
+# Shell completion and the man page, both from the command tree.
+check "completion bash" 0 "$lp" completion bash
+bash -n "$tmp/out" || { echo "FAIL completion: not bash"; failures=$((failures + 1)); }
+completes() {  # completes WORDS... -> what the completion offers for the last word
+  bash -c 'source "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _lightpath; echo "${COMPREPLY[*]}"' _ "$tmp/out" "$@"
+}
+[ "$(completes lightpath conn)" = connections ] || { echo "FAIL completion of conn: $(completes lightpath conn)"; failures=$((failures + 1)); }
+[ "$(completes lightpath connections rot)" = rotate-key ] || { echo "FAIL completion of rot"; failures=$((failures + 1)); }
+[ "$(completes lightpath connections create --encr)" = --encryption ] || { echo "FAIL completion of --encr"; failures=$((failures + 1)); }
+check "completion zsh" 0 "$lp" completion zsh
+expect_in "completion zsh" "$tmp/out" "bashcompinit"
+check "completion fish" 2 "$lp" completion fish
+check "man" 0 "$lp" man
+expect_in "man" "$tmp/out" '.SS "lightpath connections rotate\-key"'
+if command -v groff >/dev/null; then
+  warnings=$(groff -man -Tutf8 -ww -z "$tmp/out" 2>&1)
+  [ -z "$warnings" ] || { echo "FAIL man: groff warns: $warnings"; failures=$((failures + 1)); }
+fi
+
 echo "cli_test: $failures failed"
 [ "$failures" = 0 ]

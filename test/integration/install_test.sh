@@ -15,6 +15,9 @@ cmake --install "$build" --prefix "$tmp/prefix" >"$tmp/install.out" 2>&1 ||
 lp=$tmp/prefix/bin/lightpath
 [ -x "$lp" ] || fail "no bin/lightpath"
 "$lp" --version | grep -q "^lightpath " || fail "the installed executable does not run"
+[ -f "$tmp/prefix/share/man/man1/lightpath.1" ] || fail "no man page"
+grep -q "^_lightpath()" "$tmp/prefix/share/bash-completion/completions/lightpath" ||
+  fail "no bash completion"
 unit=$tmp/prefix/lib/systemd/system/lightpath.service
 [ -f "$unit" ] || fail "no systemd unit"
 grep -q "^ExecStart=$tmp/prefix/bin/lightpath serve " "$unit" || fail "the unit does not start the installed executable"
