@@ -18,6 +18,7 @@
 #include "lightpath/base/random.h"
 #include "lightpath/server/server.h"
 #include "lightpath/server/stack.h"
+#include "progress.h"
 #include "restore_bench.h"
 
 namespace lightpath::cli {
@@ -150,6 +151,15 @@ int runBench(const BenchFlags& flags) {
         ++succeeded;
       }
     });
+  }
+  {
+    // Progress while the workers order (a terminal only); `next` counts what was taken.
+    const ProgressBar progress("orders", !flags.json);
+    while (next.load() < flags.connections) {
+      progress.show(static_cast<std::size_t>(next.load()),
+                    static_cast<std::size_t>(flags.connections));
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    }
   }
   for (auto& worker : workers) worker.join();
   if (ack) std::fclose(ack);

@@ -15,6 +15,7 @@
 #include "lightpath/sim/plot.h"
 #include "lightpath/sim/presets.h"
 #include "lightpath/sim/simulator.h"
+#include "progress.h"
 
 namespace lightpath::cli {
 namespace {
@@ -172,7 +173,7 @@ int run(const SimulateFlags& flags) {
     return kExitRejected;
   }
   const SimulationSetup& setup = (*simulator)->setup();
-  const bool progress = !flags.json && isatty(STDERR_FILENO);
+  const ProgressBar progress("runs", !flags.json);
   const std::size_t total_runs = policies.size() * loads.size() * flags.seeds;
   std::size_t done = 0;
 
@@ -212,15 +213,9 @@ int run(const SimulateFlags& flags) {
       std::vector<RunResult> runs;
       for (int seed = 1; seed <= flags.seeds; ++seed) {
         runs.push_back((*simulator)->run(policy, load, static_cast<std::uint64_t>(seed)));
-        if (progress) {
-          ++done;
-          const int width = 30;
-          const int filled = static_cast<int>(width * done / total_runs);
-          fmt::print(stderr, "\r[{}{}] {}/{} runs", std::string(filled, '#'),
-                     std::string(width - filled, ' '), done, total_runs);
-        }
+        progress.show(++done, total_runs);
       }
-      if (progress) fmt::print(stderr, "\r{}\r", std::string(60, ' '));
+      progress.clear();
       const Estimate blocking = blockingEstimate(runs);
       double bitrate = 0, utilization = 0, frag = 0, seconds = 0, arrivals = 0;
       std::uint64_t requests = 0;

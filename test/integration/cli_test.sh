@@ -136,6 +136,10 @@ check "simulate files" 0 "$lp" simulate --preset deeprmsa-cost239 --policy first
   --requests 3000 --plot "$tmp/b.svg" --csv "$tmp/b.csv"
 expect_in "simulate files" "$tmp/b.svg" "<polyline"
 expect_in "simulate files" "$tmp/b.csv" "policy,load,seeds,requests,blocking,ci95"
+# A progress bar on a terminal only: none in a pipe, one under a pseudo-terminal.
+grep -q "\[#" "$tmp/err" && { echo "FAIL simulate: a progress bar without a terminal"; failures=$((failures + 1)); }
+script -qec "$lp simulate --preset deeprmsa-nsfnet --policy ksp-ff --load 200 --requests 2000 --seeds 3" /dev/null >"$tmp/tty" 2>&1
+grep -q "/3 runs" "$tmp/tty" || { echo "FAIL simulate: no progress on a terminal"; head -3 "$tmp/tty"; failures=$((failures + 1)); }
 [ "$(wc -l <"$tmp/b.csv")" = 5 ] || { echo "FAIL simulate files: csv rows"; failures=$((failures + 1)); }
 check "simulate matrix" 0 "$lp" simulate --preset deeprmsa-nsfnet --matrix "$data/topologybench/deeprmsa_nsfnet_traffic_matrix.csv" --requests 3000
 printf '1,2\n3,x\n' >"$tmp/bad.csv"
