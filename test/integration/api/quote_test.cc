@@ -60,5 +60,35 @@ TEST_F(ApiFixture, AnOrderNamingAQuoteGetsItsPriceOrTheReasonWhyNot) {
   EXPECT_EQ(call("POST", "/v1/quotes", acme, withQuote(order, id)).status, 400);
 }
 
+TEST_F(ApiFixture, AnOrderWhosePriceChangedSinceItsQuoteIsRefusedAndHoldsNothing) {
+  start();
+  const std::string acme = addTenant("acme", {});
+  const std::string order = json{{"kind", "wavelength"},
+                                 {"a_end", "dc-ashburn"},
+                                 {"z_end", "dc-hillsboro"},
+                                 {"bandwidth_mbps", 200000}}
+                                .dump();
+  Reply quote = call("POST", "/v1/quotes", acme, order);
+  ASSERT_EQ(quote.status, 200) << quote.raw;
+  // A fiber of the quoted route is cut: the order goes another way, of another length, and a
+  // wavelength's price follows its length.
+  const std::string fiber = quote.body["fibers"][1].get<std::string>();
+  Reply cut = call("POST", "/v1/failures", operator_key_,
+                   json{{"fiber", fiber}, {"reason", "backhoe"}}.dump());
+  ASSERT_EQ(cut.status, 201) << cut.raw;
+  Reply now = call("POST", "/v1/quotes", acme, order);
+  ASSERT_NE(now.body["price"], quote.body["price"]) << "the detour costs the same";
+  Reply refused =
+      call("POST", "/v1/connections", acme, withQuote(order, quote.body.value("id", "")));
+  EXPECT_EQ(refused.status, 409) << refused.raw;
+  EXPECT_NE(refused.body.value("detail", "").find("no longer the quoted one"), std::string::npos)
+      << refused.raw;
+  EXPECT_EQ(call("GET", "/v1/connections", acme).body.value("total", -1), 0);
+  EXPECT_TRUE(server_->stack().provisioner->check().empty());
+  // The new quote's price is had.
+  Reply made = call("POST", "/v1/connections", acme, withQuote(order, now.body.value("id", "")));
+  EXPECT_EQ(made.status, 201) << made.raw;
+}
+
 }  // namespace
 }  // namespace lightpath::testing
