@@ -431,7 +431,7 @@ Result<HttpResponse> Api::Impl::createQuote(Context& ctx) {
 Result<HttpResponse> Api::Impl::listOrders(Context& ctx) {
   DocumentQuery query{.kind = "order", .newest_first = true};
   if (!ctx.isOperator()) query.tenant = ctx.who.tenant;
-  return documentPage(*deps.store, ctx.request, query,
+  return documentPage(*deps.store, ctx.request, cursors, viewerOf(ctx.who), query,
                       [](DocumentRecord& d) { return std::move(d.body); });
 }
 

@@ -62,7 +62,8 @@ Result<HttpResponse> Api::Impl::createFailure(Context& ctx) {
 }
 
 Result<HttpResponse> Api::Impl::listFailures(Context& ctx) {
-  return documentPage(*deps.store, ctx.request, {.kind = "failure", .newest_first = true},
+  return documentPage(*deps.store, ctx.request, cursors, viewerOf(ctx.who),
+                      {.kind = "failure", .newest_first = true},
                       [](DocumentRecord& d) { return dumpJson(failureView(d.body)); });
 }
 

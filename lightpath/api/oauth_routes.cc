@@ -62,7 +62,7 @@ Result<HttpResponse> Api::Impl::createOAuthClient(Context& ctx) {
 Result<HttpResponse> Api::Impl::listOAuthClients(Context& ctx) {
   DocumentQuery query{.kind = kOAuthClients.document};
   if (!ctx.isOperator()) query.tenant = ctx.who.tenant;
-  return documentPage(*deps.store, ctx.request, query,
+  return documentPage(*deps.store, ctx.request, cursors, viewerOf(ctx.who), query,
                       [](DocumentRecord& d) { return dumpJson(ApiKeys::shown(d)); });
 }
 

@@ -76,19 +76,32 @@ Result<std::optional<DocumentRecord>> readDocument(Store& store, const std::stri
   return doc;
 }
 
-Result<HttpResponse> documentPage(Store& store, const HttpRequest& request, DocumentQuery query,
+Result<HttpResponse> documentPage(Store& store, const HttpRequest& request,
+                                  const EventCursors& cursors, const std::string& viewer,
+                                  DocumentQuery query,
                                   const std::function<std::string(DocumentRecord&)>& show) {
   LP_ASSIGN_OR_RETURN(auto page, paging(request));
   query.offset = page.first;
   query.limit = page.second;
+  // The cursor is the place in the store's sequence of documents, opaque like event cursors
+  // (it would otherwise count other tenants' documents) and tied to the viewer and the list.
+  const std::string list = viewer + "/" + query.kind;
+  if (auto after = request.query.find("after"); after != request.query.end()) {
+    if (query.offset > 0) return fail(invalidArgument("after: a cursor or an offset, not both"));
+    auto seq = cursors.decode(after->second, list);
+    if (!seq) return fail(seq.error().withContext("after"));
+    query.after_seq = *seq;
+  }
   std::vector<std::string> items;
   std::size_t total = 0;
+  std::optional<std::string> next;
   LP_RETURN_IF_ERROR(store.read([&](StoreTransaction& tx) -> Status {
     LP_ASSIGN_OR_RETURN(auto docs, tx.documents(query, &total));
+    if (docs.size() == query.limit && !docs.empty()) next = cursors.encode(docs.back().seq, list);
     for (DocumentRecord& d : docs) items.push_back(show(d));
     return Status::ok();
   }));
-  return jsonReply(200, pageJson(items, total, query.offset, query.limit));
+  return jsonReply(200, pageJson(items, total, query.offset, query.limit, next));
 }
 
 Result<json> parseObject(std::string_view body) {

@@ -44,7 +44,7 @@ Result<HttpResponse> Api::Impl::createTenant(Context& ctx) {
 Result<HttpResponse> Api::Impl::listTenants(Context& ctx) {
   DocumentQuery query{.kind = "tenant"};
   if (!ctx.isOperator()) query.tenant = ctx.who.tenant;
-  return documentPage(*deps.store, ctx.request, query,
+  return documentPage(*deps.store, ctx.request, cursors, viewerOf(ctx.who), query,
                       [](DocumentRecord& d) { return std::move(d.body); });
 }
 
@@ -124,7 +124,7 @@ Result<HttpResponse> Api::Impl::createCredential(Context& ctx, ApiKeys& set, std
 Result<HttpResponse> Api::Impl::listKeys(Context& ctx) {
   DocumentQuery query{.kind = "api_key"};
   if (!ctx.isOperator()) query.tenant = ctx.who.tenant;
-  return documentPage(*deps.store, ctx.request, query,
+  return documentPage(*deps.store, ctx.request, cursors, viewerOf(ctx.who), query,
                       [](DocumentRecord& d) { return dumpJson(ApiKeys::shown(d)); });
 }
 
@@ -155,7 +155,7 @@ Result<HttpResponse> Api::Impl::listAudit(Context& ctx) {
   DocumentQuery query{.kind = "audit", .newest_first = true};
   if (auto it = ctx.request.query.find("tenant"); it != ctx.request.query.end())
     query.tenant = it->second;
-  return documentPage(*deps.store, ctx.request, query,
+  return documentPage(*deps.store, ctx.request, cursors, viewerOf(ctx.who), query,
                       [](DocumentRecord& d) { return std::move(d.body); });
 }
 

@@ -90,7 +90,7 @@ Result<HttpResponse> Api::Impl::createWebhook(Context& ctx) {
 Result<HttpResponse> Api::Impl::listWebhooks(Context& ctx) {
   DocumentQuery query{.kind = "webhook"};
   if (!ctx.isOperator()) query.tenant = ctx.who.tenant;
-  return documentPage(*deps.store, ctx.request, query,
+  return documentPage(*deps.store, ctx.request, cursors, viewerOf(ctx.who), query,
                       [this](DocumentRecord& d) { return dumpJson(webhookJson(d, cursors)); });
 }
 

@@ -98,6 +98,8 @@ struct DocumentQuery {
   std::size_t offset = 0;
   std::size_t limit = 100;
   bool newest_first = false;
+  // Keyset paging: only those after this seq in the list's order (`total` counts them all).
+  std::optional<std::uint64_t> after_seq;
 };
 
 // One unit of work. Not thread-safe; lives only inside Store::transact.

@@ -230,8 +230,12 @@ Result<std::optional<DocumentRecord>> readDocument(Store& store, const std::stri
 // (operators, tenant "", hold any number). Inside the transaction that adds one.
 Status checkHolding(StoreTransaction& tx, const std::string& kind, const std::string& tenant,
                     std::size_t most, std::string_view what);
-// A page (offset/limit from the request) of documents matching `query`, each shown by `show`.
-Result<HttpResponse> documentPage(Store& store, const HttpRequest& request, DocumentQuery query,
+// A page of documents matching `query`, each shown by `show`: offset and limit from the request,
+// or the cursor `after` (`next_cursor` of the page before: opaque, the viewer's and the list's
+// own).
+Result<HttpResponse> documentPage(Store& store, const HttpRequest& request,
+                                  const EventCursors& cursors, const std::string& viewer,
+                                  DocumentQuery query,
                                   const std::function<std::string(DocumentRecord&)>& show);
 // Parses a JSON object body; InvalidArgument with the parser's position when it is not one.
 Result<json> parseObject(std::string_view body);

@@ -223,17 +223,15 @@ class PostgresTransaction final : public StoreTransaction {
       *total = static_cast<std::size_t>(count.unsignedInteger(0, 0));
     }
     const std::vector<Param> params = {q.kind, q.tenant, number(std::uint64_t{q.limit}),
-                                       number(std::uint64_t{q.offset})};
-    auto listed =
-        q.newest_first
-            ? db_.run(
-                  "SELECT kind, id, tenant, body, seq FROM documents WHERE kind = $1 AND "
-                  "($2::text IS NULL OR tenant = $2) ORDER BY seq DESC LIMIT $3 OFFSET $4",
-                  params, "list documents")
-            : db_.run(
-                  "SELECT kind, id, tenant, body, seq FROM documents WHERE kind = $1 AND "
-                  "($2::text IS NULL OR tenant = $2) ORDER BY seq ASC LIMIT $3 OFFSET $4",
-                  params, "list documents");
+                                       number(std::uint64_t{q.offset}),
+                                       q.after_seq ? Param(number(*q.after_seq)) : Param()};
+    auto listed = db_.run(
+        fmt::format("SELECT kind, id, tenant, body, seq FROM documents WHERE kind = $1 AND "
+                    "($2::text IS NULL OR tenant = $2) AND ($5::bigint IS NULL OR seq {} $5) "
+                    "ORDER BY seq {} LIMIT $3 OFFSET $4",
+                    q.newest_first ? "<" : ">", q.newest_first ? "DESC" : "ASC")
+            .c_str(),
+        params, "list documents");
     if (!listed) return fail(listed.error());
     std::vector<DocumentRecord> out;
     out.reserve(static_cast<std::size_t>(listed->rows()));

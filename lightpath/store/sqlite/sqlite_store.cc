@@ -346,15 +346,14 @@ class SqliteTransaction final : public StoreTransaction {
       if (count.step() != SQLITE_ROW) return fail(sqliteError(db_, "count documents"));
       *total = static_cast<std::size_t>(count.integer(0));
     }
-    Statement s(
-        db_,
-        fmt::format("SELECT kind, id, tenant, body, seq FROM documents {} ORDER BY seq {} LIMIT ?3 "
-                    "OFFSET ?4",
-                    where, q.newest_first ? "DESC" : "ASC")
-            .c_str());
+    Statement s(db_, fmt::format("SELECT kind, id, tenant, body, seq FROM documents {} AND (?5 IS "
+                                 "NULL OR seq {} ?5) ORDER BY seq {} LIMIT ?3 OFFSET ?4",
+                                 where, q.newest_first ? "<" : ">", q.newest_first ? "DESC" : "ASC")
+                         .c_str());
     if (!s.ok()) return fail(sqliteError(db_, "list documents"));
     bind(s);
     s.bind(3, static_cast<std::int64_t>(q.limit)).bind(4, static_cast<std::int64_t>(q.offset));
+    if (q.after_seq) s.bind(5, static_cast<std::int64_t>(*q.after_seq));
     std::vector<DocumentRecord> out;
     int rc;
     while ((rc = s.step()) == SQLITE_ROW) out.push_back(documentRow(s));

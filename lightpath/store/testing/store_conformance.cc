@@ -431,6 +431,17 @@ TEST_P(StoreConformance, DocumentsKeepTheirOrderAndFilterByKindAndTenant) {
                     EXPECT_TRUE(newest && newest->size() == 1 && (*newest)[0].id == "k3");
                     auto page = tx.documents({.kind = "api_key", .offset = 1, .limit = 1}, nullptr);
                     EXPECT_TRUE(page && page->size() == 1 && (*page)[0].id == "k2");
+                    // Keyset: after a seq, in the list's order either way.
+                    if (newest && newest->size() == 1) {
+                      const std::uint64_t k3 = (*newest)[0].seq;
+                      auto older = tx.documents(
+                          {.kind = "api_key", .newest_first = true, .after_seq = k3}, &total);
+                      EXPECT_EQ(total, 3u);
+                      EXPECT_TRUE(older && older->size() == 2 && (*older)[0].id == "k2");
+                      auto later =
+                          tx.documents({.kind = "api_key", .after_seq = (*older)[0].seq}, nullptr);
+                      EXPECT_TRUE(later && later->size() == 1 && (*later)[0].id == "k3");
+                    }
                     EXPECT_TRUE(tx.deleteDocument("api_key", "k2").isOk());
                     EXPECT_EQ(tx.deleteDocument("api_key", "k2").code(), StatusCode::NotFound);
                     return Status::ok();

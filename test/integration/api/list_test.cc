@@ -81,5 +81,36 @@ TEST_F(ApiFixture, ListsPageInCreationOrderWithACursorThatDoesNotShift) {
   EXPECT_EQ(both.body.value("field", ""), "after");
 }
 
+TEST_F(ApiFixture, DocumentListsPageByACursorOfTheirOwn) {
+  start();
+  const std::string acme = addTenant("acme", {"dc-ashburn-p1", "dc-hillsboro-p1"});
+  const std::string globex = addTenant("globex", {});
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_EQ(
+        call("POST", "/v1/connections", acme, ethernetOrder("dc-ashburn-p1", "dc-hillsboro-p1", 50))
+            .status,
+        201);
+  }
+  // Orders, newest first: a page, then a new order, then the page after the cursor is what
+  // followed the first page (an offset would show the first page's last order again).
+  Reply first = call("GET", "/v1/orders", acme, "", "/v1/orders?limit=2");
+  ASSERT_EQ(first.body["items"].size(), 2u) << first.raw;
+  const std::string cursor = first.body.value("next_cursor", "");
+  ASSERT_FALSE(cursor.empty()) << first.raw;
+  ASSERT_EQ(
+      call("POST", "/v1/connections", acme, ethernetOrder("dc-ashburn-p1", "dc-hillsboro-p1", 50))
+          .status,
+      201);
+  Reply next = call("GET", "/v1/orders", acme, "", "/v1/orders?limit=2&after=" + cursor);
+  ASSERT_EQ(next.body["items"].size(), 1u) << next.raw;
+  EXPECT_NE(next.body["items"][0].value("id", ""), first.body["items"][1].value("id", ""));
+  EXPECT_FALSE(next.body.contains("next_cursor"));
+  EXPECT_EQ(next.body.value("total", 0), 4);
+  // A cursor is its viewer's and its list's own.
+  EXPECT_EQ(call("GET", "/v1/orders", globex, "", "/v1/orders?after=" + cursor).status, 400);
+  EXPECT_EQ(call("GET", "/v1/api-keys", acme, "", "/v1/api-keys?after=" + cursor).status, 400);
+  EXPECT_EQ(call("GET", "/v1/orders", acme, "", "/v1/orders?offset=1&after=" + cursor).status, 400);
+}
+
 }  // namespace
 }  // namespace lightpath::testing

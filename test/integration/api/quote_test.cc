@@ -63,11 +63,12 @@ TEST_F(ApiFixture, AnOrderNamingAQuoteGetsItsPriceOrTheReasonWhyNot) {
 TEST_F(ApiFixture, AnOrderWhosePriceChangedSinceItsQuoteIsRefusedAndHoldsNothing) {
   start();
   const std::string acme = addTenant("acme", {});
-  const std::string order = json{{"kind", "wavelength"},
-                                 {"a_end", "dc-ashburn"},
-                                 {"z_end", "dc-hillsboro"},
-                                 {"bandwidth_mbps", 200000}}
-                                .dump();
+  const std::string order = json{
+      {"kind", "wavelength"},
+      {"a_end", "dc-ashburn"},
+      {"z_end", "dc-hillsboro"},
+      {"bandwidth_mbps",
+       200000}}.dump();
   Reply quote = call("POST", "/v1/quotes", acme, order);
   ASSERT_EQ(quote.status, 200) << quote.raw;
   // A fiber of the quoted route is cut: the order goes another way, of another length, and a

@@ -110,7 +110,8 @@ async function quote() {
   }
   const seq = ++state.quoteSeq;
   const r = await api("POST", "/v1/quotes", body);
-  if (seq !== state.quoteSeq) return;  // a later change is on its way
+  // A later change is on its way, or the form was left (ordered): the map is not the quote's.
+  if (seq !== state.quoteSeq || $("view-order").hidden) return;
   if (r.status !== 200) {
     refuse(box, `${r.body.field ? `${r.body.field}: ` : ""}${r.body.detail || r.status}`.replace(/^(\w+): \1: /, "$1: "));
     return;
@@ -141,6 +142,9 @@ export async function submitOrder(event) {
   event.preventDefault();
   $("order-error").textContent = "";
   $("order-submit").disabled = true;
+  // A quote still waiting for its debounce or its answer must not draw over the order's route.
+  clearTimeout(quoteTimer);
+  ++state.quoteSeq;
   const r = await api("POST", "/v1/connections", orderBody(), { "Idempotency-Key": crypto.randomUUID() });
   if (r.status !== 201) {
     $("order-error").textContent = r.body.detail || `the server answered ${r.status}`;
