@@ -43,6 +43,8 @@ for doc in "$root"/README.md "$root"/docs/*.md; do
   mkdir -p "$dir/build/apps/lightpath" "$dir/bin"
   ln -s "$lp" "$dir/build/apps/lightpath/lightpath"
   ln -s "$lp" "$dir/bin/lightpath"
+  ln -s "$root/test" "$dir/test"  # the example files the docs name
+  ln -s "$root/data" "$dir/data"
   cd "$dir" || exit 1
   "$lp" serve --listen 127.0.0.1:0 --log-level warn >serve.out 2>&1 &
   pid=$!
