@@ -42,10 +42,11 @@ Realization swapped(Realization r) {
   return r;
 }
 
-// No route: what a down connection keeps (its price).
+// No route: what a down connection keeps (its price, its keys).
 Realization routeless(const Realization& r) {
   Realization out;
   out.price = r.price;
+  out.keys = r.keys;
   return out;
 }
 
@@ -279,6 +280,7 @@ Result<Restorer::Pass> Restorer::decide(const RoutePlanner& planner, Ledger& led
       d.new_holds = std::move(*held);
       d.next = std::move(plan->realization);
       d.next.price = r.price;  // the customer's price stays
+      d.next.keys = r.keys;    // and its keys: the ends are the same
       for (const HoldRecord& h : d.new_holds) d.next.holds.push_back(h.id);
       d.oper = a.protection == spec.protection ? OperState::Up : OperState::Degraded;
       d.reason = fmt::format("restored on a new route: {:.0f} km, {:.2f} ms ({})", d.next.km,

@@ -51,7 +51,9 @@ class EncryptionTest : public ApiFixture {
 
   std::string keyIdOf(const std::string& key, const std::string& id) {
     Reply r = call("GET", "/v1/connections/{id}", key, "", "/v1/connections/" + id);
-    return r.body["current"]["encryption"].value("key_id", "");
+    const json& encryption = r.body["current"]["encryption"];
+    EXPECT_TRUE(encryption.is_object()) << r.raw;
+    return encryption.is_object() ? encryption.value("key_id", "") : "";
   }
 
   // Waits until the connection's key is no longer `old` and no rotation is under way.
@@ -340,6 +342,39 @@ TEST_F(EncryptionTest, AnEndThatMissedARotationIsFoundAndReKeyed) {
   EXPECT_EQ(report.repaired.size(), 1u);
   EXPECT_TRUE(server_->stack().provisioner->check().empty());
   EXPECT_EQ(endEntries(id).at(node).values.at("active-key"), key_id);
+}
+
+TEST_F(EncryptionTest, KeysFollowTheConnectionThroughABandwidthChangeAndARestoration) {
+  start();
+  const std::string acme = addTenant("acme", {"dc-ashburn-p1", "dc-hillsboro-p1"});
+  const std::string id = activeEncryptedEthernet(acme);
+  ASSERT_FALSE(id.empty());
+  const std::string key_id = keyIdOf(acme, id);
+  // A bandwidth change: the devices get the new rate, with the same key.
+  Reply changed = call("PATCH", "/v1/connections/{id}", acme, json{{"bandwidth_mbps", 2000}}.dump(),
+                       "/v1/connections/" + id);
+  ASSERT_EQ(changed.status, 202) << changed.raw;
+  ASSERT_EQ(waitFor(acme, id, "active"), "active");
+  Reply shown = call("GET", "/v1/connections/{id}", acme, "", "/v1/connections/" + id);
+  ASSERT_TRUE(shown.body.is_object()) << shown.raw;
+  ASSERT_EQ(shown.body["requested"].value("bandwidth_mbps", 0), 2000) << shown.raw;
+  ASSERT_TRUE(shown.body["current"].contains("encryption")) << shown.raw;
+  EXPECT_EQ(keyIdOf(acme, id), key_id);
+  EXPECT_TRUE(server_->stack().provisioner->check().empty());
+  // A fiber of its route is cut: restored on another route, both ends keyed as before.
+  const std::string fiber = shown.body["current"]["fibers"][1].get<std::string>();
+  Reply cut = call("POST", "/v1/failures", operator_key_,
+                   json{{"fiber", fiber}, {"reason", "backhoe"}}.dump());
+  ASSERT_EQ(cut.status, 201) << cut.raw;
+  Reply after = call("GET", "/v1/connections/{id}", acme, "", "/v1/connections/" + id);
+  const json& fibers = after.body["current"]["fibers"];
+  EXPECT_EQ(std::find(fibers.begin(), fibers.end(), fiber), fibers.end()) << after.raw;
+  EXPECT_EQ(keyIdOf(acme, id), key_id);
+  for (const auto& [node, entry] : endEntries(id)) {
+    EXPECT_EQ(entry.values.at("active-key"), key_id) << node;
+  }
+  const auto violations = server_->stack().provisioner->check();
+  EXPECT_TRUE(violations.empty()) << violations.front();
 }
 
 }  // namespace
