@@ -30,6 +30,10 @@ Result<Connection> Lifecycle::beginModify(const std::string& id, std::uint64_t m
     return fail(failedPrecondition(fmt::format(
         "connection {} steps its bandwidth on a schedule: change the schedule instead", id)));
   }
+  if (c.current().keys && c.current().keys->rotating()) {
+    return fail(failedPrecondition(fmt::format(
+        "connection {} is changing its key: change the bandwidth once it is done", id)));
+  }
   // Refuse what cannot be priced before holding anything.
   LP_RETURN_IF_ERROR(statusOf(ctx_.planner.priceOf(wanted, c.current())));
   LP_ASSIGN_OR_RETURN(const Hold old_hold, singleHold(c));

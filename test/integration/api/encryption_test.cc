@@ -298,6 +298,7 @@ TEST_F(EncryptionTest, AFailedRotationKeepsTheKeyInUseAtBothEnds) {
 }
 
 TEST_F(EncryptionTest, ARotationCutShortByARestartIsFinished) {
+  config_.schedule_tick = std::chrono::hours(1);  // nothing finishes it before the restart
   start();
   const std::string acme = addTenant("acme", {"dc-ashburn-p1", "dc-hillsboro-p1"});
   const std::string id = activeEncryptedEthernet(acme);
@@ -305,6 +306,14 @@ TEST_F(EncryptionTest, ARotationCutShortByARestartIsFinished) {
   const std::string first = keyIdOf(acme, id);
   // The next key made and stored, the devices not yet told: then the process stops.
   ASSERT_TRUE(server_->stack().provisioner->beginRotateKey(id, "test"));
+  Reply shown = call("GET", "/v1/connections/{id}", acme, "", "/v1/connections/" + id);
+  EXPECT_TRUE(shown.body["current"]["encryption"].value("rotating", false)) << shown.raw;
+  // Meanwhile its bandwidth stays as it is.
+  Reply changed = call("PATCH", "/v1/connections/{id}", acme, json{{"bandwidth_mbps", 2000}}.dump(),
+                       "/v1/connections/" + id);
+  EXPECT_EQ(changed.status, 422) << changed.raw;
+  EXPECT_NE(changed.raw.find("changing its key"), std::string::npos) << changed.raw;
+  config_.schedule_tick = std::chrono::milliseconds(50);
   restart();
   const std::string second = waitForNewKey(acme, id, first);
   ASSERT_NE(second, first);
