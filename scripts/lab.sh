@@ -21,9 +21,16 @@ command=$1
 dir=$2
 lightpath=${LIGHTPATH:-$root/build-release/apps/lightpath/lightpath}
 
-pids_of() {  # the processes of one device
-  local d=$dir/devices/$1
-  cat "$d/netconfd.pid" "$d/sshd.pid" 2>/dev/null || true
+pids_of() {  # the processes of one device (FILES: which pid files; default both)
+  # Only those still its own: a pid file can outlive its process, and on a busy machine the
+  # number goes to another process (a test's server was seen killed so).
+  local d=$dir/devices/$1 pid file
+  for file in ${2:-netconfd.pid sshd.pid}; do
+    for pid in $(cat "$d/$file" 2>/dev/null); do
+      tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF "$d/" && echo "$pid"
+    done
+  done
+  return 0
 }
 stop_device() {  # NODE [SIGNAL]: TERM to shut down, KILL for a power cut
   local d=$dir/devices/$1 pid signal=${2:-TERM}
@@ -117,7 +124,7 @@ down)
   ;;
 stop) [ $# -eq 3 ] || usage; stop_device "$3" KILL ;;
 start) [ $# -eq 3 ] || usage; dir=$(cd "$dir" && pwd); start_device "$3"; wait_ready "$3" ;;
-pause) [ $# -eq 3 ] || usage; kill -STOP "$(cat "$dir/devices/$3/netconfd.pid")" ;;
-resume) [ $# -eq 3 ] || usage; kill -CONT "$(cat "$dir/devices/$3/netconfd.pid")" ;;
+pause) [ $# -eq 3 ] || usage; for p in $(pids_of "$3" netconfd.pid); do kill -STOP "$p"; done ;;
+resume) [ $# -eq 3 ] || usage; for p in $(pids_of "$3" netconfd.pid); do kill -CONT "$p"; done ;;
 *) usage ;;
 esac
