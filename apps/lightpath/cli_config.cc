@@ -8,6 +8,8 @@
 #include <fstream>
 #include <iostream>
 
+#include "lightpath/io/topology_io.h"
+
 namespace lightpath::cli {
 namespace {
 
@@ -19,22 +21,6 @@ std::string env(const char* name) {
 std::string expandHome(const std::string& path) {
   if (path.rfind("~/", 0) == 0 && !env("HOME").empty()) return env("HOME") + path.substr(1);
   return path;
-}
-
-YAML::Node yamlOf(const nlohmann::json& j) {
-  if (j.is_object()) {
-    YAML::Node node(YAML::NodeType::Map);
-    for (const auto& [k, v] : j.items()) node[k] = yamlOf(v);
-    return node;
-  }
-  if (j.is_array()) {
-    YAML::Node node(YAML::NodeType::Sequence);
-    for (const auto& v : j) node.push_back(yamlOf(v));
-    return node;
-  }
-  if (j.is_null()) return YAML::Node(YAML::NodeType::Null);
-  if (j.is_string()) return YAML::Node(j.get<std::string>());
-  return YAML::Node(j.dump());  // numbers and booleans as JSON writes them
 }
 
 }  // namespace
@@ -106,9 +92,7 @@ Status applyProfile(ClientFlags& flags) {
 
 void printDocument(const ClientFlags& flags, const nlohmann::json& document) {
   if (flags.output == "yaml") {
-    YAML::Emitter out;
-    out << yamlOf(document);
-    std::cout << out.c_str() << "\n";
+    std::cout << jsonAsYaml(nlohmann::ordered_json(document)) << "\n";
   } else {
     std::cout << document.dump(2) << "\n";
   }

@@ -483,11 +483,15 @@ Result<Topology> readNative(std::string_view text, std::string_view source, bool
 
 std::string nativeJson(const Topology& topology) { return toJson(topology).dump(2) + "\n"; }
 
-std::string nativeYaml(const Topology& topology) {
+std::string jsonAsYaml(const ordered_json& document) {
   YAML::Emitter out;
   out.SetIndent(2);
-  emitYaml(out, toJson(topology), false);
-  return std::string("# Lightpath topology (docs/topology-format.md)\n") + out.c_str() + "\n";
+  emitYaml(out, document, false);
+  return out.c_str();
+}
+
+std::string nativeYaml(const Topology& topology) {
+  return "# Lightpath topology (docs/topology-format.md)\n" + jsonAsYaml(toJson(topology)) + "\n";
 }
 
 }  // namespace lightpath::io

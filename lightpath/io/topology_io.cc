@@ -194,6 +194,7 @@ Result<Topology> readTopologyFile(const std::string& path, const ImportOptions& 
 }
 
 std::string writeNativeYaml(const Topology& topology) { return io::nativeYaml(topology); }
+std::string jsonAsYaml(const nlohmann::ordered_json& document) { return io::jsonAsYaml(document); }
 std::string writeNativeJson(const Topology& topology) { return io::nativeJson(topology); }
 std::string writeGeoJson(const Topology& topology) { return io::geoJson(topology); }
 

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstddef>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -73,6 +74,10 @@ Result<Topology> readTopologyFile(const std::string& path, const ImportOptions& 
 std::string writeNativeYaml(const Topology& topology);
 std::string writeNativeJson(const Topology& topology);
 std::string writeGeoJson(const Topology& topology);
+
+// Any JSON document as YAML, written the way native files are (a string that would read as
+// something else quoted; numbers exact). The CLI's `--output yaml`.
+std::string jsonAsYaml(const nlohmann::ordered_json& document);
 
 // Picks the writer from the extension: .yaml/.yml, .json, .geojson.
 Status writeTopologyFile(const Topology& topology, const std::string& path);

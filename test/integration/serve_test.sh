@@ -128,6 +128,8 @@ EOF
 export LIGHTPATH_CONFIG=$tmp/config.yaml
 (unset LIGHTPATH_URL LIGHTPATH_API_KEY; "$lp" connections list >"$tmp/yaml") || fail "the default profile: exit $?"
 grep -q "^items:" "$tmp/yaml" && grep -q "^total: " "$tmp/yaml" || fail "no YAML from the profile: $(head -3 "$tmp/yaml")"
+# A string that would read as a number stays a string (the term "1").
+grep -q 'term: "1"' "$tmp/yaml" || fail "YAML output loses a string's type: $(grep term "$tmp/yaml" | head -2)"
 (unset LIGHTPATH_URL; "$lp" connections list --profile nowhere >/dev/null 2>&1)
 [ $? = 3 ] || fail "--profile nowhere must reach for its server"
 "$lp" connections list --profile nowhere -o json >"$tmp/json" || fail "LIGHTPATH_URL wins over a profile"

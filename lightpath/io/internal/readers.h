@@ -30,6 +30,7 @@ namespace lightpath::io {
 
 // Writers behind writeNativeYaml / writeNativeJson / writeGeoJson.
 std::string nativeYaml(const Topology& topology);
+std::string jsonAsYaml(const nlohmann::ordered_json& document);
 std::string nativeJson(const Topology& topology);
 std::string geoJson(const Topology& topology);
 
