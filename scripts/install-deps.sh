@@ -17,6 +17,8 @@ packages=(
   postgresql postgresql-client haproxy
   # the NETCONF lab (scripts/lab.sh) and its independent checker
   netconfd openssh-server openssh-client python3-ncclient
+  # the stock AWS CLI, a customer of the simulated AWS Direct Connect in the cloud tests
+  awscli
   # tests, fuzzing, benchmarks and their peers
   libgtest-dev libgmock-dev librapidcheck-dev libbenchmark-dev clang-14 libclang-rt-14-dev
   libboost-graph-dev python3 python3-networkx wrk curl openssl jq

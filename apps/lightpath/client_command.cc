@@ -106,7 +106,7 @@ Result<json> orderBody(const OrderFlags& o) {
   if (!o.tenant.empty()) j["tenant"] = o.tenant;
   if (!o.encryption.empty()) j["encryption"] = o.encryption;
   if (!o.cloud_provider.empty())
-    j["cloud"] = {{"provider", o.cloud_provider}, {"key", o.cloud_key}};
+    j["cloud"] = {{"provider", o.cloud_provider}, {cloudKeyField(o.cloud_provider), o.cloud_key}};
   if (!o.tags.empty()) {
     json tags = json::object();
     for (const std::string& t : o.tags) {
@@ -120,12 +120,12 @@ Result<json> orderBody(const OrderFlags& o) {
   return j;
 }
 
-// Polls until the connection settles: active, terminated, waiting for the provider, failed, or
+// Polls until the connection settles: active, terminated, failed, or
 // booked to start later (the schedule activates it then: waiting would only time out). Prints
 // each state it passes through; asks again after 50 ms, then less often, at most every second.
 int waitUntilSettled(Client& client, const ClientFlags& flags, const std::string& id, int seconds) {
   const auto began = std::chrono::steady_clock::now();
-  std::string last;
+  std::string last, last_step;
   auto pause = std::chrono::milliseconds(50);
   while (std::chrono::steady_clock::now() - began < std::chrono::seconds(seconds)) {
     Answer a = client.call("GET", "/v1/connections/" + id);
@@ -146,7 +146,17 @@ int waitUntilSettled(Client& client, const ClientFlags& flags, const std::string
         return kExitOk;
       }
     }
-    if (state == "active" || state == "terminated" || state == "awaiting_counterparty") {
+    if (state == "awaiting_counterparty") {
+      // Not done: the customer's part at the provider comes first. Say what it is, once.
+      const json& side = a.body["current"].value("provider", json::object());
+      const std::string step = side.value("next_step", "");
+      if (!step.empty() && step != last_step) {
+        std::cerr << "lightpath: waiting for you to " << step
+                  << (side.contains("expires") ? " (by " + side.value("expires", "") + ")" : "") << "\n";
+      }
+      last_step = step;
+    }
+    if (state == "active" || state == "terminated") {
       if (flags.json_output) printDocument(flags, a.body);
       return kExitOk;
     }
@@ -160,7 +170,8 @@ int waitUntilSettled(Client& client, const ClientFlags& flags, const std::string
     std::this_thread::sleep_for(pause);
     pause = std::min(pause * 3 / 2, std::chrono::milliseconds(1000));
   }
-  std::cerr << fmt::format("lightpath: {} is still {} after {} s\n", id, last, seconds);
+  std::cerr << fmt::format("lightpath: {} is still {} after {} s{}\n", id, last, seconds,
+                           last_step.empty() ? "" : "; waiting for you to " + last_step);
   return kExitUnavailable;
 }
 
@@ -185,7 +196,9 @@ void addOrderFlags(CLI::App* command, OrderFlags& o) {
   command->add_option("--end", o.end, "UTC RFC 3339 end (default: until deleted)");
   command->add_option("--vlan", o.vlan, "VLAN id (default: chosen)");
   command->add_option("--cloud-provider", o.cloud_provider, "cloud: aws, azure or google");
-  command->add_option("--cloud-key", o.cloud_key, "cloud: the provider's pairing key");
+  command->add_option("--cloud-key", o.cloud_key,
+                      "cloud: what the provider gave you: your AWS account id (aws), the "
+                      "ExpressRoute service key (azure), the attachment's pairing key (google)");
   command->add_option("--term", o.term, "hourly, 1, 12, 24 or 36 (months)");
   command->add_option("--sla", o.sla, "service level");
   command->add_option("--encryption", o.encryption,

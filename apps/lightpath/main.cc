@@ -6,6 +6,7 @@
 #include "analyze_command.h"
 #include "bench_command.h"
 #include "client_command.h"
+#include "cloudsim_command.h"
 #include "exit_codes.h"
 #include "help_command.h"
 #include "path_command.h"
@@ -27,6 +28,7 @@ int main(int argc, char** argv) {
   lightpath::cli::addBenchCommand(app, &exit_code);
   lightpath::cli::addAdminCommand(app, &exit_code);
   lightpath::cli::addAnalyzeCommand(app, &exit_code);
+  lightpath::cli::addCloudSimCommand(app, &exit_code);
   lightpath::cli::addHelpCommands(app, &exit_code);  // last: it reads the others
   try {
     app.parse(argc, argv);

@@ -7,8 +7,10 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "lightpath/api/api.h"
 
@@ -29,6 +31,9 @@ struct HttpServerOptions {
   std::size_t max_streams_per_tenant = 25;
   std::string tls_certificate_file;  // PEM; both set: HTTPS only
   std::string tls_key_file;
+  // Requests whose path starts with a prefix go to its handler instead of the API (serve's
+  // simulated cloud providers under "/cloudsim/").
+  std::vector<std::pair<std::string, std::function<HttpResponse(const HttpRequest&)>>> mounts;
 };
 
 class HttpServer {

@@ -101,10 +101,20 @@ Status Lifecycle::activate(const std::string& id) {
   }
   const std::uint64_t before = c.version();
   const bool cloud = c.requested().kind == ConnectionKind::Cloud;
+  if (cloud) {
+    if (Status asked = askProvider(c); !asked.isOk()) {
+      // The provider refused the hand-shake (a key it does not know, a circuit that does not
+      // match): nothing will come of it, so nothing is kept.
+      LP_RETURN_IF_ERROR(ctx_.configure(c, IntentAction::Remove));
+      LP_RETURN_IF_ERROR(releaseEverything(c, ConnectionState::Failed, c.requested().cloud_provider,
+                                           asked.message()));
+      return asked;
+    }
+  }
   LP_RETURN_IF_ERROR(c.transition(
       cloud ? ConnectionState::AwaitingCounterparty : ConnectionState::Active, ctx_.now(),
       "orchestrator",
-      cloud ? "configured; waiting for the provider to accept" : "devices configured"));
+      cloud ? "configured; waiting for the customer to accept at the provider" : "devices configured"));
   c.setOperState(cloud ? OperState::Down : OperState::Up);
   return ctx_.records.save(c, before, "connection.stateChanged", "activated", {}, {});
 }
@@ -119,11 +129,15 @@ Status Lifecycle::acceptCounterparty(const std::string& id) {
   return ctx_.records.save(c, before, "connection.stateChanged", "accepted", {}, {});
 }
 
-Status Lifecycle::terminate(const std::string& id, const std::string& actor) {
+Status Lifecycle::terminate(const std::string& id, const std::string& actor,
+                           const std::string& reason) {
   auto guard = ctx_.locks.lock(id);
-  LP_ASSIGN_OR_RETURN(Connection c, beginTerminateLocked(id, actor, {}));
+  LP_ASSIGN_OR_RETURN(Connection c, beginTerminateLocked(id, actor, {}, reason));
   Status devices = ctx_.configure(c, IntentAction::Remove);
   if (!devices.isOk()) return devices;  // stays deprovisioning; recovery or a retry finishes it
+  // The provider's side goes too (the customer stops paying for it there); unreachable, the
+  // connection stays deprovisioning and a retry finishes it.
+  LP_RETURN_IF_ERROR(removeAtProvider(c));
   return releaseEverything(c, ConnectionState::Terminated, "orchestrator",
                            "configuration removed, capacity released");
 }
@@ -135,11 +149,12 @@ Result<Connection> Lifecycle::beginTerminate(const std::string& id, const std::s
 }
 
 Result<Connection> Lifecycle::beginTerminateLocked(const std::string& id, const std::string& actor,
-                                                   const AlsoInTransaction& also) {
+                                                   const AlsoInTransaction& also,
+                                                   const std::string& reason) {
   LP_ASSIGN_OR_RETURN(Connection c, ctx_.records.get(id));
   if (c.state() == ConnectionState::Deprovisioning) return c;
   const std::uint64_t before = c.version();
-  LP_RETURN_IF_ERROR(c.transition(ConnectionState::Deprovisioning, ctx_.now(), actor, "terminate"));
+  LP_RETURN_IF_ERROR(c.transition(ConnectionState::Deprovisioning, ctx_.now(), actor, reason));
   LP_RETURN_IF_ERROR(
       ctx_.records.save(c, before, "connection.stateChanged", "terminating", {}, {}, also));
   return c;

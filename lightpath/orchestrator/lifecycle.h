@@ -14,6 +14,7 @@
 #include <optional>
 #include <string>
 
+#include "lightpath/cloud/provider.h"
 #include "lightpath/ledger/ledger.h"
 #include "lightpath/orchestrator/connection_records.h"
 #include "lightpath/pce/workspace.h"
@@ -36,7 +37,8 @@ class Lifecycle {
   Status acceptCounterparty(const std::string& id);
   Result<Connection> beginTerminate(const std::string& id, const std::string& actor,
                                     const AlsoInTransaction& also);
-  Status terminate(const std::string& id, const std::string& actor);
+  Status terminate(const std::string& id, const std::string& actor,
+                   const std::string& reason = "terminate");
   Result<Connection> setEnd(const std::string& id, std::optional<TimePoint> end,
                             std::optional<std::uint64_t> expected_version, const std::string& actor,
                             const AlsoInTransaction& also);
@@ -52,10 +54,26 @@ class Lifecycle {
   Result<Connection> beginRotateKey(const std::string& id, const std::string& actor,
                                     const AlsoInTransaction& also);
   Status finishRotateKey(const std::string& id);
+  // The cloud hand-shake (cloud_handshake.cc). What one read of the provider calls for: a moved
+  // state (stored), or the connection's end with the reason (the caller terminates it).
+  struct ProviderMove {
+    bool moved = false;
+    bool terminate = false;
+    std::string reason, actor;
+  };
+  ProviderMove pollProvider(const std::string& id);
 
  private:
   Result<Connection> beginTerminateLocked(const std::string& id, const std::string& actor,
-                                          const AlsoInTransaction& also);
+                                          const AlsoInTransaction& also,
+                                          const std::string& reason = "terminate");
+  // The provider configured for a cloud connection (none: accepted by hand), the hand-shake its
+  // order makes, asking for it (the connection's provider side set; an Unavailable provider is
+  // asked again by the schedule) and removing it.
+  CloudProvider* cloudProvider(const Connection& c) const;
+  Result<CloudHandshake> handshakeOf(const Connection& c) const;
+  Status askProvider(Connection& c);
+  Status removeAtProvider(const Connection& c);
   // The one hold of a connection whose capacity does not step (Internal when the ledger and the
   // record disagree).
   Result<Hold> singleHold(const Connection& c) const;

@@ -24,6 +24,7 @@
 
 #include "lightpath/base/clock.h"
 #include "lightpath/base/seal.h"
+#include "lightpath/cloud/provider.h"
 #include "lightpath/ledger/ledger.h"
 #include "lightpath/optical/wavelength_planner.h"
 #include "lightpath/orchestrator/connection_records.h"
@@ -66,6 +67,12 @@ struct ProvisionerDeps {
   const Sealer* sealer = nullptr;
   // How often an encrypted connection's key is replaced (make-before-break, on the schedule).
   std::chrono::seconds key_rotation{std::chrono::hours(24 * 30)};
+  // The cloud providers' APIs, by name (cloud/provider.h); none for a provider: its connections
+  // wait for acceptCounterparty(). How long a customer has to accept at the provider before the
+  // hand-shake expires (capacity released), and how often the schedule reads the providers.
+  const CloudProviders* clouds = nullptr;
+  std::chrono::seconds cloud_accept_within{std::chrono::hours(24 * 7)};
+  std::chrono::seconds cloud_poll{5};
 };
 
 class OrchestratorContext;

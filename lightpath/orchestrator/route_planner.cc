@@ -131,6 +131,16 @@ Result<std::vector<Claim>> RoutePlanner::planEthernet(const ConnectionSpec& spec
       return fail(invalidArgument(fmt::format("cloud.provider: port '{}' is a {} on-ramp, not {}",
                                               pz.id, site->provider, spec.cloud_provider)));
     }
+    if (spec.cloud_provider == "google") {
+      // A pairing key is made in one region; the attachment lands only on that region's on-ramps.
+      const std::size_t first = spec.cloud_key.find('/'), last = spec.cloud_key.rfind('/');
+      const std::string region = spec.cloud_key.substr(first + 1, last - first - 1);
+      if (region != site->region) {
+        return fail(invalidArgument(fmt::format(
+            "cloud.pairing_key: made for region {}, but port '{}' is at the {} on-ramp", region,
+            pz.id, site->region)));
+      }
+    }
     onramp = static_cast<std::uint32_t>(site - t.sites().data());
   }
   auto nodeOf = [&](const Port& port) -> Result<NodeIndex> {

@@ -90,6 +90,27 @@ Result<std::size_t> Scheduler::run(TimePoint now) {
       }
       ++moved;
     }
+    if (spec.kind == ConnectionKind::Cloud && c->current().provider &&
+        (c->state() == ConnectionState::AwaitingCounterparty || c->state() == ConnectionState::Active)) {
+      // The provider's side, read every cloud_poll: the customer's acceptance, a deletion there,
+      // an expired hand-shake.
+      {
+        std::lock_guard lock(mutex_);
+        TimePoint& last = polled_[c->id()];
+        if (now < last + ctx_.deps.cloud_poll) continue;
+        last = now;
+      }
+      const Lifecycle::ProviderMove move = lifecycle_.pollProvider(c->id());
+      if (move.terminate) {
+        if (Status s = lifecycle_.terminate(c->id(), move.actor, move.reason); !s.isOk()) {
+          log().warn("schedule: terminating {}: {}", c->id(), s.toString());
+          continue;
+        }
+        std::lock_guard lock(mutex_);
+        polled_.erase(c->id());
+      }
+      if (move.moved || move.terminate) ++moved;
+    }
   }
   return moved;
 }

@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 
 #include "lightpath/base/log.h"
 #include "lightpath/server/self_signed.h"
@@ -34,6 +35,70 @@ Status parseListen(std::string_view text, HttpServerOptions& http) {
   http.port = static_cast<std::uint16_t>(std::stoul(port));
   return Status::ok();
 }
+
+namespace {
+// A secret named by the configuration: `<name>_file` (its first line) or `<name>_env` (an
+// environment variable), never the value itself.
+Result<std::string> configSecret(const YAML::Node& node, const std::string& name,
+                                 const std::string& where) {
+  if (node[name + "_file"]) {
+    const std::string file = node[name + "_file"].as<std::string>();
+    std::ifstream in(file);
+    std::string line;
+    if (!in || !std::getline(in, line) || line.empty())
+      return fail(invalidArgument(fmt::format("{}.{}_file: cannot read a secret from {}", where, name, file)));
+    return line;
+  }
+  if (node[name + "_env"]) {
+    const std::string variable = node[name + "_env"].as<std::string>();
+    const char* value = std::getenv(variable.c_str());
+    if (!value || !*value)
+      return fail(invalidArgument(fmt::format("{}.{}_env: {} is not set", where, name, variable)));
+    return std::string(value);
+  }
+  return fail(invalidArgument(fmt::format("{}: {}_file or {}_env is required", where, name, name)));
+}
+
+// cloud: {accept_hours, poll_seconds, aws: {url, access_key_id, secret_file | secret_env},
+// azure: {url, token_file | token_env}, google: {url, token_file | token_env}}
+Status readCloudConfig(const YAML::Node& value, const std::string& where, StackConfig& stack) {
+  if (!value.IsMap()) return invalidArgument(where + ": a mapping (accept_hours, poll_seconds, aws, azure, google)");
+  for (const auto& entry : value) {
+    const std::string k = entry.first.as<std::string>();
+    const YAML::Node& v = entry.second;
+    const std::string at = where + "." + k;
+    if (k == "accept_hours") {
+      const int hours = v.as<int>();
+      if (hours < 1 || hours > 24 * 90) return invalidArgument(at + ": 1-2160 hours");
+      stack.cloud_accept_within = std::chrono::hours(hours);
+    } else if (k == "poll_seconds") {
+      const int seconds = v.as<int>();
+      if (seconds < 1 || seconds > 3600) return invalidArgument(at + ": 1-3600 s");
+      stack.cloud_poll = std::chrono::seconds(seconds);
+    } else if (k == "aws" || k == "azure" || k == "google") {
+      if (!v.IsMap() || !v["url"]) return invalidArgument(at + ": {url, ...} is required");
+      for (const auto& field : v) {
+        const std::string f = field.first.as<std::string>();
+        const bool known = f == "url" || (k == "aws" ? f == "access_key_id" || f == "secret_file" || f == "secret_env"
+                                                     : f == "token_file" || f == "token_env");
+        if (!known) return invalidArgument(fmt::format("{}.{}: unknown setting", at, f));
+      }
+      CloudEndpoint e{.provider = k, .url = v["url"].as<std::string>(), .access_key_id = {}, .secret = {},
+                      .timeout = std::chrono::milliseconds(5000), .transport = {}};
+      if (k == "aws") {
+        if (!v["access_key_id"]) return invalidArgument(at + ".access_key_id: required");
+        e.access_key_id = v["access_key_id"].as<std::string>();
+      }
+      LP_ASSIGN_OR_RETURN(e.secret, configSecret(v, k == "aws" ? "secret" : "token", at));
+      if (auto made = makeCloudProvider(e); !made) return made.error().withContext(at);
+      stack.cloud_endpoints.push_back(std::move(e));
+    } else {
+      return invalidArgument(at + ": unknown setting (known: accept_hours, poll_seconds, aws, azure, google)");
+    }
+  }
+  return Status::ok();
+}
+}  // namespace
 
 Status readServeConfig(const std::string& path, ServeConfig& config) {
   YAML::Node root;
@@ -137,6 +202,8 @@ Status readServeConfig(const std::string& path, ServeConfig& config) {
         const int days = value.as<int>();
         if (days < 1 || days > 3650) return invalidArgument(where + ": 1-3650 days");
         config.stack.key_rotation = std::chrono::hours(24 * days);
+      } else if (key == "cloud") {
+        LP_RETURN_IF_ERROR(readCloudConfig(value, where, config.stack));
       } else if (key == "master_key_file") {
         config.master_key_file = value.as<std::string>();
       } else if (key == "web") {
@@ -164,7 +231,7 @@ Status readServeConfig(const std::string& path, ServeConfig& config) {
             "event_streams_per_tenant, "
             "log_level, workflow_threads, rate_limit, master_key_file, web, tls, insecure_http, "
             "retain_events_days, retain_orders_days, retain_audit_days, access_token_seconds, "
-            "max_oauth_clients_per_tenant, key_rotation_days)",
+            "max_oauth_clients_per_tenant, key_rotation_days, cloud)",
             where));
       }
     }
@@ -334,6 +401,10 @@ Result<std::unique_ptr<Server>> Server::start(const ServeConfig& config, std::os
         "certificate\n"
         "           of your own: tls:, plain HTTP: --insecure-http)\n",
         cert.created ? "made a" : "the", cert.certificate_file, cert.fingerprint);
+  }
+  if (CloudSim* cloudsim = s.cloudsim.get()) {
+    http_options.mounts.emplace_back(
+        "/cloudsim", [cloudsim](const HttpRequest& request) { return cloudsim->handle(request); });
   }
   server->webhooks_->start();
   auto http = HttpServer::start(*server->api_, http_options);

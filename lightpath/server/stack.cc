@@ -14,6 +14,7 @@
 #include <set>
 #include <system_error>
 
+#include "lightpath/base/crypto.h"
 #include "lightpath/io/demo_network.h"
 #include "lightpath/io/topology_io.h"
 #include "lightpath/optical/line_design.h"
@@ -36,6 +37,51 @@ bool isPostgres(const std::string& store) {
 std::string sqlitePath(const StackConfig& config) {
   if (config.store.starts_with("sqlite:")) return config.store.substr(7);
   return (std::filesystem::path(config.data_dir) / "lightpath.db").string();
+}
+
+// Each provider's adapter: to its configured endpoint, else to the simulator, reached in-process
+// (the customers reach the same simulator over HTTP, under /cloudsim/). Lightpath is the
+// simulator's partner with a secret made for this process, so its own SigV4 signatures are
+// checked in full.
+Status connectClouds(const StackConfig& config, Stack& stack) {
+  std::vector<CloudEndpoint> endpoints = config.cloud_endpoints;
+  std::set<std::string> configured;
+  for (const CloudEndpoint& e : config.cloud_endpoints) configured.insert(e.provider);
+  if (configured.size() < 3) {
+    CloudSimOptions sim{
+        .state_file = (std::filesystem::path(config.data_dir) / "cloudsim.json").string(),
+        .aws_partner_account = "999999999999",
+        .partner_token = randomHex(16),
+        .aws_secrets = {},
+        .bring_up = std::chrono::milliseconds(1000),
+        .clock = nullptr};
+    const std::string aws_secret = randomHex(20);
+    sim.aws_secrets[sim.aws_partner_account] = aws_secret;
+    LP_ASSIGN_OR_RETURN(stack.cloudsim, CloudSim::open(sim));
+    CloudSim* cloudsim = stack.cloudsim.get();
+    CloudTransport transport = [cloudsim](const std::string& method, const std::string& path,
+                                          const std::map<std::string, std::string>& headers,
+                                          const std::string& body) {
+      HttpRequest request{method, path, {}, headers, body, "in-process"};
+      HttpResponse response = cloudsim->handle(request);
+      return CloudHttpReply{response.status, std::move(response.body)};
+    };
+    for (const char* provider : {"aws", "azure", "google"}) {
+      if (configured.count(provider)) continue;
+      const bool aws = std::string_view(provider) == "aws";
+      endpoints.push_back({.provider = provider,
+                           .url = std::string("http://lightpath/cloudsim/") + provider,
+                           .access_key_id = aws ? sim.aws_partner_account : "lightpath",
+                           .secret = aws ? aws_secret : sim.partner_token,
+                           .timeout = std::chrono::milliseconds(5000),
+                           .transport = transport});
+    }
+  }
+  for (const CloudEndpoint& e : endpoints) {
+    LP_ASSIGN_OR_RETURN(auto provider, makeCloudProvider(e));
+    stack.clouds[e.provider] = std::move(provider);
+  }
+  return Status::ok();
 }
 
 }  // namespace
@@ -133,6 +179,7 @@ Result<std::unique_ptr<Stack>> buildStack(const StackConfig& config) {
                         .store = config.sim_devices_in_store ? stack->store.get() : nullptr}));
     stack->fleet.add(node.id, std::move(device));
   }
+  LP_RETURN_IF_ERROR(connectClouds(config, *stack));
   LP_ASSIGN_OR_RETURN(auto provisioner,
                       Provisioner::create({.topology = stack->topology,
                                            .engine = stack->engine.get(),
@@ -146,7 +193,10 @@ Result<std::unique_ptr<Stack>> buildStack(const StackConfig& config) {
                                            .price_book = &stack->price_book,
                                            .work_lease = config.work_lease,
                                            .sealer = stack->sealer ? &*stack->sealer : nullptr,
-                                           .key_rotation = config.key_rotation}));
+                                           .key_rotation = config.key_rotation,
+                                           .clouds = &stack->clouds,
+                                           .cloud_accept_within = config.cloud_accept_within,
+                                           .cloud_poll = config.cloud_poll}));
   stack->provisioner = std::move(provisioner);
   return stack;
 }

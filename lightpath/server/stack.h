@@ -10,7 +10,9 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
+#include "lightpath/cloudsim/cloud_sim.h"
 #include "lightpath/orchestrator/provisioner.h"
 #include "lightpath/southbound/drivers/sim/sim_device.h"
 
@@ -40,6 +42,11 @@ struct StackConfig {
   std::optional<Sealer> sealer;
   // How often an encrypted connection's key is replaced.
   std::chrono::seconds key_rotation{std::chrono::hours(24 * 30)};
+  // The cloud providers' APIs Lightpath is a partner of. A provider without an endpoint here is
+  // the simulator's (cloudsim/), kept in data_dir/cloudsim.json and served under /cloudsim/.
+  std::vector<CloudEndpoint> cloud_endpoints;
+  std::chrono::seconds cloud_accept_within{std::chrono::hours(24 * 7)};
+  std::chrono::seconds cloud_poll{5};
 };
 
 // Closes the file (and so drops its lock) when the stack goes.
@@ -64,6 +71,8 @@ struct Stack {
   std::optional<Sealer> sealer;
   DeviceFleet fleet;
   SystemClock clock;
+  std::unique_ptr<CloudSim> cloudsim;  // when a provider has no endpoint of its own
+  CloudProviders clouds;
   std::unique_ptr<Provisioner> provisioner;
 };
 

@@ -3,7 +3,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
+#include <cctype>
 
 #include "lightpath/base/enum_names.h"
 
@@ -127,6 +129,74 @@ std::uint64_t peakBandwidth(const ConnectionSpec& spec) {
   return mbps;
 }
 
+std::string cloudKeyField(std::string_view provider) {
+  return provider == "aws"     ? "owner_account"
+         : provider == "azure" ? "service_key"
+         : provider == "google" ? "pairing_key"
+                                : "key";
+}
+
+bool isGuid(std::string_view s) {
+  if (s.size() != 36) return false;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+    if (dash != (s[i] == '-')) return false;
+    if (!dash && !std::isxdigit(static_cast<unsigned char>(s[i]))) return false;
+  }
+  return true;
+}
+
+const std::vector<std::uint64_t>& hostedBandwidths(std::string_view provider) {
+  // The providers' published hosted tiers up to 10 Gb/s (AWS hosted connections, ExpressRoute
+  // circuits, Partner Interconnect attachments).
+  static const std::vector<std::uint64_t> aws{50, 100, 200, 300, 400, 500, 1000, 2000, 5000, 10000};
+  static const std::vector<std::uint64_t> azure{50, 100, 200, 500, 1000, 2000, 5000, 10000};
+  static const std::vector<std::uint64_t> none;
+  return provider == "aws" || provider == "google" ? aws : provider == "azure" ? azure : none;
+}
+
+namespace {
+
+bool allOf(std::string_view text, std::string_view alphabet) {
+  return !text.empty() && text.find_first_not_of(alphabet) == std::string_view::npos;
+}
+
+// What each provider's hand-shake needs, checked for form (the provider checks the rest): the
+// key, a bandwidth it sells as a hosted connection, a bandwidth that stays put.
+Status validateCloud(const ConnectionSpec& s) {
+  const std::string& p = s.cloud_provider;
+  const std::string field = "cloud." + cloudKeyField(p);
+  if (p == "aws") {
+    if (s.cloud_key.size() != 12 || !allOf(s.cloud_key, "0123456789"))
+      return invalidArgument(field + ": the AWS account id that will own the hosted connection, 12 digits");
+  } else if (p == "azure") {
+    if (!isGuid(s.cloud_key))
+      return invalidArgument(field + ": the ExpressRoute circuit's service key, a GUID "
+                             "(xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)");
+  } else if (p == "google") {
+    // uuid/region/1|2 (the edge availability domain).
+    const std::size_t first = s.cloud_key.find('/'), last = s.cloud_key.rfind('/');
+    if (first == std::string::npos || first == last || !isGuid(s.cloud_key.substr(0, first)) ||
+        !allOf(s.cloud_key.substr(first + 1, last - first - 1), "abcdefghijklmnopqrstuvwxyz0123456789-") ||
+        (s.cloud_key.substr(last + 1) != "1" && s.cloud_key.substr(last + 1) != "2"))
+      return invalidArgument(field + ": the attachment's pairing key, UUID/REGION/1 or UUID/REGION/2");
+  } else {
+    return invalidArgument(fmt::format("cloud.provider: aws, azure or google, got '{}'", p.substr(0, 40)));
+  }
+  const auto& tiers = hostedBandwidths(p);
+  if (std::find(tiers.begin(), tiers.end(), s.bandwidth_mbps) == tiers.end()) {
+    std::string list;
+    for (auto t : tiers) list += (list.empty() ? "" : ", ") + std::to_string(t);
+    return invalidArgument(fmt::format("bandwidth_mbps: {} sells hosted connections of {} Mb/s, not {}",
+                                       p, list, s.bandwidth_mbps));
+  }
+  if (!s.steps.empty())
+    return invalidArgument("steps: a hosted connection's bandwidth is fixed at the provider");
+  return Status::ok();
+}
+
+}  // namespace
+
 Status validateSpec(const ConnectionSpec& s) {
   if (s.a_end.empty()) return invalidArgument("a_end: required");
   if (s.z_end.empty()) return invalidArgument("z_end: required");
@@ -156,10 +226,7 @@ Status validateSpec(const ConnectionSpec& s) {
       break;
   }
   if (s.kind == ConnectionKind::Cloud) {
-    if (s.cloud_provider != "aws" && s.cloud_provider != "azure" && s.cloud_provider != "google") {
-      return invalidArgument(
-          fmt::format("cloud.provider: aws, azure or google, got '{}'", s.cloud_provider));
-    }
+    LP_RETURN_IF_ERROR(validateCloud(s));
   } else if (!s.cloud_provider.empty() || !s.cloud_key.empty()) {
     return invalidArgument("cloud: only cloud connections have a provider and key");
   }

@@ -85,7 +85,9 @@ struct ConnectionSpec {
   std::vector<BandwidthStep> steps;     // bandwidth changes over time, in order
   std::optional<std::uint16_t> vlan;    // ethernet/cloud: absent = chosen by Lightpath
   std::string cloud_provider;           // cloud: aws, azure, google
-  std::string cloud_key;                // cloud: the provider's pairing / service key
+  // cloud: what the customer brings from the provider: the AWS account that will own the hosted
+  // connection, the ExpressRoute circuit's service key, the Partner Interconnect pairing key.
+  std::string cloud_key;
   std::string sla = "standard";
   std::string term = "1";  // commitment: "hourly" or 1, 12, 24, 36 (months)
   Encryption encryption = Encryption::None;
@@ -97,6 +99,14 @@ struct ConnectionSpec {
 std::uint64_t bandwidthAt(const ConnectionSpec& spec, TimePoint t);
 // The most it ever asks for.
 std::uint64_t peakBandwidth(const ConnectionSpec& spec);
+
+// The order's name for `provider`'s cloud_key: owner_account (aws), service_key (azure),
+// pairing_key (google); "key" for another.
+std::string cloudKeyField(std::string_view provider);
+// The bandwidths (Mb/s, ascending) a provider sells as hosted connections; none for another.
+const std::vector<std::uint64_t>& hostedBandwidths(std::string_view provider);
+// "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx" in hex digits.
+bool isGuid(std::string_view text);
 
 // Tags a connection may carry (each at most 128 / 256 characters).
 inline constexpr std::size_t kMaxTags = 64;
@@ -144,6 +154,15 @@ struct EncryptionKeys {
   bool operator==(const EncryptionKeys&) const = default;
 };
 
+// A cloud connection's other half, at the provider (orchestrator/cloud_handshake.h).
+struct ProviderSide {
+  std::string id;                     // dxcon-..., the service key, the partner attachment
+  std::string state;                  // in the provider's own word (ordering, Provisioned, ...)
+  std::string next_step;              // what the customer must do there; empty: nothing
+  std::optional<TimePoint> expires;   // the hand-shake ends then unless the customer acts
+  bool operator==(const ProviderSide&) const = default;
+};
+
 struct Realization {
   std::vector<std::string> nodes;                                // node ids, A to Z
   std::vector<std::string> fibers;                               // fiber ids
@@ -173,6 +192,7 @@ struct Realization {
   };
   std::optional<Price> price;
   std::optional<EncryptionKeys> keys;  // encrypted connections
+  std::optional<ProviderSide> provider;  // cloud connections, once the provider was asked
   bool operator==(const Realization&) const = default;
 };
 

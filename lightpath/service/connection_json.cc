@@ -40,7 +40,7 @@ json specToJson(const ConnectionSpec& s) {
   if (s.vlan) j["vlan"] = *s.vlan;
   if (s.encryption != Encryption::None) j["encryption"] = toString(s.encryption);
   if (!s.cloud_provider.empty())
-    j["cloud"] = {{"provider", s.cloud_provider}, {"key", s.cloud_key}};
+    j["cloud"] = {{"provider", s.cloud_provider}, {cloudKeyField(s.cloud_provider), s.cloud_key}};
   return j;
 }
 
@@ -213,6 +213,12 @@ std::string connectionToJson(const Connection& c) {
                        {"rotated_at", formatTime(r.keys->rotated_at)},
                        {"next_rotation", formatTime(r.keys->next_rotation)}};
   }
+  if (r.provider) {
+    json side{{"id", r.provider->id}, {"state", r.provider->state}};
+    if (!r.provider->next_step.empty()) side["next_step"] = r.provider->next_step;
+    if (r.provider->expires) side["expires"] = formatTime(*r.provider->expires);
+    current["provider"] = std::move(side);
+  }
   json doc{{"id", c.id()},
            {"tenant", c.tenant()},
            {"state", toString(c.state())},
@@ -314,10 +320,14 @@ Result<ConnectionSpec> specFromJson(const json& j) {
   }
   if (j.contains("cloud")) {
     const json& cloud = j.at("cloud");
-    if (!cloud.is_object()) return fail(wrongType("cloud", "an object {provider, key}"));
-    LP_RETURN_IF_ERROR(onlyFields(cloud, {"provider", "key"}, "cloud."));
+    if (!cloud.is_object())
+      return fail(wrongType("cloud", "an object {provider, owner_account | service_key | pairing_key}"));
     LP_ASSIGN_OR_RETURN(auto provider, stringField(cloud, "provider", "cloud.", true));
-    LP_ASSIGN_OR_RETURN(auto key, stringField(cloud, "key", "cloud.", false));
+    // Each provider's hand-shake has its own key; `key` is what orders stored before said.
+    const std::string field = cloudKeyField(provider);
+    LP_RETURN_IF_ERROR(onlyFields(cloud, {"provider", field, "key"}, "cloud."));
+    LP_ASSIGN_OR_RETURN(auto key, stringField(cloud, cloud.contains(field) ? field.c_str() : "key",
+                                              "cloud.", false));
     s.cloud_provider = provider;
     s.cloud_key = key;
   }
@@ -414,6 +424,14 @@ Result<Connection> connectionFromJson(std::string_view text) {
       keys.next_rotation =
           valueOf(parseTime(k.at("next_rotation").get<std::string>()), "keys.next_rotation");
       r.keys = std::move(keys);
+    }
+    if (cur.contains("provider")) {
+      const json& p = cur.at("provider");
+      ProviderSide side{p.at("id").get<std::string>(), p.at("state").get<std::string>(),
+                        p.value("next_step", std::string()), std::nullopt};
+      if (p.contains("expires"))
+        side.expires = valueOf(parseTime(p.at("expires").get<std::string>()), "provider.expires");
+      r.provider = std::move(side);
     }
     std::vector<Outage> outages;
     for (const json& o : j.value("outages", json::array())) {
