@@ -8,6 +8,7 @@
 #include "lightpath/base/log.h"
 #include "lightpath/orchestrator/internal/context.h"
 #include "lightpath/orchestrator/lifecycle.h"
+#include "lightpath/service/connection_json.h"
 
 namespace lightpath {
 namespace {

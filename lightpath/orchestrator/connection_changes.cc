@@ -19,6 +19,12 @@ Result<Connection> Lifecycle::beginModify(const std::string& id, std::uint64_t m
         invalidArgument("bandwidth_mbps: a wavelength's rate is its transceiver's: order a new "
                         "wavelength instead"));
   }
+  if (c.current().provider) {
+    // The provider sold the hosted connection at its bandwidth; it cannot be changed there.
+    return fail(invalidArgument(
+        "bandwidth_mbps: a hosted cloud connection's bandwidth is fixed at the provider: order "
+        "a new one instead"));
+  }
   ConnectionSpec wanted = c.requested();
   wanted.bandwidth_mbps = mbps;
   LP_RETURN_IF_ERROR(validateSpec(wanted));

@@ -162,7 +162,7 @@ TEST(Provisioner, CloudConnectionsWaitForTheProvider) {
                       .z_end = "aws-ashburn-p3",
                       .bandwidth_mbps = 10'000,
                       .cloud_provider = "aws",
-                      .cloud_key = "dxcon-123"};
+                      .cloud_key = "123456789012"};
   auto c = w.provisioner->order("acme", spec, "key:1");
   ASSERT_TRUE(c) << c.error().toString();
   ASSERT_TRUE(w.provisioner->activate(c->id()).isOk());
@@ -174,10 +174,11 @@ TEST(Provisioner, CloudConnectionsWaitForTheProvider) {
   // The on-ramp's device holds the attachment with the provider's key.
   auto attachment = w.devices[c->current().nodes.back()]->read({"cloud/" + c->id()});
   ASSERT_TRUE(attachment && attachment->size() == 1u);
-  EXPECT_EQ(attachment->front().values.at("key"), "dxcon-123");
+  EXPECT_EQ(attachment->front().values.at("key"), "123456789012");
   ASSERT_TRUE(w.provisioner->acceptCounterparty(c->id()).isOk());
   EXPECT_EQ(w.provisioner->get(c->id())->state(), ConnectionState::Active);
   spec.cloud_provider = "azure";
+  spec.cloud_key = "3e13dedd-3bf9-437c-9804-3f675352967f";
   auto wrong = w.provisioner->order("acme", spec, "key:1");
   ASSERT_FALSE(wrong);
   EXPECT_NE(wrong.error().message().find("is a aws on-ramp, not azure"), std::string::npos)

@@ -53,7 +53,7 @@ Status connectClouds(const StackConfig& config, Stack& stack) {
         .aws_partner_account = "999999999999",
         .partner_token = randomHex(16),
         .aws_secrets = {},
-        .bring_up = std::chrono::milliseconds(1000),
+        .bring_up = config.cloudsim_bring_up,
         .clock = nullptr};
     const std::string aws_secret = randomHex(20);
     sim.aws_secrets[sim.aws_partner_account] = aws_secret;

@@ -47,6 +47,8 @@ struct StackConfig {
   std::vector<CloudEndpoint> cloud_endpoints;
   std::chrono::seconds cloud_accept_within{std::chrono::hours(24 * 7)};
   std::chrono::seconds cloud_poll{5};
+  // The simulators': from the customer's acceptance to carrying traffic.
+  std::chrono::milliseconds cloudsim_bring_up{1000};
 };
 
 // Closes the file (and so drops its lock) when the stack goes.

@@ -76,6 +76,15 @@ function renderDetail(c, sla) {
     facts.push(["Encryption", `${e.mode === "macsec" ? "MACsec" : "layer 1"}, key ${e.key_id.slice(0, 8)}…` +
       (e.rotating ? " (rotating now)" : `, next rotation ${new Date(e.next_rotation).toLocaleString()}`)]);
   }
+  if (cur.provider) {
+    // The cloud side: what the provider says, and while it waits for the customer, what to do.
+    const who = { aws: "AWS", azure: "Azure", google: "Google Cloud" }[r.cloud.provider] || r.cloud.provider;
+    facts.push([`At ${who}`, `${cur.provider.id || "not yet reached"}: ${cur.provider.state}`]);
+    if (c.state === "awaiting_counterparty" && cur.provider.next_step) {
+      facts.push(["Waiting for you", `to ${cur.provider.next_step}` +
+        (cur.provider.expires ? ` by ${new Date(cur.provider.expires).toLocaleString()}` : "")]);
+    }
+  }
   facts.push(["Operational state", c.oper_state]);
   if (sla) {
     facts.push(["Availability", `${sla.availability_percent.toFixed(3)}% since it went live (target ${sla.target_percent}%)` +

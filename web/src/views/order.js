@@ -14,9 +14,18 @@ export async function prepareOrderForm() {
   for (const id of ["order-kind", "order-a", "order-z", "order-rate", "order-protection", "order-encryption", "order-latency", "order-start", "order-end", "order-tenant", "order-cloud-key"]) {
     $(id).addEventListener("input", () => {
       if (id === "order-kind") fillEnds();
+      if (id === "order-z") labelCloudKey();
       requestQuote();
     });
   }
+}
+
+// What the chosen on-ramp's provider calls the key the customer brings.
+function labelCloudKey() {
+  const z = resolveEnd($("order-z").value, (state.endOptions || {}).z || []);
+  const port = state.ports.find((p) => p.id === z);
+  const provider = port ? port.cloud_provider : "";
+  $("order-cloud-key-label").textContent = { aws: "Your AWS account id", azure: "ExpressRoute service key", google: "Pairing key" }[provider] || "Your key at the provider";
 }
 
 function fillEnds() {
@@ -39,11 +48,14 @@ function fillEnds() {
   fill("order-a-list", aOptions);
   fill("order-z-list", zOptions);
   state.endOptions = { a: aOptions, z: zOptions };
-  const rates = kind === "wavelength" ? [100000, 200000, 300000, 400000, 800000] : [50, 100, 500, 1000, 10000, 100000];
+  const rates = kind === "wavelength" ? [100000, 200000, 300000, 400000, 800000]
+    : kind === "cloud" ? [50, 100, 200, 500, 1000, 2000, 5000, 10000] // hosted tiers every provider sells
+      : [50, 100, 500, 1000, 10000, 100000];
   setHtml($("order-rate"), rates.map((m) => (m === 200000 || m === 1000
     ? html`<option value="${m}" selected>${rate(m)}</option>`
     : html`<option value="${m}">${rate(m)}</option>`)));
   document.querySelectorAll("[data-kind=cloud]").forEach((e) => (e.hidden = kind !== "cloud"));
+  labelCloudKey();
   // MACsec on Ethernet ports that have it, the transponders' own encryption on wavelengths;
   // cloud on-ramps' hosted connections take neither.
   document.querySelectorAll("[data-encryptable]").forEach((e) => (e.hidden = kind === "cloud"));
@@ -79,7 +91,11 @@ function orderBody() {
   if ($("order-end").value) body.end = new Date($("order-end").value).toISOString();
   if (kind === "cloud") {
     const port = state.ports.find((p) => p.id === body.z_end);
-    body.cloud = { provider: port ? port.cloud_provider : "aws", key: $("order-cloud-key").value };
+    // Each provider's hand-shake has its own key: the AWS account that will own the hosted
+    // connection, the ExpressRoute circuit's service key, the attachment's pairing key.
+    const provider = port ? port.cloud_provider : "aws";
+    const field = { aws: "owner_account", azure: "service_key", google: "pairing_key" }[provider];
+    body.cloud = { provider, [field]: $("order-cloud-key").value.trim() };
   }
   if (state.role === "operator") body.tenant = $("order-tenant").value;
   return body;
