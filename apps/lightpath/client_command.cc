@@ -152,7 +152,8 @@ int waitUntilSettled(Client& client, const ClientFlags& flags, const std::string
       const std::string step = side.value("next_step", "");
       if (!step.empty() && step != last_step) {
         std::cerr << "lightpath: waiting for you to " << step
-                  << (side.contains("expires") ? " (by " + side.value("expires", "") + ")" : "") << "\n";
+                  << (side.contains("expires") ? " (by " + side.value("expires", "") + ")" : "")
+                  << "\n";
       }
       last_step = step;
     }

@@ -32,12 +32,13 @@ int runCloudSim(const CloudSimFlags& flags) {
   }
   std::error_code error;
   std::filesystem::create_directories(flags.data, error);
-  CloudSimOptions options{.state_file = (std::filesystem::path(flags.data) / "cloudsim.json").string(),
-                          .aws_partner_account = flags.partner_account,
-                          .partner_token = {},
-                          .aws_secrets = {},
-                          .bring_up = std::chrono::milliseconds(flags.bring_up_ms),
-                          .clock = nullptr};
+  CloudSimOptions options{
+      .state_file = (std::filesystem::path(flags.data) / "cloudsim.json").string(),
+      .aws_partner_account = flags.partner_account,
+      .partner_token = {},
+      .aws_secrets = {},
+      .bring_up = std::chrono::milliseconds(flags.bring_up_ms),
+      .clock = nullptr};
   auto env = [](const std::string& name) {
     const char* v = name.empty() ? nullptr : std::getenv(name.c_str());
     return std::string(v ? v : "");
@@ -59,8 +60,10 @@ int runCloudSim(const CloudSimFlags& flags) {
     out.status = response.status;
     std::string type = "application/json";
     for (const auto& [k, v] : response.headers) {
-      if (k == "Content-Type") type = v;
-      else out.set_header(k, v);
+      if (k == "Content-Type")
+        type = v;
+      else
+        out.set_header(k, v);
     }
     out.set_content(response.body, type);
   };
@@ -77,7 +80,8 @@ int runCloudSim(const CloudSimFlags& flags) {
   sigaddset(&signals, SIGTERM);
   sigaddset(&signals, SIGINT);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-  const int port = where.port == 0 ? http.bind_to_any_port(where.host) : (http.bind_to_port(where.host, where.port) ? where.port : -1);
+  const int port = where.port == 0 ? http.bind_to_any_port(where.host)
+                                   : (http.bind_to_port(where.host, where.port) ? where.port : -1);
   if (port < 0) {
     std::cerr << "lightpath cloudsim: cannot listen on " << flags.listen << "\n";
     return kExitRejected;
@@ -102,7 +106,8 @@ void addCloudSimCommand(CLI::App& app, int* exit_code) {
       "serve the simulated AWS Direct Connect, Azure ExpressRoute and Google Partner Interconnect "
       "APIs alone (serve embeds them under /cloudsim when no real endpoint is configured)");
   cmd->add_option("--listen", flags.listen, "HOST:PORT (default 127.0.0.1:8090; port 0: any free)");
-  cmd->add_option("--data", flags.data, "where the providers' state is kept (default ./cloudsim-data)");
+  cmd->add_option("--data", flags.data,
+                  "where the providers' state is kept (default ./cloudsim-data)");
   cmd->add_option("--partner-account", flags.partner_account,
                   "the AWS account of the Direct Connect partner (default 999999999999)");
   cmd->add_option("--partner-secret-env", flags.partner_secret_env,

@@ -313,12 +313,12 @@ class RestinioServer final : public HttpServer {
     }
     HttpResponse response;
     try {
-      const auto mount = std::find_if(options_.mounts.begin(), options_.mounts.end(), [&](const auto& m) {
-        return request.path.rfind(m.first, 0) == 0;
-      });
-      response = !error.empty()                 ? problem(400, "invalid-argument", error)
+      const auto mount =
+          std::find_if(options_.mounts.begin(), options_.mounts.end(),
+                       [&](const auto& m) { return request.path.rfind(m.first, 0) == 0; });
+      response = !error.empty()                   ? problem(400, "invalid-argument", error)
                  : mount != options_.mounts.end() ? mount->second(request)
-                                                : api_.handle(request);
+                                                  : api_.handle(request);
     } catch (const std::exception& e) {
       // Our code does not throw; a library that did must not take the connection down.
       log().error("{} {}: {}", request.method, request.path.substr(0, 200), e.what());

@@ -47,10 +47,11 @@ enum class ProviderPhase {
 std::string_view toString(ProviderPhase phase);
 
 struct ProviderState {
-  std::string id;     // dxcon-..., the ExpressRoute service key, the attachment's name
-  std::string state;  // ordering, pending, available; Provisioning, Provisioned; PENDING_CUSTOMER...
+  std::string id;  // dxcon-..., the ExpressRoute service key, the attachment's name
+  std::string
+      state;  // ordering, pending, available; Provisioning, Provisioned; PENDING_CUSTOMER...
   ProviderPhase phase = ProviderPhase::AwaitingCustomer;
-  std::string next_step;  // what the customer must do, when AwaitingCustomer
+  std::string next_step;              // what the customer must do, when AwaitingCustomer
   std::optional<std::uint16_t> vlan;  // as the provider recorded it
 };
 
@@ -80,8 +81,8 @@ using CloudTransport = std::function<CloudHttpReply(
 // Where a provider's API is and who Lightpath is there. Secrets come from a file or the
 // environment, never from the configuration itself, and are never logged.
 struct CloudEndpoint {
-  std::string provider;  // aws, azure, google
-  std::string url;       // "https://directconnect.us-east-1.amazonaws.com", ".../cloudsim/aws"
+  std::string provider;       // aws, azure, google
+  std::string url;            // "https://directconnect.us-east-1.amazonaws.com", ".../cloudsim/aws"
   std::string access_key_id;  // AWS: the partner's access key; Azure, Google: the client id
   std::string secret;         // AWS: the secret access key; Azure, Google: a bearer token
   std::chrono::milliseconds timeout{5000};

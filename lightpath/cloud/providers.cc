@@ -26,14 +26,16 @@ class Http {
  public:
   static Result<Http> make(const CloudEndpoint& e) {
     const std::size_t scheme = e.url.find("://");
-    if (scheme == std::string::npos || (e.url.rfind("http://", 0) != 0 && e.url.rfind("https://", 0) != 0))
-      return fail(invalidArgument(fmt::format("{}.url: http(s)://HOST[:PORT][/PATH], got '{}'",
-                                              e.provider, e.url)));
+    if (scheme == std::string::npos ||
+        (e.url.rfind("http://", 0) != 0 && e.url.rfind("https://", 0) != 0))
+      return fail(invalidArgument(
+          fmt::format("{}.url: http(s)://HOST[:PORT][/PATH], got '{}'", e.provider, e.url)));
     const std::size_t slash = e.url.find('/', scheme + 3);
     Http h;
     h.endpoint_ = e;
     h.origin_ = e.url.substr(0, slash);
-    h.host_ = e.url.substr(scheme + 3, slash == std::string::npos ? std::string::npos : slash - scheme - 3);
+    h.host_ = e.url.substr(scheme + 3,
+                           slash == std::string::npos ? std::string::npos : slash - scheme - 3);
     h.base_ = slash == std::string::npos ? "" : e.url.substr(slash);
     while (!h.base_.empty() && h.base_.back() == '/') h.base_.pop_back();
     if (h.host_.empty()) return fail(invalidArgument(fmt::format("{}.url: no host", e.provider)));
@@ -44,7 +46,8 @@ class Http {
   const std::string& base() const { return base_; }
 
   Result<Reply> call(const std::string& method, const std::string& path,
-                     const std::map<std::string, std::string>& headers, const std::string& body) const {
+                     const std::map<std::string, std::string>& headers,
+                     const std::string& body) const {
     if (endpoint_.transport) {
       std::map<std::string, std::string> sent = headers;
       sent.emplace("host", host_);
@@ -58,14 +61,20 @@ class Http {
     httplib::Headers h;
     std::string content_type = "application/json";
     for (const auto& [name, value] : headers) {
-      if (name == "content-type") content_type = value;
-      else if (name != "host") h.emplace(name, value);
+      if (name == "content-type")
+        content_type = value;
+      else if (name != "host")
+        h.emplace(name, value);
     }
     httplib::Result r(nullptr, httplib::Error::Unknown);
-    if (method == "GET") r = client.Get(path, h);
-    else if (method == "DELETE") r = client.Delete(path, h);
-    else if (method == "PATCH") r = client.Patch(path, h, body, content_type);
-    else r = client.Post(path, h, body, content_type);
+    if (method == "GET")
+      r = client.Get(path, h);
+    else if (method == "DELETE")
+      r = client.Delete(path, h);
+    else if (method == "PATCH")
+      r = client.Patch(path, h, body, content_type);
+    else
+      r = client.Post(path, h, body, content_type);
     if (!r) {
       return fail(unavailable(fmt::format("{}: cannot reach {}: {}", endpoint_.provider, origin_,
                                           httplib::to_string(r.error()))));
@@ -111,7 +120,8 @@ class AwsDirectConnect : public CloudProvider {
     LP_ASSIGN_OR_RETURN(auto existing, hosted(h));
     for (const json& c : existing) {
       const std::string state = c.value("connectionState", "");
-      if (c.value("connectionName", "") == objectName(h) && state != "deleted" && state != "rejected")
+      if (c.value("connectionName", "") == objectName(h) && state != "deleted" &&
+          state != "rejected")
         return stateOf(c);
     }
     LP_ASSIGN_OR_RETURN(json made, call(h, "AllocateHostedConnection",
@@ -128,7 +138,8 @@ class AwsDirectConnect : public CloudProvider {
     for (const json& c : existing) {
       if (c.value("connectionId", "") == id) return stateOf(c);
     }
-    return ProviderState{.id = id, .state = "deleted", .phase = ProviderPhase::Gone, .next_step = {}, .vlan = {}};
+    return ProviderState{
+        .id = id, .state = "deleted", .phase = ProviderPhase::Gone, .next_step = {}, .vlan = {}};
   }
 
   Status remove(const CloudHandshake& h, const std::string& id) override {
@@ -141,7 +152,8 @@ class AwsDirectConnect : public CloudProvider {
 
  private:
   Result<json> hosted(const CloudHandshake& h) {
-    LP_ASSIGN_OR_RETURN(json r, call(h, "DescribeHostedConnections", {{"connectionId", h.interconnect}}));
+    LP_ASSIGN_OR_RETURN(json r,
+                        call(h, "DescribeHostedConnections", {{"connectionId", h.interconnect}}));
     if (!r.contains("connections") || !r["connections"].is_array())
       return fail(unavailable("aws: DescribeHostedConnections answered without connections"));
     return r["connections"];
@@ -157,7 +169,8 @@ class AwsDirectConnect : public CloudProvider {
                          .body = input.dump()};
     signSigV4(request, {http_.endpoint().access_key_id, http_.endpoint().secret},
               h.region.empty() ? "us-east-1" : h.region, "directconnect", SystemClock().now());
-    LP_ASSIGN_OR_RETURN(Reply reply, http_.call("POST", request.path, request.headers, request.body));
+    LP_ASSIGN_OR_RETURN(Reply reply,
+                        http_.call("POST", request.path, request.headers, request.body));
     if (reply.status >= 400) {
       return fail(failedPrecondition(fmt::format("aws: {}: {}", action, messageOf(reply.body))));
     }
@@ -165,8 +178,11 @@ class AwsDirectConnect : public CloudProvider {
   }
 
   static ProviderState stateOf(const json& c) {
-    ProviderState s{.id = c.value("connectionId", ""), .state = c.value("connectionState", ""),
-                    .phase = ProviderPhase::Provisioning, .next_step = {}, .vlan = {}};
+    ProviderState s{.id = c.value("connectionId", ""),
+                    .state = c.value("connectionState", ""),
+                    .phase = ProviderPhase::Provisioning,
+                    .next_step = {},
+                    .vlan = {}};
     if (c.contains("vlan") && c["vlan"].is_number_unsigned())
       s.vlan = static_cast<std::uint16_t>(c["vlan"].get<unsigned>());
     if (s.state == "ordering" || s.state == "requested") {
@@ -195,18 +211,18 @@ class AzureExpressRoute : public CloudProvider {
   Result<ProviderState> create(const CloudHandshake& h) override {
     LP_ASSIGN_OR_RETURN(Reply got, call("GET", h.customer_key, ""));
     if (got.status == 404)
-      return fail(failedPrecondition(fmt::format(
-          "azure: no ExpressRoute circuit has the service key {}", h.customer_key)));
+      return fail(failedPrecondition(
+          fmt::format("azure: no ExpressRoute circuit has the service key {}", h.customer_key)));
     if (got.status >= 400) return fail(failedPrecondition("azure: " + messageOf(got.body)));
     const json& c = got.body;
     if (c.value("peeringLocation", "") != h.location) {
-      return fail(failedPrecondition(fmt::format(
-          "azure: the circuit's peering location is '{}', but the order lands in '{}'",
-          c.value("peeringLocation", ""), h.location)));
+      return fail(failedPrecondition(
+          fmt::format("azure: the circuit's peering location is '{}', but the order lands in '{}'",
+                      c.value("peeringLocation", ""), h.location)));
     }
     if (c.value("bandwidthInMbps", std::uint64_t{0}) != h.mbps) {
-      return fail(failedPrecondition(fmt::format(
-          "azure: the circuit is {} Mb/s, the order {} Mb/s", c.value("bandwidthInMbps", 0), h.mbps)));
+      return fail(failedPrecondition(fmt::format("azure: the circuit is {} Mb/s, the order {} Mb/s",
+                                                 c.value("bandwidthInMbps", 0), h.mbps)));
     }
     const std::string state = c.value("serviceProviderProvisioningState", "");
     if (state != "NotProvisioned") {
@@ -214,10 +230,11 @@ class AzureExpressRoute : public CloudProvider {
       return fail(failedPrecondition(fmt::format(
           "azure: the circuit with service key {} is {} already", h.customer_key, state)));
     }
-    LP_ASSIGN_OR_RETURN(Reply made, call("POST", h.customer_key + "/provision",
-                                         json{{"connection", h.connection},
-                                              {"port", h.interconnect},
-                                              {"stag", h.vlan}}.dump()));
+    LP_ASSIGN_OR_RETURN(
+        Reply made,
+        call(
+            "POST", h.customer_key + "/provision",
+            json{{"connection", h.connection}, {"port", h.interconnect}, {"stag", h.vlan}}.dump()));
     if (made.status >= 400) return fail(failedPrecondition("azure: " + messageOf(made.body)));
     return stateOf(made.body);
   }
@@ -225,16 +242,22 @@ class AzureExpressRoute : public CloudProvider {
   Result<ProviderState> read(const CloudHandshake& h, const std::string& id) override {
     LP_ASSIGN_OR_RETURN(Reply got, call("GET", id, ""));
     if (got.status == 404)
-      return ProviderState{.id = id, .state = "Deleted", .phase = ProviderPhase::Gone, .next_step = {}, .vlan = {}};
+      return ProviderState{
+          .id = id, .state = "Deleted", .phase = ProviderPhase::Gone, .next_step = {}, .vlan = {}};
     if (got.status >= 400) return fail(failedPrecondition("azure: " + messageOf(got.body)));
     if (got.body.value("connection", h.connection) != h.connection)
-      return ProviderState{.id = id, .state = "Reassigned", .phase = ProviderPhase::Gone, .next_step = {}, .vlan = {}};
+      return ProviderState{.id = id,
+                           .state = "Reassigned",
+                           .phase = ProviderPhase::Gone,
+                           .next_step = {},
+                           .vlan = {}};
     return stateOf(got.body);
   }
 
   Status remove(const CloudHandshake&, const std::string& id) override {
     LP_ASSIGN_OR_RETURN(Reply r, call("POST", id + "/deprovision", "{}"));
-    if (r.status >= 400 && r.status != 404) return failedPrecondition("azure: " + messageOf(r.body));
+    if (r.status >= 400 && r.status != 404)
+      return failedPrecondition("azure: " + messageOf(r.body));
     return Status::ok();
   }
 
@@ -247,7 +270,9 @@ class AzureExpressRoute : public CloudProvider {
   static ProviderState stateOf(const json& c) {
     ProviderState s{.id = c.value("serviceKey", ""),
                     .state = c.value("serviceProviderProvisioningState", ""),
-                    .phase = ProviderPhase::Provisioning, .next_step = {}, .vlan = {}};
+                    .phase = ProviderPhase::Provisioning,
+                    .next_step = {},
+                    .vlan = {}};
     if (c.contains("stag") && c["stag"].is_number_unsigned())
       s.vlan = static_cast<std::uint16_t>(c["stag"].get<unsigned>());
     if (s.state == "Provisioned") s.phase = ProviderPhase::Ready;
@@ -267,15 +292,17 @@ class GooglePartnerInterconnect : public CloudProvider {
   Result<ProviderState> create(const CloudHandshake& h) override {
     LP_ASSIGN_OR_RETURN(Reply got, call("GET", "/" + objectName(h), ""));
     if (got.status < 400) return stateOf(got.body, h);
-    LP_ASSIGN_OR_RETURN(Reply made, call("POST", "", json{{"name", objectName(h)},
-                                                         {"pairingKey", h.customer_key},
-                                                         {"bandwidth", googleBandwidth(h.mbps)},
-                                                         {"vlanTag8021q", h.vlan},
-                                                         {"interconnect", h.interconnect},
-                                                         {"partnerMetadata",
-                                                          {{"partnerName", "Lightpath"},
-                                                           {"interconnectName", h.interconnect}}}}
-                                                       .dump()));
+    LP_ASSIGN_OR_RETURN(
+        Reply made,
+        call("POST", "",
+             json{{"name", objectName(h)},
+                  {"pairingKey", h.customer_key},
+                  {"bandwidth", googleBandwidth(h.mbps)},
+                  {"vlanTag8021q", h.vlan},
+                  {"interconnect", h.interconnect},
+                  {"partnerMetadata",
+                   {{"partnerName", "Lightpath"}, {"interconnectName", h.interconnect}}}}
+                 .dump()));
     if (made.status >= 400) return fail(failedPrecondition("google: " + messageOf(made.body)));
     return stateOf(made.body, h);
   }
@@ -283,14 +310,16 @@ class GooglePartnerInterconnect : public CloudProvider {
   Result<ProviderState> read(const CloudHandshake& h, const std::string& id) override {
     LP_ASSIGN_OR_RETURN(Reply got, call("GET", "/" + id, ""));
     if (got.status == 404)
-      return ProviderState{.id = id, .state = "DELETED", .phase = ProviderPhase::Gone, .next_step = {}, .vlan = {}};
+      return ProviderState{
+          .id = id, .state = "DELETED", .phase = ProviderPhase::Gone, .next_step = {}, .vlan = {}};
     if (got.status >= 400) return fail(failedPrecondition("google: " + messageOf(got.body)));
     return stateOf(got.body, h);
   }
 
   Status remove(const CloudHandshake&, const std::string& id) override {
     LP_ASSIGN_OR_RETURN(Reply r, call("DELETE", "/" + id, ""));
-    if (r.status >= 400 && r.status != 404) return failedPrecondition("google: " + messageOf(r.body));
+    if (r.status >= 400 && r.status != 404)
+      return failedPrecondition("google: " + messageOf(r.body));
     return Status::ok();
   }
 
@@ -301,8 +330,11 @@ class GooglePartnerInterconnect : public CloudProvider {
   }
 
   static ProviderState stateOf(const json& a, const CloudHandshake& h) {
-    ProviderState s{.id = a.value("name", ""), .state = a.value("state", ""),
-                    .phase = ProviderPhase::Provisioning, .next_step = {}, .vlan = {}};
+    ProviderState s{.id = a.value("name", ""),
+                    .state = a.value("state", ""),
+                    .phase = ProviderPhase::Provisioning,
+                    .next_step = {},
+                    .vlan = {}};
     if (a.contains("vlanTag8021q") && a["vlanTag8021q"].is_number_unsigned())
       s.vlan = static_cast<std::uint16_t>(a["vlanTag8021q"].get<unsigned>());
     if (s.state == "PENDING_CUSTOMER") {
@@ -327,10 +359,14 @@ class GooglePartnerInterconnect : public CloudProvider {
 
 std::string_view toString(ProviderPhase phase) {
   switch (phase) {
-    case ProviderPhase::AwaitingCustomer: return "awaiting_customer";
-    case ProviderPhase::Provisioning: return "provisioning";
-    case ProviderPhase::Ready: return "ready";
-    case ProviderPhase::Gone: return "gone";
+    case ProviderPhase::AwaitingCustomer:
+      return "awaiting_customer";
+    case ProviderPhase::Provisioning:
+      return "provisioning";
+    case ProviderPhase::Ready:
+      return "ready";
+    case ProviderPhase::Gone:
+      return "gone";
   }
   return "unknown";
 }
@@ -342,10 +378,12 @@ Result<std::unique_ptr<CloudProvider>> makeCloudProvider(const CloudEndpoint& en
       return fail(invalidArgument("aws: an access key id and a secret access key are needed"));
     return std::unique_ptr<CloudProvider>(new AwsDirectConnect(std::move(http)));
   }
-  if (endpoint.provider == "azure") return std::unique_ptr<CloudProvider>(new AzureExpressRoute(std::move(http)));
+  if (endpoint.provider == "azure")
+    return std::unique_ptr<CloudProvider>(new AzureExpressRoute(std::move(http)));
   if (endpoint.provider == "google")
     return std::unique_ptr<CloudProvider>(new GooglePartnerInterconnect(std::move(http)));
-  return fail(invalidArgument(fmt::format("cloud provider: aws, azure or google, got '{}'", endpoint.provider)));
+  return fail(invalidArgument(
+      fmt::format("cloud provider: aws, azure or google, got '{}'", endpoint.provider)));
 }
 
 std::string awsBandwidth(std::uint64_t mbps) {

@@ -54,9 +54,10 @@ std::string sigV4CanonicalRequest(const SigV4Request& request,
                                   const std::vector<std::string>& signed_headers) {
   std::string query;
   std::vector<std::pair<std::string, std::string>> pairs;
-  for (const auto& [k, v] : request.query) pairs.emplace_back(sigV4Encode(k, false), sigV4Encode(v, false));
+  for (const auto& [k, v] : request.query)
+    pairs.emplace_back(sigV4Encode(k, false), sigV4Encode(v, false));
   std::sort(pairs.begin(), pairs.end());
-  for (const auto& [k, v] : pairs) query += (query.empty() ? "" : "&") + k + "=" + v;
+  for (const auto& [k, v] : pairs) query += fmt::format("{}{}={}", query.empty() ? "" : "&", k, v);
   std::string headers;
   for (const std::string& name : signed_headers) {
     auto it = request.headers.find(name);
@@ -114,8 +115,8 @@ Result<SigV4Authorization> parseSigV4Authorization(const std::string& header) {
     while (!part.empty() && part.front() == ' ') part.remove_prefix(1);
     const std::size_t eq = part.find('=');
     if (eq == std::string_view::npos)
-      return fail(invalidArgument(fmt::format("Authorization: '{}' is not name=value",
-                                              std::string(part.substr(0, 40)))));
+      return fail(invalidArgument(
+          fmt::format("Authorization: '{}' is not name=value", std::string(part.substr(0, 40)))));
     parts[std::string(part.substr(0, eq))] = std::string(part.substr(eq + 1));
     rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
   }
@@ -148,12 +149,15 @@ Result<SigV4Authorization> parseSigV4Authorization(const std::string& header) {
     a.signed_headers.emplace_back(names.substr(0, semi));
     names = semi == std::string_view::npos ? std::string_view() : names.substr(semi + 1);
   }
-  if (a.signed_headers.empty() || !std::is_sorted(a.signed_headers.begin(), a.signed_headers.end()) ||
-      std::find(a.signed_headers.begin(), a.signed_headers.end(), "host") == a.signed_headers.end()) {
+  if (a.signed_headers.empty() ||
+      !std::is_sorted(a.signed_headers.begin(), a.signed_headers.end()) ||
+      std::find(a.signed_headers.begin(), a.signed_headers.end(), "host") ==
+          a.signed_headers.end()) {
     return fail(invalidArgument("Authorization: SignedHeaders must be sorted and include host"));
   }
   a.signature = parts["Signature"];
-  if (a.signature.size() != 64 || a.signature.find_first_not_of("0123456789abcdef") != std::string::npos)
+  if (a.signature.size() != 64 ||
+      a.signature.find_first_not_of("0123456789abcdef") != std::string::npos)
     return fail(invalidArgument("Authorization: Signature must be 64 lower-case hex digits"));
   return a;
 }

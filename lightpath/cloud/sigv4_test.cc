@@ -3,8 +3,8 @@
 #include <gtest/gtest.h>
 
 #include "lightpath/base/crypto.h"
-#include "lightpath/service/connection_json.h"
 #include "lightpath/cloud/provider.h"
+#include "lightpath/service/connection_json.h"
 
 namespace lightpath {
 namespace {
@@ -26,9 +26,12 @@ TEST(SigV4Test, MatchesAwsPublishedExample) {
   const std::vector<std::string> signed_headers{"content-type", "host", "x-amz-date"};
   EXPECT_EQ(sha256Hex(sigV4CanonicalRequest(r, signed_headers)),
             "f536975d06c0309214f805bb90ccff089219ecd68b2577efef23edd43b7e1a59");
-  const SigV4Authorization a{.access_key_id = "AKIDEXAMPLE", .date = "20150830",
-                             .region = "us-east-1", .service = "iam",
-                             .signed_headers = signed_headers, .signature = {}};
+  const SigV4Authorization a{.access_key_id = "AKIDEXAMPLE",
+                             .date = "20150830",
+                             .region = "us-east-1",
+                             .service = "iam",
+                             .signed_headers = signed_headers,
+                             .signature = {}};
   EXPECT_EQ(sigV4Signature(r, a, "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", "20150830T123600Z"),
             "5d672d79c15b13162d9279b0855cfba6789a8edb4c82c400e06b5924a6f2b5d7");
 }

@@ -10,9 +10,9 @@
 namespace lightpath {
 namespace {
 
-using nlohmann::json;
 using cloudsim::errorReply;
 using cloudsim::reply;
+using nlohmann::json;
 
 // The circuit as its customer sees it (Resource Manager's shape).
 json customerView(const json& c) {
@@ -52,7 +52,8 @@ HttpResponse CloudSim::azure(const HttpRequest& request, const std::vector<std::
       return errorReply(404, "NotFound", "/provider/circuits/{serviceKey}");
     const std::string& key = path[2];
     if (!circuits.contains(key))
-      return errorReply(404, "NotFound", fmt::format("no circuit has the service key {}", key.substr(0, 40)));
+      return errorReply(404, "NotFound",
+                        fmt::format("no circuit has the service key {}", key.substr(0, 40)));
     json& c = circuits[key];
     if (path.size() == 3 && request.method == "GET") return reply(200, providerView(c));
     if (path.size() == 4 && request.method == "POST" && path[3] == "provision") {
@@ -61,7 +62,9 @@ HttpResponse CloudSim::azure(const HttpRequest& request, const std::vector<std::
           input["stag"].get<unsigned>() < 1 || input["stag"].get<unsigned>() > 4094)
         return errorReply(400, "InvalidRequest", "stag: 1 to 4094");
       if (c["serviceProviderProvisioningState"] != "NotProvisioned")
-        return errorReply(409, "Conflict", fmt::format("the circuit is {}", c["serviceProviderProvisioningState"].get<std::string>()));
+        return errorReply(409, "Conflict",
+                          fmt::format("the circuit is {}",
+                                      c["serviceProviderProvisioningState"].get<std::string>()));
       c["serviceProviderProvisioningState"] = "Provisioning";
       c["stag"] = input["stag"];
       c["connection"] = input.value("connection", "");
@@ -81,8 +84,8 @@ HttpResponse CloudSim::azure(const HttpRequest& request, const std::vector<std::
   }
   // The customer's side: /subscriptions/{s}/resourceGroups/{g}/providers/Microsoft.Network/
   // expressRouteCircuits/{name}.
-  if (path.size() != 8 || path[0] != "subscriptions" || path[2] != "resourceGroups" || path[4] != "providers" ||
-      path[5] != "Microsoft.Network" || path[6] != "expressRouteCircuits")
+  if (path.size() != 8 || path[0] != "subscriptions" || path[2] != "resourceGroups" ||
+      path[4] != "providers" || path[5] != "Microsoft.Network" || path[6] != "expressRouteCircuits")
     return errorReply(404, "NotFound",
                       "/subscriptions/{s}/resourceGroups/{g}/providers/Microsoft.Network/"
                       "expressRouteCircuits/{name}");
@@ -103,20 +106,23 @@ HttpResponse CloudSim::azure(const HttpRequest& request, const std::vector<std::
   if (request.method != "PUT") return errorReply(405, "MethodNotAllowed", "GET, PUT, DELETE");
   if (found != circuits.end()) return reply(200, customerView(*found));
   const json input = json::parse(request.body, nullptr, false);
-  const json* props = input.is_object() && input.contains("properties") && input["properties"].is_object() &&
+  const json* props = input.is_object() && input.contains("properties") &&
+                              input["properties"].is_object() &&
                               input["properties"].contains("serviceProviderProperties")
                           ? &input["properties"]["serviceProviderProperties"]
                           : nullptr;
   if (!props || !props->is_object() || !(*props).contains("peeringLocation") ||
       !(*props)["peeringLocation"].is_string() || !(*props).contains("bandwidthInMbps") ||
       !(*props)["bandwidthInMbps"].is_number_unsigned())
-    return errorReply(400, "InvalidRequestFormat",
-                      "properties.serviceProviderProperties: {serviceProviderName, peeringLocation, "
-                      "bandwidthInMbps}");
+    return errorReply(
+        400, "InvalidRequestFormat",
+        "properties.serviceProviderProperties: {serviceProviderName, peeringLocation, "
+        "bandwidthInMbps}");
   const auto mbps = (*props)["bandwidthInMbps"].get<std::uint64_t>();
   const auto& tiers = hostedBandwidths("azure");
   if (std::find(tiers.begin(), tiers.end(), mbps) == tiers.end())
-    return errorReply(400, "InvalidBandwidth", fmt::format("{} Mbps is not an ExpressRoute bandwidth", mbps));
+    return errorReply(400, "InvalidBandwidth",
+                      fmt::format("{} Mbps is not an ExpressRoute bandwidth", mbps));
   const std::string key = cloudsim::uuid();
   circuits[key] = {{"serviceKey", key},
                    {"resource", resource},

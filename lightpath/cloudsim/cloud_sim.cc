@@ -16,7 +16,9 @@ namespace lightpath {
 using nlohmann::json;
 
 CloudSim::CloudSim(CloudSimOptions options) : options_(std::move(options)) {
-  state_ = {{"aws", json::object()}, {"azure", json::object()}, {"google", json::object()},
+  state_ = {{"aws", json::object()},
+            {"azure", json::object()},
+            {"google", json::object()},
             {"google_partner", json::object()}};
 }
 
@@ -29,7 +31,8 @@ Result<std::unique_ptr<CloudSim>> CloudSim::open(CloudSimOptions options) {
     text << in.rdbuf();
     json loaded = json::parse(text.str(), nullptr, false);
     if (loaded.is_discarded() || !loaded.is_object())
-      return fail(invalidArgument(fmt::format("{}: not a cloud simulator state (JSON object)", file)));
+      return fail(
+          invalidArgument(fmt::format("{}: not a cloud simulator state (JSON object)", file)));
     for (const char* part : {"aws", "azure", "google", "google_partner"}) {
       if (loaded.contains(part) && !loaded[part].is_object())
         return fail(invalidArgument(fmt::format("{}: {} must be an object", file, part)));

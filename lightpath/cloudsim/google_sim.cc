@@ -9,9 +9,9 @@
 namespace lightpath {
 namespace {
 
-using nlohmann::json;
 using cloudsim::errorReply;
 using cloudsim::reply;
+using nlohmann::json;
 
 json partnerView(const json& p, const json* customer) {
   json out = p;
@@ -38,7 +38,8 @@ HttpResponse CloudSim::google(const HttpRequest& request, const std::vector<std:
     if (path.size() < 2 || path[1] != "attachments")
       return errorReply(404, "NOT_FOUND", "/partner/attachments[/{name}]");
     if (path.size() == 3) {
-      if (!partners.contains(path[2])) return errorReply(404, "NOT_FOUND", "no such partner attachment");
+      if (!partners.contains(path[2]))
+        return errorReply(404, "NOT_FOUND", "no such partner attachment");
       json& p = partners[path[2]];
       if (request.method == "GET") return reply(200, partnerView(p, customerOf(p)));
       if (request.method != "DELETE") return errorReply(405, "METHOD_NOT_ALLOWED", "GET, DELETE");
@@ -50,19 +51,23 @@ HttpResponse CloudSim::google(const HttpRequest& request, const std::vector<std:
     if (path.size() != 2 || request.method != "POST")
       return errorReply(405, "METHOD_NOT_ALLOWED", "POST /partner/attachments");
     const json input = json::parse(request.body, nullptr, false);
-    if (!input.is_object()) return errorReply(400, "INVALID_ARGUMENT", "the body is not a JSON object");
+    if (!input.is_object())
+      return errorReply(400, "INVALID_ARGUMENT", "the body is not a JSON object");
     const std::string name = input.value("name", ""), key = input.value("pairingKey", "");
     if (name.empty()) return errorReply(400, "INVALID_ARGUMENT", "name is required");
-    if (partners.contains(name)) return errorReply(409, "ALREADY_EXISTS", fmt::format("{} exists", name));
+    if (partners.contains(name))
+      return errorReply(409, "ALREADY_EXISTS", fmt::format("{} exists", name));
     if (!parseGoogleBandwidth(input.value("bandwidth", "")))
       return errorReply(400, "INVALID_ARGUMENT", "bandwidth: BPS_50M to BPS_10G");
     auto customer = std::find_if(attachments.begin(), attachments.end(),
                                  [&](const json& a) { return a.value("pairingKey", "") == key; });
     if (key.empty() || customer == attachments.end())
-      return errorReply(404, "NOT_FOUND", fmt::format("no attachment has the pairing key '{}'", key.substr(0, 80)));
+      return errorReply(404, "NOT_FOUND",
+                        fmt::format("no attachment has the pairing key '{}'", key.substr(0, 80)));
     if (customer->value("state", "") != "PENDING_PARTNER")
-      return errorReply(409, "FAILED_PRECONDITION",
-                        fmt::format("the attachment is {}, not PENDING_PARTNER", customer->value("state", "")));
+      return errorReply(
+          409, "FAILED_PRECONDITION",
+          fmt::format("the attachment is {}, not PENDING_PARTNER", customer->value("state", "")));
     (*customer)["state"] = "PENDING_CUSTOMER";
     (*customer)["bandwidth"] = input["bandwidth"];
     (*customer)["vlanTag8021q"] = input.value("vlanTag8021q", 0);
@@ -77,10 +82,11 @@ HttpResponse CloudSim::google(const HttpRequest& request, const std::vector<std:
     return reply(200, partnerView(partners[name], &*customer));
   }
   // The customer's: /compute/v1/projects/{p}/regions/{r}/interconnectAttachments[/{name}].
-  if (path.size() < 7 || path.size() > 8 || path[0] != "compute" || path[1] != "v1" || path[2] != "projects" ||
-      path[4] != "regions" || path[6] != "interconnectAttachments")
-    return errorReply(404, "NOT_FOUND",
-                      "/compute/v1/projects/{project}/regions/{region}/interconnectAttachments[/{name}]");
+  if (path.size() < 7 || path.size() > 8 || path[0] != "compute" || path[1] != "v1" ||
+      path[2] != "projects" || path[4] != "regions" || path[6] != "interconnectAttachments")
+    return errorReply(
+        404, "NOT_FOUND",
+        "/compute/v1/projects/{project}/regions/{region}/interconnectAttachments[/{name}]");
   const std::string& region = path[5];
   if (path.size() == 7) {
     if (request.method != "POST") return errorReply(405, "METHOD_NOT_ALLOWED", "POST to create");
@@ -91,16 +97,18 @@ HttpResponse CloudSim::google(const HttpRequest& request, const std::vector<std:
       return errorReply(400, "INVALID_ARGUMENT", "type: only PARTNER attachments are simulated");
     const std::string domain = input.value("edgeAvailabilityDomain", "AVAILABILITY_DOMAIN_1");
     if (domain != "AVAILABILITY_DOMAIN_1" && domain != "AVAILABILITY_DOMAIN_2")
-      return errorReply(400, "INVALID_ARGUMENT", "edgeAvailabilityDomain: AVAILABILITY_DOMAIN_1 or _2");
+      return errorReply(400, "INVALID_ARGUMENT",
+                        "edgeAvailabilityDomain: AVAILABILITY_DOMAIN_1 or _2");
     const std::string id = path[3] + "/" + region + "/" + input["name"].get<std::string>();
     if (attachments.contains(id)) return errorReply(409, "ALREADY_EXISTS", "the attachment exists");
-    attachments[id] = {{"name", input["name"]},
-                       {"type", "PARTNER"},
-                       {"region", region},
-                       {"edgeAvailabilityDomain", domain},
-                       {"pairingKey", cloudsim::uuid() + "/" + region + "/" + domain.substr(domain.size() - 1)},
-                       {"state", "PENDING_PARTNER"},
-                       {"adminEnabled", false}};
+    attachments[id] = {
+        {"name", input["name"]},
+        {"type", "PARTNER"},
+        {"region", region},
+        {"edgeAvailabilityDomain", domain},
+        {"pairingKey", cloudsim::uuid() + "/" + region + "/" + domain.substr(domain.size() - 1)},
+        {"state", "PENDING_PARTNER"},
+        {"adminEnabled", false}};
     if (Status s = save(); !s.isOk()) return errorReply(500, "INTERNAL", s.message());
     return reply(200, attachments[id]);
   }

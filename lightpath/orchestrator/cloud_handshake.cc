@@ -15,7 +15,10 @@ namespace {
 
 // The provider's name as customers know it, for reasons and next steps.
 std::string providerName(const std::string& provider) {
-  return provider == "aws" ? "AWS" : provider == "azure" ? "Azure" : provider == "google" ? "Google Cloud" : provider;
+  return provider == "aws"      ? "AWS"
+         : provider == "azure"  ? "Azure"
+         : provider == "google" ? "Google Cloud"
+                                : provider;
 }
 
 ProviderSide sideOf(const ProviderState& s, std::optional<TimePoint> expires) {
@@ -33,9 +36,14 @@ CloudProvider* Lifecycle::cloudProvider(const Connection& c) const {
 Result<CloudHandshake> Lifecycle::handshakeOf(const Connection& c) const {
   const Topology& t = *ctx_.deps.topology;
   const ConnectionSpec& spec = c.requested();
-  CloudHandshake h{.connection = c.id(), .provider = spec.cloud_provider, .customer_key = spec.cloud_key,
-                   .interconnect = spec.z_end, .location = {}, .region = {},
-                   .vlan = c.current().vlan.value_or(0), .mbps = spec.bandwidth_mbps};
+  CloudHandshake h{.connection = c.id(),
+                   .provider = spec.cloud_provider,
+                   .customer_key = spec.cloud_key,
+                   .interconnect = spec.z_end,
+                   .location = {},
+                   .region = {},
+                   .vlan = c.current().vlan.value_or(0),
+                   .mbps = spec.bandwidth_mbps};
   for (const Port& port : t.ports()) {
     if (port.id != spec.z_end) continue;
     if (const Site* site = t.findSite(port.site)) {
@@ -76,28 +84,33 @@ Lifecycle::ProviderMove Lifecycle::pollProvider(const std::string& id) {
   Connection& c = *got;
   CloudProvider* provider = cloudProvider(c);
   const bool awaiting = c.state() == ConnectionState::AwaitingCounterparty;
-  if (!provider || !c.current().provider || (!awaiting && c.state() != ConnectionState::Active)) return {};
+  if (!provider || !c.current().provider || (!awaiting && c.state() != ConnectionState::Active))
+    return {};
   auto h = handshakeOf(c);
   if (!h) return {};
   const ProviderSide before = *c.current().provider;
   const std::string who = providerName(c.requested().cloud_provider);
-  Result<ProviderState> now = before.id.empty() ? provider->create(*h) : provider->read(*h, before.id);
+  Result<ProviderState> now =
+      before.id.empty() ? provider->create(*h) : provider->read(*h, before.id);
   if (!now) {
     if (now.error().code() == StatusCode::Unavailable) {
       log().warn("connection {}: {}", id, now.error().message());
       return {};
     }
     // Refused when asked again (a key the provider no longer knows): nothing to wait for.
-    return {.terminate = true, .reason = now.error().message(), .actor = c.requested().cloud_provider};
+    return {
+        .terminate = true, .reason = now.error().message(), .actor = c.requested().cloud_provider};
   }
   if (now->phase == ProviderPhase::Gone) {
     return {.terminate = true,
-            .reason = fmt::format("{} {} was deleted at {} ({})", awaiting ? "the hand-shake" : "the connection",
-                                  now->id, who, now->state),
+            .reason = fmt::format("{} {} was deleted at {} ({})",
+                                  awaiting ? "the hand-shake" : "the connection", now->id, who,
+                                  now->state),
             .actor = c.requested().cloud_provider};
   }
   const ProviderSide side = sideOf(*now, before.expires);
-  if (awaiting && now->phase != ProviderPhase::Ready && before.expires && *before.expires <= ctx_.now()) {
+  if (awaiting && now->phase != ProviderPhase::Ready && before.expires &&
+      *before.expires <= ctx_.now()) {
     if (Status removed = provider->remove(*h, now->id); !removed.isOk()) {
       log().warn("connection {}: removing the expired hand-shake: {}", id, removed.toString());
       return {};
@@ -117,13 +130,15 @@ Lifecycle::ProviderMove Lifecycle::pollProvider(const std::string& id) {
         !s.isOk())
       return {};
     c.setOperState(OperState::Up);
-    if (Status s = ctx_.records.save(c, version, "connection.stateChanged", "accepted", {}, {}); !s.isOk())
+    if (Status s = ctx_.records.save(c, version, "connection.stateChanged", "accepted", {}, {});
+        !s.isOk())
       log().warn("connection {}: {}", id, s.toString());
     return {.moved = true};
   }
   if (side == before) return {};
   const std::string reason = fmt::format("{} {} is {}", who, now->id, now->state);
-  if (Status s = ctx_.records.save(c, version, "connection.providerStateChanged", reason, {}, {}); !s.isOk())
+  if (Status s = ctx_.records.save(c, version, "connection.providerStateChanged", reason, {}, {});
+      !s.isOk())
     log().warn("connection {}: {}", id, s.toString());
   return {.moved = true};
 }

@@ -111,10 +111,11 @@ Status Lifecycle::activate(const std::string& id) {
       return asked;
     }
   }
-  LP_RETURN_IF_ERROR(c.transition(
-      cloud ? ConnectionState::AwaitingCounterparty : ConnectionState::Active, ctx_.now(),
-      "orchestrator",
-      cloud ? "configured; waiting for the customer to accept at the provider" : "devices configured"));
+  LP_RETURN_IF_ERROR(
+      c.transition(cloud ? ConnectionState::AwaitingCounterparty : ConnectionState::Active,
+                   ctx_.now(), "orchestrator",
+                   cloud ? "configured; waiting for the customer to accept at the provider"
+                         : "devices configured"));
   c.setOperState(cloud ? OperState::Down : OperState::Up);
   return ctx_.records.save(c, before, "connection.stateChanged", "activated", {}, {});
 }
@@ -130,7 +131,7 @@ Status Lifecycle::acceptCounterparty(const std::string& id) {
 }
 
 Status Lifecycle::terminate(const std::string& id, const std::string& actor,
-                           const std::string& reason) {
+                            const std::string& reason) {
   auto guard = ctx_.locks.lock(id);
   LP_ASSIGN_OR_RETURN(Connection c, beginTerminateLocked(id, actor, {}, reason));
   Status devices = ctx_.configure(c, IntentAction::Remove);

@@ -136,9 +136,9 @@ Result<std::vector<Claim>> RoutePlanner::planEthernet(const ConnectionSpec& spec
       const std::size_t first = spec.cloud_key.find('/'), last = spec.cloud_key.rfind('/');
       const std::string region = spec.cloud_key.substr(first + 1, last - first - 1);
       if (region != site->region) {
-        return fail(invalidArgument(fmt::format(
-            "cloud.pairing_key: made for region {}, but port '{}' is at the {} on-ramp", region,
-            pz.id, site->region)));
+        return fail(invalidArgument(
+            fmt::format("cloud.pairing_key: made for region {}, but port '{}' is at the {} on-ramp",
+                        region, pz.id, site->region)));
       }
     }
     onramp = static_cast<std::uint32_t>(site - t.sites().data());

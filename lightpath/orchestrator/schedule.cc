@@ -91,7 +91,8 @@ Result<std::size_t> Scheduler::run(TimePoint now) {
       ++moved;
     }
     if (spec.kind == ConnectionKind::Cloud && c->current().provider &&
-        (c->state() == ConnectionState::AwaitingCounterparty || c->state() == ConnectionState::Active)) {
+        (c->state() == ConnectionState::AwaitingCounterparty ||
+         c->state() == ConnectionState::Active)) {
       // The provider's side, read every cloud_poll: the customer's acceptance, a deletion there,
       // an expired hand-shake.
       {

@@ -28,8 +28,8 @@ class Scheduler {
  private:
   OrchestratorContext& ctx_;
   Lifecycle& lifecycle_;
-  std::mutex mutex_;                   // last_run_, polled_
-  std::optional<TimePoint> last_run_;  // steps after this were not yet told to the devices
+  std::mutex mutex_;                         // last_run_, polled_
+  std::optional<TimePoint> last_run_;        // steps after this were not yet told to the devices
   std::map<std::string, TimePoint> polled_;  // cloud connections: when the provider was read
 };
 

@@ -46,7 +46,8 @@ Result<std::string> configSecret(const YAML::Node& node, const std::string& name
     std::ifstream in(file);
     std::string line;
     if (!in || !std::getline(in, line) || line.empty())
-      return fail(invalidArgument(fmt::format("{}.{}_file: cannot read a secret from {}", where, name, file)));
+      return fail(invalidArgument(
+          fmt::format("{}.{}_file: cannot read a secret from {}", where, name, file)));
     return line;
   }
   if (node[name + "_env"]) {
@@ -62,11 +63,12 @@ Result<std::string> configSecret(const YAML::Node& node, const std::string& name
 // cloud: {accept_hours, poll_seconds, aws: {url, access_key_id, secret_file | secret_env},
 // azure: {url, token_file | token_env}, google: {url, token_file | token_env}}
 Status readCloudConfig(const YAML::Node& value, const std::string& where, StackConfig& stack) {
-  if (!value.IsMap()) return invalidArgument(where + ": a mapping (accept_hours, poll_seconds, aws, azure, google)");
+  if (!value.IsMap())
+    return invalidArgument(where + ": a mapping (accept_hours, poll_seconds, aws, azure, google)");
   for (const auto& entry : value) {
     const std::string k = entry.first.as<std::string>();
     const YAML::Node& v = entry.second;
-    const std::string at = where + "." + k;
+    const std::string at = fmt::format("{}.{}", where, k);
     if (k == "accept_hours") {
       const int hours = v.as<int>();
       if (hours < 1 || hours > 24 * 90) return invalidArgument(at + ": 1-2160 hours");
@@ -79,12 +81,17 @@ Status readCloudConfig(const YAML::Node& value, const std::string& where, StackC
       if (!v.IsMap() || !v["url"]) return invalidArgument(at + ": {url, ...} is required");
       for (const auto& field : v) {
         const std::string f = field.first.as<std::string>();
-        const bool known = f == "url" || (k == "aws" ? f == "access_key_id" || f == "secret_file" || f == "secret_env"
+        const bool known = f == "url" || (k == "aws" ? f == "access_key_id" || f == "secret_file" ||
+                                                           f == "secret_env"
                                                      : f == "token_file" || f == "token_env");
         if (!known) return invalidArgument(fmt::format("{}.{}: unknown setting", at, f));
       }
-      CloudEndpoint e{.provider = k, .url = v["url"].as<std::string>(), .access_key_id = {}, .secret = {},
-                      .timeout = std::chrono::milliseconds(5000), .transport = {}};
+      CloudEndpoint e{.provider = k,
+                      .url = v["url"].as<std::string>(),
+                      .access_key_id = {},
+                      .secret = {},
+                      .timeout = std::chrono::milliseconds(5000),
+                      .transport = {}};
       if (k == "aws") {
         if (!v["access_key_id"]) return invalidArgument(at + ".access_key_id: required");
         e.access_key_id = v["access_key_id"].as<std::string>();
@@ -93,7 +100,8 @@ Status readCloudConfig(const YAML::Node& value, const std::string& where, StackC
       if (auto made = makeCloudProvider(e); !made) return made.error().withContext(at);
       stack.cloud_endpoints.push_back(std::move(e));
     } else {
-      return invalidArgument(at + ": unknown setting (known: accept_hours, poll_seconds, aws, azure, google)");
+      return invalidArgument(
+          at + ": unknown setting (known: accept_hours, poll_seconds, aws, azure, google)");
     }
   }
   return Status::ok();

@@ -130,8 +130,8 @@ std::uint64_t peakBandwidth(const ConnectionSpec& spec) {
 }
 
 std::string cloudKeyField(std::string_view provider) {
-  return provider == "aws"     ? "owner_account"
-         : provider == "azure" ? "service_key"
+  return provider == "aws"      ? "owner_account"
+         : provider == "azure"  ? "service_key"
          : provider == "google" ? "pairing_key"
                                 : "key";
 }
@@ -168,27 +168,33 @@ Status validateCloud(const ConnectionSpec& s) {
   const std::string field = "cloud." + cloudKeyField(p);
   if (p == "aws") {
     if (s.cloud_key.size() != 12 || !allOf(s.cloud_key, "0123456789"))
-      return invalidArgument(field + ": the AWS account id that will own the hosted connection, 12 digits");
+      return invalidArgument(field +
+                             ": the AWS account id that will own the hosted connection, 12 digits");
   } else if (p == "azure") {
     if (!isGuid(s.cloud_key))
-      return invalidArgument(field + ": the ExpressRoute circuit's service key, a GUID "
+      return invalidArgument(field +
+                             ": the ExpressRoute circuit's service key, a GUID "
                              "(xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)");
   } else if (p == "google") {
     // uuid/region/1|2 (the edge availability domain).
     const std::size_t first = s.cloud_key.find('/'), last = s.cloud_key.rfind('/');
     if (first == std::string::npos || first == last || !isGuid(s.cloud_key.substr(0, first)) ||
-        !allOf(s.cloud_key.substr(first + 1, last - first - 1), "abcdefghijklmnopqrstuvwxyz0123456789-") ||
+        !allOf(s.cloud_key.substr(first + 1, last - first - 1),
+               "abcdefghijklmnopqrstuvwxyz0123456789-") ||
         (s.cloud_key.substr(last + 1) != "1" && s.cloud_key.substr(last + 1) != "2"))
-      return invalidArgument(field + ": the attachment's pairing key, UUID/REGION/1 or UUID/REGION/2");
+      return invalidArgument(field +
+                             ": the attachment's pairing key, UUID/REGION/1 or UUID/REGION/2");
   } else {
-    return invalidArgument(fmt::format("cloud.provider: aws, azure or google, got '{}'", p.substr(0, 40)));
+    return invalidArgument(
+        fmt::format("cloud.provider: aws, azure or google, got '{}'", p.substr(0, 40)));
   }
   const auto& tiers = hostedBandwidths(p);
   if (std::find(tiers.begin(), tiers.end(), s.bandwidth_mbps) == tiers.end()) {
     std::string list;
     for (auto t : tiers) list += (list.empty() ? "" : ", ") + std::to_string(t);
-    return invalidArgument(fmt::format("bandwidth_mbps: {} sells hosted connections of {} Mb/s, not {}",
-                                       p, list, s.bandwidth_mbps));
+    return invalidArgument(
+        fmt::format("bandwidth_mbps: {} sells hosted connections of {} Mb/s, not {}", p, list,
+                    s.bandwidth_mbps));
   }
   if (!s.steps.empty())
     return invalidArgument("steps: a hosted connection's bandwidth is fixed at the provider");

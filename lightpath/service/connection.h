@@ -156,10 +156,10 @@ struct EncryptionKeys {
 
 // A cloud connection's other half, at the provider (orchestrator/cloud_handshake.h).
 struct ProviderSide {
-  std::string id;                     // dxcon-..., the service key, the partner attachment
-  std::string state;                  // in the provider's own word (ordering, Provisioned, ...)
-  std::string next_step;              // what the customer must do there; empty: nothing
-  std::optional<TimePoint> expires;   // the hand-shake ends then unless the customer acts
+  std::string id;                    // dxcon-..., the service key, the partner attachment
+  std::string state;                 // in the provider's own word (ordering, Provisioned, ...)
+  std::string next_step;             // what the customer must do there; empty: nothing
+  std::optional<TimePoint> expires;  // the hand-shake ends then unless the customer acts
   bool operator==(const ProviderSide&) const = default;
 };
 
@@ -191,7 +191,7 @@ struct Realization {
     bool operator==(const Price&) const = default;
   };
   std::optional<Price> price;
-  std::optional<EncryptionKeys> keys;  // encrypted connections
+  std::optional<EncryptionKeys> keys;    // encrypted connections
   std::optional<ProviderSide> provider;  // cloud connections, once the provider was asked
   bool operator==(const Realization&) const = default;
 };

@@ -321,7 +321,8 @@ Result<ConnectionSpec> specFromJson(const json& j) {
   if (j.contains("cloud")) {
     const json& cloud = j.at("cloud");
     if (!cloud.is_object())
-      return fail(wrongType("cloud", "an object {provider, owner_account | service_key | pairing_key}"));
+      return fail(
+          wrongType("cloud", "an object {provider, owner_account | service_key | pairing_key}"));
     LP_ASSIGN_OR_RETURN(auto provider, stringField(cloud, "provider", "cloud.", true));
     // Each provider's hand-shake has its own key; `key` is what orders stored before said.
     const std::string field = cloudKeyField(provider);

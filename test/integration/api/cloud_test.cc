@@ -55,11 +55,12 @@ class CloudTest : public ApiFixture {
   Reply customer(const std::string& method, const std::string& path, const json& body = {}) {
     httplib::Headers headers{{"Authorization", "Bearer customer-token"}};
     const std::string text = body.is_null() ? "" : body.dump();
-    httplib::Result r = method == "GET"     ? client_->Get(path, headers)
-                        : method == "POST"  ? client_->Post(path, headers, text, "application/json")
-                        : method == "PATCH" ? client_->Patch(path, headers, text, "application/json")
-                        : method == "PUT"   ? client_->Put(path, headers, text, "application/json")
-                                            : client_->Delete(path, headers);
+    httplib::Result r = method == "GET"    ? client_->Get(path, headers)
+                        : method == "POST" ? client_->Post(path, headers, text, "application/json")
+                        : method == "PATCH"
+                            ? client_->Patch(path, headers, text, "application/json")
+                        : method == "PUT" ? client_->Put(path, headers, text, "application/json")
+                                          : client_->Delete(path, headers);
     Reply reply;
     if (!r) {
       ADD_FAILURE() << method << " " << path << ": no reply";
@@ -73,14 +74,18 @@ class CloudTest : public ApiFixture {
 
   // The stock AWS CLI as the customer with this account (its secret never checked, its
   // signature's shape always). Nothing: the CLI is not installed.
-  std::optional<json> aws(const std::string& account, const std::string& args, int* exit_code = nullptr) {
+  std::optional<json> aws(const std::string& account, const std::string& args,
+                          int* exit_code = nullptr) {
     if (std::system("command -v aws >/dev/null 2>&1") != 0) return std::nullopt;
     const std::string command =
         "AWS_ACCESS_KEY_ID=" + account +
         " AWS_SECRET_ACCESS_KEY=anything AWS_CONFIG_FILE=/dev/null "
         "AWS_SHARED_CREDENTIALS_FILE=/dev/null AWS_EC2_METADATA_DISABLED=true AWS_PAGER= "
-        "aws directconnect " + args + " --region us-east-1 --output json --endpoint-url "
-        "http://127.0.0.1:" + std::to_string(server_->port()) + "/cloudsim/aws 2>&1";
+        "aws directconnect " +
+        args +
+        " --region us-east-1 --output json --endpoint-url "
+        "http://127.0.0.1:" +
+        std::to_string(server_->port()) + "/cloudsim/aws 2>&1";
     FILE* pipe = ::popen(command.c_str(), "r");
     std::string out;
     char buffer[4096];
@@ -97,13 +102,15 @@ TEST_F(CloudTest, AwsHostedConnectionAcceptedThroughTheAwsCli) {
   start();
   if (!aws("123456789012", "describe-connections")) GTEST_SKIP() << "the AWS CLI is not installed";
   const std::string acme = addTenant("acme", {"dc-ashburn-p1"});
-  const std::string id = order(acme, "aws-ashburn-p1", {{"provider", "aws"}, {"owner_account", "123456789012"}});
+  const std::string id =
+      order(acme, "aws-ashburn-p1", {{"provider", "aws"}, {"owner_account", "123456789012"}});
   json c = waitUntil(acme, id, "awaiting_counterparty");
   const json side = c["current"]["provider"];
   const std::string dxcon = side.value("id", "");
   EXPECT_EQ(dxcon.rfind("dxcon-", 0), 0u) << side.dump();
   EXPECT_EQ(side.value("state", ""), "ordering");
-  EXPECT_NE(side.value("next_step", "").find("confirm-connection --connection-id " + dxcon), std::string::npos);
+  EXPECT_NE(side.value("next_step", "").find("confirm-connection --connection-id " + dxcon),
+            std::string::npos);
   EXPECT_TRUE(side.contains("expires"));
 
   // The customer sees it in their account, named for the Lightpath connection.
@@ -154,18 +161,21 @@ TEST_F(CloudTest, AwsHandshakeExpiresAndDeletionThereEndsItHere) {
   start();
   const std::string acme = addTenant("acme", {"dc-ashburn-p1"});
   // Never accepted: expired, removed at AWS, capacity released.
-  const std::string lapsed = order(acme, "aws-ashburn-p1", {{"provider", "aws"}, {"owner_account", "123456789012"}});
+  const std::string lapsed =
+      order(acme, "aws-ashburn-p1", {{"provider", "aws"}, {"owner_account", "123456789012"}});
   json c = waitUntil(acme, lapsed, "terminated");
   EXPECT_NE(lastReason(c).find("configuration removed"), std::string::npos);
   bool expired = false;
-  for (const json& h : c["history"]) expired |= h.value("reason", "").find("expired") != std::string::npos;
+  for (const json& h : c["history"])
+    expired |= h.value("reason", "").find("expired") != std::string::npos;
   EXPECT_TRUE(expired) << c["history"].dump();
   if (auto seen = aws("123456789012", "describe-connections")) {
     EXPECT_EQ((*seen)["connections"][0]["connectionState"], "deleted");
   }
   // Accepted, then deleted by the customer at AWS: torn down here too.
   if (!aws("123456789012", "describe-connections")) GTEST_SKIP() << "the AWS CLI is not installed";
-  const std::string kept = order(acme, "aws-ashburn-p2", {{"provider", "aws"}, {"owner_account", "123456789012"}});
+  const std::string kept =
+      order(acme, "aws-ashburn-p2", {{"provider", "aws"}, {"owner_account", "123456789012"}});
   c = waitUntil(acme, kept, "awaiting_counterparty");
   const std::string dxcon = c["current"]["provider"]["id"];
   aws("123456789012", "confirm-connection --connection-id " + dxcon);
@@ -175,7 +185,8 @@ TEST_F(CloudTest, AwsHandshakeExpiresAndDeletionThereEndsItHere) {
   EXPECT_EQ(exit_code, 0);
   c = waitUntil(acme, kept, "terminated");
   bool deleted = false;
-  for (const json& h : c["history"]) deleted |= h.value("reason", "").find("deleted at AWS") != std::string::npos;
+  for (const json& h : c["history"])
+    deleted |= h.value("reason", "").find("deleted at AWS") != std::string::npos;
   EXPECT_TRUE(deleted) << c["history"].dump();
 }
 
@@ -197,46 +208,58 @@ TEST_F(CloudTest, AzureCircuitProvisionedAgainstTheServiceKey) {
   EXPECT_EQ(made.body["properties"]["serviceProviderProvisioningState"], "NotProvisioned");
 
   // A key no circuit has: the provider refuses, nothing is kept.
-  const std::string unknown = order(acme, "azure-ashburn-p1",
-                                    {{"provider", "azure"}, {"service_key", "00000000-0000-4000-8000-000000000000"}});
+  const std::string unknown =
+      order(acme, "azure-ashburn-p1",
+            {{"provider", "azure"}, {"service_key", "00000000-0000-4000-8000-000000000000"}});
   json c = waitUntil(acme, unknown, "failed");
   EXPECT_NE(lastReason(c).find("no ExpressRoute circuit"), std::string::npos) << lastReason(c);
   // A circuit of another bandwidth: refused too.
-  const std::string other = order(acme, "azure-ashburn-p1", {{"provider", "azure"}, {"service_key", key}}, 500);
+  const std::string other =
+      order(acme, "azure-ashburn-p1", {{"provider", "azure"}, {"service_key", key}}, 500);
   EXPECT_NE(lastReason(waitUntil(acme, other, "failed")).find("1000 Mb/s"), std::string::npos);
 
-  const std::string id = order(acme, "azure-ashburn-p1", {{"provider", "azure"}, {"service_key", key}});
+  const std::string id =
+      order(acme, "azure-ashburn-p1", {{"provider", "azure"}, {"service_key", key}});
   c = waitUntil(acme, id, "active");
   EXPECT_EQ(c["current"]["provider"]["state"], "Provisioned");
   json seen = customer("GET", circuit).body;
   EXPECT_EQ(seen["properties"]["serviceProviderProvisioningState"], "Provisioned");
   EXPECT_EQ(call("DELETE", "/v1/connections/{id}", acme, "", "/v1/connections/" + id).status, 202);
   waitUntil(acme, id, "terminated");
-  EXPECT_EQ(customer("GET", circuit).body["properties"]["serviceProviderProvisioningState"], "NotProvisioned");
+  EXPECT_EQ(customer("GET", circuit).body["properties"]["serviceProviderProvisioningState"],
+            "NotProvisioned");
 }
 
 TEST_F(CloudTest, GoogleAttachmentActivatedByPartnerThenCustomer) {
   start();
   const std::string acme = addTenant("acme", {"dc-ashburn-p1"});
-  const std::string attachments = "/cloudsim/google/compute/v1/projects/acme-ml/regions/us-east4/interconnectAttachments";
+  const std::string attachments =
+      "/cloudsim/google/compute/v1/projects/acme-ml/regions/us-east4/interconnectAttachments";
   Reply made = customer("POST", attachments,
-                        {{"name", "to-lightpath"}, {"type", "PARTNER"}, {"edgeAvailabilityDomain", "AVAILABILITY_DOMAIN_1"}});
+                        {{"name", "to-lightpath"},
+                         {"type", "PARTNER"},
+                         {"edgeAvailabilityDomain", "AVAILABILITY_DOMAIN_1"}});
   ASSERT_EQ(made.status, 200) << made.raw;
   const std::string pairing = made.body["pairingKey"];
   EXPECT_EQ(made.body["state"], "PENDING_PARTNER");
 
   // The key's region must be the on-ramp's: refused before anything is held.
   Reply wrong_region = call("POST", "/v1/connections", acme,
-                            json{{"kind", "cloud"}, {"a_end", "dc-ashburn-p1"}, {"z_end", "google-portland-p1"},
-                                 {"bandwidth_mbps", 1000}, {"cloud", {{"provider", "google"}, {"pairing_key", pairing}}}}
+                            json{{"kind", "cloud"},
+                                 {"a_end", "dc-ashburn-p1"},
+                                 {"z_end", "google-portland-p1"},
+                                 {"bandwidth_mbps", 1000},
+                                 {"cloud", {{"provider", "google"}, {"pairing_key", pairing}}}}
                                 .dump());
   EXPECT_EQ(wrong_region.status, 400) << wrong_region.raw;
   EXPECT_NE(wrong_region.raw.find("cloud.pairing_key"), std::string::npos);
 
-  const std::string id = order(acme, "google-ashburn-p1", {{"provider", "google"}, {"pairing_key", pairing}}, 500);
+  const std::string id =
+      order(acme, "google-ashburn-p1", {{"provider", "google"}, {"pairing_key", pairing}}, 500);
   json c = waitUntil(acme, id, "awaiting_counterparty");
   EXPECT_EQ(c["current"]["provider"]["state"], "PENDING_CUSTOMER");
-  EXPECT_NE(c["current"]["provider"].value("next_step", "").find("--admin-enabled"), std::string::npos);
+  EXPECT_NE(c["current"]["provider"].value("next_step", "").find("--admin-enabled"),
+            std::string::npos);
   json seen = customer("GET", attachments + "/to-lightpath").body;
   EXPECT_EQ(seen["state"], "PENDING_CUSTOMER");
   EXPECT_EQ(seen["bandwidth"], "BPS_500M");
@@ -253,9 +276,12 @@ TEST_F(CloudTest, GoogleAttachmentActivatedByPartnerThenCustomer) {
 TEST_F(CloudTest, HandshakeResumesAcrossARestart) {
   start();
   const std::string acme = addTenant("acme", {"dc-ashburn-p1"});
-  const std::string attachments = "/cloudsim/google/compute/v1/projects/p/regions/us-east4/interconnectAttachments";
-  const std::string pairing = customer("POST", attachments, {{"name", "a1"}, {"type", "PARTNER"}}).body["pairingKey"];
-  const std::string id = order(acme, "google-ashburn-p2", {{"provider", "google"}, {"pairing_key", pairing}});
+  const std::string attachments =
+      "/cloudsim/google/compute/v1/projects/p/regions/us-east4/interconnectAttachments";
+  const std::string pairing =
+      customer("POST", attachments, {{"name", "a1"}, {"type", "PARTNER"}}).body["pairingKey"];
+  const std::string id =
+      order(acme, "google-ashburn-p2", {{"provider", "google"}, {"pairing_key", pairing}});
   waitUntil(acme, id, "awaiting_counterparty");
   restart();
   // The provider's state and ours both survived: the customer's part completes it.
@@ -267,21 +293,31 @@ TEST_F(CloudTest, HandshakeResumesAcrossARestart) {
 TEST_F(CloudTest, OrderFieldsAreCheckedPerProvider) {
   start();
   const std::string acme = addTenant("acme", {"dc-ashburn-p1"});
-  auto refused = [&](const std::string& port, const json& cloud, int mbps, const std::string& field) {
+  auto refused = [&](const std::string& port, const json& cloud, int mbps,
+                     const std::string& field) {
     Reply r = call("POST", "/v1/connections", acme,
-                   json{{"kind", "cloud"}, {"a_end", "dc-ashburn-p1"}, {"z_end", port},
-                        {"bandwidth_mbps", mbps}, {"cloud", cloud}}
+                   json{{"kind", "cloud"},
+                        {"a_end", "dc-ashburn-p1"},
+                        {"z_end", port},
+                        {"bandwidth_mbps", mbps},
+                        {"cloud", cloud}}
                        .dump());
     EXPECT_EQ(r.status, 400) << r.raw;
     EXPECT_NE(r.raw.find(field), std::string::npos) << field << ": " << r.raw;
   };
-  refused("aws-ashburn-p1", {{"provider", "aws"}, {"owner_account", "12345"}}, 1000, "cloud.owner_account");
+  refused("aws-ashburn-p1", {{"provider", "aws"}, {"owner_account", "12345"}}, 1000,
+          "cloud.owner_account");
   refused("aws-ashburn-p1", {{"provider", "aws"}, {"service_key", "x"}}, 1000, "cloud.service_key");
-  refused("azure-ashburn-p1", {{"provider", "azure"}, {"service_key", "not-a-guid"}}, 1000, "cloud.service_key");
-  refused("google-ashburn-p1", {{"provider", "google"}, {"pairing_key", "abc/us-east4/3"}}, 1000, "cloud.pairing_key");
-  refused("aws-ashburn-p1", {{"provider", "aws"}, {"owner_account", "123456789012"}}, 150, "bandwidth_mbps");
-  refused("aws-ashburn-p1", {{"provider", "aws"}, {"owner_account", "123456789012"}}, 20000, "bandwidth_mbps");
-  refused("azure-ashburn-p1", {{"provider", "azure"}, {"service_key", "00000000-0000-4000-8000-000000000000"}}, 300,
+  refused("azure-ashburn-p1", {{"provider", "azure"}, {"service_key", "not-a-guid"}}, 1000,
+          "cloud.service_key");
+  refused("google-ashburn-p1", {{"provider", "google"}, {"pairing_key", "abc/us-east4/3"}}, 1000,
+          "cloud.pairing_key");
+  refused("aws-ashburn-p1", {{"provider", "aws"}, {"owner_account", "123456789012"}}, 150,
+          "bandwidth_mbps");
+  refused("aws-ashburn-p1", {{"provider", "aws"}, {"owner_account", "123456789012"}}, 20000,
+          "bandwidth_mbps");
+  refused("azure-ashburn-p1",
+          {{"provider", "azure"}, {"service_key", "00000000-0000-4000-8000-000000000000"}}, 300,
           "bandwidth_mbps");
   // Nothing was held by any of them.
   EXPECT_TRUE(call("GET", "/v1/connections", acme).body["items"].empty());
