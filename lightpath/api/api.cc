@@ -59,6 +59,7 @@ std::vector<Impl::Route> routeTable() {
       {"GET", "/v1/openapi.json", &Impl::openapi, kPublic, kNo, kNo},
       {"GET", "/v1/me", &Impl::getMe, kAny, kNo, kNo},
       {"POST", "/v1/connections", &Impl::createConnection, kAdmin, kAudited, kIdempotent},
+      {"POST", "/v1/connection-pairs", &Impl::createConnectionPair, kAdmin, kAudited, kIdempotent},
       {"GET", "/v1/connections", &Impl::listConnections, kAny, kNo, kNo},
       {"GET", "/v1/connections/{id}", &Impl::getConnection, kAny, kNo, kNo},
       {"PATCH", "/v1/connections/{id}", &Impl::patchConnection, kAdmin, kAudited, kNo},

@@ -171,6 +171,94 @@ Result<HttpResponse> Api::Impl::createConnection(Context& ctx) {
   return reply;
 }
 
+// A redundant pair of cloud connections, ordered together: one on-ramp port in each of the
+// provider's diversity zones, the second routed on no fiber or shared-risk group of the first.
+// The second fails: the first is terminated again, and the reply says why.
+Result<HttpResponse> Api::Impl::createConnectionPair(Context& ctx) {
+  LP_ASSIGN_OR_RETURN(json body, parseObject(ctx.request.body));
+  LP_RETURN_IF_ERROR(onlyFields(body, {"primary", "secondary", "tenant"}, ""));
+  ConnectionSpec specs[2];
+  const char* names[2] = {"primary", "secondary"};
+  for (int i = 0; i < 2; ++i) {
+    if (!body.contains(names[i]) || !body[names[i]].is_object())
+      return fail(
+          invalidArgument(fmt::format("{}: an order (as POST /v1/connections takes)", names[i])));
+    auto spec = specOfBody(body[names[i]]);
+    if (!spec) return fail(spec.error().withContext(names[i]));
+    specs[i] = std::move(*spec);
+    if (specs[i].kind != ConnectionKind::Cloud)
+      return fail(invalidArgument(
+          fmt::format("{}.kind: a redundant pair is two cloud connections", names[i])));
+    if (!specs[i].diverse_from.empty())
+      return fail(invalidArgument(fmt::format("{}.diverse_from: the pair sets it", names[i])));
+  }
+  if (specs[0].cloud_provider != specs[1].cloud_provider)
+    return fail(invalidArgument("secondary.cloud.provider: both legs go to one provider"));
+  if (specs[0].cloud_provider == "azure" && specs[0].cloud_key != specs[1].cloud_key)
+    return fail(
+        invalidArgument("secondary.cloud.service_key: an ExpressRoute circuit's two links take its "
+                        "one service key"));
+  int zones[2] = {0, 0};
+  for (int i = 0; i < 2; ++i) {
+    for (const Port& port : deps.topology->ports()) {
+      if (port.id == specs[i].z_end) zones[i] = port.zone;
+    }
+    if (zones[i] == 0)
+      return fail(
+          invalidArgument(fmt::format("{}.z_end: '{}' is no on-ramp port in a diversity zone",
+                                      names[i], specs[i].z_end.substr(0, 80))));
+  }
+  if (zones[0] == zones[1])
+    return fail(
+        invalidArgument(fmt::format("secondary.z_end: '{}' is in zone {} like the primary's; a "
+                                    "redundant pair takes one port in each",
+                                    specs[1].z_end, zones[1])));
+  std::string tenant = ctx.who.tenant;
+  if (body.contains("tenant")) {
+    if (!ctx.isOperator())
+      return fail(invalidArgument("tenant: only operators order for a tenant"));
+    if (!body.at("tenant").is_string()) return fail(invalidArgument("tenant: must be a string"));
+    tenant = body.at("tenant").get<std::string>();
+    LP_ASSIGN_OR_RETURN(auto known, readDocument(*deps.store, "tenant", tenant));
+    if (!known)
+      return fail(invalidArgument(fmt::format("tenant: no tenant '{}'", tenant.substr(0, 40))));
+  }
+  if (tenant.empty())
+    return fail(invalidArgument("tenant: operators say which tenant the order is for"));
+  for (int i = 0; i < 2; ++i) {
+    if (Status ends = checkEnds(*this, ctx, specs[i]); !ends.isOk())
+      return fail(ends.withContext(names[i]));
+  }
+  ctx.owner = tenant;
+  auto primary = deps.provisioner->order(tenant, specs[0], ctx.who.key_id);
+  if (!primary) return fail(primary.error().withContext("primary"));
+  specs[1].diverse_from = primary->id();
+  HttpResponse reply;
+  auto secondary = deps.provisioner->order(
+      tenant, specs[1], ctx.who.key_id, [&](StoreTransaction& tx, const Connection& c) {
+        const std::string items = "[" + connectionView(*primary) + "," + connectionView(c) + "]";
+        reply = jsonReply(201, R"({"items":)" + items + "}");
+        ctx.subject = primary->id();
+        ctx.recorded = true;
+        return record(tx, ctx, reply);
+      });
+  if (!secondary) {
+    ctx.recorded = false;
+    ctx.subject.clear();
+    (void)deps.provisioner->terminate(primary->id(), ctx.who.key_id);
+    return fail(secondary.error().withContext("secondary"));
+  }
+  for (const Connection* c : {&*primary, &*secondary}) {
+    if (c->requested().start) continue;
+    if (deps.workflows) {
+      deps.workflows->activate(c->id());
+    } else {
+      (void)deps.provisioner->activate(c->id());
+    }
+  }
+  return reply;
+}
+
 // Ids sort by when they were made (base/ids.h), so the list's order is the order of creation, a
 // cursor (the last id seen) does not shift when connections are added, and a creation window is
 // a range of ids.

@@ -81,6 +81,7 @@ Result<HttpResponse> Api::Impl::listPorts(Context& ctx) {
       if (onramp) {
         j["cloud_provider"] = site->provider;
         j["cloud_region"] = site->region;
+        if (p.zone != 0) j["zone"] = p.zone;
       }
       if (ctx.isOperator() || mine) {
         j["tenant"] = owner ? json(*owner) : json(nullptr);

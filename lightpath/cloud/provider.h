@@ -34,6 +34,7 @@ struct CloudHandshake {
   std::string location;      // the on-ramp's metro ("Washington DC"): Azure's peering location
   std::string region;        // the on-ramp's provider region ("us-east-1")
   std::uint16_t vlan = 0;    // the VLAN (Azure: S-tag) configured on the on-ramp port
+  int zone = 0;              // the on-ramp port's diversity zone (Azure: 2 is the secondary link)
   std::uint64_t mbps = 0;
 };
 

@@ -224,57 +224,71 @@ class AzureExpressRoute : public CloudProvider {
       return fail(failedPrecondition(fmt::format("azure: the circuit is {} Mb/s, the order {} Mb/s",
                                                  c.value("bandwidthInMbps", 0), h.mbps)));
     }
-    const std::string state = c.value("serviceProviderProvisioningState", "");
+    const std::string name = linkOf(h);
+    const json link = linkIn(c, name);
+    const std::string state = link.value("state", "NotProvisioned");
     if (state != "NotProvisioned") {
-      if (c.value("connection", "") == h.connection) return stateOf(c);
-      return fail(failedPrecondition(fmt::format(
-          "azure: the circuit with service key {} is {} already", h.customer_key, state)));
+      if (link.value("connection", "") == h.connection) return stateOf(c, name);
+      return fail(failedPrecondition(
+          fmt::format("azure: the {} link of the circuit with service key {} is {} already", name,
+                      h.customer_key, state)));
     }
-    LP_ASSIGN_OR_RETURN(
-        Reply made,
-        call(
-            "POST", h.customer_key + "/provision",
-            json{{"connection", h.connection}, {"port", h.interconnect}, {"stag", h.vlan}}.dump()));
+    LP_ASSIGN_OR_RETURN(Reply made, call("POST", h.customer_key + "/provision",
+                                         json{{"link", name},
+                                              {"connection", h.connection},
+                                              {"port", h.interconnect},
+                                              {"stag", h.vlan}}
+                                             .dump()));
     if (made.status >= 400) return fail(failedPrecondition("azure: " + messageOf(made.body)));
-    return stateOf(made.body);
+    return stateOf(made.body, name);
   }
 
   Result<ProviderState> read(const CloudHandshake& h, const std::string& id) override {
     LP_ASSIGN_OR_RETURN(Reply got, call("GET", id, ""));
-    if (got.status == 404)
+    auto gone = [&](const char* why) {
       return ProviderState{
-          .id = id, .state = "Deleted", .phase = ProviderPhase::Gone, .next_step = {}, .vlan = {}};
+          .id = id, .state = why, .phase = ProviderPhase::Gone, .next_step = {}, .vlan = {}};
+    };
+    if (got.status == 404) return gone("Deleted");
     if (got.status >= 400) return fail(failedPrecondition("azure: " + messageOf(got.body)));
-    if (got.body.value("connection", h.connection) != h.connection)
-      return ProviderState{.id = id,
-                           .state = "Reassigned",
-                           .phase = ProviderPhase::Gone,
-                           .next_step = {},
-                           .vlan = {}};
-    return stateOf(got.body);
+    const std::string name = linkOf(h);
+    if (linkIn(got.body, name).value("connection", h.connection) != h.connection)
+      return gone("Reassigned");
+    return stateOf(got.body, name);
   }
 
-  Status remove(const CloudHandshake&, const std::string& id) override {
-    LP_ASSIGN_OR_RETURN(Reply r, call("POST", id + "/deprovision", "{}"));
+  Status remove(const CloudHandshake& h, const std::string& id) override {
+    LP_ASSIGN_OR_RETURN(Reply r,
+                        call("POST", id + "/deprovision", json{{"link", linkOf(h)}}.dump()));
     if (r.status >= 400 && r.status != 404)
       return failedPrecondition("azure: " + messageOf(r.body));
     return Status::ok();
   }
 
  private:
+  // A circuit has two links; an on-ramp port in zone 2 carries the secondary.
+  static std::string linkOf(const CloudHandshake& h) {
+    return h.zone == 2 ? "secondary" : "primary";
+  }
+  static json linkIn(const json& circuit, const std::string& name) {
+    if (!circuit.contains("links") || !circuit["links"].is_object()) return json::object();
+    return circuit["links"].value(name, json::object());
+  }
+
   Result<Reply> call(const std::string& method, const std::string& path, const std::string& body) {
     return http_.call(method, http_.base() + "/provider/circuits/" + path,
                       {{"authorization", "Bearer " + http_.endpoint().secret}}, body);
   }
 
-  static ProviderState stateOf(const json& c) {
+  static ProviderState stateOf(const json& c, const std::string& name) {
+    const json link = linkIn(c, name);
     ProviderState s{.id = c.value("serviceKey", ""),
-                    .state = c.value("serviceProviderProvisioningState", ""),
+                    .state = link.value("state", "NotProvisioned"),
                     .phase = ProviderPhase::Provisioning,
                     .next_step = {},
                     .vlan = {}};
-    if (c.contains("stag") && c["stag"].is_number_unsigned())
-      s.vlan = static_cast<std::uint16_t>(c["stag"].get<unsigned>());
+    if (link.contains("stag") && link["stag"].is_number_unsigned())
+      s.vlan = static_cast<std::uint16_t>(link["stag"].get<unsigned>());
     if (s.state == "Provisioned") s.phase = ProviderPhase::Ready;
     if (s.state == "NotProvisioned" || s.state == "Deprovisioning") s.phase = ProviderPhase::Gone;
     return s;

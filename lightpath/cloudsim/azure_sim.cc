@@ -32,9 +32,20 @@ json customerView(const json& c) {
 
 json providerView(const json& c) {
   json out = c;
-  out.erase("since");
   out.erase("resource");
+  for (auto& [name, link] : out["links"].items()) link.erase("since");
   return out;
+}
+
+// The circuit's state from its links': provisioned once one is, provisioning while one is.
+void summarize(json& c) {
+  std::string state = "NotProvisioned";
+  for (const auto& [name, link] : c["links"].items()) {
+    const std::string s = link.value("state", "NotProvisioned");
+    if (s == "Provisioned") state = s;
+    if (s == "Provisioning" && state == "NotProvisioned") state = s;
+  }
+  c["serviceProviderProvisioningState"] = state;
 }
 
 }  // namespace
@@ -56,27 +67,32 @@ HttpResponse CloudSim::azure(const HttpRequest& request, const std::vector<std::
                         fmt::format("no circuit has the service key {}", key.substr(0, 40)));
     json& c = circuits[key];
     if (path.size() == 3 && request.method == "GET") return reply(200, providerView(c));
+    const json input =
+        request.body.empty() ? json::object() : json::parse(request.body, nullptr, false);
+    const std::string link = input.is_object() ? input.value("link", "primary") : "";
+    if (path.size() == 4 && link != "primary" && link != "secondary")
+      return errorReply(400, "InvalidRequest", "link: primary or secondary");
     if (path.size() == 4 && request.method == "POST" && path[3] == "provision") {
-      const json input = json::parse(request.body, nullptr, false);
-      if (!input.is_object() || !input.contains("stag") || !input["stag"].is_number_unsigned() ||
+      if (!input.contains("stag") || !input["stag"].is_number_unsigned() ||
           input["stag"].get<unsigned>() < 1 || input["stag"].get<unsigned>() > 4094)
         return errorReply(400, "InvalidRequest", "stag: 1 to 4094");
-      if (c["serviceProviderProvisioningState"] != "NotProvisioned")
+      if (!c["links"].contains(link)) c["links"][link] = {{"state", "NotProvisioned"}};
+      json& l = c["links"][link];
+      if (l.value("state", "NotProvisioned") != "NotProvisioned")
         return errorReply(409, "Conflict",
-                          fmt::format("the circuit is {}",
-                                      c["serviceProviderProvisioningState"].get<std::string>()));
-      c["serviceProviderProvisioningState"] = "Provisioning";
-      c["stag"] = input["stag"];
-      c["connection"] = input.value("connection", "");
-      c["port"] = input.value("port", "");
-      c["since"] = formatTime(now());
+                          fmt::format("the {} link is {}", link, l["state"].get<std::string>()));
+      l = {{"state", "Provisioning"},
+           {"stag", input["stag"]},
+           {"connection", input.value("connection", "")},
+           {"port", input.value("port", "")},
+           {"since", formatTime(now())}};
+      summarize(c);
       if (Status s = save(); !s.isOk()) return errorReply(500, "InternalError", s.message());
       return reply(200, providerView(c));
     }
     if (path.size() == 4 && request.method == "POST" && path[3] == "deprovision") {
-      c["serviceProviderProvisioningState"] = "NotProvisioned";
-      c.erase("stag");
-      c.erase("connection");
+      c["links"].erase(link);
+      summarize(c);
       if (Status s = save(); !s.isOk()) return errorReply(500, "InternalError", s.message());
       return reply(200, providerView(c));
     }
@@ -131,7 +147,8 @@ HttpResponse CloudSim::azure(const HttpRequest& request, const std::vector<std::
                    {"serviceProviderName", (*props).value("serviceProviderName", "Lightpath")},
                    {"peeringLocation", (*props)["peeringLocation"]},
                    {"bandwidthInMbps", mbps},
-                   {"serviceProviderProvisioningState", "NotProvisioned"}};
+                   {"serviceProviderProvisioningState", "NotProvisioned"},
+                   {"links", json::object()}};
   if (Status s = save(); !s.isOk()) return errorReply(500, "InternalError", s.message());
   return reply(201, customerView(circuits[key]));
 }

@@ -72,15 +72,28 @@ void CloudSim::advance() {
     }
   }
   for (auto& [key, c] : state_["azure"].items()) {
-    if (c.value("serviceProviderProvisioningState", "") == "Provisioning" && due(c)) {
-      c["serviceProviderProvisioningState"] = "Provisioned";
-      moved = true;
+    if (!c.contains("links") || !c["links"].is_object()) continue;
+    for (auto& [name, link] : c["links"].items()) {
+      if (link.value("state", "") == "Provisioning" && due(link)) {
+        link["state"] = "Provisioned";
+        c["serviceProviderProvisioningState"] = "Provisioned";
+        moved = true;
+      }
     }
   }
   if (moved) (void)save();
 }
 
 HttpResponse CloudSim::handle(const HttpRequest& request) {
+  // A request the simulator cannot make sense of is its error, never the process's end.
+  try {
+    return route(request);
+  } catch (const std::exception& e) {
+    return cloudsim::errorReply(500, "InternalError", std::string("the simulator: ") + e.what());
+  }
+}
+
+HttpResponse CloudSim::route(const HttpRequest& request) {
   std::vector<std::string> path;
   std::string_view rest = request.path;
   while (!rest.empty()) {

@@ -57,6 +57,7 @@ class CloudSim {
 
  private:
   explicit CloudSim(CloudSimOptions options);
+  HttpResponse route(const HttpRequest& request);
   HttpResponse aws(const HttpRequest& request);
   HttpResponse azure(const HttpRequest& request, const std::vector<std::string>& path);
   HttpResponse google(const HttpRequest& request, const std::vector<std::string>& path);

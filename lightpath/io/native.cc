@@ -319,6 +319,11 @@ Result<Topology> fromJson(const json& doc, const Locator& where) {
            .node = f.str("node", false),
            .speed = Gbps(f.num("speed_gbps", true).value_or(0)),
            .macsec = f.flag("macsec", false)};
+    if (auto zone = f.num("zone", false)) {
+      if (*zone != 1 && *zone != 2)
+        f.setError(f.pointer() + "/zone", "1 or 2 (a provider's diversity zone)");
+      p.zone = static_cast<int>(*zone);
+    }
     std::string tenant = f.str("tenant", false);
     if (!tenant.empty()) p.tenant = tenant;
     p.origin = f.origin();
@@ -395,6 +400,7 @@ ordered_json toJson(const Topology& t) {
     j["speed_gbps"] = p.speed.value();
     if (p.tenant) j["tenant"] = *p.tenant;
     if (p.macsec) j["macsec"] = true;
+    if (p.zone != 0) j["zone"] = p.zone;
     ports.push_back(std::move(j));
   }
   auto& transceivers = doc["transceivers"] = ordered_json::array();

@@ -120,6 +120,10 @@ struct Port {
   Gbps speed{0};
   std::optional<std::string> tenant;  // owner; empty = carrier inventory, not yet sold
   bool macsec = false;                // its equipment encrypts Ethernet with MACsec (802.1AE)
+  // Cloud on-ramps: the provider's diversity zone (AWS) / edge availability domain (Google) /
+  // link (Azure: 1 primary, 2 secondary) the port is in; 0: none. A redundant pair takes one
+  // port in each.
+  int zone = 0;
   std::string origin;
   bool operator==(const Port&) const = default;
 };

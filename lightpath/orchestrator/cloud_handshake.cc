@@ -46,6 +46,7 @@ Result<CloudHandshake> Lifecycle::handshakeOf(const Connection& c) const {
                    .mbps = spec.bandwidth_mbps};
   for (const Port& port : t.ports()) {
     if (port.id != spec.z_end) continue;
+    h.zone = port.zone;
     if (const Site* site = t.findSite(port.site)) {
       h.location = site->metro;
       h.region = site->region;

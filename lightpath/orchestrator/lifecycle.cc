@@ -23,6 +23,17 @@ Result<Connection> Lifecycle::order(const std::string& tenant, ConnectionSpec sp
   LP_RETURN_IF_ERROR(checkWindowAt(spec, now));
   if (spec.encryption != Encryption::None && !ctx_.deps.sealer)
     return fail(failedPrecondition("encryption: no master key to seal connection keys with"));
+  // A connection this one must be diverse from: the tenant's own and still live (another
+  // tenant's answers like one that does not exist).
+  std::optional<Realization> diverse_from;
+  if (!spec.diverse_from.empty()) {
+    auto other = ctx_.records.get(spec.diverse_from);
+    if (!other && other.error().code() != StatusCode::NotFound) return fail(other.error());
+    if (!other || other->tenant() != tenant || stateInfo(other->state()).terminal)
+      return fail(invalidArgument(
+          fmt::format("diverse_from: no live connection '{}'", spec.diverse_from.substr(0, 60))));
+    diverse_from = other->current();
+  }
   const std::string id = ctx_.newId("conn");
   Realization realization;
   std::vector<HoldRecord> holds;
@@ -31,7 +42,8 @@ Result<Connection> Lifecycle::order(const std::string& tenant, ConnectionSpec sp
     // capacity. Bandwidth that steps over time: the route carries the peak; capacity is held
     // step by step (one hold per step's window), the VLAN over the whole window.
     std::lock_guard lock(ctx_.planning_mutex);
-    LP_ASSIGN_OR_RETURN(auto planned, ctx_.planner.plan(spec, window, order_workspace_));
+    LP_ASSIGN_OR_RETURN(auto planned, ctx_.planner.plan(spec, window, order_workspace_,
+                                                        diverse_from ? &*diverse_from : nullptr));
     auto held =
         reserveParts(*ctx_.deps.ledger, id, holdParts(spec, window, std::move(planned.claims)));
     if (!held) return fail(held.error());

@@ -39,6 +39,22 @@ Status avoidDown(const NetworkHealth* health, const Topology& t, NodeIndex a, No
   return Status::ok();
 }
 
+// Every fiber of `route` (both legs) and every shared-risk group of those fibers, excluded.
+void avoidRoute(const Topology& t, const Realization& route, PathConstraints& constraints) {
+  for (const auto* fibers : {&route.fibers, &route.protection_fibers}) {
+    for (const std::string& id : *fibers) {
+      const auto f = t.findFiber(id);
+      if (!f) continue;
+      constraints.exclude_fibers.push_back(*f);
+      for (const std::string& srlg : t.fiber(*f).srlgs) {
+        for (std::uint32_t i = 0; i < t.srlgs().size(); ++i) {
+          if (t.srlgs()[i].id == srlg) constraints.exclude_srlgs.push_back(i);
+        }
+      }
+    }
+  }
+}
+
 }  // namespace
 
 Status RoutePlanner::registerResources() const {
@@ -69,13 +85,15 @@ Status RoutePlanner::registerResources() const {
 }
 
 Result<RoutePlanner::Plan> RoutePlanner::plan(const ConnectionSpec& spec, const Window& window,
-                                              PathWorkspace& ws) const {
+                                              PathWorkspace& ws,
+                                              const Realization* diverse_from) const {
   ConnectionSpec peak = spec;
   peak.bandwidth_mbps = peakBandwidth(spec);
   Plan out;
-  LP_ASSIGN_OR_RETURN(auto claims, spec.kind == ConnectionKind::Wavelength
-                                       ? planWavelength(peak, window, out.realization, ws)
-                                       : planEthernet(peak, window, out.realization, ws));
+  LP_ASSIGN_OR_RETURN(auto claims,
+                      spec.kind == ConnectionKind::Wavelength
+                          ? planWavelength(peak, window, out.realization, ws)
+                          : planEthernet(peak, window, out.realization, ws, diverse_from));
   out.claims = std::move(claims);
   LP_ASSIGN_OR_RETURN(auto price, priceOf(spec, out.realization));
   out.realization.price = price;
@@ -96,7 +114,8 @@ Result<Realization> RoutePlanner::quote(const ConnectionSpec& spec, TimePoint no
 
 Result<std::vector<Claim>> RoutePlanner::planEthernet(const ConnectionSpec& spec,
                                                       const Window& window, Realization& out,
-                                                      PathWorkspace& ws) const {
+                                                      PathWorkspace& ws,
+                                                      const Realization* diverse_from) const {
   const Topology& t = *deps_.topology;
   auto findPort = [&](const std::string& id, const char* field) -> Result<std::uint32_t> {
     for (std::uint32_t p = 0; p < t.ports().size(); ++p) {
@@ -140,6 +159,13 @@ Result<std::vector<Claim>> RoutePlanner::planEthernet(const ConnectionSpec& spec
             fmt::format("cloud.pairing_key: made for region {}, but port '{}' is at the {} on-ramp",
                         region, pz.id, site->region)));
       }
+      // ... and in one edge availability domain: a port in the other one cannot take it.
+      const int domain = spec.cloud_key.back() - '0';
+      if (pz.zone != 0 && pz.zone != domain) {
+        return fail(invalidArgument(fmt::format(
+            "cloud.pairing_key: made for edge availability domain {}, but port '{}' is in {}",
+            domain, pz.id, pz.zone)));
+      }
     }
     onramp = static_cast<std::uint32_t>(site - t.sites().data());
   }
@@ -159,13 +185,21 @@ Result<std::vector<Claim>> RoutePlanner::planEthernet(const ConnectionSpec& spec
     request.constraints.min_free = static_cast<double>(spec.bandwidth_mbps);
     request.constraints.max_latency = spec.max_latency;
     LP_RETURN_IF_ERROR(avoidDown(deps_.health, t, na, nz, request.constraints));
+    if (diverse_from) avoidRoute(t, *diverse_from, request.constraints);
     std::vector<Path> legs;
     if (spec.protection == Protection::OnePlusOne) {
       LP_ASSIGN_OR_RETURN(auto pair, deps_.engine->diversePair(request, Diversity::Srlg, ws));
       legs = {pair.working, pair.protection};
     } else {
-      LP_ASSIGN_OR_RETURN(auto path, deps_.engine->shortestPath(request, ws));
-      legs = {path};
+      auto path = deps_.engine->shortestPath(request, ws);
+      if (!path && diverse_from) {
+        return fail(Status(path.error().code(),
+                           fmt::format("diverse_from: no route shares no fiber or shared-risk "
+                                       "group with {}: {}",
+                                       spec.diverse_from, path.error().message())));
+      }
+      if (!path) return fail(path.error());
+      legs = {*path};
     }
     for (std::size_t leg = 0; leg < legs.size(); ++leg) {
       auto& nodes = leg == 0 ? out.nodes : out.protection_nodes;

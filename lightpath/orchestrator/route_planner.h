@@ -58,8 +58,10 @@ class RoutePlanner {
     Realization realization;    // route, VLAN or spectrum, price; no holds yet
     std::vector<Claim> claims;  // what it needs, at the peak bandwidth
   };
-  // Plans `spec` (a stepped one for its peak) over `window`.
-  Result<Plan> plan(const ConnectionSpec& spec, const Window& window, PathWorkspace& ws) const;
+  // Plans `spec` (a stepped one for its peak) over `window`; with `diverse_from` (the route of
+  // the connection spec.diverse_from names), on no fiber or shared-risk group of it.
+  Result<Plan> plan(const ConnectionSpec& spec, const Window& window, PathWorkspace& ws,
+                    const Realization* diverse_from = nullptr) const;
 
   // What an order of `spec` would be given now, held nowhere; checks the spec first.
   Result<Realization> quote(const ConnectionSpec& spec, TimePoint now) const;
@@ -71,7 +73,8 @@ class RoutePlanner {
 
  private:
   Result<std::vector<Claim>> planEthernet(const ConnectionSpec& spec, const Window& window,
-                                          Realization& out, PathWorkspace& ws) const;
+                                          Realization& out, PathWorkspace& ws,
+                                          const Realization* diverse_from) const;
   Result<std::vector<Claim>> planWavelength(const ConnectionSpec& spec, const Window& window,
                                             Realization& out, PathWorkspace& ws) const;
 

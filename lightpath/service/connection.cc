@@ -236,6 +236,10 @@ Status validateSpec(const ConnectionSpec& s) {
   } else if (!s.cloud_provider.empty() || !s.cloud_key.empty()) {
     return invalidArgument("cloud: only cloud connections have a provider and key");
   }
+  if (!s.diverse_from.empty() && s.kind == ConnectionKind::Wavelength) {
+    return invalidArgument(
+        "diverse_from: a wavelength's diverse second leg is ordered as protection 1+1");
+  }
   if (s.encryption == Encryption::Macsec && s.kind != ConnectionKind::Ethernet) {
     return invalidArgument(
         s.kind == ConnectionKind::Wavelength

@@ -91,6 +91,9 @@ struct ConnectionSpec {
   std::string sla = "standard";
   std::string term = "1";  // commitment: "hourly" or 1, 12, 24, 36 (months)
   Encryption encryption = Encryption::None;
+  // Ethernet/cloud: a connection of the same tenant this one must share no fiber or shared-risk
+  // group with (the second of a redundant pair).
+  std::string diverse_from;
   std::map<std::string, std::string> tags;
   bool operator==(const ConnectionSpec&) const = default;
 };

@@ -39,6 +39,7 @@ json specToJson(const ConnectionSpec& s) {
   }
   if (s.vlan) j["vlan"] = *s.vlan;
   if (s.encryption != Encryption::None) j["encryption"] = toString(s.encryption);
+  if (!s.diverse_from.empty()) j["diverse_from"] = s.diverse_from;
   if (!s.cloud_provider.empty())
     j["cloud"] = {{"provider", s.cloud_provider}, {cloudKeyField(s.cloud_provider), s.cloud_key}};
   return j;
@@ -244,7 +245,7 @@ Result<ConnectionSpec> specFromJson(const json& j) {
   LP_RETURN_IF_ERROR(
       onlyFields(j, {"kind", "a_end", "z_end", "bandwidth_mbps", "protection", "revertive",
                      "wait_to_restore_s", "max_latency_ms", "start", "end", "steps", "vlan",
-                     "cloud", "sla", "term", "encryption", "tags"}));
+                     "cloud", "sla", "term", "encryption", "diverse_from", "tags"}));
   ConnectionSpec s;
   auto kind = stringField(j, "kind", "", true);
   if (!kind) return fail(kind.error());
@@ -331,6 +332,9 @@ Result<ConnectionSpec> specFromJson(const json& j) {
                                               "cloud.", false));
     s.cloud_provider = provider;
     s.cloud_key = key;
+  }
+  if (j.contains("diverse_from")) {
+    LP_ASSIGN_OR_RETURN(s.diverse_from, stringField(j, "diverse_from", "", true));
   }
   if (j.contains("encryption")) {
     LP_ASSIGN_OR_RETURN(auto e, stringField(j, "encryption", "", false));

@@ -88,6 +88,7 @@ struct Api::Impl {
 
   // Routes. connection_routes.cc:
   Result<HttpResponse> createConnection(Context& ctx);
+  Result<HttpResponse> createConnectionPair(Context& ctx);
   Result<HttpResponse> listConnections(Context& ctx);
   Result<HttpResponse> getConnection(Context& ctx);
   Result<HttpResponse> patchConnection(Context& ctx);

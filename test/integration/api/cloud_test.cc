@@ -281,7 +281,7 @@ TEST_F(CloudTest, HandshakeResumesAcrossARestart) {
   const std::string pairing =
       customer("POST", attachments, {{"name", "a1"}, {"type", "PARTNER"}}).body["pairingKey"];
   const std::string id =
-      order(acme, "google-ashburn-p2", {{"provider", "google"}, {"pairing_key", pairing}});
+      order(acme, "google-ashburn-p3", {{"provider", "google"}, {"pairing_key", pairing}});
   waitUntil(acme, id, "awaiting_counterparty");
   restart();
   // The provider's state and ours both survived: the customer's part completes it.
@@ -321,6 +321,118 @@ TEST_F(CloudTest, OrderFieldsAreCheckedPerProvider) {
           "bandwidth_mbps");
   // Nothing was held by any of them.
   EXPECT_TRUE(call("GET", "/v1/connections", acme).body["items"].empty());
+}
+
+}  // namespace
+}  // namespace lightpath::testing
+
+namespace lightpath::testing {
+namespace {
+
+// Fibers the two connections' routes share (none for a diverse pair).
+std::vector<std::string> sharedFibers(const json& a, const json& b) {
+  std::vector<std::string> shared;
+  for (const auto& f : a["current"]["fibers"]) {
+    for (const auto& g : b["current"]["fibers"]) {
+      if (f == g) shared.push_back(f);
+    }
+  }
+  return shared;
+}
+
+TEST_F(CloudTest, GoogleRedundantPairAcrossBothEdgeAvailabilityDomains) {
+  start();
+  const std::string acme = addTenant("acme", {"dc-ashburn-p1"});
+  const std::string attachments =
+      "/cloudsim/google/compute/v1/projects/acme-ml/regions/us-east4/interconnectAttachments";
+  std::string keys[2];
+  for (int d = 1; d <= 2; ++d) {
+    keys[d - 1] = customer("POST", attachments,
+                           {{"name", "leg" + std::to_string(d)},
+                            {"type", "PARTNER"},
+                            {"edgeAvailabilityDomain", "AVAILABILITY_DOMAIN_" + std::to_string(d)}})
+                      .body["pairingKey"];
+  }
+  auto leg = [&](const std::string& port, const std::string& key) {
+    return json{{"kind", "cloud"},
+                {"a_end", "dc-ashburn-p1"},
+                {"z_end", port},
+                {"bandwidth_mbps", 1000},
+                {"cloud", {{"provider", "google"}, {"pairing_key", key}}}};
+  };
+  // A key of domain 2 on a port of domain 1: refused before anything is held.
+  Reply crossed = call("POST", "/v1/connection-pairs", acme,
+                       json{{"primary", leg("google-ashburn-p1", keys[1])},
+                            {"secondary", leg("google-ashburn-p2", keys[0])}}
+                           .dump());
+  EXPECT_EQ(crossed.status, 400) << crossed.raw;
+  EXPECT_NE(crossed.raw.find("primary: cloud.pairing_key"), std::string::npos) << crossed.raw;
+  // Both in one zone: no pair.
+  Reply same = call("POST", "/v1/connection-pairs", acme,
+                    json{{"primary", leg("google-ashburn-p1", keys[0])},
+                         {"secondary", leg("google-ashburn-p3", keys[0])}}
+                        .dump());
+  EXPECT_EQ(same.status, 400) << same.raw;
+  EXPECT_NE(same.raw.find("secondary.z_end"), std::string::npos) << same.raw;
+  EXPECT_TRUE(call("GET", "/v1/connections", acme).body["items"].empty());
+
+  Reply pair = call("POST", "/v1/connection-pairs", acme,
+                    json{{"primary", leg("google-ashburn-p1", keys[0])},
+                         {"secondary", leg("google-ashburn-p2", keys[1])}}
+                        .dump());
+  ASSERT_EQ(pair.status, 201) << pair.raw;
+  ASSERT_EQ(pair.body["items"].size(), 2u);
+  const std::string primary = pair.body["items"][0]["id"], secondary = pair.body["items"][1]["id"];
+  EXPECT_EQ(pair.body["items"][1]["requested"]["diverse_from"], primary);
+  json a = waitUntil(acme, primary, "awaiting_counterparty");
+  json b = waitUntil(acme, secondary, "awaiting_counterparty");
+  EXPECT_TRUE(sharedFibers(a, b).empty()) << a["current"]["fibers"] << b["current"]["fibers"];
+  for (int d = 1; d <= 2; ++d) {
+    EXPECT_EQ(customer("PATCH", attachments + "/leg" + std::to_string(d), {{"adminEnabled", true}})
+                  .status,
+              200);
+  }
+  waitUntil(acme, primary, "active");
+  waitUntil(acme, secondary, "active");
+}
+
+TEST_F(CloudTest, AzurePairProvisionsBothLinksOfOneCircuit) {
+  start();
+  const std::string acme = addTenant("acme", {"dc-ashburn-p1"});
+  const std::string circuit =
+      "/cloudsim/azure/subscriptions/s/resourceGroups/g/providers/Microsoft.Network/"
+      "expressRouteCircuits/er";
+  const std::string key = customer("PUT", circuit,
+                                   {{"location", "eastus"},
+                                    {"properties",
+                                     {{"serviceProviderProperties",
+                                       {{"serviceProviderName", "Lightpath"},
+                                        {"peeringLocation", "Washington DC"},
+                                        {"bandwidthInMbps", 2000}}}}}})
+                              .body["properties"]["serviceKey"];
+  auto leg = [&](const std::string& port) {
+    return json{{"kind", "cloud"},
+                {"a_end", "dc-ashburn-p1"},
+                {"z_end", port},
+                {"bandwidth_mbps", 2000},
+                {"cloud", {{"provider", "azure"}, {"service_key", key}}}};
+  };
+  Reply pair = call(
+      "POST", "/v1/connection-pairs", acme,
+      json{{"primary", leg("azure-ashburn-p1")}, {"secondary", leg("azure-ashburn-p2")}}.dump());
+  ASSERT_EQ(pair.status, 201) << pair.raw;
+  json a = waitUntil(acme, pair.body["items"][0]["id"], "active");
+  json b = waitUntil(acme, pair.body["items"][1]["id"], "active");
+  EXPECT_TRUE(sharedFibers(a, b).empty());
+  // Terminating the primary leaves the circuit's secondary link in place.
+  EXPECT_EQ(call("DELETE", "/v1/connections/{id}", acme, "",
+                 "/v1/connections/" + a["id"].get<std::string>())
+                .status,
+            202);
+  waitUntil(acme, a["id"], "terminated");
+  EXPECT_EQ(customer("GET", circuit).body["properties"]["serviceProviderProvisioningState"],
+            "Provisioned");
+  EXPECT_EQ(connection(acme, b["id"])["state"], "active");
 }
 
 }  // namespace
