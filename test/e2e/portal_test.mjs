@@ -189,6 +189,28 @@ test("a customer orders a protected 200G wavelength with the quote in view and w
   await other.close();
 });
 
+test("a cloud connection waits for the customer at the provider, and says what to do there", async () => {
+  const page = await signedIn(keys.acme);
+  await page.getByRole("link", { name: "Order" }).click();
+  await page.getByLabel("Kind").selectOption("cloud");
+  await page.getByLabel("A end").fill("dc-ashburn-p1");
+  await page.getByLabel("Z end").fill("aws-ashburn-p4");
+  // The key field is named for what this on-ramp's provider asks of the customer.
+  await page.locator("#order-cloud-key-label", { hasText: "Your AWS account id" }).waitFor();
+  await page.getByLabel("Your AWS account id").fill("123456789012");
+  await page.getByLabel("Bandwidth").selectOption("1000");
+  await page.locator('#quote[data-feasible="true"]').waitFor();
+  await page.getByRole("button", { name: "Order" }).click();
+  await page.waitForURL(/#\/connections\/conn_/);
+  const facts = page.locator('#detail-facts[data-state="awaiting_counterparty"]');
+  await facts.waitFor({ timeout: 15000 });
+  await page.locator("#detail-facts", { hasText: "Waiting for you" }).waitFor({ timeout: 15000 });
+  const text = await page.locator("#detail-facts").innerText();
+  assert.match(text, /At AWS\s+dxcon-[0-9a-f]+: ordering/);
+  assert.match(text, /to accept the hosted connection dxcon-[0-9a-f]+ in AWS/);
+  await page.close();
+});
+
 test("the operator's views: loaded fibers, tenants, the audit log", async () => {
   const page = await signedIn(operatorKey);
   await page.getByRole("link", { name: "Operations" }).click();
