@@ -69,7 +69,7 @@ HttpResponse CloudSim::azure(const HttpRequest& request, const std::vector<std::
     if (path.size() == 3 && request.method == "GET") return reply(200, providerView(c));
     const json input =
         request.body.empty() ? json::object() : json::parse(request.body, nullptr, false);
-    const std::string link = input.is_object() ? input.value("link", "primary") : "";
+    const std::string link = input.is_object() ? cloudsim::text(input, "link", "primary") : "";
     if (path.size() == 4 && link != "primary" && link != "secondary")
       return errorReply(400, "InvalidRequest", "link: primary or secondary");
     if (path.size() == 4 && request.method == "POST" && path[3] == "provision") {
@@ -83,8 +83,8 @@ HttpResponse CloudSim::azure(const HttpRequest& request, const std::vector<std::
                           fmt::format("the {} link is {}", link, l["state"].get<std::string>()));
       l = {{"state", "Provisioning"},
            {"stag", input["stag"]},
-           {"connection", input.value("connection", "")},
-           {"port", input.value("port", "")},
+           {"connection", cloudsim::text(input, "connection")},
+           {"port", cloudsim::text(input, "port")},
            {"since", formatTime(now())}};
       summarize(c);
       if (Status s = save(); !s.isOk()) return errorReply(500, "InternalError", s.message());
@@ -143,7 +143,7 @@ HttpResponse CloudSim::azure(const HttpRequest& request, const std::vector<std::
   circuits[key] = {{"serviceKey", key},
                    {"resource", resource},
                    {"name", path[7]},
-                   {"location", input.value("location", "")},
+                   {"location", cloudsim::text(input, "location")},
                    {"serviceProviderName", (*props).value("serviceProviderName", "Lightpath")},
                    {"peeringLocation", (*props)["peeringLocation"]},
                    {"bandwidthInMbps", mbps},

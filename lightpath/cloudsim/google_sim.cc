@@ -53,11 +53,12 @@ HttpResponse CloudSim::google(const HttpRequest& request, const std::vector<std:
     const json input = json::parse(request.body, nullptr, false);
     if (!input.is_object())
       return errorReply(400, "INVALID_ARGUMENT", "the body is not a JSON object");
-    const std::string name = input.value("name", ""), key = input.value("pairingKey", "");
+    const std::string name = cloudsim::text(input, "name"),
+                      key = cloudsim::text(input, "pairingKey");
     if (name.empty()) return errorReply(400, "INVALID_ARGUMENT", "name is required");
     if (partners.contains(name))
       return errorReply(409, "ALREADY_EXISTS", fmt::format("{} exists", name));
-    if (!parseGoogleBandwidth(input.value("bandwidth", "")))
+    if (!parseGoogleBandwidth(cloudsim::text(input, "bandwidth")))
       return errorReply(400, "INVALID_ARGUMENT", "bandwidth: BPS_50M to BPS_10G");
     auto customer = std::find_if(attachments.begin(), attachments.end(),
                                  [&](const json& a) { return a.value("pairingKey", "") == key; });
@@ -69,15 +70,18 @@ HttpResponse CloudSim::google(const HttpRequest& request, const std::vector<std:
           409, "FAILED_PRECONDITION",
           fmt::format("the attachment is {}, not PENDING_PARTNER", customer->value("state", "")));
     (*customer)["state"] = "PENDING_CUSTOMER";
-    (*customer)["bandwidth"] = input["bandwidth"];
-    (*customer)["vlanTag8021q"] = input.value("vlanTag8021q", 0);
-    (*customer)["partnerMetadata"] = input.value("partnerMetadata", json::object());
+    (*customer)["bandwidth"] = cloudsim::text(input, "bandwidth");
+    (*customer)["vlanTag8021q"] = cloudsim::number(input, "vlanTag8021q");
+    (*customer)["partnerMetadata"] =
+        (input.contains("partnerMetadata") && input["partnerMetadata"].is_object()
+             ? input["partnerMetadata"]
+             : json::object());
     partners[name] = {{"name", name},
                       {"pairingKey", key},
                       {"attachment", customer.key()},
-                      {"bandwidth", input["bandwidth"]},
-                      {"vlanTag8021q", input.value("vlanTag8021q", 0)},
-                      {"interconnect", input.value("interconnect", "")}};
+                      {"bandwidth", cloudsim::text(input, "bandwidth")},
+                      {"vlanTag8021q", cloudsim::number(input, "vlanTag8021q")},
+                      {"interconnect", cloudsim::text(input, "interconnect")}};
     if (Status s = save(); !s.isOk()) return errorReply(500, "INTERNAL", s.message());
     return reply(200, partnerView(partners[name], &*customer));
   }
@@ -91,15 +95,16 @@ HttpResponse CloudSim::google(const HttpRequest& request, const std::vector<std:
   if (path.size() == 7) {
     if (request.method != "POST") return errorReply(405, "METHOD_NOT_ALLOWED", "POST to create");
     const json input = json::parse(request.body, nullptr, false);
-    if (!input.is_object() || input.value("name", "").empty())
+    if (!input.is_object() || cloudsim::text(input, "name").empty())
       return errorReply(400, "INVALID_ARGUMENT", "name is required");
-    if (input.value("type", "") != "PARTNER")
+    if (cloudsim::text(input, "type") != "PARTNER")
       return errorReply(400, "INVALID_ARGUMENT", "type: only PARTNER attachments are simulated");
-    const std::string domain = input.value("edgeAvailabilityDomain", "AVAILABILITY_DOMAIN_1");
+    const std::string domain =
+        cloudsim::text(input, "edgeAvailabilityDomain", "AVAILABILITY_DOMAIN_1");
     if (domain != "AVAILABILITY_DOMAIN_1" && domain != "AVAILABILITY_DOMAIN_2")
       return errorReply(400, "INVALID_ARGUMENT",
                         "edgeAvailabilityDomain: AVAILABILITY_DOMAIN_1 or _2");
-    const std::string id = path[3] + "/" + region + "/" + input["name"].get<std::string>();
+    const std::string id = path[3] + "/" + region + "/" + cloudsim::text(input, "name");
     if (attachments.contains(id)) return errorReply(409, "ALREADY_EXISTS", "the attachment exists");
     attachments[id] = {
         {"name", input["name"]},

@@ -19,6 +19,17 @@ inline HttpResponse errorReply(int status, const std::string& code, const std::s
   return reply(status, {{"error", {{"code", code}, {"message", message}}}});
 }
 
+// A request's field when it is a string (or, for `number`, an unsigned number); otherwise the
+// fallback: a field of the wrong type reads as missing, and is refused as such.
+inline std::string text(const nlohmann::json& o, const char* key, std::string fallback = "") {
+  return o.is_object() && o.contains(key) && o[key].is_string() ? o[key].get<std::string>()
+                                                                : fallback;
+}
+inline unsigned number(const nlohmann::json& o, const char* key) {
+  return o.is_object() && o.contains(key) && o[key].is_number_unsigned() ? o[key].get<unsigned>()
+                                                                         : 0;
+}
+
 // A random UUID (version 4 layout) from the OS's generator.
 inline std::string uuid() {
   std::string h = randomHex(16);
