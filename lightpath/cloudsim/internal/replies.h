@@ -21,7 +21,7 @@ inline HttpResponse errorReply(int status, const std::string& code, const std::s
 
 // A request's field when it is a string (or, for `number`, an unsigned number); otherwise the
 // fallback: a field of the wrong type reads as missing, and is refused as such.
-inline std::string text(const nlohmann::json& o, const char* key, std::string fallback = "") {
+inline std::string text(const nlohmann::json& o, const char* key, const char* fallback = "") {
   return o.is_object() && o.contains(key) && o[key].is_string() ? o[key].get<std::string>()
                                                                 : fallback;
 }
