@@ -45,7 +45,8 @@ Result<std::unique_ptr<CloudSim>> CloudSim::open(CloudSimOptions options) {
 TimePoint CloudSim::now() const { return (options_.clock ? *options_.clock : system_clock_).now(); }
 
 Status CloudSim::save() {
-  if (options_.state_file.empty()) return Status::ok();
+  dirty_ = true;  // in a store: written when the request's transaction commits
+  if (options_.store || options_.state_file.empty()) return Status::ok();
   const std::string temporary = options_.state_file + ".new";
   {
     std::ofstream out(temporary, std::ios::trunc);
@@ -85,8 +86,35 @@ void CloudSim::advance() {
 }
 
 HttpResponse CloudSim::handle(const HttpRequest& request) {
+  std::lock_guard lock(mutex_);
+  if (!options_.store) return guarded(request);
+  // In the store: this request's read, change and write are one transaction, so instances
+  // sharing the database share one simulator.
+  HttpResponse response;
+  Status done = options_.store->transact([&](StoreTransaction& tx) -> Status {
+    LP_ASSIGN_OR_RETURN(auto stored, tx.document("cloudsim", "state"));
+    state_ = json::object();
+    if (stored) {
+      json loaded = json::parse(stored->body, nullptr, false);
+      if (loaded.is_object()) state_ = std::move(loaded);
+    }
+    for (const char* part : {"aws", "azure", "google", "google_partner"}) {
+      if (!state_.contains(part) || !state_[part].is_object()) state_[part] = json::object();
+    }
+    dirty_ = false;
+    response = guarded(request);
+    if (!dirty_) return Status::ok();
+    return tx.putDocument(
+        {.kind = "cloudsim", .id = "state", .tenant = "", .body = state_.dump(), .seq = 0});
+  });
+  if (!done.isOk()) return cloudsim::errorReply(503, "ServiceUnavailable", done.message());
+  return response;
+}
+
+HttpResponse CloudSim::guarded(const HttpRequest& request) {
   // A request the simulator cannot make sense of is its error, never the process's end.
   try {
+    advance();
     return route(request);
   } catch (const std::exception& e) {
     return cloudsim::errorReply(500, "InternalError", std::string("the simulator: ") + e.what());
@@ -102,8 +130,6 @@ HttpResponse CloudSim::route(const HttpRequest& request) {
     if (slash == std::string_view::npos) break;
     rest.remove_prefix(slash + 1);
   }
-  std::lock_guard lock(mutex_);
-  advance();
   if (path.size() >= 2 && path[0] == "cloudsim") {
     if (path[1] == "aws") return aws(request);
     if (path[1] == "azure") return azure(request, {path.begin() + 2, path.end()});

@@ -2,8 +2,8 @@
 // Interconnect, for trying cloud connections end to end without an account at any of them. Each
 // keeps its provider's state machine and speaks its API's shape; `lightpath serve` mounts them
 // under /cloudsim/{aws,azure,google} when no real endpoint is configured, and `lightpath
-// cloudsim` serves them alone. State lives in one JSON file, rewritten on every change, so a
-// restart of either keeps every hand-shake where it was.
+// cloudsim` serves them alone. State lives in the store (serve) or one JSON file (alone),
+// written on every change, so a restart of either keeps every hand-shake where it was.
 //
 //   AWS (POST /cloudsim/aws/, JSON 1.1, X-Amz-Target OvertureService.<Action>, SigV4): the access
 //     key id is the caller's 12-digit account id; the signature's shape is checked, and its value
@@ -32,11 +32,15 @@
 #include "lightpath/api/http.h"
 #include "lightpath/base/clock.h"
 #include "lightpath/base/status.h"
+#include "lightpath/store/store.h"
 
 namespace lightpath {
 
 struct CloudSimOptions {
-  std::string state_file;  // empty: kept in memory only
+  // Where the state lives: a store (serve's: every instance on one database shares it, each
+  // request read and written in one transaction), else this file (empty: in memory only).
+  Store* store = nullptr;
+  std::string state_file;
   // Who Lightpath is at each provider: the AWS partner account (its access key id) and the
   // bearer token of the Azure and Google partner calls.
   std::string aws_partner_account = "999999999999";
@@ -57,6 +61,7 @@ class CloudSim {
 
  private:
   explicit CloudSim(CloudSimOptions options);
+  HttpResponse guarded(const HttpRequest& request);  // exceptions become a 500
   HttpResponse route(const HttpRequest& request);
   HttpResponse aws(const HttpRequest& request);
   HttpResponse azure(const HttpRequest& request, const std::vector<std::string>& path);
@@ -70,6 +75,7 @@ class CloudSim {
   SystemClock system_clock_;
   std::mutex mutex_;
   nlohmann::json state_;
+  bool dirty_ = false;  // state_ changed by this request
 };
 
 }  // namespace lightpath

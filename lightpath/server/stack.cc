@@ -48,13 +48,13 @@ Status connectClouds(const StackConfig& config, Stack& stack) {
   std::set<std::string> configured;
   for (const CloudEndpoint& e : config.cloud_endpoints) configured.insert(e.provider);
   if (configured.size() < 3) {
-    CloudSimOptions sim{
-        .state_file = (std::filesystem::path(config.data_dir) / "cloudsim.json").string(),
-        .aws_partner_account = "999999999999",
-        .partner_token = randomHex(16),
-        .aws_secrets = {},
-        .bring_up = config.cloudsim_bring_up,
-        .clock = nullptr};
+    CloudSimOptions sim{.store = stack.store.get(),
+                        .state_file = {},
+                        .aws_partner_account = "999999999999",
+                        .partner_token = randomHex(16),
+                        .aws_secrets = {},
+                        .bring_up = config.cloudsim_bring_up,
+                        .clock = nullptr};
     const std::string aws_secret = randomHex(20);
     sim.aws_secrets[sim.aws_partner_account] = aws_secret;
     LP_ASSIGN_OR_RETURN(stack.cloudsim, CloudSim::open(sim));

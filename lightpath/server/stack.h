@@ -43,7 +43,7 @@ struct StackConfig {
   // How often an encrypted connection's key is replaced.
   std::chrono::seconds key_rotation{std::chrono::hours(24 * 30)};
   // The cloud providers' APIs Lightpath is a partner of. A provider without an endpoint here is
-  // the simulator's (cloudsim/), kept in data_dir/cloudsim.json and served under /cloudsim/.
+  // the simulator's (cloudsim/), kept in the store and served under /cloudsim/.
   std::vector<CloudEndpoint> cloud_endpoints;
   std::chrono::seconds cloud_accept_within{std::chrono::hours(24 * 7)};
   std::chrono::seconds cloud_poll{5};

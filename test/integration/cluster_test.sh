@@ -4,6 +4,8 @@
 # - 3 instances, then 2 behind HAProxy, race for scarce VLANs and spectrum: each VLAN once, no spectrum slot or
 #   VLAN held twice (read from the holds table apart from Lightpath), every acknowledged order
 #   there whichever instance is asked, every refusal names what ran out, `admin check` clean;
+# - a cloud hand-shake ordered, accepted and read on different instances completes (one simulator
+#   in the shared store);
 # - each webhook event is delivered once across the instances;
 # - one instance SIGKILLed with orders being configured: the others finish its work once its
 #   lease lapses, nothing is left provisioning;
@@ -54,6 +56,20 @@ api -d '{"id":"acme"}' "${urls[2]}/v1/tenants" >/dev/null
 for site in dc-ashburn dc-new-albany dc-hillsboro dc-santa-clara; do
   for p in 2 3 4 5 6; do api -X PATCH -d '{"tenant":"acme"}' "${urls[3]}/v1/ports/$site-p$p" >/dev/null; done
 done
+
+# A cloud hand-shake across instances: the simulators keep their state in the shared store, so
+# the customer's side, the order and the schedule's reads may each go to another instance.
+field() { /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin).get(sys.argv[1]))' "$1"; }
+customer() { curl -s -H 'Authorization: Bearer customer' -H 'Content-Type: application/json' "$@"; }
+attach=/cloudsim/google/compute/v1/projects/p/regions/us-east4/interconnectAttachments
+pairing=$(customer -d '{"name":"c1","type":"PARTNER"}' "${urls[1]}$attach" | field pairingKey)
+cloud=$(api -d "{\"tenant\":\"acme\",\"kind\":\"cloud\",\"a_end\":\"dc-ashburn-p2\",\"z_end\":\"google-ashburn-p1\",\"bandwidth_mbps\":1000,\"cloud\":{\"provider\":\"google\",\"pairing_key\":\"$pairing\"}}" \
+  "${urls[2]}/v1/connections" | field id)
+for _ in $(seq 200); do [ "$(customer "${urls[3]}$attach/c1" | field state)" = PENDING_CUSTOMER ] && break; sleep 0.1; done
+customer -X PATCH -d '{"adminEnabled":true}' "${urls[3]}$attach/c1" >/dev/null
+for _ in $(seq 300); do [ "$(api "${urls[1]}/v1/connections/$cloud" | field state)" = active ] && break; sleep 0.1; done
+[ "$(api "${urls[1]}/v1/connections/$cloud" | field state)" = active ] ||
+  fail "a cloud connection ordered on one instance and accepted on another is $(api "${urls[1]}/v1/connections/$cloud" | field state)"
 
 # Webhooks: one receiver, one subscription; every event reaches it once.
 hook_port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
