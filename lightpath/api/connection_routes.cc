@@ -104,16 +104,7 @@ std::optional<HttpResponse> checkIfMatch(const Context& ctx, std::uint64_t versi
 
 }  // namespace
 
-Result<HttpResponse> Api::Impl::createConnection(Context& ctx) {
-  LP_ASSIGN_OR_RETURN(json body, parseObject(ctx.request.body));
-  std::optional<std::string> quote_id;
-  if (body.contains("quote_id")) {
-    if (!body.at("quote_id").is_string())
-      return fail(invalidArgument("quote_id: the id of a quote (POST /v1/quotes)"));
-    quote_id = body.at("quote_id").get<std::string>();
-    body.erase("quote_id");
-  }
-  LP_ASSIGN_OR_RETURN(ConnectionSpec spec, specOfBody(body));
+Result<std::string> Api::Impl::orderingTenant(const Context& ctx, const json& body) const {
   std::string tenant = ctx.who.tenant;
   if (body.contains("tenant")) {
     if (!ctx.isOperator())
@@ -128,6 +119,20 @@ Result<HttpResponse> Api::Impl::createConnection(Context& ctx) {
     if (!known)
       return fail(invalidArgument(fmt::format("tenant: no tenant '{}'", tenant.substr(0, 40))));
   }
+  return tenant;
+}
+
+Result<HttpResponse> Api::Impl::createConnection(Context& ctx) {
+  LP_ASSIGN_OR_RETURN(json body, parseObject(ctx.request.body));
+  std::optional<std::string> quote_id;
+  if (body.contains("quote_id")) {
+    if (!body.at("quote_id").is_string())
+      return fail(invalidArgument("quote_id: the id of a quote (POST /v1/quotes)"));
+    quote_id = body.at("quote_id").get<std::string>();
+    body.erase("quote_id");
+  }
+  LP_ASSIGN_OR_RETURN(ConnectionSpec spec, specOfBody(body));
+  LP_ASSIGN_OR_RETURN(const std::string tenant, orderingTenant(ctx, body));
   LP_RETURN_IF_ERROR(checkEnds(*this, ctx, spec));
   std::optional<std::string> agreed;
   if (quote_id) {
@@ -213,18 +218,7 @@ Result<HttpResponse> Api::Impl::createConnectionPair(Context& ctx) {
         invalidArgument(fmt::format("secondary.z_end: '{}' is in zone {} like the primary's; a "
                                     "redundant pair takes one port in each",
                                     specs[1].z_end, zones[1])));
-  std::string tenant = ctx.who.tenant;
-  if (body.contains("tenant")) {
-    if (!ctx.isOperator())
-      return fail(invalidArgument("tenant: only operators order for a tenant"));
-    if (!body.at("tenant").is_string()) return fail(invalidArgument("tenant: must be a string"));
-    tenant = body.at("tenant").get<std::string>();
-    LP_ASSIGN_OR_RETURN(auto known, readDocument(*deps.store, "tenant", tenant));
-    if (!known)
-      return fail(invalidArgument(fmt::format("tenant: no tenant '{}'", tenant.substr(0, 40))));
-  }
-  if (tenant.empty())
-    return fail(invalidArgument("tenant: operators say which tenant the order is for"));
+  LP_ASSIGN_OR_RETURN(const std::string tenant, orderingTenant(ctx, body));
   for (int i = 0; i < 2; ++i) {
     if (Status ends = checkEnds(*this, ctx, specs[i]); !ends.isOk())
       return fail(ends.withContext(names[i]));

@@ -89,6 +89,8 @@ struct Api::Impl {
   // Routes. connection_routes.cc:
   Result<HttpResponse> createConnection(Context& ctx);
   Result<HttpResponse> createConnectionPair(Context& ctx);
+  // Whose an order is: the caller's tenant, or (operators) the existing tenant the body names.
+  Result<std::string> orderingTenant(const Context& ctx, const json& body) const;
   Result<HttpResponse> listConnections(Context& ctx);
   Result<HttpResponse> getConnection(Context& ctx);
   Result<HttpResponse> patchConnection(Context& ctx);
