@@ -91,11 +91,20 @@ Lifecycle::ProviderMove Lifecycle::pollProvider(const std::string& id) {
   if (!h) return {};
   const ProviderSide before = *c.current().provider;
   const std::string who = providerName(c.requested().cloud_provider);
+  // The time to accept ran out; what it ends is the customer's part only: once accepted, the
+  // provider bringing it up is not cut short.
+  const bool expired = awaiting && before.expires && *before.expires <= ctx_.now();
   Result<ProviderState> now =
       before.id.empty() ? provider->create(*h) : provider->read(*h, before.id);
   if (!now) {
     if (now.error().code() == StatusCode::Unavailable) {
       log().warn("connection {}: {}", id, now.error().message());
+      if (expired && before.id.empty()) {
+        return {.terminate = true,
+                .reason = fmt::format("the hand-shake expired: {} could not be reached by {}", who,
+                                      formatTime(*before.expires)),
+                .actor = "orchestrator"};
+      }
       return {};
     }
     // Refused when asked again (a key the provider no longer knows): nothing to wait for.
@@ -110,8 +119,7 @@ Lifecycle::ProviderMove Lifecycle::pollProvider(const std::string& id) {
             .actor = c.requested().cloud_provider};
   }
   const ProviderSide side = sideOf(*now, before.expires);
-  if (awaiting && now->phase != ProviderPhase::Ready && before.expires &&
-      *before.expires <= ctx_.now()) {
+  if (expired && now->phase == ProviderPhase::AwaitingCustomer) {
     if (Status removed = provider->remove(*h, now->id); !removed.isOk()) {
       log().warn("connection {}: removing the expired hand-shake: {}", id, removed.toString());
       return {};

@@ -156,7 +156,7 @@ TEST_F(CloudTest, AwsHostedConnectionAcceptedThroughTheAwsCli) {
   EXPECT_EQ(seen["connections"][0]["connectionState"], "deleted");
 }
 
-TEST_F(CloudTest, AwsHandshakeExpiresAndDeletionThereEndsItHere) {
+TEST_F(CloudTest, AwsHandshakeNotAcceptedInTimeExpires) {
   config_.stack.cloud_accept_within = std::chrono::seconds(2);
   start();
   const std::string acme = addTenant("acme", {"dc-ashburn-p1"});
@@ -172,15 +172,26 @@ TEST_F(CloudTest, AwsHandshakeExpiresAndDeletionThereEndsItHere) {
   if (auto seen = aws("123456789012", "describe-connections")) {
     EXPECT_EQ((*seen)["connections"][0]["connectionState"], "deleted");
   }
-  // Accepted, then deleted by the customer at AWS: torn down here too.
+}
+
+TEST_F(CloudTest, AwsAcceptedInTimeOutlivesTheWindowAndADeletionThereEndsIt) {
+  // Accepted within the window, brought up after it: the window ends the customer's part only.
+  config_.stack.cloud_accept_within = std::chrono::seconds(5);
+  config_.stack.cloudsim_bring_up = std::chrono::seconds(8);
+  start();
   if (!aws("123456789012", "describe-connections")) GTEST_SKIP() << "the AWS CLI is not installed";
+  const std::string acme = addTenant("acme", {"dc-ashburn-p1"});
   const std::string kept =
       order(acme, "aws-ashburn-p2", {{"provider", "aws"}, {"owner_account", "123456789012"}});
-  c = waitUntil(acme, kept, "awaiting_counterparty");
+  json c = waitUntil(acme, kept, "awaiting_counterparty");
   const std::string dxcon = c["current"]["provider"]["id"];
-  aws("123456789012", "confirm-connection --connection-id " + dxcon);
-  waitUntil(acme, kept, "active");
   int exit_code = 1;
+  aws("123456789012", "confirm-connection --connection-id " + dxcon, &exit_code);
+  ASSERT_EQ(exit_code, 0);
+  c = waitUntil(acme, kept, "active");
+  for (const json& h : c["history"])
+    EXPECT_EQ(h.value("reason", "").find("expired"), std::string::npos) << c["history"].dump();
+  // Deleted by the customer at AWS: torn down here too.
   aws("123456789012", "delete-connection --connection-id " + dxcon, &exit_code);
   EXPECT_EQ(exit_code, 0);
   c = waitUntil(acme, kept, "terminated");
