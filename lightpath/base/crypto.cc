@@ -8,7 +8,9 @@
 
 #include <cctype>
 #include <chrono>
+#include <cstring>
 #include <memory>
+#include <mutex>
 #include <vector>
 
 #include "lightpath/base/check.h"
@@ -40,10 +42,32 @@ std::string secureId(std::string_view prefix) {
   std::uint64_t bits[2] = {};
   LP_CHECK(RAND_bytes(reinterpret_cast<unsigned char*>(bits), sizeof(bits)) == 1,
            "the OS random generator failed");
-  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                      std::chrono::system_clock::now().time_since_epoch())
-                      .count();
-  return timeSortableId(prefix, static_cast<std::uint64_t>(ms), bits[0], bits[1]);
+  auto ms = static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                           std::chrono::system_clock::now().time_since_epoch())
+                                           .count());
+  // Monotonic within the process (as ULIDs' monotonic mode): ids made in the same millisecond,
+  // or after the clock stepped back, sort in the order they were made — the last one's random
+  // part plus one; the first of each millisecond stays random.
+  static std::mutex mutex;
+  static std::uint64_t last_ms = 0;
+  static std::string last_random;
+  std::lock_guard lock(mutex);
+  std::string random = timeSortableId("", ms, bits[0], bits[1]).substr(11);
+  if (ms <= last_ms) {
+    ms = last_ms;
+    random = last_random;
+    for (std::size_t i = random.size(); i-- > 0;) {  // + 1 in base 32, carrying leftwards
+      const char* at = std::strchr(kIdAlphabet, random[i]);
+      if (at[1] != '\0') {
+        random[i] = at[1];
+        break;
+      }
+      random[i] = kIdAlphabet[0];
+    }
+  }
+  last_ms = ms;
+  last_random = random;
+  return idTimePrefix(prefix, ms) + random;
 }
 
 std::string base64UrlEncode(std::string_view data) {

@@ -9,6 +9,7 @@
 #include <fstream>
 
 #include "lightpath/base/crypto.h"
+#include "lightpath/base/ids.h"
 
 namespace lightpath {
 namespace {
@@ -106,6 +107,18 @@ TEST_F(MasterKeyFile, TheEnvironmentWinsAndIsChecked) {
   auto short_key = loadMasterKey((dir_ / "short.key").string());
   ASSERT_FALSE(short_key);
   EXPECT_NE(short_key.error().message().find("short.key"), std::string::npos);
+}
+
+// Ids made one after another sort in that order, also within one millisecond (lists page by id
+// in creation order).
+TEST(SecureId, MadeInOrderSortInOrder) {
+  std::string last;
+  for (int i = 0; i < 5000; ++i) {
+    const std::string id = secureId("conn");
+    ASSERT_TRUE(isId(id, "conn")) << id;
+    ASSERT_LT(last, id) << "id " << i;
+    last = id;
+  }
 }
 
 }  // namespace

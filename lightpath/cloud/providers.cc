@@ -110,6 +110,11 @@ std::string messageOf(const json& body) {
 
 std::string objectName(const CloudHandshake& h) { return "lightpath-" + h.connection; }
 
+// The provider no longer has it; `state` says how it went.
+ProviderState goneState(const std::string& id, const std::string& state) {
+  return {.id = id, .state = state, .phase = ProviderPhase::Gone, .next_step = {}, .vlan = {}};
+}
+
 // AWS Direct Connect, as an AWS Direct Connect Delivery Partner: hosted connections on the
 // partner's interconnect (the on-ramp port), JSON 1.1 over HTTPS, SigV4-signed.
 class AwsDirectConnect : public CloudProvider {
@@ -138,8 +143,7 @@ class AwsDirectConnect : public CloudProvider {
     for (const json& c : existing) {
       if (c.value("connectionId", "") == id) return stateOf(c);
     }
-    return ProviderState{
-        .id = id, .state = "deleted", .phase = ProviderPhase::Gone, .next_step = {}, .vlan = {}};
+    return goneState(id, "deleted");
   }
 
   Status remove(const CloudHandshake& h, const std::string& id) override {
@@ -245,15 +249,11 @@ class AzureExpressRoute : public CloudProvider {
 
   Result<ProviderState> read(const CloudHandshake& h, const std::string& id) override {
     LP_ASSIGN_OR_RETURN(Reply got, call("GET", id, ""));
-    auto gone = [&](const char* why) {
-      return ProviderState{
-          .id = id, .state = why, .phase = ProviderPhase::Gone, .next_step = {}, .vlan = {}};
-    };
-    if (got.status == 404) return gone("Deleted");
+    if (got.status == 404) return goneState(id, "Deleted");
     if (got.status >= 400) return fail(failedPrecondition("azure: " + messageOf(got.body)));
     const std::string name = linkOf(h);
     if (linkIn(got.body, name).value("connection", h.connection) != h.connection)
-      return gone("Reassigned");
+      return goneState(id, "Reassigned");
     return stateOf(got.body, name);
   }
 
@@ -323,9 +323,7 @@ class GooglePartnerInterconnect : public CloudProvider {
 
   Result<ProviderState> read(const CloudHandshake& h, const std::string& id) override {
     LP_ASSIGN_OR_RETURN(Reply got, call("GET", "/" + id, ""));
-    if (got.status == 404)
-      return ProviderState{
-          .id = id, .state = "DELETED", .phase = ProviderPhase::Gone, .next_step = {}, .vlan = {}};
+    if (got.status == 404) return goneState(id, "DELETED");
     if (got.status >= 400) return fail(failedPrecondition("google: " + messageOf(got.body)));
     return stateOf(got.body, h);
   }

@@ -10,13 +10,6 @@
 namespace lightpath {
 namespace {
 
-std::string hex(const std::string& bytes) {
-  std::string out;
-  out.reserve(bytes.size() * 2);
-  for (unsigned char c : bytes) out += fmt::format("{:02x}", c);
-  return out;
-}
-
 // Header values are trimmed and inner runs of blanks folded to one (the canonical form).
 std::string canonicalValue(const std::string& value) {
   std::string out;
@@ -79,7 +72,7 @@ std::string sigV4Signature(const SigV4Request& request, const SigV4Authorization
   key = hmacSha256(key, authorization.region);
   key = hmacSha256(key, authorization.service);
   key = hmacSha256(key, "aws4_request");
-  return hex(hmacSha256(key, to_sign));
+  return hmacSha256Hex(key, to_sign);
 }
 
 void signSigV4(SigV4Request& request, const SigV4Credentials& credentials,

@@ -151,16 +151,15 @@ Result<std::vector<Claim>> RoutePlanner::planEthernet(const ConnectionSpec& spec
                                               pz.id, site->provider, spec.cloud_provider)));
     }
     if (spec.cloud_provider == "google") {
-      // A pairing key is made in one region; the attachment lands only on that region's on-ramps.
-      const std::size_t first = spec.cloud_key.find('/'), last = spec.cloud_key.rfind('/');
-      const std::string region = spec.cloud_key.substr(first + 1, last - first - 1);
-      if (region != site->region) {
+      // A pairing key is made in one region (validateSpec checked its form); the attachment
+      // lands only on that region's on-ramps, on a port of its edge availability domain.
+      const PairingKey key = parsePairingKey(spec.cloud_key).value_or(PairingKey{});
+      if (key.region != site->region) {
         return fail(invalidArgument(
             fmt::format("cloud.pairing_key: made for region {}, but port '{}' is at the {} on-ramp",
-                        region, pz.id, site->region)));
+                        key.region, pz.id, site->region)));
       }
-      // ... and in one edge availability domain: a port in the other one cannot take it.
-      const int domain = spec.cloud_key.back() - '0';
+      const int domain = key.domain;
       if (pz.zone != 0 && pz.zone != domain) {
         return fail(invalidArgument(fmt::format(
             "cloud.pairing_key: made for edge availability domain {}, but port '{}' is in {}",

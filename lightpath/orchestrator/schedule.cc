@@ -29,6 +29,7 @@ Result<std::size_t> Scheduler::run(TimePoint now) {
     since = std::exchange(last_run_, now);
   }
   std::size_t moved = 0;
+  std::vector<std::string> cloud_seen;  // cloud connections whose provider side is read
   for (const ConnectionRecord& record : candidates) {
     // One connection's trouble is logged and left to the next tick; the others still move.
     auto c = connectionFromJson(record.body);
@@ -95,6 +96,7 @@ Result<std::size_t> Scheduler::run(TimePoint now) {
          c->state() == ConnectionState::Active)) {
       // The provider's side, read every cloud_poll: the customer's acceptance, a deletion there,
       // an expired hand-shake.
+      cloud_seen.push_back(c->id());
       {
         std::lock_guard lock(mutex_);
         TimePoint& last = polled_[c->id()];
@@ -113,6 +115,13 @@ Result<std::size_t> Scheduler::run(TimePoint now) {
       if (move.moved || move.terminate) ++moved;
     }
   }
+  // Forget connections no longer read (terminated by their owner, failed): the map stays as
+  // large as the cloud connections being read.
+  std::sort(cloud_seen.begin(), cloud_seen.end());
+  std::lock_guard lock(mutex_);
+  std::erase_if(polled_, [&](const auto& entry) {
+    return !std::binary_search(cloud_seen.begin(), cloud_seen.end(), entry.first);
+  });
   return moved;
 }
 

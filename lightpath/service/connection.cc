@@ -155,6 +155,19 @@ const std::vector<std::uint64_t>& hostedBandwidths(std::string_view provider) {
   return provider == "aws" || provider == "google" ? aws : provider == "azure" ? azure : none;
 }
 
+std::optional<PairingKey> parsePairingKey(std::string_view key) {
+  const std::size_t first = key.find('/'), last = key.rfind('/');
+  if (first == std::string_view::npos || first == last || !isGuid(key.substr(0, first)))
+    return std::nullopt;
+  const std::string_view region = key.substr(first + 1, last - first - 1);
+  const std::string_view domain = key.substr(last + 1);
+  if (region.empty() ||
+      region.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-") != std::string_view::npos ||
+      (domain != "1" && domain != "2"))
+    return std::nullopt;
+  return PairingKey{std::string(region), domain[0] - '0'};
+}
+
 namespace {
 
 bool allOf(std::string_view text, std::string_view alphabet) {
@@ -176,12 +189,7 @@ Status validateCloud(const ConnectionSpec& s) {
                              ": the ExpressRoute circuit's service key, a GUID "
                              "(xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)");
   } else if (p == "google") {
-    // uuid/region/1|2 (the edge availability domain).
-    const std::size_t first = s.cloud_key.find('/'), last = s.cloud_key.rfind('/');
-    if (first == std::string::npos || first == last || !isGuid(s.cloud_key.substr(0, first)) ||
-        !allOf(s.cloud_key.substr(first + 1, last - first - 1),
-               "abcdefghijklmnopqrstuvwxyz0123456789-") ||
-        (s.cloud_key.substr(last + 1) != "1" && s.cloud_key.substr(last + 1) != "2"))
+    if (!parsePairingKey(s.cloud_key))
       return invalidArgument(field +
                              ": the attachment's pairing key, UUID/REGION/1 or UUID/REGION/2");
   } else {

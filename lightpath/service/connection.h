@@ -110,6 +110,13 @@ std::string cloudKeyField(std::string_view provider);
 const std::vector<std::uint64_t>& hostedBandwidths(std::string_view provider);
 // "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx" in hex digits.
 bool isGuid(std::string_view text);
+// A Google Partner Interconnect pairing key, "UUID/REGION/DOMAIN": the region it was made in and
+// its edge availability domain (1 or 2); nothing when it is not one.
+struct PairingKey {
+  std::string region;
+  int domain = 0;
+};
+std::optional<PairingKey> parsePairingKey(std::string_view key);
 
 // Tags a connection may carry (each at most 128 / 256 characters).
 inline constexpr std::size_t kMaxTags = 64;
