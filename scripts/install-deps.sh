@@ -22,6 +22,8 @@ packages=(
   # tests, fuzzing, benchmarks and their peers
   libgtest-dev libgmock-dev librapidcheck-dev libbenchmark-dev clang-14 libclang-rt-14-dev
   libboost-graph-dev python3 python3-networkx wrk curl openssl jq
+  # the LP bound bulk transfers are measured against (bench/transfer_optimum.cc)
+  libglpk-dev
   # GNPy, the QoT peer (../shared/peers/gnpy, run from source): what bench/gnpy_qot.py imports
   python3-numpy python3-scipy python3-openpyxl python3-xlrd
   # code checks (scripts/lint.sh)

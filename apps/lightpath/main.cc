@@ -13,6 +13,7 @@
 #include "serve_command.h"
 #include "simulate_command.h"
 #include "topology_command.h"
+#include "transfers_command.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"Lightpath: network-as-a-service orchestrator for fiber carriers"};
@@ -29,6 +30,7 @@ int main(int argc, char** argv) {
   lightpath::cli::addAdminCommand(app, &exit_code);
   lightpath::cli::addAnalyzeCommand(app, &exit_code);
   lightpath::cli::addCloudSimCommand(app, &exit_code);
+  lightpath::cli::addTransfersCommand(app, &exit_code);
   lightpath::cli::addHelpCommands(app, &exit_code);  // last: it reads the others
   try {
     app.parse(argc, argv);

@@ -196,6 +196,49 @@ expect_in "admin check broken" "$tmp/out" "missing from the ledger"
 check "bench bad kind" 2 "$lp" bench provision --data "$tmp/store" --kind fax
 
 # Shell completion and the man page, both from the command tree.
+# transfers plan: a workload on the demo network at 100 Gb/s per fiber direction.
+cat > "$tmp/workload.json" <<'EOF'
+[{"id": "ckpt", "a": "dc-ashburn", "z": "dc-hillsboro", "bytes": 90e12,
+  "earliest": "2027-03-01T00:00:00Z", "deadline": "2027-03-01T06:00:00Z"},
+ {"id": "dataset", "a": "dc-hillsboro", "z": "dc-ashburn", "bytes": 20e12,
+  "earliest": "2027-03-01T01:00:00Z", "deadline": "2027-03-01T02:00:00Z"},
+ {"id": "too-big", "a": "dc-ashburn", "z": "dc-santa-clara", "bytes": 1e16,
+  "earliest": "2027-03-01T00:00:00Z", "deadline": "2027-03-01T03:00:00Z"}]
+EOF
+check "transfers plan" 0 "$lp" transfers plan --workload "$tmp/workload.json" --link-gbps 100 --json
+/usr/bin/python3 - "$tmp/out" <<'PY' || failures=$((failures + 1))
+import json, sys
+from datetime import datetime
+d = json.load(open(sys.argv[1]))
+t = lambda s: datetime.fromisoformat(s.replace("Z", "+00:00")).timestamp()
+assert [a["id"] for a in d["admitted"]] == ["ckpt", "dataset"], d["admitted"]
+assert [r["id"] for r in d["rejected"]] == ["too-big"], d["rejected"]
+assert "cannot deliver" in d["rejected"][0]["reason"], d["rejected"]
+want = {"ckpt": (90e12, "2027-03-01T00:00:00Z", "2027-03-01T06:00:00Z"),
+        "dataset": (20e12, "2027-03-01T01:00:00Z", "2027-03-01T02:00:00Z")}
+for a in d["admitted"]:
+    size, earliest, deadline = want[a["id"]]
+    carried = 0
+    for e in a["schedule"]:
+        assert t(earliest) <= t(e["start"]) < t(e["end"]) <= t(deadline), e
+        assert 0 < e["gbps"] <= 100 and e["fibers"], e
+        carried += e["gbps"] * 1e9 / 8 * (t(e["end"]) - t(e["start"]))
+    assert carried >= size, (a["id"], carried)
+assert d["admitted_bytes"] == 110e12 and d["offered_bytes"] == 110e12 + 1e16, d
+PY
+check "transfers plan human" 0 "$lp" transfers plan --workload "$tmp/workload.json" --link-gbps 100
+expect_in "transfers plan human" "$tmp/out" "admitted 110.00 TB of 10.11 PB"
+echo '[{"id": "x", "a": "dc-ashburn", "z": "dc-hillsboro", "bytes": 0, "earliest": "2027-03-01T00:00:00Z", "deadline": "2027-03-01T06:00:00Z"}]' > "$tmp/zero.json"
+check "transfers zero bytes" 1 "$lp" transfers plan --workload "$tmp/zero.json"
+expect_in "transfers zero bytes" "$tmp/err" 'zero.json: transfer 0 (x): "bytes" must be a number from 1 to 10^18'
+sed 's/dc-santa-clara/atlantis/' "$tmp/workload.json" > "$tmp/unknown.json"
+check "transfers unknown end" 1 "$lp" transfers plan --workload "$tmp/unknown.json"
+expect_in "transfers unknown end" "$tmp/err" 'transfer too-big: "z"'
+echo '[{' > "$tmp/broken.json"
+check "transfers broken file" 1 "$lp" transfers plan --workload "$tmp/broken.json"
+expect_in "transfers broken file" "$tmp/err" "broken.json: not valid JSON"
+check "transfers bad fill" 2 "$lp" transfers plan --workload "$tmp/workload.json" --fill later
+
 check "completion bash" 0 "$lp" completion bash
 bash -n "$tmp/out" || { echo "FAIL completion: not bash"; failures=$((failures + 1)); }
 completes() {  # completes WORDS... -> what the completion offers for the last word

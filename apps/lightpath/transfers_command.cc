@@ -1,0 +1,160 @@
+// `lightpath transfers plan`: a workload of bulk transfers planned in order of arrival on an
+// empty network, as the service would admit them (lightpath/transfer/workload.h).
+#include "transfers_command.h"
+
+#include <fmt/format.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
+
+#include "exit_codes.h"
+#include "lightpath/io/demo_network.h"
+#include "lightpath/io/topology_io.h"
+#include "lightpath/service/connection_json.h"
+#include "lightpath/transfer/workload.h"
+
+namespace lightpath::cli {
+namespace {
+
+constexpr std::uintmax_t kMaxWorkloadBytes = 64 << 20;
+// What serve offers per fiber for packet services (Provisioner's packet capacity per fiber).
+constexpr double kDefaultLinkGbps = 1600;
+
+struct PlanFlags {
+  std::string topology;
+  std::string workload;
+  double link_gbps = kDefaultLinkGbps;
+  int slot_minutes = 5;
+  int routes = 4;
+  std::string fill = "even";
+  bool json = false;
+};
+
+Result<nlohmann::json> readWorkloadFile(const std::string& path) {
+  std::error_code error;
+  const auto size = std::filesystem::file_size(path, error);
+  if (error)
+    return fail(invalidArgument(fmt::format("{}: cannot read: {}", path, error.message())));
+  if (size > kMaxWorkloadBytes)
+    return fail(invalidArgument(fmt::format("{}: larger than 64 MiB", path)));
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  nlohmann::json json = nlohmann::json::parse(text.str(), nullptr, /*allow_exceptions=*/false);
+  if (json.is_discarded()) return fail(invalidArgument(fmt::format("{}: not valid JSON", path)));
+  return json;
+}
+
+std::string humanBytes(double bytes) {
+  if (bytes >= 1e15) return fmt::format("{:.2f} PB", bytes / 1e15);
+  if (bytes >= 1e12) return fmt::format("{:.2f} TB", bytes / 1e12);
+  return fmt::format("{:.2f} GB", bytes / 1e9);
+}
+
+int runPlan(const PlanFlags& flags) {
+  if (!(flags.link_gbps > 0) || flags.link_gbps > 1e6) {
+    fmt::print(stderr, "error: --link-gbps must be above 0 and at most 1000000, got {}\n",
+               flags.link_gbps);
+    return kExitUsage;
+  }
+  if (flags.slot_minutes < 1 || flags.slot_minutes > 1440) {
+    fmt::print(stderr, "error: --slot-minutes must be 1 to 1440, got {}\n", flags.slot_minutes);
+    return kExitUsage;
+  }
+  if (flags.fill != "even" && flags.fill != "earliest") {
+    fmt::print(stderr, "error: --fill must be even or earliest, got {}\n", flags.fill);
+    return kExitUsage;
+  }
+  auto topology = flags.topology.empty() ? loadDemoNetwork() : readTopologyFile(flags.topology);
+  if (!topology) {
+    fmt::print(stderr, "error: {}\n", topology.error().message());
+    return kExitRejected;
+  }
+  auto json = readWorkloadFile(flags.workload);
+  if (!json) {
+    fmt::print(stderr, "error: {}\n", json.error().message());
+    return kExitRejected;
+  }
+  auto orders = parseWorkload(*json, flags.workload);
+  if (!orders) {
+    fmt::print(stderr, "error: {}\n", orders.error().message());
+    return kExitRejected;
+  }
+  const PathEngine engine(std::make_shared<const Topology>(std::move(*topology)));
+  auto problem =
+      buildWorkloadProblem(engine, std::move(*orders),
+                           {.link_mbps = static_cast<std::uint64_t>(flags.link_gbps * 1000),
+                            .slot = std::chrono::minutes(flags.slot_minutes),
+                            .routes = flags.routes});
+  if (!problem) {
+    fmt::print(stderr, "error: {}: {}\n", flags.workload, problem.error().message());
+    return kExitRejected;
+  }
+  const WorkloadOutcome outcome = planInArrivalOrder(
+      *problem, flags.fill == "even" ? TransferFill::Even : TransferFill::Earliest);
+  if (flags.json) {
+    std::cout << workloadJson(*problem, outcome).dump(2) << "\n";
+    return kExitOk;
+  }
+  fmt::print("{:<12} {:<22} {:<22} {:>10}  {}\n", "ID", "A", "Z", "BYTES", "OUTCOME");
+  for (std::size_t i = 0; i < problem->orders.size(); ++i) {
+    const TransferOrder& o = problem->orders[i];
+    std::string outcome_text;
+    if (const auto& plan = outcome.plans[i]) {
+      std::set<int> routes;
+      for (const TransferRate& r : plan->rates) routes.insert(r.route);
+      outcome_text = fmt::format("admitted: {} route{}, done by {}", routes.size(),
+                                 routes.size() == 1 ? "" : "s",
+                                 formatTime(problem->grid.start(plan->finish_slot)));
+    } else {
+      outcome_text = "rejected: " + outcome.reasons[i];
+    }
+    fmt::print("{:<12} {:<22} {:<22} {:>10}  {}\n", o.id, o.a, o.z, humanBytes(o.bytes),
+               outcome_text);
+  }
+  const double admitted = admittedBytes(*problem, outcome), offered = offeredBytes(*problem);
+  fmt::print(
+      "\nadmitted {} of {} ({:.1f}%) in {:.1f} ms; {:g} Gb/s per fiber direction, {}-minute "
+      "slots\n",
+      humanBytes(admitted), humanBytes(offered), offered > 0 ? 100 * admitted / offered : 0.0,
+      outcome.elapsed_ms, flags.link_gbps, flags.slot_minutes);
+  return kExitOk;
+}
+
+}  // namespace
+
+void addTransfersCommand(CLI::App& app, int* exit_code) {
+  static PlanFlags flags;
+  CLI::App* transfers = app.add_subcommand("transfers", "bulk transfers with a deadline");
+  transfers->require_subcommand(1);
+  CLI::App* plan = transfers->add_subcommand(
+      "plan",
+      "plan a workload of transfers offline, in order of arrival, on an empty network: which are "
+      "admitted and each one's bandwidth over time and routes");
+  plan->add_option("--topology", flags.topology,
+                   "network file (default: the built-in demo network)");
+  plan->add_option("--workload", flags.workload,
+                   "a JSON array of {\"id\", \"a\", \"z\", \"bytes\", \"earliest\", \"deadline\"} "
+                   "(ends: node or site ids; times RFC 3339 UTC)")
+      ->required();
+  plan->add_option(
+          "--link-gbps", flags.link_gbps,
+          "what every fiber offers per direction (default: serve's packet capacity per fiber)")
+      ->capture_default_str();
+  plan->add_option("--slot-minutes", flags.slot_minutes, "plans run in whole slots of this length")
+      ->capture_default_str();
+  plan->add_option("--routes", flags.routes, "candidate routes per transfer")
+      ->capture_default_str();
+  plan->add_option(
+          "--fill", flags.fill,
+          "even: the least peak rate that meets the deadline; earliest: as soon as possible")
+      ->capture_default_str();
+  plan->add_flag("--json", flags.json, "print one JSON object");
+  plan->callback([exit_code] { *exit_code = runPlan(flags); });
+}
+
+}  // namespace lightpath::cli
