@@ -332,6 +332,30 @@ std::uint64_t Ledger::freeQuantity(ResourceId resource, Window window) const {
   return it->second.capacity - std::min(it->second.capacity, peak);
 }
 
+std::vector<std::uint64_t> Ledger::freeQuantityBySlot(ResourceId resource, TimePoint origin,
+                                                      std::chrono::microseconds slot,
+                                                      int slots) const {
+  std::shared_lock lock(mutex_);
+  std::vector<std::uint64_t> free(static_cast<std::size_t>(std::max(slots, 0)), 0);
+  auto found = resources_.find(resource);
+  if (found == resources_.end() || isDiscrete(resource.kind) || slot.count() <= 0) return free;
+  const Resource& r = found->second;
+  auto it = r.level.upper_bound(origin);
+  std::int64_t level = it == r.level.begin() ? 0 : std::prev(it)->second;
+  for (int s = 0; s < slots; ++s) {
+    const TimePoint start = origin + slot * s, end = start + slot;
+    for (; it != r.level.end() && it->first <= start; ++it) level = it->second;
+    std::int64_t peak = level;  // in force at the slot's start
+    for (; it != r.level.end() && it->first < end; ++it) {
+      level = it->second;
+      peak = std::max(peak, level);
+    }
+    const auto used = static_cast<std::uint64_t>(std::max<std::int64_t>(0, peak));
+    free[s] = r.capacity - std::min(r.capacity, used);
+  }
+  return free;
+}
+
 double Ledger::utilization(ResourceId resource, TimePoint at) const {
   std::shared_lock lock(mutex_);
   auto it = resources_.find(resource);

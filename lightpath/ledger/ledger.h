@@ -118,6 +118,10 @@ class Ledger {
   std::vector<std::uint64_t> freeUnits(ResourceId resource, Window window) const;
   // Quantities: the least free amount at any moment of the window.
   std::uint64_t freeQuantity(ResourceId resource, Window window) const;
+  // Quantities: the least free amount in each of `slots` equal slots from `origin` (the grid a
+  // bulk transfer is planned on); one walk over the resource's level, not one query per slot.
+  std::vector<std::uint64_t> freeQuantityBySlot(ResourceId resource, TimePoint origin,
+                                                std::chrono::microseconds slot, int slots) const;
   // Units (or amount) in use at `at`, over capacity: 0..1.
   double utilization(ResourceId resource, TimePoint at) const;
   // Who holds what of a resource at `at` (units first..first+count, or an amount), by first unit.

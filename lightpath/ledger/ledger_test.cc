@@ -250,6 +250,27 @@ RC_GTEST_PROP(Ledger, InvariantHoldsUnderRandomOperations, ()) {
   }
 }
 
+// Free bandwidth per slot is the least free in the slot, and a hold ending on a slot's start
+// leaves that slot alone; the same as freeQuantity asked slot by slot.
+TEST(Ledger, FreeQuantityBySlot) {
+  Ledger ledger;
+  const ResourceId link{ResourceKind::LinkBandwidth, 0};
+  ASSERT_TRUE(ledger.addResource(link, 100).isOk());
+  const TimePoint t0 = TimePoint(std::chrono::seconds(1000));
+  const auto minute = std::chrono::minutes(1);
+  ASSERT_TRUE(ledger.reserve("a", {{link, 0, 30}}, {t0 + minute, t0 + 3 * minute}));
+  ASSERT_TRUE(
+      ledger.reserve("b", {{link, 0, 50}}, {t0 + 150 * std::chrono::seconds(1), t0 + 4 * minute}));
+  ASSERT_TRUE(ledger.reserve("c", {{link, 0, 10}}, {t0 - minute, TimePoint::max()}));
+  const auto free = ledger.freeQuantityBySlot(link, t0, minute, 6);
+  EXPECT_EQ(free, (std::vector<std::uint64_t>{90, 60, 10, 40, 90, 90}));
+  for (int s = 0; s < 6; ++s) {
+    EXPECT_EQ(free[s], ledger.freeQuantity(link, {t0 + s * minute, t0 + (s + 1) * minute})) << s;
+  }
+  EXPECT_EQ(ledger.freeQuantityBySlot({ResourceKind::LinkBandwidth, 9}, t0, minute, 2),
+            (std::vector<std::uint64_t>{0, 0}));
+}
+
 TEST(Ledger, SaysWhoHoldsWhichUnitsAtATime) {
   Ledger ledger;
   const ResourceId fiber{ResourceKind::SpectrumSlots, 0};
