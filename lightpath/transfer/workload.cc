@@ -71,6 +71,25 @@ Result<std::vector<TransferOrder>> parseWorkload(const nlohmann::json& json,
   return orders;
 }
 
+Result<std::vector<Path>> transferRoutes(const PathEngine& engine, NodeIndex a, NodeIndex z, int k,
+                                         PathWorkspace& ws) {
+  LP_ASSIGN_OR_RETURN(std::vector<Path> paths, engine.kShortestPaths({.from = a, .to = z}, k, ws));
+  if (k < 2) return paths;
+  if (auto pair = engine.diversePair({.from = a, .to = z}, Diversity::Fiber, ws)) {
+    std::vector<Path> missing;
+    for (Path* leg : {&pair->working, &pair->protection}) {
+      if (std::find(paths.begin(), paths.end(), *leg) == paths.end()) missing.push_back(*leg);
+    }
+    // The pair replaces the longest of the k shortest.
+    while (!paths.empty() && paths.size() + missing.size() > static_cast<std::size_t>(k))
+      paths.pop_back();
+    paths.insert(paths.end(), missing.begin(), missing.end());
+    std::stable_sort(paths.begin(), paths.end(),
+                     [](const Path& x, const Path& y) { return x.length < y.length; });
+  }
+  return paths;
+}
+
 Result<WorkloadProblem> buildWorkloadProblem(const PathEngine& engine,
                                              std::vector<TransferOrder> orders,
                                              const WorkloadOptions& options) {
@@ -118,21 +137,7 @@ Result<WorkloadProblem> buildWorkloadProblem(const PathEngine& engine,
     if (*a == *z)
       return fail(
           invalidArgument(fmt::format("transfer {}: \"a\" and \"z\" are the same node", o.id)));
-    auto paths = engine.kShortestPaths({.from = *a, .to = *z}, options.routes, ws);
-    // A fiber-disjoint pair among the candidates, where one exists: the k shortest often share
-    // their first and last fibers, and a transfer may need both ways out of a site.
-    if (paths && options.routes > 1) {
-      if (auto pair = engine.diversePair({.from = *a, .to = *z}, Diversity::Fiber, ws)) {
-        for (Path* leg : {&pair->working, &pair->protection}) {
-          if (std::find(paths->begin(), paths->end(), *leg) == paths->end()) {
-            if (static_cast<int>(paths->size()) == options.routes) paths->pop_back();
-            paths->push_back(*leg);
-          }
-        }
-        std::stable_sort(paths->begin(), paths->end(),
-                         [](const Path& x, const Path& y) { return x.length < y.length; });
-      }
-    }
+    auto paths = transferRoutes(engine, *a, *z, options.routes, ws);
     if (!paths) {
       why = paths.error().message();
     } else if (demand.first_slot >= demand.end_slot) {
