@@ -17,6 +17,7 @@
 #include "lightpath/cloud/provider.h"
 #include "lightpath/ledger/ledger.h"
 #include "lightpath/orchestrator/connection_records.h"
+#include "lightpath/orchestrator/transfers.h"
 #include "lightpath/pce/workspace.h"
 
 namespace lightpath {
@@ -29,6 +30,10 @@ class Lifecycle {
 
   Result<Connection> order(const std::string& tenant, ConnectionSpec spec, const std::string& actor,
                            const AlsoInTransaction& also);
+  // A bulk transfer (transfers.cc): planned on the calendar, its legs held and stored with the
+  // transfer's document in one transaction; the legs start on the schedule.
+  Result<TransferRecord> orderTransfer(const std::string& tenant, const TransferRequest& request,
+                                       const std::string& actor, const AlsoWithTransfer& also);
   Status activate(const std::string& id);
   Result<Connection> beginModify(const std::string& id, std::uint64_t mbps,
                                  std::optional<std::uint64_t> expected_version,

@@ -62,6 +62,61 @@ Result<Connection> Provisioner::order(const std::string& tenant, const Connectio
   }
 }
 
+Result<TransferRecord> Provisioner::orderTransfer(const std::string& tenant,
+                                                  const TransferRequest& request,
+                                                  const std::string& actor,
+                                                  const AlsoWithTransfer& also) {
+  // As order(): caught up with other instances first, planned again after a lost race.
+  for (int attempt = 1;; ++attempt) {
+    if (Status s = ctx_->deps.store->refresh(); !s.isOk()) return fail(s);
+    auto t = lifecycle_->orderTransfer(tenant, request, actor, also);
+    if (t || attempt == 50 || t.error().code() != StatusCode::Aborted ||
+        t.error().message().find(kCapacityRace) == std::string::npos) {
+      return t;
+    }
+    thread_local std::minstd_rand jitter(std::random_device{}());
+    std::this_thread::sleep_for(std::chrono::microseconds(
+        std::uniform_int_distribution<int>(0, 500 * std::min(attempt, 10))(jitter)));
+  }
+}
+
+std::optional<TimePoint> Provisioner::earliestTransferFinish(const TransferRequest& request) const {
+  const TransferPlanner planner(ctx_->deps.topology, *ctx_->deps.engine, *ctx_->deps.ledger);
+  return planner.earliestFinish(request, ctx_->now());
+}
+
+Result<TransferRecord> Provisioner::transfer(const std::string& id) const {
+  std::optional<DocumentRecord> document;
+  LP_RETURN_IF_ERROR(ctx_->deps.store->transact([&](StoreTransaction& tx) -> Status {
+    LP_ASSIGN_OR_RETURN(document, tx.document(std::string(kTransferKind), id));
+    return Status::ok();
+  }));
+  if (!document) return fail(notFound(fmt::format("no transfer '{}'", id.substr(0, 60))));
+  auto body = nlohmann::json::parse(document->body, nullptr, false);
+  if (body.is_discarded())
+    return fail(internalError(fmt::format("stored transfer {} is not JSON", id)));
+  return transferFromJson(body);
+}
+
+Result<std::vector<std::string>> Provisioner::cancelTransfer(const std::string& id,
+                                                             const std::string& actor,
+                                                             const AlsoWithTransfer& also) {
+  LP_ASSIGN_OR_RETURN(TransferRecord t, transfer(id));
+  if (!t.cancelled) t.cancelled = ctx_->now();
+  LP_RETURN_IF_ERROR(ctx_->deps.store->transact([&](StoreTransaction& tx) -> Status {
+    LP_RETURN_IF_ERROR(tx.putDocument(
+        {std::string(kTransferKind), t.id, t.tenant,
+         transferToJson(t).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)}));
+    return also ? also(tx, t) : Status::ok();
+  }));
+  std::vector<std::string> ending;
+  for (const TransferLegRecord& leg : t.legs) {
+    auto c = lifecycle_->beginTerminate(leg.connection, actor, {});
+    if (c && c->state() == ConnectionState::Deprovisioning) ending.push_back(leg.connection);
+  }
+  return ending;
+}
+
 Result<Realization> Provisioner::quote(const ConnectionSpec& spec) const {
   return ctx_->planner.quote(spec, ctx_->now());
 }

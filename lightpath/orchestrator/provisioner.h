@@ -30,6 +30,7 @@
 #include "lightpath/orchestrator/connection_records.h"
 #include "lightpath/orchestrator/failures.h"
 #include "lightpath/orchestrator/reconciler.h"
+#include "lightpath/orchestrator/transfers.h"
 #include "lightpath/service/connection.h"
 #include "lightpath/service/pricing.h"
 #include "lightpath/southbound/multi_device.h"
@@ -92,6 +93,21 @@ class Provisioner {
   // when the network cannot carry it (nothing is held then).
   Result<Connection> order(const std::string& tenant, const ConnectionSpec& spec,
                            const std::string& actor, const AlsoInTransaction& also = {});
+
+  // A bulk transfer: `request.bytes` between two client ports by the deadline, planned on the
+  // calendar (transfer_planner.h) and ordered as Ethernet legs with bandwidth steps on pinned
+  // routes, all held and stored with the transfer's document (and `also`) in one transaction,
+  // or nothing. The legs start on the schedule. InvalidArgument naming the field;
+  // ResourceExhausted saying how much fits (earliestTransferFinish() says when all would).
+  Result<TransferRecord> orderTransfer(const std::string& tenant, const TransferRequest& request,
+                                       const std::string& actor, const AlsoWithTransfer& also = {});
+  std::optional<TimePoint> earliestTransferFinish(const TransferRequest& request) const;
+  // A stored transfer; NotFound.
+  Result<TransferRecord> transfer(const std::string& id) const;
+  // Marks the transfer cancelled (with `also`, in one transaction; idempotent) and begins
+  // terminating every leg not ended yet; returns the legs to terminate (terminate() each).
+  Result<std::vector<std::string>> cancelTransfer(const std::string& id, const std::string& actor,
+                                                  const AlsoWithTransfer& also = {});
 
   // What order() would choose and charge for `spec` now: route, latency, price; nothing is
   // held (a later order may find the capacity gone). Same errors as order().

@@ -41,6 +41,42 @@ TEST(Provisioner, OrdersAndActivatesAnEthernetCircuit) {
   EXPECT_TRUE(w.provisioner->check().empty());
 }
 
+// A pinned route is taken as given (the devices on it configured), or refused saying which
+// fiber is wrong.
+TEST(Provisioner, APinnedRouteIsTakenAsGivenOrRefusedWithWhy) {
+  World w;
+  PathWorkspace ws;
+  auto routes = w.engine.kShortestPaths({.from = *w.engine.resolveNode("dc-ashburn-roadm"),
+                                         .to = *w.engine.resolveNode("dc-santa-clara-roadm")},
+                                        3, ws);
+  ASSERT_TRUE(routes);
+  ConnectionSpec spec = ethernet();
+  for (FiberIndex f : routes->back().fibers) spec.route.push_back(w.topology->fiber(f).id);
+  auto c = w.provisioner->order("acme", spec, "key:1");
+  ASSERT_TRUE(c) << c.error().toString();
+  EXPECT_EQ(c->current().fibers, spec.route);
+  ASSERT_TRUE(w.provisioner->activate(c->id()).isOk());
+  for (NodeIndex n : routes->back().nodes)
+    EXPECT_EQ(w.devices[w.topology->node(n).id]->running()->size(), 1u) << w.topology->node(n).id;
+  EXPECT_TRUE(w.provisioner->check().empty());
+
+  auto refused = [&](std::vector<std::string> route) {
+    ConnectionSpec bad = ethernet();
+    bad.route = std::move(route);
+    auto r = w.provisioner->order("acme", bad, "key:1");
+    EXPECT_FALSE(r);
+    return r ? std::string() : r.error().message();
+  };
+  EXPECT_EQ(refused({"no-such-fiber"}), "route[0]: no fiber 'no-such-fiber'");
+  EXPECT_NE(refused({spec.route[1]}).find("route[0]: fiber '" + spec.route[1] + "' does not leave"),
+            std::string::npos);
+  EXPECT_NE(refused({spec.route[0]}).find("route: ends at"), std::string::npos);
+  ConnectionSpec wide = ethernet(100'000);
+  wide.route = spec.route;
+  wide.protection = Protection::OnePlusOne;
+  EXPECT_FALSE(w.provisioner->order("acme", wide, "key:1"));
+}
+
 TEST(Provisioner, ProtectedWavelengthGetsTwoDiverseLegsWithSpectrum) {
   World w;
   ConnectionSpec spec{.kind = ConnectionKind::Wavelength,

@@ -39,6 +39,33 @@ Status avoidDown(const NetworkHealth* health, const Topology& t, NodeIndex a, No
   return Status::ok();
 }
 
+// The path a pinned route names: fiber ids walked from `a`, ending at `z`.
+Result<Path> pinnedPath(const Topology& t, const std::vector<std::string>& route, NodeIndex a,
+                        NodeIndex z) {
+  Path path;
+  path.nodes.push_back(a);
+  for (std::size_t i = 0; i < route.size(); ++i) {
+    const auto f = t.findFiber(route[i]);
+    if (!f)
+      return fail(
+          invalidArgument(fmt::format("route[{}]: no fiber '{}'", i, route[i].substr(0, 60))));
+    const NodeIndex at = path.nodes.back();
+    if (t.fiberA(*f) != at && t.fiberB(*f) != at) {
+      return fail(invalidArgument(
+          fmt::format("route[{}]: fiber '{}' does not leave '{}'", i, route[i], t.node(at).id)));
+    }
+    path.fibers.push_back(*f);
+    path.nodes.push_back(t.otherEnd(*f, at));
+    path.length = path.length + t.fiber(*f).length;
+  }
+  if (path.nodes.back() != z) {
+    return fail(invalidArgument(fmt::format("route: ends at '{}', not at z_end's node '{}'",
+                                            t.node(path.nodes.back()).id, t.node(z).id)));
+  }
+  path.latency = fiberLatency(path.length);
+  return path;
+}
+
 // Every fiber of `route` (both legs) and every shared-risk group of those fibers, excluded.
 void avoidRoute(const Topology& t, const Realization& route, PathConstraints& constraints) {
   for (const auto* fibers : {&route.fibers, &route.protection_fibers}) {
@@ -186,7 +213,15 @@ Result<std::vector<Claim>> RoutePlanner::planEthernet(const ConnectionSpec& spec
     LP_RETURN_IF_ERROR(avoidDown(deps_.health, t, na, nz, request.constraints));
     if (diverse_from) avoidRoute(t, *diverse_from, request.constraints);
     std::vector<Path> legs;
-    if (spec.protection == Protection::OnePlusOne) {
+    if (!spec.route.empty()) {
+      LP_ASSIGN_OR_RETURN(Path pinned, pinnedPath(t, spec.route, na, nz));
+      const auto down = deps_.health ? deps_.health->down() : std::make_shared<const DownSet>();
+      for (FiberIndex f : pinned.fibers) {
+        if (down->fiberDown(f))
+          return fail(failedPrecondition(fmt::format("route: fiber '{}' is down", t.fiber(f).id)));
+      }
+      legs = {pinned};
+    } else if (spec.protection == Protection::OnePlusOne) {
       LP_ASSIGN_OR_RETURN(auto pair, deps_.engine->diversePair(request, Diversity::Srlg, ws));
       legs = {pair.working, pair.protection};
     } else {

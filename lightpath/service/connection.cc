@@ -244,6 +244,14 @@ Status validateSpec(const ConnectionSpec& s) {
   } else if (!s.cloud_provider.empty() || !s.cloud_key.empty()) {
     return invalidArgument("cloud: only cloud connections have a provider and key");
   }
+  if (!s.route.empty()) {
+    if (s.kind != ConnectionKind::Ethernet)
+      return invalidArgument("route: only an Ethernet connection's route is pinned");
+    if (s.protection == Protection::OnePlusOne)
+      return invalidArgument("route: a 1+1 connection's two legs are chosen by Lightpath");
+    if (!s.diverse_from.empty())
+      return invalidArgument("route: a pinned route and diverse_from do not go together");
+  }
   if (!s.diverse_from.empty() && s.kind == ConnectionKind::Wavelength) {
     return invalidArgument(
         "diverse_from: a wavelength's diverse second leg is ordered as protection 1+1");

@@ -94,6 +94,9 @@ struct ConnectionSpec {
   // Ethernet/cloud: a connection of the same tenant this one must share no fiber or shared-risk
   // group with (the second of a redundant pair).
   std::string diverse_from;
+  // Ethernet: the fibers to take, A to Z (a bulk transfer's legs; a route the customer pins);
+  // empty: Lightpath chooses.
+  std::vector<std::string> route;
   std::map<std::string, std::string> tags;
   bool operator==(const ConnectionSpec&) const = default;
 };
@@ -120,6 +123,7 @@ std::optional<PairingKey> parsePairingKey(std::string_view key);
 
 // Tags a connection may carry (each at most 128 / 256 characters).
 inline constexpr std::size_t kMaxTags = 64;
+inline constexpr std::size_t kMaxRouteFibers = 64;
 // How far in the past an order's start may lie (clocks differ); earlier is refused.
 inline constexpr std::chrono::seconds kStartGrace{60};
 

@@ -40,6 +40,7 @@ json specToJson(const ConnectionSpec& s) {
   if (s.vlan) j["vlan"] = *s.vlan;
   if (s.encryption != Encryption::None) j["encryption"] = toString(s.encryption);
   if (!s.diverse_from.empty()) j["diverse_from"] = s.diverse_from;
+  if (!s.route.empty()) j["route"] = s.route;
   if (!s.cloud_provider.empty())
     j["cloud"] = {{"provider", s.cloud_provider}, {cloudKeyField(s.cloud_provider), s.cloud_key}};
   return j;
@@ -245,7 +246,7 @@ Result<ConnectionSpec> specFromJson(const json& j) {
   LP_RETURN_IF_ERROR(
       onlyFields(j, {"kind", "a_end", "z_end", "bandwidth_mbps", "protection", "revertive",
                      "wait_to_restore_s", "max_latency_ms", "start", "end", "steps", "vlan",
-                     "cloud", "sla", "term", "encryption", "diverse_from", "tags"}));
+                     "cloud", "sla", "term", "encryption", "diverse_from", "route", "tags"}));
   ConnectionSpec s;
   auto kind = stringField(j, "kind", "", true);
   if (!kind) return fail(kind.error());
@@ -335,6 +336,17 @@ Result<ConnectionSpec> specFromJson(const json& j) {
   }
   if (j.contains("diverse_from")) {
     LP_ASSIGN_OR_RETURN(s.diverse_from, stringField(j, "diverse_from", "", true));
+  }
+  if (j.contains("route")) {
+    const json& route = j.at("route");
+    if (!route.is_array() || route.empty() || route.size() > kMaxRouteFibers)
+      return fail(invalidArgument("route: an array of 1 to 64 fiber ids, A to Z"));
+    for (std::size_t i = 0; i < route.size(); ++i) {
+      if (!route[i].is_string() || route[i].get<std::string>().empty() ||
+          route[i].get<std::string>().size() > 128)
+        return fail(invalidArgument(fmt::format("route[{}]: a fiber id", i)));
+      s.route.push_back(route[i].get<std::string>());
+    }
   }
   if (j.contains("encryption")) {
     LP_ASSIGN_OR_RETURN(auto e, stringField(j, "encryption", "", false));

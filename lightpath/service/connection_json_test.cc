@@ -18,6 +18,7 @@ TEST(ConnectionJson, RoundTripsEverything) {
                       .vlan = 120,
                       .sla = "gold",
                       .term = "12",
+                      .route = {"f1", "f2"},
                       .tags = {{"team", "ml"}}};
   Connection c = Connection::draft(
       "conn_x", "acme", spec, TimePoint(std::chrono::microseconds(1'700'000'000'123'456)), "key:1");

@@ -1,0 +1,184 @@
+// Bulk transfers as ordered (see transfers.h): the stored document and the order of the legs.
+#include "lightpath/orchestrator/transfers.h"
+
+#include <fmt/format.h>
+
+#include "lightpath/orchestrator/connection_records.h"
+#include "lightpath/orchestrator/hold_records.h"
+#include "lightpath/orchestrator/internal/context.h"
+#include "lightpath/orchestrator/lifecycle.h"
+#include "lightpath/service/connection_json.h"
+
+namespace lightpath {
+
+using json = nlohmann::json;
+
+json transferToJson(const TransferRecord& t) {
+  json legs = json::array();
+  for (const TransferLegRecord& l : t.legs) {
+    json steps = json::array();
+    for (const BandwidthStep& s : l.leg.steps)
+      steps.push_back({{"at", formatTime(s.at)}, {"bandwidth_mbps", s.mbps}});
+    legs.push_back({{"connection", l.connection},
+                    {"nodes", l.leg.nodes},
+                    {"fibers", l.leg.fibers},
+                    {"start", formatTime(l.leg.start)},
+                    {"end", formatTime(l.leg.end)},
+                    {"steps", std::move(steps)}});
+  }
+  json j{{"id", t.id},
+         {"tenant", t.tenant},
+         {"actor", t.actor},
+         {"a_end", t.request.a_end},
+         {"z_end", t.request.z_end},
+         {"bytes", t.request.bytes},
+         {"deadline", formatTime(t.request.deadline)},
+         {"created", formatTime(t.created)},
+         {"finish", formatTime(t.finish)},
+         {"legs", std::move(legs)}};
+  if (t.request.earliest) j["earliest"] = formatTime(*t.request.earliest);
+  if (t.cancelled) j["cancelled"] = formatTime(*t.cancelled);
+  return j;
+}
+
+Result<TransferRecord> transferFromJson(const json& j) {
+  auto readTime = [](const json& v) -> TimePoint {
+    auto t = parseTime(v.get<std::string>());
+    if (!t) throw std::invalid_argument(t.error().message());
+    return *t;
+  };
+  TransferRecord t;
+  try {
+    t.id = j.at("id").get<std::string>();
+    t.tenant = j.at("tenant").get<std::string>();
+    t.actor = j.value("actor", "");
+    t.request.a_end = j.at("a_end").get<std::string>();
+    t.request.z_end = j.at("z_end").get<std::string>();
+    t.request.bytes = j.at("bytes").get<double>();
+    t.request.deadline = readTime(j.at("deadline"));
+    if (j.contains("earliest")) t.request.earliest = readTime(j.at("earliest"));
+    t.created = readTime(j.at("created"));
+    t.finish = readTime(j.at("finish"));
+    if (j.contains("cancelled")) t.cancelled = readTime(j.at("cancelled"));
+    for (const json& l : j.at("legs")) {
+      TransferLegRecord leg;
+      leg.connection = l.at("connection").get<std::string>();
+      leg.leg.nodes = l.at("nodes").get<std::vector<std::string>>();
+      leg.leg.fibers = l.at("fibers").get<std::vector<std::string>>();
+      leg.leg.start = readTime(l.at("start"));
+      leg.leg.end = readTime(l.at("end"));
+      for (const json& s : l.at("steps"))
+        leg.leg.steps.push_back(
+            {readTime(s.at("at")), s.at("bandwidth_mbps").get<std::uint64_t>()});
+      t.legs.push_back(std::move(leg));
+    }
+  } catch (const std::exception& e) {
+    return fail(internalError(fmt::format("stored transfer {} cannot be read: {}",
+                                          j.value("id", std::string("?")), e.what())));
+  }
+  return t;
+}
+
+double plannedMegabits(const TransferRecord& transfer, TimePoint until) {
+  double megabits = 0;
+  for (const TransferLegRecord& l : transfer.legs) {
+    for (std::size_t i = 0; i < l.leg.steps.size(); ++i) {
+      const TimePoint from = l.leg.steps[i].at;
+      const TimePoint to =
+          std::min(until, i + 1 < l.leg.steps.size() ? l.leg.steps[i + 1].at : l.leg.end);
+      if (to > from) {
+        megabits += static_cast<double>(l.leg.steps[i].mbps) *
+                    std::chrono::duration<double>(to - from).count();
+      }
+    }
+  }
+  return megabits;
+}
+
+Result<TransferRecord> Lifecycle::orderTransfer(const std::string& tenant,
+                                                const TransferRequest& request,
+                                                const std::string& actor,
+                                                const AlsoWithTransfer& also) {
+  const TimePoint now = ctx_.now();
+  TransferRecord transfer{.id = ctx_.newId("xfer"),
+                          .tenant = tenant,
+                          .actor = actor,
+                          .request = request,
+                          .created = now};
+  std::vector<Connection> legs;
+  std::vector<std::vector<HoldRecord>> holds;
+  auto giveBack = [&] {
+    for (const auto& h : holds) releaseHolds(*ctx_.deps.ledger, h);
+  };
+  {
+    // Planned and held under the planning lock: no other order plans on the same capacity.
+    std::lock_guard lock(ctx_.planning_mutex);
+    const TransferPlanner planner(ctx_.deps.topology, *ctx_.deps.engine, *ctx_.deps.ledger);
+    LP_ASSIGN_OR_RETURN(TransferProposal proposal, planner.plan(request, now));
+    transfer.finish = proposal.finish;
+    for (TransferLeg& leg : proposal.legs) {
+      ConnectionSpec spec{.kind = ConnectionKind::Ethernet,
+                          .a_end = request.a_end,
+                          .z_end = request.z_end,
+                          .bandwidth_mbps = leg.steps.front().mbps,
+                          .start = leg.start,
+                          .end = leg.end,
+                          .steps = {leg.steps.begin() + 1, leg.steps.end()},
+                          .term = "hourly",
+                          .route = leg.fibers,
+                          .tags = {{"transfer", transfer.id}}};
+      const Window window{leg.start, leg.end};
+      if (Status valid = validateSpec(spec); !valid.isOk()) {
+        giveBack();
+        return fail(valid);
+      }
+      auto planned = ctx_.planner.plan(spec, window, order_workspace_);
+      if (!planned) {
+        giveBack();
+        return fail(planned.error());
+      }
+      const std::string id = ctx_.newId("conn");
+      auto held =
+          reserveParts(*ctx_.deps.ledger, id, holdParts(spec, window, std::move(planned->claims)));
+      if (!held) {
+        giveBack();
+        return fail(held.error());
+      }
+      for (const HoldRecord& h : *held) planned->realization.holds.push_back(h.id);
+      Connection c = Connection::draft(id, tenant, std::move(spec), now, actor);
+      c.setCurrent(std::move(planned->realization));
+      Status moved =
+          c.transition(ConnectionState::Provisioning, now, actor,
+                       "leg of transfer " + transfer.id + ": route and capacity reserved");
+      if (!moved.isOk()) {
+        holds.push_back(std::move(*held));
+        giveBack();
+        return fail(moved);
+      }
+      holds.push_back(std::move(*held));
+      transfer.legs.push_back({id, std::move(leg)});
+      legs.push_back(std::move(c));
+    }
+  }
+  std::vector<ConnectionRecords::Change> changes;
+  for (std::size_t i = 0; i < legs.size(); ++i) {
+    changes.push_back({.connection = &legs[i],
+                       .expected_version = 0,
+                       .event_type = "connection.created",
+                       .reason = "ordered",
+                       .put_holds = holds[i]});
+  }
+  Status saved = ctx_.records.saveAll(changes, [&](StoreTransaction& tx) -> Status {
+    LP_RETURN_IF_ERROR(tx.putDocument(
+        {std::string(kTransferKind), transfer.id, tenant,
+         transferToJson(transfer).dump(-1, ' ', false, json::error_handler_t::replace)}));
+    return also ? also(tx, transfer) : Status::ok();
+  });
+  if (!saved.isOk()) {
+    giveBack();  // not durable: hold nothing
+    return fail(saved);
+  }
+  return transfer;
+}
+
+}  // namespace lightpath

@@ -1,0 +1,46 @@
+// Bulk transfers as ordered: what was asked, and the legs (Ethernet circuits with bandwidth
+// steps on pinned routes) ordered for it, kept as one document (kind "transfer") written in the
+// same store transaction as the legs, so a transfer is held whole or not at all.
+//
+//   auto t = provisioner->orderTransfer("acme", request, "key:1");   // legs in provisioning
+//   auto again = provisioner->transfer(t->id);
+#pragma once
+
+#include <functional>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "lightpath/orchestrator/transfer_planner.h"
+#include "lightpath/store/store.h"
+
+namespace lightpath {
+
+inline constexpr std::string_view kTransferKind = "transfer";
+
+struct TransferLegRecord {
+  std::string connection;  // the leg's connection id
+  TransferLeg leg;
+};
+
+struct TransferRecord {
+  std::string id, tenant, actor;
+  TransferRequest request;
+  TimePoint created;
+  TimePoint finish;  // when the plan delivers the last byte
+  std::vector<TransferLegRecord> legs;
+  std::optional<TimePoint> cancelled;
+};
+
+nlohmann::json transferToJson(const TransferRecord& transfer);
+// A stored transfer; an error naming it when the document cannot be read.
+Result<TransferRecord> transferFromJson(const nlohmann::json& json);
+
+// More writes to commit with a transfer's order (the API's idempotency record and audit entry).
+using AlsoWithTransfer = std::function<Status(StoreTransaction&, const TransferRecord&)>;
+
+// What the legs carry over time (Mb): all of them between the legs' start and `until`.
+double plannedMegabits(const TransferRecord& transfer, TimePoint until);
+
+}  // namespace lightpath
