@@ -1,0 +1,87 @@
+#include "lightpath/orchestrator/transfers.h"
+
+#include <gtest/gtest.h>
+
+#include "lightpath/orchestrator/provisioner.h"
+#include "lightpath/orchestrator/testing/world.h"
+
+namespace lightpath {
+namespace {
+using std::chrono::hours;
+using std::chrono::minutes;
+using testing::World;
+
+double carriedMegabitsOf(const Connection& c) {
+  const ConnectionSpec& s = c.requested();
+  double megabits = 0;
+  for (TimePoint t = *s.start; t < *s.end; t += minutes(5))
+    megabits += static_cast<double>(bandwidthAt(s, t)) * 300;
+  return megabits;
+}
+
+// A transfer is ordered as legs (pinned routes, bandwidth steps) held together with its
+// document; the schedule runs every leg from its start to its end; everything is given back.
+TEST(Transfers, LegsRunOnTheScheduleAndCarryTheBytes) {
+  World w;
+  const TransferRequest request{.a_end = "dc-ashburn-p1", .z_end = "dc-hillsboro-p1",
+                                .bytes = 120e12, .deadline = w.clock.now() + hours(3)};
+  auto t = w.provisioner->orderTransfer("acme", request, "key:1");
+  ASSERT_TRUE(t) << t.error().toString();
+  ASSERT_FALSE(t->legs.empty());
+  auto stored = w.provisioner->transfer(t->id);
+  ASSERT_TRUE(stored);
+  EXPECT_EQ(transferToJson(*stored), transferToJson(*t));
+  double megabits = 0;
+  for (const TransferLegRecord& leg : t->legs) {
+    auto c = w.provisioner->get(leg.connection);
+    ASSERT_TRUE(c);
+    EXPECT_EQ(c->state(), ConnectionState::Provisioning);
+    EXPECT_EQ(c->current().fibers, leg.leg.fibers);
+    EXPECT_EQ(c->requested().tags.at("transfer"), t->id);
+    megabits += carriedMegabitsOf(*c);
+  }
+  EXPECT_GE(megabits * 1e6 / 8, request.bytes);
+  EXPECT_TRUE(w.provisioner->check().empty());
+  // The schedule, every 5 minutes to past the deadline: each leg active in its window.
+  for (TimePoint end = w.clock.now() + hours(3) + minutes(10); w.clock.now() < end;) {
+    w.clock.advance(minutes(5));
+    ASSERT_TRUE(w.provisioner->runSchedule(w.clock.now()));
+    for (const TransferLegRecord& leg : t->legs) {
+      const auto state = w.provisioner->get(leg.connection)->state();
+      if (w.clock.now() >= leg.leg.start && w.clock.now() < leg.leg.end) {
+        EXPECT_EQ(state, ConnectionState::Active) << leg.connection;
+      }
+    }
+  }
+  for (const TransferLegRecord& leg : t->legs)
+    EXPECT_EQ(w.provisioner->get(leg.connection)->state(), ConnectionState::Terminated);
+  EXPECT_EQ(w.ledger->holdCount(), 0u);
+  EXPECT_TRUE(w.provisioner->check().empty());
+}
+
+TEST(Transfers, WhatDoesNotFitHoldsNothingAndCancellingGivesAllBack) {
+  World w;
+  TransferRequest big{.a_end = "dc-ashburn-p1", .z_end = "dc-hillsboro-p1", .bytes = 1e15,
+                      .deadline = w.clock.now() + hours(2)};
+  auto refused = w.provisioner->orderTransfer("acme", big, "key:1");
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code(), StatusCode::ResourceExhausted);
+  EXPECT_EQ(w.ledger->holdCount(), 0u);
+  const auto when = w.provisioner->earliestTransferFinish(big);
+  ASSERT_TRUE(when);
+  big.deadline = *when;
+  auto t = w.provisioner->orderTransfer("acme", big, "key:1");
+  ASSERT_TRUE(t) << t.error().toString();
+  EXPECT_GT(w.ledger->holdCount(), 0u);
+  auto ending = w.provisioner->cancelTransfer(t->id, "key:1");
+  ASSERT_TRUE(ending);
+  EXPECT_EQ(ending->size(), t->legs.size());
+  for (const std::string& id : *ending) ASSERT_TRUE(w.provisioner->terminate(id, "key:1").isOk());
+  EXPECT_EQ(w.ledger->holdCount(), 0u);
+  EXPECT_TRUE(w.provisioner->transfer(t->id)->cancelled.has_value());
+  EXPECT_EQ(w.provisioner->transfer("xfer_none").error().code(), StatusCode::NotFound);
+  EXPECT_TRUE(w.provisioner->check().empty());
+}
+
+}  // namespace
+}  // namespace lightpath
