@@ -35,6 +35,8 @@ json transferToJson(const TransferRecord& t) {
          {"deadline", formatTime(t.request.deadline)},
          {"created", formatTime(t.created)},
          {"finish", formatTime(t.finish)},
+         {"price", t.price},
+         {"currency", t.currency},
          {"legs", std::move(legs)}};
   if (t.request.earliest) j["earliest"] = formatTime(*t.request.earliest);
   if (t.cancelled) j["cancelled"] = formatTime(*t.cancelled);
@@ -59,6 +61,8 @@ Result<TransferRecord> transferFromJson(const json& j) {
     if (j.contains("earliest")) t.request.earliest = readTime(j.at("earliest"));
     t.created = readTime(j.at("created"));
     t.finish = readTime(j.at("finish"));
+    t.price = j.value("price", 0.0);
+    t.currency = j.value("currency", "");
     if (j.contains("cancelled")) t.cancelled = readTime(j.at("cancelled"));
     for (const json& l : j.at("legs")) {
       TransferLegRecord leg;
@@ -145,6 +149,12 @@ Result<TransferRecord> Lifecycle::orderTransfer(const std::string& tenant,
         return fail(held.error());
       }
       for (const HoldRecord& h : *held) planned->realization.holds.push_back(h.id);
+      if (const auto& price = planned->realization.price) {
+        transfer.price +=
+            price->setup +
+            price->hourly * std::chrono::duration<double>(leg.end - leg.start).count() / 3600;
+        transfer.currency = price->currency;
+      }
       Connection c = Connection::draft(id, tenant, std::move(spec), now, actor);
       c.setCurrent(std::move(planned->realization));
       Status moved =

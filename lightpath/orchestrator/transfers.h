@@ -30,6 +30,8 @@ struct TransferRecord {
   TimePoint created;
   TimePoint finish;  // when the plan delivers the last byte
   std::vector<TransferLegRecord> legs;
+  double price = 0;      // the legs' prices over their hours, setup included
+  std::string currency;  // the price book's
   std::optional<TimePoint> cancelled;
 };
 

@@ -89,6 +89,14 @@ struct Api::Impl {
   // Routes. connection_routes.cc:
   Result<HttpResponse> createConnection(Context& ctx);
   Result<HttpResponse> createConnectionPair(Context& ctx);
+  // Bulk transfers (transfer_routes.cc).
+  Result<HttpResponse> createTransfer(Context& ctx);
+  Result<HttpResponse> listTransfers(Context& ctx);
+  Result<HttpResponse> getTransfer(Context& ctx);
+  Result<HttpResponse> deleteTransfer(Context& ctx);
+  // A transfer as the API shows it: its legs with their states, its state, price and progress.
+  json transferJson(const TransferRecord& t, const std::vector<ConnectionState>& states) const;
+  std::vector<ConnectionState> legStates(const TransferRecord& t) const;
   // Whose an order is: the caller's tenant, or (operators) the existing tenant the body names.
   Result<std::string> orderingTenant(const Context& ctx, const json& body) const;
   Result<HttpResponse> listConnections(Context& ctx);
