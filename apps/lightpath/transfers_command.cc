@@ -11,6 +11,8 @@
 #include <set>
 #include <sstream>
 
+#include "api_client.h"
+#include "cli_config.h"
 #include "exit_codes.h"
 #include "lightpath/io/demo_network.h"
 #include "lightpath/io/topology_io.h"
@@ -125,12 +127,156 @@ int runPlan(const PlanFlags& flags) {
   return kExitOk;
 }
 
+// Sizes as people write them: 1PB, 250TB, 40GB, or a number of bytes.
+std::optional<double> parseBytes(const std::string& text) {
+  static const std::vector<std::pair<std::string, double>> units = {
+      {"PB", 1e15}, {"TB", 1e12}, {"GB", 1e9}, {"MB", 1e6}, {"B", 1}};
+  for (const auto& [unit, scale] : units) {
+    if (text.size() > unit.size() && text.ends_with(unit)) {
+      try {
+        return std::stod(text.substr(0, text.size() - unit.size())) * scale;
+      } catch (const std::exception&) {
+        return std::nullopt;
+      }
+    }
+  }
+  try {
+    std::size_t used = 0;
+    const double bytes = std::stod(text, &used);
+    return used == text.size() ? std::optional(bytes) : std::nullopt;
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+}
+
+const std::vector<std::string> kTransferHeader = {"ID",       "A",     "Z",    "BYTES",
+                                                  "DEADLINE", "STATE", "DONE", "LEGS"};
+std::vector<std::string> transferRow(const nlohmann::json& t) {
+  return {t.value("id", ""),
+          t.value("a_end", ""),
+          t.value("z_end", ""),
+          humanBytes(t.value("bytes", 0.0)),
+          t.value("deadline", ""),
+          t.value("state", ""),
+          fmt::format("{:.0f}%", 100 * t["progress"].value("fraction", 0.0)),
+          std::to_string(t["legs"].size())};
+}
+
+void showTransfer(const nlohmann::json& t) {
+  printTable({kTransferHeader, transferRow(t)});
+  std::cout << fmt::format("finishes {} (deadline {}); price {:.2f} {}\n", t.value("finish", ""),
+                           t.value("deadline", ""), t["price"].value("total", 0.0),
+                           t["price"].value("currency", ""));
+  std::vector<std::vector<std::string>> legs{{"LEG", "STATE", "START", "END", "GBPS", "FIBERS"}};
+  for (const auto& leg : t["legs"]) {
+    std::string rates;
+    for (const auto& step : leg["steps"])
+      rates +=
+          fmt::format("{}{:g}", rates.empty() ? "" : ",", step.value("bandwidth_mbps", 0.0) / 1000);
+    legs.push_back({leg.value("connection", ""), leg.value("state", ""), leg.value("start", ""),
+                    leg.value("end", ""), rates, std::to_string(leg["fibers"].size())});
+  }
+  printTable(legs);
+}
+
 }  // namespace
 
 void addTransfersCommand(CLI::App& app, int* exit_code) {
   static PlanFlags flags;
-  CLI::App* transfers = app.add_subcommand("transfers", "bulk transfers with a deadline");
+  static ClientFlags client_flags;
+  static std::string a_end, z_end, size, deadline, earliest, idempotency_key, id, tenant;
+  static double max_price = -1;
+  auto resolve = [] { resolveServerFlags(client_flags); };
+  CLI::App* transfers = app.add_subcommand(
+      "transfers", "bulk transfers with a deadline: order, list, show, cancel, plan");
   transfers->require_subcommand(1);
+
+  CLI::App* create = transfers->add_subcommand(
+      "create",
+      "order a transfer: admitted with a plan that meets the deadline, or refused with "
+      "the earliest deadline that works");
+  addServerFlags(create, client_flags);
+  create->add_option("--a", a_end, "the port the bytes leave from")->required();
+  create->add_option("--z", z_end, "the port they go to")->required();
+  create->add_option("--bytes", size, "how much: 1PB, 250TB, 40GB or bytes")->required();
+  create->add_option("--deadline", deadline, "UTC RFC 3339")->required();
+  create->add_option("--earliest", earliest, "UTC RFC 3339 (default: now)");
+  create->add_option("--max-price", max_price, "refuse a plan that costs more");
+  create->add_option("--tenant", tenant, "operators: the tenant ordering");
+  create->add_option("--idempotency-key", idempotency_key, "retry-safe key (default: a fresh one)");
+  create->callback([exit_code, resolve] {
+    resolve();
+    const auto bytes = parseBytes(size);
+    if (!bytes) {
+      std::cerr << "lightpath: --bytes: a size like 1PB, 250TB or 40GB, got '" << size << "'\n";
+      *exit_code = kExitUsage;
+      return;
+    }
+    nlohmann::json body{
+        {"a_end", a_end}, {"z_end", z_end}, {"bytes", *bytes}, {"deadline", deadline}};
+    if (!earliest.empty()) body["earliest"] = earliest;
+    if (max_price >= 0) body["max_price"] = max_price;
+    if (!tenant.empty()) body["tenant"] = tenant;
+    if (idempotency_key.empty()) idempotency_key = newIdempotencyKey();
+    Client client(client_flags);
+    Answer a =
+        client.call("POST", "/v1/transfers", body.dump(), {{"Idempotency-Key", idempotency_key}});
+    if ((*exit_code = a.exit) != kExitOk) return;
+    if (client_flags.json_output) {
+      printDocument(client_flags, a.body);
+    } else {
+      showTransfer(a.body);
+    }
+  });
+
+  CLI::App* list =
+      transfers->add_subcommand("list", "the transfers this key may see, newest first");
+  addServerFlags(list, client_flags);
+  list->callback([exit_code, resolve] {
+    resolve();
+    Client client(client_flags);
+    Answer a = client.call("GET", "/v1/transfers?limit=100");
+    if ((*exit_code = a.exit) != kExitOk) return;
+    if (client_flags.json_output) {
+      printDocument(client_flags, a.body);
+      return;
+    }
+    std::vector<std::vector<std::string>> rows{kTransferHeader};
+    for (const auto& t : a.body["items"]) rows.push_back(transferRow(t));
+    printTable(rows);
+  });
+
+  CLI::App* show = transfers->add_subcommand("show", "one transfer: its plan, legs and progress");
+  addServerFlags(show, client_flags);
+  show->add_option("id", id, "transfer id")->required();
+  show->callback([exit_code, resolve] {
+    resolve();
+    Client client(client_flags);
+    Answer a = client.call("GET", "/v1/transfers/" + httplib::detail::encode_query_param(id));
+    if ((*exit_code = a.exit) != kExitOk) return;
+    if (client_flags.json_output) {
+      printDocument(client_flags, a.body);
+    } else {
+      showTransfer(a.body);
+    }
+  });
+
+  CLI::App* cancel = transfers->add_subcommand(
+      "delete", "cancel a transfer: its legs end, their capacity is given back");
+  addServerFlags(cancel, client_flags);
+  cancel->add_option("id", id, "transfer id")->required();
+  cancel->callback([exit_code, resolve] {
+    resolve();
+    Client client(client_flags);
+    Answer a = client.call("DELETE", "/v1/transfers/" + httplib::detail::encode_query_param(id));
+    if ((*exit_code = a.exit) != kExitOk) return;
+    if (client_flags.json_output) {
+      printDocument(client_flags, a.body);
+    } else {
+      showTransfer(a.body);
+    }
+  });
+
   CLI::App* plan = transfers->add_subcommand(
       "plan",
       "plan a workload of transfers offline, in order of arrival, on an empty network: which are "

@@ -99,6 +99,20 @@ start=$(date -u -d '+1 hour' +%Y-%m-%dT%H:%M:%SZ)
 grep -q "starts at ${start%Z}" "$tmp/booked" || fail "a booked create did not say when: $(cat "$tmp/booked")"
 booked=$(head -1 "$tmp/booked")
 "$lp" connections delete "$booked" --wait >/dev/null 2>&1 || fail "delete of the booked one exit $?"
+# A bulk transfer: admitted with its plan, listed, shown, cancelled; one too big for its
+# deadline is refused with the earliest deadline that works.
+deadline=$(date -u -d '+3 hours' +%Y-%m-%dT%H:%M:%SZ)
+"$lp" transfers create --a dc-ashburn-p3 --z dc-hillsboro-p3 --bytes 50TB --deadline "$deadline" \
+  --tenant acme >"$tmp/xfer" 2>&1 || fail "transfers create exit $?: $(cat "$tmp/xfer")"
+xfer=$(grep -o 'xfer_[0-9a-zA-Z]*' "$tmp/xfer" | head -1)
+grep -q "scheduled" "$tmp/xfer" || fail "transfers create: $(cat "$tmp/xfer")"
+"$lp" transfers list | grep -q "$xfer" || fail "transfers list: $("$lp" transfers list)"
+"$lp" transfers show "$xfer" | grep -q "^conn_" || fail "transfers show: no legs"
+"$lp" transfers delete "$xfer" | grep -q "cancelled" || fail "transfers delete"
+"$lp" transfers create --a dc-ashburn-p3 --z dc-hillsboro-p3 --bytes 5PB --deadline "$deadline" \
+  --tenant acme >/dev/null 2>"$tmp/xfer"
+[ $? = 1 ] || fail "a transfer too big for its deadline must exit 1"
+grep -q "the earliest deadline it can meet is" "$tmp/xfer" || fail "no earliest deadline: $(cat "$tmp/xfer")"
 "$lp" admin check --data "$tmp/data" >"$tmp/out" 2>&1
 [ $? = 1 ] || fail "admin check ran beside a running serve"
 grep -q "in use by another Lightpath process" "$tmp/out" || fail "no reason given: $(cat "$tmp/out")"
