@@ -57,8 +57,9 @@ int run(int argc, char** argv) {
     } while (a->site == z->site);
     r.a_end = a->id;
     r.z_end = z->id;
-    const auto start = std::chrono::minutes(5 * static_cast<int>(random() % (48 * 12)));
-    const auto length = std::chrono::minutes(5 * (24 + static_cast<int>(random() % (22 * 12))));
+    const auto start =
+        std::chrono::minutes(5) * static_cast<int>(random() % 576U);  // two days of 5-minute slots
+    const auto length = std::chrono::minutes(5) * (24 + static_cast<int>(random() % 264U));
     r.earliest = kNow + start;
     r.deadline = kNow + start + length;
     r.bytes = static_cast<double>(10 + random() % 190) * 1e12;

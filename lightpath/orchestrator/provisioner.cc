@@ -42,19 +42,21 @@ Result<std::unique_ptr<Provisioner>> Provisioner::create(ProvisionerDeps deps) {
   return p;
 }
 
-Result<Connection> Provisioner::order(const std::string& tenant, const ConnectionSpec& spec,
-                                      const std::string& actor, const AlsoInTransaction& also) {
-  // Instances sharing the store: the ledger catches up with what the others hold before
-  // planning. One may still take the capacity planned on before ours is written: then ours is
-  // given back and planned again, after a short random pause (the others' turn).
+namespace {
+
+// Instances sharing the store: the ledger catches up with what the others hold before planning.
+// One may still take the capacity planned on before ours is written: then ours is given back
+// and `order` runs again, after a short random pause (the others' turn). Every round of a race
+// has a winner, so a few dozen tries see it through even when many instances want the same
+// first free slots.
+template <typename Order>
+auto orderRacing(Store& store, const Order& order) -> decltype(order()) {
   for (int attempt = 1;; ++attempt) {
-    if (Status s = ctx_->deps.store->refresh(); !s.isOk()) return fail(s);
-    auto c = lifecycle_->order(tenant, spec, actor, also);
-    // Every round of a race has a winner, so a few dozen tries see it through even when many
-    // instances want the same first free slots.
-    if (c || attempt == 50 || c.error().code() != StatusCode::Aborted ||
-        c.error().message().find(kCapacityRace) == std::string::npos) {
-      return c;
+    if (Status s = store.refresh(); !s.isOk()) return fail(s);
+    auto made = order();
+    if (made || attempt == 50 || made.error().code() != StatusCode::Aborted ||
+        made.error().message().find(kCapacityRace) == std::string::npos) {
+      return made;
     }
     thread_local std::minstd_rand jitter(std::random_device{}());
     std::this_thread::sleep_for(std::chrono::microseconds(
@@ -62,22 +64,20 @@ Result<Connection> Provisioner::order(const std::string& tenant, const Connectio
   }
 }
 
+}  // namespace
+
+Result<Connection> Provisioner::order(const std::string& tenant, const ConnectionSpec& spec,
+                                      const std::string& actor, const AlsoInTransaction& also) {
+  return orderRacing(*ctx_->deps.store,
+                     [&] { return lifecycle_->order(tenant, spec, actor, also); });
+}
+
 Result<TransferRecord> Provisioner::orderTransfer(const std::string& tenant,
                                                   const TransferRequest& request,
                                                   const std::string& actor,
                                                   const AlsoWithTransfer& also) {
-  // As order(): caught up with other instances first, planned again after a lost race.
-  for (int attempt = 1;; ++attempt) {
-    if (Status s = ctx_->deps.store->refresh(); !s.isOk()) return fail(s);
-    auto t = lifecycle_->orderTransfer(tenant, request, actor, also);
-    if (t || attempt == 50 || t.error().code() != StatusCode::Aborted ||
-        t.error().message().find(kCapacityRace) == std::string::npos) {
-      return t;
-    }
-    thread_local std::minstd_rand jitter(std::random_device{}());
-    std::this_thread::sleep_for(std::chrono::microseconds(
-        std::uniform_int_distribution<int>(0, 500 * std::min(attempt, 10))(jitter)));
-  }
+  return orderRacing(*ctx_->deps.store,
+                     [&] { return lifecycle_->orderTransfer(tenant, request, actor, also); });
 }
 
 std::optional<TimePoint> Provisioner::earliestTransferFinish(const TransferRequest& request) const {
