@@ -23,8 +23,10 @@ double carriedMegabitsOf(const Connection& c) {
 // document; the schedule runs every leg from its start to its end; everything is given back.
 TEST(Transfers, LegsRunOnTheScheduleAndCarryTheBytes) {
   World w;
-  const TransferRequest request{.a_end = "dc-ashburn-p1", .z_end = "dc-hillsboro-p1",
-                                .bytes = 120e12, .deadline = w.clock.now() + hours(3)};
+  const TransferRequest request{.a_end = "dc-ashburn-p1",
+                                .z_end = "dc-hillsboro-p1",
+                                .bytes = 120e12,
+                                .deadline = w.clock.now() + hours(3)};
   auto t = w.provisioner->orderTransfer("acme", request, "key:1");
   ASSERT_TRUE(t) << t.error().toString();
   ASSERT_FALSE(t->legs.empty());
@@ -59,9 +61,58 @@ TEST(Transfers, LegsRunOnTheScheduleAndCarryTheBytes) {
   EXPECT_TRUE(w.provisioner->check().empty());
 }
 
+// Several transfers between the data centers, the service restarted half way: every leg of every
+// admitted transfer runs in its window on the simulated devices and ends by the deadline.
+TEST(Transfers, EveryAdmittedTransferRunsToItsDeadlineAcrossARestart) {
+  World w;
+  const std::vector<std::pair<std::string, std::string>> pairs = {
+      {"dc-ashburn-p1", "dc-hillsboro-p1"},          {"dc-ashburn-p2", "dc-santa-clara-p1"},
+      {"dc-council-bluffs-p1", "dc-ashburn-p3"},     {"dc-hillsboro-p2", "dc-new-albany-p1"},
+      {"dc-santa-clara-p2", "dc-council-bluffs-p2"}, {"dc-ashburn-p4", "dc-hillsboro-p3"}};
+  std::vector<TransferRecord> admitted;
+  for (std::size_t i = 0; i < pairs.size(); ++i) {
+    const TransferRequest request{.a_end = pairs[i].first,
+                                  .z_end = pairs[i].second,
+                                  .bytes = (40 + 30 * static_cast<double>(i)) * 1e12,
+                                  .earliest = w.clock.now() + minutes(20 * static_cast<int>(i)),
+                                  .deadline = w.clock.now() + hours(2 + static_cast<int>(i) % 3)};
+    auto t = w.provisioner->orderTransfer("acme", request, "key:1");
+    if (t) admitted.push_back(*t);
+  }
+  ASSERT_GE(admitted.size(), 4u);
+  std::map<std::string, bool> ran;  // leg -> seen active
+  const TimePoint end = w.clock.now() + hours(5);
+  for (int tick = 0; w.clock.now() < end; ++tick) {
+    if (tick == 20) w.restart();  // 100 minutes in
+    w.clock.advance(minutes(5));
+    ASSERT_TRUE(w.provisioner->runSchedule(w.clock.now()));
+    for (const TransferRecord& t : admitted) {
+      for (const TransferLegRecord& leg : t.legs) {
+        const auto state = w.provisioner->get(leg.connection)->state();
+        if (w.clock.now() >= leg.leg.start && w.clock.now() < leg.leg.end) {
+          ASSERT_EQ(state, ConnectionState::Active) << leg.connection;
+          ran[leg.connection] = true;
+        }
+      }
+    }
+  }
+  for (const TransferRecord& t : admitted) {
+    EXPECT_LE(t.finish, t.request.deadline);
+    EXPECT_GE(plannedMegabits(t, t.request.deadline) * 1e6 / 8, t.request.bytes) << t.id;
+    for (const TransferLegRecord& leg : t.legs) {
+      EXPECT_LE(leg.leg.end, t.request.deadline);
+      EXPECT_EQ(w.provisioner->get(leg.connection)->state(), ConnectionState::Terminated);
+    }
+  }
+  EXPECT_EQ(w.ledger->holdCount(), 0u);
+  EXPECT_TRUE(w.provisioner->check().empty());
+}
+
 TEST(Transfers, WhatDoesNotFitHoldsNothingAndCancellingGivesAllBack) {
   World w;
-  TransferRequest big{.a_end = "dc-ashburn-p1", .z_end = "dc-hillsboro-p1", .bytes = 1e15,
+  TransferRequest big{.a_end = "dc-ashburn-p1",
+                      .z_end = "dc-hillsboro-p1",
+                      .bytes = 1e15,
                       .deadline = w.clock.now() + hours(2)};
   auto refused = w.provisioner->orderTransfer("acme", big, "key:1");
   ASSERT_FALSE(refused);
