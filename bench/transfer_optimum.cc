@@ -214,7 +214,7 @@ int run(int argc, char** argv) {
   }
   // Sizes from light load to overload on each network (the bigger the network, the more it takes).
   const std::vector<std::pair<const char*, std::vector<int>>> sndlib = {
-      {"nobel-us", {100, 200, 300}}, {"janos-us", {200, 400}}, {"germany50", {400, 800}}};
+      {"nobel-us", {100, 200, 300}}, {"janos-us", {200, 400}}, {"germany50", {400}}};
   for (const auto& [name, counts] : sndlib) {
     const std::string path = fmt::format("{}/topologies/sndlib/{}.txt", LIGHTPATH_TEST_DATA, name);
     auto topology = readTopologyFile(path);
