@@ -44,6 +44,10 @@ Result<TransferPlanner::Problem> TransferPlanner::build(const TransferRequest& r
     return fail(invalidArgument("bytes: 1 to 10^18"));
   const TimePoint start = std::max(request.earliest.value_or(now), now);
   if (request.deadline <= now) return fail(invalidArgument("deadline: in the past"));
+  if (request.deadline > now + options_.horizon) {
+    return fail(invalidArgument(
+        fmt::format("deadline: at most {} days ahead", options_.horizon.count() / 24)));
+  }
   if (request.deadline <= start) return fail(invalidArgument("deadline: must come after earliest"));
   auto findPort = [&](const std::string& id, const char* field) -> Result<std::uint32_t> {
     for (std::uint32_t p = 0; p < t.ports().size(); ++p) {

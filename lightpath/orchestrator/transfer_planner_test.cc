@@ -137,6 +137,8 @@ TEST(TransferOnCalendar, BadRequestsNameTheField) {
   EXPECT_EQ(with([](auto& r) { r.bytes = 0; }), "bytes: 1 to 10^18");
   EXPECT_EQ(with([](auto& r) { r.bytes = 1e19; }), "bytes: 1 to 10^18");
   EXPECT_EQ(with([](auto& r) { r.deadline = kNow - hours(1); }), "deadline: in the past");
+  EXPECT_EQ(with([](auto& r) { r.deadline = kNow + hours(24 * 365 * 7000); }),
+            "deadline: at most 30 days ahead");
   EXPECT_EQ(with([](auto& r) { r.earliest = kNow + hours(3); }),
             "deadline: must come after earliest");
   EXPECT_EQ(with([](auto& r) { r.a_end = "nowhere"; }), "a_end: no port 'nowhere'");

@@ -14,8 +14,9 @@
 namespace lightpath {
 namespace {
 
-constexpr double kMaxBytes = 1e18;    // an exabyte: beyond is a mistake, not a transfer
-constexpr int kMaxSlots = 1'000'000;  // the grid a workload may span
+constexpr double kMaxBytes = 1e18;  // an exabyte: beyond is a mistake, not a transfer
+// The capacity table a workload may need (slots x fiber directions, 8 bytes each): 160 MB.
+constexpr long long kMaxCells = 20'000'000;
 
 double megabitsOf(double bytes) { return bytes * 8 / 1e6; }
 
@@ -111,9 +112,13 @@ Result<WorkloadProblem> buildWorkloadProblem(const PathEngine& engine,
     const auto since_epoch = first.time_since_epoch().count();
     problem.grid.origin = TimePoint(std::chrono::microseconds(since_epoch - since_epoch % width));
     const long long slots = ((last - problem.grid.origin).count() + width - 1) / width;
-    if (slots > kMaxSlots)
-      return fail(invalidArgument(fmt::format("the workload spans {} slots of {} s; at most {}",
-                                              slots, options.slot.count(), kMaxSlots)));
+    const auto directions = static_cast<long long>(2 * t.fibers().size());
+    if (slots > kMaxCells / std::max(directions, 1LL)) {
+      return fail(invalidArgument(fmt::format(
+          "the workload spans {} slots of {} s over {} fiber directions: more than {} cells to "
+          "plan on; use longer slots or a shorter span",
+          slots, options.slot.count(), directions, kMaxCells)));
+    }
     problem.grid.slots = static_cast<int>(slots);
   }
   problem.grid.slot = options.slot;

@@ -45,6 +45,14 @@ TEST(Workload, BadEntriesAreNamedWithTheField) {
   EXPECT_EQ(with("a", 5), "w.json: transfer 0 (t1): \"a\" must be a non-empty string");
   EXPECT_EQ(parseError(nlohmann::json::array({good, good})),
             "w.json: transfer 1 (t1): the id is used twice");
+  // A span no table should be made for.
+  nlohmann::json forever = good;
+  forever["deadline"] = "9999-12-31T00:00:00Z";
+  auto far = parseWorkload(nlohmann::json::array({forever}), "w.json");
+  ASSERT_TRUE(far);
+  auto too_long = buildWorkloadProblem(demoEngine(), *far, {});
+  ASSERT_FALSE(too_long);
+  EXPECT_NE(too_long.error().message().find("use longer slots"), std::string::npos);
   auto orders = parseWorkload(nlohmann::json::array({good}), "w.json");
   ASSERT_TRUE(orders);
   orders->front().z = "atlantis";

@@ -121,6 +121,7 @@ TEST_F(TransferTest, BadOrdersNameTheField) {
   EXPECT_EQ(with("bytes", "lots"), "bytes");
   EXPECT_EQ(with("deadline", in(-std::chrono::minutes(5))), "deadline");
   EXPECT_EQ(with("deadline", "friday"), "deadline");
+  EXPECT_EQ(with("deadline", "2999-01-01T00:00:00Z"), "deadline");  // beyond the calendar
   EXPECT_EQ(with("earliest", in(std::chrono::hours(3))), "deadline");
   EXPECT_EQ(with("a_end", "dc-ashburn-p2"), "a_end");  // not acme's
   EXPECT_EQ(with("z_end", 7), "z_end");
