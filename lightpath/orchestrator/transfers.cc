@@ -77,8 +77,9 @@ Result<TransferRecord> transferFromJson(const json& j) {
       t.legs.push_back(std::move(leg));
     }
   } catch (const std::exception& e) {
+    const bool named = j.is_object() && j.contains("id") && j["id"].is_string();
     return fail(internalError(fmt::format("stored transfer {} cannot be read: {}",
-                                          j.value("id", std::string("?")), e.what())));
+                                          named ? j["id"].get<std::string>() : "?", e.what())));
   }
   return t;
 }

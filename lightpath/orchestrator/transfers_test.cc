@@ -134,5 +134,22 @@ TEST(Transfers, WhatDoesNotFitHoldsNothingAndCancellingGivesAllBack) {
   EXPECT_TRUE(w.provisioner->check().empty());
 }
 
+// A stored transfer that cannot be read is an error naming it, whatever is wrong with it.
+TEST(Transfers, AnUnreadableStoredTransferIsAnErrorNamingIt) {
+  for (const char* text : {"[1, 2]", "null", R"({"id": "xfer_1", "legs": 5})",
+                           R"({"id": "xfer_2", "tenant": "a", "a_end": "p", "z_end": "q",
+                               "bytes": 1, "deadline": "tomorrow"})"}) {
+    auto t = transferFromJson(nlohmann::json::parse(text));
+    ASSERT_FALSE(t) << text;
+    EXPECT_EQ(t.error().code(), StatusCode::Internal);
+    EXPECT_NE(t.error().message().find("stored transfer"), std::string::npos);
+  }
+  EXPECT_NE(transferFromJson(nlohmann::json::parse(R"({"id": "xfer_1", "legs": 5})"))
+                .error()
+                .message()
+                .find("xfer_1"),
+            std::string::npos);
+}
+
 }  // namespace
 }  // namespace lightpath
