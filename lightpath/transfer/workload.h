@@ -22,8 +22,8 @@ namespace lightpath {
 // A transfer's candidate routes from `a` to `z`: the k shortest by km plus a fiber-disjoint
 // pair where one exists (the k shortest often share their first and last fibers, and a
 // transfer may need both ways out of a site), shortest first. The path engine's errors.
-Result<std::vector<Path>> transferRoutes(const PathEngine& engine, NodeIndex a, NodeIndex z,
-                                         int k, PathWorkspace& ws);
+Result<std::vector<Path>> transferRoutes(const PathEngine& engine, NodeIndex a, NodeIndex z, int k,
+                                         PathWorkspace& ws);
 
 // One transfer of a workload file: {"id", "a", "z", "bytes", "earliest", "deadline"}.
 struct TransferOrder {
