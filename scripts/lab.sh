@@ -27,7 +27,7 @@ pids_of() {  # the processes of one device (FILES: which pid files; default both
   local d=$dir/devices/$1 pid file
   for file in ${2:-netconfd.pid sshd.pid}; do
     for pid in $(cat "$d/$file" 2>/dev/null); do
-      tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF "$d/" && echo "$pid"
+      tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline" | grep -qF "$d/" && echo "$pid"
     done
   done
   return 0
@@ -41,15 +41,21 @@ stop_device() {  # NODE [SIGNAL]: TERM to shut down, KILL for a power cut
   done
   rm -f "$d/netconfd.pid" "$d/sshd.pid" "$d/ncxserver.sock"
 }
-start_device() {  # netconfd with no startup config (empty, as after a power cut) and its sshd
+start_device() {  # netconfd with an empty startup config (as after a power cut) and its sshd
   local node=$1 d=$dir/devices/$1
   local port module target
   read -r port module target <"$d/device"
   rm -f "$d/ncxserver.sock"
   # A device may have a module of its own (an older release of the model) in its yang/.
-  netconfd --port="$port" --ncxserver-sockname="$d/ncxserver.sock" --no-startup --superuser=root \
-    --target="$target" --modpath="$d/yang:$dir/yang:/usr/share/yuma/modules" --module="$module" \
-    --log="$d/netconfd.log" >"$d/netconfd.out" 2>&1 &
+  # Its own startup files too (empty: as after a power cut): netconfd takes the transaction id
+  # file in its working directory before ~/.yuma's, and devices sharing ~/.yuma raced
+  # ("cfg-init transaction ID failed": the device never started).
+  echo 0 >"$d/startup-cfg-txid.txt"
+  echo '<config xmlns="urn:ietf:params:xml:ns:netconf:base:1.0"/>' >"$d/startup-cfg.xml"
+  (cd "$d" && exec netconfd --port="$port" --ncxserver-sockname="$d/ncxserver.sock" \
+    --startup="$d/startup-cfg.xml" --superuser=root --target="$target" \
+    --modpath="$d/yang:$dir/yang:/usr/share/yuma/modules" \
+    --module="$module" --log="$d/netconfd.log" >"$d/netconfd.out" 2>&1) &
   echo $! >"$d/netconfd.pid"
   /usr/sbin/sshd -f "$d/sshd_config" -E "$d/sshd.log"
 }
@@ -61,7 +67,7 @@ wait_ready() {  # until netconfd has its socket and sshd its port
     sleep 0.1
   done
   echo "lab: device $node did not start:" >&2
-  tail -3 "$d/netconfd.out" "$d/netconfd.log" "$d/sshd.log" >&2 2>/dev/null
+  tail -n 3 "$d/netconfd.out" "$d/netconfd.log" "$d/sshd.log" >&2 2>/dev/null
   return 1
 }
 
