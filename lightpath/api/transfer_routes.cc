@@ -23,20 +23,6 @@ Result<std::string> portField(const json& body, const char* field) {
   return body.at(field).get<std::string>();
 }
 
-// scheduled, running, completed, failed or cancelled: from the legs as they stand.
-std::string transferState(const TransferRecord& t, const std::vector<ConnectionState>& legs,
-                          TimePoint now) {
-  if (t.cancelled) return "cancelled";
-  bool running = false, all_ended = true;
-  for (ConnectionState s : legs) {
-    if (s == ConnectionState::Failed) return "failed";
-    running |= s == ConnectionState::Active || s == ConnectionState::Modifying;
-    all_ended &= stateInfo(s).terminal;
-  }
-  if (all_ended && now >= t.finish) return "completed";
-  return running ? "running" : "scheduled";
-}
-
 }  // namespace
 
 std::vector<ConnectionState> Api::Impl::legStates(const TransferRecord& t) const {

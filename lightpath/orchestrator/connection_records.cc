@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "lightpath/orchestrator/transfers.h"
 #include "lightpath/service/connection_json.h"
 
 namespace lightpath {
@@ -43,13 +44,20 @@ Status ConnectionRecords::write(StoreTransaction& tx, const Change& change) cons
       clock_.now().time_since_epoch().count(),
       json{{"id", c.id()}, {"state", toString(c.state())}, {"reason", change.reason}}.dump(
           -1, ' ', false, json::error_handler_t::replace)};
+  // A transfer's leg: its transfer's state may move with it (transfers.h).
+  std::optional<ConnectionState> before;
+  if (c.requested().tags.contains("transfer")) {
+    LP_ASSIGN_OR_RETURN(auto prior, tx.connection(c.id()));
+    if (prior) before = parseConnectionState(prior->state).value_or(c.state());
+  }
   LP_RETURN_IF_ERROR(tx.putConnection(record, change.expected_version));
   for (const HoldRecord& h : change.put_holds) LP_RETURN_IF_ERROR(tx.putHold(h));
   for (std::uint64_t h : change.delete_holds) {
     Status s = tx.deleteHold(h);
     if (!s.isOk() && s.code() != StatusCode::NotFound) return s;
   }
-  return tx.recordEvent(event);
+  LP_RETURN_IF_ERROR(tx.recordEvent(event));
+  return before ? recordTransferLegChange(tx, c, *before, clock_.now()) : Status::ok();
 }
 
 Result<Connection> ConnectionRecords::get(const std::string& id) const {

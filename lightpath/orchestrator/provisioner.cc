@@ -102,11 +102,17 @@ Result<std::vector<std::string>> Provisioner::cancelTransfer(const std::string& 
                                                              const std::string& actor,
                                                              const AlsoWithTransfer& also) {
   LP_ASSIGN_OR_RETURN(TransferRecord t, transfer(id));
-  if (!t.cancelled) t.cancelled = ctx_->now();
+  const bool newly = !t.cancelled;
+  if (newly) t.cancelled = ctx_->now();
   LP_RETURN_IF_ERROR(ctx_->deps.store->transact([&](StoreTransaction& tx) -> Status {
     LP_RETURN_IF_ERROR(tx.putDocument(
         {std::string(kTransferKind), t.id, t.tenant,
          transferToJson(t).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)}));
+    if (newly)
+      LP_RETURN_IF_ERROR(tx.recordEvent(transferEvent(
+          t, "transfer.stateChanged", "cancelled",
+          fmt::format("cancelled by {}: the legs not yet ended are given back", actor),
+          *t.cancelled)));
     return also ? also(tx, t) : Status::ok();
   }));
   std::vector<std::string> ending;

@@ -100,6 +100,63 @@ double plannedMegabits(const TransferRecord& transfer, TimePoint until) {
   return megabits;
 }
 
+std::string transferState(const TransferRecord& t, const std::vector<ConnectionState>& legs,
+                          TimePoint now) {
+  if (t.cancelled) return "cancelled";
+  bool started = false, all_ended = true;
+  for (std::size_t i = 0; i < legs.size(); ++i) {
+    if (legs[i] == ConnectionState::Failed) return "failed";
+    // A leg waits for its start in provisioning. Once one has run, the transfer runs (between
+    // two legs too); one ended before its start never ran.
+    started |= legs[i] != ConnectionState::Provisioning && legs[i] != ConnectionState::Draft &&
+               i < t.legs.size() && now >= t.legs[i].leg.start;
+    all_ended &= stateInfo(legs[i]).terminal;
+  }
+  if (all_ended) return now >= t.finish ? "completed" : "failed";
+  return started ? "running" : "scheduled";
+}
+
+EventRecord transferEvent(const TransferRecord& t, std::string type, std::string_view state,
+                          std::string_view reason, TimePoint at) {
+  return {0,
+          std::move(type),
+          t.id,
+          t.tenant,
+          at.time_since_epoch().count(),
+          json{{"id", t.id}, {"state", state}, {"reason", reason}}.dump(
+              -1, ' ', false, json::error_handler_t::replace)};
+}
+
+Status recordTransferLegChange(StoreTransaction& tx, const Connection& leg, ConnectionState before,
+                               TimePoint now) {
+  const auto tag = leg.requested().tags.find("transfer");
+  if (tag == leg.requested().tags.end() || before == leg.state()) return Status::ok();
+  LP_ASSIGN_OR_RETURN(auto doc, tx.document(std::string(kTransferKind), tag->second));
+  if (!doc) return Status::ok();  // being ordered: the order records transfer.created
+  LP_ASSIGN_OR_RETURN(TransferRecord t, transferFromJson(json::parse(doc->body, nullptr, false)));
+  std::vector<ConnectionState> was, is;
+  for (const TransferLegRecord& l : t.legs) {
+    ConnectionState s = ConnectionState::Failed;  // a leg gone from the store
+    if (l.connection == leg.id()) {
+      was.push_back(before);
+      is.push_back(leg.state());
+      continue;
+    }
+    LP_ASSIGN_OR_RETURN(auto other, tx.connection(l.connection));
+    if (other) {
+      if (auto parsed = parseConnectionState(other->state)) s = *parsed;
+    }
+    was.push_back(s);
+    is.push_back(s);
+  }
+  const std::string from = transferState(t, was, now), to = transferState(t, is, now);
+  if (from == to) return Status::ok();
+  const std::string reason = to == "completed"
+                                 ? "every leg has run: the bytes are delivered"
+                                 : fmt::format("leg {} is {}", leg.id(), toString(leg.state()));
+  return tx.recordEvent(transferEvent(t, "transfer.stateChanged", to, reason, now));
+}
+
 Result<TransferRecord> Lifecycle::orderTransfer(const std::string& tenant,
                                                 const TransferRequest& request,
                                                 const std::string& actor,
@@ -183,6 +240,11 @@ Result<TransferRecord> Lifecycle::orderTransfer(const std::string& tenant,
     LP_RETURN_IF_ERROR(tx.putDocument(
         {std::string(kTransferKind), transfer.id, tenant,
          transferToJson(transfer).dump(-1, ' ', false, json::error_handler_t::replace)}));
+    LP_RETURN_IF_ERROR(
+        tx.recordEvent(transferEvent(transfer, "transfer.created", "scheduled",
+                                     fmt::format("admitted: {} legs, the last byte by {}",
+                                                 transfer.legs.size(), formatTime(transfer.finish)),
+                                     now)));
     return also ? also(tx, transfer) : Status::ok();
   });
   if (!saved.isOk()) {

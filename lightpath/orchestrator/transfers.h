@@ -10,9 +10,11 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "lightpath/orchestrator/transfer_planner.h"
+#include "lightpath/service/connection.h"
 #include "lightpath/store/store.h"
 
 namespace lightpath {
@@ -44,5 +46,20 @@ using AlsoWithTransfer = std::function<Status(StoreTransaction&, const TransferR
 
 // What the legs carry over time (Mb): all of them between the legs' start and `until`.
 double plannedMegabits(const TransferRecord& transfer, TimePoint until);
+
+// scheduled (no leg has run yet), running, completed, failed or cancelled, from the legs'
+// states (in legs' order): failed when a leg failed or every leg ended before the plan's finish
+// (one was ended early).
+std::string transferState(const TransferRecord& transfer, const std::vector<ConnectionState>& legs,
+                          TimePoint now);
+
+// The event "transfer.created" or "transfer.stateChanged": data {id, state, reason}.
+EventRecord transferEvent(const TransferRecord& transfer, std::string type, std::string_view state,
+                          std::string_view reason, TimePoint at);
+
+// With a leg of a transfer (tag "transfer") just written in `tx` after being in state `before`:
+// records transfer.stateChanged when that moved the transfer's state (running, completed, failed).
+Status recordTransferLegChange(StoreTransaction& tx, const Connection& leg, ConnectionState before,
+                               TimePoint now);
 
 }  // namespace lightpath

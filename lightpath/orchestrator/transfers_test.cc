@@ -11,6 +11,24 @@ using std::chrono::hours;
 using std::chrono::minutes;
 using testing::World;
 
+// "type state" of each event about `subject`, in order.
+std::vector<std::string> eventsAbout(Store& store, const std::string& subject) {
+  std::vector<std::string> seen;
+  EXPECT_TRUE(store
+                  .read([&](StoreTransaction& tx) -> Status {
+                    LP_ASSIGN_OR_RETURN(auto events, tx.eventsAfter(0, 100000));
+                    for (const EventRecord& e : events) {
+                      if (e.subject == subject)
+                        seen.push_back(
+                            e.type + " " +
+                            nlohmann::json::parse(e.body).at("state").get<std::string>());
+                    }
+                    return Status::ok();
+                  })
+                  .isOk());
+  return seen;
+}
+
 double carriedMegabitsOf(const Connection& c) {
   const ConnectionSpec& s = c.requested();
   double megabits = 0;
@@ -59,6 +77,10 @@ TEST(Transfers, LegsRunOnTheScheduleAndCarryTheBytes) {
     EXPECT_EQ(w.provisioner->get(leg.connection)->state(), ConnectionState::Terminated);
   EXPECT_EQ(w.ledger->holdCount(), 0u);
   EXPECT_TRUE(w.provisioner->check().empty());
+  // Its events: admitted, running with the first leg, completed with the last.
+  EXPECT_EQ(eventsAbout(*w.store, t->id),
+            (std::vector<std::string>{"transfer.created scheduled", "transfer.stateChanged running",
+                                      "transfer.stateChanged completed"}));
 }
 
 // Several transfers between the data centers, the service restarted half way: every leg of every
@@ -132,6 +154,33 @@ TEST(Transfers, WhatDoesNotFitHoldsNothingAndCancellingGivesAllBack) {
   EXPECT_TRUE(w.provisioner->transfer(t->id)->cancelled.has_value());
   EXPECT_EQ(w.provisioner->transfer("xfer_none").error().code(), StatusCode::NotFound);
   EXPECT_TRUE(w.provisioner->check().empty());
+  // Cancelled once, said once, however often asked.
+  ASSERT_TRUE(w.provisioner->cancelTransfer(t->id, "key:1"));
+  EXPECT_EQ(
+      eventsAbout(*w.store, t->id),
+      (std::vector<std::string>{"transfer.created scheduled", "transfer.stateChanged cancelled"}));
+}
+
+// Legs ended before the plan has run (ended one by one, not by cancelling the transfer): the
+// bytes will not be delivered, and the transfer says so once the last leg has ended.
+TEST(Transfers, LegsEndedEarlyFailTheTransfer) {
+  World w;
+  const TransferRequest request{.a_end = "dc-ashburn-p1",
+                                .z_end = "dc-hillsboro-p1",
+                                .bytes = 200e12,
+                                .earliest = w.clock.now() + hours(1),
+                                .deadline = w.clock.now() + hours(4)};
+  auto t = w.provisioner->orderTransfer("acme", request, "key:1");
+  ASSERT_TRUE(t) << t.error().toString();
+  ASSERT_GE(t->legs.size(), 1u);
+  for (const TransferLegRecord& leg : t->legs)
+    ASSERT_TRUE(w.provisioner->terminate(leg.connection, "key:1").isOk());
+  EXPECT_EQ(
+      eventsAbout(*w.store, t->id),
+      (std::vector<std::string>{"transfer.created scheduled", "transfer.stateChanged failed"}));
+  std::vector<ConnectionState> states(t->legs.size(), ConnectionState::Terminated);
+  EXPECT_EQ(transferState(*t, states, w.clock.now()), "failed");
+  EXPECT_EQ(transferState(*t, states, t->finish), "completed");
 }
 
 // A stored transfer that cannot be read is an error naming it, whatever is wrong with it.

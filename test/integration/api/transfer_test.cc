@@ -74,6 +74,18 @@ TEST_F(TransferTest, AdmittedWithAPlanThatMeetsTheDeadlineAndCancelledWhole) {
   for (const json& leg : made.body["legs"])
     EXPECT_EQ(waitFor(acme, leg.value("connection", ""), "terminated"), "terminated");
   EXPECT_EQ(server_->stack().ledger->holdCount(), 0u);
+
+  // Its events, to its tenant only (each checked against the API document's Event).
+  std::vector<std::string> seen;
+  Reply events = call("GET", "/v1/events", acme);
+  ASSERT_EQ(events.status, 200) << events.raw;
+  for (const json& e : events.body["items"])
+    if (e.value("subject", "") == id)
+      seen.push_back(e.value("type", "") + " " + e["data"].value("state", ""));
+  EXPECT_EQ(seen, (std::vector<std::string>{"transfer.created scheduled",
+                                            "transfer.stateChanged cancelled"}));
+  for (const json& e : call("GET", "/v1/events", other).body["items"])
+    EXPECT_NE(e.value("subject", ""), id);
 }
 
 TEST_F(TransferTest, RefusedWithWhyAndTheEarliestDeadlineThatWorks) {
