@@ -1,4 +1,4 @@
-// Builds the portal into dist/: one bundled, minified script, the page, the styles and the map
+// Builds the portal into dist/: one bundled, minified script, the page, the styles (uPlot's too) and the map
 // outlines (TopoJSON from us-atlas and world-atlas), and the API reference at /docs (Redoc's
 // standalone bundle rendering /v1/openapi.json), all served by `lightpath serve`.
 import { build } from "esbuild";
@@ -20,6 +20,7 @@ await build({
 });
 copyFileSync(`${here}src/index.html`, `${here}dist/index.html`);
 copyFileSync(`${here}src/style.css`, `${here}dist/style.css`);
+copyFileSync(`${here}node_modules/uplot/dist/uPlot.min.css`, `${here}dist/uplot.css`);
 copyFileSync(`${here}node_modules/us-atlas/states-10m.json`, `${here}dist/maps/us.json`);
 copyFileSync(`${here}node_modules/world-atlas/countries-110m.json`, `${here}dist/maps/world.json`);
 copyFileSync(`${here}src/docs.html`, `${here}dist/docs/index.html`);

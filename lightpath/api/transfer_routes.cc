@@ -48,6 +48,7 @@ json Api::Impl::transferJson(const TransferRecord& t,
                     {"state", toString(state)},
                     {"start", formatTime(l.leg.start)},
                     {"end", formatTime(l.leg.end)},
+                    {"nodes", l.leg.nodes},
                     {"fibers", l.leg.fibers},
                     {"steps", std::move(steps)}});
   }

@@ -1,7 +1,8 @@
 // The portal in a real browser: Debian's Chromium driven by playwright-core against a
 // `lightpath serve` started here on a free port. Sign in, the map, ordering a protected 200G
 // wavelength with its quote in view, watching it become active with its path drawn, an
-// infeasible request's reason, tenant isolation, the operator's views. Screenshots go to
+// infeasible request's reason, tenant isolation, a bulk transfer's plan drawn, the operator's
+// views. Screenshots go to
 // $LIGHTPATH_SCREENSHOTS (default: a temporary directory).
 // Usage: LIGHTPATH_BINARY=build/apps/lightpath/lightpath node --test test/e2e/portal_test.mjs
 import { after, before, test } from "node:test";
@@ -209,6 +210,56 @@ test("a cloud connection waits for the customer at the provider, and says what t
   assert.match(text, /At AWS\s+dxcon-[0-9a-f]+: ordering/);
   assert.match(text, /to accept the hosted connection dxcon-[0-9a-f]+ in AWS/);
   await page.close();
+});
+
+// A time as a datetime-local field takes it: the browser's local time, to the minute.
+function localInput(ms) {
+  const d = new Date(ms);
+  return new Date(d.getTime() - d.getTimezoneOffset() * 60000).toISOString().slice(0, 16);
+}
+
+test("a customer orders a bulk transfer, is offered the earliest deadline that works, and sees the plan drawn", async () => {
+  const page = await signedIn(keys.acme);
+  await page.getByRole("link", { name: "Transfers" }).click();
+  await page.getByLabel("From port").fill("dc-ashburn-p1");
+  await page.getByLabel("To port").fill("dc-hillsboro-p1");
+  await page.getByLabel("Size (TB)").fill("500");
+  await page.getByLabel("Deadline (your local time)").fill(localInput(Date.now() + 3600e3));
+  await page.getByRole("button", { name: "Plan and order" }).click();
+  // 500 TB in an hour is more than the ports carry: why, and the deadline that works.
+  await page.locator("#transfer-error", { hasText: "earliest deadline" }).waitFor();
+  await page.locator("#transfer-use-earliest").click();
+  const deadline = new Date(await page.getByLabel("Deadline (your local time)").inputValue()).getTime();
+  assert.ok(deadline > Date.now() + 3600e3, "the offered deadline is later than the one asked");
+  await page.getByRole("button", { name: "Plan and order" }).click();
+  await page.waitForURL(/#\/transfers\/xfer_/);
+  const id = page.url().split("/").pop();
+  await page.locator("#transfer-facts[data-state]").waitFor();
+  const stored = (await call(keys.acme, "GET", `/v1/transfers/${id}`)).body;
+  assert.equal(stored.bytes, 500e12);
+  assert.ok(Date.parse(stored.finish) <= Date.parse(stored.deadline));
+  // The plan drawn: uPlot's canvas, a point at every change of rate, the peak as planned.
+  await page.locator("#transfer-chart canvas").waitFor();
+  const chart = page.locator("#transfer-chart");
+  const times = new Set(stored.legs.flatMap((l) => [...l.steps.map((s) => s.at), l.end]));
+  assert.equal(Number(await chart.getAttribute("data-points")), times.size);
+  assert.ok(Number(await chart.getAttribute("data-peak-gbps")) >= 100, "the plan runs at 100 Gb/s or more");
+  assert.equal(await page.locator("#transfer-legs tbody tr").count(), stored.legs.length);
+  const routes = new Set(stored.legs.map((l) => l.fibers.join(",")));
+  assert.equal(await page.locator("#map polyline.route").count(), routes.size, "each route of the plan on the map");
+  assert.match(await page.locator("#transfer-facts").innerText(), /500 TB/);
+  await page.locator("#transfer-progress").waitFor();
+  await page.screenshot({ path: join(shots, "portal-transfer.png") });
+  // In the list with its progress; cancelled from its page, live.
+  await page.getByRole("link", { name: "← Transfers" }).click();
+  await page.locator(`#transfer-table tr[data-id="${id}"]`).waitFor();
+  await page.locator(`#transfer-table tr[data-id="${id}"]`).click();
+  await page.getByRole("button", { name: "Cancel the transfer" }).click();
+  await page.locator('#transfer-facts[data-state="cancelled"]').waitFor();
+  assert.equal((await call(keys.acme, "GET", `/v1/transfers/${id}`)).body.state, "cancelled");
+  await page.close();
+  // Another tenant does not see it.
+  assert.equal((await call(keys.globex, "GET", `/v1/transfers/${id}`)).status, 404);
 });
 
 test("the operator's views: loaded fibers, tenants, the audit log", async () => {

@@ -17,3 +17,14 @@ export function rate(mbps) {
 export function badge(s) {
   return html`<span class="badge ${s}">${s.replace("_", " ")}</span>`;
 }
+
+// A bar for a share (0-1) and the share in per cent. The page's policy allows no inline styles,
+// so the width is set from data-width by fillMeters() once the markup is in the page.
+export function meter(fraction, digits = 1) {
+  const percent = (Math.min(1, Math.max(0, fraction)) * 100).toFixed(digits);
+  return html`<span class="meter" aria-hidden="true"><span data-width="${percent}"></span></span>${percent}%`;
+}
+
+export function fillMeters(element) {
+  element.querySelectorAll(".meter [data-width]").forEach((e) => (e.style.width = `${e.dataset.width}%`));
+}

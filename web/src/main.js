@@ -8,6 +8,7 @@ import { loadConnections, onEvent, renderConnections, showDetail } from "./views
 import { drawLegend, showSite, showSpectrum } from "./views/network.js";
 import { renderOperator } from "./views/operator.js";
 import { prepareOrderForm, requestQuote, submitOrder } from "./views/order.js";
+import { onTransferEvent, prepareTransferForm, renderTransfers, showTransfer } from "./views/transfers.js";
 
 // ---------------------------------------------------------------------------------------------
 // Sign-in: the server says who the key is (GET /v1/me).
@@ -40,6 +41,7 @@ async function start() {
   $("who-text").textContent = state.role === "operator" ? "operator" : `${state.tenant || "tenant"} · ${state.role}`;
   document.querySelectorAll("[data-role=operator]").forEach((e) => (e.hidden = state.role !== "operator"));
   if (state.role === "viewer") $("nav").querySelector("[data-view=order]").hidden = true;
+  $("transfer-form").hidden = state.role === "viewer";
 
   const [topology, us, world] = await Promise.all([
     api("GET", "/v1/topology").then((r) => r.body),
@@ -59,20 +61,23 @@ async function start() {
   state.stopEvents = followEvents(null, (event) => {
     // A failure or its repair moves connections: the map's cut fibers are read again.
     if (FAILURE_EVENTS.has(event.type)) refreshCuts();
+    if (event.type.startsWith("transfer.")) return onTransferEvent(event);
     return onEvent(event);
   });
   state.ports = await all("/v1/ports");
   await loadConnections();
   await prepareOrderForm();
+  await prepareTransferForm();
   route();
 }
 
 // ---------------------------------------------------------------------------------------------
-// Views by URL hash: #/map, #/connections, #/connections/<id>, #/order, #/operator, #/spectrum/<fiber>
+// Views by URL hash: #/map, #/connections, #/connections/<id>, #/order, #/transfers,
+// #/transfers/<id>, #/operator, #/spectrum/<fiber>
 
 function show(view) {
   document.querySelectorAll(".view").forEach((v) => (v.hidden = v.id !== `view-${view}`));
-  const nav = view === "detail" ? "connections" : view === "spectrum" ? "map" : view;
+  const nav = { detail: "connections", spectrum: "map", transfer: "transfers" }[view] || view;
   document.querySelectorAll("#nav a").forEach((a) => {
     if (a.dataset.view === nav) a.setAttribute("aria-current", "page");
     else a.removeAttribute("aria-current");
@@ -82,6 +87,7 @@ function show(view) {
 async function route() {
   const [, view, arg] = (location.hash || "#/map").split("/");
   state.detailId = null;
+  state.transferId = null;
   state.map.select(null);
   if (view !== "order") state.map.clearRoutes();
   switch (view) {
@@ -98,6 +104,15 @@ async function route() {
     case "order":
       show("order");
       requestQuote();
+      break;
+    case "transfers":
+      if (arg) {
+        show("transfer");
+        await showTransfer(arg);
+      } else {
+        show("transfers");
+        await renderTransfers();
+      }
       break;
     case "operator":
       show("operator");
@@ -147,6 +162,8 @@ function wire() {
   $("conn-state").addEventListener("input", renderConnections);
   $("conn-search").addEventListener("input", renderConnections);
   onRow("conn-table", "tr[data-id]", (row) => (location.hash = `#/connections/${row.dataset.id}`));
+  onRow("transfer-table", "tr[data-id]", (row) => (location.hash = `#/transfers/${row.dataset.id}`));
+  onRow("transfer-legs", "tr[data-id]", (row) => (location.hash = `#/connections/${row.dataset.id}`));
   onRow("util-table", "tr[data-fiber]", (row) => (location.hash = `#/spectrum/${row.dataset.fiber}`));
   // A tenant's row opens the connections, searched for that tenant.
   onRow("tenant-table", "tr[data-tenant]", (row) => {

@@ -11,6 +11,8 @@ export const state = {
   map: null,
   stopEvents: null,
   detailId: null,
+  transferId: null,  // the transfer shown, and its chart
+  transferChart: null,
   quoteSeq: 0,
   endOptions: { a: [], z: [] },
 };

@@ -1,6 +1,7 @@
 // Operations (operators only): the fullest fibers, tenants with their connection counts, and the
 // audit log.
 import { all, api } from "../api.js";
+import { fillMeters, meter } from "../format.js";
 import { html, setHtml } from "../html.js";
 import { $ } from "../state.js";
 
@@ -9,10 +10,9 @@ export async function renderOperator() {
   const fibers = [...topology.fibers]
     .sort((a, b) => b.spectrum_utilization - a.spectrum_utilization || b.packet_utilization - a.packet_utilization)
     .slice(0, 15);
-  const meter = (u) => html`<span class="meter"><span data-width="${(u * 100).toFixed(1)}"></span></span>${(u * 100).toFixed(1)}%`;
   setHtml($("util-table").querySelector("tbody"), fibers.map((f) =>
     html`<tr data-fiber="${f.id}" tabindex="0"><td>${f.id}</td><td>${meter(f.spectrum_utilization)}</td><td>${meter(f.packet_utilization)}</td><td>${f.km.toFixed(0)}</td></tr>`));
-  $("util-table").querySelectorAll("[data-width]").forEach((e) => (e.style.width = `${e.dataset.width}%`));
+  fillMeters($("util-table"));
   const tenants = await all("/v1/tenants");
   const counts = await Promise.all(tenants.map(async (t) => {
     const every = await api("GET", `/v1/connections?tenant=${encodeURIComponent(t.id)}&limit=1`);
