@@ -254,6 +254,9 @@ Result<Restorer::Pass> Restorer::decide(const RoutePlanner& planner, Ledger& led
     const Realization& r = c.current();
     ConnectionSpec spec = c.requested();
     if (r.vlan) spec.vlan = r.vlan;  // the customer's VLAN stays
+    // A transfer's leg took the route its plan chose, not one the customer pinned: any surviving
+    // route that carries its bandwidth steps keeps the transfer's deadline.
+    if (spec.tags.contains("transfer")) spec.route.clear();
     const Window window{ctx_.now(), spec.end.value_or(TimePoint::max())};
     Decision d{.before = c, .old_holds = std::move(released[i])};
     std::string first_error;

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "lightpath/orchestrator/provisioner.h"
 #include "lightpath/orchestrator/testing/world.h"
 
@@ -128,6 +130,54 @@ TEST(Transfers, EveryAdmittedTransferRunsToItsDeadlineAcrossARestart) {
   }
   EXPECT_EQ(w.ledger->holdCount(), 0u);
   EXPECT_TRUE(w.provisioner->check().empty());
+}
+
+// A fiber of a running leg's route is cut: the leg is restored on a surviving route at the same
+// rates (its route was the plan's choice, not the customer's), and the transfer completes on
+// time. A route the customer pinned stays as ordered: down until the repair.
+TEST(Transfers, ACutLegIsRestoredAndTheTransferStillCompletes) {
+  World w;
+  const TransferRequest request{.a_end = "dc-ashburn-p1",
+                                .z_end = "dc-hillsboro-p1",
+                                .bytes = 100e12,
+                                .deadline = w.clock.now() + hours(4)};
+  auto t = w.provisioner->orderTransfer("acme", request, "key:1");
+  ASSERT_TRUE(t) << t.error().toString();
+  w.clock.advance(minutes(5));
+  ASSERT_TRUE(w.provisioner->runSchedule(w.clock.now()));
+  const TransferLegRecord& leg = t->legs.front();
+  const Connection running = *w.provisioner->get(leg.connection);
+  ASSERT_EQ(running.state(), ConnectionState::Active);
+  const std::string cut = leg.leg.fibers.at(1);
+
+  ConnectionSpec pinned = testing::ethernet();
+  pinned.a_end = "dc-ashburn-p2";
+  pinned.z_end = "dc-hillsboro-p2";
+  pinned.route = leg.leg.fibers;
+  auto customer = w.provisioner->order("acme", pinned, "key:1");
+  ASSERT_TRUE(customer) << customer.error().toString();
+  ASSERT_TRUE(w.provisioner->activate(customer->id()).isOk());
+
+  auto failure = w.provisioner->recordFailure({FailureTarget::Kind::Fiber, cut}, "backhoe", "op");
+  ASSERT_TRUE(failure) << failure.error().toString();
+  const Connection restored = *w.provisioner->get(leg.connection);
+  EXPECT_EQ(restored.state(), ConnectionState::Active);
+  EXPECT_EQ(restored.operState(), OperState::Up);
+  EXPECT_EQ(std::count(restored.current().fibers.begin(), restored.current().fibers.end(), cut), 0);
+  EXPECT_EQ(bandwidthAt(restored.requested(), w.clock.now()),
+            bandwidthAt(running.requested(), w.clock.now()));
+  EXPECT_EQ(restored.current().holds.size(), running.current().holds.size());
+  EXPECT_EQ(w.provisioner->get(customer->id())->operState(), OperState::Down);
+  EXPECT_TRUE(w.provisioner->check().empty()) << w.provisioner->check().front();
+
+  for (TimePoint end = w.clock.now() + hours(4); w.clock.now() < end;) {
+    w.clock.advance(minutes(5));
+    ASSERT_TRUE(w.provisioner->runSchedule(w.clock.now()));
+  }
+  for (const TransferLegRecord& l : t->legs)
+    EXPECT_EQ(w.provisioner->get(l.connection)->state(), ConnectionState::Terminated);
+  EXPECT_EQ(eventsAbout(*w.store, t->id).back(), "transfer.stateChanged completed");
+  EXPECT_TRUE(w.provisioner->check().empty()) << w.provisioner->check().front();
 }
 
 TEST(Transfers, WhatDoesNotFitHoldsNothingAndCancellingGivesAllBack) {
