@@ -25,22 +25,23 @@ Result<std::string> portField(const json& body, const char* field) {
 
 }  // namespace
 
-std::vector<ConnectionState> Api::Impl::legStates(const TransferRecord& t) const {
-  std::vector<ConnectionState> states;
+std::vector<LegStatus> Api::Impl::legStatuses(const TransferRecord& t) const {
+  std::vector<LegStatus> legs;
   for (const TransferLegRecord& l : t.legs) {
     auto c = deps.provisioner->get(l.connection);
-    states.push_back(c ? c->state() : ConnectionState::Failed);
+    legs.push_back(c ? LegStatus{c->state(), c->outages()}
+                     : LegStatus{ConnectionState::Failed, {}});
   }
-  return states;
+  return legs;
 }
 
 json Api::Impl::transferJson(const TransferRecord& t,
-                             const std::vector<ConnectionState>& states) const {
+                             const std::vector<LegStatus>& statuses) const {
   const TimePoint now = deps.clock->now();
   json legs = json::array();
   for (std::size_t i = 0; i < t.legs.size(); ++i) {
     const TransferLegRecord& l = t.legs[i];
-    const ConnectionState state = states.at(i);
+    const ConnectionState state = statuses.at(i).state;
     json steps = json::array();
     for (const BandwidthStep& s : l.leg.steps)
       steps.push_back({{"at", formatTime(s.at)}, {"bandwidth_mbps", s.mbps}});
@@ -52,10 +53,10 @@ json Api::Impl::transferJson(const TransferRecord& t,
                     {"fibers", l.leg.fibers},
                     {"steps", std::move(steps)}});
   }
+  std::vector<ConnectionState> states;
+  for (const LegStatus& l : statuses) states.push_back(l.state);
   const std::string state = transferState(t, states, now);
-  // What the plan has carried by now (the legs run as planned unless one failed).
-  const double delivered =
-      std::min(t.request.bytes, plannedMegabits(t, t.cancelled.value_or(now)) * 1e6 / 8);
+  const TransferProgress progress = progressOf(t, statuses, now);
   json j{{"id", t.id},
          {"tenant", t.tenant},
          {"a_end", t.request.a_end},
@@ -67,8 +68,12 @@ json Api::Impl::transferJson(const TransferRecord& t,
          {"finish", formatTime(t.finish)},
          {"price", {{"total", t.price}, {"currency", t.currency}}},
          {"progress",
-          {{"delivered_bytes", state == "failed" ? 0.0 : delivered},
-           {"fraction", t.request.bytes > 0 ? delivered / t.request.bytes : 0.0}}},
+          {{"delivered_bytes", progress.delivered},
+           {"fraction", t.request.bytes > 0 ? progress.delivered / t.request.bytes : 0.0},
+           {"expected_bytes", progress.expected},
+           // A little slack: the plan's rates are whole Mb/s and its times whole microseconds.
+           {"on_track", state != "cancelled" && state != "failed" &&
+                            progress.expected >= t.request.bytes * (1 - 1e-9)}}},
          {"legs", std::move(legs)}};
   if (t.request.earliest) j["earliest"] = formatTime(*t.request.earliest);
   if (t.cancelled) j["cancelled"] = formatTime(*t.cancelled);
@@ -113,8 +118,7 @@ Result<HttpResponse> Api::Impl::createTransfer(Context& ctx) {
               "max_price: the plan that meets the deadline costs {:.2f} {}", t.price, t.currency));
         }
         // Inside the transaction: the legs are as just ordered.
-        reply = jsonReply(201, transferJson(t, std::vector<ConnectionState>(
-                                                   t.legs.size(), ConnectionState::Provisioning)));
+        reply = jsonReply(201, transferJson(t, std::vector<LegStatus>(t.legs.size())));
         reply.headers.emplace_back("Location", "/v1/transfers/" + t.id);
         ctx.subject = t.id;
         ctx.recorded = true;
@@ -144,7 +148,7 @@ Result<HttpResponse> Api::Impl::listTransfers(Context& ctx) {
   return documentPage(*deps.store, ctx.request, cursors, viewerOf(ctx.who), query,
                       [this](DocumentRecord& d) {
                         auto t = transferFromJson(json::parse(d.body, nullptr, false));
-                        return t ? dumpJson(transferJson(*t, legStates(*t))) : d.body;
+                        return t ? dumpJson(transferJson(*t, legStatuses(*t))) : d.body;
                       });
 }
 
@@ -152,7 +156,7 @@ Result<HttpResponse> Api::Impl::getTransfer(Context& ctx) {
   LP_ASSIGN_OR_RETURN(DocumentRecord doc,
                       visibleDocument(ctx, std::string(kTransferKind), ctx.params[0], "transfer"));
   LP_ASSIGN_OR_RETURN(TransferRecord t, transferFromJson(json::parse(doc.body, nullptr, false)));
-  return jsonReply(200, transferJson(t, legStates(t)));
+  return jsonReply(200, transferJson(t, legStatuses(t)));
 }
 
 // Cancels: every leg not ended yet is terminated (its capacity given back); what has been
@@ -165,11 +169,11 @@ Result<HttpResponse> Api::Impl::deleteTransfer(Context& ctx) {
   ctx.owner = doc.tenant;
   LP_ASSIGN_OR_RETURN(TransferRecord before,
                       transferFromJson(json::parse(doc.body, nullptr, false)));
-  const std::vector<ConnectionState> states = legStates(before);
+  const std::vector<LegStatus> legs = legStatuses(before);
   HttpResponse reply;
   auto ending = deps.provisioner->cancelTransfer(
       id, ctx.who.key_id, [&](StoreTransaction& tx, const TransferRecord& t) {
-        reply = jsonReply(202, transferJson(t, states));
+        reply = jsonReply(202, transferJson(t, legs));
         ctx.recorded = true;
         return record(tx, ctx, reply);
       });

@@ -84,20 +84,45 @@ Result<TransferRecord> transferFromJson(const json& j) {
   return t;
 }
 
-double plannedMegabits(const TransferRecord& transfer, TimePoint until) {
+namespace {
+
+// What a leg's steps carry between `from` and `to` (Mb).
+double megabitsBetween(const TransferLeg& leg, TimePoint from, TimePoint to) {
   double megabits = 0;
-  for (const TransferLegRecord& l : transfer.legs) {
-    for (std::size_t i = 0; i < l.leg.steps.size(); ++i) {
-      const TimePoint from = l.leg.steps[i].at;
-      const TimePoint to =
-          std::min(until, i + 1 < l.leg.steps.size() ? l.leg.steps[i + 1].at : l.leg.end);
-      if (to > from) {
-        megabits += static_cast<double>(l.leg.steps[i].mbps) *
-                    std::chrono::duration<double>(to - from).count();
-      }
+  for (std::size_t i = 0; i < leg.steps.size(); ++i) {
+    const TimePoint a = std::max(from, leg.steps[i].at);
+    const TimePoint b = std::min(to, i + 1 < leg.steps.size() ? leg.steps[i + 1].at : leg.end);
+    if (b > a) {
+      megabits +=
+          static_cast<double>(leg.steps[i].mbps) * std::chrono::duration<double>(b - a).count();
     }
   }
   return megabits;
+}
+
+}  // namespace
+
+double plannedMegabits(const TransferRecord& transfer, TimePoint until) {
+  double megabits = 0;
+  for (const TransferLegRecord& l : transfer.legs)
+    megabits += megabitsBetween(l.leg, TimePoint::min(), until);
+  return megabits;
+}
+
+TransferProgress progressOf(const TransferRecord& transfer, const std::vector<LegStatus>& legs,
+                            TimePoint now) {
+  const TimePoint until = std::min(now, transfer.cancelled.value_or(now));
+  double delivered = 0, ahead = 0;  // Mb
+  for (std::size_t i = 0; i < transfer.legs.size() && i < legs.size(); ++i) {
+    if (legs[i].state == ConnectionState::Failed) continue;  // never came up
+    const TransferLeg& leg = transfer.legs[i].leg;
+    delivered += megabitsBetween(leg, TimePoint::min(), until);
+    for (const Outage& o : legs[i].outages)
+      delivered -= megabitsBetween(leg, o.start, std::min(until, o.end.value_or(until)));
+    if (!transfer.cancelled) ahead += megabitsBetween(leg, until, TimePoint::max());
+  }
+  delivered = std::max(0.0, delivered) * 1e6 / 8;
+  return {std::min(transfer.request.bytes, delivered), delivered + ahead * 1e6 / 8};
 }
 
 std::string transferState(const TransferRecord& t, const std::vector<ConnectionState>& legs,

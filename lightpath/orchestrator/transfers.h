@@ -47,6 +47,20 @@ using AlsoWithTransfer = std::function<Status(StoreTransaction&, const TransferR
 // What the legs carry over time (Mb): all of them between the legs' start and `until`.
 double plannedMegabits(const TransferRecord& transfer, TimePoint until);
 
+// A leg as it stands: its connection's state and outages (a connection gone: failed).
+struct LegStatus {
+  ConnectionState state = ConnectionState::Provisioning;
+  std::vector<Outage> outages;
+};
+// Bytes: delivered by `now` (the legs' steps up to now or the cancellation, less what they did
+// not carry while down; a failed leg never came up and carried nothing), and expected at the
+// plan's end if every leg not failed runs as planned from now on.
+struct TransferProgress {
+  double delivered = 0, expected = 0;
+};
+TransferProgress progressOf(const TransferRecord& transfer, const std::vector<LegStatus>& legs,
+                            TimePoint now);
+
 // scheduled (no leg has run yet), running, completed, failed or cancelled, from the legs'
 // states (in legs' order): failed when a leg failed or every leg ended before the plan's finish
 // (one was ended early).

@@ -180,6 +180,44 @@ TEST(Transfers, ACutLegIsRestoredAndTheTransferStillCompletes) {
   EXPECT_TRUE(w.provisioner->check().empty()) << w.provisioner->check().front();
 }
 
+// Progress counts what the legs carried: their rates while up, nothing while down. A leg down for
+// half an hour (its end node lost power: no route survives) leaves the transfer short, and
+// progress says so.
+TEST(Transfers, ProgressLeavesOutWhatALegDidNotCarryWhileDown) {
+  World w;
+  const TransferRequest request{.a_end = "dc-ashburn-p1",
+                                .z_end = "dc-hillsboro-p1",
+                                .bytes = 60e12,
+                                .deadline = w.clock.now() + hours(2)};
+  auto t = w.provisioner->orderTransfer("acme", request, "key:1");
+  ASSERT_TRUE(t) << t.error().toString();
+  ASSERT_EQ(t->legs.size(), 1u);
+  const std::string leg = t->legs.front().connection;
+  auto statuses = [&] {
+    const Connection c = *w.provisioner->get(leg);
+    return std::vector<LegStatus>{{c.state(), c.outages()}};
+  };
+  w.clock.advance(minutes(5));
+  ASSERT_TRUE(w.provisioner->runSchedule(w.clock.now()));
+  w.clock.advance(minutes(25));
+  const TransferProgress half_hour = progressOf(*t, statuses(), w.clock.now());
+  EXPECT_NEAR(half_hour.delivered, plannedMegabits(*t, w.clock.now()) * 1e6 / 8, 1);
+  EXPECT_GE(half_hour.expected, request.bytes * (1 - 1e-9));
+
+  const std::string node = t->legs.front().leg.nodes.front();
+  auto failure = w.provisioner->recordFailure({FailureTarget::Kind::Node, node}, "power", "op");
+  ASSERT_TRUE(failure) << failure.error().toString();
+  ASSERT_EQ(w.provisioner->get(leg)->operState(), OperState::Down);
+  w.clock.advance(minutes(30));
+  ASSERT_TRUE(w.provisioner->repairFailure(failure->id, "op"));
+  const TransferProgress after = progressOf(*t, statuses(), w.clock.now());
+  const double lost = plannedMegabits(*t, w.clock.now()) * 1e6 / 8 - after.delivered;
+  const double rate_bytes = static_cast<double>(t->legs.front().leg.steps.front().mbps) * 1e6 / 8;
+  EXPECT_NEAR(lost, rate_bytes * 1800, rate_bytes);  // half an hour at the leg's rate
+  EXPECT_NEAR(after.expected, request.bytes - lost, rate_bytes);
+  EXPECT_LT(after.expected, request.bytes);
+}
+
 TEST(Transfers, WhatDoesNotFitHoldsNothingAndCancellingGivesAllBack) {
   World w;
   TransferRequest big{.a_end = "dc-ashburn-p1",

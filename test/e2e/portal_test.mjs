@@ -249,6 +249,7 @@ test("a customer orders a bulk transfer, is offered the earliest deadline that w
   assert.equal(await page.locator("#map polyline.route").count(), routes.size, "each route of the plan on the map");
   assert.match(await page.locator("#transfer-facts").innerText(), /500 TB/);
   await page.locator("#transfer-progress").waitFor();
+  await page.locator("#transfer-outlook", { hasText: "on track" }).waitFor();
   await page.screenshot({ path: join(shots, "portal-transfer.png") });
   // In the list with its progress; cancelled from its page, live.
   await page.getByRole("link", { name: "← Transfers" }).click();

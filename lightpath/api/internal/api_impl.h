@@ -95,8 +95,8 @@ struct Api::Impl {
   Result<HttpResponse> getTransfer(Context& ctx);
   Result<HttpResponse> deleteTransfer(Context& ctx);
   // A transfer as the API shows it: its legs with their states, its state, price and progress.
-  json transferJson(const TransferRecord& t, const std::vector<ConnectionState>& states) const;
-  std::vector<ConnectionState> legStates(const TransferRecord& t) const;
+  json transferJson(const TransferRecord& t, const std::vector<LegStatus>& legs) const;
+  std::vector<LegStatus> legStatuses(const TransferRecord& t) const;
   // Whose an order is: the caller's tenant, or (operators) the existing tenant the body names.
   Result<std::string> orderingTenant(const Context& ctx, const json& body) const;
   Result<HttpResponse> listConnections(Context& ctx);

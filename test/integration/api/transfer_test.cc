@@ -32,6 +32,8 @@ TEST_F(TransferTest, AdmittedWithAPlanThatMeetsTheDeadlineAndCancelledWhole) {
   const std::string id = made.body.value("id", "");
   EXPECT_EQ(made.header("Location"), "/v1/transfers/" + id);
   EXPECT_EQ(made.body.value("state", ""), "scheduled");
+  EXPECT_TRUE(made.body["progress"].value("on_track", false));
+  EXPECT_GE(made.body["progress"].value("expected_bytes", 0.0), 150e12 * (1 - 1e-9));
   EXPECT_GT(made.body["price"].value("total", 0.0), 0);
   ASSERT_FALSE(made.body["legs"].empty());
   // The legs carry the bytes by the deadline.
@@ -71,6 +73,7 @@ TEST_F(TransferTest, AdmittedWithAPlanThatMeetsTheDeadlineAndCancelledWhole) {
   Reply cancelled = call("DELETE", "/v1/transfers/{id}", acme, "", "/v1/transfers/" + id);
   ASSERT_EQ(cancelled.status, 202) << cancelled.raw;
   EXPECT_EQ(cancelled.body.value("state", ""), "cancelled");
+  EXPECT_FALSE(cancelled.body["progress"].value("on_track", true));
   for (const json& leg : made.body["legs"])
     EXPECT_EQ(waitFor(acme, leg.value("connection", ""), "terminated"), "terminated");
   EXPECT_EQ(server_->stack().ledger->holdCount(), 0u);

@@ -177,6 +177,9 @@ export async function showTransfer(id) {
   setHtml($("transfer-facts"), [
     facts.map(([k, v]) => html`<dt>${k}</dt><dd>${v}</dd>`),
     html`<dt>Delivered</dt><dd id="transfer-progress">${meter(t.progress.fraction, 0)} (${size(t.progress.delivered_bytes)})</dd>`,
+    t.state === "cancelled" ? "" : html`<dt>Outlook</dt><dd id="transfer-outlook">${t.progress.on_track
+      ? "on track: every byte by the plan's finish"
+      : `short: ${size(Math.max(0, t.bytes - t.progress.expected_bytes))} will not arrive as planned`}</dd>`,
   ]);
   fillMeters($("transfer-facts"));
   const when = (at) => new Date(at).toLocaleString([], { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" });
