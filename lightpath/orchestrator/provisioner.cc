@@ -81,7 +81,8 @@ Result<TransferRecord> Provisioner::orderTransfer(const std::string& tenant,
 }
 
 std::optional<TimePoint> Provisioner::earliestTransferFinish(const TransferRequest& request) const {
-  const TransferPlanner planner(ctx_->deps.topology, *ctx_->deps.engine, *ctx_->deps.ledger);
+  const TransferPlanner planner(ctx_->deps.topology, *ctx_->deps.engine, *ctx_->deps.ledger,
+                                {.down = ctx_->health.down()});
   return planner.earliestFinish(request, ctx_->now());
 }
 

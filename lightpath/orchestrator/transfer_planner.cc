@@ -67,9 +67,18 @@ Result<TransferPlanner::Problem> TransferPlanner::build(const TransferRequest& r
     return fail(
         invalidArgument("z_end: at the same node as a_end; a transfer crosses the network"));
 
+  PathConstraints avoid;
+  if (options_.down) {
+    for (NodeIndex end : {na, nz}) {
+      if (options_.down->nodeDown(end))
+        return fail(failedPrecondition(fmt::format("node '{}' is down", t.node(end).id)));
+    }
+    avoid.exclude_fibers = options_.down->fibers();
+    avoid.exclude_nodes = options_.down->nodes();
+  }
   Problem problem;
   PathWorkspace ws;
-  LP_ASSIGN_OR_RETURN(problem.paths, transferRoutes(engine_, na, nz, options_.routes, ws));
+  LP_ASSIGN_OR_RETURN(problem.paths, transferRoutes(engine_, na, nz, options_.routes, ws, avoid));
   problem.grid.slot = options_.slot;
   problem.grid.origin = floorTo(start, options_.slot);
   const auto width = std::chrono::duration_cast<std::chrono::microseconds>(options_.slot).count();

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "lightpath/ledger/ledger.h"
+#include "lightpath/orchestrator/failures.h"
 #include "lightpath/pce/path_engine.h"
 #include "lightpath/service/connection.h"
 
@@ -50,6 +51,8 @@ struct TransferPlannerOptions {
   // as many parallel legs ("lanes") as the ports' speed allows.
   std::uint64_t max_leg_mbps = 100'000;
   std::chrono::hours horizon{24 * 30};  // how far earliestFinish() looks
+  // What is down now (failures.h): routes avoid it; an end down is FailedPrecondition.
+  std::shared_ptr<const DownSet> down;
 };
 
 class TransferPlanner {

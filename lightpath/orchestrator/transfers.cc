@@ -200,7 +200,8 @@ Result<TransferRecord> Lifecycle::orderTransfer(const std::string& tenant,
   {
     // Planned and held under the planning lock: no other order plans on the same capacity.
     std::lock_guard lock(ctx_.planning_mutex);
-    const TransferPlanner planner(ctx_.deps.topology, *ctx_.deps.engine, *ctx_.deps.ledger);
+    const TransferPlanner planner(ctx_.deps.topology, *ctx_.deps.engine, *ctx_.deps.ledger,
+                                  {.down = ctx_.health.down()});
     LP_ASSIGN_OR_RETURN(TransferProposal proposal, planner.plan(request, now));
     transfer.finish = proposal.finish;
     for (TransferLeg& leg : proposal.legs) {

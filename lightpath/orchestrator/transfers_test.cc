@@ -169,6 +169,16 @@ TEST(Transfers, ACutLegIsRestoredAndTheTransferStillCompletes) {
   EXPECT_EQ(restored.current().holds.size(), running.current().holds.size());
   EXPECT_EQ(w.provisioner->get(customer->id())->operState(), OperState::Down);
   EXPECT_TRUE(w.provisioner->check().empty()) << w.provisioner->check().front();
+  // A transfer ordered now is planned around the cut.
+  auto around = w.provisioner->orderTransfer("acme",
+                                             {.a_end = "dc-ashburn-p3",
+                                              .z_end = "dc-hillsboro-p3",
+                                              .bytes = 50e12,
+                                              .deadline = w.clock.now() + hours(3)},
+                                             "key:1");
+  ASSERT_TRUE(around) << around.error().toString();
+  for (const TransferLegRecord& l : around->legs)
+    EXPECT_EQ(std::count(l.leg.fibers.begin(), l.leg.fibers.end(), cut), 0);
 
   for (TimePoint end = w.clock.now() + hours(4); w.clock.now() < end;) {
     w.clock.advance(minutes(5));

@@ -73,10 +73,11 @@ Result<std::vector<TransferOrder>> parseWorkload(const nlohmann::json& json,
 }
 
 Result<std::vector<Path>> transferRoutes(const PathEngine& engine, NodeIndex a, NodeIndex z, int k,
-                                         PathWorkspace& ws) {
-  LP_ASSIGN_OR_RETURN(std::vector<Path> paths, engine.kShortestPaths({.from = a, .to = z}, k, ws));
+                                         PathWorkspace& ws, const PathConstraints& avoid) {
+  const PathRequest request{.from = a, .to = z, .constraints = avoid};
+  LP_ASSIGN_OR_RETURN(std::vector<Path> paths, engine.kShortestPaths(request, k, ws));
   if (k < 2) return paths;
-  if (auto pair = engine.diversePair({.from = a, .to = z}, Diversity::Fiber, ws)) {
+  if (auto pair = engine.diversePair(request, Diversity::Fiber, ws)) {
     std::vector<Path> missing;
     for (Path* leg : {&pair->working, &pair->protection}) {
       if (std::find(paths.begin(), paths.end(), *leg) == paths.end()) missing.push_back(*leg);

@@ -23,7 +23,7 @@ namespace lightpath {
 // pair where one exists (the k shortest often share their first and last fibers, and a
 // transfer may need both ways out of a site), shortest first. The path engine's errors.
 Result<std::vector<Path>> transferRoutes(const PathEngine& engine, NodeIndex a, NodeIndex z, int k,
-                                         PathWorkspace& ws);
+                                         PathWorkspace& ws, const PathConstraints& avoid = {});
 
 // One transfer of a workload file: {"id", "a", "z", "bytes", "earliest", "deadline"}.
 struct TransferOrder {
