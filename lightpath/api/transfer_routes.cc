@@ -29,8 +29,7 @@ std::vector<LegStatus> Api::Impl::legStatuses(const TransferRecord& t) const {
   std::vector<LegStatus> legs;
   for (const TransferLegRecord& l : t.legs) {
     auto c = deps.provisioner->get(l.connection);
-    legs.push_back(c ? LegStatus{c->state(), c->outages()}
-                     : LegStatus{ConnectionState::Failed, {}});
+    legs.push_back(c ? legStatusOf(*c) : LegStatus{.state = ConnectionState::Failed});
   }
   return legs;
 }

@@ -109,6 +109,17 @@ double plannedMegabits(const TransferRecord& transfer, TimePoint until) {
   return megabits;
 }
 
+LegStatus legStatusOf(const Connection& leg) {
+  LegStatus status{leg.state(), leg.outages(), std::nullopt};
+  for (const StateChange& change : leg.history()) {
+    if (change.to == ConnectionState::Deprovisioning || stateInfo(change.to).terminal) {
+      status.ended = change.at;
+      break;
+    }
+  }
+  return status;
+}
+
 TransferProgress progressOf(const TransferRecord& transfer, const std::vector<LegStatus>& legs,
                             TimePoint now) {
   const TimePoint until = std::min(now, transfer.cancelled.value_or(now));
@@ -116,10 +127,14 @@ TransferProgress progressOf(const TransferRecord& transfer, const std::vector<Le
   for (std::size_t i = 0; i < transfer.legs.size() && i < legs.size(); ++i) {
     if (legs[i].state == ConnectionState::Failed) continue;  // never came up
     const TransferLeg& leg = transfer.legs[i].leg;
-    delivered += megabitsBetween(leg, TimePoint::min(), until);
-    for (const Outage& o : legs[i].outages)
-      delivered -= megabitsBetween(leg, o.start, std::min(until, o.end.value_or(until)));
-    if (!transfer.cancelled) ahead += megabitsBetween(leg, until, TimePoint::max());
+    const TimePoint carried_until = std::min(until, legs[i].ended.value_or(until));
+    delivered += megabitsBetween(leg, TimePoint::min(), carried_until);
+    for (const Outage& o : legs[i].outages) {
+      delivered -=
+          megabitsBetween(leg, o.start, std::min(carried_until, o.end.value_or(carried_until)));
+    }
+    if (!transfer.cancelled && !legs[i].ended)
+      ahead += megabitsBetween(leg, until, TimePoint::max());
   }
   delivered = std::max(0.0, delivered) * 1e6 / 8;
   return {std::min(transfer.request.bytes, delivered), delivered + ahead * 1e6 / 8};

@@ -47,14 +47,16 @@ using AlsoWithTransfer = std::function<Status(StoreTransaction&, const TransferR
 // What the legs carry over time (Mb): all of them between the legs' start and `until`.
 double plannedMegabits(const TransferRecord& transfer, TimePoint until);
 
-// A leg as it stands: its connection's state and outages (a connection gone: failed).
+// A leg as it stands: its connection's state, outages and when it ended (went to be taken down).
 struct LegStatus {
   ConnectionState state = ConnectionState::Provisioning;
   std::vector<Outage> outages;
+  std::optional<TimePoint> ended;
 };
-// Bytes: delivered by `now` (the legs' steps up to now or the cancellation, less what they did
-// not carry while down; a failed leg never came up and carried nothing), and expected at the
-// plan's end if every leg not failed runs as planned from now on.
+LegStatus legStatusOf(const Connection& leg);
+// Bytes: delivered by `now` (the legs' steps up to now, the cancellation or their end, less what
+// they did not carry while down; a failed leg never came up and carried nothing), and expected at
+// the plan's end if every leg not failed or ended runs as planned from now on.
 struct TransferProgress {
   double delivered = 0, expected = 0;
 };

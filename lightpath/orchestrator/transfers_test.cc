@@ -203,10 +203,7 @@ TEST(Transfers, ProgressLeavesOutWhatALegDidNotCarryWhileDown) {
   ASSERT_TRUE(t) << t.error().toString();
   ASSERT_EQ(t->legs.size(), 1u);
   const std::string leg = t->legs.front().connection;
-  auto statuses = [&] {
-    const Connection c = *w.provisioner->get(leg);
-    return std::vector<LegStatus>{{c.state(), c.outages()}};
-  };
+  auto statuses = [&] { return std::vector<LegStatus>{legStatusOf(*w.provisioner->get(leg))}; };
   w.clock.advance(minutes(5));
   ASSERT_TRUE(w.provisioner->runSchedule(w.clock.now()));
   w.clock.advance(minutes(25));
@@ -226,6 +223,14 @@ TEST(Transfers, ProgressLeavesOutWhatALegDidNotCarryWhileDown) {
   EXPECT_NEAR(lost, rate_bytes * 1800, rate_bytes);  // half an hour at the leg's rate
   EXPECT_NEAR(after.expected, request.bytes - lost, rate_bytes);
   EXPECT_LT(after.expected, request.bytes);
+  // Ended early: it carries nothing after its end, and nothing more is expected of it.
+  w.clock.advance(minutes(10));
+  ASSERT_TRUE(w.provisioner->terminate(leg, "key:1").isOk());
+  const TimePoint ended = w.clock.now();
+  w.clock.advance(minutes(20));
+  const TransferProgress stopped = progressOf(*t, statuses(), w.clock.now());
+  EXPECT_NEAR(stopped.delivered, plannedMegabits(*t, ended) * 1e6 / 8 - lost, rate_bytes);
+  EXPECT_NEAR(stopped.expected, stopped.delivered, 1);
 }
 
 TEST(Transfers, WhatDoesNotFitHoldsNothingAndCancellingGivesAllBack) {
