@@ -34,6 +34,11 @@ class Lifecycle {
   // transfer's document in one transaction; the legs start on the schedule.
   Result<TransferRecord> orderTransfer(const std::string& tenant, const TransferRequest& request,
                                        const std::string& actor, const AlsoWithTransfer& also);
+  // When the transfer's legs will no longer carry every byte by its deadline (a leg down, or
+  // back after an outage): the bytes short planned on new legs (event transfer.replanned; legs
+  // down are ended), or, when the network cannot carry them, transfer.atRisk. What it did
+  // (empty: nothing was short).
+  Result<std::string> replanTransfer(const std::string& id, const std::string& actor);
   Status activate(const std::string& id);
   Result<Connection> beginModify(const std::string& id, std::uint64_t mbps,
                                  std::optional<std::uint64_t> expected_version,
@@ -69,6 +74,19 @@ class Lifecycle {
   ProviderMove pollProvider(const std::string& id);
 
  private:
+  // A transfer's legs planned and held (transfers.cc), not yet stored.
+  struct PlacedLegs {
+    std::vector<Connection> connections;
+    std::vector<std::vector<HoldRecord>> holds;
+  };
+  // Plans `request` for `transfer` on what is free now and around what is down; holds the legs
+  // and adds them to `transfer` (its legs, price and finish), or holds nothing.
+  Result<PlacedLegs> placeTransferLegs(TransferRecord& transfer, const TransferRequest& request,
+                                       const std::string& actor, TimePoint now);
+  // The transfer's document, its new legs and `event` in one transaction; on failure the legs'
+  // holds are given back.
+  Status storeTransfer(const TransferRecord& transfer, const PlacedLegs& placed,
+                       const EventRecord& event, const AlsoWithTransfer& also);
   Result<Connection> beginTerminateLocked(const std::string& id, const std::string& actor,
                                           const AlsoInTransaction& also,
                                           const std::string& reason = "terminate");

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include <random>
+#include <set>
 #include <thread>
 
 #include "lightpath/base/log.h"
@@ -200,6 +201,7 @@ Result<std::size_t> Provisioner::runSchedule(TimePoint now) {
     // own pass would.
     auto effect = restorer_->respond("scheduled start on a route through what is down");
     if (!effect) log().warn("restoration after the schedule: {}", effect.error().toString());
+    if (effect) replanTransfersOf(effect->hit, "orchestrator");
   }
   LP_ASSIGN_OR_RETURN(std::size_t reverted, restorer_->revertDue(now));
   LP_ASSIGN_OR_RETURN(std::size_t health, restorer_->watchHealth());
@@ -266,12 +268,37 @@ Status Provisioner::recover() {
 Result<FailureRecord> Provisioner::recordFailure(const FailureTarget& target,
                                                  const std::string& reason,
                                                  const std::string& actor, const StoreWork& also) {
-  return restorer_->failure(target, reason, actor, also);
+  auto record = restorer_->failure(target, reason, actor, also);
+  if (record) replanTransfersOf(record->effect.hit, actor);
+  return record;
 }
 
 Result<FailureRecord> Provisioner::repairFailure(const std::string& id, const std::string& actor,
                                                  const StoreWork& also) {
-  return restorer_->repair(id, actor, also);
+  auto record = restorer_->repair(id, actor, also);
+  if (record) replanTransfersOf(record->repair_effect.restored, actor);
+  return record;
+}
+
+// After the restoration pass (whose locks it must not hold): a transfer whose leg was hit, or came
+// back after an outage, may now fall short of its deadline.
+void Provisioner::replanTransfersOf(const std::vector<std::string>& connections,
+                                    const std::string& actor) {
+  std::set<std::string> transfers;
+  for (const std::string& id : connections) {
+    auto c = ctx_->records.get(id);
+    if (!c) continue;
+    if (auto tag = c->requested().tags.find("transfer"); tag != c->requested().tags.end())
+      transfers.insert(tag->second);
+  }
+  for (const std::string& t : transfers) {
+    auto done = lifecycle_->replanTransfer(t, actor);
+    if (!done) {
+      log().warn("transfer {}: re-planning: {}", t, done.error().toString());
+    } else if (!done->empty()) {
+      log().info("transfer {}: {}", t, *done);
+    }
+  }
 }
 
 Result<FailureEffect> Provisioner::analyzeFailure(const FailureTarget& target) {

@@ -211,6 +211,8 @@ class Provisioner {
 
  private:
   explicit Provisioner(ProvisionerDeps deps);
+  // Re-plans the transfers whose legs are among `connections` (Lifecycle::replanTransfer).
+  void replanTransfersOf(const std::vector<std::string>& connections, const std::string& actor);
 
   std::unique_ptr<OrchestratorContext> ctx_;
   std::unique_ptr<Lifecycle> lifecycle_;

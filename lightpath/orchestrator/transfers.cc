@@ -2,7 +2,9 @@
 #include "lightpath/orchestrator/transfers.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
+#include "lightpath/base/log.h"
 #include "lightpath/orchestrator/connection_records.h"
 #include "lightpath/orchestrator/hold_records.h"
 #include "lightpath/orchestrator/internal/context.h"
@@ -197,6 +199,95 @@ Status recordTransferLegChange(StoreTransaction& tx, const Connection& leg, Conn
   return tx.recordEvent(transferEvent(t, "transfer.stateChanged", to, reason, now));
 }
 
+Result<Lifecycle::PlacedLegs> Lifecycle::placeTransferLegs(TransferRecord& transfer,
+                                                           const TransferRequest& request,
+                                                           const std::string& actor,
+                                                           TimePoint now) {
+  TransferRecord next = transfer;
+  PlacedLegs placed;
+  auto giveBack = [&] {
+    for (const auto& h : placed.holds) releaseHolds(*ctx_.deps.ledger, h);
+  };
+  // Planned and held under the planning lock: no other order plans on the same capacity.
+  std::lock_guard lock(ctx_.planning_mutex);
+  const TransferPlanner planner(ctx_.deps.topology, *ctx_.deps.engine, *ctx_.deps.ledger,
+                                {.down = ctx_.health.down()});
+  LP_ASSIGN_OR_RETURN(TransferProposal proposal, planner.plan(request, now));
+  next.finish = std::max(next.finish, proposal.finish);
+  for (TransferLeg& leg : proposal.legs) {
+    ConnectionSpec spec{.kind = ConnectionKind::Ethernet,
+                        .a_end = request.a_end,
+                        .z_end = request.z_end,
+                        .bandwidth_mbps = leg.steps.front().mbps,
+                        .start = leg.start,
+                        .end = leg.end,
+                        .steps = {leg.steps.begin() + 1, leg.steps.end()},
+                        .term = "hourly",
+                        .route = leg.fibers,
+                        .tags = {{"transfer", transfer.id}}};
+    const Window window{leg.start, leg.end};
+    if (Status valid = validateSpec(spec); !valid.isOk()) {
+      giveBack();
+      return fail(valid);
+    }
+    auto planned = ctx_.planner.plan(spec, window, order_workspace_);
+    if (!planned) {
+      giveBack();
+      return fail(planned.error());
+    }
+    const std::string id = ctx_.newId("conn");
+    auto held =
+        reserveParts(*ctx_.deps.ledger, id, holdParts(spec, window, std::move(planned->claims)));
+    if (!held) {
+      giveBack();
+      return fail(held.error());
+    }
+    placed.holds.push_back(std::move(*held));
+    for (const HoldRecord& h : placed.holds.back()) planned->realization.holds.push_back(h.id);
+    if (const auto& price = planned->realization.price) {
+      next.price += price->setup + price->hourly *
+                                       std::chrono::duration<double>(leg.end - leg.start).count() /
+                                       3600;
+      next.currency = price->currency;
+    }
+    Connection c = Connection::draft(id, transfer.tenant, std::move(spec), now, actor);
+    c.setCurrent(std::move(planned->realization));
+    Status moved = c.transition(ConnectionState::Provisioning, now, actor,
+                                "leg of transfer " + transfer.id + ": route and capacity reserved");
+    if (!moved.isOk()) {
+      giveBack();
+      return fail(moved);
+    }
+    next.legs.push_back({id, std::move(leg)});
+    placed.connections.push_back(std::move(c));
+  }
+  transfer = std::move(next);
+  return placed;
+}
+
+Status Lifecycle::storeTransfer(const TransferRecord& transfer, const PlacedLegs& placed,
+                                const EventRecord& event, const AlsoWithTransfer& also) {
+  std::vector<ConnectionRecords::Change> changes;
+  for (std::size_t i = 0; i < placed.connections.size(); ++i) {
+    changes.push_back({.connection = &placed.connections[i],
+                       .expected_version = 0,
+                       .event_type = "connection.created",
+                       .reason = "ordered",
+                       .put_holds = placed.holds[i]});
+  }
+  Status saved = ctx_.records.saveAll(changes, [&](StoreTransaction& tx) -> Status {
+    LP_RETURN_IF_ERROR(tx.putDocument(
+        {std::string(kTransferKind), transfer.id, transfer.tenant,
+         transferToJson(transfer).dump(-1, ' ', false, json::error_handler_t::replace)}));
+    LP_RETURN_IF_ERROR(tx.recordEvent(event));
+    return also ? also(tx, transfer) : Status::ok();
+  });
+  if (!saved.isOk()) {
+    for (const auto& h : placed.holds) releaseHolds(*ctx_.deps.ledger, h);  // hold nothing
+  }
+  return saved;
+}
+
 Result<TransferRecord> Lifecycle::orderTransfer(const std::string& tenant,
                                                 const TransferRequest& request,
                                                 const std::string& actor,
@@ -206,93 +297,78 @@ Result<TransferRecord> Lifecycle::orderTransfer(const std::string& tenant,
                           .tenant = tenant,
                           .actor = actor,
                           .request = request,
-                          .created = now};
-  std::vector<Connection> legs;
-  std::vector<std::vector<HoldRecord>> holds;
-  auto giveBack = [&] {
-    for (const auto& h : holds) releaseHolds(*ctx_.deps.ledger, h);
-  };
-  {
-    // Planned and held under the planning lock: no other order plans on the same capacity.
-    std::lock_guard lock(ctx_.planning_mutex);
-    const TransferPlanner planner(ctx_.deps.topology, *ctx_.deps.engine, *ctx_.deps.ledger,
-                                  {.down = ctx_.health.down()});
-    LP_ASSIGN_OR_RETURN(TransferProposal proposal, planner.plan(request, now));
-    transfer.finish = proposal.finish;
-    for (TransferLeg& leg : proposal.legs) {
-      ConnectionSpec spec{.kind = ConnectionKind::Ethernet,
-                          .a_end = request.a_end,
-                          .z_end = request.z_end,
-                          .bandwidth_mbps = leg.steps.front().mbps,
-                          .start = leg.start,
-                          .end = leg.end,
-                          .steps = {leg.steps.begin() + 1, leg.steps.end()},
-                          .term = "hourly",
-                          .route = leg.fibers,
-                          .tags = {{"transfer", transfer.id}}};
-      const Window window{leg.start, leg.end};
-      if (Status valid = validateSpec(spec); !valid.isOk()) {
-        giveBack();
-        return fail(valid);
-      }
-      auto planned = ctx_.planner.plan(spec, window, order_workspace_);
-      if (!planned) {
-        giveBack();
-        return fail(planned.error());
-      }
-      const std::string id = ctx_.newId("conn");
-      auto held =
-          reserveParts(*ctx_.deps.ledger, id, holdParts(spec, window, std::move(planned->claims)));
-      if (!held) {
-        giveBack();
-        return fail(held.error());
-      }
-      for (const HoldRecord& h : *held) planned->realization.holds.push_back(h.id);
-      if (const auto& price = planned->realization.price) {
-        transfer.price +=
-            price->setup +
-            price->hourly * std::chrono::duration<double>(leg.end - leg.start).count() / 3600;
-        transfer.currency = price->currency;
-      }
-      Connection c = Connection::draft(id, tenant, std::move(spec), now, actor);
-      c.setCurrent(std::move(planned->realization));
-      Status moved =
-          c.transition(ConnectionState::Provisioning, now, actor,
-                       "leg of transfer " + transfer.id + ": route and capacity reserved");
-      if (!moved.isOk()) {
-        holds.push_back(std::move(*held));
-        giveBack();
-        return fail(moved);
-      }
-      holds.push_back(std::move(*held));
-      transfer.legs.push_back({id, std::move(leg)});
-      legs.push_back(std::move(c));
-    }
-  }
-  std::vector<ConnectionRecords::Change> changes;
-  for (std::size_t i = 0; i < legs.size(); ++i) {
-    changes.push_back({.connection = &legs[i],
-                       .expected_version = 0,
-                       .event_type = "connection.created",
-                       .reason = "ordered",
-                       .put_holds = holds[i]});
-  }
-  Status saved = ctx_.records.saveAll(changes, [&](StoreTransaction& tx) -> Status {
-    LP_RETURN_IF_ERROR(tx.putDocument(
-        {std::string(kTransferKind), transfer.id, tenant,
-         transferToJson(transfer).dump(-1, ' ', false, json::error_handler_t::replace)}));
-    LP_RETURN_IF_ERROR(
-        tx.recordEvent(transferEvent(transfer, "transfer.created", "scheduled",
-                                     fmt::format("admitted: {} legs, the last byte by {}",
-                                                 transfer.legs.size(), formatTime(transfer.finish)),
-                                     now)));
-    return also ? also(tx, transfer) : Status::ok();
-  });
-  if (!saved.isOk()) {
-    giveBack();  // not durable: hold nothing
-    return fail(saved);
-  }
+                          .created = now,
+                          .finish = now};
+  LP_ASSIGN_OR_RETURN(PlacedLegs placed, placeTransferLegs(transfer, request, actor, now));
+  const EventRecord created =
+      transferEvent(transfer, "transfer.created", "scheduled",
+                    fmt::format("admitted: {} legs, the last byte by {}", transfer.legs.size(),
+                                formatTime(transfer.finish)),
+                    now);
+  LP_RETURN_IF_ERROR(storeTransfer(transfer, placed, created, also));
   return transfer;
+}
+
+Result<std::string> Lifecycle::replanTransfer(const std::string& id, const std::string& actor) {
+  const TimePoint now = ctx_.now();
+  std::optional<DocumentRecord> doc;
+  LP_RETURN_IF_ERROR(ctx_.deps.store->read([&](StoreTransaction& tx) -> Status {
+    LP_ASSIGN_OR_RETURN(doc, tx.document(std::string(kTransferKind), id));
+    return Status::ok();
+  }));
+  if (!doc) return fail(notFound(fmt::format("no transfer '{}'", id.substr(0, 60))));
+  LP_ASSIGN_OR_RETURN(TransferRecord t, transferFromJson(json::parse(doc->body, nullptr, false)));
+  if (t.cancelled || now >= t.request.deadline) return std::string();
+  // Legs down now carry nothing more: if the rest falls short, they are replaced.
+  std::vector<LegStatus> legs;
+  std::vector<ConnectionState> states;
+  std::vector<std::string> down;
+  for (const TransferLegRecord& l : t.legs) {
+    auto c = ctx_.records.get(l.connection);
+    LegStatus status = c ? legStatusOf(*c) : LegStatus{.state = ConnectionState::Failed};
+    if (c && c->state() == ConnectionState::Active && c->operState() == OperState::Down &&
+        !status.ended && now < l.leg.end) {
+      down.push_back(l.connection);
+      status.ended = now;
+    }
+    states.push_back(status.state);
+    legs.push_back(std::move(status));
+  }
+  const std::string state = transferState(t, states, now);
+  if (state != "scheduled" && state != "running") return std::string();
+  const double short_bytes = t.request.bytes - progressOf(t, legs, now).expected;
+  // A restored leg's blink (milliseconds at its rate) is not worth a leg of its own.
+  if (short_bytes <= t.request.bytes * 1e-4) return std::string();
+  const TransferRequest rest{.a_end = t.request.a_end,
+                             .z_end = t.request.z_end,
+                             .bytes = short_bytes,
+                             .earliest = now,
+                             .deadline = t.request.deadline};
+  const std::size_t had = t.legs.size();
+  auto placed = placeTransferLegs(t, rest, actor, now);
+  if (!placed) {
+    const std::string reason = fmt::format(
+        "{:.4g} TB will not arrive by the deadline as planned, and the network cannot "
+        "carry them on new legs: {}",
+        short_bytes / 1e12, placed.error().message());
+    LP_RETURN_IF_ERROR(ctx_.deps.store->transact([&](StoreTransaction& tx) {
+      return tx.recordEvent(transferEvent(t, "transfer.atRisk", state, reason, now));
+    }));
+    return reason;
+  }
+  const std::string reason = fmt::format(
+      "{:.4g} TB re-planned on {} new legs{}: the last byte by {}", short_bytes / 1e12,
+      t.legs.size() - had, down.empty() ? "" : fmt::format(" ({} down)", fmt::join(down, ", ")),
+      formatTime(t.finish));
+  LP_RETURN_IF_ERROR(
+      storeTransfer(t, *placed, transferEvent(t, "transfer.replanned", state, reason, now), {}));
+  // The legs replaced are ended: were they to come back with the repair, the bytes would go
+  // twice.
+  for (const std::string& leg : down) {
+    if (Status s = terminate(leg, actor, "replaced: transfer " + t.id + " re-planned"); !s.isOk())
+      log().warn("transfer {}: ending leg {}: {}", t.id, leg, s.toString());
+  }
+  return reason;
 }
 
 }  // namespace lightpath

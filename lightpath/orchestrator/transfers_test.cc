@@ -233,6 +233,53 @@ TEST(Transfers, ProgressLeavesOutWhatALegDidNotCarryWhileDown) {
   EXPECT_NEAR(stopped.expected, stopped.delivered, 1);
 }
 
+// A leg down with its end node: nothing can carry the bytes until the repair (transfer.atRisk);
+// after it, the leg is back but short by the outage, and a new leg catches up by the deadline.
+TEST(Transfers, AnOutageIsCaughtUpOnANewLegAfterTheRepair) {
+  World w;
+  const TransferRequest request{.a_end = "dc-ashburn-p1",
+                                .z_end = "dc-hillsboro-p1",
+                                .bytes = 60e12,
+                                .deadline = w.clock.now() + hours(2)};
+  auto t = w.provisioner->orderTransfer("acme", request, "key:1");
+  ASSERT_TRUE(t) << t.error().toString();
+  ASSERT_EQ(t->legs.size(), 1u);
+  w.clock.advance(minutes(5));
+  ASSERT_TRUE(w.provisioner->runSchedule(w.clock.now()));
+  w.clock.advance(minutes(25));
+  const std::string node = t->legs.front().leg.nodes.front();
+  auto failure = w.provisioner->recordFailure({FailureTarget::Kind::Node, node}, "power", "op");
+  ASSERT_TRUE(failure) << failure.error().toString();
+  EXPECT_EQ(eventsAbout(*w.store, t->id).back(), "transfer.atRisk running");
+  EXPECT_EQ(w.provisioner->transfer(t->id)->legs.size(), 1u);
+
+  w.clock.advance(minutes(15));
+  ASSERT_TRUE(w.provisioner->repairFailure(failure->id, "op"));
+  EXPECT_EQ(eventsAbout(*w.store, t->id).back(), "transfer.replanned running");
+  const TransferRecord replanned = *w.provisioner->transfer(t->id);
+  ASSERT_EQ(replanned.legs.size(), 2u);
+  EXPECT_LE(replanned.finish, request.deadline);
+  std::vector<LegStatus> legs;
+  for (const TransferLegRecord& l : replanned.legs)
+    legs.push_back(legStatusOf(*w.provisioner->get(l.connection)));
+  EXPECT_GE(progressOf(replanned, legs, w.clock.now()).expected, request.bytes * (1 - 1e-9));
+  EXPECT_TRUE(w.provisioner->check().empty()) << w.provisioner->check().front();
+
+  for (TimePoint end = w.clock.now() + hours(2); w.clock.now() < end;) {
+    w.clock.advance(minutes(5));
+    ASSERT_TRUE(w.provisioner->runSchedule(w.clock.now()));
+  }
+  legs.clear();
+  for (const TransferLegRecord& l : replanned.legs) {
+    const Connection c = *w.provisioner->get(l.connection);
+    EXPECT_EQ(c.state(), ConnectionState::Terminated);
+    legs.push_back(legStatusOf(c));
+  }
+  EXPECT_GE(progressOf(replanned, legs, w.clock.now()).delivered, request.bytes * (1 - 1e-9));
+  EXPECT_EQ(eventsAbout(*w.store, t->id).back(), "transfer.stateChanged completed");
+  EXPECT_EQ(w.ledger->holdCount(), 0u);
+}
+
 TEST(Transfers, WhatDoesNotFitHoldsNothingAndCancellingGivesAllBack) {
   World w;
   TransferRequest big{.a_end = "dc-ashburn-p1",
