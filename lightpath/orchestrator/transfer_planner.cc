@@ -35,7 +35,10 @@ struct TransferPlanner::Problem {
 
 TransferPlanner::TransferPlanner(std::shared_ptr<const Topology> topology, const PathEngine& engine,
                                  const Ledger& ledger, TransferPlannerOptions options)
-    : topology_(std::move(topology)), engine_(engine), ledger_(ledger), options_(options) {}
+    : topology_(std::move(topology)),
+      engine_(engine),
+      ledger_(ledger),
+      options_(std::move(options)) {}
 
 Result<TransferPlanner::Problem> TransferPlanner::build(const TransferRequest& request,
                                                         TimePoint now, TimePoint until) const {

@@ -31,6 +31,21 @@ std::vector<std::string> eventsAbout(Store& store, const std::string& subject) {
   return seen;
 }
 
+// 60 TB to deliver in two hours on one leg, half an hour in.
+TransferRecord halfHourIntoATransfer(World& w) {
+  const TransferRequest request{.a_end = "dc-ashburn-p1",
+                                .z_end = "dc-hillsboro-p1",
+                                .bytes = 60e12,
+                                .deadline = w.clock.now() + hours(2)};
+  auto t = w.provisioner->orderTransfer("acme", request, "key:1");
+  EXPECT_TRUE(t) << t.error().toString();
+  EXPECT_EQ(t->legs.size(), 1u);
+  w.clock.advance(minutes(5));
+  EXPECT_TRUE(w.provisioner->runSchedule(w.clock.now()));
+  w.clock.advance(minutes(25));
+  return *t;
+}
+
 double carriedMegabitsOf(const Connection& c) {
   const ConnectionSpec& s = c.requested();
   double megabits = 0;
@@ -195,31 +210,23 @@ TEST(Transfers, ACutLegIsRestoredAndTheTransferStillCompletes) {
 // progress says so.
 TEST(Transfers, ProgressLeavesOutWhatALegDidNotCarryWhileDown) {
   World w;
-  const TransferRequest request{.a_end = "dc-ashburn-p1",
-                                .z_end = "dc-hillsboro-p1",
-                                .bytes = 60e12,
-                                .deadline = w.clock.now() + hours(2)};
-  auto t = w.provisioner->orderTransfer("acme", request, "key:1");
-  ASSERT_TRUE(t) << t.error().toString();
-  ASSERT_EQ(t->legs.size(), 1u);
-  const std::string leg = t->legs.front().connection;
+  const TransferRecord t = halfHourIntoATransfer(w);
+  const TransferRequest& request = t.request;
+  const std::string leg = t.legs.front().connection;
   auto statuses = [&] { return std::vector<LegStatus>{legStatusOf(*w.provisioner->get(leg))}; };
-  w.clock.advance(minutes(5));
-  ASSERT_TRUE(w.provisioner->runSchedule(w.clock.now()));
-  w.clock.advance(minutes(25));
-  const TransferProgress half_hour = progressOf(*t, statuses(), w.clock.now());
-  EXPECT_NEAR(half_hour.delivered, plannedMegabits(*t, w.clock.now()) * 1e6 / 8, 1);
+  const TransferProgress half_hour = progressOf(t, statuses(), w.clock.now());
+  EXPECT_NEAR(half_hour.delivered, plannedMegabits(t, w.clock.now()) * 1e6 / 8, 1);
   EXPECT_GE(half_hour.expected, request.bytes * (1 - 1e-9));
 
-  const std::string node = t->legs.front().leg.nodes.front();
+  const std::string node = t.legs.front().leg.nodes.front();
   auto failure = w.provisioner->recordFailure({FailureTarget::Kind::Node, node}, "power", "op");
   ASSERT_TRUE(failure) << failure.error().toString();
   ASSERT_EQ(w.provisioner->get(leg)->operState(), OperState::Down);
   w.clock.advance(minutes(30));
   ASSERT_TRUE(w.provisioner->repairFailure(failure->id, "op"));
-  const TransferProgress after = progressOf(*t, statuses(), w.clock.now());
-  const double lost = plannedMegabits(*t, w.clock.now()) * 1e6 / 8 - after.delivered;
-  const double rate_bytes = static_cast<double>(t->legs.front().leg.steps.front().mbps) * 1e6 / 8;
+  const TransferProgress after = progressOf(t, statuses(), w.clock.now());
+  const double lost = plannedMegabits(t, w.clock.now()) * 1e6 / 8 - after.delivered;
+  const double rate_bytes = static_cast<double>(t.legs.front().leg.steps.front().mbps) * 1e6 / 8;
   EXPECT_NEAR(lost, rate_bytes * 1800, rate_bytes);  // half an hour at the leg's rate
   EXPECT_NEAR(after.expected, request.bytes - lost, rate_bytes);
   EXPECT_LT(after.expected, request.bytes);
@@ -228,8 +235,8 @@ TEST(Transfers, ProgressLeavesOutWhatALegDidNotCarryWhileDown) {
   ASSERT_TRUE(w.provisioner->terminate(leg, "key:1").isOk());
   const TimePoint ended = w.clock.now();
   w.clock.advance(minutes(20));
-  const TransferProgress stopped = progressOf(*t, statuses(), w.clock.now());
-  EXPECT_NEAR(stopped.delivered, plannedMegabits(*t, ended) * 1e6 / 8 - lost, rate_bytes);
+  const TransferProgress stopped = progressOf(t, statuses(), w.clock.now());
+  EXPECT_NEAR(stopped.delivered, plannedMegabits(t, ended) * 1e6 / 8 - lost, rate_bytes);
   EXPECT_NEAR(stopped.expected, stopped.delivered, 1);
 }
 
@@ -237,26 +244,18 @@ TEST(Transfers, ProgressLeavesOutWhatALegDidNotCarryWhileDown) {
 // after it, the leg is back but short by the outage, and a new leg catches up by the deadline.
 TEST(Transfers, AnOutageIsCaughtUpOnANewLegAfterTheRepair) {
   World w;
-  const TransferRequest request{.a_end = "dc-ashburn-p1",
-                                .z_end = "dc-hillsboro-p1",
-                                .bytes = 60e12,
-                                .deadline = w.clock.now() + hours(2)};
-  auto t = w.provisioner->orderTransfer("acme", request, "key:1");
-  ASSERT_TRUE(t) << t.error().toString();
-  ASSERT_EQ(t->legs.size(), 1u);
-  w.clock.advance(minutes(5));
-  ASSERT_TRUE(w.provisioner->runSchedule(w.clock.now()));
-  w.clock.advance(minutes(25));
-  const std::string node = t->legs.front().leg.nodes.front();
+  const TransferRecord t = halfHourIntoATransfer(w);
+  const TransferRequest& request = t.request;
+  const std::string node = t.legs.front().leg.nodes.front();
   auto failure = w.provisioner->recordFailure({FailureTarget::Kind::Node, node}, "power", "op");
   ASSERT_TRUE(failure) << failure.error().toString();
-  EXPECT_EQ(eventsAbout(*w.store, t->id).back(), "transfer.atRisk running");
-  EXPECT_EQ(w.provisioner->transfer(t->id)->legs.size(), 1u);
+  EXPECT_EQ(eventsAbout(*w.store, t.id).back(), "transfer.atRisk running");
+  EXPECT_EQ(w.provisioner->transfer(t.id)->legs.size(), 1u);
 
   w.clock.advance(minutes(15));
   ASSERT_TRUE(w.provisioner->repairFailure(failure->id, "op"));
-  EXPECT_EQ(eventsAbout(*w.store, t->id).back(), "transfer.replanned running");
-  const TransferRecord replanned = *w.provisioner->transfer(t->id);
+  EXPECT_EQ(eventsAbout(*w.store, t.id).back(), "transfer.replanned running");
+  const TransferRecord replanned = *w.provisioner->transfer(t.id);
   ASSERT_EQ(replanned.legs.size(), 2u);
   EXPECT_LE(replanned.finish, request.deadline);
   std::vector<LegStatus> legs;
@@ -276,7 +275,7 @@ TEST(Transfers, AnOutageIsCaughtUpOnANewLegAfterTheRepair) {
     legs.push_back(legStatusOf(c));
   }
   EXPECT_GE(progressOf(replanned, legs, w.clock.now()).delivered, request.bytes * (1 - 1e-9));
-  EXPECT_EQ(eventsAbout(*w.store, t->id).back(), "transfer.stateChanged completed");
+  EXPECT_EQ(eventsAbout(*w.store, t.id).back(), "transfer.stateChanged completed");
   EXPECT_EQ(w.ledger->holdCount(), 0u);
 }
 
