@@ -41,16 +41,13 @@ json Api::Impl::transferJson(const TransferRecord& t,
   for (std::size_t i = 0; i < t.legs.size(); ++i) {
     const TransferLegRecord& l = t.legs[i];
     const ConnectionState state = statuses.at(i).state;
-    json steps = json::array();
-    for (const BandwidthStep& s : l.leg.steps)
-      steps.push_back({{"at", formatTime(s.at)}, {"bandwidth_mbps", s.mbps}});
     legs.push_back({{"connection", l.connection},
                     {"state", toString(state)},
                     {"start", formatTime(l.leg.start)},
                     {"end", formatTime(l.leg.end)},
                     {"nodes", l.leg.nodes},
                     {"fibers", l.leg.fibers},
-                    {"steps", std::move(steps)}});
+                    {"steps", stepsToJson(l.leg.steps)}});
   }
   std::vector<ConnectionState> states;
   for (const LegStatus& l : statuses) states.push_back(l.state);

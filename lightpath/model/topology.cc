@@ -49,6 +49,13 @@ std::optional<FiberIndex> Topology::findFiber(std::string_view id) const {
   return std::nullopt;
 }
 
+std::optional<std::uint32_t> Topology::findPort(std::string_view id) const {
+  for (std::uint32_t p = 0; p < ports_.size(); ++p) {
+    if (ports_[p].id == id) return p;
+  }
+  return std::nullopt;
+}
+
 const Site* Topology::findSite(std::string_view id) const {
   if (auto it = site_by_id_.find(std::string(id)); it != site_by_id_.end()) {
     return &sites_[it->second];

@@ -54,6 +54,8 @@ class Topology {
   // (GML's numeric ids), or the id or name of its site when that identifies exactly one node.
   std::optional<NodeIndex> findNode(std::string_view id_or_name) const;
   std::optional<FiberIndex> findFiber(std::string_view id) const;
+  // The index of a port in ports() (a scan: ports are few).
+  std::optional<std::uint32_t> findPort(std::string_view id) const;
   const Site* findSite(std::string_view id) const;
   const Srlg* findSrlg(std::string_view id) const;
 

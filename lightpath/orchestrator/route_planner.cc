@@ -145,9 +145,7 @@ Result<std::vector<Claim>> RoutePlanner::planEthernet(const ConnectionSpec& spec
                                                       const Realization* diverse_from) const {
   const Topology& t = *deps_.topology;
   auto findPort = [&](const std::string& id, const char* field) -> Result<std::uint32_t> {
-    for (std::uint32_t p = 0; p < t.ports().size(); ++p) {
-      if (t.ports()[p].id == id) return p;
-    }
+    if (auto p = t.findPort(id)) return *p;
     return fail(invalidArgument(fmt::format("{}: no port '{}'", field, id)));
   };
   auto a = findPort(spec.a_end, "a_end");

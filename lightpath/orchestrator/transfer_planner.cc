@@ -53,9 +53,7 @@ Result<TransferPlanner::Problem> TransferPlanner::build(const TransferRequest& r
   }
   if (request.deadline <= start) return fail(invalidArgument("deadline: must come after earliest"));
   auto findPort = [&](const std::string& id, const char* field) -> Result<std::uint32_t> {
-    for (std::uint32_t p = 0; p < t.ports().size(); ++p) {
-      if (t.ports()[p].id == id) return p;
-    }
+    if (auto p = t.findPort(id)) return *p;
     return fail(invalidArgument(fmt::format("{}: no port '{}'", field, id.substr(0, 60))));
   };
   LP_ASSIGN_OR_RETURN(const std::uint32_t pa, findPort(request.a_end, "a_end"));

@@ -18,15 +18,12 @@ using json = nlohmann::json;
 json transferToJson(const TransferRecord& t) {
   json legs = json::array();
   for (const TransferLegRecord& l : t.legs) {
-    json steps = json::array();
-    for (const BandwidthStep& s : l.leg.steps)
-      steps.push_back({{"at", formatTime(s.at)}, {"bandwidth_mbps", s.mbps}});
     legs.push_back({{"connection", l.connection},
                     {"nodes", l.leg.nodes},
                     {"fibers", l.leg.fibers},
                     {"start", formatTime(l.leg.start)},
                     {"end", formatTime(l.leg.end)},
-                    {"steps", std::move(steps)}});
+                    {"steps", stepsToJson(l.leg.steps)}});
   }
   json j{{"id", t.id},
          {"tenant", t.tenant},

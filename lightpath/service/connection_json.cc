@@ -15,6 +15,13 @@ using nlohmann::json;
 
 }  // namespace
 
+json stepsToJson(const std::vector<BandwidthStep>& steps) {
+  json out = json::array();
+  for (const BandwidthStep& step : steps)
+    out.push_back({{"at", formatTime(step.at)}, {"bandwidth_mbps", step.mbps}});
+  return out;
+}
+
 json specToJson(const ConnectionSpec& s) {
   json j{{"kind", toString(s.kind)},
          {"a_end", s.a_end},
@@ -31,12 +38,7 @@ json specToJson(const ConnectionSpec& s) {
   if (s.max_latency) j["max_latency_ms"] = s.max_latency->value() / 1000.0;
   if (s.start) j["start"] = formatTime(*s.start);
   if (s.end) j["end"] = formatTime(*s.end);
-  if (!s.steps.empty()) {
-    json steps = json::array();
-    for (const BandwidthStep& step : s.steps)
-      steps.push_back({{"at", formatTime(step.at)}, {"bandwidth_mbps", step.mbps}});
-    j["steps"] = steps;
-  }
+  if (!s.steps.empty()) j["steps"] = stepsToJson(s.steps);
   if (s.vlan) j["vlan"] = *s.vlan;
   if (s.encryption != Encryption::None) j["encryption"] = toString(s.encryption);
   if (!s.diverse_from.empty()) j["diverse_from"] = s.diverse_from;

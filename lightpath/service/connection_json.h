@@ -14,6 +14,8 @@
 namespace lightpath {
 
 nlohmann::json specToJson(const ConnectionSpec& spec);
+// [{"at": RFC 3339, "bandwidth_mbps": N}, ...]
+nlohmann::json stepsToJson(const std::vector<BandwidthStep>& steps);
 // Shape and types only (unknown fields, wrong types, bad enums and times); validateSpec() checks
 // the values against each other.
 Result<ConnectionSpec> specFromJson(const nlohmann::json& j);
