@@ -84,9 +84,11 @@ class Lifecycle {
   Result<PlacedLegs> placeTransferLegs(TransferRecord& transfer, const TransferRequest& request,
                                        const std::string& actor, TimePoint now);
   // The transfer's document, its new legs and `event` in one transaction; on failure the legs'
-  // holds are given back.
+  // holds are given back. With `legs_before` (a re-plan): Aborted unless the stored transfer
+  // still has that many legs and is not cancelled.
   Status storeTransfer(const TransferRecord& transfer, const PlacedLegs& placed,
-                       const EventRecord& event, const AlsoWithTransfer& also);
+                       const EventRecord& event, const AlsoWithTransfer& also,
+                       std::optional<std::size_t> legs_before = std::nullopt);
   Result<Connection> beginTerminateLocked(const std::string& id, const std::string& actor,
                                           const AlsoInTransaction& also,
                                           const std::string& reason = "terminate");

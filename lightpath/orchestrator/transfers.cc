@@ -263,7 +263,8 @@ Result<Lifecycle::PlacedLegs> Lifecycle::placeTransferLegs(TransferRecord& trans
 }
 
 Status Lifecycle::storeTransfer(const TransferRecord& transfer, const PlacedLegs& placed,
-                                const EventRecord& event, const AlsoWithTransfer& also) {
+                                const EventRecord& event, const AlsoWithTransfer& also,
+                                std::optional<std::size_t> legs_before) {
   std::vector<ConnectionRecords::Change> changes;
   for (std::size_t i = 0; i < placed.connections.size(); ++i) {
     changes.push_back({.connection = &placed.connections[i],
@@ -273,6 +274,16 @@ Status Lifecycle::storeTransfer(const TransferRecord& transfer, const PlacedLegs
                        .put_holds = placed.holds[i]});
   }
   Status saved = ctx_.records.saveAll(changes, [&](StoreTransaction& tx) -> Status {
+    if (legs_before) {
+      // Another re-plan (of this instance or another) may have added legs meanwhile.
+      LP_ASSIGN_OR_RETURN(auto stored, tx.document(std::string(kTransferKind), transfer.id));
+      auto was = stored ? transferFromJson(json::parse(stored->body, nullptr, false))
+                        : Result<TransferRecord>(fail(notFound("gone")));
+      if (!was || was->legs.size() != *legs_before || was->cancelled) {
+        return Status(StatusCode::Aborted,
+                      fmt::format("transfer {} changed while it was re-planned", transfer.id));
+      }
+    }
     LP_RETURN_IF_ERROR(tx.putDocument(
         {std::string(kTransferKind), transfer.id, transfer.tenant,
          transferToJson(transfer).dump(-1, ' ', false, json::error_handler_t::replace)}));
@@ -353,12 +364,13 @@ Result<std::string> Lifecycle::replanTransfer(const std::string& id, const std::
     }));
     return reason;
   }
-  const std::string reason = fmt::format(
-      "{:.4g} TB re-planned on {} new legs{}: the last byte by {}", short_bytes / 1e12,
-      t.legs.size() - had, down.empty() ? "" : fmt::format(" ({} down)", fmt::join(down, ", ")),
-      formatTime(t.finish));
-  LP_RETURN_IF_ERROR(
-      storeTransfer(t, *placed, transferEvent(t, "transfer.replanned", state, reason, now), {}));
+  const std::string reason =
+      fmt::format("{:.4g} TB re-planned on {} new leg(s){}: the last byte by {}",
+                  short_bytes / 1e12, t.legs.size() - had,
+                  down.empty() ? "" : fmt::format(", replacing {} (down)", fmt::join(down, ", ")),
+                  formatTime(t.finish));
+  LP_RETURN_IF_ERROR(storeTransfer(
+      t, *placed, transferEvent(t, "transfer.replanned", state, reason, now), {}, had));
   // The legs replaced are ended: were they to come back with the repair, the bytes would go
   // twice.
   for (const std::string& leg : down) {

@@ -87,8 +87,10 @@ TEST_F(TransferTest, AdmittedWithAPlanThatMeetsTheDeadlineAndCancelledWhole) {
       seen.push_back(e.value("type", "") + " " + e["data"].value("state", ""));
   EXPECT_EQ(seen, (std::vector<std::string>{"transfer.created scheduled",
                                             "transfer.stateChanged cancelled"}));
-  for (const json& e : call("GET", "/v1/events", other).body["items"])
-    EXPECT_NE(e.value("subject", ""), id);
+  // (The reply held in a variable: a range-for over a member of a temporary reads freed memory.)
+  const Reply others = call("GET", "/v1/events", other);
+  ASSERT_EQ(others.status, 200) << others.raw;
+  for (const json& e : others.body["items"]) EXPECT_NE(e.value("subject", ""), id);
 }
 
 TEST_F(TransferTest, RefusedWithWhyAndTheEarliestDeadlineThatWorks) {
