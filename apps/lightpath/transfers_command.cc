@@ -179,6 +179,17 @@ void showTransfer(const nlohmann::json& t) {
   printTable(legs);
 }
 
+// A transfer the server answered with, as JSON or for people; the command's exit code.
+int printTransferAnswer(const ClientFlags& flags, const Answer& a) {
+  if (a.exit != kExitOk) return a.exit;
+  if (flags.json_output) {
+    printDocument(flags, a.body);
+  } else {
+    showTransfer(a.body);
+  }
+  return kExitOk;
+}
+
 }  // namespace
 
 void addTransfersCommand(CLI::App& app, int* exit_code) {
@@ -221,12 +232,7 @@ void addTransfersCommand(CLI::App& app, int* exit_code) {
     Client client(client_flags);
     Answer a =
         client.call("POST", "/v1/transfers", body.dump(), {{"Idempotency-Key", idempotency_key}});
-    if ((*exit_code = a.exit) != kExitOk) return;
-    if (client_flags.json_output) {
-      printDocument(client_flags, a.body);
-    } else {
-      showTransfer(a.body);
-    }
+    *exit_code = printTransferAnswer(client_flags, a);
   });
 
   CLI::App* list =
@@ -253,12 +259,7 @@ void addTransfersCommand(CLI::App& app, int* exit_code) {
     resolve();
     Client client(client_flags);
     Answer a = client.call("GET", "/v1/transfers/" + httplib::detail::encode_query_param(id));
-    if ((*exit_code = a.exit) != kExitOk) return;
-    if (client_flags.json_output) {
-      printDocument(client_flags, a.body);
-    } else {
-      showTransfer(a.body);
-    }
+    *exit_code = printTransferAnswer(client_flags, a);
   });
 
   CLI::App* cancel = transfers->add_subcommand(
@@ -269,12 +270,7 @@ void addTransfersCommand(CLI::App& app, int* exit_code) {
     resolve();
     Client client(client_flags);
     Answer a = client.call("DELETE", "/v1/transfers/" + httplib::detail::encode_query_param(id));
-    if ((*exit_code = a.exit) != kExitOk) return;
-    if (client_flags.json_output) {
-      printDocument(client_flags, a.body);
-    } else {
-      showTransfer(a.body);
-    }
+    *exit_code = printTransferAnswer(client_flags, a);
   });
 
   CLI::App* plan = transfers->add_subcommand(
