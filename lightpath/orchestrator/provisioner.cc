@@ -103,10 +103,14 @@ Result<TransferRecord> Provisioner::transfer(const std::string& id) const {
 Result<std::vector<std::string>> Provisioner::cancelTransfer(const std::string& id,
                                                              const std::string& actor,
                                                              const AlsoWithTransfer& also) {
-  LP_ASSIGN_OR_RETURN(TransferRecord t, transfer(id));
-  const bool newly = !t.cancelled;
-  if (newly) t.cancelled = ctx_->now();
+  TransferRecord t;
   LP_RETURN_IF_ERROR(ctx_->deps.store->transact([&](StoreTransaction& tx) -> Status {
+    // Read in the transaction that writes it: legs a re-plan adds meanwhile are cancelled too.
+    LP_ASSIGN_OR_RETURN(auto doc, tx.document(std::string(kTransferKind), id));
+    if (!doc) return notFound(fmt::format("no transfer '{}'", id.substr(0, 60)));
+    LP_ASSIGN_OR_RETURN(t, transferFromJson(nlohmann::json::parse(doc->body, nullptr, false)));
+    const bool newly = !t.cancelled;
+    if (newly) t.cancelled = ctx_->now();
     LP_RETURN_IF_ERROR(tx.putDocument(
         {std::string(kTransferKind), t.id, t.tenant,
          transferToJson(t).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)}));
