@@ -176,7 +176,8 @@ Result<std::unique_ptr<Stack>> buildStack(const StackConfig& config) {
                        {.node = node,
                         .state_dir = devices.string(),
                         .topology = stack->topology.get(),
-                        .store = config.sim_devices_in_store ? stack->store.get() : nullptr}));
+                        .store = config.sim_devices_in_store ? stack->store.get() : nullptr,
+                        .clock = &stack->clock}));
     stack->fleet.add(node.id, std::move(device));
   }
   LP_RETURN_IF_ERROR(connectClouds(config, *stack));

@@ -93,6 +93,15 @@ class Telemetry {
   // after a lost one: the box may have restarted empty). No I/O; devices that keep their state
   // whatever happens answer 0 always.
   virtual std::uint64_t epoch() const { return 0; }
+  // What the entries with these keys have carried since each was set (its traffic counter, in
+  // bytes; replacing an entry's values keeps counting, removing it drops the counter). Entries
+  // the device does not count, or does not hold, are absent; a device that counts nothing
+  // answers an empty map.
+  virtual Result<std::map<std::string, std::uint64_t>> octets(
+      const std::vector<std::string>& keys) {
+    (void)keys;
+    return std::map<std::string, std::uint64_t>{};
+  }
 };
 
 }  // namespace lightpath

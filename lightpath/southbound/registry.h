@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "lightpath/base/clock.h"
 #include "lightpath/model/elements.h"
 #include "lightpath/southbound/device.h"
 #include "lightpath/store/store.h"
@@ -24,6 +25,7 @@ struct DriverContext {
   std::string state_dir;               // where a driver may keep state of its own; empty: nowhere
   const Topology* topology = nullptr;  // the network (fiber bands, for frequencies)
   Store* store = nullptr;              // the service's store (simulated devices may keep state)
+  const Clock* clock = nullptr;        // the service's (simulated devices count traffic on it)
 };
 using DriverFactory = std::function<Result<std::shared_ptr<Device>>(const DriverContext&)>;
 

@@ -113,5 +113,46 @@ TEST(SimDevice, ItsJournalStaysSmall) {
   EXPECT_EQ(*again.running(), (std::vector<ConfigEntry>{{"k", "c", {{"n", "4999"}}}}));
 }
 
+TEST(SimDevice, CountsWhatEachEntryCarries) {
+  TempDir dir;
+  const std::string file = dir.path + "/x.jsonl";
+  ManualClock clock(TimePoint(std::chrono::seconds(1'800'000'000)));
+  const ConfigEntry evc{"evc/c1/working", "c1", {{"mbps", "8000"}}};  // 1 GB/s
+  auto octets = [](SimDevice& d) {
+    auto counted = d.octets({"evc/c1/working", "xc/c2/working", "absent"});
+    EXPECT_TRUE(counted) << counted.error().toString();
+    return counted ? *counted : std::map<std::string, std::uint64_t>{};
+  };
+  {
+    SimDevice d("x", {}, 1, &clock);
+    ASSERT_TRUE(d.keepIn(file).isOk());
+    ASSERT_TRUE(applyOne(d, "t1", {evc, {"xc/c2/working", "c2", {{"out", "f1"}}}}).isOk());
+    clock.advance(std::chrono::seconds(10));
+    // A cross-connect without a rate counts nothing; the service 10 s at 1 GB/s.
+    EXPECT_EQ(octets(d),
+              (std::map<std::string, std::uint64_t>{{"evc/c1/working", 10'000'000'000}}));
+    // A new rate counts from now on, the bytes so far kept.
+    ASSERT_TRUE(applyOne(d, "t2", {{"evc/c1/working", "c1", {{"mbps", "16000"}}}}).isOk());
+    clock.advance(std::chrono::seconds(5));
+    EXPECT_EQ(octets(d)["evc/c1/working"], 20'000'000'000u);
+  }
+  // The box counted on while its controller was away: the journal keeps where it stood.
+  clock.advance(std::chrono::seconds(5));
+  SimDevice again("x", {}, 1, &clock);
+  ASSERT_TRUE(again.keepIn(file).isOk());
+  EXPECT_EQ(octets(again)["evc/c1/working"], 30'000'000'000u);
+  // Down, it carries nothing.
+  again.setFaults({.down = true});
+  clock.advance(std::chrono::seconds(5));
+  EXPECT_EQ(octets(again)["evc/c1/working"], 30'000'000'000u);
+  again.setFaults({});
+  // Removed, the counter goes; set again, it starts from zero.
+  ASSERT_TRUE(applyOne(again, "t3", {}, {"evc/c1/working"}).isOk());
+  EXPECT_TRUE(octets(again).empty());
+  ASSERT_TRUE(applyOne(again, "t4", {evc}).isOk());
+  clock.advance(std::chrono::seconds(1));
+  EXPECT_EQ(octets(again)["evc/c1/working"], 1'000'000'000u);
+}
+
 }  // namespace
 }  // namespace lightpath

@@ -39,7 +39,7 @@ struct World {
               .string();
     std::filesystem::create_directories(dir);
     for (const Node& n : topology->nodes()) {
-      devices[n.id] = std::make_shared<SimDevice>(n.id);
+      devices[n.id] = std::make_shared<SimDevice>(n.id, SimFaults{}, 1, &clock);
       fleet.add(n.id, devices[n.id]);
     }
     restart();

@@ -20,14 +20,50 @@
 namespace lightpath {
 namespace {
 constexpr std::size_t kJournalMinLines = 1024;
+
+const Clock& systemClock() {
+  static const SystemClock clock;
+  return clock;
+}
+
+std::int64_t micros(TimePoint t) { return t.time_since_epoch().count(); }
+TimePoint fromMicros(std::int64_t us) { return TimePoint(std::chrono::microseconds(us)); }
 }  // namespace
 
-SimDevice::SimDevice(std::string name, SimFaults faults, std::uint64_t seed)
-    : name_(std::move(name)), faults_(std::move(faults)), random_(seed) {}
+SimDevice::SimDevice(std::string name, SimFaults faults, std::uint64_t seed, const Clock* clock)
+    : name_(std::move(name)),
+      faults_(std::move(faults)),
+      random_(seed),
+      clock_(clock ? clock : &systemClock()) {}
 
 void SimDevice::setFaults(SimFaults faults) {
   std::lock_guard lock(mutex_);
+  settleCounters(clock_->now());  // up to now at the rates as they were
   faults_ = std::move(faults);
+}
+
+double SimDevice::bytesPerSecond(const std::map<std::string, std::string>& values) const {
+  if (faults_.down) return 0;
+  auto it = values.find("mbps");
+  if (it == values.end()) return 0;
+  char* end = nullptr;
+  const double mbps = std::strtod(it->second.c_str(), &end);
+  return end && *end == '\0' && mbps > 0 ? mbps * 1e6 / 8 : 0;
+}
+
+double SimDevice::countedBy(const Counter& counter,
+                            const std::map<std::string, std::string>& values, TimePoint now) const {
+  const double seconds =
+      std::chrono::duration<double>(std::max(now, counter.since) - counter.since).count();
+  return counter.bytes + bytesPerSecond(values) * seconds;
+}
+
+void SimDevice::settleCounters(TimePoint now) {
+  for (auto& [key, counter] : counters_) {
+    auto it = running_.find(key);
+    if (it == running_.end()) continue;
+    counter = {countedBy(counter, it->second.values, now), std::max(now, counter.since)};
+  }
 }
 
 SimDevice::~SimDevice() {
@@ -36,11 +72,19 @@ SimDevice::~SimDevice() {
 
 namespace {
 
-std::string changeLine(const std::vector<ConfigEntry>& set,
-                       const std::vector<std::string>& remove) {
+// A change as a journal line; each entry set with its counter (bytes up to `since`, in µs).
+template <typename Counters>
+std::string changeLine(const std::vector<ConfigEntry>& set, const std::vector<std::string>& remove,
+                       const Counters& counters) {
   nlohmann::json j{{"set", nlohmann::json::array()}, {"remove", remove}};
-  for (const ConfigEntry& e : set)
-    j["set"].push_back({{"key", e.key}, {"owner", e.owner}, {"values", e.values}});
+  for (const ConfigEntry& e : set) {
+    nlohmann::json entry{{"key", e.key}, {"owner", e.owner}, {"values", e.values}};
+    if (auto c = counters.find(e.key); c != counters.end()) {
+      entry["octets"] = c->second.bytes;
+      entry["since"] = micros(c->second.since);
+    }
+    j["set"].push_back(std::move(entry));
+  }
   return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
@@ -64,10 +108,17 @@ Status SimDevice::keepIn(const std::string& path) {
     if (in.eof()) break;  // no newline: torn by a crash mid-write, never applied
     try {
       const nlohmann::json j = nlohmann::json::parse(line);
-      for (const auto& key : j.at("remove")) running_.erase(key.get<std::string>());
+      for (const auto& key : j.at("remove")) {
+        running_.erase(key.get<std::string>());
+        counters_.erase(key.get<std::string>());
+      }
       for (const auto& e : j.at("set")) {
         ConfigEntry entry{e.at("key").get<std::string>(), e.at("owner").get<std::string>(),
                           e.at("values").get<std::map<std::string, std::string>>()};
+        // Journals written before counters: counting starts now.
+        counters_[entry.key] = {
+            e.value("octets", 0.0),
+            e.contains("since") ? fromMicros(e.at("since").get<std::int64_t>()) : clock_->now()};
         running_[entry.key] = std::move(entry);
       }
     } catch (const nlohmann::json::exception& error) {
@@ -87,7 +138,7 @@ Status SimDevice::compact() {
   const std::string tmp = journal_path_ + ".tmp";
   const int out = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (out < 0) return unavailable(fmt::format("{}: cannot create: {}", tmp, std::strerror(errno)));
-  Status written = writeAll(out, changeLine(all, {}), tmp);
+  Status written = writeAll(out, changeLine(all, {}, counters_), tmp);
   if (written.isOk() && ::fsync(out) != 0)
     written = unavailable(fmt::format("{}: fsync: {}", tmp, std::strerror(errno)));
   ::close(out);
@@ -106,11 +157,14 @@ Status SimDevice::compact() {
 Status SimDevice::journal(const DeviceChange& change) {
   if (journal_fd_ < 0) return Status::ok();
   // One write per change: the OS keeps it if this process dies, as a device keeps its state.
-  return writeAll(journal_fd_, changeLine(change.set, change.remove), journal_path_);
+  return writeAll(journal_fd_, changeLine(change.set, change.remove, counters_), journal_path_);
 }
 
 void SimDevice::tamper(ConfigEntry entry) {
   std::lock_guard lock(mutex_);
+  const TimePoint now = clock_->now();
+  settleCounters(now);
+  counters_.try_emplace(entry.key, Counter{0, now});
   (void)journal({"tamper", {entry}, {}});
   (void)storeChange({"tamper", {entry}, {}});
   running_[entry.key] = std::move(entry);
@@ -127,6 +181,18 @@ namespace {
 constexpr const char* kEntryKind = "sim-entry";
 }  // namespace
 
+std::optional<double> SimDevice::storedCount(const std::string& body, TimePoint now) const {
+  try {
+    const auto j = nlohmann::json::parse(body);
+    const auto values = j.at("values").get<std::map<std::string, std::string>>();
+    if (!j.contains("since") || !values.contains("mbps")) return std::nullopt;
+    return countedBy({j.value("octets", 0.0), fromMicros(j.at("since").get<std::int64_t>())},
+                     values, now);
+  } catch (const nlohmann::json::exception&) {
+    return std::nullopt;  // not an entry of ours: it counts nothing
+  }
+}
+
 void SimDevice::keepInStore(Store* store) {
   std::lock_guard lock(mutex_);
   store_ = store;
@@ -139,8 +205,16 @@ Status SimDevice::storeChange(const DeviceChange& change) {
       Status s = tx.deleteDocument(kEntryKind, name_ + "|" + key);
       if (!s.isOk() && s.code() != StatusCode::NotFound) return s;
     }
+    const TimePoint now = clock_->now();
     for (const ConfigEntry& e : change.set) {
-      const nlohmann::json body{{"key", e.key}, {"owner", e.owner}, {"values", e.values}};
+      // The counter goes on from what the entry it replaces had carried.
+      LP_ASSIGN_OR_RETURN(auto old, tx.document(kEntryKind, name_ + "|" + e.key));
+      const double bytes = old ? storedCount(old->body, now).value_or(0) : 0;
+      const nlohmann::json body{{"key", e.key},
+                                {"owner", e.owner},
+                                {"values", e.values},
+                                {"octets", bytes},
+                                {"since", micros(now)}};
       LP_RETURN_IF_ERROR(tx.putDocument(
           {.kind = kEntryKind, .id = name_ + "|" + e.key, .tenant = name_, .body = body.dump()}));
     }
@@ -238,8 +312,19 @@ Status SimDevice::apply(const std::string& transaction) {
         fmt::format("{}: nothing prepared for transaction {}", name_, transaction));
   }
   LP_RETURN_IF_ERROR(maybeFail("apply"));
-  LP_RETURN_IF_ERROR(journal(it->second));
+  // Counters up to now at the old rates; a removed entry's goes, a new one starts at zero.
+  const TimePoint now = clock_->now();
+  settleCounters(now);
+  auto counters = counters_;
+  for (const std::string& key : it->second.remove) counters.erase(key);
+  for (const ConfigEntry& e : it->second.set) counters.try_emplace(e.key, Counter{0, now});
+  const DeviceChange& change = it->second;
+  if (journal_fd_ >= 0) {
+    LP_RETURN_IF_ERROR(
+        writeAll(journal_fd_, changeLine(change.set, change.remove, counters), journal_path_));
+  }
   LP_RETURN_IF_ERROR(storeChange(it->second));
+  counters_ = std::move(counters);
   for (const std::string& key : it->second.remove) running_.erase(key);
   for (const ConfigEntry& e : it->second.set) {
     // Like a device that never shows its keys: only their fingerprints are kept (and journaled).
@@ -296,6 +381,33 @@ Result<std::vector<EntryStatus>> SimDevice::status() {
   return out;
 }
 
+Result<std::map<std::string, std::uint64_t>> SimDevice::octets(
+    const std::vector<std::string>& keys) {
+  std::lock_guard lock(mutex_);
+  const TimePoint now = clock_->now();
+  std::map<std::string, std::uint64_t> out;
+  if (store_) {
+    LP_RETURN_IF_ERROR(store_->read([&](StoreTransaction& tx) -> Status {
+      for (const std::string& key : keys) {
+        LP_ASSIGN_OR_RETURN(auto d, tx.document(kEntryKind, name_ + "|" + key));
+        if (!d) continue;
+        if (auto bytes = storedCount(d->body, now)) out[key] = static_cast<std::uint64_t>(*bytes);
+      }
+      return Status::ok();
+    }));
+    return out;
+  }
+  for (const std::string& key : keys) {
+    auto entry = running_.find(key);
+    auto counter = counters_.find(key);
+    if (entry == running_.end() || counter == counters_.end() ||
+        !entry->second.values.contains("mbps"))
+      continue;
+    out[key] = static_cast<std::uint64_t>(countedBy(counter->second, entry->second.values, now));
+  }
+  return out;
+}
+
 Result<bool> SimDevice::nodeUp() {
   std::lock_guard lock(mutex_);
   return !faults_.down;
@@ -328,7 +440,7 @@ std::string fileNameOf(const std::string& id) {
 Status registerSimDriver(DriverRegistry& registry, const SimFaults& faults) {
   return registry.add(
       "sim", [faults](const DriverContext& context) -> Result<std::shared_ptr<Device>> {
-        auto device = std::make_shared<SimDevice>(context.node.id, faults);
+        auto device = std::make_shared<SimDevice>(context.node.id, faults, 1, context.clock);
         if (context.store && context.store->instance() > 0) {
           device->keepInStore(context.store);
         } else if (!context.state_dir.empty()) {

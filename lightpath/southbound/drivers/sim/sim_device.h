@@ -8,6 +8,7 @@
 #include <mutex>
 #include <set>
 
+#include "lightpath/base/clock.h"
 #include "lightpath/base/random.h"
 #include "lightpath/southbound/device.h"
 #include "lightpath/southbound/registry.h"
@@ -28,9 +29,13 @@ struct SimFaults {
 
 // Plays every role (ROADM cross-connects, client services, cloud attachments, telemetry), with
 // readable entries: "xc/<connection>/<leg>", "evc/<connection>/<leg>", "cloud/<connection>".
+// Each entry with a rate ("mbps") counts the bytes it carries, as a switch counts a service's
+// octets: the full rate, on `clock`'s time, while the device is up.
 class SimDevice final : public Device, CrossConnect, ClientPort, CloudOnRamp, Telemetry {
  public:
-  explicit SimDevice(std::string name, SimFaults faults = {}, std::uint64_t seed = 1);
+  // `clock`: none, the system's.
+  explicit SimDevice(std::string name, SimFaults faults = {}, std::uint64_t seed = 1,
+                     const Clock* clock = nullptr);
 
   const std::string& name() const override { return name_; }
   Status validate(const DeviceChange& change) const override;
@@ -49,12 +54,15 @@ class SimDevice final : public Device, CrossConnect, ClientPort, CloudOnRamp, Te
   ConfigEntry cloudAttachment(const CloudAttachmentIntent& intent) const override;
   Result<std::vector<EntryStatus>> status() override;
   Result<bool> nodeUp() override;
+  Result<std::map<std::string, std::uint64_t>> octets(
+      const std::vector<std::string>& keys) override;
 
   // Keeps the running configuration in `path`, a journal of applied changes (one JSON line
   // each), so the device outlives the process as a real box would: a restart, even after
-  // SIGKILL, finds it as it was. Loads what is there (a torn last line is a change never
-  // applied), compacts it, then appends every change before applying it, compacting again when
-  // the journal grows past twice the configuration.
+  // SIGKILL, finds it as it was, its counters counted on through the time it was away (a box
+  // forwards while its controller restarts). Loads what is there (a torn last line is a change
+  // never applied), compacts it, then appends every change before applying it, compacting again
+  // when the journal grows past twice the configuration.
   Status keepIn(const std::string& path);
   // Keeps the running configuration in `store` instead (documents "sim-entry", one per entry,
   // under the node), where every instance sharing the store sees the same device. Reads go to
@@ -62,13 +70,25 @@ class SimDevice final : public Device, CrossConnect, ClientPort, CloudOnRamp, Te
   void keepInStore(Store* store);
   ~SimDevice() override;
 
-  // Test hooks: change faults at run time; edit the running config behind Lightpath's back
-  // (drift, as when an engineer touches the box).
+  // Test hooks: change faults at run time (a device down stops counting; not journaled); edit the
+  // running config behind Lightpath's back (drift, as when an engineer touches the box).
   void setFaults(SimFaults faults);
   void tamper(ConfigEntry entry);
   std::size_t preparedCount() const;
 
  private:
+  // An entry's traffic counter: the bytes carried up to `since`; from then on it counts at the
+  // entry's rate.
+  struct Counter {
+    double bytes = 0;
+    TimePoint since;
+  };
+  double bytesPerSecond(const std::map<std::string, std::string>& values) const;
+  double countedBy(const Counter& counter, const std::map<std::string, std::string>& values,
+                   TimePoint now) const;
+  void settleCounters(TimePoint now);  // with the mutex held: before the rates change
+  // A stored entry's counter now (keepInStore); none when it counts nothing.
+  std::optional<double> storedCount(const std::string& body, TimePoint now) const;
   Status maybeFail(const char* step);
   Status journal(const DeviceChange& change);  // with the mutex held
   Status compact();                            // with the mutex held
@@ -80,6 +100,8 @@ class SimDevice final : public Device, CrossConnect, ClientPort, CloudOnRamp, Te
   SimFaults faults_;
   Random random_;
   std::map<std::string, ConfigEntry> running_;
+  std::map<std::string, Counter> counters_;  // by entry key: those of running_
+  const Clock* clock_;
   std::map<std::string, DeviceChange> prepared_;
   int journal_fd_ = -1;
   std::string journal_path_;
