@@ -16,11 +16,11 @@
 #include "lightpath/southbound/entries.h"
 
 using namespace lightpath;
-using Clock = std::chrono::steady_clock;
+using Steady = std::chrono::steady_clock;
 
 namespace {
 
-double ms(Clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
+double ms(Steady::duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
 
 void report(const char* step, std::vector<double> v) {
   std::sort(v.begin(), v.end());
@@ -46,13 +46,13 @@ int main(int argc, char** argv) {
   std::map<std::string, std::vector<double>> times;
   std::unique_ptr<NetconfSession> session;
   for (int i = 0; i < std::min(rounds, 50); ++i) {
-    const auto t0 = Clock::now();
+    const auto t0 = Steady::now();
     auto opened = NetconfSession::open(node.access);
     if (!opened) {
       fmt::print(stderr, "{}\n", opened.error().message());
       return 1;
     }
-    times["open session (ssh + hello)"].push_back(ms(Clock::now() - t0));
+    times["open session (ssh + hello)"].push_back(ms(Steady::now() - t0));
     session = std::move(*opened);
   }
   const Datastore target =
@@ -70,9 +70,9 @@ int main(int argc, char** argv) {
     const std::string set = (*dialect)->edit({e}, {}, {}).value();
     const std::string remove = (*dialect)->edit({}, {e.key}, {{e.key, e}}).value();
     auto timed = [&](const char* step, auto fn) {
-      const auto t0 = Clock::now();
+      const auto t0 = Steady::now();
       Status s = fn();
-      times[step].push_back(ms(Clock::now() - t0));
+      times[step].push_back(ms(Steady::now() - t0));
       if (!s.isOk()) fmt::print(stderr, "{}: {}\n", step, s.message());
     };
     timed("get-config (Lightpath's lists)",

@@ -53,6 +53,8 @@ json Api::Impl::transferJson(const TransferRecord& t,
   for (const LegStatus& l : statuses) states.push_back(l.state);
   const std::string state = transferState(t, states, now);
   const TransferProgress progress = progressOf(t, statuses, now);
+  // The devices' count once read (a minute behind at most), else what the plan carried.
+  const double delivered = progress.counted.value_or(progress.delivered);
   json j{{"id", t.id},
          {"tenant", t.tenant},
          {"a_end", t.request.a_end},
@@ -64,8 +66,10 @@ json Api::Impl::transferJson(const TransferRecord& t,
          {"finish", formatTime(t.finish)},
          {"price", {{"total", t.price}, {"currency", t.currency}}},
          {"progress",
-          {{"delivered_bytes", progress.delivered},
-           {"fraction", t.request.bytes > 0 ? progress.delivered / t.request.bytes : 0.0},
+          {{"delivered_bytes", delivered},
+           {"source", progress.counted ? "devices" : "plan"},
+           {"planned_bytes", progress.delivered},
+           {"fraction", t.request.bytes > 0 ? delivered / t.request.bytes : 0.0},
            {"expected_bytes", progress.expected},
            // A little slack: the plan's rates are whole Mb/s and its times whole microseconds.
            {"on_track", state != "cancelled" && state != "failed" &&
@@ -73,6 +77,7 @@ json Api::Impl::transferJson(const TransferRecord& t,
          {"legs", std::move(legs)}};
   if (t.request.earliest) j["earliest"] = formatTime(*t.request.earliest);
   if (t.cancelled) j["cancelled"] = formatTime(*t.cancelled);
+  if (progress.counted) j["progress"]["counted_at"] = formatTime(*t.counted_at);
   return j;
 }
 

@@ -72,6 +72,33 @@ std::map<std::string, Status> OrchestratorContext::nodeHealth() const {
   return health;
 }
 
+std::map<std::string, Result<OrchestratorContext::Octets>> OrchestratorContext::octets(
+    const std::map<std::string, std::vector<std::string>>& keys_by_node) const {
+  std::map<std::string, std::shared_ptr<DeviceCallPool::Pending>> asked;
+  std::map<std::string, std::shared_ptr<Result<Octets>>> answers;
+  for (const auto& [node, keys] : keys_by_node) {
+    std::shared_ptr<Device> device = deps.fleet->device(node);
+    if (!device || !device->telemetry()) continue;  // counts nothing
+    auto answer = std::make_shared<Result<Octets>>(Octets{});
+    answers[node] = answer;
+    asked[node] = calls_->submit(node, [device, answer, keys = keys]() -> Status {
+      *answer = device->telemetry()->octets(keys);
+      return statusOf(*answer);
+    });
+  }
+  const auto deadline = std::chrono::steady_clock::now() + deps.device_timeout;
+  std::map<std::string, Result<Octets>> out;
+  for (auto& [node, pending] : asked) {
+    Status called =
+        DeviceCallPool::wait(pending, deadline, deps.device_timeout, "counters of " + node);
+    if (called.isOk())
+      out.emplace(node, std::move(*answers[node]));
+    else
+      out.emplace(node, fail(called));
+  }
+  return out;
+}
+
 std::map<std::string, Result<std::vector<ConfigEntry>>> OrchestratorContext::runningConfigs()
     const {
   using Read = Result<std::vector<ConfigEntry>>;

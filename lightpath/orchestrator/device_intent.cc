@@ -78,4 +78,23 @@ Result<std::vector<NodeChange>> deviceIntent(const Connection& c, const DeviceFl
   return changes;
 }
 
+Result<DeliveryPoint> deliveryPoint(const Connection& c, const DeviceFleet& fleet) {
+  const Realization& r = c.current();
+  const bool protection = r.on_protection && !r.protection_nodes.empty();
+  const std::vector<std::string>& nodes = protection ? r.protection_nodes : r.nodes;
+  const std::vector<std::string>& fibers = protection ? r.protection_fibers : r.fibers;
+  if (nodes.empty()) return fail(notFound(fmt::format("{} has no route", c.id())));
+  auto device = fleet.device(nodes.back());
+  if (!device) return fail(notFound(fmt::format("no device for node '{}'", nodes.back())));
+  const ClientPort* port = device->clientPort();
+  if (!port) {
+    return fail(failedPrecondition(
+        fmt::format("node '{}' ({}) cannot carry an Ethernet service", nodes.back(), c.id())));
+  }
+  const ConfigEntry entry =
+      port->clientService({c.id(), protection ? "protection" : "working",
+                           fibers.empty() ? "" : fibers.back(), "", r.vlan, 0, std::nullopt});
+  return DeliveryPoint{nodes.back(), entry.key};
+}
+
 }  // namespace lightpath

@@ -34,4 +34,12 @@ Result<std::vector<NodeChange>> deviceIntent(const Connection& c, const DeviceFl
                                              TimePoint now, IntentAction action,
                                              const Sealer* sealer = nullptr);
 
+// Where an Ethernet connection's traffic leaves the network: the Z end's client service on the
+// leg carrying it, whose counter says what was delivered. NotFound when it has no route or
+// its node no device; FailedPrecondition when that device is not a client port.
+struct DeliveryPoint {
+  std::string node, key;
+};
+Result<DeliveryPoint> deliveryPoint(const Connection& c, const DeviceFleet& fleet);
+
 }  // namespace lightpath

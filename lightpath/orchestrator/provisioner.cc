@@ -15,6 +15,7 @@
 #include "lightpath/orchestrator/recovery.h"
 #include "lightpath/orchestrator/restoration.h"
 #include "lightpath/orchestrator/schedule.h"
+#include "lightpath/orchestrator/transfer_counters.h"
 
 namespace lightpath {
 
@@ -23,7 +24,8 @@ Provisioner::Provisioner(ProvisionerDeps deps)
       lifecycle_(std::make_unique<Lifecycle>(*ctx_)),
       scheduler_(std::make_unique<Scheduler>(*ctx_, *lifecycle_)),
       reconciler_(std::make_unique<Reconciler>(*ctx_)),
-      restorer_(std::make_unique<Restorer>(*ctx_)) {}
+      restorer_(std::make_unique<Restorer>(*ctx_)),
+      counters_(std::make_unique<TransferCounters>(*ctx_)) {}
 
 Provisioner::~Provisioner() = default;
 
@@ -199,6 +201,9 @@ Result<std::size_t> Provisioner::runSchedule(TimePoint now) {
   if (Status s = ctx_->deps.store->refresh(); !s.isOk()) log().warn("store: {}", s.toString());
   // The cluster's duties run on one instance at a time.
   if (!ctx_->deps.store->leads()) return std::size_t{0};
+  // Before the schedule's moves: a leg ending now is read before its service goes.
+  if (auto read = counters_->pollIfDue(now); !read)
+    log().warn("transfer counters: {}", read.error().toString());
   LP_ASSIGN_OR_RETURN(std::size_t moved, scheduler_->run(now));
   if (moved > 0 && !ctx_->health.down()->empty()) {
     // A connection planned before a cut may just have started on it: answer it as the cut's

@@ -81,6 +81,7 @@ class Lifecycle;
 class Scheduler;
 class Reconciler;
 class Restorer;
+class TransferCounters;
 
 class Provisioner {
  public:
@@ -168,7 +169,8 @@ class Provisioner {
   // back has come, nodes whose devices report them down or back up; restoration.h):
   // activates provisioning connections whose scheduled start has come,
   // tells the devices of active ones a bandwidth step that has come, and terminates connections
-  // whose end has passed. Call it from a timer (the clock is injected, so tests drive it). A
+  // whose end has passed; once a minute, first, reads what the transfers' legs delivered
+  // (transfer_counters.h). Call it from a timer (the clock is injected, so tests drive it). A
   // connection that cannot move is logged and tried again next time. Returns how many moved;
   // an error only when the store cannot be read.
   Result<std::size_t> runSchedule(TimePoint now);
@@ -219,6 +221,7 @@ class Provisioner {
   std::unique_ptr<Scheduler> scheduler_;
   std::unique_ptr<Reconciler> reconciler_;
   std::unique_ptr<Restorer> restorer_;
+  std::unique_ptr<TransferCounters> counters_;
   // The drift watch of runSchedule: each device's last epoch, and when to reconcile anyway.
   std::map<std::string, std::uint64_t> epochs_;
   TimePoint next_reconcile_{};

@@ -39,6 +39,12 @@ json transferToJson(const TransferRecord& t) {
          {"legs", std::move(legs)}};
   if (t.request.earliest) j["earliest"] = formatTime(*t.request.earliest);
   if (t.cancelled) j["cancelled"] = formatTime(*t.cancelled);
+  if (t.counted_at) {
+    j["counted_at"] = formatTime(*t.counted_at);
+    json counted = json::object();
+    for (const auto& [leg, c] : t.counted) counted[leg] = {{"bytes", c.bytes}, {"last", c.last}};
+    j["counted"] = std::move(counted);
+  }
   return j;
 }
 
@@ -63,6 +69,10 @@ Result<TransferRecord> transferFromJson(const json& j) {
     t.price = j.value("price", 0.0);
     t.currency = j.value("currency", "");
     if (j.contains("cancelled")) t.cancelled = readTime(j.at("cancelled"));
+    if (j.contains("counted_at")) t.counted_at = readTime(j.at("counted_at"));
+    const json counted = j.value("counted", json::object());  // kept: items() refers to it
+    for (const auto& [leg, c] : counted.items())
+      t.counted[leg] = {c.at("bytes").get<double>(), c.at("last").get<std::uint64_t>()};
     for (const json& l : j.at("legs")) {
       TransferLegRecord leg;
       leg.connection = l.at("connection").get<std::string>();
@@ -136,7 +146,14 @@ TransferProgress progressOf(const TransferRecord& transfer, const std::vector<Le
       ahead += megabitsBetween(leg, until, TimePoint::max());
   }
   delivered = std::max(0.0, delivered) * 1e6 / 8;
-  return {std::min(transfer.request.bytes, delivered), delivered + ahead * 1e6 / 8};
+  TransferProgress progress{std::min(transfer.request.bytes, delivered),
+                            delivered + ahead * 1e6 / 8, std::nullopt};
+  if (transfer.counted_at && !transfer.counted.empty()) {
+    double counted = 0;
+    for (const auto& [leg, c] : transfer.counted) counted += c.bytes;
+    progress.counted = counted;
+  }
+  return progress;
 }
 
 std::string transferState(const TransferRecord& t, const std::vector<ConnectionState>& legs,

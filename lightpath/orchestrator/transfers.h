@@ -7,6 +7,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -26,6 +27,14 @@ struct TransferLegRecord {
   TransferLeg leg;
 };
 
+// What a leg has delivered by the devices' counters (transfer_counters.h): the bytes counted
+// so far and the counter's value when last read (0 once its service is gone: a new one counts
+// from zero).
+struct LegCount {
+  double bytes = 0;
+  std::uint64_t last = 0;
+};
+
 struct TransferRecord {
   std::string id, tenant, actor;
   TransferRequest request;
@@ -35,6 +44,8 @@ struct TransferRecord {
   double price = 0;      // the legs' prices over their hours, setup included
   std::string currency;  // the price book's
   std::optional<TimePoint> cancelled;
+  std::map<std::string, LegCount> counted;  // by leg connection
+  std::optional<TimePoint> counted_at;      // when the counters were last read
 };
 
 nlohmann::json transferToJson(const TransferRecord& transfer);
@@ -59,6 +70,9 @@ LegStatus legStatusOf(const Connection& leg);
 // the plan's end if every leg not failed or ended runs as planned from now on.
 struct TransferProgress {
   double delivered = 0, expected = 0;
+  // By the devices' counters, as of their last reading (none: not read yet, or no device
+  // counts).
+  std::optional<double> counted;
 };
 TransferProgress progressOf(const TransferRecord& transfer, const std::vector<LegStatus>& legs,
                             TimePoint now);

@@ -33,6 +33,11 @@ class OrchestratorContext {
   std::map<std::string, Status> nodeHealth() const;
   // Every device's running configuration, all read at once, each within the deadline.
   std::map<std::string, Result<std::vector<ConfigEntry>>> runningConfigs() const;
+  // The traffic counters of these entries, by node (Telemetry::octets), all read at once, each
+  // within the deadline.
+  using Octets = std::map<std::string, std::uint64_t>;
+  std::map<std::string, Result<Octets>> octets(
+      const std::map<std::string, std::vector<std::string>>& keys_by_node) const;
   // One all-or-nothing change across devices, with the deadline.
   Status applyToDevices(const std::vector<NodeChange>& changes) const;
 

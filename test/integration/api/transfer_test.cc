@@ -33,6 +33,9 @@ TEST_F(TransferTest, AdmittedWithAPlanThatMeetsTheDeadlineAndCancelledWhole) {
   EXPECT_EQ(made.header("Location"), "/v1/transfers/" + id);
   EXPECT_EQ(made.body.value("state", ""), "scheduled");
   EXPECT_TRUE(made.body["progress"].value("on_track", false));
+  // Not yet read from the devices (once a minute): the plan's figure.
+  EXPECT_EQ(made.body["progress"].value("source", ""), "plan");
+  EXPECT_FALSE(made.body["progress"].contains("counted_at"));
   EXPECT_GE(made.body["progress"].value("expected_bytes", 0.0), 150e12 * (1 - 1e-9));
   EXPECT_GT(made.body["price"].value("total", 0.0), 0);
   ASSERT_FALSE(made.body["legs"].empty());

@@ -176,7 +176,9 @@ export async function showTransfer(id) {
   if (t.cancelled) facts.push(["Cancelled", new Date(t.cancelled).toLocaleString()]);
   setHtml($("transfer-facts"), [
     facts.map(([k, v]) => html`<dt>${k}</dt><dd>${v}</dd>`),
-    html`<dt>Delivered</dt><dd id="transfer-progress">${meter(t.progress.fraction, 0)} (${size(t.progress.delivered_bytes)})</dd>`,
+    html`<dt>Delivered</dt><dd id="transfer-progress" data-source="${t.progress.source}">${meter(t.progress.fraction, 0)} (${size(t.progress.delivered_bytes)}${t.progress.source === "devices"
+      ? `, counted by the devices at ${new Date(t.progress.counted_at).toLocaleTimeString()}`
+      : ", by the plan"})</dd>`,
     t.state === "cancelled" ? "" : html`<dt>Outlook</dt><dd id="transfer-outlook">${t.progress.on_track
       ? "on track: every byte by the plan's finish"
       : `short: ${size(Math.max(0, t.bytes - t.progress.expected_bytes))} will not arrive as planned`}</dd>`,
