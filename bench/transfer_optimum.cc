@@ -5,10 +5,11 @@
 // shortest route, as soon as possible) and bounded by the LP relaxation of the same
 // time-expanded problem (GLPK: the same routes and slots, every transfer admissible in part).
 //
-//   transfer_optimum [--seed N] [--link-gbps G] [--slot-minutes M] [--write DIR] [--json]
+//   transfer_optimum [--seed N] [--link-gbps G] [--slot-minutes M] [--write DIR] [--json] [--no-lp]
 //
 // --write DIR leaves each workload as DIR/<network>-<n>.json, the input of
-// `lightpath transfers plan --workload`.
+// `lightpath transfers plan --workload`. --no-lp: the LP column is the offered volume (for trying a
+// planner change quickly).
 #include <fmt/format.h>
 #include <glpk.h>
 
@@ -175,7 +176,7 @@ int run(int argc, char** argv) {
   unsigned seed = 1;
   double link_gbps = 400;
   std::string write;
-  bool json = false;
+  bool json = false, lp = true;
   int slot_minutes = 30;
   for (int i = 1; i < argc; ++i) {
     if (!std::strcmp(argv[i], "--seed") && i + 1 < argc)
@@ -184,6 +185,8 @@ int run(int argc, char** argv) {
       link_gbps = std::atof(argv[++i]);
     else if (!std::strcmp(argv[i], "--write") && i + 1 < argc)
       write = argv[++i];
+    else if (!std::strcmp(argv[i], "--no-lp"))  // trying a planner change: the LP takes minutes
+      lp = false;
     else if (!std::strcmp(argv[i], "--json"))
       json = true;
     else if (!std::strcmp(argv[i], "--slot-minutes") && i + 1 < argc)
@@ -191,7 +194,7 @@ int run(int argc, char** argv) {
     else {
       fmt::print(stderr,
                  "usage: transfer_optimum [--seed N] [--link-gbps G] [--slot-minutes M] [--write "
-                 "DIR] [--json]\n");
+                 "DIR] [--json] [--no-lp]\n");
       return 2;
     }
   }
@@ -254,7 +257,8 @@ int run(int argc, char** argv) {
       const WorkloadOutcome ours = planInArrivalOrder(*problem);
       const WorkloadOutcome soonest = planInArrivalOrder(*problem, TransferFill::Earliest);
       const WorkloadOutcome greedy = planEarliestDeadlineFirst(*problem);
-      const auto [bound, lp_seconds] = lpBound(*problem);
+      const auto [bound, lp_seconds] =
+          lp ? lpBound(*problem) : std::pair<double, double>{offeredBytes(*problem), 0};
       const double soonest_bytes = admittedBytes(*problem, soonest);
       const double offered = offeredBytes(*problem), mine = admittedBytes(*problem, ours),
                    theirs = admittedBytes(*problem, greedy);
