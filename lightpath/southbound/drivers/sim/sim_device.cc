@@ -163,8 +163,11 @@ Status SimDevice::journal(const DeviceChange& change) {
 void SimDevice::tamper(ConfigEntry entry) {
   std::lock_guard lock(mutex_);
   const TimePoint now = clock_->now();
-  settleCounters(now);
-  counters_.try_emplace(entry.key, Counter{0, now});
+  auto old = running_.find(entry.key);
+  auto counter = counters_.find(entry.key);
+  counters_[entry.key] = old != running_.end() && counter != counters_.end()
+                             ? Counter{countedBy(counter->second, old->second.values, now), now}
+                             : Counter{0, now};
   (void)journal({"tamper", {entry}, {}});
   (void)storeChange({"tamper", {entry}, {}});
   running_[entry.key] = std::move(entry);
@@ -312,19 +315,25 @@ Status SimDevice::apply(const std::string& transaction) {
         fmt::format("{}: nothing prepared for transaction {}", name_, transaction));
   }
   LP_RETURN_IF_ERROR(maybeFail("apply"));
-  // Counters up to now at the old rates; a removed entry's goes, a new one starts at zero.
+  // The counters of the entries set, up to now at their old rates (a new one starts at zero);
+  // only those: a change costs the same however full the table.
   const TimePoint now = clock_->now();
-  settleCounters(now);
-  auto counters = counters_;
-  for (const std::string& key : it->second.remove) counters.erase(key);
-  for (const ConfigEntry& e : it->second.set) counters.try_emplace(e.key, Counter{0, now});
+  std::map<std::string, Counter> touched;
+  for (const ConfigEntry& e : it->second.set) {
+    auto old = running_.find(e.key);
+    auto counter = counters_.find(e.key);
+    touched[e.key] = old != running_.end() && counter != counters_.end()
+                         ? Counter{countedBy(counter->second, old->second.values, now), now}
+                         : Counter{0, now};
+  }
   const DeviceChange& change = it->second;
   if (journal_fd_ >= 0) {
     LP_RETURN_IF_ERROR(
-        writeAll(journal_fd_, changeLine(change.set, change.remove, counters), journal_path_));
+        writeAll(journal_fd_, changeLine(change.set, change.remove, touched), journal_path_));
   }
   LP_RETURN_IF_ERROR(storeChange(it->second));
-  counters_ = std::move(counters);
+  for (const std::string& key : it->second.remove) counters_.erase(key);
+  for (auto& [key, counter] : touched) counters_[key] = counter;
   for (const std::string& key : it->second.remove) running_.erase(key);
   for (const ConfigEntry& e : it->second.set) {
     // Like a device that never shows its keys: only their fingerprints are kept (and journaled).
