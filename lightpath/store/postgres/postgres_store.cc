@@ -103,6 +103,38 @@ constexpr const char* kMigrations[] = {
         END IF;
       END $$;
     )sql",
+    // 3: how many connections each tenant has in each state, kept by the writes themselves, so
+    // a list's total costs the same whatever the size of the book. Connection writes take the
+    // instances' write lock first (pg_transaction.h), so two instances never take these rows in
+    // opposite orders.
+    R"sql(
+      CREATE TABLE connection_counts (
+        tenant text COLLATE "C" NOT NULL,
+        state text NOT NULL,
+        n bigint NOT NULL,
+        PRIMARY KEY (tenant, state)
+      );
+      INSERT INTO connection_counts (tenant, state, n)
+        SELECT tenant, state, COUNT(*) FROM connections GROUP BY tenant, state;
+      CREATE FUNCTION lightpath_count_connection() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF TG_OP <> 'INSERT' THEN
+          UPDATE connection_counts SET n = n - 1 WHERE tenant = OLD.tenant AND state = OLD.state;
+        END IF;
+        IF TG_OP <> 'DELETE' THEN
+          INSERT INTO connection_counts (tenant, state, n) VALUES (NEW.tenant, NEW.state, 1)
+            ON CONFLICT (tenant, state) DO UPDATE SET n = connection_counts.n + 1;
+        END IF;
+        RETURN NULL;
+      END $$;
+      CREATE TRIGGER connection_counted AFTER INSERT OR DELETE ON connections
+        FOR EACH ROW EXECUTE FUNCTION lightpath_count_connection();
+      CREATE TRIGGER connection_recounted AFTER UPDATE OF tenant, state ON connections
+        FOR EACH ROW WHEN (OLD.tenant IS DISTINCT FROM NEW.tenant OR OLD.state IS DISTINCT FROM
+                           NEW.state)
+        EXECUTE FUNCTION lightpath_count_connection();
+      CREATE INDEX connections_by_tenant_state ON connections (tenant, state, id);
+    )sql",
 };
 constexpr int kSchemaVersion = static_cast<int>(std::size(kMigrations));
 constexpr std::int64_t kMigrationLock = 0x6c69676874706174;  // "lightpat"

@@ -157,6 +157,58 @@ TEST_P(StoreConformance, ListsByTenantAndStateWithPaging) {
                   .isOk());
 }
 
+// A list's total is kept by the writes (no scan of the book): it follows every change of state
+// or tenant, a write that changes neither, a transaction rolled back, and new connections.
+TEST_P(StoreConformance, TotalsFollowEveryWrite) {
+  auto store = open();
+  ASSERT_TRUE(store);
+  auto totals = [&](std::optional<std::string> tenant, std::optional<std::string> state) {
+    std::size_t total = 0;
+    EXPECT_TRUE(
+        store
+            ->read([&](StoreTransaction& tx) -> Status {
+              return statusOf(tx.connections(
+                  {.tenant = std::move(tenant), .state = std::move(state), .limit = 1}, &total));
+            })
+            .isOk());
+    return total;
+  };
+  auto write = [&](ConnectionRecord r, std::uint64_t expected) {
+    return store->transact([&](StoreTransaction& tx) { return tx.putConnection(r, expected); });
+  };
+  for (int i = 0; i < 6; ++i)
+    ASSERT_TRUE(write(record("conn_" + std::to_string(i), i < 4 ? "acme" : "globex"), 0).isOk());
+  EXPECT_EQ(totals(std::nullopt, std::nullopt), 6u);
+  EXPECT_EQ(totals("acme", "provisioning"), 4u);
+  ConnectionRecord r = record("conn_1", "acme", 2);
+  r.state = "active";
+  ASSERT_TRUE(write(r, 1).isOk());
+  r.version = 3;  // the same state again: no change in count
+  ASSERT_TRUE(write(r, 2).isOk());
+  EXPECT_EQ(totals("acme", "active"), 1u);
+  EXPECT_EQ(totals("acme", "provisioning"), 3u);
+  EXPECT_EQ(totals(std::nullopt, "provisioning"), 5u);
+  EXPECT_EQ(totals("acme", std::nullopt), 4u);
+  // A stale write and a transaction that fails after a write change nothing.
+  r.state = "terminated";
+  EXPECT_FALSE(write(r, 1).isOk());
+  EXPECT_FALSE(store
+                   ->transact([&](StoreTransaction& tx) -> Status {
+                     r.version = 4;
+                     LP_RETURN_IF_ERROR(tx.putConnection(r, 3));
+                     return aborted("changed my mind");
+                   })
+                   .isOk());
+  EXPECT_EQ(totals(std::nullopt, "terminated"), 0u);
+  EXPECT_EQ(totals("acme", "active"), 1u);
+  // Moved to another tenant (an operator's correction): counted there.
+  ConnectionRecord moved = record("conn_5", "acme", 2);
+  ASSERT_TRUE(write(moved, 1).isOk());
+  EXPECT_EQ(totals("acme", std::nullopt), 5u);
+  EXPECT_EQ(totals("globex", std::nullopt), 1u);
+  EXPECT_EQ(totals("initech", std::nullopt), 0u);
+}
+
 TEST_P(StoreConformance, EventCursorsOnlyGoUpAndReplayAfterACursor) {
   auto store = open();
   ASSERT_TRUE(store);
