@@ -61,8 +61,8 @@ class SimDevice final : public Device, CrossConnect, ClientPort, CloudOnRamp, Te
   // each), so the device outlives the process as a real box would: a restart, even after
   // SIGKILL, finds it as it was, its counters counted on through the time it was away (a box
   // forwards while its controller restarts). Loads what is there (a torn last line is a change
-  // never applied), compacts it, then appends every change before applying it, compacting again
-  // when the journal grows past twice the configuration.
+  // never applied; it is then rewritten without it), then appends every change before applying
+  // it, compacting when the journal grows past twice the configuration.
   Status keepIn(const std::string& path);
   // Keeps the running configuration in `store` instead (documents "sim-entry", one per entry,
   // under the node), where every instance sharing the store sees the same device. Reads go to
