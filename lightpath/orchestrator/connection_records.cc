@@ -18,18 +18,24 @@ Status ConnectionRecords::save(const Connection& c, std::optional<std::uint64_t>
                                const std::vector<std::uint64_t>& delete_holds,
                                const AlsoInTransaction& also) const {
   const Change change{&c, expected_version, event_type, reason, put_holds, delete_holds};
-  return store_.transact([&](StoreTransaction& tx) -> Status {
+  LP_RETURN_IF_ERROR(store_.transact([&](StoreTransaction& tx) -> Status {
     LP_RETURN_IF_ERROR(write(tx, change));
     return also ? also(tx, c) : Status::ok();
-  });
+  }));
+  if (written_) written_(c);
+  return Status::ok();
 }
 
 Status ConnectionRecords::saveAll(const std::vector<Change>& changes,
                                   const std::function<Status(StoreTransaction&)>& also) const {
-  return store_.transact([&](StoreTransaction& tx) -> Status {
+  LP_RETURN_IF_ERROR(store_.transact([&](StoreTransaction& tx) -> Status {
     for (const Change& change : changes) LP_RETURN_IF_ERROR(write(tx, change));
     return also ? also(tx) : Status::ok();
-  });
+  }));
+  if (written_) {
+    for (const Change& change : changes) written_(*change.connection);
+  }
+  return Status::ok();
 }
 
 Status ConnectionRecords::write(StoreTransaction& tx, const Change& change) const {

@@ -28,7 +28,11 @@ using AlsoInTransaction = std::function<Status(StoreTransaction&, const Connecti
 
 class ConnectionRecords {
  public:
-  ConnectionRecords(Store& store, const Clock& clock) : store_(store), clock_(clock) {}
+  // `written`: told of every connection once its write is committed, so that the schedule
+  // knows when to look at it.
+  using Written = std::function<void(const Connection&)>;
+  ConnectionRecords(Store& store, const Clock& clock, Written written = {})
+      : store_(store), clock_(clock), written_(std::move(written)) {}
 
   // Stores `c` (checked against `expected_version`; 0 for a new one), puts and deletes holds,
   // appends the event {id, state, reason} and runs `also`, in one transaction.
@@ -67,6 +71,7 @@ class ConnectionRecords {
 
   Store& store_;
   const Clock& clock_;
+  Written written_;
 };
 
 }  // namespace lightpath

@@ -27,7 +27,10 @@ OrchestratorContext::OrchestratorContext(ProvisionerDeps d)
                .price_book = deps.price_book,
                .packet_mbps_per_fiber = deps.packet_mbps_per_fiber,
                .health = &health}),
-      records(*deps.store, *deps.clock),
+      records(*deps.store, *deps.clock,
+              [this](const Connection& c) {
+                if (connection_written) connection_written(c);
+              }),
       // Device calls mostly wait on the network: enough threads that a fleet of real devices can
       // open its sessions at once.
       calls_(std::make_unique<DeviceCallPool>(32)),

@@ -25,7 +25,11 @@ Provisioner::Provisioner(ProvisionerDeps deps)
       scheduler_(std::make_unique<Scheduler>(*ctx_, *lifecycle_)),
       reconciler_(std::make_unique<Reconciler>(*ctx_)),
       restorer_(std::make_unique<Restorer>(*ctx_)),
-      counters_(std::make_unique<TransferCounters>(*ctx_)) {}
+      counters_(std::make_unique<TransferCounters>(*ctx_)) {
+  ctx_->connection_written = [scheduler = scheduler_.get()](const Connection& c) {
+    scheduler->noteWritten(c);
+  };
+}
 
 Provisioner::~Provisioner() = default;
 

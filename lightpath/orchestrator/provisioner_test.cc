@@ -279,6 +279,47 @@ TEST(Provisioner, BookedAheadActivatesAndEndsOnSchedule) {
   EXPECT_TRUE(w.provisioner->check().empty());
 }
 
+// Between the schedule's full scans (one a minute) a run looks only at what is due: a booking
+// ordered after the last scan still starts, changes rate and ends on the second, every tick.
+TEST(Provisioner, ScheduledMovesHappenOnTimeBetweenScans) {
+  World w;
+  const TimePoint t0 = w.clock.now();
+  ASSERT_TRUE(w.provisioner->runSchedule(t0));  // the first run scans everything
+  auto tick = [&] {
+    w.clock.advance(std::chrono::seconds(1));
+    EXPECT_TRUE(w.provisioner->runSchedule(w.clock.now()));
+    return w.clock.now() - t0;
+  };
+  tick();
+  tick();
+  auto spec = ethernet(10'000);
+  spec.start = t0 + std::chrono::seconds(20);
+  spec.steps = {{t0 + std::chrono::seconds(20), 10'000}, {t0 + std::chrono::seconds(75), 20'000}};
+  spec.end = t0 + std::chrono::seconds(100);
+  auto booked = w.provisioner->order("acme", spec, "key:1");
+  ASSERT_TRUE(booked) << booked.error().toString();
+  const std::string node = booked->current().nodes.front();
+  auto mbps = [&] {
+    const auto running = w.devices[node]->running();  // kept: the loop reads into it
+    for (const ConfigEntry& e : *running)
+      if (e.owner == booked->id()) return e.values.at("mbps");
+    return std::string("none");
+  };
+  for (auto at = tick(); at < std::chrono::seconds(110); at = tick()) {
+    const ConnectionState state = w.provisioner->get(booked->id())->state();
+    if (at < std::chrono::seconds(20)) {
+      EXPECT_EQ(state, ConnectionState::Provisioning);
+    } else if (at < std::chrono::seconds(100)) {
+      EXPECT_EQ(state, ConnectionState::Active) << "at " << at.count() << " us";
+      EXPECT_EQ(mbps(), at < std::chrono::seconds(75) ? "10000" : "20000")
+          << "at " << at.count() << " us";
+    } else {
+      EXPECT_EQ(state, ConnectionState::Terminated) << "at " << at.count() << " us";
+    }
+  }
+  EXPECT_TRUE(w.provisioner->check().empty());
+}
+
 TEST(Provisioner, ModifiesBandwidthMakeBeforeBreak) {
   World w;
   auto c = w.provisioner->order("acme", ethernet(10'000), "key:1");

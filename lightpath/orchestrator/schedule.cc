@@ -12,9 +12,57 @@
 
 namespace lightpath {
 
+namespace {
+
+bool scheduled(ConnectionState s) {
+  return s == ConnectionState::Provisioning || s == ConnectionState::Active ||
+         s == ConnectionState::AwaitingCounterparty;
+}
+
+}  // namespace
+
+void Scheduler::noteAt(TimePoint at, const std::string& id) { agenda_.emplace(at, id); }
+
+void Scheduler::noteWritten(const Connection& c) {
+  const ConnectionState state = c.state();
+  if (!scheduled(state)) return;
+  const ConnectionSpec& spec = c.requested();
+  std::lock_guard lock(mutex_);
+  if (spec.end) noteAt(*spec.end, c.id());
+  if (state == ConnectionState::Provisioning && spec.start) noteAt(*spec.start, c.id());
+  if (state == ConnectionState::Active) {
+    for (const BandwidthStep& step : spec.steps) noteAt(step.at, c.id());
+    if (const auto& keys = c.current().keys)
+      noteAt(keys->rotating() ? TimePoint{} : keys->next_rotation, c.id());
+  }
+  // A cloud connection's provider side is read every cloud_poll: looked at every run.
+  if (spec.kind == ConnectionKind::Cloud && state != ConnectionState::Provisioning &&
+      c.current().provider)
+    noteAt(TimePoint{}, c.id());
+}
+
 Result<std::size_t> Scheduler::run(TimePoint now) {
+  bool rescan = false;
+  std::set<std::string> due;
+  {
+    std::lock_guard lock(mutex_);
+    rescan = !last_run_ || now >= next_rescan_ || ctx_.records.store().instance() > 0;
+    if (rescan) next_rescan_ = now + kRescan;
+    while (!agenda_.empty() && agenda_.begin()->first <= now) {
+      due.insert(agenda_.begin()->second);
+      agenda_.erase(agenda_.begin());
+    }
+  }
   std::vector<ConnectionRecord> candidates;
   LP_RETURN_IF_ERROR(ctx_.records.store().read([&](StoreTransaction& tx) -> Status {
+    if (!rescan) {
+      for (const std::string& id : due) {
+        LP_ASSIGN_OR_RETURN(auto r, tx.connection(id));
+        if (r && scheduled(parseConnectionState(r->state).value_or(ConnectionState::Failed)))
+          candidates.push_back(std::move(*r));
+      }
+      return Status::ok();
+    }
     for (const char* state : {"provisioning", "active", "awaiting_counterparty"}) {
       LP_RETURN_IF_ERROR(ConnectionRecords::scan(tx, state, [&](const ConnectionRecord& r) {
         candidates.push_back(r);
@@ -28,11 +76,34 @@ Result<std::size_t> Scheduler::run(TimePoint now) {
     std::lock_guard lock(mutex_);
     since = std::exchange(last_run_, now);
   }
+  // A connection that could not move (or must be looked at again) is left to the next run.
+  struct LookAgain {
+    Scheduler& scheduler;
+    const std::string& id;
+    TimePoint now;
+    bool settled = false;
+    ~LookAgain() {
+      if (settled) return;
+      std::lock_guard lock(scheduler.mutex_);
+      scheduler.noteAt(now, id);
+    }
+  };
   std::size_t moved = 0;
   std::vector<std::string> cloud_seen;  // cloud connections whose provider side is read
   for (const ConnectionRecord& record : candidates) {
     // One connection's trouble is logged and left to the next tick; the others still move.
+    LookAgain again{*this, record.id, now};
     auto c = connectionFromJson(record.body);
+    if (c && rescan) {  // what this scan finds is on the agenda from now on
+      std::lock_guard lock(mutex_);
+      const ConnectionSpec& spec = c->requested();
+      for (TimePoint at : {spec.start.value_or(TimePoint{}), spec.end.value_or(TimePoint{})})
+        if (at > now) noteAt(at, c->id());
+      for (const BandwidthStep& step : spec.steps)
+        if (step.at > now) noteAt(step.at, c->id());
+      if (const auto& keys = c->current().keys; keys && keys->next_rotation > now)
+        noteAt(keys->next_rotation, c->id());
+    }
     if (!c) {
       log().error("schedule: connection {}: {}", record.id, c.error().toString());
       continue;
@@ -114,9 +185,14 @@ Result<std::size_t> Scheduler::run(TimePoint now) {
       }
       if (move.moved || move.terminate) ++moved;
     }
+    // Cloud connections are read again each run (above: every cloud_poll); others settle here.
+    again.settled = !(spec.kind == ConnectionKind::Cloud &&
+                      (c->state() == ConnectionState::AwaitingCounterparty ||
+                       c->state() == ConnectionState::Active));
   }
   // Forget connections no longer read (terminated by their owner, failed): the map stays as
-  // large as the cloud connections being read.
+  // large as the cloud connections being read. Only a scan of them all can tell.
+  if (!rescan) return moved;
   std::sort(cloud_seen.begin(), cloud_seen.end());
   std::lock_guard lock(mutex_);
   std::erase_if(polled_, [&](const auto& entry) {

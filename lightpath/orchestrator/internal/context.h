@@ -2,6 +2,7 @@
 // planner, the connection records, the device call pool, per-connection locks and the id source.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -46,6 +47,8 @@ class OrchestratorContext {
   const RoutePlanner planner;
   // Plans that reserve (orders, restorations) take it, so two never plan on the same capacity.
   std::mutex planning_mutex;
+  // Told of every connection written (set once, by the Provisioner, before any work).
+  std::function<void(const Connection&)> connection_written;
   const ConnectionRecords records;
   const ConnectionLocks locks;
 
