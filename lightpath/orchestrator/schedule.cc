@@ -19,6 +19,20 @@ bool scheduled(ConnectionState s) {
          s == ConnectionState::AwaitingCounterparty;
 }
 
+// Whether a run at `now` has something to do for `c` (the branches of run()).
+bool dueNow(const Connection& c, TimePoint now, const std::optional<TimePoint>& since) {
+  const ConnectionSpec& spec = c.requested();
+  const ConnectionState state = c.state();
+  if (spec.end && *spec.end <= now) return true;
+  if (state == ConnectionState::Provisioning) return spec.start && *spec.start <= now;
+  if (spec.kind == ConnectionKind::Cloud) return true;  // its provider side, every cloud_poll
+  if (state != ConnectionState::Active) return false;
+  for (const BandwidthStep& step : spec.steps)
+    if ((!since || *since < step.at) && step.at <= now) return true;
+  const auto& keys = c.current().keys;
+  return keys && (keys->rotating() || keys->next_rotation <= now);
+}
+
 }  // namespace
 
 void Scheduler::noteAt(TimePoint at, const std::string& id) { agenda_.emplace(at, id); }
@@ -44,9 +58,11 @@ void Scheduler::noteWritten(const Connection& c) {
 Result<std::size_t> Scheduler::run(TimePoint now) {
   bool rescan = false;
   std::set<std::string> due;
+  std::optional<TimePoint> since;  // steps after this were not yet told to the devices
   {
     std::lock_guard lock(mutex_);
-    rescan = !last_run_ || now >= next_rescan_ || ctx_.records.store().instance() > 0;
+    since = std::exchange(last_run_, now);
+    rescan = !since || now >= next_rescan_ || ctx_.records.store().instance() > 0;
     if (rescan) next_rescan_ = now + kRescan;
     while (!agenda_.empty() && agenda_.begin()->first <= now) {
       due.insert(agenda_.begin()->second);
@@ -63,19 +79,30 @@ Result<std::size_t> Scheduler::run(TimePoint now) {
       }
       return Status::ok();
     }
+    // Every live connection, a page at a time: those due now are kept, the others' times go
+    // on the agenda.
+    std::vector<std::pair<TimePoint, std::string>> later;
     for (const char* state : {"provisioning", "active", "awaiting_counterparty"}) {
       LP_RETURN_IF_ERROR(ConnectionRecords::scan(tx, state, [&](const ConnectionRecord& r) {
-        candidates.push_back(r);
+        auto c = connectionFromJson(r.body);
+        if (!c || dueNow(*c, now, since)) {
+          candidates.push_back(r);  // (one unreadable is logged below)
+          return Status::ok();
+        }
+        const ConnectionSpec& spec = c->requested();
+        for (TimePoint at : {spec.start.value_or(TimePoint{}), spec.end.value_or(TimePoint{})})
+          if (at > now) later.emplace_back(at, c->id());
+        for (const BandwidthStep& step : spec.steps)
+          if (step.at > now) later.emplace_back(step.at, c->id());
+        if (const auto& keys = c->current().keys; keys && keys->next_rotation > now)
+          later.emplace_back(keys->next_rotation, c->id());
         return Status::ok();
       }));
     }
+    std::lock_guard lock(mutex_);
+    agenda_.insert(later.begin(), later.end());
     return Status::ok();
   }));
-  std::optional<TimePoint> since;  // steps after this were not yet told to the devices
-  {
-    std::lock_guard lock(mutex_);
-    since = std::exchange(last_run_, now);
-  }
   // A connection that could not move (or must be looked at again) is left to the next run.
   struct LookAgain {
     Scheduler& scheduler;
@@ -94,16 +121,6 @@ Result<std::size_t> Scheduler::run(TimePoint now) {
     // One connection's trouble is logged and left to the next tick; the others still move.
     LookAgain again{*this, record.id, now};
     auto c = connectionFromJson(record.body);
-    if (c && rescan) {  // what this scan finds is on the agenda from now on
-      std::lock_guard lock(mutex_);
-      const ConnectionSpec& spec = c->requested();
-      for (TimePoint at : {spec.start.value_or(TimePoint{}), spec.end.value_or(TimePoint{})})
-        if (at > now) noteAt(at, c->id());
-      for (const BandwidthStep& step : spec.steps)
-        if (step.at > now) noteAt(step.at, c->id());
-      if (const auto& keys = c->current().keys; keys && keys->next_rotation > now)
-        noteAt(keys->next_rotation, c->id());
-    }
     if (!c) {
       log().error("schedule: connection {}: {}", record.id, c.error().toString());
       continue;
