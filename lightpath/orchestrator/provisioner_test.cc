@@ -279,7 +279,7 @@ TEST(Provisioner, BookedAheadActivatesAndEndsOnSchedule) {
   EXPECT_TRUE(w.provisioner->check().empty());
 }
 
-// Between the schedule's full scans (one a minute) a run looks only at what is due: a booking
+// Between the schedule's full scans (one in ten minutes) a run looks only at what is due: a booking
 // ordered after the last scan still starts, changes rate and ends on the second, every tick.
 TEST(Provisioner, ScheduledMovesHappenOnTimeBetweenScans) {
   World w;

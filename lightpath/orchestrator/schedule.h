@@ -8,9 +8,9 @@
 // A run looks only at the connections whose time has come: an agenda of (time, connection)
 // filled as connections are written (noteWritten: their start, end, steps, key rotation; cloud
 // connections each run) and emptied as runs reach it, so an idle book of any size costs nothing
-// per tick. Every live connection is read anyway at the first run (after a restart), once a
-// minute (a safety net), and at every run on a store shared by several instances (the others'
-// writes are not noted here).
+// per tick. Every live connection is read anyway (a page at a time, those due kept) at the first
+// run (after a restart), every ten minutes (a safety net: a scan of 150,000 costs seconds), and
+// at every run on a store shared by several instances (the others' writes are not noted here).
 #pragma once
 
 #include <map>
@@ -37,7 +37,7 @@ class Scheduler {
   Result<std::size_t> run(TimePoint now);
   // A connection as written: when the schedule must look at it. Thread-safe.
   void noteWritten(const Connection& c);
-  static constexpr std::chrono::seconds kRescan{60};
+  static constexpr std::chrono::seconds kRescan{600};
 
  private:
   OrchestratorContext& ctx_;
