@@ -259,6 +259,10 @@ void Provisioner::watchDrift(TimePoint now) {
                    : "");
   }
   for (const std::string& line : report.failed) log().warn("drift check: {}", line);
+  // A device that could not be read or put right (just back from a hang, say) is tried again
+  // soon, not at the next interval.
+  if (!report.failed.empty())
+    next_reconcile_ = std::min(next_reconcile_, now + std::chrono::seconds(10));
 }
 
 Status Provisioner::recover() {
