@@ -33,6 +33,21 @@ bool dueNow(const Connection& c, TimePoint now, const std::optional<TimePoint>& 
   return keys && (keys->rotating() || keys->next_rotation <= now);
 }
 
+// When the schedule must look at `c` (its start, end, steps, key rotation; the epoch: now).
+std::vector<TimePoint> scheduleTimes(const Connection& c) {
+  std::vector<TimePoint> times;
+  const ConnectionSpec& spec = c.requested();
+  const ConnectionState state = c.state();
+  if (spec.end) times.push_back(*spec.end);
+  if (state == ConnectionState::Provisioning && spec.start) times.push_back(*spec.start);
+  if (state == ConnectionState::Active) {
+    for (const BandwidthStep& step : spec.steps) times.push_back(step.at);
+    if (const auto& keys = c.current().keys)
+      times.push_back(keys->rotating() ? TimePoint{} : keys->next_rotation);
+  }
+  return times;
+}
+
 }  // namespace
 
 void Scheduler::noteAt(TimePoint at, const std::string& id) { agenda_.emplace(at, id); }
@@ -42,13 +57,7 @@ void Scheduler::noteWritten(const Connection& c) {
   if (!scheduled(state)) return;
   const ConnectionSpec& spec = c.requested();
   std::lock_guard lock(mutex_);
-  if (spec.end) noteAt(*spec.end, c.id());
-  if (state == ConnectionState::Provisioning && spec.start) noteAt(*spec.start, c.id());
-  if (state == ConnectionState::Active) {
-    for (const BandwidthStep& step : spec.steps) noteAt(step.at, c.id());
-    if (const auto& keys = c.current().keys)
-      noteAt(keys->rotating() ? TimePoint{} : keys->next_rotation, c.id());
-  }
+  for (TimePoint at : scheduleTimes(c)) noteAt(at, c.id());
   // A cloud connection's provider side is read every cloud_poll: looked at every run.
   if (spec.kind == ConnectionKind::Cloud && state != ConnectionState::Provisioning &&
       c.current().provider)
@@ -89,13 +98,8 @@ Result<std::size_t> Scheduler::run(TimePoint now) {
           candidates.push_back(r);  // (one unreadable is logged below)
           return Status::ok();
         }
-        const ConnectionSpec& spec = c->requested();
-        for (TimePoint at : {spec.start.value_or(TimePoint{}), spec.end.value_or(TimePoint{})})
+        for (TimePoint at : scheduleTimes(*c))
           if (at > now) later.emplace_back(at, c->id());
-        for (const BandwidthStep& step : spec.steps)
-          if (step.at > now) later.emplace_back(step.at, c->id());
-        if (const auto& keys = c->current().keys; keys && keys->next_rotation > now)
-          later.emplace_back(keys->next_rotation, c->id());
         return Status::ok();
       }));
     }

@@ -58,6 +58,13 @@ double SimDevice::countedBy(const Counter& counter,
   return counter.bytes + bytesPerSecond(values) * seconds;
 }
 
+SimDevice::Counter SimDevice::settled(const std::string& key, TimePoint now) const {
+  auto entry = running_.find(key);
+  auto counter = counters_.find(key);
+  if (entry == running_.end() || counter == counters_.end()) return {0, now};
+  return {countedBy(counter->second, entry->second.values, now), now};
+}
+
 void SimDevice::settleCounters(TimePoint now) {
   for (auto& [key, counter] : counters_) {
     auto it = running_.find(key);
@@ -176,12 +183,7 @@ Status SimDevice::journal(const DeviceChange& change) {
 
 void SimDevice::tamper(ConfigEntry entry) {
   std::lock_guard lock(mutex_);
-  const TimePoint now = clock_->now();
-  auto old = running_.find(entry.key);
-  auto counter = counters_.find(entry.key);
-  counters_[entry.key] = old != running_.end() && counter != counters_.end()
-                             ? Counter{countedBy(counter->second, old->second.values, now), now}
-                             : Counter{0, now};
+  counters_[entry.key] = settled(entry.key, clock_->now());
   (void)journal({"tamper", {entry}, {}});
   (void)storeChange({"tamper", {entry}, {}});
   running_[entry.key] = std::move(entry);
@@ -333,13 +335,7 @@ Status SimDevice::apply(const std::string& transaction) {
   // only those: a change costs the same however full the table.
   const TimePoint now = clock_->now();
   std::map<std::string, Counter> touched;
-  for (const ConfigEntry& e : it->second.set) {
-    auto old = running_.find(e.key);
-    auto counter = counters_.find(e.key);
-    touched[e.key] = old != running_.end() && counter != counters_.end()
-                         ? Counter{countedBy(counter->second, old->second.values, now), now}
-                         : Counter{0, now};
-  }
+  for (const ConfigEntry& e : it->second.set) touched[e.key] = settled(e.key, now);
   const DeviceChange& change = it->second;
   if (journal_fd_ >= 0) {
     LP_RETURN_IF_ERROR(

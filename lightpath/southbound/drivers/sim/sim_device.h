@@ -86,6 +86,8 @@ class SimDevice final : public Device, CrossConnect, ClientPort, CloudOnRamp, Te
   double bytesPerSecond(const std::map<std::string, std::string>& values) const;
   double countedBy(const Counter& counter, const std::map<std::string, std::string>& values,
                    TimePoint now) const;
+  // An entry's counter up to now at its rate (a new entry's: zero), with the mutex held.
+  Counter settled(const std::string& key, TimePoint now) const;
   void settleCounters(TimePoint now);  // with the mutex held: before the rates change
   // A stored entry's counter now (keepInStore); none when it counts nothing.
   std::optional<double> storedCount(const std::string& body, TimePoint now) const;
