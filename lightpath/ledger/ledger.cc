@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <array>
+#include <set>
 
 #include "lightpath/base/enum_names.h"
 
@@ -117,6 +118,25 @@ void Ledger::Resource::addLevel(const Window& w, std::int64_t amount) {
     if (it == level.end()) continue;
     const std::int64_t before = it == level.begin() ? 0 : std::prev(it)->second;
     if (it->second == before) level.erase(it);
+  }
+}
+
+void Ledger::Resource::rebuildLevel() {
+  std::vector<std::pair<TimePoint, std::int64_t>> steps;
+  steps.reserve(entries.size() * 2);
+  for (const Entry& e : entries) {
+    steps.emplace_back(e.window.start, static_cast<std::int64_t>(e.count));
+    if (e.window.end != TimePoint::max())
+      steps.emplace_back(e.window.end, -static_cast<std::int64_t>(e.count));
+  }
+  std::sort(steps.begin(), steps.end());
+  level.clear();
+  std::int64_t in_use = 0;
+  for (std::size_t i = 0; i < steps.size();) {
+    const TimePoint at = steps[i].first;
+    for (; i < steps.size() && steps[i].first == at; ++i) in_use += steps[i].second;
+    const std::int64_t before = level.empty() ? 0 : std::prev(level.end())->second;
+    if (in_use != before) level.emplace_hint(level.end(), at, in_use);
   }
 }
 
@@ -241,6 +261,52 @@ Result<HoldId> Ledger::restore(HoldId id, std::string owner, std::vector<Claim> 
   if (id >= first_id_ && id < end_id_) next_id_ = std::max(next_id_, id + 1);
   ++version_;
   return id;
+}
+
+Status Ledger::restoreAll(std::vector<Hold> holds) {
+  std::unique_lock lock(mutex_);
+  std::set<ResourceId> touched;
+  std::vector<HoldId> added;
+  Status status = Status::ok();
+  for (Hold& hold : holds) {
+    if (hold.id == 0 || holds_.contains(hold.id)) {
+      status = alreadyExists(fmt::format("hold {} exists already", hold.id));
+      break;
+    }
+    status = validate(hold.claims, hold.window);
+    if (!status.isOk()) {
+      status = status.withContext(fmt::format("hold {} of {}", hold.id, hold.owner));
+      break;
+    }
+    for (const Claim& c : hold.claims) {
+      resources_.at(c.resource).entries.push_back({hold.id, hold.window, c.first, c.count});
+      touched.insert(c.resource);
+    }
+    added.push_back(hold.id);
+    holds_.emplace(hold.id, std::move(hold));
+  }
+  for (const ResourceId& id : touched) {
+    Resource& r = resources_.at(id);
+    if (!isDiscrete(id.kind)) r.rebuildLevel();
+    if (!status.isOk()) continue;
+    if (auto violations = violationsOf(id, r); !violations.empty())
+      status = resourceExhausted(fmt::format("restoring the ledger: {}", violations.front()));
+  }
+  if (!status.isOk()) {  // none of them, as before
+    const std::set<HoldId> undo(added.begin(), added.end());
+    for (const ResourceId& id : touched) {
+      Resource& r = resources_.at(id);
+      std::erase_if(r.entries, [&](const Entry& e) { return undo.contains(e.hold); });
+      if (!isDiscrete(id.kind)) r.rebuildLevel();
+    }
+    for (HoldId id : added) holds_.erase(id);
+    return status;
+  }
+  for (HoldId id : added) {
+    if (id >= first_id_ && id < end_id_) next_id_ = std::max(next_id_, id + 1);
+  }
+  ++version_;
+  return Status::ok();
 }
 
 Status Ledger::modify(HoldId id, std::vector<Claim> claims, Window window) {
@@ -383,6 +449,48 @@ std::vector<Ledger::Use> Ledger::usesAt(ResourceId resource, TimePoint at) const
   return out;
 }
 
+std::vector<std::string> Ledger::violationsOf(ResourceId id, const Resource& r) const {
+  std::vector<std::string> violations;
+  if (!isDiscrete(id.kind)) {
+    if (peakUse(r, {TimePoint::min(), TimePoint::max()}, 0) > r.capacity) {
+      violations.push_back(
+          fmt::format("{}: held beyond its capacity of {}", describe(id), r.capacity));
+    }
+    return violations;
+  }
+  // Unit by unit: each unit's holds sorted by start must each end before the next begins. The
+  // work grows with the units held, not with pairs of holds.
+  struct Use {
+    std::uint64_t unit;
+    TimePoint start, end;
+    HoldId hold;
+  };
+  std::vector<Use> uses;
+  for (const Entry& e : r.entries) {
+    if (e.first + e.count > r.capacity) {
+      violations.push_back(fmt::format("{}: hold {} beyond capacity", describe(id), e.hold));
+      continue;
+    }
+    for (std::uint64_t u = e.first; u < e.first + e.count; ++u)
+      uses.push_back({u, e.window.start, e.window.end, e.hold});
+  }
+  std::sort(uses.begin(), uses.end(), [](const Use& a, const Use& b) {
+    return a.unit != b.unit ? a.unit < b.unit : a.start < b.start;
+  });
+  std::set<std::pair<HoldId, HoldId>> reported;  // a pair once, however many units they share
+  const Use* latest = nullptr;                   // of this unit, the use that ends last so far
+  for (const Use& u : uses) {
+    if (latest && latest->unit == u.unit && u.start < latest->end) {
+      if (reported.insert(std::minmax(latest->hold, u.hold)).second) {
+        violations.push_back(fmt::format("{}: holds {} and {} share units at overlapping times",
+                                         describe(id), latest->hold, u.hold));
+      }
+    }
+    if (!latest || latest->unit != u.unit || u.end > latest->end) latest = &u;
+  }
+  return violations;
+}
+
 std::vector<std::string> Ledger::checkInvariants() const {
   std::shared_lock lock(mutex_);
   std::vector<std::string> violations;
@@ -395,37 +503,12 @@ std::vector<std::string> Ledger::checkInvariants() const {
             fmt::format("{}: entry of hold {} that does not exist", describe(id), e.hold));
       }
     }
-    if (isDiscrete(id.kind)) {
-      // Sort by start time and compare each entry with those that start before it ends.
-      std::vector<const Entry*> sorted;
-      for (const Entry& e : r.entries) sorted.push_back(&e);
-      std::sort(sorted.begin(), sorted.end(),
-                [](const Entry* a, const Entry* b) { return a->window.start < b->window.start; });
-      for (std::size_t i = 0; i < sorted.size(); ++i) {
-        const Entry& a = *sorted[i];
-        if (a.first + a.count > r.capacity) {
-          violations.push_back(fmt::format("{}: hold {} beyond capacity", describe(id), a.hold));
-        }
-        for (std::size_t j = i + 1; j < sorted.size() && sorted[j]->window.start < a.window.end;
-             ++j) {
-          const Entry& b = *sorted[j];
-          if (a.first < b.first + b.count && b.first < a.first + a.count) {
-            violations.push_back(fmt::format("{}: holds {} and {} share units at overlapping times",
-                                             describe(id), a.hold, b.hold));
-          }
-        }
-      }
-    } else {
-      const std::uint64_t swept = peakUse(r, {TimePoint::min(), TimePoint::max()}, 0);
-      if (swept > r.capacity) {
-        violations.push_back(
-            fmt::format("{}: held beyond its capacity of {}", describe(id), r.capacity));
-      }
+    for (std::string& v : violationsOf(id, r)) violations.push_back(std::move(v));
+    if (!isDiscrete(id.kind) &&
+        static_cast<std::int64_t>(peakUse(r, {TimePoint::min(), TimePoint::max()}, 0)) !=
+            r.peakLevel({TimePoint::min(), TimePoint::max()})) {
       // The step function must agree with the holds it summarises.
-      if (static_cast<std::int64_t>(swept) != r.peakLevel({TimePoint::min(), TimePoint::max()})) {
-        violations.push_back(
-            fmt::format("{}: usage index out of step with its holds", describe(id)));
-      }
+      violations.push_back(fmt::format("{}: usage index out of step with its holds", describe(id)));
     }
   }
   std::size_t claims = 0;

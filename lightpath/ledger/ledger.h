@@ -98,6 +98,13 @@ class Ledger {
   // restart); AlreadyExists if the id is taken. Later ids continue above it.
   Result<HoldId> restore(HoldId id, std::string owner, std::vector<Claim> claims, Window window);
 
+  // Many holds at once, ids kept (a restart rebuilds the ledger from its store): each is
+  // validated, all are inserted, then each resource they touch is checked whole in one sweep,
+  // so the cost grows as n log n rather than with n times the holds each one meets. All or
+  // nothing: AlreadyExists for a taken id, InvalidArgument for a malformed hold,
+  // ResourceExhausted naming the first two holds that collide.
+  Status restoreAll(std::vector<Hold> holds);
+
   // Replaces a hold's claims and window, make-before-break: the new ones are checked against
   // everything but the hold itself, then swapped in at once. On failure the old hold stands.
   Status modify(HoldId hold, std::vector<Claim> claims, Window window);
@@ -150,6 +157,7 @@ class Ledger {
     // and peak queries touch a handful of keys rather than every hold.
     std::map<TimePoint, std::int64_t> level;
     void addLevel(const Window& w, std::int64_t amount);
+    void rebuildLevel();  // from the entries, by one sort
     std::int64_t peakLevel(const Window& w) const;
   };
 
@@ -159,6 +167,9 @@ class Ledger {
   // The peak amount in use over the window by holds other than `ignore` (a sweep; used where
   // a hold must be left out).
   std::uint64_t peakUse(const Resource& r, const Window& window, HoldId ignore) const;
+  // What breaks the invariant on one resource: holds sharing units at overlapping times, or
+  // more than its capacity held at once.
+  std::vector<std::string> violationsOf(ResourceId id, const Resource& r) const;
   void insert(const Hold& hold);
   void erase(const Hold& hold);
 

@@ -103,6 +103,48 @@ TEST(Ledger, RestoreKeepsIdsAndContinuesAboveThem) {
   EXPECT_TRUE(l.checkInvariants().empty());
 }
 
+// A restart's rebuild: the same ledger as hold-by-hold restores, and all or nothing.
+TEST(Ledger, RestoreAllRebuildsWholeOrNotAtAll) {
+  TwoResources fixture;
+  Ledger& l = fixture.l;
+  ASSERT_TRUE(
+      l.restoreAll({{40, "a", window(0, 10), {{kFiber, 0, 4}}},
+                    {12, "b", {at(0), TimePoint::max()}, {{kFiber, 4, 4}, {kPort, 0, 100'000}}},
+                    {41, "c", window(5, 20), {{kPort, 0, 300'000}}}})
+          .isOk());
+  EXPECT_EQ(l.holdCount(), 3u);
+  EXPECT_EQ(l.freeQuantity(kPort, window(5, 20)), 0u);
+  EXPECT_EQ(l.freeQuantity(kPort, window(20, 30)), 300'000u);
+  EXPECT_EQ(l.reserve("d", {{kPort, 0, 1}}, window(5, 6)).error().code(),
+            StatusCode::ResourceExhausted);
+  EXPECT_EQ(*l.reserve("d", {{kFiber, 0, 4}}, window(10, 20)), 42u);
+  EXPECT_TRUE(l.checkInvariants().empty());
+
+  TwoResources other;
+  Ledger& m = other.l;
+  ASSERT_TRUE(m.restoreAll({{7, "a", window(0, 10), {{kFiber, 0, 4}}}}).isOk());
+  auto expectRefused = [&](std::vector<Hold> holds, StatusCode code, const char* words) {
+    const Status s = m.restoreAll(std::move(holds));
+    EXPECT_EQ(s.code(), code) << s.toString();
+    EXPECT_NE(s.message().find(words), std::string::npos) << s.message();
+    EXPECT_EQ(m.holdCount(), 1u);  // only what was there before
+    EXPECT_TRUE(m.checkInvariants().empty());
+    EXPECT_EQ(m.freeQuantity(kPort, window(0, 100)), 400'000u);
+  };
+  expectRefused(
+      {{8, "b", window(0, 5), {{kPort, 0, 100'000}}}, {9, "c", window(9, 12), {{kFiber, 3, 2}}}},
+      StatusCode::ResourceExhausted, "holds 7 and 9 share units");
+  expectRefused({{8, "b", window(0, 5), {{kPort, 0, 300'000}}},
+                 {9, "c", window(4, 12), {{kPort, 0, 100'001}}}},
+                StatusCode::ResourceExhausted, "beyond its capacity of 400000");
+  expectRefused(
+      {{8, "b", window(0, 5), {{kPort, 0, 1}}}, {7, "c", window(20, 30), {{kPort, 0, 1}}}},
+      StatusCode::AlreadyExists, "hold 7 exists");
+  expectRefused({{8, "b", window(5, 5), {{kPort, 0, 1}}}}, StatusCode::InvalidArgument,
+                "hold 8 of b");
+  EXPECT_EQ(*m.reserve("d", {{kFiber, 4, 4}}, window(0, 10)), 8u);
+}
+
 TEST(Ledger, RejectsMalformedClaims) {
   TwoResources fixture;
   Ledger& l = fixture.l;

@@ -15,6 +15,7 @@
 #include <system_error>
 
 #include "lightpath/base/crypto.h"
+#include "lightpath/base/log.h"
 #include "lightpath/io/demo_network.h"
 #include "lightpath/io/topology_io.h"
 #include "lightpath/optical/line_design.h"
@@ -169,6 +170,7 @@ Result<std::unique_ptr<Stack>> buildStack(const StackConfig& config) {
   std::set<std::string> real_nodes;
   for (const auto& [node, access] : real) real_nodes.insert(node);
   LP_RETURN_IF_ERROR(registerNetconfDriver(drivers, std::move(real)));
+  const auto devices_from = std::chrono::steady_clock::now();
   for (const Node& node : stack->topology->nodes()) {
     LP_ASSIGN_OR_RETURN(
         auto device,
@@ -180,6 +182,7 @@ Result<std::unique_ptr<Stack>> buildStack(const StackConfig& config) {
                         .clock = &stack->clock}));
     stack->fleet.add(node.id, std::move(device));
   }
+  const auto ledger_from = std::chrono::steady_clock::now();
   LP_RETURN_IF_ERROR(connectClouds(config, *stack));
   LP_ASSIGN_OR_RETURN(auto provisioner,
                       Provisioner::create({.topology = stack->topology,
@@ -199,6 +202,10 @@ Result<std::unique_ptr<Stack>> buildStack(const StackConfig& config) {
                                            .cloud_accept_within = config.cloud_accept_within,
                                            .cloud_poll = config.cloud_poll}));
   stack->provisioner = std::move(provisioner);
+  const auto ms = [](auto d) { return std::chrono::duration<double, std::milli>(d).count(); };
+  log().info("start: devices {:.0f} ms, ledger and recovery {:.0f} ms ({} holds)",
+             ms(ledger_from - devices_from), ms(std::chrono::steady_clock::now() - ledger_from),
+             stack->ledger->holdCount());
   return stack;
 }
 

@@ -3,11 +3,13 @@
 
 #include <fcntl.h>
 #include <fmt/format.h>
+#include <simdjson.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
+#include <charconv>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -28,6 +30,26 @@ const Clock& systemClock() {
 
 std::int64_t micros(TimePoint t) { return t.time_since_epoch().count(); }
 TimePoint fromMicros(std::int64_t us) { return TimePoint(std::chrono::microseconds(us)); }
+
+// Calls f(name, value) for each value of a packed entry (SimDevice::Kept), in name order.
+template <typename F>
+void forEachValue(std::string_view packed, F f) {
+  for (std::size_t at = packed.find('\0'); at != std::string_view::npos;) {
+    const std::size_t name_end = packed.find('\0', at + 1);
+    const std::size_t value_end = packed.find('\0', name_end + 1);
+    const std::size_t end = value_end == std::string_view::npos ? packed.size() : value_end;
+    f(packed.substr(at + 1, name_end - at - 1), packed.substr(name_end + 1, end - name_end - 1));
+    at = value_end;
+  }
+}
+
+std::string_view valueOf(std::string_view packed, std::string_view name) {
+  std::string_view found;
+  forEachValue(packed, [&](std::string_view n, std::string_view v) {
+    if (n == name) found = v;
+  });
+  return found;
+}
 }  // namespace
 
 SimDevice::SimDevice(std::string name, SimFaults faults, std::uint64_t seed, const Clock* clock)
@@ -42,35 +64,54 @@ void SimDevice::setFaults(SimFaults faults) {
   faults_ = std::move(faults);
 }
 
-double SimDevice::bytesPerSecond(const std::map<std::string, std::string>& values) const {
-  if (faults_.down) return 0;
-  auto it = values.find("mbps");
-  if (it == values.end()) return 0;
-  char* end = nullptr;
-  const double mbps = std::strtod(it->second.c_str(), &end);
-  return end && *end == '\0' && mbps > 0 ? mbps * 1e6 / 8 : 0;
+std::string SimDevice::pack(const ConfigEntry& entry) {
+  std::string packed = entry.owner;
+  for (const auto& [name, value] : entry.values) {
+    packed += '\0';
+    packed += name;
+    packed += '\0';
+    packed += value;
+  }
+  return packed;
 }
 
-double SimDevice::countedBy(const Counter& counter,
-                            const std::map<std::string, std::string>& values, TimePoint now) const {
+ConfigEntry SimDevice::unpack(const std::string& key, const Kept& kept) {
+  const std::string_view packed = kept.packed;
+  ConfigEntry entry{key, std::string(packed.substr(0, packed.find('\0'))), {}};
+  forEachValue(packed, [&](std::string_view name, std::string_view value) {
+    entry.values.emplace(name, value);
+  });
+  return entry;
+}
+
+double SimDevice::bytesPerSecond(std::string_view mbps) const {
+  double rate = 0;
+  if (faults_.down || mbps.empty()) return 0;
+  const auto [end, error] = std::from_chars(mbps.data(), mbps.data() + mbps.size(), rate);
+  return error == std::errc() && end == mbps.data() + mbps.size() && rate > 0 ? rate * 1e6 / 8 : 0;
+}
+
+namespace {
+double counted(const SimDevice::Counter& counter, double bytes_per_second, TimePoint now) {
   const double seconds =
       std::chrono::duration<double>(std::max(now, counter.since) - counter.since).count();
-  return counter.bytes + bytesPerSecond(values) * seconds;
+  return counter.bytes + bytes_per_second * seconds;
+}
+}  // namespace
+
+double SimDevice::countedBy(const Kept& kept, TimePoint now) const {
+  return counted(kept.counter, bytesPerSecond(valueOf(kept.packed, "mbps")), now);
 }
 
 SimDevice::Counter SimDevice::settled(const std::string& key, TimePoint now) const {
   auto entry = running_.find(key);
-  auto counter = counters_.find(key);
-  if (entry == running_.end() || counter == counters_.end()) return {0, now};
-  return {countedBy(counter->second, entry->second.values, now), now};
+  if (entry == running_.end()) return {0, now};
+  return {countedBy(entry->second, now), now};
 }
 
 void SimDevice::settleCounters(TimePoint now) {
-  for (auto& [key, counter] : counters_) {
-    auto it = running_.find(key);
-    if (it == running_.end()) continue;
-    counter = {countedBy(counter, it->second.values, now), std::max(now, counter.since)};
-  }
+  for (auto& [key, kept] : running_)
+    kept.counter = {countedBy(kept, now), std::max(now, kept.counter.since)};
 }
 
 SimDevice::~SimDevice() {
@@ -79,20 +120,29 @@ SimDevice::~SimDevice() {
 
 namespace {
 
-// A change as a journal line; each entry set with its counter (bytes up to `since`, in µs).
-template <typename Counters>
-std::string changeLine(const std::vector<ConfigEntry>& set, const std::vector<std::string>& remove,
-                       const Counters& counters) {
-  nlohmann::json j{{"set", nlohmann::json::array()}, {"remove", remove}};
-  for (const ConfigEntry& e : set) {
-    nlohmann::json entry{{"key", e.key}, {"owner", e.owner}, {"values", e.values}};
-    if (auto c = counters.find(e.key); c != counters.end()) {
-      entry["octets"] = c->second.bytes;
-      entry["since"] = micros(c->second.since);
-    }
-    j["set"].push_back(std::move(entry));
+// An entry as a journal line holds it, with its counter (bytes up to `since`, in µs).
+std::string entryJson(const ConfigEntry& e, const SimDevice::Counter* counter) {
+  nlohmann::json entry{{"key", e.key}, {"owner", e.owner}, {"values", e.values}};
+  if (counter) {
+    entry["octets"] = counter->bytes;
+    entry["since"] = micros(counter->since);
   }
-  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+  return entry.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+// A change as a journal line; each entry set with its counter when `counters` has one.
+std::string changeLine(const std::vector<ConfigEntry>& set, const std::vector<std::string>& remove,
+                       const std::map<std::string, SimDevice::Counter>& counters) {
+  std::string line =
+      R"({"remove":)" +
+      nlohmann::json(remove).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) +
+      R"(,"set":[)";
+  for (const ConfigEntry& e : set) {
+    if (&e != set.data()) line += ',';
+    auto c = counters.find(e.key);
+    line += entryJson(e, c == counters.end() ? nullptr : &c->second);
+  }
+  return line + "]}\n";
 }
 
 Status writeAll(int fd, const std::string& text, const std::string& path) {
@@ -107,37 +157,81 @@ Status writeAll(int fd, const std::string& text, const std::string& path) {
 
 }  // namespace
 
+Status SimDevice::replay(std::string_view line, std::size_t capacity) {
+  // simdjson: a large book's journals hold hundreds of megabytes, read at every start.
+  static thread_local simdjson::ondemand::parser parser;
+  simdjson::ondemand::document doc =
+      parser.iterate(simdjson::padded_string_view(line.data(), line.size(), capacity));
+  bool removed = false, set = false;
+  for (auto field : doc.get_object()) {
+    const std::string_view name = field.unescaped_key();
+    if (name == "remove") {
+      removed = true;
+      for (auto key : field.value().get_array())
+        running_.erase(std::string(std::string_view(key.get_string())));
+    } else if (name == "set") {
+      set = true;
+      for (auto item : field.value().get_array()) {
+        std::optional<std::string_view> key, owner;
+        std::vector<std::pair<std::string_view, std::string_view>> values;
+        // Journals written before counters: counting starts now.
+        Counter counter{0, clock_->now()};
+        for (auto part : item.get_object()) {
+          const std::string_view what = part.unescaped_key();
+          if (what == "key") {
+            key = part.value().get_string();
+          } else if (what == "owner") {
+            owner = part.value().get_string();
+          } else if (what == "values") {
+            for (auto value : part.value().get_object())
+              values.emplace_back(value.unescaped_key(), value.value().get_string());
+          } else if (what == "octets") {
+            counter.bytes = part.value().get_double();
+          } else if (what == "since") {
+            counter.since = fromMicros(part.value().get_int64());
+          }
+        }
+        if (!key || !owner) return invalidArgument("an entry without its key or owner");
+        std::sort(values.begin(), values.end());
+        std::string packed(*owner);
+        for (const auto& [n, v] : values) ((packed += '\0') += n) += '\0', packed += v;
+        running_[std::string(*key)] = {std::move(packed), counter};
+      }
+    }
+  }
+  if (!removed || !set) return invalidArgument("a change needs \"remove\" and \"set\"");
+  return Status::ok();
+}
+
 Status SimDevice::keepIn(const std::string& path) {
   std::lock_guard lock(mutex_);
-  std::ifstream in(path, std::ios::binary);
-  std::string line;
+  // The whole journal, with the padding simdjson reads past a line's end.
+  std::string text;
+  if (std::ifstream in{path, std::ios::binary | std::ios::ate}) {
+    const auto size = static_cast<std::size_t>(in.tellg());
+    text.reserve(size + simdjson::SIMDJSON_PADDING);
+    text.resize(size);
+    in.seekg(0);
+    if (!in.read(text.data(), static_cast<std::streamsize>(size)))
+      return unavailable(fmt::format("{}: cannot read", path));
+  }
+  // No newline at the end: a last line torn by a crash mid-write, never applied.
+  const bool torn = !text.empty() && text.back() != '\n';
   std::size_t lines = 0;
-  bool torn = false;
-  for (std::size_t number = 1; in && std::getline(in, line); ++number) {
-    if (in.eof()) {  // no newline: torn by a crash mid-write, never applied
-      torn = true;
-      break;
-    }
-    lines = number;
+  for (std::size_t at = 0; at < text.size();) {
+    const std::size_t end = text.find('\n', at);
+    if (end == std::string::npos) break;
+    ++lines;
+    Status s;
     try {
-      const nlohmann::json j = nlohmann::json::parse(line);
-      for (const auto& key : j.at("remove")) {
-        running_.erase(key.get<std::string>());
-        counters_.erase(key.get<std::string>());
-      }
-      for (const auto& e : j.at("set")) {
-        ConfigEntry entry{e.at("key").get<std::string>(), e.at("owner").get<std::string>(),
-                          e.at("values").get<std::map<std::string, std::string>>()};
-        // Journals written before counters: counting starts now.
-        counters_[entry.key] = {
-            e.value("octets", 0.0),
-            e.contains("since") ? fromMicros(e.at("since").get<std::int64_t>()) : clock_->now()};
-        running_[entry.key] = std::move(entry);
-      }
-    } catch (const nlohmann::json::exception& error) {
-      return invalidArgument(
-          fmt::format("{}:{}: not a device change: {}", path, number, error.what()));
+      s = replay(std::string_view(text).substr(at, end - at), text.capacity() - at);
+    } catch (const simdjson::simdjson_error& error) {
+      s = invalidArgument(error.what());
     }
+    if (!s.isOk())
+      return invalidArgument(
+          fmt::format("{}:{}: not a device change: {}", path, lines, s.message()));
+    at = end + 1;
   }
   journal_path_ = path;
   // Rewritten only when it must be (a torn line to drop, or grown past its bound): a start
@@ -153,13 +247,17 @@ Status SimDevice::keepIn(const std::string& path) {
 
 Status SimDevice::compact() {
   // The running configuration as one change, swapped in whole: a crash leaves the old journal
-  // or the new one, never half of either.
-  std::vector<ConfigEntry> all;
-  for (const auto& [key, e] : running_) all.push_back(e);
+  // or the new one, never half of either. Written entry by entry: no second copy of the table.
+  std::string text = R"({"remove":[],"set":[)";
+  for (const auto& [key, kept] : running_) {
+    if (text.back() != '[') text += ',';
+    text += entryJson(unpack(key, kept), &kept.counter);
+  }
+  text += "]}\n";
   const std::string tmp = journal_path_ + ".tmp";
   const int out = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (out < 0) return unavailable(fmt::format("{}: cannot create: {}", tmp, std::strerror(errno)));
-  Status written = writeAll(out, changeLine(all, {}, counters_), tmp);
+  Status written = writeAll(out, text, tmp);
   if (written.isOk() && ::fsync(out) != 0)
     written = unavailable(fmt::format("{}: fsync: {}", tmp, std::strerror(errno)));
   ::close(out);
@@ -175,18 +273,14 @@ Status SimDevice::compact() {
   return Status::ok();
 }
 
-Status SimDevice::journal(const DeviceChange& change) {
-  if (journal_fd_ < 0) return Status::ok();
-  // One write per change: the OS keeps it if this process dies, as a device keeps its state.
-  return writeAll(journal_fd_, changeLine(change.set, change.remove, counters_), journal_path_);
-}
-
 void SimDevice::tamper(ConfigEntry entry) {
   std::lock_guard lock(mutex_);
-  counters_[entry.key] = settled(entry.key, clock_->now());
-  (void)journal({"tamper", {entry}, {}});
+  const Counter counter = settled(entry.key, clock_->now());
+  if (journal_fd_ >= 0) {
+    (void)writeAll(journal_fd_, changeLine({entry}, {}, {{entry.key, counter}}), journal_path_);
+  }
   (void)storeChange({"tamper", {entry}, {}});
-  running_[entry.key] = std::move(entry);
+  running_[entry.key] = {pack(entry), counter};
 }
 
 std::size_t SimDevice::preparedCount() const {
@@ -205,8 +299,8 @@ std::optional<double> SimDevice::storedCount(const std::string& body, TimePoint 
     const auto j = nlohmann::json::parse(body);
     const auto values = j.at("values").get<std::map<std::string, std::string>>();
     if (!j.contains("since") || !values.contains("mbps")) return std::nullopt;
-    return countedBy({j.value("octets", 0.0), fromMicros(j.at("since").get<std::int64_t>())},
-                     values, now);
+    return counted({j.value("octets", 0.0), fromMicros(j.at("since").get<std::int64_t>())},
+                   bytesPerSecond(values.at("mbps")), now);
   } catch (const nlohmann::json::exception&) {
     return std::nullopt;  // not an entry of ours: it counts nothing
   }
@@ -287,6 +381,12 @@ Status SimDevice::validate(const DeviceChange& change) const {
     }
     if (!keys.insert(e.key).second)
       return invalidArgument(fmt::format("{}: key '{}' set twice", name_, e.key));
+    // A device keeps text: a NUL cannot be configured (and would break how entries are kept).
+    bool nul = e.owner.find('\0') != std::string::npos;
+    for (const auto& [name, value] : e.values)
+      nul = nul || name.find('\0') != std::string::npos || value.find('\0') != std::string::npos;
+    if (nul)
+      return invalidArgument(fmt::format("{}: entry '{}' holds a NUL character", name_, e.key));
   }
   return Status::ok();
 }
@@ -342,14 +442,9 @@ Status SimDevice::apply(const std::string& transaction) {
         writeAll(journal_fd_, changeLine(change.set, change.remove, touched), journal_path_));
   }
   LP_RETURN_IF_ERROR(storeChange(it->second));
-  for (const std::string& key : it->second.remove) counters_.erase(key);
-  for (auto& [key, counter] : touched) counters_[key] = counter;
   for (const std::string& key : it->second.remove) running_.erase(key);
-  for (const ConfigEntry& e : it->second.set) {
-    // Like a device that never shows its keys: only their fingerprints are kept (and journaled).
-    ConfigEntry& kept = running_[e.key] = e;
-    kept.secrets.clear();
-  }
+  // Like a device that never shows its keys: only their fingerprints are kept (and journaled).
+  for (const ConfigEntry& e : it->second.set) running_[e.key] = {pack(e), touched.at(e.key)};
   prepared_.erase(it);
   // Keep the journal within a few times the configuration; if compacting fails, the journal
   // as it is still holds everything.
@@ -371,7 +466,7 @@ Result<std::vector<ConfigEntry>> SimDevice::read(const std::vector<std::string>&
   if (store_) return storedEntries(&keys);
   std::vector<ConfigEntry> out;
   for (const std::string& key : keys) {
-    if (auto it = running_.find(key); it != running_.end()) out.push_back(it->second);
+    if (auto it = running_.find(key); it != running_.end()) out.push_back(unpack(key, it->second));
   }
   return out;
 }
@@ -396,7 +491,10 @@ Result<std::vector<EntryStatus>> SimDevice::status() {
     for (const ConfigEntry& e : entries) out.push_back({e.key, e.owner, !faults_.down});
     return out;
   }
-  for (const auto& [key, e] : running_) out.push_back({key, e.owner, !faults_.down});  // no copy
+  for (const auto& [key, kept] : running_) {
+    const std::string_view packed = kept.packed;
+    out.push_back({key, std::string(packed.substr(0, packed.find('\0'))), !faults_.down});
+  }
   return out;
 }
 
@@ -418,11 +516,8 @@ Result<std::map<std::string, std::uint64_t>> SimDevice::octets(
   }
   for (const std::string& key : keys) {
     auto entry = running_.find(key);
-    auto counter = counters_.find(key);
-    if (entry == running_.end() || counter == counters_.end() ||
-        !entry->second.values.contains("mbps"))
-      continue;
-    out[key] = static_cast<std::uint64_t>(countedBy(counter->second, entry->second.values, now));
+    if (entry == running_.end() || valueOf(entry->second.packed, "mbps").empty()) continue;
+    out[key] = static_cast<std::uint64_t>(countedBy(entry->second, now));
   }
   return out;
 }
@@ -436,7 +531,8 @@ Result<std::vector<ConfigEntry>> SimDevice::running() {
   std::lock_guard lock(mutex_);
   if (store_) return storedEntries(nullptr);
   std::vector<ConfigEntry> out;
-  for (const auto& [key, e] : running_) out.push_back(e);
+  out.reserve(running_.size());
+  for (const auto& [key, kept] : running_) out.push_back(unpack(key, kept));
   return out;
 }
 

@@ -76,24 +76,34 @@ class SimDevice final : public Device, CrossConnect, ClientPort, CloudOnRamp, Te
   void tamper(ConfigEntry entry);
   std::size_t preparedCount() const;
 
- private:
   // An entry's traffic counter: the bytes carried up to `since`; from then on it counts at the
   // entry's rate.
   struct Counter {
     double bytes = 0;
     TimePoint since;
   };
-  double bytesPerSecond(const std::map<std::string, std::string>& values) const;
-  double countedBy(const Counter& counter, const std::map<std::string, std::string>& values,
-                   TimePoint now) const;
+
+ private:
+  // An entry as the device keeps it: owner and values packed in one string ("owner" then
+  // "\0name\0value" for each value) beside its counter. A large book's devices hold millions
+  // of entries; a ConfigEntry with its map costs several times the bytes.
+  struct Kept {
+    std::string packed;
+    Counter counter;
+  };
+  static std::string pack(const ConfigEntry& entry);
+  static ConfigEntry unpack(const std::string& key, const Kept& kept);
+  double bytesPerSecond(std::string_view mbps) const;  // of a rate value; 0 while down
+  double countedBy(const Kept& kept, TimePoint now) const;
   // An entry's counter up to now at its rate (a new entry's: zero), with the mutex held.
   Counter settled(const std::string& key, TimePoint now) const;
   void settleCounters(TimePoint now);  // with the mutex held: before the rates change
   // A stored entry's counter now (keepInStore); none when it counts nothing.
   std::optional<double> storedCount(const std::string& body, TimePoint now) const;
+  // One journal line: its changes applied to the running configuration (keepIn).
+  Status replay(std::string_view line, std::size_t padding);
   Status maybeFail(const char* step);
-  Status journal(const DeviceChange& change);  // with the mutex held
-  Status compact();                            // with the mutex held
+  Status compact();  // with the mutex held
   Status storeChange(const DeviceChange& change);
   Result<std::vector<ConfigEntry>> storedEntries(const std::vector<std::string>* keys) const;
 
@@ -101,8 +111,7 @@ class SimDevice final : public Device, CrossConnect, ClientPort, CloudOnRamp, Te
   mutable std::mutex mutex_;
   SimFaults faults_;
   Random random_;
-  std::map<std::string, ConfigEntry> running_;
-  std::map<std::string, Counter> counters_;  // by entry key: those of running_
+  std::map<std::string, Kept> running_;  // by entry key
   const Clock* clock_;
   std::map<std::string, DeviceChange> prepared_;
   int journal_fd_ = -1;
