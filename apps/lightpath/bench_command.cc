@@ -35,9 +35,10 @@ struct BenchFlags {
   int concurrency = 1;
   std::string kind = "ethernet";
   std::uint64_t seed = 1;
-  int mbps = 0;             // ethernet bandwidth per order; 0: 100-1000 Mb/s at random
-  int wavelength_gbps = 0;  // 0: 100 or 400 at random
-  std::string protection;   // "none", "1+1"; empty: either at random (wavelengths)
+  int mbps = 0;                  // ethernet bandwidth per order; 0: 100-1000 Mb/s at random
+  int wavelength_gbps = 0;       // 0: 100 or 400 at random
+  std::string protection;        // "none", "1+1"; empty: either at random (wavelengths)
+  std::string tenant = "bench";  // whose connections `bench load` makes
   std::string ack_log;  // every acknowledged order id, one per line, written as it is acknowledged
   bool json = false;
 };
@@ -48,15 +49,77 @@ double percentile(std::vector<double>& v, double q) {
   return v[std::min(v.size() - 1, static_cast<std::size_t>(q * static_cast<double>(v.size())))];
 }
 
-int runBench(const BenchFlags& flags) {
+// The orders a benchmark places: between client ports (Ethernet) or data-center sites
+// (wavelengths), drawn from a seeded generator.
+class OrderMix {
+ public:
+  static Result<OrderMix> of(const Topology& t, const BenchFlags& flags) {
+    OrderMix mix(flags);
+    for (const Port& p : t.ports()) mix.ports_.push_back(&p);
+    for (const Site& s : t.sites()) {
+      if (s.kind == SiteKind::Datacenter) mix.datacenters_.push_back(s.id);
+    }
+    if (mix.ports_.size() < 2 || (flags.kind != "ethernet" && mix.datacenters_.size() < 2)) {
+      return fail(failedPrecondition(
+          "the network needs client ports (and data-center sites for wavelengths)"));
+    }
+    return mix;
+  }
+
+  ConnectionSpec next(Random& random) const {
+    auto pick = [&](const auto& from) {
+      return from[random.below(static_cast<std::uint32_t>(from.size()))];
+    };
+    ConnectionSpec spec;
+    const bool wavelength =
+        flags_.kind == "wavelength" || (flags_.kind == "mixed" && random.below(4) == 0);
+    if (wavelength) {
+      spec.kind = ConnectionKind::Wavelength;
+      spec.a_end = pick(datacenters_);
+      do {
+        spec.z_end = pick(datacenters_);
+      } while (spec.z_end == spec.a_end);
+      spec.bandwidth_mbps = flags_.wavelength_gbps > 0
+                                ? static_cast<std::uint64_t>(flags_.wavelength_gbps) * 1000
+                                : (random.below(2) ? 100'000 : 400'000);
+      spec.protection = flags_.protection == "1+1" ? Protection::OnePlusOne
+                        : flags_.protection == "none"
+                            ? Protection::None
+                            : (random.below(2) ? Protection::OnePlusOne : Protection::None);
+      return spec;
+    }
+    const Port* a = pick(ports_);
+    const Port* z = a;
+    while (z->site == a->site) z = pick(ports_);
+    spec.kind = ConnectionKind::Ethernet;
+    spec.a_end = a->id;
+    spec.z_end = z->id;
+    spec.bandwidth_mbps = flags_.mbps > 0 ? static_cast<std::uint64_t>(flags_.mbps)
+                                          : std::uint64_t{100} * (1 + random.below(10));
+    return spec;
+  }
+
+ private:
+  explicit OrderMix(const BenchFlags& flags) : flags_(flags) {}
+  const BenchFlags& flags_;
+  std::vector<const Port*> ports_;
+  std::vector<std::string> datacenters_;
+};
+
+bool checkFlags(const BenchFlags& flags) {
   if (flags.connections < 1 || flags.concurrency < 1 || flags.concurrency > 256) {
     fmt::print(stderr, "error: --connections must be >= 1 and --concurrency 1 to 256\n");
-    return kExitUsage;
+    return false;
   }
   if (flags.kind != "ethernet" && flags.kind != "wavelength" && flags.kind != "mixed") {
     fmt::print(stderr, "error: --kind must be ethernet, wavelength or mixed\n");
-    return kExitUsage;
+    return false;
   }
+  return true;
+}
+
+int runBench(const BenchFlags& flags) {
+  if (!checkFlags(flags)) return kExitUsage;
   const auto started = Clock::now();
   auto stack = buildStack({.data_dir = flags.data,
                            .store = flags.store,
@@ -69,17 +132,9 @@ int runBench(const BenchFlags& flags) {
   const double startup_ms =
       std::chrono::duration<double, std::milli>(Clock::now() - started).count();
   const std::size_t holds_before = (*stack)->ledger->holdCount();
-  const Topology& t = *(*stack)->topology;
-  // Customer ports (data centers and on-ramps) and data-center sites: the ends orders use.
-  std::vector<const Port*> ports;
-  std::vector<std::string> datacenters;
-  for (const Port& p : t.ports()) ports.push_back(&p);
-  for (const Site& s : t.sites()) {
-    if (s.kind == SiteKind::Datacenter) datacenters.push_back(s.id);
-  }
-  if (ports.size() < 2 || (flags.kind != "ethernet" && datacenters.size() < 2)) {
-    fmt::print(stderr,
-               "error: the network needs client ports (and data-center sites for wavelengths)\n");
+  auto mix = OrderMix::of(*(*stack)->topology, flags);
+  if (!mix) {
+    fmt::print(stderr, "error: {}\n", mix.error().message());
     return kExitRejected;
   }
 
@@ -101,33 +156,7 @@ int runBench(const BenchFlags& flags) {
     workers.emplace_back([&, w] {
       Random random(flags.seed * 1000003 + static_cast<std::uint64_t>(w));
       for (int i = next++; i < flags.connections; i = next++) {
-        ConnectionSpec spec;
-        const bool wavelength =
-            flags.kind == "wavelength" || (flags.kind == "mixed" && random.below(4) == 0);
-        if (wavelength) {
-          spec.kind = ConnectionKind::Wavelength;
-          spec.a_end = datacenters[random.below(static_cast<std::uint32_t>(datacenters.size()))];
-          do {
-            spec.z_end = datacenters[random.below(static_cast<std::uint32_t>(datacenters.size()))];
-          } while (spec.z_end == spec.a_end);
-          spec.bandwidth_mbps = flags.wavelength_gbps > 0
-                                    ? static_cast<std::uint64_t>(flags.wavelength_gbps) * 1000
-                                    : (random.below(2) ? 100'000 : 400'000);
-          spec.protection = flags.protection == "1+1" ? Protection::OnePlusOne
-                            : flags.protection == "none"
-                                ? Protection::None
-                                : (random.below(2) ? Protection::OnePlusOne : Protection::None);
-        } else {
-          const Port* a = ports[random.below(static_cast<std::uint32_t>(ports.size()))];
-          const Port* z = a;
-          while (z->site == a->site)
-            z = ports[random.below(static_cast<std::uint32_t>(ports.size()))];
-          spec.kind = ConnectionKind::Ethernet;
-          spec.a_end = a->id;
-          spec.z_end = z->id;
-          spec.bandwidth_mbps = flags.mbps > 0 ? static_cast<std::uint64_t>(flags.mbps)
-                                               : std::uint64_t{100} * (1 + random.below(10));
-        }
+        const ConnectionSpec spec = mix->next(random);
         const auto t0 = Clock::now();
         auto c = (*stack)->provisioner->order("bench", spec, "bench");
         if (!c) {
@@ -198,6 +227,68 @@ int runBench(const BenchFlags& flags) {
     fmt::print("start-up          {:.0f} ms with {} holds in the store\n", startup_ms,
                holds_before);
     if (!first_error.empty()) fmt::print("first refusal     {}\n", first_error);
+  }
+  return kExitOk;
+}
+
+// A large book in one go: connections straight to active in batches (Provisioner::load), the
+// devices configured and the store written once per batch. For benchmarks that need 100,000s
+// of connections in place; `admin check` accepts what it writes.
+int runLoad(const BenchFlags& flags) {
+  if (!checkFlags(flags)) return kExitUsage;
+  auto stack = buildStack({.data_dir = flags.data,
+                           .store = flags.store,
+                           .topology_file = flags.topology,
+                           .sim_devices_in_store = !flags.sim_devices_local});
+  if (!stack) {
+    fmt::print(stderr, "error: {}\n", stack.error().message());
+    return kExitRejected;
+  }
+  auto mix = OrderMix::of(*(*stack)->topology, flags);
+  if (!mix) {
+    fmt::print(stderr, "error: {}\n", mix.error().message());
+    return kExitRejected;
+  }
+  constexpr int kBatch = 2000;
+  Random random(flags.seed);
+  LoadReport total;
+  const auto started = Clock::now();
+  {
+    const ProgressBar progress("connections", !flags.json);
+    for (int done = 0; done < flags.connections; done += kBatch) {
+      std::vector<ConnectionSpec> specs;
+      for (int i = done; i < std::min(flags.connections, done + kBatch); ++i)
+        specs.push_back(mix->next(random));
+      auto report = (*stack)->provisioner->load(flags.tenant, specs, "bench");
+      if (!report) {
+        fmt::print(stderr, "error: after {} connections: {}\n", total.loaded,
+                   report.error().message());
+        return kExitRejected;
+      }
+      total.loaded += report->loaded;
+      if (total.refused == 0) total.first_refusal = report->first_refusal;
+      total.refused += report->refused;
+      progress.show(static_cast<std::size_t>(done + static_cast<int>(specs.size())),
+                    static_cast<std::size_t>(flags.connections));
+    }
+  }
+  const double seconds = std::chrono::duration<double>(Clock::now() - started).count();
+  nlohmann::ordered_json out{
+      {"connections", flags.connections},
+      {"kind", flags.kind},
+      {"loaded", total.loaded},
+      {"refused", total.refused},
+      {"seconds", seconds},
+      {"connections_per_second", static_cast<double>(total.loaded) / seconds},
+      {"holds_now", (*stack)->ledger->holdCount()}};
+  if (!total.first_refusal.empty()) out["first_refusal"] = total.first_refusal;
+  if (flags.json) {
+    std::cout << out.dump(2) << "\n";
+  } else {
+    fmt::print("{} {} connections loaded active in {:.1f} s ({:.0f}/s), {} refused; {} holds\n",
+               total.loaded, flags.kind, seconds, static_cast<double>(total.loaded) / seconds,
+               total.refused, (*stack)->ledger->holdCount());
+    if (!total.first_refusal.empty()) fmt::print("first refusal     {}\n", total.first_refusal);
   }
   return kExitOk;
 }
@@ -293,6 +384,24 @@ void addBenchCommand(CLI::App& app, int* exit_code) {
                         "append each acknowledged connection id to this file");
   provision->add_flag("--json", flags.json, "print one JSON object");
   provision->callback([exit_code] { *exit_code = runBench(flags); });
+  CLI::App* load = bench->add_subcommand(
+      "load", "write N active connections fast, in batches (a large book for other benchmarks)");
+  load->add_option("--data", flags.data, "data directory (the store); adds to what is there")
+      ->capture_default_str();
+  load->add_option("--store", flags.store,
+                   "sqlite:PATH or postgresql://... (default: SQLite in the data directory)");
+  load->add_option("--topology", flags.topology, "network file (default: the demo network)");
+  load->add_option("--connections", flags.connections, "connections to write")
+      ->capture_default_str();
+  load->add_option("--kind", flags.kind, "ethernet, wavelength or mixed")->capture_default_str();
+  load->add_option("--seed", flags.seed, "seed of the mix")->capture_default_str();
+  load->add_option("--mbps", flags.mbps, "Ethernet bandwidth (default 100-1000 at random)");
+  load->add_option("--wavelength-gbps", flags.wavelength_gbps,
+                   "line rate of wavelengths (100, 400, 800)");
+  load->add_option("--protection", flags.protection, "none or 1+1 (default: either, at random)");
+  load->add_option("--tenant", flags.tenant, "the tenant owning them")->capture_default_str();
+  load->add_flag("--json", flags.json, "print one JSON object");
+  load->callback([exit_code] { *exit_code = runLoad(flags); });
   addRestoreBench(bench, exit_code);
 }
 

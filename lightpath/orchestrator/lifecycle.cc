@@ -35,22 +35,10 @@ Result<Connection> Lifecycle::order(const std::string& tenant, ConnectionSpec sp
     diverse_from = other->current();
   }
   const std::string id = ctx_.newId("conn");
-  Realization realization;
-  std::vector<HoldRecord> holds;
-  {
-    // Reserve before letting the next order plan, so two orders never plan on the same free
-    // capacity. Bandwidth that steps over time: the route carries the peak; capacity is held
-    // step by step (one hold per step's window), the VLAN over the whole window.
-    std::lock_guard lock(ctx_.planning_mutex);
-    LP_ASSIGN_OR_RETURN(auto planned, ctx_.planner.plan(spec, window, order_workspace_,
-                                                        diverse_from ? &*diverse_from : nullptr));
-    auto held =
-        reserveParts(*ctx_.deps.ledger, id, holdParts(spec, window, std::move(planned.claims)));
-    if (!held) return fail(held.error());
-    holds = std::move(*held);
-    realization = std::move(planned.realization);
-  }
-  for (const HoldRecord& h : holds) realization.holds.push_back(h.id);
+  LP_ASSIGN_OR_RETURN(Placed placed,
+                      routeAndHold(id, spec, window, diverse_from ? &*diverse_from : nullptr));
+  Realization realization = std::move(placed.realization);
+  std::vector<HoldRecord> holds = std::move(placed.holds);
   if (spec.encryption != Encryption::None) {
     realization.keys =
         firstKeys(makeEncryptionKey(*ctx_.deps.sealer, id, now), now, ctx_.deps.key_rotation);
@@ -65,6 +53,100 @@ Result<Connection> Lifecycle::order(const std::string& tenant, ConnectionSpec sp
     return fail(saved);
   }
   return c;
+}
+
+Result<Lifecycle::Placed> Lifecycle::routeAndHold(const std::string& id, const ConnectionSpec& spec,
+                                                  const Window& window,
+                                                  const Realization* diverse_from) {
+  // Bandwidth that steps over time: the route carries the peak; capacity is held step by step
+  // (one hold per step's window), the VLAN over the whole window.
+  std::lock_guard lock(ctx_.planning_mutex);
+  LP_ASSIGN_OR_RETURN(auto planned,
+                      ctx_.planner.plan(spec, window, order_workspace_, diverse_from));
+  LP_ASSIGN_OR_RETURN(auto held, reserveParts(*ctx_.deps.ledger, id,
+                                              holdParts(spec, window, std::move(planned.claims))));
+  Placed placed{std::move(planned.realization), std::move(held)};
+  for (const HoldRecord& h : placed.holds) placed.realization.holds.push_back(h.id);
+  return placed;
+}
+
+Result<LoadReport> Lifecycle::load(const std::string& tenant,
+                                   const std::vector<ConnectionSpec>& specs,
+                                   const std::string& actor) {
+  LoadReport report;
+  const TimePoint now = ctx_.now();
+  std::vector<Connection> batch;
+  std::vector<std::vector<HoldRecord>> holds;
+  auto releaseAll = [&] {
+    for (const auto& h : holds) releaseHolds(*ctx_.deps.ledger, h);
+  };
+  for (const ConnectionSpec& spec : specs) {
+    LP_RETURN_IF_ERROR(validateSpec(spec));
+    if (spec.kind == ConnectionKind::Cloud || spec.encryption != Encryption::None || spec.start ||
+        !spec.steps.empty() || !spec.diverse_from.empty()) {
+      releaseAll();
+      return fail(invalidArgument(
+          "load: plain Ethernet or wavelength connections only (no cloud, encryption, start, "
+          "steps or diversity: those need their own workflows)"));
+    }
+    const std::string id = ctx_.newId("conn");
+    auto placed = routeAndHold(id, spec, {now, spec.end.value_or(TimePoint::max())}, nullptr);
+    if (!placed) {
+      const StatusCode code = placed.error().code();
+      if (code != StatusCode::ResourceExhausted && code != StatusCode::FailedPrecondition) {
+        releaseAll();
+        return fail(placed.error());
+      }
+      if (report.refused++ == 0) report.first_refusal = placed.error().message();
+      continue;
+    }
+    Connection c = Connection::draft(id, tenant, spec, now, actor);
+    c.setCurrent(std::move(placed->realization));
+    LP_RETURN_IF_ERROR(
+        c.transition(ConnectionState::Provisioning, now, actor, "route and capacity reserved"));
+    LP_RETURN_IF_ERROR(
+        c.transition(ConnectionState::Active, now, "orchestrator", "devices configured"));
+    c.setOperState(OperState::Up);
+    batch.push_back(std::move(c));
+    holds.push_back(std::move(placed->holds));
+  }
+  // The devices first, one change per node for the whole batch, then the store: a batch the
+  // store refuses is taken off the devices again.
+  std::map<std::string, NodeChange> by_node;
+  for (const Connection& c : batch) {
+    auto changes = deviceIntent(c, *ctx_.deps.fleet, now, IntentAction::Apply, ctx_.deps.sealer);
+    if (!changes) {
+      releaseAll();
+      return fail(changes.error());
+    }
+    for (NodeChange& change : *changes) {
+      NodeChange& merged = by_node[change.node];
+      merged.node = change.node;
+      for (ConfigEntry& e : change.change.set) merged.change.set.push_back(std::move(e));
+    }
+  }
+  std::vector<NodeChange> apply, undo;
+  for (auto& [node, change] : by_node) {
+    change.change.transaction = "load/" + batch.front().id();
+    DeviceChange removal{change.change.transaction + "/undo", {}, {}};
+    for (const ConfigEntry& e : change.change.set) removal.remove.push_back(e.key);
+    undo.push_back({node, std::move(removal)});
+    apply.push_back(std::move(change));
+  }
+  if (Status devices = ctx_.applyToDevices(apply); !devices.isOk()) {
+    releaseAll();
+    return fail(devices);
+  }
+  std::vector<ConnectionRecords::Change> changes;
+  for (std::size_t i = 0; i < batch.size(); ++i)
+    changes.push_back({&batch[i], 0, "connection.created", "loaded", holds[i], {}});
+  if (Status saved = ctx_.records.saveAll(changes); !saved.isOk()) {
+    (void)ctx_.applyToDevices(undo);
+    releaseAll();
+    return fail(saved);
+  }
+  report.loaded = batch.size();
+  return report;
 }
 
 Status Lifecycle::releaseEverything(Connection& c, ConnectionState to, const std::string& actor,

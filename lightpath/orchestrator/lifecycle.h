@@ -17,6 +17,7 @@
 #include "lightpath/cloud/provider.h"
 #include "lightpath/ledger/ledger.h"
 #include "lightpath/orchestrator/connection_records.h"
+#include "lightpath/orchestrator/provisioner.h"
 #include "lightpath/orchestrator/transfers.h"
 #include "lightpath/pce/workspace.h"
 
@@ -40,6 +41,9 @@ class Lifecycle {
   // (empty: nothing was short).
   Result<std::string> replanTransfer(const std::string& id, const std::string& actor);
   Status activate(const std::string& id);
+  // Connections straight to active, as a batch (Provisioner::load).
+  Result<LoadReport> load(const std::string& tenant, const std::vector<ConnectionSpec>& specs,
+                          const std::string& actor);
   Result<Connection> beginModify(const std::string& id, std::uint64_t mbps,
                                  std::optional<std::uint64_t> expected_version,
                                  const std::string& actor, const AlsoInTransaction& also);
@@ -102,6 +106,14 @@ class Lifecycle {
   // The one hold of a connection whose capacity does not step (Internal when the ledger and the
   // record disagree).
   Result<Hold> singleHold(const Connection& c) const;
+  // Routes `spec` over `window` and holds its capacity for `id`, under the planning mutex, so
+  // two orders never plan on the same free capacity; nothing is held on failure.
+  struct Placed {
+    Realization realization;
+    std::vector<HoldRecord> holds;
+  };
+  Result<Placed> routeAndHold(const std::string& id, const ConnectionSpec& spec,
+                              const Window& window, const Realization* diverse_from);
   // Gives every hold back and moves to `to` (failed, terminated), durably.
   Status releaseEverything(Connection& c, ConnectionState to, const std::string& actor,
                            const std::string& reason);

@@ -141,6 +141,12 @@ Result<Realization> Provisioner::quote(const ConnectionSpec& spec) const {
 
 Status Provisioner::activate(const std::string& id) { return lifecycle_->activate(id); }
 
+Result<LoadReport> Provisioner::load(const std::string& tenant,
+                                     const std::vector<ConnectionSpec>& specs,
+                                     const std::string& actor) {
+  return lifecycle_->load(tenant, specs, actor);
+}
+
 Status Provisioner::modifyBandwidth(const std::string& id, std::uint64_t mbps,
                                     const std::string& actor) {
   LP_RETURN_IF_ERROR(statusOf(lifecycle_->beginModify(id, mbps, std::nullopt, actor, {})));

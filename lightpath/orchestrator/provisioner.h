@@ -76,6 +76,12 @@ struct ProvisionerDeps {
   std::chrono::seconds cloud_poll{5};
 };
 
+// What Provisioner::load() did: connections active, specs the network could not carry.
+struct LoadReport {
+  std::size_t loaded = 0, refused = 0;
+  std::string first_refusal;  // why the first one was refused
+};
+
 class OrchestratorContext;
 class Lifecycle;
 class Scheduler;
@@ -118,6 +124,15 @@ class Provisioner {
   // or failed with capacity and device configuration released. Retries transient device
   // failures with backoff.
   Status activate(const std::string& id);
+  // Connections straight to active, many at once, for the large books benchmarks need
+  // (`lightpath bench load`): each spec routed and held as order() would, then the batch
+  // configured with one change per device and stored with its holds and events in one
+  // transaction (a batch the store refuses is taken off the devices and given back). Plain
+  // Ethernet and wavelength connections starting now; a spec the network cannot carry is
+  // skipped and counted. Keep batches to a few thousand: one transaction holds them all.
+  Result<LoadReport> load(const std::string& tenant, const std::vector<ConnectionSpec>& specs,
+                          const std::string& actor);
+
   // Changes an active Ethernet or cloud connection's bandwidth, make-before-break: the new
   // capacity is held before the old is let go, the devices are updated, and on any failure the
   // connection goes back to active as it was. ResourceExhausted when the route lacks room.

@@ -118,6 +118,66 @@ TEST(Provisioner, RefusesWhatTheNetworkCannotCarryAndHoldsNothing) {
   EXPECT_TRUE(w.provisioner->check().empty());
 }
 
+// A batch straight to active: the same connections orders make (check() agrees with the store,
+// the ledger and every device, across a restart), what does not fit counted, and a batch a
+// device refuses leaves nothing behind.
+TEST(Provisioner, LoadsABatchStraightToActive) {
+  World w;
+  std::vector<ConnectionSpec> specs(5, ethernet(100'000));  // the A port carries four
+  specs.push_back({.kind = ConnectionKind::Wavelength,
+                   .a_end = "dc-ashburn",
+                   .z_end = "dc-santa-clara",
+                   .bandwidth_mbps = 100'000});
+  auto report = w.provisioner->load("acme", specs, "bench");
+  ASSERT_TRUE(report) << report.error().toString();
+  EXPECT_EQ(report->loaded, 5u);
+  EXPECT_EQ(report->refused, 1u);
+  EXPECT_NE(report->first_refusal.find("port-bandwidth"), std::string::npos)
+      << report->first_refusal;
+  auto stored = [&] {
+    std::vector<Connection> out;
+    EXPECT_TRUE(w.store
+                    ->read([&](StoreTransaction& tx) -> Status {
+                      LP_ASSIGN_OR_RETURN(auto page, tx.connections({.tenant = "acme"}, nullptr));
+                      for (const ConnectionRecord& r : page)
+                        out.push_back(*w.provisioner->get(r.id));
+                      return Status::ok();
+                    })
+                    .isOk());
+    return out;
+  };
+  const std::vector<Connection> loaded = stored();
+  ASSERT_EQ(loaded.size(), 5u);
+  for (const Connection& c : loaded) {
+    EXPECT_EQ(c.state(), ConnectionState::Active) << c.id();
+    EXPECT_EQ(c.operState(), OperState::Up) << c.id();
+  }
+  EXPECT_TRUE(w.provisioner->check().empty()) << w.provisioner->check().front();
+  w.restart();
+  EXPECT_EQ(w.ledger->holdCount(), 5u);
+  EXPECT_TRUE(w.provisioner->check().empty()) << w.provisioner->check().front();
+  // An order after a load is refused for the same reason: the port is full.
+  EXPECT_EQ(w.provisioner->order("acme", ethernet(100'000), "key:1").error().code(),
+            StatusCode::ResourceExhausted);
+
+  // A device that fails the batch: nothing stored, held or configured from it.
+  const ConnectionSpec wavelength = specs.back();
+  const std::string victim = w.provisioner->quote(wavelength)->nodes.back();
+  w.devices[victim]->setFaults({.fail_at = "apply"});
+  auto refused = w.provisioner->load("acme", {wavelength}, "bench");
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code(), StatusCode::Unavailable);
+  EXPECT_EQ(w.ledger->holdCount(), 5u);
+  EXPECT_EQ(stored().size(), 5u);
+  w.devices[victim]->setFaults({});
+  EXPECT_TRUE(w.provisioner->check().empty()) << w.provisioner->check().front();
+  // What load does not make: workflows of their own.
+  auto scheduled = ethernet(50);
+  scheduled.start = w.clock.now() + std::chrono::hours(1);
+  EXPECT_EQ(w.provisioner->load("acme", {scheduled}, "bench").error().code(),
+            StatusCode::InvalidArgument);
+}
+
 TEST(Provisioner, ADeviceFailureFailsCleanly) {
   World w;
   auto c = w.provisioner->order("acme", ethernet(), "key:1");

@@ -95,7 +95,9 @@ TEST(SimDevice, KeepsItsConfigurationAcrossRestarts) {
   for (const char* line : {R"({"set":[]})", R"({"remove":[],"set":[{"owner":"c"}]})",
                            R"({"remove":[],"set":[{"key":"k","owner":"c","values":{"v":1}}]})",
                            "[]", "{\"remove\":[],\"set\":[]"}) {
-    std::ofstream(file, std::ios::trunc) << R"({"remove":[],"set":[]})" << "\n" << line << "\n";
+    std::ofstream(file, std::ios::trunc) << R"({"remove":[],"set":[]})"
+                                         << "\n"
+                                         << line << "\n";
     auto bad = registry.create("sim", {.node = node, .state_dir = dir.path});
     ASSERT_FALSE(bad) << line;
     EXPECT_NE(bad.error().message().find("a%2Fb.jsonl:2: not a device change"), std::string::npos)

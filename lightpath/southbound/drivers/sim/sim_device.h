@@ -22,9 +22,9 @@ struct SimFaults {
   std::optional<std::string> fail_at;    // "prepare" or "apply": always fail there
   std::optional<std::string> hang_at;    // "prepare" or "apply": sleep for `hang` first
   std::chrono::milliseconds hang{0};
-  int hangs = -1;                    // how many times it hangs; -1: every time
-  bool down = false;                 // telemetry reports the node and every service down
-  std::size_t max_entries = 100000;  // capacity of the device's table
+  int hangs = -1;                       // how many times it hangs; -1: every time
+  bool down = false;                    // telemetry reports the node and every service down
+  std::size_t max_entries = 4'000'000;  // the table's size (a core router's holds millions)
 };
 
 // Plays every role (ROADM cross-connects, client services, cloud attachments, telemetry), with
