@@ -27,6 +27,8 @@ packages=(
   libglpk-dev
   # GNPy, the QoT peer (../shared/peers/gnpy, run from source): what bench/gnpy_qot.py imports
   python3-numpy python3-scipy python3-openpyxl python3-xlrd
+  # the large-book benchmark's network (bench/make_scale_network.py)
+  python3-yaml
   # code checks (scripts/lint.sh)
   clang-format-14 clang-tidy-14
   # the portal's browser tests

@@ -39,6 +39,7 @@ struct BenchFlags {
   int wavelength_gbps = 0;       // 0: 100 or 400 at random
   std::string protection;        // "none", "1+1"; empty: either at random (wavelengths)
   std::string tenant = "bench";  // whose connections `bench load` makes
+  double packet_gbps_per_fiber = 1600;
   std::string ack_log;  // every acknowledged order id, one per line, written as it is acknowledged
   bool json = false;
 };
@@ -236,10 +237,16 @@ int runBench(const BenchFlags& flags) {
 // of connections in place; `admin check` accepts what it writes.
 int runLoad(const BenchFlags& flags) {
   if (!checkFlags(flags)) return kExitUsage;
-  auto stack = buildStack({.data_dir = flags.data,
-                           .store = flags.store,
-                           .topology_file = flags.topology,
-                           .sim_devices_in_store = !flags.sim_devices_local});
+  if (!(flags.packet_gbps_per_fiber >= 1)) {
+    fmt::print(stderr, "error: --packet-gbps-per-fiber must be at least 1\n");
+    return kExitUsage;
+  }
+  auto stack = buildStack(
+      {.data_dir = flags.data,
+       .store = flags.store,
+       .topology_file = flags.topology,
+       .packet_mbps_per_fiber = static_cast<std::uint64_t>(flags.packet_gbps_per_fiber * 1000),
+       .sim_devices_in_store = !flags.sim_devices_local});
   if (!stack) {
     fmt::print(stderr, "error: {}\n", stack.error().message());
     return kExitRejected;
@@ -400,6 +407,9 @@ void addBenchCommand(CLI::App& app, int* exit_code) {
                    "line rate of wavelengths (100, 400, 800)");
   load->add_option("--protection", flags.protection, "none or 1+1 (default: either, at random)");
   load->add_option("--tenant", flags.tenant, "the tenant owning them")->capture_default_str();
+  load->add_option("--packet-gbps-per-fiber", flags.packet_gbps_per_fiber,
+                   "Ethernet capacity of each fiber (serve's packet_gbps_per_fiber: the same)")
+      ->capture_default_str();
   load->add_flag("--json", flags.json, "print one JSON object");
   load->callback([exit_code] { *exit_code = runLoad(flags); });
   addRestoreBench(bench, exit_code);

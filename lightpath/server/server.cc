@@ -165,6 +165,10 @@ Status readServeConfig(const std::string& path, ServeConfig& config) {
         const int seconds = value.as<int>();
         if (seconds < 2 || seconds > 3600) return invalidArgument(where + ": 2-3600 s");
         config.stack.work_lease = std::chrono::seconds(seconds);
+      } else if (key == "packet_gbps_per_fiber") {
+        const double gbps = value.as<double>();
+        if (!(gbps >= 1 && gbps <= 1'000'000)) return invalidArgument(where + ": 1-1000000 Gb/s");
+        config.stack.packet_mbps_per_fiber = static_cast<std::uint64_t>(gbps * 1000);
       } else if (key == "price_book") {
         config.stack.price_book_file = value.as<std::string>();
       } else if (key == "log_level") {
@@ -232,7 +236,8 @@ Status readServeConfig(const std::string& path, ServeConfig& config) {
       } else {
         return invalidArgument(fmt::format(
             "{}: unknown setting (known: listen, data, topology, transceivers, equipment, "
-            "margin_db, driver, devices, device_timeout_ms, work_lease_seconds, price_book, "
+            "margin_db, driver, devices, device_timeout_ms, work_lease_seconds, "
+            "packet_gbps_per_fiber, price_book, "
             "rate_limit_tenant, "
             "rate_limit_unauthenticated, "
             "max_keys_per_tenant, max_webhooks_per_tenant, event_streams_per_key, "

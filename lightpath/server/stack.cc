@@ -192,6 +192,7 @@ Result<std::unique_ptr<Stack>> buildStack(const StackConfig& config) {
                                            .store = stack->store.get(),
                                            .fleet = &stack->fleet,
                                            .clock = &stack->clock,
+                                           .packet_mbps_per_fiber = config.packet_mbps_per_fiber,
                                            .resume_workflows = config.resume_workflows,
                                            .device_timeout = config.device_timeout,
                                            .price_book = &stack->price_book,

@@ -33,6 +33,9 @@ struct StackConfig {
   std::chrono::milliseconds device_timeout{2000};  // the deadline of every device call
   std::chrono::seconds work_lease{10};             // instances sharing a store: takeover after this
   std::string price_book_file;                     // empty: the built-in price book
+  // The packet capacity each fiber carries for Ethernet (Mb/s; a share of its spectrum given
+  // to packet transport).
+  std::uint64_t packet_mbps_per_fiber = 1'600'000;
   bool resume_workflows = true;
   // Simulated devices keep their configuration in a shared store (every instance sees the same
   // lab); false: in the data directory (benchmarks of the store alone).
