@@ -170,6 +170,15 @@ Result<std::unique_ptr<Stack>> buildStack(const StackConfig& config) {
   std::set<std::string> real_nodes;
   for (const auto& [node, access] : real) real_nodes.insert(node);
   LP_RETURN_IF_ERROR(registerNetconfDriver(drivers, std::move(real)));
+  // What a start costs, by part (logged): time, and resident memory from /proc.
+  auto residentMb = [] {
+    std::ifstream statm("/proc/self/statm");
+    std::uint64_t size = 0, resident = 0;
+    statm >> size >> resident;
+    return static_cast<double>(resident * static_cast<std::uint64_t>(::sysconf(_SC_PAGESIZE))) /
+           (1 << 20);
+  };
+  const double devices_mb = residentMb();
   const auto devices_from = std::chrono::steady_clock::now();
   for (const Node& node : stack->topology->nodes()) {
     LP_ASSIGN_OR_RETURN(
@@ -183,6 +192,7 @@ Result<std::unique_ptr<Stack>> buildStack(const StackConfig& config) {
     stack->fleet.add(node.id, std::move(device));
   }
   const auto ledger_from = std::chrono::steady_clock::now();
+  const double ledger_mb = residentMb();
   LP_RETURN_IF_ERROR(connectClouds(config, *stack));
   LP_ASSIGN_OR_RETURN(auto provisioner,
                       Provisioner::create({.topology = stack->topology,
@@ -204,9 +214,11 @@ Result<std::unique_ptr<Stack>> buildStack(const StackConfig& config) {
                                            .cloud_poll = config.cloud_poll}));
   stack->provisioner = std::move(provisioner);
   const auto ms = [](auto d) { return std::chrono::duration<double, std::milli>(d).count(); };
-  log().info("start: devices {:.0f} ms, ledger and recovery {:.0f} ms ({} holds)",
-             ms(ledger_from - devices_from), ms(std::chrono::steady_clock::now() - ledger_from),
-             stack->ledger->holdCount());
+  log().info(
+      "start: devices {:.0f} ms (+{:.0f} MB), ledger and recovery {:.0f} ms (+{:.0f} MB, {} holds)",
+      ms(ledger_from - devices_from), ledger_mb - devices_mb,
+      ms(std::chrono::steady_clock::now() - ledger_from), residentMb() - ledger_mb,
+      stack->ledger->holdCount());
   return stack;
 }
 

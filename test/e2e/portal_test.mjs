@@ -328,3 +328,34 @@ test("the API reference at /docs renders the served document, offline", async ()
   assert.deepEqual(outside, [], "no request left the machine");
   await page.close();
 });
+
+test("the connection table pages on the server: newest first, More for the next page, an id found anywhere", async () => {
+  const made = [];
+  for (let i = 0; i < 110; ++i) {
+    const r = await call(keys.acme, "POST", "/v1/connections", { kind: "ethernet", a_end: "dc-ashburn-p1", z_end: "dc-hillsboro-p1", bandwidth_mbps: 50 });
+    assert.equal(r.status, 201, JSON.stringify(r.body));
+    made.push(r.body.id);
+  }
+  const mine = (await call(keys.acme, "GET", "/v1/connections?limit=1")).body.total;
+  const page = await signedIn(keys.acme);
+  await page.goto(`${url}/#/connections`);
+  const rows = () => page.locator("#conn-table tbody tr").evaluateAll((r) => r.map((row) => row.dataset.id));
+  await page.locator(`#conn-table tbody tr[data-id="${made.at(-1)}"]`).waitFor();
+  assert.equal((await rows()).length, 100);
+  assert.match(await page.locator("#conn-count").innerText(), new RegExp(`^100 shown of ${mine} connections`));
+  // The oldest is on no page loaded yet; asked for by its id, it is there.
+  assert.ok(!(await rows()).includes(made[0]));
+  await page.locator("#conn-search").fill(made[0]);
+  await page.locator(`#conn-table tbody tr[data-id="${made[0]}"]`).waitFor();
+  assert.deepEqual(await rows(), [made[0]]);
+  await page.locator("#conn-search").fill("");
+  await page.locator("#conn-more").click();
+  await page.waitForFunction((n) => document.querySelectorAll("#conn-table tbody tr").length === n, mine);
+  assert.ok(await page.locator("#conn-more").isHidden());
+  const shown = await rows();
+  assert.deepEqual(shown, [...shown].sort().reverse(), "newest first");
+  // The state filter asks the server: none of acme's is being modified.
+  await page.locator("#conn-state").selectOption("modifying");
+  await page.waitForFunction(() => document.querySelectorAll("#conn-table tbody tr").length === 0);
+  await page.close();
+});

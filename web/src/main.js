@@ -4,7 +4,7 @@
 import { all, api, followEvents, forgetKey, saveKey, savedKey } from "./api.js";
 import { NetworkMap } from "./map.js";
 import { $, state } from "./state.js";
-import { loadConnections, onEvent, renderConnections, showDetail } from "./views/connections.js";
+import { loadConnections, moreConnections, onEvent, reloadConnections, renderConnections, searchConnections, showDetail } from "./views/connections.js";
 import { drawLegend, showSite, showSpectrum } from "./views/network.js";
 import { renderOperator } from "./views/operator.js";
 import { prepareOrderForm, requestQuote, submitOrder } from "./views/order.js";
@@ -159,15 +159,18 @@ function wire() {
     location.reload();
   });
   $("map-reset").addEventListener("click", () => state.map && state.map.resetZoom());
-  $("conn-state").addEventListener("input", renderConnections);
-  $("conn-search").addEventListener("input", renderConnections);
+  $("conn-state").addEventListener("input", reloadConnections);
+  $("conn-search").addEventListener("input", searchConnections);
+  $("conn-more").addEventListener("click", moreConnections);
   onRow("conn-table", "tr[data-id]", (row) => (location.hash = `#/connections/${row.dataset.id}`));
   onRow("transfer-table", "tr[data-id]", (row) => (location.hash = `#/transfers/${row.dataset.id}`));
   onRow("transfer-legs", "tr[data-id]", (row) => (location.hash = `#/connections/${row.dataset.id}`));
   onRow("util-table", "tr[data-fiber]", (row) => (location.hash = `#/spectrum/${row.dataset.fiber}`));
   // A tenant's row opens the connections, searched for that tenant.
-  onRow("tenant-table", "tr[data-tenant]", (row) => {
+  onRow("tenant-table", "tr[data-tenant]", async (row) => {
     $("conn-search").value = row.dataset.tenant;
+    state.connTenant = row.dataset.tenant;
+    await reloadConnections();
     location.hash = "#/connections";
   });
   $("order-form").addEventListener("submit", submitOrder);

@@ -7,7 +7,8 @@ export const state = {
   topology: null,
   sites: [],
   ports: [],
-  connections: new Map(),
+  connections: new Map(),  // the pages of the connection list loaded, by id, and those looked up
+  connTenant: null,  // operators: the tenant the connection list is filtered to
   map: null,
   stopEvents: null,
   detailId: null,

@@ -1,13 +1,62 @@
 // Connections: the list with its filters, one connection's facts and timeline with its paths on
 // the map, and live updates from the event stream.
-import { all, api } from "../api.js";
+import { api } from "../api.js";
 import { badge, money, rate } from "../format.js";
 import { html, setHtml } from "../html.js";
 import { $, state } from "../state.js";
 
+// The table pages on the server, newest first (a book holds hundreds of thousands): the state,
+// and for operators the tenant a row of the tenants' table chose, filter there; "More" reads the
+// next page by its cursor. The search box narrows what is loaded, and finds a connection by its
+// id wherever it is.
+const PAGE = 100;
+let next = null; // the cursor of the page after those loaded
+let total = 0; // connections the server's filters match
+
+function listPath(after) {
+  const params = new URLSearchParams({ limit: String(PAGE), sort: "-created_at" });
+  if ($("conn-state").value) params.set("state", $("conn-state").value);
+  if (state.connTenant) params.set("tenant", state.connTenant);
+  if (after) params.set("after", after);
+  return `/v1/connections?${params}`;
+}
+
+async function readPage(after) {
+  const page = await api("GET", listPath(after));
+  if (page.status !== 200) throw new Error(page.body.detail || `connections: ${page.status}`);
+  for (const c of page.body.items) state.connections.set(c.id, c);
+  next = page.body.next_cursor || null;
+  total = page.body.total;
+}
+
 export async function loadConnections() {
-  const items = await all("/v1/connections");
-  state.connections = new Map(items.map((c) => [c.id, c]));
+  state.connections = new Map();
+  await readPage(null);
+}
+
+// The filters changed: the first page again from the server.
+export async function reloadConnections() {
+  await loadConnections();
+  renderConnections();
+}
+
+export async function moreConnections() {
+  if (next) await readPage(next);
+  renderConnections();
+}
+
+// A connection asked for by its id, loaded or not.
+export async function searchConnections() {
+  const search = $("conn-search").value.trim();
+  if (state.connTenant && search !== state.connTenant) {
+    state.connTenant = null;
+    return reloadConnections();
+  }
+  if (/^conn_[0-9a-z]+$/.test(search) && !state.connections.has(search)) {
+    const found = await api("GET", `/v1/connections/${encodeURIComponent(search)}`);
+    if (found.status === 200) state.connections.set(search, found.body);
+  }
+  renderConnections();
 }
 
 export function renderConnections() {
@@ -16,12 +65,13 @@ export function renderConnections() {
   const rows = [...state.connections.values()]
     .filter((c) => !wanted || c.state === wanted)
     .filter((c) => !search || JSON.stringify([c.id, c.requested.a_end, c.requested.z_end, c.requested.tags, c.tenant]).toLowerCase().includes(search))
-    .sort((a, b) => (a.history.at(-1)?.at < b.history.at(-1)?.at ? 1 : -1));
+    .sort((a, b) => (a.id < b.id ? 1 : -1)); // ids sort by creation
   setHtml($("conn-table").querySelector("tbody"), rows.map((c) =>
     html`<tr data-id="${c.id}" tabindex="0"><td>${c.id}</td><td>${c.requested.kind}</td><td>${badge(c.state)}</td>
       <td>${c.requested.a_end} → ${c.requested.z_end}</td><td>${rate(c.requested.bandwidth_mbps)}</td>
       <td>${c.current.latency_ms.toFixed(2)} ms</td><td>${money(c.current.price)}</td></tr>`));
-  $("conn-count").textContent = `${rows.length} of ${state.connections.size} connections`;
+  $("conn-count").textContent = `${rows.length} shown of ${Math.max(total, state.connections.size)} connections`;
+  $("conn-more").hidden = !next;
 }
 
 export async function showDetail(id) {
