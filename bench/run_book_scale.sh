@@ -48,7 +48,7 @@ for n in $sizes; do
   file_kb=$(awk '/^RssFile:/ {print $2}' "/proc/$pid/status")
   url=$(grep -o 'http://127.0.0.1:[0-9]*' "$tmp/serve.out" | head -1)
   [ "$n" -eq 0 ] && base_kb=$rss_kb
-  /usr/bin/python3 - "$url" "$(cat "$data/operator.key")" "$requests" "$n" "$load_s" \
+  if /usr/bin/python3 - "$url" "$(cat "$data/operator.key")" "$requests" "$n" "$load_s" \
     "$(( (ready - started) / 1000000 ))" "$rss_kb" "${base_kb:-0}" "$file_kb" <<'PY'
 import http.client, json, random, sys, time, urllib.parse
 url, key, requests, n, load_s, ready_ms, rss_kb, base_kb, file_kb = sys.argv[1:10]
@@ -103,6 +103,11 @@ print(f"| {n:,} | {load_s} | {int(ready_ms) / 1000:.2f} | {int(rss_kb) / 1024:,.
       f"{stats(first)} | {stats(deep)} | {stats(active)} | {stats(quotes)} | {stats(orders)}"
       + (f" ({len(refused)} refused: ports full)" if refused else "") + " |")
 PY
+  then :; else
+    echo "measuring $n failed; serve said:" >&2
+    tail -20 "$tmp/serve.out" >&2
+    exit 1
+  fi
   kill -TERM "$pid"; wait "$pid" 2>/dev/null || true; pid=
   rm -rf "$data"
 done

@@ -275,7 +275,7 @@ int runLoad(const BenchFlags& flags) {
       total.loaded += report->loaded;
       if (total.refused == 0) total.first_refusal = report->first_refusal;
       total.refused += report->refused;
-      progress.show(static_cast<std::size_t>(done + static_cast<int>(specs.size())),
+      progress.show(static_cast<std::size_t>(done) + specs.size(),
                     static_cast<std::size_t>(flags.connections));
     }
   }
