@@ -265,8 +265,12 @@ Result<HoldId> Ledger::restore(HoldId id, std::string owner, std::vector<Claim> 
 
 Status Ledger::restoreAll(std::vector<Hold> holds) {
   std::unique_lock lock(mutex_);
-  std::set<ResourceId> touched;
+  // The resources whose entries grow are the ones to check: known after, by their sizes.
+  std::vector<std::size_t> sizes;
+  sizes.reserve(resources_.size());
+  for (const auto& [id, r] : resources_) sizes.push_back(r.entries.size());
   std::vector<HoldId> added;
+  holds_.reserve(holds_.size() + holds.size());
   Status status = Status::ok();
   for (Hold& hold : holds) {
     if (hold.id == 0 || holds_.contains(hold.id)) {
@@ -278,12 +282,15 @@ Status Ledger::restoreAll(std::vector<Hold> holds) {
       status = status.withContext(fmt::format("hold {} of {}", hold.id, hold.owner));
       break;
     }
-    for (const Claim& c : hold.claims) {
+    for (const Claim& c : hold.claims)
       resources_.at(c.resource).entries.push_back({hold.id, hold.window, c.first, c.count});
-      touched.insert(c.resource);
-    }
     added.push_back(hold.id);
     holds_.emplace(hold.id, std::move(hold));
+  }
+  std::vector<ResourceId> touched;
+  std::size_t i = 0;
+  for (const auto& [id, r] : resources_) {
+    if (r.entries.size() != sizes[i++]) touched.push_back(id);
   }
   for (const ResourceId& id : touched) {
     Resource& r = resources_.at(id);

@@ -195,7 +195,15 @@ Status SimDevice::replay(std::string_view line, std::size_t capacity) {
         std::sort(values.begin(), values.end());
         std::string packed(*owner);
         for (const auto& [n, v] : values) ((packed += '\0') += n) += '\0', packed += v;
-        running_[std::string(*key)] = {std::move(packed), counter};
+        // Journals list keys in order (a compacted one sorted, appended ones by time-sortable
+        // connection ids): placed at the end without a search, millions at a start.
+        auto at = running_.end();
+        if (!running_.empty() && !(std::prev(at)->first < *key)) at = running_.lower_bound(*key);
+        if (at != running_.end() && at->first == *key) {
+          at->second = {std::move(packed), counter};
+        } else {
+          running_.emplace_hint(at, std::string(*key), Kept{std::move(packed), counter});
+        }
       }
     }
   }

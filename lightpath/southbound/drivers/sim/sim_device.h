@@ -111,7 +111,7 @@ class SimDevice final : public Device, CrossConnect, ClientPort, CloudOnRamp, Te
   mutable std::mutex mutex_;
   SimFaults faults_;
   Random random_;
-  std::map<std::string, Kept> running_;  // by entry key
+  std::map<std::string, Kept, std::less<>> running_;  // by entry key
   const Clock* clock_;
   std::map<std::string, DeviceChange> prepared_;
   int journal_fd_ = -1;
