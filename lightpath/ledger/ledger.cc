@@ -294,7 +294,15 @@ Status Ledger::restoreAll(std::vector<Hold> holds) {
   }
   for (const ResourceId& id : touched) {
     Resource& r = resources_.at(id);
-    if (!isDiscrete(id.kind)) r.rebuildLevel();
+    if (!isDiscrete(id.kind)) {
+      // The level just built from every entry is the use at each moment: its peak says it all.
+      r.rebuildLevel();
+      if (status.isOk() &&
+          r.peakLevel({TimePoint::min(), TimePoint::max()}) > static_cast<std::int64_t>(r.capacity))
+        status = resourceExhausted(fmt::format(
+            "restoring the ledger: {}: held beyond its capacity of {}", describe(id), r.capacity));
+      continue;
+    }
     if (!status.isOk()) continue;
     if (auto violations = violationsOf(id, r); !violations.empty())
       status = resourceExhausted(fmt::format("restoring the ledger: {}", violations.front()));

@@ -162,6 +162,17 @@ assert d["succeeded"] > 30, d
 PY
 check "admin check clean" 0 "$lp" admin check --data "$tmp/store"
 expect_in "admin check clean" "$tmp/out" "every invariant holds"
+# lightpath bench load: a book written in batches, which admin check and reconcile accept.
+check "bench load" 0 "$lp" bench load --data "$tmp/loaded" --connections 2500 --kind mixed --json
+/usr/bin/python3 - "$tmp/out" <<'PY' || failures=$((failures + 1))
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["loaded"] + d["refused"] == 2500 and d["loaded"] > 2000, d
+assert d["holds_now"] >= d["loaded"], d
+PY
+check "admin check after load" 0 "$lp" admin check --data "$tmp/loaded"
+check "reconcile after load" 0 "$lp" admin reconcile --data "$tmp/loaded"
+check "bench load bad kind" 2 "$lp" bench load --data "$tmp/loaded" --kind cloud
 # lightpath analyze survivability: every shared-risk group against the services, worst first.
 check "survivability" 0 "$lp" analyze survivability --data "$tmp/store"
 expect_in "survivability" "$tmp/out" "srlg entry-dallas-west"
