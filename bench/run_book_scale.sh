@@ -8,7 +8,8 @@
 # the empty store the others are compared with (measure it first: memory per connection is
 # counted beyond its resident set). The network: the demo network with 8x its client ports
 # (bench/make_scale_network.py; the demo's own 152 ports hold some 300,000 connections' VLANs)
-# and 25.6 Tb/s of packet capacity per fiber (64 x 400G), so that a million fit. Prints a Markdown table for docs/benchmarks.md.
+# and 25.6 Tb/s of packet capacity per fiber (64 x 400G), so that a million fit. Prints a
+# Markdown table for docs/benchmarks.md.
 # Usage: bench/run_book_scale.sh [BUILD_DIR] [SIZES] [REQUESTS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -48,7 +49,7 @@ for n in $sizes; do
   file_kb=$(awk '/^RssFile:/ {print $2}' "/proc/$pid/status")
   url=$(grep -o 'http://127.0.0.1:[0-9]*' "$tmp/serve.out" | head -1)
   [ "$n" -eq 0 ] && base_kb=$rss_kb
-  if /usr/bin/python3 - "$url" "$(cat "$data/operator.key")" "$requests" "$n" "$load_s" \
+  if ! /usr/bin/python3 - "$url" "$(cat "$data/operator.key")" "$requests" "$n" "$load_s" \
     "$(( (ready - started) / 1000000 ))" "$rss_kb" "${base_kb:-0}" "$file_kb" <<'PY'
 import http.client, json, random, sys, time, urllib.parse
 url, key, requests, n, load_s, ready_ms, rss_kb, base_kb, file_kb = sys.argv[1:10]
@@ -83,9 +84,9 @@ def pair():
         a, z = random.sample(ports, 2)
         if site[a] != site[z]: return a, z
 first = [call("GET", "/v1/connections?limit=50")[0] for _ in range(requests)]
-# A cursor deep in the book: follow pages half way (at most 200 pages), then read from there.
+# A cursor deep in the book: follow pages of 500 to half way, or 100,000 in at most.
 cursor, path = None, "/v1/connections?limit=500"
-for _ in range(min(200, n // 1000)):
+for _ in range(min(200, n // 1000)):  # n / 2 connections, 500 a page
     page = call("GET", path)[1]
     cursor = page.get("next_cursor") or cursor
     if not page.get("next_cursor"): break
@@ -103,7 +104,7 @@ print(f"| {n:,} | {load_s} | {int(ready_ms) / 1000:.2f} | {int(rss_kb) / 1024:,.
       f"{stats(first)} | {stats(deep)} | {stats(active)} | {stats(quotes)} | {stats(orders)}"
       + (f" ({len(refused)} refused: ports full)" if refused else "") + " |")
 PY
-  then :; else
+  then
     echo "measuring $n failed; serve said:" >&2
     tail -20 "$tmp/serve.out" >&2
     exit 1

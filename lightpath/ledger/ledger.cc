@@ -33,6 +33,10 @@ std::string describe(const Window& w) {
 
 std::string_view toString(ResourceKind kind) { return nameOf(kind, kKinds); }
 
+Result<ResourceKind> parseResourceKind(std::string_view name) {
+  return parseName(name, kKinds, "resource kind");
+}
+
 std::unique_ptr<Ledger> Ledger::copy() const {
   auto out = std::make_unique<Ledger>();
   std::shared_lock lock(mutex_);

@@ -41,6 +41,7 @@ enum class ResourceKind : std::uint8_t {
   OnrampCapacity,  // a quantity, Mb/s, at a cloud on-ramp
 };
 std::string_view toString(ResourceKind kind);
+Result<ResourceKind> parseResourceKind(std::string_view name);  // InvalidArgument naming the known
 inline bool isDiscrete(ResourceKind kind) {
   return kind == ResourceKind::SpectrumSlots || kind == ResourceKind::Vlans;
 }

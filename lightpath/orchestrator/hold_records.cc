@@ -4,11 +4,11 @@
 #include <fmt/format.h>
 #include <simdjson.h>
 
-#include <algorithm>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
-#include <thread>
+
+#include "lightpath/base/parallel.h"
 
 namespace lightpath {
 
@@ -50,15 +50,9 @@ Result<std::pair<Window, std::vector<Claim>>> decodeHold(std::string_view body) 
           for (auto part : item.get_object()) {
             const std::string_view what = part.unescaped_key();
             if (what == "kind") {
-              const std::string_view k = part.value().get_string();
-              for (ResourceKind candidate :
-                   {ResourceKind::SpectrumSlots, ResourceKind::Vlans, ResourceKind::PortBandwidth,
-                    ResourceKind::LinkBandwidth, ResourceKind::OnrampCapacity}) {
-                if (toString(candidate) == k) kind = candidate;
-              }
-              if (!kind)
-                return fail(
-                    invalidArgument(fmt::format("stored hold: unknown resource kind '{}'", k)));
+              auto parsed = parseResourceKind(part.value().get_string());
+              if (!parsed) return fail(parsed.error().withContext("stored hold"));
+              kind = *parsed;
             } else if (what == "index") {
               index = part.value().get_uint64();
             } else if (what == "first") {
@@ -67,10 +61,12 @@ Result<std::pair<Window, std::vector<Claim>>> decodeHold(std::string_view body) 
               count = part.value().get_uint64();
             }
           }
-          if (!kind || !index || !first || !count || *index > UINT32_MAX)
-            return fail(
-                invalidArgument("stored hold is not valid: a claim lacks kind, index, "
-                                "first or count"));
+          if (!kind || !index || !first || !count)
+            return fail(invalidArgument(
+                "stored hold is not valid: a claim lacks kind, index, first or count"));
+          if (*index > UINT32_MAX)
+            return fail(invalidArgument(
+                fmt::format("stored hold is not valid: resource index {} is too large", *index)));
           claims->push_back({{*kind, static_cast<std::uint32_t>(*index)}, *first, *count});
         }
       }
@@ -127,26 +123,15 @@ void releaseHolds(Ledger& ledger, const std::vector<HoldRecord>& holds) {
 }
 
 Status restoreHolds(Ledger& ledger, const std::vector<HoldRecord>& records) {
-  // Decoded on every core (a restart decodes the whole book), each thread a slice of its own.
+  // Decoded on every core: a restart decodes the whole book.
   std::vector<Hold> holds(records.size());
-  std::vector<Status> errors(std::clamp(std::thread::hardware_concurrency(), 1u, 8u));
-  auto decode = [&](std::size_t slice) {
-    for (std::size_t i = slice; i < records.size(); i += errors.size()) {
-      const HoldRecord& h = records[i];
-      auto parsed = decodeHold(h.body);
-      if (!parsed) {
-        errors[slice] = parsed.error().withContext(fmt::format("hold {} of {}", h.id, h.owner));
-        return;
-      }
-      holds[i] = {h.id, h.owner, parsed->first, std::move(parsed->second)};
-    }
-  };
-  {
-    std::vector<std::jthread> helpers;
-    for (std::size_t slice = 1; slice < errors.size(); ++slice) helpers.emplace_back(decode, slice);
-    decode(0);
-  }
-  for (const Status& e : errors) LP_RETURN_IF_ERROR(e);
+  LP_RETURN_IF_ERROR(parallelFor(records.size(), [&](std::size_t i) -> Status {
+    const HoldRecord& h = records[i];
+    auto parsed = decodeHold(h.body);
+    if (!parsed) return parsed.error().withContext(fmt::format("hold {} of {}", h.id, h.owner));
+    holds[i] = {h.id, h.owner, parsed->first, std::move(parsed->second)};
+    return Status::ok();
+  }));
   return ledger.restoreAll(std::move(holds)).withContext("recovering the ledger");
 }
 

@@ -73,52 +73,50 @@ Result<Lifecycle::Placed> Lifecycle::routeAndHold(const std::string& id, const C
 Result<LoadReport> Lifecycle::load(const std::string& tenant,
                                    const std::vector<ConnectionSpec>& specs,
                                    const std::string& actor) {
-  LoadReport report;
-  const TimePoint now = ctx_.now();
-  std::vector<Connection> batch;
-  std::vector<std::vector<HoldRecord>> holds;
-  auto releaseAll = [&] {
-    for (const auto& h : holds) releaseHolds(*ctx_.deps.ledger, h);
-  };
-  for (const ConnectionSpec& spec : specs) {
+  for (const ConnectionSpec& spec : specs) {  // the whole batch checked before anything is held
     LP_RETURN_IF_ERROR(validateSpec(spec));
     if (spec.kind == ConnectionKind::Cloud || spec.encryption != Encryption::None || spec.start ||
         !spec.steps.empty() || !spec.diverse_from.empty()) {
-      releaseAll();
       return fail(invalidArgument(
           "load: plain Ethernet or wavelength connections only (no cloud, encryption, start, "
           "steps or diversity: those need their own workflows)"));
     }
+  }
+  LoadReport report;
+  const TimePoint now = ctx_.now();
+  std::vector<Connection> batch;
+  std::vector<std::vector<HoldRecord>> holds;
+  auto giveBack = [&](const Status& why) -> Result<LoadReport> {
+    for (const auto& h : holds) releaseHolds(*ctx_.deps.ledger, h);
+    return fail(why);
+  };
+  for (const ConnectionSpec& spec : specs) {
     const std::string id = ctx_.newId("conn");
     auto placed = routeAndHold(id, spec, {now, spec.end.value_or(TimePoint::max())}, nullptr);
     if (!placed) {
       const StatusCode code = placed.error().code();
-      if (code != StatusCode::ResourceExhausted && code != StatusCode::FailedPrecondition) {
-        releaseAll();
-        return fail(placed.error());
-      }
+      if (code != StatusCode::ResourceExhausted && code != StatusCode::FailedPrecondition)
+        return giveBack(placed.error());
       if (report.refused++ == 0) report.first_refusal = placed.error().message();
       continue;
     }
+    holds.push_back(std::move(placed->holds));
     Connection c = Connection::draft(id, tenant, spec, now, actor);
     c.setCurrent(std::move(placed->realization));
-    LP_RETURN_IF_ERROR(
-        c.transition(ConnectionState::Provisioning, now, actor, "route and capacity reserved"));
-    LP_RETURN_IF_ERROR(
-        c.transition(ConnectionState::Active, now, "orchestrator", "devices configured"));
+    Status moved =
+        c.transition(ConnectionState::Provisioning, now, actor, "route and capacity reserved");
+    if (moved.isOk())
+      moved = c.transition(ConnectionState::Active, now, "orchestrator", "devices configured");
+    if (!moved.isOk()) return giveBack(moved);
     c.setOperState(OperState::Up);
     batch.push_back(std::move(c));
-    holds.push_back(std::move(placed->holds));
   }
   // The devices first, one change per node for the whole batch, then the store: a batch the
   // store refuses is taken off the devices again.
   std::map<std::string, NodeChange> by_node;
   for (const Connection& c : batch) {
     auto changes = deviceIntent(c, *ctx_.deps.fleet, now, IntentAction::Apply, ctx_.deps.sealer);
-    if (!changes) {
-      releaseAll();
-      return fail(changes.error());
-    }
+    if (!changes) return giveBack(changes.error());
     for (NodeChange& change : *changes) {
       NodeChange& merged = by_node[change.node];
       merged.node = change.node;
@@ -133,17 +131,13 @@ Result<LoadReport> Lifecycle::load(const std::string& tenant,
     undo.push_back({node, std::move(removal)});
     apply.push_back(std::move(change));
   }
-  if (Status devices = ctx_.applyToDevices(apply); !devices.isOk()) {
-    releaseAll();
-    return fail(devices);
-  }
+  if (Status devices = ctx_.applyToDevices(apply); !devices.isOk()) return giveBack(devices);
   std::vector<ConnectionRecords::Change> changes;
   for (std::size_t i = 0; i < batch.size(); ++i)
     changes.push_back({&batch[i], 0, "connection.created", "loaded", holds[i], {}});
   if (Status saved = ctx_.records.saveAll(changes); !saved.isOk()) {
     (void)ctx_.applyToDevices(undo);
-    releaseAll();
-    return fail(saved);
+    return giveBack(saved);
   }
   report.loaded = batch.size();
   return report;

@@ -171,11 +171,12 @@ TEST(Provisioner, LoadsABatchStraightToActive) {
   EXPECT_EQ(stored().size(), 5u);
   w.devices[victim]->setFaults({});
   EXPECT_TRUE(w.provisioner->check().empty()) << w.provisioner->check().front();
-  // What load does not make: workflows of their own.
-  auto scheduled = ethernet(50);
+  // What load does not make: workflows of their own. The batch is refused whole, nothing held.
+  auto scheduled = wavelength;
   scheduled.start = w.clock.now() + std::chrono::hours(1);
-  EXPECT_EQ(w.provisioner->load("acme", {scheduled}, "bench").error().code(),
+  EXPECT_EQ(w.provisioner->load("acme", {wavelength, scheduled}, "bench").error().code(),
             StatusCode::InvalidArgument);
+  EXPECT_EQ(w.ledger->holdCount(), 5u);
 }
 
 TEST(Provisioner, ADeviceFailureFailsCleanly) {

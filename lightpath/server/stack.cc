@@ -7,8 +7,6 @@
 #include <sys/file.h>
 #include <unistd.h>
 
-#include <algorithm>
-#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -16,10 +14,10 @@
 #include <iterator>
 #include <set>
 #include <system_error>
-#include <thread>
 
 #include "lightpath/base/crypto.h"
 #include "lightpath/base/log.h"
+#include "lightpath/base/parallel.h"
 #include "lightpath/io/demo_network.h"
 #include "lightpath/io/topology_io.h"
 #include "lightpath/optical/line_design.h"
@@ -188,28 +186,19 @@ Result<std::unique_ptr<Stack>> buildStack(const StackConfig& config) {
   // megabytes of journals (a few seconds of one core at a million connections). Drivers'
   // factories only read what they were given.
   const std::span<const Node> nodes = stack->topology->nodes();
-  std::vector<std::optional<Result<std::shared_ptr<Device>>>> built(nodes.size());
-  std::atomic<std::size_t> next_node{0};
-  auto build = [&] {
-    for (std::size_t i = next_node++; i < nodes.size(); i = next_node++) {
-      built[i] =
-          drivers.create(real_nodes.contains(nodes[i].id) ? "netconf" : config.driver,
-                         {.node = nodes[i],
-                          .state_dir = devices.string(),
-                          .topology = stack->topology.get(),
-                          .store = config.sim_devices_in_store ? stack->store.get() : nullptr,
-                          .clock = &stack->clock});
-    }
-  };
-  {
-    std::vector<std::jthread> helpers(std::clamp(std::thread::hardware_concurrency(), 1u, 8u) - 1);
-    for (std::jthread& helper : helpers) helper = std::jthread(build);
-    build();
-  }
-  for (std::size_t i = 0; i < nodes.size(); ++i) {
-    if (!*built[i]) return fail(built[i]->error());
-    stack->fleet.add(nodes[i].id, std::move(**built[i]));
-  }
+  std::vector<std::shared_ptr<Device>> built(nodes.size());
+  LP_RETURN_IF_ERROR(parallelFor(nodes.size(), [&](std::size_t i) -> Status {
+    LP_ASSIGN_OR_RETURN(
+        built[i],
+        drivers.create(real_nodes.contains(nodes[i].id) ? "netconf" : config.driver,
+                       {.node = nodes[i],
+                        .state_dir = devices.string(),
+                        .topology = stack->topology.get(),
+                        .store = config.sim_devices_in_store ? stack->store.get() : nullptr,
+                        .clock = &stack->clock}));
+    return Status::ok();
+  }));
+  for (std::size_t i = 0; i < nodes.size(); ++i) stack->fleet.add(nodes[i].id, std::move(built[i]));
   const auto ledger_from = std::chrono::steady_clock::now();
   const double ledger_mb = residentMb();
   LP_RETURN_IF_ERROR(connectClouds(config, *stack));

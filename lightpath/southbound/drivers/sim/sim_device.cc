@@ -43,6 +43,12 @@ void forEachValue(std::string_view packed, F f) {
   }
 }
 
+void appendValue(std::string& packed, std::string_view name, std::string_view value) {
+  packed.append(1, '\0').append(name).append(1, '\0').append(value);
+}
+
+std::string_view ownerOf(std::string_view packed) { return packed.substr(0, packed.find('\0')); }
+
 std::string_view valueOf(std::string_view packed, std::string_view name) {
   std::string_view found;
   forEachValue(packed, [&](std::string_view n, std::string_view v) {
@@ -66,19 +72,13 @@ void SimDevice::setFaults(SimFaults faults) {
 
 std::string SimDevice::pack(const ConfigEntry& entry) {
   std::string packed = entry.owner;
-  for (const auto& [name, value] : entry.values) {
-    packed += '\0';
-    packed += name;
-    packed += '\0';
-    packed += value;
-  }
+  for (const auto& [name, value] : entry.values) appendValue(packed, name, value);
   return packed;
 }
 
 ConfigEntry SimDevice::unpack(const std::string& key, const Kept& kept) {
-  const std::string_view packed = kept.packed;
-  ConfigEntry entry{key, std::string(packed.substr(0, packed.find('\0'))), {}};
-  forEachValue(packed, [&](std::string_view name, std::string_view value) {
+  ConfigEntry entry{key, std::string(ownerOf(kept.packed)), {}};
+  forEachValue(kept.packed, [&](std::string_view name, std::string_view value) {
     entry.values.emplace(name, value);
   });
   return entry;
@@ -194,7 +194,7 @@ Status SimDevice::replay(std::string_view line, std::size_t capacity) {
         if (!key || !owner) return invalidArgument("an entry without its key or owner");
         std::sort(values.begin(), values.end());
         std::string packed(*owner);
-        for (const auto& [n, v] : values) ((packed += '\0') += n) += '\0', packed += v;
+        for (const auto& [name, value] : values) appendValue(packed, name, value);
         // Journals list keys in order (a compacted one sorted, appended ones by time-sortable
         // connection ids): placed at the end without a search, millions at a start.
         auto at = running_.end();
@@ -499,10 +499,8 @@ Result<std::vector<EntryStatus>> SimDevice::status() {
     for (const ConfigEntry& e : entries) out.push_back({e.key, e.owner, !faults_.down});
     return out;
   }
-  for (const auto& [key, kept] : running_) {
-    const std::string_view packed = kept.packed;
-    out.push_back({key, std::string(packed.substr(0, packed.find('\0'))), !faults_.down});
-  }
+  for (const auto& [key, kept] : running_)
+    out.push_back({key, std::string(ownerOf(kept.packed)), !faults_.down});
   return out;
 }
 
