@@ -31,31 +31,6 @@ const Clock& systemClock() {
 std::int64_t micros(TimePoint t) { return t.time_since_epoch().count(); }
 TimePoint fromMicros(std::int64_t us) { return TimePoint(std::chrono::microseconds(us)); }
 
-// Calls f(name, value) for each value of a packed entry (SimDevice::Kept), in name order.
-template <typename F>
-void forEachValue(std::string_view packed, F f) {
-  for (std::size_t at = packed.find('\0'); at != std::string_view::npos;) {
-    const std::size_t name_end = packed.find('\0', at + 1);
-    const std::size_t value_end = packed.find('\0', name_end + 1);
-    const std::size_t end = value_end == std::string_view::npos ? packed.size() : value_end;
-    f(packed.substr(at + 1, name_end - at - 1), packed.substr(name_end + 1, end - name_end - 1));
-    at = value_end;
-  }
-}
-
-void appendValue(std::string& packed, std::string_view name, std::string_view value) {
-  packed.append(1, '\0').append(name).append(1, '\0').append(value);
-}
-
-std::string_view ownerOf(std::string_view packed) { return packed.substr(0, packed.find('\0')); }
-
-std::string_view valueOf(std::string_view packed, std::string_view name) {
-  std::string_view found;
-  forEachValue(packed, [&](std::string_view n, std::string_view v) {
-    if (n == name) found = v;
-  });
-  return found;
-}
 }  // namespace
 
 SimDevice::SimDevice(std::string name, SimFaults faults, std::uint64_t seed, const Clock* clock)
@@ -68,20 +43,6 @@ void SimDevice::setFaults(SimFaults faults) {
   std::lock_guard lock(mutex_);
   settleCounters(clock_->now());  // up to now at the rates as they were
   faults_ = std::move(faults);
-}
-
-std::string SimDevice::pack(const ConfigEntry& entry) {
-  std::string packed = entry.owner;
-  for (const auto& [name, value] : entry.values) appendValue(packed, name, value);
-  return packed;
-}
-
-ConfigEntry SimDevice::unpack(const std::string& key, const Kept& kept) {
-  ConfigEntry entry{key, std::string(ownerOf(kept.packed)), {}};
-  forEachValue(kept.packed, [&](std::string_view name, std::string_view value) {
-    entry.values.emplace(name, value);
-  });
-  return entry;
 }
 
 double SimDevice::bytesPerSecond(std::string_view mbps) const {
@@ -99,19 +60,20 @@ double counted(const SimDevice::Counter& counter, double bytes_per_second, TimeP
 }
 }  // namespace
 
-double SimDevice::countedBy(const Kept& kept, TimePoint now) const {
-  return counted(kept.counter, bytesPerSecond(valueOf(kept.packed, "mbps")), now);
+double SimDevice::countedBy(const EntryTable::Ref& entry, TimePoint now) const {
+  return counted(entry.counter(), bytesPerSecond(entry.value("mbps")), now);
 }
 
 SimDevice::Counter SimDevice::settled(const std::string& key, TimePoint now) const {
   auto entry = running_.find(key);
-  if (entry == running_.end()) return {0, now};
-  return {countedBy(entry->second, now), now};
+  if (!entry) return {0, now};
+  return {countedBy(*entry, now), now};
 }
 
 void SimDevice::settleCounters(TimePoint now) {
-  for (auto& [key, kept] : running_)
-    kept.counter = {countedBy(kept, now), std::max(now, kept.counter.since)};
+  running_.forEach([&](const EntryTable::Ref& entry) {
+    entry.setCounter({countedBy(entry, now), std::max(now, entry.counter().since)});
+  });
 }
 
 SimDevice::~SimDevice() {
@@ -167,8 +129,7 @@ Status SimDevice::replay(std::string_view line, std::size_t capacity) {
     const std::string_view name = field.unescaped_key();
     if (name == "remove") {
       removed = true;
-      for (auto key : field.value().get_array())
-        running_.erase(std::string(std::string_view(key.get_string())));
+      for (auto key : field.value().get_array()) running_.erase(std::string_view(key.get_string()));
     } else if (name == "set") {
       set = true;
       for (auto item : field.value().get_array()) {
@@ -193,17 +154,9 @@ Status SimDevice::replay(std::string_view line, std::size_t capacity) {
         }
         if (!key || !owner) return invalidArgument("an entry without its key or owner");
         std::sort(values.begin(), values.end());
-        std::string packed(*owner);
-        for (const auto& [name, value] : values) appendValue(packed, name, value);
         // Journals list keys in order (a compacted one sorted, appended ones by time-sortable
-        // connection ids): placed at the end without a search, millions at a start.
-        auto at = running_.end();
-        if (!running_.empty() && !(std::prev(at)->first < *key)) at = running_.lower_bound(*key);
-        if (at != running_.end() && at->first == *key) {
-          at->second = {std::move(packed), counter};
-        } else {
-          running_.emplace_hint(at, std::string(*key), Kept{std::move(packed), counter});
-        }
+        // connection ids): the table places each at its end without a search.
+        running_.set(*key, *owner, values, counter);
       }
     }
   }
@@ -257,10 +210,11 @@ Status SimDevice::compact() {
   // The running configuration as one change, swapped in whole: a crash leaves the old journal
   // or the new one, never half of either. Written entry by entry: no second copy of the table.
   std::string text = R"({"remove":[],"set":[)";
-  for (const auto& [key, kept] : running_) {
+  running_.forEach([&](const EntryTable::Ref& entry) {
     if (text.back() != '[') text += ',';
-    text += entryJson(unpack(key, kept), &kept.counter);
-  }
+    const Counter counter = entry.counter();
+    text += entryJson(entry.entry(), &counter);
+  });
   text += "]}\n";
   const std::string tmp = journal_path_ + ".tmp";
   const int out = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
@@ -288,7 +242,7 @@ void SimDevice::tamper(ConfigEntry entry) {
     (void)writeAll(journal_fd_, changeLine({entry}, {}, {{entry.key, counter}}), journal_path_);
   }
   (void)storeChange({"tamper", {entry}, {}});
-  running_[entry.key] = {pack(entry), counter};
+  running_.set(entry, counter);
 }
 
 std::size_t SimDevice::preparedCount() const {
@@ -389,7 +343,7 @@ Status SimDevice::validate(const DeviceChange& change) const {
     }
     if (!keys.insert(e.key).second)
       return invalidArgument(fmt::format("{}: key '{}' set twice", name_, e.key));
-    // A device keeps text: a NUL cannot be configured (and would break how entries are kept).
+    // A device keeps text: a NUL cannot be configured.
     bool nul = e.owner.find('\0') != std::string::npos;
     for (const auto& [name, value] : e.values)
       nul = nul || name.find('\0') != std::string::npos || value.find('\0') != std::string::npos;
@@ -452,7 +406,7 @@ Status SimDevice::apply(const std::string& transaction) {
   LP_RETURN_IF_ERROR(storeChange(it->second));
   for (const std::string& key : it->second.remove) running_.erase(key);
   // Like a device that never shows its keys: only their fingerprints are kept (and journaled).
-  for (const ConfigEntry& e : it->second.set) running_[e.key] = {pack(e), touched.at(e.key)};
+  for (const ConfigEntry& e : it->second.set) running_.set(e, touched.at(e.key));
   prepared_.erase(it);
   // Keep the journal within a few times the configuration; if compacting fails, the journal
   // as it is still holds everything.
@@ -474,7 +428,7 @@ Result<std::vector<ConfigEntry>> SimDevice::read(const std::vector<std::string>&
   if (store_) return storedEntries(&keys);
   std::vector<ConfigEntry> out;
   for (const std::string& key : keys) {
-    if (auto it = running_.find(key); it != running_.end()) out.push_back(unpack(key, it->second));
+    if (auto entry = running_.find(key)) out.push_back(entry->entry());
   }
   return out;
 }
@@ -499,8 +453,9 @@ Result<std::vector<EntryStatus>> SimDevice::status() {
     for (const ConfigEntry& e : entries) out.push_back({e.key, e.owner, !faults_.down});
     return out;
   }
-  for (const auto& [key, kept] : running_)
-    out.push_back({key, std::string(ownerOf(kept.packed)), !faults_.down});
+  running_.forEach([&](const EntryTable::Ref& entry) {
+    out.push_back({std::string(entry.key()), std::string(entry.owner()), !faults_.down});
+  });
   return out;
 }
 
@@ -522,8 +477,8 @@ Result<std::map<std::string, std::uint64_t>> SimDevice::octets(
   }
   for (const std::string& key : keys) {
     auto entry = running_.find(key);
-    if (entry == running_.end() || valueOf(entry->second.packed, "mbps").empty()) continue;
-    out[key] = static_cast<std::uint64_t>(countedBy(entry->second, now));
+    if (!entry || entry->value("mbps").empty()) continue;
+    out[key] = static_cast<std::uint64_t>(countedBy(*entry, now));
   }
   return out;
 }
@@ -538,7 +493,7 @@ Result<std::vector<ConfigEntry>> SimDevice::running() {
   if (store_) return storedEntries(nullptr);
   std::vector<ConfigEntry> out;
   out.reserve(running_.size());
-  for (const auto& [key, kept] : running_) out.push_back(unpack(key, kept));
+  running_.forEach([&](const EntryTable::Ref& entry) { out.push_back(entry.entry()); });
   return out;
 }
 

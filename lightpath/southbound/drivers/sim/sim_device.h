@@ -11,6 +11,7 @@
 #include "lightpath/base/clock.h"
 #include "lightpath/base/random.h"
 #include "lightpath/southbound/device.h"
+#include "lightpath/southbound/drivers/sim/entry_table.h"
 #include "lightpath/southbound/registry.h"
 #include "lightpath/store/store.h"
 
@@ -76,25 +77,11 @@ class SimDevice final : public Device, CrossConnect, ClientPort, CloudOnRamp, Te
   void tamper(ConfigEntry entry);
   std::size_t preparedCount() const;
 
-  // An entry's traffic counter: the bytes carried up to `since`; from then on it counts at the
-  // entry's rate.
-  struct Counter {
-    double bytes = 0;
-    TimePoint since;
-  };
+  using Counter = EntryTable::Counter;
 
  private:
-  // An entry as the device keeps it: owner and values packed in one string ("owner" then
-  // "\0name\0value" for each value) beside its counter. A large book's devices hold millions
-  // of entries; a ConfigEntry with its map costs several times the bytes.
-  struct Kept {
-    std::string packed;
-    Counter counter;
-  };
-  static std::string pack(const ConfigEntry& entry);
-  static ConfigEntry unpack(const std::string& key, const Kept& kept);
   double bytesPerSecond(std::string_view mbps) const;  // of a rate value; 0 while down
-  double countedBy(const Kept& kept, TimePoint now) const;
+  double countedBy(const EntryTable::Ref& entry, TimePoint now) const;
   // An entry's counter up to now at its rate (a new entry's: zero), with the mutex held.
   Counter settled(const std::string& key, TimePoint now) const;
   void settleCounters(TimePoint now);  // with the mutex held: before the rates change
@@ -111,7 +98,7 @@ class SimDevice final : public Device, CrossConnect, ClientPort, CloudOnRamp, Te
   mutable std::mutex mutex_;
   SimFaults faults_;
   Random random_;
-  std::map<std::string, Kept, std::less<>> running_;  // by entry key
+  EntryTable running_;
   const Clock* clock_;
   std::map<std::string, DeviceChange> prepared_;
   int journal_fd_ = -1;
