@@ -7,8 +7,8 @@ packages=(
   # build
   cmake g++ ninja-build ccache pkg-config git
   # libraries (docs/ARCHITECTURE.md, "Chosen dependencies")
-  libfmt-dev libspdlog-dev nlohmann-json3-dev libsimdjson-dev libyaml-cpp-dev libcli11-dev
-  libexpected-dev
+  libfmt-dev libspdlog-dev nlohmann-json3-dev libsimdjson-dev libabsl-dev libyaml-cpp-dev
+  libcli11-dev libexpected-dev
   libpugixml-dev libsqlite3-dev sqlite3 libpq-dev
   librestinio-dev libasio-dev libhttp-parser-dev libssl-dev libcpp-httplib-dev
   # the NETCONF driver

@@ -1,5 +1,6 @@
-// The capacity calendar. Each resource keeps its holds' entries in a vector; conflicts are
-// found by scanning the entries that overlap in time (a resource holds tens to hundreds).
+// The capacity calendar. Each resource keeps its holds' entries in a deque; discrete units'
+// conflicts are found by scanning the entries that overlap in time (a fiber's or a port's
+// holds: tens to thousands), quantities' by their level, a step function of time.
 #include "lightpath/ledger/ledger.h"
 
 #include <fmt/format.h>
@@ -46,6 +47,7 @@ std::unique_ptr<Ledger> Ledger::copy() const {
   out->first_id_ = first_id_;
   out->end_id_ = end_id_;
   out->version_ = version_;
+  out->horizon_ = horizon_;
   return out;
 }
 
@@ -106,7 +108,9 @@ Status Ledger::validate(const std::vector<Claim>& claims, const Window& window) 
   return Status::ok();
 }
 
-void Ledger::Resource::addLevel(const Window& w, std::int64_t amount) {
+void Ledger::Resource::addLevel(const Window& window, std::int64_t amount, TimePoint horizon) {
+  const Window w{std::max(window.start, horizon), window.end};
+  if (!(w.start < w.end)) return;  // over before the horizon
   // Make sure the step function has keys at both window edges, then shift the levels between.
   auto split = [&](TimePoint t) {
     auto it = level.lower_bound(t);
@@ -125,11 +129,12 @@ void Ledger::Resource::addLevel(const Window& w, std::int64_t amount) {
   }
 }
 
-void Ledger::Resource::rebuildLevel() {
+void Ledger::Resource::rebuildLevel(TimePoint horizon) {
   std::vector<std::pair<TimePoint, std::int64_t>> steps;
   steps.reserve(entries.size() * 2);
   for (const Entry& e : entries) {
-    steps.emplace_back(e.window.start, static_cast<std::int64_t>(e.count));
+    if (!(horizon < e.window.end)) continue;  // over before the horizon
+    steps.emplace_back(std::max(e.window.start, horizon), static_cast<std::int64_t>(e.count));
     if (e.window.end != TimePoint::max())
       steps.emplace_back(e.window.end, -static_cast<std::int64_t>(e.count));
   }
@@ -142,6 +147,15 @@ void Ledger::Resource::rebuildLevel() {
     const std::int64_t before = level.empty() ? 0 : std::prev(level.end())->second;
     if (in_use != before) level.emplace_hint(level.end(), at, in_use);
   }
+}
+
+void Ledger::Resource::forgetBefore(TimePoint t) {
+  auto keep = level.lower_bound(t);
+  if (keep == level.begin()) return;
+  const std::int64_t in_force = std::prev(keep)->second;  // up to t, unless t is a key
+  const bool keyed = keep != level.end() && keep->first == t;
+  level.erase(level.begin(), keep);
+  if (!keyed && in_force != 0) level.emplace_hint(level.begin(), t, in_force);
 }
 
 std::int64_t Ledger::Resource::peakLevel(const Window& w) const {
@@ -194,7 +208,7 @@ Status Ledger::findConflict(const std::vector<Claim>& claims, const Window& wind
     // Without a hold to leave out, the step function answers at once.
     const std::uint64_t peak =
         ignore == 0 ? static_cast<std::uint64_t>(std::max<std::int64_t>(0, r.peakLevel(window)))
-                    : peakUse(r, window, ignore);
+                    : peakUse(r, {std::max(window.start, horizon_), window.end}, ignore);
     if (peak + wanted > r.capacity) {
       return {StatusCode::ResourceExhausted,
               fmt::format("{}: {} wanted over {}, but only {} of {} is free throughout",
@@ -209,7 +223,8 @@ void Ledger::insert(const Hold& hold) {
   for (const Claim& c : hold.claims) {
     Resource& r = resources_.at(c.resource);
     r.entries.push_back({hold.id, hold.window, c.first, c.count});
-    if (!isDiscrete(c.resource.kind)) r.addLevel(hold.window, static_cast<std::int64_t>(c.count));
+    if (!isDiscrete(c.resource.kind))
+      r.addLevel(hold.window, static_cast<std::int64_t>(c.count), horizon_);
   }
 }
 
@@ -225,7 +240,8 @@ void Ledger::erase(const Hold& hold) {
         ++i;
       }
     }
-    if (!isDiscrete(c.resource.kind)) r.addLevel(hold.window, -static_cast<std::int64_t>(c.count));
+    if (!isDiscrete(c.resource.kind))
+      r.addLevel(hold.window, -static_cast<std::int64_t>(c.count), horizon_);
   }
 }
 
@@ -300,7 +316,7 @@ Status Ledger::restoreAll(std::vector<Hold> holds) {
     Resource& r = resources_.at(id);
     if (!isDiscrete(id.kind)) {
       // The level just built from every entry is the use at each moment: its peak says it all.
-      r.rebuildLevel();
+      r.rebuildLevel(horizon_);
       if (status.isOk() &&
           r.peakLevel({TimePoint::min(), TimePoint::max()}) > static_cast<std::int64_t>(r.capacity))
         status = resourceExhausted(fmt::format(
@@ -316,7 +332,7 @@ Status Ledger::restoreAll(std::vector<Hold> holds) {
     for (const ResourceId& id : touched) {
       Resource& r = resources_.at(id);
       std::erase_if(r.entries, [&](const Entry& e) { return undo.contains(e.hold); });
-      if (!isDiscrete(id.kind)) r.rebuildLevel();
+      if (!isDiscrete(id.kind)) r.rebuildLevel(horizon_);
     }
     for (HoldId id : added) holds_.erase(id);
     return status;
@@ -326,6 +342,15 @@ Status Ledger::restoreAll(std::vector<Hold> holds) {
   }
   ++version_;
   return Status::ok();
+}
+
+void Ledger::forgetBefore(TimePoint t) {
+  std::unique_lock lock(mutex_);
+  if (!(horizon_ < t)) return;
+  horizon_ = t;
+  for (auto& [id, r] : resources_) {
+    if (!isDiscrete(id.kind)) r.forgetBefore(t);
+  }
 }
 
 Status Ledger::modify(HoldId id, std::vector<Claim> claims, Window window) {
@@ -446,8 +471,15 @@ double Ledger::utilization(ResourceId resource, TimePoint at) const {
   auto it = resources_.find(resource);
   if (it == resources_.end() || it->second.capacity == 0) return 0;
   std::uint64_t used = 0;
-  for (const Entry& e : it->second.entries) {
-    if (e.window.start <= at && at < e.window.end) used += e.count;
+  if (isDiscrete(resource.kind)) {
+    for (const Entry& e : it->second.entries) {
+      if (e.window.start <= at && at < e.window.end) used += e.count;
+    }
+  } else {  // the level in force at `at`, without a walk over every hold
+    const auto& level = it->second.level;
+    auto after = level.upper_bound(at);
+    if (after != level.begin())
+      used = static_cast<std::uint64_t>(std::max<std::int64_t>(0, std::prev(after)->second));
   }
   return static_cast<double>(used) / static_cast<double>(it->second.capacity);
 }
@@ -471,7 +503,7 @@ std::vector<Ledger::Use> Ledger::usesAt(ResourceId resource, TimePoint at) const
 std::vector<std::string> Ledger::violationsOf(ResourceId id, const Resource& r) const {
   std::vector<std::string> violations;
   if (!isDiscrete(id.kind)) {
-    if (peakUse(r, {TimePoint::min(), TimePoint::max()}, 0) > r.capacity) {
+    if (peakUse(r, {horizon_, TimePoint::max()}, 0) > r.capacity) {  // the past is let go
       violations.push_back(
           fmt::format("{}: held beyond its capacity of {}", describe(id), r.capacity));
     }
@@ -524,8 +556,8 @@ std::vector<std::string> Ledger::checkInvariants() const {
     }
     for (std::string& v : violationsOf(id, r)) violations.push_back(std::move(v));
     if (!isDiscrete(id.kind) &&
-        static_cast<std::int64_t>(peakUse(r, {TimePoint::min(), TimePoint::max()}, 0)) !=
-            r.peakLevel({TimePoint::min(), TimePoint::max()})) {
+        static_cast<std::int64_t>(peakUse(r, {horizon_, TimePoint::max()}, 0)) !=
+            r.peakLevel({horizon_, TimePoint::max()})) {
       // The step function must agree with the holds it summarises.
       violations.push_back(fmt::format("{}: usage index out of step with its holds", describe(id)));
     }

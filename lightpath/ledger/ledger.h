@@ -17,6 +17,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <limits>
 #include <map>
 #include <memory>
@@ -113,6 +114,13 @@ class Ledger {
   // NotFound if there is no such hold.
   Status release(HoldId hold);
 
+  // The past of quantities is let go: their use before `t` is no longer kept, and a window
+  // starting earlier is answered from `t` on (a hold's use before it is over). Without it every
+  // hold ever started keeps a step of its own in each resource it uses, for good: a million
+  // holds cost half a kilobyte each. Holds and discrete units keep their windows whole. Called
+  // with a time already past (serve: at its start and each schedule run); a later `t` only.
+  void forgetBefore(TimePoint t);
+
   // Ends every hold whose window has closed by `now`; returns how many.
   std::size_t expire(TimePoint now);
 
@@ -152,13 +160,17 @@ class Ledger {
   };
   struct Resource {
     std::uint64_t capacity = 0;
-    std::vector<Entry> entries;
+    // A deque: grows a block at a time, where a vector would double (and copy) a link's
+    // hundreds of thousands of entries and keep up to half of it unused.
+    std::deque<Entry> entries;
     // Quantities: the amount in use as a step function of time; a key's value holds until the
     // next key (0 before the first). Typical holds start now and run open-ended, so updates
     // and peak queries touch a handful of keys rather than every hold.
     std::map<TimePoint, std::int64_t> level;
-    void addLevel(const Window& w, std::int64_t amount);
-    void rebuildLevel();  // from the entries, by one sort
+    // Steps before `horizon` are not kept (Ledger::forgetBefore).
+    void addLevel(const Window& w, std::int64_t amount, TimePoint horizon);
+    void rebuildLevel(TimePoint horizon);  // from the entries, by one sort
+    void forgetBefore(TimePoint t);
     std::int64_t peakLevel(const Window& w) const;
   };
 
@@ -180,6 +192,7 @@ class Ledger {
   HoldId next_id_ = 1;
   HoldId first_id_ = 1, end_id_ = ~HoldId{0};
   std::uint64_t version_ = 0;
+  TimePoint horizon_ = TimePoint::min();  // quantities' levels are kept from here on
 };
 
 }  // namespace lightpath

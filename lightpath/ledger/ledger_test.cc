@@ -91,6 +91,50 @@ TEST(Ledger, ReleaseExpireAndQueries) {
   EXPECT_GT(l.version(), 4u);
 }
 
+TEST(Ledger, ForgetsThePastOfQuantities) {
+  TwoResources fixture;
+  Ledger& l = fixture.l;
+  const TimePoint forever = TimePoint::max();
+  ASSERT_TRUE(l.reserve("a", {{kPort, 0, 100'000}}, {at(0), forever}));
+  auto b = l.reserve("b", {{kPort, 0, 200'000}}, window(10, 20));
+  ASSERT_TRUE(b && l.reserve("c", {{kPort, 0, 50'000}}, window(30, 100)));
+  EXPECT_EQ(l.freeQuantity(kPort, window(0, 16)), 100'000u);
+  l.forgetBefore(at(15));
+  // From 15 on, as before; a window from earlier is answered from 15.
+  EXPECT_EQ(l.freeQuantity(kPort, window(15, 16)), 100'000u);
+  EXPECT_EQ(l.freeQuantity(kPort, window(0, 16)), 100'000u);
+  EXPECT_EQ(l.freeQuantity(kPort, window(20, 30)), 300'000u);
+  EXPECT_EQ(l.utilization(kPort, at(50)), 150'000 / 400'000.0);
+  // A hold started before 15 gives back its use from 15 on, no more.
+  ASSERT_TRUE(l.release(*b).isOk());
+  EXPECT_EQ(l.freeQuantity(kPort, window(0, 16)), 300'000u);
+  EXPECT_EQ(l.freeQuantity(kPort, {at(0), forever}), 250'000u);
+  EXPECT_FALSE(l.reserve("d", {{kPort, 0, 250'001}}, window(5, 40)));
+  auto d = l.reserve("d", {{kPort, 0, 250'000}}, window(5, 40));
+  ASSERT_TRUE(d);
+  EXPECT_EQ(l.freeQuantity(kPort, window(35, 36)), 0u);
+  EXPECT_TRUE(l.modify(*d, {{kPort, 0, 300'000}}, window(5, 20)).isOk());
+  EXPECT_EQ(l.freeQuantity(kPort, window(0, 20)), 0u);
+  EXPECT_TRUE(l.checkInvariants().empty());
+  // A copy forgets as much.
+  EXPECT_EQ(l.copy()->freeQuantity(kPort, window(0, 20)), 0u);
+  // Earlier than before: nothing changes.
+  l.forgetBefore(at(1));
+  EXPECT_EQ(l.freeQuantity(kPort, window(20, 30)), 300'000u);
+
+  // A rebuild after the horizon: holds that met only before it are no conflict.
+  TwoResources again;
+  again.l.forgetBefore(at(15));
+  ASSERT_TRUE(again.l
+                  .restoreAll({{1, "old", window(0, 10), {{kPort, 0, 400'000}}},
+                               {2, "new", {at(5), forever}, {{kPort, 0, 400'000}}}})
+                  .isOk());
+  EXPECT_EQ(again.l.freeQuantity(kPort, window(15, 16)), 0u);
+  EXPECT_EQ(again.l.checkInvariants(), std::vector<std::string>{});
+  EXPECT_EQ(again.l.restoreAll({{3, "more", window(16, 17), {{kPort, 0, 1}}}}).code(),
+            StatusCode::ResourceExhausted);
+}
+
 TEST(Ledger, RestoreKeepsIdsAndContinuesAboveThem) {
   TwoResources fixture;
   Ledger& l = fixture.l;

@@ -207,6 +207,7 @@ Result<Connection> Provisioner::getAt(const std::string& id,
 }
 
 Result<std::size_t> Provisioner::runSchedule(TimePoint now) {
+  ctx_->deps.ledger->forgetBefore(now - kLedgerPastKept);  // every instance keeps a ledger
   // An idle instance sharing the store still follows what the others hold (quotes, views).
   if (Status s = ctx_->deps.store->refresh(); !s.isOk()) log().warn("store: {}", s.toString());
   // The cluster's duties run on one instance at a time.

@@ -10,6 +10,8 @@
 // (resumeWork), one connection at a time.
 #pragma once
 
+#include <chrono>
+
 #include "lightpath/base/status.h"
 #include "lightpath/store/store.h"
 
@@ -17,6 +19,10 @@ namespace lightpath {
 
 class OrchestratorContext;
 class Lifecycle;
+
+// How much of the past the ledger keeps for quantities (Ledger::forgetBefore): at a start and
+// at each schedule run it lets go of what came before now less this.
+inline constexpr std::chrono::seconds kLedgerPastKept{1};
 
 // An error only when the store cannot be read or a stored hold does not fit the ledger.
 // With `resume_workflows` false (read-only checks), only the ledger is rebuilt.

@@ -172,15 +172,10 @@ Result<std::unique_ptr<Stack>> buildStack(const StackConfig& config) {
   std::set<std::string> real_nodes;
   for (const auto& [node, access] : real) real_nodes.insert(node);
   LP_RETURN_IF_ERROR(registerNetconfDriver(drivers, std::move(real)));
-  // What a start costs, by part (logged): time, and resident memory from /proc.
-  auto residentMb = [] {
-    std::ifstream statm("/proc/self/statm");
-    std::uint64_t size = 0, resident = 0;
-    statm >> size >> resident;
-    return static_cast<double>(resident * static_cast<std::uint64_t>(::sysconf(_SC_PAGESIZE))) /
-           (1 << 20);
-  };
-  const double devices_mb = residentMb();
+  // What a start costs, by part (logged): time, and the heap in use (what each part keeps;
+  // the resident size would count what the start read and freed, until it is trimmed).
+  auto heapMb = [] { return static_cast<double>(::mallinfo2().uordblks) / (1 << 20); };
+  const double devices_mb = heapMb();
   const auto devices_from = std::chrono::steady_clock::now();
   // The devices are built on every core: a large book's simulated devices read hundreds of
   // megabytes of journals (a few seconds of one core at a million connections). Drivers'
@@ -200,7 +195,7 @@ Result<std::unique_ptr<Stack>> buildStack(const StackConfig& config) {
   }));
   for (std::size_t i = 0; i < nodes.size(); ++i) stack->fleet.add(nodes[i].id, std::move(built[i]));
   const auto ledger_from = std::chrono::steady_clock::now();
-  const double ledger_mb = residentMb();
+  const double ledger_mb = heapMb();
   LP_RETURN_IF_ERROR(connectClouds(config, *stack));
   LP_ASSIGN_OR_RETURN(auto provisioner,
                       Provisioner::create({.topology = stack->topology,
@@ -229,7 +224,7 @@ Result<std::unique_ptr<Stack>> buildStack(const StackConfig& config) {
       "start: devices {:.0f} ms (+{:.0f} MB), ledger and recovery {:.0f} ms (+{:.0f} MB, {} "
       "holds), trim {:.0f} ms",
       ms(ledger_from - devices_from), ledger_mb - devices_mb, ms(trim_from - ledger_from),
-      residentMb() - ledger_mb, stack->ledger->holdCount(),
+      heapMb() - ledger_mb, stack->ledger->holdCount(),
       ms(std::chrono::steady_clock::now() - trim_from));
   return stack;
 }
