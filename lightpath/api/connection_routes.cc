@@ -287,10 +287,23 @@ Result<HttpResponse> Api::Impl::listConnections(Context& ctx) {
       LP_ASSIGN_OR_RETURN(query.after_id, idAt(key, value, 1));  // made in a later millisecond
     } else if (key == "created_before") {
       LP_ASSIGN_OR_RETURN(query.before_id, idAt(key, value, 0));
+    } else if (key == "kind") {
+      if (!parseConnectionKind(value))
+        return fail(invalidArgument(
+            fmt::format("kind: no kind '{}' (wavelength, ethernet, cloud)", value.substr(0, 40))));
+      query.terms.push_back("kind:" + value);
+    } else if (key == "end") {  // either end: a port, or a site for wavelengths
+      if (value.empty() || value.size() > 200)
+        return fail(invalidArgument("end: a port or site id"));
+      query.terms.push_back("end:" + value);
+    } else if (key == "tag") {  // key=value; several: all of them
+      if (value.find('=') == std::string::npos || value.size() > 600)
+        return fail(invalidArgument("tag: key=value"));
+      query.terms.push_back("tag:" + value);
     } else if (key != "offset" && key != "limit") {
       return problem(400, "invalid-argument",
-                     fmt::format("{}: unknown filter (known: state, created_after, created_before, "
-                                 "sort, after, offset, limit{})",
+                     fmt::format("{}: unknown filter (known: state, kind, end, tag, created_after, "
+                                 "created_before, sort, after, offset, limit{})",
                                  key.substr(0, 40), ctx.isOperator() ? ", tenant" : ""),
                      key.substr(0, 40));
     }
@@ -298,21 +311,26 @@ Result<HttpResponse> Api::Impl::listConnections(Context& ctx) {
   if (cursor && query.offset > 0)
     return fail(invalidArgument("after: a cursor or an offset, not both"));
   std::vector<std::string> items;
-  std::size_t total = 0;
+  // Filtered by kind, end or tag, the list has no total: it would be a count of every match,
+  // as slow as the book is large (the state and tenant have counts kept by the store).
+  std::optional<std::size_t> total;
+  if (query.terms.empty()) total = 0;
   std::optional<std::string> next;
   LP_RETURN_IF_ERROR(deps.store->read([&](StoreTransaction& tx) -> Status {
     ConnectionQuery window = query;  // `total` counts the whole window, not what is left of it
     if (cursor) {
-      LP_RETURN_IF_ERROR(statusOf(tx.connections({.tenant = query.tenant,
-                                                  .state = query.state,
-                                                  .after_id = query.after_id,
-                                                  .before_id = query.before_id,
-                                                  .limit = 0},
-                                                 &total)));
+      if (total) {
+        LP_RETURN_IF_ERROR(statusOf(tx.connections({.tenant = query.tenant,
+                                                    .state = query.state,
+                                                    .after_id = query.after_id,
+                                                    .before_id = query.before_id,
+                                                    .limit = 0},
+                                                   &*total)));
+      }
       auto& bound = query.newest_first ? window.before_id : window.after_id;
       if (!bound || (query.newest_first ? *cursor < *bound : *cursor > *bound)) bound = cursor;
     }
-    LP_ASSIGN_OR_RETURN(auto rows, tx.connections(window, cursor ? nullptr : &total));
+    LP_ASSIGN_OR_RETURN(auto rows, tx.connections(window, cursor || !total ? nullptr : &*total));
     if (rows.size() == query.limit && !rows.empty()) next = rows.back().id;
     for (ConnectionRecord& r : rows) {
       items.push_back(storedConnectionView(std::move(r.body)));

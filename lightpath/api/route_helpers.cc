@@ -42,14 +42,17 @@ Result<std::pair<std::size_t, std::size_t>> paging(const HttpRequest& request) {
   return std::pair{offset, limit};
 }
 
-std::string pageJson(const std::vector<std::string>& items, std::size_t total, std::size_t offset,
-                     std::size_t limit, const std::optional<std::string>& next_cursor) {
+std::string pageJson(const std::vector<std::string>& items, std::optional<std::size_t> total,
+                     std::size_t offset, std::size_t limit,
+                     const std::optional<std::string>& next_cursor) {
   std::string out = "{\"items\":[";
   for (std::size_t i = 0; i < items.size(); ++i) {
     if (i) out += ',';
     out += items[i];
   }
-  out += fmt::format("],\"total\":{},\"offset\":{},\"limit\":{}", total, offset, limit);
+  out += ']';
+  if (total) out += fmt::format(",\"total\":{}", *total);
+  out += fmt::format(",\"offset\":{},\"limit\":{}", offset, limit);
   if (next_cursor) out += fmt::format(",\"next_cursor\":{}", json(*next_cursor).dump());
   out += '}';
   return out;

@@ -53,6 +53,10 @@ struct EventRecord {
 struct ConnectionQuery {
   std::optional<std::string> tenant;
   std::optional<std::string> state;
+  // Each of these must be among the connection's terms, which the store keeps indexed from the
+  // body's "requested" object as it is written: "kind:<kind>", "end:<port>" (a_end and z_end),
+  // "tag:<key>=<value>" (each of its tags). The list is then read from the first term's index.
+  std::vector<std::string> terms;
   std::optional<std::string> after_id;   // keyset paging: ids greater than this
   std::optional<std::string> before_id;  // and less than this
   bool newest_first = false;             // by id, descending (time-sortable ids: by creation)

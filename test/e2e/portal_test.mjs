@@ -337,6 +337,7 @@ test("the connection table pages on the server: newest first, More for the next 
     made.push(r.body.id);
   }
   const mine = (await call(keys.acme, "GET", "/v1/connections?limit=1")).body.total;
+  assert.equal((await call(operatorKey, "PATCH", "/v1/ports/dc-ashburn-p2", { tenant: "acme" })).status, 200);
   const page = await signedIn(keys.acme);
   await page.goto(`${url}/#/connections`);
   const rows = () => page.locator("#conn-table tbody tr").evaluateAll((r) => r.map((row) => row.dataset.id));
@@ -357,5 +358,18 @@ test("the connection table pages on the server: newest first, More for the next 
   // The state filter asks the server: none of acme's is being modified.
   await page.locator("#conn-state").selectOption("modifying");
   await page.waitForFunction(() => document.querySelectorAll("#conn-table tbody tr").length === 0);
+  await page.locator("#conn-state").selectOption("");
+  await page.waitForFunction((n) => document.querySelectorAll("#conn-table tbody tr").length === n, 100);
+  // An end and a tag are searched for on the server: the oldest, retagged, is found though it is
+  // on no page loaded, by its tag and by its end (the only one at dc-ashburn-p2).
+  const retag = await call(keys.acme, "PATCH", `/v1/connections/${made[0]}`, { tags: { batch: "oldest" } });
+  assert.equal(retag.status, 200, JSON.stringify(retag.body));
+  await page.locator("#conn-search").fill("batch=oldest");
+  await page.waitForFunction((id) => [...document.querySelectorAll("#conn-table tbody tr")].map((r) => r.dataset.id).join() === id, made[0]);
+  const other = await call(keys.acme, "POST", "/v1/connections", { kind: "ethernet", a_end: "dc-ashburn-p2", z_end: "dc-hillsboro-p1", bandwidth_mbps: 50 });
+  assert.equal(other.status, 201, JSON.stringify(other.body));
+  await page.locator("#conn-search").fill("dc-ashburn-p2");
+  await page.waitForFunction((id) => [...document.querySelectorAll("#conn-table tbody tr")].map((r) => r.dataset.id).join() === id, other.body.id);
+  assert.match(await page.locator("#conn-count").innerText(), /^1 shown$/);
   await page.close();
 });

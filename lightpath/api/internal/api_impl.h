@@ -231,9 +231,10 @@ std::string dumpJson(const json& j);
 // Offset and limit from the query (limit 1..1000, default 100); InvalidArgument names the one.
 Result<std::pair<std::size_t, std::size_t>> paging(const HttpRequest& request);
 // {"items": [...raw documents...], "total": n, "offset": o, "limit": l, "next_cursor": c}, the
-// cursor when there may be more.
-std::string pageJson(const std::vector<std::string>& items, std::size_t total, std::size_t offset,
-                     std::size_t limit, const std::optional<std::string>& next_cursor = {});
+// cursor when there may be more; no total when there is none (a filter it would cost a count).
+std::string pageJson(const std::vector<std::string>& items, std::optional<std::size_t> total,
+                     std::size_t offset, std::size_t limit,
+                     const std::optional<std::string>& next_cursor = {});
 // One document (none when it does not exist).
 Result<std::optional<DocumentRecord>> readDocument(Store& store, const std::string& kind,
                                                    const std::string& id);

@@ -73,6 +73,7 @@ class PostgresTransaction final : public StoreTransaction {
 
   Result<std::vector<ConnectionRecord>> connections(const ConnectionQuery& q,
                                                     std::size_t* total) override {
+    if (!q.terms.empty()) return connectionsWithTerms(q, total);
     const std::vector<Param> filter = {q.tenant, q.state, q.after_id, q.before_id};
     static constexpr const char* kWhere =
         "WHERE ($1::text IS NULL OR tenant = $1) AND ($2::text IS NULL OR state = $2) AND "
@@ -100,6 +101,44 @@ class PostgresTransaction final : public StoreTransaction {
         db_.run(fmt::format("SELECT id, tenant, state, version, body FROM connections {} ORDER BY "
                             "id{} LIMIT $5 OFFSET $6",
                             kWhere, q.newest_first ? " DESC" : "")
+                    .c_str(),
+                params, "list connections"));
+    std::vector<ConnectionRecord> out;
+    out.reserve(static_cast<std::size_t>(r.rows()));
+    for (int i = 0; i < r.rows(); ++i) out.push_back(connectionRow(r, i));
+    return out;
+  }
+
+  // Read from the first term's index (with the tenant's, when there is one), each further term
+  // looked up by its key; the state is checked on the connection itself.
+  Result<std::vector<ConnectionRecord>> connectionsWithTerms(const ConnectionQuery& q,
+                                                             std::size_t* total) {
+    std::vector<Param> params = {q.tenant, q.state, q.after_id, q.before_id};
+    std::string from =
+        "FROM connection_terms t JOIN connections c ON c.id = t.id WHERE ($1::text IS NULL OR "
+        "t.tenant = $1) AND ($2::text IS NULL OR c.state = $2) AND ($3::text IS NULL OR t.id > "
+        "$3) AND ($4::text IS NULL OR t.id < $4) AND t.term = $5";
+    for (std::size_t i = 0; i < q.terms.size(); ++i) {
+      params.emplace_back(q.terms[i]);
+      if (i > 0) {
+        from += fmt::format(
+            " AND EXISTS (SELECT 1 FROM connection_terms u WHERE u.term = ${} AND u.id = t.id)",
+            5 + i);
+      }
+    }
+    if (total) {  // a count of every match: callers that page without one pass no `total`
+      LP_ASSIGN_OR_RETURN(PgResult count, db_.run(fmt::format("SELECT COUNT(*) {}", from).c_str(),
+                                                  params, "count connections"));
+      *total = static_cast<std::size_t>(count.unsignedInteger(0, 0));
+    }
+    const std::size_t at = params.size();
+    params.emplace_back(number(std::uint64_t{q.limit}));
+    params.emplace_back(number(std::uint64_t{q.offset}));
+    LP_ASSIGN_OR_RETURN(
+        PgResult r,
+        db_.run(fmt::format("SELECT c.id, c.tenant, c.state, c.version, c.body {} ORDER BY t.id{} "
+                            "LIMIT ${} OFFSET ${}",
+                            from, q.newest_first ? " DESC" : "", at + 1, at + 2)
                     .c_str(),
                 params, "list connections"));
     std::vector<ConnectionRecord> out;

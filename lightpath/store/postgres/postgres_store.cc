@@ -135,6 +135,52 @@ constexpr const char* kMigrations[] = {
         EXECUTE FUNCTION lightpath_count_connection();
       CREATE INDEX connections_by_tenant_state ON connections (tenant, state, id);
     )sql",
+    // 4: lists by kind, end and tag read from an index: each connection's terms (store.h,
+    // ConnectionQuery::terms), kept from its body by the writes themselves; rewritten only when
+    // what was requested changes, not at every change of state.
+    R"sql(
+      CREATE TABLE connection_terms (
+        term text COLLATE "C" NOT NULL,
+        id text COLLATE "C" NOT NULL,
+        tenant text COLLATE "C" NOT NULL,
+        PRIMARY KEY (term, id)
+      );
+      CREATE INDEX connection_terms_by_tenant ON connection_terms (term, tenant, id);
+      CREATE INDEX connection_terms_of ON connection_terms (id);
+      CREATE FUNCTION lightpath_connection_terms(body text) RETURNS SETOF text
+        LANGUAGE sql IMMUTABLE AS $$
+        WITH r AS (SELECT body::jsonb -> 'requested' AS r)
+        SELECT 'kind:' || (r ->> 'kind') FROM r WHERE jsonb_typeof(r -> 'kind') = 'string'
+        UNION SELECT 'end:' || (r ->> 'a_end') FROM r WHERE jsonb_typeof(r -> 'a_end') = 'string'
+        UNION SELECT 'end:' || (r ->> 'z_end') FROM r WHERE jsonb_typeof(r -> 'z_end') = 'string'
+        UNION SELECT 'tag:' || t.key || '=' || (t.value #>> '{}')
+          FROM r, jsonb_each(CASE WHEN jsonb_typeof(r -> 'tags') = 'object' THEN r -> 'tags'
+                                  ELSE '{}'::jsonb END) t
+          WHERE jsonb_typeof(t.value) = 'string'
+      $$;
+      INSERT INTO connection_terms (term, id, tenant)
+        SELECT t, c.id, c.tenant FROM connections c, lightpath_connection_terms(c.body) t
+        ON CONFLICT DO NOTHING;
+      CREATE FUNCTION lightpath_keep_connection_terms() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF TG_OP <> 'INSERT' THEN
+          DELETE FROM connection_terms WHERE id = OLD.id;
+        END IF;
+        IF TG_OP <> 'DELETE' THEN
+          INSERT INTO connection_terms (term, id, tenant)
+            SELECT t, NEW.id, NEW.tenant FROM lightpath_connection_terms(NEW.body) t
+            ON CONFLICT DO NOTHING;
+        END IF;
+        RETURN NULL;
+      END $$;
+      CREATE TRIGGER connection_terms_kept AFTER INSERT OR DELETE ON connections
+        FOR EACH ROW EXECUTE FUNCTION lightpath_keep_connection_terms();
+      CREATE TRIGGER connection_terms_rekept AFTER UPDATE OF tenant, body ON connections
+        FOR EACH ROW WHEN (OLD.tenant IS DISTINCT FROM NEW.tenant OR
+                           (OLD.body::jsonb -> 'requested') IS DISTINCT FROM
+                           (NEW.body::jsonb -> 'requested'))
+        EXECUTE FUNCTION lightpath_keep_connection_terms();
+    )sql",
 };
 constexpr int kSchemaVersion = static_cast<int>(std::size(kMigrations));
 constexpr std::int64_t kMigrationLock = 0x6c69676874706174;  // "lightpat"

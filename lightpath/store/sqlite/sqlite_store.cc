@@ -83,6 +83,56 @@ constexpr const char* kMigrations[] = {
       END;
       CREATE INDEX connections_by_tenant_state ON connections (tenant, state, id);
     )sql",
+    // 5: lists by kind, end and tag read from an index: each connection's terms (store.h,
+    // ConnectionQuery::terms), kept from its body by the writes themselves; rewritten only when
+    // what was requested changes, not at every change of state. (A body that is not JSON has
+    // none.)
+    R"sql(
+      CREATE TABLE connection_terms (
+        term TEXT NOT NULL,
+        id TEXT NOT NULL,
+        tenant TEXT NOT NULL,
+        PRIMARY KEY (term, id)
+      ) WITHOUT ROWID;
+      CREATE INDEX connection_terms_by_tenant ON connection_terms (term, tenant, id);
+      CREATE INDEX connection_terms_of ON connection_terms (id);
+      INSERT OR IGNORE INTO connection_terms (term, id, tenant)
+        SELECT CASE WHEN j.path = '$.requested.tags' THEN 'tag:' || j.key || '=' || j.value
+                    WHEN j.key = 'kind' THEN 'kind:' || j.value ELSE 'end:' || j.value END,
+               c.id, c.tenant
+          FROM connections c, json_tree(CASE WHEN json_valid(c.body) THEN c.body ELSE '{}' END,
+                         '$.requested') j
+          WHERE j.type = 'text' AND (j.path = '$.requested.tags' OR
+                (j.path = '$.requested' AND j.key IN ('kind', 'a_end', 'z_end')));
+      CREATE TRIGGER connection_terms_kept AFTER INSERT ON connections BEGIN
+        INSERT OR IGNORE INTO connection_terms (term, id, tenant)
+        SELECT CASE WHEN j.path = '$.requested.tags' THEN 'tag:' || j.key || '=' || j.value
+                    WHEN j.key = 'kind' THEN 'kind:' || j.value ELSE 'end:' || j.value END,
+               NEW.id, NEW.tenant
+          FROM json_tree(CASE WHEN json_valid(NEW.body) THEN NEW.body ELSE '{}' END,
+                         '$.requested') j
+          WHERE j.type = 'text' AND (j.path = '$.requested.tags' OR
+                (j.path = '$.requested' AND j.key IN ('kind', 'a_end', 'z_end')));
+      END;
+      CREATE TRIGGER connection_terms_rekept AFTER UPDATE OF tenant, body ON connections
+        WHEN OLD.tenant IS NOT NEW.tenant OR
+          (CASE WHEN json_valid(OLD.body) THEN json_extract(OLD.body, '$.requested') END) IS NOT
+          (CASE WHEN json_valid(NEW.body) THEN json_extract(NEW.body, '$.requested') END)
+        BEGIN
+        DELETE FROM connection_terms WHERE id = OLD.id;
+        INSERT OR IGNORE INTO connection_terms (term, id, tenant)
+        SELECT CASE WHEN j.path = '$.requested.tags' THEN 'tag:' || j.key || '=' || j.value
+                    WHEN j.key = 'kind' THEN 'kind:' || j.value ELSE 'end:' || j.value END,
+               NEW.id, NEW.tenant
+          FROM json_tree(CASE WHEN json_valid(NEW.body) THEN NEW.body ELSE '{}' END,
+                         '$.requested') j
+          WHERE j.type = 'text' AND (j.path = '$.requested.tags' OR
+                (j.path = '$.requested' AND j.key IN ('kind', 'a_end', 'z_end')));
+      END;
+      CREATE TRIGGER connection_terms_gone AFTER DELETE ON connections BEGIN
+        DELETE FROM connection_terms WHERE id = OLD.id;
+      END;
+    )sql",
 };
 constexpr int kSchemaVersion = static_cast<int>(std::size(kMigrations));
 
@@ -229,6 +279,7 @@ class SqliteTransaction final : public StoreTransaction {
 
   Result<std::vector<ConnectionRecord>> connections(const ConnectionQuery& q,
                                                     std::size_t* total) override {
+    if (!q.terms.empty()) return connectionsWithTerms(q, total);
     // Only the terms asked for, so that the planner picks the index that serves them.
     std::string where = "WHERE 1";
     if (q.tenant) where += " AND tenant = ?1";
@@ -404,6 +455,46 @@ class SqliteTransaction final : public StoreTransaction {
   static ConnectionRecord row(const Statement& s) {
     return {s.text(0), s.text(1), s.text(2), static_cast<std::uint64_t>(s.integer(3)), s.text(4)};
   }
+  // Read from the first term's index (with the tenant's, when there is one), each further term
+  // looked up by its key; the state is checked on the connection itself.
+  Result<std::vector<ConnectionRecord>> connectionsWithTerms(const ConnectionQuery& q,
+                                                             std::size_t* total) {
+    std::string where = "WHERE t.term = ?7";
+    if (q.tenant) where += " AND t.tenant = ?1";
+    if (q.state) where += " AND c.state = ?2";
+    if (q.after_id) where += " AND t.id > ?5";
+    if (q.before_id) where += " AND t.id < ?6";
+    for (std::size_t i = 1; i < q.terms.size(); ++i) {
+      where += fmt::format(
+          " AND EXISTS (SELECT 1 FROM connection_terms u WHERE u.term = ?{} AND u.id = t.id)",
+          7 + i);
+    }
+    const std::string from = "FROM connection_terms t JOIN connections c ON c.id = t.id " + where;
+    auto bind = [&](Statement& s) {
+      bindQuery(s, q);
+      for (std::size_t i = 0; i < q.terms.size(); ++i) s.bind(static_cast<int>(7 + i), q.terms[i]);
+    };
+    if (total) {  // a count of every match: callers that page without one pass no `total`
+      Statement count(db_, fmt::format("SELECT COUNT(*) {}", from).c_str());
+      if (!count.ok()) return fail(sqliteError(db_, "count connections"));
+      bind(count);
+      if (count.step() != SQLITE_ROW) return fail(sqliteError(db_, "count connections"));
+      *total = static_cast<std::size_t>(count.integer(0));
+    }
+    Statement s(db_, fmt::format("SELECT c.id, c.tenant, c.state, c.version, c.body {} ORDER BY "
+                                 "t.id{} LIMIT ?3 OFFSET ?4",
+                                 from, q.newest_first ? " DESC" : "")
+                         .c_str());
+    if (!s.ok()) return fail(sqliteError(db_, "list connections"));
+    bind(s);
+    s.bind(3, static_cast<std::int64_t>(q.limit)).bind(4, static_cast<std::int64_t>(q.offset));
+    std::vector<ConnectionRecord> out;
+    int rc;
+    while ((rc = s.step()) == SQLITE_ROW) out.push_back(row(s));
+    if (rc != SQLITE_DONE) return fail(sqliteError(db_, "list connections"));
+    return out;
+  }
+
   static void bindQuery(Statement& s, const ConnectionQuery& q) {
     if (q.tenant) s.bind(1, *q.tenant);
     if (q.state) s.bind(2, *q.state);

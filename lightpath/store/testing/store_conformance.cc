@@ -209,6 +209,87 @@ TEST_P(StoreConformance, TotalsFollowEveryWrite) {
   EXPECT_EQ(totals("initech", std::nullopt), 0u);
 }
 
+// Lists by kind, end and tag: the terms follow what was requested through every write (a
+// change of state alone, new tags, a deletion, a rollback), combine with tenant, state and keyset
+// paging, and a body that is not a connection's (no "requested", or not of strings) has none.
+TEST_P(StoreConformance, ListsByKindEndAndTag) {
+  auto store = open();
+  ASSERT_TRUE(store);
+  auto body = [](std::string_view kind, std::string_view a, std::string_view z,
+                 std::string_view tags) {
+    return fmt::format(
+        R"({{"id":"x","requested":{{"a_end":"{}","kind":"{}","tags":{},"z_end":"{}"}}}})", a, kind,
+        tags, z);
+  };
+  auto write = [&](ConnectionRecord r, std::optional<std::uint64_t> expected) {
+    return store->transact([&](StoreTransaction& tx) { return tx.putConnection(r, expected); });
+  };
+  auto ids = [&](ConnectionQuery q) {
+    std::vector<std::string> out;
+    std::size_t total = 0;
+    EXPECT_TRUE(store
+                    ->read([&](StoreTransaction& tx) -> Status {
+                      LP_ASSIGN_OR_RETURN(auto rows, tx.connections(q, &total));
+                      for (const ConnectionRecord& r : rows) out.push_back(r.id);
+                      return Status::ok();
+                    })
+                    .isOk());
+    if (out.size() < q.limit) {
+      EXPECT_EQ(total, out.size()) << "a count of every match";
+    }
+    return out;
+  };
+  using V = std::vector<std::string>;
+  ASSERT_TRUE(
+      write({"conn_1", "acme", "active", 1, body("ethernet", "p1", "p2", R"({"env":"prod"})")}, 0)
+          .isOk());
+  ASSERT_TRUE(write({"conn_2", "acme", "provisioning", 1,
+                     body("ethernet", "p2", "p3", R"({"env":"test","team":"ml"})")},
+                    0)
+                  .isOk());
+  ASSERT_TRUE(
+      write({"conn_3", "globex", "active", 1, body("wavelength", "chicago", "chicago", "{}")}, 0)
+          .isOk());
+  ASSERT_TRUE(write({"conn_4", "globex", "active", 1, "[]"}, 0).isOk());
+  ASSERT_TRUE(
+      write({"conn_5", "globex", "active", 1, R"({"requested":{"kind":7,"tags":[1]}})"}, 0).isOk());
+  EXPECT_EQ(ids({.terms = {"kind:ethernet"}}), (V{"conn_1", "conn_2"}));
+  EXPECT_EQ(ids({.terms = {"end:p2"}}), (V{"conn_1", "conn_2"}));
+  EXPECT_EQ(ids({.terms = {"end:chicago"}}), (V{"conn_3"}));  // once, though at both ends
+  EXPECT_EQ(ids({.terms = {"tag:env=prod"}}), (V{"conn_1"}));
+  EXPECT_EQ(ids({.terms = {"end:p2", "tag:team=ml"}}), (V{"conn_2"}));
+  EXPECT_EQ(ids({.terms = {"end:p2", "kind:wavelength"}}), V{});
+  EXPECT_EQ(ids({.state = "active", .terms = {"end:p2"}}), (V{"conn_1"}));
+  EXPECT_EQ(ids({.tenant = "globex", .terms = {"kind:ethernet"}}), V{});
+  EXPECT_EQ(ids({.tenant = "acme", .terms = {"kind:ethernet"}, .after_id = "conn_1"}),
+            (V{"conn_2"}));
+  EXPECT_EQ(ids({.terms = {"kind:ethernet"}, .newest_first = true, .limit = 1}), (V{"conn_2"}));
+  EXPECT_EQ(ids({.terms = {"kind:7"}}), V{});
+  // A change of state keeps the terms; new tags replace them; a rollback leaves them.
+  ASSERT_TRUE(write({"conn_2", "acme", "active", 2,
+                     body("ethernet", "p2", "p3", R"({"env":"test","team":"ml"})")},
+                    1)
+                  .isOk());
+  EXPECT_EQ(ids({.state = "active", .terms = {"tag:team=ml"}}), (V{"conn_2"}));
+  ASSERT_TRUE(
+      write({"conn_2", "acme", "active", 3, body("ethernet", "p2", "p3", R"({"env":"prod"})")}, 2)
+          .isOk());
+  EXPECT_EQ(ids({.terms = {"tag:team=ml"}}), V{});
+  EXPECT_EQ(ids({.terms = {"tag:env=prod"}}), (V{"conn_1", "conn_2"}));
+  EXPECT_FALSE(store
+                   ->transact([&](StoreTransaction& tx) -> Status {
+                     LP_RETURN_IF_ERROR(tx.putConnection(
+                         {"conn_1", "acme", "active", 2, body("cloud", "p9", "aws", "{}")}, 1));
+                     return aborted("changed my mind");
+                   })
+                   .isOk());
+  EXPECT_EQ(ids({.terms = {"end:p1"}}), (V{"conn_1"}));
+  EXPECT_EQ(ids({.terms = {"kind:cloud"}}), V{});
+  // Its body now a connection's: terms from then on.
+  ASSERT_TRUE(write({"conn_4", "globex", "active", 2, body("cloud", "p9", "aws", "{}")}, 1).isOk());
+  EXPECT_EQ(ids({.terms = {"kind:cloud"}}), (V{"conn_4"}));
+}
+
 TEST_P(StoreConformance, EventCursorsOnlyGoUpAndReplayAfterACursor) {
   auto store = open();
   ASSERT_TRUE(store);

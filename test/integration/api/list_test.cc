@@ -81,6 +81,61 @@ TEST_F(ApiFixture, ListsPageInCreationOrderWithACursorThatDoesNotShift) {
   EXPECT_EQ(both.body.value("field", ""), "after");
 }
 
+// Filters by kind, end and tag, read from the store's index of each connection's terms: they
+// follow a change of tags, combine with each other and with the state, stay within the
+// caller's tenant, and leave the total out (it would be a count of every match).
+TEST_F(ApiFixture, ListsByKindEndAndTag) {
+  start();
+  const std::string acme =
+      addTenant("acme", {"dc-ashburn-p1", "dc-hillsboro-p1", "dc-ashburn-p2", "dc-abilene-p1"});
+  const std::string globex = addTenant("globex", {"dc-ashburn-p3", "dc-hillsboro-p3"});
+  std::vector<std::string> made;
+  for (const auto& [a, z] :
+       {std::pair{"dc-ashburn-p1", "dc-hillsboro-p1"}, std::pair{"dc-ashburn-p2", "dc-abilene-p1"},
+        std::pair{"dc-ashburn-p1", "dc-abilene-p1"}}) {
+    Reply r = call("POST", "/v1/connections", acme, ethernetOrder(a, z, 50));
+    ASSERT_EQ(r.status, 201) << r.raw;
+    made.push_back(r.body.value("id", ""));
+  }
+  ASSERT_EQ(
+      call("POST", "/v1/connections", globex, ethernetOrder("dc-ashburn-p3", "dc-hillsboro-p3", 50))
+          .status,
+      201);
+  for (const std::string& id : made) ASSERT_EQ(waitFor(acme, id, "active"), "active");
+  // The second retagged.
+  Reply second = call("GET", "/v1/connections/{id}", acme, "", "/v1/connections/" + made[1]);
+  ASSERT_EQ(call("PATCH", "/v1/connections/{id}", acme, R"({"tags":{"team":"infra","env":"prod"}})",
+                 "/v1/connections/" + made[1], {{"If-Match", second.header("ETag")}})
+                .status,
+            200);
+  auto list = [&](const std::string& query) {
+    Reply r = call("GET", "/v1/connections", acme, "", "/v1/connections?" + query);
+    EXPECT_EQ(r.status, 200) << query << ": " << r.raw;
+    EXPECT_FALSE(r.body.contains("total")) << query;
+    return idsOf(r);
+  };
+  using Ids = std::vector<std::string>;
+  EXPECT_EQ(list("kind=ethernet"), made);
+  EXPECT_EQ(list("kind=wavelength"), Ids{});
+  EXPECT_EQ(list("end=dc-ashburn-p1"), (Ids{made[0], made[2]}));
+  EXPECT_EQ(list("end=dc-abilene-p1&sort=-created_at"), (Ids{made[2], made[1]}));
+  EXPECT_EQ(list("tag=team%3Dml"), (Ids{made[0], made[2]}));
+  EXPECT_EQ(list("tag=team%3Dinfra&tag=env%3Dprod&kind=ethernet"), (Ids{made[1]}));
+  EXPECT_EQ(list("end=dc-abilene-p1&tag=team%3Dml&state=active"), (Ids{made[2]}));
+  EXPECT_EQ(list("end=dc-abilene-p1&state=terminated"), Ids{});
+  EXPECT_EQ(list("end=dc-ashburn-p1&limit=1&after=" + made[0]), (Ids{made[2]}));
+  // Another tenant's connections are not found by their end, but an operator finds them.
+  EXPECT_EQ(list("end=dc-ashburn-p3"), Ids{});
+  Reply theirs = call("GET", "/v1/connections", operator_key_, "",
+                      "/v1/connections?end=dc-ashburn-p3&tenant=globex");
+  EXPECT_EQ(theirs.body["items"].size(), 1u) << theirs.raw;
+  // Bad input, each named.
+  for (const char* query : {"kind=dwdm", "tag=team", "end="}) {
+    Reply bad = call("GET", "/v1/connections", acme, "", std::string("/v1/connections?") + query);
+    EXPECT_EQ(bad.status, 400) << query << ": " << bad.raw;
+  }
+}
+
 TEST_F(ApiFixture, DocumentListsPageByACursorOfTheirOwn) {
   start();
   const std::string acme = addTenant("acme", {"dc-ashburn-p1", "dc-hillsboro-p1"});

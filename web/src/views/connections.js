@@ -7,30 +7,57 @@ import { $, state } from "../state.js";
 
 // The table pages on the server, newest first (a book holds hundreds of thousands): the state,
 // and for operators the tenant a row of the tenants' table chose, filter there; "More" reads the
-// next page by its cursor. The search box narrows what is loaded, and finds a connection by its
-// id wherever it is.
+// next page by its cursor. The search box asks the server for an end (a port or site of the
+// network), a tag (key=value) or a kind; other text narrows what is loaded, and a connection's
+// id finds it wherever it is.
 const PAGE = 100;
 let next = null; // the cursor of the page after those loaded
-let total = 0; // connections the server's filters match
+let total = 0; // connections the server's filters match (none given when it filters by a term)
+let loadedTerm = null; // the search term the loaded pages were read with
+let reads = 0; // a newer read makes an older one's answer moot
 
-function listPath(after) {
+function searchTerm() {
+  const search = $("conn-search").value.trim();
+  if (/^[^=\s]+=[^=]*$/.test(search)) return ["tag", search];
+  if (["ethernet", "wavelength", "cloud"].includes(search)) return ["kind", search];
+  if (state.ports.some((p) => p.id === search) || state.sites.some((s) => s.id === search)) return ["end", search];
+  return null;
+}
+
+function listPath(after, term) {
   const params = new URLSearchParams({ limit: String(PAGE), sort: "-created_at" });
   if ($("conn-state").value) params.set("state", $("conn-state").value);
   if (state.connTenant) params.set("tenant", state.connTenant);
+  if (term) params.set(term[0], term[1]);
   if (after) params.set("after", after);
   return `/v1/connections?${params}`;
 }
 
 async function readPage(after) {
-  const page = await api("GET", listPath(after));
+  const read = ++reads;
+  const term = searchTerm();
+  const page = await api("GET", listPath(after, term));
   if (page.status !== 200) throw new Error(page.body.detail || `connections: ${page.status}`);
+  if (read !== reads) return;
+  if (!after) state.connections = new Map();
   for (const c of page.body.items) state.connections.set(c.id, c);
   next = page.body.next_cursor || null;
   total = page.body.total;
+  loadedTerm = JSON.stringify(term);
+}
+
+// Whether a connection (one the event stream brought, say) is among what the term finds.
+function matches(c, term) {
+  if (!term) return true;
+  const [what, value] = term;
+  const r = c.requested;
+  if (what === "kind") return r.kind === value;
+  if (what === "end") return r.a_end === value || r.z_end === value;
+  const at = value.indexOf("=");
+  return (r.tags || {})[value.slice(0, at)] === value.slice(at + 1);
 }
 
 export async function loadConnections() {
-  state.connections = new Map();
   await readPage(null);
 }
 
@@ -52,6 +79,7 @@ export async function searchConnections() {
     state.connTenant = null;
     return reloadConnections();
   }
+  if (JSON.stringify(searchTerm()) !== loadedTerm) return reloadConnections();
   if (/^conn_[0-9a-z]+$/.test(search) && !state.connections.has(search)) {
     const found = await api("GET", `/v1/connections/${encodeURIComponent(search)}`);
     if (found.status === 200) state.connections.set(search, found.body);
@@ -61,8 +89,11 @@ export async function searchConnections() {
 
 export function renderConnections() {
   const wanted = $("conn-state").value;
-  const search = $("conn-search").value.trim().toLowerCase();
+  // A term the server searched for is not narrowed by its text here.
+  const term = JSON.parse(loadedTerm || "null");
+  const search = term ? "" : $("conn-search").value.trim().toLowerCase();
   const rows = [...state.connections.values()]
+    .filter((c) => matches(c, term))
     .filter((c) => !wanted || c.state === wanted)
     .filter((c) => !search || JSON.stringify([c.id, c.requested.a_end, c.requested.z_end, c.requested.tags, c.tenant]).toLowerCase().includes(search))
     .sort((a, b) => (a.id < b.id ? 1 : -1)); // ids sort by creation
@@ -70,7 +101,9 @@ export function renderConnections() {
     html`<tr data-id="${c.id}" tabindex="0"><td>${c.id}</td><td>${c.requested.kind}</td><td>${badge(c.state)}</td>
       <td>${c.requested.a_end} → ${c.requested.z_end}</td><td>${rate(c.requested.bandwidth_mbps)}</td>
       <td>${c.current.latency_ms.toFixed(2)} ms</td><td>${money(c.current.price)}</td></tr>`));
-  $("conn-count").textContent = `${rows.length} shown of ${Math.max(total, state.connections.size)} connections`;
+  $("conn-count").textContent = total === undefined
+    ? `${rows.length} shown${next ? " (more to load)" : ""}`
+    : `${rows.length} shown of ${Math.max(total, state.connections.size)} connections`;
   $("conn-more").hidden = !next;
 }
 
