@@ -3,7 +3,8 @@
 # Ethernet connections (50 Mb/s between random client ports), then
 # `lightpath serve` starts on it and is measured through its API on loopback: start-up (launch
 # to the API answering), resident memory once ready, a page of the connection list (first page,
-# a page by cursor deep in the book, a filtered page), an Ethernet quote and a durable order
+# a page by cursor deep in the book, a page filtered by state, one by an end), an Ethernet quote
+# and a durable order
 # (sequential requests on one kept-alive connection; medians and 99th percentiles). Size 0 is
 # the empty store the others are compared with (measure it first: memory per connection is
 # counted beyond its resident set). The network: the demo network with 8x its client ports
@@ -25,8 +26,8 @@ packet_gbps=25600
 printf 'listen: 127.0.0.1:0\nlog_level: warn\nrate_limit: 100000000\ntopology: %s\npacket_gbps_per_fiber: %s\n' \
   "$tmp/network.yaml" "$packet_gbps" >"$tmp/serve.yaml"
 
-echo "| connections | load (s) | start-up (s) | resident MB: heap + file-mapped | heap per connection beyond the empty store's (KB) | page p50 / p99 (ms) | page by cursor p50 / p99 | page, state=active p50 / p99 | quote p50 / p99 | order p50 / p99 |"
-echo "|---:|---:|---:|---:|---:|---|---|---|---|---|"
+echo "| connections | load (s) | start-up (s) | resident MB: heap + file-mapped | heap per connection beyond the empty store's (KB) | page p50 / p99 (ms) | page by cursor p50 / p99 | page, state=active p50 / p99 | page, end=port p50 / p99 | quote p50 / p99 | order p50 / p99 |"
+echo "|---:|---:|---:|---:|---:|---|---|---|---|---|---|"
 for n in $sizes; do
   data=$tmp/book$n
   load_s=0
@@ -102,6 +103,9 @@ for _ in range(min(200, n // 1000)):  # n / 2 connections, 500 a page
 deep_path = "/v1/connections?limit=50" + ("&after=" + urllib.parse.quote(cursor) if cursor else "")
 deep = [call("GET", deep_path)[0] for _ in range(requests)]
 active = [call("GET", "/v1/connections?limit=50&state=active")[0] for _ in range(requests)]
+# By an end (a port some 1/1,200 of the book uses), from the store's index of terms.
+by_end = [call("GET", "/v1/connections?limit=50&end=" + urllib.parse.quote(pair()[0]))[0]
+          for _ in range(requests)]
 def ethernet():
     a, z = pair()
     return {"kind": "ethernet", "a_end": a, "z_end": z, "bandwidth_mbps": 50, "tenant": "bench"}
@@ -109,7 +113,7 @@ quotes = [call("POST", "/v1/quotes", ethernet(), True)[0] for _ in range(request
 orders = [call("POST", "/v1/connections", ethernet(), True)[0] for _ in range(requests)]
 per_conn = f"{(int(rss_kb) - int(base_kb)) / n:.1f}" if n else "–"
 print(f"| {n:,} | {load_s} | {int(ready_ms) / 1000:.2f} | {int(rss_kb) / 1024:,.0f} + {int(file_kb) / 1024:,.0f} | {per_conn} | "
-      f"{stats(first)} | {stats(deep)} | {stats(active)} | {stats(quotes)} | {stats(orders)}"
+      f"{stats(first)} | {stats(deep)} | {stats(active)} | {stats(by_end)} | {stats(quotes)} | {stats(orders)}"
       + (f" ({len(refused)} refused: ports full)" if refused else "")
       + (f" ({len(dropped)} kept-alive connection closed by serve, asked again)" if dropped else "") + " |")
 PY
