@@ -103,10 +103,7 @@ class PostgresTransaction final : public StoreTransaction {
                             kWhere, q.newest_first ? " DESC" : "")
                     .c_str(),
                 params, "list connections"));
-    std::vector<ConnectionRecord> out;
-    out.reserve(static_cast<std::size_t>(r.rows()));
-    for (int i = 0; i < r.rows(); ++i) out.push_back(connectionRow(r, i));
-    return out;
+    return connectionRows(r);
   }
 
   // Read from the first term's index (with the tenant's, when there is one), each further term
@@ -141,10 +138,7 @@ class PostgresTransaction final : public StoreTransaction {
                             from, q.newest_first ? " DESC" : "", at + 1, at + 2)
                     .c_str(),
                 params, "list connections"));
-    std::vector<ConnectionRecord> out;
-    out.reserve(static_cast<std::size_t>(r.rows()));
-    for (int i = 0; i < r.rows(); ++i) out.push_back(connectionRow(r, i));
-    return out;
+    return connectionRows(r);
   }
 
   // Each hold write is also a hold change the other instances follow. Deferred in a write
@@ -301,6 +295,13 @@ class PostgresTransaction final : public StoreTransaction {
   static ConnectionRecord connectionRow(const PgResult& r, int i) {
     return {r.text(i, 0), r.text(i, 1), r.text(i, 2), r.unsignedInteger(i, 3), r.text(i, 4)};
   }
+  static std::vector<ConnectionRecord> connectionRows(const PgResult& r) {
+    std::vector<ConnectionRecord> out;
+    out.reserve(static_cast<std::size_t>(r.rows()));
+    for (int i = 0; i < r.rows(); ++i) out.push_back(connectionRow(r, i));
+    return out;
+  }
+
   static DocumentRecord documentRow(const PgResult& r, int i) {
     return {r.text(i, 0), r.text(i, 1), r.text(i, 2), r.text(i, 3), r.unsignedInteger(i, 4)};
   }

@@ -86,8 +86,8 @@ constexpr const char* kMigrations[] = {
     // 5: lists by kind, end and tag read from an index: each connection's terms (store.h,
     // ConnectionQuery::terms), kept from its body by the writes themselves; rewritten only when
     // what was requested changes, not at every change of state. A connection's are found by
-    // its old body's terms (an index by id would cost a third more writes per order). (A body that is not JSON has
-    // none.)
+    // its old body's terms (an index by id would cost a third more writes per order). A body
+    // that is not JSON has none.
     R"sql(
       CREATE TABLE connection_terms (
         term TEXT NOT NULL,
