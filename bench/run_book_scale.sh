@@ -116,6 +116,8 @@ print(f"| {n:,} | {load_s} | {int(ready_ms) / 1000:.2f} | {int(rss_kb) / 1024:,.
       f"{stats(first)} | {stats(deep)} | {stats(active)} | {stats(by_end)} | {stats(quotes)} | {stats(orders)}"
       + (f" ({len(refused)} refused: ports full)" if refused else "")
       + (f" ({len(dropped)} kept-alive connection closed by serve, asked again)" if dropped else "") + " |")
+if dropped:
+    print("closed by serve before answering: " + ", ".join(dropped), file=sys.stderr)
 PY
   then
     echo "measuring $n failed; serve said:" >&2
