@@ -189,11 +189,7 @@ class SqliteTransaction final : public StoreTransaction {
     if (!s.ok()) return fail(sqliteError(db_, "list connections"));
     bindQuery(s, q);
     s.bind(3, static_cast<std::int64_t>(q.limit)).bind(4, static_cast<std::int64_t>(q.offset));
-    std::vector<ConnectionRecord> out;
-    int rc;
-    while ((rc = s.step()) == SQLITE_ROW) out.push_back(row(s));
-    if (rc != SQLITE_DONE) return fail(sqliteError(db_, "list connections"));
-    return out;
+    return rows(s);
   }
 
   Status putHold(const HoldRecord& h) override {
@@ -336,6 +332,15 @@ class SqliteTransaction final : public StoreTransaction {
   static ConnectionRecord row(const Statement& s) {
     return {s.text(0), s.text(1), s.text(2), static_cast<std::uint64_t>(s.integer(3)), s.text(4)};
   }
+  // Every row a page of connections reads.
+  Result<std::vector<ConnectionRecord>> rows(Statement& s) {
+    std::vector<ConnectionRecord> out;
+    int rc;
+    while ((rc = s.step()) == SQLITE_ROW) out.push_back(row(s));
+    if (rc != SQLITE_DONE) return fail(sqliteError(db_, "list connections"));
+    return out;
+  }
+
   // Read from the first term's index (with the tenant's, when there is one), each further term
   // looked up by its key; the state is checked on the connection itself.
   Result<std::vector<ConnectionRecord>> connectionsWithTerms(const ConnectionQuery& q,
@@ -369,11 +374,7 @@ class SqliteTransaction final : public StoreTransaction {
     if (!s.ok()) return fail(sqliteError(db_, "list connections"));
     bind(s);
     s.bind(3, static_cast<std::int64_t>(q.limit)).bind(4, static_cast<std::int64_t>(q.offset));
-    std::vector<ConnectionRecord> out;
-    int rc;
-    while ((rc = s.step()) == SQLITE_ROW) out.push_back(row(s));
-    if (rc != SQLITE_DONE) return fail(sqliteError(db_, "list connections"));
-    return out;
+    return rows(s);
   }
 
   static void bindQuery(Statement& s, const ConnectionQuery& q) {
