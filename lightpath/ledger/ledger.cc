@@ -312,6 +312,7 @@ Status Ledger::restoreAll(std::vector<Hold> holds) {
   for (const auto& [id, r] : resources_) {
     if (r.entries.size() != sizes[i++]) touched.push_back(id);
   }
+  std::sort(touched.begin(), touched.end());  // the first violation the same from run to run
   for (const ResourceId& id : touched) {
     Resource& r = resources_.at(id);
     if (!isDiscrete(id.kind)) {
@@ -546,7 +547,11 @@ std::vector<std::string> Ledger::checkInvariants() const {
   std::shared_lock lock(mutex_);
   std::vector<std::string> violations;
   std::size_t entries = 0;
-  for (const auto& [id, r] : resources_) {
+  std::vector<ResourceId> ids;  // in order: the same report from run to run
+  for (const auto& [id, r] : resources_) ids.push_back(id);
+  std::sort(ids.begin(), ids.end());
+  for (const ResourceId& id : ids) {
+    const Resource& r = resources_.at(id);
     entries += r.entries.size();
     for (const Entry& e : r.entries) {
       if (!holds_.contains(e.hold)) {

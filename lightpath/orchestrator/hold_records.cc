@@ -8,8 +8,6 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
-#include "lightpath/base/parallel.h"
-
 namespace lightpath {
 
 using nlohmann::json;
@@ -30,12 +28,17 @@ std::string encodeHold(const Window& w, const std::vector<Claim>& claims) {
 
 Result<std::pair<Window, std::vector<Claim>>> decodeHold(std::string_view body) {
   // simdjson: a restart decodes every hold of the book (150,000 and more) before it serves.
+  // Buffers kept from one call to the next: no allocation but the claims' own.
   static thread_local simdjson::ondemand::parser parser;
-  const simdjson::padded_string padded(body);
+  static thread_local std::string padded;
+  static thread_local std::vector<Claim> scratch;
+  padded.reserve(body.size() + simdjson::SIMDJSON_PADDING);
+  padded.assign(body);
   try {
-    simdjson::ondemand::document doc = parser.iterate(padded);
+    simdjson::ondemand::document doc = parser.iterate(
+        simdjson::padded_string_view(padded.data(), padded.size(), padded.capacity()));
     std::optional<std::int64_t> start, end;
-    std::optional<std::vector<Claim>> claims;
+    std::vector<Claim>* claims = nullptr;
     for (auto field : doc.get_object()) {
       const std::string_view name = field.unescaped_key();
       if (name == "start_us") {
@@ -43,7 +46,8 @@ Result<std::pair<Window, std::vector<Claim>>> decodeHold(std::string_view body) 
       } else if (name == "end_us") {
         end = field.value().get_int64();
       } else if (name == "claims") {
-        claims.emplace();
+        claims = &scratch;
+        claims->clear();
         for (auto item : field.value().get_array()) {
           std::optional<ResourceKind> kind;
           std::optional<std::uint64_t> index, first, count;
@@ -75,7 +79,7 @@ Result<std::pair<Window, std::vector<Claim>>> decodeHold(std::string_view body) 
       return fail(invalidArgument("stored hold is not valid: start_us, end_us and claims needed"));
     return std::make_pair(Window{TimePoint(std::chrono::microseconds(*start)),
                                  TimePoint(std::chrono::microseconds(*end))},
-                          std::move(*claims));
+                          std::vector<Claim>(claims->begin(), claims->end()));
   } catch (const simdjson::simdjson_error& e) {
     return fail(invalidArgument(fmt::format("stored hold is not valid: {}", e.what())));
   }
@@ -122,17 +126,21 @@ void releaseHolds(Ledger& ledger, const std::vector<HoldRecord>& holds) {
   for (const HoldRecord& h : holds) (void)ledger.release(h.id);
 }
 
-Status restoreHolds(Ledger& ledger, const std::vector<HoldRecord>& records) {
-  // Decoded on every core: a restart decodes the whole book.
-  std::vector<Hold> holds(records.size());
-  LP_RETURN_IF_ERROR(parallelFor(records.size(), [&](std::size_t i) -> Status {
-    const HoldRecord& h = records[i];
-    auto parsed = decodeHold(h.body);
-    if (!parsed) return parsed.error().withContext(fmt::format("hold {} of {}", h.id, h.owner));
-    holds[i] = {h.id, h.owner, parsed->first, std::move(parsed->second)};
+Result<Hold> decodeStoredHold(const HoldView& stored) {
+  auto parsed = decodeHold(stored.body);
+  if (!parsed)
+    return fail(parsed.error().withContext(fmt::format("hold {} of {}", stored.id, stored.owner)));
+  return Hold{stored.id, std::string(stored.owner), parsed->first, std::move(parsed->second)};
+}
+
+Result<std::vector<Hold>> readHolds(StoreTransaction& tx) {
+  std::vector<Hold> holds;
+  LP_RETURN_IF_ERROR(tx.eachHold([&](const HoldView& stored) -> Status {
+    LP_ASSIGN_OR_RETURN(Hold hold, decodeStoredHold(stored));
+    holds.push_back(std::move(hold));
     return Status::ok();
   }));
-  return ledger.restoreAll(std::move(holds)).withContext("recovering the ledger");
+  return holds;
 }
 
 std::vector<HoldChange> applyHoldChanges(Ledger& ledger, const std::vector<HoldChange>& changes) {

@@ -6,7 +6,7 @@
 //   auto held = reserveParts(ledger, "conn_1", parts);     // all parts or none
 //   tx.putHold((*held)[0]);                                // the record beside the connection
 //   ...after a restart:
-//   restoreHolds(ledger, stored_records);                  // same ids, same claims
+//   ledger.restoreAll(*readHolds(tx));                     // same ids, same claims
 //
 // Pure functions over the ledger they are given; thread-safety is the ledger's.
 #pragma once
@@ -40,8 +40,11 @@ Result<std::vector<HoldRecord>> reserveParts(Ledger& ledger, const std::string& 
 // Gives the holds back to the ledger; ones it no longer has are ignored.
 void releaseHolds(Ledger& ledger, const std::vector<HoldRecord>& holds);
 
-// The ledger again from stored records, each under its stored id.
-Status restoreHolds(Ledger& ledger, const std::vector<HoldRecord>& records);
+// A stored hold as the ledger keeps it (InvalidArgument naming the hold and what is wrong).
+Result<Hold> decodeStoredHold(const HoldView& stored);
+// Every hold the store keeps, decoded, for Ledger::restoreAll (same ids, same claims). Read a
+// hold at a time: a restart reads the whole book, and its text is never all in memory at once.
+Result<std::vector<Hold>> readHolds(StoreTransaction& tx);
 
 // Other instances' hold changes, in commit order, each that fits beside what this ledger holds;
 // returns those that do not (they take what a hold of ours not yet committed takes, or reuse an

@@ -71,12 +71,17 @@ TEST(HoldRecords, ReservePartsIsAllOrNothingAndRestoreKeepsIds) {
   Ledger again;
   ASSERT_TRUE(again.addResource({ResourceKind::PortBandwidth, 0}, 10'000).isOk());
   ASSERT_TRUE(again.addResource({ResourceKind::PortBandwidth, 1}, 1'000).isOk());
-  ASSERT_TRUE(restoreHolds(again, *held).isOk());
+  auto decoded = decodeStoredHold({(*held)[0].id, (*held)[0].owner, (*held)[0].body});
+  ASSERT_TRUE(decoded) << decoded.error().toString();
+  ASSERT_TRUE(again.restoreAll({*decoded}).isOk());
   auto hold = again.hold((*held)[0].id);
   ASSERT_TRUE(hold);
   EXPECT_EQ(hold->owner, "conn_a");
   EXPECT_EQ(again.freeQuantity({ResourceKind::PortBandwidth, 0}, {at(0), at(10)}), 5000u);
-  EXPECT_FALSE(restoreHolds(again, {{99, "conn_b", "not json"}}).isOk());
+  auto bad = decodeStoredHold({99, "conn_b", "not json"});
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.error().toString().find("hold 99 of conn_b"), std::string::npos)
+      << bad.error().toString();
 }
 
 TEST(HoldRecords, AnotherInstancesHoldsAreFollowedAndThoseInTheWayWait) {

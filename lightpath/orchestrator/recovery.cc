@@ -10,11 +10,11 @@
 namespace lightpath {
 
 Status recoverConnections(OrchestratorContext& ctx, Lifecycle& lifecycle, bool resume_workflows) {
-  std::vector<HoldRecord> stored;
+  std::vector<Hold> stored;
   std::vector<ConnectionRecord> unfinished;
   std::uint64_t hold_cursor = 0;
   LP_RETURN_IF_ERROR(ctx.records.store().read([&](StoreTransaction& tx) -> Status {
-    LP_ASSIGN_OR_RETURN(stored, tx.holds());
+    LP_ASSIGN_OR_RETURN(stored, readHolds(tx));
     LP_ASSIGN_OR_RETURN(hold_cursor, tx.holdCursor());
     for (const char* state :
          {"provisioning", "modifying", "deprovisioning"}) {  // the states with work left
@@ -28,7 +28,8 @@ Status recoverConnections(OrchestratorContext& ctx, Lifecycle& lifecycle, bool r
   // The past is not rebuilt: each hold's start would keep a step of its own in every quantity
   // it uses (half a kilobyte a connection). A second's margin: a clock stepped back a little.
   ctx.deps.ledger->forgetBefore(ctx.now() - kLedgerPastKept);
-  LP_RETURN_IF_ERROR(restoreHolds(*ctx.deps.ledger, stored));
+  LP_RETURN_IF_ERROR(
+      ctx.deps.ledger->restoreAll(std::move(stored)).withContext("recovering the ledger"));
   // Instances sharing the store: from here on, what the others hold reaches this ledger before
   // each write of ours.
   Ledger* ledger = ctx.deps.ledger;

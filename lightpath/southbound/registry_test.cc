@@ -1,5 +1,6 @@
 #include "lightpath/southbound/registry.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -123,6 +124,40 @@ TEST(SimDevice, ItsJournalStaysSmall) {
   SimDevice again("x");
   ASSERT_TRUE(again.keepIn(file).isOk());
   EXPECT_EQ(*again.running(), (std::vector<ConfigEntry>{{"k", "c", {{"n", "4999"}}}}));
+}
+
+TEST(SimDevice, ReadsAJournalLongerThanItsBuffer) {
+  // One change of 3,000 entries (a journal compacted before its lines were bounded: ~2.5 MB, more
+  // than a start reads at a time), then one more, then a torn line: the start drops the torn
+  // line by compacting, into lines of at most 1,024 entries, that a start reads back the same.
+  TempDir dir;
+  const std::string file = dir.path + "/x.jsonl";
+  const std::string padding(800, 'p');
+  std::vector<ConfigEntry> expected;
+  {
+    std::ofstream out(file);
+    out << R"({"remove":[],"set":[)";
+    for (int i = 0; i < 3000; ++i) {
+      expected.push_back({fmt::format("k{:04}", i), "c", {{"v", padding}}});
+      out << (i ? "," : "")
+          << fmt::format(R"({{"key":"k{:04}","owner":"c","values":{{"v":"{}"}}}})", i, padding);
+    }
+    out << "]}\n"
+        << R"({"remove":["k0000"],"set":[]})"
+        << "\n"
+        << R"({"remove":[],"set":[)";
+  }
+  expected.erase(expected.begin());
+  SimDevice d("x");
+  ASSERT_TRUE(d.keepIn(file).isOk());
+  EXPECT_EQ(*d.running(), expected);
+  std::ifstream in(file);
+  std::size_t lines = 0;
+  for (std::string line; std::getline(in, line);) ++lines;
+  EXPECT_EQ(lines, 3u);  // 1,024 + 1,024 + 951 entries
+  SimDevice again("x");
+  ASSERT_TRUE(again.keepIn(file).isOk());
+  EXPECT_EQ(*again.running(), expected);
 }
 
 TEST(SimDevice, CountsWhatEachEntryCarries) {

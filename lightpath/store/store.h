@@ -18,6 +18,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "lightpath/base/status.h"
@@ -38,6 +39,13 @@ struct HoldRecord {
   std::string owner;  // connection id
   std::string body;   // JSON: claims and window
   bool operator==(const HoldRecord&) const = default;
+};
+
+// A stored hold as a read passes it (StoreTransaction::eachHold).
+struct HoldView {
+  std::uint64_t id = 0;
+  std::string_view owner;
+  std::string_view body;
 };
 
 struct EventRecord {
@@ -125,7 +133,17 @@ class StoreTransaction {
   // later call of the transaction, or from the commit (the work's result either way).
   virtual Status putHold(const HoldRecord& hold) = 0;
   virtual Status deleteHold(std::uint64_t id) = 0;
-  virtual Result<std::vector<HoldRecord>> holds() = 0;
+  // Every hold in id order, one at a time (a restart reads a whole book's); an error from `each`
+  // stops the read and is returned. The views live until `each` returns.
+  virtual Status eachHold(const std::function<Status(const HoldView&)>& each) = 0;
+  Result<std::vector<HoldRecord>> holds() {  // every hold, copied
+    std::vector<HoldRecord> out;
+    LP_RETURN_IF_ERROR(eachHold([&](const HoldView& h) {
+      out.push_back({h.id, std::string(h.owner), std::string(h.body)});
+      return Status::ok();
+    }));
+    return out;
+  }
 
   // Returns the event's cursor.
   virtual Result<std::uint64_t> appendEvent(const EventRecord& event) = 0;

@@ -36,7 +36,8 @@ class PgResult {
 
   const PGresult* get() const { return r_; }
   int rows() const { return PQntuples(r_); }
-  std::string text(int row, int col) const {
+  std::string text(int row, int col) const { return std::string(view(row, col)); }
+  std::string_view view(int row, int col) const {  // valid while the result lives
     return {PQgetvalue(r_, row, col), static_cast<std::size_t>(PQgetlength(r_, row, col))};
   }
   std::int64_t integer(int row, int col) const { return std::stoll(text(row, col)); }

@@ -171,14 +171,12 @@ class PostgresTransaction final : public StoreTransaction {
     return Status::ok();
   }
 
-  Result<std::vector<HoldRecord>> holds() override {
+  Status eachHold(const std::function<Status(const HoldView&)>& each) override {
     LP_ASSIGN_OR_RETURN(PgResult r,
                         db_.run("SELECT id, owner, body FROM holds ORDER BY id", {}, "read holds"));
-    std::vector<HoldRecord> out;
-    out.reserve(static_cast<std::size_t>(r.rows()));
     for (int i = 0; i < r.rows(); ++i)
-      out.push_back({r.unsignedInteger(i, 0), r.text(i, 1), r.text(i, 2)});
-    return out;
+      LP_RETURN_IF_ERROR(each({r.unsignedInteger(i, 0), r.view(i, 1), r.view(i, 2)}));
+    return Status::ok();
   }
 
   Result<std::uint64_t> appendEvent(const EventRecord& e) override {

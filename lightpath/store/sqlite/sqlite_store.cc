@@ -88,10 +88,12 @@ class Statement {
     return *this;
   }
   int step() { return sqlite3_step(stmt_); }
-  std::string text(int col) const {
+  std::string text(int col) const { return std::string(view(col)); }
+  // Valid until the next step (or reset) of the statement.
+  std::string_view view(int col) const {
     const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, col));
-    return p ? std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, col)))
-             : std::string();
+    return p ? std::string_view(p, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, col)))
+             : std::string_view();
   }
   std::int64_t integer(int col) const { return sqlite3_column_int64(stmt_, col); }
 
@@ -212,16 +214,15 @@ class SqliteTransaction final : public StoreTransaction {
     return Status::ok();
   }
 
-  Result<std::vector<HoldRecord>> holds() override {
+  Status eachHold(const std::function<Status(const HoldView&)>& each) override {
     Statement s(db_, "SELECT id, owner, body FROM holds ORDER BY id");
-    if (!s.ok()) return fail(sqliteError(db_, "read holds"));
-    std::vector<HoldRecord> out;
+    if (!s.ok()) return sqliteError(db_, "read holds");
     int rc;
     while ((rc = s.step()) == SQLITE_ROW) {
-      out.push_back({static_cast<std::uint64_t>(s.integer(0)), s.text(1), s.text(2)});
+      LP_RETURN_IF_ERROR(each({static_cast<std::uint64_t>(s.integer(0)), s.view(1), s.view(2)}));
     }
-    if (rc != SQLITE_DONE) return fail(sqliteError(db_, "read holds"));
-    return out;
+    if (rc != SQLITE_DONE) return sqliteError(db_, "read holds");
+    return Status::ok();
   }
 
   Result<std::uint64_t> appendEvent(const EventRecord& e) override {

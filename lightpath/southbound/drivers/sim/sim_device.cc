@@ -13,7 +13,6 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <nlohmann/json.hpp>
 #include <thread>
 
@@ -22,6 +21,8 @@
 namespace lightpath {
 namespace {
 constexpr std::size_t kJournalMinLines = 1024;
+constexpr std::size_t kJournalPiece = 1 << 20;        // read at a time at a start
+constexpr std::size_t kEntriesPerCompactLine = 1024;  // a compacted journal's lines
 
 const Clock& systemClock() {
   static const SystemClock clock;
@@ -135,8 +136,8 @@ Status SimDevice::replay(std::string_view line, std::size_t capacity) {
       for (auto item : field.value().get_array()) {
         std::optional<std::string_view> key, owner;
         std::vector<std::pair<std::string_view, std::string_view>> values;
-        // Journals written before counters: counting starts now.
-        Counter counter{0, clock_->now()};
+        double octets = 0;
+        std::optional<TimePoint> since;
         for (auto part : item.get_object()) {
           const std::string_view what = part.unescaped_key();
           if (what == "key") {
@@ -147,16 +148,17 @@ Status SimDevice::replay(std::string_view line, std::size_t capacity) {
             for (auto value : part.value().get_object())
               values.emplace_back(value.unescaped_key(), value.value().get_string());
           } else if (what == "octets") {
-            counter.bytes = part.value().get_double();
+            octets = part.value().get_double();
           } else if (what == "since") {
-            counter.since = fromMicros(part.value().get_int64());
+            since = fromMicros(part.value().get_int64());
           }
         }
         if (!key || !owner) return invalidArgument("an entry without its key or owner");
         std::sort(values.begin(), values.end());
         // Journals list keys in order (a compacted one sorted, appended ones by time-sortable
         // connection ids): the table places each at its end without a search.
-        running_.set(*key, *owner, values, counter);
+        // Journals written before counters: counting starts now.
+        running_.set(*key, *owner, values, {octets, since ? *since : clock_->now()});
       }
     }
   }
@@ -166,34 +168,52 @@ Status SimDevice::replay(std::string_view line, std::size_t capacity) {
 
 Status SimDevice::keepIn(const std::string& path) {
   std::lock_guard lock(mutex_);
-  // The whole journal, with the padding simdjson reads past a line's end.
-  std::string text;
-  if (std::ifstream in{path, std::ios::binary | std::ios::ate}) {
-    const auto size = static_cast<std::size_t>(in.tellg());
-    text.reserve(size + simdjson::SIMDJSON_PADDING);
-    text.resize(size);
-    in.seekg(0);
-    if (!in.read(text.data(), static_cast<std::streamsize>(size)))
-      return unavailable(fmt::format("{}: cannot read", path));
-  }
-  // No newline at the end: a last line torn by a crash mid-write, never applied.
-  const bool torn = !text.empty() && text.back() != '\n';
+  // Read a piece at a time into one buffer: a large book's journals hold hundreds of megabytes,
+  // and a buffer the size of each would be fresh memory to fault in at every start.
+  constexpr std::size_t kPadding = simdjson::SIMDJSON_PADDING;  // simdjson reads past a line
+  const int in = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (in < 0 && errno != ENOENT)
+    return unavailable(fmt::format("{}: cannot read: {}", path, std::strerror(errno)));
+  std::string buffer;
+  std::size_t filled = 0;  // bytes read and not yet replayed: the start of a line
   std::size_t lines = 0;
-  for (std::size_t at = 0; at < text.size();) {
-    const std::size_t end = text.find('\n', at);
-    if (end == std::string::npos) break;
-    ++lines;
-    Status s;
-    try {
-      s = replay(std::string_view(text).substr(at, end - at), text.capacity() - at);
-    } catch (const simdjson::simdjson_error& error) {
-      s = invalidArgument(error.what());
+  Status status = Status::ok();
+  for (bool more = in >= 0; more && status.isOk();) {
+    // Room for a piece more: a line longer than the buffer grows it.
+    if (buffer.size() < filled + kJournalPiece + kPadding)
+      buffer.resize(filled + kJournalPiece + kPadding);
+    const ssize_t n = ::read(in, buffer.data() + filled, buffer.size() - kPadding - filled);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      status = unavailable(fmt::format("{}: cannot read: {}", path, std::strerror(errno)));
+      break;
     }
-    if (!s.isOk())
-      return invalidArgument(
-          fmt::format("{}:{}: not a device change: {}", path, lines, s.message()));
-    at = end + 1;
+    more = n > 0;
+    filled += static_cast<std::size_t>(n);
+    std::size_t at = 0;
+    for (const char* end; (end = static_cast<const char*>(
+                               std::memchr(buffer.data() + at, '\n', filled - at))) != nullptr;) {
+      const std::size_t length = static_cast<std::size_t>(end - buffer.data()) - at;
+      ++lines;
+      try {
+        status = replay(std::string_view(buffer.data() + at, length), buffer.size() - at);
+      } catch (const simdjson::simdjson_error& error) {
+        status = invalidArgument(error.what());
+      }
+      if (!status.isOk()) {
+        status = invalidArgument(
+            fmt::format("{}:{}: not a device change: {}", path, lines, status.message()));
+        break;
+      }
+      at += length + 1;
+    }
+    std::memmove(buffer.data(), buffer.data() + at, filled - at);
+    filled -= at;
   }
+  if (in >= 0) ::close(in);
+  LP_RETURN_IF_ERROR(status);
+  // No newline at the end: a last line torn by a crash mid-write, never applied.
+  const bool torn = filled > 0;
   journal_path_ = path;
   // Rewritten only when it must be (a torn line to drop, or grown past its bound): a start
   // costs one read of each journal, not a rewrite and an fsync.
@@ -207,19 +227,32 @@ Status SimDevice::keepIn(const std::string& path) {
 }
 
 Status SimDevice::compact() {
-  // The running configuration as one change, swapped in whole: a crash leaves the old journal
-  // or the new one, never half of either. Written entry by entry: no second copy of the table.
-  std::string text = R"({"remove":[],"set":[)";
-  running_.forEach([&](const EntryTable::Ref& entry) {
-    if (text.back() != '[') text += ',';
-    const Counter counter = entry.counter();
-    text += entryJson(entry.entry(), &counter);
-  });
-  text += "]}\n";
+  // The running configuration, swapped in whole: a crash leaves the old journal or the new one,
+  // never half of either. Written a line of entries at a time (no second copy of the table;
+  // a start reads it back a piece at a time).
   const std::string tmp = journal_path_ + ".tmp";
   const int out = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (out < 0) return unavailable(fmt::format("{}: cannot create: {}", tmp, std::strerror(errno)));
-  Status written = writeAll(out, text, tmp);
+  Status written = Status::ok();
+  std::string line;
+  std::size_t in_line = 0, lines = 0;
+  auto writeLine = [&] {
+    if (in_line == 0) line = R"({"remove":[],"set":[)";  // an empty configuration: one line
+    line += "]}\n";
+    if (written.isOk()) written = writeAll(out, line, tmp);
+    ++lines;
+    in_line = 0;
+  };
+  running_.forEach([&](const EntryTable::Ref& entry) {
+    if (in_line == 0)
+      line = R"({"remove":[],"set":[)";
+    else
+      line += ',';
+    const Counter counter = entry.counter();
+    line += entryJson(entry.entry(), &counter);
+    if (++in_line == kEntriesPerCompactLine) writeLine();
+  });
+  if (in_line > 0 || lines == 0) writeLine();
   if (written.isOk() && ::fsync(out) != 0)
     written = unavailable(fmt::format("{}: fsync: {}", tmp, std::strerror(errno)));
   ::close(out);
@@ -231,7 +264,7 @@ Status SimDevice::compact() {
   journal_fd_ = ::open(journal_path_.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
   if (journal_fd_ < 0)
     return unavailable(fmt::format("{}: cannot open: {}", journal_path_, std::strerror(errno)));
-  journal_lines_ = 1;
+  journal_lines_ = lines;
   return Status::ok();
 }
 
