@@ -340,6 +340,42 @@ TEST(Provisioner, BookedAheadActivatesAndEndsOnSchedule) {
   EXPECT_TRUE(w.provisioner->check().empty());
 }
 
+// After a restart the agenda is empty: the first run's scan finds what has a time (it decodes
+// whole only connections that have one), and leaves the others alone.
+TEST(Provisioner, AfterARestartTheScheduleFindsEveryTimedConnection) {
+  World w;
+  const TimePoint t0 = w.clock.now();
+  auto booked = ethernet(10'000);
+  booked.start = t0 + std::chrono::seconds(30);
+  auto ending = ethernet(10'000);
+  ending.end = t0 + std::chrono::seconds(30);
+  auto stepping = ethernet(10'000);
+  stepping.steps = {{t0, 10'000}, {t0 + std::chrono::seconds(30), 20'000}};
+  std::map<std::string, std::string> ids;
+  for (const auto& [name, spec] : std::map<std::string, ConnectionSpec>{
+           {"booked", booked}, {"ending", ending}, {"stepping", stepping}, {"plain", ethernet()}}) {
+    auto c = w.provisioner->order("acme", spec, "key:1");
+    ASSERT_TRUE(c) << name << ": " << c.error().toString();
+    if (name != "booked") {
+      ASSERT_TRUE(w.provisioner->activate(c->id()).isOk()) << name;
+    }
+    ids[name] = c->id();
+  }
+  w.restart();
+  w.clock.advance(std::chrono::seconds(31));
+  ASSERT_TRUE(w.provisioner->runSchedule(w.clock.now()));
+  EXPECT_EQ(w.provisioner->get(ids["booked"])->state(), ConnectionState::Active);
+  EXPECT_EQ(w.provisioner->get(ids["ending"])->state(), ConnectionState::Terminated);
+  EXPECT_EQ(w.provisioner->get(ids["plain"])->state(), ConnectionState::Active);
+  const auto stepped = w.provisioner->get(ids["stepping"]);
+  std::string mbps = "none";
+  const auto running = w.devices[stepped->current().nodes.front()]->running();
+  for (const ConfigEntry& e : *running)
+    if (e.owner == stepped->id()) mbps = e.values.at("mbps");
+  EXPECT_EQ(mbps, "20000");
+  EXPECT_TRUE(w.provisioner->check().empty());
+}
+
 // Between the schedule's full scans (one in ten minutes) a run looks only at what is due: a booking
 // ordered after the last scan still starts, changes rate and ends on the second, every tick.
 TEST(Provisioner, ScheduledMovesHappenOnTimeBetweenScans) {

@@ -2,6 +2,7 @@
 #include "lightpath/orchestrator/schedule.h"
 
 #include <fmt/format.h>
+#include <simdjson.h>
 
 #include <algorithm>
 
@@ -31,6 +32,38 @@ bool dueNow(const Connection& c, TimePoint now, const std::optional<TimePoint>& 
     if ((!since || *since < step.at) && step.at <= now) return true;
   const auto& keys = c.current().keys;
   return keys && (keys->rotating() || keys->next_rotation <= now);
+}
+
+// Whether a stored connection may have a time the schedule keeps (a start, an end, bandwidth
+// steps, keys to rotate) or is a cloud one. Only those fields are read (simdjson), so a rescan
+// of a million connections without any decodes none of them whole; anything unreadable is
+// "maybe" (the whole decode says what is wrong).
+bool mayBeTimed(std::string_view body) {
+  static thread_local simdjson::ondemand::parser parser;
+  static thread_local std::string padded;
+  padded.reserve(body.size() + simdjson::SIMDJSON_PADDING);
+  padded.assign(body);
+  try {
+    simdjson::ondemand::document doc = parser.iterate(
+        simdjson::padded_string_view(padded.data(), padded.size(), padded.capacity()));
+    for (auto field : doc.get_object()) {
+      const std::string_view name = field.unescaped_key();
+      if (name == "requested") {
+        for (auto part : field.value().get_object()) {
+          const std::string_view what = part.unescaped_key();
+          if (what == "start" || what == "end" || what == "steps") return true;
+          if (what == "kind" && std::string_view(part.value().get_string()) == "cloud") return true;
+        }
+      } else if (name == "current") {
+        for (auto part : field.value().get_object()) {
+          if (std::string_view(part.unescaped_key()) == "keys") return true;
+        }
+      }
+    }
+    return false;
+  } catch (const simdjson::simdjson_error&) {
+    return true;
+  }
 }
 
 // When the schedule must look at `c` (its start, end, steps, key rotation; the epoch: now).
@@ -93,6 +126,7 @@ Result<std::size_t> Scheduler::run(TimePoint now) {
     std::vector<std::pair<TimePoint, std::string>> later;
     for (const char* state : {"provisioning", "active", "awaiting_counterparty"}) {
       LP_RETURN_IF_ERROR(ConnectionRecords::scan(tx, state, [&](const ConnectionRecord& r) {
+        if (!mayBeTimed(r.body)) return Status::ok();  // neither due nor ever on the agenda
         auto c = connectionFromJson(r.body);
         if (!c || dueNow(*c, now, since)) {
           candidates.push_back(r);  // (one unreadable is logged below)
