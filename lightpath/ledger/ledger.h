@@ -54,10 +54,6 @@ struct ResourceId {
   ResourceKind kind = ResourceKind::SpectrumSlots;
   std::uint32_t index = 0;  // fiber, port, link or on-ramp index in the topology
   auto operator<=>(const ResourceId&) const = default;
-  template <typename H>
-  friend H AbslHashValue(H h, const ResourceId& r) {
-    return H::combine(std::move(h), r.kind, r.index);
-  }
 };
 
 // Units [first, first + count) of a discrete resource, or `count` of a quantity (first = 0).
@@ -195,7 +191,12 @@ class Ledger {
 
   mutable std::shared_mutex mutex_;
   // Hashed: a restart looks up ten million claims' resources (a tree's lookups cost a second).
-  absl::flat_hash_map<ResourceId, Resource> resources_;
+  struct ResourceIdHash {
+    std::size_t operator()(const ResourceId& r) const {
+      return std::hash<std::uint64_t>{}(static_cast<std::uint64_t>(r.kind) << 32 | r.index);
+    }
+  };
+  absl::flat_hash_map<ResourceId, Resource, ResourceIdHash> resources_;
   std::unordered_map<HoldId, Hold> holds_;
   HoldId next_id_ = 1;
   HoldId first_id_ = 1, end_id_ = ~HoldId{0};
