@@ -8,6 +8,8 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "lightpath/orchestrator/internal/padded_json.h"
+
 namespace lightpath {
 
 using nlohmann::json;
@@ -30,13 +32,9 @@ Result<std::pair<Window, std::vector<Claim>>> decodeHold(std::string_view body) 
   // simdjson: a restart decodes every hold of the book (150,000 and more) before it serves.
   // Buffers kept from one call to the next: no allocation but the claims' own.
   static thread_local simdjson::ondemand::parser parser;
-  static thread_local std::string padded;
   static thread_local std::vector<Claim> scratch;
-  padded.reserve(body.size() + simdjson::SIMDJSON_PADDING);
-  padded.assign(body);
   try {
-    simdjson::ondemand::document doc = parser.iterate(
-        simdjson::padded_string_view(padded.data(), padded.size(), padded.capacity()));
+    simdjson::ondemand::document doc = parser.iterate(paddedCopy(body));
     std::optional<std::int64_t> start, end;
     std::vector<Claim>* claims = nullptr;
     for (auto field : doc.get_object()) {

@@ -8,6 +8,7 @@
 
 #include "lightpath/base/log.h"
 #include "lightpath/orchestrator/internal/context.h"
+#include "lightpath/orchestrator/internal/padded_json.h"
 #include "lightpath/orchestrator/lifecycle.h"
 #include "lightpath/service/connection_json.h"
 
@@ -40,12 +41,8 @@ bool dueNow(const Connection& c, TimePoint now, const std::optional<TimePoint>& 
 // "maybe" (the whole decode says what is wrong).
 bool mayBeTimed(std::string_view body) {
   static thread_local simdjson::ondemand::parser parser;
-  static thread_local std::string padded;
-  padded.reserve(body.size() + simdjson::SIMDJSON_PADDING);
-  padded.assign(body);
   try {
-    simdjson::ondemand::document doc = parser.iterate(
-        simdjson::padded_string_view(padded.data(), padded.size(), padded.capacity()));
+    simdjson::ondemand::document doc = parser.iterate(paddedCopy(body));
     for (auto field : doc.get_object()) {
       const std::string_view name = field.unescaped_key();
       if (name == "requested") {
