@@ -102,17 +102,18 @@ std::map<std::string, Result<OrchestratorContext::Octets>> OrchestratorContext::
   return out;
 }
 
-std::map<std::string, Result<std::vector<ConfigEntry>>> OrchestratorContext::runningConfigs()
-    const {
+std::map<std::string, Result<std::vector<ConfigEntry>>> OrchestratorContext::readConfigs(
+    const Reads& reads) const {
   using Read = Result<std::vector<ConfigEntry>>;
   std::map<std::string, std::shared_ptr<DeviceCallPool::Pending>> asked;
   std::map<std::string, std::shared_ptr<Read>> answers;
-  for (const auto& entry : deps.fleet->all()) {
-    std::shared_ptr<Device> device = entry.second;
+  for (const auto& [node, keys] : reads) {
+    std::shared_ptr<Device> device = deps.fleet->device(node);
+    if (!device) continue;
     auto answer = std::make_shared<Read>(std::vector<ConfigEntry>{});
-    answers[entry.first] = answer;
-    asked[entry.first] = calls_->submit(entry.first, [device, answer]() -> Status {
-      *answer = device->running();
+    answers[node] = answer;
+    asked[node] = calls_->submit(node, [device, answer, keys = keys]() -> Status {
+      *answer = keys ? device->read(*keys) : device->running();
       return statusOf(*answer);
     });
   }

@@ -534,5 +534,34 @@ TEST(Provisioner, ReconcileRepairsDrift) {
   EXPECT_TRUE(w.provisioner->reconcile(false).drift.empty());
 }
 
+// The drift check holds no lock over its sweep, so orders and terminations run beside it: what
+// they change while it runs is never reported as drift (suspects are checked again under their
+// connection's lock).
+TEST(Provisioner, ReconcileBesideOrdersAndTerminationsReportsNoDrift) {
+  World w;
+  std::atomic<bool> done{false};
+  std::thread orders([&] {
+    std::vector<std::string> ids;
+    for (int i = 0; i < 60; ++i) {
+      auto c = w.provisioner->order("acme", ethernet(), "key:1");
+      if (c && w.provisioner->activate(c->id()).isOk()) ids.push_back(c->id());
+      if (ids.size() > 4) {
+        EXPECT_TRUE(w.provisioner->terminate(ids.front(), "key:1").isOk());
+        ids.erase(ids.begin());
+      }
+    }
+    done = true;
+  });
+  int sweeps = 0;
+  while (!done || sweeps == 0) {
+    const auto report = w.provisioner->reconcile(false);
+    EXPECT_TRUE(report.drift.empty()) << report.drift.front();
+    EXPECT_TRUE(report.failed.empty()) << report.failed.front();
+    ++sweeps;
+  }
+  orders.join();
+  EXPECT_TRUE(w.provisioner->check().empty());
+}
+
 }  // namespace
 }  // namespace lightpath

@@ -1,14 +1,36 @@
-// Invariants and device drift: what the services need against what the devices hold.
+// Invariants and device drift: what the services need against what the devices hold, swept a
+// page of connections and a device at a time.
 #include "lightpath/orchestrator/reconciler.h"
 
+#include <absl/container/flat_hash_set.h>
+#include <absl/hash/hash.h>
 #include <fmt/format.h>
 
+#include <map>
+#include <optional>
 #include <set>
+#include <utility>
 
 #include "lightpath/orchestrator/internal/context.h"
+#include "lightpath/service/connection_json.h"
 
 namespace lightpath {
 namespace {
+
+// Connections a page holds: one read transaction decodes them, one round of device reads checks
+// their entries.
+constexpr std::size_t kPage = 1000;
+
+constexpr ConnectionState kStates[] = {ConnectionState::Draft,
+                                       ConnectionState::Provisioning,
+                                       ConnectionState::AwaitingCounterparty,
+                                       ConnectionState::Active,
+                                       ConnectionState::Modifying,
+                                       ConnectionState::Deprovisioning,
+                                       ConnectionState::Terminated,
+                                       ConnectionState::Failed,
+                                       ConnectionState::Rejected,
+                                       ConnectionState::Cancelled};
 
 // What differs, said the way an operator looks for it: an encrypting end that does not use the
 // connection's current key (it missed a rotation) is named as such.
@@ -27,120 +49,292 @@ std::string differs(const std::string& node, const ConfigEntry& held, const Conf
                      held.owner);
 }
 
+// The states whose connections have their entries on the devices (others are in a workflow,
+// which owns their entries, or ended).
+bool configured(const Connection& c) {
+  return c.state() == ConnectionState::Active || c.state() == ConnectionState::AwaitingCounterparty;
+}
+// A rotation's keys are its own business until it ends.
+bool rotating(const Connection& c) { return c.current().keys && c.current().keys->rotating(); }
+
+// One sweep. Pass 1 (pages): each configured connection's entries are read back by key and
+// compared; the (node, key) of each is kept, hashed. Pass 2 (devices): an entry whose (node, key)
+// no live connection needed is a suspect. Suspects are checked again under their connection's
+// lock (the connection from the store, its entries from the device) before they are reported:
+// no lock is held over the whole sweep, so orders go on while it runs.
+class DriftSweep {
+ public:
+  DriftSweep(OrchestratorContext& ctx, bool repair) : ctx_(ctx), repair_(repair) {}
+
+  Status pages(const std::function<void(const Connection&)>& visit) {
+    for (ConnectionState state : kStates) {
+      if (stateInfo(state).terminal) continue;
+      std::optional<std::string> after;
+      for (;;) {
+        std::vector<Connection> page;
+        std::size_t rows = 0;
+        // Each page in its own read transaction: no snapshot is held over the sweep.
+        LP_RETURN_IF_ERROR(ctx_.records.store().read([&](StoreTransaction& tx) -> Status {
+          LP_ASSIGN_OR_RETURN(auto records, tx.connections({.state = std::string(toString(state)),
+                                                            .after_id = after,
+                                                            .limit = kPage},
+                                                           nullptr));
+          rows = records.size();
+          if (!records.empty()) after = records.back().id;
+          page.reserve(rows);
+          for (const ConnectionRecord& r : records) {
+            LP_ASSIGN_OR_RETURN(Connection c, connectionFromJson(r.body));
+            page.push_back(std::move(c));
+          }
+          return Status::ok();
+        }));
+        if (visit) {
+          for (const Connection& c : page) visit(c);
+        }
+        checkPage(page);
+        if (rows < kPage) break;
+      }
+    }
+    return Status::ok();
+  }
+
+  void devices() {
+    for (const auto& [node, device] : ctx_.deps.fleet->all()) {
+      if (unreadable_.contains(node)) continue;
+      auto read = ctx_.readConfigs({{node, std::nullopt}});
+      auto& entries = read.at(node);
+      if (!entries) {
+        unreadable(node, entries.error().message());
+        continue;
+      }
+      std::map<std::string, std::vector<std::string>> extras;  // keys by owner
+      for (ConfigEntry& e : *entries) {
+        if (!needed_.contains(entryHash(node, e.key))) extras[e.owner].push_back(std::move(e.key));
+      }
+      read.clear();
+      for (auto& [owner, keys] : extras) recheckExtras(node, owner, std::move(keys));
+    }
+  }
+
+  ReconcileReport finish() && {
+    report_.repaired.assign(repaired_.begin(), repaired_.end());
+    return std::move(report_);
+  }
+
+ private:
+  void checkPage(const std::vector<Connection>& page) {
+    std::vector<std::vector<NodeChange>> intents;
+    OrchestratorContext::Reads reads;
+    for (const Connection& c : page) {
+      if (!configured(c) || rotating(c)) continue;
+      auto changes = intent(c);
+      if (!changes) continue;
+      for (const NodeChange& nc : *changes) {
+        for (const ConfigEntry& e : nc.change.set) {
+          needed_.insert(entryHash(nc.node, e.key));
+          if (!readable(nc.node, c.id())) continue;
+          auto& keys = reads[nc.node];
+          if (!keys) keys.emplace();
+          keys->push_back(e.key);
+        }
+      }
+      intents.push_back(std::move(*changes));
+    }
+    if (reads.empty()) return;
+    std::map<std::string, std::map<std::string, ConfigEntry>> held;  // by node, by key
+    for (auto& [node, entries] : ctx_.readConfigs(reads)) {
+      if (!entries) {
+        unreadable(node, entries.error().message());
+        continue;
+      }
+      auto& by_key = held[node];
+      for (ConfigEntry& e : *entries) by_key.emplace(e.key, std::move(e));
+    }
+    std::set<std::string> suspects;
+    for (const std::vector<NodeChange>& changes : intents) {
+      for (const NodeChange& nc : changes) {
+        auto node = held.find(nc.node);
+        if (node == held.end()) continue;
+        for (const ConfigEntry& e : nc.change.set) {
+          auto it = node->second.find(e.key);
+          if (it == node->second.end() || it->second != e) suspects.insert(e.owner);
+        }
+      }
+    }
+    for (const std::string& id : suspects) recheckNeeds(id);
+  }
+
+  // A connection whose entries looked missing or changed: under its lock, read again and put
+  // right.
+  void recheckNeeds(const std::string& id) {
+    auto guard = ctx_.locks.lock(id);
+    auto c = ctx_.records.get(id);
+    if (!c) {
+      if (c.error().code() != StatusCode::NotFound)
+        report_.failed.push_back(fmt::format("{}: {}", id, c.error().message()));
+      return;
+    }
+    if (!configured(*c) || rotating(*c)) return;  // a workflow took it since its page was read
+    auto changes = intent(*c);
+    if (!changes) return;
+    OrchestratorContext::Reads reads;
+    for (const NodeChange& nc : *changes) {
+      if (!readable(nc.node, id)) continue;
+      auto& keys = reads[nc.node];
+      if (!keys) keys.emplace();
+      for (const ConfigEntry& e : nc.change.set) keys->push_back(e.key);
+    }
+    auto held = ctx_.readConfigs(reads);
+    for (NodeChange& nc : *changes) {
+      auto read = held.find(nc.node);
+      if (read == held.end()) continue;
+      if (!read->second) {
+        unreadable(nc.node, read->second.error().message());
+        continue;
+      }
+      std::map<std::string, const ConfigEntry*> by_key;
+      for (const ConfigEntry& e : *read->second) by_key.emplace(e.key, &e);
+      DeviceChange fix;
+      for (ConfigEntry& e : nc.change.set) {
+        auto it = by_key.find(e.key);
+        if (it == by_key.end()) {
+          report_.drift.push_back(fmt::format("{}: {} is {}, but the node has no entry '{}' for it",
+                                              e.owner, nc.node, toString(c->state()), e.key));
+        } else if (*it->second != e) {
+          report_.drift.push_back(differs(nc.node, *it->second, e));
+        } else {
+          continue;
+        }
+        fix.set.push_back(std::move(e));
+      }
+      apply(nc.node, std::move(fix));
+    }
+  }
+
+  // Entries of `owner` on `node` that no live connection needed in pass 1: under the owner's
+  // lock, those it does not need now (or it is not live) and the node still holds are drift.
+  void recheckExtras(const std::string& node, const std::string& owner,
+                     std::vector<std::string> keys) {
+    auto guard = ctx_.locks.lock(owner);
+    auto c = ctx_.records.get(owner);
+    bool live = false;
+    if (c) {
+      live = !stateInfo(c->state()).terminal;
+      if (live && (!configured(*c) || rotating(*c))) return;  // its workflow's entries
+      if (live) {
+        auto changes = intent(*c);
+        if (!changes) return;
+        std::set<std::string> wanted;
+        for (const NodeChange& nc : *changes) {
+          if (nc.node != node) continue;
+          for (const ConfigEntry& e : nc.change.set) wanted.insert(e.key);
+        }
+        // Configured since its page was read: needed after all.
+        std::erase_if(keys, [&](const std::string& key) { return wanted.contains(key); });
+      }
+    } else if (c.error().code() != StatusCode::NotFound) {
+      report_.failed.push_back(fmt::format("{}: {}", owner, c.error().message()));
+      return;
+    }
+    if (keys.empty()) return;
+    auto read = ctx_.readConfigs({{node, std::move(keys)}});
+    auto& held = read.at(node);
+    if (!held) {
+      unreadable(node, held.error().message());
+      return;
+    }
+    DeviceChange fix;
+    for (const ConfigEntry& e : *held) {
+      report_.drift.push_back(
+          live ? fmt::format("{}: entry '{}' is not part of {}", node, e.key, e.owner)
+               : fmt::format("{}: entry '{}' for {}, which is not a live connection", node, e.key,
+                             e.owner));
+      fix.remove.push_back(e.key);
+    }
+    apply(node, std::move(fix));
+  }
+
+  Result<std::vector<NodeChange>> intent(const Connection& c) {
+    auto changes =
+        deviceIntent(c, *ctx_.deps.fleet, ctx_.now(), IntentAction::Apply, ctx_.deps.sealer);
+    if (!changes)
+      report_.failed.push_back(fmt::format("{}: {}", c.id(), changes.error().message()));
+    return changes;
+  }
+
+  // Whether `node` can be read: it has a device that answered so far (each problem said once).
+  bool readable(const std::string& node, const std::string& needed_by) {
+    if (unreadable_.contains(node)) return false;
+    if (ctx_.deps.fleet->device(node)) return true;
+    if (missing_.insert(node).second) {
+      report_.failed.push_back(
+          fmt::format("{}: needed by {}, but there is no device for it", node, needed_by));
+    }
+    return false;
+  }
+
+  void unreadable(const std::string& node, const std::string& why) {
+    if (unreadable_.insert(node).second) {
+      report_.failed.push_back(
+          fmt::format("{}: cannot read the running configuration: {}", node, why));
+    }
+  }
+
+  void apply(const std::string& node, DeviceChange fix) {
+    if (!repair_ || (fix.set.empty() && fix.remove.empty())) return;
+    fix.transaction = ctx_.newId("reconcile");
+    Status s = ctx_.applyToDevices({{node, std::move(fix)}});
+    if (s.isOk())
+      repaired_.insert(node);
+    else
+      report_.failed.push_back(fmt::format("{}: repair failed: {}", node, s.message()));
+  }
+
+  // 8 bytes an entry, not its strings: a million connections' entries in tens of megabytes. A
+  // collision could hide one extra entry from one sweep, at odds of one in ~10^12.
+  static std::uint64_t entryHash(std::string_view node, std::string_view key) {
+    return absl::Hash<std::pair<std::string_view, std::string_view>>{}({node, key});
+  }
+
+  OrchestratorContext& ctx_;
+  const bool repair_;
+  ReconcileReport report_;
+  absl::flat_hash_set<std::uint64_t> needed_;
+  std::set<std::string> unreadable_, missing_, repaired_;
+};
+
 }  // namespace
 
 std::vector<std::string> Reconciler::check() const {
   std::vector<std::string> violations = ctx_.deps.ledger->checkInvariants();
-  auto live = ctx_.records.live();
-  if (!live) return {live.error().message()};
   // Capacity: every live connection's holds are in the ledger, and no hold without one.
   std::size_t live_holds = 0;
-  for (const auto& [id, c] : *live) {
+  ReconcileReport devices = sweep(false, [&](const Connection& c) {
     for (std::uint64_t h : c.current().holds) {
       ++live_holds;
       auto hold = ctx_.deps.ledger->hold(h);
-      if (!hold || hold->owner != id)
-        violations.push_back(fmt::format("{}: hold {} missing from the ledger", id, h));
+      if (!hold || hold->owner != c.id())
+        violations.push_back(fmt::format("{}: hold {} missing from the ledger", c.id(), h));
     }
-  }
+  });
   if (ctx_.deps.ledger->holdCount() != live_holds) {
     violations.push_back(fmt::format("the ledger has {} holds, live connections {}",
                                      ctx_.deps.ledger->holdCount(), live_holds));
   }
-  std::map<std::string, DeviceChange> unused;
-  ReconcileReport devices = deviceDrift(*live, unused);
   for (std::string& line : devices.drift) violations.push_back(std::move(line));
   for (std::string& line : devices.failed) violations.push_back(std::move(line));
   return violations;
 }
 
-ReconcileReport Reconciler::reconcile(bool repair) {
-  // No workflow may change a connection between reading the store and the devices (the service
-  // reconciles while it runs): a connection deleted in between would look like missing entries.
-  auto connections = ctx_.locks.lockAll();
-  auto live = ctx_.records.live();
-  if (!live) return {.failed = {live.error().message()}};
-  std::map<std::string, DeviceChange> fixes;
-  ReconcileReport report = deviceDrift(*live, fixes);
-  if (!repair) return report;
-  for (auto& [node, fix] : fixes) {
-    fix.transaction = ctx_.newId("reconcile");
-    Status s = ctx_.applyToDevices({{node, std::move(fix)}});
-    if (s.isOk())
-      report.repaired.push_back(node);
-    else
-      report.failed.push_back(fmt::format("{}: repair failed: {}", node, s.message()));
-  }
-  return report;
-}
+ReconcileReport Reconciler::reconcile(bool repair) const { return sweep(repair, {}); }
 
-ReconcileReport Reconciler::deviceDrift(const std::map<std::string, Connection>& live,
-                                        std::map<std::string, DeviceChange>& fixes) const {
-  ReconcileReport report;
-  // What each device should hold: the entries of every configured connection.
-  std::map<std::string, std::map<std::string, ConfigEntry>> intended;
-  std::set<std::string> rotating;  // their keys are the rotation's business until it ends
-  for (const auto& [id, c] : live) {
-    if (c.state() != ConnectionState::Active && c.state() != ConnectionState::AwaitingCounterparty)
-      continue;
-    if (c.current().keys && c.current().keys->rotating()) {
-      rotating.insert(id);
-      continue;
-    }
-    auto changes =
-        deviceIntent(c, *ctx_.deps.fleet, ctx_.now(), IntentAction::Apply, ctx_.deps.sealer);
-    if (!changes) {
-      report.failed.push_back(fmt::format("{}: {}", id, changes.error().message()));
-      continue;
-    }
-    for (NodeChange& nc : *changes) {
-      for (ConfigEntry& e : nc.change.set) intended[nc.node][e.key] = std::move(e);
-    }
-  }
-  auto configs = ctx_.runningConfigs();
-  for (auto& [node, running] : configs) {
-    if (!running) {
-      report.failed.push_back(fmt::format("{}: cannot read the running configuration: {}", node,
-                                          running.error().message()));
-      continue;
-    }
-    std::map<std::string, ConfigEntry> wanted = intended[node];
-    DeviceChange fix;
-    for (ConfigEntry& e : *running) {
-      if (rotating.contains(e.owner)) continue;
-      auto it = wanted.find(e.key);
-      if (it != wanted.end()) {
-        if (it->second != e) {
-          report.drift.push_back(differs(node, e, it->second));
-          fix.set.push_back(it->second);
-        }
-        wanted.erase(it);
-      } else if (!live.contains(e.owner)) {
-        report.drift.push_back(fmt::format("{}: entry '{}' for {}, which is not a live connection",
-                                           node, e.key, e.owner));
-        fix.remove.push_back(e.key);
-      } else if (const ConnectionState state = live.at(e.owner).state();
-                 state == ConnectionState::Active ||
-                 state == ConnectionState::AwaitingCounterparty) {
-        report.drift.push_back(
-            fmt::format("{}: entry '{}' is not part of {}", node, e.key, e.owner));
-        fix.remove.push_back(e.key);
-      }
-    }
-    for (auto& [key, e] : wanted) {
-      report.drift.push_back(fmt::format("{}: {} is {}, but the node has no entry '{}' for it",
-                                         e.owner, node, toString(live.at(e.owner).state()), key));
-      fix.set.push_back(std::move(e));
-    }
-    if (!fix.set.empty() || !fix.remove.empty()) fixes[node] = std::move(fix);
-  }
-  for (const auto& [node, entries] : intended) {
-    if (!ctx_.deps.fleet->device(node) && !entries.empty()) {
-      report.failed.push_back(fmt::format("{}: needed by {}, but there is no device for it", node,
-                                          entries.begin()->second.owner));
-    }
-  }
-  return report;
+ReconcileReport Reconciler::sweep(bool repair,
+                                  const std::function<void(const Connection&)>& visit) const {
+  DriftSweep sweep(ctx_, repair);
+  // Without every page, pass 2 would take needed entries for extras: it does not run.
+  if (Status paged = sweep.pages(visit); !paged.isOk()) return {.failed = {paged.message()}};
+  sweep.devices();
+  return std::move(sweep).finish();
 }
 
 }  // namespace lightpath

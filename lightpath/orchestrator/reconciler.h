@@ -1,16 +1,20 @@
 // Invariants and drift. check(): every invariant of ledger, store and devices that does not hold
 // (`lightpath admin check`). reconcile(): where a device's running configuration differs from
 // what the services need — entries of active connections missing or changed, entries no live
-// connection owns — and, with repair, one all-or-nothing change per drifted device (`lightpath
-// admin reconcile`). Entries of connections in the middle of a workflow are left to it.
+// connection owns — and, with repair, a change per drifted connection and node (`lightpath admin
+// reconcile`). Entries of connections in the middle of a workflow are left to it.
+//
+// Both sweep the book in bounded memory and without stopping the service: live connections a
+// page at a time, each page's entries read from the devices by key; then each device's running
+// configuration, one device at a time, against a hashed set of the entries needed. Only what
+// looks wrong is checked again, under its connection's lock, before it is reported or repaired.
 #pragma once
 
-#include <map>
+#include <functional>
 #include <string>
 #include <vector>
 
 #include "lightpath/service/connection.h"
-#include "lightpath/southbound/device.h"
 
 namespace lightpath {
 
@@ -28,12 +32,11 @@ class Reconciler {
   explicit Reconciler(OrchestratorContext& ctx) : ctx_(ctx) {}
 
   std::vector<std::string> check() const;
-  ReconcileReport reconcile(bool repair);
+  ReconcileReport reconcile(bool repair) const;
 
  private:
-  // The drift, per node the change that puts it right, and the devices that cannot be read.
-  ReconcileReport deviceDrift(const std::map<std::string, Connection>& live,
-                              std::map<std::string, DeviceChange>& fixes) const;
+  // The sweep; `visit` sees every live connection once (check() counts their holds).
+  ReconcileReport sweep(bool repair, const std::function<void(const Connection&)>& visit) const;
 
   OrchestratorContext& ctx_;
 };

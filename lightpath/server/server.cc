@@ -161,6 +161,10 @@ Status readServeConfig(const std::string& path, ServeConfig& config) {
         const int ms = value.as<int>();
         if (ms < 10 || ms > 600000) return invalidArgument(where + ": 10-600000 ms");
         config.stack.device_timeout = std::chrono::milliseconds(ms);
+      } else if (key == "reconcile_seconds") {
+        const int seconds = value.as<int>();
+        if (seconds < 10 || seconds > 86400) return invalidArgument(where + ": 10-86400 s");
+        config.stack.reconcile_interval = std::chrono::seconds(seconds);
       } else if (key == "work_lease_seconds") {
         const int seconds = value.as<int>();
         if (seconds < 2 || seconds > 3600) return invalidArgument(where + ": 2-3600 s");
@@ -236,7 +240,7 @@ Status readServeConfig(const std::string& path, ServeConfig& config) {
       } else {
         return invalidArgument(fmt::format(
             "{}: unknown setting (known: listen, data, topology, transceivers, equipment, "
-            "margin_db, driver, devices, device_timeout_ms, work_lease_seconds, "
+            "margin_db, driver, devices, device_timeout_ms, reconcile_seconds, work_lease_seconds, "
             "packet_gbps_per_fiber, price_book, "
             "rate_limit_tenant, "
             "rate_limit_unauthenticated, "

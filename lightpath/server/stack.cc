@@ -209,6 +209,7 @@ Result<std::unique_ptr<Stack>> buildStack(const StackConfig& config) {
                                            .resume_workflows = config.resume_workflows,
                                            .device_timeout = config.device_timeout,
                                            .price_book = &stack->price_book,
+                                           .reconcile_interval = config.reconcile_interval,
                                            .work_lease = config.work_lease,
                                            .sealer = stack->sealer ? &*stack->sealer : nullptr,
                                            .key_rotation = config.key_rotation,

@@ -6,6 +6,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -32,8 +33,11 @@ class OrchestratorContext {
   // Every device with the Telemetry role asked whether its node is up, all at once, each within
   // the deadline: ok when up, else why not (a device that does not answer is down).
   std::map<std::string, Status> nodeHealth() const;
-  // Every device's running configuration, all read at once, each within the deadline.
-  std::map<std::string, Result<std::vector<ConfigEntry>>> runningConfigs() const;
+  // Running entries, all nodes read at once, each within the deadline: for each node the entries
+  // with these keys (those present), or its whole running configuration for nullopt. A node
+  // without a device is left out of the answer.
+  using Reads = std::map<std::string, std::optional<std::vector<std::string>>>;
+  std::map<std::string, Result<std::vector<ConfigEntry>>> readConfigs(const Reads& reads) const;
   // The traffic counters of these entries, by node (Telemetry::octets), all read at once, each
   // within the deadline.
   using Octets = std::map<std::string, std::uint64_t>;
