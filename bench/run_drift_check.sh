@@ -3,16 +3,16 @@
 # active Ethernet connections (as bench/run_book_scale.sh does, on its scale network), then:
 #   - `lightpath admin reconcile` compares every device with the services: wall time, CPU time
 #     and peak resident memory of the whole process (its start included);
-#   - `lightpath serve` orders through its API twice: with the drift check off (once a day) and
-#     with it every 10 s, so that sweeps run back to back while the orders are measured (order
-#     p50 / p99, and the peak heap of serve meanwhile).
+#   - `lightpath serve` orders through its API for SECONDS (one order every 20 ms), twice: with
+#     the drift check off (once a day) and with it every 10 s, so that two sweeps or more run
+#     while the orders are measured (order p50 / p99, and the peak resident memory of serve).
 # Prints a Markdown table for docs/benchmarks.md.
-# Usage: bench/run_drift_check.sh [BUILD_DIR] [SIZES] [ORDERS]
+# Usage: bench/run_drift_check.sh [BUILD_DIR] [SIZES] [SECONDS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${1:-build}
 sizes=${2:-"10000 100000"}
-orders=${3:-1000}
+seconds=${3:-30}
 lp=$(realpath "$build/apps/lightpath/lightpath")
 tmp=$(mktemp -d)
 pid=
@@ -34,12 +34,10 @@ orders_with_checks_every() {
     kill -0 "$pid" 2>/dev/null || { cat "$tmp/serve.out" >&2; exit 1; }
     sleep 0.02
   done
-  # The first check comes one interval after the first tick of the schedule.
-  [ "$1" -lt 60 ] && sleep $(($1 + 2))
   url=$(grep -o 'http://127.0.0.1:[0-9]*' "$tmp/serve.out" | head -1)
-  /usr/bin/python3 - "$url" "$(cat "$data/operator.key")" "$orders" <<'PY'
+  /usr/bin/python3 - "$url" "$(cat "$data/operator.key")" "$seconds" <<'PY'
 import http.client, json, random, sys, time, urllib.parse
-url, key, orders = sys.argv[1], sys.argv[2], int(sys.argv[3])
+url, key, seconds = sys.argv[1], sys.argv[2], float(sys.argv[3])
 host = urllib.parse.urlparse(url)
 conn = http.client.HTTPConnection(host.hostname, host.port, timeout=120)
 headers = {"Authorization": "Bearer " + key, "Content-Type": "application/json"}
@@ -62,7 +60,11 @@ def ethernet():
         a, z = random.sample(ports, 2)
         if a.rsplit("-p", 1)[0] != z.rsplit("-p", 1)[0]:
             return {"kind": "ethernet", "a_end": a, "z_end": z, "bandwidth_mbps": 50, "tenant": "bench"}
-s = sorted(call("POST", "/v1/connections", ethernet())[0] for _ in range(orders))
+samples, end = [], time.monotonic() + seconds
+while time.monotonic() < end:
+    samples.append(call("POST", "/v1/connections", ethernet())[0])
+    time.sleep(0.02)
+s = sorted(samples)
 print(f"{s[len(s) // 2]:.2f} / {s[min(len(s) - 1, int(len(s) * 0.99))]:.2f}", end="")
 PY
   echo " | $(awk '/^VmHWM:/ {printf "%.0f", $2 / 1024}' "/proc/$pid/status")"
