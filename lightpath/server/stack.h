@@ -31,7 +31,7 @@ struct StackConfig {
   std::string driver = "sim";       // the device driver of nodes the devices file lacks
   std::string devices_file;         // real devices (NETCONF), by node; empty: none
   std::chrono::milliseconds device_timeout{2000};  // the deadline of every device call
-  std::chrono::seconds reconcile_interval{300};     // how often devices are checked for drift
+  std::chrono::seconds reconcile_interval{300};    // how often devices are checked for drift
   std::chrono::seconds work_lease{10};             // instances sharing a store: takeover after this
   std::string price_book_file;                     // empty: the built-in price book
   // The packet capacity each fiber carries for Ethernet (Mb/s; a share of its spectrum given
