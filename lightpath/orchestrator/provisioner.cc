@@ -225,7 +225,6 @@ Result<std::size_t> Provisioner::runSchedule(TimePoint now) {
   }
   LP_ASSIGN_OR_RETURN(std::size_t reverted, restorer_->revertDue(now));
   LP_ASSIGN_OR_RETURN(std::size_t health, restorer_->watchHealth());
-  watchDrift(now);
   return moved + reverted + health;
 }
 
@@ -244,7 +243,8 @@ Status Provisioner::resume(const std::string& id) {
   return resumeWork(*ctx_, *lifecycle_, *record);
 }
 
-void Provisioner::watchDrift(TimePoint now) {
+void Provisioner::watchDrift(TimePoint now, const std::function<bool()>& stopped) {
+  if (!ctx_->deps.store->leads()) return;
   std::vector<std::string> restarted;
   for (const auto& [node, device] : ctx_->deps.fleet->all()) {
     const Telemetry* telemetry = device->telemetry();
@@ -258,7 +258,8 @@ void Provisioner::watchDrift(TimePoint now) {
   if (next_reconcile_ == TimePoint{}) next_reconcile_ = now + ctx_->deps.reconcile_interval;
   if (restarted.empty() && now < next_reconcile_) return;
   next_reconcile_ = now + ctx_->deps.reconcile_interval;
-  const ReconcileReport report = reconciler_->reconcile(true);
+  const ReconcileReport report = reconciler_->reconcile(true, stopped);
+  if (stopped && stopped()) return;  // cut short: nothing to say
   for (const std::string& node : report.repaired) {
     log().warn("drift repaired on {}{}", node,
                std::find(restarted.begin(), restarted.end(), node) != restarted.end()

@@ -17,6 +17,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -189,6 +190,12 @@ class Provisioner {
   // connection that cannot move is logged and tried again next time. Returns how many moved;
   // an error only when the store cannot be read.
   Result<std::size_t> runSchedule(TimePoint now);
+  // The drift watch (the cluster's leader only): when a device may have restarted empty
+  // (Telemetry::epoch) or reconcile_interval has passed, reconciles every device and repairs
+  // drift. A sweep of a large book takes minutes: call it from a timer of its own, not the
+  // schedule's, and from one thread. `stopped` is asked between pages and devices: true ends the
+  // sweep early (a shutdown).
+  void watchDrift(TimePoint now, const std::function<bool()>& stopped = {});
 
   // Instances sharing a store: renews this one's lease and claims the connections whose work
   // an instance with a lapsed lease left unfinished; resume() each (a workflow job).
@@ -237,11 +244,9 @@ class Provisioner {
   std::unique_ptr<Reconciler> reconciler_;
   std::unique_ptr<Restorer> restorer_;
   std::unique_ptr<TransferCounters> counters_;
-  // The drift watch of runSchedule: each device's last epoch, and when to reconcile anyway.
+  // The drift watch's: each device's last epoch, and when to reconcile anyway.
   std::map<std::string, std::uint64_t> epochs_;
   TimePoint next_reconcile_{};
-  // Reconciles when a device may have restarted empty, or the interval has passed.
-  void watchDrift(TimePoint now);
 };
 
 }  // namespace lightpath

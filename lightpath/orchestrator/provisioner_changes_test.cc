@@ -395,6 +395,28 @@ TEST(WorkflowRunner, RunsEachConnectionsJobsInOrderAndConnectionsInParallel) {
   EXPECT_EQ(runner.pending(), 0u);
 }
 
+// The drift watch runs on a timer of its own (a sweep of a large book takes minutes and must not
+// hold up the schedule): once the interval has passed, drift on a device is put right.
+TEST(WorkflowRunner, WatchesForDriftAndRepairsIt) {
+  World w;
+  auto c = w.provisioner->order("acme", ethernet(100), "key:1");
+  ASSERT_TRUE(c && w.provisioner->activate(c->id()).isOk());
+  SimDevice& roadm = *w.devices.at("chicago-roadm");
+  const std::size_t entries = roadm.running()->size();
+  roadm.tamper({"conn/conn_ghost/working", "conn_ghost", {}});
+  WorkflowRunner runner(*w.provisioner, w.clock,
+                        {.threads = 1, .tick = std::chrono::milliseconds(5)});
+  // The interval (300 s) passes on the manual clock at each wait, until the ghost is gone.
+  for (int i = 0; i < 2000 && roadm.running()->size() != entries; ++i) {
+    w.clock.advance(std::chrono::seconds(400));
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  EXPECT_EQ(roadm.running()->size(), entries);
+  runner.stop();
+  EXPECT_TRUE(w.provisioner->check().empty());
+  EXPECT_EQ(w.provisioner->get(c->id())->state(), ConnectionState::Active);
+}
+
 TEST(WorkflowRunner, TriesATerminationAgainUntilTheDeviceTakesIt) {
   World w;
   std::atomic<int> failed = 0;

@@ -64,13 +64,15 @@ bool rotating(const Connection& c) { return c.current().keys && c.current().keys
 // no lock is held over the whole sweep, so orders go on while it runs.
 class DriftSweep {
  public:
-  DriftSweep(OrchestratorContext& ctx, bool repair) : ctx_(ctx), repair_(repair) {}
+  DriftSweep(OrchestratorContext& ctx, bool repair, std::function<bool()> stopped)
+      : ctx_(ctx), repair_(repair), stopped_(std::move(stopped)) {}
 
   Status pages(const std::function<void(const Connection&)>& visit) {
     for (ConnectionState state : kStates) {
       if (stateInfo(state).terminal) continue;
       std::optional<std::string> after;
       for (;;) {
+        if (stopped()) return aborted("the drift check was stopped");
         std::vector<Connection> page;
         std::size_t rows = 0;
         // Each page in its own read transaction: no snapshot is held over the sweep.
@@ -100,6 +102,10 @@ class DriftSweep {
 
   void devices() {
     for (const auto& [node, device] : ctx_.deps.fleet->all()) {
+      if (stopped()) {
+        report_.failed.emplace_back("the drift check was stopped");
+        return;
+      }
       if (unreadable_.contains(node)) continue;
       auto read = ctx_.readConfigs({{node, std::nullopt}});
       auto& entries = read.at(node);
@@ -122,6 +128,8 @@ class DriftSweep {
   }
 
  private:
+  bool stopped() const { return stopped_ && stopped_(); }
+
   void checkPage(const std::vector<Connection>& page) {
     std::vector<std::vector<NodeChange>> intents;
     OrchestratorContext::Reads reads;
@@ -298,6 +306,7 @@ class DriftSweep {
 
   OrchestratorContext& ctx_;
   const bool repair_;
+  const std::function<bool()> stopped_;
   ReconcileReport report_;
   absl::flat_hash_set<std::uint64_t> needed_;
   std::set<std::string> unreadable_, missing_, repaired_;
@@ -309,14 +318,17 @@ std::vector<std::string> Reconciler::check() const {
   std::vector<std::string> violations = ctx_.deps.ledger->checkInvariants();
   // Capacity: every live connection's holds are in the ledger, and no hold without one.
   std::size_t live_holds = 0;
-  ReconcileReport devices = sweep(false, [&](const Connection& c) {
-    for (std::uint64_t h : c.current().holds) {
-      ++live_holds;
-      auto hold = ctx_.deps.ledger->hold(h);
-      if (!hold || hold->owner != c.id())
-        violations.push_back(fmt::format("{}: hold {} missing from the ledger", c.id(), h));
-    }
-  });
+  ReconcileReport devices = sweep(
+      false,
+      [&](const Connection& c) {
+        for (std::uint64_t h : c.current().holds) {
+          ++live_holds;
+          auto hold = ctx_.deps.ledger->hold(h);
+          if (!hold || hold->owner != c.id())
+            violations.push_back(fmt::format("{}: hold {} missing from the ledger", c.id(), h));
+        }
+      },
+      {});
   if (ctx_.deps.ledger->holdCount() != live_holds) {
     violations.push_back(fmt::format("the ledger has {} holds, live connections {}",
                                      ctx_.deps.ledger->holdCount(), live_holds));
@@ -326,11 +338,13 @@ std::vector<std::string> Reconciler::check() const {
   return violations;
 }
 
-ReconcileReport Reconciler::reconcile(bool repair) const { return sweep(repair, {}); }
+ReconcileReport Reconciler::reconcile(bool repair, const std::function<bool()>& stopped) const {
+  return sweep(repair, {}, stopped);
+}
 
-ReconcileReport Reconciler::sweep(bool repair,
-                                  const std::function<void(const Connection&)>& visit) const {
-  DriftSweep sweep(ctx_, repair);
+ReconcileReport Reconciler::sweep(bool repair, const std::function<void(const Connection&)>& visit,
+                                  const std::function<bool()>& stopped) const {
+  DriftSweep sweep(ctx_, repair, stopped);
   // Without every page, pass 2 would take needed entries for extras: it does not run.
   if (Status paged = sweep.pages(visit); !paged.isOk()) return {.failed = {paged.message()}};
   sweep.devices();

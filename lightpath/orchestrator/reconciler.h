@@ -32,11 +32,13 @@ class Reconciler {
   explicit Reconciler(OrchestratorContext& ctx) : ctx_(ctx) {}
 
   std::vector<std::string> check() const;
-  ReconcileReport reconcile(bool repair) const;
+  // `stopped`, asked between pages and devices: true ends the sweep early, failed.
+  ReconcileReport reconcile(bool repair, const std::function<bool()>& stopped = {}) const;
 
  private:
   // The sweep; `visit` sees every live connection once (check() counts their holds).
-  ReconcileReport sweep(bool repair, const std::function<void(const Connection&)>& visit) const;
+  ReconcileReport sweep(bool repair, const std::function<void(const Connection&)>& visit,
+                        const std::function<bool()>& stopped) const;
 
   OrchestratorContext& ctx_;
 };

@@ -11,7 +11,10 @@ WorkflowRunner::WorkflowRunner(Provisioner& provisioner, const Clock& clock, Opt
     : provisioner_(provisioner), clock_(clock), options_(options), listener_(std::move(listener)) {
   for (std::size_t i = 0; i < std::max<std::size_t>(1, options_.threads); ++i)
     threads_.emplace_back([this] { work(); });
-  if (options_.tick.count() > 0) ticker_ = std::thread([this] { tick(); });
+  if (options_.tick.count() > 0) {
+    ticker_ = std::thread([this] { tick(); });
+    drift_watch_ = std::thread([this] { watchDrift(); });
+  }
 }
 
 WorkflowRunner::~WorkflowRunner() { stop(); }
@@ -116,6 +119,19 @@ void WorkflowRunner::tick() {
   }
 }
 
+void WorkflowRunner::watchDrift() {
+  const auto stopped = [this] {
+    std::lock_guard lock(mutex_);
+    return stopping_;
+  };
+  std::unique_lock lock(mutex_);
+  while (!stopped_.wait_for(lock, options_.tick, [&] { return stopping_; })) {
+    lock.unlock();
+    provisioner_.watchDrift(clock_.now(), stopped);
+    lock.lock();
+  }
+}
+
 void WorkflowRunner::retryDue() {
   std::vector<std::pair<std::string, Retry>> due;
   {
@@ -158,6 +174,7 @@ void WorkflowRunner::stop() {
   for (std::thread& t : threads_) t.join();
   threads_.clear();
   if (ticker_.joinable()) ticker_.join();
+  if (drift_watch_.joinable()) drift_watch_.join();
 }
 
 }  // namespace lightpath

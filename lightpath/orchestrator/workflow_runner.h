@@ -2,7 +2,8 @@
 // durable and hands the device work here: jobs of one connection run one after another in the
 // order submitted, jobs of different connections in parallel; a timer runs the schedule,
 // retries terminations a device could not take (`unavailable`: a deletion always completes) and
-// resumes the work of instances that stopped (instances sharing a store).
+// resumes the work of instances that stopped (instances sharing a store); another runs the
+// drift watch (Provisioner::watchDrift).
 //
 //   WorkflowRunner runner(provisioner, clock, {.threads = 2});
 //   runner.activate(c.id());                 // returns at once
@@ -65,6 +66,7 @@ class WorkflowRunner {
   void submit(const std::string& id, const char* name, std::function<Status()> work);
   void work();
   void tick();
+  void watchDrift();
   void retryDue();
 
   Provisioner& provisioner_;
@@ -80,6 +82,7 @@ class WorkflowRunner {
   bool stopping_ = false;
   std::vector<std::thread> threads_;
   std::thread ticker_;
+  std::thread drift_watch_;  // its sweeps take minutes on a large book: not the schedule's timer
 };
 
 }  // namespace lightpath
