@@ -87,18 +87,6 @@ Result<Connection> ConnectionRecords::getAt(const std::string& id,
   return loaded;
 }
 
-Result<std::map<std::string, Connection>> ConnectionRecords::live() const {
-  std::map<std::string, Connection> live;
-  LP_RETURN_IF_ERROR(store_.read([&](StoreTransaction& tx) -> Status {
-    return scan(tx, std::nullopt, [&](const ConnectionRecord& r) -> Status {
-      LP_ASSIGN_OR_RETURN(auto c, connectionFromJson(r.body));
-      if (!stateInfo(c.state()).terminal) live.emplace(c.id(), std::move(c));
-      return Status::ok();
-    });
-  }));
-  return live;
-}
-
 Status ConnectionRecords::scan(StoreTransaction& tx, const std::optional<std::string>& state,
                                const std::function<Status(const ConnectionRecord&)>& visit) {
   constexpr std::size_t kPage = 1000;

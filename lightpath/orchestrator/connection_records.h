@@ -11,7 +11,6 @@
 #pragma once
 
 #include <functional>
-#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -57,8 +56,6 @@ class ConnectionRecords {
   // get(), Aborted unless the connection is at `expected_version` (when given).
   Result<Connection> getAt(const std::string& id,
                            std::optional<std::uint64_t> expected_version) const;
-  // Every connection not in a terminal state, by id.
-  Result<std::map<std::string, Connection>> live() const;
 
   // Every stored connection (of one state, if given), a page at a time by id.
   static Status scan(StoreTransaction& tx, const std::optional<std::string>& state,
