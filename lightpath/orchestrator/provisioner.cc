@@ -257,9 +257,12 @@ void Provisioner::watchDrift(TimePoint now, const std::function<bool()>& stopped
   // The first tick starts the interval's clock.
   if (next_reconcile_ == TimePoint{}) next_reconcile_ = now + ctx_->deps.reconcile_interval;
   if (restarted.empty() && now < next_reconcile_) return;
-  next_reconcile_ = now + ctx_->deps.reconcile_interval;
   const ReconcileReport report = reconciler_->reconcile(true, stopped);
   if (stopped && stopped()) return;  // cut short: nothing to say
+  // The interval counts from the sweep's end: a sweep longer than it (a large book) still leaves
+  // the devices and the store an interval's rest.
+  const TimePoint done = ctx_->now();
+  next_reconcile_ = done + ctx_->deps.reconcile_interval;
   for (const std::string& node : report.repaired) {
     log().warn("drift repaired on {}{}", node,
                std::find(restarted.begin(), restarted.end(), node) != restarted.end()
@@ -270,7 +273,7 @@ void Provisioner::watchDrift(TimePoint now, const std::function<bool()>& stopped
   // A device that could not be read or put right (just back from a hang, say) is tried again
   // soon, not at the next interval.
   if (!report.failed.empty())
-    next_reconcile_ = std::min(next_reconcile_, now + std::chrono::seconds(10));
+    next_reconcile_ = std::min(next_reconcile_, done + std::chrono::seconds(10));
 }
 
 Status Provisioner::recover() {
