@@ -5,6 +5,7 @@
 //   auto guard = locks.lock(connection_id);
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <functional>
 #include <mutex>
@@ -16,7 +17,20 @@ namespace lightpath {
 class ConnectionLocks {
  public:
   [[nodiscard]] std::unique_lock<std::mutex> lock(const std::string& id) const {
-    return std::unique_lock(stripes_[std::hash<std::string>{}(id) % stripes_.size()]);
+    return std::unique_lock(stripes_[stripeOf(id)]);
+  }
+  // These connections at once (a repair of many): their stripes in order, as lockAll takes them.
+  [[nodiscard]] std::vector<std::unique_lock<std::mutex>> lockMany(
+      const std::vector<std::string>& ids) const {
+    std::vector<std::size_t> stripes;
+    stripes.reserve(ids.size());
+    for (const std::string& id : ids) stripes.push_back(stripeOf(id));
+    std::sort(stripes.begin(), stripes.end());
+    stripes.erase(std::unique(stripes.begin(), stripes.end()), stripes.end());
+    std::vector<std::unique_lock<std::mutex>> held;
+    held.reserve(stripes.size());
+    for (std::size_t stripe : stripes) held.emplace_back(stripes_[stripe]);
+    return held;
   }
   // Every connection at once (a restoration changes many together): the stripes in order, so
   // it cannot deadlock with another lockAll, and no unit holds one stripe while taking another.
@@ -28,6 +42,9 @@ class ConnectionLocks {
   }
 
  private:
+  std::size_t stripeOf(const std::string& id) const {
+    return std::hash<std::string>{}(id) % stripes_.size();
+  }
   mutable std::array<std::mutex, 64> stripes_;
 };
 

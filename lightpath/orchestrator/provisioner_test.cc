@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <filesystem>
 #include <random>
@@ -532,6 +533,37 @@ TEST(Provisioner, ReconcileRepairsDrift) {
   EXPECT_EQ(w.devices[node]->running()->front(), running->front());
   EXPECT_TRUE(w.provisioner->check().empty());
   EXPECT_TRUE(w.provisioner->reconcile(false).drift.empty());
+}
+
+// A device that comes back empty (a restart without its configuration) is refilled for every
+// connection that needs it.
+TEST(Provisioner, ReconcileRefillsADeviceThatCameBackEmpty) {
+  World w;
+  std::string first;
+  for (int i = 0; i < 5; ++i) {
+    auto c = w.provisioner->order("acme", ethernet(100 + i), "key:1");
+    ASSERT_TRUE(c && w.provisioner->activate(c->id()).isOk());
+    if (first.empty()) first = c->id();
+  }
+  const std::string node = w.provisioner->get(first)->current().nodes.at(1);
+  SimDevice& device = *w.devices.at(node);
+  const auto before = device.running();
+  ASSERT_TRUE(before && before->size() >= 5u);
+  DeviceChange wipe{.transaction = "wipe"};
+  for (const ConfigEntry& e : *before) wipe.remove.push_back(e.key);
+  ASSERT_TRUE(device.prepare(wipe).isOk() && device.apply("wipe").isOk());
+  auto report = w.provisioner->reconcile(true);
+  EXPECT_EQ(report.drift.size(), before->size());
+  EXPECT_EQ(report.repaired, std::vector<std::string>{node});
+  EXPECT_TRUE(report.clean(true));
+  auto after = device.running();
+  ASSERT_TRUE(after);
+  auto byKey = [](std::vector<ConfigEntry> v) {
+    std::sort(v.begin(), v.end(), [](const auto& a, const auto& b) { return a.key < b.key; });
+    return v;
+  };
+  EXPECT_EQ(byKey(*after), byKey(*before));
+  EXPECT_TRUE(w.provisioner->check().empty());
 }
 
 // The drift check holds no lock over its sweep, so orders and terminations run beside it: what

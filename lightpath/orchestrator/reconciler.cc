@@ -118,7 +118,13 @@ class DriftSweep {
         if (!needed_.contains(entryHash(node, e.key))) extras[e.owner].push_back(std::move(e.key));
       }
       read.clear();
-      for (auto& [owner, keys] : extras) recheckExtras(node, owner, std::move(keys));
+      // A page of owners at a time, each page one change to the node.
+      std::vector<std::pair<std::string, std::vector<std::string>>> page;
+      for (auto& owner : extras) {
+        page.emplace_back(owner.first, std::move(owner.second));
+        if (page.size() == kPage) recheckExtras(node, std::exchange(page, {}));
+      }
+      if (!page.empty()) recheckExtras(node, std::move(page));
     }
   }
 
@@ -169,83 +175,101 @@ class DriftSweep {
         }
       }
     }
-    for (const std::string& id : suspects) recheckNeeds(id);
+    if (!suspects.empty()) recheckNeeds({suspects.begin(), suspects.end()});
   }
 
-  // A connection whose entries looked missing or changed: under its lock, read again and put
-  // right.
-  void recheckNeeds(const std::string& id) {
-    auto guard = ctx_.locks.lock(id);
-    auto c = ctx_.records.get(id);
-    if (!c) {
-      if (c.error().code() != StatusCode::NotFound)
-        report_.failed.push_back(fmt::format("{}: {}", id, c.error().message()));
-      return;
-    }
-    if (!configured(*c) || rotating(*c)) return;  // a workflow took it since its page was read
-    auto changes = intent(*c);
-    if (!changes) return;
+  // Connections whose entries looked missing or changed: under their locks, read again and put
+  // right, one change per node for them all (a device that restarted empty is refilled a page at
+  // a time, not an entry at a time).
+  void recheckNeeds(const std::vector<std::string>& ids) {
+    auto guard = ctx_.locks.lockMany(ids);
+    std::vector<std::pair<ConnectionState, std::vector<NodeChange>>> intents;
     OrchestratorContext::Reads reads;
-    for (const NodeChange& nc : *changes) {
-      if (!readable(nc.node, id)) continue;
-      auto& keys = reads[nc.node];
-      if (!keys) keys.emplace();
-      for (const ConfigEntry& e : nc.change.set) keys->push_back(e.key);
-    }
-    auto held = ctx_.readConfigs(reads);
-    for (NodeChange& nc : *changes) {
-      auto read = held.find(nc.node);
-      if (read == held.end()) continue;
-      if (!read->second) {
-        unreadable(nc.node, read->second.error().message());
+    for (const std::string& id : ids) {
+      auto c = ctx_.records.get(id);
+      if (!c) {
+        if (c.error().code() != StatusCode::NotFound)
+          report_.failed.push_back(fmt::format("{}: {}", id, c.error().message()));
         continue;
       }
-      std::map<std::string, const ConfigEntry*> by_key;
-      for (const ConfigEntry& e : *read->second) by_key.emplace(e.key, &e);
-      DeviceChange fix;
-      for (ConfigEntry& e : nc.change.set) {
-        auto it = by_key.find(e.key);
-        if (it == by_key.end()) {
-          report_.drift.push_back(fmt::format("{}: {} is {}, but the node has no entry '{}' for it",
-                                              e.owner, nc.node, toString(c->state()), e.key));
-        } else if (*it->second != e) {
-          report_.drift.push_back(differs(nc.node, *it->second, e));
-        } else {
-          continue;
-        }
-        fix.set.push_back(std::move(e));
+      if (!configured(*c) || rotating(*c)) continue;  // a workflow took it since its page
+      auto changes = intent(*c);
+      if (!changes) continue;
+      for (const NodeChange& nc : *changes) {
+        if (!readable(nc.node, id)) continue;
+        auto& keys = reads[nc.node];
+        if (!keys) keys.emplace();
+        for (const ConfigEntry& e : nc.change.set) keys->push_back(e.key);
       }
-      apply(nc.node, std::move(fix));
+      intents.emplace_back(c->state(), std::move(*changes));
     }
+    std::map<std::string, std::map<std::string, ConfigEntry>> held;  // by node, by key
+    for (auto& [node, entries] : ctx_.readConfigs(reads)) {
+      if (!entries) {
+        unreadable(node, entries.error().message());
+        continue;
+      }
+      auto& by_key = held[node];
+      for (ConfigEntry& e : *entries) by_key.emplace(e.key, std::move(e));
+    }
+    std::map<std::string, DeviceChange> fixes;
+    for (auto& [state, changes] : intents) {
+      for (NodeChange& nc : changes) {
+        auto node = held.find(nc.node);
+        if (node == held.end()) continue;
+        for (ConfigEntry& e : nc.change.set) {
+          auto it = node->second.find(e.key);
+          if (it == node->second.end()) {
+            report_.drift.push_back(
+                fmt::format("{}: {} is {}, but the node has no entry '{}' for it", e.owner, nc.node,
+                            toString(state), e.key));
+          } else if (it->second != e) {
+            report_.drift.push_back(differs(nc.node, it->second, e));
+          } else {
+            continue;
+          }
+          fixes[nc.node].set.push_back(std::move(e));
+        }
+      }
+    }
+    for (auto& [node, fix] : fixes) apply(node, std::move(fix));
   }
 
-  // Entries of `owner` on `node` that no live connection needed in pass 1: under the owner's
-  // lock, those it does not need now (or it is not live) and the node still holds are drift.
-  void recheckExtras(const std::string& node, const std::string& owner,
-                     std::vector<std::string> keys) {
-    auto guard = ctx_.locks.lock(owner);
-    auto c = ctx_.records.get(owner);
-    bool live = false;
-    if (c) {
-      live = !stateInfo(c->state()).terminal;
-      if (live && (!configured(*c) || rotating(*c))) return;  // its workflow's entries
-      if (live) {
-        auto changes = intent(*c);
-        if (!changes) return;
-        std::set<std::string> wanted;
-        for (const NodeChange& nc : *changes) {
-          if (nc.node != node) continue;
-          for (const ConfigEntry& e : nc.change.set) wanted.insert(e.key);
+  // Entries on `node` that no live connection needed in pass 1, keys by owner: under the
+  // owners' locks, those the owner does not need now (or it is not live) and the node still
+  // holds are drift, removed in one change.
+  void recheckExtras(const std::string& node,
+                     std::vector<std::pair<std::string, std::vector<std::string>>> by_owner) {
+    std::vector<std::string> owners;
+    owners.reserve(by_owner.size());
+    for (const auto& [owner, keys] : by_owner) owners.push_back(owner);
+    auto guard = ctx_.locks.lockMany(owners);
+    std::vector<std::string> suspects;
+    std::set<std::string> live;  // owners not ended
+    for (auto& [owner, keys] : by_owner) {
+      auto c = ctx_.records.get(owner);
+      if (c) {
+        if (!stateInfo(c->state()).terminal) {
+          if (!configured(*c) || rotating(*c)) continue;  // its workflow's entries
+          auto changes = intent(*c);
+          if (!changes) continue;
+          std::set<std::string> wanted;
+          for (const NodeChange& nc : *changes) {
+            if (nc.node != node) continue;
+            for (const ConfigEntry& e : nc.change.set) wanted.insert(e.key);
+          }
+          // Configured since its page was read: needed after all.
+          std::erase_if(keys, [&](const std::string& key) { return wanted.contains(key); });
+          live.insert(owner);
         }
-        // Configured since its page was read: needed after all.
-        std::erase_if(keys, [&](const std::string& key) { return wanted.contains(key); });
+      } else if (c.error().code() != StatusCode::NotFound) {
+        report_.failed.push_back(fmt::format("{}: {}", owner, c.error().message()));
+        continue;
       }
-    } else if (c.error().code() != StatusCode::NotFound) {
-      report_.failed.push_back(fmt::format("{}: {}", owner, c.error().message()));
-      return;
+      for (std::string& key : keys) suspects.push_back(std::move(key));
     }
-    if (keys.empty()) return;
-    auto read = ctx_.readConfigs({{node, std::move(keys)}});
+    if (suspects.empty()) return;
+    auto read = ctx_.readConfigs({{node, std::move(suspects)}});
     auto& held = read.at(node);
     if (!held) {
       unreadable(node, held.error().message());
@@ -254,9 +278,10 @@ class DriftSweep {
     DeviceChange fix;
     for (const ConfigEntry& e : *held) {
       report_.drift.push_back(
-          live ? fmt::format("{}: entry '{}' is not part of {}", node, e.key, e.owner)
-               : fmt::format("{}: entry '{}' for {}, which is not a live connection", node, e.key,
-                             e.owner));
+          live.contains(e.owner)
+              ? fmt::format("{}: entry '{}' is not part of {}", node, e.key, e.owner)
+              : fmt::format("{}: entry '{}' for {}, which is not a live connection", node, e.key,
+                            e.owner));
       fix.remove.push_back(e.key);
     }
     apply(node, std::move(fix));
