@@ -122,9 +122,12 @@ class DriftSweep {
       std::vector<std::pair<std::string, std::vector<std::string>>> page;
       for (auto& owner : extras) {
         page.emplace_back(owner.first, std::move(owner.second));
-        if (page.size() == kPage) recheckExtras(node, std::exchange(page, {}));
+        if (page.size() == kPage) {
+          recheckExtras(node, page);
+          page.clear();
+        }
       }
-      if (!page.empty()) recheckExtras(node, std::move(page));
+      if (!page.empty()) recheckExtras(node, page);
     }
   }
 
@@ -239,7 +242,7 @@ class DriftSweep {
   // owners' locks, those the owner does not need now (or it is not live) and the node still
   // holds are drift, removed in one change.
   void recheckExtras(const std::string& node,
-                     std::vector<std::pair<std::string, std::vector<std::string>>> by_owner) {
+                     std::vector<std::pair<std::string, std::vector<std::string>>>& by_owner) {
     std::vector<std::string> owners;
     owners.reserve(by_owner.size());
     for (const auto& [owner, keys] : by_owner) owners.push_back(owner);
