@@ -12,6 +12,9 @@
 # and 25.6 Tb/s of packet capacity per fiber (64 x 400G), so that a million fit. Prints a
 # Markdown table for docs/benchmarks.md.
 # Usage: bench/run_book_scale.sh [BUILD_DIR] [SIZES] [REQUESTS]
+# With BOOKS=DIR, each book is kept in DIR/bookN and used again by the next run (a million takes
+# minutes to load: load it while the machine is busy, measure when it is quiet; each run's orders
+# stay in it). The network is then DIR/network.yaml too.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${1:-build}
@@ -21,7 +24,11 @@ lp=$(realpath "$build/apps/lightpath/lightpath")
 tmp=$(mktemp -d)
 pid=
 trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; wait 2>/dev/null; rm -rf "$tmp"' EXIT
-/usr/bin/python3 bench/make_scale_network.py data/demo/demo-network.yaml 8 "$tmp/network.yaml"
+books=${BOOKS:-$tmp}
+mkdir -p "$books"
+[ -f "$books/network.yaml" ] ||
+  /usr/bin/python3 bench/make_scale_network.py data/demo/demo-network.yaml 8 "$books/network.yaml"
+cp "$books/network.yaml" "$tmp/network.yaml"
 packet_gbps=25600
 printf 'listen: 127.0.0.1:0\nlog_level: warn\nrate_limit: 100000000\ntopology: %s\npacket_gbps_per_fiber: %s\n' \
   "$tmp/network.yaml" "$packet_gbps" >"$tmp/serve.yaml"
@@ -29,14 +36,19 @@ printf 'listen: 127.0.0.1:0\nlog_level: warn\nrate_limit: 100000000\ntopology: %
 echo "| connections | load (s) | start-up (s) | resident MB: heap + file-mapped | heap per connection beyond the empty store's (KB) | page p50 / p99 (ms) | page by cursor p50 / p99 | page, state=active p50 / p99 | page, end=port p50 / p99 | quote p50 / p99 | order p50 / p99 |"
 echo "|---:|---:|---:|---:|---:|---|---|---|---|---|---|"
 for n in $sizes; do
-  data=$tmp/book$n
+  data=$books/book$n
+  [ "$n" -eq 0 ] && data=$tmp/book0  # the empty store: a fresh one each time
   load_s=0
-  if [ "$n" -gt 0 ]; then
+  if [ "$n" -gt 0 ] && [ -f "$data/loaded_seconds" ]; then
+    load_s=$(cat "$data/loaded_seconds")  # kept from an earlier run (BOOKS)
+  elif [ "$n" -gt 0 ]; then
     load_s=$("$lp" bench load --data "$data" --connections "$n" --mbps 50 --json \
       --topology "$tmp/network.yaml" --packet-gbps-per-fiber "$packet_gbps" 2>/dev/null |
       /usr/bin/python3 -c 'import json,sys; print(round(json.load(sys.stdin)["seconds"], 1))')
+    echo "$load_s" >"$data/loaded_seconds"
   fi
   started=$(date +%s%N)
+  : >"$tmp/serve.out"  # not the last run's: the background shell may open it late
   "$lp" serve --config "$tmp/serve.yaml" --data "$data" >"$tmp/serve.out" 2>&1 &
   pid=$!
   until grep -q "API:" "$tmp/serve.out" 2>/dev/null; do
@@ -125,5 +137,5 @@ PY
     exit 1
   fi
   kill -TERM "$pid"; wait "$pid" 2>/dev/null || true; pid=
-  rm -rf "$data"
+  [ -n "${BOOKS:-}" ] && [ "$n" -gt 0 ] || rm -rf "$data"
 done

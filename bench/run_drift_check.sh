@@ -28,6 +28,7 @@ serve_config() {  # serve_config RECONCILE_SECONDS
 # serve on the book with the drift check every $1 seconds; prints "order p50 / p99 | peak heap MB"
 orders_with_checks_every() {
   serve_config "$1"
+  : >"$tmp/serve.out"  # not the last run's: the background shell may open it late
   "$lp" serve --config "$tmp/serve.yaml" --data "$data" >"$tmp/serve.out" 2>&1 &
   pid=$!
   until grep -q "API:" "$tmp/serve.out" 2>/dev/null; do
