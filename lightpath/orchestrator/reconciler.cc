@@ -158,15 +158,7 @@ class DriftSweep {
       intents.push_back(std::move(*changes));
     }
     if (reads.empty()) return;
-    std::map<std::string, std::map<std::string, ConfigEntry>> held;  // by node, by key
-    for (auto& [node, entries] : ctx_.readConfigs(reads)) {
-      if (!entries) {
-        unreadable(node, entries.error().message());
-        continue;
-      }
-      auto& by_key = held[node];
-      for (ConfigEntry& e : *entries) by_key.emplace(e.key, std::move(e));
-    }
+    auto held = readByKey(reads);
     std::set<std::string> suspects;
     for (const std::vector<NodeChange>& changes : intents) {
       for (const NodeChange& nc : changes) {
@@ -206,15 +198,7 @@ class DriftSweep {
       }
       intents.emplace_back(c->state(), std::move(*changes));
     }
-    std::map<std::string, std::map<std::string, ConfigEntry>> held;  // by node, by key
-    for (auto& [node, entries] : ctx_.readConfigs(reads)) {
-      if (!entries) {
-        unreadable(node, entries.error().message());
-        continue;
-      }
-      auto& by_key = held[node];
-      for (ConfigEntry& e : *entries) by_key.emplace(e.key, std::move(e));
-    }
+    auto held = readByKey(reads);
     std::map<std::string, DeviceChange> fixes;
     for (auto& [state, changes] : intents) {
       for (NodeChange& nc : changes) {
@@ -288,6 +272,21 @@ class DriftSweep {
       fix.remove.push_back(e.key);
     }
     apply(node, std::move(fix));
+  }
+
+  // The entries read, by node and key; a node that cannot be read is reported and left out.
+  std::map<std::string, std::map<std::string, ConfigEntry>> readByKey(
+      const OrchestratorContext::Reads& reads) {
+    std::map<std::string, std::map<std::string, ConfigEntry>> held;
+    for (auto& [node, entries] : ctx_.readConfigs(reads)) {
+      if (!entries) {
+        unreadable(node, entries.error().message());
+        continue;
+      }
+      auto& by_key = held[node];
+      for (ConfigEntry& e : *entries) by_key.emplace(e.key, std::move(e));
+    }
+    return held;
   }
 
   Result<std::vector<NodeChange>> intent(const Connection& c) {
