@@ -245,6 +245,9 @@ int runLoad(const BenchFlags& flags) {
       {.data_dir = flags.data,
        .store = flags.store,
        .topology_file = flags.topology,
+       // One change per node carries a whole batch (thousands of entries on a busy ROADM):
+       // the deadline of a single order would fail it on a slow or shared machine.
+       .device_timeout = std::chrono::minutes(2),
        .packet_mbps_per_fiber = static_cast<std::uint64_t>(flags.packet_gbps_per_fiber * 1000),
        .sim_devices_in_store = !flags.sim_devices_local});
   if (!stack) {
