@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "lightpath/store/group_commit.h"
+#include "lightpath/store/sqlite/checkpointer.h"
 #include "lightpath/store/sqlite/schema.h"
 
 namespace lightpath {
@@ -393,8 +394,10 @@ class SqliteTransaction final : public StoreTransaction {
 // the writer).
 class SqliteStore final : public Store {
  public:
-  SqliteStore(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
+  SqliteStore(sqlite3* db, std::string path, std::unique_ptr<Checkpointer> checkpointer)
+      : db_(db), path_(std::move(path)), checkpointer_(std::move(checkpointer)) {}
   ~SqliteStore() override {
+    checkpointer_.reset();  // before the writer closes: its close checkpoints what is left
     for (sqlite3* reader : readers_) closeDatabase(reader);
     closeDatabase(db_);
   }
@@ -454,6 +457,7 @@ class SqliteStore final : public Store {
 
   sqlite3* db_;
   std::string path_;
+  std::unique_ptr<Checkpointer> checkpointer_;
   GroupCommit group_;
   std::mutex readers_mutex_;
   std::vector<sqlite3*> readers_, free_readers_;
@@ -509,7 +513,12 @@ Result<std::unique_ptr<Store>> openSqliteStore(const std::string& path) {
     closeDatabase(db);
     return fail(s);
   }
-  return std::unique_ptr<Store>(new SqliteStore(db, path));
+  auto checkpointer = Checkpointer::start(db, path);
+  if (!checkpointer) {
+    closeDatabase(db);
+    return fail(checkpointer.error());
+  }
+  return std::unique_ptr<Store>(new SqliteStore(db, path, std::move(*checkpointer)));
 }
 
 }  // namespace lightpath
