@@ -19,12 +19,41 @@
 namespace lightpath {
 namespace {
 
+// RESTinio's own messages: a connection it closes, and why, goes to our log (its tracing at
+// trace level), where its default logger dropped everything.
+class HttpLog {
+ public:
+  template <typename Builder>
+  void trace(Builder&& message) const noexcept {
+    if (log().should_log(spdlog::level::trace)) write(spdlog::level::trace, message);
+  }
+  template <typename Builder>
+  void info(Builder&& /*message*/) const noexcept {}
+  template <typename Builder>
+  void warn(Builder&& message) const noexcept {
+    write(spdlog::level::warn, message);
+  }
+  template <typename Builder>
+  void error(Builder&& message) const noexcept {
+    write(spdlog::level::warn, message);
+  }
+
+ private:
+  template <typename Builder>
+  static void write(spdlog::level::level_enum level, Builder& message) noexcept {
+    try {
+      log().log(level, "http: {}", printable(message()));
+    } catch (const std::exception&) {  // a message that cannot be built is not worth a crash
+    }
+  }
+};
+
 // RESTinio reads these names; they are its, not ours.
-struct PlainTraits : restinio::default_traits_t {
+struct PlainTraits : restinio::traits_t<restinio::asio_timer_manager_t, HttpLog> {
   // NOLINTNEXTLINE(readability-identifier-naming)
   static constexpr bool use_connection_count_limiter = true;
 };
-struct TlsTraits : restinio::default_tls_traits_t {
+struct TlsTraits : restinio::tls_traits_t<restinio::asio_timer_manager_t, HttpLog> {
   // NOLINTNEXTLINE(readability-identifier-naming)
   static constexpr bool use_connection_count_limiter = true;
 };
@@ -88,6 +117,13 @@ class RestinioServer final : public HttpServer {
             .address(options_.host)
             .port(options_.port)
             .max_parallel_connections(options_.max_connections)
+            // One request in handling and the next one read beside it. With RESTinio 0.6's
+            // default of 1, a reply given inside the handler (all of ours but streams) restarts
+            // the reading of the next request twice -- on return and when the reply is
+            // written -- and the second restart threw away a request whose head had already
+            // arrived: the client saw its keep-alive connection closed without an answer (a
+            // "parser error" once the body was read as a new request). With 2 it restarts once.
+            .max_pipelined_requests(2)
             .read_next_http_message_timelimit(options_.read_timeout)
             .handle_request_timeout(options_.handle_timeout)
             .incoming_http_msg_limits(restinio::incoming_http_msg_limits_t{}

@@ -450,6 +450,7 @@ class SqliteStore final : public Store {
     sqlite3_busy_timeout(reader, 5000);
     (void)exec(reader, "PRAGMA cache_size = -8192");
     (void)exec(reader, "PRAGMA mmap_size = 268435456");
+    (void)exec(reader, "PRAGMA temp_store = MEMORY");
     std::lock_guard lock(readers_mutex_);
     readers_.push_back(reader);
     return reader;
@@ -501,9 +502,12 @@ Result<std::unique_ptr<Store>> openSqliteStore(const std::string& path) {
   sqlite3_busy_timeout(db, 5000);
   // WAL for readers beside the writer; FULL so a commit is on disk before it is acknowledged.
   // A 64 MiB page cache and memory-mapped reads: start-up reads every live connection.
+  // Temporary tables and statement journals in memory: on files, a group's savepoints opened,
+  // unlinked and closed one in /var/tmp every other commit.
   for (const char* pragma :
        {"PRAGMA journal_mode = WAL", "PRAGMA synchronous = FULL", "PRAGMA foreign_keys = ON",
-        "PRAGMA cache_size = -65536", "PRAGMA mmap_size = 268435456"}) {
+        "PRAGMA cache_size = -65536", "PRAGMA mmap_size = 268435456",
+        "PRAGMA temp_store = MEMORY"}) {
     if (Status s = exec(db, pragma); !s.isOk()) {
       sqlite3_close(db);
       return fail(s.withContext(path));
