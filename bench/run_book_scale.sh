@@ -77,7 +77,7 @@ def call(method, path, body=None, refusable=False):
     try:
         conn.request(method, path, json.dumps(body) if body is not None else None, headers)
         r = conn.getresponse()
-    except http.client.RemoteDisconnected:  # seen rarely (notes): counted, asked again
+    except http.client.RemoteDisconnected:  # fixed (docs/benchmarks.md); counted if it comes back
         dropped.append(path)
         conn = http.client.HTTPConnection(host.hostname, host.port, timeout=60)
         t0 = time.perf_counter()
