@@ -3,6 +3,9 @@
 #include <fmt/format.h>
 
 #include <chrono>
+#include <string>
+
+#include "lightpath/base/log.h"
 
 namespace lightpath {
 
@@ -48,6 +51,7 @@ int Checkpointer::onCommit(void* self, sqlite3* db, const char* /*schema*/, int 
   if (log_pages >= kWriterPages) {
     (void)sqlite3_wal_checkpoint_v2(db, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
     ++c->by_writer_;
+    log().info("sqlite: the log reached {} pages; the commit checkpointed it", log_pages);
   } else if (wake) {
     c->wake_.notify_one();
   }
@@ -62,9 +66,14 @@ void Checkpointer::run() {
     lock.unlock();
     // PASSIVE: copies what no reader still needs and never waits for the writer, which goes on
     // appending to the log meanwhile.
-    int log = 0, copied = 0;
+    int pages = 0, copied = 0;
+    const auto began = std::chrono::steady_clock::now();
     const int rc =
-        sqlite3_wal_checkpoint_v2(own_, nullptr, SQLITE_CHECKPOINT_PASSIVE, &log, &copied);
+        sqlite3_wal_checkpoint_v2(own_, nullptr, SQLITE_CHECKPOINT_PASSIVE, &pages, &copied);
+    log().debug(
+        "sqlite: checkpoint: {} of {} log pages copied back in {:.1f} ms{}", copied, pages,
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - began).count(),
+        rc == SQLITE_OK ? "" : std::string(" (") + sqlite3_errstr(rc) + ")");
     lock.lock();
     ++by_thread_;
     if (rc == SQLITE_OK) {
