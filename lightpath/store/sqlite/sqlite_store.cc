@@ -504,10 +504,9 @@ Result<std::unique_ptr<Store>> openSqliteStore(const std::string& path) {
   // A 64 MiB page cache and memory-mapped reads: start-up reads every live connection.
   // Temporary tables and statement journals in memory: on files, a group's savepoints opened,
   // unlinked and closed one in /var/tmp every other commit.
-  for (const char* pragma :
-       {"PRAGMA journal_mode = WAL", "PRAGMA synchronous = FULL", "PRAGMA foreign_keys = ON",
-        "PRAGMA cache_size = -65536", "PRAGMA mmap_size = 268435456",
-        "PRAGMA temp_store = MEMORY"}) {
+  for (const char* pragma : {"PRAGMA journal_mode = WAL", "PRAGMA synchronous = FULL",
+                             "PRAGMA foreign_keys = ON", "PRAGMA cache_size = -65536",
+                             "PRAGMA mmap_size = 268435456", "PRAGMA temp_store = MEMORY"}) {
     if (Status s = exec(db, pragma); !s.isOk()) {
       sqlite3_close(db);
       return fail(s.withContext(path));
