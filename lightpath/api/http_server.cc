@@ -19,30 +19,35 @@
 namespace lightpath {
 namespace {
 
-// RESTinio's own messages: a connection it closes, and why, goes to our log (its tracing at
-// trace level), where its default logger dropped everything.
+// RESTinio's own messages, which its default logger dropped: one connection's trouble (a
+// request it could not parse, a socket error: what a client did, so debug, or anyone could fill
+// the log) and the server's own (the acceptor's: warn); its tracing at trace level.
 class HttpLog {
  public:
   template <typename Builder>
   void trace(Builder&& message) const noexcept {
-    if (log().should_log(spdlog::level::trace)) write(spdlog::level::trace, message);
+    if (log().should_log(spdlog::level::trace)) write(false, message);
   }
   template <typename Builder>
   void info(Builder&& /*message*/) const noexcept {}
   template <typename Builder>
   void warn(Builder&& message) const noexcept {
-    write(spdlog::level::warn, message);
+    write(true, message);
   }
   template <typename Builder>
   void error(Builder&& message) const noexcept {
-    write(spdlog::level::warn, message);
+    write(true, message);
   }
 
  private:
   template <typename Builder>
-  static void write(spdlog::level::level_enum level, Builder& message) noexcept {
+  static void write(bool trouble, Builder& message) noexcept {
     try {
-      log().log(level, "http: {}", printable(message()));
+      const std::string text = message();
+      const auto level = !trouble                            ? spdlog::level::trace
+                         : text.rfind("[connection", 0) == 0 ? spdlog::level::debug
+                                                             : spdlog::level::warn;
+      if (log().should_log(level)) log().log(level, "http: {}", printable(text));
     } catch (const std::exception&) {  // a message that cannot be built is not worth a crash
     }
   }

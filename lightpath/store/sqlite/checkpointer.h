@@ -1,8 +1,8 @@
 // Copies the write-ahead log back into the database file on a thread of its own. SQLite's own
 // automatic checkpoint runs inside the COMMIT that takes the log past 1,000 pages: that commit
-// (and every order waiting in its group) paid for writing the pages back and syncing the file.
-// On a large book a commit dirties more pages (index leaves far apart), so the checkpoint came
-// every few dozen orders and set the 99th percentile of an order.
+// (and every order waiting in its group) paid for writing the pages back and syncing the file,
+// every few dozen orders; on a large book the pages lie far apart in a file too big to stay in
+// memory, and that copy set the 99th percentile of an order.
 #pragma once
 
 #include <sqlite3.h>

@@ -22,10 +22,17 @@ INSTANTIATE_TEST_SUITE_P(
         "sqlite", [](const std::string& dir) { return openSqliteStore(dir + "/lightpath.db"); }}),
     [](const auto& info) { return info.param.name; });
 
-TEST(SqliteStore, RefusesANewerSchemaAndGarbage) {
-  const auto dir = std::filesystem::temp_directory_path() /
-                   ("lightpath-sqlite-schema-test-" + std::to_string(::getpid()));
+// An empty directory of this process's own under the system's temporary one.
+std::filesystem::path freshDirectory(const std::string& name) {
+  const auto dir =
+      std::filesystem::temp_directory_path() / (name + "-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
+  return dir;
+}
+
+TEST(SqliteStore, RefusesANewerSchemaAndGarbage) {
+  const auto dir = freshDirectory("lightpath-sqlite-schema-test");
   {
     auto store = openSqliteStore((dir / "a.db").string());
     ASSERT_TRUE(store);
@@ -51,13 +58,10 @@ TEST(SqliteStore, RefusesANewerSchemaAndGarbage) {
   std::filesystem::remove_all(dir);
 }
 
-// The write-ahead log is copied back while the store is open, by the store's own thread: the
-// database file grows past what the schema alone takes without a commit waiting for it.
+// The store copies its write-ahead log back while open, and the log stays within the writer's
+// bound however long commits stream (the thread alone never lets it start over).
 TEST(SqliteStore, CheckpointsTheLogWhileOpen) {
-  const auto dir = std::filesystem::temp_directory_path() /
-                   ("lightpath-sqlite-checkpoint-test-" + std::to_string(::getpid()));
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
+  const auto dir = freshDirectory("lightpath-sqlite-checkpoint-test");
   const auto db = dir / "a.db";
   auto store = openSqliteStore(db.string());
   ASSERT_TRUE(store);
@@ -83,10 +87,7 @@ TEST(SqliteStore, CheckpointsTheLogWhileOpen) {
 
 // Commits never wait for a checkpoint below the writer's bound: the thread copies the log back.
 TEST(Checkpointer, CopiesTheLogOffTheCommitPath) {
-  const auto dir = std::filesystem::temp_directory_path() /
-                   ("lightpath-checkpointer-test-" + std::to_string(::getpid()));
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
+  const auto dir = freshDirectory("lightpath-checkpointer-test");
   const std::string path = (dir / "raw.db").string();
   sqlite3* writer = nullptr;
   ASSERT_EQ(sqlite3_open(path.c_str(), &writer), SQLITE_OK);
