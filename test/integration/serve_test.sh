@@ -212,6 +212,7 @@ PY
 
 # A server that answers 429: the client waits as Retry-After says and asks again.
 printf 'rate_limit: 1\n' >"$tmp/slow.yaml"
+: >"$tmp/serve.out"
 "$lp" serve --data "$tmp/data" --config "$tmp/slow.yaml" --listen 127.0.0.1:0 --log-level warn \
   >"$tmp/serve.out" 2>"$tmp/serve.err" &
 pid=$!
