@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <string>
+#include <utility>
 
 #include "lightpath/base/log.h"
 
@@ -43,17 +44,27 @@ Checkpointer::~Checkpointer() {
 // On the writer's thread, after each commit, with the pages now in the log.
 int Checkpointer::onCommit(void* self, sqlite3* db, const char* /*schema*/, int log_pages) {
   auto* c = static_cast<Checkpointer*>(self);
-  bool wake = false;
+  bool wake = false, finish = false, force = false;
   {
     std::lock_guard lock(c->mutex_);
-    if (log_pages < c->backfilled_) c->backfilled_ = 0;  // the log started over
+    if (log_pages < c->log_pages_) {  // this commit wrote from the log's start
+      ++c->restarts_;
+      c->seen_ = c->forced_at_ = 0;
+    }
     c->log_pages_ = log_pages;
+    finish = std::exchange(c->finish_, false);
+    force = log_pages >= kWriterPages && log_pages >= c->forced_at_ + kPages;
+    if (force) c->forced_at_ = log_pages;
     wake = c->due();
   }
-  if (log_pages >= kWriterPages) {
-    (void)sqlite3_wal_checkpoint_v2(db, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+  if (finish || force) {
+    // No commit can come in while this one copies: done, it leaves the log empty for the next.
+    int pages = 0, copied = 0;
+    (void)sqlite3_wal_checkpoint_v2(db, nullptr, SQLITE_CHECKPOINT_PASSIVE, &pages, &copied);
     ++c->by_writer_;
-    log().info("sqlite: the log reached {} pages; the commit checkpointed it", log_pages);
+    if (force) {
+      log().info("sqlite: the log reached {} pages; the commit copied {} back", log_pages, copied);
+    }
   } else if (wake) {
     c->wake_.notify_one();
   }
@@ -81,12 +92,9 @@ void Checkpointer::run() {
         rc == SQLITE_OK ? "" : std::string(" (") + sqlite3_errstr(rc) + ")");
     lock.lock();
     ++by_thread_;
-    if (rc == SQLITE_OK) {
-      backfilled_ = copied;
-    } else {
-      // Not now (an I/O error, a lock): try again once the log has grown by another kPages.
-      backfilled_ = log_pages_;
-    }
+    // Not now (an I/O error, a lock: `pages` unset): try again once the log has grown kPages.
+    seen_ = rc == SQLITE_OK ? pages : log_pages_;
+    finish_ = rc == SQLITE_OK && pages >= kRestartPages;
   }
 }
 

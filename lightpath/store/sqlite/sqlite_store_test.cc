@@ -24,8 +24,7 @@ INSTANTIATE_TEST_SUITE_P(
 
 // An empty directory of this process's own under the system's temporary one.
 std::filesystem::path freshDirectory(const std::string& name) {
-  const auto dir =
-      std::filesystem::temp_directory_path() / (name + "-" + std::to_string(::getpid()));
+  auto dir = std::filesystem::temp_directory_path() / (name + "-" + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   return dir;
@@ -58,8 +57,8 @@ TEST(SqliteStore, RefusesANewerSchemaAndGarbage) {
   std::filesystem::remove_all(dir);
 }
 
-// The store copies its write-ahead log back while open, and the log stays within the writer's
-// bound however long commits stream (the thread alone never lets it start over).
+// The store copies its write-ahead log back while open, and the log starts over once copied
+// (not only at the writer's bound) however long commits stream.
 TEST(SqliteStore, CheckpointsTheLogWhileOpen) {
   const auto dir = freshDirectory("lightpath-sqlite-checkpoint-test");
   const auto db = dir / "a.db";
@@ -78,9 +77,10 @@ TEST(SqliteStore, CheckpointsTheLogWhileOpen) {
   for (int i = 0; i < 600 && std::filesystem::file_size(db) < empty + 4'000'000; ++i)
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   EXPECT_GT(std::filesystem::file_size(db), empty + 4'000'000);
-  // The log was started over rather than grown without bound (frames of a 4 KiB page + 24).
+  // The log was started over soon after kRestartPages, long before the writer's bound (frames
+  // of a 4 KiB page + 24): grown all along, it would hold the 30,000 pages.
   EXPECT_LT(std::filesystem::file_size(dir / "a.db-wal"),
-            (Checkpointer::kWriterPages + Checkpointer::kPages) * 4120u);
+            (Checkpointer::kRestartPages + Checkpointer::kPages) * 4120u);
   store->reset();
   std::filesystem::remove_all(dir);
 }
@@ -108,8 +108,38 @@ TEST(Checkpointer, CopiesTheLogOffTheCommitPath) {
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     EXPECT_GT((*checkpointer)->checkpointsByThread(), 0);
     // SQLite's own would have checkpointed in the commit every 1,000 pages: some 12 times.
-    EXPECT_LE((*checkpointer)->checkpointsByWriter(), 4);
+    EXPECT_EQ((*checkpointer)->checkpointsByWriter(), 0);
   }
+  sqlite3_close(writer);
+  std::filesystem::remove_all(dir);
+}
+
+// Once the thread has copied a long log, one commit copies the rest and the log starts over:
+// the log stays near kRestartPages rather than at the writer's bound, four times longer.
+TEST(Checkpointer, StartsTheLogOverOnceTheThreadHasCopiedIt) {
+  const auto dir = freshDirectory("lightpath-checkpointer-restart-test");
+  const std::string path = (dir / "raw.db").string();
+  sqlite3* writer = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &writer), SQLITE_OK);
+  ASSERT_EQ(
+      sqlite3_exec(writer, "PRAGMA journal_mode = WAL; CREATE TABLE t(k INTEGER PRIMARY KEY, v)",
+                   nullptr, nullptr, nullptr),
+      SQLITE_OK);
+  {
+    auto checkpointer = Checkpointer::start(writer, path);
+    ASSERT_TRUE(checkpointer);
+    // Rows of four overflow pages: up to some 50,000 pages of log, short of kWriterPages.
+    for (int i = 0; i < 9000 && (*checkpointer)->logRestarts() == 0; ++i) {
+      ASSERT_EQ(sqlite3_exec(writer, "INSERT INTO t(v) VALUES (randomblob(15000))", nullptr,
+                             nullptr, nullptr),
+                SQLITE_OK);
+    }
+    EXPECT_GE((*checkpointer)->logRestarts(), 1);
+    EXPECT_GE((*checkpointer)->checkpointsByWriter(), 1);  // the last pages, by a commit
+  }
+  // Frames of a 4 KiB page and 24 bytes: the log's longest, kept by the file.
+  EXPECT_LT(std::filesystem::file_size(path + "-wal"),
+            (Checkpointer::kRestartPages + 2 * Checkpointer::kPages) * 4120u);
   sqlite3_close(writer);
   std::filesystem::remove_all(dir);
 }
