@@ -87,15 +87,39 @@ Result<Connection> ConnectionRecords::getAt(const std::string& id,
   return loaded;
 }
 
+namespace {
+constexpr std::size_t kScanPage = 1000;
+
+Result<std::vector<ConnectionRecord>> scanPage(StoreTransaction& tx,
+                                               const std::optional<std::string>& state,
+                                               const std::optional<std::string>& after) {
+  return tx.connections({.state = state, .after_id = after, .limit = kScanPage}, nullptr);
+}
+}  // namespace
+
 Status ConnectionRecords::scan(StoreTransaction& tx, const std::optional<std::string>& state,
                                const std::function<Status(const ConnectionRecord&)>& visit) {
-  constexpr std::size_t kPage = 1000;
   std::optional<std::string> after;
   for (;;) {
-    LP_ASSIGN_OR_RETURN(
-        auto page, tx.connections({.state = state, .after_id = after, .limit = kPage}, nullptr));
+    LP_ASSIGN_OR_RETURN(auto page, scanPage(tx, state, after));
     for (const ConnectionRecord& r : page) LP_RETURN_IF_ERROR(visit(r));
-    if (page.size() < kPage) return Status::ok();
+    if (page.size() < kScanPage) return Status::ok();
+    after = page.back().id;
+  }
+}
+
+Status ConnectionRecords::scanByPages(
+    const std::optional<std::string>& state,
+    const std::function<Status(const ConnectionRecord&)>& visit) const {
+  std::optional<std::string> after;
+  for (;;) {
+    std::vector<ConnectionRecord> page;
+    LP_RETURN_IF_ERROR(store_.read([&](StoreTransaction& tx) -> Status {
+      LP_ASSIGN_OR_RETURN(page, scanPage(tx, state, after));
+      return Status::ok();
+    }));
+    for (const ConnectionRecord& r : page) LP_RETURN_IF_ERROR(visit(r));
+    if (page.size() < kScanPage) return Status::ok();
     after = page.back().id;
   }
 }

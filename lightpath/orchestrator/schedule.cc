@@ -109,24 +109,26 @@ Result<std::size_t> Scheduler::run(TimePoint now) {
     }
   }
   std::vector<ConnectionRecord> candidates;
-  LP_RETURN_IF_ERROR(ctx_.records.store().read([&](StoreTransaction& tx) -> Status {
-    if (!rescan) {
+  if (!rescan) {
+    LP_RETURN_IF_ERROR(ctx_.records.store().read([&](StoreTransaction& tx) -> Status {
       for (const std::string& id : due) {
         LP_ASSIGN_OR_RETURN(auto r, tx.connection(id));
         if (r && scheduled(parseConnectionState(r->state).value_or(ConnectionState::Failed)))
           candidates.push_back(std::move(*r));
       }
       return Status::ok();
-    }
-    // Every live connection, a page at a time: those due now are kept, the others' times go
-    // on the agenda.
+    }));
+  } else {
+    // Every live connection, a page at a time (a read each: a connection that changed state
+    // meanwhile may come twice): those due now are kept, the others' times go on the agenda.
     std::vector<std::pair<TimePoint, std::string>> later;
+    std::set<std::string> kept;
     for (const char* state : {"provisioning", "active", "awaiting_counterparty"}) {
-      LP_RETURN_IF_ERROR(ConnectionRecords::scan(tx, state, [&](const ConnectionRecord& r) {
+      LP_RETURN_IF_ERROR(ctx_.records.scanByPages(state, [&](const ConnectionRecord& r) {
         if (!mayBeTimed(r.body)) return Status::ok();  // neither due nor ever on the agenda
         auto c = connectionFromJson(r.body);
         if (!c || dueNow(*c, now, since)) {
-          candidates.push_back(r);  // (one unreadable is logged below)
+          if (kept.insert(r.id).second) candidates.push_back(r);  // (unreadable: logged below)
           return Status::ok();
         }
         for (TimePoint at : scheduleTimes(*c))
@@ -136,8 +138,7 @@ Result<std::size_t> Scheduler::run(TimePoint now) {
     }
     std::lock_guard lock(mutex_);
     agenda_.insert(later.begin(), later.end());
-    return Status::ok();
-  }));
+  }
   // A connection that could not move (or must be looked at again) is left to the next run.
   struct LookAgain {
     Scheduler& scheduler;
