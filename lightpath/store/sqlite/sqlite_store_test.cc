@@ -85,63 +85,62 @@ TEST(SqliteStore, CheckpointsTheLogWhileOpen) {
   std::filesystem::remove_all(dir);
 }
 
-// Commits never wait for a checkpoint below the writer's bound: the thread copies the log back.
-TEST(Checkpointer, CopiesTheLogOffTheCommitPath) {
-  const auto dir = freshDirectory("lightpath-checkpointer-test");
-  const std::string path = (dir / "raw.db").string();
-  sqlite3* writer = nullptr;
-  ASSERT_EQ(sqlite3_open(path.c_str(), &writer), SQLITE_OK);
-  ASSERT_EQ(
-      sqlite3_exec(writer, "PRAGMA journal_mode = WAL; CREATE TABLE t(k INTEGER PRIMARY KEY, v)",
-                   nullptr, nullptr, nullptr),
-      SQLITE_OK);
-  {
-    auto checkpointer = Checkpointer::start(writer, path);
-    ASSERT_TRUE(checkpointer);
-    // 4,000 commits of a row in a page of its own: some 12,000 pages of log.
-    for (int i = 0; i < 4000; ++i) {
-      ASSERT_EQ(sqlite3_exec(writer, "INSERT INTO t(v) VALUES (randomblob(3000))", nullptr, nullptr,
-                             nullptr),
-                SQLITE_OK);
-    }
-    for (int i = 0; i < 600 && (*checkpointer)->checkpointsByThread() == 0; ++i)
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    EXPECT_GT((*checkpointer)->checkpointsByThread(), 0);
-    // SQLite's own would have checkpointed in the commit every 1,000 pages: some 12 times.
-    EXPECT_EQ((*checkpointer)->checkpointsByWriter(), 0);
+// A raw database in WAL mode with one table, written by one connection: the checkpointer alone.
+class CheckpointerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = freshDirectory(std::string("lightpath-checkpointer-") +
+                          ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    path_ = (dir_ / "raw.db").string();
+    ASSERT_EQ(sqlite3_open(path_.c_str(), &writer_), SQLITE_OK);
+    ASSERT_EQ(
+        sqlite3_exec(writer_, "PRAGMA journal_mode = WAL; CREATE TABLE t(k INTEGER PRIMARY KEY, v)",
+                     nullptr, nullptr, nullptr),
+        SQLITE_OK);
   }
-  sqlite3_close(writer);
-  std::filesystem::remove_all(dir);
+  void TearDown() override {
+    sqlite3_close(writer_);
+    std::filesystem::remove_all(dir_);
+  }
+  // One commit of a row of `bytes` random bytes.
+  void insert(int bytes) {
+    const std::string sql = "INSERT INTO t(v) VALUES (randomblob(" + std::to_string(bytes) + "))";
+    ASSERT_EQ(sqlite3_exec(writer_, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK);
+  }
+
+  std::filesystem::path dir_;
+  std::string path_;
+  sqlite3* writer_ = nullptr;
+};
+
+// Commits never wait for a checkpoint below the writer's bound: the thread copies the log back.
+TEST_F(CheckpointerTest, CopiesTheLogOffTheCommitPath) {
+  auto checkpointer = Checkpointer::start(writer_, path_);
+  ASSERT_TRUE(checkpointer);
+  // 4,000 commits of a row in a page of its own: some 12,000 pages of log.
+  for (int i = 0; i < 4000; ++i) ASSERT_NO_FATAL_FAILURE(insert(3000));
+  for (int i = 0; i < 600 && (*checkpointer)->checkpointsByThread() == 0; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  EXPECT_GT((*checkpointer)->checkpointsByThread(), 0);
+  // SQLite's own would have checkpointed in the commit every 1,000 pages: some 12 times.
+  EXPECT_EQ((*checkpointer)->checkpointsByWriter(), 0);
 }
 
 // Once the thread has copied a long log, one commit copies the rest and the log starts over:
 // the log stays near kRestartPages rather than at the writer's bound, four times longer.
-TEST(Checkpointer, StartsTheLogOverOnceTheThreadHasCopiedIt) {
-  const auto dir = freshDirectory("lightpath-checkpointer-restart-test");
-  const std::string path = (dir / "raw.db").string();
-  sqlite3* writer = nullptr;
-  ASSERT_EQ(sqlite3_open(path.c_str(), &writer), SQLITE_OK);
-  ASSERT_EQ(
-      sqlite3_exec(writer, "PRAGMA journal_mode = WAL; CREATE TABLE t(k INTEGER PRIMARY KEY, v)",
-                   nullptr, nullptr, nullptr),
-      SQLITE_OK);
+TEST_F(CheckpointerTest, StartsTheLogOverOnceTheThreadHasCopiedIt) {
   {
-    auto checkpointer = Checkpointer::start(writer, path);
+    auto checkpointer = Checkpointer::start(writer_, path_);
     ASSERT_TRUE(checkpointer);
     // Rows of four overflow pages: up to some 50,000 pages of log, short of kWriterPages.
-    for (int i = 0; i < 9000 && (*checkpointer)->logRestarts() == 0; ++i) {
-      ASSERT_EQ(sqlite3_exec(writer, "INSERT INTO t(v) VALUES (randomblob(15000))", nullptr,
-                             nullptr, nullptr),
-                SQLITE_OK);
-    }
+    for (int i = 0; i < 9000 && (*checkpointer)->logRestarts() == 0; ++i)
+      ASSERT_NO_FATAL_FAILURE(insert(15000));
     EXPECT_GE((*checkpointer)->logRestarts(), 1);
     EXPECT_GE((*checkpointer)->checkpointsByWriter(), 1);  // the last pages, by a commit
   }
   // Frames of a 4 KiB page and 24 bytes: the log's longest, kept by the file.
-  EXPECT_LT(std::filesystem::file_size(path + "-wal"),
+  EXPECT_LT(std::filesystem::file_size(path_ + "-wal"),
             (Checkpointer::kRestartPages + 2 * Checkpointer::kPages) * 4120u);
-  sqlite3_close(writer);
-  std::filesystem::remove_all(dir);
 }
 
 }  // namespace
