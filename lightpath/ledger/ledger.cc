@@ -133,7 +133,7 @@ void Ledger::Resource::rebuildLevel(TimePoint horizon) {
   std::vector<std::pair<TimePoint, std::int64_t>> steps;
   steps.reserve(entries.size() * 2);
   for (const Entry& e : entries) {
-    if (!(horizon < e.window.end)) continue;  // over before the horizon
+    if (!e.live() || !(horizon < e.window.end)) continue;  // erased, or over before the horizon
     steps.emplace_back(std::max(e.window.start, horizon), static_cast<std::int64_t>(e.count));
     if (e.window.end != TimePoint::max())
       steps.emplace_back(e.window.end, -static_cast<std::int64_t>(e.count));
@@ -169,7 +169,7 @@ std::uint64_t Ledger::peakUse(const Resource& r, const Window& window, HoldId ig
   // Sweep the entries overlapping the window: the largest sum in force at any moment.
   std::vector<std::pair<TimePoint, std::int64_t>> events;
   for (const Entry& e : r.entries) {
-    if (e.hold == ignore || !e.window.overlaps(window)) continue;
+    if (!e.live() || e.hold == ignore || !e.window.overlaps(window)) continue;
     events.emplace_back(std::max(e.window.start, window.start), static_cast<std::int64_t>(e.count));
     events.emplace_back(std::min(e.window.end, window.end), -static_cast<std::int64_t>(e.count));
   }
@@ -188,7 +188,7 @@ Status Ledger::findConflict(const std::vector<Claim>& claims, const Window& wind
     const Resource& r = resources_.at(c.resource);
     if (isDiscrete(c.resource.kind)) {
       for (const Entry& e : r.entries) {
-        if (e.hold == ignore || !e.window.overlaps(window)) continue;
+        if (!e.live() || e.hold == ignore || !e.window.overlaps(window)) continue;
         if (c.first < e.first + e.count && e.first < c.first + c.count) {
           const Hold& other = holds_.at(e.hold);
           return {StatusCode::ResourceExhausted,
@@ -219,10 +219,38 @@ Status Ledger::findConflict(const std::vector<Claim>& claims, const Window& wind
   return Status::ok();
 }
 
+void Ledger::Resource::add(const Entry& e) {
+  if (!entries.empty() && entries.back().hold > e.hold) by_hold = false;
+  entries.push_back(e);
+}
+
+void Ledger::Resource::erase(HoldId hold) {
+  auto kill = [&](Entry& e) {
+    if (e.hold != hold || !e.live()) return;
+    e.count = 0;
+    ++erased;
+  };
+  if (by_hold) {
+    auto it = std::lower_bound(entries.begin(), entries.end(), hold,
+                               [](const Entry& e, HoldId id) { return e.hold < id; });
+    for (; it != entries.end() && it->hold == hold; ++it) kill(*it);
+  } else {
+    for (Entry& e : entries) kill(e);
+  }
+  if (erased * 4 <= entries.size()) return;
+  std::erase_if(entries, [](const Entry& e) { return !e.live(); });
+  erased = 0;
+  if (!by_hold) {  // back in hold order, for the searches to come
+    std::stable_sort(entries.begin(), entries.end(),
+                     [](const Entry& a, const Entry& b) { return a.hold < b.hold; });
+    by_hold = true;
+  }
+}
+
 void Ledger::insert(const Hold& hold) {
   for (const Claim& c : hold.claims) {
     Resource& r = resources_.at(c.resource);
-    r.entries.push_back({hold.id, hold.window, c.first, c.count});
+    r.add({hold.id, hold.window, c.first, c.count});
     if (!isDiscrete(c.resource.kind))
       r.addLevel(hold.window, static_cast<std::int64_t>(c.count), horizon_);
   }
@@ -231,15 +259,7 @@ void Ledger::insert(const Hold& hold) {
 void Ledger::erase(const Hold& hold) {
   for (const Claim& c : hold.claims) {
     Resource& r = resources_.at(c.resource);
-    // Swap-and-pop the hold's entries: order within a resource does not matter.
-    for (std::size_t i = 0; i < r.entries.size();) {
-      if (r.entries[i].hold == hold.id) {
-        r.entries[i] = r.entries.back();
-        r.entries.pop_back();
-      } else {
-        ++i;
-      }
-    }
+    r.erase(hold.id);
     if (!isDiscrete(c.resource.kind))
       r.addLevel(hold.window, -static_cast<std::int64_t>(c.count), horizon_);
   }
@@ -303,7 +323,7 @@ Status Ledger::restoreAll(std::vector<Hold> holds) {
       break;
     }
     for (const Claim& c : hold.claims)
-      resources_.at(c.resource).entries.push_back({hold.id, hold.window, c.first, c.count});
+      resources_.at(c.resource).add({hold.id, hold.window, c.first, c.count});
     added.push_back(hold.id);
     holds_.emplace(hold.id, std::move(hold));
   }
@@ -332,7 +352,7 @@ Status Ledger::restoreAll(std::vector<Hold> holds) {
     const std::set<HoldId> undo(added.begin(), added.end());
     for (const ResourceId& id : touched) {
       Resource& r = resources_.at(id);
-      std::erase_if(r.entries, [&](const Entry& e) { return undo.contains(e.hold); });
+      std::erase_if(r.entries, [&](const Entry& e) { return e.live() && undo.contains(e.hold); });
       if (!isDiscrete(id.kind)) r.rebuildLevel(horizon_);
     }
     for (HoldId id : added) holds_.erase(id);
@@ -419,88 +439,6 @@ std::uint64_t Ledger::version() const {
   return version_;
 }
 
-std::vector<std::uint64_t> Ledger::freeUnits(ResourceId resource, Window window) const {
-  std::shared_lock lock(mutex_);
-  auto it = resources_.find(resource);
-  if (it == resources_.end() || !isDiscrete(resource.kind)) return {};
-  const std::uint64_t cap = it->second.capacity;
-  std::vector<std::uint64_t> mask((cap + 63) / 64, ~std::uint64_t{0});
-  if (cap % 64) mask.back() = (std::uint64_t{1} << (cap % 64)) - 1;
-  for (const Entry& e : it->second.entries) {
-    if (!e.window.overlaps(window)) continue;
-    for (std::uint64_t u = e.first; u < e.first + e.count; ++u)
-      mask[u / 64] &= ~(std::uint64_t{1} << (u % 64));
-  }
-  return mask;
-}
-
-std::uint64_t Ledger::freeQuantity(ResourceId resource, Window window) const {
-  std::shared_lock lock(mutex_);
-  auto it = resources_.find(resource);
-  if (it == resources_.end() || isDiscrete(resource.kind)) return 0;
-  const auto peak =
-      static_cast<std::uint64_t>(std::max<std::int64_t>(0, it->second.peakLevel(window)));
-  return it->second.capacity - std::min(it->second.capacity, peak);
-}
-
-std::vector<std::uint64_t> Ledger::freeQuantityBySlot(ResourceId resource, TimePoint origin,
-                                                      std::chrono::microseconds slot,
-                                                      int slots) const {
-  std::shared_lock lock(mutex_);
-  std::vector<std::uint64_t> free(static_cast<std::size_t>(std::max(slots, 0)), 0);
-  auto found = resources_.find(resource);
-  if (found == resources_.end() || isDiscrete(resource.kind) || slot.count() <= 0) return free;
-  const Resource& r = found->second;
-  auto it = r.level.upper_bound(origin);
-  std::int64_t level = it == r.level.begin() ? 0 : std::prev(it)->second;
-  for (int s = 0; s < slots; ++s) {
-    const TimePoint start = origin + slot * s, end = start + slot;
-    for (; it != r.level.end() && it->first <= start; ++it) level = it->second;
-    std::int64_t peak = level;  // in force at the slot's start
-    for (; it != r.level.end() && it->first < end; ++it) {
-      level = it->second;
-      peak = std::max(peak, level);
-    }
-    const auto used = static_cast<std::uint64_t>(std::max<std::int64_t>(0, peak));
-    free[s] = r.capacity - std::min(r.capacity, used);
-  }
-  return free;
-}
-
-double Ledger::utilization(ResourceId resource, TimePoint at) const {
-  std::shared_lock lock(mutex_);
-  auto it = resources_.find(resource);
-  if (it == resources_.end() || it->second.capacity == 0) return 0;
-  std::uint64_t used = 0;
-  if (isDiscrete(resource.kind)) {
-    for (const Entry& e : it->second.entries) {
-      if (e.window.start <= at && at < e.window.end) used += e.count;
-    }
-  } else {  // the level in force at `at`, without a walk over every hold
-    const auto& level = it->second.level;
-    auto after = level.upper_bound(at);
-    if (after != level.begin())
-      used = static_cast<std::uint64_t>(std::max<std::int64_t>(0, std::prev(after)->second));
-  }
-  return static_cast<double>(used) / static_cast<double>(it->second.capacity);
-}
-
-std::vector<Ledger::Use> Ledger::usesAt(ResourceId resource, TimePoint at) const {
-  std::shared_lock lock(mutex_);
-  std::vector<Use> out;
-  auto it = resources_.find(resource);
-  if (it == resources_.end()) return out;
-  for (const Entry& e : it->second.entries) {
-    if (!(e.window.start <= at && at < e.window.end)) continue;
-    auto h = holds_.find(e.hold);
-    out.push_back({h == holds_.end() ? "" : h->second.owner, e.hold, e.first, e.count});
-  }
-  std::sort(out.begin(), out.end(), [](const Use& a, const Use& b) {
-    return a.first < b.first || (a.first == b.first && a.hold < b.hold);
-  });
-  return out;
-}
-
 std::vector<std::string> Ledger::violationsOf(ResourceId id, const Resource& r) const {
   std::vector<std::string> violations;
   if (!isDiscrete(id.kind)) {
@@ -519,6 +457,7 @@ std::vector<std::string> Ledger::violationsOf(ResourceId id, const Resource& r) 
   };
   std::vector<Use> uses;
   for (const Entry& e : r.entries) {
+    if (!e.live()) continue;
     if (e.first + e.count > r.capacity) {
       violations.push_back(fmt::format("{}: hold {} beyond capacity", describe(id), e.hold));
       continue;
@@ -552,13 +491,25 @@ std::vector<std::string> Ledger::checkInvariants() const {
   std::sort(ids.begin(), ids.end());
   for (const ResourceId& id : ids) {
     const Resource& r = resources_.at(id);
-    entries += r.entries.size();
+    entries += r.entries.size() - r.erased;
+    std::size_t erased = 0;
     for (const Entry& e : r.entries) {
+      if (!e.live()) {
+        ++erased;
+        continue;
+      }
       if (!holds_.contains(e.hold)) {
         violations.push_back(
             fmt::format("{}: entry of hold {} that does not exist", describe(id), e.hold));
       }
     }
+    if (erased != r.erased)
+      violations.push_back(
+          fmt::format("{}: {} entries erased, {} counted", describe(id), erased, r.erased));
+    if (r.by_hold &&
+        !std::is_sorted(r.entries.begin(), r.entries.end(),
+                        [](const Entry& a, const Entry& b) { return a.hold < b.hold; }))
+      violations.push_back(fmt::format("{}: entries out of their holds' order", describe(id)));
     for (std::string& v : violationsOf(id, r)) violations.push_back(std::move(v));
     if (!isDiscrete(id.kind) &&
         static_cast<std::int64_t>(peakUse(r, {horizon_, TimePoint::max()}, 0)) !=

@@ -4,8 +4,11 @@
 #include <rapidcheck.h>
 #include <rapidcheck/gtest.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <map>
+#include <random>
+#include <vector>
 
 #include "lightpath/base/random.h"
 
@@ -373,6 +376,55 @@ TEST(Ledger, SaysWhoHoldsWhichUnitsAtATime) {
   EXPECT_EQ(later[1].owner, "conn_b");
   EXPECT_EQ(later[1].first, 40u);
   EXPECT_TRUE(ledger.usesAt({ResourceKind::SpectrumSlots, 7}, t0).empty());
+}
+
+// Released holds leave nothing behind: with entries out of hold order (restored from the
+// highest id down) or in it (reserved), and across the compactions that begin once a fourth
+// of a resource's entries are released.
+TEST(Ledger, ReleasesLeaveNothingBehindInAnyOrder) {
+  Ledger l;
+  const ResourceId vlans{ResourceKind::Vlans, 1};
+  ASSERT_TRUE(l.addResource(vlans, 400).isOk());
+  ASSERT_TRUE(l.addResource(kPort, 400'000).isOk());
+  std::vector<HoldId> ids;
+  for (std::uint64_t u = 200; u-- > 0;) {
+    ASSERT_TRUE(l.restore(1000 + u, "old", {{vlans, u, 1}, {kPort, 0, 1000}}, window(0, 100)));
+    ids.push_back(1000 + u);
+  }
+  for (std::uint64_t u = 200; u < 399; ++u) {
+    auto id = l.reserve("new", {{vlans, u, 1}, {kPort, 0, 1000}}, window(0, 100));
+    ASSERT_TRUE(id);
+    ids.push_back(*id);
+  }
+  auto kept = l.reserve("kept", {{vlans, 399, 1}, {kPort, 0, 1000}}, window(0, 100));
+  ASSERT_TRUE(kept);
+  // Units 10-59 released (an eighth: no compaction yet) are free to a claim across them all.
+  std::vector<HoldId> rest;
+  for (HoldId id : ids) {
+    const auto uses = l.hold(id)->claims.front().first;
+    if (uses >= 10 && uses < 60) {
+      ASSERT_TRUE(l.release(id).isOk());
+    } else {
+      rest.push_back(id);
+    }
+  }
+  auto across = l.reserve("across", {{vlans, 10, 50}}, window(0, 100));
+  ASSERT_TRUE(across) << across.error().toString();
+  ASSERT_TRUE(l.release(*across).isOk());
+  ids = rest;
+  std::mt19937 shuffle(7);
+  std::shuffle(ids.begin(), ids.end(), shuffle);
+  for (HoldId id : ids) {
+    ASSERT_TRUE(l.release(id).isOk());
+    const auto violations = l.checkInvariants();
+    ASSERT_TRUE(violations.empty()) << violations.front();
+  }
+  EXPECT_EQ(l.usesAt(vlans, at(50)), (std::vector<Ledger::Use>{{"kept", *kept, 399, 1}}));
+  EXPECT_EQ(l.freeQuantity(kPort, window(0, 100)), 399'000u);
+  // Units 0-398 are free again, released entries nowhere in the way.
+  EXPECT_TRUE(l.reserve("wide", {{vlans, 0, 399}}, window(0, 100)));
+  EXPECT_FALSE(l.reserve("over", {{vlans, 398, 2}}, window(0, 100)));
+  EXPECT_TRUE(l.checkInvariants().empty());
 }
 
 }  // namespace
