@@ -220,8 +220,22 @@ Status Ledger::findConflict(const std::vector<Claim>& claims, const Window& wind
 }
 
 void Ledger::Resource::add(const Entry& e) {
-  if (!entries.empty() && entries.back().hold > e.hold) by_hold = false;
-  entries.push_back(e);
+  if (entries.empty() || entries.back().hold <= e.hold || !by_hold) {
+    entries.push_back(e);
+    return;
+  }
+  // An older hold: a modified one (same id, its entries erased just before) takes its erased
+  // place again; one that is new here (rerouted, another instance's) goes in at its place.
+  auto it = std::lower_bound(entries.begin(), entries.end(), e.hold,
+                             [](const Entry& x, HoldId id) { return x.hold < id; });
+  for (auto same = it; same != entries.end() && same->hold == e.hold; ++same) {
+    if (!same->live()) {
+      *same = e;
+      --erased;
+      return;
+    }
+  }
+  entries.insert(it, e);
 }
 
 void Ledger::Resource::erase(HoldId hold) {
@@ -322,8 +336,11 @@ Status Ledger::restoreAll(std::vector<Hold> holds) {
       status = status.withContext(fmt::format("hold {} of {}", hold.id, hold.owner));
       break;
     }
-    for (const Claim& c : hold.claims)
-      resources_.at(c.resource).add({hold.id, hold.window, c.first, c.count});
+    for (const Claim& c : hold.claims) {  // appended: out of order, sorted once below
+      Resource& r = resources_.at(c.resource);
+      if (!r.entries.empty() && r.entries.back().hold > hold.id) r.by_hold = false;
+      r.entries.push_back({hold.id, hold.window, c.first, c.count});
+    }
     added.push_back(hold.id);
     holds_.emplace(hold.id, std::move(hold));
   }
@@ -335,6 +352,11 @@ Status Ledger::restoreAll(std::vector<Hold> holds) {
   std::sort(touched.begin(), touched.end());  // the first violation the same from run to run
   for (const ResourceId& id : touched) {
     Resource& r = resources_.at(id);
+    if (!r.by_hold) {  // back in hold order (a store may list its holds in any order)
+      std::stable_sort(r.entries.begin(), r.entries.end(),
+                       [](const Entry& a, const Entry& b) { return a.hold < b.hold; });
+      r.by_hold = true;
+    }
     if (!isDiscrete(id.kind)) {
       // The level just built from every entry is the use at each moment: its peak says it all.
       r.rebuildLevel(horizon_);
@@ -506,7 +528,7 @@ std::vector<std::string> Ledger::checkInvariants() const {
     if (erased != r.erased)
       violations.push_back(
           fmt::format("{}: {} entries erased, {} counted", describe(id), erased, r.erased));
-    if (r.by_hold &&
+    if (!r.by_hold ||
         !std::is_sorted(r.entries.begin(), r.entries.end(),
                         [](const Entry& a, const Entry& b) { return a.hold < b.hold; }))
       violations.push_back(fmt::format("{}: entries out of their holds' order", describe(id)));

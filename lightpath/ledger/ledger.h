@@ -166,11 +166,11 @@ class Ledger {
   struct Resource {
     std::uint64_t capacity = 0;
     // A deque: grows a block at a time, where a vector would double (and copy) a link's
-    // hundreds of thousands of entries and keep up to half of it unused. In hold order while
-    // holds come in the order of their ids (`by_hold`: as they are made, and restored), so that
-    // a hold's entries are found by a binary search; an erased entry stays in its place, with
-    // its hold's id, until a fourth of them are erased and the resource is compacted (a scan
-    // of a busy link's entries for each release cost a million-connection book 100 ms).
+    // hundreds of thousands of entries and keep up to half of it unused. In the order of their
+    // holds' ids (`by_hold`; false only while restoreAll appends, until it sorts them), so
+    // that a hold's entries are found by a binary search; an erased entry stays in its place,
+    // with its hold's id, until a fourth of them are erased and the resource is compacted (a
+    // scan of a busy link's entries for each release cost a million-connection book 100 ms).
     std::deque<Entry> entries;
     std::size_t erased = 0;
     bool by_hold = true;

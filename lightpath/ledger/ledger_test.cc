@@ -398,6 +398,12 @@ TEST(Ledger, ReleasesLeaveNothingBehindInAnyOrder) {
   }
   auto kept = l.reserve("kept", {{vlans, 399, 1}, {kPort, 0, 1000}}, window(0, 100));
   ASSERT_TRUE(kept);
+  // Modified holds (older than the newest) keep their places: order and counts stay right.
+  for (HoldId id : {1000, 1100, 1250}) {
+    const Hold h = *l.hold(id);
+    ASSERT_TRUE(l.modify(id, {h.claims[0], {kPort, 0, 900}}, h.window).isOk());
+  }
+  ASSERT_TRUE(l.checkInvariants().empty()) << l.checkInvariants().front();
   // Units 10-59 released (an eighth: no compaction yet) are free to a claim across them all.
   std::vector<HoldId> rest;
   for (HoldId id : ids) {
@@ -425,6 +431,18 @@ TEST(Ledger, ReleasesLeaveNothingBehindInAnyOrder) {
   EXPECT_TRUE(l.reserve("wide", {{vlans, 0, 399}}, window(0, 100)));
   EXPECT_FALSE(l.reserve("over", {{vlans, 398, 2}}, window(0, 100)));
   EXPECT_TRUE(l.checkInvariants().empty());
+
+  // A store may list its holds in any order: restored all at once, they are in order after.
+  Ledger m;
+  ASSERT_TRUE(m.addResource(vlans, 400).isOk());
+  std::vector<Hold> holds;
+  for (std::uint64_t u = 0; u < 100; ++u)
+    holds.push_back({500 + u, "h", window(0, 9), {{vlans, u, 1}}});
+  std::shuffle(holds.begin(), holds.end(), shuffle);
+  ASSERT_TRUE(m.restoreAll(std::move(holds)).isOk());
+  EXPECT_TRUE(m.checkInvariants().empty()) << m.checkInvariants().front();
+  ASSERT_TRUE(m.release(550).isOk());
+  EXPECT_TRUE(m.reserve("again", {{vlans, 50, 1}}, window(0, 9)));
 }
 
 }  // namespace
