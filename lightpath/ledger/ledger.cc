@@ -220,7 +220,7 @@ Status Ledger::findConflict(const std::vector<Claim>& claims, const Window& wind
 }
 
 void Ledger::Resource::add(const Entry& e) {
-  if (entries.empty() || entries.back().hold <= e.hold || !by_hold) {
+  if (entries.empty() || entries.back().hold <= e.hold) {
     entries.push_back(e);
     return;
   }
@@ -239,26 +239,16 @@ void Ledger::Resource::add(const Entry& e) {
 }
 
 void Ledger::Resource::erase(HoldId hold) {
-  auto kill = [&](Entry& e) {
-    if (e.hold != hold || !e.live()) return;
-    e.count = 0;
+  auto it = std::lower_bound(entries.begin(), entries.end(), hold,
+                             [](const Entry& e, HoldId id) { return e.hold < id; });
+  for (; it != entries.end() && it->hold == hold; ++it) {
+    if (!it->live()) continue;
+    it->count = 0;
     ++erased;
-  };
-  if (by_hold) {
-    auto it = std::lower_bound(entries.begin(), entries.end(), hold,
-                               [](const Entry& e, HoldId id) { return e.hold < id; });
-    for (; it != entries.end() && it->hold == hold; ++it) kill(*it);
-  } else {
-    for (Entry& e : entries) kill(e);
   }
   if (erased * 4 <= entries.size()) return;
-  std::erase_if(entries, [](const Entry& e) { return !e.live(); });
+  std::erase_if(entries, [](const Entry& e) { return !e.live(); });  // keeps the order
   erased = 0;
-  if (!by_hold) {  // back in hold order, for the searches to come
-    std::stable_sort(entries.begin(), entries.end(),
-                     [](const Entry& a, const Entry& b) { return a.hold < b.hold; });
-    by_hold = true;
-  }
 }
 
 void Ledger::insert(const Hold& hold) {
